@@ -1,0 +1,33 @@
+/**
+ * What the language needs to know about node types. `schemas` imports no other package, so the
+ * node registry (in `@flowdeck/node-library`) hands this in; the validator, the graph checks and the
+ * schema composer depend only on this shape.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+/** A config field that holds a Liquid template or a CEL expression is marked with one of these. */
+export const TEMPLATE_MEDIA_TYPE = "text/x-liquid";
+export const EXPRESSION_MEDIA_TYPE = "text/x-cel";
+
+export interface NodeTypeInfo {
+  /** `agent`, `tool.http`, `acme.weather` … */
+  readonly type: string;
+  /** Current version of the node type; configs written for an older `type_version` are migrated first. */
+  readonly version: number;
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+  /** JSON Schema (2020-12) of `config` at the current version. */
+  readonly configSchema: JsonSchema;
+  /** Output port names. Every edge leaving the node names one of them (`out` when the edge says nothing). */
+  readonly outputs: readonly string[];
+  /** The node suspends the run until the customer (or a human) answers: a cycle through it is bounded. */
+  readonly waits: boolean;
+  /** Brings `config` written for `fromVersion` up to `version`. Absent when the type never changed. */
+  readonly migrate?: (config: unknown, fromVersion: number) => unknown;
+}
+
+export interface NodeCatalog {
+  get(type: string): NodeTypeInfo | undefined;
+  list(): readonly NodeTypeInfo[];
+}

@@ -1,0 +1,180 @@
+import { Environment } from "@marcbachmann/cel-js";
+import { Liquid } from "liquidjs";
+
+/** A place inside an expression or template text: 1-based row and column. */
+export interface TextPosition {
+  readonly row: number;
+  readonly col: number;
+}
+
+export interface Reference {
+  /** The root name read (`input`, `nodes`, …). */
+  readonly root: string;
+  /** The second segment, e.g. the node name of `nodes.find_order.output`. */
+  readonly name: string | undefined;
+  readonly at: TextPosition;
+}
+
+export type CompileResult =
+  | { readonly ok: true; readonly references: readonly Reference[] }
+  | { readonly ok: false; readonly message: string; readonly at: TextPosition };
+
+const CEL_LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
+
+/**
+ * Liquid as Flowdeck configures it everywhere (the runtime imports this too): own properties only, so
+ * `{{ input.constructor }}` renders nothing; unknown filters are errors rather than silent pass-through.
+ */
+export function createLiquid(): Liquid {
+  return new Liquid({ ownPropertyOnly: true, strictFilters: true, jsTruthy: false });
+}
+
+const liquid = createLiquid();
+const celEnvironments = new Map<string, Environment>();
+const celCache = new Map<string, CompileResult>();
+const liquidCache = new Map<string, CompileResult>();
+const CACHE_LIMIT = 5000;
+
+function environmentFor(roots: readonly string[]): Environment {
+  const key = roots.join(",");
+  let env = celEnvironments.get(key);
+  if (!env) {
+    env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, limits: CEL_LIMITS });
+    for (const root of roots) env.registerVariable(root, "dyn");
+    celEnvironments.set(key, env);
+  }
+  return env;
+}
+
+function remember(cache: Map<string, CompileResult>, key: string, result: CompileResult): CompileResult {
+  // The editor revalidates on every keystroke; a bounded cache keeps unchanged expressions free.
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, result);
+  return result;
+}
+
+function rowCol(text: string, offset: number): TextPosition {
+  let row = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i += 1) {
+    if (text.charCodeAt(i) === 10) {
+      row += 1;
+      lineStart = i + 1;
+    }
+  }
+  return { row, col: offset - lineStart + 1 };
+}
+
+/** Parses and type-checks a CEL expression against the names it may read. */
+export function compileCel(expression: string, roots: readonly string[]): CompileResult {
+  const key = `${roots.join(",")}\u0000${expression}`;
+  const cached = celCache.get(key);
+  if (cached) return cached;
+  const env = environmentFor(roots);
+  let result: CompileResult;
+  try {
+    const parsed = env.parse(expression);
+    const checked = parsed.check();
+    if (checked.valid) {
+      result = { ok: true, references: celReferences(parsed.ast, expression) };
+    } else {
+      const error = checked.error as { summary?: string; message: string; range?: { start: number } } | undefined;
+      result = {
+        ok: false,
+        message: error?.summary ?? error?.message.split("\n")[0] ?? "invalid expression",
+        at: rowCol(expression, error?.range?.start ?? 0),
+      };
+    }
+  } catch (error) {
+    const celError = error as { summary?: string; message?: string; range?: { start: number } };
+    result = {
+      ok: false,
+      message: celError.summary ?? celError.message?.split("\n")[0] ?? String(error),
+      at: rowCol(expression, celError.range?.start ?? 0),
+    };
+  }
+  return remember(celCache, key, result);
+}
+
+interface CelNode {
+  op: string;
+  args: unknown;
+  start?: number;
+  pos?: number;
+}
+
+function isCelNode(value: unknown): value is CelNode {
+  return typeof value === "object" && value !== null && typeof (value as CelNode).op === "string";
+}
+
+/** Reads `root.name` member accesses out of the AST (iteratively; CEL's own limits bound its size). */
+function celReferences(ast: unknown, expression: string): Reference[] {
+  const references: Reference[] = [];
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (!isCelNode(node)) continue;
+    const args = Array.isArray(node.args) ? node.args : [node.args];
+    if ((node.op === "." || node.op === ".?") && isCelNode(args[0]) && args[0].op === "id") {
+      references.push({
+        root: String(args[0].args),
+        name: typeof args[1] === "string" ? args[1] : undefined,
+        at: rowCol(expression, node.pos ?? node.start ?? 0),
+      });
+      continue;
+    }
+    if (node.op === "id") {
+      references.push({ root: String(node.args), name: undefined, at: rowCol(expression, node.start ?? 0) });
+      continue;
+    }
+    stack.push(...args);
+  }
+  return references;
+}
+
+/** Parses a Liquid template and lists the global variables it reads (loop and assigned names excluded). */
+export function compileTemplate(template: string): CompileResult {
+  const cached = liquidCache.get(template);
+  if (cached) return cached;
+  let result: CompileResult;
+  // Plain text needs no parser: most config strings are, and skipping them keeps big flows fast to check.
+  if (!template.includes("{{") && !template.includes("{%")) {
+    result = { ok: true, references: [] };
+  } else {
+    try {
+      const parsed = liquid.parse(template);
+      const analysis = liquid.analyzeSync(parsed);
+      const references: Reference[] = [];
+      for (const variables of Object.values(analysis.globals)) {
+        for (const variable of variables) {
+          const [root, name] = variable.segments;
+          references.push({
+            root: String(root),
+            name: typeof name === "string" ? name : undefined,
+            at: { row: variable.location.row, col: variable.location.col },
+          });
+        }
+      }
+      result = { ok: true, references };
+    } catch (error) {
+      const liquidError = error as { message?: string; token?: { getPosition?: () => [number, number] } };
+      const [row, col] = liquidError.token?.getPosition?.() ?? [1, 1];
+      const message = (liquidError.message ?? String(error)).replace(/, line:\d+, col:\d+$/, "");
+      result = { ok: false, message, at: { row, col } };
+    }
+  }
+  return remember(liquidCache, template, result);
+}
+
+const SINGLE_BRACE = /(?<![{\\])\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}(?!\})/;
+
+/** Finds a `{message}`-style placeholder (the seed's older form), which Liquid would print literally. */
+export function findSingleBracePlaceholder(template: string): { name: string; at: TextPosition } | undefined {
+  const match = SINGLE_BRACE.exec(template);
+  if (!match || match.index === undefined) return undefined;
+  return { name: match[1] ?? "", at: rowCol(template, match.index) };
+}

@@ -1,0 +1,38 @@
+export { TEMPLATE_MEDIA_TYPE, EXPRESSION_MEDIA_TYPE } from "./catalog";
+export type { JsonSchema, NodeCatalog, NodeTypeInfo } from "./catalog";
+export type {
+  Workflow,
+  WorkflowNode,
+  WorkflowEdge,
+  LayoutPosition,
+  RetryPolicy,
+  Priority,
+  TriggerType,
+} from "./workflow-types";
+export { TEMPLATE_ROOTS, CONDITION_ROOTS, DEFAULT_PORT, ERROR_PORT } from "./workflow-types";
+export {
+  composeWorkflowSchema,
+  WORKFLOW_SCHEMA_ID,
+  IDENTIFIER_PATTERN,
+  WORKFLOW_NAME_PATTERN,
+} from "./workflow-schema";
+export { PROBLEM_CODES } from "./problem-codes";
+export type { ProblemCode, Severity } from "./problem-codes";
+export type { Problem, PathSegment } from "./problem";
+export { formatPath } from "./problem";
+export { DEFAULT_LIMITS, FORBIDDEN_KEYS } from "./limits";
+export type { LoadLimits } from "./limits";
+export { loadWorkflowText, PARSE_OPTIONS } from "./load";
+export type { LoadedWorkflow } from "./load";
+export { SourceMap } from "./source-map";
+export type { SourcePosition } from "./source-map";
+export { createWorkflowValidator } from "./validate";
+export type { ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
+export { compileCel, compileTemplate, createLiquid } from "./expressions";
+export type { CompileResult, Reference } from "./expressions";
+export { createAjv } from "./ajv";
+export { applyEdit } from "./document-edits";
+export type { GraphEdit } from "./document-edits";
+export { WorkflowEditError, EDIT_ERRORS } from "./edit-error";
+export type { EditErrorCode } from "./edit-error";
+export { saveWorkflowDocument, formatWorkflowText, CANONICAL_OPTIONS, commentsOf } from "./save";

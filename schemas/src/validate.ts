@@ -1,0 +1,112 @@
+import type { ValidateFunction } from "ajv";
+import { createAjv } from "./ajv";
+import type { NodeCatalog } from "./catalog";
+import { checkCode } from "./code-checks";
+import { locateFinding, type Finding } from "./finding";
+import { checkGraph } from "./graph-checks";
+import { graphView } from "./graph-view";
+import { DEFAULT_LIMITS, type LoadLimits } from "./limits";
+import { loadWorkflowText, type LoadedWorkflow } from "./load";
+import { compareProblems, type Problem } from "./problem";
+import { schemaFindings } from "./schema-errors";
+import { composeWorkflowSchema } from "./workflow-schema";
+import type { Workflow } from "./workflow-types";
+
+export interface ValidationResult {
+  /** Every problem found, in file order. */
+  readonly problems: readonly Problem[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  /** The document as data (legacy fields removed, configs migrated) when it has no errors. */
+  readonly workflow: Workflow | undefined;
+  readonly loaded: LoadedWorkflow;
+}
+
+export interface WorkflowValidator {
+  validate(text: string): ValidationResult;
+  validateLoaded(loaded: LoadedWorkflow): ValidationResult;
+  /** The JSON Schema this validator enforces (the published `workflow.schema.json`). */
+  readonly schema: Record<string, unknown>;
+}
+
+export interface ValidatorOptions {
+  readonly limits?: LoadLimits;
+}
+
+const LEGACY_NEXT_NODE = "next_node";
+
+/** Compiles the catalog's schema once; `validate` is then cheap enough to run on every keystroke. */
+export function createWorkflowValidator(catalog: NodeCatalog, options: ValidatorOptions = {}): WorkflowValidator {
+  const schema = composeWorkflowSchema(catalog);
+  const check: ValidateFunction = createAjv().compile(schema);
+  const nodeTypes = catalog.list().map((info) => info.type);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+
+  function validateLoaded(loaded: LoadedWorkflow): ValidationResult {
+    const problems: Problem[] = [...loaded.problems];
+    if (loaded.value !== undefined) {
+      const findings: Finding[] = [];
+      const data = normalize(loaded.value as Record<string, unknown>, catalog, findings);
+      if (!check(data)) findings.push(...schemaFindings(check.errors ?? [], data, nodeTypes));
+      const graph = graphView(data);
+      const layout = data.layout;
+      const layoutNames = typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
+      findings.push(...checkGraph(graph, catalog, layoutNames), ...checkCode(graph, catalog));
+      for (const finding of findings) problems.push(locateFinding(finding, loaded.sourceMap));
+      problems.sort(compareProblems);
+      const errorCount = problems.filter((p) => p.severity === "error").length;
+      return {
+        problems,
+        errorCount,
+        warningCount: problems.length - errorCount,
+        workflow: errorCount === 0 ? (data as unknown as Workflow) : undefined,
+        loaded,
+      };
+    }
+    problems.sort(compareProblems);
+    const errorCount = problems.filter((p) => p.severity === "error").length;
+    return { problems, errorCount, warningCount: problems.length - errorCount, workflow: undefined, loaded };
+  }
+
+  return {
+    schema,
+    validate: (text) => validateLoaded(loadWorkflowText(text, limits)),
+    validateLoaded,
+  };
+}
+
+/**
+ * Prepares the data for the schema without touching the document: the seed's `config.next_node` is dropped
+ * with a warning (edges say the same thing), and configs written for an older node version are migrated.
+ */
+function normalize(value: Record<string, unknown>, catalog: NodeCatalog, findings: Finding[]): Record<string, unknown> {
+  if (!Array.isArray(value.nodes)) return value;
+  const nodes = value.nodes.map((raw: unknown, index: number) => {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+    const node = raw as Record<string, unknown>;
+    let config = node.config;
+    if (typeof config === "object" && config !== null && !Array.isArray(config) && LEGACY_NEXT_NODE in config) {
+      const { [LEGACY_NEXT_NODE]: target, ...rest } = config as Record<string, unknown>;
+      config = rest;
+      findings.push({
+        code: "FD135",
+        message: `config.next_node is the older way to connect nodes; Flowdeck follows edges, so draw an edge from "${String(node.name)}" to "${String(target)}" instead.`,
+        path: ["nodes", index, "config", LEGACY_NEXT_NODE],
+        at: "key",
+      });
+    }
+    const info = typeof node.type === "string" ? catalog.get(node.type) : undefined;
+    const from = typeof node.type_version === "number" ? node.type_version : 1;
+    if (info && from > info.version) {
+      findings.push({
+        code: "FD115",
+        message: `Node "${String(node.name)}" was written for version ${from} of ${info.type}, but this Flowdeck has version ${info.version}.`,
+        path: ["nodes", index, "type_version"],
+      });
+    } else if (info?.migrate && from < info.version) {
+      config = info.migrate(config ?? {}, from);
+    }
+    return config === node.config ? node : { ...node, config };
+  });
+  return { ...value, nodes };
+}

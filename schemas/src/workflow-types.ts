@@ -1,0 +1,61 @@
+/**
+ * The workflow document (DESIGN.md §2) as TypeScript sees it once it has validated. The YAML text stays the
+ * source of truth; these types describe its plain-data view.
+ */
+export type Priority = "high" | "medium" | "low";
+export type TriggerType = "chat" | "webhook" | "manual";
+
+export interface RetryPolicy {
+  /** Total tries including the first one. */
+  attempts: number;
+  /** Delay before the second try; doubled for each further try when `backoff` is `exponential`. */
+  backoff_ms?: number;
+  max_backoff_ms?: number;
+  backoff?: "exponential" | "fixed";
+}
+
+export interface WorkflowNode {
+  name: string;
+  type: string;
+  /** Version of the node type this config was written for; absent means version 1. */
+  type_version?: number;
+  description?: string;
+  config?: Record<string, unknown>;
+  retry?: RetryPolicy;
+  timeout_ms?: number;
+}
+
+export interface WorkflowEdge {
+  from: string;
+  to: string;
+  /** Output port of `from`; `out` when absent, `error` to handle a failure of `from`. */
+  port?: string;
+  /** CEL; sees `output` (the `from` node's output) besides `input`, `vars`, `nodes`, `conversation`, `tenant`. */
+  condition?: string | null;
+  label?: string;
+}
+
+export interface LayoutPosition {
+  x: number;
+  y: number;
+}
+
+export interface Workflow {
+  name: string;
+  version?: string;
+  description?: string;
+  category?: string;
+  priority?: Priority;
+  trigger?: { type: TriggerType };
+  /** Initial values of `vars` for each run. */
+  vars?: Record<string, unknown>;
+  nodes: WorkflowNode[];
+  edges?: WorkflowEdge[];
+  layout?: Record<string, LayoutPosition>;
+}
+
+/** Names that templates and conditions can read. `output` exists only in edge conditions. */
+export const TEMPLATE_ROOTS = ["input", "vars", "nodes", "conversation", "tenant"] as const;
+export const CONDITION_ROOTS = [...TEMPLATE_ROOTS, "output"] as const;
+export const DEFAULT_PORT = "out";
+export const ERROR_PORT = "error";

@@ -1,0 +1,70 @@
+import { parseArgs } from "node:util";
+import { createWorkflowValidator } from "@flowdeck/schemas";
+import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
+import { formatCommand } from "./format-command";
+import { processIo, type CliIo } from "./io";
+import { startCommand } from "./start-command";
+import { validateCommand } from "./validate-command";
+
+const USAGE = `Usage: flowdeck <command> [options]
+
+Commands:
+  validate FILE…          check workflow files; prints FILE:LINE:COL SEVERITY CODE message
+  format [--check] FILE…  rewrite files in the canonical layout, keeping comments
+  schema                  print the JSON Schema of workflow files
+  start                   start Flowdeck (what exists so far)
+
+Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    });
+    if (command === undefined || command === "help" || command === "--help" || command === "-h" || values.help) {
+      io.out(USAGE);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    const needFiles = () => {
+      if (positionals.length === 0) throw new UsageError(`${command} needs at least one FILE`);
+      return positionals;
+    };
+    const registry = createBuiltinRegistry();
+    switch (command) {
+      case "validate":
+        return await validateCommand(needFiles(), createWorkflowValidator(registry.catalog()), io);
+      case "format":
+        return await formatCommand(needFiles(), values.check === true, io);
+      case "schema":
+        io.out(JSON.stringify(createWorkflowValidator(registry.catalog()).schema, null, 2));
+        return EXIT_OK;
+      case "start":
+        return await startCommand(io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`flowdeck: ${(error as Error).message}`);
+      io.err(`Run "flowdeck help" for usage.`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+// Run only when executed directly (tests import runCli).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`flowdeck: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(EXIT_USAGE);
+    },
+  );
+}
