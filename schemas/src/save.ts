@@ -46,7 +46,7 @@ export function saveWorkflowDocument(doc: Document, originalText?: string): stri
   const lines: string[] = [];
   for (const region of regions) {
     if (region.ok) lines.push(...region.ok);
-    else if (region.conflict) lines.push(...region.conflict.b);
+    else if (region.conflict) lines.push(...resolveConflict(region.conflict));
   }
   const merged = lines.join("\n");
   return sameDocument(merged, doc, printed) ? merged : printed;
@@ -59,6 +59,17 @@ export function detectIndentation(text: string): { indent: number; indentSeq: bo
   const indent = nested ? Math.max(1, (nested[2]?.length ?? 2) - (nested[1]?.length ?? 0)) : 2;
   const indentSeq = keyThenItem ? (keyThenItem[2]?.length ?? 0) > (keyThenItem[1]?.length ?? 0) : true;
   return { indent: Math.min(indent, 8), indentSeq };
+}
+
+/**
+ * Neighbouring lines that were both reformatted (ours) and edited (theirs) land in one conflict. When all three
+ * sides have the same number of lines, they line up one to one: keep the user's line wherever the edit left
+ * the printed line alone. Otherwise the edit's lines win.
+ */
+function resolveConflict(conflict: { a: string[]; o: string[]; b: string[] }): string[] {
+  const { a, o, b } = conflict;
+  if (a.length !== o.length || b.length !== o.length) return b;
+  return b.map((line, i) => (line === o[i] ? a[i]! : line));
 }
 
 function splitLines(text: string): string[] {
