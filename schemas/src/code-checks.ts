@@ -27,16 +27,31 @@ export function checkCode(graph: GraphView, catalog: NodeCatalog): Finding[] {
   }
   for (const edge of graph.edges) {
     if (edge.condition === undefined) continue;
-    checkField({ path: ["edges", edge.index, "condition"], text: edge.condition, kind: "expression" }, names, findings, CONDITION_ROOTS);
+    checkField(
+      { path: ["edges", edge.index, "condition"], text: edge.condition, kind: "expression" },
+      names,
+      findings,
+      CONDITION_ROOTS,
+    );
   }
   return findings;
 }
 
-function checkField(field: CodeField, names: readonly string[], findings: Finding[], celRoots: readonly string[] = CONFIG_EXPRESSION_ROOTS): void {
+function checkField(
+  field: CodeField,
+  names: readonly string[],
+  findings: Finding[],
+  celRoots: readonly string[] = CONFIG_EXPRESSION_ROOTS,
+): void {
   if (field.kind === "expression") {
     const compiled = compileCel(field.text, celRoots);
     if (!compiled.ok) {
-      findings.push({ code: "FD130", message: `This condition is not valid CEL: ${compiled.message}.`, path: field.path, inner: compiled.at });
+      findings.push({
+        code: "FD130",
+        message: `This condition is not valid CEL: ${compiled.message}.`,
+        path: field.path,
+        inner: compiled.at,
+      });
       return;
     }
     checkReferences(compiled.references, field.path, names, findings, celRoots);
@@ -44,7 +59,12 @@ function checkField(field: CodeField, names: readonly string[], findings: Findin
   }
   const compiled = compileTemplate(field.text);
   if (!compiled.ok) {
-    findings.push({ code: "FD131", message: `This template is not valid Liquid: ${compiled.message}.`, path: field.path, inner: compiled.at });
+    findings.push({
+      code: "FD131",
+      message: `This template is not valid Liquid: ${compiled.message}.`,
+      path: field.path,
+      inner: compiled.at,
+    });
     return;
   }
   const placeholder = findSingleBracePlaceholder(field.text);

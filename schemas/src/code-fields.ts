@@ -16,7 +16,9 @@ function kindOf(schema: JsonSchema): CodeKind | undefined {
 }
 
 function asSchema(value: unknown): JsonSchema | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonSchema) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as JsonSchema)
+    : undefined;
 }
 
 /** The sub-schema that describes `key` of an object schema (properties, then patternProperties, then the rest). */
@@ -38,7 +40,11 @@ function propertySchema(schema: JsonSchema, key: string): JsonSchema | undefined
  * paths, so they can be compiled and their `nodes.X` references checked. Follows the value, so its cost is the
  * size of the config, not of the schema.
  */
-export function collectCodeFields(schema: JsonSchema, value: unknown, path: readonly PathSegment[]): CodeField[] {
+export function collectCodeFields(
+  schema: JsonSchema,
+  value: unknown,
+  path: readonly PathSegment[],
+): CodeField[] {
   const out: CodeField[] = [];
   visit(schema, value, path, out);
   return out;
@@ -46,17 +52,26 @@ export function collectCodeFields(schema: JsonSchema, value: unknown, path: read
 
 function visit(schema: JsonSchema, value: unknown, path: readonly PathSegment[], out: CodeField[]): void {
   if (typeof value === "string") {
-    const kind = kindOf(schema) ?? alternatives(schema).map(kindOf).find((k) => k !== undefined);
+    const kind =
+      kindOf(schema) ??
+      alternatives(schema)
+        .map(kindOf)
+        .find((k) => k !== undefined);
     if (kind) out.push({ path, text: value, kind });
     return;
   }
   if (Array.isArray(value)) {
-    const items = asSchema(schema.items) ?? alternatives(schema).map((s) => asSchema(s.items)).find(Boolean);
+    const items =
+      asSchema(schema.items) ??
+      alternatives(schema)
+        .map((s) => asSchema(s.items))
+        .find(Boolean);
     if (items) value.forEach((item, index) => visit(items, item, [...path, index], out));
     return;
   }
   if (typeof value === "object" && value !== null) {
-    const objectSchema = schema.type === "object" ? schema : (alternatives(schema).find((s) => s.type === "object") ?? schema);
+    const objectSchema =
+      schema.type === "object" ? schema : (alternatives(schema).find((s) => s.type === "object") ?? schema);
     for (const [key, item] of Object.entries(value)) {
       const sub = propertySchema(objectSchema, key);
       if (sub) visit(sub, item, [...path, key], out);

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, visit, type Document, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  visit,
+  type Document,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import { WorkflowEditError } from "./edit-error";
 import type { PathSegment } from "./problem";
 import { IDENTIFIER_PATTERN } from "./workflow-schema";
@@ -12,7 +22,12 @@ export type GraphEdit =
   | { readonly kind: "add-edge"; readonly edge: WorkflowEdge }
   | { readonly kind: "remove-edge"; readonly index: number }
   /** `value: undefined` removes the field. */
-  | { readonly kind: "set-config"; readonly node: string; readonly path: readonly PathSegment[]; readonly value: unknown }
+  | {
+      readonly kind: "set-config";
+      readonly node: string;
+      readonly path: readonly PathSegment[];
+      readonly value: unknown;
+    }
   | { readonly kind: "rename-node"; readonly from: string; readonly to: string };
 
 const identifier = new RegExp(IDENTIFIER_PATTERN);
@@ -53,7 +68,8 @@ function nodeNames(doc: Document): string[] {
 
 function checkNewName(doc: Document, name: string): void {
   if (!identifier.test(name)) throw new WorkflowEditError("FD142", `"${name}" is not a valid node name`);
-  if (nodeNames(doc).includes(name)) throw new WorkflowEditError("FD141", `a node is already called "${name}"`);
+  if (nodeNames(doc).includes(name))
+    throw new WorkflowEditError("FD141", `a node is already called "${name}"`);
 }
 
 function layoutMap(doc: Document, create: boolean): YAMLMap | undefined {
@@ -94,7 +110,12 @@ export function applyEdit(doc: Document, edit: GraphEdit): void {
       sequence(doc, "nodes").items.splice(index, 1);
       const edges = sequence(doc, "edges");
       edges.items = edges.items.filter(
-        (item) => !(isMap(item) && (scalarText(item.get("from", true)) === edit.name || scalarText(item.get("to", true)) === edit.name)),
+        (item) =>
+          !(
+            isMap(item) &&
+            (scalarText(item.get("from", true)) === edit.name ||
+              scalarText(item.get("to", true)) === edit.name)
+          ),
       );
       layoutMap(doc, false)?.delete(edit.name);
       return;
@@ -131,15 +152,20 @@ export function applyEdit(doc: Document, edit: GraphEdit): void {
     }
     case "set-config": {
       const { map } = findNode(doc, edit.node);
-      let config = map.get("config", true);
-      if (!isMap(config)) {
+      const existing: unknown = map.get("config", true);
+      let target: YAMLMap;
+      if (isMap(existing)) target = existing;
+      else {
         if (edit.value === undefined) return;
-        config = doc.createNode({}) as YAMLMap;
-        map.set("config", config);
+        target = doc.createNode({}) as YAMLMap;
+        map.set("config", target);
       }
-      const target = config as YAMLMap;
       if (edit.value === undefined) target.deleteIn(edit.path);
-      else if (edit.path.length === 1 && isScalar(target.get(edit.path[0], true)) && isPrimitive(edit.value)) {
+      else if (
+        edit.path.length === 1 &&
+        isScalar(target.get(edit.path[0], true)) &&
+        isPrimitive(edit.value)
+      ) {
         // Changing the scalar's value (rather than replacing the node) keeps its comment and quoting.
         (target.get(edit.path[0], true) as Scalar).value = edit.value;
       } else target.setIn(edit.path, doc.createNode(edit.value));
@@ -171,7 +197,8 @@ function renameNode(doc: Document, from: string, to: string): void {
   setScalar(map.get("name", true), to);
   for (const item of sequence(doc, "edges").items) {
     if (!isMap(item)) continue;
-    for (const end of ["from", "to"]) if (scalarText(item.get(end, true)) === from) setScalar(item.get(end, true), to);
+    for (const end of ["from", "to"])
+      if (scalarText(item.get(end, true)) === from) setScalar(item.get(end, true), to);
   }
   const layout = layoutMap(doc, false);
   const entry = layout?.items.find((pair) => isPair(pair) && scalarText(pair.key) === from);

@@ -19,7 +19,13 @@ export type CompileResult =
   | { readonly ok: true; readonly references: readonly Reference[] }
   | { readonly ok: false; readonly message: string; readonly at: TextPosition };
 
-const CEL_LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
+const CEL_LIMITS = {
+  maxAstNodes: 2000,
+  maxDepth: 64,
+  maxListElements: 1000,
+  maxMapEntries: 1000,
+  maxCallArguments: 32,
+};
 
 /**
  * Liquid as Flowdeck configures it everywhere (the runtime imports this too): own properties only, so
@@ -39,7 +45,11 @@ function environmentFor(roots: readonly string[]): Environment {
   const key = roots.join(",");
   let env = celEnvironments.get(key);
   if (!env) {
-    env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, limits: CEL_LIMITS });
+    env = new Environment({
+      unlistedVariablesAreDyn: false,
+      homogeneousAggregateLiterals: false,
+      limits: CEL_LIMITS,
+    });
     for (const root of roots) env.registerVariable(root, "dyn");
     celEnvironments.set(key, env);
   }
@@ -78,7 +88,8 @@ export function compileCel(expression: string, roots: readonly string[]): Compil
     if (checked.valid) {
       result = { ok: true, references: celReferences(parsed.ast, expression) };
     } else {
-      const error = checked.error as { summary?: string; message: string; range?: { start: number } } | undefined;
+      const error = checked.error as
+        { summary?: string; message: string; range?: { start: number } } | undefined;
       result = {
         ok: false,
         message: error?.summary ?? error?.message.split("\n")[0] ?? "invalid expression",

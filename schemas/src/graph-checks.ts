@@ -8,7 +8,11 @@ const START_TYPE = "start";
  * Structural checks on the node graph: one start, edges between existing nodes and ports, every node
  * reachable, and no loop that can spin without waiting for a person or counting its rounds.
  */
-export function checkGraph(graph: GraphView, catalog: NodeCatalog, layoutNames: readonly string[]): Finding[] {
+export function checkGraph(
+  graph: GraphView,
+  catalog: NodeCatalog,
+  layoutNames: readonly string[],
+): Finding[] {
   const findings: Finding[] = [];
   checkStart(graph, findings);
   checkNames(graph, findings);
@@ -19,7 +23,12 @@ export function checkGraph(graph: GraphView, catalog: NodeCatalog, layoutNames: 
   checkLoops(graph, connected, catalog, findings);
   for (const name of layoutNames) {
     if (!graph.byName.has(name)) {
-      findings.push({ code: "FD127", message: `The layout places a node "${name}" that the flow does not have.`, path: ["layout", name], at: "key" });
+      findings.push({
+        code: "FD127",
+        message: `The layout places a node "${name}" that the flow does not have.`,
+        path: ["layout", name],
+        at: "key",
+      });
     }
   }
   return findings;
@@ -28,7 +37,12 @@ export function checkGraph(graph: GraphView, catalog: NodeCatalog, layoutNames: 
 function checkStart(graph: GraphView, findings: Finding[]): void {
   const starts = graph.nodes.filter((node) => node.type === START_TYPE);
   if (starts.length === 0 && graph.nodes.length > 0) {
-    findings.push({ code: "FD120", message: "The flow has no start node, so a run would not know where to begin.", path: ["nodes"], at: "key" });
+    findings.push({
+      code: "FD120",
+      message: "The flow has no start node, so a run would not know where to begin.",
+      path: ["nodes"],
+      at: "key",
+    });
   }
   for (const extra of starts.slice(1)) {
     findings.push({
@@ -71,7 +85,8 @@ function checkEdges(graph: GraphView, catalog: NodeCatalog, findings: Finding[])
     const source = graph.byName.get(edge.from);
     const outputs = source?.type ? catalog.get(source.type)?.outputs : undefined;
     if (outputs && !outputs.includes(edge.port)) {
-      const offered = outputs.length === 0 ? "no outgoing ports (it ends the flow)" : `the ports ${outputs.join(", ")}`;
+      const offered =
+        outputs.length === 0 ? "no outgoing ports (it ends the flow)" : `the ports ${outputs.join(", ")}`;
       findings.push({
         code: "FD126",
         message: edge.portGiven
@@ -173,7 +188,12 @@ function stronglyConnected(names: readonly string[], next: Map<string, GraphEdge
   return components;
 }
 
-function checkLoops(graph: GraphView, edges: readonly GraphEdge[], catalog: NodeCatalog, findings: Finding[]): void {
+function checkLoops(
+  graph: GraphView,
+  edges: readonly GraphEdge[],
+  catalog: NodeCatalog,
+  findings: Finding[],
+): void {
   const next = successors(edges);
   for (const component of stronglyConnected([...graph.byName.keys()], next)) {
     const members = new Set(component);
@@ -193,7 +213,11 @@ function checkLoops(graph: GraphView, edges: readonly GraphEdge[], catalog: Node
 }
 
 /** A loop is bounded when a `set` node in it assigns a variable that a condition on one of its edges reads. */
-function hasCounter(nodes: readonly GraphNode[], edges: readonly GraphEdge[], members: ReadonlySet<string>): boolean {
+function hasCounter(
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+  members: ReadonlySet<string>,
+): boolean {
   const assigned = new Set<string>();
   for (const node of nodes) {
     if (node.type !== "set") continue;
@@ -234,8 +258,13 @@ function editDistance(a: string, b: string, cap: number): number {
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
-      let cost = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cost = Math.min(cost, before[j - 2]! + 1);
+      let cost = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cost = Math.min(cost, before[j - 2]! + 1);
       current[j] = cost;
     }
     before = previous;

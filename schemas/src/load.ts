@@ -27,18 +27,27 @@ export interface LoadedWorkflow {
 }
 
 /** Options that keep the YAML the user wrote: comments, key order, quoting, flow or block style. */
-export const PARSE_OPTIONS = { keepSourceTokens: false, uniqueKeys: true, strict: true, prettyErrors: false } as const;
+export const PARSE_OPTIONS = {
+  keepSourceTokens: false,
+  uniqueKeys: true,
+  strict: true,
+  prettyErrors: false,
+} as const;
 
 export function loadWorkflowText(text: string, limits: LoadLimits = DEFAULT_LIMITS): LoadedWorkflow {
   const lineCounter = new LineCounter();
   const bytes = utf8ByteLength(text);
   if (bytes > limits.maxBytes) {
     const sourceMap = new SourceMap(text, undefined, lineCounter);
-    const tooLarge = problem("FD101", `The file is ${formatSize(bytes)}; a workflow may be at most ${formatSize(limits.maxBytes)}.`, {
-      path: [],
-      line: 1,
-      column: 1,
-    });
+    const tooLarge = problem(
+      "FD101",
+      `The file is ${formatSize(bytes)}; a workflow may be at most ${formatSize(limits.maxBytes)}.`,
+      {
+        path: [],
+        line: 1,
+        column: 1,
+      },
+    );
     return { text, doc: undefined, sourceMap, value: undefined, problems: [tooLarge] };
   }
 
@@ -60,12 +69,20 @@ export function loadWorkflowText(text: string, limits: LoadLimits = DEFAULT_LIMI
     // The yaml package throws a ReferenceError when aliases expand past maxAliasCount (billion laughs).
     const message = error instanceof Error ? error.message : String(error);
     const where = firstAlias(doc, sourceMap);
-    problems.push(problem("FD102", `The YAML aliases in this file expand to too much data (${message}).`, where));
+    problems.push(
+      problem("FD102", `The YAML aliases in this file expand to too much data (${message}).`, where),
+    );
     return { text, doc, sourceMap, value: undefined, problems };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     const where = { path: [], ...sourceMap.locate([]) };
-    problems.push(problem("FD105", "This file is not a workflow: it should start with fields like name: and nodes:.", where));
+    problems.push(
+      problem(
+        "FD105",
+        "This file is not a workflow: it should start with fields like name: and nodes:.",
+        where,
+      ),
+    );
     return { text, doc, sourceMap, value: undefined, problems };
   }
   return { text, doc, sourceMap, value, problems };
@@ -109,7 +126,9 @@ function scanStructure(doc: Document.Parsed, sourceMap: SourceMap, limits: LoadL
       if (aliases > limits.maxAliases && !aliasReported) {
         aliasReported = true;
         const where = { path, ...sourceMap.position(node.range?.[0] ?? 0) };
-        problems.push(problem("FD102", `The file uses more than ${limits.maxAliases} YAML aliases (*name).`, where));
+        problems.push(
+          problem("FD102", `The file uses more than ${limits.maxAliases} YAML aliases (*name).`, where),
+        );
       }
       continue;
     }
@@ -118,7 +137,9 @@ function scanStructure(doc: Document.Parsed, sourceMap: SourceMap, limits: LoadL
       if (!depthReported) {
         depthReported = true;
         const where = { path, ...sourceMap.position(node.range?.[0] ?? 0) };
-        problems.push(problem("FD103", `Values are nested more than ${limits.maxDepth} levels deep here.`, where));
+        problems.push(
+          problem("FD103", `Values are nested more than ${limits.maxDepth} levels deep here.`, where),
+        );
       }
       continue;
     }
@@ -130,17 +151,23 @@ function scanStructure(doc: Document.Parsed, sourceMap: SourceMap, limits: LoadL
           const where = { path: [...path, key], ...sourceMap.position((pair.key as Node).range?.[0] ?? 0) };
           problems.push(problem("FD104", `The key "${key}" is not allowed in a workflow file.`, where));
         }
-        if (isCollection(pair.key) || isAlias(pair.key)) stack.push({ node: pair.key, depth: depth + 1, path });
+        if (isCollection(pair.key) || isAlias(pair.key))
+          stack.push({ node: pair.key, depth: depth + 1, path });
         stack.push({ node: pair.value, depth: depth + 1, path: key === undefined ? path : [...path, key] });
       }
     } else {
-      node.items.forEach((item, index) => stack.push({ node: item, depth: depth + 1, path: [...path, index] }));
+      node.items.forEach((item, index) =>
+        stack.push({ node: item, depth: depth + 1, path: [...path, index] }),
+      );
     }
   }
   return problems;
 }
 
-function firstAlias(doc: Document.Parsed, sourceMap: SourceMap): { path: PathSegment[]; line: number; column: number } {
+function firstAlias(
+  doc: Document.Parsed,
+  sourceMap: SourceMap,
+): { path: PathSegment[]; line: number; column: number } {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();

@@ -95,7 +95,10 @@ export function commentsOf(doc: Document): string[] {
     if (withComments.commentBefore) comments.push(withComments.commentBefore);
     if (withComments.comment) comments.push(withComments.comment);
   });
-  return comments.flatMap((block) => block.split("\n")).map((line) => line.trim()).filter(Boolean);
+  return comments
+    .flatMap((block) => block.split("\n"))
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 function sameComments(a: Document, b: Document): boolean {

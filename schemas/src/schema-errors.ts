@@ -25,7 +25,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   if (typeof value === "object") return "a set of fields";
-  if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === "number")
+    return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
   return String(value);
 }
 
@@ -42,7 +43,10 @@ export function pointerToPath(pointer: string, data: unknown): PathSegment[] {
       current = current[index];
     } else {
       path.push(key);
-      current = typeof current === "object" && current !== null ? (current as Record<string, unknown>)[key] : undefined;
+      current =
+        typeof current === "object" && current !== null
+          ? (current as Record<string, unknown>)[key]
+          : undefined;
     }
   }
   return path;
@@ -57,7 +61,9 @@ export function subjectOf(path: readonly PathSegment[], data: unknown): string {
   }
   if (path[0] === "edges" && typeof path[1] === "number") {
     const edge = root.edges?.[path[1]];
-    return typeof edge?.from === "string" && typeof edge.to === "string" ? `The edge ${edge.from} → ${edge.to}` : `Edge ${path[1] + 1}`;
+    return typeof edge?.from === "string" && typeof edge.to === "string"
+      ? `The edge ${edge.from} → ${edge.to}`
+      : `Edge ${path[1] + 1}`;
   }
   if (path[0] === "layout") return "The layout";
   return "The workflow";
@@ -67,7 +73,10 @@ function fieldName(path: readonly PathSegment[]): string {
   let relevant = path[0] === "nodes" || path[0] === "edges" ? path.slice(2) : path;
   // Staff know a node's settings by their names; "config." is YAML plumbing.
   if (path[0] === "nodes" && relevant[0] === "config" && relevant.length > 1) relevant = relevant.slice(1);
-  return relevant.map((s) => (typeof s === "number" ? `[${s + 1}]` : s)).join(".").replace(/\.\[/g, "[");
+  return relevant
+    .map((s) => (typeof s === "number" ? `[${s + 1}]` : s))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -83,7 +92,11 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
  * Turns Ajv's errors into findings a non-developer can act on: one per place, the branch noise of
  * `anyOf`/`oneOf` folded into a single sentence, unknown fields and node types with a close suggestion.
  */
-export function schemaFindings(errors: readonly ErrorObject[], data: unknown, nodeTypes: readonly string[]): Finding[] {
+export function schemaFindings(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  nodeTypes: readonly string[],
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const folded = foldAlternatives(errors);
@@ -102,7 +115,10 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, no
 function foldAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => e.schemaPath);
   return errors.filter((error) => {
-    if (error.keyword === "oneOf") return !errors.some((e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== "oneOf");
+    if (error.keyword === "oneOf")
+      return !errors.some(
+        (e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== "oneOf",
+      );
     return !anyOfPaths.some((p) => error.keyword !== "anyOf" && error.schemaPath.startsWith(`${p}/`));
   });
 }
@@ -130,10 +146,18 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
     }
     case "required": {
       const missing = String(params.missingProperty);
-      return { code: "FD111", message: `${the} is missing "${missing}", which is required.`, path, at: path.length > 0 ? "key" : "value" };
+      return {
+        code: "FD111",
+        message: `${the} is missing "${missing}", which is required.`,
+        path,
+        at: path.length > 0 ? "key" : "value",
+      };
     }
     case "type": {
-      const expected = String(params.type).split(",").map((t) => TYPE_WORDS[t] ?? t).join(" or ");
+      const expected = String(params.type)
+        .split(",")
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(" or ");
       return { code: "FD110", message: `${the} should be ${expected}, but it is ${describe(value)}.`, path };
     }
     case "discriminator": {
@@ -145,11 +169,19 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
           path: [...path, "type"],
         };
       }
-      return { code: "FD110", message: `${subject}: "type" should be text naming a node type.`, path: [...path, "type"] };
+      return {
+        code: "FD110",
+        message: `${subject}: "type" should be text naming a node type.`,
+        path: [...path, "type"],
+      };
     }
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
-      return { code: "FD113", message: `${the} must be one of ${allowed}, but it is ${describe(value)}.`, path };
+      return {
+        code: "FD113",
+        message: `${the} must be one of ${allowed}, but it is ${describe(value)}.`,
+        path,
+      };
     }
     case "const":
       return { code: "FD113", message: `${the} must be ${JSON.stringify(params.allowedValue)}.`, path };
@@ -159,14 +191,28 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
     }
     case "propertyNames": {
       const name = String(params.propertyName);
-      return { code: "FD113", message: `${subject}: the name "${name}" may use only letters, digits and _.`, path: [...path, name], at: "key" };
+      return {
+        code: "FD113",
+        message: `${subject}: the name "${name}" may use only letters, digits and _.`,
+        path: [...path, name],
+        at: "key",
+      };
     }
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
-      const words = { minimum: "at least", maximum: "at most", exclusiveMinimum: "more than", exclusiveMaximum: "less than" }[error.keyword];
-      return { code: "FD113", message: `${the} must be ${words} ${String(params.limit)} (it is ${describe(value)}).`, path };
+      const words = {
+        minimum: "at least",
+        maximum: "at most",
+        exclusiveMinimum: "more than",
+        exclusiveMaximum: "less than",
+      }[error.keyword];
+      return {
+        code: "FD113",
+        message: `${the} must be ${words} ${String(params.limit)} (it is ${describe(value)}).`,
+        path,
+      };
     }
     case "minItems":
       return { code: "FD113", message: `${the} needs at least ${String(params.limit)} item(s).`, path };
@@ -175,16 +221,31 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
     case "minLength":
       return { code: "FD113", message: `${the} may not be empty.`, path };
     case "maxLength":
-      return { code: "FD113", message: `${the} may be at most ${String(params.limit)} characters long.`, path };
+      return {
+        code: "FD113",
+        message: `${the} may be at most ${String(params.limit)} characters long.`,
+        path,
+      };
     case "anyOf": {
       const branches = (error.schema as Array<Record<string, unknown>>) ?? [];
       const requiredSets = branches.map((b) => b.required).filter((r): r is string[] => Array.isArray(r));
       if (requiredSets.length === branches.length && branches.length > 0) {
         const names = requiredSets.map((r) => `"${r.join('" and "')}"`).join(" or ");
-        return { code: "FD111", message: `${the === subject ? `${subject} needs` : `${the} needs`} ${names}.`, path };
+        return {
+          code: "FD111",
+          message: `${the === subject ? `${subject} needs` : `${the} needs`} ${names}.`,
+          path,
+        };
       }
-      const types = branches.map((b) => (typeof b.type === "string" ? (TYPE_WORDS[b.type] ?? b.type) : undefined));
-      if (types.every(Boolean)) return { code: "FD110", message: `${the} should be ${types.join(" or ")}, but it is ${describe(value)}.`, path };
+      const types = branches.map((b) =>
+        typeof b.type === "string" ? (TYPE_WORDS[b.type] ?? b.type) : undefined,
+      );
+      if (types.every(Boolean))
+        return {
+          code: "FD110",
+          message: `${the} should be ${types.join(" or ")}, but it is ${describe(value)}.`,
+          path,
+        };
       return { code: "FD113", message: `${the} does not match any of the accepted forms.`, path };
     }
     case "oneOf":

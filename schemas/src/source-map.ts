@@ -35,7 +35,9 @@ export class SourceMap {
       let next: unknown;
       let nextKey: Node | undefined;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (pair && isPair(pair)) {
           next = pair.value ?? pair.key;
           nextKey = pair.key as Node;
@@ -71,7 +73,9 @@ export class SourceMap {
     const source = this.text.slice(node.range[0], node.range[1]);
     switch (node.type) {
       case Scalar.PLAIN:
-        return row === 1 && !source.includes("\n") ? { line: start.line, column: start.column + col - 1 } : start;
+        return row === 1 && !source.includes("\n")
+          ? { line: start.line, column: start.column + col - 1 }
+          : start;
       case Scalar.QUOTE_SINGLE:
       case Scalar.QUOTE_DOUBLE:
         return row === 1 && !source.includes("\n") && !/\\|''/.test(source)

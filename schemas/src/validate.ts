@@ -36,7 +36,10 @@ export interface ValidatorOptions {
 const LEGACY_NEXT_NODE = "next_node";
 
 /** Compiles the catalog's schema once; `validate` is then cheap enough to run on every keystroke. */
-export function createWorkflowValidator(catalog: NodeCatalog, options: ValidatorOptions = {}): WorkflowValidator {
+export function createWorkflowValidator(
+  catalog: NodeCatalog,
+  options: ValidatorOptions = {},
+): WorkflowValidator {
   const schema = composeWorkflowSchema(catalog);
   const check: ValidateFunction = createAjv().compile(schema);
   const nodeTypes = catalog.list().map((info) => info.type);
@@ -50,7 +53,8 @@ export function createWorkflowValidator(catalog: NodeCatalog, options: Validator
       if (!check(data)) findings.push(...schemaFindings(check.errors ?? [], data, nodeTypes));
       const graph = graphView(data);
       const layout = data.layout;
-      const layoutNames = typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
+      const layoutNames =
+        typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
       findings.push(...checkGraph(graph, catalog, layoutNames), ...checkCode(graph, catalog));
       for (const finding of findings) problems.push(locateFinding(finding, loaded.sourceMap));
       problems.sort(compareProblems);
@@ -79,13 +83,22 @@ export function createWorkflowValidator(catalog: NodeCatalog, options: Validator
  * Prepares the data for the schema without touching the document: the seed's `config.next_node` is dropped
  * with a warning (edges say the same thing), and configs written for an older node version are migrated.
  */
-function normalize(value: Record<string, unknown>, catalog: NodeCatalog, findings: Finding[]): Record<string, unknown> {
+function normalize(
+  value: Record<string, unknown>,
+  catalog: NodeCatalog,
+  findings: Finding[],
+): Record<string, unknown> {
   if (!Array.isArray(value.nodes)) return value;
   const nodes = value.nodes.map((raw: unknown, index: number) => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
     const node = raw as Record<string, unknown>;
     let config = node.config;
-    if (typeof config === "object" && config !== null && !Array.isArray(config) && LEGACY_NEXT_NODE in config) {
+    if (
+      typeof config === "object" &&
+      config !== null &&
+      !Array.isArray(config) &&
+      LEGACY_NEXT_NODE in config
+    ) {
       const { [LEGACY_NEXT_NODE]: target, ...rest } = config as Record<string, unknown>;
       config = rest;
       findings.push({

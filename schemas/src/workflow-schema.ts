@@ -1,9 +1,4 @@
-import {
-  EXPRESSION_MEDIA_TYPE,
-  TEMPLATE_MEDIA_TYPE,
-  type JsonSchema,
-  type NodeCatalog,
-} from "./catalog";
+import { EXPRESSION_MEDIA_TYPE, type JsonSchema, type NodeCatalog } from "./catalog";
 
 export const WORKFLOW_SCHEMA_ID = "https://flowdeck.dev/schemas/workflow.schema.json";
 export const IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
@@ -122,8 +117,18 @@ export function composeWorkflowSchema(catalog: NodeCatalog): JsonSchema {
         title: "Version",
         description: "The author's version label, like 1.0.0.",
       },
-      description: { type: "string", maxLength: 2000, title: "Description", description: "What the flow does." },
-      category: { type: "string", maxLength: 64, title: "Category", description: "Groups flows in the list." },
+      description: {
+        type: "string",
+        maxLength: 2000,
+        title: "Description",
+        description: "What the flow does.",
+      },
+      category: {
+        type: "string",
+        maxLength: 64,
+        title: "Category",
+        description: "Groups flows in the list.",
+      },
       priority: {
         type: "string",
         enum: ["high", "medium", "low"],
@@ -187,7 +192,8 @@ export function composeWorkflowSchema(catalog: NodeCatalog): JsonSchema {
                 { type: "null" },
               ],
               title: "Condition",
-              description: "A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes.",
+              description:
+                "A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes.",
             },
             label: { type: "string", maxLength: 200, title: "Label", description: "Shown on the canvas." },
           },

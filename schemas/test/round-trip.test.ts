@@ -3,12 +3,21 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { isMap, parseDocument, type Document } from "yaml";
 import { describe, expect, it } from "vitest";
-import { applyEdit, commentsOf, PARSE_OPTIONS, saveWorkflowDocument, WorkflowEditError, type GraphEdit } from "../src/index";
+import {
+  applyEdit,
+  commentsOf,
+  PARSE_OPTIONS,
+  saveWorkflowDocument,
+  WorkflowEditError,
+  type GraphEdit,
+} from "../src/index";
 
 const WORKFLOWS = join(import.meta.dirname, "../../workflows");
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const files = [
-  ...readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yaml")).map((f) => join(WORKFLOWS, f)),
+  ...readdirSync(WORKFLOWS)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => join(WORKFLOWS, f)),
   join(FIXTURES, "hand-written.yaml"),
 ];
 
@@ -22,10 +31,19 @@ type Intent =
   | { op: "config"; pick: number; text: string };
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
-  fc.record({ op: fc.constant("add" as const), x: fc.integer({ min: -2000, max: 2000 }), y: fc.integer({ min: -2000, max: 2000 }) }),
+  fc.record({
+    op: fc.constant("add" as const),
+    x: fc.integer({ min: -2000, max: 2000 }),
+    y: fc.integer({ min: -2000, max: 2000 }),
+  }),
   fc.record({ op: fc.constantFrom("remove" as const, "rename" as const), pick: fc.nat() }),
   fc.record({ op: fc.constant("move" as const), pick: fc.nat(), x: fc.integer(), y: fc.integer() }),
-  fc.record({ op: fc.constant("connect" as const), pick: fc.nat(), other: fc.nat(), conditional: fc.boolean() }),
+  fc.record({
+    op: fc.constant("connect" as const),
+    pick: fc.nat(),
+    other: fc.nat(),
+    conditional: fc.boolean(),
+  }),
   fc.record({ op: fc.constant("disconnect" as const), pick: fc.nat() }),
   fc.record({ op: fc.constant("config" as const), pick: fc.nat(), text: fc.string({ maxLength: 30 }) }),
 );
@@ -46,7 +64,11 @@ function apply(doc: Document, step: Intent): string[] {
   let lost: string[] = [];
   switch (step.op) {
     case "add":
-      edit = { kind: "add-node", node: { name: `added_${(counter += 1)}`, type: "reply", config: { text: "Hi" } }, position: step };
+      edit = {
+        kind: "add-node",
+        node: { name: `added_${(counter += 1)}`, type: "reply", config: { text: "Hi" } },
+        position: step,
+      };
       break;
     case "remove": {
       const name = pick(step.pick);
@@ -68,7 +90,10 @@ function apply(doc: Document, step: Intent): string[] {
     case "connect": {
       const [from, to] = [pick(step.pick), pick(step.other)];
       if (from !== undefined && to !== undefined) {
-        edit = { kind: "add-edge", edge: { from, to, ...(step.conditional ? { condition: "input.message != ''" } : {}) } };
+        edit = {
+          kind: "add-edge",
+          edge: { from, to, ...(step.conditional ? { condition: "input.message != ''" } : {}) },
+        };
       }
       break;
     }
@@ -81,7 +106,8 @@ function apply(doc: Document, step: Intent): string[] {
       break;
     case "config": {
       const name = pick(step.pick);
-      if (name !== undefined) edit = { kind: "set-config", node: name, path: ["note_field"], value: step.text };
+      if (name !== undefined)
+        edit = { kind: "set-config", node: name, path: ["note_field"], value: step.text };
       break;
     }
   }
@@ -106,10 +132,12 @@ function commentsOfNode(node: unknown): string[] {
 function commentsInvolving(doc: Document, name: string): string[] {
   const lost: string[] = [];
   const nodes = doc.get("nodes", true) as { items: unknown[] };
-  for (const item of nodes.items) if (isMap(item) && item.get("name") === name) lost.push(...commentsOfNode(item));
+  for (const item of nodes.items)
+    if (isMap(item) && item.get("name") === name) lost.push(...commentsOfNode(item));
   const edges = doc.get("edges", true) as { items: unknown[] } | undefined;
   for (const item of edges?.items ?? []) {
-    if (isMap(item) && (item.get("from") === name || item.get("to") === name)) lost.push(...commentsOfNode(item));
+    if (isMap(item) && (item.get("from") === name || item.get("to") === name))
+      lost.push(...commentsOfNode(item));
   }
   const layout = doc.get("layout", true);
   if (isMap(layout)) {

@@ -3,7 +3,8 @@ import { createWorkflowValidator } from "../src/index";
 import { testCatalog } from "./fixtures/test-catalog";
 
 const validator = createWorkflowValidator(testCatalog);
-const codes = (text: string) => validator.validate(text).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+const codes = (text: string) =>
+  validator.validate(text).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
 
 const FLOW = `name: demo
 nodes:
@@ -54,12 +55,18 @@ edges:
 `;
     const result = validator.validate(seed);
     expect(result.errorCount).toBe(0);
-    expect(result.problems.map((p) => `${p.code}@${p.line}:${p.column}`)).toEqual(["FD135@11:7", "FD134@18:34"]);
+    expect(result.problems.map((p) => `${p.code}@${p.line}:${p.column}`)).toEqual([
+      "FD135@11:7",
+      "FD134@18:34",
+    ]);
     expect(result.problems[1]?.message).toContain("{{ input.message }}");
   });
 
   it("reports a wrong type at the value", () => {
-    const text = FLOW.replace('prompt_template: "You said {{ input.message }}"', "prompt_template: [not, text]");
+    const text = FLOW.replace(
+      'prompt_template: "You said {{ input.message }}"',
+      "prompt_template: [not, text]",
+    );
     expect(codes(text)).toEqual(["FD110@8:24"]);
   });
 
@@ -72,8 +79,12 @@ edges:
   it("reports an unknown config field at its key, with a suggestion", () => {
     const text = FLOW.replace("      prompt_template:", "      temprature: 1\n      prompt_template:");
     const result = validator.validate(text);
-    expect(result.problems).toMatchObject([{ code: "FD112", line: 8, column: 7, path: "nodes[1].config.temprature" }]);
-    expect(result.problems[0]?.message).toBe('Node "reply" has no setting called "temprature". Did you mean "temperature"?');
+    expect(result.problems).toMatchObject([
+      { code: "FD112", line: 8, column: 7, path: "nodes[1].config.temprature" },
+    ]);
+    expect(result.problems[0]?.message).toBe(
+      'Node "reply" has no setting called "temprature". Did you mean "temperature"?',
+    );
   });
 
   it("reports a missing required setting", () => {
@@ -82,7 +93,10 @@ edges:
   });
 
   it("reports a bad CEL condition at the character", () => {
-    const text = FLOW.replace("{ from: reply, to: done }", '{ from: reply, to: done, condition: "output.text ==" }');
+    const text = FLOW.replace(
+      "{ from: reply, to: done }",
+      '{ from: reply, to: done, condition: "output.text ==" }',
+    );
     expect(codes(text)).toEqual(["FD130@13:56"]);
   });
 
@@ -133,7 +147,8 @@ edges:
       list: () => [...testCatalog.list(), old],
     };
     const v = createWorkflowValidator(migrating);
-    const text = "name: m\nnodes:\n  - { name: start, type: start }\n  - { name: o, type: old, config: { body: hi } }\nedges:\n  - { from: start, to: o }\n";
+    const text =
+      "name: m\nnodes:\n  - { name: start, type: start }\n  - { name: o, type: old, config: { body: hi } }\nedges:\n  - { from: start, to: o }\n";
     expect(v.validate(text).workflow?.nodes[1]?.config).toEqual({ text: "hi" });
     const future = text.replace("type: old,", "type: old, type_version: 3,");
     expect(v.validate(future).problems.map((p) => p.code)).toContain("FD115");

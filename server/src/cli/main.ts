@@ -24,9 +24,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+      options: {
+        check: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
     });
-    if (command === undefined || command === "help" || command === "--help" || command === "-h" || values.help) {
+    if (
+      command === undefined ||
+      command === "help" ||
+      command === "--help" ||
+      command === "-h" ||
+      values.help
+    ) {
       io.out(USAGE);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
@@ -63,7 +72,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`flowdeck: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `flowdeck: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exit(EXIT_USAGE);
     },
   );

@@ -19,7 +19,8 @@ export async function startCommand(io: CliIo): Promise<number> {
   io.out("Flowdeck — what exists today");
   io.out("");
   io.out(`Node library: ${registry.list().length} node types`);
-  for (const def of registry.list()) io.out(`  ${def.type.padEnd(20)} ${def.meta.title} — ${def.meta.description}`);
+  for (const def of registry.list())
+    io.out(`  ${def.type.padEnd(20)} ${def.meta.title} — ${def.meta.description}`);
   io.out("");
   io.out(`Demo workflows (${relative(process.cwd(), WORKFLOWS_DIR) || "."}):`);
   let errors = 0;
@@ -27,13 +28,17 @@ export async function startCommand(io: CliIo): Promise<number> {
     const result = validator.validate(await io.readText(join(WORKFLOWS_DIR, file)));
     errors += result.errorCount;
     const nodes = result.workflow?.nodes.length ?? 0;
-    io.out(`  ${file.padEnd(34)} ${result.errorCount === 0 ? "valid" : `${result.errorCount} error(s)`}, ${nodes} nodes, ${result.warningCount} warning(s)`);
+    io.out(
+      `  ${file.padEnd(34)} ${result.errorCount === 0 ? "valid" : `${result.errorCount} error(s)`}, ${nodes} nodes, ${result.warningCount} warning(s)`,
+    );
   }
   io.out("");
   io.out("Try: pnpm flowdeck validate workflows/*.yaml   ·   pnpm flowdeck schema   ·   pnpm bench");
   io.out("");
   io.out("Not built yet: the engine and the offline/OpenAI model providers (issue 3), the API server with");
-  io.out("accounts, demo tenant and embedded database (issue 4), chat channels and the widget (issue 5), the editor");
+  io.out(
+    "accounts, demo tenant and embedded database (issue 4), chat channels and the widget (issue 5), the editor",
+  );
   io.out("(issue 6) and queue mode on BullMQ (issue 7). This command will start them as they land.");
   return errors > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

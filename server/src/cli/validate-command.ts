@@ -7,7 +7,11 @@ export function formatProblem(file: string, problem: Problem): string {
 }
 
 /** `flowdeck validate FILE…`: one line per problem; exit 1 when any file has an error. */
-export async function validateCommand(files: readonly string[], validator: WorkflowValidator, io: CliIo): Promise<number> {
+export async function validateCommand(
+  files: readonly string[],
+  validator: WorkflowValidator,
+  io: CliIo,
+): Promise<number> {
   let errors = 0;
   let warnings = 0;
   for (const file of files) {
