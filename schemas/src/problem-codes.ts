@@ -1,6 +1,8 @@
 /**
  * Every problem the language reports has a stable code (FD1xx), a default severity and a one-line hint on how
  * to fix it (the shape of xyflow's error constants). Codes never change meaning; retired codes stay reserved.
+ * Ranges: FD100–FD139 problems in a document (here), FD140–FD149 refused edits (`edit-error.ts`), FD150–FD159
+ * node registry errors (`@flowdeck/node-library`).
  */
 export type Severity = "error" | "warning";
 
@@ -60,6 +62,11 @@ export const PROBLEM_CODES = {
     severity: "error",
     title: "Unsupported node version",
     hint: "Update Flowdeck or the node package, or lower type_version.",
+  },
+  FD116: {
+    severity: "error",
+    title: "Config could not be upgraded",
+    hint: "Rewrite the node's config for the current version of its type.",
   },
   FD120: {
     severity: "error",

@@ -117,7 +117,16 @@ function normalize(
         path: ["nodes", index, "type_version"],
       });
     } else if (info?.migrate && from < info.version) {
-      config = info.migrate(config ?? {}, from);
+      try {
+        config = info.migrate(config ?? {}, from);
+      } catch (error) {
+        // A third-party migration is code we do not control: its failure is a problem in the file, not a crash.
+        findings.push({
+          code: "FD116",
+          message: `Node "${String(node.name)}" uses version ${from} of ${info.type}, and upgrading its config failed: ${error instanceof Error ? error.message : String(error)}.`,
+          path: ["nodes", index, "type_version"],
+        });
+      }
     }
     return config === node.config ? node : { ...node, config };
   });

@@ -4,7 +4,7 @@ import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
 import { processIo, type CliIo } from "./io";
-import { startCommand } from "./start-command";
+import { serveCommand } from "./serve-command";
 import { validateCommand } from "./validate-command";
 
 const USAGE = `Usage: flowdeck <command> [options]
@@ -13,7 +13,7 @@ Commands:
   validate FILE…          check workflow files; prints FILE:LINE:COL SEVERITY CODE message
   format [--check] FILE…  rewrite files in the canonical layout, keeping comments
   schema                  print the JSON Schema of workflow files
-  start                   start Flowdeck (what exists so far)
+  serve                   start Flowdeck (what exists so far; npm start runs this)
 
 Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
 
@@ -52,8 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       case "schema":
         io.out(JSON.stringify(createWorkflowValidator(registry.catalog()).schema, null, 2));
         return EXIT_OK;
-      case "start":
-        return await startCommand(io);
+      case "serve":
+        return await serveCommand(io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -12,7 +12,7 @@ const WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../wo
  * `npm start` grows with the product. Today the language and the node library exist, so it checks the demo
  * workflows with them, lists the node palette and says plainly what is not built yet.
  */
-export async function startCommand(io: CliIo): Promise<number> {
+export async function serveCommand(io: CliIo): Promise<number> {
   const registry = createBuiltinRegistry();
   const validator = createWorkflowValidator(registry.catalog());
   const files = (await readdir(WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();

@@ -1,0 +1,88 @@
+// Flat config. Not type-aware on purpose: lint stays fast, and `tsc -p tsconfig.json` does the type checking.
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import vitest from "@vitest/eslint-plugin";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+// DESIGN.md §3: nothing user-written may ever reach eval, Function, vm or child_process. Banning the modules
+// outright in product code is simpler to audit than reviewing every use.
+const FORBIDDEN_MODULES = ["vm", "node:vm", "child_process", "node:child_process"];
+const forbiddenModuleMessage = "Product code must not use vm or child_process (DESIGN.md §3).";
+const forbiddenModuleRegex = "/^(node:)?(vm|child_process)$/";
+
+export default defineConfig(
+  {
+    ignores: [
+      "**/node_modules/",
+      "**/dist/",
+      "**/.flowdeck/",
+      "**/coverage/",
+      "**/*.d.ts",
+      // The React packages get their own config (JSX, hooks, browser globals) when they are built (issue 6).
+      "editor/",
+      "storybook/",
+    ],
+  },
+  {
+    files: ["**/*.{js,mjs,cjs}"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+  },
+  {
+    files: ["**/*.ts"],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    languageOptions: { globals: globals.node },
+    rules: {
+      // `_`-prefixed names mark parameters kept for a signature (e.g. execute(ctx, _input, config)).
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
+    // scripts/ (dev tooling such as bootstrap.mjs) is deliberately not listed: it spawns pnpm.
+    files: ["schemas/**/*.ts", "node-library/**/*.ts", "runtime/**/*.ts", "server/src/**/*.ts"],
+    rules: {
+      "no-eval": "error",
+      "no-new-func": "error",
+      "no-implied-eval": "error",
+      "no-restricted-imports": [
+        "error",
+        { paths: FORBIDDEN_MODULES.map((name) => ({ name, message: forbiddenModuleMessage })) },
+      ],
+      // no-restricted-imports only sees static imports; these catch import("vm") and require("vm").
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `ImportExpression > Literal.source[value=${forbiddenModuleRegex}]`,
+          message: forbiddenModuleMessage,
+        },
+        {
+          selector: `CallExpression[callee.name='require'] > Literal[value=${forbiddenModuleRegex}]`,
+          message: forbiddenModuleMessage,
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.test.ts"],
+    extends: [vitest.configs.recommended],
+    rules: {
+      // Every test asserts (DESIGN.md §7); property tests and expect*/assert* helpers count as assertions.
+      "vitest/expect-expect": [
+        "error",
+        { assertFunctionNames: ["expect", "expect*", "fc.assert", "assert*"] },
+      ],
+      "vitest/valid-expect": "error",
+      "vitest/no-identical-title": "error",
+      "vitest/no-focused-tests": "error",
+      "vitest/no-disabled-tests": "error",
+    },
+  },
+);

@@ -1,0 +1,54 @@
+import Type from "typebox";
+import { IDENTIFIER_PATTERN } from "@flowdeck/schemas";
+import { markBuiltin } from "../builtin-marker";
+import { defineNode } from "../define-node";
+import { atLeastOneOf, expression, map, template } from "../fields";
+
+export const setNode = markBuiltin(
+  defineNode({
+    type: "set",
+    version: 1,
+    meta: {
+      title: "Set variables",
+      category: "logic",
+      icon: "variable",
+      description: "Stores values in vars for later nodes, from templates or expressions.",
+      docs: [
+        "A **Set** node writes variables that every later node reads as `vars.<name>`. Under `values`, each " +
+          "variable is rendered from a Liquid template and is always text; under `expressions`, each is computed " +
+          "by CEL and keeps its type (numbers, booleans, lists), which is what counters and flags need.",
+        "Give at least one of the two. Every entry sees `vars` as it was before the node ran, so their order " +
+          "does not matter. The output is `{ values }`, holding every variable the node set.",
+      ].join("\n\n"),
+      tags: ["variables", "assign", "counter"],
+    },
+    config: Type.Object(
+      {
+        values: Type.Optional(
+          map(template({ title: "Value", description: "Template rendered into this variable." }), {
+            keyPattern: IDENTIFIER_PATTERN,
+            title: "Values",
+            description: "Variables set from text templates; the result is always a string.",
+          }),
+        ),
+        expressions: Type.Optional(
+          map(expression({ title: "Expression", description: "CEL expression computing this variable." }), {
+            keyPattern: IDENTIFIER_PATTERN,
+            title: "Expressions",
+            description: "Variables computed by CEL; numbers, booleans and lists keep their type.",
+          }),
+        ),
+      },
+      { additionalProperties: false, ...atLeastOneOf("values", "expressions") },
+    ),
+    ports: { inputs: ["in"], outputs: ["out", "error"] },
+    waits: false,
+    examples: [
+      {
+        values: { customer_email: "{{ input.email | downcase }}", topic: "billing" },
+        expressions: { attempts: "has(vars.attempts) ? vars.attempts + 1 : 1" },
+      },
+      { expressions: { is_vip: "nodes.find_order.output.order.total > 500.0" } },
+    ],
+  }),
+);

@@ -1,0 +1,87 @@
+// `npm start` / `npm test` entry point: on a fresh clone with only Node and npm, get the pinned pnpm, install
+// when needed, then hand over to `pnpm run <script>`. Plain Node, no dependencies: nothing is installed yet.
+// Usage: node scripts/bootstrap.mjs <pnpm-script> [args…]
+import { spawn, spawnSync } from "node:child_process";
+import { statSync, utimesSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PNPM_VERSION = "12.4.2"; // DESIGN.md §8: newer 12.x breaks frozen installs on our machines.
+const MIN_NODE = [20, 19];
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Windows needs a shell to run the .cmd shims of pnpm and npx.
+const SHELL = process.platform === "win32";
+
+function fail(message) {
+  console.error(`flowdeck bootstrap: ${message}`);
+  process.exit(1);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    fail(`Node ${MIN_NODE.join(".")} or newer is required, this is ${process.version}.`);
+  }
+}
+
+// Returns [command, leading args, extra env] for running pnpm.
+function findPnpm() {
+  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8", shell: SHELL });
+  if (probe.status === 0 && probe.stdout.trim() === PNPM_VERSION) return ["pnpm", [], {}];
+  // npx caches the package after the first run and puts its bin on PATH, so nested `pnpm` calls in our
+  // scripts find the same version. Corepack (if it intercepts) needs the integrity check off here.
+  return ["npx", ["-y", `pnpm@${PNPM_VERSION}`], { COREPACK_INTEGRITY_KEYS: "0", npm_config_yes: "true" }];
+}
+
+function mtimeMs(relativePath) {
+  try {
+    return statSync(join(ROOT, relativePath)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function run(pnpm, args) {
+  const [command, leading, env] = pnpm;
+  return new Promise((resolve) => {
+    const child = spawn(command, [...leading, ...args], {
+      cwd: ROOT,
+      stdio: "inherit",
+      shell: SHELL,
+      env: { ...process.env, ...env },
+    });
+    // `timeout` and CI runners signal only our process; pass it on so the test run stops too.
+    const forward = (signal) => child.kill(signal);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, forward);
+    child.on("error", (error) => fail(`could not start ${command}: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      for (const name of ["SIGINT", "SIGTERM", "SIGHUP"]) process.off(name, forward);
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
+}
+
+async function main() {
+  checkNode();
+  const [script, ...rest] = process.argv.slice(2);
+  if (!script) fail("usage: node scripts/bootstrap.mjs <pnpm-script> [args…]");
+
+  const pnpm = findPnpm();
+  const installedAt = mtimeMs("node_modules/.modules.yaml");
+  const lockedAt = mtimeMs("pnpm-lock.yaml");
+  if (installedAt === undefined || (lockedAt !== undefined && installedAt < lockedAt)) {
+    console.log(
+      `flowdeck bootstrap: dependencies ${installedAt === undefined ? "missing" : "older than pnpm-lock.yaml"}, ` +
+        `running pnpm ${PNPM_VERSION} install --frozen-lockfile`,
+    );
+    const installCode = await run(pnpm, ["install", "--frozen-lockfile"]);
+    if (installCode !== 0) process.exit(installCode);
+    // A no-op install leaves .modules.yaml untouched; without this, a touched lockfile reinstalls every run.
+    const now = new Date();
+    utimesSync(join(ROOT, "node_modules/.modules.yaml"), now, now);
+  }
+  process.exit(await run(pnpm, ["run", script, ...rest]));
+}
+
+await main();
