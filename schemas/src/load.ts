@@ -151,8 +151,13 @@ function scanStructure(doc: Document.Parsed, sourceMap: SourceMap, limits: LoadL
           const where = { path: [...path, key], ...sourceMap.position((pair.key as Node).range?.[0] ?? 0) };
           problems.push(problem("FD104", `The key "${key}" is not allowed in a workflow file.`, where));
         }
-        if (isCollection(pair.key) || isAlias(pair.key))
-          stack.push({ node: pair.key, depth: depth + 1, path });
+        if (isCollection(pair.key)) {
+          // JavaScript objects cannot hold such keys; yaml would stringify them behind the user's back.
+          const where = { path, ...sourceMap.position((pair.key as Node).range?.[0] ?? 0) };
+          problems.push(
+            problem("FD108", "A list or a mapping is used as a key here; keys must be names.", where),
+          );
+        } else if (isAlias(pair.key)) stack.push({ node: pair.key, depth: depth + 1, path });
         stack.push({ node: pair.value, depth: depth + 1, path: key === undefined ? path : [...path, key] });
       }
     } else {

@@ -49,6 +49,11 @@ export const PROBLEM_CODES = {
     hint: "Remove one of the two keys with the same name.",
   },
   FD107: { severity: "warning", title: "YAML warning", hint: "Remove the unusual YAML construct shown." },
+  FD108: {
+    severity: "error",
+    title: "Key is not text",
+    hint: "Use a plain name as the key; lists and mappings cannot be keys.",
+  },
   FD110: { severity: "error", title: "Wrong type", hint: "Give a value of the kind the field expects." },
   FD111: { severity: "error", title: "Missing field", hint: "Add the required field." },
   FD112: { severity: "error", title: "Unknown field", hint: "Remove the field or fix its spelling." },

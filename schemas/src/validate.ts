@@ -5,7 +5,8 @@ import { checkCode } from "./code-checks";
 import { locateFinding, type Finding } from "./finding";
 import { checkGraph } from "./graph-checks";
 import { graphView } from "./graph-view";
-import { DEFAULT_LIMITS, type LoadLimits } from "./limits";
+import { fastParse } from "./fast-parse";
+import { DEFAULT_LIMITS, utf8ByteLength, type LoadLimits } from "./limits";
 import { loadWorkflowText, type LoadedWorkflow } from "./load";
 import { compareProblems, type Problem } from "./problem";
 import { schemaFindings } from "./schema-errors";
@@ -48,14 +49,7 @@ export function createWorkflowValidator(
   function validateLoaded(loaded: LoadedWorkflow): ValidationResult {
     const problems: Problem[] = [...loaded.problems];
     if (loaded.value !== undefined) {
-      const findings: Finding[] = [];
-      const data = normalize(loaded.value as Record<string, unknown>, catalog, findings);
-      if (!check(data)) findings.push(...schemaFindings(check.errors ?? [], data, nodeTypes));
-      const graph = graphView(data);
-      const layout = data.layout;
-      const layoutNames =
-        typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
-      findings.push(...checkGraph(graph, catalog, layoutNames), ...checkCode(graph, catalog));
+      const { data, findings } = checkData(loaded.value as Record<string, unknown>);
       for (const finding of findings) problems.push(locateFinding(finding, loaded.sourceMap));
       problems.sort(compareProblems);
       const errorCount = problems.filter((p) => p.severity === "error").length;
@@ -72,11 +66,41 @@ export function createWorkflowValidator(
     return { problems, errorCount, warningCount: problems.length - errorCount, workflow: undefined, loaded };
   }
 
-  return {
-    schema,
-    validate: (text) => validateLoaded(loadWorkflowText(text, limits)),
-    validateLoaded,
-  };
+  function checkData(value: Record<string, unknown>): { data: Record<string, unknown>; findings: Finding[] } {
+    const findings: Finding[] = [];
+    const data = normalize(value, catalog, findings);
+    if (!check(data)) findings.push(...schemaFindings(check.errors ?? [], data, nodeTypes));
+    const graph = graphView(data);
+    const layout = data.layout;
+    const layoutNames =
+      typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
+    findings.push(...checkGraph(graph, catalog, layoutNames), ...checkCode(graph, catalog));
+    return { data, findings };
+  }
+
+  function validate(text: string): ValidationResult {
+    // A clean file never needs positions, so it is read with the fast parser and the `yaml` document is only
+    // built if someone asks for it; a file with any problem is read again by the full loader to place them.
+    const quick = utf8ByteLength(text) <= limits.maxBytes ? fastParse(text, limits) : undefined;
+    if (quick !== undefined) {
+      const { data, findings } = checkData(quick);
+      if (findings.length === 0) {
+        let loaded: LoadedWorkflow | undefined;
+        return {
+          problems: [],
+          errorCount: 0,
+          warningCount: 0,
+          workflow: data as unknown as Workflow,
+          get loaded() {
+            return (loaded ??= loadWorkflowText(text, limits));
+          },
+        };
+      }
+    }
+    return validateLoaded(loadWorkflowText(text, limits));
+  }
+
+  return { schema, validate, validateLoaded };
 }
 
 /**

@@ -78,6 +78,10 @@ describe("hostile input", () => {
     expect(only("just text\n", "FD105").severity).toBe("error");
   });
 
+  it("refuses a list used as a key", BOUND, () => {
+    expect(only("name: k\nnodes: []\n? [a]\n: b\n", "FD108")).toMatchObject({ line: 3, column: 3 });
+  });
+
   it("never throws on arbitrary text", BOUND, () => {
     for (const text of [
       "",
