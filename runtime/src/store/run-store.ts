@@ -1,0 +1,49 @@
+import type { Workflow } from "@flowdeck/schemas";
+import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
+
+export interface NewRun {
+  readonly tenantId: string;
+  readonly workflowName: string;
+  readonly workflowVersion: number | null;
+  readonly definition: Workflow;
+  readonly input: Record<string, unknown>;
+  readonly state: RunState;
+  readonly conversationId: string;
+  readonly channel: string;
+  /** Defaults to a random UUID. */
+  readonly id?: string;
+}
+
+/** One commit: the new snapshot, the steps finished since the last commit and their events, atomically. */
+export interface RunCommit {
+  readonly tenantId: string;
+  readonly runId: string;
+  /** The `stateVersion` the engine loaded; the commit fails with FD260 if another writer moved it. */
+  readonly expectedVersion: number;
+  readonly status: RunStatus;
+  readonly state: RunState;
+  readonly steps: readonly StepRecord[];
+  readonly events: readonly RunEvent[];
+  readonly output?: unknown;
+  readonly error?: { readonly code: string; readonly message: string } | null;
+}
+
+export interface StoredEvent extends RunEvent {
+  readonly seq: number;
+}
+
+/**
+ * Runs, steps and the append-only event log, in PostgreSQL (pg) or PGlite with the same SQL. Every method runs
+ * in a transaction scoped to the tenant (`set_config('app.tenant_id', $1, true)`), so RLS applies.
+ */
+export interface RunStore {
+  /** Writes the run row, its `run.created` event and its outbox row in one transaction. */
+  createRun(run: NewRun): Promise<RunRecord>;
+  getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
+  /** Returns the new stateVersion. */
+  commit(commit: RunCommit): Promise<number>;
+  listSteps(tenantId: string, runId: string): Promise<StepRecord[]>;
+  listEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /** How many transactions this store committed (benchmarks count commits per run). */
+  readonly commitCount: number;
+}
