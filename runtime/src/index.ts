@@ -1,3 +1,41 @@
-// Placeholder so typecheck, lint and the import check have a real entry point to read until the engine lands
-// (issue 3). Remove once the package exports its first real API.
-export const PACKAGE_STATUS = "not built yet" as const;
+// The runtime's public entry (DESIGN.md §1): the engine and what it runs on. Named re-exports only.
+export { createEngine, type Engine, type StartRunRequest } from "./engine/engine";
+export {
+  createDatabaseEngine,
+  resolveFrom,
+  type DatabaseEngine,
+  type DatabaseEngineOptions,
+} from "./engine/database-engine";
+export { silentLogger, type EngineDeps } from "./engine/engine-deps";
+export { EngineError, ENGINE_ERRORS, describeError, type EngineErrorCode } from "./engine/engine-errors";
+export { createWorkflowLibrary, InvalidWorkflowError, type WorkflowLibrary } from "./engine/workflow-library";
+export { TERMINAL_STATUSES } from "./engine/run-types";
+export type {
+  FlowFrame,
+  RunEvent,
+  RunEventType,
+  RunRecord,
+  RunState,
+  RunStatus,
+  StepRecord,
+} from "./engine/run-types";
+export type { NewRun, RunCommit, RunStore, StoredEvent } from "./store/run-store";
+export { createRunStore, type SqlRunStore } from "./store/sql-run-store";
+export { APP_ROLE, type Database, type DriverKind, type Sql } from "./store/database";
+export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
+export { createPgDatabase } from "./store/pg-database";
+export { createPgliteDatabase } from "./store/pglite-database";
+export { runMigrations, loadMigrations, RUNTIME_MIGRATIONS_DIR } from "./store/migrate";
+export { createTenant, getTenant } from "./store/tenant-store";
+export { StoreError, STORE_ERRORS, isStoreError, type StoreErrorCode } from "./store/store-errors";
+export { createDomainServices } from "./domain/domain-services";
+export { seedDemoData } from "./domain/demo-data";
+export {
+  createModelGateway,
+  createOfflineProvider,
+  createOpenAiProvider,
+  ModelError,
+  MODEL_ERRORS,
+} from "./models/index";
+export { createSafeHttpClient } from "./http/safe-http-client";
+export { HttpError, HTTP_ERRORS } from "./http/http-errors";

@@ -28,7 +28,15 @@ export { SourceMap } from "./source-map";
 export type { SourcePosition } from "./source-map";
 export { createWorkflowValidator } from "./validate";
 export type { ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
-export { compileCel, compileTemplate, createLiquid } from "./expressions";
+export {
+  celProgram,
+  compileCel,
+  compileTemplate,
+  createLiquid,
+  findSingleBracePlaceholder,
+} from "./expressions";
+export { collectCodeFields } from "./code-fields";
+export type { CodeField, CodeKind } from "./code-fields";
 export type { CompileResult, Reference } from "./expressions";
 export { createAjv } from "./ajv";
 export { applyEdit } from "./document-edits";

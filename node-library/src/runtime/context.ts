@@ -199,13 +199,22 @@ export interface DomainServices {
     readonly category?: string;
     readonly minScore: number;
   }): Promise<readonly KbHit[]>;
-  lookupOrder(query: { readonly orderId?: string; readonly customerEmail?: string }): Promise<Order | undefined>;
+  lookupOrder(query: {
+    readonly orderId?: string;
+    readonly customerEmail?: string;
+  }): Promise<Order | undefined>;
   updateOrder(
     update: OrderUpdate,
     idempotencyKey: string,
   ): Promise<{ readonly updated: boolean; readonly reason?: string; readonly order: Order | undefined }>;
-  captureLead(lead: LeadInput, idempotencyKey: string): Promise<{ readonly leadId: string; readonly created: boolean }>;
-  createTicket(ticket: TicketInput, idempotencyKey: string): Promise<{ readonly ticketId: string; readonly created: boolean }>;
+  captureLead(
+    lead: LeadInput,
+    idempotencyKey: string,
+  ): Promise<{ readonly leadId: string; readonly created: boolean }>;
+  createTicket(
+    ticket: TicketInput,
+    idempotencyKey: string,
+  ): Promise<{ readonly ticketId: string; readonly created: boolean }>;
 }
 
 // ── the context ─────────────────────────────────────────────────────────────────────────────────────────

@@ -28,3 +28,4 @@ export type {
   ToolSpec,
 } from "./context";
 export type { ExecutionResult, NodeExecutor, Suspension } from "./executor";
+export { builtinExecutors } from "./builtin-executors";

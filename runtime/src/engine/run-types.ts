@@ -11,8 +11,8 @@ export interface FlowFrame {
   readonly workflow: string;
   /** `main`, `main/call_orders#1` …: prefix of the step ids inside this frame. */
   readonly path: string;
-  /** The node about to run (or waiting) in this frame. */
-  readonly node: string;
+  /** The node about to run (or waiting) in this frame; the activation moves it as the run advances. */
+  node: string;
   /** The subflow node in the parent frame that entered this one; absent for the root. */
   readonly caller?: string;
   readonly input: Record<string, unknown>;
@@ -28,7 +28,11 @@ export interface FlowFrame {
  */
 export interface RunState {
   readonly frames: readonly FlowFrame[];
-  readonly conversation: { readonly id: string; readonly channel: string; readonly history: readonly ChatTurn[] };
+  readonly conversation: {
+    readonly id: string;
+    readonly channel: string;
+    readonly history: readonly ChatTurn[];
+  };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;
   readonly usage: TokenUsage;

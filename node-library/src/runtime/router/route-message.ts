@@ -1,0 +1,158 @@
+import type { ModelGateway, TokenUsage } from "../context";
+import { classifierFor } from "./classifier-cache";
+import type { IntentScore, IntentSpec } from "./intent-classifier";
+import { askModelForIntent, buildIntentRequest, LLM_MESSAGE_MAX_CHARS } from "./llm-tier";
+import type { LlmAnswer } from "./llm-tier";
+import { chooseModelTier } from "./model-tiers";
+import type { ModelTier, TierChoice } from "./model-tiers";
+import { estimateCallTokens, estimateTokens } from "./token-estimate";
+
+/**
+ * Routing one message: the local classifier first; the language model only when the local answer is below
+ * the threshold, a model is configured and a real provider is available. What each outcome means:
+ *
+ * | local confidence | LLM available | LLM answer         | route                          | tier  |
+ * |------------------|---------------|--------------------|--------------------------------|-------|
+ * | ≥ threshold      | (not asked)   |                    | local top                      | local |
+ * | < threshold      | no            |                    | fallback_intent, else local top | local |
+ * | < threshold      | yes           | a listed intent    | that intent                    | llm   |
+ * | < threshold      | yes           | "unsure"           | fallback_intent, else local top | llm   |
+ * | < threshold      | yes           | garbage / failure  | fallback_intent, else local top | local |
+ *
+ * `unsure` is true whenever the route is a fallback rather than a decision. Cancellation (the step's
+ * AbortSignal) is never swallowed: an aborted model call rejects `routeMessage` like any other step.
+ */
+
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.55;
+/** The classifier reads at most this much: the intent shows early, and scoring cost grows with length. */
+const LOCAL_MESSAGE_MAX_CHARS = 2_000;
+
+export interface RouterConfig {
+  readonly intents: readonly IntentSpec[];
+  readonly confidence_threshold?: number;
+  readonly model?: string;
+  readonly fallback_intent?: string;
+  readonly model_tiers?: readonly ModelTier[];
+}
+
+export interface RouteOptions {
+  readonly models: ModelGateway;
+  readonly signal: AbortSignal;
+  readonly onToken?: (text: string) => void;
+}
+
+export interface LlmTrace {
+  readonly model: string;
+  /** The intent the model named, `unsure`, or null when it failed or answered something unusable. */
+  readonly answer: string | null;
+  readonly error?: string;
+}
+
+export interface RouteResult {
+  readonly route: string;
+  /** 0..1: the local tier's calibrated confidence, or the model's own when the model decided. */
+  readonly confidence: number;
+  readonly tier: "local" | "llm";
+  /** Every intent, best first, as the local tier scored them. */
+  readonly scores: readonly IntentScore[];
+  /** The local tier's confidence, kept when the model decided (for analytics and threshold tuning). */
+  readonly localConfidence: number;
+  /** The route is a fallback: nobody was confident enough. */
+  readonly unsure: boolean;
+  /** Chosen from `model_tiers` for the steps downstream. */
+  readonly model?: string;
+  readonly modelTier?: TierChoice;
+  /** Present when a model was called, even if its answer was not used. */
+  readonly usage?: TokenUsage;
+  readonly llm?: LlmTrace;
+  /** A paid model answered: the step has an effect outside the run and must be committed at once. */
+  readonly paid: boolean;
+  /**
+   * Tokens the LLM classification would have cost (estimated prompt + answer, see token-estimate.ts) when the
+   * local tier decided; 0 when a model was called.
+   */
+  readonly tokensSaved: number;
+}
+
+export async function routeMessage(
+  config: RouterConfig,
+  message: string,
+  options: RouteOptions,
+): Promise<RouteResult> {
+  const threshold = config.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  const classification = classifierFor(config.intents).classify(message.slice(0, LOCAL_MESSAGE_MAX_CHARS));
+  const top = classification.ranked[0]!;
+  const localConfidence = classification.confidence;
+  const tierChoice = config.model_tiers ? chooseModelTier(config.model_tiers, message) : undefined;
+  const common = {
+    scores: classification.ranked,
+    localConfidence,
+    ...(tierChoice ? { model: tierChoice.model, modelTier: tierChoice } : {}),
+  };
+  const fallbackRoute = config.fallback_intent ?? top.intent;
+
+  function local(unsure: boolean, extra: { usage?: TokenUsage; llm?: LlmTrace; paid?: boolean } = {}) {
+    const llmCalled = extra.llm !== undefined;
+    const saved = llmCalled ? 0 : savedTokens(config.intents, message);
+    return {
+      ...common,
+      route: unsure ? fallbackRoute : top.intent,
+      confidence: localConfidence,
+      tier: "local" as const,
+      unsure,
+      paid: extra.paid ?? false,
+      tokensSaved: saved,
+      ...(extra.usage ? { usage: extra.usage } : {}),
+      ...(extra.llm ? { llm: extra.llm } : {}),
+    };
+  }
+
+  if (localConfidence >= threshold) return local(false);
+  // A blank message has nothing for a model to read either.
+  if (config.model === undefined || options.models.offline || message.trim() === "") return local(true);
+
+  let result;
+  try {
+    result = await askModelForIntent(options.models, config.model, config.intents, message, options);
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    return local(true, { llm: { model: config.model, answer: null, error: errorText(error) } });
+  }
+  const paid = !result.offline;
+  const answer: LlmAnswer = result.answer;
+  if (answer.kind === "invalid") {
+    const llm = { model: result.model, answer: null, error: answer.reason };
+    return local(true, { usage: result.usage, llm, paid });
+  }
+  const llm = { model: result.model, answer: answer.kind === "intent" ? answer.intent : "unsure" };
+  const decided = answer.kind === "intent";
+  return {
+    ...common,
+    route: decided ? answer.intent : fallbackRoute,
+    // A model that names an intent but no usable confidence is taken as just confident enough.
+    confidence: decided ? (answer.confidence ?? threshold) : localConfidence,
+    tier: "llm",
+    unsure: !decided,
+    usage: result.usage,
+    llm,
+    paid,
+    tokensSaved: 0,
+  };
+}
+
+// The prompt without the message is the same for every message of a config: estimate it once.
+const promptTokensWithoutMessage = new WeakMap<readonly IntentSpec[], number>();
+
+function savedTokens(intents: readonly IntentSpec[], message: string): number {
+  let base = promptTokensWithoutMessage.get(intents);
+  if (base === undefined) {
+    const request = buildIntentRequest(intents, "");
+    base = estimateCallTokens(request.messages, request.expectedCompletionTokens);
+    promptTokensWithoutMessage.set(intents, base);
+  }
+  return base + estimateTokens(message.slice(0, LLM_MESSAGE_MAX_CHARS));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { classifierFor } from "../../src/runtime/router/classifier-cache";
+import { confidenceFromScores } from "../../src/runtime/router/confidence";
+import { trainIntentClassifier } from "../../src/runtime/router/intent-classifier";
+import { stem } from "../../src/runtime/router/light-stemmer";
+import { extractFeatures, normalizeText } from "../../src/runtime/router/text-features";
+import { OFF_TOPIC, SUPPORT_INTENTS, SUPPORT_PARAPHRASES, SUPPORT_TYPOS } from "./router-fixtures";
+
+const THRESHOLD = 0.55;
+const classifier = trainIntentClassifier(SUPPORT_INTENTS);
+
+describe("local intent classifier", () => {
+  it("routes paraphrases it was never shown to the right intent", () => {
+    const wrong = SUPPORT_PARAPHRASES.filter(([m, want]) => classifier.classify(m).ranked[0]!.intent !== want);
+    const accuracy = 1 - wrong.length / SUPPORT_PARAPHRASES.length;
+    // Two of the 28 share no word with any example ("Can I pay with PayPal?"); a lexical model cannot know.
+    expect(accuracy, `wrong: ${wrong.map(([m]) => m).join(" | ")}`).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("is right whenever it is confident, and confident on most paraphrases", () => {
+    const results = SUPPORT_PARAPHRASES.map(([m, want]) => ({ want, r: classifier.classify(m) }));
+    const confident = results.filter(({ r }) => r.confidence >= THRESHOLD);
+    expect(confident.every(({ want, r }) => r.ranked[0]!.intent === want)).toBe(true);
+    expect(confident.length / results.length).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it("survives typos through character n-grams", () => {
+    for (const [message, want] of SUPPORT_TYPOS) {
+      expect(classifier.classify(message).ranked[0]!.intent, message).toBe(want);
+    }
+  });
+
+  it("is unsure (below the default threshold) about off-topic messages", () => {
+    for (const message of OFF_TOPIC) {
+      expect(classifier.classify(message).confidence, message).toBeLessThan(THRESHOLD);
+    }
+    expect(classifier.classify("").confidence).toBeLessThan(THRESHOLD);
+  });
+
+  it("ranks every intent, scores in 0..1, best first", () => {
+    const { ranked, confidence } = classifier.classify("Where is my order?");
+    expect(ranked.map((r) => r.intent).sort()).toEqual(SUPPORT_INTENTS.map((i) => i.name).sort());
+    expect(ranked.every((r, i) => r.score >= 0 && r.score <= 1 && (i === 0 || ranked[i - 1]!.score >= r.score)))
+      .toBe(true);
+    expect(ranked[0]).toMatchObject({ intent: "order" });
+    expect(confidence).toBeGreaterThan(0.9);
+    expect(confidence).toBeLessThanOrEqual(1);
+  });
+
+  it("is deterministic: same training and message, same numbers", () => {
+    const again = trainIntentClassifier(SUPPORT_INTENTS);
+    for (const [message] of [...SUPPORT_PARAPHRASES, ...SUPPORT_TYPOS]) {
+      expect(again.classify(message)).toEqual(classifier.classify(message));
+    }
+    expect(classifier.classify("refund please")).toEqual(classifier.classify("refund please"));
+  });
+
+  it("keeps YAML order for ties", () => {
+    // Nothing in common with any intent: every score is 0, so only the order of the intents can decide.
+    expect(classifier.classify("zzzz qqqq").ranked.map((r) => r.intent)).toEqual(
+      SUPPORT_INTENTS.map((i) => i.name),
+    );
+  });
+
+  it("with a single intent, still tells on-topic from off-topic", () => {
+    const one = trainIntentClassifier([
+      { name: "refund", examples: ["I want a refund", "Can I get my money back?", "Refund my last purchase"] },
+    ]);
+    expect(one.classify("please refund my money").confidence).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(one.classify("what's the weather in Rome").confidence).toBeLessThan(THRESHOLD);
+  });
+
+  it("uses the description and the intent name", () => {
+    const withDescription = trainIntentClassifier([
+      { name: "billing", description: "invoices, receipts and VAT", examples: ["I have a question about a charge"] },
+      { name: "shipping", examples: ["When does my parcel come?"] },
+    ]);
+    expect(withDescription.classify("I need a VAT receipt").ranked[0]!.intent).toBe("billing");
+    expect(withDescription.classify("shipping?").ranked[0]!.intent).toBe("shipping");
+  });
+
+  it("refuses to train without intents", () => {
+    expect(() => trainIntentClassifier([])).toThrow(/at least one intent/);
+  });
+});
+
+describe("classifier cache", () => {
+  it("reuses the trained classifier for the same intents, by identity and by content", () => {
+    const intents = SUPPORT_INTENTS.map((i) => ({ ...i, examples: [...i.examples] }));
+    const first = classifierFor(intents);
+    expect(classifierFor(intents)).toBe(first);
+    expect(classifierFor(structuredClone(intents))).toBe(first);
+    const changed = structuredClone(intents);
+    changed[0]!.examples.push("Do you have a loyalty programme?");
+    expect(classifierFor(changed)).not.toBe(first);
+  });
+});
+
+describe("text features", () => {
+  it("normalises case, accents, apostrophes and contractions", () => {
+    expect(normalizeText("Café: I CAN’T log-in, isnt working!")).toBe("cafe i can not log in is not working");
+    expect(normalizeText("Order AO-10492")).toBe("order ao 0");
+  });
+
+  it("stems inflections onto one feature", () => {
+    expect(new Set(["charge", "charged", "charges", "charging"].map(stem))).toEqual(new Set(["charg"]));
+    expect(new Set(["arrive", "arrived", "arriving"].map(stem))).toEqual(new Set(["arriv"]));
+    expect(stem("pin")).toBe("pin");
+  });
+
+  it("pairs content words regardless of order, and drops stop words from words", () => {
+    const a = extractFeatures("my card never arrived");
+    const b = extractFeatures("has the card arrived");
+    expect([...a.pairs.keys()]).toContain("arriv card");
+    expect([...b.pairs.keys()]).toContain("arriv card");
+    expect(a.words.has("my")).toBe(false);
+    expect(a.chars.has(" car")).toBe(true);
+  });
+});
+
+describe("confidence", () => {
+  it("rises with the margin and falls with the number of intents", () => {
+    expect(confidenceFromScores([0.5, 0.1])).toBeGreaterThan(confidenceFromScores([0.5, 0.4]));
+    const few = confidenceFromScores([0.3, 0.15, 0.1]);
+    const many = confidenceFromScores([0.3, 0.15, ...new Array<number>(75).fill(0.1)]);
+    expect(few).toBeGreaterThan(many);
+    expect(confidenceFromScores([0.02])).toBeLessThan(THRESHOLD);
+  });
+});

@@ -1,0 +1,71 @@
+import { createBuiltinRegistry, type NodeRegistry } from "@flowdeck/node-library";
+import { builtinExecutors } from "@flowdeck/node-library/runtime";
+import type { Logger, ModelGateway, NodeExecutor, SafeHttpClient } from "@flowdeck/node-library/runtime";
+import type { Workflow } from "@flowdeck/schemas";
+import { createDomainServices } from "../domain/domain-services";
+import { createSafeHttpClient } from "../http/safe-http-client";
+import { createModelGateway } from "../models/model-gateway";
+import type { Database } from "../store/database";
+import { createRunStore, type SqlRunStore } from "../store/sql-run-store";
+import { getTenant } from "../store/tenant-store";
+import { createEngine, type Engine } from "./engine";
+import { silentLogger, type EngineDeps } from "./engine-deps";
+import { EngineError } from "./engine-errors";
+import type { RunEvent } from "./run-types";
+
+export interface DatabaseEngineOptions {
+  readonly db: Database;
+  /** Finds subflows; the server passes published versions, the CLI a folder's files. */
+  readonly resolveWorkflow: EngineDeps["resolveWorkflow"];
+  /** Built-ins when absent; pass a registry with third-party packages `use`d. */
+  readonly registry?: NodeRegistry;
+  /** Executors besides the built-ins (third-party node types), by type. */
+  readonly executors?: Readonly<Record<string, NodeExecutor>>;
+  /** The tenant's model gateway; by default OPENAI_API_KEY / OPENAI_BASE_URL, or the offline provider. */
+  readonly models?: (tenantId: string) => ModelGateway;
+  readonly http?: SafeHttpClient;
+  readonly log?: Logger;
+  readonly onEvents?: (tenantId: string, runId: string, events: readonly RunEvent[]) => void;
+  readonly afterStep?: EngineDeps["afterStep"];
+  readonly sleep?: EngineDeps["sleep"];
+}
+
+export interface DatabaseEngine {
+  readonly engine: Engine;
+  readonly store: SqlRunStore;
+  readonly registry: NodeRegistry;
+}
+
+/** The engine wired to a database: run store, tenant-scoped domain services, models, safe HTTP. */
+export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEngine {
+  const registry = options.registry ?? createBuiltinRegistry();
+  const store = createRunStore(options.db);
+  const log = options.log ?? silentLogger;
+  const defaultModels = createModelGateway({ log });
+  const models = options.models ?? (() => defaultModels);
+  const http = options.http ?? createSafeHttpClient();
+  const engine = createEngine({
+    store,
+    registry,
+    executors: { ...builtinExecutors, ...options.executors },
+    resolveWorkflow: options.resolveWorkflow,
+    models,
+    http,
+    services: (tenantId) => createDomainServices(options.db, tenantId),
+    tenant: async (tenantId) => {
+      const tenant = await getTenant(options.db, tenantId);
+      if (!tenant) throw new EngineError("FD206", `Tenant ${tenantId} was not found.`);
+      return { id: tenant.id, name: tenant.name };
+    },
+    log,
+    ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+    ...(options.afterStep ? { afterStep: options.afterStep } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  return { engine, store, registry };
+}
+
+/** A resolver over a fixed set of workflows (files in the CLI, fixtures in tests). */
+export function resolveFrom(get: (name: string) => Workflow | undefined): EngineDeps["resolveWorkflow"] {
+  return async (_tenantId, name) => get(name);
+}

@@ -1,0 +1,62 @@
+import type { Workflow } from "@flowdeck/schemas";
+import type { NodeRegistry } from "@flowdeck/node-library";
+import type {
+  DomainServices,
+  Logger,
+  ModelGateway,
+  NodeExecutor,
+  SafeHttpClient,
+  TenantView,
+} from "@flowdeck/node-library/runtime";
+import type { RunStore } from "../store/run-store";
+import type { RunEvent } from "./run-types";
+
+export interface EngineDeps {
+  readonly store: RunStore;
+  /** Node definitions: config schemas (defaults), ports. */
+  readonly registry: NodeRegistry;
+  readonly executors: Readonly<Record<string, NodeExecutor>>;
+  /** Finds a subflow by name for the tenant (a published version in the server, a file next to it in the CLI). */
+  readonly resolveWorkflow: (
+    tenantId: string,
+    name: string,
+    version: number | "latest",
+  ) => Promise<Workflow | undefined>;
+  readonly models: (tenantId: string) => ModelGateway;
+  readonly http: SafeHttpClient;
+  readonly services: (tenantId: string) => DomainServices;
+  readonly tenant: (tenantId: string) => Promise<TenantView>;
+  readonly log: Logger;
+  /** Events after they are committed (messages to deliver, step trace), and live-only ones (`token`). */
+  readonly onEvents?: (tenantId: string, runId: string, events: readonly RunEvent[]) => void;
+  /** Waits between retries; injectable so tests need not sleep. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Guards against loops the validator could not see (e.g. a counter that never reaches its bound). */
+  readonly maxStepsPerActivation?: number;
+  /** Deepest subflow nesting. */
+  readonly maxSubflowDepth?: number;
+  /** Test hook: called after each step is recorded and before anything is committed; may throw to "crash". */
+  readonly afterStep?: (info: { runId: string; stepId: string; effect: boolean }) => void;
+}
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,44 @@
+/** Runtime error codes (FD200–FD219 engine; FD220–FD239 models; FD240–FD259 http; FD260–FD279 store). */
+export const ENGINE_ERRORS = {
+  FD200:
+    "A node failed after its retries; add an error edge to handle it, or fix the cause in the step trace.",
+  FD201: "A node took longer than its timeout_ms; raise the timeout or make the step faster.",
+  FD202: "No executor is installed for this node type; install the package that provides it.",
+  FD203: "The subflow names a workflow that does not exist or is not published.",
+  FD204: "Subflows call each other too deeply; look for a subflow that calls itself.",
+  FD205: "The run took too many steps without waiting for the customer; check the loops in the flow.",
+  FD206: "There is no such run for this tenant.",
+  FD207: "The run is not waiting for a message, so it cannot be resumed with one.",
+  FD208: "The run was cancelled.",
+  FD209: "The workflow of this run is not valid; fix it and publish again.",
+  FD210: "A CEL expression failed while running; check the values it reads in the step trace.",
+  FD211: "A Liquid template failed while rendering; check the values it reads in the step trace.",
+} as const;
+
+export type EngineErrorCode = keyof typeof ENGINE_ERRORS;
+
+/** A failure the engine understands: stable code, a message for the step trace, a one-line hint. */
+export class EngineError extends Error {
+  readonly hint: string;
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "EngineError";
+    this.hint = ENGINE_ERRORS[code];
+  }
+}
+
+/** `{ code, message }` for any thrown value, keeping codes that other layers (FD22x, FD24x …) already set. */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      code: typeof code === "string" && /^FD\d{3}$/.test(code) ? code : "FD200",
+      message: error.message,
+    };
+  }
+  return { code: "FD200", message: String(error) };
+}

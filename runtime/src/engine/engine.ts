@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import type { Workflow } from "@flowdeck/schemas";
+import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { EngineDeps } from "./engine-deps";
+import { EngineError } from "./engine-errors";
+import { RunActivation } from "./run-activation";
+import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
+import { indexWorkflow } from "./workflow-index";
+
+export interface StartRunRequest {
+  readonly tenantId: string;
+  readonly workflow: Workflow;
+  readonly workflowVersion?: number | null;
+  readonly input: Record<string, unknown>;
+  readonly conversationId?: string;
+  readonly channel?: string;
+  readonly runId?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface Engine {
+  /** Stores a new run (status `queued`) without executing it: what the API does before enqueueing. */
+  createRun(request: StartRunRequest): Promise<RunRecord>;
+  /** Creates the run and executes it until it waits, is handed off, completes or fails. */
+  startRun(request: StartRunRequest): Promise<RunRecord>;
+  /** Answers a waiting run (`message`) or hands a parked one back from a human (`handback`). */
+  resumeRun(tenantId: string, runId: string, resume: ResumeInput, signal?: AbortSignal): Promise<RunRecord>;
+  /** Executes a queued run, or continues a running one after a crash from its last committed step. */
+  continueRun(tenantId: string, runId: string, signal?: AbortSignal): Promise<RunRecord>;
+  /** Cancels a run: an executing one through its AbortSignal, a waiting one directly. */
+  cancelRun(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
+}
+
+/**
+ * The step loop's front door. It owns no state between calls: everything needed to continue a run lives in the
+ * run store, so any process can pick a run up (the inline driver and BullMQ workers use the same engine).
+ */
+export function createEngine(deps: EngineDeps): Engine {
+  const active = new Map<string, AbortController>();
+
+  async function load(tenantId: string, runId: string): Promise<RunRecord> {
+    const run = await deps.store.getRun(tenantId, runId);
+    if (!run) throw new EngineError("FD206", `Run ${runId} was not found.`);
+    return run;
+  }
+
+  async function activate(
+    run: RunRecord,
+    resume: ResumeInput | undefined,
+    signal?: AbortSignal,
+  ): Promise<RunRecord> {
+    const controller = new AbortController();
+    const onAbort = () =>
+      controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    active.set(run.id, controller);
+    const activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
+    try {
+      await activation.execute(resume);
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      await activation.cancel(
+        controller.signal.reason instanceof Error ? controller.signal.reason.message : "cancelled",
+      );
+    } finally {
+      active.delete(run.id);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    return load(run.tenantId, run.id);
+  }
+
+  const engine: Engine = {
+    async createRun(request) {
+      const start = indexWorkflow(request.workflow).start;
+      const message = typeof request.input.message === "string" ? request.input.message : undefined;
+      const conversationId = request.conversationId ?? randomUUID();
+      const state: RunState = {
+        frames: [
+          {
+            workflow: request.workflow.name,
+            path: "main",
+            node: start.name,
+            input: { ...request.input },
+            vars: { ...(request.workflow.vars ?? {}) },
+            outputs: {},
+            visits: {},
+          },
+        ],
+        conversation: {
+          id: conversationId,
+          channel: request.channel ?? "api",
+          history: message ? [{ role: "customer", text: message, at: new Date().toISOString() }] : [],
+        },
+        usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
+      };
+      return deps.store.createRun({
+        tenantId: request.tenantId,
+        workflowName: request.workflow.name,
+        workflowVersion: request.workflowVersion ?? null,
+        definition: request.workflow,
+        input: request.input,
+        state,
+        conversationId,
+        channel: request.channel ?? "api",
+        ...(request.runId ? { id: request.runId } : {}),
+      });
+    },
+
+    async startRun(request) {
+      const run = await engine.createRun(request);
+      return activate(run, undefined, request.signal);
+    },
+
+    async resumeRun(tenantId, runId, resume, signal) {
+      const run = await load(tenantId, runId);
+      const expected = resume.kind === "message" ? "waiting" : "handoff";
+      if (run.status !== expected) {
+        throw new EngineError(
+          "FD207",
+          `Run ${runId} is ${run.status}; only a ${expected} run can take ${resume.kind === "message" ? "a message" : "a hand-back"}.`,
+        );
+      }
+      return activate(run, resume, signal);
+    },
+
+    async continueRun(tenantId, runId, signal) {
+      const run = await load(tenantId, runId);
+      if (run.status !== "queued" && run.status !== "running") return run;
+      return activate(run, undefined, signal);
+    },
+
+    async cancelRun(tenantId, runId, reason = "cancelled by a person") {
+      const controller = active.get(runId);
+      if (controller) {
+        controller.abort(new EngineError("FD208", reason));
+        // The activation records the cancellation itself; wait until it has.
+        for (let i = 0; i < 200 && active.has(runId); i += 1) await new Promise((r) => setTimeout(r, 5));
+        return load(tenantId, runId);
+      }
+      const run = await load(tenantId, runId);
+      if (TERMINAL_STATUSES.has(run.status)) return run;
+      const activation = new RunActivation(
+        run,
+        await deps.tenant(tenantId),
+        deps,
+        new AbortController().signal,
+      );
+      await activation.cancel(reason);
+      return load(tenantId, runId);
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,478 @@
+import type { Workflow, WorkflowNode } from "@flowdeck/schemas";
+import type {
+  ChatTurn,
+  ExecutionResult,
+  ResumeInput,
+  RunScope,
+  TenantView,
+  ToolInvoker,
+} from "@flowdeck/node-library/runtime";
+import Value from "typebox/value";
+import type { EngineDeps } from "./engine-deps";
+import { EngineError } from "./engine-errors";
+import type { FlowFrame, RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "./run-types";
+import { evaluateCondition, renderTemplate } from "./scope";
+import { runStep } from "./step-runner";
+import { createToolInvoker } from "./tool-invoker";
+import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
+
+const DEFAULT_MAX_STEPS = 500;
+const DEFAULT_MAX_DEPTH = 8;
+
+/** What an activation ends in: the run waits, is parked for a human, completed, or failed. */
+export interface ActivationEnd {
+  readonly status: RunStatus;
+  readonly output?: unknown;
+  readonly error?: { code: string; message: string } | null;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * One activation of a run: from its stored cursor until it waits, completes or fails. Pure steps accumulate
+ * in memory and are committed with the next effectful step (whose result must be durable before anything
+ * depends on it) or with the end of the activation. After a crash, the next activation starts from the last
+ * committed snapshot and recomputes the pure steps after it; effectful steps re-run with the same step id and
+ * so the same idempotency key.
+ */
+export class RunActivation {
+  private frames: FlowFrame[];
+  private conversation: RunState["conversation"];
+  private usage: RunState["usage"];
+  private waitingStep: string | undefined;
+  private version: number;
+  private pendingSteps: StepRecord[] = [];
+  private pendingEvents: RunEvent[] = [];
+  private indexes = new Map<string, WorkflowIndex>();
+  private steps = 0;
+
+  constructor(
+    private readonly run: RunRecord,
+    private readonly tenant: TenantView,
+    private readonly deps: EngineDeps,
+    private readonly signal: AbortSignal,
+  ) {
+    // A private copy: the activation mutates frames as it goes, the loaded record stays what was stored.
+    this.frames = structuredClone(run.state.frames) as FlowFrame[];
+    this.conversation = run.state.conversation;
+    this.usage = run.state.usage;
+    this.waitingStep = run.state.waitingStep;
+    this.version = run.stateVersion;
+    this.indexes.set(run.definition.name, indexWorkflow(run.definition));
+  }
+
+  /** Continues the run; `resume` answers the waiting ask or handoff step. */
+  async execute(resume?: ResumeInput): Promise<ActivationEnd> {
+    this.event(resume ? "run.resumed" : "run.started", {});
+    if (resume?.kind === "message") this.receive(resume.text);
+    let pendingResume = resume;
+    for (;;) {
+      if (this.signal.aborted) throw this.signal.reason;
+      this.steps += 1;
+      if (this.steps > (this.deps.maxStepsPerActivation ?? DEFAULT_MAX_STEPS)) {
+        return this.finish({
+          status: "failed",
+          error: {
+            code: "FD205",
+            message: `The run took more than ${this.deps.maxStepsPerActivation ?? DEFAULT_MAX_STEPS} steps without waiting.`,
+          },
+        });
+      }
+      const frame = this.frames[this.frames.length - 1]!;
+      const index = await this.index(frame.workflow);
+      const node = index.node(frame.node);
+      if (!node) throw new EngineError("FD209", `Node "${frame.node}" is missing from ${frame.workflow}.`);
+      if (node.type === "subflow") {
+        await this.enterSubflow(frame, node);
+        continue;
+      }
+      const outcome = await this.step(frame, index, node, pendingResume);
+      pendingResume = undefined;
+      if (outcome) return outcome;
+    }
+  }
+
+  /** Runs `node` as a step and moves the cursor; returns an end when the activation is over. */
+  private async step(
+    frame: FlowFrame,
+    index: WorkflowIndex,
+    node: WorkflowNode,
+    resume?: ResumeInput,
+  ): Promise<ActivationEnd | undefined> {
+    const visit = (frame.visits[node.name] ?? 0) + (resume ? 0 : 1);
+    const stepId = `${frame.path}/${node.name}#${Math.max(visit, 1)}`;
+    const executor = this.deps.executors[node.type];
+    if (!executor) throw new EngineError("FD202", `No executor for node type "${node.type}".`);
+    const startedAt = now();
+    this.event("step.started", { stepId, node: node.name, type: node.type });
+    const scope = this.scope(frame);
+    const outcome = await runStep(
+      {
+        tenant: this.tenant,
+        runId: this.run.id,
+        stepId,
+        node,
+        config: this.config(node),
+        executor,
+        scope,
+        ...(resume ? { resume } : {}),
+        signal: this.signal,
+        tools: this.tools(frame, index, stepId, scope),
+        emit: (event) =>
+          this.deps.onEvents?.(this.run.tenantId, this.run.id, [
+            { type: event.type, data: { stepId, text: event.text }, at: now() },
+          ]),
+        onRetry: (attempt, error, delayMs) =>
+          this.event("step.retrying", { stepId, attempt, error, delayMs }),
+      },
+      this.deps,
+    );
+    frame.visits[node.name] = Math.max(visit, 1);
+    const finishedAt = now();
+    if (!outcome.ok)
+      return this.fail(frame, index, node, stepId, outcome.error, outcome.attempts, startedAt, finishedAt);
+
+    const result = outcome.result;
+    const waiting = result.suspend !== undefined;
+    this.record(
+      node,
+      stepId,
+      outcome.attempts,
+      result,
+      waiting ? "waiting" : "completed",
+      startedAt,
+      finishedAt,
+    );
+    frame.outputs[node.name] = { output: result.output };
+    if (result.vars) Object.assign(frame.vars, result.vars);
+    for (const text of result.messages ?? []) this.send(stepId, text);
+    if (result.usage) this.addUsage(result.usage);
+    this.deps.afterStep?.({ runId: this.run.id, stepId, effect: result.effect === true });
+
+    if (result.suspend) {
+      this.waitingStep = stepId;
+      const status = result.suspend.kind === "ask" ? "waiting" : "handoff";
+      this.event(status === "waiting" ? "run.waiting" : "run.handoff", {
+        stepId,
+        node: node.name,
+        ...result.suspend,
+      });
+      return this.finish({ status });
+    }
+    this.waitingStep = undefined;
+    const port = result.port ?? this.firstOutput(node);
+    const end = await this.advance(frame, index, node, port, result.output);
+    if (end) return end;
+    if (result.effect) await this.commit("running");
+    return undefined;
+  }
+
+  /** Follows the first edge (document order) leaving through `port` whose condition holds. */
+  private async advance(
+    frame: FlowFrame,
+    index: WorkflowIndex,
+    node: WorkflowNode,
+    port: string,
+    output: unknown,
+  ): Promise<ActivationEnd | undefined> {
+    const scope = this.scope(frame);
+    const next = index.outgoing(node.name).find((edge) => {
+      if (edgePort(edge) !== port) return false;
+      if (edge.condition === undefined || edge.condition === null) return true;
+      try {
+        return evaluateCondition(edge.condition, scope, output) === true;
+      } catch (error) {
+        // A condition that cannot be evaluated (a missing field) does not match; the trace says why.
+        this.event("step.completed", {
+          stepId: `${frame.path}/${node.name}#${frame.visits[node.name] ?? 1}`,
+          conditionError: {
+            edge: `${edge.from}->${edge.to}`,
+            message: error instanceof Error ? error.message : String(error),
+          },
+        });
+        return false;
+      }
+    });
+    if (next) {
+      frame.node = next.to;
+      return undefined;
+    }
+    // No edge to follow: the flow ends here. An `end` node's output is the flow's output; otherwise the last one.
+    const flowOutput =
+      node.type === "end" ? output : { reply: null, outcome: "resolved", output: {}, last: output };
+    return this.leaveFrame(flowOutput);
+  }
+
+  /** Returns from a subflow to its caller, or completes the run when the root flow ends. */
+  private async leaveFrame(output: unknown): Promise<ActivationEnd | undefined> {
+    const finished = this.frames.pop()!;
+    const parent = this.frames[this.frames.length - 1];
+    if (!parent || finished.caller === undefined) return this.finish({ status: "completed", output });
+    const callerNode = (await this.index(parent.workflow)).node(finished.caller)!;
+    const stepId = `${parent.path}/${callerNode.name}#${parent.visits[callerNode.name] ?? 1}`;
+    this.pendingSteps.push({
+      stepId,
+      nodeName: callerNode.name,
+      nodeType: "subflow",
+      attempt: 1,
+      status: "completed",
+      port: "out",
+      output,
+      startedAt: now(),
+      finishedAt: now(),
+    });
+    this.event("step.completed", { stepId, node: callerNode.name, type: "subflow" });
+    parent.outputs[callerNode.name] = { output };
+    return this.advance(parent, await this.index(parent.workflow), callerNode, "out", output);
+  }
+
+  private async enterSubflow(frame: FlowFrame, node: WorkflowNode): Promise<void> {
+    if (this.frames.length >= (this.deps.maxSubflowDepth ?? DEFAULT_MAX_DEPTH)) {
+      throw new EngineError(
+        "FD204",
+        `Subflow "${node.name}" would nest more than ${this.deps.maxSubflowDepth ?? DEFAULT_MAX_DEPTH} levels deep.`,
+      );
+    }
+    const config = this.config(node) as {
+      workflow: string;
+      input?: Record<string, string>;
+      version?: number | "latest";
+    };
+    const child = await this.deps.resolveWorkflow(
+      this.run.tenantId,
+      config.workflow,
+      config.version ?? "latest",
+    );
+    if (!child)
+      throw new EngineError(
+        "FD203",
+        `Subflow "${node.name}" calls "${config.workflow}", which does not exist.`,
+      );
+    this.indexes.set(child.name, indexWorkflow(child));
+    const visit = (frame.visits[node.name] ?? 0) + 1;
+    frame.visits[node.name] = visit;
+    const stepId = `${frame.path}/${node.name}#${visit}`;
+    const scope = this.scope(frame);
+    const input: Record<string, unknown> = { message: frame.input.message };
+    for (const [name, template] of Object.entries(config.input ?? {})) {
+      input[name] = await renderTemplate(template, scope);
+    }
+    this.event("step.started", { stepId, node: node.name, type: "subflow", workflow: child.name });
+    this.frames.push({
+      workflow: child.name,
+      path: stepId,
+      node: indexWorkflow(child).start.name,
+      caller: node.name,
+      input,
+      vars: { ...(child.vars ?? {}) },
+      outputs: {},
+      visits: {},
+    });
+  }
+
+  private async fail(
+    frame: FlowFrame,
+    index: WorkflowIndex,
+    node: WorkflowNode,
+    stepId: string,
+    error: { code: string; message: string },
+    attempts: number,
+    startedAt: string,
+    finishedAt: string,
+  ): Promise<ActivationEnd | undefined> {
+    this.pendingSteps.push({
+      stepId,
+      nodeName: node.name,
+      nodeType: node.type,
+      attempt: attempts,
+      status: "failed",
+      output: null,
+      error,
+      startedAt,
+      finishedAt,
+    });
+    this.event("step.failed", { stepId, node: node.name, error, attempts });
+    const output = { error };
+    frame.outputs[node.name] = { output };
+    const hasErrorEdge = index.outgoing(node.name).some((edge) => edgePort(edge) === "error");
+    if (!hasErrorEdge) return this.finish({ status: "failed", error });
+    return this.advance(frame, index, node, "error", output);
+  }
+
+  private record(
+    node: WorkflowNode,
+    stepId: string,
+    attempts: number,
+    result: ExecutionResult,
+    status: StepRecord["status"],
+    startedAt: string,
+    finishedAt: string,
+  ): void {
+    this.pendingSteps.push({
+      stepId,
+      nodeName: node.name,
+      nodeType: node.type,
+      attempt: attempts,
+      status,
+      ...(result.port ? { port: result.port } : {}),
+      output: result.output,
+      ...(result.details ? { details: { ...result.details } } : {}),
+      ...(result.usage ? { usage: result.usage } : {}),
+      startedAt,
+      finishedAt,
+    });
+    this.event(status === "waiting" ? "step.started" : "step.completed", {
+      stepId,
+      node: node.name,
+      type: node.type,
+      port: result.port ?? null,
+      waiting: status === "waiting",
+      ...(result.details ? { details: result.details } : {}),
+    });
+  }
+
+  private tools(frame: FlowFrame, index: WorkflowIndex, stepId: string, scope: RunScope): ToolInvoker {
+    return createToolInvoker({
+      index,
+      parentStepId: stepId,
+      scope,
+      runTool: async (node, toolStepId, toolScope) => {
+        const executor = this.deps.executors[node.type];
+        if (!executor) throw new EngineError("FD202", `No executor for node type "${node.type}".`);
+        const startedAt = now();
+        const outcome = await runStep(
+          {
+            tenant: this.tenant,
+            runId: this.run.id,
+            stepId: toolStepId,
+            node,
+            config: this.config(node),
+            executor,
+            scope: toolScope,
+            signal: this.signal,
+            tools: { describe: () => [], invoke: () => Promise.reject(new Error("tools cannot call tools")) },
+            emit: () => undefined,
+            onRetry: (attempt, error, delayMs) =>
+              this.event("step.retrying", { stepId: toolStepId, attempt, error, delayMs }),
+          },
+          this.deps,
+        );
+        if (!outcome.ok) {
+          this.pendingSteps.push({
+            stepId: toolStepId,
+            nodeName: node.name,
+            nodeType: node.type,
+            attempt: outcome.attempts,
+            status: "failed",
+            output: null,
+            error: outcome.error,
+            startedAt,
+            finishedAt: now(),
+          });
+          throw new EngineError("FD200", outcome.error.message);
+        }
+        this.record(node, toolStepId, outcome.attempts, outcome.result, "completed", startedAt, now());
+        frame.outputs[node.name] = { output: outcome.result.output };
+        return outcome.result.output;
+      },
+    });
+  }
+
+  private scope(frame: FlowFrame): RunScope {
+    return {
+      input: frame.input,
+      vars: frame.vars,
+      nodes: frame.outputs,
+      conversation: this.conversation,
+      tenant: this.tenant,
+    };
+  }
+
+  /** The node's config with its schema's defaults filled in (executors rely on them). */
+  private config(node: WorkflowNode): Record<string, unknown> {
+    const definition = this.deps.registry.get(node.type);
+    const raw = structuredClone(node.config ?? {});
+    return definition ? (Value.Default(definition.config, raw) as Record<string, unknown>) : raw;
+  }
+
+  private firstOutput(node: WorkflowNode): string {
+    return this.deps.registry.get(node.type)?.ports.outputs[0] ?? "out";
+  }
+
+  private async index(name: string): Promise<WorkflowIndex> {
+    const known = this.indexes.get(name);
+    if (known) return known;
+    const workflow: Workflow | undefined = await this.deps.resolveWorkflow(this.run.tenantId, name, "latest");
+    if (!workflow) throw new EngineError("FD203", `The run needs workflow "${name}", which does not exist.`);
+    const index = indexWorkflow(workflow);
+    this.indexes.set(name, index);
+    return index;
+  }
+
+  private receive(text: string): void {
+    const turn: ChatTurn = { role: "customer", text, at: now() };
+    this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
+    // `input.message` is the customer's latest message in every frame (NODE-SPEC).
+    for (const frame of this.frames) frame.input.message = text;
+    this.event("message.received", { text });
+  }
+
+  private send(stepId: string, text: string): void {
+    const turn: ChatTurn = { role: "assistant", text, at: now() };
+    this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
+    this.event("message.sent", { stepId, text });
+  }
+
+  private addUsage(usage: RunState["usage"]): void {
+    this.usage = {
+      promptTokens: this.usage.promptTokens + usage.promptTokens,
+      completionTokens: this.usage.completionTokens + usage.completionTokens,
+      costUsd: this.usage.costUsd + usage.costUsd,
+    };
+  }
+
+  private event(type: RunEvent["type"], data: Record<string, unknown>): void {
+    this.pendingEvents.push({ type, data, at: now() });
+  }
+
+  private state(): RunState {
+    return {
+      frames: this.frames,
+      conversation: this.conversation,
+      usage: this.usage,
+      ...(this.waitingStep ? { waitingStep: this.waitingStep } : {}),
+    };
+  }
+
+  private async finish(end: ActivationEnd): Promise<ActivationEnd> {
+    if (end.status === "completed") this.event("run.completed", { output: end.output ?? null });
+    if (end.status === "failed") this.event("run.failed", { error: end.error ?? null });
+    await this.commit(end.status, end);
+    return end;
+  }
+
+  /** One transaction: snapshot, finished steps, their events. Events are published only once durable. */
+  async commit(status: RunStatus, end?: ActivationEnd): Promise<void> {
+    const events = this.pendingEvents;
+    this.version = await this.deps.store.commit({
+      tenantId: this.run.tenantId,
+      runId: this.run.id,
+      expectedVersion: this.version,
+      status,
+      state: this.state(),
+      steps: this.pendingSteps,
+      events,
+      ...(end && "output" in end ? { output: end.output } : {}),
+      ...(end?.error !== undefined ? { error: end.error } : {}),
+    });
+    this.pendingSteps = [];
+    this.pendingEvents = [];
+    this.deps.onEvents?.(this.run.tenantId, this.run.id, events);
+  }
+
+  /** Records a cancellation with whatever finished before it. */
+  async cancel(reason: string): Promise<void> {
+    this.event("run.cancelled", { reason });
+    await this.commit("cancelled", { status: "cancelled", error: { code: "FD208", message: reason } });
+  }
+}

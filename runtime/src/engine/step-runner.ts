@@ -1,0 +1,113 @@
+import type { WorkflowNode } from "@flowdeck/schemas";
+import type {
+  ExecutionContext,
+  ExecutionResult,
+  ExecutorEvent,
+  NodeExecutor,
+  ResumeInput,
+  RunScope,
+  TenantView,
+  ToolInvoker,
+} from "@flowdeck/node-library/runtime";
+import { abortableSleep, type EngineDeps } from "./engine-deps";
+import { describeError, EngineError } from "./engine-errors";
+import { evaluateExpression, renderTemplate } from "./scope";
+
+export interface StepRequest {
+  readonly tenant: TenantView;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly node: WorkflowNode;
+  readonly config: Record<string, unknown>;
+  readonly executor: NodeExecutor;
+  readonly scope: RunScope;
+  readonly resume?: ResumeInput;
+  readonly signal: AbortSignal;
+  readonly tools: ToolInvoker;
+  readonly emit: (event: ExecutorEvent) => void;
+  /** Told before each retry, so the trace shows it. */
+  readonly onRetry: (attempt: number, error: { code: string; message: string }, delayMs: number) => void;
+}
+
+export type StepOutcome =
+  | { readonly ok: true; readonly result: ExecutionResult; readonly attempts: number }
+  | { readonly ok: false; readonly error: { code: string; message: string }; readonly attempts: number };
+
+const DEFAULT_BACKOFF_MS = 500;
+
+/** Delay before try `attempt + 1` (attempt is 1-based), per the node's retry policy. */
+export function backoffDelayMs(node: WorkflowNode, attempt: number): number {
+  const base = node.retry?.backoff_ms ?? DEFAULT_BACKOFF_MS;
+  const delay = node.retry?.backoff === "fixed" ? base : base * 2 ** (attempt - 1);
+  return Math.min(delay, node.retry?.max_backoff_ms ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Runs one node: builds its context, applies its timeout to every try, retries with backoff, and turns every
+ * failure into `{ code, message }`. Cancellation of the run is not a failure: it propagates.
+ */
+export async function runStep(request: StepRequest, deps: EngineDeps): Promise<StepOutcome> {
+  const attempts = Math.max(1, request.node.retry?.attempts ?? 1);
+  const sleep = deps.sleep ?? abortableSleep;
+  let lastError = { code: "FD200", message: "not run" };
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    try {
+      const result = await attemptOnce(request, attempt, deps);
+      return { ok: true, result, attempts: attempt };
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason ?? error;
+      lastError = describeError(error);
+      if (attempt < attempts) {
+        const delay = backoffDelayMs(request.node, attempt);
+        request.onRetry(attempt, lastError, delay);
+        await sleep(delay, request.signal);
+      }
+    }
+  }
+  return { ok: false, error: lastError, attempts };
+}
+
+async function attemptOnce(
+  request: StepRequest,
+  attempt: number,
+  deps: EngineDeps,
+): Promise<ExecutionResult> {
+  const timeoutMs = request.node.timeout_ms;
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(request.signal.reason);
+  request.signal.addEventListener("abort", onRunAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      const error = new EngineError("FD201", `"${request.node.name}" did not finish within ${timeoutMs} ms.`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  const ctx: ExecutionContext = {
+    signal: controller.signal,
+    log: deps.log,
+    tenant: request.tenant,
+    runId: request.runId,
+    stepId: request.stepId,
+    idempotencyKey: `${request.runId}:${request.stepId}`,
+    node: { name: request.node.name, type: request.node.type },
+    attempt,
+    scope: request.scope,
+    models: deps.models(request.tenant.id),
+    http: deps.http,
+    services: deps.services(request.tenant.id),
+    render: (template, extra) => renderTemplate(template, request.scope, extra),
+    evaluate: (expression, extra) => evaluateExpression(expression, request.scope, extra),
+    emit: request.emit,
+    tools: request.tools,
+    ...(request.resume ? { resume: request.resume } : {}),
+  };
+  try {
+    return await Promise.race([request.executor(ctx, request.config), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onRunAbort);
+  }
+}

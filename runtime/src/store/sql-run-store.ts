@@ -1,0 +1,202 @@
+import { randomUUID } from "node:crypto";
+import type { Database, Sql } from "./database";
+import type { NewRun, RunCommit, RunStore, StoredEvent } from "./run-store";
+import type { RunRecord, StepRecord } from "../engine/run-types";
+import {
+  RUN_COLUMNS,
+  STEP_COLUMNS,
+  lastRecordPerStep,
+  toRunRecord,
+  toStepRecord,
+  toStoredEvent,
+  type EventRow,
+  type RunRow,
+  type StepRow,
+} from "./run-rows";
+import { isUuid, toJson } from "./sql-values";
+import { StoreError } from "./store-errors";
+
+/** What createRun's outbox row asks the queue to do. */
+export const OUTBOX_KIND_START = "run.start";
+
+// One statement for the run, its `run.created` event (seq 1) and its outbox row. The event's and the outbox's
+// foreign keys are checked at the end of the statement, when the run row exists.
+const CREATE_RUN = `
+WITH run AS (
+  INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
+                    event_seq, input, conversation_id, channel)
+  VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', $6::jsonb, 0, 1, $7::jsonb, $8, $9)
+  RETURNING ${RUN_COLUMNS}
+), created AS (
+  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
+  SELECT tenant_id, id, 1, 'run.created', $10::jsonb, created_at FROM run
+), outbox AS (
+  INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, $11 FROM run
+)
+SELECT * FROM run`;
+
+// Moves the run forward only from the version the writer loaded, and reserves `$6` event numbers in the
+// same statement: the row lock it takes orders concurrent commits, so seq ranges never overlap.
+const UPDATE_RUN = `
+UPDATE runs
+   SET status = $4,
+       state = $5::jsonb,
+       state_version = state_version + 1,
+       event_seq = event_seq + $6,
+       output = coalesce($7::jsonb, output),
+       error = coalesce($8::jsonb, error),
+       updated_at = now()
+ WHERE tenant_id = $1 AND id = $2 AND state_version = $3
+RETURNING state_version, event_seq`;
+
+// All steps of a commit in one statement, from one JSON array parameter (constant SQL text whatever the batch
+// size). A recovered step that runs again overwrites its row.
+const UPSERT_STEPS = `
+INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, port, output, error,
+                       details, usage, started_at, finished_at)
+SELECT $1, $2, s->>'stepId', s->>'nodeName', s->>'nodeType', (s->>'attempt')::int, s->>'status', s->>'port',
+       s->'output', s->'error', s->'details', s->'usage', (s->>'startedAt')::timestamptz,
+       (s->>'finishedAt')::timestamptz
+  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS batch(s, ord)
+ ORDER BY ord
+ON CONFLICT (tenant_id, run_id, step_id) DO UPDATE
+   SET node_name = excluded.node_name, node_type = excluded.node_type, attempt = excluded.attempt,
+       status = excluded.status, port = excluded.port, output = excluded.output, error = excluded.error,
+       details = excluded.details, usage = excluded.usage, started_at = excluded.started_at,
+       finished_at = excluded.finished_at`;
+
+// All events of a commit in one multi-row INSERT; seq continues from the range UPDATE_RUN reserved.
+const INSERT_EVENTS = `
+INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
+SELECT $1, $2, $3::int + ord::int, e->>'type', coalesce(e->'data', '{}'::jsonb), (e->>'at')::timestamptz
+  FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS batch(e, ord)`;
+
+export interface SqlRunStore extends RunStore {
+  /** The database the store writes to (tests and benchmarks read its statement counter). */
+  readonly db: Database;
+}
+
+/**
+ * The RunStore over a Database (pg or PGlite, the same SQL). Every method is one tenant-scoped transaction;
+ * `commit` is one transaction of at most three statements (run row, steps, events) whatever the batch size.
+ */
+export function createRunStore(db: Database): SqlRunStore {
+  let commitCount = 0;
+
+  async function write<T>(tenantId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const result = await db.transaction(fn, { tenantId });
+    commitCount += 1;
+    return result;
+  }
+
+  return {
+    db,
+    get commitCount() {
+      return commitCount;
+    },
+
+    async createRun(run: NewRun): Promise<RunRecord> {
+      const id = run.id ?? randomUUID();
+      if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
+      return write(run.tenantId, async (sql) => {
+        const { rows } = await sql.query<RunRow>(CREATE_RUN, [
+          run.tenantId,
+          id,
+          run.workflowName,
+          run.workflowVersion,
+          toJson(run.definition),
+          toJson(run.state),
+          toJson(run.input),
+          run.conversationId,
+          run.channel,
+          toJson({ workflow: run.workflowName, version: run.workflowVersion, channel: run.channel }),
+          OUTBOX_KIND_START,
+        ]);
+        return toRunRecord(rows[0]!);
+      });
+    },
+
+    async getRun(tenantId, runId) {
+      if (!isUuid(runId)) return undefined;
+      return db.transaction(
+        async (sql) => {
+          const { rows } = await sql.query<RunRow>(
+            `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = $2`,
+            [tenantId, runId],
+          );
+          return rows[0] ? toRunRecord(rows[0]) : undefined;
+        },
+        { tenantId },
+      );
+    },
+
+    async commit(commit: RunCommit): Promise<number> {
+      if (!isUuid(commit.runId)) throw new StoreError("FD261", `Run ${commit.runId} does not exist.`);
+      return write(commit.tenantId, async (sql) => {
+        const { tenantId, runId } = commit;
+        const updated = await sql.query<{ state_version: number; event_seq: number }>(UPDATE_RUN, [
+          tenantId,
+          runId,
+          commit.expectedVersion,
+          commit.status,
+          toJson(commit.state),
+          commit.events.length,
+          commit.output === undefined ? null : toJson(commit.output),
+          commit.error === undefined ? null : toJson(commit.error),
+        ]);
+        const row = updated.rows[0];
+        if (!row) throw await refusal(sql, commit);
+        const steps: StepRecord[] = lastRecordPerStep(commit.steps);
+        if (steps.length > 0) await sql.query(UPSERT_STEPS, [tenantId, runId, toJson(steps)]);
+        if (commit.events.length > 0) {
+          const firstSeq = row.event_seq - commit.events.length;
+          await sql.query(INSERT_EVENTS, [tenantId, runId, firstSeq, toJson(commit.events)]);
+        }
+        return row.state_version;
+      });
+    },
+
+    async listSteps(tenantId, runId) {
+      if (!isUuid(runId)) return [];
+      return db.transaction(
+        async (sql) => {
+          const { rows } = await sql.query<StepRow>(
+            `SELECT ${STEP_COLUMNS} FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`,
+            [tenantId, runId],
+          );
+          return rows.map(toStepRecord);
+        },
+        { tenantId },
+      );
+    },
+
+    async listEvents(tenantId, runId, afterSeq = 0): Promise<StoredEvent[]> {
+      if (!isUuid(runId)) return [];
+      return db.transaction(
+        async (sql) => {
+          const { rows } = await sql.query<EventRow>(
+            `SELECT seq, type, data, at FROM run_events
+            WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq`,
+            [tenantId, runId, afterSeq],
+          );
+          return rows.map(toStoredEvent);
+        },
+        { tenantId },
+      );
+    },
+  };
+}
+
+/** Why the UPDATE matched nothing: the run is gone (FD261) or another writer moved it on (FD260). */
+async function refusal(sql: Sql, commit: RunCommit): Promise<StoreError> {
+  const { rows } = await sql.query<{ state_version: number }>(
+    "SELECT state_version FROM runs WHERE tenant_id = $1 AND id = $2",
+    [commit.tenantId, commit.runId],
+  );
+  const current = rows[0];
+  if (!current) return new StoreError("FD261", `Run ${commit.runId} does not exist for this tenant.`);
+  return new StoreError(
+    "FD260",
+    `Run ${commit.runId} moved on: expected state version ${commit.expectedVersion}, found ${current.state_version}.`,
+  );
+}

@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness } from "../support/harness";
+
+// Small flows, one behaviour each (in the spirit of Node-RED's per-node specs), on the embedded store.
+const FLOWS = {
+  hello: `name: hello
+nodes:
+  - { name: start, type: start }
+  - { name: greet, type: reply, config: { text: "You said: {{ input.message }}" } }
+  - { name: done, type: end, config: { reply: "Bye {{ vars.who | default: 'friend' }}", outcome: resolved } }
+edges:
+  - { from: start, to: greet }
+  - { from: greet, to: done }
+`,
+  counter: `name: counter
+vars: { n: 0 }
+nodes:
+  - { name: start, type: start }
+  - { name: bump, type: set, config: { expressions: { n: "vars.n + 1" } } }
+  - { name: done, type: end, config: { reply: "{{ vars.n }}" } }
+edges:
+  - { from: start, to: bump }
+  - { from: bump, to: bump, condition: "vars.n < 5" }
+  - { from: bump, to: done }
+`,
+  asker: `name: asker
+nodes:
+  - { name: start, type: start }
+  - name: ask_email
+    type: ask
+    config:
+      prompt: "Your email?"
+      variable: email
+      validation: "answer.contains('@')"
+      retry_prompt: "That is not an email."
+  - { name: done, type: end, config: { reply: "Thanks {{ vars.email }}" } }
+edges:
+  - { from: start, to: ask_email }
+  - { from: ask_email, to: done }
+`,
+  human: `name: human
+nodes:
+  - { name: start, type: start }
+  - { name: park, type: handoff, config: { reason: "asked", queue: vip, priority: high } }
+  - { name: check, type: condition, config: { expression: "nodes.park.output.resolved" } }
+  - { name: closed, type: end, config: { reply: "Glad we could help", outcome: resolved } }
+  - { name: open, type: end, config: { outcome: escalated } }
+edges:
+  - { from: start, to: park }
+  - { from: park, to: check }
+  - { from: check, to: closed, port: then }
+  - { from: check, to: open, port: else }
+`,
+  flaky: `name: flaky
+nodes:
+  - { name: start, type: start }
+  - { name: shaky, type: testkit.flaky, config: { failures: 2 }, retry: { attempts: 3, backoff_ms: 1 } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: shaky }
+  - { from: shaky, to: done }
+`,
+  broken: `name: broken
+nodes:
+  - { name: start, type: start }
+  - { name: shaky, type: testkit.flaky, config: { failures: 5 }, retry: { attempts: 2, backoff_ms: 1 } }
+  - { name: sorry, type: reply, config: { text: "Sorry: {{ nodes.shaky.output.error.code }}" } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: shaky }
+  - { from: shaky, to: done }
+  - { from: shaky, to: sorry, port: error }
+  - { from: sorry, to: done }
+`,
+  unhandled: `name: unhandled
+nodes:
+  - { name: start, type: start }
+  - { name: shaky, type: testkit.flaky, config: { failures: 5 } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: shaky }
+  - { from: shaky, to: done }
+`,
+  timeout: `name: timeout
+nodes:
+  - { name: start, type: start }
+  - { name: stuck, type: testkit.slow, timeout_ms: 20 }
+  - { name: late, type: end, config: { outcome: unresolved } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: stuck }
+  - { from: stuck, to: done }
+  - { from: stuck, to: late, port: error }
+`,
+  slow: `name: slow
+nodes:
+  - { name: start, type: start }
+  - { name: stuck, type: testkit.slow }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: stuck }
+  - { from: stuck, to: done }
+`,
+  parent: `name: parent
+nodes:
+  - { name: start, type: start }
+  - { name: call, type: subflow, config: { workflow: child, input: { who: "{{ input.name }}" } } }
+  - { name: done, type: end, config: { reply: "child said {{ nodes.call.output.output.answer }}" } }
+edges:
+  - { from: start, to: call }
+  - { from: call, to: done }
+`,
+  child: `name: child
+nodes:
+  - { name: start, type: start }
+  - { name: q, type: ask, config: { prompt: "Hi {{ input.who }}, colour?", variable: colour } }
+  - { name: done, type: end, config: { output: { answer: "{{ vars.colour }}" } } }
+edges:
+  - { from: start, to: q }
+  - { from: q, to: done }
+`,
+  hostile: `name: hostile
+nodes:
+  - { name: start, type: start }
+  - { name: echo, type: reply, config: { text: "Echo: {{ input.message }} / {{ input.constructor }} / {{ input.__proto__ }}" } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: echo }
+  - { from: echo, to: done, condition: "input.message != ''" }
+`,
+};
+
+describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ kind, workflows: Object.values(FLOWS) });
+  });
+  afterAll(() => h.close());
+
+  it("runs start → reply → end with templates, in two commits", async () => {
+    const before = h.store.commitCount;
+    const run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("hello"),
+      input: { message: "hi" },
+    });
+    expect(run.status).toBe("completed");
+    expect(run.output).toEqual({ reply: "Bye friend", outcome: "resolved", output: {} });
+    expect(await h.messages(run.id)).toEqual(["You said: hi", "Bye friend"]);
+    expect(h.store.commitCount - before).toBe(2);
+    const steps = await h.store.listSteps(h.tenantId, run.id);
+    expect(steps.map((s) => s.stepId)).toEqual(["main/start#1", "main/greet#1", "main/done#1"]);
+  });
+
+  it("loops on a counter with CEL integer arithmetic", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("counter"), input: {} });
+    expect(run.status).toBe("completed");
+    expect(await h.messages(run.id)).toEqual(["5"]);
+    expect((await h.store.listSteps(h.tenantId, run.id)).filter((s) => s.nodeName === "bump")).toHaveLength(
+      5,
+    );
+  });
+
+  it("suspends on ask, re-asks when validation fails, resumes with the answer", async () => {
+    const waiting = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("asker"),
+      input: {},
+    });
+    expect(waiting.status).toBe("waiting");
+    const again = await h.engine.resumeRun(h.tenantId, waiting.id, { kind: "message", text: "nope" });
+    expect(again.status).toBe("waiting");
+    const done = await h.engine.resumeRun(h.tenantId, waiting.id, {
+      kind: "message",
+      text: " ann@example.com ",
+    });
+    expect(done.status).toBe("completed");
+    expect(await h.messages(done.id)).toEqual([
+      "Your email?",
+      "That is not an email.",
+      "Thanks ann@example.com",
+    ]);
+    const ask = (await h.store.listSteps(h.tenantId, done.id)).filter((s) => s.nodeName === "ask_email");
+    expect(ask).toMatchObject([
+      { stepId: "main/ask_email#1", status: "completed", output: { answer: "ann@example.com" } },
+    ]);
+  });
+
+  it("refuses a message for a run that is not waiting", async () => {
+    const run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("hello"),
+      input: { message: "x" },
+    });
+    await expect(
+      h.engine.resumeRun(h.tenantId, run.id, { kind: "message", text: "again" }),
+    ).rejects.toMatchObject({ code: "FD207" });
+  });
+
+  it("parks a handoff for a human and continues when handed back", async () => {
+    const parked = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("human"),
+      input: { message: "help" },
+    });
+    expect(parked.status).toBe("handoff");
+    const events = await h.store.listEvents(h.tenantId, parked.id);
+    expect(events.find((e) => e.type === "run.handoff")?.data).toMatchObject({
+      queue: "vip",
+      priority: "high",
+      reason: "asked",
+    });
+    const done = await h.engine.resumeRun(h.tenantId, parked.id, {
+      kind: "handback",
+      agentReply: "Sorted!",
+      resolved: true,
+    });
+    expect(done).toMatchObject({ status: "completed", output: { outcome: "resolved" } });
+  });
+
+  it("retries a failing node with backoff and records the retries", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("flaky"), input: {} });
+    expect(run.status).toBe("completed");
+    const [step] = (await h.store.listSteps(h.tenantId, run.id)).filter((s) => s.nodeName === "shaky");
+    expect(step).toMatchObject({ attempt: 3, output: { tries: 3 } });
+    expect(
+      (await h.store.listEvents(h.tenantId, run.id)).filter((e) => e.type === "step.retrying"),
+    ).toHaveLength(2);
+  });
+
+  it("takes the error edge when retries run out", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("broken"), input: {} });
+    expect(run.status).toBe("completed");
+    expect(await h.messages(run.id)).toEqual(["Sorry: FD200"]);
+  });
+
+  it("fails the run with a code when a failing node has no error edge", async () => {
+    const run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("unhandled"),
+      input: {},
+    });
+    expect(run).toMatchObject({ status: "failed", error: { code: "FD200", message: "flaky failure 1" } });
+  });
+
+  it("times a node out (FD201) and follows its error edge", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("timeout"), input: {} });
+    expect(run).toMatchObject({ status: "completed", output: { outcome: "unresolved" } });
+    const [step] = (await h.store.listSteps(h.tenantId, run.id)).filter((s) => s.nodeName === "stuck");
+    expect(step?.error?.code).toBe("FD201");
+  });
+
+  it("cancels an executing run through its AbortSignal", async () => {
+    const controller = new AbortController();
+    const pending = h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("slow"),
+      input: {},
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 20);
+    const run = await pending;
+    expect(run).toMatchObject({ status: "cancelled", error: { code: "FD208" } });
+  });
+
+  it("runs a subflow inside the parent run with its own step ids, across a wait", async () => {
+    const waiting = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("parent"),
+      input: { name: "Ann" },
+    });
+    expect(waiting.status).toBe("waiting");
+    expect(await h.messages(waiting.id)).toEqual(["Hi Ann, colour?"]);
+    const done = await h.engine.resumeRun(h.tenantId, waiting.id, { kind: "message", text: "green" });
+    expect(done.status).toBe("completed");
+    expect(await h.messages(done.id)).toEqual(["Hi Ann, colour?", "child said green"]);
+    const ids = (await h.store.listSteps(h.tenantId, done.id)).map((s) => s.stepId);
+    expect(ids).toContain("main/call#1/q#1");
+    expect(ids).toContain("main/call#1");
+  });
+
+  it("keeps template-looking customer text literal and cannot reach prototypes", async () => {
+    const message = "{{ tenant.id }} {% raw %} ${process.env} {{ 7 * 7 }}";
+    const run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("hostile"),
+      input: { message },
+    });
+    expect(await h.messages(run.id)).toEqual([`Echo: ${message} /  / `]);
+  });
+});

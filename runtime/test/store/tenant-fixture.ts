@@ -1,0 +1,33 @@
+import { createDomainServices } from "../../src/domain/domain-services";
+import { seedDemoData } from "../../src/domain/demo-data";
+import type { Database } from "../../src/store/database";
+import { createRunStore } from "../../src/store/sql-run-store";
+import { events, newRun, step } from "./run-fixtures";
+
+/**
+ * Writes at least one row into every tenant table for `tenantId`, through the public APIs: the demo shop
+ * (customers, orders, articles), a run with a commit (runs, steps, events, outbox), a ticket (tickets,
+ * counters, idempotency keys) and a lead. The isolation tests check that every tenant table got a row, so a
+ * table added later without a fixture fails loudly instead of passing on emptiness.
+ */
+export async function fillTenant(db: Database, tenantId: string): Promise<{ runId: string }> {
+  await seedDemoData(db, tenantId);
+  const store = createRunStore(db);
+  const run = await store.createRun(newRun(tenantId));
+  await store.commit({
+    tenantId,
+    runId: run.id,
+    expectedVersion: run.stateVersion,
+    status: "running",
+    state: run.state,
+    steps: [step("main/start#1")],
+    events: events(2),
+  });
+  const services = createDomainServices(db, tenantId);
+  await services.createTicket(
+    { subject: "Broken zip", description: "The zip of my jacket broke.", priority: "high" },
+    `${run.id}:main/ticket#1`,
+  );
+  await services.captureLead({ email: "buyer@example.com", source: "chat" }, `${run.id}:main/lead#1`);
+  return { runId: run.id };
+}
