@@ -19,6 +19,7 @@ function memoryIo(): CliIo & { stdout: string[]; stderr: string[] } {
     stdout,
     stderr,
     out: (line) => stdout.push(line),
+    write: (text) => stdout.push(text),
     err: (line) => stderr.push(line),
     readText: readWorkflowFile,
     writeText: (path, text) => writeFile(path, text, "utf8"),

@@ -29,3 +29,5 @@ export type {
 } from "./context";
 export type { ExecutionResult, NodeExecutor, Suspension } from "./executor";
 export { builtinExecutors } from "./builtin-executors";
+export { routeMessage, DEFAULT_CONFIDENCE_THRESHOLD } from "./router/route-message";
+export type { RouteResult, RouterConfig } from "./router/route-message";

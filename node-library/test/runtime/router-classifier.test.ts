@@ -11,10 +11,16 @@ const classifier = trainIntentClassifier(SUPPORT_INTENTS);
 
 describe("local intent classifier", () => {
   it("routes paraphrases it was never shown to the right intent", () => {
-    const wrong = SUPPORT_PARAPHRASES.filter(([m, want]) => classifier.classify(m).ranked[0]!.intent !== want);
-    const accuracy = 1 - wrong.length / SUPPORT_PARAPHRASES.length;
-    // Two of the 28 share no word with any example ("Can I pay with PayPal?"); a lexical model cannot know.
-    expect(accuracy, `wrong: ${wrong.map(([m]) => m).join(" | ")}`).toBeGreaterThanOrEqual(0.9);
+    const wrong = SUPPORT_PARAPHRASES.filter(
+      ([m, want]) => classifier.classify(m).ranked[0]!.intent !== want,
+    );
+    // Two of the 28 share no word with any example ("Can I pay with PayPal?"); a lexical model cannot know
+    // those, and the LLM tier exists for them. Listed by text so a regression names the message.
+    expect(wrong.map(([m]) => m)).toEqual([
+      "Can I pay with PayPal?",
+      "Is there a shop where I can try things on?",
+    ]);
+    expect(1 - wrong.length / SUPPORT_PARAPHRASES.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it("is right whenever it is confident, and confident on most paraphrases", () => {
@@ -25,23 +31,25 @@ describe("local intent classifier", () => {
   });
 
   it("survives typos through character n-grams", () => {
-    for (const [message, want] of SUPPORT_TYPOS) {
-      expect(classifier.classify(message).ranked[0]!.intent, message).toBe(want);
-    }
+    const routed = SUPPORT_TYPOS.map(([message]) => [
+      message,
+      classifier.classify(message).ranked[0]!.intent,
+    ]);
+    expect(routed).toEqual(SUPPORT_TYPOS);
   });
 
   it("is unsure (below the default threshold) about off-topic messages", () => {
-    for (const message of OFF_TOPIC) {
-      expect(classifier.classify(message).confidence, message).toBeLessThan(THRESHOLD);
-    }
+    const sure = OFF_TOPIC.filter((message) => classifier.classify(message).confidence >= THRESHOLD);
+    expect(sure).toEqual([]);
     expect(classifier.classify("").confidence).toBeLessThan(THRESHOLD);
   });
 
   it("ranks every intent, scores in 0..1, best first", () => {
     const { ranked, confidence } = classifier.classify("Where is my order?");
     expect(ranked.map((r) => r.intent).sort()).toEqual(SUPPORT_INTENTS.map((i) => i.name).sort());
-    expect(ranked.every((r, i) => r.score >= 0 && r.score <= 1 && (i === 0 || ranked[i - 1]!.score >= r.score)))
-      .toBe(true);
+    expect(
+      ranked.every((r, i) => r.score >= 0 && r.score <= 1 && (i === 0 || ranked[i - 1]!.score >= r.score)),
+    ).toBe(true);
     expect(ranked[0]).toMatchObject({ intent: "order" });
     expect(confidence).toBeGreaterThan(0.9);
     expect(confidence).toBeLessThanOrEqual(1);
@@ -64,7 +72,10 @@ describe("local intent classifier", () => {
 
   it("with a single intent, still tells on-topic from off-topic", () => {
     const one = trainIntentClassifier([
-      { name: "refund", examples: ["I want a refund", "Can I get my money back?", "Refund my last purchase"] },
+      {
+        name: "refund",
+        examples: ["I want a refund", "Can I get my money back?", "Refund my last purchase"],
+      },
     ]);
     expect(one.classify("please refund my money").confidence).toBeGreaterThanOrEqual(THRESHOLD);
     expect(one.classify("what's the weather in Rome").confidence).toBeLessThan(THRESHOLD);
@@ -72,11 +83,26 @@ describe("local intent classifier", () => {
 
   it("uses the description and the intent name", () => {
     const withDescription = trainIntentClassifier([
-      { name: "billing", description: "invoices, receipts and VAT", examples: ["I have a question about a charge"] },
+      {
+        name: "billing",
+        description: "invoices, receipts and VAT",
+        examples: ["I have a question about a charge"],
+      },
       { name: "shipping", examples: ["When does my parcel come?"] },
     ]);
     expect(withDescription.classify("I need a VAT receipt").ranked[0]!.intent).toBe("billing");
     expect(withDescription.classify("shipping?").ranked[0]!.intent).toBe("shipping");
+  });
+
+  it("works beyond English: words and character n-grams of any script", () => {
+    const multilingual = trainIntentClassifier([
+      { name: "pedido", examples: ["¿Dónde está mi pedido?", "Mi paquete no ha llegado"] },
+      { name: "reembolso", examples: ["Quiero un reembolso", "Devuélvanme el dinero"] },
+      { name: "zakaz", examples: ["Где мой заказ?", "Заказ ещё не пришёл"] },
+    ]);
+    expect(multilingual.classify("donde esta mi pedido 123").ranked[0]!.intent).toBe("pedido");
+    expect(multilingual.classify("quiero el reembolso de mi dinero").ranked[0]!.intent).toBe("reembolso");
+    expect(multilingual.classify("мой заказ не пришел").ranked[0]!.intent).toBe("zakaz");
   });
 
   it("refuses to train without intents", () => {

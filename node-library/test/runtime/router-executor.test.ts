@@ -86,7 +86,9 @@ describe("router executor", () => {
     const result = await routerExecutor(ctx, {
       intents: SUPPORT_INTENTS,
       model: "gpt-4o-mini",
-      model_tiers: [{ model: "gpt-4o-mini", tier: "small", max_message_chars: 500, cost_per_1k_tokens_usd: 0.00015 }],
+      model_tiers: [
+        { model: "gpt-4o-mini", tier: "small", max_message_chars: 500, cost_per_1k_tokens_usd: 0.00015 },
+      ],
     });
     expect(result.output).toEqual({ route: "faq", confidence: 0.88, tier: "llm", model: "gpt-4o-mini" });
     expect(result.effect).toBe(true);

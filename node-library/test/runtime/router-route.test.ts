@@ -129,14 +129,17 @@ describe("routeMessage", () => {
       controller.abort();
       throw new Error("aborted");
     });
-    await expect(routeMessage(base, VAGUE, { models: aborting.gateway, signal: controller.signal })).rejects.toThrow(
-      "aborted",
-    );
+    await expect(
+      routeMessage(base, VAGUE, { models: aborting.gateway, signal: controller.signal }),
+    ).rejects.toThrow("aborted");
   });
 
   it("estimates saved tokens from the prompt it would have sent", async () => {
     const { gateway } = fakeGateway({});
-    const small = await routeMessage({ intents: SUPPORT_INTENTS.slice(0, 2) }, CLEAR, { models: gateway, signal });
+    const small = await routeMessage({ intents: SUPPORT_INTENTS.slice(0, 2) }, CLEAR, {
+      models: gateway,
+      signal,
+    });
     const large = await routeMessage({ intents: SUPPORT_INTENTS }, CLEAR, { models: gateway, signal });
     expect(large.tokensSaved).toBeGreaterThan(small.tokensSaved);
     const longMessage = `${CLEAR} ${"please ".repeat(40)}`;
@@ -156,7 +159,12 @@ describe("model tiers", () => {
   const tiers = [
     { model: "gpt-4o", tier: "large" as const, cost_per_1k_tokens_usd: 0.0025 },
     { model: "gpt-4o-mini", tier: "small" as const, max_message_chars: 200, cost_per_1k_tokens_usd: 0.00015 },
-    { model: "gpt-4.1-mini", tier: "medium" as const, max_message_chars: 1000, cost_per_1k_tokens_usd: 0.0004 },
+    {
+      model: "gpt-4.1-mini",
+      tier: "medium" as const,
+      max_message_chars: 1000,
+      cost_per_1k_tokens_usd: 0.0004,
+    },
   ];
 
   it("picks the cheapest tier whose limit the message fits, escalating with length", () => {
@@ -168,7 +176,10 @@ describe("model tiers", () => {
 
   it("escalates to the widest tier when no limit is high enough, and prefers priced tiers", () => {
     const bounded = tiers.slice(1);
-    expect(chooseModelTier(bounded, "x".repeat(5000))).toMatchObject({ model: "gpt-4.1-mini", reason: "escalated" });
+    expect(chooseModelTier(bounded, "x".repeat(5000))).toMatchObject({
+      model: "gpt-4.1-mini",
+      reason: "escalated",
+    });
     const unpriced = [{ model: "mystery", tier: "small" as const }, ...tiers];
     expect(chooseModelTier(unpriced, "hi")?.model).toBe("gpt-4o-mini");
   });

@@ -132,10 +132,13 @@ export function parseAddress(address: string): Ip | undefined {
 }
 
 /** The IPv4 address an IPv6 address carries, when it is one of the forms that reach an IPv4 host. */
-export function embeddedIpv4(ip: Ip): { readonly embedding: Embedding; readonly ipv4: ipaddr.IPv4 } | undefined {
+export function embeddedIpv4(
+  ip: Ip,
+): { readonly embedding: Embedding; readonly ipv4: ipaddr.IPv4 } | undefined {
   if (ip.kind() !== "ipv6") return undefined;
   const v6 = ip as ipaddr.IPv6;
-  const low32 = () => new ipaddr.IPv4([v6.parts[6]! >> 8, v6.parts[6]! & 255, v6.parts[7]! >> 8, v6.parts[7]! & 255]);
+  const low32 = () =>
+    new ipaddr.IPv4([v6.parts[6]! >> 8, v6.parts[6]! & 255, v6.parts[7]! >> 8, v6.parts[7]! & 255]);
   if (v6.match(MAPPED)) return { embedding: "ipv4-mapped", ipv4: low32() };
   if (v6.match(TRANSLATED)) return { embedding: "ipv4-translated", ipv4: low32() };
   if (v6.match(NAT64)) return { embedding: "nat64", ipv4: low32() };
@@ -152,7 +155,8 @@ export function embeddedIpv4(ip: Ip): { readonly embedding: Embedding; readonly 
 
 function classifyIpv4(ip: ipaddr.IPv4): AddressVerdict {
   for (const row of V4_TABLE) {
-    if (ip.match(row.range as [ipaddr.IPv4, number])) return { addressClass: row.addressClass, range: row.cidr };
+    if (ip.match(row.range as [ipaddr.IPv4, number]))
+      return { addressClass: row.addressClass, range: row.cidr };
   }
   return { addressClass: "public", range: "" };
 }
@@ -169,7 +173,8 @@ function classifyIpv6(ip: ipaddr.IPv6): AddressVerdict {
     return verdict;
   }
   for (const row of V6_TABLE) {
-    if (ip.match(row.range as [ipaddr.IPv6, number])) return { addressClass: row.addressClass, range: row.cidr };
+    if (ip.match(row.range as [ipaddr.IPv6, number]))
+      return { addressClass: row.addressClass, range: row.cidr };
   }
   if (!ip.match(GLOBAL_UNICAST_V6)) return { addressClass: "reserved", range: "outside 2000::/3" };
   return { addressClass: "public", range: "" };

@@ -63,8 +63,7 @@ function connectOnce(connector: SocketConnector, options: buildConnector.Options
  * the host once, checks every address, and hands the inner connector an IP address instead of the name, so
  * nothing resolves the name a second time and a DNS answer that changes between check and connect (DNS
  * rebinding) cannot redirect the socket. Addresses that fail the check are dropped; when none is left the
- * connection fails with FD240 naming the first refused one. TLS keeps verifying the certificate against the
- * original name: undici derives SNI from `host`, which still holds the name.
+ * connection fails with FD240 naming the first refused one.
  */
 export function createGuardedConnector(options: {
   readonly allowList: AllowList;
@@ -84,10 +83,16 @@ export function createGuardedConnector(options: {
         else checked.push(answer);
       }
       if (checked.length === 0) throw firstRefusal ?? new HttpError("FD245", `Could not resolve ${host}.`);
+      // TLS verifies the certificate (and sends SNI) for the name, never for the address the socket uses.
+      const servername = connectOptions.servername || (isIP(host) === 0 ? host : undefined);
       let lastError: unknown;
       for (const { address } of checked) {
         try {
-          return await connectOnce(connector, { ...connectOptions, hostname: address });
+          return await connectOnce(connector, {
+            ...connectOptions,
+            hostname: address,
+            ...(servername ? { servername } : {}),
+          });
         } catch (error) {
           lastError = error;
           if (!TRY_NEXT_ADDRESS.has(errorCode(error))) break;

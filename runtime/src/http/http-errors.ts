@@ -6,15 +6,20 @@ export const HTTP_ERRORS = {
   FD240:
     "The address is internal (loopback, private, link-local, metadata …) and not on the workspace's HTTP " +
     "allow-list; call a public address, or ask an admin to allow-list the internal host or range.",
-  FD241: "The server redirected more times than max_redirects allows; call the final URL directly or raise the limit.",
+  FD241:
+    "The server redirected more times than max_redirects allows; call the final URL directly or raise the limit.",
   FD242: "The response was larger than max_response_bytes; ask the API for less data or raise the limit.",
   FD243: "The server did not answer within timeout_ms; raise the timeout or check that the service is up.",
-  FD244: "The URL is not usable: it must be an absolute http:// or https:// URL without a user name or password.",
-  FD245: "The server could not be reached (DNS, connection or TLS failure); check the host name and that the service is up.",
+  FD244:
+    "The URL is not usable: it must be an absolute http:// or https:// URL without a user name or password.",
+  FD245:
+    "The server could not be reached (DNS, connection or TLS failure); check the host name and that the service is up.",
   FD246: "The response headers were too large; the server is misbehaving or this is not an API endpoint.",
   FD247: "The request body is too large; send less data.",
-  FD248: "The HTTP client is misconfigured (an allow-list entry or option is invalid); fix the workspace's HTTP settings.",
-  FD249: "A request header is not allowed or not valid (e.g. Host, Content-Length, or a line break in a value); remove it.",
+  FD248:
+    "The HTTP client is misconfigured (an allow-list entry or option is invalid); fix the workspace's HTTP settings.",
+  FD249:
+    "A request header is not allowed or not valid (e.g. Host, Content-Length, or a line break in a value); remove it.",
 } as const;
 
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
@@ -39,7 +44,8 @@ export class HttpError extends Error {
 
   /** The same failure, with the redirect hop it happened at in front of the message. */
   atRedirect(hop: number, target: string): HttpError {
-    return new HttpError(this.code, `After redirect ${hop} to ${target}: ${this.message}`, this.addressClass);
+    const where = target ? `redirect ${hop} to ${target}` : `redirect ${hop}`;
+    return new HttpError(this.code, `After ${where}: ${this.message}`, this.addressClass);
   }
 }
 

@@ -44,6 +44,15 @@ function tooLarge(limits: BodyLimits, detail: string): HttpError {
   );
 }
 
+/**
+ * Stops reading a body and closes its connection. Destroying undici's body stream emits an abort error that
+ * nobody is left to read, so it is swallowed here instead of surfacing as an unhandled error.
+ */
+export function discardBody(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
 /** Counts the bytes received before decompression, failing the pipeline past the cap. */
 function byteLimiter(limits: BodyLimits): Transform {
   let received = 0;
@@ -70,7 +79,7 @@ export async function readBodyText(
   const cap = limits.maxResponseBytes;
   const declared = Number(headerValue(headers["content-length"]));
   if (Number.isFinite(declared) && declared > cap) {
-    body.destroy();
+    discardBody(body);
     throw tooLarge(limits, `declares ${declared} bytes`);
   }
   const decoder = decoderFor(headerValue(headers["content-encoding"]));
@@ -84,13 +93,16 @@ export async function readBodyText(
       bytes += chunk.length;
     }
   } catch (error) {
-    body.destroy();
-    source.destroy();
+    discardBody(body);
+    if (source !== body) discardBody(source);
     if (error instanceof HttpError) throw error;
     if (decoder && (error as { code?: string }).code?.startsWith("Z_")) {
       throw new HttpError("FD245", `The response from ${limits.target} is not valid compressed data.`);
     }
     throw error;
   }
-  return { text: textDecoder(headerValue(headers["content-type"])).decode(Buffer.concat(chunks, bytes)), bytes };
+  return {
+    text: textDecoder(headerValue(headers["content-type"])).decode(Buffer.concat(chunks, bytes)),
+    bytes,
+  };
 }

@@ -15,9 +15,18 @@ export interface Hop {
 // Credentials meant for the first origin (Fetch standard, "HTTP-redirect fetch"): a redirect to another
 // origin must not carry them there.
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
-const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
+const BODY_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "content-language",
+  "content-location",
+];
 
-function without(headers: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+function without(
+  headers: Readonly<Record<string, string>>,
+  names: readonly string[],
+): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name)));
 }
 
@@ -31,7 +40,10 @@ export function nextHop(current: Hop, status: number, location: string): Hop {
   try {
     target = new URL(location, current.url);
   } catch {
-    throw new HttpError("FD244", `${describeUrl(current.url)} redirected to a Location that is not a valid URL.`);
+    throw new HttpError(
+      "FD244",
+      `${describeUrl(current.url)} redirected to a Location that is not a valid URL.`,
+    );
   }
   const url = parseTargetUrl(target);
   url.hash = "";

@@ -30,17 +30,29 @@ export function normaliseRequestHeaders(
   const normalised: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (!TOKEN.test(name)) {
-      throw new HttpError("FD249", `The request header name ${JSON.stringify(name.slice(0, 60))} is not valid.`);
+      throw new HttpError(
+        "FD249",
+        `The request header name ${JSON.stringify(name.slice(0, 60))} is not valid.`,
+      );
     }
     const key = name.toLowerCase();
     if (MANAGED_HEADERS.has(key)) {
-      throw new HttpError("FD249", `The request header ${name} is set by Flowdeck and cannot be set by a node.`);
+      throw new HttpError(
+        "FD249",
+        `The request header ${name} is set by Flowdeck and cannot be set by a node.`,
+      );
     }
     if (typeof value !== "string" || FORBIDDEN_VALUE_CHARACTERS.test(value)) {
-      throw new HttpError("FD249", `The value of request header ${name} contains a line break or NUL character.`);
+      throw new HttpError(
+        "FD249",
+        `The value of request header ${name} contains a line break or NUL character.`,
+      );
     }
     if (Buffer.byteLength(value) > maxHeaderValueBytes) {
-      throw new HttpError("FD249", `The value of request header ${name} is longer than ${maxHeaderValueBytes} bytes.`);
+      throw new HttpError(
+        "FD249",
+        `The value of request header ${name} is longer than ${maxHeaderValueBytes} bytes.`,
+      );
     }
     normalised[key] = value.trim();
   }

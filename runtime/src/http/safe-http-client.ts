@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, SafeHttpClient } from "@flowdeck/node-library/runtime";
-import { Agent, buildConnector } from "undici";
+import { Agent, buildConnector, type Dispatcher } from "undici";
 import { parseAllowList } from "./allow-list";
 import {
   createGuardedConnector,
@@ -8,7 +8,7 @@ import {
   type SocketConnector,
 } from "./guarded-connector";
 import { describeUrl, HttpError } from "./http-errors";
-import { readBodyText } from "./read-body";
+import { discardBody, readBodyText } from "./read-body";
 import { nextHop, REDIRECT_STATUSES, type Hop } from "./redirects";
 import { normaliseRequestHeaders } from "./request-headers";
 import { checkHostBeforeConnect, parseTargetUrl } from "./safe-target";
@@ -101,6 +101,16 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 }
 
 /**
+ * A failure as an HttpError that says which redirect hop it happened at ("After redirect 2 to http://…: …").
+ * Aborts come back unchanged: the caller decides between timeout and cancellation.
+ */
+function atHop(error: unknown, signal: AbortSignal, hop: number, url: URL, urlIsTarget = true): unknown {
+  const httpError = error instanceof HttpError ? error : toHttpError(error, url, signal);
+  if (!httpError || hop === 0) return httpError ?? error;
+  return httpError.atRedirect(hop, urlIsTarget ? describeUrl(url) : "");
+}
+
+/**
  * Creates the HTTP client behind `tool.http` (DESIGN.md §5). Every connection goes through a dedicated undici
  * Agent whose connect hook resolves the host once, refuses internal addresses unless allow-listed, and
  * connects to the address it checked. Redirects are followed here, one hop at a time, so each hop is checked
@@ -113,9 +123,12 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Manag
     defaultTimeoutMs: positiveOr(options.defaultTimeoutMs, DEFAULTS.defaultTimeoutMs),
     maxTimeoutMs: positiveOr(options.maxTimeoutMs, DEFAULTS.maxTimeoutMs),
     maxResponseBytesLimit: positiveOr(options.maxResponseBytesLimit, DEFAULTS.maxResponseBytesLimit),
-    maxRedirectsLimit: options.maxRedirectsLimit ?? DEFAULTS.maxRedirectsLimit,
+    maxRedirectsLimit: Math.max(0, options.maxRedirectsLimit ?? DEFAULTS.maxRedirectsLimit),
     maxRequestBodyBytes: positiveOr(options.maxRequestBodyBytes, DEFAULTS.maxRequestBodyBytes),
-    maxRequestHeaderValueBytes: positiveOr(options.maxRequestHeaderValueBytes, DEFAULTS.maxRequestHeaderValueBytes),
+    maxRequestHeaderValueBytes: positiveOr(
+      options.maxRequestHeaderValueBytes,
+      DEFAULTS.maxRequestHeaderValueBytes,
+    ),
   };
   const allowList = parseAllowList(options.allowList);
   const connectTimeoutMs = positiveOr(options.connectTimeoutMs, DEFAULTS.connectTimeoutMs);
@@ -151,13 +164,15 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Manag
     signal: AbortSignal,
     maxResponseBytes: number,
   ): Promise<HttpResponse> {
-    const maxRedirects = Math.max(0, Math.min(request.maxRedirects, settings.maxRedirectsLimit));
+    const asked = Number.isFinite(request.maxRedirects) ? Math.floor(request.maxRedirects) : 0;
+    const maxRedirects = Math.max(0, Math.min(asked, settings.maxRedirectsLimit));
     let hop = first;
     for (let redirects = 0; ; redirects += 1) {
+      let response: Dispatcher.ResponseData;
       try {
         const early = checkHostBeforeConnect(hop.url, allowList);
         if (early) throw early;
-        const response = await agent.request({
+        response = await agent.request({
           origin: hop.url.origin,
           path: `${hop.url.pathname}${hop.url.search}`,
           method: hop.method,
@@ -165,36 +180,47 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Manag
           body: hop.body ?? null,
           signal,
         });
-        const location = response.headers.location;
-        if (request.followRedirects && REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string") {
-          response.body.destroy();
-          if (redirects >= maxRedirects) {
-            throw new HttpError(
-              "FD241",
-              `${describeUrl(first.url)} redirected more than ${maxRedirects} times (max_redirects).`,
-            );
-          }
-          hop = nextHop(hop, response.statusCode, location);
-          continue;
-        }
-        const { text } = await readBodyText(response.body, response.headers, {
-          maxResponseBytes,
-          target: describeUrl(hop.url),
-        });
-        return { status: response.statusCode, headers: flattenHeaders(response.headers), body: text };
       } catch (error) {
-        const httpError = error instanceof HttpError ? error : toHttpError(error, hop.url, signal);
-        if (!httpError) throw error;
-        throw redirects > 0 && httpError.code !== "FD241"
-          ? httpError.atRedirect(redirects, describeUrl(hop.url))
-          : httpError;
+        throw atHop(error, signal, redirects, hop.url);
+      }
+      const location = response.headers.location;
+      if (
+        !request.followRedirects ||
+        !REDIRECT_STATUSES.has(response.statusCode) ||
+        typeof location !== "string"
+      ) {
+        try {
+          const { text } = await readBodyText(response.body, response.headers, {
+            maxResponseBytes,
+            target: describeUrl(hop.url),
+          });
+          return { status: response.statusCode, headers: flattenHeaders(response.headers), body: text };
+        } catch (error) {
+          throw atHop(error, signal, redirects, hop.url);
+        }
+      }
+      // A redirect's body is not read: the next hop starts at once, on a fresh or pooled connection.
+      discardBody(response.body);
+      if (redirects >= maxRedirects) {
+        throw new HttpError(
+          "FD241",
+          `${describeUrl(first.url)} redirected more than ${maxRedirects} times (max_redirects).`,
+        );
+      }
+      try {
+        hop = nextHop(hop, response.statusCode, location);
+      } catch (error) {
+        throw atHop(error, signal, redirects + 1, hop.url, false);
       }
     }
   }
 
   return {
     async request(request) {
-      const timeoutMs = Math.min(positiveOr(request.timeoutMs, settings.defaultTimeoutMs), settings.maxTimeoutMs);
+      const timeoutMs = Math.min(
+        positiveOr(request.timeoutMs, settings.defaultTimeoutMs),
+        settings.maxTimeoutMs,
+      );
       const maxResponseBytes = Math.min(
         positiveOr(request.maxResponseBytes, settings.maxResponseBytesLimit),
         settings.maxResponseBytesLimit,
@@ -206,7 +232,10 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Manag
       } catch (error) {
         // Which signal fired decides the error, whatever undici wrapped it in on the way out.
         if (deadline.timedOut()) {
-          throw new HttpError("FD243", `${describeUrl(first.url)} gave no complete answer within ${timeoutMs} ms.`);
+          throw new HttpError(
+            "FD243",
+            `${describeUrl(first.url)} gave no complete answer within ${timeoutMs} ms.`,
+          );
         }
         if (request.signal?.aborted) throw request.signal.reason ?? error;
         throw error;

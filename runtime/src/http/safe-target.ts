@@ -30,10 +30,16 @@ export function parseTargetUrl(raw: string | URL): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new HttpError("FD244", "The URL is not a valid absolute URL (it must start with http:// or https://).");
+    throw new HttpError(
+      "FD244",
+      "The URL is not a valid absolute URL (it must start with http:// or https://).",
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new HttpError("FD244", `The URL uses the ${url.protocol} scheme; only http: and https: are allowed.`);
+    throw new HttpError(
+      "FD244",
+      `The URL uses the ${url.protocol} scheme; only http: and https: are allowed.`,
+    );
   }
   if (url.username !== "" || url.password !== "") {
     throw new HttpError(

@@ -14,12 +14,18 @@ export function toHttpError(error: unknown, url: URL, signal: AbortSignal): Http
   const target = describeUrl(url);
   switch (code) {
     case "UND_ERR_HEADERS_OVERFLOW":
-      return new HttpError("FD246", `The response headers from ${target} are larger than the client accepts.`);
+      return new HttpError(
+        "FD246",
+        `The response headers from ${target} are larger than the client accepts.`,
+      );
     case "UND_ERR_HEADERS_TIMEOUT":
     case "UND_ERR_BODY_TIMEOUT":
       return new HttpError("FD243", `${target} stopped answering (${code}).`);
     case "UND_ERR_INVALID_ARG":
-      return new HttpError("FD249", `The request to ${target} was rejected before sending: a header or the body is invalid.`);
+      return new HttpError(
+        "FD249",
+        `The request to ${target} was rejected before sending: a header or the body is invalid.`,
+      );
     case "UND_ERR_CONNECT_TIMEOUT":
       return new HttpError("FD245", `Connecting to ${url.host} timed out.`);
     case "ECONNREFUSED":
@@ -27,10 +33,16 @@ export function toHttpError(error: unknown, url: URL, signal: AbortSignal): Http
     case "ECONNRESET":
     case "UND_ERR_SOCKET":
     case "UND_ERR_CLOSED":
-      return new HttpError("FD245", `The connection to ${url.host} was closed before the answer was complete.`);
+      return new HttpError(
+        "FD245",
+        `The connection to ${url.host} was closed before the answer was complete.`,
+      );
     default:
       if (TLS_CODES.test(code)) {
-        return new HttpError("FD245", `The TLS connection to ${url.host} failed (${code}); check its certificate.`);
+        return new HttpError(
+          "FD245",
+          `The TLS connection to ${url.host} failed (${code}); check its certificate.`,
+        );
       }
       return new HttpError("FD245", `The request to ${target} failed${code ? ` (${code})` : ""}.`);
   }

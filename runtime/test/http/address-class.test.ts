@@ -60,12 +60,17 @@ describe("classifyAddress", () => {
     expect(classifyAddress(address).addressClass).toBe(addressClass);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2606:4700:4700::1111", "2a00:1450::1"])(
-    "%s is public",
-    (address) => {
-      expect(classifyAddress(address)).toEqual({ addressClass: "public", range: "" });
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "172.32.0.1",
+    "100.128.0.1",
+    "192.169.0.1",
+    "2606:4700:4700::1111",
+    "2a00:1450::1",
+  ])("%s is public", (address) => {
+    expect(classifyAddress(address)).toEqual({ addressClass: "public", range: "" });
+  });
 
   it.each(["::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])(
     "%s carries a public IPv4 address and is public",

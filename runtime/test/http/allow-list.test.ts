@@ -23,12 +23,18 @@ describe("parseAllowList", () => {
     expect(list.allowsHost("evilsvc.example")).toBe(false);
   });
 
-  it.each(["not an entry", "10.0.0.0/33", "127.1", "0x7f.1", "2130706433", "10.0.0.0/8/8", "http://x.example", ""])(
-    "refuses the entry %j with FD248",
-    (entry) => {
-      expect(() => parseAllowList([entry])).toThrowError(expect.objectContaining({ code: "FD248" }) as Error);
-    },
-  );
+  it.each([
+    "not an entry",
+    "10.0.0.0/33",
+    "127.1",
+    "0x7f.1",
+    "2130706433",
+    "10.0.0.0/8/8",
+    "http://x.example",
+    "",
+  ])("refuses the entry %j with FD248", (entry) => {
+    expect(() => parseAllowList([entry])).toThrowError(expect.objectContaining({ code: "FD248" }) as Error);
+  });
 });
 
 describe("checkAddress", () => {

@@ -4,7 +4,9 @@ import { buildConnector } from "undici";
 import type { HostResolver, SocketConnector } from "../../src/http";
 
 /** Per host: one answer for every lookup, or a list of answers used one lookup after another (rebinding). */
-export type FakeDns = Readonly<Record<string, readonly string[] | { readonly sequence: readonly (readonly string[])[] }>>;
+export type FakeDns = Readonly<
+  Record<string, readonly string[] | { readonly sequence: readonly (readonly string[])[] }>
+>;
 
 export interface RecordingNetwork {
   readonly resolver: HostResolver;
@@ -13,6 +15,8 @@ export interface RecordingNetwork {
   readonly lookups: string[];
   /** Addresses the connector was asked to open a socket to, in order. */
   readonly connects: string[];
+  /** The full options of each of those attempts (TLS server name, port …). */
+  readonly connectOptions: Parameters<SocketConnector>[0][];
 }
 
 /**
@@ -23,6 +27,7 @@ export interface RecordingNetwork {
 export function recordingNetwork(dns: FakeDns = {}): RecordingNetwork {
   const lookups: string[] = [];
   const connects: string[] = [];
+  const connectOptions: Parameters<SocketConnector>[0][] = [];
   const calls = new Map<string, number>();
   const real = buildConnector({ timeout: 2_000 });
   const resolver: HostResolver = async (host) => {
@@ -31,18 +36,23 @@ export function recordingNetwork(dns: FakeDns = {}): RecordingNetwork {
     if (!entry) throw Object.assign(new Error(`fake dns: ${host} not found`), { code: "ENOTFOUND" });
     const call = calls.get(host) ?? 0;
     calls.set(host, call + 1);
-    const answer = "sequence" in entry ? (entry.sequence[Math.min(call, entry.sequence.length - 1)] ?? []) : entry;
+    const answer =
+      "sequence" in entry ? (entry.sequence[Math.min(call, entry.sequence.length - 1)] ?? []) : entry;
     return answer.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
   };
   const connector: SocketConnector = (options, callback) => {
     connects.push(options.hostname);
+    connectOptions.push(options);
     if (options.hostname !== "127.0.0.1") {
-      callback(Object.assign(new Error("test network: only 127.0.0.1 is reachable"), { code: "ECONNREFUSED" }), null);
+      callback(
+        Object.assign(new Error("test network: only 127.0.0.1 is reachable"), { code: "ECONNREFUSED" }),
+        null,
+      );
       return;
     }
     real(options, callback);
   };
-  return { resolver, connector, lookups, connects };
+  return { resolver, connector, lookups, connects, connectOptions };
 }
 
 /** A GET with generous limits; tests override what they exercise. */
@@ -60,7 +70,9 @@ export function getRequest(url: string, overrides: Partial<HttpRequest> = {}): H
 }
 
 /** Runs `promise` expecting a rejection, and returns what it rejected with. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<{ code?: string; message: string; addressClass?: string }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<{ code?: string; message: string; addressClass?: string }> {
   try {
     await promise;
   } catch (error) {

@@ -117,20 +117,23 @@ describe("host names are refused by what they resolve to", () => {
   });
 
   it("says in the message which address class was refused", async () => {
-    const error = await rejectionOf(refusingClient().request(getRequest("http://internal.example/x?token=s3cret")));
+    const error = await rejectionOf(
+      refusingClient().request(getRequest("http://internal.example/x?token=s3cret")),
+    );
     expect(error.message).toContain("internal.example: it resolves to 10.0.0.7, a private network address");
     expect(error.message).not.toContain("s3cret");
   });
 
-  it.each(["http://metadata.google.internal/computeMetadata/v1/", "http://METADATA.GOOGLE.INTERNAL./", "http://metadata/"])(
-    "refuses the metadata name %s without even resolving it",
-    async (url) => {
-      const error = await rejectionOf(refusingClient(["0.0.0.0/0"]).request(getRequest(url)));
-      expect(error).toMatchObject({ code: "FD240", addressClass: "metadata" });
-      expect(network.lookups).toEqual([]);
-      expect(network.connects).toEqual([]);
-    },
-  );
+  it.each([
+    "http://metadata.google.internal/computeMetadata/v1/",
+    "http://METADATA.GOOGLE.INTERNAL./",
+    "http://metadata/",
+  ])("refuses the metadata name %s without even resolving it", async (url) => {
+    const error = await rejectionOf(refusingClient(["0.0.0.0/0"]).request(getRequest(url)));
+    expect(error).toMatchObject({ code: "FD240", addressClass: "metadata" });
+    expect(network.lookups).toEqual([]);
+    expect(network.connects).toEqual([]);
+  });
 
   it("lets a public address through the check (the test connector then refuses without connecting)", async () => {
     network = recordingNetwork({ "api.example": ["93.184.216.34"] });
@@ -138,6 +141,8 @@ describe("host names are refused by what they resolve to", () => {
     const error = await rejectionOf(client.request(getRequest("https://api.example/v1")));
     expect(error.code).toBe("FD245");
     expect(network.connects).toEqual(["93.184.216.34"]);
+    // The socket goes to the checked address while TLS still verifies the certificate for the name.
+    expect(network.connectOptions[0]).toMatchObject({ hostname: "93.184.216.34", servername: "api.example" });
   });
 
   it("reports a name that does not resolve as FD245", async () => {
@@ -167,7 +172,9 @@ describe("only http and https URLs without credentials are accepted", () => {
   });
 
   it("refuses a user name or password in the URL without repeating it", async () => {
-    const error = await rejectionOf(refusingClient().request(getRequest("https://admin:hunter2@api.example/")));
+    const error = await rejectionOf(
+      refusingClient().request(getRequest("https://admin:hunter2@api.example/")),
+    );
     expect(error.code).toBe("FD244");
     expect(error.message).toContain("api.example");
     expect(error.message).not.toContain("hunter2");
@@ -175,7 +182,9 @@ describe("only http and https URLs without credentials are accepted", () => {
   });
 
   it("refuses the userinfo trick that hides the real host behind an allowed-looking one", async () => {
-    const error = await rejectionOf(refusingClient().request(getRequest("http://127.0.0.1:80@internal.example/")));
+    const error = await rejectionOf(
+      refusingClient().request(getRequest("http://127.0.0.1:80@internal.example/")),
+    );
     expect(error.code).toBe("FD244");
     expect(network.connects).toEqual([]);
   });

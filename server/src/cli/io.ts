@@ -1,8 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { UsageError } from "./exit-codes";
 
 export interface CliIo {
   readonly out: (line: string) => void;
+  /** Text without a line break (streamed model output). */
+  readonly write: (text: string) => void;
   readonly err: (line: string) => void;
   readonly readText: (path: string) => Promise<string>;
   readonly writeText: (path: string, text: string) => Promise<void>;
@@ -28,7 +31,16 @@ export async function readWorkflowFile(path: string): Promise<string> {
 
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
+  write: (text) => process.stdout.write(text),
   err: (line) => process.stderr.write(`${line}\n`),
   readText: readWorkflowFile,
   writeText: (path, text) => writeFile(path, text, "utf8"),
 };
+
+/** Standard input, one line at a time (the chat and route commands). */
+export function stdinLines(): AsyncIterable<string> {
+  const reader = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  // Taking the iterator at once makes readline buffer lines that arrive (piped input) before the loop starts.
+  const iterator = reader[Symbol.asyncIterator]();
+  return { [Symbol.asyncIterator]: () => iterator };
+}

@@ -3,7 +3,10 @@ import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
-import { processIo, type CliIo } from "./io";
+import { chatCommand } from "./chat-command";
+import { processIo, stdinLines, type CliIo } from "./io";
+import { routeCommand } from "./route-command";
+import { runCommand } from "./run-command";
 import { serveCommand } from "./serve-command";
 import { validateCommand } from "./validate-command";
 
@@ -13,11 +16,23 @@ Commands:
   validate FILE…          check workflow files; prints FILE:LINE:COL SEVERITY CODE message
   format [--check] FILE…  rewrite files in the canonical layout, keeping comments
   schema                  print the JSON Schema of workflow files
+  run FILE [--input JSON] run a workflow once on the embedded store; prints messages, steps, output
+  chat FILE               chat with a workflow in the terminal
+  route FILE NODE         route each stdin line with a router node; prints {"route","confidence","tier"}
   serve                   start Flowdeck (what exists so far; npm start runs this)
 
 Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
 
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+function exactly(positionals: readonly string[], count: number, usage: string): readonly string[] {
+  if (positionals.length !== count) throw new UsageError(`usage: flowdeck ${usage}`);
+  return positionals;
+}
+
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  lines: () => AsyncIterable<string> = stdinLines,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     const { values, positionals } = parseArgs({
@@ -26,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       strict: true,
       options: {
         check: { type: "boolean", default: false },
+        input: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -52,6 +68,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       case "schema":
         io.out(JSON.stringify(createWorkflowValidator(registry.catalog()).schema, null, 2));
         return EXIT_OK;
+      case "run":
+        return await runCommand(exactly(positionals, 1, "run FILE")[0]!, values.input, io);
+      case "chat":
+        return await chatCommand(exactly(positionals, 1, "chat FILE")[0]!, io, lines());
+      case "route": {
+        const [file, node] = exactly(positionals, 2, "route FILE NODE");
+        return await routeCommand(file!, node!, io, lines());
+      }
       case "serve":
         return await serveCommand(io);
       default:

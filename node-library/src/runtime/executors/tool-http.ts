@@ -8,9 +8,12 @@ import type { NodeExecutor } from "../executor";
  * means the same here as there: the URL is unusable.
  */
 export const TOOL_HTTP_ERRORS = {
-  FD244: "The URL is not usable: it must render to an absolute http:// or https:// URL without a user name or password.",
-  FD250: "The response is not valid JSON; set response_type: text, or check that the URL is the API endpoint.",
-  FD251: "The server answered with an error status (400 or above); check the URL, the credentials and the request body.",
+  FD244:
+    "The URL is not usable: it must render to an absolute http:// or https:// URL without a user name or password.",
+  FD250:
+    "The response is not valid JSON; set response_type: text, or check that the URL is the API endpoint.",
+  FD251:
+    "The server answered with an error status (400 or above); check the URL, the credentials and the request body.",
 } as const;
 
 export type ToolHttpErrorCode = keyof typeof TOOL_HTTP_ERRORS;
@@ -33,7 +36,8 @@ export class ToolHttpError extends Error {
 /** Scheme, host and path, with every query value replaced: query strings are where API keys usually sit. */
 export function redactedUrl(url: URL): string {
   const names = [...new URLSearchParams(url.search).keys()];
-  const query = names.length === 0 ? "" : `?${names.map((name) => `${encodeURIComponent(name)}=***`).join("&")}`;
+  const query =
+    names.length === 0 ? "" : `?${names.map((name) => `${encodeURIComponent(name)}=***`).join("&")}`;
   return `${url.protocol}//${url.host}${url.pathname}${query}`;
 }
 
@@ -63,7 +67,8 @@ async function renderMap(
   templates: Readonly<Record<string, string>> | undefined,
 ): Promise<[string, string][]> {
   const rendered: [string, string][] = [];
-  for (const [name, template] of Object.entries(templates ?? {})) rendered.push([name, await ctx.render(template)]);
+  for (const [name, template] of Object.entries(templates ?? {}))
+    rendered.push([name, await ctx.render(template)]);
   return rendered;
 }
 
@@ -103,12 +108,15 @@ export const toolHttpExecutor: NodeExecutor<typeof toolHttpNode> = async (ctx, c
   const headers: Record<string, string> = Object.fromEntries(await renderMap(ctx, config.headers));
   // GET and DELETE bodies have no defined meaning (RFC 9110) and some servers reject them: the node ignores them.
   const body =
-    config.body === undefined || method === "GET" || method === "DELETE" ? undefined : await ctx.render(config.body);
+    config.body === undefined || method === "GET" || method === "DELETE"
+      ? undefined
+      : await ctx.render(config.body);
   if (body !== undefined && !hasHeader(headers, "content-type")) {
     headers["Content-Type"] = looksLikeJson(body) ? "application/json" : "text/plain; charset=utf-8";
   }
   if (responseType === "json" && !hasHeader(headers, "accept")) headers.Accept = "application/json";
-  if (method !== "GET" && !hasHeader(headers, "idempotency-key")) headers["Idempotency-Key"] = ctx.idempotencyKey;
+  if (method !== "GET" && !hasHeader(headers, "idempotency-key"))
+    headers["Idempotency-Key"] = ctx.idempotencyKey;
 
   const response = await ctx.http.request({
     method,
@@ -131,7 +139,11 @@ export const toolHttpExecutor: NodeExecutor<typeof toolHttpNode> = async (ctx, c
     );
   }
   return {
-    output: { status: response.status, headers: response.headers, body: parseBody(response, responseType, shownUrl) },
+    output: {
+      status: response.status,
+      headers: response.headers,
+      body: parseBody(response, responseType, shownUrl),
+    },
     port: "out",
     effect: method !== "GET",
     details: { method, url: shownUrl, status: response.status, bytes: Buffer.byteLength(response.body) },

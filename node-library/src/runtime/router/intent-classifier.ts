@@ -101,7 +101,10 @@ export function trainIntentClassifier(
       ...vectorsByIntent[i]!.map((v) => [v, 1] as const),
       // Scaled with √examples so the description keeps a say as an intent gathers examples, without
       // outweighing them.
-      [vectorizer.vectorize(descriptionBags[i]!), params.descriptionWeight * Math.sqrt(intent.examples.length)],
+      [
+        vectorizer.vectorize(descriptionBags[i]!),
+        params.descriptionWeight * Math.sqrt(intent.examples.length),
+      ],
     ]),
   );
   const exampleIndex = buildIndex(exampleVectors, vectorizer.featureCount);

@@ -58,7 +58,8 @@ export function buildIntentRequest(intents: readonly IntentSpec[], message: stri
         type: "object",
         properties: {
           intent: { type: "string", enum: [...new Set([...names, UNSURE])] },
-          confidence: { type: "number", minimum: 0, maximum: 1 },
+          // No minimum/maximum: OpenAI's strict structured output has refused them; readAnswer clamps instead.
+          confidence: { type: "number" },
         },
         required: ["intent", "confidence"],
         additionalProperties: false,
@@ -92,10 +93,17 @@ export function readAnswer(data: unknown, text: string, names: readonly string[]
   const { intent, confidence } = value as { intent?: unknown; confidence?: unknown };
   const score = typeof confidence === "number" && Number.isFinite(confidence) ? confidence : undefined;
   if (typeof intent === "string" && names.includes(intent)) {
-    return { kind: "intent", intent, confidence: score === undefined ? undefined : Math.min(1, Math.max(0, score)) };
+    return {
+      kind: "intent",
+      intent,
+      confidence: score === undefined ? undefined : Math.min(1, Math.max(0, score)),
+    };
   }
   if (intent === UNSURE) return { kind: "unsure" };
-  return { kind: "invalid", reason: `the model answered an intent that is not listed: ${JSON.stringify(intent)}` };
+  return {
+    kind: "invalid",
+    reason: `the model answered an intent that is not listed: ${JSON.stringify(intent)}`,
+  };
 }
 
 export interface LlmResult {

@@ -52,7 +52,8 @@ export function chooseModelTier(tiers: readonly ModelTier[], message: string): T
     return choice(fitting[0]!.tier, "fits");
   }
   const widest = [...tiers].sort(
-    (a, b) => (b.max_message_chars ?? 0) - (a.max_message_chars ?? 0) || SIZE_RANK[b.tier] - SIZE_RANK[a.tier],
+    (a, b) =>
+      (b.max_message_chars ?? 0) - (a.max_message_chars ?? 0) || SIZE_RANK[b.tier] - SIZE_RANK[a.tier],
   );
   return choice(widest[0]!, "escalated");
 }

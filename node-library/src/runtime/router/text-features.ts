@@ -52,7 +52,11 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/'s\b/g, ""],
 ];
 
-/** Lowercase, accents folded, contractions expanded, everything but letters and digits turned into spaces. */
+/**
+ * Lowercase, accents folded, contractions expanded, everything but letters and digits turned into spaces,
+ * numbers turned into "0" (an order number should match "order 0", not nothing). Letters of every script are
+ * kept: stemming and stop words only know English, but words and character n-grams work for any language.
+ */
 export function normalizeText(text: string): string {
   let t = text
     .normalize("NFKD")
@@ -61,9 +65,11 @@ export function normalizeText(text: string): string {
     .replace(/[\u2018\u2019\u02bc`]/g, "'");
   for (const [pattern, replacement] of CONTRACTIONS) t = t.replace(pattern, replacement);
   return t
-    .replace(/[^a-z0-9]+/g, " ")
-    .replace(/\b\d+\b/g, "0")
-    .trim();
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .split(" ")
+    .map((token) => (/^\p{N}+$/u.test(token) ? "0" : token))
+    .join(" ");
 }
 
 function add(map: Map<string, number>, key: string, by = 1): void {
@@ -101,4 +107,3 @@ export function extractFeatures(text: string, options: FeatureOptions = DEFAULT_
   }
   return { words, pairs, chars };
 }
-

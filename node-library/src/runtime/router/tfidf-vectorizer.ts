@@ -30,20 +30,26 @@ export function fitVectorizer(
   dfUnitOf: (documentIndex: number) => number = (i) => i,
 ): Vectorizer {
   // One vocabulary per group: no prefixed key strings to build on every lookup.
-  const vocab = { words: new Map<string, number>(), pairs: new Map<string, number>(), chars: new Map<string, number>() };
+  const vocab = {
+    words: new Map<string, number>(),
+    pairs: new Map<string, number>(),
+    chars: new Map<string, number>(),
+  };
   const df: number[] = [];
   const lastUnit: number[] = [];
+  // Visit documents unit by unit, so "seen in this unit already" is one comparison per feature.
+  const order = documents.map((_, d) => d).sort((a, b) => dfUnitOf(a) - dfUnitOf(b) || a - b);
   let units = 0;
-  const seenUnits = new Set<number>();
-  documents.forEach((doc, d) => {
+  let previousUnit: number | undefined;
+  for (const d of order) {
     const unit = dfUnitOf(d);
-    if (!seenUnits.has(unit)) {
-      seenUnits.add(unit);
+    if (unit !== previousUnit) {
       units += 1;
+      previousUnit = unit;
     }
     for (const group of GROUPS) {
       const map = vocab[group];
-      for (const key of doc[group].keys()) {
+      for (const key of documents[d]![group].keys()) {
         let id = map.get(key);
         if (id === undefined) {
           id = df.length;
@@ -57,7 +63,7 @@ export function fitVectorizer(
         }
       }
     }
-  });
+  }
   const idf = Float64Array.from(df, (n) => Math.log((1 + units) / (1 + n)) + 1);
   // A feature no example has is the strongest sign that the message is about something else: it counts in the
   // message's length (lowering every cosine) with the rarest possible weight.
