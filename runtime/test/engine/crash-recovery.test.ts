@@ -61,7 +61,12 @@ describe("crash recovery", () => {
       },
     });
     try {
-      await dying.startRun({ tenantId, workflow: h.workflow("effects"), input: { message: "printer on fire" }, runId });
+      await dying.startRun({
+        tenantId,
+        workflow: h.workflow("effects"),
+        input: { message: "printer on fire" },
+        runId,
+      });
     } catch (error) {
       if (!(error instanceof SimulatedCrash)) throw error;
       crashed = true;
@@ -69,16 +74,24 @@ describe("crash recovery", () => {
     const run = await h.restart().continueRun(tenantId, runId);
     const events = await h.store.listEvents(tenantId, runId);
     const count = (table: string) =>
-      h.database.db.transaction(async (sql) => Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n), { tenantId });
+      h.database.db.transaction(
+        async (sql) =>
+          Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n),
+        { tenantId },
+      );
     const orderStatus = await h.database.db.transaction(
-      async (sql) => (await sql.query<{ status: string }>("SELECT status FROM orders WHERE id = 'AO-10485'")).rows[0]!.status,
+      async (sql) =>
+        (await sql.query<{ status: string }>("SELECT status FROM orders WHERE id = 'AO-10485'")).rows[0]!
+          .status,
       { tenantId },
     );
     return {
       crashed,
       status: run.status,
       output: run.output,
-      messages: events.filter((e) => e.type === "message.sent").map((e) => String(e.data.text).replace(/TCK-\d+/, "TCK-n")),
+      messages: events
+        .filter((e) => e.type === "message.sent")
+        .map((e) => String(e.data.text).replace(/TCK-\d+/, "TCK-n")),
       tickets: await count("tickets"),
       leads: await count("leads"),
       keys: await count("idempotency_keys"),
@@ -91,7 +104,11 @@ describe("crash recovery", () => {
     expect(crashed).toBe(false);
     expect(reference).toEqual({
       status: "completed",
-      output: { reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/), outcome: "resolved", output: {} },
+      output: {
+        reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
+        outcome: "resolved",
+        output: {},
+      },
       messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
       tickets: 1,
       leads: 1,
@@ -101,17 +118,24 @@ describe("crash recovery", () => {
   });
 
   // start, ticket, note, lead, tell, cancel, check, done: eight step boundaries.
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])("dies after step %i and resumes to the same state, effects exactly once", async (step) => {
-    const { crashed, ...observed } = await scenario(step);
-    expect(crashed).toBe(true);
-    expect(observed).toEqual({
-      status: "completed",
-      output: { reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/), outcome: "resolved", output: {} },
-      messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
-      tickets: 1,
-      leads: 1,
-      keys: 3,
-      orderStatus: "cancelled",
-    });
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    "dies after step %i and resumes to the same state, effects exactly once",
+    async (step) => {
+      const { crashed, ...observed } = await scenario(step);
+      expect(crashed).toBe(true);
+      expect(observed).toEqual({
+        status: "completed",
+        output: {
+          reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
+          outcome: "resolved",
+          output: {},
+        },
+        messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
+        tickets: 1,
+        leads: 1,
+        keys: 3,
+        orderStatus: "cancelled",
+      });
+    },
+  );
 });
