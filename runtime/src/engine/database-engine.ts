@@ -1,6 +1,12 @@
 import { createBuiltinRegistry, type NodeRegistry } from "@flowdeck/node-library";
 import { builtinExecutors } from "@flowdeck/node-library/runtime";
-import type { Logger, ModelGateway, NodeExecutor, SafeHttpClient } from "@flowdeck/node-library/runtime";
+import type {
+  Logger,
+  ModelGateway,
+  NodeExecutor,
+  SafeHttpClient,
+  TenantView,
+} from "@flowdeck/node-library/runtime";
 import type { Workflow } from "@flowdeck/schemas";
 import { createDomainServices } from "../domain/domain-services";
 import { createSafeHttpClient } from "../http/safe-http-client";
@@ -44,6 +50,7 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
   const defaultModels = createModelGateway({ log });
   const models = options.models ?? (() => defaultModels);
   const http = options.http ?? createSafeHttpClient();
+  const tenants = createTenantCache(options.db);
   const engine = createEngine({
     store,
     registry,
@@ -52,11 +59,7 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
     models,
     http,
     services: (tenantId) => createDomainServices(options.db, tenantId),
-    tenant: async (tenantId) => {
-      const tenant = await getTenant(options.db, tenantId);
-      if (!tenant) throw new EngineError("FD206", `Tenant ${tenantId} was not found.`);
-      return { id: tenant.id, name: tenant.name };
-    },
+    tenant: (tenantId) => tenants.get(tenantId),
     log,
     ...(options.onEvents ? { onEvents: options.onEvents } : {}),
     ...(options.afterStep ? { afterStep: options.afterStep } : {}),
@@ -68,4 +71,26 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
 /** A resolver over a fixed set of workflows (files in the CLI, fixtures in tests). */
 export function resolveFrom(get: (name: string) => Workflow | undefined): EngineDeps["resolveWorkflow"] {
   return async (_tenantId, name) => get(name);
+}
+
+const TENANT_CACHE_TTL_MS = 60_000;
+
+/**
+ * Tenant names change rarely and every activation needs one (templates read `tenant.name`); caching them saves
+ * a read transaction per activation. A rename shows within a minute.
+ */
+function createTenantCache(db: Database): { get(tenantId: string): Promise<TenantView> } {
+  const cache = new Map<string, { view: TenantView; expiresAt: number }>();
+  return {
+    async get(tenantId) {
+      const hit = cache.get(tenantId);
+      if (hit && hit.expiresAt > Date.now()) return hit.view;
+      const tenant = await getTenant(db, tenantId);
+      if (!tenant) throw new EngineError("FD206", `Tenant ${tenantId} was not found.`);
+      const view = { id: tenant.id, name: tenant.name };
+      if (cache.size > 10_000) cache.clear();
+      cache.set(tenantId, { view, expiresAt: Date.now() + TENANT_CACHE_TTL_MS });
+      return view;
+    },
+  };
 }
