@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../support/harness";
 
@@ -49,27 +54,34 @@ describe("crash recovery", () => {
   afterAll(() => h.close());
 
   /** Each scenario gets its own tenant so rows can be counted exactly. */
-  async function scenario(crashAtStep: number | undefined): Promise<Observed & { crashed: boolean }> {
+  async function scenario(
+    crashAtStep: number | undefined,
+    how: "throw" | "kill" = "throw",
+  ): Promise<Observed & { crashed: boolean }> {
     const tenantId = await h.database.createTenant(`crash ${crashAtStep}`, { seed: true });
     const runId = crypto.randomUUID();
-    let steps = 0;
     let crashed = false;
-    const dying = h.restart({
-      afterStep: () => {
-        steps += 1;
-        if (steps === crashAtStep) throw new SimulatedCrash(`died after step ${steps}`);
-      },
-    });
-    try {
-      await dying.startRun({
-        tenantId,
-        workflow: h.workflow("effects"),
-        input: { message: "printer on fire" },
-        runId,
+    if (how === "kill") {
+      crashed = await killedChild(tenantId, runId, crashAtStep ?? 0);
+    } else {
+      let steps = 0;
+      const dying = h.restart({
+        afterStep: () => {
+          steps += 1;
+          if (steps === crashAtStep) throw new SimulatedCrash(`died after step ${steps}`);
+        },
       });
-    } catch (error) {
-      if (!(error instanceof SimulatedCrash)) throw error;
-      crashed = true;
+      try {
+        await dying.startRun({
+          tenantId,
+          workflow: h.workflow("effects"),
+          input: { message: "printer on fire" },
+          runId,
+        });
+      } catch (error) {
+        if (!(error instanceof SimulatedCrash)) throw error;
+        crashed = true;
+      }
     }
     const run = await h.restart().continueRun(tenantId, runId);
     const events = await h.store.listEvents(tenantId, runId);
@@ -116,6 +128,51 @@ describe("crash recovery", () => {
       orderStatus: "cancelled",
     });
   });
+
+  /** Runs the flow in a child process that SIGKILLs itself after the step; true when it died that way. */
+  async function killedChild(tenantId: string, runId: string, crashAt: number): Promise<boolean> {
+    const file = join(mkdtempSync(join(tmpdir(), "flowdeck-crash-")), "effects.yaml");
+    writeFileSync(file, FLOW);
+    const url = `postgres://postgres@127.0.0.1:5432/${h.database.name}`;
+    const child = join(import.meta.dirname, "../support/crash-child.ts");
+    const root = join(import.meta.dirname, "../../..");
+    try {
+      // Node itself with the tsx loader (not the tsx wrapper), so the process that dies is the one we watch.
+      await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", child, url, tenantId, runId, String(crashAt), file],
+        { cwd: root },
+      );
+      return false;
+    } catch (error) {
+      const { signal, stderr } = error as { signal?: string; stderr?: string };
+      if (signal !== "SIGKILL") throw new Error(`the child did not die by SIGKILL: ${stderr ?? ""}`);
+      return true;
+    }
+  }
+
+  // Effectful boundaries (after ticket, lead, cancel) and a pure one, with a real SIGKILL of the process.
+  it.each([2, 3, 4, 6])(
+    "a process killed with SIGKILL after step %i is recovered the same way",
+    { timeout: 30_000 },
+    async (step) => {
+      const { crashed, ...observed } = await scenario(step, "kill");
+      expect(crashed).toBe(true);
+      expect(observed).toEqual({
+        status: "completed",
+        output: {
+          reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
+          outcome: "resolved",
+          output: {},
+        },
+        messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
+        tickets: 1,
+        leads: 1,
+        keys: 3,
+        orderStatus: "cancelled",
+      });
+    },
+  );
 
   // start, ticket, note, lead, tell, cancel, check, done: eight step boundaries.
   it.each([1, 2, 3, 4, 5, 6, 7, 8])(
