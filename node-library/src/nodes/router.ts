@@ -92,7 +92,7 @@ export const routerNode = markBuiltin(
           template({
             default: "{{ input.message }}",
             title: "Message",
-            description: "The text to classify; the customer's latest message unless you change it.",
+            description: "The text to classify; the message that started the run unless you change it.",
           }),
         ),
         intents: Type.Array(intent, {

@@ -26,7 +26,7 @@ export const toolKbSearchNode = markBuiltin(
           template({
             default: "{{ input.message }}",
             title: "Query",
-            description: "What to search for; the customer's latest message unless you change it.",
+            description: "What to search for; the message that started the run unless you change it.",
           }),
         ),
         limit: Type.Optional(

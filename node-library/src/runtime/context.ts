@@ -19,6 +19,8 @@ export interface ConversationView {
   readonly channel: string;
   /** Oldest first; includes the message that started or resumed this run. */
   readonly history: readonly ChatTurn[];
+  /** The customer's latest message (`input.message` stays the one that started the run). */
+  readonly last_message?: string;
 }
 
 export interface TenantView {

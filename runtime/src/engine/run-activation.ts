@@ -379,11 +379,14 @@ export class RunActivation {
   }
 
   private scope(frame: FlowFrame): RunScope {
+    const lastCustomerTurn = [...this.conversation.history]
+      .reverse()
+      .find((turn) => turn.role === "customer");
     return {
       input: frame.input,
       vars: frame.vars,
       nodes: frame.outputs,
-      conversation: this.conversation,
+      conversation: { ...this.conversation, last_message: lastCustomerTurn?.text ?? "" },
       tenant: this.tenant,
     };
   }
@@ -411,9 +414,9 @@ export class RunActivation {
 
   private receive(text: string): void {
     const turn: ChatTurn = { role: "customer", text, at: now() };
+    // `input` stays what the run started with; the latest message is `conversation.last_message` (NODE-SPEC),
+    // and an ask node's answer is its output and its variable.
     this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
-    // `input.message` is the customer's latest message in every frame (NODE-SPEC).
-    for (const frame of this.frames) frame.input.message = text;
     this.event("message.received", { text });
   }
 

@@ -196,10 +196,10 @@ describe.each(PROVIDERS)("complaint_handling on %s", (provider) => {
   });
 });
 
-describe("complaint_handling, known defects", () => {
+describe("complaint_handling keeps the opening message", () => {
   // assess_priority reads input.message, which is the customer's LATEST message (NODE-SPEC.md), so urgent
   // wording in the opening message is lost once the customer answers ask_details.
-  it.fails("escalates when only the opening message asks for a refund", async () => {
+  it("escalates when only the opening message asks for a refund", async () => {
     const g = suite.use("offline");
     const c = await converse(
       g,
@@ -211,7 +211,7 @@ describe("complaint_handling, known defects", () => {
     expect(c.run.status).toBe("handoff");
   });
 
-  it.fails("keeps the opening message in the ticket for the team", async () => {
+  it("keeps the opening message in the ticket for the team", async () => {
     const g = suite.use("offline");
     const c = await converse(g, "complaint_handling", "My new rain jacket leaks at the shoulders", [
       "Order AO-10490, worn twice. I'd like it repaired or swapped.",

@@ -169,9 +169,9 @@ describe.each(PROVIDERS)("lead_capture on %s", (provider) => {
   });
 });
 
-describe("lead_capture, known defects", () => {
+describe("lead_capture keeps the opening message", () => {
   // input.message is the customer's LATEST message (NODE-SPEC.md): by save_lead it is the interest answer.
-  it.fails("files the customer's first message in the lead's notes", async () => {
+  it("files the customer's first message in the lead's notes", async () => {
     const g = suite.use("offline");
     const c = await converse(g, "lead_capture", "Can I get a quote for 25 embroidered fleeces?", [
       "Noor Haddad",

@@ -355,25 +355,24 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
   });
 });
 
-describe("order_management, known defects", () => {
-  // vars.order_id holds the customer's whole answer; the lookup tolerates words around the number, but the
-  // prompts and replies echo the answer instead of the order's id.
-  it.fails("names the order by its number when the customer answers in a sentence", async () => {
+describe("order_management, regressions", () => {
+  // vars.order_id holds the customer's whole answer; the replies must name the order found, not echo it.
+  it("names the order by its number when the customer answers in a sentence", async () => {
     const g = suite.use("offline");
     const c = await converse(g, "order_management", "Has my order shipped yet?", ["It's AO-10483"]);
     expect(c.replies.at(-1)).toMatch(/^Order AO-10483 is currently shipped\./);
   });
 
-  // The local router is confidently wrong: "parcel" only appears in a change_address example.
-  it.fails("treats 'where is my parcel' as a status question, not an address change", async () => {
+  // "parcel" used to appear only in a change_address example, and the local router was confidently wrong.
+  it("treats 'where is my parcel' as a status question, not an address change", async () => {
     const g = suite.use("offline");
     const c = await converse(g, "order_management", "Where is my parcel?", ["AO-10492"]);
     expect(step(c, "which_request#1").output).toMatchObject({ route: "status" });
     expect(c.run.status).toBe("completed");
   });
 
-  // find_order passes only order_id, so a signed-in customer sees (and could cancel) anyone's order.
-  it.fails("does not show a signed-in customer someone else's order", async () => {
+  // find_order passes the signed-in email too, so a customer never sees (or changes) someone else's order.
+  it("does not show a signed-in customer someone else's order", async () => {
     const g = suite.use("offline");
     const c = await converse(
       g,

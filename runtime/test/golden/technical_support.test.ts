@@ -184,7 +184,7 @@ describe("technical_support, known defects", () => {
   });
 
   // input.message is the customer's LATEST message (NODE-SPEC.md): after ask_fixed it is "no", not the problem.
-  it.fails("describes the original problem in the ticket", async () => {
+  it("describes the original problem in the ticket", async () => {
     const g = suite.use("offline");
     const c = await converse(g, "technical_support", "My promo code SPRING15 is rejected at checkout", [
       "No, still not working",
@@ -202,7 +202,7 @@ describe("technical_support, known defects", () => {
     });
   });
 
-  it.fails("tells the model the original problem on the second round", async () => {
+  it("tells the model the original problem on the second round", async () => {
     const g = suite.use("openai");
     g.script([agentReply("Round one."), agentReply("Round two.")]);
     await converse(g, "technical_support", "My card keeps getting declined at checkout", [
