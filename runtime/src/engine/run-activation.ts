@@ -145,7 +145,8 @@ export class RunActivation {
     );
     frame.outputs[node.name] = { output: result.output };
     if (result.vars) Object.assign(frame.vars, result.vars);
-    for (const text of result.messages ?? []) this.send(stepId, text);
+    // A start's greeting is what the customer saw when the chat opened, before their first message.
+    for (const text of result.messages ?? []) this.send(stepId, text, node.type === "start");
     if (result.usage) this.addUsage(result.usage);
     this.deps.afterStep?.({ runId: this.run.id, stepId, effect: result.effect === true });
 
@@ -420,9 +421,10 @@ export class RunActivation {
     this.event("message.received", { text });
   }
 
-  private send(stepId: string, text: string): void {
+  private send(stepId: string, text: string, opening = false): void {
     const turn: ChatTurn = { role: "assistant", text, at: now() };
-    this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
+    const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
+    this.conversation = { ...this.conversation, history };
     this.event("message.sent", { stepId, text });
   }
 
