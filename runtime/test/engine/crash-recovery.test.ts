@@ -36,6 +36,23 @@ edges:
 
 class SimulatedCrash extends Error {}
 
+/** The end state every scenario must reach: completed, each side effect once. */
+function sameAsWithoutCrash() {
+  return {
+    status: "completed",
+    output: {
+      reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
+      outcome: "resolved",
+      output: {},
+    },
+    messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
+    tickets: 1,
+    leads: 1,
+    keys: 3,
+    orderStatus: "cancelled",
+  };
+}
+
 interface Observed {
   status: string;
   output: unknown;
@@ -114,19 +131,7 @@ describe("crash recovery", () => {
   it("a run without a crash sets the reference", async () => {
     const { crashed, ...reference } = await scenario(undefined);
     expect(crashed).toBe(false);
-    expect(reference).toEqual({
-      status: "completed",
-      output: {
-        reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
-        outcome: "resolved",
-        output: {},
-      },
-      messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
-      tickets: 1,
-      leads: 1,
-      keys: 3,
-      orderStatus: "cancelled",
-    });
+    expect(reference).toEqual(sameAsWithoutCrash());
   });
 
   /** Runs the flow in a child process that SIGKILLs itself after the step; true when it died that way. */
@@ -158,19 +163,7 @@ describe("crash recovery", () => {
     async (step) => {
       const { crashed, ...observed } = await scenario(step, "kill");
       expect(crashed).toBe(true);
-      expect(observed).toEqual({
-        status: "completed",
-        output: {
-          reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
-          outcome: "resolved",
-          output: {},
-        },
-        messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
-        tickets: 1,
-        leads: 1,
-        keys: 3,
-        orderStatus: "cancelled",
-      });
+      expect(observed).toEqual(sameAsWithoutCrash());
     },
   );
 
@@ -180,19 +173,7 @@ describe("crash recovery", () => {
     async (step) => {
       const { crashed, ...observed } = await scenario(step);
       expect(crashed).toBe(true);
-      expect(observed).toEqual({
-        status: "completed",
-        output: {
-          reply: expect.stringMatching(/^Order cancelled, ticket TCK-\d+$/),
-          outcome: "resolved",
-          output: {},
-        },
-        messages: ["Ticket TCK-n opened", "Order cancelled, ticket TCK-n"],
-        tickets: 1,
-        leads: 1,
-        keys: 3,
-        orderStatus: "cancelled",
-      });
+      expect(observed).toEqual(sameAsWithoutCrash());
     },
   );
 });
