@@ -44,3 +44,5 @@ export type { GraphEdit } from "./document-edits";
 export { WorkflowEditError, EDIT_ERRORS } from "./edit-error";
 export type { EditErrorCode } from "./edit-error";
 export { saveWorkflowDocument, formatWorkflowText, CANONICAL_OPTIONS, commentsOf } from "./save";
+export { diffWorkflows, fieldChanges } from "./workflow-diff";
+export type { EdgeRef, FieldChange, WorkflowDiff } from "./workflow-diff";
