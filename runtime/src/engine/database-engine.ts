@@ -29,7 +29,8 @@ export interface DatabaseEngineOptions {
   readonly executors?: Readonly<Record<string, NodeExecutor>>;
   /** The tenant's model gateway; by default OPENAI_API_KEY / OPENAI_BASE_URL, or the offline provider. */
   readonly models?: (tenantId: string) => ModelGateway;
-  readonly http?: SafeHttpClient;
+  /** The tenant's HTTP client; by default one client for everyone that refuses every internal address. */
+  readonly http?: (tenantId: string) => SafeHttpClient;
   readonly log?: Logger;
   readonly onEvents?: (tenantId: string, runId: string, events: readonly RunEvent[]) => void;
   readonly afterStep?: EngineDeps["afterStep"];
@@ -49,7 +50,8 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
   const log = options.log ?? silentLogger;
   const defaultModels = createModelGateway({ log });
   const models = options.models ?? (() => defaultModels);
-  const http = options.http ?? createSafeHttpClient();
+  const sharedHttp = createSafeHttpClient();
+  const http = options.http ?? (() => sharedHttp);
   const tenants = createTenantCache(options.db);
   const engine = createEngine({
     store,

@@ -23,7 +23,11 @@ export interface EngineDeps {
     version: number | "latest",
   ) => Promise<Workflow | undefined>;
   readonly models: (tenantId: string) => ModelGateway;
-  readonly http: SafeHttpClient;
+  /**
+   * The tenant's HTTP client. Per tenant because allow-lists are: a pooled connection checked against one
+   * tenant's list must never serve another's request.
+   */
+  readonly http: (tenantId: string) => SafeHttpClient;
   readonly services: (tenantId: string) => DomainServices;
   readonly tenant: (tenantId: string) => Promise<TenantView>;
   readonly log: Logger;

@@ -96,7 +96,7 @@ async function attemptOnce(
     attempt,
     scope: request.scope,
     models: deps.models(request.tenant.id),
-    http: deps.http,
+    http: deps.http(request.tenant.id),
     services: deps.services(request.tenant.id),
     render: (template, extra) => renderTemplate(template, request.scope, extra),
     evaluate: (expression, extra) => evaluateExpression(expression, request.scope, extra),
