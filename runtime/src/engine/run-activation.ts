@@ -1,17 +1,11 @@
 import type { Workflow, WorkflowNode } from "@flowdeck/schemas";
-import type {
-  ChatTurn,
-  ExecutionResult,
-  ResumeInput,
-  RunScope,
-  TenantView,
-  ToolInvoker,
-} from "@flowdeck/node-library/runtime";
+import type { ResumeInput, RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
 import Value from "typebox/value";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
-import type { FlowFrame, RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "./run-types";
+import type { FlowFrame, RunRecord, RunState, RunStatus } from "./run-types";
 import { evaluateCondition, renderTemplate } from "./scope";
+import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
 import { createToolInvoker } from "./tool-invoker";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
@@ -26,8 +20,6 @@ export interface ActivationEnd {
   readonly error?: { code: string; message: string } | null;
 }
 
-const now = () => new Date().toISOString();
-
 /**
  * One activation of a run: from its stored cursor until it waits, completes or fails. Pure steps accumulate
  * in memory and are committed with the next effectful step (whose result must be durable before anything
@@ -37,12 +29,9 @@ const now = () => new Date().toISOString();
  */
 export class RunActivation {
   private frames: FlowFrame[];
-  private conversation: RunState["conversation"];
-  private usage: RunState["usage"];
+  private journal: RunJournal;
   private waitingStep: string | undefined;
   private version: number;
-  private pendingSteps: StepRecord[] = [];
-  private pendingEvents: RunEvent[] = [];
   private indexes = new Map<string, WorkflowIndex>();
   private steps = 0;
 
@@ -54,8 +43,7 @@ export class RunActivation {
   ) {
     // A private copy: the activation mutates frames as it goes, the loaded record stays what was stored.
     this.frames = structuredClone(run.state.frames) as FlowFrame[];
-    this.conversation = run.state.conversation;
-    this.usage = run.state.usage;
+    this.journal = new RunJournal(run.state.conversation, run.state.usage);
     this.waitingStep = run.state.waitingStep;
     this.version = run.stateVersion;
     this.indexes.set(run.definition.name, indexWorkflow(run.definition));
@@ -63,8 +51,8 @@ export class RunActivation {
 
   /** Continues the run; `resume` answers the waiting ask or handoff step. */
   async execute(resume?: ResumeInput): Promise<ActivationEnd> {
-    this.event(resume ? "run.resumed" : "run.started", {});
-    if (resume?.kind === "message") this.receive(resume.text);
+    this.journal.event(resume ? "run.resumed" : "run.started", {});
+    if (resume?.kind === "message") this.journal.receive(resume.text);
     let pendingResume = resume;
     for (;;) {
       if (this.signal.aborted) throw this.signal.reason;
@@ -104,7 +92,7 @@ export class RunActivation {
     const executor = this.deps.executors[node.type];
     if (!executor) throw new EngineError("FD202", `No executor for node type "${node.type}".`);
     const startedAt = now();
-    this.event("step.started", { stepId, node: node.name, type: node.type });
+    this.journal.event("step.started", { stepId, node: node.name, type: node.type });
     const scope = this.scope(frame);
     const outcome = await runStep(
       {
@@ -123,37 +111,26 @@ export class RunActivation {
             { type: event.type, data: { stepId, text: event.text }, at: now() },
           ]),
         onRetry: (attempt, error, delayMs) =>
-          this.event("step.retrying", { stepId, attempt, error, delayMs }),
+          this.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
       },
       this.deps,
     );
     frame.visits[node.name] = Math.max(visit, 1);
-    const finishedAt = now();
-    if (!outcome.ok)
-      return this.fail(frame, index, node, stepId, outcome.error, outcome.attempts, startedAt, finishedAt);
+    if (!outcome.ok) return this.fail(frame, index, node, stepId, outcome.error, outcome.attempts, startedAt);
 
     const result = outcome.result;
     const waiting = result.suspend !== undefined;
-    this.record(
-      node,
-      stepId,
-      outcome.attempts,
-      result,
-      waiting ? "waiting" : "completed",
-      startedAt,
-      finishedAt,
-    );
+    this.journal.record(node, stepId, outcome.attempts, result, waiting ? "waiting" : "completed", startedAt);
     frame.outputs[node.name] = { output: result.output };
     if (result.vars) Object.assign(frame.vars, result.vars);
     // A start's greeting is what the customer saw when the chat opened, before their first message.
-    for (const text of result.messages ?? []) this.send(stepId, text, node.type === "start");
-    if (result.usage) this.addUsage(result.usage);
+    for (const text of result.messages ?? []) this.journal.send(stepId, text, node.type === "start");
     this.deps.afterStep?.({ runId: this.run.id, stepId, effect: result.effect === true });
 
     if (result.suspend) {
       this.waitingStep = stepId;
       const status = result.suspend.kind === "ask" ? "waiting" : "handoff";
-      this.event(status === "waiting" ? "run.waiting" : "run.handoff", {
+      this.journal.event(status === "waiting" ? "run.waiting" : "run.handoff", {
         stepId,
         node: node.name,
         ...result.suspend,
@@ -184,7 +161,7 @@ export class RunActivation {
         return evaluateCondition(edge.condition, scope, output) === true;
       } catch (error) {
         // A condition that cannot be evaluated (a missing field) does not match; the trace says why.
-        this.event("step.completed", {
+        this.journal.event("step.completed", {
           stepId: `${frame.path}/${node.name}#${frame.visits[node.name] ?? 1}`,
           conditionError: {
             edge: `${edge.from}->${edge.to}`,
@@ -211,18 +188,7 @@ export class RunActivation {
     if (!parent || finished.caller === undefined) return this.finish({ status: "completed", output });
     const callerNode = (await this.index(parent.workflow)).node(finished.caller)!;
     const stepId = `${parent.path}/${callerNode.name}#${parent.visits[callerNode.name] ?? 1}`;
-    this.pendingSteps.push({
-      stepId,
-      nodeName: callerNode.name,
-      nodeType: "subflow",
-      attempt: 1,
-      status: "completed",
-      port: "out",
-      output,
-      startedAt: now(),
-      finishedAt: now(),
-    });
-    this.event("step.completed", { stepId, node: callerNode.name, type: "subflow" });
+    this.journal.subflowReturned(callerNode, stepId, output);
     parent.outputs[callerNode.name] = { output };
     return this.advance(parent, await this.index(parent.workflow), callerNode, "out", output);
   }
@@ -258,7 +224,7 @@ export class RunActivation {
     for (const [name, template] of Object.entries(config.input ?? {})) {
       input[name] = await renderTemplate(template, scope);
     }
-    this.event("step.started", { stepId, node: node.name, type: "subflow", workflow: child.name });
+    this.journal.event("step.started", { stepId, node: node.name, type: "subflow", workflow: child.name });
     this.frames.push({
       workflow: child.name,
       path: stepId,
@@ -279,57 +245,13 @@ export class RunActivation {
     error: { code: string; message: string },
     attempts: number,
     startedAt: string,
-    finishedAt: string,
   ): Promise<ActivationEnd | undefined> {
-    this.pendingSteps.push({
-      stepId,
-      nodeName: node.name,
-      nodeType: node.type,
-      attempt: attempts,
-      status: "failed",
-      output: null,
-      error,
-      startedAt,
-      finishedAt,
-    });
-    this.event("step.failed", { stepId, node: node.name, error, attempts });
+    this.journal.failed(node, stepId, attempts, error, startedAt);
     const output = { error };
     frame.outputs[node.name] = { output };
     const hasErrorEdge = index.outgoing(node.name).some((edge) => edgePort(edge) === "error");
     if (!hasErrorEdge) return this.finish({ status: "failed", error });
     return this.advance(frame, index, node, "error", output);
-  }
-
-  private record(
-    node: WorkflowNode,
-    stepId: string,
-    attempts: number,
-    result: ExecutionResult,
-    status: StepRecord["status"],
-    startedAt: string,
-    finishedAt: string,
-  ): void {
-    this.pendingSteps.push({
-      stepId,
-      nodeName: node.name,
-      nodeType: node.type,
-      attempt: attempts,
-      status,
-      ...(result.port ? { port: result.port } : {}),
-      output: result.output,
-      ...(result.details ? { details: { ...result.details } } : {}),
-      ...(result.usage ? { usage: result.usage } : {}),
-      startedAt,
-      finishedAt,
-    });
-    this.event(status === "waiting" ? "step.started" : "step.completed", {
-      stepId,
-      node: node.name,
-      type: node.type,
-      port: result.port ?? null,
-      waiting: status === "waiting",
-      ...(result.details ? { details: result.details } : {}),
-    });
   }
 
   private tools(frame: FlowFrame, index: WorkflowIndex, stepId: string, scope: RunScope): ToolInvoker {
@@ -354,25 +276,15 @@ export class RunActivation {
             tools: { describe: () => [], invoke: () => Promise.reject(new Error("tools cannot call tools")) },
             emit: () => undefined,
             onRetry: (attempt, error, delayMs) =>
-              this.event("step.retrying", { stepId: toolStepId, attempt, error, delayMs }),
+              this.journal.event("step.retrying", { stepId: toolStepId, attempt, error, delayMs }),
           },
           this.deps,
         );
         if (!outcome.ok) {
-          this.pendingSteps.push({
-            stepId: toolStepId,
-            nodeName: node.name,
-            nodeType: node.type,
-            attempt: outcome.attempts,
-            status: "failed",
-            output: null,
-            error: outcome.error,
-            startedAt,
-            finishedAt: now(),
-          });
+          this.journal.failed(node, toolStepId, outcome.attempts, outcome.error, startedAt);
           throw new EngineError("FD200", outcome.error.message);
         }
-        this.record(node, toolStepId, outcome.attempts, outcome.result, "completed", startedAt, now());
+        this.journal.record(node, toolStepId, outcome.attempts, outcome.result, "completed", startedAt);
         frame.outputs[node.name] = { output: outcome.result.output };
         return outcome.result.output;
       },
@@ -380,14 +292,11 @@ export class RunActivation {
   }
 
   private scope(frame: FlowFrame): RunScope {
-    const lastCustomerTurn = [...this.conversation.history]
-      .reverse()
-      .find((turn) => turn.role === "customer");
     return {
       input: frame.input,
       vars: frame.vars,
       nodes: frame.outputs,
-      conversation: { ...this.conversation, last_message: lastCustomerTurn?.text ?? "" },
+      conversation: { ...this.journal.conversation, last_message: this.journal.lastCustomerMessage() },
       tenant: this.tenant,
     };
   }
@@ -413,71 +322,42 @@ export class RunActivation {
     return index;
   }
 
-  private receive(text: string): void {
-    const turn: ChatTurn = { role: "customer", text, at: now() };
-    // `input` stays what the run started with; the latest message is `conversation.last_message` (NODE-SPEC),
-    // and an ask node's answer is its output and its variable.
-    this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
-    this.event("message.received", { text });
-  }
-
-  private send(stepId: string, text: string, opening = false): void {
-    const turn: ChatTurn = { role: "assistant", text, at: now() };
-    const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
-    this.conversation = { ...this.conversation, history };
-    this.event("message.sent", { stepId, text });
-  }
-
-  private addUsage(usage: RunState["usage"]): void {
-    this.usage = {
-      promptTokens: this.usage.promptTokens + usage.promptTokens,
-      completionTokens: this.usage.completionTokens + usage.completionTokens,
-      costUsd: this.usage.costUsd + usage.costUsd,
-    };
-  }
-
-  private event(type: RunEvent["type"], data: Record<string, unknown>): void {
-    this.pendingEvents.push({ type, data, at: now() });
-  }
-
   private state(): RunState {
     return {
       frames: this.frames,
-      conversation: this.conversation,
-      usage: this.usage,
+      conversation: this.journal.conversation,
+      usage: this.journal.usage,
       ...(this.waitingStep ? { waitingStep: this.waitingStep } : {}),
     };
   }
 
   private async finish(end: ActivationEnd): Promise<ActivationEnd> {
-    if (end.status === "completed") this.event("run.completed", { output: end.output ?? null });
-    if (end.status === "failed") this.event("run.failed", { error: end.error ?? null });
+    if (end.status === "completed") this.journal.event("run.completed", { output: end.output ?? null });
+    if (end.status === "failed") this.journal.event("run.failed", { error: end.error ?? null });
     await this.commit(end.status, end);
     return end;
   }
 
   /** One transaction: snapshot, finished steps, their events. Events are published only once durable. */
   async commit(status: RunStatus, end?: ActivationEnd): Promise<void> {
-    const events = this.pendingEvents;
+    const { steps, events } = this.journal.take();
     this.version = await this.deps.store.commit({
       tenantId: this.run.tenantId,
       runId: this.run.id,
       expectedVersion: this.version,
       status,
       state: this.state(),
-      steps: this.pendingSteps,
+      steps,
       events,
       ...(end && "output" in end ? { output: end.output } : {}),
       ...(end?.error !== undefined ? { error: end.error } : {}),
     });
-    this.pendingSteps = [];
-    this.pendingEvents = [];
     this.deps.onEvents?.(this.run.tenantId, this.run.id, events);
   }
 
   /** Records a cancellation with whatever finished before it. */
   async cancel(reason: string): Promise<void> {
-    this.event("run.cancelled", { reason });
+    this.journal.event("run.cancelled", { reason });
     await this.commit("cancelled", { status: "cancelled", error: { code: "FD208", message: reason } });
   }
 }

@@ -1,0 +1,128 @@
+import type { WorkflowNode } from "@flowdeck/schemas";
+import type { ChatTurn, ExecutionResult } from "@flowdeck/node-library/runtime";
+import type { RunEvent, RunState, StepRecord } from "./run-types";
+
+export const now = () => new Date().toISOString();
+
+/**
+ * What an activation has done since its last commit (finished steps, their events) and the parts of the run's
+ * state that every step adds to (the conversation, token usage). `take` hands the pending records to a commit.
+ */
+export class RunJournal {
+  private steps: StepRecord[] = [];
+  private events: RunEvent[] = [];
+
+  constructor(
+    public conversation: RunState["conversation"],
+    public usage: RunState["usage"],
+  ) {}
+
+  event(type: RunEvent["type"], data: Record<string, unknown>): void {
+    this.events.push({ type, data, at: now() });
+  }
+
+  /** A step that produced a result (completed, or waiting for an answer). */
+  record(
+    node: WorkflowNode,
+    stepId: string,
+    attempts: number,
+    result: ExecutionResult,
+    status: StepRecord["status"],
+    startedAt: string,
+  ): void {
+    this.steps.push({
+      stepId,
+      nodeName: node.name,
+      nodeType: node.type,
+      attempt: attempts,
+      status,
+      ...(result.port ? { port: result.port } : {}),
+      output: result.output,
+      ...(result.details ? { details: { ...result.details } } : {}),
+      ...(result.usage ? { usage: result.usage } : {}),
+      startedAt,
+      finishedAt: now(),
+    });
+    this.event(status === "waiting" ? "step.started" : "step.completed", {
+      stepId,
+      node: node.name,
+      type: node.type,
+      port: result.port ?? null,
+      waiting: status === "waiting",
+      ...(result.details ? { details: result.details } : {}),
+    });
+    if (result.usage) {
+      this.usage = {
+        promptTokens: this.usage.promptTokens + result.usage.promptTokens,
+        completionTokens: this.usage.completionTokens + result.usage.completionTokens,
+        costUsd: this.usage.costUsd + result.usage.costUsd,
+      };
+    }
+  }
+
+  failed(
+    node: WorkflowNode,
+    stepId: string,
+    attempts: number,
+    error: { code: string; message: string },
+    startedAt: string,
+  ): void {
+    this.steps.push({
+      stepId,
+      nodeName: node.name,
+      nodeType: node.type,
+      attempt: attempts,
+      status: "failed",
+      output: null,
+      error,
+      startedAt,
+      finishedAt: now(),
+    });
+    this.event("step.failed", { stepId, node: node.name, error, attempts });
+  }
+
+  /** A subflow node finishes when its child flow ends; it has no executor of its own. */
+  subflowReturned(node: WorkflowNode, stepId: string, output: unknown): void {
+    this.steps.push({
+      stepId,
+      nodeName: node.name,
+      nodeType: "subflow",
+      attempt: 1,
+      status: "completed",
+      port: "out",
+      output,
+      startedAt: now(),
+      finishedAt: now(),
+    });
+    this.event("step.completed", { stepId, node: node.name, type: "subflow" });
+  }
+
+  /**
+   * The customer's message. `input` stays what the run started with; the latest message is
+   * `conversation.last_message` (NODE-SPEC), and an ask node's answer is its output and its variable.
+   */
+  receive(text: string): void {
+    const turn: ChatTurn = { role: "customer", text, at: now() };
+    this.conversation = { ...this.conversation, history: [...this.conversation.history, turn] };
+    this.event("message.received", { text });
+  }
+
+  /** A message to the customer; an opening one (a start's greeting) was on screen before their first message. */
+  send(stepId: string, text: string, opening = false): void {
+    const turn: ChatTurn = { role: "assistant", text, at: now() };
+    const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
+    this.conversation = { ...this.conversation, history };
+    this.event("message.sent", { stepId, text });
+  }
+
+  lastCustomerMessage(): string {
+    return [...this.conversation.history].reverse().find((turn) => turn.role === "customer")?.text ?? "";
+  }
+
+  take(): { steps: StepRecord[]; events: RunEvent[] } {
+    const taken = { steps: this.steps, events: this.events };
+    this.steps = [];
+    this.events = [];
+    return taken;
+  }
+}
