@@ -13,6 +13,16 @@ import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 const DEFAULT_MAX_STEPS = 500;
 const DEFAULT_MAX_DEPTH = 8;
 
+const configCache = new WeakMap<WorkflowNode, Record<string, unknown>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 /** What an activation ends in: the run waits, is parked for a human, completed, or failed. */
 export interface ActivationEnd {
   readonly status: RunStatus;
@@ -303,9 +313,18 @@ export class RunActivation {
 
   /** The node's config with its schema's defaults filled in (executors rely on them). */
   private config(node: WorkflowNode): Record<string, unknown> {
-    const definition = this.deps.registry.get(node.type);
-    const raw = structuredClone(node.config ?? {});
-    return definition ? (Value.Default(definition.config, raw) as Record<string, unknown>) : raw;
+    // Workflows are immutable once loaded, so a node's defaulted config is computed once and frozen: a loop
+    // that runs a node thousands of times does not copy its config each time.
+    let config = configCache.get(node);
+    if (!config) {
+      const definition = this.deps.registry.get(node.type);
+      const raw = structuredClone(node.config ?? {});
+      config = deepFreeze(
+        definition ? (Value.Default(definition.config, raw) as Record<string, unknown>) : raw,
+      );
+      configCache.set(node, config);
+    }
+    return config;
   }
 
   private firstOutput(node: WorkflowNode): string {
