@@ -1,0 +1,61 @@
+/**
+ * API errors: a stable FD3xx code, an HTTP status and a one-line fix hint (DESIGN.md §7). Every error answer
+ * has the same shape, `{ error: { code, message, hint } }`, and never carries a stack trace.
+ */
+export const API_ERRORS = {
+  FD300: { status: 400, hint: "Fix the request body: remove unknown fields and supply the required ones." },
+  FD301: { status: 400, hint: "Send valid JSON with Content-Type: application/json." },
+  FD302: { status: 413, hint: "Send a smaller request body." },
+  FD310: { status: 401, hint: "Send a valid access token: Authorization: Bearer <token from /auth/login>." },
+  FD311: { status: 401, hint: "Check the email and password." },
+  FD312: { status: 401, hint: "Log in again: the refresh token is unknown, expired or revoked." },
+  FD313: { status: 403, hint: "Ask a tenant owner or admin for a role that allows this." },
+  FD314: {
+    status: 429,
+    hint: "Wait for the time in Retry-After before trying again, or reset the password.",
+  },
+  FD315: { status: 409, hint: "Log in with this email instead, or register with another one." },
+  FD320: {
+    status: 404,
+    hint: "Check the method and path: routes are case-sensitive, without a trailing slash.",
+  },
+  FD322: { status: 404, hint: "Check the id: it does not exist in this tenant." },
+  FD316: {
+    status: 404,
+    hint: "Ask for a new invitation: this one does not exist, was used or revoked, or expired.",
+  },
+  FD321: { status: 403, hint: "Add this origin to FLOWDECK_CORS_ORIGINS." },
+  FD390: { status: 503, hint: "Check that the database is reachable, then retry." },
+  FD399: { status: 500, hint: "Retry; if it persists, report it with the X-Request-Id of this answer." },
+} as const satisfies Record<string, { status: number; hint: string }>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly hint: string;
+  /** Extra response headers, e.g. Retry-After for FD314. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: { hint?: string; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = API_ERRORS[code].status;
+    this.hint = options.hint ?? API_ERRORS[code].hint;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): { error: { code: ApiErrorCode; message: string; hint: string } } {
+    return { error: { code: this.code, message: this.message, hint: this.hint } };
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}

@@ -1,0 +1,88 @@
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
+import type { Database } from "@flowdeck/runtime";
+import { apiKeyRoutes } from "../api-keys/api-key-routes";
+import { authRoutes } from "../auth/auth-routes";
+import { invitationRoutes } from "../invitations/invitation-routes";
+import { createLoginThrottle } from "../auth/login-throttle";
+import { createAuthMiddleware } from "../auth/passport-setup";
+import { requireRole } from "../auth/require-role";
+import { corsAllowList } from "./cors";
+import { errorHandler, notFound } from "./error-handler";
+import { healthRoutes } from "./health-routes";
+import type { Logger } from "./logger";
+import { requestId } from "./request-id";
+import { requestLog } from "./request-log";
+import { buildOpenApiDocument } from "./openapi";
+import { storeRouteTable, type RouteDefinition } from "./route-table";
+import type { ServerConfig } from "./server-config";
+import { bodyValidator } from "./validate-body";
+
+export interface CreateAppOptions {
+  /** Migrated with runServerMigrations. */
+  readonly db: Database;
+  readonly config: ServerConfig;
+  readonly log: Logger;
+}
+
+/**
+ * The API as an Express app (not listening). Order matters: request id and log first so every answer has
+ * both; security headers and CORS before any route; the JSON parser only for JSON; then the route table, each
+ * route getting auth → role → body validation → handler; then 404 and the error handler.
+ */
+export function createApp({ db, config, log }: CreateAppOptions): Express {
+  const app = express();
+  // `/Auth/me`, `/auth/me/` are other paths, not aliases that might slip past a prefix check.
+  app.set("strict routing", true);
+  app.set("case sensitive routing", true);
+  app.set("trust proxy", config.trustProxy);
+  app.set("etag", false);
+  app.disable("x-powered-by");
+
+  app.use(requestId);
+  app.use(requestLog(log));
+  app.use(helmet());
+  app.use(corsAllowList(config.corsOrigins));
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: "application/json" }));
+
+  const throttle = createLoginThrottle({
+    maxFailures: config.loginMaxFailures,
+    windowMs: config.loginWindowMs,
+  });
+  const auth = createAuthMiddleware({ db, config, throttle });
+  const table: RouteDefinition[] = [
+    ...healthRoutes(db),
+    ...authRoutes({ db, config, auth }),
+    ...apiKeyRoutes(db),
+    ...invitationRoutes({ db, config, throttle }),
+  ];
+  const docs: RouteDefinition = {
+    method: "get",
+    path: "/docs",
+    summary: "This API's OpenAPI 3.1 document, generated from the route table.",
+    auth: "public",
+    status: 200,
+    handler: async (_req, res) => {
+      res.json(openApi);
+    },
+  };
+  table.push(docs);
+  const openApi = buildOpenApiDocument(table, { title: "Flowdeck API", version: "0.1.0" });
+  storeRouteTable(app.locals, table);
+
+  const router = express.Router({ strict: true, caseSensitive: true });
+  for (const route of table) {
+    const chain: RequestHandler[] = [];
+    if (route.auth === "user") {
+      chain.push(auth.requireUser);
+      if (route.role) chain.push(requireRole(route.role));
+    }
+    if (route.body) chain.push(bodyValidator(route.body));
+    chain.push(route.handler);
+    router[route.method](route.path, ...chain);
+  }
+  app.use(router);
+  app.use(notFound);
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "./logger";
+
+/** Everything createApp needs besides the database. Units are in the names (DESIGN.md §7). */
+export interface ServerConfig {
+  /** HS256 key for access tokens; at least 32 bytes. Never logged. */
+  readonly jwtSecret: Uint8Array;
+  /** `iss` written and required. Default `flowdeck`. */
+  readonly jwtIssuer: string;
+  /** `aud` written and required. Default `flowdeck-api`. */
+  readonly jwtAudience: string;
+  /** Access token lifetime. Default 900 (15 min). */
+  readonly accessTokenTtlSeconds: number;
+  /** Refresh token lifetime. Default 30 days. */
+  readonly refreshTokenTtlSeconds: number;
+  /** How long an invitation can be accepted. Default 7 days. */
+  readonly invitationTtlSeconds: number;
+  /** Origins allowed to call the API from a browser (exact match, e.g. `https://app.example.com`). */
+  readonly corsOrigins: readonly string[];
+  /** Largest JSON body accepted. Default 1 MiB. */
+  readonly bodyLimitBytes: number;
+  /** bcrypt cost factor. Default 12; tests lower it. */
+  readonly bcryptCost: number;
+  /** Failed logins per email + IP within `loginWindowMs` before 429. Default 5. */
+  readonly loginMaxFailures: number;
+  /** Default 15 min. */
+  readonly loginWindowMs: number;
+  /** Express `trust proxy` (for req.ip behind a load balancer). Default false. */
+  readonly trustProxy: boolean | number | string;
+}
+
+export const MIN_JWT_SECRET_BYTES = 32;
+
+export const DEFAULT_SERVER_CONFIG = {
+  jwtIssuer: "flowdeck",
+  jwtAudience: "flowdeck-api",
+  accessTokenTtlSeconds: 15 * 60,
+  refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+  invitationTtlSeconds: 7 * 24 * 60 * 60,
+  corsOrigins: [] as readonly string[],
+  bodyLimitBytes: 1024 * 1024,
+  bcryptCost: 12,
+  loginMaxFailures: 5,
+  loginWindowMs: 15 * 60 * 1000,
+  trustProxy: false,
+} as const;
+
+/** A full config from a secret and overrides (tests, embedding). */
+export function serverConfig(
+  jwtSecret: Uint8Array | string,
+  overrides: Partial<Omit<ServerConfig, "jwtSecret">> = {},
+): ServerConfig {
+  const secret = typeof jwtSecret === "string" ? new TextEncoder().encode(jwtSecret) : jwtSecret;
+  if (secret.byteLength < MIN_JWT_SECRET_BYTES) {
+    throw new Error(`FLOWDECK_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes.`);
+  }
+  return { ...DEFAULT_SERVER_CONFIG, ...overrides, jwtSecret: secret };
+}
+
+export interface LoadServerConfigOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where a development JWT secret is persisted. Default FLOWDECK_DATA_DIR or `./.flowdeck`. */
+  readonly dataDir?: string;
+  readonly log: Logger;
+}
+
+/**
+ * Reads FLOWDECK_JWT_SECRET, FLOWDECK_CORS_ORIGINS (comma-separated), FLOWDECK_TRUST_PROXY. Without a secret
+ * outside production, one is generated once and kept in `<dataDir>/jwt-secret` (mode 0600) so a restart does
+ * not log everybody out; in production a missing secret is an error rather than a silent weak default.
+ */
+export async function loadServerConfig(options: LoadServerConfigOptions): Promise<ServerConfig> {
+  const env = options.env ?? process.env;
+  const cors = (env.FLOWDECK_CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const overrides = {
+    corsOrigins: cors,
+    ...(env.FLOWDECK_TRUST_PROXY ? { trustProxy: parseTrustProxy(env.FLOWDECK_TRUST_PROXY) } : {}),
+  };
+  if (env.FLOWDECK_JWT_SECRET) return serverConfig(env.FLOWDECK_JWT_SECRET, overrides);
+  if (env.NODE_ENV === "production") {
+    throw new Error("FLOWDECK_JWT_SECRET is required when NODE_ENV=production.");
+  }
+  const dataDir = options.dataDir ?? env.FLOWDECK_DATA_DIR ?? "./.flowdeck";
+  const file = join(dataDir, "jwt-secret");
+  let secret: string;
+  try {
+    secret = (await readFile(file, "utf8")).trim();
+  } catch {
+    await mkdir(dataDir, { recursive: true });
+    secret = randomBytes(48).toString("base64url");
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+    options.log.warn("FLOWDECK_JWT_SECRET is not set; generated a development secret", { file });
+  }
+  return serverConfig(secret, overrides);
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { openDatabase, type Database } from "@flowdeck/runtime";
+import { runServerMigrations } from "../store/server-migrations";
+import { createApp } from "./create-app";
+import { createJsonLogger, type Logger } from "./logger";
+import { loadServerConfig } from "./server-config";
+
+export interface StartServerOptions {
+  /** Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: Logger;
+  /** Overrides PORT; 0 picks a free port. */
+  readonly port?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 8080;
+
+/**
+ * What `flowdeck serve` / `npm start` will call (the CLI wiring and demo seeding are still to do, issue 4
+ * item 8): PostgreSQL when DATABASE_URL is set, else PGlite in `<data dir>/pglite`; migrations; the app.
+ * Binds to loopback unless HOST says otherwise, so a development start is not exposed on the network.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createJsonLogger();
+  const dataDir = env.FLOWDECK_DATA_DIR ?? "./.flowdeck";
+  const db = await openDatabase(
+    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(dataDir, "pglite") },
+  );
+  try {
+    const migrations = await runServerMigrations(db);
+    log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
+    const config = await loadServerConfig({ env, dataDir, log });
+    const app = createApp({ db, config, log });
+    const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
+    const host = env.HOST ?? "127.0.0.1";
+    const server: Server = await new Promise((resolve, reject) => {
+      const listening = app.listen(port, host, (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+    log.info("listening", { url });
+    return {
+      url,
+      db,
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import { SignJWT, jwtVerify } from "jose";
+import type { ServerConfig } from "../app/server-config";
+import { isRole } from "./roles";
+import type { AuthContext } from "./auth-context";
+
+// One algorithm, pinned on both sides: verification refuses `none`, every other HMAC size and every
+// asymmetric algorithm (the classic "RS256 public key used as HMAC secret" confusion).
+const ALGORITHM = "HS256";
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+type TokenConfig = Pick<ServerConfig, "jwtSecret" | "jwtIssuer" | "jwtAudience" | "accessTokenTtlSeconds">;
+
+export async function signAccessToken(config: TokenConfig, auth: AuthContext): Promise<string> {
+  return new SignJWT({ tid: auth.tenantId, role: auth.role })
+    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+    .setSubject(auth.userId)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + config.accessTokenTtlSeconds)
+    .sign(config.jwtSecret);
+}
+
+/** The caller, or undefined for any token that is not exactly what signAccessToken writes. */
+export async function verifyAccessToken(
+  config: TokenConfig,
+  token: string,
+): Promise<AuthContext | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, config.jwtSecret, {
+      algorithms: [ALGORITHM],
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      requiredClaims: ["sub", "exp", "iat"],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
+    const { sub, tid, role } = payload;
+    if (typeof sub !== "string" || typeof tid !== "string" || !isRole(role)) return undefined;
+    return { userId: sub, tenantId: tid, role };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Response } from "express";
+import { ApiError } from "../app/api-error";
+import type { Role } from "./roles";
+
+/** Who is calling, from a verified access token. Kept in `res.locals.auth`. */
+export interface AuthContext {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly role: Role;
+}
+
+export function setAuth(res: Response, auth: AuthContext): void {
+  res.locals.auth = auth;
+}
+
+/** The caller of an authenticated route; throws FD310 if a route forgot its `auth: "user"`. */
+export function requireAuth(res: Response): AuthContext {
+  const auth = res.locals.auth as AuthContext | undefined;
+  if (!auth) throw new ApiError("FD310", "Authentication required.");
+  return auth;
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@flowdeck/runtime";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
+import { getRouteTable, type RouteDefinition } from "../src/app/route-table";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+async function tenantTables(db: Database): Promise<string[]> {
+  return db.ownerTransaction(async (sql) => {
+    const { rows } = await sql.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+        ORDER BY 1`,
+    );
+    return rows.map((row) => row.name);
+  });
+}
+
+/** A fingerprint of every tenant table's full contents (all tenants), to prove a request wrote nothing. */
+async function snapshot(db: Database, tables: readonly string[]): Promise<Record<string, string>> {
+  return db.ownerTransaction(async (sql) => {
+    const out: Record<string, string> = {};
+    for (const table of tables) {
+      const { rows } = await sql.query<{ digest: string }>(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`,
+      );
+      out[table] = rows[0]!.digest;
+    }
+    return out;
+  });
+}
+
+describe.each(TEST_DATABASE_KINDS)("another tenant's ids on %s", (kind) => {
+  let server: TestServer;
+  let tenantA: JsonBody;
+  let tenantB: JsonBody;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    tenantA = (await registerAccount(server, { tenantName: "A" })).body;
+    tenantB = (await registerAccount(server, { tenantName: "B" })).body;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers 404 and writes nothing on every route that names a row by id", async () => {
+    const table = getRouteTable(server.app);
+    const byId = table.filter((route) => route.auth === "user" && route.path.includes("/:"));
+    expect(byId.length).toBeGreaterThan(0);
+    // Tenant A gets a row behind every such route, through the API's own create routes where they exist.
+    const creators = table.filter(
+      (route) => route.auth === "user" && route.method === "post" && !route.path.includes("/:"),
+    );
+    for (const route of creators) {
+      await server.request("POST", route.path, { token: tenantA.accessToken, body: route.example ?? {} });
+    }
+    const targets: Array<{ route: RouteDefinition; id: string | undefined }> = [];
+    for (const route of byId) {
+      const id = route.resource
+        ? await server.testDb.db.ownerTransaction(async (sql) => {
+            const { rows } = await sql.query<{ id: string }>(
+              `SELECT id::text AS id FROM ${route.resource} WHERE tenant_id = $1 LIMIT 1`,
+              [tenantA.tenant.id],
+            );
+            return rows[0]?.id;
+          })
+        : undefined;
+      targets.push({ route, id });
+    }
+    // Every :id route declares its table and the walk found a row of tenant A in it.
+    expect(targets.filter((t) => !t.id).map((t) => `${t.route.method} ${t.route.path}`)).toEqual([]);
+
+    const tables = await tenantTables(server.testDb.db);
+    const before = await snapshot(server.testDb.db, tables);
+    const answers: Record<string, string> = {};
+    for (const { route, id } of targets) {
+      const path = route.path.replace(/:[A-Za-z_]+/, id!);
+      const res = await server.request(route.method.toUpperCase(), path, {
+        token: tenantB.accessToken,
+        body: route.example ?? {},
+      });
+      answers[`${route.method} ${route.path}`] = String(res.status);
+    }
+    expect(answers).toEqual(
+      Object.fromEntries(targets.map((t) => [`${t.route.method} ${t.route.path}`, "404"])),
+    );
+    expect(await snapshot(server.testDb.db, tables)).toEqual(before);
+
+    // The same requests with A's own token do reach the rows: the 404s above were isolation, not typos.
+    for (const { route, id } of targets) {
+      const path = route.path.replace(/:[A-Za-z_]+/, id!);
+      const res = await server.request(route.method.toUpperCase(), path, {
+        token: tenantA.accessToken,
+        body: route.example ?? {},
+      });
+      expect(res.status).toBeLessThan(300);
+    }
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * A real server for API tests: a migrated database (real PostgreSQL or PGlite, see
+ * runtime/test/support/test-database.ts) with the server's migrations, createApp listening on 127.0.0.1:0,
+ * and a raw HTTP client. Raw on purpose: fetch normalises paths (`/auth/%2e%2e/x` → `/x`), and the path
+ * variant tests must send exactly the bytes they mean.
+ */
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createApp } from "../../src/app/create-app";
+import { createJsonLogger } from "../../src/app/logger";
+import { serverConfig, type ServerConfig } from "../../src/app/server-config";
+import { runServerMigrations } from "../../src/store/server-migrations";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from "../../../runtime/test/support/test-database";
+import type { Express } from "express";
+
+/** Parsed JSON as tests read it: field access without casts at every step. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only view of arbitrary JSON
+export type JsonBody = any;
+
+export const TEST_JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  /** Parsed JSON body, or undefined. */
+  readonly body: JsonBody;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  /** Sent as is, instead of JSON.stringify(body). */
+  readonly rawBody?: string;
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  readonly app: Express;
+  readonly testDb: TestDatabase;
+  readonly config: ServerConfig;
+  /** Every log line the app wrote, raw. */
+  readonly logLines: string[];
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  kind: TestDatabaseKind,
+  overrides: Partial<Omit<ServerConfig, "jwtSecret">> = {},
+): Promise<TestServer> {
+  const testDb = await createTestDatabase(kind);
+  await runServerMigrations(testDb.db);
+  // bcrypt's minimum cost keeps the suite fast; the cost is a parameter, not a different code path.
+  const config = serverConfig(TEST_JWT_SECRET, { bcryptCost: 4, ...overrides });
+  const logLines: string[] = [];
+  const log = createJsonLogger({ level: "debug", write: (line) => void logLines.push(line) });
+  const app = createApp({ db: testDb.db, config, log });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+
+  function request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+    const payload =
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const headers: Record<string, string> = { ...options.headers };
+    if (payload !== undefined) {
+      headers["content-type"] ??= "application/json";
+      headers["content-length"] = String(Buffer.byteLength(payload));
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+        });
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+
+  return {
+    app,
+    testDb,
+    config,
+    logLines,
+    request,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testDb.close();
+    },
+  };
+}
+
+let accounts = 0;
+
+/** Registers a fresh tenant + owner; returns the register answer's body and the credentials. */
+export async function registerAccount(
+  server: TestServer,
+  overrides: { email?: string; password?: string; tenantName?: string } = {},
+): Promise<{ email: string; password: string; body: JsonBody }> {
+  accounts += 1;
+  const email = overrides.email ?? `owner${accounts}-${Date.now()}@example.com`;
+  const password = overrides.password ?? "correct horse battery staple";
+  const res = await server.request("POST", "/auth/register", {
+    body: { tenantName: overrides.tenantName ?? `Tenant ${accounts}`, email, password, plan: "pro" },
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
+  return { email, password, body: res.body };
+}
