@@ -3,16 +3,34 @@ import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { startServer } from "../app/start-server";
+import { silentServerLogger } from "../app/logger";
+import { DEMO_LOGIN, ensureDemoTenant } from "../demo/demo-tenant";
 import { EXIT_OK, EXIT_PROBLEMS } from "./exit-codes";
 import type { CliIo } from "./io";
+
+export interface ServeOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides PORT (0: any free port). */
+  readonly port?: number;
+  /** Stops the server; by default SIGINT or SIGTERM. */
+  readonly signal?: AbortSignal;
+}
+
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, () => controller.abort());
+  return controller.signal;
+}
 
 const WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../workflows");
 
 /**
- * `npm start` grows with the product. Today the language and the node library exist, so it checks the demo
- * workflows with them, lists the node palette and says plainly what is not built yet.
+ * `npm start` grows with the product. Today it checks the demo workflows, lists the node palette, starts the
+ * API server (accounts and auth so far) on the embedded database with a demo tenant, and says plainly what is
+ * not built yet.
  */
-export async function serveCommand(io: CliIo): Promise<number> {
+export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promise<number> {
   const registry = createBuiltinRegistry();
   const validator = createWorkflowValidator(registry.catalog());
   const files = (await readdir(WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();
@@ -33,12 +51,33 @@ export async function serveCommand(io: CliIo): Promise<number> {
     );
   }
   io.out("");
-  io.out("Try: pnpm flowdeck validate workflows/*.yaml   ·   pnpm flowdeck schema   ·   pnpm bench");
+  io.out("Try a conversation with the demo shop (offline model unless OPENAI_API_KEY is set):");
+  io.out("  pnpm flowdeck chat workflows/customer_support_workflow.yaml");
+  io.out("  pnpm flowdeck validate workflows/*.yaml   ·   pnpm flowdeck route FILE NODE   ·   pnpm bench");
+  if (errors > 0) return EXIT_PROBLEMS;
+
+  const env = options.env ?? process.env;
+  const port = options.port === undefined ? {} : { port: options.port };
+  const server = await startServer({ env, log: silentServerLogger, ...port });
+  const demo = env.FLOWDECK_DEMO === "0" ? undefined : await ensureDemoTenant(server.db);
+  const where = env.DATABASE_URL
+    ? "PostgreSQL (DATABASE_URL)"
+    : `embedded PGlite in ${env.FLOWDECK_DATA_DIR ?? "./.flowdeck"}`;
   io.out("");
-  io.out("Not built yet: the engine and the offline/OpenAI model providers (issue 3), the API server with");
-  io.out(
-    "accounts, demo tenant and embedded database (issue 4), chat channels and the widget (issue 5), the editor",
-  );
-  io.out("(issue 6) and queue mode on BullMQ (issue 7). This command will start them as they land.");
-  return errors > 0 ? EXIT_PROBLEMS : EXIT_OK;
+  io.out(`API server: ${server.url}   (OpenAPI: ${server.url}/docs, health: ${server.url}/healthz)`);
+  io.out(`Database: ${where}`);
+  if (demo) {
+    const note = demo.created ? " (created with the demo shop's data)" : "";
+    io.out(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}${note}`);
+  }
+  io.out("");
+  io.out("Not built yet: workflows, runs and domain APIs over HTTP (issue 4), chat channels and the widget");
+  io.out("(issue 5), the editor (issue 6) and queue mode on BullMQ (issue 7). Press Ctrl+C to stop.");
+  const stop = options.signal ?? shutdownSignal();
+  await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
+    else stop.addEventListener("abort", () => resolve(), { once: true });
+  });
+  await server.close();
+  return EXIT_OK;
 }
