@@ -36,7 +36,8 @@ export interface Engine {
  * run store, so any process can pick a run up (the inline driver and BullMQ workers use the same engine).
  */
 export function createEngine(deps: EngineDeps): Engine {
-  const active = new Map<string, AbortController>();
+  /** Activations running in this process: their abort handle, and a promise that settles when they end. */
+  const active = new Map<string, { controller: AbortController; ended: Promise<unknown> }>();
 
   async function load(tenantId: string, runId: string): Promise<RunRecord> {
     const run = await deps.store.getRun(tenantId, runId);
@@ -53,15 +54,19 @@ export function createEngine(deps: EngineDeps): Engine {
     const onAbort = () =>
       controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
     signal?.addEventListener("abort", onAbort, { once: true });
-    active.set(run.id, controller);
-    const activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
+    const ended = (async () => {
+      const activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
+      try {
+        await activation.execute(resume);
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        const reason = controller.signal.reason;
+        await activation.cancel(reason instanceof Error ? reason.message : "cancelled");
+      }
+    })();
+    active.set(run.id, { controller, ended });
     try {
-      await activation.execute(resume);
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      await activation.cancel(
-        controller.signal.reason instanceof Error ? controller.signal.reason.message : "cancelled",
-      );
+      await ended;
     } finally {
       active.delete(run.id);
       signal?.removeEventListener("abort", onAbort);
@@ -130,11 +135,11 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async cancelRun(tenantId, runId, reason = "cancelled by a person") {
-      const controller = active.get(runId);
-      if (controller) {
-        controller.abort(new EngineError("FD208", reason));
-        // The activation records the cancellation itself; wait until it has.
-        for (let i = 0; i < 200 && active.has(runId); i += 1) await new Promise((r) => setTimeout(r, 5));
+      const running = active.get(runId);
+      if (running) {
+        running.controller.abort(new EngineError("FD208", reason));
+        // The activation records the cancellation itself; wait until it has (its own caller sees any error).
+        await running.ended.catch(() => undefined);
         return load(tenantId, runId);
       }
       const run = await load(tenantId, runId);

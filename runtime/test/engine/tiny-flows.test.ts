@@ -250,6 +250,35 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     expect(step?.error?.code).toBe("FD201");
   });
 
+  it("cancelRun stops an executing run and closes a waiting one", async () => {
+    const runId = crypto.randomUUID();
+    const pending = h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("slow"),
+      input: {},
+      runId,
+    });
+    // Wait until the run is stored and executing before cancelling it.
+    while ((await h.store.getRun(h.tenantId, runId))?.status !== "queued")
+      await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    const cancelled = await h.engine.cancelRun(h.tenantId, runId, "customer left");
+    expect(cancelled).toMatchObject({
+      status: "cancelled",
+      error: { code: "FD208", message: "customer left" },
+    });
+    expect((await pending).status).toBe("cancelled");
+    const waiting = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("asker"),
+      input: {},
+    });
+    expect((await h.engine.cancelRun(h.tenantId, waiting.id)).status).toBe("cancelled");
+    await expect(
+      h.engine.resumeRun(h.tenantId, waiting.id, { kind: "message", text: "a@b.c" }),
+    ).rejects.toMatchObject({ code: "FD207" });
+  });
+
   it("cancels an executing run through its AbortSignal", async () => {
     const controller = new AbortController();
     const pending = h.engine.startRun({
