@@ -4,6 +4,13 @@ import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { getRouteTable, type RouteDefinition } from "../src/app/route-table";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
+/** The route's path with `:id` and its other parameters (from `exampleParams`) filled in. */
+function fillPath(route: RouteDefinition, id: string): string {
+  return route.path.replace(/:([A-Za-z_]+)/g, (_match, name: string) =>
+    name === "id" ? id : (route.exampleParams?.[name] ?? name),
+  );
+}
+
 async function tenantTables(db: Database): Promise<string[]> {
   return db.ownerTransaction(async (sql) => {
     const { rows } = await sql.query<{ name: string }>(
@@ -75,9 +82,9 @@ describe.each(TEST_DATABASE_KINDS)("another tenant's ids on %s", (kind) => {
     const before = await snapshot(server.testDb.db, tables);
     const answers: Record<string, string> = {};
     for (const { route, id } of targets) {
-      const path = route.path.replace(/:[A-Za-z_]+/, id!);
-      const res = await server.request(route.method.toUpperCase(), path, {
+      const res = await server.request(route.method.toUpperCase(), fillPath(route, id!), {
         token: tenantB.accessToken,
+        headers: { "if-match": "*" },
         body: route.example ?? {},
       });
       answers[`${route.method} ${route.path}`] = String(res.status);
@@ -89,9 +96,9 @@ describe.each(TEST_DATABASE_KINDS)("another tenant's ids on %s", (kind) => {
 
     // The same requests with A's own token do reach the rows: the 404s above were isolation, not typos.
     for (const { route, id } of targets) {
-      const path = route.path.replace(/:[A-Za-z_]+/, id!);
-      const res = await server.request(route.method.toUpperCase(), path, {
+      const res = await server.request(route.method.toUpperCase(), fillPath(route, id!), {
         token: tenantA.accessToken,
+        headers: { "if-match": "*" },
         body: route.example ?? {},
       });
       expect(res.status).toBeLessThan(300);

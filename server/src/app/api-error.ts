@@ -25,6 +25,18 @@ export const API_ERRORS = {
     hint: "Ask for a new invitation: this one does not exist, was used or revoked, or expired.",
   },
   FD321: { status: 403, hint: "Add this origin to FLOWDECK_CORS_ORIGINS." },
+  FD330: {
+    status: 409,
+    hint: "Reload the draft, merge your change into it and save again with its new ETag.",
+  },
+  FD331: {
+    status: 428,
+    hint: "Send If-Match with the ETag from GET /workflows/:id so no one's edit is lost.",
+  },
+  FD332: { status: 422, hint: "Fix the problems listed in details (validate the draft) and publish again." },
+  FD333: { status: 409, hint: "Choose another workflow name: names are unique per tenant." },
+  FD334: { status: 404, hint: "List the versions with GET /workflows/:id/versions." },
+  FD335: { status: 400, hint: "The YAML must parse and name the workflow (name: snake_case)." },
   FD390: { status: 503, hint: "Check that the database is reachable, then retry." },
   FD399: { status: 500, hint: "Retry; if it persists, report it with the X-Request-Id of this answer." },
 } as const satisfies Record<string, { status: number; hint: string }>;
@@ -37,11 +49,13 @@ export class ApiError extends Error {
   readonly hint: string;
   /** Extra response headers, e.g. Retry-After for FD314. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Machine-readable detail for the client, e.g. the validation problems of a draft (FD332). */
+  readonly details: unknown;
 
   constructor(
     code: ApiErrorCode,
     message: string,
-    options: { hint?: string; headers?: Record<string, string> } = {},
+    options: { hint?: string; headers?: Record<string, string>; details?: unknown } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -49,10 +63,12 @@ export class ApiError extends Error {
     this.status = API_ERRORS[code].status;
     this.hint = options.hint ?? API_ERRORS[code].hint;
     this.headers = options.headers ?? {};
+    this.details = options.details;
   }
 
-  toBody(): { error: { code: ApiErrorCode; message: string; hint: string } } {
-    return { error: { code: this.code, message: this.message, hint: this.hint } };
+  toBody(): { error: { code: ApiErrorCode; message: string; hint: string; details?: unknown } } {
+    const details = this.details === undefined ? {} : { details: this.details };
+    return { error: { code: this.code, message: this.message, hint: this.hint, ...details } };
   }
 }
 

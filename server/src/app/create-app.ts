@@ -4,6 +4,7 @@ import type { Database } from "@flowdeck/runtime";
 import { apiKeyRoutes } from "../api-keys/api-key-routes";
 import { authRoutes } from "../auth/auth-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
+import { workflowRoutes } from "../workflows/workflow-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
@@ -55,6 +56,7 @@ export function createApp({ db, config, log }: CreateAppOptions): Express {
     ...authRoutes({ db, config, auth }),
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
+    ...workflowRoutes(db),
   ];
   const docs: RouteDefinition = {
     method: "get",

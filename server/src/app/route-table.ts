@@ -28,6 +28,8 @@ export interface RouteDefinition {
    * tenant's token at a real row of it and expects 404 and no writes.
    */
   readonly resource?: string;
+  /** Values for path parameters other than `:id` (e.g. `{ version: "1" }`), for the OpenAPI example and the walks. */
+  readonly exampleParams?: Readonly<Record<string, string>>;
   /** Success status for the OpenAPI document. */
   readonly status: number;
   readonly handler: (req: Request, res: Response, next: NextFunction) => Promise<void>;
