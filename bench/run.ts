@@ -1,9 +1,15 @@
 import { runBanking77Bench } from "./src/banking77-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
+import { runQueueBench } from "./src/queue-bench";
 
 // `pnpm bench`: every benchmark prints its numbers and its ratio to a baseline measured in the same run.
 // Exit code 1 when a target is missed, so a regression is visible in CI logs without failing the test suite.
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const results = [runLanguageBench(log), runBanking77Bench(log), await runEngineBench(log)];
+const results = [
+  runLanguageBench(log),
+  runBanking77Bench(log),
+  await runEngineBench(log),
+  await runQueueBench(log),
+];
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

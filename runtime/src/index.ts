@@ -39,3 +39,10 @@ export {
 } from "./models/index";
 export { createSafeHttpClient } from "./http/safe-http-client";
 export { HttpError, HTTP_ERRORS } from "./http/http-errors";
+export type { RunQueue, RunJob } from "./queue/run-queue";
+export { createInlineQueue } from "./queue/inline-queue";
+export { createBullmqQueue } from "./queue/bullmq-queue";
+export { createOutboxDispatcher } from "./queue/outbox-dispatcher";
+export { createRunReconciler } from "./queue/run-reconciler";
+export { QueueError, QUEUE_ERRORS } from "./queue/queue-errors";
+export { startWorker, type RunWorker } from "./worker/start-worker";

@@ -1,0 +1,87 @@
+import { pathToFileURL } from "node:url";
+import { createBullmqQueue } from "../../runtime/src/queue/bullmq-queue";
+import { createOutboxDispatcher } from "../../runtime/src/queue/outbox-dispatcher";
+import { startWorker } from "../../runtime/src/worker/start-worker";
+import { createTestDatabase } from "../../runtime/test/support/test-database";
+import {
+  createQueuedRuns,
+  sideEffects,
+  statusCounts,
+  testEngine,
+  testEngineOptions,
+  uniquePrefix,
+  waitFor,
+} from "../../runtime/test/queue/queue-support";
+import { spawnWorker } from "../../runtime/test/queue/worker-process";
+
+const RUNS_PER_ROUND = 40;
+
+/**
+ * The long form of test/queue/worker-kill.test.ts: `kills` SIGKILLs (default 100) of real worker processes at
+ * random moments, two workers per round, over runs of a flow with two side effects; then a survivor finishes
+ * everything. Passes with 0 lost runs and exactly one ticket, one lead and two idempotency keys per run.
+ *   node --import tsx bench/src/chaos.ts [kills]
+ */
+export async function runChaos(log: (line: string) => void, kills = 100): Promise<{ ok: boolean }> {
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = uniquePrefix("chaos");
+  const database = await createTestDatabase("pg", { maxConnections: 12 });
+  const queue = createBullmqQueue({ redisUrl, prefix });
+  try {
+    const tenantId = await database.createTenant("chaos", { seed: true });
+    const engine = testEngine(database.db);
+    const dispatcher = createOutboxDispatcher({ db: database.db, queue });
+    const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database.name}`;
+    let created = 0;
+    for (let round = 0; round < Math.ceil(kills / 2); round += 1) {
+      const children = [0, 1].map(() => spawnWorker({ databaseUrl, redisUrl, prefix }));
+      created += (await createQueuedRuns(engine, tenantId, RUNS_PER_ROUND)).length;
+      for (const child of children) {
+        if (!(await child.ready(30_000))) throw new Error(`a worker did not start: ${child.output()}`);
+      }
+      await dispatcher.runOnce();
+      await Promise.all(
+        children.map(async (child) => {
+          await child.firstJob(15_000);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 80));
+          await child.kill();
+        }),
+      );
+      if ((round + 1) % 10 === 0) log(`chaos: ${2 * (round + 1)} kills, ${created} runs so far`);
+    }
+    const survivor = startWorker({
+      redisUrl,
+      db: database.db,
+      prefix,
+      concurrency: 8,
+      lockDurationMs: 1_000,
+      stalledIntervalMs: 500,
+      engineOptions: testEngineOptions(),
+    });
+    try {
+      await waitFor(
+        "every run to complete",
+        async () => (await statusCounts(database.db, tenantId)).completed === created,
+        120_000,
+        200,
+      );
+    } finally {
+      await survivor.close();
+    }
+    const counts = await statusCounts(database.db, tenantId);
+    const effects = await sideEffects(database.db, tenantId);
+    const lost = created - (counts.completed ?? 0);
+    const duplicated = effects.tickets - created + (effects.leads - created) + (effects.keys - 2 * created);
+    log(`chaos: ${kills} kills over ${created} runs: ${lost} lost, ${duplicated} duplicated side effects`);
+    return { ok: lost === 0 && duplicated === 0 };
+  } finally {
+    await queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await database.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await runChaos((line) => process.stdout.write(`${line}\n`), Number(process.argv[2] ?? 100));
+  process.exitCode = result.ok ? 0 : 1;
+}

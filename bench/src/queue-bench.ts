@@ -1,0 +1,108 @@
+import { performance } from "node:perf_hooks";
+import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { createDatabaseEngine, resolveFrom } from "../../runtime/src/engine/database-engine";
+import { createWorkflowLibrary } from "../../runtime/src/engine/workflow-library";
+import { createModelGateway } from "../../runtime/src/models/model-gateway";
+import { createBullmqQueue } from "../../runtime/src/queue/bullmq-queue";
+import { measureNoopThroughput, readRedisCommandCount } from "../../runtime/src/queue/redis-baseline";
+import { startWorker } from "../../runtime/src/worker/start-worker";
+import { createTestDatabase } from "../../runtime/test/support/test-database";
+
+const RUNS = 2_000;
+const CONCURRENCY = 16;
+const TARGET_RATIO = 0.5;
+
+// Five nodes, no model or tool calls: start → set → condition → reply → end.
+const FIVE = `name: five_pure
+nodes:
+  - { name: start, type: start }
+  - { name: remember, type: set, config: { values: { topic: "{{ input.message | downcase }}" } } }
+  - { name: is_order, type: condition, config: { expression: "vars.topic.contains('order')" } }
+  - { name: answer, type: reply, config: { text: "You asked about {{ vars.topic }}" } }
+  - { name: done, type: end, config: { outcome: resolved } }
+edges:
+  - { from: start, to: remember }
+  - { from: remember, to: is_order }
+  - { from: is_order, to: answer, port: then }
+  - { from: is_order, to: answer, port: else }
+  - { from: answer, to: done }
+`;
+
+/**
+ * Runs per second of a five-node flow through createRun (the API's write) → BullMQ → worker → PostgreSQL,
+ * against raw BullMQ no-op jobs per second on the same Redis, measured in the same run; plus Redis commands
+ * and PostgreSQL commits per run. Needs PostgreSQL on 127.0.0.1:5432 and Redis (REDIS_URL, default local).
+ */
+export async function runQueueBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = `fdbench-${process.pid}-${Date.now()}`;
+  const database = await createTestDatabase("pg", { maxConnections: CONCURRENCY + 4 });
+  const workflow = createWorkflowLibrary(createBuiltinRegistry().catalog()).add(FIVE);
+  const offline = createModelGateway({ env: {} });
+  const engineOptions = { resolveWorkflow: resolveFrom(() => undefined), models: () => offline };
+  const { engine } = createDatabaseEngine({ db: database.db, ...engineOptions });
+  const queue = createBullmqQueue({ redisUrl, prefix });
+  const worker = startWorker({ redisUrl, db: database.db, prefix, concurrency: CONCURRENCY, engineOptions });
+  try {
+    const tenantId = await database.createTenant("bench");
+    const noop = await measureNoopThroughput({ redisUrl, prefix, jobs: RUNS, concurrency: CONCURRENCY });
+
+    // The same runs without a queue (createRun + continueRun in this process, same concurrency): what the
+    // engine and PostgreSQL cost on their own, so the queue's own share of the time shows.
+    let direct = 0;
+    const directStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (direct < RUNS) {
+          const i = direct++;
+          await engine.startRun({ tenantId, workflow, input: { message: `Where is my order ${i}?` } });
+        }
+      }),
+    );
+    const directPerSecond = RUNS / ((performance.now() - directStarted) / 1000);
+
+    const commandsBefore = await readRedisCommandCount(redisUrl);
+    const commitsBefore = database.db.stats.transactions;
+    const started = performance.now();
+    // Many API requests at once: CONCURRENCY producers, each storing a run and enqueueing it.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < RUNS) {
+          const i = next++;
+          const run = await engine.createRun({
+            tenantId,
+            workflow,
+            input: { message: `Where is my order ${i}?` },
+          });
+          await queue.enqueueStart(tenantId, run.id);
+        }
+      }),
+    );
+    while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
+    const seconds = (performance.now() - started) / 1000;
+    const runsPerSecond = RUNS / seconds;
+    const commandsPerRun = ((await readRedisCommandCount(redisUrl)) - commandsBefore) / RUNS;
+    const commitsPerRun = (database.db.stats.transactions - commitsBefore) / RUNS;
+    const ratio = runsPerSecond / noop.jobsPerSecond;
+
+    log(`queue: ${RUNS} runs of a 5-node flow, worker concurrency ${CONCURRENCY}`);
+    log(`  runs/s through createRun → BullMQ → worker → PostgreSQL: ${runsPerSecond.toFixed(0)}`);
+    log(`  raw BullMQ no-op jobs/s on the same Redis: ${noop.jobsPerSecond.toFixed(0)}`);
+    log(`  ratio ${ratio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×)`);
+    log(
+      `  the same runs without a queue (startRun in-process): ${directPerSecond.toFixed(0)}/s; ` +
+        `through the queue ${(runsPerSecond / directPerSecond).toFixed(2)}× of that`,
+    );
+    log(
+      `  Redis commands per run ${commandsPerRun.toFixed(1)} (no-op job ${noop.commandsPerJob.toFixed(1)}), ` +
+        `PostgreSQL commits per run ${commitsPerRun.toFixed(2)}`,
+    );
+    return { ok: ratio >= TARGET_RATIO };
+  } finally {
+    await worker.close();
+    await queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await database.close();
+  }
+}

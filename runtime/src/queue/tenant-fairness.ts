@@ -1,0 +1,49 @@
+import type { Redis } from "ioredis";
+
+/** BullMQ's highest priority value (2^21 - 1); lower numbers run first. */
+const MAX_PRIORITY = 2_097_151;
+/** A tenant idle this long starts from priority 1 again, which also heals any drift from lost decrements. */
+const PENDING_TTL_SECONDS = 3_600;
+
+// INCR and refresh the TTL in one round trip; the result is the job's place in its tenant's line.
+const TAKE = `local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return n`;
+// Never below zero: a decrement for a job counted before a Redis restart must not earn a tenant credit.
+const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SET', KEYS[1], 0) end return n`;
+
+/**
+ * Fairness without BullMQ Pro groups: round-robin between tenants through job priorities. A job's priority is
+ * its tenant's number of pending jobs when it was enqueued (1 for the first, 2000 for a flood's last), so the
+ * k-th pending job of every tenant shares priority k and BullMQ takes tenants in turn. A tenant with one run
+ * waits for one free worker slot, however many runs another tenant queued. The count goes down when a job
+ * starts for the first time (a redelivered job does not count twice).
+ */
+export interface TenantFairness {
+  /** The priority for a new job of this tenant. */
+  priorityFor(tenantId: string): Promise<number>;
+  priorities(tenantIds: readonly string[]): Promise<number[]>;
+  /** A job of this tenant left the line (started for the first time). */
+  started(tenantId: string): Promise<void>;
+}
+
+export function createTenantFairness(redis: Redis, prefix: string): TenantFairness {
+  const key = (tenantId: string) => `${prefix}:fairness:pending:${tenantId}`;
+  const clamp = (n: number) => Math.max(1, Math.min(MAX_PRIORITY, n));
+  return {
+    async priorityFor(tenantId) {
+      return clamp(Number(await redis.eval(TAKE, 1, key(tenantId), PENDING_TTL_SECONDS)));
+    },
+    async priorities(tenantIds) {
+      if (tenantIds.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const tenantId of tenantIds) pipeline.eval(TAKE, 1, key(tenantId), PENDING_TTL_SECONDS);
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([error, value]) => {
+        if (error) throw error;
+        return clamp(Number(value));
+      });
+    },
+    async started(tenantId) {
+      await redis.eval(GIVE, 1, key(tenantId));
+    },
+  };
+}

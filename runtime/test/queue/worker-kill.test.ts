@@ -1,0 +1,123 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBullmqQueue, type BullmqRunQueue } from "../../src/queue/bullmq-queue";
+import { createOutboxDispatcher } from "../../src/queue/outbox-dispatcher";
+import { startWorker } from "../../src/worker/start-worker";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import {
+  REDIS_URL,
+  createQueuedRuns,
+  dropPrefix,
+  sideEffects,
+  statusCounts,
+  testEngine,
+  testEngineOptions,
+  uniquePrefix,
+  waitFor,
+} from "./queue-support";
+import { spawnWorker } from "./worker-process";
+
+const KILLS = 20;
+const RUNS_PER_ROUND = 40;
+
+/**
+ * Real worker processes (worker-main.ts) are killed with SIGKILL at random moments while they execute runs of a
+ * flow with two side effects (a ticket, a lead). Their jobs stall, another worker continues each run after its
+ * last committed step, and the idempotency keys hold: every run completes, with exactly one ticket, one lead
+ * and two keys per run.
+ */
+describe("worker processes killed with SIGKILL", { timeout: 60_000 }, () => {
+  let database: TestDatabase;
+  let queue: BullmqRunQueue;
+  const prefix = uniquePrefix("kill");
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+
+  beforeAll(async () => {
+    database = await createTestDatabase("pg", { maxConnections: 12 });
+    queue = createBullmqQueue({ redisUrl: REDIS_URL, prefix });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    await database.close();
+  });
+
+  it(`loses no run and duplicates no side effect across ${KILLS} kills`, async () => {
+    const tenantId = await database.createTenant("chaos", { seed: true });
+    const engine = testEngine(database.db);
+    const dispatcher = createOutboxDispatcher({ db: database.db, queue });
+    const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database.name}`;
+    let created = 0;
+    let midRun = 0;
+    const cutRuns = async () =>
+      new Set(
+        await database.db.transaction(
+          async (sql) =>
+            (
+              await sql.query<{ id: string }>(
+                `SELECT r.id::text FROM runs r WHERE r.status <> 'completed'
+                    AND EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.key LIKE r.id::text || ':%')`,
+              )
+            ).rows.map((row) => row.id),
+          { tenantId },
+        ),
+      );
+    let cutBefore = new Set<string>();
+    // Two workers per round, each killed at its own random moment after its first job: 10 rounds, 20 kills.
+    for (let round = 0; round < KILLS / 2; round += 1) {
+      const children = [0, 1].map(() => spawnWorker({ databaseUrl, redisUrl: REDIS_URL, prefix }));
+      // Stored while the workers start; enqueued once both are ready, so each kill finds them busy.
+      const runIds = await createQueuedRuns(engine, tenantId, RUNS_PER_ROUND);
+      created += runIds.length;
+      for (const child of children)
+        expect({ ready: await child.ready(30_000), output: child.output() }).toMatchObject({ ready: true });
+      await dispatcher.runOnce();
+      await Promise.all(
+        children.map(async (child) => {
+          const started = await child.firstJob(15_000);
+          expect({ started, output: child.output() }).toMatchObject({ started: true });
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 80));
+          await child.kill();
+        }),
+      );
+      // A run with a side effect written that is not completed was cut in the middle by a kill (it may still
+      // read `queued`: the first commit comes after the first effect). Count rounds that cut a new one.
+      const cutAfter = await cutRuns();
+      const cut = [...cutAfter].filter((id) => !cutBefore.has(id)).length;
+      cutBefore = cutAfter;
+      if (cut > 0) midRun += 1;
+    }
+
+    // A survivor picks up what the dead left behind (stalled jobs come back after the 1 s lock lapses).
+    const survivor = startWorker({
+      redisUrl: REDIS_URL,
+      db: database.db,
+      prefix,
+      concurrency: 8,
+      lockDurationMs: 1_000,
+      stalledIntervalMs: 500,
+      engineOptions: testEngineOptions(),
+    });
+    try {
+      await waitFor(
+        `${created} completed runs`,
+        async () => (await statusCounts(database.db, tenantId)).completed === created,
+        30_000,
+        100,
+      );
+    } finally {
+      await survivor.close();
+    }
+    console.info(
+      `worker kills: ${KILLS}; ${midRun} of ${KILLS / 2} rounds cut new runs in the middle; ${created} runs`,
+    );
+    expect(await statusCounts(database.db, tenantId)).toEqual({ completed: created });
+    expect(await sideEffects(database.db, tenantId)).toEqual({
+      tickets: created,
+      leads: created,
+      keys: 2 * created,
+    });
+    expect(midRun).toBeGreaterThanOrEqual(3);
+  });
+});
