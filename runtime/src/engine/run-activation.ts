@@ -171,12 +171,10 @@ export class RunActivation {
         return evaluateCondition(edge.condition, scope, output) === true;
       } catch (error) {
         // A condition that cannot be evaluated (a missing field) does not match; the trace says why.
-        this.journal.event("step.completed", {
+        this.journal.event("condition.failed", {
           stepId: `${frame.path}/${node.name}#${frame.visits[node.name] ?? 1}`,
-          conditionError: {
-            edge: `${edge.from}->${edge.to}`,
-            message: error instanceof Error ? error.message : String(error),
-          },
+          edge: `${edge.from}->${edge.to}`,
+          message: error instanceof Error ? error.message : String(error),
         });
         return false;
       }

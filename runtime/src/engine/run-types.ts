@@ -61,6 +61,8 @@ export type RunEventType =
   | "step.completed"
   | "step.failed"
   | "step.retrying"
+  /** An edge condition could not be evaluated (e.g. a missing field) and counted as false. */
+  | "condition.failed"
   | "message.received"
   | "message.sent"
   | "token"

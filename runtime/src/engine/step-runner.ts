@@ -9,7 +9,8 @@ import type {
   TenantView,
   ToolInvoker,
 } from "@flowdeck/node-library/runtime";
-import { abortableSleep, type EngineDeps } from "./engine-deps";
+import { abortableSleep } from "../resilience/abortable-sleep";
+import type { EngineDeps } from "./engine-deps";
 import { describeError, EngineError } from "./engine-errors";
 import { evaluateExpression, renderTemplate } from "./scope";
 

@@ -119,6 +119,15 @@ edges:
   - { from: start, to: q }
   - { from: q, to: done }
 `,
+  guarded: `name: guarded
+nodes:
+  - { name: start, type: start }
+  - { name: one, type: end, config: { reply: "first edge" } }
+  - { name: two, type: end, config: { reply: "fallback edge" } }
+edges:
+  - { from: start, to: one, condition: "output.missing == 'x'" }
+  - { from: start, to: two }
+`,
   hostile: `name: hostile
 nodes:
   - { name: start, type: start }
@@ -306,6 +315,13 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     const ids = (await h.store.listSteps(h.tenantId, done.id)).map((s) => s.stepId);
     expect(ids).toContain("main/call#1/q#1");
     expect(ids).toContain("main/call#1");
+  });
+
+  it("treats a condition that cannot be evaluated as false and records why", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("guarded"), input: {} });
+    expect(await h.messages(run.id)).toEqual(["fallback edge"]);
+    const failed = (await h.store.listEvents(h.tenantId, run.id)).find((e) => e.type === "condition.failed");
+    expect(failed?.data).toMatchObject({ stepId: "main/start#1", edge: "start->one" });
   });
 
   it("keeps template-looking customer text literal and cannot reach prototypes", async () => {
