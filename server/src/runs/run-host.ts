@@ -1,0 +1,66 @@
+import type { RunEvent, RunRecord } from "@flowdeck/runtime";
+
+/** Which workflow text a run executes. Customers always get a published version; staff test runs may use the draft. */
+export type RunTarget =
+  | {
+      readonly kind: "published";
+      readonly workflowId: string;
+      /** Latest when absent. */ readonly version?: number;
+    }
+  | { readonly kind: "draft"; readonly workflowId: string };
+
+export interface StartRunInput {
+  readonly tenantId: string;
+  readonly target: RunTarget;
+  readonly input: Record<string, unknown>;
+  /** `api`, `web`, `webhook:<channelId>`, `test` … stored on the run. */
+  readonly channel: string;
+  /** A new UUID when absent. */
+  readonly conversationId?: string;
+}
+
+export interface CustomerMessageInput {
+  readonly tenantId: string;
+  readonly target: RunTarget;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly text: string;
+}
+
+/** One batch of committed events of one run, as every subscriber sees it. */
+export interface RunEventBatch {
+  readonly tenantId: string;
+  readonly runId: string;
+  readonly conversationId: string;
+  readonly events: readonly RunEvent[];
+}
+
+export type RunEventListener = (batch: RunEventBatch) => void;
+
+/**
+ * The server's one door to the runtime (DESIGN.md §4): the runs API, chat channels and the editor's test runs
+ * all start, resume and watch runs through it. Inline driver in one process; with REDIS_URL, runs are enqueued
+ * on BullMQ and events arrive from workers over Redis — callers do not see the difference.
+ */
+export interface RunHost {
+  readonly driver: "inline" | "bullmq";
+  /** Stores a run of the target and enqueues it; answers the `queued` record at once. */
+  start(request: StartRunInput): Promise<RunRecord>;
+  /**
+   * A customer's message in a conversation: answers the run waiting in it (`ask`), or starts a new run of the
+   * target with `{ message }` as input when none waits. A conversation handed off to a human refuses with FD3xx.
+   */
+  message(request: CustomerMessageInput): Promise<RunRecord>;
+  /** A human agent's reply to a handed-off run; `resolved: false` keeps the conversation with the human. */
+  handback(
+    tenantId: string,
+    runId: string,
+    reply: { agentReply?: string; resolved: boolean },
+  ): Promise<RunRecord>;
+  cancel(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
+  /** Every committed event batch of the tenant's runs, wherever they execute. Returns an unsubscribe. */
+  subscribe(tenantId: string, listener: RunEventListener): () => void;
+  /** Resolves when the run reaches a terminal, waiting or handoff status (tests, synchronous HTTP replies). */
+  settled(tenantId: string, runId: string, timeoutMs: number): Promise<RunRecord>;
+  close(): Promise<void>;
+}
