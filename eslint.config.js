@@ -3,6 +3,7 @@ import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import vitest from "@vitest/eslint-plugin";
 import globals from "globals";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 // DESIGN.md §3: nothing user-written may ever reach eval, Function, vm or child_process. Banning the modules
@@ -19,9 +20,9 @@ export default defineConfig(
       "**/.flowdeck/",
       "**/coverage/",
       "**/*.d.ts",
-      // The React packages get their own config (JSX, hooks, browser globals) when they are built (issue 6).
-      "editor/",
+      // Storybook gets its config with its stories (issue 6, part 2).
       "storybook/",
+      "editor/test/browser/screenshots/",
     ],
   },
   {
@@ -34,7 +35,7 @@ export default defineConfig(
     languageOptions: { sourceType: "commonjs" },
   },
   {
-    files: ["**/*.ts"],
+    files: ["**/*.{ts,tsx}"],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
     rules: {
@@ -44,6 +45,12 @@ export default defineConfig(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
       ],
     },
+  },
+  {
+    // The editor runs in the browser: browser globals, React's rules of hooks.
+    files: ["editor/src/**/*.{ts,tsx}"],
+    extends: [reactHooks.configs.flat.recommended],
+    languageOptions: { globals: globals.browser },
   },
   {
     // scripts/ (dev tooling such as bootstrap.mjs) is deliberately not listed: it spawns pnpm. Tests are not

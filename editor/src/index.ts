@@ -1,3 +1,4 @@
-// Placeholder so typecheck, lint and the import check have a real entry point to read until the React app lands
-// (issue 6). Remove once the package exports its first real component.
-export const PACKAGE_STATUS = "not built yet" as const;
+// Package entry for Storybook and tests: the app shell and the API client. The browser entry is main.tsx.
+export { App } from "./app/app";
+export { createFlowdeckApi } from "./api";
+export type { FlowdeckApi } from "./api";

@@ -1,0 +1,17 @@
+export { createFlowdeckApi } from "./flowdeck-api";
+export type { FlowdeckApi, FlowdeckApiOptions } from "./flowdeck-api";
+export { ApiError, DraftConflictError, describeError, isApiError } from "./api-error";
+export type { Session } from "./api-session";
+export type {
+  Invitation,
+  Me,
+  Plan,
+  RegisterInput,
+  Role,
+  TenantMembership,
+  ValidationReport,
+  VersionRecord,
+  WorkflowDraft,
+  WorkflowSummary,
+} from "./api-types";
+export { browserRefreshTokenStore, memoryRefreshTokenStore } from "./refresh-token-store";
