@@ -1,0 +1,94 @@
+import type { Edge, Node } from "@xyflow/react";
+import { DEFAULT_PORT } from "@flowdeck/schemas";
+import type { BuilderGraph, GraphEdge, GraphNode } from "./graph-model";
+
+export type FlowNodeData = { readonly node: GraphNode };
+export type FlowNode = Node<FlowNodeData, "flowdeck">;
+export type FlowEdgeData = { readonly edge: GraphEdge };
+export type FlowEdge = Edge<FlowEdgeData>;
+
+/** Edge conditions longer than this are cut in the label; the full text is in the YAML and the tooltip. */
+export const EDGE_LABEL_MAX_CHARS = 40;
+
+function sameNode(a: GraphNode, b: GraphNode): boolean {
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    a.index === b.index &&
+    a.type === b.type &&
+    a.title === b.title &&
+    a.category === b.category &&
+    a.icon === b.icon &&
+    a.description === b.description &&
+    a.placed === b.placed &&
+    a.knownType === b.knownType &&
+    a.errorCount === b.errorCount &&
+    a.warningCount === b.warningCount &&
+    a.firstProblem === b.firstProblem &&
+    a.outputs.join("\u0000") === b.outputs.join("\u0000")
+  );
+}
+
+function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
+  return (
+    a.id === b.id &&
+    a.source === b.source &&
+    a.target === b.target &&
+    a.port === b.port &&
+    a.condition === b.condition &&
+    a.label === b.label &&
+    a.hasProblem === b.hasProblem
+  );
+}
+
+/**
+ * The canvas arrays for a new graph, reusing every node and edge object that did not change. React Flow and the
+ * memoised node cards compare by identity, so one edit in a 1,000-node flow re-renders one card, not all.
+ * Selection and measured sizes (session state) carry over from the previous arrays.
+ */
+export function reconcileNodes(previous: readonly FlowNode[], graph: BuilderGraph): FlowNode[] {
+  const byId = new Map(previous.map((n) => [n.id, n]));
+  return graph.nodes.map((node) => {
+    const prev = byId.get(node.id);
+    if (!prev) return { id: node.id, type: "flowdeck", position: node.position, data: { node } };
+    const data = sameNode(prev.data.node, node) ? prev.data : { node };
+    const moved = prev.position.x !== node.position.x || prev.position.y !== node.position.y;
+    if (data === prev.data && !moved) return prev;
+    return { ...prev, data, position: moved ? node.position : prev.position };
+  });
+}
+
+export function edgeLabel(edge: GraphEdge): string | undefined {
+  const text = edge.label ?? edge.condition ?? (edge.port !== DEFAULT_PORT ? edge.port : undefined);
+  if (text === undefined) return undefined;
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  const port = edge.port !== DEFAULT_PORT && text !== edge.port ? `${edge.port}: ` : "";
+  const full = `${port}${oneLine}`;
+  return full.length > EDGE_LABEL_MAX_CHARS ? `${full.slice(0, EDGE_LABEL_MAX_CHARS - 1)}…` : full;
+}
+
+export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGraph): FlowEdge[] {
+  const byId = new Map(previous.map((e) => [e.id, e]));
+  return graph.edges.map((edge) => {
+    const prev = byId.get(edge.id);
+    if (prev?.data && sameEdge(prev.data.edge, edge)) return prev;
+    const label = edgeLabel(edge);
+    return {
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      sourceHandle: edge.port,
+      ...(label === undefined ? {} : { label }),
+      className: [
+        edge.port === "error" ? "fd-edge--error-port" : "",
+        edge.condition ? "fd-edge--conditional" : "",
+        edge.hasProblem ? "fd-edge--problem" : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      data: { edge },
+      selected: prev?.selected ?? false,
+      ariaLabel: `Edge from ${edge.source} to ${edge.target}${label ? ` (${label})` : ""}`,
+    };
+  });
+}

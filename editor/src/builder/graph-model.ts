@@ -1,0 +1,218 @@
+import {
+  DEFAULT_PORT,
+  type LayoutPosition,
+  type NodeCatalog,
+  type Problem,
+  type Severity,
+} from "@flowdeck/schemas";
+
+/** What the canvas shows of one node; plain data, rebuilt from the YAML whenever it parses. */
+export interface GraphNode {
+  /** The canvas id: the node's name (made unique with `~<index>` only when the YAML repeats a name). */
+  readonly id: string;
+  readonly name: string;
+  readonly index: number;
+  readonly type: string;
+  readonly title: string;
+  readonly category: string;
+  readonly icon: string;
+  readonly description: string;
+  readonly outputs: readonly string[];
+  readonly position: LayoutPosition;
+  /** True when the YAML has a `layout:` entry; otherwise the position is computed and not written back. */
+  readonly placed: boolean;
+  readonly knownType: boolean;
+  readonly errorCount: number;
+  readonly warningCount: number;
+  /** The first problem's message, for the card's tooltip. */
+  readonly firstProblem: string | undefined;
+}
+
+export interface GraphEdge {
+  /** `e<index>`: edges are addressed by their place in the `edges:` list (remove-edge takes the index). */
+  readonly id: string;
+  readonly index: number;
+  readonly source: string;
+  readonly target: string;
+  readonly port: string;
+  readonly condition: string | undefined;
+  readonly label: string | undefined;
+  readonly hasProblem: boolean;
+}
+
+export interface BuilderGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+export const EMPTY_GRAPH: BuilderGraph = { nodes: [], edges: [] };
+
+/** The spacing of computed positions (nodes without a `layout:` entry), in canvas pixels. */
+export const COLUMN_SPACING_PX = 260;
+export const ROW_SPACING_PX = 120;
+
+/** What a node type looks like on the canvas beyond the catalog: the registry's lucide icon name. */
+export type IconLookup = (type: string) => string | undefined;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** `nodes[3].config.x` → 3; problems of the whole document or of edges give undefined. */
+export function nodeIndexOfPath(path: string): number | undefined {
+  const match = /^nodes\[(\d+)\]/.exec(path);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function edgeIndexOfPath(path: string): number | undefined {
+  const match = /^edges\[(\d+)\]/.exec(path);
+  return match ? Number(match[1]) : undefined;
+}
+
+interface Tally {
+  errors: number;
+  warnings: number;
+  first: string | undefined;
+}
+
+function tallyProblems(problems: readonly Problem[]) {
+  const byNode = new Map<number, Tally>();
+  const edgesWithProblems = new Set<number>();
+  for (const problem of problems) {
+    const edge = edgeIndexOfPath(problem.path);
+    if (edge !== undefined) edgesWithProblems.add(edge);
+    const index = nodeIndexOfPath(problem.path);
+    if (index === undefined) continue;
+    const tally = byNode.get(index) ?? { errors: 0, warnings: 0, first: undefined };
+    if (isError(problem.severity)) tally.errors += 1;
+    else tally.warnings += 1;
+    tally.first ??= `${problem.code}: ${problem.message}`;
+    byNode.set(index, tally);
+  }
+  return { byNode, edgesWithProblems };
+}
+
+const isError = (severity: Severity) => severity === "error";
+
+/**
+ * The canvas graph of a parsed workflow value. Lenient on purpose: a half-written draft (a node without a type,
+ * an edge to a missing node) still shows everything that can be drawn; the validator reports the rest.
+ */
+export function deriveGraph(
+  value: unknown,
+  problems: readonly Problem[],
+  catalog: NodeCatalog,
+  iconOf: IconLookup = () => undefined,
+): BuilderGraph {
+  if (!isRecord(value)) return EMPTY_GRAPH;
+  const rawNodes = Array.isArray(value.nodes) ? value.nodes : [];
+  const rawEdges = Array.isArray(value.edges) ? value.edges : [];
+  const layout = isRecord(value.layout) ? value.layout : {};
+  const { byNode, edgesWithProblems } = tallyProblems(problems);
+
+  const ids = new Set<string>();
+  const drafts: Array<Omit<GraphNode, "position" | "placed"> & { at: LayoutPosition | undefined }> = [];
+  rawNodes.forEach((raw: unknown, index: number) => {
+    if (!isRecord(raw) || typeof raw.name !== "string" || raw.name === "") return;
+    const name = raw.name;
+    const id = ids.has(name) ? `${name}~${index}` : name;
+    ids.add(id);
+    const type = typeof raw.type === "string" ? raw.type : "";
+    const info = catalog.get(type);
+    const tally = byNode.get(index);
+    drafts.push({
+      id,
+      name,
+      index,
+      type,
+      title: info?.title ?? (type || "Unknown type"),
+      category: info?.category ?? "unknown",
+      icon: iconOf(type) ?? "",
+      description: typeof raw.description === "string" ? raw.description : "",
+      outputs: info?.outputs ?? [DEFAULT_PORT],
+      knownType: info !== undefined,
+      errorCount: tally?.errors ?? 0,
+      warningCount: tally?.warnings ?? 0,
+      firstProblem: tally?.first,
+      at: positionOf(layout[name]),
+    });
+  });
+
+  const edges: GraphEdge[] = [];
+  rawEdges.forEach((raw: unknown, index: number) => {
+    if (!isRecord(raw) || typeof raw.from !== "string" || typeof raw.to !== "string") return;
+    if (!ids.has(raw.from) || !ids.has(raw.to)) return;
+    const port = typeof raw.port === "string" ? raw.port : DEFAULT_PORT;
+    const condition = typeof raw.condition === "string" ? raw.condition : undefined;
+    const label = typeof raw.label === "string" ? raw.label : undefined;
+    edges.push({
+      id: `e${index}`,
+      index,
+      source: raw.from,
+      target: raw.to,
+      port,
+      condition,
+      label,
+      hasProblem: edgesWithProblems.has(index),
+    });
+  });
+
+  const computed = computePositions(
+    drafts.filter((d) => d.at === undefined).map((d) => d.id),
+    drafts,
+    edges,
+  );
+  const nodes = drafts.map(({ at, ...rest }) => ({
+    ...rest,
+    position: at ?? computed.get(rest.id) ?? { x: 0, y: 0 },
+    placed: at !== undefined,
+  }));
+  return { nodes, edges };
+}
+
+function positionOf(value: unknown): LayoutPosition | undefined {
+  if (!isRecord(value) || typeof value.x !== "number" || typeof value.y !== "number") return undefined;
+  return { x: value.x, y: value.y };
+}
+
+/**
+ * Positions for nodes the YAML does not place: one column per step from the nodes that are placed (or from
+ * the roots), so a node typed into the YAML appears next to what it connects to instead of at the origin.
+ */
+function computePositions(
+  unplaced: readonly string[],
+  drafts: ReadonlyArray<{ id: string; at: LayoutPosition | undefined }>,
+  edges: readonly GraphEdge[],
+): Map<string, LayoutPosition> {
+  const result = new Map<string, LayoutPosition>();
+  if (unplaced.length === 0) return result;
+  const known = new Map<string, LayoutPosition>();
+  for (const d of drafts) if (d.at) known.set(d.id, d.at);
+  const incoming = new Map<string, string[]>();
+  for (const edge of edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source]);
+
+  const taken = new Set([...known.values()].map((p) => `${p.x},${p.y}`));
+  const place = (id: string, wanted: LayoutPosition) => {
+    let at = wanted;
+    while (taken.has(`${at.x},${at.y}`)) at = { x: at.x, y: at.y + ROW_SPACING_PX };
+    taken.add(`${at.x},${at.y}`);
+    result.set(id, at);
+    known.set(id, at);
+  };
+  // Repeated passes place nodes whose parents got a place in an earlier pass; when none can, the first
+  // waiting node is a root and starts at the origin (moved down past anything already there).
+  let pending = [...unplaced];
+  while (pending.length > 0) {
+    let progressed = false;
+    const next: string[] = [];
+    for (const id of pending) {
+      const parent = (incoming.get(id) ?? []).map((p) => known.get(p)).find(Boolean);
+      if (parent) {
+        place(id, { x: parent.x + COLUMN_SPACING_PX, y: parent.y });
+        progressed = true;
+      } else next.push(id);
+    }
+    if (!progressed) place(next.shift()!, { x: 0, y: 0 });
+    pending = next;
+  }
+  return result;
+}
