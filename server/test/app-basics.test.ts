@@ -32,6 +32,7 @@ describe("app basics", () => {
       db: { ...server.testDb.db, transaction: () => Promise.reject(new Error("connection refused")) },
       config: server.config,
       log: silentServerLogger,
+      runs: server.runs,
     });
     const listening = broken.listen(0, "127.0.0.1");
     await new Promise((resolve) => listening.once("listening", resolve));

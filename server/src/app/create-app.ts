@@ -5,6 +5,9 @@ import { apiKeyRoutes } from "../api-keys/api-key-routes";
 import { authRoutes } from "../auth/auth-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
+import { tenantRoutes } from "../plans/tenant-routes";
+import type { RunHost } from "../runs/run-host";
+import { runRoutes } from "../runs/run-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
@@ -24,6 +27,8 @@ export interface CreateAppOptions {
   readonly db: Database;
   readonly config: ServerConfig;
   readonly log: Logger;
+  /** Where runs start, resume and are watched (createRunHost: inline, or BullMQ with REDIS_URL). */
+  readonly runs: RunHost;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface CreateAppOptions {
  * both; security headers and CORS before any route; the JSON parser only for JSON; then the route table, each
  * route getting auth → role → body validation → handler; then 404 and the error handler.
  */
-export function createApp({ db, config, log }: CreateAppOptions): Express {
+export function createApp({ db, config, log, runs }: CreateAppOptions): Express {
   const app = express();
   // `/Auth/me`, `/auth/me/` are other paths, not aliases that might slip past a prefix check.
   app.set("strict routing", true);
@@ -57,6 +62,8 @@ export function createApp({ db, config, log }: CreateAppOptions): Express {
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
     ...workflowRoutes(db),
+    ...tenantRoutes(db),
+    ...runRoutes(db, runs),
   ];
   const docs: RouteDefinition = {
     method: "get",

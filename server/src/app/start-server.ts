@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { runServerMigrations } from "../store/server-migrations";
+import { createRunHost } from "../runs/create-run-host";
+import type { RunHost } from "../runs/run-host";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
 import { loadServerConfig } from "./server-config";
@@ -18,6 +20,7 @@ export interface StartServerOptions {
 export interface RunningServer {
   readonly url: string;
   readonly db: Database;
+  readonly runs: RunHost;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const migrations = await runServerMigrations(db);
     log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
     const config = await loadServerConfig({ env, dataDir, log });
-    const app = createApp({ db, config, log });
+    const runs = createRunHost({ db, log });
+    const app = createApp({ db, config, log, runs });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
     const host = env.HOST ?? "127.0.0.1";
     const server: Server = await new Promise((resolve, reject) => {
@@ -53,9 +57,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return {
       url,
       db,
+      runs,
       async close() {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await runs.close();
         await db.close();
       },
     };

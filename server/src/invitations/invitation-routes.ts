@@ -9,6 +9,7 @@ import { MAX_PASSWORD_BYTES } from "../auth/password";
 import { roleAtLeast } from "../auth/roles";
 import { sendTokens } from "../auth/send-tokens";
 import { acceptInvitation } from "./accept-invitation";
+import { requireRoomFor } from "../plans/plan-usage";
 import { createInvitation, listInvitations, revokeInvitation } from "./invitation-store";
 
 export const CreateInvitationBody = Type.Object(
@@ -64,14 +65,17 @@ export function invitationRoutes({ db, config, throttle }: InvitationRouteDeps):
           throw new ApiError("FD313", "Only an owner can invite an admin.");
         }
         const created = await db.transaction(
-          (sql) =>
-            createInvitation(sql, {
+          async (sql) => {
+            // A pending invitation holds a seat, so a plan's seats cannot be overbooked by inviting.
+            await requireRoomFor(sql, "seats");
+            return createInvitation(sql, {
               tenantId: caller.tenantId,
               email: body.email.trim().toLowerCase(),
               role: body.role,
               invitedBy: caller.userId,
               ttlSeconds: config.invitationTtlSeconds,
-            }),
+            });
+          },
           { tenantId: caller.tenantId },
         );
         res.setHeader("Cache-Control", "no-store");

@@ -6,6 +6,8 @@ import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import { requireAuth } from "../auth/auth-context";
+import { auditActor, recordAudit } from "../audit/audit-store";
+import { requireRoomFor } from "../plans/plan-usage";
 import {
   createWorkflow,
   getWorkflow,
@@ -105,7 +107,14 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
         const { yaml } = req.body as Static<typeof DraftBody>;
         const caller = requireAuth(res);
         const name = nameOf(yaml);
-        const id = await inTenant(res, (sql) => createWorkflow(sql, { tenantId: caller.tenantId, name, yaml, userId: caller.userId }));
+        const id = await inTenant(res, async (sql) => {
+          await requireRoomFor(sql, "workflows");
+          const created = await createWorkflow(sql, { tenantId: caller.tenantId, name, yaml, userId: caller.userId });
+          if (created) {
+            await recordAudit(sql, { ...auditActor(res), action: "workflow.create", targetType: "workflow", targetId: created, detail: { name } });
+          }
+          return created;
+        });
         if (!id) throw new ApiError("FD333", `A workflow called "${name}" already exists.`);
         sendDraft(res, await draftOr404(res, id), 201);
       },
@@ -136,7 +145,13 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
         const revision = ifMatchRevision(req, id, current.revision);
         if (revision === undefined) throw new ApiError("FD331", "Saving a draft needs If-Match.", { details: { etag: etagOf(current) } });
         const name = nameOf(yaml);
-        const saved = await inTenant(res, (sql) => saveDraft(sql, id, yaml, name, revision));
+        const saved = await inTenant(res, async (sql) => {
+          const next = await saveDraft(sql, id, yaml, name, revision);
+          if (next !== undefined) {
+            await recordAudit(sql, { ...auditActor(res), action: "workflow.save_draft", targetType: "workflow", targetId: current.id, detail: { revision: next } });
+          }
+          return next;
+        });
         if (saved === undefined) {
           throw new ApiError("FD330", "Someone saved this draft after you loaded it; your text was not saved.", { details: { etag: etagOf(current) } });
         }
@@ -171,9 +186,11 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
         const draft = await draftOr404(res, String(req.params.id));
         checked(draft.yaml);
         const { note = "" } = req.body as Static<typeof PublishBody>;
-        const version = await inTenant(res, (sql) =>
-          publishVersion(sql, { tenantId: caller.tenantId, workflowId: draft.id, yaml: draft.yaml, note, authorId: caller.userId }),
-        );
+        const version = await inTenant(res, async (sql) => {
+          const published = await publishVersion(sql, { tenantId: caller.tenantId, workflowId: draft.id, yaml: draft.yaml, note, authorId: caller.userId });
+          await recordAudit(sql, { ...auditActor(res), action: "workflow.publish", targetType: "workflow", targetId: draft.id, detail: { version: published.version } });
+          return published;
+        });
         res.status(201).json(version);
       },
     },
@@ -245,7 +262,15 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
         const version = await inTenant(res, async (sql) => {
           await saveDraft(sql, draft.id, yaml, nameOf(yaml), draft.revision);
           const note = body.note ?? `Rollback to version ${body.version}`;
-          return publishVersion(sql, { tenantId: caller.tenantId, workflowId: draft.id, yaml, note, authorId: caller.userId });
+          const published = await publishVersion(sql, { tenantId: caller.tenantId, workflowId: draft.id, yaml, note, authorId: caller.userId });
+          await recordAudit(sql, {
+            ...auditActor(res),
+            action: "workflow.rollback",
+            targetType: "workflow",
+            targetId: draft.id,
+            detail: { version: published.version, from: body.version },
+          });
+          return published;
         });
         res.status(201).json(version);
       },
@@ -259,7 +284,12 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
       role: "editor",
       status: 204,
       handler: async (req, res) => {
-        const deleted = await inTenant(res, (sql) => softDelete(sql, String(req.params.id)));
+        const id = String(req.params.id);
+        const deleted = await inTenant(res, async (sql) => {
+          const done = await softDelete(sql, id);
+          if (done) await recordAudit(sql, { ...auditActor(res), action: "workflow.delete", targetType: "workflow", targetId: id.toLowerCase() });
+          return done;
+        });
         if (!deleted) throw new ApiError("FD322", "No such workflow.");
         res.status(204).end();
       },

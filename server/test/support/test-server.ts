@@ -8,6 +8,8 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app/create-app";
+import { createRunHost } from "../../src/runs/create-run-host";
+import type { RunHost } from "../../src/runs/run-host";
 import { createJsonLogger } from "../../src/app/logger";
 import { serverConfig, type ServerConfig } from "../../src/app/server-config";
 import { runServerMigrations } from "../../src/store/server-migrations";
@@ -44,6 +46,8 @@ export interface TestServer {
   readonly app: Express;
   readonly testDb: TestDatabase;
   readonly config: ServerConfig;
+  /** The app's run host (inline driver): tests wait on runs with `settled` and watch events with `subscribe`. */
+  readonly runs: RunHost;
   /** Every log line the app wrote, raw. */
   readonly logLines: string[];
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -60,7 +64,8 @@ export async function startTestServer(
   const config = serverConfig(TEST_JWT_SECRET, { bcryptCost: 4, ...overrides });
   const logLines: string[] = [];
   const log = createJsonLogger({ level: "debug", write: (line) => void logLines.push(line) });
-  const app = createApp({ db: testDb.db, config, log });
+  const runs = createRunHost({ db: testDb.db, log, outboxIntervalMs: 100 });
+  const app = createApp({ db: testDb.db, config, log, runs });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -99,11 +104,13 @@ export async function startTestServer(
     app,
     testDb,
     config,
+    runs,
     logLines,
     request,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runs.close();
       await testDb.close();
     },
   };

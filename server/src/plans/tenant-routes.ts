@@ -1,0 +1,76 @@
+import type { Database } from "@flowdeck/runtime";
+import Type, { type Static } from "typebox";
+import type { RouteDefinition } from "../app/route-table";
+import { requireAuth } from "../auth/auth-context";
+import { PLAN_NAMES } from "./plan-limits";
+import { tenantPlan, tenantUsage } from "./plan-usage";
+
+export const UpdateTenantBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    plan: Type.Optional(Type.Union(PLAN_NAMES.map((plan) => Type.Literal(plan)))),
+  },
+  { additionalProperties: false },
+);
+
+/** The caller's tenant: its plan, the plan's limits and what is used of them. Owners rename it or change plan. */
+export function tenantRoutes(db: Database): RouteDefinition[] {
+  const current = (tenantId: string) =>
+    db.transaction(
+      async (sql) => {
+        const { rows } = await sql.query<{ name: string; created_at: unknown }>(
+          "SELECT name, created_at FROM tenants",
+        );
+        const { plan, limits } = await tenantPlan(sql);
+        const usage = await tenantUsage(sql);
+        const created = rows[0]?.created_at;
+        return {
+          id: tenantId,
+          name: rows[0]?.name ?? "",
+          createdAt: created instanceof Date ? created.toISOString() : String(created),
+          plan,
+          limits,
+          usage,
+        };
+      },
+      { tenantId },
+    );
+
+  return [
+    {
+      method: "get",
+      path: "/tenants/current",
+      summary:
+        "The caller's tenant: plan, limits (null = unlimited) and usage (runs this month, seats, workflows).",
+      auth: "user",
+      status: 200,
+      handler: async (_req, res) => {
+        res.json(await current(requireAuth(res).tenantId));
+      },
+    },
+    {
+      method: "patch",
+      path: "/tenants/current",
+      summary:
+        "Rename the tenant or change its plan (owner only). There is no billing yet: a plan change is immediate.",
+      auth: "user",
+      role: "owner",
+      body: UpdateTenantBody,
+      example: { name: "Acme Outfitters" },
+      status: 200,
+      handler: async (req, res) => {
+        const { tenantId } = requireAuth(res);
+        const body = req.body as Static<typeof UpdateTenantBody>;
+        await db.transaction(
+          (sql) =>
+            sql.query("UPDATE tenants SET name = coalesce($1, name), plan = coalesce($2, plan)", [
+              body.name ?? null,
+              body.plan ?? null,
+            ]),
+          { tenantId },
+        );
+        res.json(await current(tenantId));
+      },
+    },
+  ];
+}

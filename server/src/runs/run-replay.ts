@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { RunRecord, RunStore } from "@flowdeck/runtime";
+import type { RunHost, RunTarget } from "./run-host";
+
+/** What two runs are compared on: the path through the flow and what the customer was told. */
+export interface RunOutline {
+  readonly runId: string;
+  readonly status: string;
+  readonly workflowVersion: number | null;
+  /** Completed and failed steps in order, `node` or `node:port` when it left through another port than `out`. */
+  readonly route: readonly string[];
+  readonly replies: readonly string[];
+  readonly output: unknown;
+}
+
+export interface ReplayComparison {
+  readonly original: RunOutline;
+  readonly replay: RunOutline;
+  readonly sameRoute: boolean;
+  readonly sameReplies: boolean;
+  /** First index where the routes part, or null when they are the same. */
+  readonly routeDivergesAt: number | null;
+  /** False when the replay had not stopped within the time allowed; the outline is what it had done by then. */
+  readonly settled: boolean;
+}
+
+export async function outlineRun(store: RunStore, run: RunRecord): Promise<RunOutline> {
+  const [steps, events] = await Promise.all([
+    store.listSteps(run.tenantId, run.id),
+    store.listEvents(run.tenantId, run.id),
+  ]);
+  return {
+    runId: run.id,
+    status: run.status,
+    workflowVersion: run.workflowVersion,
+    route: steps
+      .filter((step) => step.status !== "waiting")
+      .map((step) => (step.port && step.port !== "out" ? `${step.nodeName}:${step.port}` : step.nodeName)),
+    replies: events.filter((e) => e.type === "message.sent").map((e) => String(e.data.text)),
+    output: run.output ?? null,
+  };
+}
+
+const SETTLED = new Set(["completed", "failed", "cancelled", "waiting", "handoff"]);
+
+/**
+ * Runs a past run's inputs against another target: the same run input, then each message the customer sent
+ * while it ran, each one once the replay waits for it. The replay is a run of its own (channel `replay`, a new
+ * conversation), so effects it has are real and idempotent per replay, never merged into the original's.
+ */
+export async function replayRun(
+  host: RunHost,
+  store: RunStore,
+  original: RunRecord,
+  target: RunTarget,
+  timeoutMs: number,
+): Promise<{ run: RunRecord; comparison: ReplayComparison }> {
+  const deadline = Date.now() + timeoutMs;
+  const messages = (await store.listEvents(original.tenantId, original.id))
+    .filter((event) => event.type === "message.received")
+    .map((event) => String(event.data.text));
+  const conversationId = randomUUID();
+  const started = await host.start({
+    tenantId: original.tenantId,
+    target,
+    input: original.input,
+    channel: "replay",
+    conversationId,
+  });
+  let run = await host.settled(original.tenantId, started.id, Math.max(1, deadline - Date.now()));
+  for (const text of messages) {
+    if (run.status !== "waiting" || Date.now() >= deadline) break;
+    await host.message({ tenantId: original.tenantId, target, conversationId, channel: "replay", text });
+    // The resume was handed to the run's lane; wait for the activation it starts to stop again.
+    run = await waitPast(host, run, deadline);
+  }
+  const [a, b] = await Promise.all([outlineRun(store, original), outlineRun(store, run)]);
+  const diverges = firstDifference(a.route, b.route);
+  return {
+    run,
+    comparison: {
+      original: a,
+      replay: b,
+      sameRoute: diverges === null,
+      sameReplies: firstDifference(a.replies, b.replies) === null,
+      routeDivergesAt: diverges,
+      settled: SETTLED.has(run.status),
+    },
+  };
+}
+
+/** Waits until the run has moved on from the state it was in and stopped again (or the deadline passes). */
+async function waitPast(host: RunHost, before: RunRecord, deadline: number): Promise<RunRecord> {
+  for (;;) {
+    const run = await host.settled(before.tenantId, before.id, Math.max(1, deadline - Date.now()));
+    const movedOn = run.stateVersion !== before.stateVersion || run.status !== before.status;
+    if ((movedOn && SETTLED.has(run.status)) || Date.now() >= deadline) return run;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function firstDifference(a: readonly string[], b: readonly string[]): number | null {
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) if (a[i] !== b[i]) return i;
+  return null;
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+const greeter = (greeting: string) => `# asks for a name, then greets
+name: greeter
+nodes:
+  - { name: start, type: start }
+  - name: ask_name
+    type: ask
+    config: { prompt: "What is your name?", variable: who }
+  - name: done
+    type: end
+    config: { reply: "${greeting} {{ vars.who }}" }
+edges:
+  - { from: start, to: ask_name }
+  - { from: ask_name, to: done }
+`;
+
+describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
+  let server: TestServer;
+  let owner: JsonBody;
+  let workflowId: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    owner = (await registerAccount(server)).body;
+    const created = await call("POST", "/workflows", { yaml: greeter("Hello") });
+    workflowId = created.body.id;
+    expect((await call("POST", `/workflows/${workflowId}/publish`, { note: "v1" })).status).toBe(201);
+  });
+  afterAll(() => server?.close());
+
+  function call(method: string, path: string, body?: unknown, token = owner.accessToken) {
+    return server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+  }
+  const tenantId = () => owner.tenant.id as string;
+
+  /** Starts a run of the latest version, answers its question, and returns it settled. */
+  async function converse(name: string): Promise<string> {
+    const started = await call("POST", "/runs", { workflow: "greeter", input: {} });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ status: "queued", workflowVersion: expect.any(Number) });
+    const waiting = await server.runs.settled(tenantId(), started.body.id, 10_000);
+    expect(waiting.status).toBe("waiting");
+    await server.runs.message({
+      tenantId: tenantId(),
+      target: { kind: "published", workflowId },
+      conversationId: waiting.conversationId,
+      channel: "api",
+      text: name,
+    });
+    return started.body.id;
+  }
+
+  it("starts a published version, resumes it with a message and shows its trace and events", async () => {
+    const runId = await converse("Ada");
+    const done = await server.runs.settled(tenantId(), runId, 10_000);
+    expect(done.status).toBe("completed");
+    const detail = await call("GET", `/runs/${runId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.steps.map((s: { nodeName: string }) => s.nodeName)).toEqual([
+      "start",
+      "ask_name",
+      "done",
+    ]);
+    const sent = detail.body.events.filter((e: { type: string }) => e.type === "message.sent");
+    expect(sent.map((e: { data: { text: string } }) => e.data.text)).toEqual([
+      "What is your name?",
+      "Hello Ada",
+    ]);
+    expect(detail.body).not.toHaveProperty("state");
+    const later = await call("GET", `/runs/${runId}/events?after=${detail.body.events.at(-2).seq}`);
+    expect(later.body.items).toHaveLength(1);
+  });
+
+  it("lists runs with filters and pages, and refuses unknown or malformed filters", async () => {
+    await converse("Bea");
+    const completed = await call("GET", "/runs?status=completed&workflow=greeter");
+    expect(completed.status).toBe(200);
+    expect(completed.body.items.length).toBeGreaterThanOrEqual(1);
+    expect(completed.body.items.every((r: { status: string }) => r.status === "completed")).toBe(true);
+    const page = await call("GET", "/runs?limit=1");
+    expect(page.body.items).toHaveLength(1);
+    const next = await call("GET", `/runs?limit=1&before=${encodeURIComponent(page.body.next)}`);
+    expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
+    expect((await call("GET", "/runs?status=done")).body.error).toMatchObject({ code: "FD355" });
+    expect((await call("GET", "/runs?limit=0")).status).toBe(400);
+    expect((await call("GET", "/runs?tenant=x")).body.error.message).toContain('"tenant"');
+  });
+
+  it("cancels a waiting run and answers an ended one as it is", async () => {
+    const started = await call("POST", "/runs", { workflow: "greeter" });
+    await server.runs.settled(tenantId(), started.body.id, 10_000);
+    const cancelled = await call("POST", `/runs/${started.body.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    expect((await call("POST", `/runs/${started.body.id}/cancel`)).body.status).toBe("cancelled");
+  });
+
+  it("replays a run against another version and compares routes and replies", async () => {
+    const runId = await converse("Cy");
+    await server.runs.settled(tenantId(), runId, 10_000);
+    const draft = await call("GET", `/workflows/${workflowId}`);
+    await server.request("PUT", `/workflows/${workflowId}/draft`, {
+      token: owner.accessToken,
+      headers: { "if-match": draft.headers.etag as string },
+      body: { yaml: greeter("Welcome back,") },
+    });
+    await call("POST", `/workflows/${workflowId}/publish`, { note: "v2" });
+    const replay = await call("POST", `/runs/${runId}/replay`, {});
+    expect(replay.status).toBe(201);
+    expect(replay.body.run).toMatchObject({ status: "completed", channel: "replay", workflowVersion: 2 });
+    expect(replay.body.comparison).toMatchObject({
+      sameRoute: true,
+      sameReplies: false,
+      settled: true,
+      routeDivergesAt: null,
+    });
+    expect(replay.body.comparison.replay.replies).toEqual(["What is your name?", "Welcome back, Cy"]);
+    expect(replay.body.comparison.original.replies).toEqual(["What is your name?", "Hello Cy"]);
+  });
+
+  it("refuses a workflow with nothing published, an unknown one, and a viewer", async () => {
+    await call("POST", "/workflows", { yaml: greeter("Hi").replace("name: greeter", "name: unpublished") });
+    expect((await call("POST", "/runs", { workflow: "unpublished" })).body.error.code).toBe("FD351");
+    expect((await call("POST", "/runs", { workflow: "nope" })).status).toBe(404);
+    expect((await call("POST", "/runs", { workflow: "unpublished", draft: true })).status).toBe(202);
+    expect((await call("POST", "/runs", { workflow: "greeter", tenantId: "x" })).status).toBe(400);
+  });
+});
