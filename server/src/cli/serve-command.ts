@@ -66,13 +66,16 @@ export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promi
   io.out("");
   io.out(`API server: ${server.url}   (OpenAPI: ${server.url}/docs, health: ${server.url}/healthz)`);
   io.out(`Database: ${where}`);
+  io.out(
+    `Runs: ${server.runs.driver} queue${server.runs.driver === "inline" ? " (in this process; set REDIS_URL for BullMQ)" : ""}`,
+  );
   if (demo) {
     const note = demo.created ? " (created with the demo shop's data)" : "";
     io.out(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}${note}`);
+    if (demo.published.length > 0) io.out(`Published demo workflows: ${demo.published.join(", ")}`);
   }
   io.out("");
-  io.out("Not built yet: workflows, runs and domain APIs over HTTP (issue 4), chat channels and the widget");
-  io.out("(issue 5), the editor (issue 6) and queue mode on BullMQ (issue 7). Press Ctrl+C to stop.");
+  io.out("Press Ctrl+C to stop.");
   const stop = options.signal ?? shutdownSignal();
   await new Promise<void>((resolve) => {
     if (stop.aborted) resolve();

@@ -1,24 +1,60 @@
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { seedDemoData, type Database } from "@flowdeck/runtime";
-import { findCredentials, registerAccount } from "../auth/account-store";
+import { findCredentials, registerAccount, userMemberships } from "../auth/account-store";
 import { hashPassword } from "../auth/password";
+import { createWorkflow, publishVersion } from "../workflows/workflow-store";
 
 /** The demo login `npm start` prints. Only for a local start: FLOWDECK_DEMO=0 turns it off. */
 export const DEMO_LOGIN = { email: "demo@flowdeck.local", password: "flowdeck-demo" } as const;
 const DEMO_TENANT = "Acme Outfitters (demo)";
 const DEMO_BCRYPT_COST = 10;
+export const SEED_WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../workflows");
 
 /**
  * Creates the demo tenant with its owner and the demo shop's data (customers, orders, knowledge base) the first
- * time; a restart finds the account and leaves everything as it was.
+ * time, and publishes every seed workflow it does not have yet (by name) as version 1. A restart finds the
+ * account and the workflows and leaves them as they are, including any edits made since.
  */
-export async function ensureDemoTenant(db: Database): Promise<{ created: boolean }> {
-  if (await findCredentials(db, DEMO_LOGIN.email)) return { created: false };
-  const { tenantId } = await registerAccount(db, {
-    tenantName: DEMO_TENANT,
-    plan: "pro",
-    email: DEMO_LOGIN.email,
-    passwordHash: await hashPassword(DEMO_LOGIN.password, DEMO_BCRYPT_COST),
-  });
-  await seedDemoData(db, tenantId);
-  return { created: true };
+export async function ensureDemoTenant(db: Database): Promise<{ created: boolean; published: string[] }> {
+  const existing = await findCredentials(db, DEMO_LOGIN.email);
+  let tenantId: string;
+  let userId: string;
+  if (existing) {
+    userId = existing.userId;
+    const membership = (await userMemberships(db, userId))[0];
+    if (!membership) return { created: false, published: [] };
+    tenantId = membership.tenantId;
+  } else {
+    ({ tenantId, userId } = await registerAccount(db, {
+      tenantName: DEMO_TENANT,
+      plan: "pro",
+      email: DEMO_LOGIN.email,
+      passwordHash: await hashPassword(DEMO_LOGIN.password, DEMO_BCRYPT_COST),
+    }));
+    await seedDemoData(db, tenantId);
+  }
+  const published = await publishSeedWorkflows(db, tenantId, userId);
+  return { created: !existing, published };
+}
+
+/** Each `workflows/*.yaml` the tenant has no live workflow of that name for: created and published as v1. */
+async function publishSeedWorkflows(db: Database, tenantId: string, userId: string): Promise<string[]> {
+  const files = (await readdir(SEED_WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();
+  const published: string[] = [];
+  for (const file of files) {
+    const yaml = await readFile(join(SEED_WORKFLOWS_DIR, file), "utf8");
+    const name = file.replace(/\.yaml$/, "");
+    await db.transaction(
+      async (sql) => {
+        const workflowId = await createWorkflow(sql, { tenantId, name, yaml, userId });
+        if (!workflowId) return;
+        await publishVersion(sql, { tenantId, workflowId, yaml, note: "Demo seed", authorId: userId });
+        published.push(name);
+      },
+      { tenantId },
+    );
+  }
+  return published;
 }
