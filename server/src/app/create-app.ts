@@ -14,6 +14,10 @@ import { requireRole } from "../auth/require-role";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
 import { healthRoutes } from "./health-routes";
+import { createAppMetrics, storeAppMetrics } from "../metrics/app-metrics";
+import { httpMetrics } from "../metrics/http-metrics";
+import { metricsRoutes, type MetricsOptions } from "../metrics/metrics-routes";
+import type { ReadinessCheck } from "../metrics/readiness";
 import type { Logger } from "./logger";
 import { requestId } from "./request-id";
 import { requestLog } from "./request-log";
@@ -29,6 +33,10 @@ export interface CreateAppOptions {
   readonly log: Logger;
   /** Where runs start, resume and are watched (createRunHost: inline, or BullMQ with REDIS_URL). */
   readonly runs: RunHost;
+  /** GET /metrics: registry, access token, queue statistics (server/src/metrics). Fresh registry when absent. */
+  readonly metrics?: MetricsOptions;
+  /** /readyz checks after the database (queue, workers: see queueReadinessChecks). */
+  readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
 /**
@@ -36,8 +44,17 @@ export interface CreateAppOptions {
  * both; security headers and CORS before any route; the JSON parser only for JSON; then the route table, each
  * route getting auth → role → body validation → handler; then 404 and the error handler.
  */
-export function createApp({ db, config, log, runs }: CreateAppOptions): Express {
+export function createApp({
+  db,
+  config,
+  log,
+  runs,
+  metrics: metricsOptions = {},
+  readinessChecks = [],
+}: CreateAppOptions): Express {
   const app = express();
+  const metrics = metricsOptions.appMetrics ?? createAppMetrics();
+  storeAppMetrics(app.locals, metrics);
   // `/Auth/me`, `/auth/me/` are other paths, not aliases that might slip past a prefix check.
   app.set("strict routing", true);
   app.set("case sensitive routing", true);
@@ -47,6 +64,7 @@ export function createApp({ db, config, log, runs }: CreateAppOptions): Express 
 
   app.use(requestId);
   app.use(requestLog(log));
+  app.use(httpMetrics(metrics));
   app.use(helmet());
   app.use(corsAllowList(config.corsOrigins));
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: "application/json" }));
@@ -57,7 +75,8 @@ export function createApp({ db, config, log, runs }: CreateAppOptions): Express 
   });
   const auth = createAuthMiddleware({ db, config, throttle });
   const table: RouteDefinition[] = [
-    ...healthRoutes(db),
+    ...healthRoutes({ db, checks: readinessChecks, log }),
+    ...metricsRoutes(metrics, metricsOptions),
     ...authRoutes({ db, config, auth }),
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
