@@ -3,6 +3,7 @@ import helmet from "helmet";
 import type { Database } from "@flowdeck/runtime";
 import { apiKeyRoutes } from "../api-keys/api-key-routes";
 import { authRoutes } from "../auth/auth-routes";
+import { tenantSwitchRoutes } from "../auth/tenant-switch-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
 import { tenantRoutes } from "../plans/tenant-routes";
@@ -13,6 +14,7 @@ import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
+import { editorStatic } from "./editor-static";
 import { healthRoutes } from "./health-routes";
 import { createAppMetrics, storeAppMetrics } from "../metrics/app-metrics";
 import { httpMetrics } from "../metrics/http-metrics";
@@ -37,6 +39,8 @@ export interface CreateAppOptions {
   readonly metrics?: MetricsOptions;
   /** /readyz checks after the database (queue, workers: see queueReadinessChecks). */
   readonly readinessChecks?: readonly ReadinessCheck[];
+  /** The built editor to serve (editor-static.ts); default editor/dist, `false` serves the API only. */
+  readonly editorDistDir?: string | false;
 }
 
 /**
@@ -49,6 +53,7 @@ export function createApp({
   config,
   log,
   runs,
+  editorDistDir,
   metrics: metricsOptions = {},
   readinessChecks = [],
 }: CreateAppOptions): Express {
@@ -78,6 +83,7 @@ export function createApp({
     ...healthRoutes({ db, checks: readinessChecks, log }),
     ...metricsRoutes(metrics, metricsOptions),
     ...authRoutes({ db, config, auth }),
+    ...tenantSwitchRoutes({ db, config }),
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
     ...workflowRoutes(db),
@@ -110,6 +116,10 @@ export function createApp({
     router[route.method](route.path, ...chain);
   }
   app.use(router);
+  // The built editor, when there is one (editor-static.ts): after every API route, before the JSON 404.
+  const editor =
+    editorDistDir === false ? undefined : editorStatic({ distDir: editorDistDir, routeTable: table, log });
+  if (editor) app.use(editor);
   app.use(notFound);
   app.use(errorHandler(log));
   return app;

@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type RequestHandler } from "express";
+import type { Logger } from "./logger";
+import type { RouteTable } from "./route-table";
+
+/**
+ * Serves the built editor (`editor/dist`, made by `pnpm --filter @flowdeck/editor build`) from the same origin as
+ * the API. Files only: the server never imports editor code. Mounted after the route table, so an API route
+ * always wins; for any other GET that wants HTML and is not under an API prefix, the SPA's index.html answers
+ * and the editor's router takes over. API-looking paths fall through to the JSON 404.
+ */
+export interface EditorStaticOptions {
+  /** Folder with index.html and assets/. Default: FLOWDECK_EDITOR_DIST, else editor/dist in this checkout. */
+  readonly distDir?: string;
+  readonly routeTable: RouteTable;
+  readonly log: Logger;
+}
+
+/** Vite puts a content hash in every asset name under assets/, so those never change and can be cached for good. */
+const ASSET_MAX_AGE_MS = 365 * 24 * 3600 * 1000;
+
+export function defaultEditorDistDir(): string {
+  const fromEnv = process.env.FLOWDECK_EDITOR_DIST;
+  if (fromEnv) return resolve(fromEnv);
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "editor", "dist");
+}
+
+/** The first path segment of every API route (`/auth`, `/workflows`, `/healthz` …). */
+export function apiPrefixes(table: RouteTable): Set<string> {
+  return new Set(table.map((route) => `/${route.path.split("/")[1] ?? ""}`));
+}
+
+/** The middleware, or undefined (logged) when the editor has not been built. */
+export function editorStatic({
+  distDir = defaultEditorDistDir(),
+  routeTable,
+  log,
+}: EditorStaticOptions): RequestHandler | undefined {
+  const indexHtml = join(distDir, "index.html");
+  if (!existsSync(indexHtml)) {
+    log.info("editor not built: serving the API only", {
+      distDir,
+      hint: "Run `pnpm --filter @flowdeck/editor build` (npm start does it for you).",
+    });
+    return undefined;
+  }
+  const prefixes = apiPrefixes(routeTable);
+  const isApiPath = (path: string) => prefixes.has(`/${path.split("/")[1] ?? ""}`);
+  const router = express.Router({ strict: true, caseSensitive: true });
+  router.use(
+    "/assets",
+    express.static(join(distDir, "assets"), {
+      index: false,
+      immutable: true,
+      maxAge: ASSET_MAX_AGE_MS,
+      fallthrough: false,
+    }),
+  );
+  router.use((req, res, next) => {
+    if (isApiPath(req.path)) return next();
+    return express.static(distDir, { index: false, maxAge: 0 })(req, res, next);
+  });
+  router.use((req, res, next) => {
+    // Only what a browser navigation asks for: API clients and tools without `Accept: text/html` keep the JSON 404.
+    const wantsHtml = req.headers.accept?.includes("text/html") ?? false;
+    if ((req.method !== "GET" && req.method !== "HEAD") || isApiPath(req.path) || !wantsHtml) return next();
+    // index.html names the hashed assets of this build; it must be re-checked on every load.
+    res.setHeader("Cache-Control", "no-cache");
+    res.sendFile(indexHtml);
+  });
+  return router;
+}
