@@ -3,6 +3,7 @@ import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import { requireAuth } from "../auth/auth-context";
+import { auditActor, recordAudit } from "../audit/audit-store";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-key-store";
 
 export const CreateApiKeyBody = Type.Object(
@@ -38,8 +39,20 @@ export function apiKeyRoutes(db: Database): RouteDefinition[] {
         const caller = requireAuth(res);
         const body = req.body as Static<typeof CreateApiKeyBody>;
         const created = await db.transaction(
-          (sql) =>
-            createApiKey(sql, { tenantId: caller.tenantId, name: body.name, createdBy: caller.userId }),
+          async (sql) => {
+            const made = await createApiKey(sql, {
+              tenantId: caller.tenantId,
+              name: body.name,
+              createdBy: caller.userId,
+            });
+            await recordAudit(sql, {
+              ...auditActor(res),
+              action: "api_key.create",
+              targetType: "api_key",
+              targetId: made.record.id,
+            });
+            return made;
+          },
           { tenantId: caller.tenantId },
         );
         res.setHeader("Cache-Control", "no-store");
@@ -57,7 +70,20 @@ export function apiKeyRoutes(db: Database): RouteDefinition[] {
       handler: async (req, res) => {
         const { tenantId } = requireAuth(res);
         const id = String(req.params.id);
-        const revoked = await db.transaction((sql) => revokeApiKey(sql, id), { tenantId });
+        const revoked = await db.transaction(
+          async (sql) => {
+            const done = await revokeApiKey(sql, id);
+            if (done)
+              await recordAudit(sql, {
+                ...auditActor(res),
+                action: "api_key.revoke",
+                targetType: "api_key",
+                targetId: id.toLowerCase(),
+              });
+            return done;
+          },
+          { tenantId },
+        );
         if (!revoked) throw new ApiError("FD322", "No such API key.");
         res.status(204).end();
       },

@@ -6,12 +6,16 @@ import { authRoutes } from "../auth/auth-routes";
 import { tenantSwitchRoutes } from "../auth/tenant-switch-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
+import { analyticsRoutes } from "../analytics/analytics-routes";
+import { auditRoutes } from "../audit/audit-routes";
+import { domainRoutes } from "../domain-api/domain-routes";
 import { tenantRoutes } from "../plans/tenant-routes";
 import type { RunHost } from "../runs/run-host";
 import { runRoutes } from "../runs/run-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
+import { ApiError } from "./api-error";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
 import { editorStatic } from "./editor-static";
@@ -87,6 +91,9 @@ export function createApp({
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
     ...workflowRoutes(db),
+    ...domainRoutes(db),
+    ...auditRoutes(db),
+    ...analyticsRoutes(db),
     ...tenantRoutes(db),
     ...runRoutes(db, runs),
   ];
@@ -105,6 +112,11 @@ export function createApp({
   storeRouteTable(app.locals, table);
 
   const router = express.Router({ strict: true, caseSensitive: true });
+  // An `:id` is one plain segment (a UUID, AO-10492, TCK-000001). Anything else (`x%2f`, `x;`) names no row:
+  // 404 before body checks, so a path variant never reaches a handler or gets a 400 that a real id would not.
+  router.param("id", (_req, _res, next, value) => {
+    next(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(String(value)) ? undefined : new ApiError("FD322", "No such object in this tenant."));
+  });
   for (const route of table) {
     const chain: RequestHandler[] = [];
     if (route.auth === "user") {

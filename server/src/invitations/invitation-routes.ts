@@ -4,6 +4,7 @@ import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import type { ServerConfig } from "../app/server-config";
 import { requireAuth } from "../auth/auth-context";
+import { auditActor, recordAudit } from "../audit/audit-store";
 import type { LoginThrottle } from "../auth/login-throttle";
 import { MAX_PASSWORD_BYTES } from "../auth/password";
 import { roleAtLeast } from "../auth/roles";
@@ -68,13 +69,22 @@ export function invitationRoutes({ db, config, throttle }: InvitationRouteDeps):
           async (sql) => {
             // A pending invitation holds a seat, so a plan's seats cannot be overbooked by inviting.
             await requireRoomFor(sql, "seats");
-            return createInvitation(sql, {
+            const made = await createInvitation(sql, {
               tenantId: caller.tenantId,
               email: body.email.trim().toLowerCase(),
               role: body.role,
               invitedBy: caller.userId,
               ttlSeconds: config.invitationTtlSeconds,
             });
+            // The role, not the email: the audit log stays free of personal data.
+            await recordAudit(sql, {
+              ...auditActor(res),
+              action: "invitation.create",
+              targetType: "invitation",
+              targetId: made.record.id,
+              detail: { role: body.role },
+            });
+            return made;
           },
           { tenantId: caller.tenantId },
         );
@@ -93,7 +103,21 @@ export function invitationRoutes({ db, config, throttle }: InvitationRouteDeps):
       handler: async (req, res) => {
         const { tenantId } = requireAuth(res);
         const id = String(req.params.id);
-        if (!(await db.transaction((sql) => revokeInvitation(sql, id), { tenantId }))) {
+        const revoked = await db.transaction(
+          async (sql) => {
+            const done = await revokeInvitation(sql, id);
+            if (done)
+              await recordAudit(sql, {
+                ...auditActor(res),
+                action: "invitation.revoke",
+                targetType: "invitation",
+                targetId: id.toLowerCase(),
+              });
+            return done;
+          },
+          { tenantId },
+        );
+        if (!revoked) {
           throw new ApiError("FD322", "No such pending invitation.");
         }
         res.status(204).end();

@@ -1,0 +1,176 @@
+import type { Sql } from "@flowdeck/runtime";
+
+/**
+ * The analytics queries. A window is the last `days` calendar days in UTC, today included; daily series
+ * have one entry per day, zeros included, oldest first, so a chart needs no gap filling.
+ */
+export interface AnalyticsWindow {
+  readonly days: number;
+  /** Only runs of this workflow (runs and usage metrics). */
+  readonly workflow?: string;
+}
+
+// $1 = days. `today` and the window start are computed once in SQL, so the series and the filter agree.
+const WINDOW = `WITH bounds AS (
+  SELECT (now() AT TIME ZONE 'UTC')::date AS today,
+         (now() AT TIME ZONE 'UTC')::date - ($1::int - 1) AS first_day
+), days AS (
+  SELECT d::date AS day FROM bounds, generate_series(bounds.first_day, bounds.today, interval '1 day') AS d
+)`;
+const SINCE = `(SELECT first_day FROM bounds)::timestamp AT TIME ZONE 'UTC'`;
+const DAY = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
+
+interface Bounds {
+  readonly from: string;
+  readonly to: string;
+}
+
+const ratio = (part: number, whole: number) =>
+  whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
+
+async function bounds(sql: Sql, days: number): Promise<Bounds> {
+  const { rows } = await sql.query<{ from: string; to: string }>(
+    `${WINDOW} SELECT to_char(first_day, 'YYYY-MM-DD') AS from, to_char(today, 'YYYY-MM-DD') AS to FROM bounds`,
+    [days],
+  );
+  return rows[0]!;
+}
+
+export interface RunsPerDay {
+  readonly day: string;
+  readonly total: number;
+  readonly completed: number;
+  readonly handoff: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  /** Not concluded yet: queued, running or waiting for the customer. */
+  readonly open: number;
+}
+
+/** Runs started per day (by created_at), split by their status now. */
+export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
+  const { rows } = await sql.query<RunsPerDay>(
+    `${WINDOW}
+     SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
+            count(r.status)::int AS total,
+            count(*) FILTER (WHERE r.status = 'completed')::int AS completed,
+            count(*) FILTER (WHERE r.status = 'handoff')::int AS handoff,
+            count(*) FILTER (WHERE r.status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled,
+            count(*) FILTER (WHERE r.status IN ('queued', 'running', 'waiting'))::int AS open
+       FROM days
+       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE}
+                       AND ($2::text IS NULL OR r.workflow_name = $2)
+      GROUP BY days.day ORDER BY days.day`,
+    [window.days, window.workflow ?? null],
+  );
+  return { ...(await bounds(sql, window.days)), items: rows };
+}
+
+/**
+ * Of the runs started in the window that concluded as completed, handoff or failed: the share each makes up.
+ * Resolution = completed without a human; handoff = passed to a human; cancelled and still-open runs are
+ * not counted (they say nothing about the flow's outcome).
+ */
+export async function resolution(sql: Sql, window: AnalyticsWindow) {
+  const { rows } = await sql.query<{ completed: number; handoff: number; failed: number }>(
+    `${WINDOW}
+     SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
+            count(*) FILTER (WHERE status = 'handoff')::int AS handoff,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed
+       FROM runs WHERE created_at >= ${SINCE} AND ($2::text IS NULL OR workflow_name = $2)`,
+    [window.days, window.workflow ?? null],
+  );
+  const { completed, handoff, failed } = rows[0]!;
+  const concluded = completed + handoff + failed;
+  return {
+    ...(await bounds(sql, window.days)),
+    concluded,
+    completed,
+    handoff,
+    failed,
+    resolutionRate: ratio(completed, concluded),
+    handoffRate: ratio(handoff, concluded),
+    failureRate: ratio(failed, concluded),
+  };
+}
+
+/** Leads created in the window by their status now; conversion = won / all, win rate = won / (won + lost). */
+export async function leadConversion(sql: Sql, window: AnalyticsWindow) {
+  const { rows } = await sql.query<{ status: string; count: number }>(
+    `${WINDOW} SELECT status, count(*)::int AS count FROM leads WHERE created_at >= ${SINCE} GROUP BY status`,
+    [window.days],
+  );
+  const byStatus: Record<string, number> = { new: 0, contacted: 0, qualified: 0, won: 0, lost: 0 };
+  for (const row of rows) byStatus[row.status] = row.count;
+  const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+  return {
+    ...(await bounds(sql, window.days)),
+    total,
+    byStatus,
+    conversionRate: ratio(byStatus.won!, total),
+    winRate: ratio(byStatus.won!, byStatus.won! + byStatus.lost!),
+  };
+}
+
+export interface UsagePerDay {
+  readonly day: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+  readonly costUsd: number;
+  /** Steps that reported usage (model calls by agent and router nodes). */
+  readonly modelSteps: number;
+}
+
+/**
+ * Tokens and cost per day from the steps that called a model: the engine stores each step's usage
+ * (`run_steps.usage`: promptTokens, completionTokens, costUsd from the price table), dated by when it finished.
+ */
+export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
+  const { rows } = await sql.query<{
+    day: string;
+    prompt: number;
+    completion: number;
+    cost: number;
+    steps: number;
+  }>(
+    `${WINDOW}, used AS (
+       SELECT ${DAY("s.finished_at")} AS day,
+              coalesce((s.usage->>'promptTokens')::float8, 0) AS prompt,
+              coalesce((s.usage->>'completionTokens')::float8, 0) AS completion,
+              coalesce((s.usage->>'costUsd')::numeric, 0) AS cost
+         FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
+        WHERE s.usage IS NOT NULL AND jsonb_typeof(s.usage) = 'object' AND s.finished_at >= ${SINCE}
+          AND ($2::text IS NULL OR r.workflow_name = $2)
+     )
+     SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
+            coalesce(sum(used.prompt), 0)::float8 AS prompt,
+            coalesce(sum(used.completion), 0)::float8 AS completion,
+            round(coalesce(sum(used.cost), 0), 6)::float8 AS cost,
+            count(used.day)::int AS steps
+       FROM days LEFT JOIN used ON used.day = days.day
+      GROUP BY days.day ORDER BY days.day`,
+    [window.days, window.workflow ?? null],
+  );
+  const items: UsagePerDay[] = rows.map((row) => ({
+    day: row.day,
+    promptTokens: row.prompt,
+    completionTokens: row.completion,
+    totalTokens: row.prompt + row.completion,
+    costUsd: row.cost,
+    modelSteps: row.steps,
+  }));
+  const sum = (pick: (item: UsagePerDay) => number) => items.reduce((total, item) => total + pick(item), 0);
+  return {
+    ...(await bounds(sql, window.days)),
+    totals: {
+      promptTokens: sum((i) => i.promptTokens),
+      completionTokens: sum((i) => i.completionTokens),
+      totalTokens: sum((i) => i.totalTokens),
+      costUsd: Math.round(sum((i) => i.costUsd) * 1e6) / 1e6,
+      modelSteps: sum((i) => i.modelSteps),
+    },
+    items,
+  };
+}
