@@ -115,7 +115,11 @@ export function createApp({
   // An `:id` is one plain segment (a UUID, AO-10492, TCK-000001). Anything else (`x%2f`, `x;`) names no row:
   // 404 before body checks, so a path variant never reaches a handler or gets a 400 that a real id would not.
   router.param("id", (_req, _res, next, value) => {
-    next(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(String(value)) ? undefined : new ApiError("FD322", "No such object in this tenant."));
+    next(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(String(value))
+        ? undefined
+        : new ApiError("FD322", "No such object in this tenant."),
+    );
   });
   for (const route of table) {
     const chain: RequestHandler[] = [];
