@@ -1,18 +1,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
 const ORDER_YAML = readFileSync(join(import.meta.dirname, "../../workflows/order_management.yaml"), "utf8");
 const HELLO =
   "# greets\nname: hello\nnodes:\n  - { name: start, type: start }\n  - { name: done, type: end, config: { reply: Hi } }\nedges:\n  - { from: start, to: done }\n";
 
-// Drafts, versions, diff and rollback through the API, on the embedded database (the suite is the same on pg).
-describe("workflows and versions", () => {
+// Drafts, versions, diff and rollback through the API, on real PostgreSQL and on the embedded database.
+describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
   let server: TestServer;
   let owner: JsonBody;
   beforeAll(async () => {
-    server = await startTestServer("pglite");
+    server = await startTestServer(kind);
     owner = (await registerAccount(server)).body;
   });
   afterAll(() => server?.close());
