@@ -56,7 +56,11 @@ export function createRunHost(options: RunHostOptions): RunHost {
   const registry = options.engine?.registry ?? createBuiltinRegistry();
   const source = createWorkflowSource(db, createWorkflowValidator(registry.catalog()));
   const events = new EventEmitter().setMaxListeners(0);
-  const publish = (batch: RunEventBatch) => events.emit(batch.tenantId, batch);
+  const ALL = Symbol("all tenants");
+  const publish = (batch: RunEventBatch) => {
+    events.emit(batch.tenantId, batch);
+    events.emit(ALL, batch);
+  };
   const { engine, store } = createDatabaseEngine({
     ...options.engine,
     db,
@@ -210,6 +214,11 @@ export function createRunHost(options: RunHostOptions): RunHost {
     subscribe(tenantId, listener) {
       events.on(tenantId, listener);
       return () => events.off(tenantId, listener);
+    },
+
+    subscribeAll(listener) {
+      events.on(ALL, listener);
+      return () => events.off(ALL, listener);
     },
 
     async close() {

@@ -60,6 +60,8 @@ export interface RunHost {
   cancel(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
   /** Every committed event batch of the tenant's runs, wherever they execute. Returns an unsubscribe. */
   subscribe(tenantId: string, listener: RunEventListener): () => void;
+  /** Every batch of every tenant (metrics). Never hand these to a tenant's client. */
+  subscribeAll(listener: RunEventListener): () => void;
   /** Resolves when the run reaches a terminal, waiting or handoff status (tests, synchronous HTTP replies). */
   settled(tenantId: string, runId: string, timeoutMs: number): Promise<RunRecord>;
   close(): Promise<void>;
