@@ -35,6 +35,16 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     kind: "pg",
     async transaction(fn, prelude) {
       const client = await pool.connect();
+      // The pool stops listening to a client while it is checked out: a backend ended between two statements
+      // (pg_terminate_backend, a server restart, idle_in_transaction_session_timeout) would emit an 'error'
+      // nobody handles and end the process. Keep it instead; the next statement fails, the client is destroyed.
+      let broken: Error | undefined;
+      const onError = (error: Error) => void (broken ??= error);
+      client.on("error", onError);
+      const release = (error?: Error | boolean) => {
+        client.removeListener("error", onError);
+        client.release(error ?? broken);
+      };
       const connection: OwnerSql = {
         async query(text, params) {
           const result = await client.query(text, params as unknown[] | undefined);
@@ -50,15 +60,15 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         await client.query(prelude ? `BEGIN; ${prelude}` : "BEGIN");
         const result = await fn(connection);
         await client.query("COMMIT");
-        client.release();
+        release();
         return result;
       } catch (error) {
         try {
           await client.query("ROLLBACK");
-          client.release();
+          release();
         } catch (rollbackError) {
           // The connection is in an unknown state: destroy it rather than hand it to the next tenant.
-          client.release(rollbackError instanceof Error ? rollbackError : true);
+          release(rollbackError instanceof Error ? rollbackError : true);
         }
         throw error;
       }

@@ -10,7 +10,10 @@ import { createJsonLogger, type Logger } from "./logger";
 import { loadServerConfig } from "./server-config";
 
 export interface StartServerOptions {
-  /** Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL. */
+  /**
+   * Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL,
+   * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset).
+   */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
   /** Overrides PORT; 0 picks a free port. */
@@ -43,7 +46,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
     const config = await loadServerConfig({ env, dataDir, log });
     const runs = createRunHost({ db, log });
-    const app = createApp({ db, config, log, runs });
+    // FLOWDECK_METRICS_TOKEN: /metrics for a scraper elsewhere; without it /metrics answers loopback only.
+    const metricsToken = env.FLOWDECK_METRICS_TOKEN?.trim();
+    const app = createApp({ db, config, log, runs, metrics: metricsToken ? { token: metricsToken } : {} });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
     const host = env.HOST ?? "127.0.0.1";
     const server: Server = await new Promise((resolve, reject) => {
