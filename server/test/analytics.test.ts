@@ -1,0 +1,262 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+// Rows are dated "N days ago, at noon UTC" relative to the database's own clock, so the expected day buckets
+// hold whenever the suite runs.
+const DAY_AT_NOON = `((now() AT TIME ZONE 'UTC')::date - $1::int)::timestamp AT TIME ZONE 'UTC' + interval '12 hours'`;
+
+interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
+  let server: TestServer;
+  let owner: JsonBody;
+  let other: JsonBody;
+  let viewer: string;
+  const days: string[] = []; // days[k] = the UTC date k days ago
+
+  async function run(
+    tenantId: string,
+    daysAgo: number,
+    status: string,
+    workflow: string,
+    steps: Array<Usage | null> = [],
+  ) {
+    await server.testDb.db.ownerTransaction(async (sql) => {
+      const id = randomUUID();
+      await sql.query(
+        `INSERT INTO runs (tenant_id, id, workflow_name, definition, status, state, input, conversation_id, channel,
+                           created_at, updated_at)
+         VALUES ($2, $3, $4, '{}', $5, '{}', '{}', 'conversation', 'test', ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
+        [daysAgo, tenantId, id, workflow, status],
+      );
+      for (const [index, usage] of steps.entries()) {
+        await sql.query(
+          `INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, usage,
+                                  started_at, finished_at)
+           VALUES ($2, $3, $4, 'n', 'agent', 1, 'completed', $5::jsonb, ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
+          [daysAgo, tenantId, id, `main/n#${index + 1}`, usage === null ? null : JSON.stringify(usage)],
+        );
+      }
+    });
+  }
+
+  async function lead(tenantId: string, daysAgo: number, status: string) {
+    await server.testDb.db.ownerTransaction((sql) =>
+      sql.query(
+        `INSERT INTO leads (tenant_id, email, source, status, created_at) VALUES ($2, $3, 'chat', $4, ${DAY_AT_NOON})`,
+        [daysAgo, tenantId, `${randomUUID()}@example.com`, status],
+      ),
+    );
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    owner = (await registerAccount(server, { tenantName: "Measured" })).body;
+    other = (await registerAccount(server, { tenantName: "Noise" })).body;
+    const email = `viewer-${randomUUID()}@example.com`;
+    const invited = await server.request("POST", "/invitations", {
+      token: owner.accessToken,
+      body: { email, role: "viewer" },
+    });
+    viewer = (
+      await server.request("POST", "/invitations/accept", {
+        body: { token: invited.body.token, password: "a fine new password" },
+      })
+    ).body.accessToken;
+
+    const a = owner.tenant.id as string;
+    const b = other.tenant.id as string;
+    // Today: 2 completed (one with two model steps and a step without usage), 1 handoff, 1 failed, 1 waiting.
+    await run(a, 0, "completed", "faq", [
+      { promptTokens: 100, completionTokens: 20, costUsd: 0.0012 },
+      { promptTokens: 50, completionTokens: 5, costUsd: 0.0003 },
+      null,
+    ]);
+    await run(a, 0, "completed", "faq");
+    await run(a, 0, "handoff", "faq");
+    await run(a, 0, "failed", "faq");
+    await run(a, 0, "waiting", "faq");
+    // Yesterday: 1 completed order run with one model step, 1 cancelled.
+    await run(a, 1, "completed", "orders", [{ promptTokens: 1000, completionTokens: 200, costUsd: 0.01 }]);
+    await run(a, 1, "cancelled", "orders");
+    await run(a, 6, "handoff", "faq");
+    // Outside 30 days, inside 60.
+    for (let i = 0; i < 3; i += 1)
+      await run(a, 40, "completed", "orders", [{ promptTokens: 7, completionTokens: 3, costUsd: 1 }]);
+    // Another tenant's runs never count.
+    for (let i = 0; i < 5; i += 1)
+      await run(b, 0, "completed", "faq", [{ promptTokens: 999, completionTokens: 999, costUsd: 9 }]);
+
+    for (const status of ["new", "new", "contacted", "qualified", "won", "won", "lost"])
+      await lead(a, 3, status);
+    await lead(a, 100, "won");
+    for (let i = 0; i < 3; i += 1) await lead(b, 0, "won");
+
+    const { rows } = await server.testDb.db.ownerTransaction((sql) =>
+      sql.query<{ day: string }>(
+        `SELECT to_char((now() AT TIME ZONE 'UTC')::date - k, 'YYYY-MM-DD') AS day FROM generate_series(0, 6) AS k ORDER BY k`,
+      ),
+    );
+    days.push(...rows.map((row) => row.day));
+  }, 90_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const get = (path: string, token: string = viewer) => server.request("GET", path, { token });
+  const zeroRuns = { total: 0, completed: 0, handoff: 0, failed: 0, cancelled: 0, open: 0 };
+
+  it("counts runs per day by status, one entry per day, oldest first", async () => {
+    const res = await get("/analytics/runs?days=7");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ days: 7, from: days[6], to: days[0] });
+    expect(res.body.items).toEqual([
+      { day: days[6], ...zeroRuns, total: 1, handoff: 1 },
+      ...[5, 4, 3, 2].map((k) => ({ day: days[k], ...zeroRuns })),
+      { day: days[1], ...zeroRuns, total: 2, completed: 1, cancelled: 1 },
+      { day: days[0], total: 5, completed: 2, handoff: 1, failed: 1, cancelled: 0, open: 1 },
+    ]);
+    const orders = await get("/analytics/runs?days=2&workflow=orders");
+    expect(orders.body.items).toEqual([
+      { day: days[1], ...zeroRuns, total: 2, completed: 1, cancelled: 1 },
+      { day: days[0], ...zeroRuns },
+    ]);
+    const month = await get("/analytics/runs");
+    expect(month.body.days).toBe(30);
+    expect(month.body.items).toHaveLength(30);
+    expect(month.body.items.reduce((sum: number, day: JsonBody) => sum + day.total, 0)).toBe(8);
+  });
+
+  it("computes resolution, handoff and failure rates of concluded runs", async () => {
+    expect((await get("/analytics/resolution")).body).toMatchObject({
+      days: 30,
+      concluded: 6,
+      completed: 3,
+      handoff: 2,
+      failed: 1,
+      resolutionRate: 0.5,
+      handoffRate: 0.3333,
+      failureRate: 0.1667,
+    });
+    expect((await get("/analytics/resolution?days=60")).body).toMatchObject({
+      concluded: 9,
+      completed: 6,
+      resolutionRate: 0.6667,
+      handoffRate: 0.2222,
+      failureRate: 0.1111,
+    });
+    expect((await get("/analytics/resolution?workflow=faq")).body).toMatchObject({
+      concluded: 5,
+      resolutionRate: 0.4,
+      handoffRate: 0.4,
+      failureRate: 0.2,
+    });
+    expect((await get("/analytics/resolution?days=1")).body).toMatchObject({
+      concluded: 4,
+      resolutionRate: 0.5,
+      handoffRate: 0.25,
+      failureRate: 0.25,
+    });
+    expect((await get("/analytics/resolution?workflow=nothing_here")).body).toMatchObject({
+      concluded: 0,
+      resolutionRate: null,
+      handoffRate: null,
+    });
+  });
+
+  it("measures lead conversion by status", async () => {
+    expect((await get("/analytics/leads")).body).toMatchObject({
+      days: 30,
+      total: 7,
+      byStatus: { new: 2, contacted: 1, qualified: 1, won: 2, lost: 1 },
+      conversionRate: 0.2857,
+      winRate: 0.6667,
+    });
+    expect((await get("/analytics/leads?days=365")).body).toMatchObject({
+      total: 8,
+      byStatus: { won: 3 },
+      conversionRate: 0.375,
+      winRate: 0.75,
+    });
+    expect((await get("/analytics/leads?days=2")).body).toMatchObject({
+      total: 0,
+      conversionRate: null,
+      winRate: null,
+    });
+  });
+
+  it("sums tokens and cost per day from the steps that called a model", async () => {
+    const res = await get("/analytics/usage?days=2");
+    expect(res.body).toEqual({
+      days: 2,
+      from: days[1],
+      to: days[0],
+      totals: {
+        promptTokens: 1150,
+        completionTokens: 225,
+        totalTokens: 1375,
+        costUsd: 0.0115,
+        modelSteps: 3,
+      },
+      items: [
+        {
+          day: days[1],
+          promptTokens: 1000,
+          completionTokens: 200,
+          totalTokens: 1200,
+          costUsd: 0.01,
+          modelSteps: 1,
+        },
+        {
+          day: days[0],
+          promptTokens: 150,
+          completionTokens: 25,
+          totalTokens: 175,
+          costUsd: 0.0015,
+          modelSteps: 2,
+        },
+      ],
+    });
+    expect((await get("/analytics/usage?days=60")).body.totals).toEqual({
+      promptTokens: 1171,
+      completionTokens: 234,
+      totalTokens: 1405,
+      costUsd: 3.0115,
+      modelSteps: 6,
+    });
+    expect((await get("/analytics/usage?days=2&workflow=faq")).body.totals.totalTokens).toBe(175);
+  });
+
+  it("refuses a bad or missing-range days, unknown parameters, and anonymous callers", async () => {
+    for (const query of ["days=0", "days=366", "days=abc", "days=1.5"]) {
+      const res = await get(`/analytics/runs?${query}`);
+      expect([query, res.status, res.body.error.code]).toEqual([query, 400, "FD341"]);
+      expect(res.body.error.message).toContain('"days"');
+    }
+    expect((await get("/analytics/runs?days=365")).body.items).toHaveLength(365);
+    const unknown = await get("/analytics/leads?workflow=faq");
+    expect([unknown.status, unknown.body.error.code]).toEqual([400, "FD340"]);
+    expect((await server.request("GET", "/analytics/usage")).status).toBe(401);
+  });
+
+  it("shows another tenant only its own numbers", async () => {
+    expect((await get("/analytics/resolution", other.accessToken)).body).toMatchObject({
+      concluded: 5,
+      completed: 5,
+    });
+    expect((await get("/analytics/leads", other.accessToken)).body).toMatchObject({
+      total: 3,
+      conversionRate: 1,
+    });
+    expect((await get("/analytics/usage?days=1", other.accessToken)).body.totals).toMatchObject({
+      promptTokens: 4995,
+      costUsd: 45,
+    });
+  });
+});
