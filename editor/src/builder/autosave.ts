@@ -1,5 +1,5 @@
 import type { FlowdeckApi } from "../api";
-import { DraftConflictError, describeError } from "../api";
+import { DraftConflictError, describeError, isApiError } from "../api";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { DocumentStore } from "./document-store";
 
@@ -99,6 +99,7 @@ export function createAutosave(options: AutosaveOptions): Autosave {
       try {
         const saved = await api.saveDraft(workflowId, text, etagOverride ?? state.etag);
         store.setState({ etag: saved.etag, savedText: text, conflict: undefined, status: "saved" });
+        document.getState().applyServerProblems(text, saved.problems);
       } catch (error) {
         if (error instanceof DraftConflictError) {
           const current = await api.getWorkflow(workflowId).catch(() => undefined);
@@ -109,6 +110,9 @@ export function createAutosave(options: AutosaveOptions): Autosave {
               serverEtag: current?.etag ?? error.currentEtag ?? "*",
             },
           });
+        } else if (isApiError(error, "FD335")) {
+          // The server needs a snake_case `name:`; saving resumes with the next change that has one.
+          store.setState({ status: "waiting-for-yaml", error: describeError(error) });
         } else {
           store.setState({ status: "error", error: describeError(error) });
           schedule(retryMs);

@@ -80,9 +80,9 @@ export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGrap
       sourceHandle: edge.port,
       ...(label === undefined ? {} : { label }),
       className: [
-        edge.port === "error" ? "fd-edge--error-port" : "",
-        edge.condition ? "fd-edge--conditional" : "",
-        edge.hasProblem ? "fd-edge--problem" : "",
+        edge.port === "error" ? "fdb-edge--error-port" : "",
+        edge.condition ? "fdb-edge--conditional" : "",
+        edge.hasProblem ? "fdb-edge--problem" : "",
       ]
         .filter(Boolean)
         .join(" "),

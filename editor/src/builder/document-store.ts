@@ -1,5 +1,4 @@
 import {
-  createWorkflowValidator,
   loadWorkflowText,
   WorkflowEditError,
   type GraphEdit,
@@ -54,13 +53,20 @@ export interface DocumentState {
   /** Replaces the text without an undo step (the first load from the server). */
   resetText(text: string): void;
   clearEditFailure(): void;
+  /** The server's problems for `text` (from loading or saving the draft); ignored when a local validator runs. */
+  applyServerProblems(text: string, problems: readonly Problem[]): void;
+  /** True when problems come from the server (no local validator). */
+  readonly serverValidation: boolean;
 }
 
 export interface DocumentStoreOptions {
   readonly initialText: string;
   readonly catalog: NodeCatalog;
-  /** Compiled from the catalog when not given; pass one to share the compiled schema between stores. */
-  readonly validator?: WorkflowValidator;
+  /**
+   * Checks each text as it changes. Without one (a page whose CSP forbids compiling the schema) only YAML
+   * problems are found locally and the server's problems arrive through `applyServerProblems` after each save.
+   */
+  readonly validator: WorkflowValidator | undefined;
   readonly iconOf?: IconLookup;
   /** Clock for undo coalescing; tests pass a fake one. */
   readonly nowMs?: () => number;
@@ -68,18 +74,22 @@ export interface DocumentStoreOptions {
 
 export type DocumentStore = StoreApi<DocumentState>;
 
+const countErrors = (problems: readonly Problem[]) => problems.filter((p) => p.severity === "error").length;
+
 type Derived = Pick<
   DocumentState,
   "text" | "loaded" | "parses" | "problems" | "errorCount" | "warningCount" | "graph" | "value"
 >;
 
 export function createDocumentStore(options: DocumentStoreOptions): DocumentStore {
-  const validator = options.validator ?? createWorkflowValidator(options.catalog);
+  const validator = options.validator;
   const nowMs = options.nowMs ?? (() => Date.now());
 
   function derive(text: string, previous: Derived | undefined): Derived {
     const loaded = loadWorkflowText(text);
-    const result = validator.validateLoaded(loaded);
+    const result = validator
+      ? validator.validateLoaded(loaded)
+      : { problems: loaded.problems, errorCount: countErrors(loaded.problems), warningCount: loaded.problems.length - countErrors(loaded.problems) };
     const parses = loaded.value !== undefined;
     const value = parses ? (loaded.value as Record<string, unknown>) : previous?.value;
     const graph = parses
@@ -157,6 +167,21 @@ export function createDocumentStore(options: DocumentStoreOptions): DocumentStor
 
       clearEditFailure() {
         set({ editFailure: undefined });
+      },
+
+      serverValidation: validator === undefined,
+
+      applyServerProblems(text, problems) {
+        const state = get();
+        if (validator || text !== state.text || !state.parses) return;
+        // The server's list is complete: it includes the YAML problems found here too.
+        const all = [...problems];
+        set({
+          problems: all,
+          errorCount: countErrors(all),
+          warningCount: all.length - countErrors(all),
+          graph: deriveGraph(state.loaded.value, all, options.catalog, options.iconOf),
+        });
       },
     };
   });

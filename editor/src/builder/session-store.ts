@@ -86,9 +86,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const kept = changes.filter((change) => change.type !== "remove" && change.type !== "add");
       if (kept.length === 0) return;
       const nodes = applyNodeChanges(kept, get().nodes as FlowNode[]);
-      const update: Partial<SessionState> = { nodes };
-      if (kept.some((change) => change.type === "select")) update.selectedNodeIds = idsOf(nodes);
-      set(update);
+      const selectionChanged = kept.some((change) => change.type === "select");
+      set(selectionChanged ? { nodes, selectedNodeIds: idsOf(nodes) } : { nodes });
     },
 
     applyEdgeChanges(changes) {

@@ -1,0 +1,158 @@
+import type { GraphEdit, LayoutPosition, WorkflowEdge } from "@flowdeck/schemas";
+import { DEFAULT_PORT } from "@flowdeck/schemas";
+import { useReactFlow, type Connection } from "@xyflow/react";
+import { useCallback, useMemo } from "react";
+import { useBuilderStores } from "./builder-context";
+import { builtinBuilderRegistry, starterConfig } from "./builder-registry";
+import type { FlowEdge, FlowNode } from "./canvas-elements";
+import { copyFragment, parseFragment, pasteEdits } from "./clipboard-fragment";
+import { baseNameOf, uniqueName } from "./node-naming";
+
+/** Width and height of a node card, used to center a node on a point before it has been measured. */
+const CARD_SIZE_PX = { width: 180, height: 64 };
+
+/**
+ * The canvas's commands as one object, shared by the canvas, the palette, the toolbar and the keyboard
+ * shortcuts. Each command is one document edit, so each is one undo step.
+ */
+export function useBuilderActions() {
+  const { document, session } = useBuilderStores();
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const registry = builtinBuilderRegistry().registry;
+
+  const canEdit = useCallback(() => !session.getState().readOnly && document.getState().parses, [document, session]);
+  const takenNames = useCallback(
+    () => new Set(document.getState().graph.nodes.map((n) => n.name)),
+    [document],
+  );
+
+  const viewportCenter = useCallback((): LayoutPosition => {
+    const pane = window.document.querySelector(".fdb-canvas .react-flow");
+    const rect = pane?.getBoundingClientRect();
+    if (!rect) return { x: 0, y: 0 };
+    const at = flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+    // Nodes added one after another from the keyboard should not land exactly on top of each other.
+    const taken = new Set(session.getState().nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`));
+    let position = { x: Math.round(at.x - CARD_SIZE_PX.width / 2), y: Math.round(at.y - CARD_SIZE_PX.height / 2) };
+    while (taken.has(`${position.x},${position.y}`)) position = { x: position.x + 30, y: position.y + 30 };
+    return position;
+  }, [flow, session]);
+
+  return useMemo(() => {
+    const apply = (edits: GraphEdit[]) => (canEdit() ? document.getState().applyEdits(edits) : false);
+
+    const actions = {
+      /** Adds a node of `type` at `position` (flow coordinates), or in the middle of the view. */
+      addNode(type: string, position?: LayoutPosition): string | undefined {
+        const definition = registry.get(type);
+        if (!definition) return undefined;
+        const name = uniqueName(baseNameOf(type), takenNames());
+        const config = starterConfig(definition);
+        const at = position ?? viewportCenter();
+        const ok = apply([
+          {
+            kind: "add-node",
+            node: { name, type, ...(config ? { config } : {}) },
+            position: { x: Math.round(at.x), y: Math.round(at.y) },
+          },
+        ]);
+        if (ok) session.getState().select([name]);
+        return ok ? name : undefined;
+      },
+
+      connect(connection: Connection): boolean {
+        if (!connection.source || !connection.target) return false;
+        const port = connection.sourceHandle ?? DEFAULT_PORT;
+        const edge: WorkflowEdge = {
+          from: connection.source,
+          to: connection.target,
+          ...(port === DEFAULT_PORT ? {} : { port }),
+        };
+        return apply([{ kind: "add-edge", edge }]);
+      },
+
+      moveNodes(moved: ReadonlyArray<{ id: string; position: LayoutPosition }>): boolean {
+        const byId = new Map(document.getState().graph.nodes.map((n) => [n.id, n]));
+        const edits: GraphEdit[] = [];
+        for (const node of moved) {
+          const known = byId.get(node.id);
+          if (known && (known.position.x !== node.position.x || known.position.y !== node.position.y || !known.placed)) {
+            edits.push({ kind: "move-node", name: known.name, position: node.position });
+          }
+        }
+        if (edits.length === 0) return true;
+        const ok = apply(edits);
+        // A refused move (the YAML stopped parsing mid-drag) puts the cards back where the document has them.
+        if (!ok) session.getState().syncGraph(document.getState().graph);
+        return ok;
+      },
+
+      /** Deletes nodes (with their edges) and edges; edges go first, last index first, so indices stay valid. */
+      remove(nodeIds: readonly string[], edgeIds: readonly string[]): boolean {
+        const graph = document.getState().graph;
+        const names = new Set(graph.nodes.filter((n) => nodeIds.includes(n.id)).map((n) => n.name));
+        const edgeIndices = graph.edges
+          .filter((e) => edgeIds.includes(e.id) && !names.has(e.source) && !names.has(e.target))
+          .map((e) => e.index)
+          .sort((a, b) => b - a);
+        const edits: GraphEdit[] = [
+          ...edgeIndices.map((index): GraphEdit => ({ kind: "remove-edge", index })),
+          ...[...names].map((name): GraphEdit => ({ kind: "remove-node", name })),
+        ];
+        return edits.length > 0 && apply(edits);
+      },
+
+      removeSelection(): boolean {
+        const { selectedNodeIds, selectedEdgeIds } = session.getState();
+        return actions.remove(selectedNodeIds, selectedEdgeIds);
+      },
+
+      selectAll() {
+        session.getState().select(
+          session.getState().nodes.map((n) => n.id),
+          session.getState().edges.map((e) => e.id),
+        );
+      },
+
+      copySelection(): string | undefined {
+        const { selectedNodeIds, nodes } = session.getState();
+        const graph = document.getState().graph;
+        const names = new Set(graph.nodes.filter((n) => selectedNodeIds.includes(n.id)).map((n) => n.name));
+        const positions = new Map(nodes.map((n) => [n.data.node.name, n.position]));
+        return copyFragment(document.getState().value, names, positions);
+      },
+
+      /** Pastes a fragment copied here or in another workflow; throws BuilderError FD411 for other text. */
+      paste(text: string): boolean {
+        const { edits, names } = pasteEdits(parseFragment(text), takenNames());
+        const ok = apply(edits);
+        if (ok) session.getState().select(names);
+        return ok;
+      },
+
+      renameNode(from: string, to: string): boolean {
+        return apply([{ kind: "rename-node", from, to }]);
+      },
+
+      fitView() {
+        void flow.fitView({ padding: 0.15, duration: 200 });
+      },
+
+      /** Places every node with elkjs (loaded on first use) as one undo step. */
+      async autoLayout(): Promise<boolean> {
+        if (!canEdit()) return false;
+        const { layoutGraph } = await import("./auto-layout");
+        const positions = await layoutGraph(session.getState().nodes, session.getState().edges);
+        const ok = actions.moveNodes(positions);
+        if (ok) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 }));
+        return ok;
+      },
+
+      undo: () => document.getState().undo(),
+      redo: () => document.getState().redo(),
+    };
+    return actions;
+  }, [document, session, registry, canEdit, takenNames, viewportCenter, flow]);
+}
+
+export type BuilderActions = ReturnType<typeof useBuilderActions>;

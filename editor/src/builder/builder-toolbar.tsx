@@ -1,0 +1,84 @@
+import { useStore } from "zustand";
+import type { StoreApi } from "zustand/vanilla";
+import type { SaveState } from "./autosave";
+import type { BuilderActions } from "./builder-actions";
+import { useDocument, useSession, useBuilderStores } from "./builder-context";
+import type { ViewMode } from "./session-store";
+
+const VIEW_MODES: ReadonlyArray<{ mode: ViewMode; label: string }> = [
+  { mode: "canvas", label: "Canvas" },
+  { mode: "split", label: "Split" },
+  { mode: "yaml", label: "YAML" },
+];
+
+const SAVE_TEXT: Record<SaveState["status"], string> = {
+  saved: "All changes saved",
+  pending: "Unsaved changes…",
+  saving: "Saving…",
+  "waiting-for-yaml": "Not saved: the YAML does not parse",
+  conflict: "Not saved: someone else saved",
+  error: "Not saved: retrying",
+};
+
+export function BuilderToolbar({
+  name,
+  actions,
+  save,
+}: {
+  name: string;
+  actions: BuilderActions;
+  save: StoreApi<SaveState> | undefined;
+}) {
+  const { session } = useBuilderStores();
+  const canUndo = useDocument((s) => s.history.past.length > 0);
+  const canRedo = useDocument((s) => s.history.future.length > 0);
+  const parses = useDocument((s) => s.parses);
+  const viewMode = useSession((s) => s.viewMode);
+  const readOnly = useSession((s) => s.readOnly);
+  const editable = !readOnly && parses;
+  return (
+    <header className="fdb-toolbar" role="toolbar" aria-label="Builder tools">
+      <h1 className="fdb-toolbar__title" data-testid="workflow-name">
+        {name}
+      </h1>
+      <div className="fdb-toolbar__group">
+        <button type="button" className="fdb-button" onClick={actions.undo} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+          Undo
+        </button>
+        <button type="button" className="fdb-button" onClick={actions.redo} disabled={readOnly || !canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+          Redo
+        </button>
+        <button type="button" className="fdb-button" onClick={() => void actions.autoLayout()} disabled={!editable} title="Auto-layout (Shift+L)" data-testid="auto-layout">
+          Auto-layout
+        </button>
+        <button type="button" className="fdb-button" onClick={actions.fitView} title="Zoom to fit (Shift+1)" data-testid="fit-view">
+          Fit
+        </button>
+      </div>
+      <div className="fdb-toolbar__group" role="group" aria-label="View">
+        {VIEW_MODES.map(({ mode, label }) => (
+          <button
+            key={mode}
+            type="button"
+            className={`fdb-button${viewMode === mode ? " fdb-button--active" : ""}`}
+            aria-pressed={viewMode === mode}
+            onClick={() => session.getState().setViewMode(mode)}
+            data-testid={`view-${mode}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {save ? <SaveIndicator save={save} /> : <span className="fdb-save fdb-muted">View only</span>}
+    </header>
+  );
+}
+
+function SaveIndicator({ save }: { save: StoreApi<SaveState> }) {
+  const status = useStore(save, (s) => s.status);
+  return (
+    <span className={`fdb-save fdb-save--${status}`} role="status" data-testid="save-status" data-status={status}>
+      {SAVE_TEXT[status]}
+    </span>
+  );
+}

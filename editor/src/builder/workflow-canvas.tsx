@@ -1,0 +1,117 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type NodeTypes,
+  type OnDelete,
+} from "@xyflow/react";
+import { useCallback, useEffect, type DragEvent } from "react";
+import type { BuilderActions } from "./builder-actions";
+import { useBuilderStores, useDocument, useSession } from "./builder-context";
+import type { FlowEdge, FlowNode } from "./canvas-elements";
+import { NodeCard } from "./node-card";
+
+/** The drag-and-drop type the palette puts on the dataTransfer: the node type to create. */
+export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
+
+const NODE_TYPES: NodeTypes = { flowdeck: NodeCard };
+const DELETE_KEYS = ["Delete", "Backspace"];
+const FIT_VIEW_OPTIONS = { padding: 0.15 };
+
+const minimapColor = (node: FlowNode) =>
+  node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
+
+/** Category colours, also used by the node cards' CSS (builder.css keeps the same values). */
+export const CATEGORY_COLORS: Record<string, string> = {
+  flow: "#3b6fd8",
+  ai: "#8a4fd8",
+  logic: "#d88a1f",
+  human: "#1f9d74",
+  tools: "#5b6472",
+};
+
+export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
+  const { session } = useBuilderStores();
+  const nodes = useSession((s) => s.nodes) as FlowNode[];
+  const edges = useSession((s) => s.edges) as FlowEdge[];
+  const readOnly = useSession((s) => s.readOnly);
+  const focusNode = useSession((s) => s.focusNode);
+  const parses = useDocument((s) => s.parses);
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const editable = !readOnly && parses;
+
+  useEffect(() => {
+    if (!focusNode) return;
+    const node = flow.getNode(focusNode.id);
+    if (!node) return;
+    const width = node.measured?.width ?? 180;
+    const height = node.measured?.height ?? 64;
+    void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, {
+      zoom: Math.max(flow.getZoom(), 1),
+      duration: 250,
+    });
+  }, [focusNode, flow]);
+
+  const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(
+    ({ nodes: gone, edges: goneEdges }) => {
+      actions.remove(
+        gone.map((n) => n.id),
+        goneEdges.map((e) => e.id),
+      );
+    },
+    [actions],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // The pointer holds the card's top-left corner area, which is where the palette item was grabbed.
+      actions.addNode(type, { x: at.x - 20, y: at.y - 20 });
+    },
+    [actions, flow],
+  );
+
+  return (
+    <div className="fdb-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={session.getState().applyNodeChanges}
+        onEdgesChange={session.getState().applyEdgeChanges}
+        onNodeDragStop={(_event, _node, dragged) =>
+          actions.moveNodes(dragged.map((n) => ({ id: n.id, position: n.position })))
+        }
+        onConnect={actions.connect}
+        onDelete={onDelete}
+        nodesDraggable={editable}
+        nodesConnectable={editable}
+        deleteKeyCode={editable ? DELETE_KEYS : null}
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        selectionKeyCode="Shift"
+        onlyRenderVisibleElements
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.05}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Workflow canvas"
+      >
+        <Background gap={20} />
+        <Controls showInteractive={false} aria-label="Zoom controls" />
+        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" />
+      </ReactFlow>
+    </div>
+  );
+}
