@@ -12,6 +12,13 @@ import { domainRoutes } from "../domain-api/domain-routes";
 import { tenantRoutes } from "../plans/tenant-routes";
 import type { RunHost } from "../runs/run-host";
 import { runRoutes } from "../runs/run-routes";
+import { channelRoutes } from "../channels/channel-routes";
+import type { ChatOptions } from "../chat/chat-options";
+import { chatRoutes } from "../chat/chat-routes";
+import { createChatServices, storeChatServices } from "../chat/chat-services";
+import { widgetAsset } from "../chat/widget-asset";
+import { inboxRoutes } from "../inbox/inbox-routes";
+import { webhookRoutes } from "../webhooks/webhook-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
@@ -45,6 +52,10 @@ export interface CreateAppOptions {
   readonly readinessChecks?: readonly ReadinessCheck[];
   /** The built editor to serve (editor-static.ts); default editor/dist, `false` serves the API only. */
   readonly editorDistDir?: string | false;
+  /** Chat channel limits (server/src/chat/chat-options.ts). */
+  readonly chat?: Partial<ChatOptions>;
+  /** 32-byte key sealing channel secrets (loadChannelSecretKey); default derived from the JWT secret. */
+  readonly channelSecretKey?: Uint8Array;
 }
 
 /**
@@ -58,6 +69,8 @@ export function createApp({
   log,
   runs,
   editorDistDir,
+  chat: chatOptions,
+  channelSecretKey,
   metrics: metricsOptions = {},
   readinessChecks = [],
 }: CreateAppOptions): Express {
@@ -76,7 +89,20 @@ export function createApp({
   app.use(httpMetrics(metrics));
   app.use(helmet());
   app.use(corsAllowList(config.corsOrigins));
-  app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: "application/json" }));
+  // rawBody: webhook signatures cover the bytes as sent, not a re-serialisation (webhooks/webhook-routes.ts).
+  app.use(
+    express.json({
+      limit: config.bodyLimitBytes,
+      strict: true,
+      type: "application/json",
+      verify: (req, _res, buf) => {
+        if (req.url?.startsWith("/webhooks/")) (req as { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+  app.use(widgetAsset());
+  const chat = createChatServices({ db, config, log, runs, chat: chatOptions, channelSecretKey });
+  storeChatServices(app.locals, chat);
 
   const throttle = createLoginThrottle({
     maxFailures: config.loginMaxFailures,
@@ -96,6 +122,10 @@ export function createApp({
     ...analyticsRoutes(db),
     ...tenantRoutes(db),
     ...runRoutes(db, runs),
+    ...channelRoutes(db, chat.secretBox),
+    ...chatRoutes(chat),
+    ...webhookRoutes(chat),
+    ...inboxRoutes(chat),
   ];
   const docs: RouteDefinition = {
     method: "get",

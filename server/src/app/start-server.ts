@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { runServerMigrations } from "../store/server-migrations";
 import { createRunHost } from "../runs/create-run-host";
+import { loadChannelSecretKey } from "../channels/secret-box";
+import { attachChatSockets } from "../chat/chat-socket-server";
+import { getChatServices } from "../chat/chat-services";
 import type { RunHost } from "../runs/run-host";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
@@ -48,7 +51,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const runs = createRunHost({ db, log });
     // FLOWDECK_METRICS_TOKEN: /metrics for a scraper elsewhere; without it /metrics answers loopback only.
     const metricsToken = env.FLOWDECK_METRICS_TOKEN?.trim();
-    const app = createApp({ db, config, log, runs, metrics: metricsToken ? { token: metricsToken } : {} });
+    // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the data folder.
+    const channelSecretKey = await loadChannelSecretKey({ env, dataDir, warn: (message, fields) => log.warn(message, fields) });
+    const app = createApp({
+      db,
+      config,
+      log,
+      runs,
+      channelSecretKey,
+      metrics: metricsToken ? { token: metricsToken } : {},
+    });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
     const host = env.HOST ?? "127.0.0.1";
     const server: Server = await new Promise((resolve, reject) => {
@@ -56,6 +68,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         error ? reject(error) : resolve(listening),
       );
     });
+    const sockets = attachChatSockets(server, getChatServices(app));
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
     log.info("listening", { url });
@@ -64,6 +77,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       db,
       runs,
       async close() {
+        sockets.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runs.close();

@@ -9,6 +9,9 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app/create-app";
 import { createRunHost } from "../../src/runs/create-run-host";
+import { attachChatSockets } from "../../src/chat/chat-socket-server";
+import { getChatServices } from "../../src/chat/chat-services";
+import type { ChatOptions } from "../../src/chat/chat-options";
 import type { RunHost } from "../../src/runs/run-host";
 import { createJsonLogger } from "../../src/app/logger";
 import { serverConfig, type ServerConfig } from "../../src/app/server-config";
@@ -48,6 +51,8 @@ export interface TestServer {
   readonly config: ServerConfig;
   /** The app's run host (inline driver): tests wait on runs with `settled` and watch events with `subscribe`. */
   readonly runs: RunHost;
+  /** `http://127.0.0.1:<port>`: for WebSocket clients (/ws/chat is attached) and browsers. */
+  readonly url: string;
   /** Every log line the app wrote, raw. */
   readonly logLines: string[];
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -57,6 +62,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: TestDatabaseKind,
   overrides: Partial<Omit<ServerConfig, "jwtSecret">> = {},
+  appOptions: { readonly chat?: Partial<ChatOptions> } = {},
 ): Promise<TestServer> {
   const testDb = await createTestDatabase(kind);
   await runServerMigrations(testDb.db);
@@ -65,11 +71,12 @@ export async function startTestServer(
   const logLines: string[] = [];
   const log = createJsonLogger({ level: "debug", write: (line) => void logLines.push(line) });
   const runs = createRunHost({ db: testDb.db, log, outboxIntervalMs: 100 });
-  const app = createApp({ db: testDb.db, config, log, runs });
+  const app = createApp({ db: testDb.db, config, log, runs, ...(appOptions.chat ? { chat: appOptions.chat } : {}) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
+  const sockets = attachChatSockets(server, getChatServices(app));
 
   function request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
     const payload =
@@ -105,9 +112,11 @@ export async function startTestServer(
     testDb,
     config,
     runs,
+    url: `http://127.0.0.1:${port}`,
     logLines,
     request,
     async close() {
+      sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runs.close();

@@ -1,0 +1,140 @@
+import { createAjv } from "@flowdeck/schemas";
+import type { RunEvent } from "@flowdeck/runtime";
+import Type, { type Static } from "typebox";
+import { MAX_MESSAGE_CHARS } from "./chat-options";
+
+/**
+ * The chat protocol (JSON text frames). Client → server: `message` (a customer's text, optionally naming the
+ * conversation) and `resume` (join a conversation and receive what was missed since `after`). Server → client:
+ * `ready`, `typing`, `token` (streamed model output), `step` (staff test runs only), `reply`, `handoff`, `error`.
+ */
+const ConversationId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
+
+export const ClientFrame = Type.Union([
+  Type.Object(
+    {
+      type: Type.Literal("message"),
+      text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
+      conversationId: Type.Optional(ConversationId),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal("resume"),
+      conversationId: ConversationId,
+      /** ISO time of the last item the client has; absent = everything. */
+      after: Type.Optional(Type.String({ format: "date-time" })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type ClientFrame = Static<typeof ClientFrame>;
+
+export const ChatMessageBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
+    conversationId: Type.Optional(ConversationId),
+  },
+  { additionalProperties: false },
+);
+export type ChatMessageBody = Static<typeof ChatMessageBody>;
+
+const checkClientFrame = createAjv().compile(ClientFrame);
+
+/** The frame, or undefined when the text is not JSON or not one of the client frames. */
+export function parseClientFrame(text: string): ClientFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return checkClientFrame(value) ? (value as ClientFrame) : undefined;
+}
+
+export type ReplyAuthor = "bot" | "agent";
+
+export type ServerFrame =
+  | { type: "ready"; conversationId?: string; staff: boolean }
+  | { type: "typing"; conversationId: string; on: boolean }
+  | { type: "token"; conversationId: string; runId: string; stepId: string; text: string }
+  | {
+      type: "step";
+      conversationId: string;
+      runId: string;
+      event: string;
+      data: Record<string, unknown>;
+      at: string;
+    }
+  | { type: "reply"; conversationId: string; id: string; author: ReplyAuthor; text: string; at: string }
+  | { type: "handoff"; conversationId: string; runId: string; reason: string; at: string }
+  | { type: "error"; code: string; message: string; conversationId?: string };
+
+/** Id of a bot reply: stable between the live stream and the catch-up from the event log, so clients dedupe. */
+export function replyId(runId: string, stepId: string, index: number): string {
+  return `${runId}|${stepId}|${index}`;
+}
+
+const STEP_EVENTS = new Set([
+  "step.started",
+  "step.completed",
+  "step.failed",
+  "step.retrying",
+  "condition.failed",
+  "run.started",
+  "run.resumed",
+]);
+const SETTLED = new Set(["run.waiting", "run.handoff", "run.completed", "run.failed", "run.cancelled"]);
+
+/**
+ * Turns one run's events (one committed batch, or a page of the log) into frames. `staff` adds the step trace.
+ * `counters` numbers the messages of each step so ids match between the live batch and the log.
+ */
+export function framesForEvents(
+  conversationId: string,
+  runId: string,
+  events: readonly RunEvent[],
+  staff: boolean,
+  counters: Map<string, number> = new Map(),
+): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  for (const event of events) {
+    const data = event.data;
+    const stepId = typeof data.stepId === "string" ? data.stepId : "";
+    if (event.type === "token") {
+      frames.push({ type: "token", conversationId, runId, stepId, text: String(data.text ?? "") });
+    } else if (event.type === "message.sent") {
+      const index = counters.get(stepId) ?? 0;
+      counters.set(stepId, index + 1);
+      frames.push({
+        type: "reply",
+        conversationId,
+        id: replyId(runId, stepId, index),
+        author: "bot",
+        text: String(data.text ?? ""),
+        at: event.at,
+      });
+    } else if (event.type === "run.handoff") {
+      frames.push({
+        type: "handoff",
+        conversationId,
+        runId,
+        reason: String(data.reason ?? ""),
+        at: event.at,
+      });
+    } else if (event.type === "run.failed") {
+      const error = (data.error ?? {}) as { code?: unknown };
+      frames.push({
+        type: "error",
+        conversationId,
+        code: String(error.code ?? "FD200"),
+        message: "Sorry, something went wrong on our side. Please try again.",
+      });
+    } else if (staff && (STEP_EVENTS.has(event.type) || SETTLED.has(event.type))) {
+      frames.push({ type: "step", conversationId, runId, event: event.type, data, at: event.at });
+    }
+    if (SETTLED.has(event.type)) frames.push({ type: "typing", conversationId, on: false });
+  }
+  return frames;
+}

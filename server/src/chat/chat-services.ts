@@ -1,0 +1,62 @@
+import type { Database } from "@flowdeck/runtime";
+import type { Logger } from "../app/logger";
+import type { ServerConfig } from "../app/server-config";
+import { createSecretBox, deriveChannelSecretKey, type SecretBox } from "../channels/secret-box";
+import type { RunHost } from "../runs/run-host";
+import { DEFAULT_CHAT_OPTIONS, type ChatOptions } from "./chat-options";
+import { createConversationHistory, type ConversationHistory } from "./conversation-history";
+import { createConversationHub, type ConversationHub } from "./conversation-hub";
+import { createOutboundDelivery, type OutboundDelivery } from "../webhooks/outbound-delivery";
+
+/** What the channel routes, the WebSocket endpoint, webhooks and the inbox share within one app. */
+export interface ChatServices {
+  readonly db: Database;
+  readonly config: ServerConfig;
+  readonly log: Logger;
+  readonly options: ChatOptions;
+  readonly runs: RunHost | undefined;
+  readonly hub: ConversationHub;
+  readonly history: ConversationHistory;
+  readonly secretBox: SecretBox;
+  /** Signed deliveries of webhook channels' replies. */
+  readonly outbound: OutboundDelivery;
+}
+
+export interface CreateChatServicesOptions {
+  readonly db: Database;
+  readonly config: ServerConfig;
+  readonly log: Logger;
+  readonly runs?: RunHost | undefined;
+  readonly chat?: Partial<ChatOptions> | undefined;
+  /** 32 bytes (loadChannelSecretKey). Default: derived from the JWT secret. */
+  readonly channelSecretKey?: Uint8Array | undefined;
+}
+
+export function createChatServices(options: CreateChatServicesOptions): ChatServices {
+  const runs = options.runs;
+  const chatOptions = { ...DEFAULT_CHAT_OPTIONS, ...options.chat };
+  return {
+    db: options.db,
+    config: options.config,
+    log: options.log,
+    options: chatOptions,
+    runs,
+    hub: createConversationHub(() => runs),
+    history: createConversationHistory(options.db),
+    secretBox: createSecretBox(options.channelSecretKey ?? deriveChannelSecretKey(options.config.jwtSecret)),
+    outbound: createOutboundDelivery(chatOptions, options.log),
+  };
+}
+
+const CHAT_SERVICES_KEY = "flowdeckChat";
+
+/** createApp keeps the app's chat services in app.locals; attachChatSockets takes them from there. */
+export function storeChatServices(locals: Record<string, unknown>, services: ChatServices): void {
+  locals[CHAT_SERVICES_KEY] = services;
+}
+
+export function getChatServices(app: { locals: Record<string, unknown> }): ChatServices {
+  const services = app.locals[CHAT_SERVICES_KEY];
+  if (!services) throw new Error("This app was not built by createApp (no chat services).");
+  return services as ChatServices;
+}

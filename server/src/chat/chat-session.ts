@@ -1,0 +1,144 @@
+import type { WebSocket } from "ws";
+import { isApiError } from "../app/api-error";
+import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame } from "./chat-frames";
+import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
+import type { ChatServices } from "./chat-services";
+import type { ConversationWatcher } from "./conversation-hub";
+import { checkConversation, newConversationId, sendCustomerMessage } from "./customer-message";
+
+/** What the upgrade carried, to re-check a customer's key and Origin on every message. */
+export interface Handshake {
+  readonly key: string | undefined;
+  readonly origin: string | undefined;
+}
+
+// setTimeout's limit: a token expiring later than ~24.8 days is re-checked on its messages only.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One WebSocket: the client's frames in order (one at a time, so a conversation's messages keep their order),
+ * and the events of the conversation it is in. A customer's channel is re-read on every message, so a deleted
+ * channel or a rotated key ends the session; a staff session ends when its access token expires.
+ */
+export function startChatSession(
+  ws: WebSocket,
+  principal: ChatPrincipal,
+  services: ChatServices,
+  handshake: Handshake,
+): void {
+  const { db, hub, history, options, log } = services;
+  const staff = principal.kind === "staff";
+  let current = principal;
+  let conversationId: string | undefined;
+  let leave: (() => void) | undefined;
+  let queue: Promise<void> = Promise.resolve();
+
+  function send(frame: ServerFrame): void {
+    if (ws.readyState !== ws.OPEN) return;
+    // A client that stopped reading: what we queue for it would grow without bound. Cut it off.
+    if (ws.bufferedAmount > options.maxBufferedBytes) {
+      log.warn("chat client cut off: not reading", {
+        bufferedBytes: ws.bufferedAmount,
+        tenant: principal.tenantId,
+      });
+      ws.terminate();
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  }
+
+  const watcher: ConversationWatcher = {
+    onBatch: (batch) => {
+      for (const frame of framesForEvents(batch.conversationId, batch.runId, batch.events, staff))
+        send(frame);
+    },
+    onFrame: send,
+  };
+
+  function join(id: string): void {
+    if (id === conversationId) return;
+    leave?.();
+    conversationId = id;
+    leave = hub.watch(principal.tenantId, id, watcher);
+    send({ type: "ready", conversationId: id, staff });
+  }
+
+  let expiry: NodeJS.Timeout | undefined;
+  if (principal.kind === "staff") {
+    const left = principal.expiresAtMs - Date.now();
+    if (left <= MAX_TIMER_MS)
+      expiry = setTimeout(() => ws.close(1008, "FD384 access token expired"), Math.max(0, left));
+  }
+
+  async function refresh(): Promise<boolean> {
+    if (current.kind === "staff") {
+      if (Date.now() < current.expiresAtMs) return true;
+      ws.close(1008, "FD384 access token expired");
+      return false;
+    }
+    try {
+      current = await customerFromKey(db, handshake.key ?? "", handshake.origin);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ChatAuthError)) throw error;
+      ws.close(1008, `${error.code} ${error.message}`);
+      return false;
+    }
+  }
+
+  async function handle(frame: ClientFrame): Promise<void> {
+    if (!(await refresh())) return;
+    if (frame.type === "resume") {
+      await checkConversation(db, current, frame.conversationId);
+      join(frame.conversationId);
+      for (const missed of await history.replay(current.tenantId, frame.conversationId, frame.after, staff))
+        send(missed);
+      return;
+    }
+    const id = frame.conversationId ?? conversationId ?? newConversationId();
+    if (id !== conversationId) {
+      if (frame.conversationId) await checkConversation(db, current, id);
+      join(id);
+    }
+    send({ type: "typing", conversationId: id, on: true });
+    const outcome = await sendCustomerMessage(db, services.runs, current, id, frame.text);
+    if (outcome.kind === "run" && outcome.run.status !== "queued" && outcome.run.status !== "running") {
+      send({ type: "typing", conversationId: id, on: false });
+    }
+  }
+
+  ws.on("message", (data, isBinary) => {
+    const frame = isBinary ? undefined : parseClientFrame(data.toString("utf8"));
+    if (!frame) {
+      send({ type: "error", code: "FD373", message: 'Not a chat frame: send { type: "message", text }.' });
+      return;
+    }
+    queue = queue
+      .then(
+        () => handle(frame),
+        () => undefined,
+      )
+      .catch((error: unknown) => {
+        if (isApiError(error)) {
+          send({
+            type: "error",
+            code: error.code,
+            message: error.message,
+            ...(conversationId ? { conversationId } : {}),
+          });
+          if (conversationId) send({ type: "typing", conversationId, on: false });
+          return;
+        }
+        log.error("chat message failed", { error, tenant: principal.tenantId });
+        send({ type: "error", code: "FD399", message: "Internal error." });
+      });
+  });
+
+  ws.on("close", () => {
+    if (expiry) clearTimeout(expiry);
+    leave?.();
+    leave = undefined;
+  });
+  ws.on("error", () => ws.terminate());
+  send({ type: "ready", staff });
+}

@@ -1,0 +1,45 @@
+import type { Sql } from "@flowdeck/runtime";
+
+export interface WaitingConversation {
+  readonly runId: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly workflowName: string;
+  /** From the handoff node: why, which queue, how urgent. */
+  readonly reason: string;
+  readonly queue: string;
+  readonly priority: string;
+  readonly since: string;
+  /** Customer messages received since the handoff. */
+  readonly unread: number;
+}
+
+/** Runs parked for a human, oldest first (the longest wait is answered first). */
+export async function listWaitingConversations(sql: Sql): Promise<WaitingConversation[]> {
+  const { rows } = await sql.query<{
+    id: string;
+    conversation_id: string;
+    channel: string;
+    workflow_name: string;
+    updated_at: unknown;
+    handoff: Record<string, unknown> | null;
+    unread: number;
+  }>(
+    `SELECT r.id::text AS id, r.conversation_id, r.channel, r.workflow_name, r.updated_at,
+        (SELECT e.data FROM run_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'run.handoff'
+          ORDER BY e.seq DESC LIMIT 1) AS handoff,
+        (SELECT count(*)::int FROM chat_messages m WHERE m.tenant_id = r.tenant_id AND m.run_id = r.id AND m.author = 'customer') AS unread
+       FROM runs r WHERE r.status = 'handoff' ORDER BY r.updated_at, r.id LIMIT 500`,
+  );
+  return rows.map((row) => ({
+    runId: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    workflowName: row.workflow_name,
+    reason: String(row.handoff?.reason ?? ""),
+    queue: String(row.handoff?.queue ?? "support"),
+    priority: String(row.handoff?.priority ?? "medium"),
+    since: row.updated_at instanceof Date ? row.updated_at.toISOString() : String(row.updated_at),
+    unread: row.unread,
+  }));
+}

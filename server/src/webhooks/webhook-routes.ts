@@ -1,0 +1,173 @@
+import type { Request } from "express";
+import { ApiError } from "../app/api-error";
+import type { RouteDefinition } from "../app/route-table";
+import { isUuidText } from "../auth/opaque-token";
+import { secretAad } from "../channels/channel-routes";
+import { getChannel, webhookChannelTenant } from "../channels/channel-store";
+import type { ChannelRecord } from "../channels/channel-types";
+import { watchTurn } from "../chat/await-turn";
+import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
+import { targetOf, type ChatPrincipal } from "../chat/chat-principal";
+import type { ChatServices } from "../chat/chat-services";
+import { checkConversation, newConversationId, sendCustomerMessage } from "../chat/customer-message";
+import { NO_TENANT } from "../store/nil-tenant";
+import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
+import { outboundTarget, relayTurn } from "./webhook-relay";
+import { createTriggerLookup } from "./workflow-trigger";
+
+const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
+const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
+// How long a chat turn on a webhook channel is watched for replies to deliver (an ask or a slow model included).
+const RELAY_WATCH_MS = 120_000;
+
+/** The request body exactly as received: the signature covers these bytes, not a re-serialisation. */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return (req as Request & { rawBody?: Buffer }).rawBody;
+}
+
+/**
+ * `POST /webhooks/:id`: a signed call on a webhook channel. Checked in this order: the channel exists, the
+ * signature (HMAC-SHA256 over `<timestamp>.<raw body>`, Flowdeck-Signature) matches and the timestamp is within
+ * the tolerance, then the message id (Flowdeck-Message-Id) is claimed once (a primary key: a replay inserts
+ * nothing and runs nothing). A flow with `trigger: webhook` runs with the body as input and answers in the
+ * response; a chat flow takes `{ text, conversationId? }` and its replies go, signed, to the channel's URL.
+ */
+export function webhookRoutes(services: ChatServices): RouteDefinition[] {
+  const { db, options, secretBox, outbound: delivery } = services;
+  const triggerOf = createTriggerLookup();
+
+  async function channelOf(id: string): Promise<ChannelRecord> {
+    const tenantId = isUuidText(id)
+      ? await db.transaction((sql) => webhookChannelTenant(sql, id), NO_TENANT)
+      : undefined;
+    const channel = tenantId ? await db.transaction((sql) => getChannel(sql, id), { tenantId }) : undefined;
+    if (!channel || channel.kind !== "webhook" || !channel.secretBox)
+      throw new ApiError("FD372", "No such webhook channel.");
+    return channel;
+  }
+
+  return [
+    {
+      method: "post",
+      path: "/webhooks/:id",
+      summary:
+        "A signed call on a webhook channel (Flowdeck-Signature, Flowdeck-Message-Id): runs the channel's flow once per message id.",
+      auth: "public",
+      status: 200,
+      handler: async (req, res) => {
+        const channel = await channelOf(String(req.params.id));
+        const secret = secretBox.open(channel.secretBox!, secretAad(channel.tenantId, channel.id));
+        const raw = rawBodyOf(req);
+        if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
+        const check = verifySignature(secret, req.get(SIGNATURE_HEADER), raw, {
+          nowSeconds: Math.floor(Date.now() / 1000),
+          toleranceSeconds: options.webhookToleranceSeconds,
+        });
+        if (!check.ok) {
+          if (check.reason === "stale") throw new ApiError("FD375", "The signature's timestamp is too old.");
+          throw new ApiError("FD374", "The signature does not match.");
+        }
+        const messageId = req.get(MESSAGE_ID_HEADER);
+        if (!messageId || !MESSAGE_ID.test(messageId))
+          throw new ApiError("FD300", "Send a Flowdeck-Message-Id header (1–200 visible characters).");
+        const payload = req.body as unknown;
+        if (payload === null || typeof payload !== "object" || Array.isArray(payload))
+          throw new ApiError("FD300", "The payload must be a JSON object.");
+        if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
+        const runs = services.runs;
+        const tenant = { tenantId: channel.tenantId };
+        const trigger = await db.transaction(
+          (sql) => triggerOf(sql, channel.workflowId, channel.pinnedVersion),
+          tenant,
+        );
+        if (!trigger) throw new ApiError("FD351", "The channel's workflow has no published version.");
+        const principal: ChatPrincipal = { kind: "customer", tenantId: channel.tenantId, channel };
+        const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
+        if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
+
+        const claimed = await db.transaction(
+          async (sql) =>
+            (
+              await sql.query(
+                `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING RETURNING message_id`,
+                [channel.tenantId, channel.id, messageId],
+              )
+            ).rowCount > 0,
+          tenant,
+        );
+        if (!claimed)
+          throw new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
+        const release = () =>
+          db.transaction(
+            (sql) =>
+              sql.query("DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2", [
+                channel.id,
+                messageId,
+              ]),
+            tenant,
+          );
+
+        if (!chat) {
+          let run;
+          try {
+            run = await runs.start({
+              tenantId: channel.tenantId,
+              target: targetOf(principal),
+              input: payload as Record<string, unknown>,
+              channel: `webhook:${channel.id}`,
+            });
+          } catch (error) {
+            await release();
+            throw error;
+          }
+          const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
+          const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
+          res
+            .status(status)
+            .json({
+              runId: run.id,
+              status: done.status,
+              output: done.output ?? null,
+              ...(done.error ? { error: done.error } : {}),
+            });
+          return;
+        }
+
+        const conversationId = chat.conversationId ?? newConversationId();
+        const turn = watchTurn(runs, channel.tenantId, conversationId);
+        let outcome;
+        try {
+          outcome = await sendCustomerMessage(db, runs, principal, conversationId, chat.text);
+        } catch (error) {
+          turn.cancel();
+          await release();
+          throw error;
+        }
+        const target = outboundTarget(channel, secret);
+        if (outcome.kind === "run" && target)
+          void relayTurn(delivery, target, conversationId, turn.until(RELAY_WATCH_MS));
+        else turn.cancel();
+        res.status(202).json({
+          conversationId,
+          status: outcome.kind === "run" ? "accepted" : "handoff",
+          ...(outcome.kind === "run" ? { runId: outcome.run.id } : {}),
+        });
+      },
+    },
+  ];
+}
+
+function chatPayload(payload: Record<string, unknown>): { text: string; conversationId?: string } {
+  const { text, conversationId } = payload;
+  if (typeof text !== "string" || text.length === 0 || text.length > MAX_MESSAGE_CHARS) {
+    throw new ApiError("FD373", `A chat webhook needs { text } (1–${MAX_MESSAGE_CHARS} characters).`);
+  }
+  if (
+    conversationId !== undefined &&
+    (typeof conversationId !== "string" || !CONVERSATION_ID.test(conversationId))
+  ) {
+    throw new ApiError("FD300", "conversationId must be 8–100 letters, digits, - or _.");
+  }
+  return { text, ...(conversationId === undefined ? {} : { conversationId }) };
+}

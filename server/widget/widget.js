@@ -1,0 +1,237 @@
+/*
+ * Flowdeck web chat widget: <script src="https://<flowdeck>/widget.js" data-channel="<publishable key>" async></script>
+ * Dependency-free, no build step, nothing fetched from elsewhere. Talks to /ws/chat on the server that served it,
+ * streams replies (token frames), reconnects with backoff and resumes the conversation (sessionStorage) so a reload
+ * or a dropped connection loses nothing. Markup: a labelled dialog region, the transcript as role="log" (announced
+ * politely), a labelled input; focus moves into the panel when it opens and back to the button when it closes.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) return;
+  var key = script.getAttribute("data-channel") || "";
+  var title = script.getAttribute("data-title") || "Chat with us";
+  var base = new URL(script.src, location.href);
+  var socketUrl =
+    (base.protocol === "https:" ? "wss:" : "ws:") +
+    "//" +
+    base.host +
+    "/ws/chat?key=" +
+    encodeURIComponent(key);
+  var storeKey = "flowdeck-chat:" + (key.split(".")[2] || "default");
+
+  var saved = {};
+  try {
+    saved = JSON.parse(sessionStorage.getItem(storeKey) || "{}") || {};
+  } catch (e) {
+    saved = {};
+  }
+  var state = {
+    conversationId: saved.conversationId || null,
+    after: saved.after || null,
+    items: saved.items || [],
+    seen: {},
+  };
+  state.items.forEach(function (item) {
+    if (item.id) state.seen[item.id] = true;
+  });
+  function save() {
+    try {
+      sessionStorage.setItem(
+        storeKey,
+        JSON.stringify({
+          conversationId: state.conversationId,
+          after: state.after,
+          items: state.items.slice(-200),
+        }),
+      );
+    } catch (e) {
+      /* private mode: the conversation lives as long as the page */
+    }
+  }
+
+  // ── markup ──────────────────────────────────────────────────────────────────────────────────────────────
+  var host = document.createElement("div");
+  host.setAttribute("data-flowdeck-chat", "");
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  root.innerHTML =
+    "<style>" +
+    ":host{all:initial;position:fixed;right:16px;bottom:16px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif;color:#111}" +
+    ".toggle{background:#1f4ed8;color:#fff;border:0;border-radius:20px;padding:10px 16px;cursor:pointer}" +
+    ".toggle:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}" +
+    ".panel{width:320px;max-height:460px;display:flex;flex-direction:column;background:#fff;border:1px solid #ccd;border-radius:10px;box-shadow:0 6px 24px rgba(0,0,0,.18);margin-bottom:8px}" +
+    ".panel[hidden]{display:none}" +
+    "h2{font-size:15px;margin:0;padding:10px 12px;border-bottom:1px solid #eee;display:flex;justify-content:space-between}" +
+    ".close{background:none;border:0;font-size:18px;cursor:pointer}" +
+    ".log{flex:1;overflow-y:auto;padding:10px 12px;min-height:160px}" +
+    ".msg{margin:6px 0;padding:7px 10px;border-radius:10px;max-width:85%;white-space:pre-wrap;word-wrap:break-word}" +
+    ".customer{background:#1f4ed8;color:#fff;margin-left:auto}.bot,.agent{background:#f1f3f7}.agent{border-left:3px solid #16a34a}" +
+    ".note{color:#555;font-size:12px;text-align:center}" +
+    ".status{min-height:18px;padding:0 12px;color:#555;font-size:12px}" +
+    "form{display:flex;gap:6px;padding:10px 12px;border-top:1px solid #eee}" +
+    "label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
+    "input{flex:1;padding:8px;border:1px solid #bbc;border-radius:6px;font:inherit}" +
+    "form button{background:#1f4ed8;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}" +
+    "</style>" +
+    '<div class="panel" role="dialog" aria-labelledby="fd-title" hidden>' +
+    '<h2 id="fd-title"><span></span><button type="button" class="close" aria-label="Close chat">×</button></h2>' +
+    '<div class="log" role="log" aria-live="polite" aria-relevant="additions text" aria-label="Conversation"></div>' +
+    '<div class="status" aria-live="polite"></div>' +
+    '<form><label for="fd-input">Your message</label><input id="fd-input" name="message" autocomplete="off" maxlength="4000" required>' +
+    '<button type="submit">Send</button></form></div>' +
+    '<button type="button" class="toggle" aria-expanded="false">' +
+    "Chat" +
+    "</button>";
+  var $ = function (selector) {
+    return root.querySelector(selector);
+  };
+  var panel = $(".panel"),
+    log = $(".log"),
+    status = $(".status"),
+    form = $("form"),
+    input = $("input"),
+    toggle = $(".toggle");
+  $("h2 span").textContent = title;
+  toggle.setAttribute("aria-label", title);
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      input.focus();
+      connect();
+    } else {
+      toggle.focus();
+    }
+  }
+  toggle.addEventListener("click", function () {
+    setOpen(panel.hidden);
+  });
+  $(".close").addEventListener("click", function () {
+    setOpen(false);
+  });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") setOpen(false);
+  });
+
+  function bubble(author, text, id) {
+    var div = document.createElement("div");
+    div.className = "msg " + author;
+    div.setAttribute("data-author", author);
+    if (id) div.setAttribute("data-id", id);
+    div.textContent = text; // never innerHTML: chat text is data
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+    return div;
+  }
+  function note(text) {
+    var div = bubble("note", text);
+    div.className = "msg note";
+  }
+  state.items.forEach(function (item) {
+    bubble(item.author, item.text, item.id);
+  });
+
+  // ── connection ──────────────────────────────────────────────────────────────────────────────────────────
+  var socket = null,
+    retries = 0,
+    outbox = [],
+    streaming = {};
+  function connect() {
+    if (socket && socket.readyState <= 1) return;
+    socket = new WebSocket(socketUrl, ["flowdeck.v1"]);
+    socket.onopen = function () {
+      retries = 0;
+      status.textContent = "";
+      if (state.conversationId)
+        send({ type: "resume", conversationId: state.conversationId, after: state.after || undefined });
+      while (outbox.length) send(outbox.shift());
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      receive(frame);
+    };
+    socket.onclose = function (event) {
+      socket = null;
+      if (event.code === 1008 && /FD37[01]/.test(event.reason)) {
+        status.textContent = "Chat is not available on this page.";
+        return;
+      }
+      var delay = Math.min(15000, 500 * Math.pow(2, retries++));
+      status.textContent = "Reconnecting…";
+      setTimeout(connect, delay);
+    };
+  }
+  function send(frame) {
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame));
+    else {
+      outbox.push(frame);
+      connect();
+    }
+  }
+
+  function receive(frame) {
+    if (frame.type === "ready" && frame.conversationId) {
+      state.conversationId = frame.conversationId;
+      save();
+    } else if (frame.type === "typing") {
+      status.textContent = frame.on ? "Typing…" : "";
+    } else if (frame.type === "token") {
+      var slot = frame.runId + "|" + frame.stepId;
+      var live = streaming[slot] || (streaming[slot] = bubble("bot", ""));
+      live.setAttribute("aria-busy", "true");
+      live.textContent += frame.text;
+      log.scrollTop = log.scrollHeight;
+    } else if (frame.type === "reply") {
+      if (state.seen[frame.id]) return;
+      state.seen[frame.id] = true;
+      var streamed = streaming[frame.id.split("|").slice(0, 2).join("|")];
+      if (streamed && frame.author === "bot") {
+        streamed.textContent = frame.text;
+        streamed.removeAttribute("aria-busy");
+        streamed.setAttribute("data-id", frame.id);
+        delete streaming[frame.id.split("|").slice(0, 2).join("|")];
+      } else {
+        bubble(frame.author, frame.text, frame.id);
+      }
+      remember(frame.author, frame.text, frame.id, frame.at);
+      status.textContent = "";
+    } else if (frame.type === "handoff") {
+      var id = "handoff|" + frame.runId;
+      if (state.seen[id]) return;
+      state.seen[id] = true;
+      note("A member of our team will answer here.");
+      remember("note", "A member of our team will answer here.", id, frame.at);
+    } else if (frame.type === "error") {
+      status.textContent = frame.message || "Something went wrong.";
+    }
+  }
+  function remember(author, text, id, at) {
+    state.items.push({ author: author, text: text, id: id });
+    if (at && (!state.after || at > state.after)) state.after = at;
+    save();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    bubble("customer", text);
+    remember("customer", text, null, null);
+    send({ type: "message", text: text, conversationId: state.conversationId || undefined });
+    input.focus();
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    if (script.hasAttribute("data-open") || state.conversationId) setOpen(true);
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();
