@@ -26,7 +26,8 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     owner = (await registerAccount(server)).body;
     const created = await call("POST", "/workflows", { yaml: greeter("Hello") });
     workflowId = created.body.id;
-    expect((await call("POST", `/workflows/${workflowId}/publish`, { note: "v1" })).status).toBe(201);
+    const published = await call("POST", `/workflows/${workflowId}/publish`, { note: "v1" });
+    if (published.status !== 201) throw new Error(`publish failed: ${published.text}`);
   });
   afterAll(() => server?.close());
 
