@@ -141,6 +141,15 @@ describe.each(TEST_DATABASE_KINDS)("domain APIs on %s", (kind) => {
     }
   });
 
+  it("takes no query parameters on routes that name one row or write", async () => {
+    const res = await call("GET", "/tickets/TCK-000001?expand=all");
+    expect([res.status, res.body.error.code]).toEqual([400, "FD340"]);
+    expect(res.body.error.hint).toBe("This route takes no query parameters.");
+    const write = await call("POST", "/crm/customers?dryRun=true", { email: "dry@example.com" });
+    expect([write.status, write.body.error.code]).toEqual([400, "FD340"]);
+    expect((await call("GET", "/crm/customers?email=dry@example.com")).body.items).toEqual([]);
+  });
+
   it("leads: defaults, funnel moves with from/to in the audit, status filter", async () => {
     const created = await call("POST", "/crm/leads", {
       email: "jordan@example.com",
