@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+import { createChannel, eventually, publishFlow } from "./chat-support";
+import { signPayload, verifySignature } from "../src/webhooks/webhook-signature";
+
+const GREETER = `name: hook_greeter
+nodes:
+  - { name: start, type: start }
+  - name: ask_name
+    type: ask
+    config: { prompt: "What's your name?", variable: who }
+  - name: done
+    type: end
+    config: { reply: "Nice to meet you, {{ vars.who }}." }
+edges:
+  - { from: start, to: ask_name }
+  - { from: ask_name, to: done }
+`;
+
+const ECHO_ROUTER = `name: echo_router
+trigger: { type: webhook }
+nodes:
+  - name: start
+    type: start
+    config:
+      inputs:
+        - { name: message, type: string, required: true }
+  - name: remember
+    type: set
+    config: { values: { text: "{{ input.message }}" } }
+  - name: is_order
+    type: condition
+    config: { expression: "vars.text.contains('order')" }
+  - name: order_reply
+    type: end
+    config: { outcome: resolved, output: { route: order, echo: "{{ vars.text }}" } }
+  - name: other_reply
+    type: end
+    config: { outcome: resolved, output: { route: other, echo: "{{ vars.text }}" } }
+edges:
+  - { from: start, to: remember }
+  - { from: remember, to: is_order }
+  - { from: is_order, to: order_reply, port: then }
+  - { from: is_order, to: other_reply, port: else }
+`;
+
+interface Received {
+  readonly headers: IncomingMessage["headers"];
+  readonly body: string;
+}
+
+describe("webhook channels", () => {
+  let server: TestServer;
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: Received[] = [];
+  let failNext = 0;
+  let token: string;
+  let chatChannel: JsonBody;
+  let echoChannel: JsonBody;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        if (failNext > 0) {
+          failNext -= 1;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/flowdeck`;
+    server = await startTestServer("pg", {}, { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20 } });
+    token = (await registerAccount(server)).body.accessToken;
+    const greeter = await publishFlow(server, token, GREETER);
+    chatChannel = await createChannel(server, token, { kind: "webhook", workflow: greeter, outboundUrl: receiverUrl });
+    const echo = await publishFlow(server, token, ECHO_ROUTER);
+    echoChannel = await createChannel(server, token, { kind: "webhook", workflow: echo });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    receiver?.close();
+  });
+
+  function post(channel: JsonBody, payload: unknown, options: { messageId: string; secret?: string; timestamp?: number; signature?: string }) {
+    const raw = JSON.stringify(payload);
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    return server.request("POST", `/webhooks/${channel.id}`, {
+      rawBody: raw,
+      headers: {
+        "flowdeck-signature": options.signature ?? signPayload(options.secret ?? channel.webhookSecret, timestamp, raw),
+        "flowdeck-message-id": options.messageId,
+      },
+    });
+  }
+
+  const runCount = async (channelId: string) =>
+    server.testDb.db.ownerTransaction(async (sql) => {
+      const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE channel = $1", [`webhook:${channelId}`]);
+      return rows[0]!.n;
+    });
+
+  it("keeps the signing secret sealed at rest and shows it once", async () => {
+    expect(chatChannel.webhookSecret).toMatch(/^whsec_/);
+    const stored = await server.testDb.db.ownerTransaction(async (sql) => {
+      const { rows } = await sql.query<{ secret_box: string }>("SELECT secret_box FROM channels WHERE id = $1", [chatChannel.id]);
+      return rows[0]!.secret_box;
+    });
+    expect(stored.startsWith("v1:")).toBe(true);
+    expect(stored).not.toContain(chatChannel.webhookSecret.slice(6));
+    const shown = await server.request("GET", `/channels/${chatChannel.id}`, { token });
+    expect(shown.text).not.toContain("whsec_");
+  });
+
+  it("refuses a bad signature, an old timestamp and a replayed message id, and runs nothing twice", async () => {
+    const payload = { text: "hello" };
+    const bad = await post(chatChannel, payload, { messageId: "m-bad", secret: "whsec_wrong" });
+    expect([bad.status, bad.body.error.code]).toEqual([401, "FD374"]);
+    const old = await post(chatChannel, payload, { messageId: "m-old", timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect([old.status, old.body.error.code]).toEqual([401, "FD375"]);
+    const unsigned = await server.request("POST", `/webhooks/${chatChannel.id}`, { body: payload, headers: { "flowdeck-message-id": "m-x" } });
+    expect(unsigned.status).toBe(401);
+    // A body changed after signing fails too: the signature covers the bytes.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const tampered = await post(chatChannel, { text: "hello!" }, { messageId: "m-t", signature: signPayload(chatChannel.webhookSecret, timestamp, JSON.stringify(payload)) });
+    expect(tampered.status).toBe(401);
+    expect(await runCount(chatChannel.id)).toBe(0);
+
+    const first = await post(chatChannel, payload, { messageId: "m-1" });
+    expect(first.status, first.text).toBe(202);
+    const replay = await post(chatChannel, payload, { messageId: "m-1" });
+    expect([replay.status, replay.body.error.code]).toEqual([409, "FD376"]);
+    await eventually(() => received.length >= 1, 10_000, "the outbound reply");
+    expect(await runCount(chatChannel.id)).toBe(1);
+    expect(received).toHaveLength(1);
+  }, 20_000);
+
+  it("delivers replies to the channel URL, signed with the channel secret, retrying a failing receiver", async () => {
+    const reply = JSON.parse(received[0]!.body);
+    expect(reply).toMatchObject({ type: "reply", text: "What's your name?", author: "bot" });
+    const check = verifySignature(chatChannel.webhookSecret, String(received[0]!.headers["flowdeck-signature"]), Buffer.from(received[0]!.body), {
+      nowSeconds: Math.floor(Date.now() / 1000),
+      toleranceSeconds: 300,
+    });
+    expect(check).toEqual({ ok: true });
+    expect(received[0]!.headers["flowdeck-message-id"]).toBe(reply.id);
+
+    failNext = 2;
+    const answer = await post(chatChannel, { text: "Grace", conversationId: reply.conversationId }, { messageId: "m-2" });
+    expect(answer.status, answer.text).toBe(202);
+    await eventually(() => received.length >= 2, 10_000, "the retried delivery");
+    expect(JSON.parse(received[1]!.body)).toMatchObject({ text: "Nice to meet you, Grace.", conversationId: reply.conversationId });
+    expect(failNext).toBe(0);
+    expect(await runCount(chatChannel.id)).toBe(1);
+  }, 20_000);
+
+  it("answers a webhook-triggered flow synchronously with its output", async () => {
+    const order = await post(echoChannel, { message: "where is my order?" }, { messageId: "e-1" });
+    expect(order.status, order.text).toBe(200);
+    expect(order.body).toMatchObject({ status: "completed", output: { output: { route: "order", echo: "where is my order?" } } });
+    const other = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });
+    expect(other.body.output.output.route).toBe("other");
+    const again = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });
+    expect(again.status).toBe(409);
+    expect(await runCount(echoChannel.id)).toBe(2);
+  }, 20_000);
+
+  it("answers 404 for an unknown or deleted channel", async () => {
+    const unknown = await post({ id: "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40", webhookSecret: "whsec_x" }, { text: "x" }, { messageId: "u-1" });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, "FD372"]);
+    expect((await server.request("DELETE", `/channels/${echoChannel.id}`, { token })).status).toBe(204);
+    const gone = await post(echoChannel, { message: "order" }, { messageId: "e-3" });
+    expect(gone.status).toBe(404);
+  });
+});
