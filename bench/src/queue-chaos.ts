@@ -20,7 +20,7 @@ const RUNS_PER_ROUND = 40;
  * The long form of test/queue/worker-kill.test.ts: `kills` SIGKILLs (default 100) of real worker processes at
  * random moments, two workers per round, over runs of a flow with two side effects; then a survivor finishes
  * everything. Passes with 0 lost runs and exactly one ticket, one lead and two idempotency keys per run.
- *   node --import tsx bench/src/chaos.ts [kills]
+ *   node --import tsx bench/src/queue-chaos.ts [kills]
  */
 export async function runChaos(log: (line: string) => void, kills = 100): Promise<{ ok: boolean }> {
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

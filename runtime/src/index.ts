@@ -26,7 +26,7 @@ export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
 export { createPgDatabase } from "./store/pg-database";
 export { createPgliteDatabase } from "./store/pglite-database";
 export { runMigrations, loadMigrations, RUNTIME_MIGRATIONS_DIR } from "./store/migrate";
-export { createTenant, getTenant } from "./store/tenant-store";
+export { createTenant, getTenant, type TenantPlan, type TenantRecord } from "./store/tenant-store";
 export { StoreError, STORE_ERRORS, isStoreError, type StoreErrorCode } from "./store/store-errors";
 export { createDomainServices } from "./domain/domain-services";
 export { seedDemoData } from "./domain/demo-data";
@@ -39,10 +39,21 @@ export {
 } from "./models/index";
 export { createSafeHttpClient } from "./http/safe-http-client";
 export { HttpError, HTTP_ERRORS } from "./http/http-errors";
-export type { RunQueue, RunJob } from "./queue/run-queue";
-export { createInlineQueue } from "./queue/inline-queue";
-export { createBullmqQueue } from "./queue/bullmq-queue";
-export { createOutboxDispatcher } from "./queue/outbox-dispatcher";
+export type { RunQueue, RunJob, RunJobKind } from "./queue/run-queue";
+export { createInlineQueue, type InlineQueueOptions, type InlineRunQueue } from "./queue/inline-queue";
+export { createBullmqQueue, type BullmqQueueOptions, type BullmqRunQueue } from "./queue/bullmq-queue";
+export type { QueueStats } from "./queue/queue-stats";
+export {
+  createRunEventBus,
+  type RunEventBus,
+  type RunEventBusListener,
+  type RunEventBusOptions,
+  type RunEventMessage,
+} from "./queue/run-event-bus";
+export { DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } from "./queue/tenant-limits";
+export { createOutboxDispatcher, type OutboxDispatcherOptions } from "./queue/outbox-dispatcher";
 export { createRunReconciler } from "./queue/run-reconciler";
+export type { PeriodicTask } from "./queue/periodic-task";
 export { QueueError, QUEUE_ERRORS } from "./queue/queue-errors";
-export { startWorker, type RunWorker } from "./worker/start-worker";
+export { startWorker, type RunWorker, type WorkerOptions } from "./worker/start-worker";
+export type { RecordedResume, ResumeRequest } from "./store/run-requests";

@@ -32,7 +32,13 @@ export interface DatabaseEngineOptions {
   /** The tenant's HTTP client; by default one client for everyone that refuses every internal address. */
   readonly http?: (tenantId: string) => SafeHttpClient;
   readonly log?: Logger;
-  readonly onEvents?: (tenantId: string, runId: string, events: readonly RunEvent[]) => void;
+  readonly onEvents?: (
+    tenantId: string,
+    runId: string,
+    events: readonly RunEvent[],
+    /** The run's conversation: channels route events by it. */
+    conversationId: string,
+  ) => void;
   readonly afterStep?: EngineDeps["afterStep"];
   readonly sleep?: EngineDeps["sleep"];
 }

@@ -32,7 +32,13 @@ export interface EngineDeps {
   readonly tenant: (tenantId: string) => Promise<TenantView>;
   readonly log: Logger;
   /** Events after they are committed (messages to deliver, step trace), and live-only ones (`token`). */
-  readonly onEvents?: (tenantId: string, runId: string, events: readonly RunEvent[]) => void;
+  readonly onEvents?: (
+    tenantId: string,
+    runId: string,
+    events: readonly RunEvent[],
+    /** The run's conversation: channels route events by it. */
+    conversationId: string,
+  ) => void;
   /** Waits between retries; injectable so tests need not sleep. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Guards against loops the validator could not see (e.g. a counter that never reaches its bound). */

@@ -13,6 +13,7 @@ export const ENGINE_ERRORS = {
   FD209: "The workflow of this run is not valid; fix it and publish again.",
   FD210: "A CEL expression failed while running; check the values it reads in the step trace.",
   FD211: "A Liquid template failed while rendering; check the values it reads in the step trace.",
+  FD212: "Nobody answered the ask within its timeout_minutes; add an error edge to follow up, or raise it.",
 } as const;
 
 export type EngineErrorCode = keyof typeof ENGINE_ERRORS;

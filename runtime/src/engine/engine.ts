@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { RecordedResume } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
-import { RunActivation } from "./run-activation";
+import { RunActivation, type ActivationInput } from "./run-activation";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
 
@@ -25,11 +26,28 @@ export interface Engine {
   startRun(request: StartRunRequest): Promise<RunRecord>;
   /** Answers a waiting run (`message`) or hands a parked one back from a human (`handback`). */
   resumeRun(tenantId: string, runId: string, resume: ResumeInput, signal?: AbortSignal): Promise<RunRecord>;
-  /** Executes a queued run, or continues a running one after a crash from its last committed step. */
+  /**
+   * Records a message (for a `waiting` run) or a hand-back (for a `handoff` one) without executing anything:
+   * what the API does in queue mode before enqueueing; `continueRun` applies it. FD206 no run, FD207 wrong status.
+   */
+  requestResume(tenantId: string, runId: string, resume: ResumeInput): Promise<RecordedResume>;
+  /**
+   * Does whatever the run needs next: executes a queued run, continues a running one after a crash from its last
+   * committed step, and applies recorded requests (`requestResume`) in order while the run waits for one. A run
+   * with nothing to do is returned as is, so a redelivered job is harmless.
+   */
   continueRun(tenantId: string, runId: string, signal?: AbortSignal): Promise<RunRecord>;
+  /**
+   * The ask's `timeout_minutes` ran out (a delayed job): if the run still waits at `stepId`, past its deadline,
+   * with no answer recorded, the ask fails with FD212 and the run follows its error edge. Otherwise a no-op.
+   */
+  expireWait(tenantId: string, runId: string, stepId: string, signal?: AbortSignal): Promise<RunRecord>;
   /** Cancels a run: an executing one through its AbortSignal, a waiting one directly. */
   cancelRun(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
 }
+
+/** Activations one continueRun may chain (a run answered by several queued messages in a row). */
+const MAX_PASSES_PER_CALL = 50;
 
 /**
  * The step loop's front door. It owns no state between calls: everything needed to continue a run lives in the
@@ -45,9 +63,18 @@ export function createEngine(deps: EngineDeps): Engine {
     return run;
   }
 
+  /** The first recorded request the run can take in its status (a message while waiting, a hand-back in handoff). */
+  async function nextRequest(run: RunRecord): Promise<ActivationInput | undefined> {
+    if (run.status !== "waiting" && run.status !== "handoff") return undefined;
+    const pending = await deps.store.pendingResumes(run.tenantId, run.id, run.state.resumedThrough ?? 0);
+    const wanted = run.status === "waiting" ? "message" : "handback";
+    const request = pending.find((r) => r.resume.kind === wanted);
+    return request ? { ...request.resume, requestSeq: request.seq } : undefined;
+  }
+
   async function activate(
     run: RunRecord,
-    resume: ResumeInput | undefined,
+    resume: ActivationInput | undefined,
     signal?: AbortSignal,
   ): Promise<RunRecord> {
     const controller = new AbortController();
@@ -128,10 +155,42 @@ export function createEngine(deps: EngineDeps): Engine {
       return activate(run, resume, signal);
     },
 
-    async continueRun(tenantId, runId, signal) {
+    async requestResume(tenantId, runId, resume) {
+      const expected = resume.kind === "message" ? "waiting" : "handoff";
+      const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected]);
+      if (recorded) return recorded;
       const run = await load(tenantId, runId);
-      if (run.status !== "queued" && run.status !== "running") return run;
-      return activate(run, undefined, signal);
+      throw new EngineError(
+        "FD207",
+        `Run ${runId} is ${run.status}; only a ${expected} run can take ${resume.kind === "message" ? "a message" : "a hand-back"}.`,
+      );
+    },
+
+    async continueRun(tenantId, runId, signal) {
+      let run = await load(tenantId, runId);
+      // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
+      for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
+        if (signal?.aborted) return run;
+        if (run.status === "queued" || run.status === "running") {
+          run = await activate(run, undefined, signal);
+          continue;
+        }
+        const request = await nextRequest(run);
+        if (!request) return run;
+        run = await activate(run, request, signal);
+      }
+      return run;
+    },
+
+    async expireWait(tenantId, runId, stepId, signal) {
+      const run = await load(tenantId, runId);
+      const until = run.state.waitingUntil;
+      if (run.status !== "waiting" || run.state.waitingStep !== stepId || !until) return run;
+      // Early (clock skew, or the ask asked again and has a later deadline): the newer timer will come.
+      if (Date.parse(until) > Date.now()) return run;
+      // An answer recorded in time wins over the timer, even if no worker has applied it yet.
+      if (await nextRequest(run)) return engine.continueRun(tenantId, runId, signal);
+      return activate(run, { kind: "timeout", stepId }, signal);
     },
 
     async cancelRun(tenantId, runId, reason = "cancelled by a person") {

@@ -23,6 +23,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * What re-enters a waiting step: the customer's message or a human's hand-back (with the seq of the
+ * `resume.requested` event it came from, in queue mode), or the ask's timeout running out.
+ */
+export type ActivationInput =
+  (ResumeInput & { readonly requestSeq?: number }) | { readonly kind: "timeout"; readonly stepId: string };
+
 /** What an activation ends in: the run waits, is parked for a human, completed, or failed. */
 export interface ActivationEnd {
   readonly status: RunStatus;
@@ -41,6 +48,8 @@ export class RunActivation {
   private frames: FlowFrame[];
   private journal: RunJournal;
   private waitingStep: string | undefined;
+  private waitingUntil: string | undefined;
+  private resumedThrough: number | undefined;
   private version: number;
   private indexes = new Map<string, WorkflowIndex>();
   private steps = 0;
@@ -55,14 +64,22 @@ export class RunActivation {
     this.frames = structuredClone(run.state.frames) as FlowFrame[];
     this.journal = new RunJournal(run.state.conversation, run.state.usage);
     this.waitingStep = run.state.waitingStep;
+    this.waitingUntil = run.state.waitingUntil;
+    this.resumedThrough = run.state.resumedThrough;
     this.version = run.stateVersion;
     this.indexes.set(run.definition.name, indexWorkflow(run.definition));
   }
 
   /** Continues the run; `resume` answers the waiting ask or handoff step. */
-  async execute(resume?: ResumeInput): Promise<ActivationEnd> {
-    this.journal.event(resume ? "run.resumed" : "run.started", {});
+  async execute(resume?: ActivationInput): Promise<ActivationEnd> {
+    this.journal.event(
+      resume ? "run.resumed" : "run.started",
+      resume?.kind === "timeout" ? { timeout: true } : {},
+    );
     if (resume?.kind === "message") this.journal.receive(resume.text);
+    if (resume && "requestSeq" in resume && resume.requestSeq !== undefined) {
+      this.resumedThrough = Math.max(this.resumedThrough ?? 0, resume.requestSeq);
+    }
     let pendingResume = resume;
     for (;;) {
       if (this.signal.aborted) throw this.signal.reason;
@@ -95,13 +112,29 @@ export class RunActivation {
     frame: FlowFrame,
     index: WorkflowIndex,
     node: WorkflowNode,
-    resume?: ResumeInput,
+    input?: ActivationInput,
   ): Promise<ActivationEnd | undefined> {
-    const visit = (frame.visits[node.name] ?? 0) + (resume ? 0 : 1);
+    const visit = (frame.visits[node.name] ?? 0) + (input ? 0 : 1);
     const stepId = `${frame.path}/${node.name}#${Math.max(visit, 1)}`;
     const executor = this.deps.executors[node.type];
     if (!executor) throw new EngineError("FD202", `No executor for node type "${node.type}".`);
     const startedAt = now();
+    if (input?.kind === "timeout") {
+      // Nobody answered in time: the ask fails without running again, through its error edge if it has one.
+      this.waitingStep = undefined;
+      this.waitingUntil = undefined;
+      const minutes = this.config(node).timeout_minutes;
+      return this.fail(
+        frame,
+        index,
+        node,
+        stepId,
+        { code: "FD212", message: `No answer within ${String(minutes)} minutes.` },
+        0,
+        startedAt,
+      );
+    }
+    const resume: ResumeInput | undefined = input;
     this.journal.event("step.started", { stepId, node: node.name, type: node.type });
     const scope = this.scope(frame);
     const outcome = await runStep(
@@ -117,9 +150,12 @@ export class RunActivation {
         signal: this.signal,
         tools: this.tools(frame, index, stepId, scope),
         emit: (event) =>
-          this.deps.onEvents?.(this.run.tenantId, this.run.id, [
-            { type: event.type, data: { stepId, text: event.text }, at: now() },
-          ]),
+          this.deps.onEvents?.(
+            this.run.tenantId,
+            this.run.id,
+            [{ type: event.type, data: { stepId, text: event.text }, at: now() }],
+            this.run.conversationId,
+          ),
         onRetry: (attempt, error, delayMs) =>
           this.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
       },
@@ -139,6 +175,11 @@ export class RunActivation {
 
     if (result.suspend) {
       this.waitingStep = stepId;
+      const minutes = node.type === "ask" ? this.config(node).timeout_minutes : undefined;
+      this.waitingUntil =
+        typeof minutes === "number" && minutes > 0
+          ? new Date(Date.now() + minutes * 60_000).toISOString()
+          : undefined;
       const status = result.suspend.kind === "ask" ? "waiting" : "handoff";
       this.journal.event(status === "waiting" ? "run.waiting" : "run.handoff", {
         stepId,
@@ -148,6 +189,7 @@ export class RunActivation {
       return this.finish({ status });
     }
     this.waitingStep = undefined;
+    this.waitingUntil = undefined;
     const port = result.port ?? this.firstOutput(node);
     const end = await this.advance(frame, index, node, port, result.output);
     if (end) return end;
@@ -345,6 +387,8 @@ export class RunActivation {
       conversation: this.journal.conversation,
       usage: this.journal.usage,
       ...(this.waitingStep ? { waitingStep: this.waitingStep } : {}),
+      ...(this.waitingUntil ? { waitingUntil: this.waitingUntil } : {}),
+      ...(this.resumedThrough !== undefined ? { resumedThrough: this.resumedThrough } : {}),
     };
   }
 
@@ -369,7 +413,7 @@ export class RunActivation {
       ...(end && "output" in end ? { output: end.output } : {}),
       ...(end?.error !== undefined ? { error: end.error } : {}),
     });
-    this.deps.onEvents?.(this.run.tenantId, this.run.id, events);
+    this.deps.onEvents?.(this.run.tenantId, this.run.id, events, this.run.conversationId);
   }
 
   /** Records a cancellation with whatever finished before it. */

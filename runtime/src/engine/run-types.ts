@@ -35,6 +35,13 @@ export interface RunState {
   };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;
+  /** Set while an `ask` waits: when its `timeout_minutes` run out (ISO 8601); the queue's delayed job fires then. */
+  readonly waitingUntil?: string;
+  /**
+   * The event seq of the last `resume.requested` this run has taken (or skipped). Requests after it are
+   * pending; the commit that applies one moves this forward, so a redelivered job never applies it twice.
+   */
+  readonly resumedThrough?: number;
   readonly usage: TokenUsage;
 }
 
@@ -57,6 +64,8 @@ export type RunEventType =
   | "run.created"
   | "run.started"
   | "run.resumed"
+  /** A message or hand-back recorded for a waiting run, before any worker takes it (queue mode). */
+  | "resume.requested"
   | "step.started"
   | "step.completed"
   | "step.failed"

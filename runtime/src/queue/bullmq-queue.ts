@@ -1,8 +1,10 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "@flowdeck/node-library/runtime";
+import type { Engine } from "../engine/engine";
 import { silentLogger } from "../engine/engine-deps";
 import { QueueError } from "./queue-errors";
+import { readQueueStats, type QueueStats } from "./queue-stats";
 import { createRedisConnection } from "./redis-connection";
 import type { RunJob, RunQueue } from "./run-queue";
 import { createTenantFairness } from "./tenant-fairness";
@@ -14,6 +16,11 @@ export interface BullmqQueueOptions {
   readonly redisUrl: string;
   /** Key prefix, one per deployment (and per test file). Default `flowdeck`. */
   readonly prefix?: string;
+  /**
+   * Records messages and hand-backs before they are enqueued (`enqueueResume`); only `requestResume` is
+   * called, nothing executes in this process. Without it `enqueueResume` fails with FD284.
+   */
+  readonly engine?: Pick<Engine, "requestResume">;
   /**
    * Tries per job for infrastructure failures (database or Redis down). Default 5. A run's own failures never
    * throw out of the engine (they end the run as `failed`), so they are never retried here.
@@ -33,12 +40,29 @@ export interface BullmqRunQueue extends RunQueue {
   readonly driver: "bullmq";
   readonly queue: Queue<RunJob>;
   readonly prefix: string;
+  /** Counts by state, the oldest wait, live workers: for Prometheus gauges and `/readyz`. */
+  queueStats(): Promise<QueueStats>;
 }
 
-/** Job options for a run: jobId = runId, so an outbox replay or a reconciler pass never adds a second job. */
-export function runJobOptions(options: BullmqQueueOptions, runId: string, priority: number): JobsOptions {
+/**
+ * One job per thing to do: a start is the run's id (an outbox replay or a reconciler pass adds nothing), a
+ * recorded message its outbox row's id, a timeout its run and deadline. BullMQ refuses `:` in custom ids.
+ */
+export function runJobId(job: RunJob): string {
+  switch (job.kind ?? "start") {
+    case "start":
+      return job.runId;
+    case "resume":
+      return `resume-${job.requestId ?? job.runId}`;
+    case "timeout":
+      return `timeout-${job.runId}-${Date.parse(job.dueAt ?? "") || 0}`;
+  }
+}
+
+/** Job options for a run job (see runJobId for the id). */
+export function runJobOptions(options: BullmqQueueOptions, job: RunJob, priority: number): JobsOptions {
   return {
-    jobId: runId,
+    jobId: runJobId(job),
     priority,
     attempts: options.attempts ?? 5,
     backoff: { type: "exponential", delay: options.backoffMs ?? 1_000 },
@@ -48,6 +72,18 @@ export function runJobOptions(options: BullmqQueueOptions, runId: string, priori
 }
 
 const LIVE_STATES = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
+
+function jobData(job: RunJob): RunJob {
+  // Only ids go to Redis; whatever else a caller's object carries stays out.
+  return {
+    tenantId: job.tenantId,
+    runId: job.runId,
+    kind: job.kind ?? "start",
+    ...(job.requestId !== undefined ? { requestId: job.requestId } : {}),
+    ...(job.stepId !== undefined ? { stepId: job.stepId } : {}),
+    ...(job.dueAt !== undefined ? { dueAt: job.dueAt } : {}),
+  };
+}
 
 export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
   const prefix = options.prefix ?? "flowdeck";
@@ -63,12 +99,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
   async function addAll(jobs: readonly RunJob[]): Promise<void> {
     if (closed) throw new QueueError("FD280", "The run queue is closed.");
     if (jobs.length === 0) return;
-    const priorities = await fairness.priorities(jobs.map((job) => job.tenantId));
+    const priorities = await fairness.priorities(
+      jobs.map((job) => ({ tenantId: job.tenantId, jobId: runJobId(job) })),
+    );
     await queue.addBulk(
       jobs.map((job, i) => ({
-        name: "run",
-        data: { tenantId: job.tenantId, runId: job.runId },
-        opts: runJobOptions(options, job.runId, priorities[i]!),
+        name: job.kind ?? "start",
+        data: jobData(job),
+        opts: runJobOptions(options, job, priorities[i]!),
       })),
     );
   }
@@ -78,7 +116,25 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
     queue,
     prefix,
     enqueueStart: (tenantId, runId) => addAll([{ tenantId, runId }]),
+    async enqueueResume(tenantId, runId, resume) {
+      if (closed) throw new QueueError("FD280", "The run queue is closed.");
+      if (!options.engine) {
+        throw new QueueError("FD284", "enqueueResume needs the queue's `engine` option (requestResume).");
+      }
+      // Durable first: a crash after this line loses nothing, the outbox row enqueues the request later.
+      const recorded = await options.engine.requestResume(tenantId, runId, resume);
+      await addAll([{ tenantId, runId, kind: "resume", requestId: recorded.outboxId }]);
+    },
     enqueueMany: addAll,
+    async scheduleTimeout(tenantId, runId, stepId, dueAt) {
+      if (closed) throw new QueueError("FD280", "The run queue is closed.");
+      const job: RunJob = { tenantId, runId, kind: "timeout", stepId, dueAt };
+      // Not counted in the tenant's line: it is not waiting for a slot yet, only for its time.
+      await queue.add("timeout", jobData(job), {
+        ...runJobOptions(options, job, 1),
+        delay: Math.max(0, Date.parse(dueAt) - Date.now()),
+      });
+    },
     async isLive(runId) {
       const job = await queue.getJob(runId);
       if (!job) return false;
@@ -89,6 +145,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
       await job.remove().catch(() => undefined);
       return false;
     },
+    queueStats: () => readQueueStats(queue, connection, prefix),
     async close() {
       if (closed) return;
       closed = true;

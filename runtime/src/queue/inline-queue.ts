@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine";
+import type { RunRecord } from "../engine/run-types";
 import type { Logger } from "@flowdeck/node-library/runtime";
 import { QueueError } from "./queue-errors";
 import type { RunJob, RunQueue } from "./run-queue";
@@ -12,14 +13,21 @@ export interface InlineQueueOptions {
 
 export interface InlineRunQueue extends RunQueue {
   readonly driver: "inline";
-  /** Resolves when nothing is executing or waiting (tests, shutdown). */
+  /** Resolves when nothing is executing or waiting (tests, shutdown). Pending ask timers do not count. */
   drain(): Promise<void>;
+  /** Ask timers set in this process (tests). */
+  readonly timers: () => number;
 }
+
+/** setTimeout's limit (~24.8 days); a longer wait re-arms itself. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The embedded single process's queue (DESIGN.md §6): runs execute in this process through the same
- * `continueRun` the BullMQ worker calls, at most `concurrency` at a time, in arrival order. Nothing survives a
- * restart here; the outbox dispatcher and reconciler put stored runs back on startup.
+ * `continueRun` the BullMQ worker calls, at most `concurrency` at a time, in arrival order, one activation per
+ * run at a time (a message for a run that is executing marks it to be looked at again when it finishes, so
+ * nothing recorded meanwhile is missed). Ask timeouts are timers. Nothing survives a restart here: the outbox
+ * dispatcher and reconciler put stored runs (and overdue asks) back on startup.
  */
 export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   const concurrency = options.concurrency ?? 8;
@@ -27,17 +35,25 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
     throw new QueueError("FD282", `concurrency must be a positive integer, got ${concurrency}.`);
   }
   const waiting: RunJob[] = [];
-  const known = new Set<string>();
+  /** Runs waiting or executing here; `again` when more work arrived while executing. */
+  const known = new Map<string, { again: boolean }>();
+  const timers = new Map<string, NodeJS.Timeout>();
   let active = 0;
   let closed = false;
   let idle: Array<() => void> = [];
+
+  function execute(job: RunJob): Promise<RunRecord> {
+    return job.kind === "timeout" && job.stepId
+      ? options.engine.expireWait(job.tenantId, job.runId, job.stepId)
+      : options.engine.continueRun(job.tenantId, job.runId);
+  }
 
   function pump(): void {
     while (active < concurrency && waiting.length > 0) {
       const job = waiting.shift()!;
       active += 1;
-      void options.engine
-        .continueRun(job.tenantId, job.runId)
+      void execute(job)
+        .then((run) => armTimeout(run))
         .catch((error: unknown) =>
           options.log?.error("inline run failed outside the engine", {
             runId: job.runId,
@@ -46,7 +62,9 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
         )
         .finally(() => {
           active -= 1;
+          const entry = known.get(job.runId);
           known.delete(job.runId);
+          if (entry?.again && !closed) push({ tenantId: job.tenantId, runId: job.runId, kind: "resume" });
           pump();
         });
     }
@@ -57,13 +75,47 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
     }
   }
 
+  function push(job: RunJob): void {
+    const entry = known.get(job.runId);
+    // Same dedupe as BullMQ's jobId: a run already here is not added twice, only looked at once more.
+    if (entry) {
+      entry.again = true;
+      return;
+    }
+    known.set(job.runId, { again: false });
+    waiting.push(job);
+  }
+
+  function armTimeout(run: RunRecord): void {
+    const { waitingUntil, waitingStep } = run.state;
+    if (closed || run.status !== "waiting" || !waitingUntil || !waitingStep) return;
+    void schedule(run.tenantId, run.id, waitingStep, waitingUntil);
+  }
+
+  async function schedule(tenantId: string, runId: string, stepId: string, dueAt: string): Promise<void> {
+    if (closed) throw new QueueError("FD280", "The run queue is closed.");
+    clearTimeout(timers.get(runId));
+    const delayMs = Math.max(0, Date.parse(dueAt) - Date.now());
+    const timer = setTimeout(
+      () => {
+        timers.delete(runId);
+        if (delayMs > MAX_TIMER_MS) return void schedule(tenantId, runId, stepId, dueAt);
+        push({ tenantId, runId, kind: "timeout", stepId, dueAt });
+        pump();
+      },
+      Math.min(delayMs, MAX_TIMER_MS),
+    );
+    // A waiting ask must not keep the process alive; the reconciler finds it after a restart.
+    timer.unref?.();
+    timers.set(runId, timer);
+  }
+
   async function add(jobs: readonly RunJob[]): Promise<void> {
     if (closed) throw new QueueError("FD280", "The run queue is closed.");
     for (const job of jobs) {
-      // Same dedupe as BullMQ's jobId: a run already waiting or executing here is not added twice.
-      if (known.has(job.runId)) continue;
-      known.add(job.runId);
-      waiting.push({ tenantId: job.tenantId, runId: job.runId });
+      if (job.kind === "timeout" && job.stepId && job.dueAt)
+        await schedule(job.tenantId, job.runId, job.stepId, job.dueAt);
+      else push({ ...job });
     }
     pump();
   }
@@ -73,12 +125,22 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   return {
     driver: "inline",
     enqueueStart: (tenantId, runId) => add([{ tenantId, runId }]),
+    async enqueueResume(tenantId, runId, resume) {
+      if (closed) throw new QueueError("FD280", "The run queue is closed.");
+      // Recorded like in queue mode (FD206/FD207 reach the caller here), then applied in this process.
+      await options.engine.requestResume(tenantId, runId, resume);
+      await add([{ tenantId, runId, kind: "resume" }]);
+    },
     enqueueMany: add,
-    isLive: async (runId) => known.has(runId),
+    scheduleTimeout: schedule,
+    isLive: async (runId) => known.has(runId) || timers.has(runId),
     drain,
+    timers: () => timers.size,
     async close() {
       closed = true;
       waiting.length = 0;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       await drain();
     },
   };

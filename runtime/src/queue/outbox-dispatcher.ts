@@ -1,9 +1,10 @@
 import type { Logger } from "@flowdeck/node-library/runtime";
 import { silentLogger } from "../engine/engine-deps";
 import type { Database } from "../store/database";
+import { OUTBOX_KIND_RESUME } from "../store/run-requests";
 import { withTimeout } from "./queue-errors";
 import { periodicTask, type PeriodicTask } from "./periodic-task";
-import type { RunQueue } from "./run-queue";
+import type { RunJob, RunQueue } from "./run-queue";
 
 export interface OutboxDispatcherOptions {
   readonly db: Database;
@@ -14,6 +15,12 @@ export interface OutboxDispatcherOptions {
   readonly batchSize?: number;
   /** How long one enqueue may take before the pass gives up and rolls back. Default 5,000 ms. */
   readonly enqueueTimeoutMs?: number;
+  /**
+   * Rows younger than this are left alone. Default 0. When the API enqueues directly after its write (the
+   * fast path), set it to a few seconds: the dispatcher then only catches what a crash or a Redis outage
+   * left behind, instead of adding every job a second time (harmless, job ids dedupe, but not free).
+   */
+  readonly minAgeMs?: number;
   readonly log?: Logger;
 }
 
@@ -33,14 +40,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Period
     let total = 0;
     for (;;) {
       const moved = await options.db.ownerTransaction(async (sql) => {
-        const rows = await sql.query<{ tenant_id: string; id: string; run_id: string }>(
-          `SELECT tenant_id::text, id::text, run_id::text FROM run_outbox
-            WHERE dispatched_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [batchSize],
+        const rows = await sql.query<{ tenant_id: string; id: string; run_id: string; kind: string }>(
+          `SELECT tenant_id::text, id::text, run_id::text, kind FROM run_outbox
+            WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => $2::float8 / 1000)
+            ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [batchSize, options.minAgeMs ?? 0],
         );
         if (rows.rows.length === 0) return 0;
         await withTimeout(
-          options.queue.enqueueMany(rows.rows.map((row) => ({ tenantId: row.tenant_id, runId: row.run_id }))),
+          options.queue.enqueueMany(rows.rows.map(toJob)),
           enqueueTimeoutMs,
           "Enqueueing outbox rows",
         );
@@ -57,4 +65,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Period
   }
 
   return periodicTask("outbox dispatcher", options.intervalMs ?? 200, pass, options.log ?? silentLogger);
+}
+
+/** A start row enqueues the run (job id = run id); a resume row its own job (job id from the row's id). */
+function toJob(row: { tenant_id: string; id: string; run_id: string; kind: string }): RunJob {
+  return row.kind === OUTBOX_KIND_RESUME
+    ? { tenantId: row.tenant_id, runId: row.run_id, kind: "resume", requestId: row.id }
+    : { tenantId: row.tenant_id, runId: row.run_id };
 }

@@ -5,10 +5,14 @@ const MAX_PRIORITY = 2_097_151;
 /** A tenant idle this long starts from priority 1 again, which also heals any drift from lost decrements. */
 const PENDING_TTL_SECONDS = 3_600;
 
-// INCR and refresh the TTL in one round trip; the result is the job's place in its tenant's line.
-const TAKE = `local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return n`;
+// INCR and refresh the TTL in one round trip; the result is the job's place in its tenant's line. The job's
+// enqueue time goes into one sorted set per queue (NX: a duplicate add keeps the first time), so the oldest
+// waiting job is one ZRANGE away for the metrics, at no extra round trip.
+const TAKE = `local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3]) return n`;
 // Never below zero: a decrement for a job counted before a Redis restart must not earn a tenant credit.
-const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SET', KEYS[1], 0) end return n`;
+const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SET', KEYS[1], 0) end
+redis.call('ZREM', KEYS[2], ARGV[1]) return n`;
 
 /**
  * Fairness without BullMQ Pro groups: round-robin between tenants through job priorities. A job's priority is
@@ -18,32 +22,36 @@ const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SE
  * starts for the first time (a redelivered job does not count twice).
  */
 export interface TenantFairness {
-  /** The priority for a new job of this tenant. */
-  priorityFor(tenantId: string): Promise<number>;
-  priorities(tenantIds: readonly string[]): Promise<number[]>;
+  /** Priorities for new jobs of these tenants (job ids name them in the wait-time set). */
+  priorities(jobs: ReadonlyArray<{ tenantId: string; jobId: string }>): Promise<number[]>;
   /** A job of this tenant left the line (started for the first time). */
-  started(tenantId: string): Promise<void>;
+  started(tenantId: string, jobId: string): Promise<void>;
+}
+
+/** The sorted set of enqueue times (ms) by job id, read by `queueStats` for the oldest waiting job. */
+export function waitingSinceKey(prefix: string): string {
+  return `${prefix}:fairness:waiting-since`;
 }
 
 export function createTenantFairness(redis: Redis, prefix: string): TenantFairness {
   const key = (tenantId: string) => `${prefix}:fairness:pending:${tenantId}`;
+  const since = waitingSinceKey(prefix);
   const clamp = (n: number) => Math.max(1, Math.min(MAX_PRIORITY, n));
   return {
-    async priorityFor(tenantId) {
-      return clamp(Number(await redis.eval(TAKE, 1, key(tenantId), PENDING_TTL_SECONDS)));
-    },
-    async priorities(tenantIds) {
-      if (tenantIds.length === 0) return [];
+    async priorities(jobs) {
+      if (jobs.length === 0) return [];
       const pipeline = redis.pipeline();
-      for (const tenantId of tenantIds) pipeline.eval(TAKE, 1, key(tenantId), PENDING_TTL_SECONDS);
+      const now = Date.now();
+      for (const job of jobs)
+        pipeline.eval(TAKE, 2, key(job.tenantId), since, PENDING_TTL_SECONDS, now, job.jobId);
       const results = (await pipeline.exec()) ?? [];
       return results.map(([error, value]) => {
         if (error) throw error;
         return clamp(Number(value));
       });
     },
-    async started(tenantId) {
-      await redis.eval(GIVE, 1, key(tenantId));
+    async started(tenantId, jobId) {
+      await redis.eval(GIVE, 2, key(tenantId), since, jobId);
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Workflow } from "@flowdeck/schemas";
+import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
+import type { RecordedResume, ResumeRequest } from "./run-requests";
 
 export interface NewRun {
   readonly tenantId: string;
@@ -44,6 +46,18 @@ export interface RunStore {
   commit(commit: RunCommit): Promise<number>;
   listSteps(tenantId: string, runId: string): Promise<StepRecord[]>;
   listEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /**
+   * Records a message or hand-back for the run (a `resume.requested` event and an outbox row, one statement)
+   * if the run's status is one of `statuses`; undefined otherwise. Nothing executes here (queue mode's API).
+   */
+  requestResume(
+    tenantId: string,
+    runId: string,
+    resume: ResumeInput,
+    statuses: readonly RunStatus[],
+  ): Promise<RecordedResume | undefined>;
+  /** Recorded requests after `afterSeq` (the run's `state.resumedThrough`), oldest first. */
+  pendingResumes(tenantId: string, runId: string, afterSeq: number): Promise<ResumeRequest[]>;
   /** How many transactions this store committed (benchmarks count commits per run). */
   readonly commitCount: number;
 }

@@ -13,6 +13,7 @@ import {
   type RunRow,
   type StepRow,
 } from "./run-rows";
+import { pendingResumes, recordResume } from "./run-requests";
 import { isUuid, toJson } from "./sql-values";
 import { StoreError } from "./store-errors";
 
@@ -168,6 +169,16 @@ export function createRunStore(db: Database): SqlRunStore {
         },
         { tenantId },
       );
+    },
+
+    async requestResume(tenantId, runId, resume, statuses) {
+      if (!isUuid(runId)) return undefined;
+      return write(tenantId, (sql) => recordResume(sql, tenantId, runId, resume, statuses));
+    },
+
+    async pendingResumes(tenantId, runId, afterSeq) {
+      if (!isUuid(runId)) return [];
+      return db.transaction((sql) => pendingResumes(sql, tenantId, runId, afterSeq), { tenantId });
     },
 
     async listEvents(tenantId, runId, afterSeq = 0): Promise<StoredEvent[]> {

@@ -1,15 +1,20 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Logger } from "@flowdeck/node-library/runtime";
 import { createDatabaseEngine, type DatabaseEngineOptions } from "../engine/database-engine";
 import { EngineError } from "../engine/engine-errors";
 import { silentLogger } from "../engine/engine-deps";
-import { RUN_QUEUE_NAME } from "../queue/bullmq-queue";
+import type { RunRecord } from "../engine/run-types";
+import { createBullmqQueue, RUN_QUEUE_NAME } from "../queue/bullmq-queue";
 import { QueueError } from "../queue/queue-errors";
+import { stalledCounterKey } from "../queue/queue-stats";
 import { createRedisConnection } from "../queue/redis-connection";
+import { createRunEventBus, type RunEventBus } from "../queue/run-event-bus";
 import type { RunJob } from "../queue/run-queue";
 import { createTenantFairness } from "../queue/tenant-fairness";
+import { createTenantLimiter, DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } from "../queue/tenant-limits";
 import type { Database } from "../store/database";
 import { isStoreError } from "../store/store-errors";
+import { createPlanCache } from "./plan-cache";
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -31,6 +36,18 @@ export interface WorkerOptions {
   readonly stalledIntervalMs?: number;
   /** Times a job may stall (its worker died) before it fails; the reconciler still re-enqueues it. Default 20. */
   readonly maxStalledCount?: number;
+  /**
+   * Per-plan concurrency and start rate per tenant, over all workers (`tenants.plan`). Default
+   * DEFAULT_PLAN_QUEUE_LIMITS; `false` turns tenant limits off (one tenant, benchmarks).
+   */
+  readonly planLimits?: Readonly<Record<string, PlanQueueLimits>> | false;
+  /**
+   * A tenant's slot is leased this long and renewed while its run executes, so a killed worker's slots come
+   * back about when its jobs do. Default 2 × `lockDurationMs`.
+   */
+  readonly tenantLeaseMs?: number;
+  /** Publish committed events to API instances over Redis pub/sub (createRunEventBus). Default true. */
+  readonly publishEvents?: boolean;
   readonly log?: Logger;
 }
 
@@ -43,38 +60,91 @@ export interface RunWorker {
 }
 
 /**
- * A BullMQ worker that executes runs with the engine. The processor only calls `continueRun`: a queued run
+ * A BullMQ worker that executes runs with the engine. Start and resume jobs call `continueRun`: a queued run
  * starts, a running one (its worker died, BullMQ found the job stalled) continues after its last committed
- * step, and a run that is already done is left alone. That is what makes at-least-once delivery safe.
+ * step, recorded messages are applied in order, and a run with nothing to do is left alone. That is what makes
+ * at-least-once delivery safe. Timeout jobs call `expireWait`. A run that waits on an ask gets a delayed job
+ * for its `timeout_minutes`. Before executing, a job takes one of its tenant's slots (plan limits); without
+ * one it goes back to the delayed set, so a flooding tenant never holds more than its share of workers.
  */
 export function startWorker(options: WorkerOptions): RunWorker {
   const prefix = options.prefix ?? "flowdeck";
   const concurrency = options.concurrency ?? 8;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  const leaseMs = options.tenantLeaseMs ?? 2 * lockDurationMs;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new QueueError("FD282", `concurrency must be a positive integer, got ${concurrency}.`);
   }
   const log = options.log ?? silentLogger;
-  const { engine } = createDatabaseEngine({ ...options.engineOptions, db: options.db });
+  const events: RunEventBus | undefined =
+    options.publishEvents === false
+      ? undefined
+      : createRunEventBus({ redisUrl: options.redisUrl, prefix, log });
+  const userOnEvents = options.engineOptions.onEvents;
+  const { engine } = createDatabaseEngine({
+    ...options.engineOptions,
+    db: options.db,
+    onEvents: (tenantId, runId, batch, conversationId) => {
+      userOnEvents?.(tenantId, runId, batch, conversationId);
+      // Not awaited: the run goes on; pub/sub is at most once and clients catch up from the event log.
+      if (events && batch.length > 0) {
+        events.publish({ tenantId, runId, conversationId, events: batch }).catch(() => undefined);
+      }
+    },
+  });
   const connection = createRedisConnection(options.redisUrl);
+  const timers = createBullmqQueue({ redisUrl: options.redisUrl, prefix, log });
   const fairness = createTenantFairness(connection, prefix);
+  const limiter = createTenantLimiter(connection, prefix, leaseMs);
+  const planLimits =
+    options.planLimits === false ? undefined : (options.planLimits ?? DEFAULT_PLAN_QUEUE_LIMITS);
+  const plans = createPlanCache(options.db);
   let processed = 0;
 
-  async function process(job: Job<RunJob>): Promise<{ status: string }> {
+  async function execute(data: RunJob): Promise<RunRecord> {
+    const { tenantId, runId } = data;
+    if (data.kind === "timeout") return engine.expireWait(tenantId, runId, data.stepId ?? "");
+    return engine.continueRun(tenantId, runId);
+  }
+
+  /** A waiting ask gets its deadline as a delayed job (idempotent: the job id is run + deadline). */
+  async function armTimeout(run: RunRecord): Promise<void> {
+    const { waitingUntil, waitingStep } = run.state;
+    if (run.status !== "waiting" || !waitingUntil || !waitingStep) return;
+    await timers.scheduleTimeout(run.tenantId, run.id, waitingStep, waitingUntil);
+  }
+
+  async function process(job: Job<RunJob>, token?: string): Promise<{ status: string }> {
     const { tenantId, runId } = job.data ?? {};
     if (typeof tenantId !== "string" || typeof runId !== "string") {
       throw new UnrecoverableError(new QueueError("FD283", `Job ${job.id} has no tenantId/runId.`).message);
     }
     // The first start takes the job out of its tenant's line (see tenant-fairness.ts); a redelivery does not.
-    if (job.attemptsStarted <= 1 && job.stalledCounter === 0) {
-      await fairness.started(tenantId).catch(() => undefined);
+    if (job.data.kind !== "timeout" && job.attemptsStarted <= 1 && job.stalledCounter === 0) {
+      await fairness.started(tenantId, job.id!).catch(() => undefined);
+    }
+    let renew: NodeJS.Timeout | undefined;
+    if (planLimits) {
+      const plan = await plans.plan(tenantId);
+      const limits = planLimits[plan ?? "free"] ?? DEFAULT_PLAN_QUEUE_LIMITS.free;
+      const slot = await limiter.acquire(tenantId, limits, job.id!);
+      if (!slot.granted) {
+        // Back to the delayed set with its priority; this worker slot takes another tenant's job meanwhile.
+        await job.moveToDelayed(Date.now() + slot.retryInMs, token);
+        throw new DelayedError();
+      }
+      renew = setInterval(() => void limiter.renew(tenantId, job.id!).catch(() => undefined), leaseMs / 3);
+      renew.unref();
     }
     try {
-      const run = await engine.continueRun(tenantId, runId);
+      const run = await execute(job.data);
+      await armTimeout(run);
       processed += 1;
       return { status: run.status };
     } catch (error) {
-      // Another process committed this run first: it is executing it, nothing is lost by stopping here.
+      // Another process committed this run first: it is executing it, and it looks for recorded messages
+      // after its commit, so nothing is lost by stopping here.
       if (isStoreError(error, "FD260")) return { status: "moved-on" };
       // No such run or tenant: retrying cannot help.
       if (
@@ -86,6 +156,11 @@ export function startWorker(options: WorkerOptions): RunWorker {
       }
       // Anything else is infrastructure (database down, pool exhausted): BullMQ retries with backoff.
       throw error;
+    } finally {
+      if (renew) {
+        clearInterval(renew);
+        await limiter.release(tenantId, job.id!).catch(() => undefined);
+      }
     }
   }
 
@@ -93,7 +168,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
     connection,
     prefix,
     concurrency,
-    lockDuration: options.lockDurationMs ?? 30_000,
+    lockDuration: lockDurationMs,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 20,
   });
@@ -101,6 +176,8 @@ export function startWorker(options: WorkerOptions): RunWorker {
   worker.on("failed", (job, error) =>
     log.warn("run job failed", { runId: job?.data.runId, attempts: job?.attemptsMade, error: error.message }),
   );
+  // A counter for queueStats().stalled: BullMQ reports stalls as events only.
+  worker.on("stalled", () => void connection.incr(stalledCounterKey(prefix)).catch(() => undefined));
 
   let closing: Promise<void> | undefined;
   return {
@@ -118,6 +195,8 @@ export function startWorker(options: WorkerOptions): RunWorker {
         });
         const outcome = await Promise.race([graceful, late]);
         clearTimeout(timer);
+        await events?.close().catch(() => undefined);
+        await timers.close().catch(() => undefined);
         if (outcome === "late") {
           // Hand back: drop the connection, so no lock is renewed. The locks lapse and another worker's stalled
           // check re-delivers the jobs; continueRun resumes each after its last committed step. worker-main

@@ -15,7 +15,7 @@ import {
   uniquePrefix,
   waitFor,
 } from "./queue-support";
-import { spawnWorker } from "./worker-process";
+import { spawnWorker, type WorkerProcess } from "./worker-process";
 
 const KILLS = 20;
 const RUNS_PER_ROUND = 40;
@@ -26,9 +26,11 @@ const RUNS_PER_ROUND = 40;
  * last committed step, and the idempotency keys hold: every run completes, with exactly one ticket, one lead
  * and two keys per run.
  */
-describe("worker processes killed with SIGKILL", { timeout: 60_000 }, () => {
+// Bounded, with room for a loaded CI machine: each round starts two Node processes.
+describe("worker processes killed with SIGKILL", { timeout: 180_000 }, () => {
   let database: TestDatabase;
   let queue: BullmqRunQueue;
+  const spawned: WorkerProcess[] = [];
   const prefix = uniquePrefix("kill");
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 
@@ -37,6 +39,8 @@ describe("worker processes killed with SIGKILL", { timeout: 60_000 }, () => {
     queue = createBullmqQueue({ redisUrl: REDIS_URL, prefix });
   });
   afterAll(async () => {
+    // A failed or timed-out test must not leave worker processes behind.
+    await Promise.all(spawned.map((child) => (child.child.exitCode === null ? child.kill() : undefined)));
     await queue.close();
     await dropPrefix(redis, prefix);
     redis.disconnect();
@@ -67,6 +71,7 @@ describe("worker processes killed with SIGKILL", { timeout: 60_000 }, () => {
     // Two workers per round, each killed at its own random moment after its first job: 10 rounds, 20 kills.
     for (let round = 0; round < KILLS / 2; round += 1) {
       const children = [0, 1].map(() => spawnWorker({ databaseUrl, redisUrl: REDIS_URL, prefix }));
+      spawned.push(...children);
       // Stored while the workers start; enqueued once both are ready, so each kill finds them busy.
       const runIds = await createQueuedRuns(engine, tenantId, RUNS_PER_ROUND);
       created += runIds.length;

@@ -9,6 +9,7 @@ import { routeCommand } from "./route-command";
 import { runCommand } from "./run-command";
 import { serveCommand } from "./serve-command";
 import { validateCommand } from "./validate-command";
+import { workerCommand } from "./worker-command";
 
 const USAGE = `Usage: flowdeck <command> [options]
 
@@ -20,6 +21,7 @@ Commands:
   chat FILE               chat with a workflow in the terminal
   route FILE NODE         route each stdin line with a router node; prints {"route","confidence","tier"}
   serve                   start Flowdeck (what exists so far; npm start runs this)
+  worker                  execute queued runs from Redis (needs REDIS_URL and DATABASE_URL)
 
 Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
 
@@ -78,6 +80,8 @@ export async function runCli(
       }
       case "serve":
         return await serveCommand(io);
+      case "worker":
+        return await workerCommand(io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

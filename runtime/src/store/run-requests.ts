@@ -1,0 +1,77 @@
+import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { RunStatus } from "../engine/run-types";
+import type { Sql } from "./database";
+import { toJson } from "./sql-values";
+
+/** What a resume's outbox row asks the queue to do (createRun's is `run.start`). */
+export const OUTBOX_KIND_RESUME = "run.resume";
+
+/** A message or hand-back recorded for a run, waiting for a worker to apply it. */
+export interface ResumeRequest {
+  /** The `resume.requested` event's seq: orders requests, and marks how far a run has taken them. */
+  readonly seq: number;
+  readonly resume: ResumeInput;
+  /** ISO 8601 */
+  readonly at: string;
+}
+
+/** Where a recorded request went: its event seq, and the outbox row that enqueues it (a job id). */
+export interface RecordedResume {
+  readonly seq: number;
+  readonly outboxId: string;
+}
+
+// One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
+// message for a run that moved on is refused here, not found later), append `resume.requested` with the
+// input, and write the outbox row that will enqueue it. `state_version` is not touched: a request never
+// conflicts with an activation that is committing at the same moment.
+const REQUEST_RESUME = `
+WITH run AS (
+  UPDATE runs SET event_seq = event_seq + 1
+   WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
+  RETURNING tenant_id, id, event_seq
+), requested AS (
+  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
+  SELECT tenant_id, id, event_seq, 'resume.requested', $4::jsonb, now() FROM run
+), outbox AS (
+  INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, $5 FROM run RETURNING id::text AS id
+)
+SELECT run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`;
+
+/** Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). */
+export async function recordResume(
+  sql: Sql,
+  tenantId: string,
+  runId: string,
+  resume: ResumeInput,
+  statuses: readonly RunStatus[],
+): Promise<RecordedResume | undefined> {
+  const { rows } = await sql.query<{ seq: number; outbox_id: string }>(REQUEST_RESUME, [
+    tenantId,
+    runId,
+    [...statuses],
+    toJson(resume),
+    OUTBOX_KIND_RESUME,
+  ]);
+  const row = rows[0];
+  return row ? { seq: row.seq, outboxId: row.outbox_id } : undefined;
+}
+
+/** Requests after `afterSeq`, oldest first (the run's primary key orders them; no extra index). */
+export async function pendingResumes(
+  sql: Sql,
+  tenantId: string,
+  runId: string,
+  afterSeq: number,
+): Promise<ResumeRequest[]> {
+  const { rows } = await sql.query<{ seq: number; data: ResumeInput; at: Date | string }>(
+    `SELECT seq, data, at FROM run_events
+      WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 AND type = 'resume.requested' ORDER BY seq`,
+    [tenantId, runId, afterSeq],
+  );
+  return rows.map((row) => ({
+    seq: row.seq,
+    resume: row.data,
+    at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
+  }));
+}

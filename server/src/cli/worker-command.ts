@@ -1,0 +1,70 @@
+import { createWorkflowValidator } from "@flowdeck/schemas";
+import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { openDatabase, QueueError, startWorker } from "@flowdeck/runtime";
+import { runServerMigrations } from "../store/server-migrations";
+import { createPublishedWorkflows } from "../runs/published-workflows";
+import { EXIT_OK, EXIT_USAGE } from "./exit-codes";
+import type { CliIo } from "./io";
+
+export interface WorkerCommandOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Stops the worker; by default SIGTERM or SIGINT. */
+  readonly signal?: AbortSignal;
+}
+
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, () => controller.abort());
+  return controller.signal;
+}
+
+const number = (value: string | undefined): number | undefined => (value ? Number(value) : undefined);
+
+/**
+ * `flowdeck worker`: executes queued runs from Redis against PostgreSQL until SIGTERM/SIGINT, then finishes
+ * in-flight runs within FLOWDECK_SHUTDOWN_TIMEOUT_MS (10 s) and hands the rest back. Needs DATABASE_URL and
+ * REDIS_URL; FLOWDECK_QUEUE_PREFIX (flowdeck), FLOWDECK_WORKER_CONCURRENCY (8), FLOWDECK_LOCK_DURATION_MS,
+ * FLOWDECK_STALLED_INTERVAL_MS are optional. Subflows resolve to the tenant's published versions. Applies
+ * pending migrations first (an advisory lock makes API processes and workers take turns).
+ */
+export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  if (!env.DATABASE_URL || !env.REDIS_URL) {
+    const error = new QueueError("FD284", "flowdeck worker needs DATABASE_URL and REDIS_URL.");
+    io.err(`flowdeck: ${error.code} ${error.message} ${error.hint}`);
+    return EXIT_USAGE;
+  }
+  const concurrency = number(env.FLOWDECK_WORKER_CONCURRENCY) ?? 8;
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: concurrency + 2 });
+  try {
+    await runServerMigrations(db);
+    const registry = createBuiltinRegistry();
+    const published = createPublishedWorkflows(db, createWorkflowValidator(registry.catalog()));
+    const lockDurationMs = number(env.FLOWDECK_LOCK_DURATION_MS);
+    const stalledIntervalMs = number(env.FLOWDECK_STALLED_INTERVAL_MS);
+    const shutdownTimeoutMs = number(env.FLOWDECK_SHUTDOWN_TIMEOUT_MS);
+    const prefix = env.FLOWDECK_QUEUE_PREFIX ?? "flowdeck";
+    const worker = startWorker({
+      redisUrl: env.REDIS_URL,
+      db,
+      prefix,
+      concurrency,
+      engineOptions: { registry, resolveWorkflow: published.resolve },
+      ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+      ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
+      ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
+    });
+    await new Promise<void>((resolve) => worker.worker.once("ready", () => resolve()));
+    io.out(JSON.stringify({ event: "ready", prefix, concurrency }));
+    const stop = options.signal ?? shutdownSignal();
+    await new Promise<void>((resolve) => {
+      if (stop.aborted) resolve();
+      else stop.addEventListener("abort", () => resolve(), { once: true });
+    });
+    io.out(JSON.stringify({ event: "stopping" }));
+    await worker.close();
+    return EXIT_OK;
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
