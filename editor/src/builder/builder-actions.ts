@@ -135,7 +135,7 @@ export function useBuilderActions() {
       },
 
       fitView() {
-        void flow.fitView({ padding: 0.15, duration: 200 });
+        void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
       },
 
       /** Places every node with elkjs (loaded on first use) as one undo step. */
@@ -144,7 +144,7 @@ export function useBuilderActions() {
         const { layoutGraph } = await import("./auto-layout");
         const positions = await layoutGraph(session.getState().nodes, session.getState().edges);
         const ok = actions.moveNodes(positions);
-        if (ok) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 }));
+        if (ok) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
         return ok;
       },
 

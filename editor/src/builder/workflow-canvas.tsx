@@ -7,7 +7,7 @@ import {
   type NodeTypes,
   type OnDelete,
 } from "@xyflow/react";
-import { useCallback, useEffect, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
@@ -18,7 +18,8 @@ export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
 
 const NODE_TYPES: NodeTypes = { flowdeck: NodeCard };
 const DELETE_KEYS = ["Delete", "Backspace"];
-const FIT_VIEW_OPTIONS = { padding: 0.15 };
+// A small flow is shown at its natural size, not blown up to fill the canvas.
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
 
 const minimapColor = (node: FlowNode) =>
   node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
@@ -38,6 +39,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const edges = useSession((s) => s.edges) as FlowEdge[];
   const readOnly = useSession((s) => s.readOnly);
   const focusNode = useSession((s) => s.focusNode);
+  const viewMode = useSession((s) => s.viewMode);
   const parses = useDocument((s) => s.parses);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const editable = !readOnly && parses;
@@ -53,6 +55,15 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       duration: 250,
     });
   }, [focusNode, flow]);
+
+  // The canvas got narrower or wider (split view opened or closed): show the whole flow again.
+  const firstMode = useRef(viewMode);
+  useEffect(() => {
+    if (viewMode === firstMode.current) return;
+    firstMode.current = viewMode;
+    const frame = requestAnimationFrame(() => void flow.fitView(FIT_VIEW_OPTIONS));
+    return () => cancelAnimationFrame(frame);
+  }, [viewMode, flow]);
 
   const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(
     ({ nodes: gone, edges: goneEdges }) => {

@@ -133,3 +133,21 @@ describe("builder stores", () => {
     stores.dispose();
   });
 });
+
+describe("canvas edits on an emptied flow", () => {
+  it("puts each new node and edge on its own line after every node was deleted", () => {
+    const store = makeDocument();
+    const s = () => store.getState();
+    s().applyEdits([
+      { kind: "remove-node", name: "start" },
+      { kind: "remove-node", name: "hello" },
+    ]);
+    expect(s().text).toMatch(/nodes: \[\]/);
+    s().applyEdits([{ kind: "add-node", node: { name: "start", type: "start" }, position: { x: 0, y: 0 } }]);
+    s().applyEdits([{ kind: "add-node", node: { name: "done", type: "end" }, position: { x: 260, y: 0 } }]);
+    s().applyEdits([{ kind: "add-edge", edge: { from: "start", to: "done" } }]);
+    expect(s().text).toMatch(/nodes:\n {2}- name: start\n {4}type: start\n {2}- name: done\n/);
+    expect(s().text).toMatch(/edges:\n {2}- \{ from: start, to: done \}\n/);
+    expect(s().text).toContain("# Greets and ends.");
+  });
+});
