@@ -2,6 +2,7 @@ import { runBanking77Bench } from "./src/banking77-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
+import { runServerApiBench } from "./src/server-api-bench";
 
 // `pnpm bench`: every benchmark prints its numbers and its ratio to a baseline measured in the same run.
 // Exit code 1 when a target is missed, so a regression is visible in CI logs without failing the test suite.
@@ -11,5 +12,6 @@ const results = [
   runBanking77Bench(log),
   await runEngineBench(log),
   await runQueueBench(log),
+  await runServerApiBench(log),
 ];
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;
