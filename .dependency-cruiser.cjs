@@ -23,6 +23,7 @@ function onlyImports(name, from, allowed, comment) {
 }
 
 const NODE_DEFINITIONS = "^node-library/src/";
+const EDITOR_BROWSER_HARNESS = "^editor/test/browser/support/";
 const NODE_EXECUTORS = "^node-library/src/runtime/";
 const NODE_RUNTIME_ENTRY = "^(?:node-library/src/runtime/|@flowdeck/node-library/runtime(?:/|$))";
 
@@ -91,18 +92,22 @@ module.exports = {
       ["schemas", "node-library", "runtime"],
       "The server serves the built editor as files; it never imports editor code.",
     ),
-    onlyImports(
-      "editor-imports-only-definitions",
-      "editor",
-      ["schemas", "node-library"],
-      "The editor uses definitions only; no runtime or server code.",
-    ),
+    {
+      ...onlyImports(
+        "editor-imports-only-definitions",
+        "editor",
+        ["schemas", "node-library"],
+        "The editor uses definitions only; no runtime or server code. Exception: the browser-test harness " +
+          "(editor/test/browser/support/) is Node code that starts a real server and database, like bench/.",
+      ),
+      from: { path: "^editor/", pathNot: EDITOR_BROWSER_HARNESS },
+    },
     {
       name: "editor-no-node-executors",
       comment:
         'The editor may use "@flowdeck/node-library" definitions, never its Node-only "/runtime" entry.',
       severity: "error",
-      from: { path: "^editor/" },
+      from: { path: "^editor/", pathNot: EDITOR_BROWSER_HARNESS },
       to: { path: NODE_RUNTIME_ENTRY },
     },
     {

@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // One project per Node-side package: output is labelled by package and each can grow its own settings.
-// editor/ and storybook/ join with their own browser-side projects in issue 6.
+// The editor has two: its logic under Node, and browser tests in Chromium.
 const NODE_PACKAGES = ["schemas", "node-library", "runtime", "server", "bench"];
 
 export default defineConfig({
@@ -14,9 +14,35 @@ export default defineConfig({
     hookTimeout: 20_000,
     // There are tests (schemas/test), so finding none means a broken include pattern, not an empty repo.
     passWithNoTests: false,
-    projects: NODE_PACKAGES.map((name) => ({
-      extends: true,
-      test: { name, include: [`${name}/test/**/*.test.ts`], environment: "node" },
-    })),
+    projects: [
+      ...NODE_PACKAGES.map((name) => ({
+        extends: true,
+        test: { name, include: [`${name}/test/**/*.test.ts`], environment: "node" },
+      })),
+      {
+        extends: true,
+        // The editor's logic (stores, YAML patches, API client) without a browser.
+        test: {
+          name: "editor",
+          include: ["editor/test/**/*.test.{ts,tsx}"],
+          exclude: ["editor/test/browser/**"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        // Real Chromium against a real server serving the production build (editor/test/browser/support/).
+        // One file at a time: each starts a server and a browser, and the machines have few cores.
+        test: {
+          name: "editor-browser",
+          include: ["editor/test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["editor/test/browser/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

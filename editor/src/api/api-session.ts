@@ -72,6 +72,11 @@ export function createApiSession({
     return next;
   }
 
+  /** Fills in what a refresh answer lacks (the email), read from GET /auth/me. */
+  function patch(fields: Partial<Pick<Session, "email">>) {
+    if (session) setSession({ ...session, ...fields });
+  }
+
   function clear() {
     accessToken = undefined;
     expiresAtMs = 0;
@@ -173,6 +178,7 @@ export function createApiSession({
   return {
     request,
     accept,
+    patch,
     clear,
     refresh,
     get session() {

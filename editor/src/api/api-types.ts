@@ -23,8 +23,16 @@ export interface TokenAnswer {
 export interface Me {
   readonly user: { readonly id: string; readonly email: string; readonly createdAt: string };
   readonly tenant: { readonly id: string; readonly name: string; readonly plan: Plan; readonly role: Role };
-  /** Every tenant the user belongs to, with names (present when the server supports switching). */
-  readonly tenants?: readonly { readonly id: string; readonly name: string; readonly role: Role }[];
+}
+
+/** One of the caller's tenants (GET /auth/tenants). */
+export interface TenantSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly plan: Plan;
+  readonly role: Role;
+  /** The tenant of the current session. */
+  readonly current: boolean;
 }
 
 export interface WorkflowSummary {

@@ -7,6 +7,7 @@ import type {
   Me,
   RegisterInput,
   Role,
+  TenantSummary,
   TokenAnswer,
   ValidationReport,
   VersionRecord,
@@ -18,6 +19,8 @@ import { browserRefreshTokenStore, type RefreshTokenStore } from "./refresh-toke
 export interface FlowdeckApi {
   /** The current session, or undefined when signed out. */
   readonly session: Session | undefined;
+  /** True when a refresh token is stored, so `restore` may bring the session back after a reload. */
+  readonly canRestore: boolean;
   subscribe(listener: SessionListener): () => void;
   /** Restores a session from the stored refresh token; false when there is none or it was refused. */
   restore(): Promise<boolean>;
@@ -26,6 +29,8 @@ export interface FlowdeckApi {
   login(email: string, password: string): Promise<Session>;
   logout(): Promise<void>;
   me(): Promise<Me>;
+  /** Every tenant the user belongs to, with names. */
+  listTenants(): Promise<TenantSummary[]>;
   /** Moves the session into another tenant the user belongs to (new tokens, new role). */
   switchTenant(tenantId: string): Promise<Session>;
 
@@ -76,11 +81,17 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
     get session() {
       return session.session;
     },
+    get canRestore() {
+      return session.canRestore;
+    },
     subscribe: session.subscribe,
     async restore() {
       if (session.session) return true;
-      if (!session.canRestore) return false;
-      return session.refresh();
+      if (!session.canRestore || !(await session.refresh())) return false;
+      // A refresh answer names no email; the account menu wants it.
+      const me = await get<Me>("/auth/me").catch(() => undefined);
+      if (me) session.patch({ email: me.user.email });
+      return true;
     },
 
     register: (input) => tokens("/auth/register", input),
@@ -93,6 +104,7 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
         await request("POST", "/auth/logout", { body: { refreshToken }, auth: false }).catch(() => undefined);
     },
     me: () => get<Me>("/auth/me"),
+    listTenants: async () => (await get<{ items: TenantSummary[] }>("/auth/tenants")).items,
     async switchTenant(tenantId) {
       return session.accept(
         await post<TokenAnswer>("/auth/switch-tenant", { tenantId, refreshToken: session.refreshToken }),

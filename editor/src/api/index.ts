@@ -9,6 +9,7 @@ export type {
   RegisterInput,
   Role,
   TenantMembership,
+  TenantSummary,
   ValidationReport,
   VersionRecord,
   WorkflowDraft,

@@ -1,20 +1,50 @@
-// The app shell: routes between the auth screens, the workflow list and the builder.
-import { Route, Switch } from "wouter";
-import { WorkflowBuilder } from "../builder/workflow-builder";
-import { createFlowdeckApi } from "../api";
+// The app: providers, then routes. Paths avoid the API's own (`/workflows/…`, `/auth/…`): in production the
+// server serves both from one origin and its routes win (server/src/app/editor-static.ts).
+import { useState } from "react";
+import { Redirect, Route, Switch } from "wouter";
+import { createFlowdeckApi, type FlowdeckApi } from "../api";
+import { SignInPage } from "../auth/sign-in-page";
+import { SignUpPage } from "../auth/sign-up-page";
+import { ToastProvider } from "../ui/toasts";
+import { WorkflowListPage } from "../workflows/workflow-list-page";
+import { ApiProvider, useSession } from "./api-context";
+import { AppShell } from "./app-shell";
+import { BuilderPage } from "./builder-page";
+import { SessionGate } from "./session-gate";
 
-const api = createFlowdeckApi();
+export function App({ api: given }: { api?: FlowdeckApi }) {
+  const [api] = useState(() => given ?? createFlowdeckApi());
+  return (
+    <ApiProvider api={api}>
+      <ToastProvider>
+        <Routes />
+      </ToastProvider>
+    </ApiProvider>
+  );
+}
 
-export function App() {
+function Routes() {
+  const session = useSession();
   return (
     <Switch>
+      <Route path="/sign-in">{session ? <Redirect to="/" /> : <SignInPage />}</Route>
+      <Route path="/sign-up">{session ? <Redirect to="/" /> : <SignUpPage />}</Route>
       <Route path="/flows/:id">
-        {(params) => <WorkflowBuilder workflowId={params.id} api={api} readOnly={false} />}
+        {(params) => (
+          <SessionGate>
+            <BuilderPage workflowId={params.id} />
+          </SessionGate>
+        )}
+      </Route>
+      <Route path="/">
+        <SessionGate>
+          <AppShell>
+            <WorkflowListPage />
+          </AppShell>
+        </SessionGate>
       </Route>
       <Route>
-        <main>
-          <h1>Flowdeck</h1>
-        </main>
+        <Redirect to="/" />
       </Route>
     </Switch>
   );

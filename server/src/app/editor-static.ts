@@ -49,26 +49,22 @@ export function editorStatic({
   const prefixes = apiPrefixes(routeTable);
   const isApiPath = (path: string) => prefixes.has(`/${path.split("/")[1] ?? ""}`);
   const router = express.Router({ strict: true, caseSensitive: true });
+  // A missing asset falls through to the JSON 404 (scripts do not ask for HTML), never to index.html.
   router.use(
     "/assets",
-    express.static(join(distDir, "assets"), {
-      index: false,
-      immutable: true,
-      maxAge: ASSET_MAX_AGE_MS,
-      fallthrough: false,
-    }),
+    express.static(join(distDir, "assets"), { index: false, immutable: true, maxAge: ASSET_MAX_AGE_MS }),
   );
-  router.use((req, res, next) => {
-    if (isApiPath(req.path)) return next();
-    return express.static(distDir, { index: false, maxAge: 0 })(req, res, next);
-  });
+  const files = express.static(distDir, { index: false, maxAge: 0 });
+  router.use((req, res, next) => (isApiPath(req.path) ? next() : files(req, res, next)));
   router.use((req, res, next) => {
     // Only what a browser navigation asks for: API clients and tools without `Accept: text/html` keep the JSON 404.
     const wantsHtml = req.headers.accept?.includes("text/html") ?? false;
-    if ((req.method !== "GET" && req.method !== "HEAD") || isApiPath(req.path) || !wantsHtml) return next();
+    const isPage = (req.method === "GET" || req.method === "HEAD") && !req.path.startsWith("/assets/");
+    if (!isPage || isApiPath(req.path) || !wantsHtml) return next();
     // index.html names the hashed assets of this build; it must be re-checked on every load.
     res.setHeader("Cache-Control", "no-cache");
-    res.sendFile(indexHtml);
+    // If the build vanished under us (a rebuild in progress), answer the plain 404 rather than a 500.
+    res.sendFile(indexHtml, (error) => (error ? next() : undefined));
   });
   return router;
 }

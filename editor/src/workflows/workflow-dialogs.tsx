@@ -1,0 +1,184 @@
+// The list's dialogs: new workflow, rename, delete.
+import { useState } from "react";
+import { Dialog } from "../ui/dialog";
+import { TextField } from "../ui/text-field";
+import { toWorkflowName, workflowNameProblem } from "./workflow-yaml";
+
+export function NewWorkflowDialog({
+  open,
+  onClose,
+  onCreate,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreate: (name: string, description: string) => Promise<void>;
+}) {
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const name = toWorkflowName(title);
+
+  function close() {
+    setTitle("");
+    setDescription("");
+    setError(undefined);
+    onClose();
+  }
+
+  async function submit() {
+    const problem = workflowNameProblem(name);
+    if (problem) return setError(problem);
+    setBusy(true);
+    try {
+      await onCreate(name, description.trim());
+      close();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open={open}
+      title="New workflow"
+      description="Starts with a greeting flow you can build on."
+      onClose={close}
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          <button type="button" className="fd-button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="fd-button fd-button--primary" disabled={busy}>
+            Create workflow
+          </button>
+        </>
+      }
+    >
+      <TextField
+        label="Name"
+        name="workflowName"
+        autoFocus
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        placeholder="Order status"
+        hint={name ? <>Saved as <code>{name}</code></> : "Letters, digits and spaces."}
+        error={error}
+      />
+      <TextField
+        label="Description (optional)"
+        name="description"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        placeholder="Answers where-is-my-order questions"
+      />
+    </Dialog>
+  );
+}
+
+export function RenameWorkflowDialog({
+  current,
+  onClose,
+  onRename,
+}: {
+  current: string | undefined;
+  onClose: () => void;
+  onRename: (name: string) => Promise<void>;
+}) {
+  const [value, setValue] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const name = value ?? current ?? "";
+
+  function close() {
+    setValue(undefined);
+    setError(undefined);
+    onClose();
+  }
+
+  async function submit() {
+    const problem = workflowNameProblem(name);
+    if (problem) return setError(problem);
+    setBusy(true);
+    try {
+      await onRename(name);
+      close();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open={current !== undefined}
+      title="Rename workflow"
+      description="Changes the name in the YAML. Channels that use the old name need updating."
+      onClose={close}
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          <button type="button" className="fd-button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="fd-button fd-button--primary" disabled={busy}>
+            Rename
+          </button>
+        </>
+      }
+    >
+      <TextField
+        label="Name"
+        name="workflowName"
+        autoFocus
+        value={name}
+        onChange={(e) => setValue(e.target.value)}
+        hint="snake_case: lower-case letters, digits and underscores."
+        error={error}
+      />
+    </Dialog>
+  );
+}
+
+export function DeleteWorkflowDialog({
+  name,
+  onClose,
+  onDelete,
+}: {
+  name: string | undefined;
+  onClose: () => void;
+  onDelete: () => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  async function submit() {
+    setBusy(true);
+    try {
+      await onDelete();
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog
+      open={name !== undefined}
+      title={`Delete ${name ?? ""}?`}
+      description="The workflow disappears from the list. Published versions stay for the runs that used them."
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          <button type="button" className="fd-button" onClick={onClose} autoFocus>
+            Cancel
+          </button>
+          <button type="submit" className="fd-button fd-button--danger" disabled={busy}>
+            Delete workflow
+          </button>
+        </>
+      }
+    />
+  );
+}
