@@ -25,14 +25,18 @@ describe("HTTP chat and the handoff inbox", () => {
     server = await startTestServer("pg");
     token = (await registerAccount(server)).body.accessToken;
     const desk = await publishFlow(server, token, DESK);
-    key = (await createChannel(server, token, { kind: "web", workflow: desk, allowedOrigins: [SHOP_ORIGIN] })).publishableKey;
+    key = (await createChannel(server, token, { kind: "web", workflow: desk, allowedOrigins: [SHOP_ORIGIN] }))
+      .publishableKey;
   }, 60_000);
   afterAll(async () => {
     await server?.close();
   });
 
   const chat = (body: unknown, headers: Record<string, string> = {}) =>
-    server.request("POST", "/chat/messages", { body, headers: { "x-channel-key": key, origin: SHOP_ORIGIN, ...headers } });
+    server.request("POST", "/chat/messages", {
+      body,
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN, ...headers },
+    });
 
   it("answers POST /chat/messages with the replies, and refuses a missing key or a foreign Origin", async () => {
     expect((await server.request("POST", "/chat/messages", { body: { text: "hi" } })).status).toBe(401);
@@ -42,7 +46,9 @@ describe("HTTP chat and the handoff inbox", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.status).toBe("handoff");
     expect(res.body.replies.map((r: JsonBody) => r.text)).toEqual(["Connecting you with a person."]);
-    const events = await server.request("GET", `/chat/conversations/${res.body.conversationId}/events`, { headers: { "x-channel-key": key, origin: SHOP_ORIGIN } });
+    const events = await server.request("GET", `/chat/conversations/${res.body.conversationId}/events`, {
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
     expect(events.body.items.map((i: JsonBody) => i.type)).toEqual(["reply", "handoff"]);
   }, 20_000);
 
@@ -54,30 +60,50 @@ describe("HTTP chat and the handoff inbox", () => {
 
     const inbox = await server.request("GET", "/inbox/conversations", { token });
     const waiting = inbox.body.items.find((item: JsonBody) => item.conversationId === conversationId);
-    expect(waiting).toMatchObject({ reason: "Customer asked for a human", queue: "support", runId: handoff.runId });
+    expect(waiting).toMatchObject({
+      reason: "Customer asked for a human",
+      queue: "support",
+      runId: handoff.runId,
+    });
 
     // While a human has it, the customer's messages are kept for the inbox; no run moves.
     customer.send({ type: "message", text: "Are you there?" });
-    await eventually(async () => {
-      const view = await server.request("GET", `/inbox/runs/${handoff.runId}`, { token });
-      return view.body.handoffMessages.some((m: JsonBody) => m.text === "Are you there?");
-    }, 10_000, "the customer's message in the inbox");
+    await eventually(
+      async () => {
+        const view = await server.request("GET", `/inbox/runs/${handoff.runId}`, { token });
+        return view.body.handoffMessages.some((m: JsonBody) => m.text === "Are you there?");
+      },
+      10_000,
+      "the customer's message in the inbox",
+    );
     const view = await server.request("GET", `/inbox/runs/${handoff.runId}`, { token });
     expect(view.body.status).toBe("handoff");
     expect(view.body.steps.map((s: JsonBody) => s.nodeName)).toContain("to_human");
     expect(view.body.transcript.length).toBeGreaterThan(0);
 
-    const answer = await server.request("POST", `/inbox/runs/${handoff.runId}/reply`, { token, body: { text: "Hi, Sam here." } });
+    const answer = await server.request("POST", `/inbox/runs/${handoff.runId}/reply`, {
+      token,
+      body: { text: "Hi, Sam here." },
+    });
     expect(answer.status, answer.text).toBe(201);
-    expect(await customer.next((f) => f.type === "reply" && f.author === "agent")).toMatchObject({ text: "Hi, Sam here." });
+    expect(await customer.next((f) => f.type === "reply" && f.author === "agent")).toMatchObject({
+      text: "Hi, Sam here.",
+    });
 
-    const back = await server.request("POST", `/inbox/runs/${handoff.runId}/handback`, { token, body: { resolved: false, text: "refund approved" } });
+    const back = await server.request("POST", `/inbox/runs/${handoff.runId}/handback`, {
+      token,
+      body: { resolved: false, text: "refund approved" },
+    });
     expect(back.status, back.text).toBe(200);
     expect(back.body.handedBack).toBe(true);
-    expect((await customer.next((f) => f.type === "reply" && f.author === "bot" && f.text.startsWith("Back"))).text).toBe(
-      "Back with the bot. The agent said: refund approved",
-    );
-    const twice = await server.request("POST", `/inbox/runs/${handoff.runId}/handback`, { token, body: { resolved: true } });
+    expect(
+      (await customer.next((f) => f.type === "reply" && f.author === "bot" && f.text.startsWith("Back")))
+        .text,
+    ).toBe("Back with the bot. The agent said: refund approved");
+    const twice = await server.request("POST", `/inbox/runs/${handoff.runId}/handback`, {
+      token,
+      body: { resolved: true },
+    });
     expect(twice.body.handedBack).toBe(false);
 
     // A reconnecting customer gets the agent's answer from the catch-up too.

@@ -1,7 +1,15 @@
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
-import { createChannel, eventually, openClient, publishFlow, SHOP_ORIGIN, socketUrl, upgradeStatus } from "./chat-support";
+import {
+  createChannel,
+  eventually,
+  openClient,
+  publishFlow,
+  SHOP_ORIGIN,
+  socketUrl,
+  upgradeStatus,
+} from "./chat-support";
 
 const GREETER = `name: greeter
 nodes:
@@ -35,13 +43,21 @@ describe("/ws/chat", () => {
   let loudKey: string;
 
   beforeAll(async () => {
-    server = await startTestServer("pg", {}, { chat: { maxFrameBytes: 8 * 1024, maxBufferedBytes: 64 * 1024 } });
+    server = await startTestServer(
+      "pg",
+      {},
+      { chat: { maxFrameBytes: 8 * 1024, maxBufferedBytes: 64 * 1024 } },
+    );
     owner = (await registerAccount(server)).body;
     const token = owner.accessToken as string;
     const greeter = await publishFlow(server, token, GREETER);
-    key = (await createChannel(server, token, { kind: "web", workflow: greeter, allowedOrigins: [SHOP_ORIGIN] })).publishableKey;
+    key = (
+      await createChannel(server, token, { kind: "web", workflow: greeter, allowedOrigins: [SHOP_ORIGIN] })
+    ).publishableKey;
     const shouter = await publishFlow(server, token, SHOUTER);
-    loudKey = (await createChannel(server, token, { kind: "web", workflow: shouter, allowedOrigins: [SHOP_ORIGIN] })).publishableKey;
+    loudKey = (
+      await createChannel(server, token, { kind: "web", workflow: shouter, allowedOrigins: [SHOP_ORIGIN] })
+    ).publishableKey;
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -52,7 +68,9 @@ describe("/ws/chat", () => {
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body).error.code).toBe("FD370");
     const forged = key.slice(0, -4) + "AAAA";
-    expect((await upgradeStatus(socketUrl(server, { key: forged }), { origin: SHOP_ORIGIN })).status).toBe(401);
+    expect((await upgradeStatus(socketUrl(server, { key: forged }), { origin: SHOP_ORIGIN })).status).toBe(
+      401,
+    );
     const evil = await upgradeStatus(socketUrl(server, { key }), { origin: "http://evil.test" });
     expect(evil.status).toBe(403);
     expect(JSON.parse(evil.body).error.code).toBe("FD371");
@@ -62,7 +80,9 @@ describe("/ws/chat", () => {
     // The same key from the allowed Origin is let in, also as a subprotocol.
     expect((await upgradeStatus(socketUrl(server, { key }), { origin: SHOP_ORIGIN })).status).toBe(101);
     const viaProtocol = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(socketUrl(server, {}), ["flowdeck.v1", `flowdeck.key.${key}`], { headers: { origin: SHOP_ORIGIN } });
+      const ws = new WebSocket(socketUrl(server, {}), ["flowdeck.v1", `flowdeck.key.${key}`], {
+        headers: { origin: SHOP_ORIGIN },
+      });
       ws.on("open", () => {
         ws.close();
         resolve(101);
@@ -91,12 +111,18 @@ describe("/ws/chat", () => {
     // The customer answers and drops off before the flow replies.
     first.send({ type: "message", text: "Ada" });
     first.ws.terminate();
-    await eventually(async () => {
-      const { rows } = await server.testDb.db.ownerTransaction((sql) =>
-        sql.query<{ status: string }>("SELECT status FROM runs WHERE conversation_id = $1", [conversationId]),
-      );
-      return rows[0]?.status === "completed";
-    }, 10_000, "the run to complete");
+    await eventually(
+      async () => {
+        const { rows } = await server.testDb.db.ownerTransaction((sql) =>
+          sql.query<{ status: string }>("SELECT status FROM runs WHERE conversation_id = $1", [
+            conversationId,
+          ]),
+        );
+        return rows[0]?.status === "completed";
+      },
+      10_000,
+      "the run to complete",
+    );
 
     const second = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
     second.send({ type: "resume", conversationId, after: question.at });
@@ -121,7 +147,11 @@ describe("/ws/chat", () => {
     raw.pause();
     const text = "y".repeat(3_000); // each reply: 400 × 3,000 characters ≈ 1.2 MB
     for (let i = 0; i < 30; i += 1) client.send({ type: "message", text });
-    await eventually(() => server.logLines.some((line) => line.includes("chat client cut off")), 20_000, "the cut-off");
+    await eventually(
+      () => server.logLines.some((line) => line.includes("chat client cut off")),
+      20_000,
+      "the cut-off",
+    );
     raw.resume();
     const closed = await client.closed();
     expect(closed.code).toBe(1006); // terminated, no close handshake
@@ -129,7 +159,10 @@ describe("/ws/chat", () => {
 
   it("lets staff test-run a draft with the step trace, and refuses viewers and foreign Origins", async () => {
     const token = owner.accessToken as string;
-    const draft = await server.request("POST", "/workflows", { token, body: { yaml: GREETER.replace("greeter", "draft_greeter") } });
+    const draft = await server.request("POST", "/workflows", {
+      token,
+      body: { yaml: GREETER.replace("greeter", "draft_greeter") },
+    });
     const url = socketUrl(server, { token, workflow: draft.body.id, draft: "1" });
     expect((await upgradeStatus(url, { origin: "http://evil.test" })).status).toBe(403);
     const staff = await openClient(url);

@@ -12,12 +12,19 @@ export const SHOP_ORIGIN = "http://shop.test";
 export async function publishFlow(server: TestServer, token: string, yaml: string): Promise<string> {
   const created = await server.request("POST", "/workflows", { token, body: { yaml } });
   expect(created.status, created.text).toBe(201);
-  const published = await server.request("POST", `/workflows/${created.body.id}/publish`, { token, body: {} });
+  const published = await server.request("POST", `/workflows/${created.body.id}/publish`, {
+    token,
+    body: {},
+  });
   expect(published.status, published.text).toBe(201);
   return created.body.id as string;
 }
 
-export async function createChannel(server: TestServer, token: string, body: Record<string, unknown>): Promise<JsonBody> {
+export async function createChannel(
+  server: TestServer,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<JsonBody> {
   const res = await server.request("POST", "/channels", { token, body });
   expect(res.status, res.text).toBe(201);
   return res.body;
@@ -50,7 +57,9 @@ export function openClient(url: string, headers: Record<string, string> = {}): P
       closeInfo = { code, reason: reason.toString() };
       for (const wake of waiters) wake();
     });
-    ws.on("unexpected-response", (_req, res) => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })));
+    ws.on("unexpected-response", (_req, res) =>
+      reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })),
+    );
     ws.on("error", (error) => reject(error));
     const waitFor = <T>(check: () => T | undefined, timeoutMs: number, what: string) =>
       new Promise<T>((ok, fail) => {
@@ -76,11 +85,15 @@ export function openClient(url: string, headers: Record<string, string> = {}): P
         frames,
         send: (frame) => ws.send(JSON.stringify(frame)),
         next: (predicate, timeoutMs = 10_000) =>
-          waitFor(() => {
-            const hit = frames.find((frame) => !seen.has(frame) && predicate(frame));
-            if (hit) seen.add(hit);
-            return hit;
-          }, timeoutMs, "a frame"),
+          waitFor(
+            () => {
+              const hit = frames.find((frame) => !seen.has(frame) && predicate(frame));
+              if (hit) seen.add(hit);
+              return hit;
+            },
+            timeoutMs,
+            "a frame",
+          ),
         closed: (timeoutMs = 10_000) => waitFor(() => closeInfo, timeoutMs, "close"),
       }),
     );
@@ -88,7 +101,10 @@ export function openClient(url: string, headers: Record<string, string> = {}): P
 }
 
 /** The HTTP status a refused upgrade answered with (and its body), or 101 when it was accepted. */
-export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export function upgradeStatus(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, ["flowdeck.v1"], { headers });
     ws.on("unexpected-response", (_req, res) => {
@@ -105,7 +121,11 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
 }
 
 /** Polls until `check` answers true (bounded). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;

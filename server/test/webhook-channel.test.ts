@@ -77,10 +77,18 @@ describe("webhook channels", () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/flowdeck`;
-    server = await startTestServer("pg", {}, { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20 } });
+    server = await startTestServer(
+      "pg",
+      {},
+      { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20 } },
+    );
     token = (await registerAccount(server)).body.accessToken;
     const greeter = await publishFlow(server, token, GREETER);
-    chatChannel = await createChannel(server, token, { kind: "webhook", workflow: greeter, outboundUrl: receiverUrl });
+    chatChannel = await createChannel(server, token, {
+      kind: "webhook",
+      workflow: greeter,
+      outboundUrl: receiverUrl,
+    });
     const echo = await publishFlow(server, token, ECHO_ROUTER);
     echoChannel = await createChannel(server, token, { kind: "webhook", workflow: echo });
   }, 60_000);
@@ -89,13 +97,18 @@ describe("webhook channels", () => {
     receiver?.close();
   });
 
-  function post(channel: JsonBody, payload: unknown, options: { messageId: string; secret?: string; timestamp?: number; signature?: string }) {
+  function post(
+    channel: JsonBody,
+    payload: unknown,
+    options: { messageId: string; secret?: string; timestamp?: number; signature?: string },
+  ) {
     const raw = JSON.stringify(payload);
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     return server.request("POST", `/webhooks/${channel.id}`, {
       rawBody: raw,
       headers: {
-        "flowdeck-signature": options.signature ?? signPayload(options.secret ?? channel.webhookSecret, timestamp, raw),
+        "flowdeck-signature":
+          options.signature ?? signPayload(options.secret ?? channel.webhookSecret, timestamp, raw),
         "flowdeck-message-id": options.messageId,
       },
     });
@@ -103,14 +116,20 @@ describe("webhook channels", () => {
 
   const runCount = async (channelId: string) =>
     server.testDb.db.ownerTransaction(async (sql) => {
-      const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE channel = $1", [`webhook:${channelId}`]);
+      const { rows } = await sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM runs WHERE channel = $1",
+        [`webhook:${channelId}`],
+      );
       return rows[0]!.n;
     });
 
   it("keeps the signing secret sealed at rest and shows it once", async () => {
     expect(chatChannel.webhookSecret).toMatch(/^whsec_/);
     const stored = await server.testDb.db.ownerTransaction(async (sql) => {
-      const { rows } = await sql.query<{ secret_box: string }>("SELECT secret_box FROM channels WHERE id = $1", [chatChannel.id]);
+      const { rows } = await sql.query<{ secret_box: string }>(
+        "SELECT secret_box FROM channels WHERE id = $1",
+        [chatChannel.id],
+      );
       return rows[0]!.secret_box;
     });
     expect(stored.startsWith("v1:")).toBe(true);
@@ -123,13 +142,26 @@ describe("webhook channels", () => {
     const payload = { text: "hello" };
     const bad = await post(chatChannel, payload, { messageId: "m-bad", secret: "whsec_wrong" });
     expect([bad.status, bad.body.error.code]).toEqual([401, "FD374"]);
-    const old = await post(chatChannel, payload, { messageId: "m-old", timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const old = await post(chatChannel, payload, {
+      messageId: "m-old",
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
     expect([old.status, old.body.error.code]).toEqual([401, "FD375"]);
-    const unsigned = await server.request("POST", `/webhooks/${chatChannel.id}`, { body: payload, headers: { "flowdeck-message-id": "m-x" } });
+    const unsigned = await server.request("POST", `/webhooks/${chatChannel.id}`, {
+      body: payload,
+      headers: { "flowdeck-message-id": "m-x" },
+    });
     expect(unsigned.status).toBe(401);
     // A body changed after signing fails too: the signature covers the bytes.
     const timestamp = Math.floor(Date.now() / 1000);
-    const tampered = await post(chatChannel, { text: "hello!" }, { messageId: "m-t", signature: signPayload(chatChannel.webhookSecret, timestamp, JSON.stringify(payload)) });
+    const tampered = await post(
+      chatChannel,
+      { text: "hello!" },
+      {
+        messageId: "m-t",
+        signature: signPayload(chatChannel.webhookSecret, timestamp, JSON.stringify(payload)),
+      },
+    );
     expect(tampered.status).toBe(401);
     expect(await runCount(chatChannel.id)).toBe(0);
 
@@ -145,18 +177,30 @@ describe("webhook channels", () => {
   it("delivers replies to the channel URL, signed with the channel secret, retrying a failing receiver", async () => {
     const reply = JSON.parse(received[0]!.body);
     expect(reply).toMatchObject({ type: "reply", text: "What's your name?", author: "bot" });
-    const check = verifySignature(chatChannel.webhookSecret, String(received[0]!.headers["flowdeck-signature"]), Buffer.from(received[0]!.body), {
-      nowSeconds: Math.floor(Date.now() / 1000),
-      toleranceSeconds: 300,
-    });
+    const check = verifySignature(
+      chatChannel.webhookSecret,
+      String(received[0]!.headers["flowdeck-signature"]),
+      Buffer.from(received[0]!.body),
+      {
+        nowSeconds: Math.floor(Date.now() / 1000),
+        toleranceSeconds: 300,
+      },
+    );
     expect(check).toEqual({ ok: true });
     expect(received[0]!.headers["flowdeck-message-id"]).toBe(reply.id);
 
     failNext = 2;
-    const answer = await post(chatChannel, { text: "Grace", conversationId: reply.conversationId }, { messageId: "m-2" });
+    const answer = await post(
+      chatChannel,
+      { text: "Grace", conversationId: reply.conversationId },
+      { messageId: "m-2" },
+    );
     expect(answer.status, answer.text).toBe(202);
     await eventually(() => received.length >= 2, 10_000, "the retried delivery");
-    expect(JSON.parse(received[1]!.body)).toMatchObject({ text: "Nice to meet you, Grace.", conversationId: reply.conversationId });
+    expect(JSON.parse(received[1]!.body)).toMatchObject({
+      text: "Nice to meet you, Grace.",
+      conversationId: reply.conversationId,
+    });
     expect(failNext).toBe(0);
     expect(await runCount(chatChannel.id)).toBe(1);
   }, 20_000);
@@ -164,7 +208,10 @@ describe("webhook channels", () => {
   it("answers a webhook-triggered flow synchronously with its output", async () => {
     const order = await post(echoChannel, { message: "where is my order?" }, { messageId: "e-1" });
     expect(order.status, order.text).toBe(200);
-    expect(order.body).toMatchObject({ status: "completed", output: { output: { route: "order", echo: "where is my order?" } } });
+    expect(order.body).toMatchObject({
+      status: "completed",
+      output: { output: { route: "order", echo: "where is my order?" } },
+    });
     const other = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });
     expect(other.body.output.output.route).toBe("other");
     const again = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });
@@ -173,7 +220,11 @@ describe("webhook channels", () => {
   }, 20_000);
 
   it("answers 404 for an unknown or deleted channel", async () => {
-    const unknown = await post({ id: "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40", webhookSecret: "whsec_x" }, { text: "x" }, { messageId: "u-1" });
+    const unknown = await post(
+      { id: "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40", webhookSecret: "whsec_x" },
+      { text: "x" },
+      { messageId: "u-1" },
+    );
     expect([unknown.status, unknown.body.error.code]).toEqual([404, "FD372"]);
     expect((await server.request("DELETE", `/channels/${echoChannel.id}`, { token })).status).toBe(204);
     const gone = await post(echoChannel, { message: "order" }, { messageId: "e-3" });
