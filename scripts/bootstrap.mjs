@@ -2,7 +2,7 @@
 // when needed, then hand over to `pnpm run <script>`. Plain Node, no dependencies: nothing is installed yet.
 // Usage: node scripts/bootstrap.mjs <pnpm-script> [args…]
 import { spawn, spawnSync } from "node:child_process";
-import { statSync, utimesSync } from "node:fs";
+import { readdirSync, statSync, utimesSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,36 @@ function mtimeMs(relativePath) {
   } catch {
     return undefined;
   }
+}
+
+// The server serves editor/dist (server/src/app/editor-static.ts). It is stale when any file the bundle is made
+// from (the editor and the two packages it imports) is newer than the last build's index.html.
+const EDITOR_INPUTS = [
+  "editor/src",
+  "editor/index.html",
+  "editor/vite.config.ts",
+  "editor/package.json",
+  "schemas/src",
+  "node-library/src",
+];
+
+function newestMtimeMs(relativePath) {
+  const own = mtimeMs(relativePath) ?? 0;
+  let entries;
+  try {
+    entries = readdirSync(join(ROOT, relativePath), { withFileTypes: true });
+  } catch {
+    return own; // a file, or missing
+  }
+  let newest = own;
+  for (const entry of entries) newest = Math.max(newest, newestMtimeMs(join(relativePath, entry.name)));
+  return newest;
+}
+
+function editorBuildNeeded() {
+  const builtAt = mtimeMs("editor/dist/index.html");
+  if (builtAt === undefined) return true;
+  return EDITOR_INPUTS.some((input) => newestMtimeMs(input) > builtAt);
 }
 
 function run(pnpm, args) {
@@ -80,6 +110,11 @@ async function main() {
     // A no-op install leaves .modules.yaml untouched; without this, a touched lockfile reinstalls every run.
     const now = new Date();
     utimesSync(join(ROOT, "node_modules/.modules.yaml"), now, now);
+  }
+  if (script === "serve" && editorBuildNeeded()) {
+    console.log("flowdeck bootstrap: editor/dist missing or older than its sources, building the editor");
+    const buildCode = await run(pnpm, ["--filter", "@flowdeck/editor", "run", "build"]);
+    if (buildCode !== 0) process.exit(buildCode);
   }
   process.exit(await run(pnpm, ["run", script, ...rest]));
 }
