@@ -130,7 +130,7 @@ describe("/ws/chat", () => {
     expect(missed.text).toBe("Nice to meet you, Ada.");
     // Ids are stable between the live stream and the catch-up, so a client dedupes what it already had.
     const replayedQuestion = second.frames.find((f) => f.type === "reply" && f.text === "What's your name?");
-    if (replayedQuestion) expect(replayedQuestion.id).toBe(question.id);
+    expect(replayedQuestion?.id ?? question.id).toBe(question.id);
     second.ws.close();
 
     // Another channel's customer cannot read this conversation.

@@ -11,12 +11,12 @@ export const SHOP_ORIGIN = "http://shop.test";
 /** Creates and publishes a workflow; answers its id. */
 export async function publishFlow(server: TestServer, token: string, yaml: string): Promise<string> {
   const created = await server.request("POST", "/workflows", { token, body: { yaml } });
-  expect(created.status, created.text).toBe(201);
+  expect(created.status).toBe(201);
   const published = await server.request("POST", `/workflows/${created.body.id}/publish`, {
     token,
     body: {},
   });
-  expect(published.status, published.text).toBe(201);
+  expect(published.status).toBe(201);
   return created.body.id as string;
 }
 
@@ -26,7 +26,7 @@ export async function createChannel(
   body: Record<string, unknown>,
 ): Promise<JsonBody> {
   const res = await server.request("POST", "/channels", { token, body });
-  expect(res.status, res.text).toBe(201);
+  expect(res.status).toBe(201);
   return res.body;
 }
 

@@ -5,6 +5,7 @@
  * or a dropped connection loses nothing. Markup: a labelled dialog region, the transcript as role="log" (announced
  * politely), a labelled input; focus moves into the panel when it opens and back to the button when it closes.
  */
+/* global document, location */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -23,7 +24,7 @@
   var saved = {};
   try {
     saved = JSON.parse(sessionStorage.getItem(storeKey) || "{}") || {};
-  } catch (e) {
+  } catch {
     saved = {};
   }
   var state = {
@@ -45,7 +46,7 @@
           items: state.items.slice(-200),
         }),
       );
-    } catch (e) {
+    } catch {
       /* private mode: the conversation lives as long as the page */
     }
   }
@@ -151,7 +152,7 @@
       var frame;
       try {
         frame = JSON.parse(event.data);
-      } catch (e) {
+      } catch {
         return;
       }
       receive(frame);
