@@ -1,4 +1,5 @@
 import { runBanking77Bench } from "./src/banking77-bench";
+import { runEditorBundleBench } from "./src/editor-bundle-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
@@ -13,5 +14,6 @@ const results = [
   await runEngineBench(log),
   await runQueueBench(log),
   await runServerApiBench(log),
+  await runEditorBundleBench(log),
 ];
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;
