@@ -1,6 +1,7 @@
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAccount, startTestServer, TEST_JWT_SECRET, type TestServer } from "./support/test-server";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
 
@@ -8,13 +9,13 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-describe("access tokens are refused unless exactly right", () => {
+describe.each(TEST_DATABASE_KINDS)("access tokens are refused unless exactly right (%s)", (kind) => {
   let server: TestServer;
   let claims: { sub: string; tid: string; role: string };
   let validToken: string;
 
   beforeAll(async () => {
-    server = await startTestServer("pg");
+    server = await startTestServer(kind);
     const { body } = await registerAccount(server);
     validToken = body.accessToken;
     claims = { sub: body.user.id, tid: body.tenant.id, role: "owner" };

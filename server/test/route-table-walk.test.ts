@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAjv } from "@flowdeck/schemas";
 import { getRouteTable } from "../src/app/route-table";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 
 /** A concrete path for a route pattern: every `:param` becomes a random-looking UUID. */
 function concrete(path: string): string {
   return path.replace(/:[A-Za-z_]+/g, "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40");
 }
 
-describe("the route table walk", () => {
+describe.each(TEST_DATABASE_KINDS)("the route table walk (%s)", (kind) => {
   let server: TestServer;
   let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer("pglite");
+    server = await startTestServer(kind);
     token = (await registerAccount(server)).body.accessToken;
   });
   afterAll(async () => {
