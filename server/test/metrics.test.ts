@@ -13,7 +13,7 @@ import type { QueueStats } from "../src/metrics/queue-stats";
 import type { RunEventBatch } from "../src/runs/run-host";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
 import { testkitExecutors, testkitPlugin } from "../../runtime/test/support/testkit-nodes";
-import { startTestServer, type TestServer } from "./support/test-server";
+import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 
 const ID = "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40";
 const TENANT = "9b1e8c1a-1111-4c2d-9e3f-000000000001";
@@ -86,6 +86,45 @@ describe("GET /metrics", () => {
     // Ids and raw paths never become label values: one series per pattern, whatever was requested.
     expect(res.text).not.toContain(ID);
     expect(res.text).not.toContain("no-such-route");
+  });
+
+  it("counts the runs the API starts, from the run host's event batches", async () => {
+    const owner = (await registerAccount(server)).body;
+    const token: string = owner.accessToken;
+    const yaml = [
+      "name: metrics_hello",
+      "nodes:",
+      "  - { name: start, type: start }",
+      '  - { name: answer, type: reply, config: { text: "Hello" } }',
+      "  - { name: finish, type: end }",
+      "edges:",
+      "  - { from: start, to: answer }",
+      "  - { from: answer, to: finish }",
+      "",
+    ].join("\n");
+    const created = await server.request("POST", "/workflows", { token, body: { yaml } });
+    expect(created.status).toBe(201);
+    const published = await server.request("POST", `/workflows/${created.body.id}/publish`, {
+      token,
+      body: {},
+    });
+    expect(published.status).toBe(201);
+    const started = await server.request("POST", "/runs", {
+      token,
+      body: { workflow: "metrics_hello", input: { message: "hi" } },
+    });
+    expect(started.status).toBe(202);
+    const run = await server.runs.settled(owner.tenant.id, started.body.id, 15_000);
+    expect(run.status).toBe("completed");
+
+    const text = (await server.request("GET", "/metrics")).text;
+    expect(sample(text, "flowdeck_runs_started_total")).toBe(1);
+    expect(sample(text, "flowdeck_runs_finished_total", { status: "completed" })).toBe(1);
+    expect(sample(text, "flowdeck_steps_total", { node_type: "reply", outcome: "completed" })).toBe(1);
+    expect(
+      sample(text, "flowdeck_http_requests_total", { route: "/workflows/:id/publish", status: "201" }),
+    ).toBe(1);
+    expect(text).not.toContain(owner.tenant.id);
   });
 
   it("keeps each app's metrics in its own registry", async () => {

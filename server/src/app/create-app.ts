@@ -30,6 +30,7 @@ import { healthRoutes } from "./health-routes";
 import { createAppMetrics, storeAppMetrics } from "../metrics/app-metrics";
 import { httpMetrics } from "../metrics/http-metrics";
 import { metricsRoutes, type MetricsOptions } from "../metrics/metrics-routes";
+import { observeRunEvents } from "../metrics/run-metrics";
 import type { ReadinessCheck } from "../metrics/readiness";
 import type { Logger } from "./logger";
 import { requestId } from "./request-id";
@@ -77,6 +78,8 @@ export function createApp({
   const app = express();
   const metrics = metricsOptions.appMetrics ?? createAppMetrics();
   storeAppMetrics(app.locals, metrics);
+  // Run, step and token metrics from every committed event batch, whichever tenant and process ran it.
+  runs.subscribeAll((batch) => observeRunEvents(metrics, batch));
   // `/Auth/me`, `/auth/me/` are other paths, not aliases that might slip past a prefix check.
   app.set("strict routing", true);
   app.set("case sensitive routing", true);
