@@ -16,11 +16,11 @@ export default defineConfig({
     passWithNoTests: false,
     projects: [
       ...NODE_PACKAGES.map((name) => ({
-        extends: true,
+        extends: true as const,
         test: { name, include: [`${name}/test/**/*.test.ts`], environment: "node" },
       })),
       {
-        extends: true,
+        extends: true as const,
         // The editor's logic (stores, YAML patches, API client) without a browser.
         test: {
           name: "editor",
@@ -30,7 +30,7 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
+        extends: true as const,
         // Real Chromium against a real server serving the production build (editor/test/browser/support/).
         // One file at a time: each starts a server and a browser, and the machines have few cores.
         test: {
