@@ -11,7 +11,8 @@ export default defineConfig({
     pool: "forks",
     // Generous because tests talk to real services; tests never assert on wall-clock time (DESIGN.md §6).
     testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Hooks start servers and migrate fresh databases (PGlite in WASM is the slow one on a busy machine).
+    hookTimeout: 60_000,
     // There are tests (schemas/test), so finding none means a broken include pattern, not an empty repo.
     passWithNoTests: false,
     projects: [

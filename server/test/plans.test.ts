@@ -116,6 +116,8 @@ describe.each(TEST_DATABASE_KINDS)("plans and limits on %s", (kind) => {
     const res = await call("PATCH", "/tenants/current", { plan: "pro" });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ plan: "pro", limits: PLAN_LIMITS.pro });
+    const audit = await call("GET", "/audit?action=tenant.update");
+    expect(audit.body.items[0].detail).toEqual({ fields: ["plan"], plan: { from: "free", to: "pro" } });
     expect((await call("PATCH", "/tenants/current", { plan: "platinum" })).status).toBe(400);
     expect((await call("PATCH", "/tenants/current", { id: "x" })).status).toBe(400);
   });

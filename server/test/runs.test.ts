@@ -43,13 +43,16 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(started.body).toMatchObject({ status: "queued", workflowVersion: expect.any(Number) });
     const waiting = await server.runs.settled(tenantId(), started.body.id, 10_000);
     expect(waiting.status).toBe("waiting");
-    await server.runs.message({
+    const asked = await server.runs.message({
       tenantId: tenantId(),
       target: { kind: "published", workflowId },
       conversationId: waiting.conversationId,
       channel: "api",
       text: name,
     });
+    expect(asked.id).toBe(started.body.id);
+    const answered = await server.runs.settled(tenantId(), asked.id, 10_000, asked.stateVersion);
+    expect(answered.status).toBe("completed");
     return started.body.id;
   }
 
@@ -96,6 +99,10 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
     expect((await call("POST", `/runs/${started.body.id}/cancel`)).body.status).toBe("cancelled");
+    // Audited once: the second cancel changed nothing.
+    const audit = await call("GET", `/audit?action=run.cancel&target=run:${started.body.id}`);
+    expect(audit.body.items).toHaveLength(1);
+    expect(audit.body.items[0]).toMatchObject({ actorId: owner.user.id, detail: { from: "waiting" } });
   });
 
   it("replays a run against another version and compares routes and replies", async () => {

@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import type { RouteDefinition } from "../app/route-table";
+import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import { PLAN_NAMES } from "./plan-limits";
 import { tenantPlan, tenantUsage } from "./plan-usage";
@@ -62,11 +63,23 @@ export function tenantRoutes(db: Database): RouteDefinition[] {
         const { tenantId } = requireAuth(res);
         const body = req.body as Static<typeof UpdateTenantBody>;
         await db.transaction(
-          (sql) =>
-            sql.query("UPDATE tenants SET name = coalesce($1, name), plan = coalesce($2, plan)", [
+          async (sql) => {
+            const before = await tenantPlan(sql);
+            await sql.query("UPDATE tenants SET name = coalesce($1, name), plan = coalesce($2, plan)", [
               body.name ?? null,
               body.plan ?? null,
-            ]),
+            ]);
+            await recordAudit(sql, {
+              ...auditActor(res),
+              action: "tenant.update",
+              targetType: "tenant",
+              targetId: tenantId,
+              detail: {
+                fields: Object.keys(body),
+                ...(body.plan ? { plan: { from: before.plan, to: body.plan } } : {}),
+              },
+            });
+          },
           { tenantId },
         );
         res.json(await current(tenantId));

@@ -103,25 +103,32 @@ export function createRunHost(options: RunHostOptions): RunHost {
     return run;
   }
 
-  function settled(tenantId: string, runId: string, timeoutMs: number): Promise<RunRecord> {
+  function settled(
+    tenantId: string,
+    runId: string,
+    timeoutMs: number,
+    afterStateVersion = -1,
+  ): Promise<RunRecord> {
     return new Promise((resolve, reject) => {
       let finished = false;
-      const finish = () => {
+      const finish = (run: RunRecord) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
         events.off(tenantId, onBatch);
-        getRun(tenantId, runId).then(resolve, reject);
+        resolve(run);
       };
+      const check = (force: boolean) =>
+        getRun(tenantId, runId).then((run) => {
+          if (force || (SETTLED.has(run.status) && run.stateVersion > afterStateVersion)) finish(run);
+        }, reject);
       const onBatch = (batch: RunEventBatch) => {
-        if (batch.runId === runId && batch.events.some((e) => SETTLING_EVENTS.has(e.type))) finish();
+        if (batch.runId === runId && batch.events.some((e) => SETTLING_EVENTS.has(e.type))) void check(false);
       };
-      const timer = setTimeout(finish, timeoutMs);
+      const timer = setTimeout(() => void check(true), timeoutMs);
       events.on(tenantId, onBatch);
       // Subscribed first, then read: a run that settles in between is caught by one or the other.
-      getRun(tenantId, runId).then((run) => {
-        if (SETTLED.has(run.status)) finish();
-      }, reject);
+      void check(false);
     });
   }
 

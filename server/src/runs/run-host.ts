@@ -62,7 +62,12 @@ export interface RunHost {
   subscribe(tenantId: string, listener: RunEventListener): () => void;
   /** Every batch of every tenant (metrics). Never hand these to a tenant's client. */
   subscribeAll(listener: RunEventListener): () => void;
-  /** Resolves when the run reaches a terminal, waiting or handoff status (tests, synchronous HTTP replies). */
-  settled(tenantId: string, runId: string, timeoutMs: number): Promise<RunRecord>;
+  /**
+   * Resolves when the run is at a terminal, waiting or handoff status (tests, synchronous HTTP replies) and, with
+   * `afterStateVersion`, has committed past that version — how to wait for the answer to a message sent to a
+   * waiting run (pass the `stateVersion` of the record `message` returned). At the timeout it resolves with the
+   * run as it is then; callers check `status`.
+   */
+  settled(tenantId: string, runId: string, timeoutMs: number, afterStateVersion?: number): Promise<RunRecord>;
   close(): Promise<void>;
 }

@@ -89,14 +89,9 @@ export async function replayRun(
   };
 }
 
-/** Waits until the run has moved on from the state it was in and stopped again (or the deadline passes). */
-async function waitPast(host: RunHost, before: RunRecord, deadline: number): Promise<RunRecord> {
-  for (;;) {
-    const run = await host.settled(before.tenantId, before.id, Math.max(1, deadline - Date.now()));
-    const movedOn = run.stateVersion !== before.stateVersion || run.status !== before.status;
-    if ((movedOn && SETTLED.has(run.status)) || Date.now() >= deadline) return run;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Waits until the run has committed past the state it was in and stopped again (or the deadline passes). */
+function waitPast(host: RunHost, before: RunRecord, deadline: number): Promise<RunRecord> {
+  return host.settled(before.tenantId, before.id, Math.max(1, deadline - Date.now()), before.stateVersion);
 }
 
 function firstDifference(a: readonly string[], b: readonly string[]): number | null {

@@ -4,6 +4,7 @@ import type { Request, Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
+import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import type { RunHost, RunTarget } from "./run-host";
 import { listRuns } from "./run-queries";
@@ -124,6 +125,13 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       : { kind: "published", workflowId, version: body.version };
   }
 
+  /** Staff actions on runs, audited after the fact: the run's own history is in its event log. */
+  const audit = (res: Response, action: string, runId: string, detail: Record<string, unknown>) =>
+    db.transaction(
+      (sql) => recordAudit(sql, { ...auditActor(res), action, targetType: "run", targetId: runId, detail }),
+      { tenantId: requireAuth(res).tenantId },
+    );
+
   return [
     {
       method: "get",
@@ -221,9 +229,9 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           res.json(publicRun(run));
           return;
         }
-        res.json(
-          publicRun(await host.cancel(run.tenantId, run.id, `cancelled by ${requireAuth(res).userId}`)),
-        );
+        const cancelled = await host.cancel(run.tenantId, run.id, `cancelled by ${requireAuth(res).userId}`);
+        await audit(res, "run.cancel", run.id, { from: run.status });
+        res.json(publicRun(cancelled));
       },
     },
     {
@@ -248,6 +256,10 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           target,
           body.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS,
         );
+        await audit(res, "run.replay", original.id, {
+          replay: result.run.id,
+          version: result.run.workflowVersion,
+        });
         res.status(201).json({ run: publicRun(result.run), comparison: result.comparison });
       },
     },
