@@ -69,9 +69,16 @@ export interface RegisterInput {
   readonly plan?: Plan;
 }
 
-export interface Invitation {
+/** A pending invitation (GET /invitations). */
+export interface PendingInvitation {
   readonly id: string;
-  readonly token: string;
   readonly email: string;
   readonly role: Role;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** A new invitation: the token is shown once, here, and never again. */
+export interface Invitation extends PendingInvitation {
+  readonly token: string;
 }

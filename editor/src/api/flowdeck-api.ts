@@ -5,6 +5,7 @@ import { createApiSession, type Session, type SessionListener } from "./api-sess
 import type {
   Invitation,
   Me,
+  PendingInvitation,
   RegisterInput,
   Role,
   TenantSummary,
@@ -49,6 +50,8 @@ export interface FlowdeckApi {
   deleteWorkflow(id: string): Promise<void>;
 
   invite(email: string, role: Exclude<Role, "owner">): Promise<Invitation>;
+  listInvitations(): Promise<PendingInvitation[]>;
+  revokeInvitation(id: string): Promise<void>;
   acceptInvitation(token: string, password: string): Promise<Session>;
 }
 
@@ -125,6 +128,10 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
     },
 
     invite: (email, role) => post<Invitation>("/invitations", { email, role }),
+    listInvitations: async () => (await get<{ items: PendingInvitation[] }>("/invitations")).items,
+    async revokeInvitation(id) {
+      await request("DELETE", `/invitations/${encodeURIComponent(id)}`);
+    },
     acceptInvitation: (token, password) => tokens("/invitations/accept", { token, password }),
   };
 }

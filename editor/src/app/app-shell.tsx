@@ -4,6 +4,7 @@ import { Link, useLocation } from "wouter";
 import { TenantSwitcher } from "../tenants/tenant-switcher";
 import { Icon } from "../ui/icon";
 import { useApi, useSession } from "./api-context";
+import { canInvite } from "./roles";
 
 export function AppShell({ children }: { children: ReactNode }) {
   const api = useApi();
@@ -35,6 +36,19 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Icon name="flow" />
             Workflows
           </Link>
+          {canInvite(session?.tenant.role) ? (
+            <>
+              <span className="fd-nav__heading">Workspace</span>
+              <Link
+                href="/team"
+                className="fd-nav__link"
+                aria-current={location === "/team" ? "page" : undefined}
+              >
+                <Icon name="users" />
+                Team
+              </Link>
+            </>
+          ) : null}
         </nav>
         <div className="fd-sidebar__footer">
           <div className="fd-user">

@@ -5,6 +5,8 @@ import { Redirect, Route, Switch } from "wouter";
 import { createFlowdeckApi, type FlowdeckApi } from "../api";
 import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
+import { AcceptInvitationPage } from "../team/accept-invitation-page";
+import { TeamPage } from "../team/team-page";
 import { ToastProvider } from "../ui/toasts";
 import { WorkflowListPage } from "../workflows/workflow-list-page";
 import { ApiProvider, useSession } from "./api-context";
@@ -29,6 +31,16 @@ function Routes() {
     <Switch>
       <Route path="/sign-in">{session ? <Redirect to="/" /> : <SignInPage />}</Route>
       <Route path="/sign-up">{session ? <Redirect to="/" /> : <SignUpPage />}</Route>
+      <Route path="/accept-invitation">
+        <AcceptInvitationPage />
+      </Route>
+      <Route path="/team">
+        <SessionGate>
+          <AppShell>
+            <TeamPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
       <Route path="/flows/:id">
         {(params) => (
           <SessionGate>

@@ -205,4 +205,32 @@ describeBrowser("editor shell in Chromium", () => {
     await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
     expect(await switcher.textContent()).toContain(person.tenantName);
   });
+
+  it("invites a teammate from the Team page; the link signs them up into the workspace", async () => {
+    const owner = await suite.newPage();
+    const account = newAccount();
+    await signUpThroughUi(owner, account);
+    await owner.getByRole("link", { name: "Team" }).click();
+    await owner.getByRole("heading", { name: "Team", level: 1 }).waitFor();
+    const email = `teammate-${Date.now()}@example.com`;
+    await owner.getByLabel("Email").fill(email);
+    await owner.getByLabel("Role").selectOption("viewer");
+    await owner.getByRole("button", { name: "Create invitation" }).click();
+    const link = await owner.getByLabel("Invitation link").inputValue();
+    expect(link).toMatch(/\/accept-invitation\?token=fdi\./);
+    await owner.getByRole("cell", { name: email, exact: true }).waitFor();
+    await screenshot(owner, "team");
+    expect(await seriousViolations(owner)).toEqual([]);
+
+    const teammate = await suite.newPage();
+    await teammate.goto(link);
+    await teammate.getByRole("heading", { name: "Join the workspace" }).waitFor();
+    await teammate.getByLabel("Password").fill("a brand new password");
+    await teammate.getByRole("button", { name: "Join workspace" }).click();
+    await teammate.getByRole("heading", { name: "Workflows", level: 1 }).waitFor();
+    expect(await teammate.getByTestId("tenant-switcher").textContent()).toContain(account.tenantName);
+    expect(await teammate.getByTestId("tenant-switcher").textContent()).toContain("Viewer");
+    // Viewers see no Team page in the navigation.
+    expect(await teammate.getByRole("link", { name: "Team" }).count()).toBe(0);
+  });
 });
