@@ -63,7 +63,7 @@ describe("GET /metrics", () => {
 
   beforeAll(async () => {
     server = await startTestServer("pglite");
-  });
+  }, 60_000);
   afterAll(async () => {
     await server?.close();
   });
@@ -125,7 +125,7 @@ describe("GET /metrics", () => {
       sample(text, "flowdeck_http_requests_total", { route: "/workflows/:id/publish", status: "201" }),
     ).toBe(1);
     expect(text).not.toContain(owner.tenant.id);
-  });
+  }, 60_000);
 
   it("keeps each app's metrics in its own registry", async () => {
     const other = await startApp(server, {});
@@ -314,7 +314,7 @@ describe("observeRunEvents", () => {
     } finally {
       await database.close();
     }
-  });
+  }, 60_000);
 
   it("adds model tokens and cost from step.completed usage, and bounds odd labels", async () => {
     const metrics = createAppMetrics({ defaultMetrics: false });

@@ -60,11 +60,14 @@ export function queueReadinessChecks(
   source: QueueStatsSource,
   options: { readonly requireWorkers?: boolean } = {},
 ): ReadinessCheck[] {
+  // Both checks start together in one /readyz: they share one read of the queue instead of two.
+  let inflight: Promise<QueueStats> | undefined;
+  const read = () => (inflight ??= source().finally(() => (inflight = undefined)));
   const checks: ReadinessCheck[] = [
     {
       name: "queue",
       hint: "Check that Redis (REDIS_URL) is reachable, then retry.",
-      check: async () => void (await source()),
+      check: async () => void (await read()),
     },
   ];
   if (options.requireWorkers ?? true) {
@@ -72,7 +75,7 @@ export function queueReadinessChecks(
       name: "workers",
       hint: "Start at least one worker process (flowdeck worker), then retry.",
       check: async () => {
-        const { workers } = await source();
+        const { workers } = await read();
         if (workers !== undefined && workers < 1) throw new Error("no worker is connected to the queue");
       },
     });
