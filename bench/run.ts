@@ -1,5 +1,6 @@
 import { runBanking77Bench } from "./src/banking77-bench";
 import { runEditorBundleBench } from "./src/editor-bundle-bench";
+import { runEditorCanvasBench } from "./src/editor-canvas-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
@@ -13,6 +14,7 @@ const results = [
   runBanking77Bench(log),
   await runEngineBench(log),
   await runQueueBench(log),
+  await runEditorCanvasBench(log),
   await runServerApiBench(log),
   await runEditorBundleBench(log),
 ];

@@ -122,7 +122,11 @@ export function createAutosave(options: AutosaveOptions): Autosave {
     await inFlight;
     inFlight = undefined;
     // Typing went on while the request was out: save the newer text too.
-    if (!disposed && store.getState().status === "saved" && document.getState().text !== store.getState().savedText) {
+    if (
+      !disposed &&
+      store.getState().status === "saved" &&
+      document.getState().text !== store.getState().savedText
+    ) {
       store.setState({ status: "pending" });
       schedule(debounceMs);
     }
@@ -155,7 +159,12 @@ export function createAutosave(options: AutosaveOptions): Autosave {
     loadTheirs() {
       const conflict = store.getState().conflict;
       if (!conflict) return;
-      store.setState({ status: "saved", etag: conflict.serverEtag, savedText: conflict.serverYaml, conflict: undefined });
+      store.setState({
+        status: "saved",
+        etag: conflict.serverEtag,
+        savedText: conflict.serverYaml,
+        conflict: undefined,
+      });
       document.getState().setText(conflict.serverYaml, { origin: "server" });
     },
     dispose() {

@@ -20,7 +20,10 @@ export function useBuilderActions() {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const registry = builtinBuilderRegistry().registry;
 
-  const canEdit = useCallback(() => !session.getState().readOnly && document.getState().parses, [document, session]);
+  const canEdit = useCallback(
+    () => !session.getState().readOnly && document.getState().parses,
+    [document, session],
+  );
   const takenNames = useCallback(
     () => new Set(document.getState().graph.nodes.map((n) => n.name)),
     [document],
@@ -32,8 +35,13 @@ export function useBuilderActions() {
     if (!rect) return { x: 0, y: 0 };
     const at = flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
     // Nodes added one after another from the keyboard should not land exactly on top of each other.
-    const taken = new Set(session.getState().nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`));
-    let position = { x: Math.round(at.x - CARD_SIZE_PX.width / 2), y: Math.round(at.y - CARD_SIZE_PX.height / 2) };
+    const taken = new Set(
+      session.getState().nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`),
+    );
+    let position = {
+      x: Math.round(at.x - CARD_SIZE_PX.width / 2),
+      y: Math.round(at.y - CARD_SIZE_PX.height / 2),
+    };
     while (taken.has(`${position.x},${position.y}`)) position = { x: position.x + 30, y: position.y + 30 };
     return position;
   }, [flow, session]);
@@ -76,7 +84,10 @@ export function useBuilderActions() {
         const edits: GraphEdit[] = [];
         for (const node of moved) {
           const known = byId.get(node.id);
-          if (known && (known.position.x !== node.position.x || known.position.y !== node.position.y || !known.placed)) {
+          if (
+            known &&
+            (known.position.x !== node.position.x || known.position.y !== node.position.y || !known.placed)
+          ) {
             edits.push({ kind: "move-node", name: known.name, position: node.position });
           }
         }
@@ -144,7 +155,8 @@ export function useBuilderActions() {
         const { layoutGraph } = await import("./auto-layout");
         const positions = await layoutGraph(session.getState().nodes, session.getState().edges);
         const ok = actions.moveNodes(positions);
-        if (ok) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+        if (ok)
+          window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
         return ok;
       },
 

@@ -3,10 +3,20 @@ import type { Autosave } from "./autosave";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 
 /** Messages above the canvas: YAML that does not parse, a refused edit, a save conflict, view-only mode. */
-export function BuilderBanners({ autosave, notice, onDismissNotice }: { autosave: Autosave | undefined; notice: string | undefined; onDismissNotice(): void }) {
+export function BuilderBanners({
+  autosave,
+  notice,
+  onDismissNotice,
+}: {
+  autosave: Autosave | undefined;
+  notice: string | undefined;
+  onDismissNotice(): void;
+}) {
   const { document } = useBuilderStores();
   const parses = useDocument((s) => s.parses);
-  const firstProblem = useDocument((s) => (s.parses ? undefined : s.problems.find((p) => p.severity === "error")));
+  const firstProblem = useDocument((s) =>
+    s.parses ? undefined : s.problems.find((p) => p.severity === "error"),
+  );
   const editFailure = useDocument((s) => s.editFailure);
   const readOnly = useSession((s) => s.readOnly);
   return (
@@ -19,14 +29,18 @@ export function BuilderBanners({ autosave, notice, onDismissNotice }: { autosave
       {!parses && (
         <div className="fdb-banner fdb-banner--warning" role="alert" data-testid="parse-banner">
           The YAML cannot be read
-          {firstProblem ? ` (line ${firstProblem.line}:${firstProblem.column}: ${firstProblem.message})` : ""}. The canvas
-          shows the last version that could be read; canvas editing resumes when the YAML parses.
+          {firstProblem ? ` (line ${firstProblem.line}:${firstProblem.column}: ${firstProblem.message})` : ""}
+          . The canvas shows the last version that could be read; canvas editing resumes when the YAML parses.
         </div>
       )}
       {editFailure && (
         <div className="fdb-banner fdb-banner--error" role="alert" data-testid="edit-failure-banner">
           {editFailure.message} {editFailure.hint}
-          <button type="button" className="fdb-button fdb-button--small" onClick={() => document.getState().clearEditFailure()}>
+          <button
+            type="button"
+            className="fdb-button fdb-button--small"
+            onClick={() => document.getState().clearEditFailure()}
+          >
             Dismiss
           </button>
         </div>
@@ -58,14 +72,24 @@ function ConflictBanner({ autosave }: { autosave: Autosave }) {
   return (
     <div className="fdb-banner fdb-banner--error" role="alert" data-testid="conflict-banner">
       <p>
-        Someone else saved this workflow after you opened it. Your text was not saved and is still here. Keep yours
-        (replacing theirs), or load theirs (yours stays one Undo away).
+        Someone else saved this workflow after you opened it. Your text was not saved and is still here. Keep
+        yours (replacing theirs), or load theirs (yours stays one Undo away).
       </p>
       <div className="fdb-banner__actions">
-        <button type="button" className="fdb-button" onClick={() => void autosave.keepMine()} data-testid="conflict-keep-mine">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={() => void autosave.keepMine()}
+          data-testid="conflict-keep-mine"
+        >
           Keep mine
         </button>
-        <button type="button" className="fdb-button" onClick={() => autosave.loadTheirs()} data-testid="conflict-load-theirs">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={() => autosave.loadTheirs()}
+          data-testid="conflict-load-theirs"
+        >
           Load theirs
         </button>
       </div>

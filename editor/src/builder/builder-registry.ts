@@ -37,12 +37,26 @@ export function builtinBuilderRegistry(): BuilderRegistry {
   return builtin;
 }
 
+/** Whether this page may compile code (Ajv needs it); asked once, with a one-line function, before the slow compile. */
+function canCompileCode(): boolean {
+  try {
+    // A constant probe, nothing user-written (DESIGN.md §3).
+    return new Function("return true")() === true;
+  } catch {
+    return false;
+  }
+}
+
 function tryCreateValidator(catalog: NodeCatalog): WorkflowValidator | undefined {
+  if (!canCompileCode()) return undefined;
   try {
     return createWorkflowValidator(catalog);
   } catch (error) {
     // EvalError under a CSP without 'unsafe-eval'; anything else is a real bug and must surface.
-    if (error instanceof EvalError || (error instanceof Error && /unsafe-eval|Content Security Policy/i.test(error.message))) {
+    if (
+      error instanceof EvalError ||
+      (error instanceof Error && /unsafe-eval|Content Security Policy/i.test(error.message))
+    ) {
       return undefined;
     }
     throw error;

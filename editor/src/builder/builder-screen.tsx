@@ -14,7 +14,13 @@ import { WorkflowCanvas } from "./workflow-canvas";
 const YamlView = lazy(() => import("./yaml-view"));
 
 /** The builder's layout: toolbar, banners, palette | canvas (and/or YAML) | inspector, problems below. */
-export function BuilderScreen({ workflowId, autosave }: { workflowId: string; autosave: Autosave | undefined }) {
+export function BuilderScreen({
+  workflowId,
+  autosave,
+}: {
+  workflowId: string;
+  autosave: Autosave | undefined;
+}) {
   const { session } = useBuilderStores();
   const actions = useBuilderActions();
   const viewMode = useSession((s) => s.viewMode);
@@ -32,7 +38,11 @@ export function BuilderScreen({ workflowId, autosave }: { workflowId: string; au
   useBuilderShortcuts(actions, shortcutOptions);
 
   return (
-    <div className={`fdb-builder fdb-builder--${viewMode}`} data-testid="workflow-builder" data-read-only={readOnly}>
+    <div
+      className={`fdb-builder fdb-builder--${viewMode}`}
+      data-testid="workflow-builder"
+      data-read-only={readOnly}
+    >
       <BuilderToolbar name={name} actions={actions} save={autosave?.store} />
       <BuilderBanners autosave={autosave} notice={notice} onDismissNotice={() => setNotice(undefined)} />
       <div className="fdb-builder__main">
@@ -40,7 +50,13 @@ export function BuilderScreen({ workflowId, autosave }: { workflowId: string; au
         <main className="fdb-builder__center" aria-label="Workflow editor">
           {viewMode !== "yaml" && <WorkflowCanvas actions={actions} />}
           {viewMode !== "canvas" && (
-            <Suspense fallback={<div className="fdb-loading" role="status">Loading the YAML editor…</div>}>
+            <Suspense
+              fallback={
+                <div className="fdb-loading" role="status">
+                  Loading the YAML editor…
+                </div>
+              }
+            >
               <YamlView workflowId={workflowId} />
             </Suspense>
           )}

@@ -42,16 +42,43 @@ export function BuilderToolbar({
         {name}
       </h1>
       <div className="fdb-toolbar__group">
-        <button type="button" className="fdb-button" onClick={actions.undo} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={actions.undo}
+          disabled={readOnly || !canUndo}
+          title="Undo (Ctrl+Z)"
+          data-testid="undo"
+        >
           Undo
         </button>
-        <button type="button" className="fdb-button" onClick={actions.redo} disabled={readOnly || !canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={actions.redo}
+          disabled={readOnly || !canRedo}
+          title="Redo (Ctrl+Shift+Z)"
+          data-testid="redo"
+        >
           Redo
         </button>
-        <button type="button" className="fdb-button" onClick={() => void actions.autoLayout()} disabled={!editable} title="Auto-layout (Shift+L)" data-testid="auto-layout">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={() => void actions.autoLayout()}
+          disabled={!editable}
+          title="Auto-layout (Shift+L)"
+          data-testid="auto-layout"
+        >
           Auto-layout
         </button>
-        <button type="button" className="fdb-button" onClick={actions.fitView} title="Zoom to fit (Shift+1)" data-testid="fit-view">
+        <button
+          type="button"
+          className="fdb-button"
+          onClick={actions.fitView}
+          title="Zoom to fit (Shift+1)"
+          data-testid="fit-view"
+        >
           Fit
         </button>
       </div>
@@ -77,7 +104,12 @@ export function BuilderToolbar({
 function SaveIndicator({ save }: { save: StoreApi<SaveState> }) {
   const status = useStore(save, (s) => s.status);
   return (
-    <span className={`fdb-save fdb-save--${status}`} role="status" data-testid="save-status" data-status={status}>
+    <span
+      className={`fdb-save fdb-save--${status}`}
+      role="status"
+      data-testid="save-status"
+      data-status={status}
+    >
       {SAVE_TEXT[status]}
     </span>
   );

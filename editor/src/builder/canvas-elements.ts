@@ -7,6 +7,13 @@ export type FlowNode = Node<FlowNodeData, "flowdeck">;
 export type FlowEdgeData = { readonly edge: GraphEdge };
 export type FlowEdge = Edge<FlowEdgeData>;
 
+/**
+ * The size a card has before React Flow measures it. With it, `onlyRenderVisibleElements` can leave off-screen
+ * nodes out of the very first render; without it every node is rendered once to be measured.
+ */
+export const CARD_WIDTH_PX = 180;
+export const CARD_HEIGHT_PX = 58;
+
 /** Edge conditions longer than this are cut in the label; the full text is in the YAML and the tooltip. */
 export const EDGE_LABEL_MAX_CHARS = 40;
 
@@ -50,7 +57,17 @@ export function reconcileNodes(previous: readonly FlowNode[], graph: BuilderGrap
   const byId = new Map(previous.map((n) => [n.id, n]));
   return graph.nodes.map((node) => {
     const prev = byId.get(node.id);
-    if (!prev) return { id: node.id, type: "flowdeck", position: node.position, data: { node } };
+    if (!prev) {
+      return {
+        id: node.id,
+        type: "flowdeck",
+        position: node.position,
+        data: { node },
+        initialWidth: CARD_WIDTH_PX,
+        initialHeight: CARD_HEIGHT_PX,
+        ariaLabel: `${node.title} node ${node.name}`,
+      };
+    }
     const data = sameNode(prev.data.node, node) ? prev.data : { node };
     const moved = prev.position.x !== node.position.x || prev.position.y !== node.position.y;
     if (data === prev.data && !moved) return prev;

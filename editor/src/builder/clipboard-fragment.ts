@@ -62,7 +62,8 @@ export function parseFragment(text: string): Fragment {
   const layout: Record<string, LayoutPosition> = {};
   if (isRecord(data.layout)) {
     for (const [name, at] of Object.entries(data.layout)) {
-      if (isRecord(at) && typeof at.x === "number" && typeof at.y === "number") layout[name] = { x: at.x, y: at.y };
+      if (isRecord(at) && typeof at.x === "number" && typeof at.y === "number")
+        layout[name] = { x: at.x, y: at.y };
     }
   }
   return { nodes, edges, layout };
@@ -88,7 +89,10 @@ export function pasteEdits(
       let text = value;
       for (const [from, to] of renamed) {
         if (from === to) continue;
-        text = text.replace(new RegExp(`(?<![A-Za-z0-9_])nodes(\\.|\\[\\s*["'])${from}(?![A-Za-z0-9_])`, "g"), `nodes$1${to}`);
+        text = text.replace(
+          new RegExp(`(?<![A-Za-z0-9_])nodes(\\.|\\[\\s*["'])${from}(?![A-Za-z0-9_])`, "g"),
+          `nodes$1${to}`,
+        );
       }
       return text;
     }

@@ -20,7 +20,16 @@ const MAX_OPTIONS = 8;
  * suggestion list for `nodes.*`, `vars.*` and `input.*` (an ARIA combobox: arrows choose, Enter or Tab take,
  * Escape closes). Light on purpose; Monaco is for the YAML view.
  */
-export function CodeField({ id, kind, value, tree, readOnly, invalid, describedBy, onChange }: CodeFieldProps) {
+export function CodeField({
+  id,
+  kind,
+  value,
+  tree,
+  readOnly,
+  invalid,
+  describedBy,
+  onChange,
+}: CodeFieldProps) {
   const listId = useId();
   const ref = useRef<HTMLTextAreaElement>(null);
   const [query, setQuery] = useState<CompletionQuery | undefined>();
@@ -140,7 +149,8 @@ function highlightCode(text: string, keyPrefix: string): ReactNode[] {
   let n = 0;
   for (const match of text.matchAll(token)) {
     if (match.index > last) parts.push(text.slice(last, match.index));
-    const className = match[0].startsWith("'") || match[0].startsWith('"') ? "fdb-tok-string" : "fdb-tok-root";
+    const className =
+      match[0].startsWith("'") || match[0].startsWith('"') ? "fdb-tok-string" : "fdb-tok-root";
     parts.push(
       <span key={`${keyPrefix}-${n++}`} className={className}>
         {match[0]}

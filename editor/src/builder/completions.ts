@@ -12,7 +12,10 @@ const leaf: CompletionTree = new Map();
  * What a field of the workflow `value` can refer to: every node (and its output), every variable a `set` or
  * `ask` node writes or `vars:` declares, `input.message` and the start node's declared inputs.
  */
-export function completionTree(value: Record<string, unknown> | undefined, extraRoots: readonly string[] = []): CompletionTree {
+export function completionTree(
+  value: Record<string, unknown> | undefined,
+  extraRoots: readonly string[] = [],
+): CompletionTree {
   const nodes = new Map<string, CompletionTree>();
   const vars = new Map<string, CompletionTree>();
   const input = new Map<string, CompletionTree>([["message", leaf]]);
@@ -28,7 +31,8 @@ export function completionTree(value: Record<string, unknown> | undefined, extra
     }
     if (node.type === "ask" && typeof config.variable === "string") vars.set(config.variable, leaf);
     if (node.type === "start" && Array.isArray(config.inputs)) {
-      for (const item of config.inputs) if (isRecord(item) && typeof item.name === "string") input.set(item.name, leaf);
+      for (const item of config.inputs)
+        if (isRecord(item) && typeof item.name === "string") input.set(item.name, leaf);
     }
   }
   const roots = new Map<string, CompletionTree>();

@@ -89,7 +89,11 @@ export function createDocumentStore(options: DocumentStoreOptions): DocumentStor
     const loaded = loadWorkflowText(text);
     const result = validator
       ? validator.validateLoaded(loaded)
-      : { problems: loaded.problems, errorCount: countErrors(loaded.problems), warningCount: loaded.problems.length - countErrors(loaded.problems) };
+      : {
+          problems: loaded.problems,
+          errorCount: countErrors(loaded.problems),
+          warningCount: loaded.problems.length - countErrors(loaded.problems),
+        };
     const parses = loaded.value !== undefined;
     const value = parses ? (loaded.value as Record<string, unknown>) : previous?.value;
     const graph = parses

@@ -28,7 +28,17 @@ export function Inspector({ actions }: { actions: BuilderActions }) {
   );
 }
 
-function NodeInspector({ name, index, type, actions }: { name: string; index: number; type: string; actions: BuilderActions }) {
+function NodeInspector({
+  name,
+  index,
+  type,
+  actions,
+}: {
+  name: string;
+  index: number;
+  type: string;
+  actions: BuilderActions;
+}) {
   const { document } = useBuilderStores();
   const value = useDocument((s) => s.value);
   const problems = useDocument((s) => s.problems);
@@ -63,7 +73,11 @@ function NodeInspector({ name, index, type, actions }: { name: string; index: nu
       </header>
       <NameField name={name} readOnly={readOnly} onRename={(to) => actions.renameNode(name, to)} />
       {general.length > 0 && (
-        <ul className="fdb-field__problems" aria-label="Problems of this node" data-testid="inspector-problems">
+        <ul
+          className="fdb-field__problems"
+          aria-label="Problems of this node"
+          data-testid="inspector-problems"
+        >
           {general.map((p, i) => (
             <li key={i} className={`fdb-problem fdb-problem--${p.severity}`}>
               <code>{p.code}</code> {p.message}
@@ -80,7 +94,15 @@ function NodeInspector({ name, index, type, actions }: { name: string; index: nu
   );
 }
 
-function NameField({ name, readOnly, onRename }: { name: string; readOnly: boolean; onRename(to: string): boolean }) {
+function NameField({
+  name,
+  readOnly,
+  onRename,
+}: {
+  name: string;
+  readOnly: boolean;
+  onRename(to: string): boolean;
+}) {
   const [draft, setDraft] = useState(name);
   const [refused, setRefused] = useState(false);
   const commit = () => {
@@ -121,7 +143,12 @@ function splitProblems(problems: readonly Problem[], index: number) {
   const byField = new Map<string, Problem[]>();
   const general: Problem[] = [];
   for (const problem of problems) {
-    if (problem.path !== prefix && !problem.path.startsWith(`${prefix}.`) && !problem.path.startsWith(`${prefix}[`)) continue;
+    if (
+      problem.path !== prefix &&
+      !problem.path.startsWith(`${prefix}.`) &&
+      !problem.path.startsWith(`${prefix}[`)
+    )
+      continue;
     if (problem.path.startsWith(`${configPrefix}.`) || problem.path.startsWith(`${configPrefix}[`)) {
       const rest = problem.path.slice(configPrefix.length).replace(/^\./, "");
       const key = formatPath(parsePath(rest));

@@ -1,6 +1,13 @@
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo } from "react";
 import type { FlowNode } from "./canvas-elements";
+
+/**
+ * Below this zoom a card is too small to read, so it is drawn as a plain coloured box: a 1,000-node flow zoomed
+ * out to fit then pans smoothly because each node is one element instead of a dozen.
+ */
+export const DETAIL_MIN_ZOOM = 0.4;
+const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 
 /** Vertical distance between output handles when a node has several ports (condition: then/else/error). */
 const PORT_SPACING_PX = 18;
@@ -11,9 +18,31 @@ const PORT_SPACING_PX = 18;
  */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<FlowNode>) {
   const { node } = data;
+  const simple = useStore(zoomedOut);
   const status = node.errorCount > 0 ? "error" : node.warningCount > 0 ? "warning" : "ok";
   const ports = node.outputs;
   const minHeight = ports.length > 2 ? 28 + ports.length * PORT_SPACING_PX : undefined;
+  if (simple) {
+    return (
+      <div
+        className={`fdb-node fdb-node--simple fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}`}
+        data-testid={`node-${node.name}`}
+        data-node-name={node.name}
+      >
+        {/* Edges still need their ends; the handles are invisible at this size. */}
+        <Handle type="target" position={Position.Left} id="in" className="fdb-handle fdb-handle--hidden" />
+        {ports.map((port) => (
+          <Handle
+            key={port}
+            type="source"
+            position={Position.Right}
+            id={port}
+            className="fdb-handle fdb-handle--hidden"
+          />
+        ))}
+      </div>
+    );
+  }
   return (
     <div
       className={`fdb-node fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}`}

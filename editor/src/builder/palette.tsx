@@ -73,7 +73,11 @@ export const Palette = memo(function Palette({ actions }: { actions: BuilderActi
       </label>
       {groups.length === 0 && <p className="fdb-muted">No node matches “{query}”.</p>}
       {groups.map((group) => (
-        <section key={group.category} className="fdb-palette__group" aria-labelledby={`fdb-palette-${group.category}`}>
+        <section
+          key={group.category}
+          className="fdb-palette__group"
+          aria-labelledby={`fdb-palette-${group.category}`}
+        >
           <h3 id={`fdb-palette-${group.category}`} className="fdb-palette__title">
             {CATEGORY_TITLES[group.category] ?? group.category}
           </h3>

@@ -31,7 +31,13 @@ function effective(schema: JsonSchema): JsonSchema {
   if (schema.type !== undefined || schema.enum !== undefined) return schema;
   const alternatives = [schema.anyOf, schema.oneOf].flatMap((list) => (Array.isArray(list) ? list : []));
   const chosen = alternatives.map(asSchema).find((alt) => alt.type !== undefined && alt.type !== "null");
-  return chosen ? { ...chosen, title: schema.title ?? chosen.title, description: schema.description ?? chosen.description } : schema;
+  return chosen
+    ? {
+        ...chosen,
+        title: schema.title ?? chosen.title,
+        description: schema.description ?? chosen.description,
+      }
+    : schema;
 }
 
 function emptyValue(schema: JsonSchema): unknown {
@@ -54,7 +60,9 @@ function emptyValue(schema: JsonSchema): unknown {
 }
 
 const labelOf = (schema: JsonSchema, key: string) =>
-  typeof schema.title === "string" ? schema.title : key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  typeof schema.title === "string"
+    ? schema.title
+    : key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 /** Fields of an object schema: declared properties in order, required ones marked. */
 export const ObjectFields = memo(function ObjectFields({
@@ -118,7 +126,12 @@ export function SchemaField({
   const set = (next: unknown) => context.onChange(path, next);
   // Clearing an optional field removes it from the YAML instead of writing an empty value.
   const setText = (text: string) => set(text === "" && !required ? undefined : text);
-  const common = { id, "aria-invalid": problems.length > 0, "aria-describedby": describedBy, disabled: context.readOnly };
+  const common = {
+    id,
+    "aria-invalid": problems.length > 0,
+    "aria-describedby": describedBy,
+    disabled: context.readOnly,
+  };
 
   let control;
   if (s.type === "object" || s.type === "array") {
@@ -126,15 +139,25 @@ export function SchemaField({
     return (
       <fieldset className="fdb-field fdb-field--group" data-testid={`field-${path.join(".")}`}>
         <legend>{label}</legend>
-        {helpId && <p id={helpId} className="fdb-field__help">{String(s.description)}</p>}
+        {helpId && (
+          <p id={helpId} className="fdb-field__help">
+            {String(s.description)}
+          </p>
+        )}
         <FieldProblems id={messageId} problems={problems} />
         <Nested schema={s} value={value} path={path} context={context} />
       </fieldset>
     );
   } else if (Array.isArray(s.enum)) {
     control = (
-      <select {...common} value={value === undefined ? "" : String(value)} onChange={(e) => setText(e.target.value)}>
-        {!required && <option value="">(default{s.default !== undefined ? `: ${String(s.default)}` : ""})</option>}
+      <select
+        {...common}
+        value={value === undefined ? "" : String(value)}
+        onChange={(e) => setText(e.target.value)}
+      >
+        {!required && (
+          <option value="">(default{s.default !== undefined ? `: ${String(s.default)}` : ""})</option>
+        )}
         {(s.enum as unknown[]).map((option) => (
           <option key={String(option)} value={String(option)}>
             {String(option)}
@@ -152,10 +175,11 @@ export function SchemaField({
       />
     );
   } else if (s.type === "number" || s.type === "integer") {
-    control = (
-      <NumberInput common={common} value={value} placeholder={s.default} onChange={(n) => set(n)} />
-    );
-  } else if (s.type === "string" && (s.contentMediaType === TEMPLATE_MEDIA_TYPE || s.contentMediaType === EXPRESSION_MEDIA_TYPE)) {
+    control = <NumberInput common={common} value={value} placeholder={s.default} onChange={(n) => set(n)} />;
+  } else if (
+    s.type === "string" &&
+    (s.contentMediaType === TEMPLATE_MEDIA_TYPE || s.contentMediaType === EXPRESSION_MEDIA_TYPE)
+  ) {
     control = (
       <CodeField
         id={id}
@@ -171,9 +195,19 @@ export function SchemaField({
   } else if (s.type === "string") {
     const long = typeof s.maxLength !== "number" || s.maxLength > 200;
     control = long ? (
-      <textarea {...common} rows={2} value={typeof value === "string" ? value : ""} onChange={(e) => setText(e.target.value)} />
+      <textarea
+        {...common}
+        rows={2}
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => setText(e.target.value)}
+      />
     ) : (
-      <input {...common} type="text" value={typeof value === "string" ? value : ""} onChange={(e) => setText(e.target.value)} />
+      <input
+        {...common}
+        type="text"
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => setText(e.target.value)}
+      />
     );
   } else {
     control = <JsonFallback common={common} value={value} onChange={set} />;
@@ -183,7 +217,11 @@ export function SchemaField({
     <div className="fdb-field" data-testid={`field-${path.join(".")}`}>
       <label htmlFor={id}>{label}</label>
       {control}
-      {helpId && <p id={helpId} className="fdb-field__help">{String(s.description)}</p>}
+      {helpId && (
+        <p id={helpId} className="fdb-field__help">
+          {String(s.description)}
+        </p>
+      )}
       <FieldProblems id={messageId} problems={problems} />
     </div>
   );
@@ -219,7 +257,17 @@ function NumberInput({
   );
 }
 
-function ArrayField({ schema, value, path, context }: { schema: JsonSchema; value: unknown; path: readonly PathSegment[]; context: FieldContext }) {
+function ArrayField({
+  schema,
+  value,
+  path,
+  context,
+}: {
+  schema: JsonSchema;
+  value: unknown;
+  path: readonly PathSegment[];
+  context: FieldContext;
+}) {
   const items = Array.isArray(value) ? value : [];
   const itemSchema = asSchema(schema.items);
   return (
@@ -238,7 +286,12 @@ function ArrayField({ schema, value, path, context }: { schema: JsonSchema; valu
             type="button"
             className="fdb-button fdb-button--small"
             disabled={context.readOnly}
-            onClick={() => context.onChange(path, items.filter((_, i) => i !== index))}
+            onClick={() =>
+              context.onChange(
+                path,
+                items.filter((_, i) => i !== index),
+              )
+            }
             aria-label={`Remove item ${index + 1}`}
           >
             Remove
@@ -257,14 +310,31 @@ function ArrayField({ schema, value, path, context }: { schema: JsonSchema; valu
   );
 }
 
-function MapField({ schema, value, path, context }: { schema: JsonSchema; value: Record<string, unknown>; path: readonly PathSegment[]; context: FieldContext }) {
+function MapField({
+  schema,
+  value,
+  path,
+  context,
+}: {
+  schema: JsonSchema;
+  value: Record<string, unknown>;
+  path: readonly PathSegment[];
+  context: FieldContext;
+}) {
   const [newKey, setNewKey] = useState("");
   const valueSchema = asSchema(Object.values(asSchema(schema.patternProperties))[0]);
   return (
     <div className="fdb-map">
       {Object.entries(value).map(([key, item]) => (
         <div key={key} className="fdb-map__entry">
-          <SchemaField name={key} schema={{ ...valueSchema, title: key }} value={item} path={[...path, key]} required context={context} />
+          <SchemaField
+            name={key}
+            schema={{ ...valueSchema, title: key }}
+            value={item}
+            path={[...path, key]}
+            required
+            context={context}
+          />
           <button
             type="button"
             className="fdb-button fdb-button--small"
@@ -302,7 +372,15 @@ function MapField({ schema, value, path, context }: { schema: JsonSchema; value:
 }
 
 /** Values the form cannot draw (a free-form `output` object): edited as JSON, applied when it parses. */
-function JsonFallback({ common, value, onChange }: { common: Record<string, unknown>; value: unknown; onChange(value: unknown): void }) {
+function JsonFallback({
+  common,
+  value,
+  onChange,
+}: {
+  common: Record<string, unknown>;
+  value: unknown;
+  onChange(value: unknown): void;
+}) {
   const [draft, setDraft] = useState<string | undefined>();
   const [error, setError] = useState(false);
   return (

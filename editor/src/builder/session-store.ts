@@ -77,8 +77,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       set({
         nodes,
         edges,
-        selectedNodeIds: sameIds(selectedNodeIds, state.selectedNodeIds) ? state.selectedNodeIds : selectedNodeIds,
-        selectedEdgeIds: sameIds(selectedEdgeIds, state.selectedEdgeIds) ? state.selectedEdgeIds : selectedEdgeIds,
+        selectedNodeIds: sameIds(selectedNodeIds, state.selectedNodeIds)
+          ? state.selectedNodeIds
+          : selectedNodeIds,
+        selectedEdgeIds: sameIds(selectedEdgeIds, state.selectedEdgeIds)
+          ? state.selectedEdgeIds
+          : selectedEdgeIds,
       });
     },
 

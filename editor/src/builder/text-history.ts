@@ -37,20 +37,36 @@ export function recordChange(history: TextHistory, previous: string, options: Re
   return { past, future: [], lastKey: options.coalesceKey, lastAtMs: options.nowMs };
 }
 
-export function undoStep(history: TextHistory, current: string): { history: TextHistory; text: string } | undefined {
+export function undoStep(
+  history: TextHistory,
+  current: string,
+): { history: TextHistory; text: string } | undefined {
   const text = history.past[history.past.length - 1];
   if (text === undefined) return undefined;
   return {
     text,
-    history: { past: history.past.slice(0, -1), future: [current, ...history.future], lastKey: undefined, lastAtMs: 0 },
+    history: {
+      past: history.past.slice(0, -1),
+      future: [current, ...history.future],
+      lastKey: undefined,
+      lastAtMs: 0,
+    },
   };
 }
 
-export function redoStep(history: TextHistory, current: string): { history: TextHistory; text: string } | undefined {
+export function redoStep(
+  history: TextHistory,
+  current: string,
+): { history: TextHistory; text: string } | undefined {
   const text = history.future[0];
   if (text === undefined) return undefined;
   return {
     text,
-    history: { past: [...history.past, current], future: history.future.slice(1), lastKey: undefined, lastAtMs: 0 },
+    history: {
+      past: [...history.past, current],
+      future: history.future.slice(1),
+      lastKey: undefined,
+      lastAtMs: 0,
+    },
   };
 }

@@ -5,7 +5,11 @@ import { BuilderError } from "./builder-error";
 /** Keys that type into a field or the YAML editor belong to that field, not to the canvas. */
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof Element)) return false;
-  return target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true'], .monaco-editor") !== null;
+  return (
+    target.closest(
+      "input, textarea, select, [contenteditable=''], [contenteditable='true'], .monaco-editor",
+    ) !== null
+  );
 }
 
 /**

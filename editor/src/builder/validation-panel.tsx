@@ -13,7 +13,8 @@ export const ValidationPanel = memo(function ValidationPanel() {
 
   const go = (problem: Problem) => {
     const index = nodeIndexOfPath(problem.path);
-    const node = index === undefined ? undefined : document.getState().graph.nodes.find((n) => n.index === index);
+    const node =
+      index === undefined ? undefined : document.getState().graph.nodes.find((n) => n.index === index);
     const s = session.getState();
     if (node) {
       s.select([node.id]);
@@ -28,7 +29,8 @@ export const ValidationPanel = memo(function ValidationPanel() {
       <h2 id="fdb-problems-title" className="fdb-problems__title">
         Problems{" "}
         <span className="fdb-muted" data-testid="problem-counts">
-          {errorCount} error{errorCount === 1 ? "" : "s"}, {warningCount} warning{warningCount === 1 ? "" : "s"}
+          {errorCount} error{errorCount === 1 ? "" : "s"}, {warningCount} warning
+          {warningCount === 1 ? "" : "s"}
         </span>
       </h2>
       {serverValidation && (

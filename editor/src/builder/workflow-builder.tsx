@@ -39,6 +39,8 @@ export function WorkflowBuilder({ workflowId, api, readOnly, initialViewMode }: 
     api.getWorkflow(workflowId).then(
       (draft) => {
         if (cancelled) return;
+        // Marks for bench/src/editor-canvas-bench.ts: where the time to open a large flow goes.
+        performance.mark("flowdeck:draft-received");
         const { catalog, validator, iconOf } = builtinBuilderRegistry();
         const stores = createBuilderStores({
           initialText: draft.yaml,
@@ -53,6 +55,7 @@ export function WorkflowBuilder({ workflowId, api, readOnly, initialViewMode }: 
           ? undefined
           : createAutosave({ api, workflowId, etag: draft.etag, document: stores.document });
         current = { stores, autosave };
+        performance.mark("flowdeck:stores-ready");
         setState({ key, loaded: current });
       },
       (failure: unknown) => {

@@ -7,7 +7,7 @@ import {
   type NodeTypes,
   type OnDelete,
 } from "@xyflow/react";
-import { useCallback, useEffect, useRef, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
@@ -33,6 +33,21 @@ export const CATEGORY_COLORS: Record<string, string> = {
   tools: "#5b6472",
 };
 
+/** From this many nodes the canvas opens at 100 % on the start node instead of fitting the whole flow. */
+export const LARGE_FLOW_NODES = 200;
+/** Where the start node sits when a large flow opens, in screen pixels from the canvas's top-left corner. */
+const LARGE_FLOW_ORIGIN_PX = { x: 80, y: 240 };
+
+function initialViewport(nodes: readonly FlowNode[]) {
+  const start = nodes.find((n) => n.data.node.type === "start") ?? nodes[0];
+  if (!start) return { x: 0, y: 0, zoom: 1 };
+  return {
+    x: LARGE_FLOW_ORIGIN_PX.x - start.position.x,
+    y: LARGE_FLOW_ORIGIN_PX.y - start.position.y,
+    zoom: 1,
+  };
+}
+
 export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const { session } = useBuilderStores();
   const nodes = useSession((s) => s.nodes) as FlowNode[];
@@ -43,6 +58,13 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const parses = useDocument((s) => s.parses);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const editable = !readOnly && parses;
+  // Decided once, when the canvas mounts: fitting 1,000 nodes would render every one of them at a size nobody
+  // can read, and opening would wait for all of them.
+  const [opening] = useState(() =>
+    nodes.length >= LARGE_FLOW_NODES
+      ? { fit: false, viewport: initialViewport(nodes) }
+      : { fit: true, viewport: undefined },
+  );
 
   useEffect(() => {
     if (!focusNode) return;
@@ -55,6 +77,10 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       duration: 250,
     });
   }, [focusNode, flow]);
+
+  useEffect(() => {
+    performance.mark("flowdeck:canvas-mounted");
+  }, []);
 
   // The canvas got narrower or wider (split view opened or closed): show the whole flow again.
   const firstMode = useRef(viewMode);
@@ -112,8 +138,9 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements
-        fitView
+        fitView={opening.fit}
         fitViewOptions={FIT_VIEW_OPTIONS}
+        {...(opening.viewport ? { defaultViewport: opening.viewport } : {})}
         minZoom={0.05}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}

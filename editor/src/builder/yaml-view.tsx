@@ -28,7 +28,9 @@ export default function YamlView({ workflowId }: { workflowId: string }) {
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
-    void loadMonaco().then(() => setWorkflowSchema(composeWorkflowSchema(builtinBuilderRegistry().catalog) as never));
+    void loadMonaco().then(() =>
+      setWorkflowSchema(composeWorkflowSchema(builtinBuilderRegistry().catalog) as never),
+    );
   }, []);
 
   // Text from elsewhere: patch the model with the smallest replacement instead of resetting it.
@@ -115,7 +117,12 @@ function applyMinimalEdit(model: MonacoEditorNs.ITextModel, next: string) {
     [],
     [
       {
-        range: { startLineNumber: from.lineNumber, startColumn: from.column, endLineNumber: to.lineNumber, endColumn: to.column },
+        range: {
+          startLineNumber: from.lineNumber,
+          startColumn: from.column,
+          endLineNumber: to.lineNumber,
+          endColumn: to.column,
+        },
         text: next.slice(start, next.length - end),
       },
     ],

@@ -27,8 +27,8 @@ async function openNewWorkflow(suite: BrowserSuite, title: string): Promise<Open
     body: { email: account.email, password: account.password },
   });
   const savedYaml = async () =>
-    (await suite.server.api<{ yaml: string }>("GET", `/workflows/${id}`, { token: login.body.accessToken })).body
-      .yaml;
+    (await suite.server.api<{ yaml: string }>("GET", `/workflows/${id}`, { token: login.body.accessToken }))
+      .body.yaml;
   return { page, id, savedYaml };
 }
 
@@ -70,7 +70,9 @@ async function dragFromPalette(page: Page, type: string, at: { x: number; y: num
 
 async function connect(page: Page, from: string, to: string): Promise<void> {
   const source = await box(page.getByTestId(`handle-${from}-out`));
-  const target = await box(page.getByTestId(`node-${to}`).locator("..").locator(".react-flow__handle.target"));
+  const target = await box(
+    page.getByTestId(`node-${to}`).locator("..").locator(".react-flow__handle.target"),
+  );
   await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
   await page.mouse.down();
   await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
@@ -96,7 +98,10 @@ describeBrowser("workflow builder in Chromium", () => {
     await screenshot(page, "builder-canvas");
 
     // Start from an empty canvas: select everything and delete it.
-    await page.getByTestId("canvas").locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+    await page
+      .getByTestId("canvas")
+      .locator(".react-flow__pane")
+      .click({ position: { x: 20, y: 20 } });
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.press("Delete");
     await expect.poll(() => nodeNames(page)).toEqual([]);
@@ -111,7 +116,9 @@ describeBrowser("workflow builder in Chromium", () => {
 
     await page.getByTestId("view-split").click();
     await page.locator('[data-testid="yaml-view"] .view-lines').waitFor();
-    await expect.poll(() => monacoText(page)).toMatch(/- \{ from: start, to: reply \}[\s\S]*- \{ from: reply, to: end \}/);
+    await expect
+      .poll(() => monacoText(page))
+      .toMatch(/- \{ from: start, to: reply \}[\s\S]*- \{ from: reply, to: end \}/);
     const text = await monacoText(page);
     expect(text).toMatch(/- name: start\s+type: start/);
     expect(text).toMatch(/- name: reply\s+type: reply/);
@@ -137,8 +144,14 @@ describeBrowser("workflow builder in Chromium", () => {
     await page.locator('[data-testid="yaml-view"] .view-lines').waitFor();
     const before = await opened.savedYaml();
     const edited = before
-      .replace("edges:", "  # Greets the customer by name: keep this comment.\n  - name: greeter\n    type: reply\n    config:\n      text: \"Hello {{ input.message }}\"\nedges:")
-      .replace("  - { from: start, to: reply }", "  - { from: start, to: greeter }\n  - { from: greeter, to: reply }");
+      .replace(
+        "edges:",
+        '  # Greets the customer by name: keep this comment.\n  - name: greeter\n    type: reply\n    config:\n      text: "Hello {{ input.message }}"\nedges:',
+      )
+      .replace(
+        "  - { from: start, to: reply }",
+        "  - { from: start, to: greeter }\n  - { from: greeter, to: reply }",
+      );
     await replaceYaml(page, edited);
     await page.getByTestId("node-greeter").waitFor();
     await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(2);
@@ -172,7 +185,9 @@ describeBrowser("workflow builder in Chromium", () => {
     await page.locator('[data-testid="yaml-view"] .squiggly-error').first().waitFor();
     await screenshot(page, "builder-problem");
     await item.click();
-    await expect.poll(() => page.getByTestId("node-reply").getAttribute("class")).toContain("fdb-node--selected");
+    await expect
+      .poll(() => page.getByTestId("node-reply").getAttribute("class"))
+      .toContain("fdb-node--selected");
     await page.getByTestId("node-badge-reply").waitFor();
     await page.getByTestId("inspector-name").waitFor();
     expect(await page.getByTestId("inspector-name").inputValue()).toBe("reply");
@@ -192,7 +207,10 @@ describeBrowser("workflow builder in Chromium", () => {
     await page.getByTestId("redo").click();
     await expect.poll(() => monacoText(page)).toContain("type: ending");
     // And from the keyboard on the canvas.
-    await page.getByTestId("canvas").locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+    await page
+      .getByTestId("canvas")
+      .locator(".react-flow__pane")
+      .click({ position: { x: 20, y: 20 } });
     await page.keyboard.press("ControlOrMeta+Z");
     await expect.poll(() => monacoText(page)).not.toContain("type: ending");
     await waitForSaved(opened, (yaml) => yaml === good);

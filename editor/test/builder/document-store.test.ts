@@ -27,7 +27,12 @@ describe("document store", () => {
     ]);
     expect(ok).toBe(true);
     const { text, graph } = store.getState();
-    for (const comment of ["# Greets and ends.", "# where it begins", "# the only reply", "# placed by hand"]) {
+    for (const comment of [
+      "# Greets and ends.",
+      "# where it begins",
+      "# the only reply",
+      "# placed by hand",
+    ]) {
       expect(text).toContain(comment);
     }
     expect(text).toContain("- { from: hello, to: bye }");
@@ -66,7 +71,9 @@ describe("document store", () => {
 
   it("reports a refused edit with its code instead of throwing", () => {
     const store = makeDocument();
-    expect(store.getState().applyEdits([{ kind: "add-edge", edge: { from: "start", to: "nowhere" } }])).toBe(false);
+    expect(store.getState().applyEdits([{ kind: "add-edge", edge: { from: "start", to: "nowhere" } }])).toBe(
+      false,
+    );
     expect(store.getState().editFailure).toMatchObject({ code: "FD140" });
     expect(store.getState().text).toBe(COMMENTED_FLOW);
   });
@@ -109,7 +116,9 @@ describe("document store", () => {
   });
 
   it("shows validation problems as badges on the node they belong to", () => {
-    const store = makeDocument(COMMENTED_FLOW.replace("type: reply", "type: reply\n    retry: { attempts: -1 }"));
+    const store = makeDocument(
+      COMMENTED_FLOW.replace("type: reply", "type: reply\n    retry: { attempts: -1 }"),
+    );
     const hello = store.getState().graph.nodes.find((n) => n.name === "hello");
     expect(hello?.errorCount).toBeGreaterThan(0);
     expect(store.getState().problems.some((p) => p.path.startsWith("nodes[1]"))).toBe(true);
