@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/audit-store";
 import type { Database } from "@flowdeck/runtime";
 import { ApiError } from "../app/api-error";
 import type { ServerConfig } from "../app/server-config";
@@ -75,6 +76,13 @@ export async function acceptInvitation(
       [parsed.tenantId, userId, locked.role],
     );
     await markInvitationAccepted(sql, locked.id);
+    await recordAudit(sql, {
+      actorId: userId,
+      action: "member.join",
+      targetType: "invitation",
+      targetId: locked.id,
+      detail: { role: locked.role },
+    });
     const role = (await memberRole(sql, userId)) ?? locked.role;
     const refreshToken = await issueRefreshToken(sql, {
       tenantId: parsed.tenantId,
