@@ -81,8 +81,9 @@ export function createEngine(deps: EngineDeps): Engine {
     const onAbort = () =>
       controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
     signal?.addEventListener("abort", onAbort, { once: true });
+    let activation: RunActivation | undefined;
     const ended = (async () => {
-      const activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
+      activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
       try {
         await activation.execute(resume);
       } catch (error) {
@@ -98,7 +99,7 @@ export function createEngine(deps: EngineDeps): Engine {
       active.delete(run.id);
       signal?.removeEventListener("abort", onAbort);
     }
-    return load(run.tenantId, run.id);
+    return activation!.record();
   }
 
   const engine: Engine = {

@@ -92,14 +92,18 @@ export function createDatabase(adapter: DriverAdapter): Database {
     async transaction(fn, scope) {
       ensureOpen();
       const tenantId = requireTenantId(scope.tenantId);
-      const result = await adapter.transaction(async (connection) => {
-        statements += 1; // the prelude: SET LOCAL ROLE
-        const sql = counted(connection);
-        // Parameterised, transaction-local (the `true`): the setting ends with the transaction.
-        await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-        // Only `query` is handed on: a tenant transaction has no business running multi-statement scripts.
-        return fn({ query: sql.query });
-      }, `SET LOCAL ROLE ${APP_ROLE}`);
+      const result = await adapter.transaction(
+        async (connection) => {
+          // The prelude's two statements: SET LOCAL ROLE, and the tenant (transaction-local: the `true`).
+          statements += 2;
+          const sql = counted(connection);
+          // Only `query` is handed on: a tenant transaction has no business running multi-statement scripts.
+          return fn({ query: sql.query });
+        },
+        // In the prelude, so BEGIN, the role and the tenant are one round trip on pg. The id is inlined, not a
+        // parameter (the prelude has none): requireTenantId has checked it is a canonical UUID, nothing else.
+        `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)`,
+      );
       transactions += 1;
       return result;
     },

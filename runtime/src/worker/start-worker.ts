@@ -121,14 +121,16 @@ export function startWorker(options: WorkerOptions): RunWorker {
       throw new UnrecoverableError(new QueueError("FD283", `Job ${job.id} has no tenantId/runId.`).message);
     }
     // The first start takes the job out of its tenant's line (see tenant-fairness.ts); a redelivery does not.
-    if (job.data.kind !== "timeout" && job.attemptsStarted <= 1 && job.stalledCounter === 0) {
-      await fairness.started(tenantId, job.id!).catch(() => undefined);
-    }
+    // Sent alongside the slot request: one round trip's wait for both.
+    const leftLine =
+      job.data.kind !== "timeout" && job.attemptsStarted <= 1 && job.stalledCounter === 0
+        ? fairness.started(tenantId, job.id!).catch(() => undefined)
+        : undefined;
     let renew: NodeJS.Timeout | undefined;
     if (planLimits) {
       const plan = await plans.plan(tenantId);
       const limits = planLimits[plan ?? "free"] ?? DEFAULT_PLAN_QUEUE_LIMITS.free;
-      const slot = await limiter.acquire(tenantId, limits, job.id!);
+      const [slot] = await Promise.all([limiter.acquire(tenantId, limits, job.id!), leftLine]);
       if (!slot.granted) {
         // Back to the delayed set with its priority; this worker slot takes another tenant's job meanwhile.
         await job.moveToDelayed(Date.now() + slot.retryInMs, token);
@@ -137,6 +139,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
       renew = setInterval(() => void limiter.renew(tenantId, job.id!).catch(() => undefined), leaseMs / 3);
       renew.unref();
     }
+    await leftLine;
     try {
       const run = await execute(job.data);
       await armTimeout(run);
