@@ -14,6 +14,7 @@ import { NO_TENANT } from "../store/nil-tenant";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
+import type { TriggerType } from "@flowdeck/schemas";
 
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
@@ -36,14 +37,41 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
   const { db, options, secretBox, outbound: delivery } = services;
   const triggerOf = createTriggerLookup();
 
-  async function channelOf(id: string): Promise<ChannelRecord> {
-    const tenantId = isUuidText(id)
+  // A channel's tenant never changes, so the SECURITY DEFINER lookup is done once per channel; a deleted channel
+  // is still refused by the tenant-scoped read below.
+  const tenants = new Map<string, string>();
+  async function tenantOf(id: string): Promise<string | undefined> {
+    const known = tenants.get(id);
+    if (known) return known;
+    const found = isUuidText(id)
       ? await db.transaction((sql) => webhookChannelTenant(sql, id), NO_TENANT)
       : undefined;
-    const channel = tenantId ? await db.transaction((sql) => getChannel(sql, id), { tenantId }) : undefined;
-    if (!channel || channel.kind !== "webhook" || !channel.secretBox)
+    if (found) {
+      if (tenants.size >= 10_000) tenants.clear();
+      tenants.set(id, found);
+    }
+    return found;
+  }
+
+  /** The live webhook channel and the trigger of the version it runs, in one tenant transaction. */
+  async function channelOf(
+    id: string,
+  ): Promise<{ channel: ChannelRecord; trigger: TriggerType | undefined }> {
+    const tenantId = await tenantOf(id);
+    const found = tenantId
+      ? await db.transaction(
+          async (sql) => {
+            const channel = await getChannel(sql, id);
+            return channel
+              ? { channel, trigger: await triggerOf(sql, channel.workflowId, channel.pinnedVersion) }
+              : undefined;
+          },
+          { tenantId },
+        )
+      : undefined;
+    if (!found || found.channel.kind !== "webhook" || !found.channel.secretBox)
       throw new ApiError("FD372", "No such webhook channel.");
-    return channel;
+    return found;
   }
 
   return [
@@ -55,7 +83,7 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
       auth: "public",
       status: 200,
       handler: async (req, res) => {
-        const channel = await channelOf(String(req.params.id));
+        const { channel, trigger } = await channelOf(String(req.params.id));
         const secret = secretBox.open(channel.secretBox!, secretAad(channel.tenantId, channel.id));
         const raw = rawBodyOf(req);
         if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
@@ -76,10 +104,6 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
         if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
         const runs = services.runs;
         const tenant = { tenantId: channel.tenantId };
-        const trigger = await db.transaction(
-          (sql) => triggerOf(sql, channel.workflowId, channel.pinnedVersion),
-          tenant,
-        );
         if (!trigger) throw new ApiError("FD351", "The channel's workflow has no published version.");
         const principal: ChatPrincipal = { kind: "customer", tenantId: channel.tenantId, channel };
         const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
@@ -123,14 +147,12 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           }
           const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
-          res
-            .status(status)
-            .json({
-              runId: run.id,
-              status: done.status,
-              output: done.output ?? null,
-              ...(done.error ? { error: done.error } : {}),
-            });
+          res.status(status).json({
+            runId: run.id,
+            status: done.status,
+            output: done.output ?? null,
+            ...(done.error ? { error: done.error } : {}),
+          });
           return;
         }
 
