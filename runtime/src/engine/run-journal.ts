@@ -50,6 +50,8 @@ export class RunJournal {
       port: result.port ?? null,
       waiting: status === "waiting",
       ...(result.details ? { details: result.details } : {}),
+      // Metrics count tokens and cost from events, without reading the step rows back.
+      ...(result.usage ? { usage: result.usage } : {}),
     });
     if (result.usage) {
       this.usage = {
