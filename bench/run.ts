@@ -5,6 +5,8 @@ import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
 import { runServerApiBench } from "./src/server-api-bench";
+import { runChatWsBench } from "./chat-ws-bench";
+import { runWebhookNodeRedBench } from "./webhook-node-red-bench";
 
 // `pnpm bench`: every benchmark prints its numbers and its ratio to a baseline measured in the same run.
 // Exit code 1 when a target is missed, so a regression is visible in CI logs without failing the test suite.
@@ -17,5 +19,7 @@ const results = [
   await runEditorCanvasBench(log),
   await runServerApiBench(log),
   await runEditorBundleBench(log),
+  await runChatWsBench(log),
+  await runWebhookNodeRedBench(log),
 ];
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

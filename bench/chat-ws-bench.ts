@@ -1,0 +1,218 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import WebSocket, { WebSocketServer } from "ws";
+import { createApp } from "../server/src/app/create-app";
+import { silentServerLogger } from "../server/src/app/logger";
+import { serverConfig } from "../server/src/app/server-config";
+import { attachChatSockets } from "../server/src/chat/chat-socket-server";
+import { getChatServices } from "../server/src/chat/chat-services";
+import { createRunHost } from "../server/src/runs/create-run-host";
+import { runServerMigrations } from "../server/src/store/server-migrations";
+import { createTestDatabase } from "../runtime/test/support/test-database";
+
+const SESSIONS = Number(process.env.FLOWDECK_BENCH_WS_SESSIONS ?? 1_000);
+const MESSAGES_PER_SESSION = 3;
+const TARGET_P99_MS = 50;
+const ORIGIN = "http://shop.bench";
+
+// An answer on the offline provider (streamed word by word), then the flow waits for the next message: every
+// message after the first resumes the run. No model is called, so the numbers are the channel and the engine.
+const FLOW = `name: bench_chat
+nodes:
+  - { name: start, type: start }
+  - name: answer
+    type: agent
+    config: { model: gpt-4o-mini, prompt_template: "Answer: {{ conversation.last_message }}", stream: true }
+  - name: more
+    type: ask
+    config: { prompt: "Anything else?", variable: next }
+edges:
+  - { from: start, to: answer }
+  - { from: answer, to: more }
+  - { from: more, to: answer }
+`;
+
+interface Load {
+  readonly latenciesMs: number[];
+  readonly seconds: number;
+  readonly messages: number;
+  readonly failures: number;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+
+/**
+ * `sessions` WebSocket clients open at once; each sends `messages` messages one after another and times each
+ * until `isAnswer` sees its answer. Clients connect first (not timed), then all start together.
+ */
+async function drive(
+  url: string,
+  headers: Record<string, string>,
+  protocols: string[],
+  message: (i: number) => string,
+  isAnswer: (data: string) => boolean,
+  sessions = SESSIONS,
+): Promise<Load> {
+  const clients = await Promise.all(
+    Array.from(
+      { length: sessions },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url, protocols, { headers, perMessageDeflate: false });
+          ws.once("open", () => resolve(ws));
+          ws.once("error", reject);
+        }),
+    ),
+  );
+  const latenciesMs: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (ws) => {
+      for (let i = 0; i < MESSAGES_PER_SESSION; i += 1) {
+        const sent = performance.now();
+        const ok = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => finish(false), 60_000);
+          const onMessage = (data: WebSocket.RawData) => {
+            const text = data.toString();
+            if (text.includes('"type":"error"')) finish(false);
+            else if (isAnswer(text)) finish(true);
+          };
+          function finish(result: boolean) {
+            clearTimeout(timer);
+            ws.off("message", onMessage);
+            resolve(result);
+          }
+          ws.on("message", onMessage);
+          ws.send(message(i));
+        });
+        if (ok) latenciesMs.push(performance.now() - sent);
+        else failures += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const ws of clients) ws.terminate();
+  latenciesMs.sort((a, b) => a - b);
+  return { latenciesMs, seconds, messages: latenciesMs.length, failures };
+}
+
+/**
+ * 1,000 concurrent chat sessions on /ws/chat against a published flow on the offline provider (real PostgreSQL,
+ * inline run host, everything on loopback), vs. a bare `ws` echo server driven by the same clients in the same
+ * process: reply latency p50/p99 (until the flow's answer frame) and throughput as a ratio to the echo server.
+ */
+export async function runChatWsBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+  const database = await createTestDatabase("pg", { maxConnections: 20 });
+  const runs = createRunHost({
+    db: database.db,
+    log: silentServerLogger,
+    concurrency: 16,
+    rateLimiter: { consume: async () => undefined },
+  });
+  const servers: Server[] = [];
+  try {
+    await runServerMigrations(database.db);
+    const config = serverConfig("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz", { bcryptCost: 4 });
+    const app = createApp({ db: database.db, config, log: silentServerLogger, runs, editorDistDir: false });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+    });
+    servers.push(server);
+    const sockets = attachChatSockets(server, getChatServices(app));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const key = await setUpChannel(base);
+
+    // Baseline: a bare ws echo server, same client code, same process.
+    const echoHttp = createServer();
+    const echo = new WebSocketServer({ server: echoHttp, perMessageDeflate: false });
+    echo.on("connection", (ws) => ws.on("message", (data) => ws.send(data.toString())));
+    await new Promise<void>((resolve) => echoHttp.listen(0, "127.0.0.1", resolve));
+    servers.push(echoHttp);
+    const echoUrl = `ws://127.0.0.1:${(echoHttp.address() as AddressInfo).port}`;
+
+    const chatUrl = `${base.replace("http:", "ws:")}/ws/chat?key=${encodeURIComponent(key)}`;
+    const ask = (i: number) => JSON.stringify({ type: "message", text: `Where is my order ${i}?` });
+    const answered = (text: string) => text.includes('"type":"reply"') && text.includes("Anything else?");
+    // Warm-up (not measured): JIT, the pool's connections, the workflow cache.
+    await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, 20);
+    await drive(
+      echoUrl,
+      {},
+      [],
+      (i) => `warm ${i}`,
+      () => true,
+      20,
+    );
+
+    const baseline = await drive(
+      echoUrl,
+      {},
+      [],
+      (i) => JSON.stringify({ type: "message", text: `hello ${i}` }),
+      () => true,
+    );
+    const flowdeck = await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered);
+    sockets.close();
+
+    const throughput = (load: Load) => load.messages / load.seconds;
+    const ratio = throughput(flowdeck) / throughput(baseline);
+    const p99 = percentile(flowdeck.latenciesMs, 0.99);
+    log(`chat-ws: ${SESSIONS} sessions × ${MESSAGES_PER_SESSION} messages (answer streamed, then an ask)`);
+    log(
+      `  flowdeck /ws/chat  p50 ${percentile(flowdeck.latenciesMs, 0.5).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  ` +
+        `${throughput(flowdeck).toFixed(0)} msg/s  failures ${flowdeck.failures}`,
+    );
+    log(
+      `  bare ws echo       p50 ${percentile(baseline.latenciesMs, 0.5).toFixed(1)} ms  p99 ${percentile(baseline.latenciesMs, 0.99).toFixed(1)} ms  ` +
+        `${throughput(baseline).toFixed(0)} msg/s`,
+    );
+    log(
+      `  throughput ratio ${ratio.toFixed(3)}× of the echo server; p99 target ≤ ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? "met" : "MISSED"}`,
+    );
+    return { ok: p99 <= TARGET_P99_MS && flowdeck.failures === 0 };
+  } finally {
+    for (const server of servers) {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await runs.close();
+    await database.close();
+  }
+}
+
+async function setUpChannel(base: string): Promise<string> {
+  const call = async (method: string, path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const account = await call("POST", "/auth/register", {
+    tenantName: "Bench",
+    email: `bench-${Date.now()}@example.com`,
+    password: "correct horse battery staple",
+    plan: "enterprise",
+  });
+  const token = account.accessToken as string;
+  const workflow = await call("POST", "/workflows", { yaml: FLOW }, token);
+  await call("POST", `/workflows/${String(workflow.id)}/publish`, {}, token);
+  const channel = await call(
+    "POST",
+    "/channels",
+    { kind: "web", workflow: workflow.id, allowedOrigins: [ORIGIN] },
+    token,
+  );
+  return channel.publishableKey as string;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runChatWsBench((line) => process.stdout.write(`${line}\n`));
+  process.exitCode = result.ok ? 0 : 1;
+}

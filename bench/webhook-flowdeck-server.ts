@@ -1,0 +1,95 @@
+// The Flowdeck side of the webhook benchmark, in a process of its own (like Node-RED), so the load generator
+// does not share its CPU: real PostgreSQL, the inline run host, the echo-router flow published with
+// `trigger: webhook` behind a webhook channel. Prints `{ url, channelId, secret }` as one JSON line, then serves
+// until SIGTERM.
+import type { AddressInfo } from "node:net";
+import { createApp } from "../server/src/app/create-app";
+import { silentServerLogger } from "../server/src/app/logger";
+import { serverConfig } from "../server/src/app/server-config";
+import { createRunHost } from "../server/src/runs/create-run-host";
+import { runServerMigrations } from "../server/src/store/server-migrations";
+import { createTestDatabase } from "../runtime/test/support/test-database";
+
+export const ECHO_ROUTER_FLOW = `name: echo_router
+trigger: { type: webhook }
+nodes:
+  - name: start
+    type: start
+    config:
+      inputs:
+        - { name: message, type: string, required: true }
+  - name: remember
+    type: set
+    config: { values: { text: "{{ input.message }}" } }
+  - name: is_order
+    type: condition
+    config: { expression: "vars.text.contains('order')" }
+  - name: order_reply
+    type: end
+    config: { output: { route: order, echo: "{{ vars.text }}" } }
+  - name: other_reply
+    type: end
+    config: { output: { route: other, echo: "{{ vars.text }}" } }
+edges:
+  - { from: start, to: remember }
+  - { from: remember, to: is_order }
+  - { from: is_order, to: order_reply, port: then }
+  - { from: is_order, to: other_reply, port: else }
+`;
+
+const database = await createTestDatabase("pg", { maxConnections: 20 });
+await runServerMigrations(database.db);
+const runs = createRunHost({
+  db: database.db,
+  log: silentServerLogger,
+  concurrency: 32,
+  rateLimiter: { consume: async () => undefined },
+});
+const config = serverConfig("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz", { bcryptCost: 4 });
+const app = createApp({ db: database.db, config, log: silentServerLogger, runs, editorDistDir: false });
+const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+  const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+});
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+async function call(
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+const account = await call("POST", "/auth/register", {
+  tenantName: "Bench",
+  email: `bench-${Date.now()}@example.com`,
+  password: "correct horse battery staple",
+  plan: "enterprise",
+});
+const token = account.accessToken as string;
+const workflow = await call("POST", "/workflows", { yaml: ECHO_ROUTER_FLOW }, token);
+await call("POST", `/workflows/${String(workflow.id)}/publish`, {}, token);
+const channel = await call("POST", "/channels", { kind: "webhook", workflow: workflow.id }, token);
+process.stdout.write(`${JSON.stringify({ url, channelId: channel.id, secret: channel.webhookSecret })}\n`);
+
+process.once("SIGTERM", () => {
+  server.closeAllConnections();
+  server.close(() => {
+    void (async () => {
+      const { rows } = await database.db.ownerTransaction((sql) =>
+        sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs"),
+      );
+      process.stderr.write(`runs stored: ${rows[0]?.n ?? 0}\n`);
+      await runs.close();
+      await database.close();
+      process.exit(0);
+    })();
+  });
+});

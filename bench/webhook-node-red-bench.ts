@@ -1,0 +1,255 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const NODE_RED_VERSION = "~4.1.0";
+const CONNECTIONS = 32;
+const ROUNDS = 3;
+const SLICE_SECONDS = 4;
+const TARGET_RATIO = 1.0;
+// Outside the workspace on purpose (DESIGN.md §8): Node-RED is a benchmark peer, never a dependency.
+const NODE_RED_DIR = join(tmpdir(), "flowdeck-bench-node-red");
+
+/** The echo-router flow in Node-RED: http in → change (msg.text) → switch (contains "order") → template → http response. */
+const NODE_RED_FLOW = [
+  { id: "tab", type: "tab", label: "bench" },
+  { id: "in", type: "http in", z: "tab", url: "/echo", method: "post", wires: [["set"]] },
+  {
+    id: "set",
+    type: "change",
+    z: "tab",
+    rules: [{ t: "set", p: "text", pt: "msg", to: "payload.message", tot: "msg" }],
+    wires: [["branch"]],
+  },
+  {
+    id: "branch",
+    type: "switch",
+    z: "tab",
+    property: "text",
+    propertyType: "msg",
+    rules: [{ t: "cont", v: "order", vt: "str" }, { t: "else" }],
+    checkall: "false",
+    outputs: 2,
+    wires: [["order"], ["other"]],
+  },
+  {
+    id: "order",
+    type: "template",
+    z: "tab",
+    field: "payload",
+    fieldType: "msg",
+    syntax: "mustache",
+    output: "json",
+    template: '{"route":"order","echo":"{{text}}"}',
+    wires: [["out"]],
+  },
+  {
+    id: "other",
+    type: "template",
+    z: "tab",
+    field: "payload",
+    fieldType: "msg",
+    syntax: "mustache",
+    output: "json",
+    template: '{"route":"other","echo":"{{text}}"}',
+    wires: [["out"]],
+  },
+  { id: "out", type: "http response", z: "tab", statusCode: "200", headers: {}, wires: [] },
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
+    );
+  });
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split("\n").find((l) => pattern.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code} before ${pattern}`)));
+  });
+}
+
+async function startNodeRed(): Promise<{ url: string; child: ChildProcess }> {
+  const redJs = join(NODE_RED_DIR, "node_modules", "node-red", "red.js");
+  if (!existsSync(redJs)) {
+    await mkdir(NODE_RED_DIR, { recursive: true });
+    await run(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        NODE_RED_DIR,
+        `node-red@${NODE_RED_VERSION}`,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+      ],
+      NODE_RED_DIR,
+    );
+  }
+  const userDir = join(NODE_RED_DIR, `user-${process.pid}`);
+  await mkdir(userDir, { recursive: true });
+  const port = await freePort();
+  await writeFile(join(userDir, "flows.json"), JSON.stringify(NODE_RED_FLOW));
+  await writeFile(
+    join(userDir, "settings.js"),
+    `module.exports = { uiHost: "127.0.0.1", uiPort: ${port}, flowFile: "flows.json", userDir: ${JSON.stringify(userDir)},
+      httpAdminRoot: false, disableEditor: true, credentialSecret: false, diagnostics: { enabled: false },
+      telemetry: { enabled: false }, externalModules: { autoInstall: false }, logging: { console: { level: "info" } } };\n`,
+  );
+  const child = spawn(
+    process.execPath,
+    [redJs, "--settings", join(userDir, "settings.js"), "--userDir", userDir],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await waitForLine(child, /Started flows/, 60_000);
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function startFlowdeck(): Promise<{
+  url: string;
+  channelId: string;
+  secret: string;
+  child: ChildProcess;
+}> {
+  const script = fileURLToPath(new URL("./webhook-flowdeck-server.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+  });
+  const line = await waitForLine(child, /^\{"url"/, 120_000);
+  return { ...(JSON.parse(line) as { url: string; channelId: string; secret: string }), child };
+}
+
+interface Slice {
+  requests: number;
+  seconds: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function slice(options: autocannon.Options, into: Slice): Promise<void> {
+  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SLICE_SECONDS });
+  into.requests += result.requests.total;
+  into.seconds += SLICE_SECONDS;
+  into.non2xx += result.non2xx;
+  into.errors += result.errors + result.timeouts;
+}
+
+/**
+ * The echo-router flow (set a variable → branch on "order" → template a JSON reply → respond) as a Flowdeck
+ * webhook flow — signed calls, one message id each, every run stored in PostgreSQL — against the same flow in
+ * Node-RED 4.1 (installed from npm into a temporary folder by this script). Each server runs in its own
+ * process; autocannon -c 32 from this one, interleaved rounds; the ratio is Flowdeck's req/s over Node-RED's.
+ */
+export async function runWebhookNodeRedBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+  const nodeRed = await startNodeRed();
+  let flowdeck: Awaited<ReturnType<typeof startFlowdeck>> | undefined;
+  try {
+    flowdeck = await startFlowdeck();
+    const fd = flowdeck;
+    let n = 0;
+    const flowdeckOptions: autocannon.Options = {
+      url: `${fd.url}/webhooks/${fd.channelId}`,
+      requests: [
+        {
+          method: "POST",
+          // A fresh message id and signature per request: replays would be refused (409), as they should be.
+          setupRequest: (request) => {
+            n += 1;
+            const body = JSON.stringify({ message: n % 2 ? `where is my order ${n}` : `hello ${n}` });
+            const t = Math.floor(Date.now() / 1000);
+            const mac = createHmac("sha256", fd.secret).update(`${t}.${body}`).digest("hex");
+            return {
+              ...request,
+              body,
+              headers: {
+                "content-type": "application/json",
+                "flowdeck-signature": `t=${t},v1=${mac}`,
+                "flowdeck-message-id": randomUUID(),
+              },
+            };
+          },
+        },
+      ],
+    };
+    const nodeRedOptions: autocannon.Options = {
+      url: `${nodeRed.url}/echo`,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            n += 1;
+            return {
+              ...request,
+              body: JSON.stringify({ message: n % 2 ? `where is my order ${n}` : `hello ${n}` }),
+              headers: { "content-type": "application/json" },
+            };
+          },
+        },
+      ],
+    };
+    // Warm-up, then interleaved rounds so a slow moment of the machine hits both alike.
+    await slice(nodeRedOptions, { requests: 0, seconds: 0, non2xx: 0, errors: 0 });
+    await slice(flowdeckOptions, { requests: 0, seconds: 0, non2xx: 0, errors: 0 });
+    const red: Slice = { requests: 0, seconds: 0, non2xx: 0, errors: 0 };
+    const ours: Slice = { requests: 0, seconds: 0, non2xx: 0, errors: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await slice(nodeRedOptions, red);
+      await slice(flowdeckOptions, ours);
+    }
+    const rate = (s: Slice) => s.requests / s.seconds;
+    const ratio = rate(ours) / rate(red);
+    log(
+      `webhook echo-router: autocannon -c ${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${SLICE_SECONDS} s, loopback`,
+    );
+    log(
+      `  Node-RED 4.1 (http in → change → switch → template → http response)  ${rate(red).toFixed(0)} req/s  non-2xx ${red.non2xx}  errors ${red.errors}`,
+    );
+    log(
+      `  Flowdeck webhook flow (signed, deduplicated, runs stored)           ${rate(ours).toFixed(0)} req/s  non-2xx ${ours.non2xx}  errors ${ours.errors}`,
+    );
+    log(
+      `  ratio ${ratio.toFixed(2)}× Node-RED's req/s (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? "met" : "MISSED"}`,
+    );
+    return { ok: ratio >= TARGET_RATIO && ours.non2xx === 0 && ours.errors === 0 };
+  } finally {
+    nodeRed.child.kill("SIGTERM");
+    flowdeck?.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runWebhookNodeRedBench((line) => process.stdout.write(`${line}\n`));
+  process.exitCode = result.ok ? 0 : 1;
+}
