@@ -68,6 +68,8 @@ export default function YamlView({ workflowId }: { workflowId: string }) {
           tabSize: 2,
           insertSpaces: true,
           scrollBeyondLastLine: false,
+          // "dimmed" (the default) greys the last line's number below WCAG contrast.
+          renderFinalNewline: "on",
           automaticLayout: true,
           ariaLabel: "Workflow YAML",
           quickSuggestions: { other: true, comments: false, strings: true },
