@@ -94,6 +94,15 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
     expect((await call("GET", `/workflows/${created.id}/versions/9`)).body.error.code).toBe("FD334");
   });
 
+  it("numbers concurrent publishes of one workflow one after another", async () => {
+    const created = (await call("POST", "/workflows", { yaml: HELLO.replace("name: hello", "name: busy") })).body;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call("POST", `/workflows/${created.id}/publish`, { note: `p${i}` })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
+    expect(answers.map((a) => a.body.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it("refuses to publish a draft with errors and lists them", async () => {
     const broken = HELLO.replace("hello", "broken").replace("to: done", "to: nowhere");
     const created = (await call("POST", "/workflows", { yaml: broken })).body;

@@ -80,8 +80,10 @@ export async function softDelete(sql: Sql, id: string): Promise<boolean> {
   return rowCount > 0;
 }
 
-/** Appends version N+1 with this YAML; the (tenant, workflow, version) key makes concurrent publishes safe. */
+/** Appends version N+1 with this YAML, under a lock on the workflow row so concurrent publishes get N+1, N+2. */
 export async function publishVersion(sql: Sql, input: { tenantId: string; workflowId: string; yaml: string; note: string; authorId: string }): Promise<VersionRecord> {
+  // Two publishes of one workflow at once: the second waits here instead of computing the same next number.
+  await sql.query("SELECT 1 FROM workflows WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [input.tenantId, input.workflowId]);
   const { rows } = await sql.query<{ version: number; note: string; author_id: string | null; created_at: unknown }>(
     `INSERT INTO workflow_versions (tenant_id, workflow_id, version, yaml, note, author_id)
      SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5 FROM workflow_versions WHERE tenant_id = $1 AND workflow_id = $2
