@@ -22,6 +22,7 @@ import {
   type RunEventMessage,
 } from "@flowdeck/runtime";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
+import { workerCommand } from "../src/cli/worker-command";
 import { createPublishedWorkflows } from "../src/runs/published-workflows";
 import { runServerMigrations } from "../src/store/server-migrations";
 import { createWorkflowValidator } from "@flowdeck/schemas";
@@ -230,6 +231,33 @@ describe("queue mode across processes", { timeout: 180_000 }, () => {
     const stats = await apis[0]!.queue.queueStats();
     expect(stats.workers).toBeGreaterThanOrEqual(2);
     expect(stats.waiting + stats.active).toBe(0);
+  });
+
+  it("flowdeck worker without REDIS_URL or DATABASE_URL is a usage error (FD284)", async () => {
+    const lines: string[] = [];
+    const io = {
+      out: (line: string) => lines.push(line),
+      write: () => undefined,
+      err: (line: string) => lines.push(line),
+      readText: () => Promise.resolve(""),
+      writeText: () => Promise.resolve(),
+    };
+    expect(await workerCommand(io, { env: { DATABASE_URL: "postgres://x@127.0.0.1/x" } })).toBe(2);
+    expect(lines.join("\n")).toContain("FD284");
+  });
+
+  it("resolves a published subflow by name, latest or pinned, and nothing for an unknown name", async () => {
+    const published = createPublishedWorkflows(
+      database.db,
+      createWorkflowValidator(createBuiltinRegistry().catalog()),
+    );
+    expect((await published.resolve(tenantId, "mp_effects", "latest"))?.name).toBe("mp_effects");
+    expect((await published.resolve(tenantId, "mp_effects", 1))?.name).toBe("mp_effects");
+    expect(await published.resolve(tenantId, "mp_effects", 2)).toBeUndefined();
+    expect(await published.resolve(tenantId, "nope", "latest")).toBeUndefined();
+    // Another tenant does not see this tenant's workflows (RLS).
+    const other = await database.createTenant("other");
+    expect(await published.resolve(other, "mp_effects", "latest")).toBeUndefined();
   });
 
   it("a worker ends with exit code 0 on SIGTERM", async () => {
