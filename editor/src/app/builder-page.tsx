@@ -14,9 +14,14 @@ export function BuilderPage({ workflowId }: { workflowId: string }) {
   return (
     <div className="fd-builder-frame">
       <header className="fd-topbar">
+        <Link href="/" className="fd-topbar__brand" aria-label="Flowdeck home">
+          <span className="fd-brand__mark" aria-hidden="true">
+            <Icon name="flow" />
+          </span>
+        </Link>
         <Link href="/" className="fd-button fd-button--ghost fd-button--small">
           <Icon name="chevronLeft" />
-          Workflows
+          All workflows
         </Link>
         <span className="fd-topbar__spacer" />
         {readOnly ? (

@@ -92,7 +92,9 @@ export function TenantSwitcher() {
           {name.slice(0, 1).toUpperCase()}
         </span>
         <span className="fd-tenant-button__text">
-          <span className="fd-tenant-button__name">{name}</span>
+          <span className="fd-tenant-button__name" title={name}>
+            {name}
+          </span>
           <span className="fd-tenant-button__role">{role ? ROLE_LABELS[role] : ""}</span>
         </span>
         {several ? (
