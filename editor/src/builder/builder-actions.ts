@@ -84,10 +84,8 @@ export function useBuilderActions() {
         const edits: GraphEdit[] = [];
         for (const node of moved) {
           const known = byId.get(node.id);
-          if (
-            known &&
-            (known.position.x !== node.position.x || known.position.y !== node.position.y || !known.placed)
-          ) {
+          // Unchanged positions write nothing (a click on a node reports its position too).
+          if (known && (known.position.x !== node.position.x || known.position.y !== node.position.y)) {
             edits.push({ kind: "move-node", name: known.name, position: node.position });
           }
         }

@@ -4,6 +4,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  type NodeChange,
   type NodeTypes,
   type OnDelete,
 } from "@xyflow/react";
@@ -91,6 +92,20 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
     return () => cancelAnimationFrame(frame);
   }, [viewMode, flow]);
 
+  // A settled position (the end of a drag, or arrow keys on selected nodes) is written to the YAML's layout.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      session.getState().applyNodeChanges(changes);
+      const settled = changes.flatMap((change) =>
+        change.type === "position" && change.dragging === false && change.position
+          ? [{ id: change.id, position: change.position }]
+          : [],
+      );
+      if (settled.length > 0) actions.moveNodes(settled);
+    },
+    [session, actions],
+  );
+
   const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(
     ({ nodes: gone, edges: goneEdges }) => {
       actions.remove(
@@ -125,11 +140,8 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
-        onNodesChange={session.getState().applyNodeChanges}
+        onNodesChange={onNodesChange}
         onEdgesChange={session.getState().applyEdgeChanges}
-        onNodeDragStop={(_event, _node, dragged) =>
-          actions.moveNodes(dragged.map((n) => ({ id: n.id, position: n.position })))
-        }
         onConnect={actions.connect}
         onDelete={onDelete}
         nodesDraggable={editable}

@@ -167,6 +167,20 @@ describeBrowser("workflow builder in Chromium", () => {
     expect(saved).toContain('text: "Hello {{ input.message }}"');
     expect(await monacoText(page)).toContain("# Greets the customer by name: keep this comment.");
     await screenshot(page, "builder-moved-keeps-comment");
+
+    // Keyboard only: Enter on a palette item adds it; arrow keys move the selected node, and that is saved too.
+    await page.getByTestId("palette-item-handoff").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("node-handoff").waitFor();
+    const movedX = Number(/greeter: \{ x: (-?\d+)/.exec(saved)?.[1]);
+    await page.getByTestId("node-greeter").click();
+    await page.getByTestId("node-greeter").locator("..").focus();
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press("ArrowRight");
+    const keyed = await waitForSaved(opened, (yaml) => {
+      const x = Number(/greeter: \{ x: (-?\d+)/.exec(yaml)?.[1]);
+      return yaml.includes("type: handoff") && x > movedX;
+    });
+    expect(keyed).toContain("# Greets the customer by name: keep this comment.");
   });
 
   it("shows a problem as a marker and in the validation panel; a click goes to the node; undo and redo", async () => {
