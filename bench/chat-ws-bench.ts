@@ -35,6 +35,8 @@ edges:
 
 interface Load {
   readonly latenciesMs: number[];
+  /** Later messages of a session only (they resume the waiting run instead of starting one). */
+  readonly followUpMs: number[];
   readonly seconds: number;
   readonly messages: number;
   readonly failures: number;
@@ -67,7 +69,9 @@ async function drive(
     ),
   );
   const latenciesMs: number[] = [];
+  const followUpMs: number[] = [];
   let failures = 0;
+  let firstError: string | undefined;
   const started = performance.now();
   await Promise.all(
     clients.map(async (ws) => {
@@ -77,8 +81,10 @@ async function drive(
           const timer = setTimeout(() => finish(false), 60_000);
           const onMessage = (data: WebSocket.RawData) => {
             const text = data.toString();
-            if (text.includes('"type":"error"')) finish(false);
-            else if (isAnswer(text)) finish(true);
+            if (text.includes('"type":"error"')) {
+              firstError ??= text;
+              finish(false);
+            } else if (isAnswer(text)) finish(true);
           };
           function finish(result: boolean) {
             clearTimeout(timer);
@@ -88,15 +94,21 @@ async function drive(
           ws.on("message", onMessage);
           ws.send(message(i));
         });
-        if (ok) latenciesMs.push(performance.now() - sent);
-        else failures += 1;
+        const elapsed = performance.now() - sent;
+        if (!ok) failures += 1;
+        else {
+          latenciesMs.push(elapsed);
+          if (i > 0) followUpMs.push(elapsed);
+        }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   for (const ws of clients) ws.terminate();
   latenciesMs.sort((a, b) => a - b);
-  return { latenciesMs, seconds, messages: latenciesMs.length, failures };
+  followUpMs.sort((a, b) => a - b);
+  if (firstError) process.stderr.write(`chat-ws: first error frame ${firstError.slice(0, 300)}\n`);
+  return { latenciesMs, followUpMs, seconds, messages: latenciesMs.length, failures };
 }
 
 /**
@@ -164,6 +176,10 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     log(
       `  flowdeck /ws/chat  p50 ${percentile(flowdeck.latenciesMs, 0.5).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  ` +
         `${throughput(flowdeck).toFixed(0)} msg/s  failures ${flowdeck.failures}`,
+    );
+    log(
+      `  …of which follow-ups (resume a waiting run)  p50 ${percentile(flowdeck.followUpMs, 0.5).toFixed(1)} ms  ` +
+        `p99 ${percentile(flowdeck.followUpMs, 0.99).toFixed(1)} ms`,
     );
     log(
       `  bare ws echo       p50 ${percentile(baseline.latenciesMs, 0.5).toFixed(1)} ms  p99 ${percentile(baseline.latenciesMs, 0.99).toFixed(1)} ms  ` +
