@@ -50,7 +50,11 @@ function NodeInspector({
   const raw = Array.isArray(value?.nodes) ? value.nodes[index] : undefined;
   const config = isRecord(raw) && isRecord(raw.config) ? raw.config : {};
 
-  const { byField, general } = useMemo(() => splitProblems(problems, index), [problems, index]);
+  const drawn = useMemo(
+    () => Object.keys((info?.configSchema.properties as object | undefined) ?? {}),
+    [info],
+  );
+  const { byField, general } = useMemo(() => splitProblems(problems, index, drawn), [problems, index, drawn]);
   const tree = useMemo(() => completionTree(value), [value]);
   const onChange = useCallback(
     (path: readonly PathSegment[], next: unknown) =>
@@ -136,8 +140,8 @@ function NameField({
   );
 }
 
-/** Problems of node `index`: by field path inside its config (`text`, `inputs[0].name`), and the rest. */
-function splitProblems(problems: readonly Problem[], index: number) {
+/** Problems of node `index`: by field path inside its config (`text`, `inputs[0].name`), and the rest (shown on top). */
+function splitProblems(problems: readonly Problem[], index: number, drawnKeys: readonly string[]) {
   const prefix = `nodes[${index}]`;
   const configPrefix = `${prefix}.config`;
   const byField = new Map<string, Problem[]>();
@@ -151,7 +155,13 @@ function splitProblems(problems: readonly Problem[], index: number) {
       continue;
     if (problem.path.startsWith(`${configPrefix}.`) || problem.path.startsWith(`${configPrefix}[`)) {
       const rest = problem.path.slice(configPrefix.length).replace(/^\./, "");
-      const key = formatPath(parsePath(rest));
+      const segments = parsePath(rest);
+      // A field the form does not draw (an unknown key) still needs its problem seen: list it on top.
+      if (!drawnKeys.includes(String(segments[0]))) {
+        general.push(problem);
+        continue;
+      }
+      const key = formatPath(segments);
       byField.set(key, [...(byField.get(key) ?? []), problem]);
     } else general.push(problem);
   }

@@ -18,6 +18,8 @@ import { NodeCard } from "./node-card";
 export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
 
 const NODE_TYPES: NodeTypes = { flowdeck: NodeCard };
+/** Small enough to leave the canvas readable in the split view. */
+const MINIMAP_SIZE = { width: 160, height: 110 };
 const DELETE_KEYS = ["Delete", "Backspace"];
 // A small flow is shown at its natural size, not blown up to fill the canvas.
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
@@ -160,7 +162,13 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       >
         <Background gap={20} />
         <Controls showInteractive={false} aria-label="Zoom controls" />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" />
+        <MiniMap<FlowNode>
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          ariaLabel="Minimap"
+          style={MINIMAP_SIZE}
+        />
       </ReactFlow>
     </div>
   );
