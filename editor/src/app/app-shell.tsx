@@ -61,10 +61,12 @@ export function AppShell({ children }: { children: ReactNode }) {
             <button
               type="button"
               className="fd-icon-button"
+              aria-label="Sign out"
+              title="Sign out"
               onClick={() => void signOut()}
               data-testid="sign-out"
             >
-              <Icon name="logout" label="Sign out" />
+              <Icon name="logout" />
             </button>
           </div>
         </div>

@@ -39,8 +39,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts.map((toast) => (
           <div key={toast.id} className={`fd-toast fd-toast--${toast.kind}`}>
             <span style={{ flex: 1 }}>{toast.message}</span>
-            <button type="button" className="fd-icon-button" onClick={() => dismiss(toast.id)}>
-              <Icon name="x" label="Dismiss" />
+            <button
+              type="button"
+              className="fd-icon-button"
+              aria-label="Dismiss"
+              onClick={() => dismiss(toast.id)}
+            >
+              <Icon name="x" />
             </button>
           </div>
         ))}

@@ -175,20 +175,34 @@ export function WorkflowListPage() {
                           <span className="fd-visually-hidden"> {workflow.name}</span>
                         </button>
                         {editable ? (
-                          <button type="button" className="fd-icon-button" onClick={() => setRenaming(workflow)}>
-                            <Icon name="pencil" label={`Rename ${workflow.name}`} />
+                          <button
+                            type="button"
+                            className="fd-icon-button"
+                            aria-label={`Rename ${workflow.name}`}
+                            title="Rename"
+                            onClick={() => setRenaming(workflow)}
+                          >
+                            <Icon name="pencil" />
                           </button>
                         ) : null}
                         <button
                           type="button"
                           className="fd-icon-button"
+                          aria-label={`Export ${workflow.name} as YAML`}
+                          title="Export YAML"
                           onClick={() => void run(() => list.exportYaml(workflow.id), `Downloaded ${workflow.name}.yaml.`)}
                         >
-                          <Icon name="download" label={`Export ${workflow.name} as YAML`} />
+                          <Icon name="download" />
                         </button>
                         {editable ? (
-                          <button type="button" className="fd-icon-button" onClick={() => setDeleting(workflow)}>
-                            <Icon name="trash" label={`Delete ${workflow.name}`} />
+                          <button
+                            type="button"
+                            className="fd-icon-button"
+                            aria-label={`Delete ${workflow.name}`}
+                            title="Delete"
+                            onClick={() => setDeleting(workflow)}
+                          >
+                            <Icon name="trash" />
                           </button>
                         ) : null}
                       </span>

@@ -233,4 +233,42 @@ describeBrowser("editor shell in Chromium", () => {
     // Viewers see no Team page in the navigation.
     expect(await teammate.getByRole("link", { name: "Team" }).count()).toBe(0);
   });
+
+  it("works by keyboard: skip link, every list action reachable, dialogs trap and return focus", async () => {
+    const page = await suite.newPage();
+    await signUpThroughUi(page, newAccount());
+    await createWorkflowThroughUi(page, "Keyboard flow");
+    await page.goto("/");
+    await page.getByRole("link", { name: "keyboard_flow" }).waitFor();
+
+    const focusedName = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return (el?.getAttribute("aria-label") ?? el?.textContent ?? "").trim().replace(/\s+/g, " ");
+      });
+    await page.keyboard.press("Tab");
+    expect(await focusedName()).toBe("Skip to content");
+    const reached: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press("Tab");
+      reached.push(await focusedName());
+    }
+    const wanted = ["Import YAML", "New workflow", "keyboard_flow", "Edit keyboard_flow", "Sign out"];
+    expect({
+      missing: wanted.filter((name) => !reached.some((r) => r.includes(name))),
+      reached,
+    }).toMatchObject({
+      missing: [],
+    });
+
+    // Rename by keyboard: Enter opens the dialog with focus inside; Escape closes it and focus comes back.
+    await page.getByRole("button", { name: "Rename keyboard_flow" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Rename workflow" });
+    await dialog.waitFor();
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await focusedName()).toBe("Rename keyboard_flow");
+  });
 });
