@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { runServerMigrations } from "../store/server-migrations";
-import { createRunHost } from "../runs/create-run-host";
+import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
 import { loadChannelSecretKey } from "../channels/secret-box";
 import { attachChatSockets } from "../chat/chat-socket-server";
 import { getChatServices } from "../chat/chat-services";
-import type { RunHost } from "../runs/run-host";
+import { queueReadinessChecks } from "../metrics/queue-stats";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
 import { loadServerConfig } from "./server-config";
@@ -26,15 +26,15 @@ export interface StartServerOptions {
 export interface RunningServer {
   readonly url: string;
   readonly db: Database;
-  readonly runs: RunHost;
+  readonly runs: ServerRunHost;
   close(): Promise<void>;
 }
 
 const DEFAULT_PORT = 8080;
 
 /**
- * What `flowdeck serve` / `npm start` will call (the CLI wiring and demo seeding are still to do, issue 4
- * item 8): PostgreSQL when DATABASE_URL is set, else PGlite in `<data dir>/pglite`; migrations; the app.
+ * What `flowdeck serve` / `npm start` calls: PostgreSQL when DATABASE_URL is set, else PGlite in
+ * `<data dir>/pglite`; migrations; the run host (BullMQ when REDIS_URL is set, else inline); the app.
  * Binds to loopback unless HOST says otherwise, so a development start is not exposed on the network.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -48,18 +48,38 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const migrations = await runServerMigrations(db);
     log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
     const config = await loadServerConfig({ env, dataDir, log });
-    const runs = createRunHost({ db, log });
+    // REDIS_URL: runs go to BullMQ for `flowdeck worker` processes; without it they execute in this process.
+    const runs = createRunHost({
+      db,
+      log,
+      ...(env.REDIS_URL
+        ? {
+            driver: {
+              kind: "bullmq",
+              redisUrl: env.REDIS_URL,
+              prefix: env.FLOWDECK_QUEUE_PREFIX ?? "flowdeck",
+            },
+          }
+        : {}),
+    });
+    await runs.whenReady();
+    const queueStats = runs.queueStats;
     // FLOWDECK_METRICS_TOKEN: /metrics for a scraper elsewhere; without it /metrics answers loopback only.
     const metricsToken = env.FLOWDECK_METRICS_TOKEN?.trim();
     // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the data folder.
-    const channelSecretKey = await loadChannelSecretKey({ env, dataDir, warn: (message, fields) => log.warn(message, fields) });
+    const channelSecretKey = await loadChannelSecretKey({
+      env,
+      dataDir,
+      warn: (message, fields) => log.warn(message, fields),
+    });
     const app = createApp({
       db,
       config,
       log,
       runs,
       channelSecretKey,
-      metrics: metricsToken ? { token: metricsToken } : {},
+      metrics: { ...(metricsToken ? { token: metricsToken } : {}), ...(queueStats ? { queueStats } : {}) },
+      ...(queueStats ? { readinessChecks: queueReadinessChecks(queueStats) } : {}),
     });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
     const host = env.HOST ?? "127.0.0.1";

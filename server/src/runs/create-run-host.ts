@@ -4,21 +4,22 @@ import { createBuiltinRegistry } from "@flowdeck/node-library";
 import type { Logger } from "@flowdeck/node-library/runtime";
 import {
   createDatabaseEngine,
-  createInlineQueue,
   createOutboxDispatcher,
   createRunReconciler,
-  TERMINAL_STATUSES,
   type Database,
   type DatabaseEngineOptions,
+  type QueueStats,
   type RunRecord,
-  type RunStatus,
 } from "@flowdeck/runtime";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
 import { createMessageRateLimiter, type MessageRateLimiter } from "../plans/message-rate-limiter";
 import { meterRunStart, tenantPlan } from "../plans/plan-usage";
 import { createConversationLanes } from "./conversation-lanes";
+import { createPublishedWorkflows } from "./published-workflows";
 import type { RunEventBatch, RunHost } from "./run-host";
+import { createHostQueue, type RunHostDriver } from "./run-host-queue";
+import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
 import { createWorkflowSource } from "./workflow-source";
 
 export interface RunHostOptions {
@@ -27,34 +28,43 @@ export interface RunHostOptions {
   /** Models, HTTP clients, executors, registry …; tests point models at the fake OpenAI server here. */
   readonly engine?: Omit<DatabaseEngineOptions, "db" | "resolveWorkflow" | "onEvents">;
   readonly rateLimiter?: MessageRateLimiter;
-  /** Runs executing at once in this process (inline driver). Default 8. */
+  /** `inline` (default, runs execute here) or `bullmq` (Redis; `flowdeck worker` processes execute them). */
+  readonly driver?: RunHostDriver;
+  /** Inline concurrency, when `driver` is not given. Default 8. */
   readonly concurrency?: number;
   /** How often stored-but-not-enqueued runs are picked up (after a crash). Default 1,000 ms. */
   readonly outboxIntervalMs?: number;
+  /**
+   * How old an outbox row must be before the dispatcher enqueues it. The host enqueues right after its own
+   * write, so the dispatcher only needs the leftovers of a crash. Default 5,000 ms.
+   */
+  readonly outboxMinAgeMs?: number;
 }
 
-/** Statuses at which a run has stopped for now: nothing executes until a message, a human or nobody acts. */
-const SETTLED: ReadonlySet<RunStatus> = new Set([...TERMINAL_STATUSES, "waiting", "handoff"]);
-const SETTLING_EVENTS = new Set([
-  "run.waiting",
-  "run.handoff",
-  "run.completed",
-  "run.failed",
-  "run.cancelled",
-]);
-/** How long a queued message waits for the conversation's previous activation before it gives up. */
+/** The RunHost plus what its owner (startServer) needs. */
+export interface ServerRunHost extends RunHost {
+  /** Redis queue statistics (bullmq only): /metrics gauges and /readyz. */
+  readonly queueStats?: () => Promise<QueueStats>;
+  /** Resolves once run events can be received (the Redis subscription is up; at once inline). */
+  whenReady(): Promise<void>;
+}
+
+/** How long a queued message waits for the conversation's previous activation before it goes ahead anyway. */
 const LANE_SETTLE_TIMEOUT_MS = 120_000;
 const PLAN_CACHE_TTL_MS = 60_000;
+const CLOSE_LANES_TIMEOUT_MS = 5_000;
 
 /**
- * The inline RunHost: the engine, the inline queue, the outbox dispatcher and the reconciler in this process.
- * Runs are stored first (with their outbox row) and executed by the queue, so a crash between the two is
- * repaired on the next start; events reach subscribers right after each commit.
+ * The server's RunHost. Runs are stored first (with their outbox row), then enqueued, so a crash between the
+ * two is repaired by the outbox dispatcher; the reconciler finds runs whose job was lost. Messages to a
+ * waiting run are recorded by the engine before they are enqueued, so none is lost or applied twice.
  */
-export function createRunHost(options: RunHostOptions): RunHost {
+export function createRunHost(options: RunHostOptions): ServerRunHost {
   const { db, log } = options;
   const registry = options.engine?.registry ?? createBuiltinRegistry();
-  const source = createWorkflowSource(db, createWorkflowValidator(registry.catalog()));
+  const validator = createWorkflowValidator(registry.catalog());
+  const source = createWorkflowSource(db, validator);
+  const subflows = createPublishedWorkflows(db, validator);
   const events = new EventEmitter().setMaxListeners(0);
   const ALL = Symbol("all tenants");
   const publish = (batch: RunEventBatch) => {
@@ -66,19 +76,34 @@ export function createRunHost(options: RunHostOptions): RunHost {
     db,
     registry,
     log,
-    resolveWorkflow: (tenantId, name) => source.latestByName(tenantId, name),
+    resolveWorkflow: subflows.resolve,
+    // Inline, this process executes runs; with BullMQ the workers do and their events come from the bus.
     onEvents: (tenantId, runId, batch, conversationId) =>
       publish({ tenantId, runId, conversationId, events: batch }),
   });
-  const queue = createInlineQueue({ engine, concurrency: options.concurrency ?? 8, log });
-  const outbox = createOutboxDispatcher({ db, queue, intervalMs: options.outboxIntervalMs ?? 1_000, log });
+  const host = createHostQueue(
+    options.driver ?? {
+      kind: "inline",
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    },
+    engine,
+    publish,
+    log,
+  );
+  const { queue } = host;
+  const outbox = createOutboxDispatcher({
+    db,
+    queue,
+    intervalMs: options.outboxIntervalMs ?? 1_000,
+    minAgeMs: options.outboxMinAgeMs ?? 5_000,
+    log,
+  });
   const reconciler = createRunReconciler({ db, queue, log });
   outbox.start();
   reconciler.start();
   const lanes = createConversationLanes();
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
   const plans = new Map<string, { plan: string; at: number }>();
-  const background = new Set<Promise<unknown>>();
 
   async function planOf(tenantId: string): Promise<string> {
     const cached = plans.get(tenantId);
@@ -88,49 +113,13 @@ export function createRunHost(options: RunHostOptions): RunHost {
     return plan;
   }
 
-  function track<T>(promise: Promise<T>): Promise<T> {
-    const settled = promise.catch((error: unknown) => {
-      log.error("run activation failed outside the engine", { error: String(error) });
-    });
-    background.add(settled);
-    void settled.finally(() => background.delete(settled));
-    return promise;
-  }
-
   async function getRun(tenantId: string, runId: string): Promise<RunRecord> {
     const run = await store.getRun(tenantId, runId);
     if (!run) throw new ApiError("FD322", "No such run.");
     return run;
   }
 
-  function settled(
-    tenantId: string,
-    runId: string,
-    timeoutMs: number,
-    afterStateVersion = -1,
-  ): Promise<RunRecord> {
-    return new Promise((resolve, reject) => {
-      let finished = false;
-      const finish = (run: RunRecord) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        events.off(tenantId, onBatch);
-        resolve(run);
-      };
-      const check = (force: boolean) =>
-        getRun(tenantId, runId).then((run) => {
-          if (force || (SETTLED.has(run.status) && run.stateVersion > afterStateVersion)) finish(run);
-        }, reject);
-      const onBatch = (batch: RunEventBatch) => {
-        if (batch.runId === runId && batch.events.some((e) => SETTLING_EVENTS.has(e.type))) void check(false);
-      };
-      const timer = setTimeout(() => void check(true), timeoutMs);
-      events.on(tenantId, onBatch);
-      // Subscribed first, then read: a run that settles in between is caught by one or the other.
-      void check(false);
-    });
-  }
+  const settled = createSettledWaiter(events, getRun);
 
   async function start(request: Parameters<RunHost["start"]>[0]): Promise<RunRecord> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
@@ -165,25 +154,26 @@ export function createRunHost(options: RunHostOptions): RunHost {
   }
 
   return {
-    driver: "inline",
+    driver: options.driver?.kind ?? "inline",
     start,
     settled,
+    ...(host.queueStats ? { queueStats: host.queueStats } : {}),
+    whenReady: () => host.whenReady(),
 
     async message(request) {
       await rateLimiter.consume(request.tenantId, await planOf(request.tenantId));
       return lanes.enqueue(`${request.tenantId}:${request.conversationId}`, async () => {
         let latest = await latestInConversation(request.tenantId, request.conversationId);
-        if (latest && !SETTLED.has(latest.status)) {
+        if (latest && !SETTLED_STATUSES.has(latest.status)) {
           latest = await settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS);
         }
         if (latest?.status === "handoff") {
           throw new ApiError("FD353", "A human agent has this conversation.");
         }
         if (latest?.status === "waiting") {
-          const resumed = track(
-            engine.resumeRun(request.tenantId, latest.id, { kind: "message", text: request.text }),
-          );
-          return { result: latest, done: resumed };
+          await queue.enqueueResume(request.tenantId, latest.id, { kind: "message", text: request.text });
+          const answered = settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS, latest.stateVersion);
+          return { result: latest, done: answered };
         }
         const run = await start({
           tenantId: request.tenantId,
@@ -202,14 +192,12 @@ export function createRunHost(options: RunHostOptions): RunHost {
         throw new ApiError("FD354", `The run is ${run.status}, not waiting for a human.`);
       }
       return lanes.enqueue(`${tenantId}:${run.conversationId}`, async () => {
-        const resumed = track(
-          engine.resumeRun(tenantId, runId, {
-            kind: "handback",
-            resolved: reply.resolved,
-            ...(reply.agentReply ? { agentReply: reply.agentReply } : {}),
-          }),
-        );
-        return { result: run, done: resumed };
+        await queue.enqueueResume(tenantId, runId, {
+          kind: "handback",
+          resolved: reply.resolved,
+          ...(reply.agentReply ? { agentReply: reply.agentReply } : {}),
+        });
+        return { result: run, done: settled(tenantId, runId, LANE_SETTLE_TIMEOUT_MS, run.stateVersion) };
       });
     },
 
@@ -230,10 +218,13 @@ export function createRunHost(options: RunHostOptions): RunHost {
 
     async close() {
       await Promise.all([outbox.stop(), reconciler.stop()]);
-      await lanes.idle();
-      await Promise.all([...background]);
-      await queue.drain();
-      await queue.close();
+      // Messages already accepted get their activation started; a lane waiting on an absent worker does not hold shutdown.
+      await Promise.race([
+        lanes.idle(),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_LANES_TIMEOUT_MS).unref()),
+      ]);
+      await queue.drain?.();
+      await host.close();
     },
   };
 }

@@ -13,16 +13,15 @@ export interface LoadedWorkflow {
 export interface WorkflowSource {
   /** The workflow a target names. FD322 unknown workflow, FD334 no such version, FD351 nothing published. */
   load(tenantId: string, target: RunTarget): Promise<LoadedWorkflow>;
-  /** Subflows: the latest published version of the tenant's workflow with this name. */
-  latestByName(tenantId: string, name: string): Promise<Workflow | undefined>;
 }
 
 /** Parsed versions kept per process. Versions are immutable, so an entry never goes stale, only cold. */
 const MAX_CACHED_VERSIONS = 500;
 
 /**
- * Workflow text from the workflows tables, validated into the engine's data. Published versions are parsed once
- * per process (they never change); drafts are parsed on every test run because they do.
+ * The workflow a new run executes, from the workflows tables, validated into the engine's data. Published
+ * versions are parsed once per process (they never change); drafts on every test run because they do. Subflows
+ * resolve by name through `published-workflows.ts`, as in the workers.
  */
 export function createWorkflowSource(db: Database, validator: WorkflowValidator): WorkflowSource {
   const parsed = new Map<string, Workflow>();
@@ -102,26 +101,6 @@ export function createWorkflowSource(db: Database, validator: WorkflowValidator)
       );
       if (yaml === undefined) throw new ApiError("FD322", "No such workflow.");
       return { workflowId: target.workflowId, workflow: parse(yaml, "The draft"), version: null };
-    },
-
-    async latestByName(tenantId, name) {
-      const id = await db.transaction(
-        async (sql) =>
-          (
-            await sql.query<{ id: string }>(
-              "SELECT id::text AS id FROM workflows WHERE name = $1 AND deleted_at IS NULL",
-              [name],
-            )
-          ).rows[0]?.id,
-        { tenantId },
-      );
-      if (!id) return undefined;
-      try {
-        return (await published(tenantId, id, undefined)).workflow;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === "FD351") return undefined;
-        throw error;
-      }
     },
   };
 }
