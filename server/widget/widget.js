@@ -95,13 +95,15 @@
   $("h2 span").textContent = title;
   toggle.setAttribute("aria-label", title);
 
-  function setOpen(open) {
+  // `moveFocus` is false when the page opens the panel by itself (data-open, a restored conversation): a page
+  // load must not steal the focus; a person opening or closing it gets the focus moved for them.
+  function setOpen(open, moveFocus) {
     panel.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
     if (open) {
-      input.focus();
+      if (moveFocus !== false) input.focus();
       connect();
-    } else {
+    } else if (moveFocus !== false) {
       toggle.focus();
     }
   }
@@ -231,7 +233,7 @@
 
   function mount() {
     document.body.appendChild(host);
-    if (script.hasAttribute("data-open") || state.conversationId) setOpen(true);
+    if (script.hasAttribute("data-open") || state.conversationId) setOpen(true, false);
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -102,9 +102,10 @@ export function startChatSession(
     }
     send({ type: "typing", conversationId: id, on: true });
     const outcome = await sendCustomerMessage(db, services.runs, current, id, frame.text);
-    if (outcome.kind === "run" && outcome.run.status !== "queued" && outcome.run.status !== "running") {
-      send({ type: "typing", conversationId: id, on: false });
-    }
+    // The flow's turn ends typing itself (a settling event in the batch, see framesForEvents); the record that
+    // message() answers for a resumed run still says `waiting`, so it says nothing about this turn. A message
+    // kept for a human starts no turn at all.
+    if (outcome.kind === "with-human") send({ type: "typing", conversationId: id, on: false });
   }
 
   ws.on("message", (data, isBinary) => {
