@@ -4,15 +4,17 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type NodeChange,
   type NodeTypes,
   type OnDelete,
+  type ReactFlowState,
 } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
-import { NodeCard } from "./node-card";
+import { DETAIL_MIN_ZOOM, NodeCard } from "./node-card";
 
 /** The drag-and-drop type the palette puts on the dataTransfer: the node type to create. */
 export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
@@ -23,6 +25,8 @@ const MINIMAP_SIZE = { width: 160, height: 110 };
 const DELETE_KEYS = ["Delete", "Backspace"];
 // A small flow is shown at its natural size, not blown up to fill the canvas.
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
+
+const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 
 const minimapColor = (node: FlowNode) =>
   node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
@@ -61,6 +65,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const parses = useDocument((s) => s.parses);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const editable = !readOnly && parses;
+  const far = useStore(zoomedOut);
   // Decided once, when the canvas mounts: fitting 1,000 nodes would render every one of them at a size nobody
   // can read, and opening would wait for all of them.
   const [opening] = useState(() =>
@@ -81,9 +86,20 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
     });
   }, [focusNode, flow]);
 
+  // A large flow's minimap (one shape per node) is drawn after the canvas has shown its first frame.
+  const [minimap, setMinimap] = useState(() => !opening.viewport);
   useEffect(() => {
     performance.mark("flowdeck:canvas-mounted");
-  }, []);
+    if (minimap) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setMinimap(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [minimap]);
 
   // The canvas got narrower or wider (split view opened or closed): show the whole flow again.
   const firstMode = useRef(viewMode);
@@ -137,7 +153,12 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   );
 
   return (
-    <div className="fdb-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={far ? "fdb-canvas fdb-canvas--far" : "fdb-canvas"}
+      data-testid="canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -162,13 +183,15 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       >
         <Background gap={20} />
         <Controls showInteractive={false} aria-label="Zoom controls" />
-        <MiniMap<FlowNode>
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          ariaLabel="Minimap"
-          style={MINIMAP_SIZE}
-        />
+        {minimap && (
+          <MiniMap<FlowNode>
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            ariaLabel="Minimap"
+            style={MINIMAP_SIZE}
+          />
+        )}
       </ReactFlow>
     </div>
   );
