@@ -52,6 +52,38 @@ describe("HTTP chat and the handoff inbox", () => {
     expect(events.body.items.map((i: JsonBody) => i.type)).toEqual(["reply", "handoff"]);
   }, 20_000);
 
+  it("answers 202 when the flow takes longer than the sync timeout, and the rest can be polled", async () => {
+    const slow = await startTestServer("pg", {}, { chat: { syncReplyTimeoutMs: 0 } });
+    try {
+      const owner = (await registerAccount(slow)).body.accessToken;
+      const desk = await publishFlow(slow, owner, DESK);
+      const slowKey = (
+        await createChannel(slow, owner, { kind: "web", workflow: desk, allowedOrigins: [SHOP_ORIGIN] })
+      ).publishableKey;
+      const headers = { "x-channel-key": slowKey, origin: SHOP_ORIGIN };
+      const accepted = await slow.request("POST", "/chat/messages", {
+        body: { text: "human please" },
+        headers,
+      });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.eventsUrl).toContain(
+        `/chat/conversations/${accepted.body.conversationId}/events?after=`,
+      );
+      let items: JsonBody[] = [];
+      await eventually(
+        async () => {
+          items = (await slow.request("GET", accepted.body.eventsUrl, { headers })).body.items;
+          return items.some((item) => item.type === "handoff");
+        },
+        10_000,
+        "the handoff in the polled events",
+      );
+      expect(items.find((item) => item.type === "reply").text).toBe("Connecting you with a person.");
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
   it("lets an agent answer a handed-off conversation on the customer's socket and hand it back", async () => {
     const customer = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
     customer.send({ type: "message", text: "Let me talk to someone" });
