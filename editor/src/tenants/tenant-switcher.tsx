@@ -43,7 +43,8 @@ export function TenantSwitcher() {
   }, [open]);
 
   const current = tenants.find((t) => t.id === tenantId);
-  const name = current?.name ?? "Workspace";
+  // An em space keeps the button's height while the list loads, instead of flashing a made-up name.
+  const name = current?.name ?? "\u2003";
   const role = session?.tenant.role;
   const several = tenants.length > 1;
 

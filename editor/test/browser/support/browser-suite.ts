@@ -1,6 +1,6 @@
 // What a browser test file needs: a server with a fresh database, one Chromium, and a new page per test at a
 // desktop size. `describeBrowser` skips the whole file (with the reason) when Chromium is missing outside CI.
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, inject } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromiumAvailability, launchChromium } from "./chromium";
 import { startFlowdeckServer, type FlowdeckTestServer } from "./flowdeck-server";
@@ -26,7 +26,10 @@ export function useBrowserSuite(): BrowserSuite {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startFlowdeckServer("pg"), launchChromium()]);
+    [server, browser] = await Promise.all([
+      startFlowdeckServer("pg", inject("editorDistDir")),
+      launchChromium(),
+    ]);
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);

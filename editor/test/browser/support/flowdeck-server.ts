@@ -26,14 +26,17 @@ export interface FlowdeckTestServer {
   close(): Promise<void>;
 }
 
-export async function startFlowdeckServer(kind: TestDatabaseKind = "pg"): Promise<FlowdeckTestServer> {
+export async function startFlowdeckServer(
+  kind: TestDatabaseKind = "pg",
+  editorDistDir: string = EDITOR_DIST_DIR,
+): Promise<FlowdeckTestServer> {
   const testDb = await createTestDatabase(kind);
   await runServerMigrations(testDb.db);
   // bcrypt's minimum cost keeps sign-ups fast; the cost is a parameter, not a different code path.
   const config = serverConfig(TEST_JWT_SECRET, { bcryptCost: 4 });
   const log = createJsonLogger({ level: "warn", write: () => undefined });
   const runs = createRunHost({ db: testDb.db, log });
-  const app = createApp({ db: testDb.db, config, log, runs, editorDistDir: EDITOR_DIST_DIR });
+  const app = createApp({ db: testDb.db, config, log, runs, editorDistDir });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
