@@ -9,6 +9,7 @@ import { BuilderScreen } from "./builder-screen";
 import { createBuilderStores, type BuilderStores } from "./builder-stores";
 import type { ViewMode } from "./session-store";
 import "./builder.css";
+import "./builder-panels.css";
 
 export interface WorkflowBuilderProps {
   readonly workflowId: string;
