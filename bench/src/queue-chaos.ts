@@ -12,7 +12,7 @@ import {
   uniquePrefix,
   waitFor,
 } from "../../runtime/test/queue/queue-support";
-import { spawnWorker } from "../../runtime/test/queue/worker-process";
+import { spawnWorker, type WorkerProcess } from "../../runtime/test/queue/worker-process";
 
 const RUNS_PER_ROUND = 40;
 
@@ -27,6 +27,7 @@ export async function runChaos(log: (line: string) => void, kills = 100): Promis
   const prefix = uniquePrefix("chaos");
   const database = await createTestDatabase("pg", { maxConnections: 12 });
   const queue = createBullmqQueue({ redisUrl, prefix });
+  const spawned: WorkerProcess[] = [];
   try {
     const tenantId = await database.createTenant("chaos", { seed: true });
     const engine = testEngine(database.db);
@@ -35,9 +36,11 @@ export async function runChaos(log: (line: string) => void, kills = 100): Promis
     let created = 0;
     for (let round = 0; round < Math.ceil(kills / 2); round += 1) {
       const children = [0, 1].map(() => spawnWorker({ databaseUrl, redisUrl, prefix }));
+      spawned.push(...children);
       created += (await createQueuedRuns(engine, tenantId, RUNS_PER_ROUND)).length;
       for (const child of children) {
-        if (!(await child.ready(30_000))) throw new Error(`a worker did not start: ${child.output()}`);
+        // Generous: a loaded machine takes a while to start Node with the TypeScript loader.
+        if (!(await child.ready(120_000))) throw new Error(`a worker did not start: ${child.output()}`);
       }
       await dispatcher.runOnce();
       await Promise.all(
@@ -75,6 +78,8 @@ export async function runChaos(log: (line: string) => void, kills = 100): Promis
     log(`chaos: ${kills} kills over ${created} runs: ${lost} lost, ${duplicated} duplicated side effects`);
     return { ok: lost === 0 && duplicated === 0 };
   } finally {
+    // Whatever happened, no worker process outlives the script.
+    await Promise.all(spawned.map((child) => (child.child.exitCode === null ? child.kill() : undefined)));
     await queue.queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await database.close();

@@ -38,6 +38,13 @@ export interface Engine {
    */
   continueRun(tenantId: string, runId: string, signal?: AbortSignal): Promise<RunRecord>;
   /**
+   * What a resume job does: applies recorded requests while the run waits for one. A `queued` or `running` run
+   * is left alone: the job executing it applies pending requests when its activation ends (and if that job's
+   * worker died, its redelivery or the reconciler does), so a message never starts a second, concurrent
+   * activation of the same run (doubled model calls, two token streams).
+   */
+  applyResumes(tenantId: string, runId: string, signal?: AbortSignal): Promise<RunRecord>;
+  /**
    * The ask's `timeout_minutes` ran out (a delayed job): if the run still waits at `stepId`, past its deadline,
    * with no answer recorded, the ask fails with FD212 and the run follows its error edge. Otherwise a no-op.
    */
@@ -70,6 +77,23 @@ export function createEngine(deps: EngineDeps): Engine {
     const wanted = run.status === "waiting" ? "message" : "handback";
     const request = pending.find((r) => r.resume.kind === wanted);
     return request ? { ...request.resume, requestSeq: request.seq } : undefined;
+  }
+
+  /** Executes the run if it is queued or running, then applies recorded requests in order while it waits. */
+  async function drive(start: RunRecord, signal?: AbortSignal): Promise<RunRecord> {
+    let run = start;
+    // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
+    for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
+      if (signal?.aborted) return run;
+      if (run.status === "queued" || run.status === "running") {
+        run = await activate(run, undefined, signal);
+        continue;
+      }
+      const request = await nextRequest(run);
+      if (!request) return run;
+      run = await activate(run, request, signal);
+    }
+    return run;
   }
 
   async function activate(
@@ -168,19 +192,13 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async continueRun(tenantId, runId, signal) {
-      let run = await load(tenantId, runId);
-      // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
-      for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
-        if (signal?.aborted) return run;
-        if (run.status === "queued" || run.status === "running") {
-          run = await activate(run, undefined, signal);
-          continue;
-        }
-        const request = await nextRequest(run);
-        if (!request) return run;
-        run = await activate(run, request, signal);
-      }
-      return run;
+      return drive(await load(tenantId, runId), signal);
+    },
+
+    async applyResumes(tenantId, runId, signal) {
+      const run = await load(tenantId, runId);
+      if (run.status === "queued" || run.status === "running") return run;
+      return drive(run, signal);
     },
 
     async expireWait(tenantId, runId, stepId, signal) {
@@ -190,8 +208,9 @@ export function createEngine(deps: EngineDeps): Engine {
       // Early (clock skew, or the ask asked again and has a later deadline): the newer timer will come.
       if (Date.parse(until) > Date.now()) return run;
       // An answer recorded in time wins over the timer, even if no worker has applied it yet.
-      if (await nextRequest(run)) return engine.continueRun(tenantId, runId, signal);
-      return activate(run, { kind: "timeout", stepId }, signal);
+      if (await nextRequest(run)) return drive(run, signal);
+      // Then whatever was recorded while the timeout executed (the run may wait again, at another ask).
+      return drive(await activate(run, { kind: "timeout", stepId }, signal), signal);
     },
 
     async cancelRun(tenantId, runId, reason = "cancelled by a person") {

@@ -102,9 +102,13 @@ export function startWorker(options: WorkerOptions): RunWorker {
   const plans = createPlanCache(options.db);
   let processed = 0;
 
-  async function execute(data: RunJob): Promise<RunRecord> {
-    const { tenantId, runId } = data;
-    if (data.kind === "timeout") return engine.expireWait(tenantId, runId, data.stepId ?? "");
+  async function execute(job: Job<RunJob>): Promise<RunRecord> {
+    const { tenantId, runId, kind, stepId } = job.data;
+    if (kind === "timeout") return engine.expireWait(tenantId, runId, stepId ?? "");
+    // A fresh resume job never starts a second activation of a run another job is executing (applyResumes). A
+    // redelivered one (its worker died or it failed) may own the run's activation itself: it continues it.
+    const redelivered = job.stalledCounter > 0 || job.attemptsMade > 0;
+    if (kind === "resume" && !redelivered) return engine.applyResumes(tenantId, runId);
     return engine.continueRun(tenantId, runId);
   }
 
@@ -141,7 +145,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
     }
     await leftLine;
     try {
-      const run = await execute(job.data);
+      const run = await execute(job);
       await armTimeout(run);
       processed += 1;
       return { status: run.status };
