@@ -32,5 +32,8 @@ export default defineConfig({
     // is watched by bench/editor-bundle-bench.ts instead of this warning.
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
+    // dist/.vite/manifest.json: the chunk graph, read by bench/src/editor-bundle-bench.ts (express.static never
+    // serves dot-folders).
+    manifest: true,
   },
 });

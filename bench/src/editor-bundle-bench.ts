@@ -18,6 +18,8 @@ interface BundleSizes {
   readonly initialJsGzipKb: number;
   readonly initialJsRawKb: number;
   readonly initialCssGzipKb: number;
+  /** Initial JS plus the builder route's chunks (static imports only; Monaco stays lazy): opening a workflow. */
+  readonly builderRouteJsGzipKb: number;
   readonly allJsGzipKb: number;
   /** Chunks holding Monaco's core (0 when the build has no Monaco at all). */
   readonly monacoGzipKb: number;
@@ -38,10 +40,37 @@ function initialAssets(html: string, tag: "script" | "css"): string[] {
   return [...html.matchAll(pattern)].map((m) => (m[1] ?? "").replace(/^\//, ""));
 }
 
+interface ManifestChunk {
+  readonly file: string;
+  readonly imports?: readonly string[];
+}
+
+/** Files of a manifest entry and everything it imports statically (what loads together with it). */
+function staticClosure(
+  manifest: Record<string, ManifestChunk>,
+  key: string,
+  seen = new Set<string>(),
+): Set<string> {
+  const chunk = manifest[key];
+  if (!chunk || seen.has(chunk.file)) return seen;
+  seen.add(chunk.file);
+  for (const imported of chunk.imports ?? []) staticClosure(manifest, imported, seen);
+  return seen;
+}
+
+/** The route chunk that renders the builder (app.tsx loads it lazily). */
+const BUILDER_ROUTE_MODULE = "src/app/builder-page.tsx";
+
 export function measureEditorBundle(distDir = EDITOR_DIST_DIR): BundleSizes {
   const html = readFileSync(join(distDir, "index.html"), "utf8");
   const read = (path: string) => readFileSync(join(distDir, path));
-  const initialJs = initialAssets(html, "script").map(read);
+  const initialJsFiles = initialAssets(html, "script");
+  const initialJs = initialJsFiles.map(read);
+  const manifestPath = join(distDir, ".vite", "manifest.json");
+  const manifest = existsSync(manifestPath)
+    ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, ManifestChunk>)
+    : {};
+  const builderRoute = staticClosure(manifest, BUILDER_ROUTE_MODULE, new Set(initialJsFiles));
   const initialCss = initialAssets(html, "css").map(read);
   const chunks = readdirSync(join(distDir, "assets"))
     .filter((file) => file.endsWith(".js"))
@@ -52,6 +81,7 @@ export function measureEditorBundle(distDir = EDITOR_DIST_DIR): BundleSizes {
     initialJsGzipKb: kb(initialJs.reduce((sum, c) => sum + gzipSize(c), 0)),
     initialJsRawKb: kb(initialJs.reduce((sum, c) => sum + c.length, 0)),
     initialCssGzipKb: kb(initialCss.reduce((sum, c) => sum + gzipSize(c), 0)),
+    builderRouteJsGzipKb: kb([...builderRoute].reduce((sum, file) => sum + gzipSize(read(file)), 0)),
     allJsGzipKb: kb(chunks.reduce((sum, c) => sum + gzipSize(c), 0)),
     monacoGzipKb: kb(monaco.reduce((sum, c) => sum + gzipSize(c), 0)),
     monacoInInitial: initialJs.some(isMonaco),
@@ -68,8 +98,9 @@ function readPrevious(): BundleSizes | undefined {
 }
 
 /**
- * Builds the editor for production and reports what a first visit downloads: initial JavaScript (gzip) against
- * the 400 kB target, with Monaco required to sit in a lazy chunk (it loads when the YAML view opens). Each size
+ * Builds the editor for production and reports what a first visit downloads: initial JavaScript (gzip) and the
+ * JavaScript needed to open a workflow in the builder, both against the 400 kB target, with Monaco required to
+ * sit in a lazy chunk (it loads when the YAML view opens). Each size
  * is printed beside the previous build's, kept in bench/results/editor-bundle.json.
  */
 export async function runEditorBundleBench(log: (line: string) => void): Promise<{ ok: boolean }> {
@@ -90,6 +121,7 @@ export async function runEditorBundleBench(log: (line: string) => void): Promise
   );
   row("initial JS (gzip)", "initialJsGzipKb", `(target <= ${TARGET_INITIAL_GZIP_KB} kB) `);
   row("initial JS (raw)", "initialJsRawKb");
+  row("open a workflow: JS (gzip)", "builderRouteJsGzipKb", `(target <= ${TARGET_INITIAL_GZIP_KB} kB) `);
   row("initial CSS (gzip)", "initialCssGzipKb");
   row("Monaco, lazy chunks (gzip)", "monacoGzipKb");
   row("all JS chunks (gzip)", "allJsGzipKb");
@@ -98,8 +130,12 @@ export async function runEditorBundleBench(log: (line: string) => void): Promise
   );
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(now, null, 2)}\n`);
+  // The builder route must also be reachable in the manifest (more than the initial JS), or the number means nothing.
   const ok =
-    now.initialJsGzipKb <= TARGET_INITIAL_GZIP_KB && !now.monacoInInitial && existsSync(EDITOR_DIST_DIR);
+    now.initialJsGzipKb <= TARGET_INITIAL_GZIP_KB &&
+    now.builderRouteJsGzipKb <= TARGET_INITIAL_GZIP_KB &&
+    now.builderRouteJsGzipKb > now.initialJsGzipKb &&
+    !now.monacoInInitial;
   log(`  ${ok ? "ok" : "MISSED"}`);
   return { ok };
 }

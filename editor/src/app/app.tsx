@@ -1,6 +1,6 @@
 // The app: providers, then routes. Paths avoid the API's own (`/workflows/…`, `/auth/…`): in production the
 // server serves both from one origin and its routes win (server/src/app/editor-static.ts).
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Redirect, Route, Switch } from "wouter";
 import { createFlowdeckApi, type FlowdeckApi } from "../api";
 import { SignInPage } from "../auth/sign-in-page";
@@ -11,8 +11,11 @@ import { ToastProvider } from "../ui/toasts";
 import { WorkflowListPage } from "../workflows/workflow-list-page";
 import { ApiProvider, useSession } from "./api-context";
 import { AppShell } from "./app-shell";
-import { BuilderPage } from "./builder-page";
 import { SessionGate } from "./session-gate";
+
+// The builder (canvas, stores, the workflow language) is most of the code: it loads when a workflow opens, so
+// sign-in and the workflow list start fast. bench/src/editor-bundle-bench.ts measures the initial download.
+const BuilderPage = lazy(async () => ({ default: (await import("./builder-page")).BuilderPage }));
 
 export function App({ api: given }: { api?: FlowdeckApi }) {
   const [api] = useState(() => given ?? createFlowdeckApi());
@@ -44,7 +47,15 @@ function Routes() {
       <Route path="/flows/:id">
         {(params) => (
           <SessionGate>
-            <BuilderPage workflowId={params.id} />
+            <Suspense
+              fallback={
+                <div className="fd-page-loading" role="status">
+                  Opening the workflow…
+                </div>
+              }
+            >
+              <BuilderPage workflowId={params.id} />
+            </Suspense>
           </SessionGate>
         )}
       </Route>
