@@ -1,8 +1,9 @@
 // The app: providers, then routes. Paths avoid the API's own (`/workflows/…`, `/auth/…`): in production the
 // server serves both from one origin and its routes win (server/src/app/editor-static.ts).
 import { lazy, Suspense, useState } from "react";
-import { Redirect, Route, Switch } from "wouter";
+import { Redirect, Route, Switch, useSearch } from "wouter";
 import { createFlowdeckApi, type FlowdeckApi } from "../api";
+import { safeNextPath } from "../auth/safe-next-path";
 import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
 import { AcceptInvitationPage } from "../team/accept-invitation-page";
@@ -28,11 +29,16 @@ export function App({ api: given }: { api?: FlowdeckApi }) {
   );
 }
 
+/** Signed in on the sign-in page: go where `?next=` says, the same place the sign-in form navigates to. */
+function SignedIn() {
+  return <Redirect to={safeNextPath(new URLSearchParams(useSearch()).get("next"))} />;
+}
+
 function Routes() {
   const session = useSession();
   return (
     <Switch>
-      <Route path="/sign-in">{session ? <Redirect to="/" /> : <SignInPage />}</Route>
+      <Route path="/sign-in">{session ? <SignedIn /> : <SignInPage />}</Route>
       <Route path="/sign-up">{session ? <Redirect to="/" /> : <SignUpPage />}</Route>
       <Route path="/accept-invitation">
         <AcceptInvitationPage />

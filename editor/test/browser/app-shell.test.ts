@@ -100,6 +100,16 @@ describeBrowser("editor shell in Chromium", () => {
     // A reload keeps the session (refresh token), the access token is re-issued.
     await page.reload();
     await page.getByRole("link", { name: "order_tracking" }).waitFor();
+
+    // A deep link while signed out goes through sign-in and comes back to the workflow.
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto(`/flows/${id}`);
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByLabel("Email").fill(account.email);
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(new RegExp(`/flows/${id}$`));
   });
 
   it("shows a viewer everything read-only, and the server refuses the viewer's writes", async () => {
