@@ -174,4 +174,27 @@ describe("the API client", () => {
     const failure = await api.login("a@example.com", "pw").catch((e: unknown) => e);
     expect(isApiError(failure, "FD600")).toBe(true);
   });
+
+  it("switches tenant with the refresh token it leaves, and takes the new tenant and role as the session", async () => {
+    const store = memoryRefreshTokenStore();
+    const server = fakeServer((call) => {
+      if (call.path === "/auth/switch-tenant") {
+        return { status: 200, body: { ...tokens(), tenant: { id: "t2", role: "viewer" } } };
+      }
+      return { status: 200, body: tokens() };
+    });
+    const api = createFlowdeckApi({ baseUrl: "", store, fetch: server.fetch });
+    await api.login("a@example.com", "pw");
+    const left = store.read();
+    const tenants: unknown[] = [];
+    api.subscribe((s) => tenants.push(s?.tenant));
+    await api.switchTenant("t2");
+    expect(server.calls.at(-1)).toMatchObject({
+      path: "/auth/switch-tenant",
+      body: { tenantId: "t2", refreshToken: left },
+    });
+    expect(api.session?.tenant).toEqual({ id: "t2", role: "viewer" });
+    expect(tenants).toEqual([{ id: "t2", role: "viewer" }]);
+    expect(store.read()).not.toBe(left);
+  });
 });
