@@ -3,7 +3,7 @@ import { framesForEvents } from "../chat/chat-frames";
 import type { ChannelRecord } from "../channels/channel-types";
 import type { OutboundDelivery, OutboundTarget } from "./outbound-delivery";
 
-/** The outbound target of a webhook channel, or undefined when it has no URL (replies are then only polled). */
+/** The outbound target of a webhook channel, or undefined when it has no URL (a chat flow's replies then go nowhere; set one). */
 export function outboundTarget(channel: ChannelRecord, secret: string): OutboundTarget | undefined {
   return channel.outboundUrl ? { url: channel.outboundUrl, secret, channelId: channel.id } : undefined;
 }
