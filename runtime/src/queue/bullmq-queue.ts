@@ -90,7 +90,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
   if ((options.attempts ?? 5) < 1) throw new QueueError("FD282", "attempts must be at least 1.");
   const connection: Redis = createRedisConnection(options.redisUrl);
   const queue = new Queue<RunJob>(RUN_QUEUE_NAME, { connection, prefix });
-  const fairness = createTenantFairness(connection, prefix);
+  const fairness = createTenantFairness(connection, prefix, RUN_QUEUE_NAME);
   const log = options.log ?? silentLogger;
   // Without a listener an 'error' event would be printed by ioredis or thrown; the outbox retries anyway.
   queue.on("error", (error) => log.warn("run queue error", { error: error.message }));

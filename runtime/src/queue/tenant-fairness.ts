@@ -7,8 +7,11 @@ const PENDING_TTL_SECONDS = 3_600;
 
 // INCR and refresh the TTL in one round trip; the result is the job's place in its tenant's line. The job's
 // enqueue time goes into one sorted set per queue (NX: a duplicate add keeps the first time), so the oldest
-// waiting job is one ZRANGE away for the metrics, at no extra round trip.
-const TAKE = `local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1])
+// waiting job is one ZRANGE away for the metrics, at no extra round trip. A job BullMQ still holds (KEYS[3],
+// its hash: waiting, running or kept after completion) is not counted again: the add will be a no-op and
+// the job never starts a second time to give the count back (an outbox replay, a reconciler pass).
+const TAKE = `if redis.call('EXISTS', KEYS[3]) == 1 then return tonumber(redis.call('GET', KEYS[1]) or '1') end
+local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3]) return n`;
 // Never below zero: a decrement for a job counted before a Redis restart must not earn a tenant credit.
 const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SET', KEYS[1], 0) end
@@ -33,8 +36,10 @@ export function waitingSinceKey(prefix: string): string {
   return `${prefix}:fairness:waiting-since`;
 }
 
-export function createTenantFairness(redis: Redis, prefix: string): TenantFairness {
+/** `queueName`: the BullMQ queue whose job hashes (`<prefix>:<queue>:<job id>`) tell a duplicate add. */
+export function createTenantFairness(redis: Redis, prefix: string, queueName: string): TenantFairness {
   const key = (tenantId: string) => `${prefix}:fairness:pending:${tenantId}`;
+  const jobKey = (jobId: string) => `${prefix}:${queueName}:${jobId}`;
   const since = waitingSinceKey(prefix);
   const clamp = (n: number) => Math.max(1, Math.min(MAX_PRIORITY, n));
   return {
@@ -42,8 +47,18 @@ export function createTenantFairness(redis: Redis, prefix: string): TenantFairne
       if (jobs.length === 0) return [];
       const pipeline = redis.pipeline();
       const now = Date.now();
-      for (const job of jobs)
-        pipeline.eval(TAKE, 2, key(job.tenantId), since, PENDING_TTL_SECONDS, now, job.jobId);
+      for (const job of jobs) {
+        pipeline.eval(
+          TAKE,
+          3,
+          key(job.tenantId),
+          since,
+          jobKey(job.jobId),
+          PENDING_TTL_SECONDS,
+          now,
+          job.jobId,
+        );
+      }
       const results = (await pipeline.exec()) ?? [];
       return results.map(([error, value]) => {
         if (error) throw error;

@@ -95,7 +95,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
   });
   const connection = createRedisConnection(options.redisUrl);
   const timers = createBullmqQueue({ redisUrl: options.redisUrl, prefix, log });
-  const fairness = createTenantFairness(connection, prefix);
+  const fairness = createTenantFairness(connection, prefix, RUN_QUEUE_NAME);
   const limiter = createTenantLimiter(connection, prefix, leaseMs);
   const planLimits =
     options.planLimits === false ? undefined : (options.planLimits ?? DEFAULT_PLAN_QUEUE_LIMITS);

@@ -127,6 +127,14 @@ describe("fairness between tenants", { timeout: 120_000 }, () => {
     worker = undefined;
   });
 
+  it("counts a job once in its tenant's line, however often it is enqueued (outbox replays, reconciler)", async () => {
+    const engine = testEngine(database.db);
+    const tenant = await database.createTenant("replayed", { seed: true });
+    const ids = await createQueuedRuns(engine, tenant, 3);
+    for (let i = 0; i < 3; i += 1) await queue.enqueueMany(ids.map((runId) => ({ tenantId: tenant, runId })));
+    expect(await redis.get(`${prefix}:fairness:pending:${tenant}`)).toBe("3");
+  });
+
   it("a free tenant never executes more than its plan's 2 runs at once, over all workers", async () => {
     const engine = testEngine(database.db);
     const free = await database.createTenant("free", { plan: "free", seed: true });
