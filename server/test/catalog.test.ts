@@ -80,6 +80,7 @@ describe.each(TEST_DATABASE_KINDS)("server schema catalog on %s", (kind) => {
       "flowdeck_login_credentials",
       "flowdeck_member_profile",
       "flowdeck_user_tenants",
+      "flowdeck_webhook_channel_tenant",
     ]);
     expect(functions.map((fn) => fn.config)).toEqual(
       functions.map(() => ["search_path=pg_catalog, pg_temp"]),
