@@ -20,6 +20,8 @@ export default defineConfig(
       "**/.flowdeck/",
       "**/coverage/",
       "**/*.d.ts",
+      // Ajv standalone code written by `pnpm generate:schema`.
+      "node-library/generated/",
       // Storybook gets its config with its stories (issue 6, part 2).
       "storybook/",
       "editor/test/browser/screenshots/",

@@ -27,7 +27,7 @@ export type { LoadedWorkflow } from "./load";
 export { SourceMap } from "./source-map";
 export type { SourcePosition } from "./source-map";
 export { createWorkflowValidator } from "./validate";
-export type { ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
+export type { CompiledSchemaCheck, ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
 export {
   celProgram,
   compileCel,

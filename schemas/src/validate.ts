@@ -1,4 +1,4 @@
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv";
 import type { NodeCatalog } from "./catalog";
 import { checkCode } from "./code-checks";
@@ -30,19 +30,38 @@ export interface WorkflowValidator {
   readonly schema: Record<string, unknown>;
 }
 
+/**
+ * A schema check already compiled from `composeWorkflowSchema(catalog)` with `createAjv()`'s options — Ajv's
+ * `ValidateFunction` or its standalone code generated at build time. Errors land in `errors` as Ajv leaves them.
+ */
+export interface CompiledSchemaCheck {
+  (data: unknown): boolean;
+  errors?: readonly ErrorObject[] | null;
+}
+
 export interface ValidatorOptions {
   readonly limits?: LoadLimits;
+  /**
+   * Used instead of compiling the schema here. Ajv compiles with `new Function`, which a page with a strict
+   * Content Security Policy (`script-src 'self'`) refuses; the editor passes the standalone check that
+   * `pnpm generate:schema` writes for the built-in catalog. It must come from this catalog's composed schema,
+   * or the problems will describe another catalog.
+   */
+  readonly compiledSchema?: CompiledSchemaCheck;
 }
 
 const LEGACY_NEXT_NODE = "next_node";
 
-/** Compiles the catalog's schema once; `validate` is then cheap enough to run on every keystroke. */
+/**
+ * Compiles the catalog's schema once (unless `options.compiledSchema` brings it compiled); `validate` is then
+ * cheap enough to run on every keystroke.
+ */
 export function createWorkflowValidator(
   catalog: NodeCatalog,
   options: ValidatorOptions = {},
 ): WorkflowValidator {
   const schema = composeWorkflowSchema(catalog);
-  const check: ValidateFunction = createAjv().compile(schema);
+  const check: CompiledSchemaCheck = options.compiledSchema ?? createAjv().compile(schema);
   const nodeTypes = catalog.list().map((info) => info.type);
   const limits = options.limits ?? DEFAULT_LIMITS;
 
