@@ -30,27 +30,6 @@ export async function tenantUsage(sql: Sql): Promise<TenantUsage> {
   return { runsThisMonth: Number(row.runs ?? 0), seats: Number(row.seats), workflows: Number(row.workflows) };
 }
 
-/**
- * Counts one run against the month's allowance, or refuses with 402 FD350 when it is used up. One atomic upsert:
- * two concurrent starts at the limit cannot both pass.
- */
-export async function meterRunStart(sql: Sql, tenantId: string): Promise<void> {
-  const { limits } = await tenantPlan(sql);
-  const limit = limits.runsPerMonth;
-  const { rows } = await sql.query<{ value: string }>(
-    `INSERT INTO tenant_counters AS c (tenant_id, name, value) VALUES ($1, $2, 1)
-       ON CONFLICT (tenant_id, name) DO UPDATE SET value = c.value + 1
-       WHERE $3::bigint IS NULL OR c.value < $3::bigint
-     RETURNING value`,
-    [tenantId, runCounterName(), limit],
-  );
-  if (rows.length === 0) {
-    throw new ApiError("FD350", `This plan allows ${limit} runs per month and they are used up.`, {
-      details: { limit: "runsPerMonth", allowed: limit },
-    });
-  }
-}
-
 /** Refuses with 402 FD350 when creating one more of `what` would pass the plan's limit. */
 export async function requireRoomFor(sql: Sql, what: "seats" | "workflows"): Promise<void> {
   const { limits, plan } = await tenantPlan(sql);

@@ -14,7 +14,8 @@ import {
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
 import { createMessageRateLimiter, type MessageRateLimiter } from "../plans/message-rate-limiter";
-import { meterRunStart, tenantPlan } from "../plans/plan-usage";
+import { tenantPlan } from "../plans/plan-usage";
+import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
 import { createConversationLanes } from "./conversation-lanes";
 import { createPublishedWorkflows } from "./published-workflows";
 import type { RunEventBatch, RunHost } from "./run-host";
@@ -28,6 +29,8 @@ export interface RunHostOptions {
   /** Models, HTTP clients, executors, registry …; tests point models at the fake OpenAI server here. */
   readonly engine?: Omit<DatabaseEngineOptions, "db" | "resolveWorkflow" | "onEvents">;
   readonly rateLimiter?: MessageRateLimiter;
+  /** Runs-per-month metering (batched per process; see run-meter.ts). */
+  readonly runMeter?: RunMeterOptions;
   /** `inline` (default, runs execute here) or `bullmq` (Redis; `flowdeck worker` processes execute them). */
   readonly driver?: RunHostDriver;
   /** Inline concurrency, when `driver` is not given. Default 8. */
@@ -103,6 +106,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   reconciler.start();
   const lanes = createConversationLanes();
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
+  const meter = createRunMeter(db, options.runMeter);
   const plans = new Map<string, { plan: string; at: number }>();
 
   async function planOf(tenantId: string): Promise<string> {
@@ -123,7 +127,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
 
   async function start(request: Parameters<RunHost["start"]>[0]): Promise<RunRecord> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
-    await db.transaction((sql) => meterRunStart(sql, request.tenantId), { tenantId: request.tenantId });
+    await meter.admit(request.tenantId);
     const run = await engine.createRun({
       tenantId: request.tenantId,
       workflow,
@@ -225,6 +229,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       ]);
       await queue.drain?.();
       await host.close();
+      await meter.close();
     },
   };
 }

@@ -70,8 +70,20 @@ export async function startTestServer(
   const config = serverConfig(TEST_JWT_SECRET, { bcryptCost: 4, ...overrides });
   const logLines: string[] = [];
   const log = createJsonLogger({ level: "debug", write: (line) => void logLines.push(line) });
-  const runs = createRunHost({ db: testDb.db, log, outboxIntervalMs: 100 });
-  const app = createApp({ db: testDb.db, config, log, runs, ...(appOptions.chat ? { chat: appOptions.chat } : {}) });
+  const runs = createRunHost({
+    db: testDb.db,
+    log,
+    outboxIntervalMs: 100,
+    // Tests change counters under the meter's feet; it re-reads them on every start.
+    runMeter: { refreshMs: 0, flushIntervalMs: 50 },
+  });
+  const app = createApp({
+    db: testDb.db,
+    config,
+    log,
+    runs,
+    ...(appOptions.chat ? { chat: appOptions.chat } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
