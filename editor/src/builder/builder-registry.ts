@@ -1,4 +1,5 @@
 import { createBuiltinRegistry, type NodeDefinition, type NodeRegistry } from "@flowdeck/node-library";
+import { validate as builtinSchemaCheck } from "@flowdeck/node-library/workflow-validate";
 import {
   createWorkflowValidator,
   EXPRESSION_MEDIA_TYPE,
@@ -8,22 +9,23 @@ import {
   type WorkflowValidator,
 } from "@flowdeck/schemas";
 
-/** What the builder knows about node types: the registry (palette, icons), its catalog and the compiled validator. */
+/** What the builder knows about node types: the registry (palette, icons), its catalog and the validator. */
 export interface BuilderRegistry {
   readonly registry: NodeRegistry;
   readonly catalog: NodeCatalog;
   /**
-   * Undefined where the page's Content Security Policy forbids compiling code (the server's `script-src 'self'`):
-   * Ajv compiles the schema with `new Function`. The builder then shows YAML problems at once and the full
-   * validation from the server after each autosave (see document-store.ts).
+   * Checks every keystroke locally, also under the server's CSP (`script-src 'self'`, no 'unsafe-eval'): the
+   * schema check is Ajv standalone code generated at build time (`pnpm generate:schema`), not compiled here
+   * with `new Function`. A registry with third-party node types would need its own generated check; until the
+   * builder loads such packages, `DocumentStoreOptions.validator` stays optional for that case.
    */
-  readonly validator: WorkflowValidator | undefined;
+  readonly validator: WorkflowValidator;
   iconOf(type: string): string | undefined;
 }
 
 let builtin: BuilderRegistry | undefined;
 
-/** The built-in registry, compiled once per page (compiling the schema is the slow part of opening a flow). */
+/** The built-in registry and its validator, made once per page. */
 export function builtinBuilderRegistry(): BuilderRegistry {
   if (builtin) return builtin;
   const registry = createBuiltinRegistry();
@@ -31,36 +33,11 @@ export function builtinBuilderRegistry(): BuilderRegistry {
   builtin = {
     registry,
     catalog,
-    validator: tryCreateValidator(catalog),
+    // Generated from this same built-in catalog; node-library's precompiled-validator test fails when stale.
+    validator: createWorkflowValidator(catalog, { compiledSchema: builtinSchemaCheck }),
     iconOf: (type) => registry.get(type)?.meta.icon,
   };
   return builtin;
-}
-
-/** Whether this page may compile code (Ajv needs it); asked once, with a one-line function, before the slow compile. */
-function canCompileCode(): boolean {
-  try {
-    // A constant probe, nothing user-written (DESIGN.md §3).
-    return new Function("return true")() === true;
-  } catch {
-    return false;
-  }
-}
-
-function tryCreateValidator(catalog: NodeCatalog): WorkflowValidator | undefined {
-  if (!canCompileCode()) return undefined;
-  try {
-    return createWorkflowValidator(catalog);
-  } catch (error) {
-    // EvalError under a CSP without 'unsafe-eval'; anything else is a real bug and must surface.
-    if (
-      error instanceof EvalError ||
-      (error instanceof Error && /unsafe-eval|Content Security Policy/i.test(error.message))
-    ) {
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 const asSchema = (value: unknown): JsonSchema | undefined =>

@@ -63,8 +63,9 @@ export interface DocumentStoreOptions {
   readonly initialText: string;
   readonly catalog: NodeCatalog;
   /**
-   * Checks each text as it changes. Without one (a page whose CSP forbids compiling the schema) only YAML
-   * problems are found locally and the server's problems arrive through `applyServerProblems` after each save.
+   * Checks each text as it changes. The built-in catalog always has one (its schema check is generated at build
+   * time, so it runs under the server's CSP). Without one (a catalog of third-party types with no generated
+   * check) only YAML problems are found locally and the server's arrive through `applyServerProblems` per save.
    */
   readonly validator: WorkflowValidator | undefined;
   readonly iconOf?: IconLookup;

@@ -3,6 +3,7 @@
 // panel, undo and redo. Every change is checked where it matters: in the draft the server saved.
 import type { Locator, Page } from "playwright-core";
 import { expect, it } from "vitest";
+import { DEFAULT_COALESCE_WINDOW_MS } from "../../src/builder/text-history";
 import { seriousViolations } from "./support/accessibility";
 import { describeBrowser, useBrowserSuite, type BrowserSuite } from "./support/browser-suite";
 import { screenshot } from "./support/screenshots";
@@ -195,7 +196,7 @@ describeBrowser("workflow builder in Chromium", () => {
     expect(broken).not.toBe(good);
     await replaceYaml(page, broken);
     const item = page.getByTestId("problem-item").filter({ hasText: "ending" }).first();
-    await item.waitFor({ timeout: SAVE_TIMEOUT_MS });
+    await item.waitFor();
     await page.locator('[data-testid="yaml-view"] .squiggly-error').first().waitFor();
     await screenshot(page, "builder-problem");
     await item.click();
@@ -205,6 +206,9 @@ describeBrowser("workflow builder in Chromium", () => {
     await page.getByTestId("node-badge-reply").waitFor();
     await page.getByTestId("inspector-name").waitFor();
     expect(await page.getByTestId("inspector-name").inputValue()).toBe("reply");
+    // The problem shows at once (checked locally), and YAML edits less than the coalesce window apart are one
+    // undo step; the undo below expects two.
+    await page.waitForTimeout(DEFAULT_COALESCE_WINDOW_MS + 250);
 
     // YAML that does not parse: a banner, and the canvas keeps the last good graph.
     await replaceYaml(page, `${good}nodes: [unclosed\n`);
@@ -228,5 +232,36 @@ describeBrowser("workflow builder in Chromium", () => {
     await page.keyboard.press("ControlOrMeta+Z");
     await expect.poll(() => monacoText(page)).not.toContain("type: ending");
     await waitForSaved(opened, (yaml) => yaml === good);
+  });
+
+  it("checks the schema as you type under the server's CSP, with no save reaching the server", async () => {
+    const opened = await openNewWorkflow(suite, "Local checks");
+    const { page } = opened;
+    // The page really runs under helmet's policy: no 'unsafe-eval', so Ajv could not compile the schema here.
+    const csp = (await page.request.get(page.url())).headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-eval");
+    // Every draft save fails, so a schema problem can only come from the builder's own (precompiled) check.
+    let blockedSaves = 0;
+    await page.route(/\/workflows\/[^/]+\/draft$/, (route) => {
+      if (route.request().method() !== "PUT") return route.fallback();
+      blockedSaves += 1;
+      return route.abort();
+    });
+    await page.getByTestId("view-split").click();
+    await page.locator('[data-testid="yaml-view"] .view-lines').waitFor();
+    const good = await opened.savedYaml();
+    // A setting the end node does not have: only the JSON Schema check (Ajv) reports this, not the YAML parser.
+    const broken = good.replace("config: { reply:", "config: { colour: red, reply:");
+    expect(broken).not.toBe(good);
+
+    await replaceYaml(page, broken);
+    const item = page.getByTestId("problem-item").filter({ hasText: "colour" }).first();
+    await item.waitFor();
+    expect(await item.getAttribute("data-code")).toBe("FD112");
+    await page.locator('[data-testid="yaml-view"] .squiggly-error').first().waitFor();
+    await expect(page.getByTestId("validation-panel").innerText()).resolves.not.toContain("on the server");
+    await expect.poll(() => blockedSaves, { timeout: SAVE_TIMEOUT_MS }).toBeGreaterThan(0);
+    expect(await opened.savedYaml()).toBe(good);
   });
 });
