@@ -177,6 +177,7 @@ export function createApiSession({
 
   return {
     request,
+    validAccessToken,
     accept,
     patch,
     clear,

@@ -53,6 +53,11 @@ export interface FlowdeckApi {
   listInvitations(): Promise<PendingInvitation[]>;
   revokeInvitation(id: string): Promise<void>;
   acceptInvitation(token: string, password: string): Promise<Session>;
+
+  /** Where the API is (screens with their own calls, such as the inbox, use it with `accessToken`). */
+  readonly baseUrl: string;
+  /** A current access token (refreshed when close to expiry), or undefined when signed out. */
+  accessToken(): Promise<string | undefined>;
 }
 
 export interface FlowdeckApiOptions {
@@ -65,8 +70,9 @@ export interface FlowdeckApiOptions {
 const path = (id: string) => `/workflows/${encodeURIComponent(id)}`;
 
 export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi {
+  const baseUrl = options.baseUrl ?? defaultApiBaseUrl();
   const session = createApiSession({
-    baseUrl: options.baseUrl ?? defaultApiBaseUrl(),
+    baseUrl,
     store: options.store ?? browserRefreshTokenStore(),
     fetch: options.fetch,
   });
@@ -81,6 +87,8 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
   });
 
   return {
+    baseUrl,
+    accessToken: () => session.validAccessToken(),
     get session() {
       return session.session;
     },

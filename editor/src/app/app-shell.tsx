@@ -36,6 +36,14 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Icon name="flow" />
             Workflows
           </Link>
+          <Link
+            href="/handoffs"
+            className="fd-nav__link"
+            aria-current={location === "/handoffs" ? "page" : undefined}
+          >
+            <Icon name="users" />
+            Handoffs
+          </Link>
           {canInvite(session?.tenant.role) ? (
             <>
               <span className="fd-nav__heading">Workspace</span>

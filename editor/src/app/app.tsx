@@ -6,6 +6,7 @@ import { createFlowdeckApi, type FlowdeckApi } from "../api";
 import { safeNextPath } from "../auth/safe-next-path";
 import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
+import { InboxPage } from "../inbox/inbox-page";
 import { AcceptInvitationPage } from "../team/accept-invitation-page";
 import { TeamPage } from "../team/team-page";
 import { ToastProvider } from "../ui/toasts";
@@ -47,6 +48,13 @@ function Routes() {
         <SessionGate>
           <AppShell>
             <TeamPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
+      <Route path="/handoffs">
+        <SessionGate>
+          <AppShell>
+            <InboxPage />
           </AppShell>
         </SessionGate>
       </Route>

@@ -69,20 +69,30 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
   }
 
   return (
-    <main className="inbox" aria-labelledby="inbox-title">
-      <h1 id="inbox-title">Inbox</h1>
-      <p role="status" aria-live="polite" className="inbox-status">
+    <div className="fd-page fd-inbox" aria-labelledby="inbox-title">
+      <header className="fd-page-header">
+        <div>
+          <h1 id="inbox-title" className="fd-page-header__title">
+            Inbox
+          </h1>
+          <p className="fd-page-header__subtitle">Conversations a flow handed to a person, oldest first.</p>
+        </div>
+      </header>
+      <p role="status" aria-live="polite" className="fd-inbox__status">
         {status}
       </p>
-      <div className="inbox-columns">
-        <section aria-labelledby="inbox-waiting">
-          <h2 id="inbox-waiting">Waiting for a human ({items.length})</h2>
-          {items.length === 0 ? <p>No conversation is waiting.</p> : null}
+      <div className="fd-inbox__columns">
+        <section className="fd-card fd-inbox__list" aria-labelledby="inbox-waiting">
+          <h2 id="inbox-waiting" className="fd-section-title">
+            Waiting for a human ({items.length})
+          </h2>
+          {items.length === 0 ? <p className="fd-muted">No conversation is waiting.</p> : null}
           <ul>
             {items.map((item) => (
               <li key={item.runId}>
                 <button
                   type="button"
+                  className="fd-inbox__item"
                   aria-current={item.runId === openId ? "true" : undefined}
                   onClick={() => void select(item.runId)}
                 >
@@ -94,12 +104,14 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
           </ul>
         </section>
         {open ? (
-          <section aria-labelledby="inbox-open">
-            <h2 id="inbox-open">Conversation {open.conversationId.slice(0, 8)}</h2>
-            <ol className="inbox-transcript" aria-label="Transcript">
+          <section className="fd-card fd-inbox__open" aria-labelledby="inbox-open">
+            <h2 id="inbox-open" className="fd-section-title">
+              Conversation {open.conversationId.slice(0, 8)}
+            </h2>
+            <ol className="fd-inbox__transcript" aria-label="Transcript">
               {open.transcript.map((turn, index) => (
                 <li key={`t${index}`} data-role={turn.role}>
-                  <span className="who">
+                  <span className="fd-inbox__who">
                     {turn.role === "customer" ? "Customer" : turn.role === "agent" ? "Agent" : "Bot"}:
                   </span>{" "}
                   {turn.text}
@@ -107,12 +119,12 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
               ))}
               {open.handoffMessages.map((message) => (
                 <li key={message.id} data-role={message.author}>
-                  <span className="who">{message.author === "agent" ? "Agent" : "Customer"}:</span>{" "}
+                  <span className="fd-inbox__who">{message.author === "agent" ? "Agent" : "Customer"}:</span>{" "}
                   {message.text}
                 </li>
               ))}
             </ol>
-            <details>
+            <details className="fd-inbox__trace">
               <summary>Run trace ({open.steps.length} steps)</summary>
               <ol aria-label="Run trace">
                 {open.steps.map((step) => (
@@ -123,9 +135,12 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
                 ))}
               </ol>
             </details>
-            <form onSubmit={(event) => void send(event)}>
-              <label htmlFor={replyId}>Your answer to the customer</label>
+            <form className="fd-inbox__reply" onSubmit={(event) => void send(event)}>
+              <label className="fd-field__label" htmlFor={replyId}>
+                Your answer to the customer
+              </label>
               <textarea
+                className="fd-input"
                 id={replyId}
                 ref={replyBox}
                 value={draft}
@@ -133,21 +148,21 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
                 rows={3}
                 onChange={(event) => setDraft(event.target.value)}
               />
-              <button type="submit" disabled={!draft.trim()}>
+              <button type="submit" className="fd-button fd-button--primary" disabled={!draft.trim()}>
                 Send answer
               </button>
             </form>
-            <div role="group" aria-label="Hand back">
-              <button type="button" onClick={() => void handBack(false)}>
+            <div className="fd-inbox__actions" role="group" aria-label="Hand back">
+              <button type="button" className="fd-button" onClick={() => void handBack(false)}>
                 Hand back to the flow
               </button>
-              <button type="button" onClick={() => void handBack(true)}>
+              <button type="button" className="fd-button" onClick={() => void handBack(true)}>
                 Mark resolved
               </button>
             </div>
           </section>
         ) : null}
       </div>
-    </main>
+    </div>
   );
 }

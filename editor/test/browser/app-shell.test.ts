@@ -38,6 +38,13 @@ describeBrowser("editor shell in Chromium", () => {
     await page.getByTestId("tenant-switcher").filter({ hasText: account.tenantName }).waitFor();
     await screenshot(page, "workflow-list-empty");
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The handoff inbox is one click away and reads the tenant's waiting conversations (none yet).
+    await page.getByRole("link", { name: "Handoffs" }).click();
+    await page.getByRole("heading", { name: "Waiting for a human (0)" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/handoffs");
+    await screenshot(page, "handoffs-empty");
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("creates, renames, exports, imports and deletes workflows; signs out and back in", async () => {
