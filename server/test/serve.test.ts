@@ -40,7 +40,8 @@ async function serve(dataDir: string, whileRunning: (url: string) => Promise<voi
 
 describe("flowdeck serve (npm start)", { timeout: 60_000 }, () => {
   it("starts the API on the embedded database with a demo login that works, and keeps it across restarts", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "flowdeck-serve-"));
+    // A data folder whose parents do not exist yet is created.
+    const dataDir = join(mkdtempSync(join(tmpdir(), "flowdeck-serve-")), "nested", "data");
     const login = async (url: string) => {
       const response = await fetch(`${url}/auth/login`, {
         method: "POST",

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { runServerMigrations } from "../store/server-migrations";
@@ -41,6 +42,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const env = options.env ?? process.env;
   const log = options.log ?? createJsonLogger();
   const dataDir = env.FLOWDECK_DATA_DIR ?? "./.flowdeck";
+  // PGlite creates its own folder but not the data folder's missing parents.
+  if (!env.DATABASE_URL) await mkdir(join(dataDir, "pglite"), { recursive: true });
   const db = await openDatabase(
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(dataDir, "pglite") },
   );

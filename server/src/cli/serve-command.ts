@@ -1,8 +1,10 @@
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { defaultEditorDistDir } from "../app/editor-static";
 import { startServer } from "../app/start-server";
 import { silentServerLogger } from "../app/logger";
 import { DEMO_LOGIN, ensureDemoTenant } from "../demo/demo-tenant";
@@ -64,6 +66,11 @@ export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promi
     ? "PostgreSQL (DATABASE_URL)"
     : `embedded PGlite in ${env.FLOWDECK_DATA_DIR ?? "./.flowdeck"}`;
   io.out("");
+  io.out(
+    existsSync(join(defaultEditorDistDir(), "index.html"))
+      ? `Editor: ${server.url}/`
+      : "Editor: not built (pnpm --filter @flowdeck/editor build; npm start builds it)",
+  );
   io.out(`API server: ${server.url}   (OpenAPI: ${server.url}/docs, health: ${server.url}/healthz)`);
   io.out(`Database: ${where}`);
   io.out(
