@@ -50,27 +50,32 @@ UPDATE runs
  WHERE tenant_id = $1 AND id = $2 AND state_version = $3
 RETURNING state_version, event_seq`;
 
-// All steps of a commit in one statement, from one JSON array parameter (constant SQL text whatever the batch
-// size). A recovered step that runs again overwrites its row.
-const UPSERT_STEPS = `
-INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, port, output, error,
-                       details, usage, started_at, finished_at)
-SELECT $1, $2, s->>'stepId', s->>'nodeName', s->>'nodeType', (s->>'attempt')::int, s->>'status', s->>'port',
-       s->'output', s->'error', s->'details', s->'usage', (s->>'startedAt')::timestamptz,
-       (s->>'finishedAt')::timestamptz
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS batch(s, ord)
- ORDER BY ord
-ON CONFLICT (tenant_id, run_id, step_id) DO UPDATE
-   SET node_name = excluded.node_name, node_type = excluded.node_type, attempt = excluded.attempt,
-       status = excluded.status, port = excluded.port, output = excluded.output, error = excluded.error,
-       details = excluded.details, usage = excluded.usage, started_at = excluded.started_at,
-       finished_at = excluded.finished_at`;
-
-// All events of a commit in one multi-row INSERT; seq continues from the range UPDATE_RUN reserved.
-const INSERT_EVENTS = `
-INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
-SELECT $1, $2, $3::int + ord::int, e->>'type', coalesce(e->'data', '{}'::jsonb), (e->>'at')::timestamptz
-  FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS batch(e, ord)`;
+// A whole commit in one statement (one round trip): the run row, then its steps and events, each from one JSON
+// array parameter. The steps and events join the UPDATE's result, so a refused UPDATE (stale version, no run)
+// writes nothing; data-modifying CTEs run in one snapshot and the foreign keys are checked at the statement's
+// end, when the row is updated. Events take the seq range the UPDATE reserved.
+const COMMIT_RUN = `
+WITH run AS (${UPDATE_RUN.trim()}),
+steps AS (
+  INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, port, output, error,
+                         details, usage, started_at, finished_at)
+  SELECT $1, $2, s->>'stepId', s->>'nodeName', s->>'nodeType', (s->>'attempt')::int, s->>'status', s->>'port',
+         s->'output', s->'error', s->'details', s->'usage', (s->>'startedAt')::timestamptz,
+         (s->>'finishedAt')::timestamptz
+    FROM run, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS batch(s, ord)
+   ORDER BY ord
+  ON CONFLICT (tenant_id, run_id, step_id) DO UPDATE
+     SET node_name = excluded.node_name, node_type = excluded.node_type, attempt = excluded.attempt,
+         status = excluded.status, port = excluded.port, output = excluded.output, error = excluded.error,
+         details = excluded.details, usage = excluded.usage, started_at = excluded.started_at,
+         finished_at = excluded.finished_at
+), events AS (
+  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
+  SELECT $1, $2, run.event_seq - $6::int + ord::int, e->>'type', coalesce(e->'data', '{}'::jsonb),
+         (e->>'at')::timestamptz
+    FROM run, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS batch(e, ord)
+)
+SELECT state_version, event_seq FROM run`;
 
 export interface SqlRunStore extends RunStore {
   /** The database the store writes to (tests and benchmarks read its statement counter). */
@@ -79,7 +84,7 @@ export interface SqlRunStore extends RunStore {
 
 /**
  * The RunStore over a Database (pg or PGlite, the same SQL). Every method is one tenant-scoped transaction;
- * `commit` is one transaction of at most three statements (run row, steps, events) whatever the batch size.
+ * `commit` is one transaction of one statement (run row, steps, events) whatever the batch size.
  */
 export function createRunStore(db: Database): SqlRunStore {
   let commitCount = 0;
@@ -135,7 +140,8 @@ export function createRunStore(db: Database): SqlRunStore {
       if (!isUuid(commit.runId)) throw new StoreError("FD261", `Run ${commit.runId} does not exist.`);
       return write(commit.tenantId, async (sql) => {
         const { tenantId, runId } = commit;
-        const updated = await sql.query<{ state_version: number; event_seq: number }>(UPDATE_RUN, [
+        const steps: StepRecord[] = lastRecordPerStep(commit.steps);
+        const updated = await sql.query<{ state_version: number; event_seq: number }>(COMMIT_RUN, [
           tenantId,
           runId,
           commit.expectedVersion,
@@ -144,15 +150,11 @@ export function createRunStore(db: Database): SqlRunStore {
           commit.events.length,
           commit.output === undefined ? null : toJson(commit.output),
           commit.error === undefined ? null : toJson(commit.error),
+          toJson(steps),
+          toJson(commit.events),
         ]);
         const row = updated.rows[0];
         if (!row) throw await refusal(sql, commit);
-        const steps: StepRecord[] = lastRecordPerStep(commit.steps);
-        if (steps.length > 0) await sql.query(UPSERT_STEPS, [tenantId, runId, toJson(steps)]);
-        if (commit.events.length > 0) {
-          const firstSeq = row.event_seq - commit.events.length;
-          await sql.query(INSERT_EVENTS, [tenantId, runId, firstSeq, toJson(commit.events)]);
-        }
         return row.state_version;
       });
     },

@@ -232,8 +232,8 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     };
     const one = await statementsFor(1, 0);
     const many = await statementsFor(50, 1);
-    // Role + tenant setup, UPDATE runs, one steps upsert, one events insert.
-    expect(one).toBe(5);
+    // Role + tenant setup (one round trip with BEGIN), then the run row, its steps and events in one statement.
+    expect(one).toBe(3);
     expect(many).toBe(one);
     expect(await store.listEvents(tenantId, run.id)).toHaveLength(52);
   });
