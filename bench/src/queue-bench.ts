@@ -50,7 +50,16 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     connectionString: `postgres://postgres@127.0.0.1:5432/${database.name}`,
     maxConnections: CONCURRENCY + 2,
   });
-  const worker = startWorker({ redisUrl, db: workerDb, prefix, concurrency: CONCURRENCY, engineOptions });
+  // FLOWDECK_BENCH_PLAN_LIMITS=off: without the per-tenant slot (what the limits cost).
+  const limits = process.env.FLOWDECK_BENCH_PLAN_LIMITS === "off" ? { planLimits: false as const } : {};
+  const worker = startWorker({
+    redisUrl,
+    db: workerDb,
+    prefix,
+    concurrency: CONCURRENCY,
+    engineOptions,
+    ...limits,
+  });
   try {
     // Enterprise: its 50 slots are more than the worker's 16, so tenant limits are checked (and cost their
     // Redis calls) but never hold a run back.
