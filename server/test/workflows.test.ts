@@ -95,9 +95,12 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
   });
 
   it("numbers concurrent publishes of one workflow one after another", async () => {
-    const created = (await call("POST", "/workflows", { yaml: HELLO.replace("name: hello", "name: busy") })).body;
+    const created = (await call("POST", "/workflows", { yaml: HELLO.replace("name: hello", "name: busy") }))
+      .body;
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => call("POST", `/workflows/${created.id}/publish`, { note: `p${i}` })),
+      Array.from({ length: 6 }, (_, i) =>
+        call("POST", `/workflows/${created.id}/publish`, { note: `p${i}` }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
     expect(answers.map((a) => a.body.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
