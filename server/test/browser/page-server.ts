@@ -21,7 +21,9 @@ export async function startPageServer(): Promise<PageServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../../editor/test/browser/fixtures/inbox-page.tsx", import.meta.url))],
+    entryPoints: [
+      fileURLToPath(new URL("../../../editor/test/browser/fixtures/inbox-page.tsx", import.meta.url)),
+    ],
     bundle: true,
     write: false,
     format: "iife",
