@@ -126,9 +126,13 @@ describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
     expect(creates.body.items).toHaveLength(3);
 
     const byEditor = (await audit(`?actor=${editor.userId}&limit=200`)).body.items as JsonBody[];
-    expect(byEditor.length).toBe(8); // 5 workflow rows + 3 customers
+    expect(byEditor.length).toBe(9); // joining through the invitation, 5 workflow rows, 3 customers
+    expect(byEditor.map((row) => row.action)).toContain("member.join");
     expect(new Set(byEditor.map((row) => row.actorId))).toEqual(new Set([editor.userId]));
-    expect((await audit(`?actor=${viewer.userId}`)).body.items).toEqual([]);
+    // The viewer changed nothing but joining.
+    expect((await audit(`?actor=${viewer.userId}`)).body.items.map((row: JsonBody) => row.action)).toEqual([
+      "member.join",
+    ]);
     expect((await audit("?since=2999-01-01")).body.items).toEqual([]);
     const since = (await audit("?since=2000-01-01T00:00:00Z&limit=200")).body.items as JsonBody[];
 
