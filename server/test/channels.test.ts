@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 import {
   createChannel,
@@ -17,13 +18,13 @@ edges:
   - { from: start, to: done }
 `;
 
-describe("the channel API", () => {
+describe.each(TEST_DATABASE_KINDS)("the channel API on %s", (kind) => {
   let server: TestServer;
   let token: string;
   let workflowId: string;
 
   beforeAll(async () => {
-    server = await startTestServer("pg");
+    server = await startTestServer(kind);
     token = (await registerAccount(server)).body.accessToken;
     workflowId = await publishFlow(server, token, flow("version one"));
   }, 60_000);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 import { createChannel, eventually, publishFlow } from "./chat-support";
 import { signPayload, verifySignature } from "../src/webhooks/webhook-signature";
@@ -51,7 +52,7 @@ interface Received {
   readonly body: string;
 }
 
-describe("webhook channels", () => {
+describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
   let server: TestServer;
   let receiver: Server;
   let receiverUrl: string;
@@ -78,7 +79,7 @@ describe("webhook channels", () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/flowdeck`;
     server = await startTestServer(
-      "pg",
+      kind,
       {},
       { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20 } },
     );
