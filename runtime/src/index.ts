@@ -30,6 +30,9 @@ export { createTenant, getTenant, type TenantPlan, type TenantRecord } from "./s
 export { StoreError, STORE_ERRORS, isStoreError, type StoreErrorCode } from "./store/store-errors";
 export { createDomainServices } from "./domain/domain-services";
 export { seedDemoData } from "./domain/demo-data";
+// The staff APIs (server/src/domain-api) share these with the tools, so both keep one set of rules.
+export { BEFORE_SHIPPING, ORDER_STATUSES, type OrderStatus } from "./domain/order-rules";
+export { openTicket } from "./domain/tickets";
 export {
   createModelGateway,
   createOfflineProvider,

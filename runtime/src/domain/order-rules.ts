@@ -16,7 +16,7 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Not yet handed to the carrier: the order can still be cancelled or re-addressed. */
-const BEFORE_SHIPPING: ReadonlySet<string> = new Set(["pending", "processing", "on_hold"]);
+export const BEFORE_SHIPPING: ReadonlySet<string> = new Set(["pending", "processing", "on_hold"]);
 
 export type OrderDecision =
   | { readonly allowed: true; readonly status: string; readonly shippingAddress: string }

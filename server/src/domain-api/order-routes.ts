@@ -1,17 +1,9 @@
-import type { Database } from "@flowdeck/runtime";
+import { BEFORE_SHIPPING, ORDER_STATUSES, type Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import { requireAuth } from "../auth/auth-context";
-import {
-  CANCELLABLE,
-  createOrder,
-  getOrder,
-  listOrders,
-  ORDER_STATUSES,
-  orderKey,
-  updateOrder,
-} from "./order-store";
+import { createOrder, getOrder, listOrders, orderKey, updateOrder } from "./order-store";
 import { emailParam, enumParam, PAGE_DEFAULT_LIMIT, pageParams, parseQuery, textParam } from "./query-params";
 import { audit, inTenant, notFound, optional, uniqueAs } from "./route-kit";
 
@@ -197,7 +189,8 @@ export function orderRoutes(db: Database): RouteDefinition[] {
         const updated = await inTenant(db, res, async (sql) => {
           const order = await getOrder(sql, String(req.params.id), { forUpdate: true });
           if (!order) throw notFound("order");
-          if (!CANCELLABLE.has(String(order.status))) {
+          // Not yet handed to the carrier: the same rule as the customer-facing order tool.
+          if (!BEFORE_SHIPPING.has(String(order.status))) {
             throw new ApiError(
               "FD343",
               `Order ${String(order.id)} is ${String(order.status).replaceAll("_", " ")}, so it cannot be cancelled.`,

@@ -2,22 +2,6 @@ import type { Sql } from "@flowdeck/runtime";
 import { containsPattern, toApi } from "./route-kit";
 import { SqlParams, selectPage, setClause } from "./sql-parts";
 
-/** Every status an order can have (the `orders.status` CHECK and runtime's order rules list the same). */
-export const ORDER_STATUSES = [
-  "pending",
-  "processing",
-  "on_hold",
-  "shipped",
-  "delivered",
-  "cancelled",
-  "return_requested",
-  "returned",
-  "refunded",
-] as const;
-
-/** Not yet handed to the carrier: what runtime's order tool also lets a customer cancel. */
-export const CANCELLABLE: ReadonlySet<string> = new Set(["pending", "processing", "on_hold"]);
-
 // Numbers and dates converted in SQL so both drivers answer the same JSON (see runtime's orders.ts).
 const COLUMNS = `id, customer_id, customer_email, status, items, total::float8 AS total, currency, shipping_address,
   to_char(estimated_delivery, 'YYYY-MM-DD') AS estimated_delivery, carrier, tracking_number, tracking_url, history,

@@ -1,4 +1,4 @@
-import type { Sql } from "@flowdeck/runtime";
+import { openTicket, type Sql } from "@flowdeck/runtime";
 import { containsPattern, toApi } from "./route-kit";
 import { SqlParams, selectPage, setClause } from "./sql-parts";
 
@@ -75,24 +75,19 @@ export async function getTicket(sql: Sql, id: string, options: { forUpdate?: boo
 }
 
 /**
- * Numbered from the tenant's own `ticket` counter, in one statement (the same numbering as runtime's
- * ticket tool, so tickets from chat and from staff share one sequence): TCK-000001, TCK-000002 …
+ * Opened with runtime's `openTicket`, the ticket tool's own numbering and rules, so tickets from chat and from
+ * staff share one sequence (TCK-000001, TCK-000002 …).
  */
 export async function createTicket(sql: Sql, tenantId: string, input: TicketInput) {
-  const { rows } = await sql.query(
-    `WITH counter AS (
-       INSERT INTO tenant_counters (tenant_id, name, value) VALUES ($1, 'ticket', 1)
-       ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counters.value + 1
-       RETURNING value
-     )
-     INSERT INTO tickets (tenant_id, id, number, subject, description, priority, category, customer_email)
-     SELECT $1, 'TCK-' || CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0') ELSE value::text END,
-            value, $2, $3, $4, $5, $6
-       FROM counter
-     RETURNING ${COLUMNS}`,
-    [tenantId, input.subject, input.description, input.priority, input.category, input.customerEmail],
-  );
-  return toTicket(rows[0]!);
+  const { ticketId } = await openTicket(sql, tenantId, {
+    subject: input.subject,
+    description: input.description,
+    // Body validation admits the same four priorities the tool does.
+    priority: input.priority as Parameters<typeof openTicket>[2]["priority"],
+    ...(input.category === null ? {} : { category: input.category }),
+    ...(input.customerEmail === null ? {} : { customerEmail: input.customerEmail }),
+  });
+  return (await getTicket(sql, ticketId))!;
 }
 
 /** The updated ticket, the fields given and the status before, or undefined when there is no such ticket. */
