@@ -66,8 +66,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   const { db, log } = options;
   const registry = options.engine?.registry ?? createBuiltinRegistry();
   const validator = createWorkflowValidator(registry.catalog());
-  const source = createWorkflowSource(db, validator);
   const subflows = createPublishedWorkflows(db, validator);
+  const source = createWorkflowSource(db, validator, subflows);
   const events = new EventEmitter().setMaxListeners(0);
   const ALL = Symbol("all tenants");
   const publish = (batch: RunEventBatch) => {

@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
-import type { WorkflowValidator, Workflow } from "@flowdeck/schemas";
+import type { Workflow, WorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
+import type { PublishedWorkflows } from "./published-workflows";
 import type { RunTarget } from "./run-host";
 
 export interface LoadedWorkflow {
@@ -15,33 +16,16 @@ export interface WorkflowSource {
   load(tenantId: string, target: RunTarget): Promise<LoadedWorkflow>;
 }
 
-/** Parsed versions kept per process. Versions are immutable, so an entry never goes stale, only cold. */
-const MAX_CACHED_VERSIONS = 500;
-
 /**
- * The workflow a new run executes, from the workflows tables, validated into the engine's data. Published
- * versions are parsed once per process (they never change); drafts on every test run because they do. Subflows
- * resolve by name through `published-workflows.ts`, as in the workers.
+ * The workflow a new run executes, validated into the engine's data. Published versions come through
+ * `published-workflows.ts` (the same per-process cache of parsed versions the subflows and workers use); this
+ * adds what an API caller needs to hear when there is nothing to run. Drafts are parsed on every test run.
  */
-export function createWorkflowSource(db: Database, validator: WorkflowValidator): WorkflowSource {
-  const parsed = new Map<string, Workflow>();
-
-  function parse(yaml: string, what: string): Workflow {
-    const result = validator.validate(yaml);
-    if (!result.workflow) {
-      throw new ApiError("FD332", `${what} has ${result.errorCount} error(s) and cannot run.`, {
-        details: { problems: result.problems },
-      });
-    }
-    return result.workflow;
-  }
-
-  function remember(key: string, workflow: Workflow): Workflow {
-    if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, workflow);
-    return workflow;
-  }
-
+export function createWorkflowSource(
+  db: Database,
+  validator: WorkflowValidator,
+  versions: PublishedWorkflows,
+): WorkflowSource {
   async function published(
     tenantId: string,
     workflowId: string,
@@ -49,8 +33,8 @@ export function createWorkflowSource(db: Database, validator: WorkflowValidator)
   ): Promise<LoadedWorkflow> {
     const row = await db.transaction(
       async (sql) => {
-        const { rows } = await sql.query<{ version: number; exists: boolean }>(
-          `SELECT v.version, true AS exists FROM workflows w
+        const { rows } = await sql.query<{ name: string; version: number | null }>(
+          `SELECT w.name, v.version FROM workflows w
              LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
               AND ($2::int IS NULL OR v.version = $2)
             WHERE w.id::text = $1 AND w.deleted_at IS NULL
@@ -66,24 +50,10 @@ export function createWorkflowSource(db: Database, validator: WorkflowValidator)
       if (version !== undefined) throw new ApiError("FD334", `Version ${version} does not exist.`);
       throw new ApiError("FD351", "This workflow has no published version yet.");
     }
-    const key = `${tenantId}:${workflowId}:${row.version}`;
-    const cached = parsed.get(key);
-    if (cached) return { workflowId, workflow: cached, version: row.version };
-    const yaml = await db.transaction(
-      async (sql) =>
-        (
-          await sql.query<{ yaml: string }>(
-            "SELECT yaml FROM workflow_versions WHERE workflow_id::text = $1 AND version = $2",
-            [workflowId, row.version],
-          )
-        ).rows[0]!.yaml,
-      { tenantId },
-    );
-    return {
-      workflowId,
-      workflow: remember(key, parse(yaml, `Version ${row.version}`)),
-      version: row.version,
-    };
+    const workflow = await versions.resolve(tenantId, row.name, row.version);
+    // Published once valid; a node type removed since can make an old version invalid.
+    if (!workflow) throw new ApiError("FD332", `Version ${row.version} no longer validates and cannot run.`);
+    return { workflowId, workflow, version: row.version };
   }
 
   return {
@@ -100,7 +70,13 @@ export function createWorkflowSource(db: Database, validator: WorkflowValidator)
         { tenantId },
       );
       if (yaml === undefined) throw new ApiError("FD322", "No such workflow.");
-      return { workflowId: target.workflowId, workflow: parse(yaml, "The draft"), version: null };
+      const result = validator.validate(yaml);
+      if (!result.workflow) {
+        throw new ApiError("FD332", `The draft has ${result.errorCount} error(s) and cannot run.`, {
+          details: { problems: result.problems },
+        });
+      }
+      return { workflowId: target.workflowId, workflow: result.workflow, version: null };
     },
   };
 }
