@@ -56,6 +56,8 @@ export interface ServerRunHost extends RunHost {
 const LANE_SETTLE_TIMEOUT_MS = 120_000;
 const PLAN_CACHE_TTL_MS = 60_000;
 const CLOSE_LANES_TIMEOUT_MS = 5_000;
+/** With events over Redis (at most once), how often a waiting `settled` re-reads the run. */
+const EVENT_LOSS_POLL_MS = 1_000;
 
 /**
  * The server's RunHost. Runs are stored first (with their outbox row), then enqueued, so a crash between the
@@ -123,7 +125,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     return run;
   }
 
-  const settled = createSettledWaiter(events, getRun);
+  const settled = createSettledWaiter(events, getRun, host.eventsMayBeLost ? EVENT_LOSS_POLL_MS : undefined);
 
   async function start(request: Parameters<RunHost["start"]>[0]): Promise<RunRecord> {
     const { workflow, version } = await source.load(request.tenantId, request.target);

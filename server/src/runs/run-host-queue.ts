@@ -25,6 +25,8 @@ export interface HostQueue {
   readonly queue: RunQueue & { drain?: () => Promise<void> };
   /** Redis queue statistics (bullmq only): /metrics gauges and /readyz. */
   readonly queueStats?: () => Promise<QueueStats>;
+  /** True when events arrive over Redis pub/sub, which may drop a batch (inline events cannot be lost). */
+  readonly eventsMayBeLost: boolean;
   /** Resolves once worker events can arrive (the Redis subscription is up; at once inline). */
   whenReady(): Promise<void>;
   close(): Promise<void>;
@@ -43,7 +45,7 @@ export function createHostQueue(
 ): HostQueue {
   if (driver.kind === "inline") {
     const queue = createInlineQueue({ engine, concurrency: driver.concurrency ?? 8, log });
-    return { queue, whenReady: () => Promise.resolve(), close: () => queue.close() };
+    return { queue, eventsMayBeLost: false, whenReady: () => Promise.resolve(), close: () => queue.close() };
   }
   const prefix = driver.prefix ?? "flowdeck";
   const queue = createBullmqQueue({ redisUrl: driver.redisUrl, prefix, engine, log });
@@ -51,6 +53,7 @@ export function createHostQueue(
   bus.subscribe((message) => publish(message));
   return {
     queue,
+    eventsMayBeLost: true,
     queueStats: () => queue.queueStats(),
     whenReady: () => bus.whenSubscribed(),
     async close() {

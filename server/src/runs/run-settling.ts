@@ -11,17 +11,17 @@ const SETTLING_EVENTS = new Set([
   "run.failed",
   "run.cancelled",
 ]);
-/** Besides the events, how often a waiting caller re-reads the run: Redis pub/sub is at most once. */
-const SETTLE_POLL_MS = 1_000;
 
 /**
  * RunHost.settled over an event emitter keyed by tenant id: re-reads the run whenever one of its batches
- * carries a settling event (and every second, in case a batch was lost), until it is settled past
- * `afterStateVersion` or the timeout passes.
+ * carries a settling event, until it is settled past `afterStateVersion` or the timeout passes. With
+ * `pollMs` it also re-reads on a timer: events relayed over Redis pub/sub can be lost (at most once), events
+ * of this process's own engine cannot, so the inline host does not poll.
  */
 export function createSettledWaiter(
   events: EventEmitter,
   getRun: (tenantId: string, runId: string) => Promise<RunRecord>,
+  pollMs?: number,
 ) {
   return function settled(
     tenantId: string,
@@ -48,7 +48,7 @@ export function createSettledWaiter(
         if (batch.runId === runId && batch.events.some((e) => SETTLING_EVENTS.has(e.type))) void check(false);
       };
       const timer = setTimeout(() => void check(true), timeoutMs);
-      const poll = setInterval(() => void check(false), SETTLE_POLL_MS);
+      const poll = pollMs ? setInterval(() => void check(false), pollMs) : undefined;
       events.on(tenantId, onBatch);
       // Subscribed first, then read: a run that settles in between is caught by one or the other.
       void check(false);
