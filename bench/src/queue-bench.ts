@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
@@ -5,7 +6,11 @@ import { createDatabaseEngine, resolveFrom } from "../../runtime/src/engine/data
 import { createWorkflowLibrary } from "../../runtime/src/engine/workflow-library";
 import { createModelGateway } from "../../runtime/src/models/model-gateway";
 import { createBullmqQueue } from "../../runtime/src/queue/bullmq-queue";
-import { measureNoopThroughput, readRedisCommandCount } from "../../runtime/src/queue/redis-baseline";
+import {
+  diffCommandStats,
+  measureNoopThroughput,
+  readRedisCommandStats,
+} from "../../runtime/src/queue/redis-baseline";
 import { createPgDatabase } from "../../runtime/src/store/pg-database";
 import { startWorker } from "../../runtime/src/worker/start-worker";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
@@ -80,7 +85,8 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     );
     const directPerSecond = RUNS / ((performance.now() - directStarted) / 1000);
 
-    const commandsBefore = await readRedisCommandCount(redisUrl);
+    const commandsBefore = await readRedisCommandStats(redisUrl);
+    const writesBefore = socketWrites();
     const commitsBefore = database.db.stats.transactions + workerDb.stats.transactions;
     const xactBefore = await serverCommits(database);
     const started = performance.now();
@@ -102,7 +108,9 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
     const runsPerSecond = RUNS / seconds;
-    const commandsPerRun = ((await readRedisCommandCount(redisUrl)) - commandsBefore) / RUNS;
+    const writes = socketWrites(writesBefore);
+    const byKind = diffCommandStats(commandsBefore, await readRedisCommandStats(redisUrl));
+    const commandsPerRun = [...byKind.values()].reduce((a, b) => a + b, 0) / RUNS;
     const commitsPerRun =
       (database.db.stats.transactions + workerDb.stats.transactions - commitsBefore) / RUNS;
     // PostgreSQL's own count (pg_stat_database), which other backends report within about a second.
@@ -123,6 +131,16 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
         `PostgreSQL transactions per run ${commitsPerRun.toFixed(2)} (pg_stat_database.xact_commit: ` +
         `${xactPerRun.toFixed(2)})`,
     );
+    log(
+      `  Redis commands per run by kind: ${[...byKind]
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, calls]) => `${kind} ${(calls / RUNS).toFixed(1)}`)
+        .join(", ")}`,
+    );
+    log(
+      `  socket writes per run from this process: Redis ${(writes.redis / RUNS).toFixed(1)}, ` +
+        `PostgreSQL ${(writes.postgres / RUNS).toFixed(1)}`,
+    );
     return { ok: ratio >= TARGET_RATIO };
   } finally {
     await worker.close();
@@ -131,6 +149,22 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     await queue.close();
     await database.close();
   }
+}
+
+// Every write this process makes to a socket (one syscall each), by server: what a run costs in round trips.
+const writeCounts = { redis: 0, postgres: 0 };
+const socketProto = Socket.prototype as unknown as {
+  _writeGeneric: (this: Socket, ...args: unknown[]) => unknown;
+};
+const writeGeneric = socketProto._writeGeneric;
+socketProto._writeGeneric = function (this: Socket, ...args: unknown[]) {
+  if (this.remotePort === 5432) writeCounts.postgres += 1;
+  else writeCounts.redis += 1;
+  return writeGeneric.apply(this, args);
+};
+
+function socketWrites(since = { redis: 0, postgres: 0 }): { redis: number; postgres: number } {
+  return { redis: writeCounts.redis - since.redis, postgres: writeCounts.postgres - since.postgres };
 }
 
 async function serverCommits(database: {

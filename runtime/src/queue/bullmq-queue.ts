@@ -7,7 +7,7 @@ import { QueueError } from "./queue-errors";
 import { readQueueStats, type QueueStats } from "./queue-stats";
 import { createRedisConnection } from "./redis-connection";
 import type { RunJob, RunQueue } from "./run-queue";
-import { createTenantFairness } from "./tenant-fairness";
+import { createTenantFairness, type TenantFairness } from "./tenant-fairness";
 
 /** The one BullMQ queue every run goes through; fairness comes from priorities, not from more queues. */
 export const RUN_QUEUE_NAME = "runs";
@@ -90,25 +90,59 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
   if ((options.attempts ?? 5) < 1) throw new QueueError("FD282", "attempts must be at least 1.");
   const connection: Redis = createRedisConnection(options.redisUrl);
   const queue = new Queue<RunJob>(RUN_QUEUE_NAME, { connection, prefix });
-  const fairness = createTenantFairness(connection, prefix, RUN_QUEUE_NAME);
   const log = options.log ?? silentLogger;
+  // Fairness scripts on a connection of their own that auto-pipelines (BullMQ's never does); opened on the
+  // first enqueue, since a worker's queue only schedules timeouts.
+  let fairnessConnection: Redis | undefined;
+  let fairness: TenantFairness | undefined;
   // Without a listener an 'error' event would be printed by ioredis or thrown; the outbox retries anyway.
   queue.on("error", (error) => log.warn("run queue error", { error: error.message }));
   let closed = false;
+  // Jobs enqueued in one event-loop iteration (concurrent API requests) go to Redis together: one write for
+  // their fairness scripts, one addBulk. Each caller still learns whether its own jobs were added.
+  let batch: Array<{ jobs: readonly RunJob[]; done: (error?: unknown) => void }> = [];
 
-  async function addAll(jobs: readonly RunJob[]): Promise<void> {
-    if (closed) throw new QueueError("FD280", "The run queue is closed.");
-    if (jobs.length === 0) return;
+  async function addBatch(jobs: readonly RunJob[]): Promise<void> {
+    if (!fairness) {
+      fairnessConnection = createRedisConnection(options.redisUrl, { autoPipelining: true });
+      fairnessConnection.on("error", (error: Error) => log.warn("run queue error", { error: error.message }));
+      fairness = createTenantFairness(fairnessConnection, prefix, RUN_QUEUE_NAME);
+    }
+    // The same job twice in one batch is counted and added once (the second add would be a no-op anyway).
+    const unique = [...new Map(jobs.map((job) => [runJobId(job), job])).values()];
     const priorities = await fairness.priorities(
-      jobs.map((job) => ({ tenantId: job.tenantId, jobId: runJobId(job) })),
+      unique.map((job) => ({ tenantId: job.tenantId, jobId: runJobId(job) })),
     );
     await queue.addBulk(
-      jobs.map((job, i) => ({
+      unique.map((job, i) => ({
         name: job.kind ?? "start",
         data: jobData(job),
         opts: runJobOptions(options, job, priorities[i]!),
       })),
     );
+  }
+
+  const inFlight = new Set<Promise<void>>();
+
+  function flush(): void {
+    const callers = batch;
+    batch = [];
+    if (callers.length === 0) return;
+    const added = addBatch(callers.flatMap((caller) => caller.jobs)).then(
+      () => callers.forEach((caller) => caller.done()),
+      (error: unknown) => callers.forEach((caller) => caller.done(error)),
+    );
+    inFlight.add(added);
+    void added.finally(() => inFlight.delete(added));
+  }
+
+  function addAll(jobs: readonly RunJob[]): Promise<void> {
+    if (closed) return Promise.reject(new QueueError("FD280", "The run queue is closed."));
+    if (jobs.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ jobs, done: (error) => (error === undefined ? resolve() : reject(error)) });
+    });
   }
 
   return {
@@ -149,8 +183,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
     async close() {
       if (closed) return;
       closed = true;
+      // Jobs accepted before close are still added.
+      flush();
+      await Promise.allSettled(inFlight);
       await queue.close();
       await connection.quit().catch(() => connection.disconnect());
+      await fairnessConnection?.quit().catch(() => fairnessConnection?.disconnect());
     },
   };
 }

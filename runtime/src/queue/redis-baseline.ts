@@ -54,10 +54,33 @@ export async function measureNoopThroughput(options: {
 
 /** Commands Redis has executed since it started (all clients), from `INFO commandstats`. */
 export async function redisCommandCount(redis: Redis): Promise<number> {
-  const info = await redis.info("commandstats");
   let total = 0;
-  for (const match of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) total += Number(match[1]);
+  for (const calls of (await redisCommandStats(redis)).values()) total += calls;
   return total;
+}
+
+/**
+ * Calls per command kind since Redis started (all clients; commands run inside Lua scripts count as their own
+ * kind, the script itself as `evalsha`/`eval`). Diff two readings to price one piece of work.
+ */
+export async function redisCommandStats(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info("commandstats");
+  const stats = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats.set(match[1]!, Number(match[2]));
+  return stats;
+}
+
+/** `after - before` per kind, kinds that did not change left out. */
+export function diffCommandStats(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const diff = new Map<string, number>();
+  for (const [kind, calls] of after) {
+    const delta = calls - (before.get(kind) ?? 0);
+    if (delta > 0) diff.set(kind, delta);
+  }
+  return diff;
 }
 
 /** The same count over a short-lived connection of its own (callers without an ioredis client). */
@@ -65,6 +88,16 @@ export async function readRedisCommandCount(redisUrl: string): Promise<number> {
   const connection = createRedisConnection(redisUrl);
   try {
     return await redisCommandCount(connection);
+  } finally {
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
+
+/** Per-kind counts over a short-lived connection of its own. */
+export async function readRedisCommandStats(redisUrl: string): Promise<Map<string, number>> {
+  const connection = createRedisConnection(redisUrl);
+  try {
+    return await redisCommandStats(connection);
   } finally {
     await connection.quit().catch(() => connection.disconnect());
   }

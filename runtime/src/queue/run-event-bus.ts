@@ -19,6 +19,11 @@ export interface RunEventBusOptions {
   readonly redisUrl: string;
   /** Same prefix as the queue's. Default `flowdeck`. */
   readonly prefix?: string;
+  /**
+   * Publish through this connection (a worker's own auto-pipelined one) instead of opening one; the bus never
+   * closes it.
+   */
+  readonly publisher?: Redis;
   readonly log?: Logger;
 }
 
@@ -49,16 +54,36 @@ export function runEventChannel(prefix: string): string {
   return `${prefix}:run-events`;
 }
 
+/**
+ * Batches published in one event-loop iteration (several jobs committing at once) leave as one PUBLISH of a
+ * JSON array, which every subscriber reads as the batches in order; a lone batch is sent as the object itself.
+ */
 export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
   const channel = runEventChannel(options.prefix ?? "flowdeck");
   const log = options.log ?? silentLogger;
   const listeners = new Set<RunEventBusListener>();
   const reconnectListeners = new Set<() => void>();
-  let publisher: Redis | undefined;
+  let publisher: Redis | undefined = options.publisher;
+  let pending: Array<{ text: string; done: (error?: Error) => void }> = [];
   let subscriber: Redis | undefined;
   let closed = false;
   let subscribedOnce = false;
   let subscribed: Promise<void> = Promise.resolve();
+
+  function flush(): void {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    if (!publisher) {
+      publisher = createRedisConnection(options.redisUrl, { autoPipelining: true });
+      publisher.on("error", (error: Error) => log.warn("run event bus error", { error: error.message }));
+    }
+    const text = batch.length === 1 ? batch[0]!.text : `[${batch.map((item) => item.text).join(",")}]`;
+    publisher.publish(channel, text).then(
+      () => batch.forEach((item) => item.done()),
+      (error: Error) => batch.forEach((item) => item.done(error)),
+    );
+  }
 
   function ensureSubscriber(): void {
     if (subscriber || closed) return;
@@ -71,19 +96,21 @@ export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
       subscribedOnce = true;
     });
     connection.on("message", (_channel: string, text: string) => {
-      let message: RunEventMessage;
+      let parsed: RunEventMessage | RunEventMessage[];
       try {
-        message = JSON.parse(text) as RunEventMessage;
+        parsed = JSON.parse(text) as RunEventMessage | RunEventMessage[];
       } catch {
         return log.warn("run event bus: unreadable message dropped", {});
       }
-      for (const listener of listeners) {
-        try {
-          listener(message);
-        } catch (error) {
-          log.warn("run event listener threw", {
-            error: error instanceof Error ? error.message : String(error),
-          });
+      for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+        for (const listener of listeners) {
+          try {
+            listener(message);
+          } catch (error) {
+            log.warn("run event listener threw", {
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
         }
       }
     });
@@ -94,14 +121,14 @@ export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
   }
 
   return {
-    async publish(message) {
-      if (closed) throw new QueueError("FD280", "The run event bus is closed.");
-      if (!publisher) {
-        publisher = createRedisConnection(options.redisUrl);
-        publisher.on("error", (error: Error) => log.warn("run event bus error", { error: error.message }));
-      }
+    publish(message) {
+      if (closed) return Promise.reject(new QueueError("FD280", "The run event bus is closed."));
       const { tenantId, runId, conversationId, events } = message;
-      await publisher.publish(channel, JSON.stringify({ tenantId, runId, conversationId, events }));
+      const text = JSON.stringify({ tenantId, runId, conversationId, events });
+      return new Promise<void>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ text, done: (error) => (error ? reject(error) : resolve()) });
+      });
     },
     subscribe(listener) {
       if (closed) throw new QueueError("FD280", "The run event bus is closed.");
@@ -119,7 +146,9 @@ export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
       closed = true;
       listeners.clear();
       reconnectListeners.clear();
-      for (const connection of [publisher, subscriber]) {
+      flush();
+      const owned = publisher === options.publisher ? [subscriber] : [publisher, subscriber];
+      for (const connection of owned) {
         await connection?.quit().catch(() => connection.disconnect());
       }
     },

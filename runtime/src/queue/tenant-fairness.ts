@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { defineScript } from "./redis-script";
 
 /** BullMQ's highest priority value (2^21 - 1); lower numbers run first. */
 const MAX_PRIORITY = 2_097_151;
@@ -13,22 +14,30 @@ const PENDING_TTL_SECONDS = 3_600;
 const TAKE = `if redis.call('EXISTS', KEYS[3]) == 1 then return tonumber(redis.call('GET', KEYS[1]) or '1') end
 local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3]) return n`;
-// Never below zero: a decrement for a job counted before a Redis restart must not earn a tenant credit.
-const GIVE = `local n = redis.call('DECR', KEYS[1]) if n < 0 then redis.call('SET', KEYS[1], 0) end
-redis.call('ZREM', KEYS[2], ARGV[1]) return n`;
+
+/**
+ * Lua function `leave_line(pending, since, job)`: a starting job leaves its tenant's line (the pending count
+ * and the wait-time set). Never below zero: a decrement for a job counted before a Redis restart must not earn
+ * a tenant credit. Shared with the worker's admission script (job-admission.ts), which calls it in the same
+ * script as the slot request.
+ */
+export const LEAVE_LINE_LUA = `local function leave_line(pending, since, job)
+  local left = redis.call('DECR', pending) if left < 0 then redis.call('SET', pending, 0) left = 0 end
+  redis.call('ZREM', since, job) return left
+end
+`;
 
 /**
  * Fairness without BullMQ Pro groups: round-robin between tenants through job priorities. A job's priority is
  * its tenant's number of pending jobs when it was enqueued (1 for the first, 2000 for a flood's last), so the
  * k-th pending job of every tenant shares priority k and BullMQ takes tenants in turn. A tenant with one run
  * waits for one free worker slot, however many runs another tenant queued. The count goes down when a job
- * starts for the first time (a redelivered job does not count twice).
+ * starts for the first time (a redelivered job does not count twice): the worker's admission script
+ * (job-admission.ts) calls LEAVE_LINE_LUA.
  */
 export interface TenantFairness {
   /** Priorities for new jobs of these tenants (job ids name them in the wait-time set). */
   priorities(jobs: ReadonlyArray<{ tenantId: string; jobId: string }>): Promise<number[]>;
-  /** A job of this tenant left the line (started for the first time). */
-  started(tenantId: string, jobId: string): Promise<void>;
 }
 
 /** The sorted set of enqueue times (ms) by job id, read by `queueStats` for the oldest waiting job. */
@@ -36,37 +45,33 @@ export function waitingSinceKey(prefix: string): string {
   return `${prefix}:fairness:waiting-since`;
 }
 
-/** `queueName`: the BullMQ queue whose job hashes (`<prefix>:<queue>:<job id>`) tell a duplicate add. */
+/** A tenant's count of jobs enqueued and not yet started. */
+export function pendingCountKey(prefix: string, tenantId: string): string {
+  return `${prefix}:fairness:pending:${tenantId}`;
+}
+
+/**
+ * `queueName`: the BullMQ queue whose job hashes (`<prefix>:<queue>:<job id>`) tell a duplicate add. `redis`
+ * should auto-pipeline (createRedisConnection): the jobs of one call, and the calls of concurrent requests,
+ * then leave in one socket write.
+ */
 export function createTenantFairness(redis: Redis, prefix: string, queueName: string): TenantFairness {
-  const key = (tenantId: string) => `${prefix}:fairness:pending:${tenantId}`;
   const jobKey = (jobId: string) => `${prefix}:${queueName}:${jobId}`;
   const since = waitingSinceKey(prefix);
   const clamp = (n: number) => Math.max(1, Math.min(MAX_PRIORITY, n));
+  const take = defineScript(redis, "fairness_take", 3, TAKE);
   return {
     async priorities(jobs) {
-      if (jobs.length === 0) return [];
-      const pipeline = redis.pipeline();
       const now = Date.now();
-      for (const job of jobs) {
-        pipeline.eval(
-          TAKE,
-          3,
-          key(job.tenantId),
-          since,
-          jobKey(job.jobId),
-          PENDING_TTL_SECONDS,
-          now,
-          job.jobId,
-        );
-      }
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([error, value]) => {
-        if (error) throw error;
-        return clamp(Number(value));
-      });
-    },
-    async started(tenantId, jobId) {
-      await redis.eval(GIVE, 2, key(tenantId), since, jobId);
+      const counts = await Promise.all(
+        jobs.map((job) =>
+          take(
+            [pendingCountKey(prefix, job.tenantId), since, jobKey(job.jobId)],
+            [PENDING_TTL_SECONDS, now, job.jobId],
+          ),
+        ),
+      );
+      return counts.map((n) => clamp(Number(n)));
     },
   };
 }

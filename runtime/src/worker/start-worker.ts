@@ -10,7 +10,7 @@ import { stalledCounterKey } from "../queue/queue-stats";
 import { createRedisConnection } from "../queue/redis-connection";
 import { createRunEventBus, type RunEventBus } from "../queue/run-event-bus";
 import type { RunJob } from "../queue/run-queue";
-import { createTenantFairness } from "../queue/tenant-fairness";
+import { createJobAdmission } from "../queue/job-admission";
 import { createTenantLimiter, DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } from "../queue/tenant-limits";
 import type { Database } from "../store/database";
 import { isStoreError } from "../store/store-errors";
@@ -77,10 +77,16 @@ export function startWorker(options: WorkerOptions): RunWorker {
     throw new QueueError("FD282", `concurrency must be a positive integer, got ${concurrency}.`);
   }
   const log = options.log ?? silentLogger;
+  // BullMQ's connection stays BullMQ's alone; Flowdeck's own commands (admission, slot renewals and releases,
+  // event publishing, the stalled counter) share one auto-pipelined connection, so what concurrent jobs issue
+  // in one event-loop iteration leaves in one socket write.
+  const connection = createRedisConnection(options.redisUrl);
+  const own = createRedisConnection(options.redisUrl, { autoPipelining: true });
+  own.on("error", (error: Error) => log.warn("worker redis error", { error: error.message }));
   const events: RunEventBus | undefined =
     options.publishEvents === false
       ? undefined
-      : createRunEventBus({ redisUrl: options.redisUrl, prefix, log });
+      : createRunEventBus({ redisUrl: options.redisUrl, prefix, log, publisher: own });
   const userOnEvents = options.engineOptions.onEvents;
   const { engine } = createDatabaseEngine({
     ...options.engineOptions,
@@ -93,10 +99,9 @@ export function startWorker(options: WorkerOptions): RunWorker {
       }
     },
   });
-  const connection = createRedisConnection(options.redisUrl);
   const timers = createBullmqQueue({ redisUrl: options.redisUrl, prefix, log });
-  const fairness = createTenantFairness(connection, prefix, RUN_QUEUE_NAME);
-  const limiter = createTenantLimiter(connection, prefix, leaseMs);
+  const admission = createJobAdmission(own, prefix, leaseMs);
+  const limiter = createTenantLimiter(own, prefix, leaseMs);
   const planLimits =
     options.planLimits === false ? undefined : (options.planLimits ?? DEFAULT_PLAN_QUEUE_LIMITS);
   const plans = createPlanCache(options.db);
@@ -125,25 +130,29 @@ export function startWorker(options: WorkerOptions): RunWorker {
       throw new UnrecoverableError(new QueueError("FD283", `Job ${job.id} has no tenantId/runId.`).message);
     }
     // The first start takes the job out of its tenant's line (see tenant-fairness.ts); a redelivery does not.
-    // Sent alongside the slot request: one round trip's wait for both.
-    const leftLine =
-      job.data.kind !== "timeout" && job.attemptsStarted <= 1 && job.stalledCounter === 0
-        ? fairness.started(tenantId, job.id!).catch(() => undefined)
-        : undefined;
-    let renew: NodeJS.Timeout | undefined;
+    // One script does that and takes the tenant's slot (job-admission.ts).
+    const leaveLine = job.data.kind !== "timeout" && job.attemptsStarted <= 1 && job.stalledCounter === 0;
+    let limits: PlanQueueLimits | undefined;
     if (planLimits) {
       const plan = await plans.plan(tenantId);
-      const limits = planLimits[plan ?? "free"] ?? DEFAULT_PLAN_QUEUE_LIMITS.free;
-      const [slot] = await Promise.all([limiter.acquire(tenantId, limits, job.id!), leftLine]);
-      if (!slot.granted) {
-        // Back to the delayed set with its priority; this worker slot takes another tenant's job meanwhile.
-        await job.moveToDelayed(Date.now() + slot.retryInMs, token);
-        throw new DelayedError();
-      }
+      limits = planLimits[plan ?? "free"] ?? DEFAULT_PLAN_QUEUE_LIMITS.free;
+    }
+    const slot = await admission.admit({
+      tenantId,
+      jobId: job.id!,
+      leaveLine,
+      ...(limits ? { limits } : {}),
+    });
+    if (!slot.granted) {
+      // Back to the delayed set with its priority; this worker slot takes another tenant's job meanwhile.
+      await job.moveToDelayed(Date.now() + slot.retryInMs, token);
+      throw new DelayedError();
+    }
+    let renew: NodeJS.Timeout | undefined;
+    if (limits) {
       renew = setInterval(() => void limiter.renew(tenantId, job.id!).catch(() => undefined), leaseMs / 3);
       renew.unref();
     }
-    await leftLine;
     try {
       const run = await execute(job);
       await armTimeout(run);
@@ -166,7 +175,9 @@ export function startWorker(options: WorkerOptions): RunWorker {
     } finally {
       if (renew) {
         clearInterval(renew);
-        await limiter.release(tenantId, job.id!).catch(() => undefined);
+        // Not awaited: the job completes in the same iteration and the release shares a write with whatever
+        // else is pending; a release lost with Redis lapses with the lease.
+        void limiter.release(tenantId, job.id!).catch(() => undefined);
       }
     }
   }
@@ -184,7 +195,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
     log.warn("run job failed", { runId: job?.data.runId, attempts: job?.attemptsMade, error: error.message }),
   );
   // A counter for queueStats().stalled: BullMQ reports stalls as events only.
-  worker.on("stalled", () => void connection.incr(stalledCounterKey(prefix)).catch(() => undefined));
+  worker.on("stalled", () => void own.incr(stalledCounterKey(prefix)).catch(() => undefined));
 
   let closing: Promise<void> | undefined;
   return {
@@ -210,9 +221,11 @@ export function startWorker(options: WorkerOptions): RunWorker {
           // exits the process right after, so nothing here commits again.
           log.warn("worker shutdown timed out; handing in-flight runs back", { shutdownTimeoutMs });
           connection.disconnect();
+          own.disconnect();
           return;
         }
         await connection.quit().catch(() => connection.disconnect());
+        await own.quit().catch(() => own.disconnect());
       })();
       return closing;
     },

@@ -135,6 +135,25 @@ describe("fairness between tenants", { timeout: 120_000 }, () => {
     expect(await redis.get(`${prefix}:fairness:pending:${tenant}`)).toBe("3");
   });
 
+  it("enqueues issued together are added together, each caller answered, a job twice counted once", async () => {
+    const engine = testEngine(database.db);
+    const tenant = await database.createTenant("together", { seed: true });
+    const [a, b, c] = await createQueuedRuns(engine, tenant, 3);
+    await Promise.all([
+      queue.enqueueStart(tenant, a!),
+      queue.enqueueStart(tenant, a!),
+      queue.enqueueMany([
+        { tenantId: tenant, runId: b! },
+        { tenantId: tenant, runId: c! },
+      ]),
+    ]);
+    expect(await redis.get(`${prefix}:fairness:pending:${tenant}`)).toBe("3");
+    const priorities = await Promise.all(
+      [a, b, c].map(async (id) => (await queue.queue.getJob(id!))?.priority),
+    );
+    expect(priorities.sort()).toEqual([1, 2, 3]);
+  });
+
   it("a free tenant never executes more than its plan's 2 runs at once, over all workers", async () => {
     const engine = testEngine(database.db);
     const free = await database.createTenant("free", { plan: "free", seed: true });

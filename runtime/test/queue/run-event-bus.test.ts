@@ -89,4 +89,32 @@ describe("run events over Redis pub/sub", { timeout: 30_000 }, () => {
     await waitFor("the second run on B", async () => seenB.some((m) => m.runId === second));
     expect(seenA.some((m) => m.runId === second)).toBe(false);
   });
+
+  it("batches published in one event-loop iteration travel as one PUBLISH and arrive one by one, in order", async () => {
+    const raw = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const rawMessages: string[] = [];
+    raw.on("message", (_channel: string, text: string) => rawMessages.push(text));
+    await raw.subscribe(`${prefix}:run-events`);
+    const seen: RunEventMessage[] = [];
+    const stop = busB.subscribe((m) => seen.push(m));
+    const batch = (n: number): RunEventMessage => ({
+      tenantId: "t",
+      runId: `run-${n}`,
+      conversationId: "c",
+      events: [],
+    });
+    try {
+      await Promise.all([1, 2, 3].map((n) => busA.publish(batch(n))));
+      // A lone batch is the object itself, as before batching existed.
+      await busA.publish(batch(4));
+      await waitFor("four batches on B", async () => seen.length >= 4 && rawMessages.length >= 2);
+      expect(seen.map((m) => m.runId)).toEqual(["run-1", "run-2", "run-3", "run-4"]);
+      expect(rawMessages).toHaveLength(2);
+      expect(JSON.parse(rawMessages[0]!)).toHaveLength(3);
+      expect(JSON.parse(rawMessages[1]!)).toMatchObject({ runId: "run-4" });
+    } finally {
+      stop();
+      raw.disconnect();
+    }
+  });
 });
