@@ -86,7 +86,11 @@ process.once("SIGTERM", () => {
       const { rows } = await database.db.ownerTransaction((sql) =>
         sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs"),
       );
-      process.stderr.write(`runs stored: ${rows[0]?.n ?? 0}\n`);
+      const stored = rows[0]?.n ?? 0;
+      const { transactions, statements } = database.db.stats;
+      process.stderr.write(
+        `runs stored: ${stored}; per run: ${(transactions / stored).toFixed(1)} transactions, ${(statements / stored).toFixed(1)} statements\n`,
+      );
       await runs.close();
       await database.close();
       process.exit(0);

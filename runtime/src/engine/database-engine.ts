@@ -17,7 +17,7 @@ import { getTenant } from "../store/tenant-store";
 import { createEngine, type Engine } from "./engine";
 import { silentLogger, type EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
-import type { RunEvent } from "./run-types";
+import type { RunEvent, RunRecord } from "./run-types";
 
 export interface DatabaseEngineOptions {
   readonly db: Database;
@@ -38,6 +38,8 @@ export interface DatabaseEngineOptions {
     events: readonly RunEvent[],
     /** The run's conversation: channels route events by it. */
     conversationId: string,
+    /** The run as this commit stored it; absent for live-only events (`token`). */
+    run?: RunRecord,
   ) => void;
   readonly afterStep?: EngineDeps["afterStep"];
   readonly sleep?: EngineDeps["sleep"];

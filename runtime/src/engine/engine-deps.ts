@@ -9,7 +9,7 @@ import type {
   TenantView,
 } from "@flowdeck/node-library/runtime";
 import type { RunStore } from "../store/run-store";
-import type { RunEvent } from "./run-types";
+import type { RunEvent, RunRecord } from "./run-types";
 
 export interface EngineDeps {
   readonly store: RunStore;
@@ -38,6 +38,8 @@ export interface EngineDeps {
     events: readonly RunEvent[],
     /** The run's conversation: channels route events by it. */
     conversationId: string,
+    /** The run as this commit stored it; absent for live-only events (`token`). */
+    run?: RunRecord,
   ) => void;
   /** Waits between retries; injectable so tests need not sleep. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { Sql } from "../store/database";
 import type { RecordedResume } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -17,6 +18,8 @@ export interface StartRunRequest {
   readonly channel?: string;
   readonly runId?: string;
   readonly signal?: AbortSignal;
+  /** Done in the run's own transaction before it is stored; throwing stores nothing (see NewRun.before). */
+  readonly before?: (sql: Sql) => Promise<void>;
 }
 
 export interface Engine {
@@ -55,6 +58,8 @@ export interface Engine {
 
 /** Activations one continueRun may chain (a run answered by several queued messages in a row). */
 const MAX_PASSES_PER_CALL = 50;
+/** Runs created here and not yet picked up, kept so their first activation need not read them back. */
+const MAX_FRESH_RUNS = 1_000;
 
 /**
  * The step loop's front door. It owns no state between calls: everything needed to continue a run lives in the
@@ -63,6 +68,18 @@ const MAX_PASSES_PER_CALL = 50;
 export function createEngine(deps: EngineDeps): Engine {
   /** Activations running in this process: their abort handle, and a promise that settles when they end. */
   const active = new Map<string, { controller: AbortController; ended: Promise<unknown> }>();
+  /**
+   * What createRun stored, until continueRun picks the run up (the inline queue does so at once): the same
+   * record a read would give, one transaction less per run. Only continueRun takes from here, and cancelRun
+   * drops the entry, so no other path ever acts on a record older than the database's.
+   */
+  const fresh = new Map<string, RunRecord>();
+
+  function takeFresh(tenantId: string, runId: string): RunRecord | undefined {
+    const run = fresh.get(runId);
+    fresh.delete(runId);
+    return run?.tenantId === tenantId ? run : undefined;
+  }
 
   async function load(tenantId: string, runId: string): Promise<RunRecord> {
     const run = await deps.store.getRun(tenantId, runId);
@@ -150,7 +167,7 @@ export function createEngine(deps: EngineDeps): Engine {
         },
         usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
       };
-      return deps.store.createRun({
+      const run = await deps.store.createRun({
         tenantId: request.tenantId,
         workflowName: request.workflow.name,
         workflowVersion: request.workflowVersion ?? null,
@@ -160,11 +177,17 @@ export function createEngine(deps: EngineDeps): Engine {
         conversationId,
         channel: request.channel ?? "api",
         ...(request.runId ? { id: request.runId } : {}),
+        ...(request.before ? { before: request.before } : {}),
       });
+      // Bounded: a process that only creates runs (an API in front of BullMQ workers) never takes them.
+      if (fresh.size >= MAX_FRESH_RUNS) fresh.delete(fresh.keys().next().value!);
+      fresh.set(run.id, run);
+      return run;
     },
 
     async startRun(request) {
       const run = await engine.createRun(request);
+      fresh.delete(run.id);
       return activate(run, undefined, request.signal);
     },
 
@@ -192,7 +215,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async continueRun(tenantId, runId, signal) {
-      return drive(await load(tenantId, runId), signal);
+      return drive(takeFresh(tenantId, runId) ?? (await load(tenantId, runId)), signal);
     },
 
     async applyResumes(tenantId, runId, signal) {
@@ -214,6 +237,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async cancelRun(tenantId, runId, reason = "cancelled by a person") {
+      fresh.delete(runId);
       const running = active.get(runId);
       if (running) {
         running.controller.abort(new EngineError("FD208", reason));

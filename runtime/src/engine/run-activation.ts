@@ -54,6 +54,7 @@ export class RunActivation {
   private version: number;
   private indexes = new Map<string, WorkflowIndex>();
   private steps = 0;
+  private firstCommit = true;
   /** What the last commit stored, for `record()`. */
   private committed: Pick<RunRecord, "status" | "output" | "error" | "updatedAt">;
 
@@ -416,14 +417,17 @@ export class RunActivation {
       events,
       ...(end && "output" in end ? { output: end.output } : {}),
       ...(end?.error !== undefined ? { error: end.error } : {}),
+      ...(this.firstCommit && this.run.status === "queued" ? { startConsumed: true } : {}),
     });
+    this.firstCommit = false;
     this.committed = {
       status,
       output: end && "output" in end ? end.output : this.committed.output,
       error: end?.error !== undefined ? end.error : this.committed.error,
       updatedAt: now(),
     };
-    this.deps.onEvents?.(this.run.tenantId, this.run.id, events, this.run.conversationId);
+    if (this.deps.onEvents)
+      this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, this.record());
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
+import type { Sql } from "./database";
 import type { RecordedResume, ResumeRequest } from "./run-requests";
 
 export interface NewRun {
@@ -14,6 +15,11 @@ export interface NewRun {
   readonly channel: string;
   /** Defaults to a random UUID. */
   readonly id?: string;
+  /**
+   * Work done in the run's own transaction before the run is written (e.g. claiming a webhook's message id, so
+   * a replay and its run are one atomic decision). Throwing rolls everything back and nothing is stored.
+   */
+  readonly before?: (sql: Sql) => Promise<void>;
 }
 
 /** One commit: the new snapshot, the steps finished since the last commit and their events, atomically. */
@@ -28,6 +34,11 @@ export interface RunCommit {
   readonly events: readonly RunEvent[];
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string } | null;
+  /**
+   * The first commit of a run that was `queued`: its `run.start` outbox row has done its job, so it is stamped
+   * dispatched in the same statement and the dispatcher does not enqueue an executing run a second time.
+   */
+  readonly startConsumed?: boolean;
 }
 
 export interface StoredEvent extends RunEvent {

@@ -74,6 +74,11 @@ steps AS (
   SELECT $1, $2, run.event_seq - $6::int + ord::int, e->>'type', coalesce(e->'data', '{}'::jsonb),
          (e->>'at')::timestamptz
     FROM run, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS batch(e, ord)
+), outbox AS (
+  UPDATE run_outbox o SET dispatched_at = now()
+    FROM run
+   WHERE $11::boolean AND o.tenant_id = $1 AND o.run_id = $2 AND o.kind = '${OUTBOX_KIND_START}'
+     AND o.dispatched_at IS NULL
 )
 SELECT state_version, event_seq FROM run`;
 
@@ -105,6 +110,7 @@ export function createRunStore(db: Database): SqlRunStore {
       const id = run.id ?? randomUUID();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
       return write(run.tenantId, async (sql) => {
+        await run.before?.(sql);
         const { rows } = await sql.query<RunRow>(CREATE_RUN, [
           run.tenantId,
           id,
@@ -152,6 +158,7 @@ export function createRunStore(db: Database): SqlRunStore {
           commit.error === undefined ? null : toJson(commit.error),
           toJson(steps),
           toJson(commit.events),
+          commit.startConsumed === true,
         ]);
         const row = updated.rows[0];
         if (!row) throw await refusal(sql, commit);

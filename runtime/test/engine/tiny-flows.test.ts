@@ -161,6 +161,34 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     expect(steps.map((s) => s.stepId)).toEqual(["main/start#1", "main/greet#1", "main/done#1"]);
   });
 
+  it("executes a run it just created without reading it back, and never one cancelled meanwhile", async () => {
+    const created = await h.engine.createRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("hello"),
+      input: { message: "hi" },
+    });
+    const transactions = h.database.db.stats.transactions;
+    const run = await h.engine.continueRun(h.tenantId, created.id);
+    expect(run.status).toBe("completed");
+    // The activation's one commit, and no read of the run it was handed by createRun.
+    expect(h.database.db.stats.transactions - transactions).toBe(1);
+    const outbox = await h.database.db.transaction(
+      (sql) => sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL", [run.id]),
+      { tenantId: h.tenantId },
+    );
+    expect(outbox.rowCount).toBe(0);
+
+    const doomed = await h.engine.createRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("hello"),
+      input: { message: "hi" },
+    });
+    await h.engine.cancelRun(h.tenantId, doomed.id, "changed my mind");
+    const after = await h.engine.continueRun(h.tenantId, doomed.id);
+    expect(after.status).toBe("cancelled");
+    expect(await h.messages(doomed.id)).toEqual([]);
+  });
+
   it("loops on a counter with CEL integer arithmetic", async () => {
     const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("counter"), input: {} });
     expect(run.status).toBe("completed");

@@ -63,6 +63,59 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(outbox.rows).toEqual([{ kind: "run.start", dispatched_at: null }]);
   });
 
+  it("runs `before` in the run's own transaction: when it throws, neither the run nor its writes are stored", async () => {
+    const id = crypto.randomUUID();
+    const marker = `before-${id}@example.com`;
+    const refused = await store
+      .createRun(
+        newRun(tenantId, {
+          id,
+          before: async (sql) => {
+            await sql.query("INSERT INTO customers (tenant_id, email) VALUES ($1, $2)", [tenantId, marker]);
+            throw new Error("claimed already");
+          },
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toBe("claimed already");
+    expect(await store.getRun(tenantId, id)).toBeUndefined();
+    const kept = await testDb.db.transaction(
+      (sql) => sql.query("SELECT 1 FROM customers WHERE email = $1", [marker]),
+      { tenantId },
+    );
+    expect(kept.rowCount).toBe(0);
+
+    const stored = await store.createRun(newRun(tenantId, { id, before: async () => undefined }));
+    expect(stored.id).toBe(id);
+  });
+
+  it("stamps the start outbox row dispatched with a queued run's first commit, and only when asked", async () => {
+    const pending = async (runId: string) =>
+      (
+        await testDb.db.transaction(
+          (sql) => sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL", [runId]),
+          { tenantId },
+        )
+      ).rowCount;
+    const base = { tenantId, status: "running" as const, state: tinyState(), steps: [], events: [] };
+    const plain = await store.createRun(newRun(tenantId));
+    await store.commit({ ...base, runId: plain.id, expectedVersion: 0 });
+    expect(await pending(plain.id)).toBe(1);
+
+    const started = await store.createRun(newRun(tenantId));
+    await store.commit({ ...base, runId: started.id, expectedVersion: 0, startConsumed: true });
+    expect(await pending(started.id)).toBe(0);
+
+    // A refused commit (stale version) stamps nothing.
+    const stale = await store.createRun(newRun(tenantId));
+    await store.commit({ ...base, runId: stale.id, expectedVersion: 0 });
+    await expect(
+      store.commit({ ...base, runId: stale.id, expectedVersion: 0, startConsumed: true }),
+    ).rejects.toMatchObject({ code: "FD260" });
+    expect(await pending(stale.id)).toBe(1);
+  });
+
   it("uses the caller's run id when given one", async () => {
     const id = crypto.randomUUID();
     const run = await store.createRun(newRun(tenantId, { id }));

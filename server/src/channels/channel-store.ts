@@ -96,6 +96,29 @@ export async function getChannel(sql: Sql, id: string): Promise<ChannelRecord | 
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
+/**
+ * The live channel and the version of its workflow a message would run now: the pinned one, or the latest
+ * published, of a workflow that is not deleted (null when there is none). One statement, for the hot path of
+ * signed webhook calls.
+ */
+export async function getChannelAndVersion(
+  sql: Sql,
+  id: string,
+): Promise<{ channel: ChannelRecord; version: number | null } | undefined> {
+  const { rows } = await sql.query<ChannelRow & { effective_version: number | null }>(
+    `SELECT ${COLUMNS},
+            (SELECT v.version FROM workflow_versions v
+               JOIN workflows w ON w.tenant_id = v.tenant_id AND w.id = v.workflow_id AND w.deleted_at IS NULL
+              WHERE v.tenant_id = c.tenant_id AND v.workflow_id = c.workflow_id
+                AND (c.pinned_version IS NULL OR v.version = c.pinned_version)
+              ORDER BY v.version DESC LIMIT 1) AS effective_version
+       FROM channels c WHERE c.id::text = $1 AND c.disabled_at IS NULL`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { channel: toRecord(row), version: row.effective_version } : undefined;
+}
+
 export interface ChannelChange {
   readonly name?: string;
   readonly pinnedVersion?: number | null;

@@ -18,6 +18,7 @@ import { tenantPlan } from "../plans/plan-usage";
 import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
 import { createConversationLanes } from "./conversation-lanes";
 import { createPublishedWorkflows } from "./published-workflows";
+import { createRecentRuns } from "./recent-runs";
 import type { RunEventBatch, RunHost } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
 import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
@@ -72,7 +73,10 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   const source = createWorkflowSource(db, validator, subflows);
   const events = new EventEmitter().setMaxListeners(0);
   const ALL = Symbol("all tenants");
+  // Inline, this process is its runs' one writer, so their last commit here is what is stored (recent-runs.ts).
+  const recent = (options.driver?.kind ?? "inline") === "inline" ? createRecentRuns() : undefined;
   const publish = (batch: RunEventBatch) => {
+    if (batch.run) recent?.remember(batch.run);
     events.emit(batch.tenantId, batch);
     events.emit(ALL, batch);
   };
@@ -83,8 +87,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     log,
     resolveWorkflow: subflows.resolve,
     // Inline, this process executes runs; with BullMQ the workers do and their events come from the bus.
-    onEvents: (tenantId, runId, batch, conversationId) =>
-      publish({ tenantId, runId, conversationId, events: batch }),
+    onEvents: (tenantId, runId, batch, conversationId, run) =>
+      publish({ tenantId, runId, conversationId, events: batch, ...(run ? { run } : {}) }),
   });
   const host = createHostQueue(
     options.driver ?? {
@@ -125,7 +129,10 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     return run;
   }
 
-  const settled = createSettledWaiter(events, getRun, host.eventsMayBeLost ? EVENT_LOSS_POLL_MS : undefined);
+  const settled = createSettledWaiter(events, getRun, {
+    ...(host.eventsMayBeLost ? { pollMs: EVENT_LOSS_POLL_MS } : {}),
+    ...(recent ? { recent: recent.get } : {}),
+  });
 
   async function start(request: Parameters<RunHost["start"]>[0]): Promise<RunRecord> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
@@ -137,7 +144,9 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       input: request.input,
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
+      ...(request.before ? { before: request.before } : {}),
     });
+    recent?.remember(run);
     await queue.enqueueStart(request.tenantId, run.id);
     return run;
   }
@@ -146,6 +155,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     tenantId: string,
     conversationId: string,
   ): Promise<RunRecord | undefined> {
+    const knownId = recent?.latestIn(tenantId, conversationId);
+    if (knownId) return recent?.get(tenantId, knownId) ?? store.getRun(tenantId, knownId);
     const id = await db.transaction(
       async (sql) =>
         (
@@ -156,7 +167,9 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
         ).rows[0]?.id,
       { tenantId },
     );
-    return id ? store.getRun(tenantId, id) : undefined;
+    const run = id ? await store.getRun(tenantId, id) : undefined;
+    if (run) recent?.remember(run);
+    return run;
   }
 
   return {

@@ -11,6 +11,11 @@ export interface PublishedWorkflows {
    * `resolveWorkflow` (subflows, and any root a worker must load by name).
    */
   resolve(tenantId: string, name: string, version: number | "latest"): Promise<Workflow | undefined>;
+  /**
+   * Version `version` of the workflow with this id, whether or not it is deleted (the caller has checked):
+   * no read at all once this process has parsed it.
+   */
+  byId(tenantId: string, workflowId: string, version: number): Promise<Workflow | undefined>;
 }
 
 /**
@@ -24,7 +29,31 @@ export interface PublishedWorkflows {
 export function createPublishedWorkflows(db: Database, validator: WorkflowValidator): PublishedWorkflows {
   const parsed = new Map<string, Workflow | null>();
 
+  function keep(key: string, yaml: string): void {
+    if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, validator.validate(yaml).workflow ?? null);
+  }
+
   return {
+    async byId(tenantId, workflowId, version) {
+      const key = `${tenantId}:${workflowId}:${version}`;
+      if (!parsed.has(key)) {
+        const yaml = await db.transaction(
+          async (sql) =>
+            (
+              await sql.query<{ yaml: string }>(
+                "SELECT yaml FROM workflow_versions WHERE workflow_id::text = $1 AND version = $2",
+                [workflowId, version],
+              )
+            ).rows[0]?.yaml,
+          { tenantId },
+        );
+        if (yaml === undefined) return undefined;
+        keep(key, yaml);
+      }
+      return parsed.get(key) ?? undefined;
+    },
+
     async resolve(tenantId, name, version) {
       const pinned = version === "latest" ? null : version;
       const row = await db.transaction(
@@ -49,10 +78,7 @@ export function createPublishedWorkflows(db: Database, validator: WorkflowValida
         { tenantId },
       );
       if (!row) return undefined;
-      if (row.yaml !== undefined) {
-        if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value!);
-        parsed.set(row.key, validator.validate(row.yaml).workflow ?? null);
-      }
+      if (row.yaml !== undefined) keep(row.key, row.yaml);
       return parsed.get(row.key) ?? undefined;
     },
   };

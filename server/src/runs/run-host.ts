@@ -1,4 +1,4 @@
-import type { RunEvent, RunRecord } from "@flowdeck/runtime";
+import type { RunEvent, RunRecord, Sql } from "@flowdeck/runtime";
 
 /** Which workflow text a run executes. Customers always get a published version; staff test runs may use the draft. */
 export type RunTarget =
@@ -6,6 +6,11 @@ export type RunTarget =
       readonly kind: "published";
       readonly workflowId: string;
       /** Latest when absent. */ readonly version?: number;
+      /**
+       * The caller read, in this request, that `version` exists and the workflow is live (a channel lookup
+       * does), so the source does not read it again.
+       */
+      readonly verified?: boolean;
     }
   | { readonly kind: "draft"; readonly workflowId: string };
 
@@ -17,6 +22,11 @@ export interface StartRunInput {
   readonly channel: string;
   /** A new UUID when absent. */
   readonly conversationId?: string;
+  /**
+   * Done in the run's own transaction before it is stored (a webhook claims its message id here): throwing
+   * stores nothing, so a refused or failed start leaves no trace to undo.
+   */
+  readonly before?: (sql: Sql) => Promise<void>;
 }
 
 export interface CustomerMessageInput {
@@ -33,6 +43,8 @@ export interface RunEventBatch {
   readonly runId: string;
   readonly conversationId: string;
   readonly events: readonly RunEvent[];
+  /** The run as the commit of these events stored it, when the engine that committed them runs here. */
+  readonly run?: RunRecord;
 }
 
 export type RunEventListener = (batch: RunEventBatch) => void;

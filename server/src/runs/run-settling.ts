@@ -12,16 +12,25 @@ const SETTLING_EVENTS = new Set([
   "run.cancelled",
 ]);
 
+export interface SettledWaiterOptions {
+  /** Re-read on this interval too: events relayed over Redis pub/sub can be lost (at most once). */
+  readonly pollMs?: number;
+  /**
+   * The run as this process last committed it, when it is the run's only writer (the inline host): the first
+   * check needs no read, and events that carry their run are taken as they are. Such events cannot be lost.
+   */
+  readonly recent?: (tenantId: string, runId: string) => RunRecord | undefined;
+}
+
 /**
- * RunHost.settled over an event emitter keyed by tenant id: re-reads the run whenever one of its batches
- * carries a settling event, until it is settled past `afterStateVersion` or the timeout passes. With
- * `pollMs` it also re-reads on a timer: events relayed over Redis pub/sub can be lost (at most once), events
- * of this process's own engine cannot, so the inline host does not poll.
+ * RunHost.settled over an event emitter keyed by tenant id: looks at the run whenever one of its batches
+ * carries a settling event (the batch's own record when it has one, a read otherwise), until it is settled past
+ * `afterStateVersion` or the timeout passes; at the timeout it answers a fresh read, whatever it says.
  */
 export function createSettledWaiter(
   events: EventEmitter,
   getRun: (tenantId: string, runId: string) => Promise<RunRecord>,
-  pollMs?: number,
+  options: SettledWaiterOptions = {},
 ) {
   return function settled(
     tenantId: string,
@@ -39,19 +48,23 @@ export function createSettledWaiter(
         events.off(tenantId, onBatch);
         resolve(run);
       };
+      const consider = (run: RunRecord) => {
+        if (SETTLED_STATUSES.has(run.status) && run.stateVersion > afterStateVersion) finish(run);
+      };
       const check = (force: boolean) =>
-        getRun(tenantId, runId).then((run) => {
-          if (force || (SETTLED_STATUSES.has(run.status) && run.stateVersion > afterStateVersion))
-            finish(run);
-        }, reject);
+        getRun(tenantId, runId).then((run) => (force ? finish(run) : consider(run)), reject);
       const onBatch = (batch: RunEventBatch) => {
-        if (batch.runId === runId && batch.events.some((e) => SETTLING_EVENTS.has(e.type))) void check(false);
+        if (batch.runId !== runId || !batch.events.some((e) => SETTLING_EVENTS.has(e.type))) return;
+        if (batch.run) consider(batch.run);
+        else void check(false);
       };
       const timer = setTimeout(() => void check(true), timeoutMs);
-      const poll = pollMs ? setInterval(() => void check(false), pollMs) : undefined;
+      const poll = options.pollMs ? setInterval(() => void check(false), options.pollMs) : undefined;
       events.on(tenantId, onBatch);
-      // Subscribed first, then read: a run that settles in between is caught by one or the other.
-      void check(false);
+      // Subscribed first, then looked at: a run that settles in between is caught by one or the other.
+      const known = options.recent?.(tenantId, runId);
+      if (known) consider(known);
+      else void check(false);
     });
   };
 }

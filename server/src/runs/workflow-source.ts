@@ -18,8 +18,9 @@ export interface WorkflowSource {
 
 /**
  * The workflow a new run executes, validated into the engine's data. Published versions come through
- * `published-workflows.ts` (the same per-process cache of parsed versions the subflows and workers use); this
- * adds what an API caller needs to hear when there is nothing to run. Drafts are parsed on every test run.
+ * `published-workflows.ts` (the same per-process cache of parsed versions the subflows and workers use): one
+ * read for the version number (none when the caller has just checked it), and what an API caller needs to
+ * hear when there is nothing to run. Drafts are parsed on every test run.
  */
 export function createWorkflowSource(
   db: Database,
@@ -30,7 +31,9 @@ export function createWorkflowSource(
     tenantId: string,
     workflowId: string,
     version: number | undefined,
+    verified: boolean,
   ): Promise<LoadedWorkflow> {
+    if (verified && version !== undefined) return parsedVersion(tenantId, workflowId, version);
     const row = await db.transaction(
       async (sql) => {
         const { rows } = await sql.query<{ name: string; version: number | null }>(
@@ -50,15 +53,24 @@ export function createWorkflowSource(
       if (version !== undefined) throw new ApiError("FD334", `Version ${version} does not exist.`);
       throw new ApiError("FD351", "This workflow has no published version yet.");
     }
-    const workflow = await versions.resolve(tenantId, row.name, row.version);
+    return parsedVersion(tenantId, workflowId, row.version);
+  }
+
+  async function parsedVersion(
+    tenantId: string,
+    workflowId: string,
+    version: number,
+  ): Promise<LoadedWorkflow> {
+    const workflow = await versions.byId(tenantId, workflowId, version);
     // Published once valid; a node type removed since can make an old version invalid.
-    if (!workflow) throw new ApiError("FD332", `Version ${row.version} no longer validates and cannot run.`);
-    return { workflowId, workflow, version: row.version };
+    if (!workflow) throw new ApiError("FD332", `Version ${version} no longer validates and cannot run.`);
+    return { workflowId, workflow, version };
   }
 
   return {
     async load(tenantId, target) {
-      if (target.kind === "published") return published(tenantId, target.workflowId, target.version);
+      if (target.kind === "published")
+        return published(tenantId, target.workflowId, target.version, target.verified === true);
       const yaml = await db.transaction(
         async (sql) =>
           (

@@ -3,11 +3,11 @@ import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
-import { getChannel, webhookChannelTenant } from "../channels/channel-store";
+import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";
 import { watchTurn } from "../chat/await-turn";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
-import { targetOf, type ChatPrincipal } from "../chat/chat-principal";
+import type { ChatPrincipal } from "../chat/chat-principal";
 import type { ChatServices } from "../chat/chat-services";
 import { checkConversation, newConversationId, sendCustomerMessage } from "../chat/customer-message";
 import { NO_TENANT } from "../store/nil-tenant";
@@ -15,6 +15,7 @@ import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
 import type { TriggerType } from "@flowdeck/schemas";
+import type { Sql } from "@flowdeck/runtime";
 
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
@@ -53,18 +54,19 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
     return found;
   }
 
-  /** The live webhook channel and the trigger of the version it runs, in one tenant transaction. */
+  /** The live webhook channel, the version it runs now and that version's trigger, in one tenant transaction. */
   async function channelOf(
     id: string,
-  ): Promise<{ channel: ChannelRecord; trigger: TriggerType | undefined }> {
+  ): Promise<{ channel: ChannelRecord; version: number | null; trigger: TriggerType | undefined }> {
     const tenantId = await tenantOf(id);
     const found = tenantId
       ? await db.transaction(
           async (sql) => {
-            const channel = await getChannel(sql, id);
-            return channel
-              ? { channel, trigger: await triggerOf(sql, channel.workflowId, channel.pinnedVersion) }
-              : undefined;
+            const live = await getChannelAndVersion(sql, id);
+            if (!live) return undefined;
+            const { channel, version } = live;
+            const trigger = version === null ? undefined : await triggerOf(sql, channel.workflowId, version);
+            return { channel, version, trigger };
           },
           { tenantId },
         )
@@ -83,7 +85,7 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
       auth: "public",
       status: 200,
       handler: async (req, res) => {
-        const { channel, trigger } = await channelOf(String(req.params.id));
+        const { channel, version, trigger } = await channelOf(String(req.params.id));
         const secret = secretBox.open(channel.secretBox!, secretAad(channel.tenantId, channel.id));
         const raw = rawBodyOf(req);
         if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
@@ -109,42 +111,27 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
         const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
         if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
 
-        const claimed = await db.transaction(
-          async (sql) =>
-            (
-              await sql.query(
-                `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING RETURNING message_id`,
-                [channel.tenantId, channel.id, messageId],
-              )
-            ).rowCount > 0,
-          tenant,
-        );
-        if (!claimed)
-          throw new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
-        const release = () =>
-          db.transaction(
-            (sql) =>
-              sql.query("DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2", [
-                channel.id,
-                messageId,
-              ]),
-            tenant,
+        // Claimed where it is used: in the run's own transaction for a webhook flow (a replay stores nothing,
+        // a start that fails leaves the id free for the sender's retry), on its own before a chat message.
+        const claim = async (sql: Sql) => {
+          const { rowCount } = await sql.query(
+            `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING RETURNING message_id`,
+            [channel.tenantId, channel.id, messageId],
           );
+          if (rowCount === 0)
+            throw new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
+        };
 
         if (!chat) {
-          let run;
-          try {
-            run = await runs.start({
-              tenantId: channel.tenantId,
-              target: targetOf(principal),
-              input: payload as Record<string, unknown>,
-              channel: `webhook:${channel.id}`,
-            });
-          } catch (error) {
-            await release();
-            throw error;
-          }
+          const run = await runs.start({
+            tenantId: channel.tenantId,
+            // The version channelOf found in this request: the source need not look it up again.
+            target: { kind: "published", workflowId: channel.workflowId, version: version!, verified: true },
+            input: payload as Record<string, unknown>,
+            channel: `webhook:${channel.id}`,
+            before: claim,
+          });
           const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
           res.status(status).json({
@@ -156,6 +143,16 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           return;
         }
 
+        await db.transaction(claim, tenant);
+        const release = () =>
+          db.transaction(
+            (sql) =>
+              sql.query("DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2", [
+                channel.id,
+                messageId,
+              ]),
+            tenant,
+          );
         const conversationId = chat.conversationId ?? newConversationId();
         const turn = watchTurn(runs, channel.tenantId, conversationId);
         let outcome;

@@ -1,0 +1,72 @@
+import { EventEmitter } from "node:events";
+import type { RunRecord } from "@flowdeck/runtime";
+import { describe, expect, it } from "vitest";
+import { createRecentRuns } from "../src/runs/recent-runs";
+import { createSettledWaiter } from "../src/runs/run-settling";
+
+const TENANT = "00000000-0000-4000-8000-000000000001";
+
+function record(overrides: Partial<RunRecord>): RunRecord {
+  return {
+    tenantId: TENANT,
+    id: "run-1",
+    conversationId: "conv-1",
+    status: "queued",
+    stateVersion: 0,
+    createdAt: "2026-11-26T10:00:00.000Z",
+    ...overrides,
+  } as RunRecord;
+}
+
+describe("recent runs (the inline host's own commits)", () => {
+  it("keeps the newest version of a run and never goes back to an older one", () => {
+    const recent = createRecentRuns();
+    recent.remember(record({ status: "waiting", stateVersion: 3 }));
+    recent.remember(record({ status: "running", stateVersion: 2 }));
+    expect(recent.get(TENANT, "run-1")).toMatchObject({ status: "waiting", stateVersion: 3 });
+    recent.remember(record({ status: "completed", stateVersion: 4 }));
+    expect(recent.get(TENANT, "run-1")).toMatchObject({ status: "completed", stateVersion: 4 });
+    expect(recent.get("00000000-0000-4000-8000-000000000002", "run-1")).toBeUndefined();
+  });
+
+  it("points a conversation at its newest run, whatever order the commits arrive in", () => {
+    const recent = createRecentRuns();
+    recent.remember(record({ id: "old", createdAt: "2026-11-26T10:00:00.000Z" }));
+    recent.remember(record({ id: "new", createdAt: "2026-11-26T10:05:00.000Z" }));
+    recent.remember(record({ id: "old", status: "completed", stateVersion: 1 }));
+    expect(recent.latestIn(TENANT, "conv-1")).toBe("new");
+    expect(recent.latestIn(TENANT, "conv-2")).toBeUndefined();
+  });
+});
+
+describe("settled waiter", () => {
+  it("answers from a known settled record and from a batch's own record without reading", async () => {
+    const events = new EventEmitter();
+    const recent = createRecentRuns();
+    let reads = 0;
+    const getRun = async () => {
+      reads += 1;
+      return record({ status: "completed", stateVersion: 9 });
+    };
+    const settled = createSettledWaiter(events, getRun, { recent: recent.get });
+
+    recent.remember(record({ status: "waiting", stateVersion: 2 }));
+    await expect(settled(TENANT, "run-1", 5_000)).resolves.toMatchObject({ stateVersion: 2 });
+
+    // Past version 2: the known record does not do, the batch that settles the run does.
+    const answer = settled(TENANT, "run-1", 5_000, 2);
+    events.emit(TENANT, {
+      tenantId: TENANT,
+      runId: "run-1",
+      conversationId: "conv-1",
+      events: [{ type: "run.waiting", data: {}, at: "" }],
+      run: record({ status: "waiting", stateVersion: 3 }),
+    });
+    await expect(answer).resolves.toMatchObject({ stateVersion: 3 });
+    expect(reads).toBe(0);
+
+    // A run this process does not know is read.
+    await expect(settled(TENANT, "run-2", 5_000)).resolves.toMatchObject({ stateVersion: 9 });
+    expect(reads).toBe(1);
+  });
+});
