@@ -8,13 +8,15 @@ import {
   type NodeChange,
   type NodeTypes,
   type OnDelete,
-  type ReactFlowState,
 } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
-import { DETAIL_MIN_ZOOM, NodeCard } from "./node-card";
+import { CanvasOverview } from "./canvas-overview";
+import { NodeCard } from "./node-card";
+import { inOverview } from "./overview-mode";
+import { useOverviewPointer } from "./use-overview-pointer";
 
 /** The drag-and-drop type the palette puts on the dataTransfer: the node type to create. */
 export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
@@ -25,8 +27,6 @@ const MINIMAP_SIZE = { width: 160, height: 110 };
 const DELETE_KEYS = ["Delete", "Backspace"];
 // A small flow is shown at its natural size, not blown up to fill the canvas.
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
-
-const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 
 const minimapColor = (node: FlowNode) =>
   node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
@@ -65,7 +65,8 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const parses = useDocument((s) => s.parses);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const editable = !readOnly && parses;
-  const far = useStore(zoomedOut);
+  const overview = useStore(inOverview);
+  const overviewPointer = useOverviewPointer(overview);
   // Decided once, when the canvas mounts: fitting 1,000 nodes would render every one of them at a size nobody
   // can read, and opening would wait for all of them.
   const [opening] = useState(() =>
@@ -154,10 +155,11 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
 
   return (
     <div
-      className={far ? "fdb-canvas fdb-canvas--far" : "fdb-canvas"}
+      className={overview ? "fdb-canvas fdb-canvas--overview" : "fdb-canvas"}
       data-testid="canvas"
       onDragOver={onDragOver}
       onDrop={onDrop}
+      {...overviewPointer}
     >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
@@ -173,6 +175,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements
+        zoomOnDoubleClick={!overview}
         fitView={opening.fit}
         fitViewOptions={FIT_VIEW_OPTIONS}
         {...(opening.viewport ? { defaultViewport: opening.viewport } : {})}
@@ -182,6 +185,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         aria-label="Workflow canvas"
       >
         <Background gap={20} />
+        {overview && <CanvasOverview />}
         <Controls showInteractive={false} aria-label="Zoom controls" />
         {minimap && (
           <MiniMap<FlowNode>
