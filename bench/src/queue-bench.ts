@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,7 @@ import {
   measureNoopThroughput,
   readRedisCommandStats,
 } from "../../runtime/src/queue/redis-baseline";
+import { createRedisConnection } from "../../runtime/src/queue/redis-connection";
 import { createPgDatabase } from "../../runtime/src/store/pg-database";
 import { startWorker } from "../../runtime/src/worker/start-worker";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
@@ -69,12 +71,15 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     // Enterprise: its 50 slots are more than the worker's 16, so tenant limits are checked (and cost their
     // Redis calls) but never hold a run back.
     const tenantId = await database.createTenant("bench", { plan: "enterprise" });
+    const noopCpu = process.cpuUsage();
     const noop = await measureNoopThroughput({ redisUrl, prefix, jobs: RUNS, concurrency: CONCURRENCY });
+    const noopCpuMs = cpuMsSince(noopCpu) / RUNS;
 
     // The same runs without a queue (createRun + continueRun in this process, same concurrency): what the
     // engine and PostgreSQL cost on their own, so the queue's own share of the time shows.
     let direct = 0;
     const directStarted = performance.now();
+    const directCpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (direct < RUNS) {
@@ -84,12 +89,16 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
       }),
     );
     const directPerSecond = RUNS / ((performance.now() - directStarted) / 1000);
+    const directCpuMs = cpuMsSince(directCpu) / RUNS;
 
     const commandsBefore = await readRedisCommandStats(redisUrl);
     const writesBefore = socketWrites();
     const commitsBefore = database.db.stats.transactions + workerDb.stats.transactions;
     const xactBefore = await serverCommits(database);
+    const backendsBefore = await backendCpuMs(database);
+    const redisCpuBefore = await redisCpuMs(redisUrl);
     const started = performance.now();
+    const queueCpu = process.cpuUsage();
     // Many API requests at once: CONCURRENCY producers, each storing a run and enqueueing it.
     let next = 0;
     await Promise.all(
@@ -107,6 +116,12 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
     );
     while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
+    const queueCpuMs = cpuMsSince(queueCpu) / RUNS;
+    const backendsAfter = await backendCpuMs(database);
+    let postgresCpuMs = 0;
+    for (const [pid, ms] of backendsAfter) postgresCpuMs += ms - (backendsBefore.get(pid) ?? 0);
+    postgresCpuMs /= RUNS;
+    const redisServerCpuMs = ((await redisCpuMs(redisUrl)) - redisCpuBefore) / RUNS;
     const runsPerSecond = RUNS / seconds;
     const writes = socketWrites(writesBefore);
     const byKind = diffCommandStats(commandsBefore, await readRedisCommandStats(redisUrl));
@@ -137,6 +152,15 @@ export async function runQueueBench(log: (line: string) => void): Promise<{ ok: 
         .map(([kind, calls]) => `${kind} ${(calls / RUNS).toFixed(1)}`)
         .join(", ")}`,
     );
+    // CPU time is steadier than throughput when other work shares the machine.
+    log(
+      `  CPU of this process (API + worker) per run: ${queueCpuMs.toFixed(2)} ms; per run without a queue ` +
+        `${directCpuMs.toFixed(2)} ms; per no-op job ${noopCpuMs.toFixed(2)} ms`,
+    );
+    log(
+      `  CPU per run elsewhere: this database's PostgreSQL backends ${postgresCpuMs.toFixed(2)} ms, ` +
+        `Redis server ${redisServerCpuMs.toFixed(2)} ms (every client's share, other work included)`,
+    );
     log(
       `  socket writes per run from this process: Redis ${(writes.redis / RUNS).toFixed(1)}, ` +
         `PostgreSQL ${(writes.postgres / RUNS).toFixed(1)}`,
@@ -162,6 +186,45 @@ socketProto._writeGeneric = function (this: Socket, ...args: unknown[]) {
   else writeCounts.redis += 1;
   return writeGeneric.apply(this, args);
 };
+
+/** CPU used so far by each backend connected to the bench's database (Linux /proc; empty elsewhere). */
+async function backendCpuMs(database: {
+  db: import("../../runtime/src/store/database").Database;
+}): Promise<Map<number, number>> {
+  const pids = await database.db.ownerTransaction(async (sql) => {
+    const { rows } = await sql.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+    );
+    return rows.map((row) => row.pid);
+  });
+  const ticksPerMs = 100 / 1000;
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+    } catch {
+      // Not Linux, or the backend ended meanwhile.
+    }
+  }
+  return used;
+}
+
+async function redisCpuMs(redisUrl: string): Promise<number> {
+  const redis = createRedisConnection(redisUrl);
+  try {
+    const info = await redis.info("cpu");
+    const value = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+    return (value("used_cpu_sys") + value("used_cpu_user")) * 1000;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 
 function socketWrites(since = { redis: 0, postgres: 0 }): { redis: number; postgres: number } {
   return { redis: writeCounts.redis - since.redis, postgres: writeCounts.postgres - since.postgres };
