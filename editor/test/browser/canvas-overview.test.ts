@@ -1,6 +1,6 @@
 // A large flow zoomed out in a real browser: the canvas overview replaces React Flow's node and edge elements,
-// draws every box, and still answers clicks (select), Ctrl+click (add), double-click and Enter (zoom in), with no
-// serious accessibility violations.
+// draws every box, and still answers clicks (select), Ctrl+click (add), Shift+drag (box selection), double-click
+// and Enter (zoom in), with no serious accessibility violations.
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { OVERVIEW_MIN_NODES } from "../../src/builder/overview-mode";
@@ -82,7 +82,7 @@ const selectedNames = (page: Page) =>
 describeBrowser("canvas overview of a large flow in Chromium", () => {
   const suite = useBrowserSuite();
 
-  it("draws the zoomed-out flow on one canvas; click selects, Ctrl+click adds, double-click and Enter zoom in", async () => {
+  it("draws the zoomed-out flow on one canvas; click, Ctrl+click and Shift+drag select; double-click and Enter zoom in", async () => {
     const page = await suite.newPage();
     const account = newAccount("overview");
     await signUpThroughUi(page, account);
@@ -129,6 +129,16 @@ describeBrowser("canvas overview of a large flow in Chromium", () => {
     const empty = await toPage(page, { x: -COLUMN_PX, y: -ROW_PX });
     await page.mouse.click(empty.x, empty.y);
     await expect.poll(() => selectedNames(page)).toEqual([]);
+    // Shift+drag is React Flow's box selection, as on the cards (it reads node bounds, not elements).
+    const boxFrom = await toPage(page, { x: COLUMN_PX - 20, y: -20 });
+    const boxTo = await toPage(page, { x: 2 * COLUMN_PX + CARD.width + 20, y: CARD.height + 20 });
+    await page.keyboard.down("Shift");
+    await page.mouse.move(boxFrom.x, boxFrom.y);
+    await page.mouse.down();
+    await page.mouse.move(boxTo.x, boxTo.y, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    await expect.poll(() => selectedNames(page)).toEqual([stepName(1), stepName(2)]);
 
     // A double-click on a box zooms in on it: cards again, that one on screen.
     await page.mouse.dblclick(first.x, first.y);
