@@ -126,6 +126,7 @@ describeBrowser("canvas overview of a large flow in Chromium", () => {
     await page.mouse.click(second.x, second.y);
     await page.keyboard.up("Control");
     await expect.poll(() => selectedNames(page)).toEqual([stepName(target), stepName(target + 1)].sort());
+    await screenshot(page, "builder-overview-selection");
     const empty = await toPage(page, { x: -COLUMN_PX, y: -ROW_PX });
     await page.mouse.click(empty.x, empty.y);
     await expect.poll(() => selectedNames(page)).toEqual([]);
