@@ -124,6 +124,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     // The same runs without a queue (createRun + continueRun in this process, same concurrency): what the
     // engine and PostgreSQL cost on their own, so the queue's own share of the time shows.
     let direct = 0;
+    const directBackends = await backendCpuMs(database);
     const directStarted = performance.now();
     const directCpu = process.cpuUsage();
     await Promise.all(
@@ -136,6 +137,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     );
     const directPerSecond = RUNS / ((performance.now() - directStarted) / 1000);
     const directCpuMs = cpuMsSince(directCpu) / RUNS;
+    const directPostgresCpuMs = cpuMsDelta(directBackends, await backendCpuMs(database)) / RUNS;
 
     const commandsBefore = await readRedisCommandStats(redisUrl);
     const writesBefore = socketWrites();
@@ -163,10 +165,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
     const queueCpuMs = cpuMsSince(queueCpu) / RUNS;
-    const backendsAfter = await backendCpuMs(database);
-    let postgresCpuMs = 0;
-    for (const [pid, ms] of backendsAfter) postgresCpuMs += ms - (backendsBefore.get(pid) ?? 0);
-    postgresCpuMs /= RUNS;
+    const postgresCpuMs = cpuMsDelta(backendsBefore, await backendCpuMs(database)) / RUNS;
     const redisServerCpuMs = ((await redisCpuMs(redisUrl)) - redisCpuBefore) / RUNS;
     const runsPerSecond = RUNS / seconds;
     const writes = socketWrites(writesBefore);
@@ -204,7 +203,8 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
         `${directCpuMs.toFixed(2)} ms; per no-op job ${noopCpuMs.toFixed(2)} ms`,
     );
     log(
-      `  CPU per run elsewhere: this database's PostgreSQL backends ${postgresCpuMs.toFixed(2)} ms, ` +
+      `  CPU per run elsewhere: this database's PostgreSQL backends ${postgresCpuMs.toFixed(2)} ms ` +
+        `(${directPostgresCpuMs.toFixed(2)} ms without a queue), ` +
         `Redis server ${redisServerCpuMs.toFixed(2)} ms`,
     );
     log(
@@ -253,6 +253,12 @@ async function backendCpuMs(database: {
       // Not Linux, or the backend ended meanwhile.
     }
   }
+  return used;
+}
+
+function cpuMsDelta(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
   return used;
 }
 
