@@ -69,11 +69,18 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Activations running in this process: their abort handle, and a promise that settles when they end. */
   const active = new Map<string, { controller: AbortController; ended: Promise<unknown> }>();
   /**
-   * What createRun stored, until continueRun picks the run up (the inline queue does so at once): the same
-   * record a read would give, one transaction less per run. Only continueRun takes from here, and cancelRun
-   * drops the entry, so no other path ever acts on a record older than the database's.
+   * What createRun stored or requestResume found, until continueRun or applyResumes picks the run up (the
+   * inline queue does so at once): the record a read would give, one transaction less per run and message.
+   * Only those two take from here, and cancelRun drops the entry, so no other path acts on an older record.
    */
   const fresh = new Map<string, RunRecord>();
+
+  function keepFresh(run: RunRecord): void {
+    fresh.delete(run.id);
+    // Bounded: a process that only records runs (an API in front of BullMQ workers) never takes them.
+    if (fresh.size >= MAX_FRESH_RUNS) fresh.delete(fresh.keys().next().value!);
+    fresh.set(run.id, run);
+  }
 
   function takeFresh(tenantId: string, runId: string): RunRecord | undefined {
     const run = fresh.get(runId);
@@ -104,6 +111,9 @@ export function createEngine(deps: EngineDeps): Engine {
       if (signal?.aborted) return run;
       if (run.status === "queued" || run.status === "running") {
         run = await activate(run, undefined, signal);
+        // Nothing can have been recorded while it executed (requestResume takes waiting and handoff runs only),
+        // and what is recorded once it settled comes with a job of its own: no read for requests here.
+        if (run.status !== "queued" && run.status !== "running") return run;
         continue;
       }
       const request = await nextRequest(run);
@@ -138,6 +148,8 @@ export function createEngine(deps: EngineDeps): Engine {
       await ended;
     } finally {
       active.delete(run.id);
+      // Whatever was kept for this run (a request recorded while it executed) is older than this activation.
+      fresh.delete(run.id);
       signal?.removeEventListener("abort", onAbort);
     }
     return activation!.record();
@@ -179,9 +191,7 @@ export function createEngine(deps: EngineDeps): Engine {
         ...(request.runId ? { id: request.runId } : {}),
         ...(request.before ? { before: request.before } : {}),
       });
-      // Bounded: a process that only creates runs (an API in front of BullMQ workers) never takes them.
-      if (fresh.size >= MAX_FRESH_RUNS) fresh.delete(fresh.keys().next().value!);
-      fresh.set(run.id, run);
+      keepFresh(run);
       return run;
     },
 
@@ -206,7 +216,10 @@ export function createEngine(deps: EngineDeps): Engine {
     async requestResume(tenantId, runId, resume) {
       const expected = resume.kind === "message" ? "waiting" : "handoff";
       const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected]);
-      if (recorded) return recorded;
+      if (recorded) {
+        keepFresh(recorded.run);
+        return recorded;
+      }
       const run = await load(tenantId, runId);
       throw new EngineError(
         "FD207",
@@ -219,7 +232,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async applyResumes(tenantId, runId, signal) {
-      const run = await load(tenantId, runId);
+      const run = takeFresh(tenantId, runId) ?? (await load(tenantId, runId));
       if (run.status === "queued" || run.status === "running") return run;
       return drive(run, signal);
     },

@@ -1,5 +1,6 @@
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
-import type { RunStatus } from "../engine/run-types";
+import type { RunRecord, RunStatus } from "../engine/run-types";
+import { RUN_COLUMNS, toRunRecord, type RunRow } from "./run-rows";
 import type { Sql } from "./database";
 import { toJson } from "./sql-values";
 
@@ -19,6 +20,8 @@ export interface ResumeRequest {
 export interface RecordedResume {
   readonly seq: number;
   readonly outboxId: string;
+  /** The run as the request found it (current: the row was locked and re-read), so an applier need not read it. */
+  readonly run: RunRecord;
 }
 
 // One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
@@ -29,14 +32,14 @@ const REQUEST_RESUME = `
 WITH run AS (
   UPDATE runs SET event_seq = event_seq + 1
    WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
-  RETURNING tenant_id, id, event_seq
+  RETURNING ${RUN_COLUMNS}, event_seq
 ), requested AS (
   INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
   SELECT tenant_id, id, event_seq, 'resume.requested', $4::jsonb, now() FROM run
 ), outbox AS (
   INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, $5 FROM run RETURNING id::text AS id
 )
-SELECT run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`;
+SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`;
 
 /** Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). */
 export async function recordResume(
@@ -46,7 +49,7 @@ export async function recordResume(
   resume: ResumeInput,
   statuses: readonly RunStatus[],
 ): Promise<RecordedResume | undefined> {
-  const { rows } = await sql.query<{ seq: number; outbox_id: string }>(REQUEST_RESUME, [
+  const { rows } = await sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
     tenantId,
     runId,
     [...statuses],
@@ -54,7 +57,7 @@ export async function recordResume(
     OUTBOX_KIND_RESUME,
   ]);
   const row = rows[0];
-  return row ? { seq: row.seq, outboxId: row.outbox_id } : undefined;
+  return row ? { seq: row.seq, outboxId: row.outbox_id, run: toRunRecord(row) } : undefined;
 }
 
 /** Requests after `afterSeq`, oldest first (the run's primary key orders them; no extra index). */

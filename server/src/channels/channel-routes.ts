@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { noteChannelChange } from "./channel-changes";
 import type { Database, Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import Type, { type Static } from "typebox";
@@ -186,6 +187,7 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
           });
         });
         if (!updated) throw new ApiError("FD322", "No such channel.");
+        noteChannelChange(updated.id);
         res.json(toView(updated));
       },
     },
@@ -209,6 +211,7 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
           }),
         );
         if (!updated) throw new ApiError("FD322", "No such channel.");
+        noteChannelChange(updated.id);
         res.setHeader("Cache-Control", "no-store");
         res.json({ ...toView(updated), ...credentials(updated, key?.key, secret) });
       },
@@ -224,6 +227,7 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
       handler: async (req, res) => {
         const deleted = await inTenant(res, (sql) => disableChannel(sql, String(req.params.id)));
         if (!deleted) throw new ApiError("FD322", "No such channel.");
+        noteChannelChange(String(req.params.id));
         res.status(204).end();
       },
     },

@@ -53,7 +53,14 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const turn = watchTurn(services.runs, principal.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendCustomerMessage(db, services.runs, principal, conversationId, body.text);
+          outcome = await sendCustomerMessage(
+            db,
+            services.runs,
+            principal,
+            conversationId,
+            body.text,
+            !body.conversationId,
+          );
         } catch (error) {
           turn.cancel();
           throw error;

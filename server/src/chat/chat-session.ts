@@ -5,8 +5,13 @@ import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-princ
 import type { ChatServices } from "./chat-services";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId, sendCustomerMessage } from "./customer-message";
+import { corkUntilNextTick } from "./tick-cork";
+import { channelChangedSince } from "../channels/channel-changes";
 
-/** What the upgrade carried, to re-check a customer's key and Origin on every message. */
+/** How long a customer session trusts its last channel-key check. */
+const CUSTOMER_KEY_RECHECK_MS = 30_000;
+
+/** What the upgrade carried, to re-check a customer's key and Origin as messages come (every few seconds). */
 export interface Handshake {
   readonly key: string | undefined;
   readonly origin: string | undefined;
@@ -44,6 +49,7 @@ export function startChatSession(
       ws.terminate();
       return;
     }
+    corkUntilNextTick(ws);
     ws.send(JSON.stringify(frame));
   }
 
@@ -70,14 +76,25 @@ export function startChatSession(
       expiry = setTimeout(() => ws.close(1008, "FD384 access token expired"), Math.max(0, left));
   }
 
+  // The upgrade has just checked the key.
+  let keyCheckedAtMs = Date.now();
+
   async function refresh(): Promise<boolean> {
     if (current.kind === "staff") {
       if (Date.now() < current.expiresAtMs) return true;
       ws.close(1008, "FD384 access token expired");
       return false;
     }
+    // A key rotated or a channel deleted ends the session at its next message: at once when this process made
+    // the change, within the re-check interval otherwise — not a read per message, a fifth of a message's cost.
+    if (
+      Date.now() - keyCheckedAtMs < CUSTOMER_KEY_RECHECK_MS &&
+      !channelChangedSince(current.channel.id, keyCheckedAtMs)
+    )
+      return true;
     try {
       current = await customerFromKey(db, handshake.key ?? "", handshake.origin);
+      keyCheckedAtMs = Date.now();
       return true;
     } catch (error) {
       if (!(error instanceof ChatAuthError)) throw error;
@@ -95,13 +112,14 @@ export function startChatSession(
         send(missed);
       return;
     }
+    const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
     if (id !== conversationId) {
       if (frame.conversationId) await checkConversation(db, current, id);
       join(id);
     }
     send({ type: "typing", conversationId: id, on: true });
-    const outcome = await sendCustomerMessage(db, services.runs, current, id, frame.text);
+    const outcome = await sendCustomerMessage(db, services.runs, current, id, frame.text, isNew);
     // The flow's turn ends typing itself (a settling event in the batch, see framesForEvents); the record that
     // message() answers for a resumed run still says `waiting`, so it says nothing about this turn. A message
     // kept for a human starts no turn at all.

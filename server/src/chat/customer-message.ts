@@ -42,6 +42,8 @@ export async function sendCustomerMessage(
   principal: ChatPrincipal,
   conversationId: string,
   text: string,
+  /** The caller made `conversationId` up just now: no run can be in it yet. */
+  newConversation = false,
 ): Promise<MessageOutcome> {
   if (!runs) throw new ApiError("FD377", "Runs are not available in this server.");
   try {
@@ -51,6 +53,7 @@ export async function sendCustomerMessage(
       conversationId,
       channel: runChannelOf(principal),
       text,
+      ...(newConversation ? { newConversation } : {}),
     });
     return { kind: "run", run };
   } catch (error) {

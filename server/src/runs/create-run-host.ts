@@ -182,7 +182,9 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     async message(request) {
       await rateLimiter.consume(request.tenantId, await planOf(request.tenantId));
       return lanes.enqueue(`${request.tenantId}:${request.conversationId}`, async () => {
-        let latest = await latestInConversation(request.tenantId, request.conversationId);
+        let latest = request.newConversation
+          ? undefined
+          : await latestInConversation(request.tenantId, request.conversationId);
         if (latest && !SETTLED_STATUSES.has(latest.status)) {
           latest = await settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS);
         }

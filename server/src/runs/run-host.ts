@@ -35,6 +35,8 @@ export interface CustomerMessageInput {
   readonly conversationId: string;
   readonly channel: string;
   readonly text: string;
+  /** The server made the conversation id up for this message: there is no earlier run to look for. */
+  readonly newConversation?: boolean;
 }
 
 /** One batch of committed events of one run, as every subscriber sees it. */

@@ -157,7 +157,14 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
         const turn = watchTurn(runs, channel.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendCustomerMessage(db, runs, principal, conversationId, chat.text);
+          outcome = await sendCustomerMessage(
+            db,
+            runs,
+            principal,
+            conversationId,
+            chat.text,
+            !chat.conversationId,
+          );
         } catch (error) {
           turn.cancel();
           await release();
