@@ -100,7 +100,13 @@ export function createEngine(deps: EngineDeps): Engine {
     const pending = await deps.store.pendingResumes(run.tenantId, run.id, run.state.resumedThrough ?? 0);
     const wanted = run.status === "waiting" ? "message" : "handback";
     const request = pending.find((r) => r.resume.kind === wanted);
-    return request ? { ...request.resume, requestSeq: request.seq } : undefined;
+    return request
+      ? {
+          ...request.resume,
+          requestSeq: request.seq,
+          ...(request.outboxId ? { requestOutboxId: request.outboxId } : {}),
+        }
+      : undefined;
   }
 
   /** Executes the run if it is queued or running, then applies recorded requests in order while it waits. */

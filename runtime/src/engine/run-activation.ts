@@ -29,7 +29,8 @@ function deepFreeze<T>(value: T): T {
  * `resume.requested` event it came from, in queue mode), or the ask's timeout running out.
  */
 export type ActivationInput =
-  (ResumeInput & { readonly requestSeq?: number }) | { readonly kind: "timeout"; readonly stepId: string };
+  | (ResumeInput & { readonly requestSeq?: number; readonly requestOutboxId?: string })
+  | { readonly kind: "timeout"; readonly stepId: string };
 
 /** What an activation ends in: the run waits, is parked for a human, completed, or failed. */
 export interface ActivationEnd {
@@ -55,6 +56,7 @@ export class RunActivation {
   private indexes = new Map<string, WorkflowIndex>();
   private steps = 0;
   private firstCommit = true;
+  private appliedOutboxId: string | undefined;
   /** What the last commit stored, for `record()`. */
   private committed: Pick<RunRecord, "status" | "output" | "error" | "updatedAt">;
 
@@ -85,6 +87,8 @@ export class RunActivation {
     if (resume && "requestSeq" in resume && resume.requestSeq !== undefined) {
       this.resumedThrough = Math.max(this.resumedThrough ?? 0, resume.requestSeq);
     }
+    // Applied with this activation's first commit, the request's outbox row has nothing left to enqueue.
+    if (resume && "requestOutboxId" in resume) this.appliedOutboxId = resume.requestOutboxId;
     let pendingResume = resume;
     for (;;) {
       if (this.signal.aborted) throw this.signal.reason;
@@ -418,6 +422,7 @@ export class RunActivation {
       ...(end && "output" in end ? { output: end.output } : {}),
       ...(end?.error !== undefined ? { error: end.error } : {}),
       ...(this.firstCommit && this.run.status === "queued" ? { startConsumed: true } : {}),
+      ...(this.firstCommit && this.appliedOutboxId ? { appliedOutboxId: this.appliedOutboxId } : {}),
     });
     this.firstCommit = false;
     this.committed = {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunRecord, RunStatus } from "../engine/run-types";
 import { RUN_COLUMNS, toRunRecord, type RunRow } from "./run-rows";
@@ -14,6 +15,8 @@ export interface ResumeRequest {
   readonly resume: ResumeInput;
   /** ISO 8601 */
   readonly at: string;
+  /** The outbox row that enqueues it: stamped dispatched by the commit that applies the request. */
+  readonly outboxId?: string;
 }
 
 /** Where a recorded request went: its event seq, and the outbox row that enqueues it (a job id). */
@@ -35,9 +38,11 @@ WITH run AS (
   RETURNING ${RUN_COLUMNS}, event_seq
 ), requested AS (
   INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
-  SELECT tenant_id, id, event_seq, 'resume.requested', $4::jsonb, now() FROM run
+  SELECT tenant_id, id, event_seq, 'resume.requested', $4::jsonb || jsonb_build_object('outboxId', $6::text),
+         now() FROM run
 ), outbox AS (
-  INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, $5 FROM run RETURNING id::text AS id
+  INSERT INTO run_outbox (tenant_id, id, run_id, kind) SELECT tenant_id, $6::uuid, id, $5 FROM run
+  RETURNING id::text AS id
 )
 SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`;
 
@@ -55,6 +60,7 @@ export async function recordResume(
     [...statuses],
     toJson(resume),
     OUTBOX_KIND_RESUME,
+    randomUUID(),
   ]);
   const row = rows[0];
   return row ? { seq: row.seq, outboxId: row.outbox_id, run: toRunRecord(row) } : undefined;
@@ -67,14 +73,22 @@ export async function pendingResumes(
   runId: string,
   afterSeq: number,
 ): Promise<ResumeRequest[]> {
-  const { rows } = await sql.query<{ seq: number; data: ResumeInput; at: Date | string }>(
+  const { rows } = await sql.query<{
+    seq: number;
+    data: ResumeInput & { outboxId?: string };
+    at: Date | string;
+  }>(
     `SELECT seq, data, at FROM run_events
       WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 AND type = 'resume.requested' ORDER BY seq`,
     [tenantId, runId, afterSeq],
   );
-  return rows.map((row) => ({
-    seq: row.seq,
-    resume: row.data,
-    at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
-  }));
+  return rows.map((row) => {
+    const { outboxId, ...resume } = row.data;
+    return {
+      seq: row.seq,
+      resume: resume as ResumeInput,
+      at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
+      ...(outboxId ? { outboxId } : {}),
+    };
+  });
 }

@@ -39,6 +39,8 @@ export interface RunCommit {
    * dispatched in the same statement and the dispatcher does not enqueue an executing run a second time.
    */
   readonly startConsumed?: boolean;
+  /** The outbox row of the recorded request this commit applied (`ResumeRequest.outboxId`): stamped likewise. */
+  readonly appliedOutboxId?: string;
 }
 
 export interface StoredEvent extends RunEvent {

@@ -77,8 +77,8 @@ steps AS (
 ), outbox AS (
   UPDATE run_outbox o SET dispatched_at = now()
     FROM run
-   WHERE $11::boolean AND o.tenant_id = $1 AND o.run_id = $2 AND o.kind = '${OUTBOX_KIND_START}'
-     AND o.dispatched_at IS NULL
+   WHERE o.tenant_id = $1 AND o.run_id = $2 AND o.dispatched_at IS NULL
+     AND (($11::boolean AND o.kind = '${OUTBOX_KIND_START}') OR o.id = $12::uuid)
 )
 SELECT state_version, event_seq FROM run`;
 
@@ -159,6 +159,7 @@ export function createRunStore(db: Database): SqlRunStore {
           toJson(steps),
           toJson(commit.events),
           commit.startConsumed === true,
+          commit.appliedOutboxId ?? null,
         ]);
         const row = updated.rows[0];
         if (!row) throw await refusal(sql, commit);

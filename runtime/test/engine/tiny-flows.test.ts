@@ -189,6 +189,33 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     expect(await h.messages(doomed.id)).toEqual([]);
   });
 
+  it("applies a recorded message without reading the run again, and its commit retires the request's outbox row", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    expect(run.status).toBe("waiting");
+    const recorded = await h.engine.requestResume(h.tenantId, run.id, { kind: "message", text: "a@b.c" });
+    const pending = async () =>
+      (
+        await h.database.db.transaction(
+          (sql) =>
+            sql.query<{ id: string }>(
+              "SELECT id::text AS id FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL",
+              [run.id],
+            ),
+          { tenantId: h.tenantId },
+        )
+      ).rows.map((row) => row.id);
+    expect(await pending()).toEqual([recorded.outboxId]);
+    const done = await h.engine.applyResumes(h.tenantId, run.id);
+    expect(done.status).toBe("completed");
+    expect(await h.messages(run.id)).toContain("Thanks a@b.c");
+    expect(await pending()).toEqual([]);
+    // The event log keeps which outbox row carried the request; the request itself is what was sent.
+    const requested = (await h.store.listEvents(h.tenantId, run.id)).find(
+      (e) => e.type === "resume.requested",
+    );
+    expect(requested?.data).toEqual({ kind: "message", text: "a@b.c", outboxId: recorded.outboxId });
+  });
+
   it("loops on a counter with CEL integer arithmetic", async () => {
     const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("counter"), input: {} });
     expect(run.status).toBe("completed");
