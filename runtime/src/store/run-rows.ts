@@ -1,7 +1,11 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
-import type { StoredEvent } from "./run-store";
 import { isoTimestamp } from "./sql-values";
+
+/** An event as stored: its place in the run's log. */
+export interface StoredEvent extends RunEvent {
+  readonly seq: number;
+}
 
 /** Column lists and row mappers shared by the run store's queries. */
 

@@ -3,6 +3,7 @@ import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
 import type { Sql } from "./database";
 import type { RecordedResume, ResumeRequest } from "./run-requests";
+import type { StoredEvent } from "./run-rows";
 
 export interface NewRun {
   readonly tenantId: string;
@@ -43,9 +44,8 @@ export interface RunCommit {
   readonly appliedOutboxId?: string;
 }
 
-export interface StoredEvent extends RunEvent {
-  readonly seq: number;
-}
+// Defined with the row mapping (run-rows.ts imports nothing from here, so the store's files form no cycle).
+export type { StoredEvent } from "./run-rows";
 
 /**
  * Runs, steps and the append-only event log, in PostgreSQL (pg) or PGlite with the same SQL. Every method runs
