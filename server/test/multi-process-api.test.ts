@@ -114,7 +114,7 @@ describe("two API processes and two workers on one Redis and one PostgreSQL", { 
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("runs started through both APIs complete, and a chat client on A sees a reply to what B was told", async () => {
+  it("runs started through both APIs complete; a chat client on A sees a reply to what B was told, and B's inbox answer", async () => {
     const [a, b] = apis as [string, string];
     const registered = await call(a, "POST", "/auth/register", undefined, {
       tenantName: "Multi process",
@@ -165,6 +165,26 @@ describe("two API processes and two workers on one Redis and one PostgreSQL", { 
     for (const client of [onB, onA]) {
       const reply = await client.next((f) => f.type === "reply" && String(f.text).startsWith("Nice"), 30_000);
       expect(reply.text).toBe("Nice to meet you, Ada.");
+    }
+    // A staff member answers through B's inbox; the customer's socket on A hears it (notices go over Redis).
+    const tenant = registered.body.tenant.id as string;
+    const runId = await database.db.transaction(
+      async (sql) =>
+        (
+          await sql.query<{ id: string }>(
+            "SELECT id::text AS id FROM runs WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 1",
+            [ready.conversationId],
+          )
+        ).rows[0]!.id,
+      { tenantId: tenant },
+    );
+    const answered = await call(b, "POST", `/inbox/runs/${runId}/reply`, token, {
+      text: "Sam here, from B.",
+    });
+    expect(answered.status).toBe(201);
+    for (const client of [onA, onB]) {
+      const reply = await client.next((f) => f.type === "reply" && f.author === "agent", 30_000);
+      expect(reply.text).toBe("Sam here, from B.");
     }
     onA.ws.close();
     onB.ws.close();

@@ -1,4 +1,4 @@
-import type { RunEventBatch, RunHost } from "../runs/run-host";
+import type { ConversationNotice, RunEventBatch, RunHost } from "../runs/run-host";
 import type { ServerFrame } from "./chat-frames";
 
 /** Someone watching a conversation: a customer's or staff member's socket, or a pending HTTP reply. */
@@ -11,8 +11,8 @@ export interface ConversationWatcher {
 
 /**
  * Routes run events to the watchers of their conversation. One RunHost subscription per tenant with watchers,
- * dropped with the tenant's last watcher, so an idle tenant costs nothing. Agent replies are published here
- * directly; with several API processes they would need the same pub/sub as run events (issue 7).
+ * dropped with the tenant's last watcher, so an idle tenant costs nothing. Frames that are not run events (an
+ * agent's reply from the inbox) go out as RunHost notices, which reach the watchers of every API process.
  */
 export interface ConversationHub {
   watch(tenantId: string, conversationId: string, watcher: ConversationWatcher): () => void;
@@ -32,15 +32,28 @@ export function createConversationHub(runs: () => RunHost | undefined): Conversa
   const tenants = new Map<string, TenantEntry>();
   let size = 0;
 
+  function deliver(found: TenantEntry, conversationId: string, frame: ServerFrame): void {
+    for (const watcher of found.conversations.get(conversationId) ?? []) safely(() => watcher.onFrame(frame));
+    for (const watcher of found.all) safely(() => watcher.onFrame(frame));
+  }
+
   function entry(tenantId: string): TenantEntry {
     let found = tenants.get(tenantId);
     if (!found) {
       const created: TenantEntry = { conversations: new Map(), all: new Set() };
-      created.unsubscribe = runs()?.subscribe(tenantId, (batch) => {
+      const host = runs();
+      const stopBatches = host?.subscribe(tenantId, (batch) => {
         for (const watcher of created.conversations.get(batch.conversationId) ?? [])
           safely(() => watcher.onBatch(batch));
         for (const watcher of created.all) safely(() => watcher.onBatch(batch));
       });
+      const stopNotices = host?.subscribeNotices(tenantId, (conversationId, notice) =>
+        deliver(created, conversationId, notice as unknown as ServerFrame),
+      );
+      created.unsubscribe = () => {
+        stopBatches?.();
+        stopNotices?.();
+      };
       tenants.set(tenantId, created);
       found = created;
     }
@@ -83,11 +96,13 @@ export function createConversationHub(runs: () => RunHost | undefined): Conversa
       };
     },
     publish(tenantId, conversationId, frame) {
-      const found = tenants.get(tenantId);
-      if (!found) return;
-      for (const watcher of found.conversations.get(conversationId) ?? [])
-        safely(() => watcher.onFrame(frame));
-      for (const watcher of found.all) safely(() => watcher.onFrame(frame));
+      const host = runs();
+      // Through the host, so a watcher on another API process hears it too; without one, only here.
+      if (host) host.notify(tenantId, conversationId, frame as unknown as ConversationNotice);
+      else {
+        const found = tenants.get(tenantId);
+        if (found) deliver(found, conversationId, frame);
+      }
     },
   };
 }

@@ -90,6 +90,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     onEvents: (tenantId, runId, batch, conversationId, run) =>
       publish({ tenantId, runId, conversationId, events: batch, ...(run ? { run } : {}) }),
   });
+  const notices = new EventEmitter().setMaxListeners(0);
   const host = createHostQueue(
     options.driver ?? {
       kind: "inline",
@@ -97,6 +98,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     },
     engine,
     publish,
+    (message) => notices.emit(message.tenantId, message.conversationId, message.notice),
     log,
   );
   const { queue } = host;
@@ -235,6 +237,15 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     subscribeAll(listener) {
       events.on(ALL, listener);
       return () => events.off(ALL, listener);
+    },
+
+    notify(tenantId, conversationId, notice) {
+      host.notify({ tenantId, conversationId, notice });
+    },
+
+    subscribeNotices(tenantId, listener) {
+      notices.on(tenantId, listener);
+      return () => notices.off(tenantId, listener);
     },
 
     async close() {

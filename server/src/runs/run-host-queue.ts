@@ -8,7 +8,14 @@ import {
   type RunEventBus,
   type RunQueue,
 } from "@flowdeck/runtime";
-import type { RunEventBatch } from "./run-host";
+import type { ConversationNotice, RunEventBatch } from "./run-host";
+
+/** A notice travelling between processes: the run event bus's framing, on a channel of its own. */
+export interface NoticeMessage {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly notice: ConversationNotice;
+}
 
 export type RunHostDriver =
   | {
@@ -29,6 +36,8 @@ export interface HostQueue {
   readonly eventsMayBeLost: boolean;
   /** Resolves once worker events can arrive (the Redis subscription is up; at once inline). */
   whenReady(): Promise<void>;
+  /** Hands a notice to every process's `onNotice` (this one's directly when inline). */
+  notify(message: NoticeMessage): void;
   close(): Promise<void>;
 }
 
@@ -41,24 +50,56 @@ export function createHostQueue(
   driver: RunHostDriver,
   engine: Engine,
   publish: (batch: RunEventBatch) => void,
+  onNotice: (message: NoticeMessage) => void,
   log: Logger,
 ): HostQueue {
   if (driver.kind === "inline") {
     const queue = createInlineQueue({ engine, concurrency: driver.concurrency ?? 8, log });
-    return { queue, eventsMayBeLost: false, whenReady: () => Promise.resolve(), close: () => queue.close() };
+    return {
+      queue,
+      eventsMayBeLost: false,
+      whenReady: () => Promise.resolve(),
+      notify: onNotice,
+      close: () => queue.close(),
+    };
   }
   const prefix = driver.prefix ?? "flowdeck";
   const queue = createBullmqQueue({ redisUrl: driver.redisUrl, prefix, engine, log });
   const bus: RunEventBus = createRunEventBus({ redisUrl: driver.redisUrl, prefix });
   bus.subscribe((message) => publish(message));
+  // Notices reuse the bus (JSON, batching, reconnects) on their own channel, so run-event listeners never see
+  // them: the notice rides as the one event of a message with no run.
+  const notices: RunEventBus = createRunEventBus({
+    redisUrl: driver.redisUrl,
+    prefix: `${prefix}:notices`,
+    log,
+  });
+  notices.subscribe((message) => {
+    const notice = message.events[0]?.data;
+    if (notice) onNotice({ tenantId: message.tenantId, conversationId: message.conversationId, notice });
+  });
   return {
     queue,
     eventsMayBeLost: true,
     queueStats: () => queue.queueStats(),
-    whenReady: () => bus.whenSubscribed(),
+    whenReady: () => Promise.all([bus.whenSubscribed(), notices.whenSubscribed()]).then(() => undefined),
+    notify(message) {
+      notices
+        .publish({
+          tenantId: message.tenantId,
+          runId: "",
+          conversationId: message.conversationId,
+          events: [{ type: "message.sent", data: { ...message.notice }, at: new Date().toISOString() }],
+        })
+        .catch((error: unknown) =>
+          log.warn("conversation notice not published", {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+    },
     async close() {
       await queue.close();
-      await bus.close();
+      await Promise.all([bus.close(), notices.close()]);
     },
   };
 }

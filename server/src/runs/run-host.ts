@@ -51,6 +51,11 @@ export interface RunEventBatch {
 
 export type RunEventListener = (batch: RunEventBatch) => void;
 
+/** Something said in a conversation that is not a run event (a human agent's reply from the inbox). */
+export type ConversationNotice = Readonly<Record<string, unknown>>;
+
+export type NoticeListener = (conversationId: string, notice: ConversationNotice) => void;
+
 /**
  * The server's one door to the runtime (DESIGN.md §4): the runs API, chat channels and the editor's test runs
  * all start, resume and watch runs through it. Inline driver in one process; with REDIS_URL, runs are enqueued
@@ -76,6 +81,13 @@ export interface RunHost {
   subscribe(tenantId: string, listener: RunEventListener): () => void;
   /** Every batch of every tenant (metrics). Never hand these to a tenant's client. */
   subscribeAll(listener: RunEventListener): () => void;
+  /**
+   * Tells every API process's watchers of the conversation (over Redis with BullMQ, where a customer's socket
+   * may be on another instance than the staff member who answers; in this process inline). At most once.
+   */
+  notify(tenantId: string, conversationId: string, notice: ConversationNotice): void;
+  /** Notices of the tenant's conversations, from any process. Returns an unsubscribe. */
+  subscribeNotices(tenantId: string, listener: NoticeListener): () => void;
   /**
    * Resolves when the run is at a terminal, waiting or handoff status (tests, synchronous HTTP replies) and, with
    * `afterStateVersion`, has committed past that version — how to wait for the answer to a message sent to a
