@@ -5,7 +5,8 @@ import type { Sql } from "../store/database";
 import type { RecordedResume } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
-import { RunActivation, type ActivationInput } from "./run-activation";
+import type { ActivationInput } from "./activation-types";
+import { RunActivation } from "./run-activation";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
 

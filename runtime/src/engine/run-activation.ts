@@ -1,9 +1,10 @@
 import type { Workflow, WorkflowNode } from "@flowdeck/schemas";
 import type { ResumeInput, RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
-import Value from "typebox/value";
+import type { ActivationEnd, ActivationInput } from "./activation-types";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
 import type { FlowFrame, RunRecord, RunState, RunStatus } from "./run-types";
+import { defaultedConfig } from "./node-config";
 import { evaluateCondition, renderTemplate } from "./scope";
 import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
@@ -13,31 +14,6 @@ import { toJson } from "../store/sql-values";
 
 const DEFAULT_MAX_STEPS = 500;
 const DEFAULT_MAX_DEPTH = 8;
-
-const configCache = new WeakMap<WorkflowNode, Record<string, unknown>>();
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-}
-
-/**
- * What re-enters a waiting step: the customer's message or a human's hand-back (with the seq of the
- * `resume.requested` event it came from, in queue mode), or the ask's timeout running out.
- */
-export type ActivationInput =
-  | (ResumeInput & { readonly requestSeq?: number; readonly requestOutboxId?: string })
-  | { readonly kind: "timeout"; readonly stepId: string };
-
-/** What an activation ends in: the run waits, is parked for a human, completed, or failed. */
-export interface ActivationEnd {
-  readonly status: RunStatus;
-  readonly output?: unknown;
-  readonly error?: { code: string; message: string } | null;
-}
 
 /**
  * One activation of a run: from its stored cursor until it waits, completes or fails. Pure steps accumulate
@@ -360,20 +336,8 @@ export class RunActivation {
     };
   }
 
-  /** The node's config with its schema's defaults filled in (executors rely on them). */
   private config(node: WorkflowNode): Record<string, unknown> {
-    // Workflows are immutable once loaded, so a node's defaulted config is computed once and frozen: a loop
-    // that runs a node thousands of times does not copy its config each time.
-    let config = configCache.get(node);
-    if (!config) {
-      const definition = this.deps.registry.get(node.type);
-      const raw = structuredClone(node.config ?? {});
-      config = deepFreeze(
-        definition ? (Value.Default(definition.config, raw) as Record<string, unknown>) : raw,
-      );
-      configCache.set(node, config);
-    }
-    return config;
+    return defaultedConfig(this.deps.registry, node);
   }
 
   private firstOutput(node: WorkflowNode): string {
