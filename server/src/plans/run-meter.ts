@@ -93,7 +93,14 @@ export function createRunMeter(db: Database, options: RunMeterOptions = {}): Run
     async admit(tenantId) {
       let meter = tenants.get(tenantId);
       if (!meter || Date.now() - meter.readAt >= refreshMs || meter.month !== runCounterName()) {
-        meter = await read(tenantId);
+        // In line with the flushes: a read during a flush would see neither the stored count (not committed
+        // yet) nor the pending one (already handed to the flush) and let a start past the allowance.
+        const reading = flushing.then(() => read(tenantId));
+        flushing = reading.then(
+          () => undefined,
+          () => undefined,
+        );
+        meter = await reading;
       }
       if (meter.limit !== null && meter.stored + meter.pending >= meter.limit) {
         throw new ApiError("FD350", `This plan allows ${meter.limit} runs per month and they are used up.`, {
