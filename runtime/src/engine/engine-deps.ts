@@ -38,8 +38,11 @@ export interface EngineDeps {
     events: readonly RunEvent[],
     /** The run's conversation: channels route events by it. */
     conversationId: string,
-    /** The run as this commit stored it; absent for live-only events (`token`). */
-    run?: RunRecord,
+    /**
+     * The run as this commit stored it, built on demand (it copies the run's state, which only some listeners
+     * need); call it during the callback. Absent for live-only events (`token`).
+     */
+    committed?: () => RunRecord,
   ) => void;
   /** Waits between retries; injectable so tests need not sleep. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

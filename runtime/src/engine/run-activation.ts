@@ -396,7 +396,9 @@ export class RunActivation {
       updatedAt: now(),
     };
     if (this.deps.onEvents)
-      this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, this.record());
+      this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, () =>
+        this.record(),
+      );
   }
 
   /**

@@ -91,8 +91,8 @@ export function startWorker(options: WorkerOptions): RunWorker {
   const { engine } = createDatabaseEngine({
     ...options.engineOptions,
     db: options.db,
-    onEvents: (tenantId, runId, batch, conversationId) => {
-      userOnEvents?.(tenantId, runId, batch, conversationId);
+    onEvents: (tenantId, runId, batch, conversationId, committed) => {
+      userOnEvents?.(tenantId, runId, batch, conversationId, committed);
       // Not awaited: the run goes on; pub/sub is at most once and clients catch up from the event log.
       if (events && batch.length > 0) {
         events.publish({ tenantId, runId, conversationId, events: batch }).catch(() => undefined);

@@ -87,8 +87,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     log,
     resolveWorkflow: subflows.resolve,
     // Inline, this process executes runs; with BullMQ the workers do and their events come from the bus.
-    onEvents: (tenantId, runId, batch, conversationId, run) =>
-      publish({ tenantId, runId, conversationId, events: batch, ...(run ? { run } : {}) }),
+    onEvents: (tenantId, runId, batch, conversationId, committed) =>
+      publish({ tenantId, runId, conversationId, events: batch, ...(committed ? { run: committed() } : {}) }),
   });
   const notices = new EventEmitter().setMaxListeners(0);
   const host = createHostQueue(
