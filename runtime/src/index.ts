@@ -19,9 +19,16 @@ export type {
   RunStatus,
   StepRecord,
 } from "./engine/run-types";
-export type { NewRun, RunCommit, RunStore, StoredEvent } from "./store/run-store";
+export type { NewRun, RunClaim, RunCommit, RunStore, StoredEvent } from "./store/run-store";
 export { createRunStore, type SqlRunStore } from "./store/sql-run-store";
-export { APP_ROLE, type Database, type DriverKind, type Sql } from "./store/database";
+export {
+  APP_ROLE,
+  prepared,
+  type Database,
+  type DriverKind,
+  type PreparedSql,
+  type Sql,
+} from "./store/database";
 export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
 export { createPgDatabase } from "./store/pg-database";
 export { createPgliteDatabase } from "./store/pglite-database";

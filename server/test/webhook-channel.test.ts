@@ -220,6 +220,51 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
     expect(await runCount(echoChannel.id)).toBe(2);
   }, 20_000);
 
+  it("takes a newly published version, a pin and a rotated secret from the very next call", async () => {
+    const workflowId = await publishFlow(
+      server,
+      token,
+      ECHO_ROUTER.replace("echo_router", "echo_router_two"),
+    );
+    const channel = await createChannel(server, token, { kind: "webhook", workflow: workflowId });
+    const route = async (messageId: string, secret?: string) => {
+      const res = await post(channel, { message: "hello" }, { messageId, ...(secret ? { secret } : {}) });
+      return res.status === 200 ? (res.body.output.output.route as string) : res.status;
+    };
+    expect(await route("n-1")).toBe("other");
+
+    // Each change below lands well within the time a lookup is trusted; a change made through this process
+    // must still show on the next call.
+    const draft = await server.request("GET", `/workflows/${workflowId}`, { token });
+    const saved = await server.request("PUT", `/workflows/${workflowId}/draft`, {
+      token,
+      body: {
+        yaml: ECHO_ROUTER.replace("echo_router", "echo_router_two").replace(
+          "route: other,",
+          "route: elsewhere,",
+        ),
+      },
+      headers: { "if-match": draft.headers.etag as string },
+    });
+    expect(saved.status).toBe(200);
+    expect(
+      (await server.request("POST", `/workflows/${workflowId}/publish`, { token, body: {} })).status,
+    ).toBe(201);
+    expect(await route("n-2")).toBe("elsewhere");
+
+    const pinned = await server.request("PATCH", `/channels/${channel.id}`, {
+      token,
+      body: { pinnedVersion: 1 },
+    });
+    expect(pinned.status).toBe(200);
+    expect(await route("n-3")).toBe("other");
+
+    const rotated = await server.request("POST", `/channels/${channel.id}/rotate`, { token });
+    expect(rotated.status).toBe(200);
+    expect(await route("n-4")).toBe(401);
+    expect(await route("n-5", rotated.body.webhookSecret as string)).toBe("other");
+  }, 20_000);
+
   it("answers 404 for an unknown or deleted channel", async () => {
     const unknown = await post(
       { id: "3f0c6a52-9d1b-4e55-8f63-2a7d3c1b9e40", webhookSecret: "whsec_x" },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
-import type { Sql } from "../store/database";
+import type { RunClaim } from "../store/run-store";
 import type { RecordedResume } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -19,8 +19,8 @@ export interface StartRunRequest {
   readonly channel?: string;
   readonly runId?: string;
   readonly signal?: AbortSignal;
-  /** Done in the run's own transaction before it is stored; throwing stores nothing (see NewRun.before). */
-  readonly before?: (sql: Sql) => Promise<void>;
+  /** Claimed in the run's own transaction: a duplicate stores nothing (see RunClaim). */
+  readonly claim?: RunClaim;
 }
 
 export interface Engine {
@@ -196,7 +196,7 @@ export function createEngine(deps: EngineDeps): Engine {
         conversationId,
         channel: request.channel ?? "api",
         ...(request.runId ? { id: request.runId } : {}),
-        ...(request.before ? { before: request.before } : {}),
+        ...(request.claim ? { claim: request.claim } : {}),
       });
       keepFresh(run);
       return run;

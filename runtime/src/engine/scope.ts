@@ -4,6 +4,21 @@ import { EngineError } from "./engine-errors";
 import { fromCel, toCel } from "./expression-values";
 
 const liquid = createLiquid();
+/** Parsed templates kept per process: a flow renders the same few templates on every run. */
+const MAX_PARSED_TEMPLATES = 2_000;
+const parsedTemplates = new Map<string, ReturnType<typeof liquid.parse>>();
+
+/** The template parsed once (a parse error is thrown each time, nothing is kept for it). */
+function parsedTemplate(template: string): ReturnType<typeof liquid.parse> {
+  let parsed = parsedTemplates.get(template);
+  if (!parsed) {
+    parsed = liquid.parse(template);
+    if (parsedTemplates.size >= MAX_PARSED_TEMPLATES)
+      parsedTemplates.delete(parsedTemplates.keys().next().value!);
+    parsedTemplates.set(template, parsed);
+  }
+  return parsed;
+}
 const EXPRESSION_ROOTS = [...TEMPLATE_ROOTS, "answer"] as const;
 
 function scopeObject(scope: RunScope, extra?: Record<string, unknown>): Record<string, unknown> {
@@ -28,7 +43,7 @@ export async function renderTemplate(
 ): Promise<string> {
   if (!template.includes("{{") && !template.includes("{%")) return template;
   try {
-    return await liquid.parseAndRender(template, scopeObject(scope, extra));
+    return String(await liquid.render(parsedTemplate(template), scopeObject(scope, extra)));
   } catch (error) {
     throw new EngineError(
       "FD211",

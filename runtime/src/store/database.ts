@@ -12,10 +12,33 @@ export interface QueryResult<Row> {
   readonly rowCount: number;
 }
 
+/**
+ * A statement the server prepares once per connection and then only binds and executes: no SQL text on the wire
+ * and no parse or plan per call. For the hot, fixed statements (a run's creation and commits), not for SQL that
+ * is built per call: every name stays prepared on every pooled connection.
+ */
+export interface PreparedSql {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function prepared(name: string, text: string): PreparedSql {
+  return { name, text };
+}
+
 /** A connection inside a transaction. Parameters are `$1, $2 …`; pass JSON as text with `toJson` and `::jsonb`. */
 export interface Sql {
   query<Row extends object = Record<string, unknown>>(
-    text: string,
+    text: string | PreparedSql,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
+  /**
+   * The transaction's last statement, sent together with COMMIT (one write and one round trip less). The
+   * transaction is over when it answers: committed, or rolled back if the statement failed (which throws). The
+   * callback returns right after it; another statement after it is a bug (FD266).
+   */
+  commitWith<Row extends object = Record<string, unknown>>(
+    text: string | PreparedSql,
     params?: readonly unknown[],
   ): Promise<QueryResult<Row>>;
 }
@@ -47,6 +70,16 @@ export interface Database {
   readonly driver: DriverKind;
   /** BEGIN; SET LOCAL ROLE flowdeck_app; set_config('app.tenant_id', tenantId, true); fn; COMMIT. */
   transaction<T>(fn: (sql: Sql) => Promise<T>, scope: TenantScope): Promise<T>;
+  /**
+   * One statement in a tenant transaction of its own: on pg, BEGIN, the role and tenant, the statement and COMMIT
+   * go in one write (one round trip instead of three). For reads and writes whose result decides nothing else
+   * inside the transaction.
+   */
+  statement<Row extends object = Record<string, unknown>>(
+    text: string | PreparedSql,
+    params: readonly unknown[],
+    scope: TenantScope,
+  ): Promise<QueryResult<Row>>;
   /** As the schema owner, outside RLS for superusers. Migrations, tests' catalog checks; never request work. */
   ownerTransaction<T>(fn: (sql: OwnerSql) => Promise<T>): Promise<T>;
   readonly stats: DatabaseStats;
@@ -67,14 +100,25 @@ export function createDatabase(adapter: DriverAdapter): Database {
   let transactions = 0;
   let statements = 0;
 
+  /** Counts statements, and refuses any after commitWith (FD266) the same way on every driver. */
   function counted(connection: OwnerSql): OwnerSql {
+    let ended = false;
+    const check = () => {
+      if (ended) throw new StoreError("FD266", "This transaction already committed with commitWith.");
+      statements += 1;
+    };
     return {
-      query: (text, params) => {
-        statements += 1;
+      query: async (text, params) => {
+        check();
         return connection.query(text, params);
       },
-      exec: (script) => {
-        statements += 1;
+      commitWith: async (text, params) => {
+        check();
+        ended = true;
+        return connection.commitWith(text, params);
+      },
+      exec: async (script) => {
+        check();
         return connection.exec(script);
       },
     };
@@ -92,20 +136,18 @@ export function createDatabase(adapter: DriverAdapter): Database {
     async transaction(fn, scope) {
       ensureOpen();
       const tenantId = requireTenantId(scope.tenantId);
-      const result = await adapter.transaction(
-        async (connection) => {
-          // The prelude's two statements: SET LOCAL ROLE, and the tenant (transaction-local: the `true`).
-          statements += 2;
-          const sql = counted(connection);
-          // Only `query` is handed on: a tenant transaction has no business running multi-statement scripts.
-          return fn({ query: sql.query });
-        },
-        // In the prelude, so BEGIN, the role and the tenant are one round trip on pg. The id is inlined, not a
-        // parameter (the prelude has none): requireTenantId has checked it is a canonical UUID, nothing else.
-        `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)`,
-      );
+      const result = await adapter.transaction(async (connection) => {
+        // The prelude's two statements: SET LOCAL ROLE, and the tenant (transaction-local: the `true`).
+        statements += 2;
+        const sql = counted(connection);
+        // No `exec`: a tenant transaction has no business running multi-statement scripts.
+        return fn({ query: sql.query, commitWith: sql.commitWith });
+      }, tenantPrelude(tenantId));
       transactions += 1;
       return result;
+    },
+    statement(text, params, scope) {
+      return this.transaction((sql) => sql.commitWith(text, params), scope);
     },
     async ownerTransaction(fn) {
       ensureOpen();
@@ -119,6 +161,14 @@ export function createDatabase(adapter: DriverAdapter): Database {
       await adapter.close();
     },
   };
+}
+
+/**
+ * SET LOCAL ROLE and the tenant, sent with BEGIN (one round trip on pg). The id is inlined, not a parameter (the
+ * prelude has none): requireTenantId has checked it is a canonical UUID, nothing else.
+ */
+function tenantPrelude(tenantId: string): string {
+  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
 }
 
 /** Tenant ids are UUIDs; checking here turns a typo into FD262 instead of a cast error inside a policy. */

@@ -1,5 +1,13 @@
+import type { Writable } from "node:stream";
 import pg from "pg";
-import { createDatabase, type Database, type DriverAdapter, type OwnerSql } from "./database";
+import {
+  createDatabase,
+  type Database,
+  type DriverAdapter,
+  type OwnerSql,
+  type PreparedSql,
+} from "./database";
+import { StoreError } from "./store-errors";
 
 export interface PgDatabaseOptions {
   /** `postgres://user@host:port/db`. The user must own the schema (migrations) or be a member of flowdeck_app. */
@@ -18,6 +26,34 @@ export interface PgDatabaseOptions {
   readonly applicationName?: string;
 }
 
+/** Sockets corked until the end of the current tick. */
+const corkedThisTick = new WeakSet<object>();
+
+/**
+ * Runs `send` with the client's socket corked until the end of the tick: pg writes every pipelined query with a
+ * syscall of its own, and on these machines a write that wakes the server costs more CPU than most statements.
+ * Statements a transaction issues in one tick (BEGIN, a claim, a run, COMMIT) so leave in one write. The socket
+ * is pg's own (pg corks it per query the same way); without one, the queries still go out, only in more writes.
+ */
+function corked<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  if (stream?.cork && stream.uncork && !corkedThisTick.has(stream)) {
+    stream.cork();
+    corkedThisTick.add(stream);
+    process.nextTick(() => {
+      corkedThisTick.delete(stream);
+      stream.uncork!();
+    });
+  }
+  return send();
+}
+
+function toQuery(statement: string | PreparedSql, values: unknown[] | undefined): pg.QueryConfig {
+  return typeof statement === "string"
+    ? { text: statement, ...(values ? { values } : {}) }
+    : { name: statement.name, text: statement.text, ...(values ? { values } : {}) };
+}
+
 /** PostgreSQL through a `pg` Pool. One pooled client per transaction; released (or destroyed) afterwards. */
 export function createPgDatabase(options: PgDatabaseOptions): Database {
   const pool = new pg.Pool({
@@ -27,44 +63,76 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
     application_name: options.applicationName ?? "flowdeck",
+    // Queries are written as soon as they are issued instead of one round trip after another; `corked` below
+    // puts the statements of one transaction that need no answer in between into a single socket write.
+    pipeline: true,
   });
   // Without a listener an idle client's error would be an uncaught exception and end the process.
   pool.on("error", (error) => options.onIdleError?.(error));
 
+  /** A pooled client whose listener keeps a backend error for the next statement instead of crashing. */
+  async function checkOut(): Promise<{ client: pg.PoolClient; release: (error?: Error | boolean) => void }> {
+    const client = await pool.connect();
+    // The pool stops listening to a client while it is checked out: a backend ended between two statements
+    // (pg_terminate_backend, a server restart, idle_in_transaction_session_timeout) would emit an 'error'
+    // nobody handles and end the process. Keep it instead; the next statement fails, the client is destroyed.
+    let broken: Error | undefined;
+    const onError = (error: Error) => void (broken ??= error);
+    client.on("error", onError);
+    return {
+      client,
+      release: (error) => {
+        client.removeListener("error", onError);
+        client.release(error ?? broken);
+      },
+    };
+  }
+
   const adapter: DriverAdapter = {
     kind: "pg",
     async transaction(fn, prelude) {
-      const client = await pool.connect();
-      // The pool stops listening to a client while it is checked out: a backend ended between two statements
-      // (pg_terminate_backend, a server restart, idle_in_transaction_session_timeout) would emit an 'error'
-      // nobody handles and end the process. Keep it instead; the next statement fails, the client is destroyed.
-      let broken: Error | undefined;
-      const onError = (error: Error) => void (broken ??= error);
-      client.on("error", onError);
-      const release = (error?: Error | boolean) => {
-        client.removeListener("error", onError);
-        client.release(error ?? broken);
-      };
+      const { client, release } = await checkOut();
+      const begin = prelude ? `BEGIN; ${prelude}` : "BEGIN";
+      // BEGIN (with the role and tenant) goes out with the transaction's first statement, in one write and one
+      // round trip; a transaction that never queries costs none. Safe to pipeline: if the prelude fails, the
+      // transaction is aborted and the statements after it fail too, so nothing runs without its tenant.
+      let state = "idle" as "idle" | "open" | "ended";
+      async function send(statement: string | PreparedSql, params: unknown[] | undefined, commit: boolean) {
+        if (state === "ended")
+          throw new StoreError("FD266", "This transaction already committed with commitWith.");
+        const opening = state === "idle";
+        state = commit ? "ended" : "open";
+        const settled = await Promise.allSettled(
+          corked(client, () => [
+            ...(opening ? [client.query(begin)] : []),
+            client.query(toQuery(statement, params)),
+            ...(commit ? [client.query("COMMIT")] : []),
+          ]),
+        );
+        // The first failure is the one to report: a failed BEGIN or prelude fails everything queued behind it,
+        // and a failed statement turns the COMMIT behind it into a rollback.
+        const failed = settled.find((outcome) => outcome.status === "rejected");
+        if (failed) throw failed.reason;
+        const result = (settled[opening ? 1 : 0] as PromiseFulfilledResult<pg.QueryResult>).value;
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      }
       const connection: OwnerSql = {
-        async query(text, params) {
-          const result = await client.query(text, params as unknown[] | undefined);
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-        },
+        query: (text, params) => send(text, params as unknown[] | undefined, false),
+        commitWith: (text, params) => send(text, params as unknown[] | undefined, true),
         async exec(script) {
           // No parameters: the simple query protocol, which accepts several statements.
-          await client.query(script);
+          await send(script, undefined, false);
         },
       };
       try {
-        // One round trip for BEGIN and the prelude (SET LOCAL ROLE …).
-        await client.query(prelude ? `BEGIN; ${prelude}` : "BEGIN");
         const result = await fn(connection);
-        await client.query("COMMIT");
+        if (state === "open") await client.query("COMMIT");
         release();
         return result;
       } catch (error) {
         try {
-          await client.query("ROLLBACK");
+          // An ended transaction has already committed or rolled back with its commitWith.
+          if (state === "open") await client.query("ROLLBACK");
           release();
         } catch (rollbackError) {
           // The connection is in an unknown state: destroy it rather than hand it to the next tenant.

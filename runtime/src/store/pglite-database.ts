@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { createDatabase, type Database, type OwnerSql, type QueryResult } from "./database";
+import { createDatabase, type Database, type OwnerSql, type PreparedSql, type QueryResult } from "./database";
 
 export interface PgliteDatabaseOptions {
   /** A folder that keeps the data across restarts; in memory when absent. */
@@ -27,11 +27,19 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
 }
 
 function connectionOf(tx: Transaction): OwnerSql {
+  // One connection and no wire: a prepared statement's name and a commit sent along change nothing here. The
+  // transaction commits when the callback returns, right after its commitWith.
+  async function query<Row extends object>(
+    statement: string | PreparedSql,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>> {
+    const text = typeof statement === "string" ? statement : statement.text;
+    const result = await tx.query<Row>(text, params ? [...params] : undefined);
+    return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+  }
   return {
-    async query<Row extends object>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await tx.query<Row>(text, params ? [...params] : undefined);
-      return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
-    },
+    query,
+    commitWith: query,
     async exec(script) {
       await tx.exec(script);
     },

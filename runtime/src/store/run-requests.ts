@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunRecord, RunStatus } from "../engine/run-types";
 import { RUN_COLUMNS, toRunRecord, type RunRow } from "./run-rows";
-import type { Sql } from "./database";
+import { prepared, type Sql } from "./database";
 import { toJson } from "./sql-values";
 
 /** What a resume's outbox row asks the queue to do (createRun's is `run.start`). */
@@ -31,7 +31,9 @@ export interface RecordedResume {
 // message for a run that moved on is refused here, not found later), append `resume.requested` with the
 // input, and write the outbox row that will enqueue it. `state_version` is not touched: a request never
 // conflicts with an activation that is committing at the same moment.
-const REQUEST_RESUME = `
+const REQUEST_RESUME = prepared(
+  "flowdeck_request_resume",
+  `
 WITH run AS (
   UPDATE runs SET event_seq = event_seq + 1
    WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
@@ -44,7 +46,8 @@ WITH run AS (
   INSERT INTO run_outbox (tenant_id, id, run_id, kind) SELECT tenant_id, $6::uuid, id, $5 FROM run
   RETURNING id::text AS id
 )
-SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`;
+SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`,
+);
 
 /** Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). */
 export async function recordResume(

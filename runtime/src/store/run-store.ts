@@ -1,7 +1,7 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
-import type { Sql } from "./database";
+import type { PreparedSql } from "./database";
 import type { RecordedResume, ResumeRequest } from "./run-requests";
 import type { StoredEvent } from "./run-rows";
 
@@ -16,11 +16,19 @@ export interface NewRun {
   readonly channel: string;
   /** Defaults to a random UUID. */
   readonly id?: string;
-  /**
-   * Work done in the run's own transaction before the run is written (e.g. claiming a webhook's message id, so
-   * a replay and its run are one atomic decision). Throwing rolls everything back and nothing is stored.
-   */
-  readonly before?: (sql: Sql) => Promise<void>;
+  /** A row claimed in the run's own transaction (a webhook's message id): see RunClaim. */
+  readonly claim?: RunClaim;
+}
+
+/**
+ * An INSERT written in the run's own transaction and in the same round trip, just before the run: a replay and
+ * its run are one atomic decision. The statement must fail with a unique violation (SQLSTATE 23505) when the
+ * claim was made before; then nothing is stored and `duplicate()` is thrown. Any other failure is thrown as is.
+ */
+export interface RunClaim {
+  readonly statement: string | PreparedSql;
+  readonly params: readonly unknown[];
+  readonly duplicate: () => Error;
 }
 
 /** One commit: the new snapshot, the steps finished since the last commit and their events, atomically. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Sql } from "./database";
+import { prepared, type Database, type Sql } from "./database";
 import type { NewRun, RunCommit, RunStore, StoredEvent } from "./run-store";
 import type { RunRecord, StepRecord } from "../engine/run-types";
 import {
@@ -22,7 +22,9 @@ export const OUTBOX_KIND_START = "run.start";
 
 // One statement for the run, its `run.created` event (seq 1) and its outbox row. The event's and the outbox's
 // foreign keys are checked at the end of the statement, when the run row exists.
-const CREATE_RUN = `
+const CREATE_RUN = prepared(
+  "flowdeck_create_run",
+  `
 WITH run AS (
   INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
                     event_seq, input, conversation_id, channel)
@@ -34,7 +36,8 @@ WITH run AS (
 ), outbox AS (
   INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, $11 FROM run
 )
-SELECT * FROM run`;
+SELECT * FROM run`,
+);
 
 // Moves the run forward only from the version the writer loaded, and reserves `$6` event numbers in the
 // same statement: the row lock it takes orders concurrent commits, so seq ranges never overlap.
@@ -53,8 +56,12 @@ RETURNING state_version, event_seq`;
 // A whole commit in one statement (one round trip): the run row, then its steps and events, each from one JSON
 // array parameter. The steps and events join the UPDATE's result, so a refused UPDATE (stale version, no run)
 // writes nothing; data-modifying CTEs run in one snapshot and the foreign keys are checked at the statement's
-// end, when the row is updated. Events take the seq range the UPDATE reserved.
-const COMMIT_RUN = `
+// end, when the row is updated. Events take the seq range the UPDATE reserved. `found_version` is the version
+// before the statement (the snapshot all its parts share): when the UPDATE is refused it says why, so the commit
+// needs no second statement and its whole transaction is one round trip.
+const COMMIT_RUN = prepared(
+  "flowdeck_commit_run",
+  `
 WITH run AS (${UPDATE_RUN.trim()}),
 steps AS (
   INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, port, output, error,
@@ -80,7 +87,22 @@ steps AS (
    WHERE o.tenant_id = $1 AND o.run_id = $2 AND o.dispatched_at IS NULL
      AND (($11::boolean AND o.kind = '${OUTBOX_KIND_START}') OR o.id = $12::uuid)
 )
-SELECT state_version, event_seq FROM run`;
+SELECT run.state_version, run.event_seq, found.state_version AS found_version
+  FROM (SELECT 1) AS one
+  LEFT JOIN run ON true
+  LEFT JOIN (SELECT state_version FROM runs WHERE tenant_id = $1 AND id = $2) AS found ON true`,
+);
+
+const GET_RUN = prepared(
+  "flowdeck_get_run",
+  `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = $2`,
+);
+
+interface CommitRow {
+  readonly state_version: number | null;
+  readonly event_seq: number | null;
+  readonly found_version: number | null;
+}
 
 export interface SqlRunStore extends RunStore {
   /** The database the store writes to (tests and benchmarks read its statement counter). */
@@ -100,6 +122,12 @@ export function createRunStore(db: Database): SqlRunStore {
     return result;
   }
 
+  /** For the helpers that send exactly one statement: each query is a transaction of its own, in one round trip. */
+  function oneStatement(tenantId: string): Sql {
+    const statement: Sql["query"] = (text, params) => db.statement(text, params ?? [], { tenantId });
+    return { query: statement, commitWith: statement };
+  }
+
   return {
     db,
     get commitCount() {
@@ -110,8 +138,10 @@ export function createRunStore(db: Database): SqlRunStore {
       const id = run.id ?? randomUUID();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
       return write(run.tenantId, async (sql) => {
-        await run.before?.(sql);
-        const { rows } = await sql.query<RunRow>(CREATE_RUN, [
+        // BEGIN, the claim, the run and COMMIT go out in one write. A duplicate claim aborts the transaction, so
+        // the run's statement behind it fails as well and the COMMIT rolls back: nothing is stored.
+        const claimed = run.claim ? sql.query(run.claim.statement, run.claim.params) : undefined;
+        const created = sql.commitWith<RunRow>(CREATE_RUN, [
           run.tenantId,
           id,
           run.workflowName,
@@ -124,30 +154,27 @@ export function createRunStore(db: Database): SqlRunStore {
           toJson({ workflow: run.workflowName, version: run.workflowVersion, channel: run.channel }),
           OUTBOX_KIND_START,
         ]);
-        return toRunRecord(rows[0]!);
+        const [claim, create] = await Promise.allSettled([claimed, created]);
+        if (claim.status === "rejected")
+          throw isUniqueViolation(claim.reason) && run.claim ? run.claim.duplicate() : claim.reason;
+        if (create.status === "rejected") throw create.reason;
+        return toRunRecord(create.value.rows[0]!);
       });
     },
 
     async getRun(tenantId, runId) {
       if (!isUuid(runId)) return undefined;
-      return db.transaction(
-        async (sql) => {
-          const { rows } = await sql.query<RunRow>(
-            `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = $2`,
-            [tenantId, runId],
-          );
-          return rows[0] ? toRunRecord(rows[0]) : undefined;
-        },
-        { tenantId },
-      );
+      const { rows } = await db.statement<RunRow>(GET_RUN, [tenantId, runId], { tenantId });
+      return rows[0] ? toRunRecord(rows[0]) : undefined;
     },
 
     async commit(commit: RunCommit): Promise<number> {
       if (!isUuid(commit.runId)) throw new StoreError("FD261", `Run ${commit.runId} does not exist.`);
-      return write(commit.tenantId, async (sql) => {
-        const { tenantId, runId } = commit;
-        const steps: StepRecord[] = lastRecordPerStep(commit.steps);
-        const updated = await sql.query<{ state_version: number; event_seq: number }>(COMMIT_RUN, [
+      const { tenantId, runId } = commit;
+      const steps: StepRecord[] = lastRecordPerStep(commit.steps);
+      const { rows } = await db.statement<CommitRow>(
+        COMMIT_RUN,
+        [
           tenantId,
           runId,
           commit.expectedVersion,
@@ -160,64 +187,59 @@ export function createRunStore(db: Database): SqlRunStore {
           toJson(commit.events),
           commit.startConsumed === true,
           commit.appliedOutboxId ?? null,
-        ]);
-        const row = updated.rows[0];
-        if (!row) throw await refusal(sql, commit);
-        return row.state_version;
-      });
+        ],
+        { tenantId },
+      );
+      commitCount += 1;
+      const row = rows[0];
+      if (row?.state_version == null) throw refusal(commit, row?.found_version ?? null);
+      return row.state_version;
     },
 
     async listSteps(tenantId, runId) {
       if (!isUuid(runId)) return [];
-      return db.transaction(
-        async (sql) => {
-          const { rows } = await sql.query<StepRow>(
-            `SELECT ${STEP_COLUMNS} FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`,
-            [tenantId, runId],
-          );
-          return rows.map(toStepRecord);
-        },
+      const { rows } = await db.statement<StepRow>(
+        `SELECT ${STEP_COLUMNS} FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`,
+        [tenantId, runId],
         { tenantId },
       );
+      return rows.map(toStepRecord);
     },
 
     async requestResume(tenantId, runId, resume, statuses) {
       if (!isUuid(runId)) return undefined;
-      return write(tenantId, (sql) => recordResume(sql, tenantId, runId, resume, statuses));
+      const recorded = await recordResume(oneStatement(tenantId), tenantId, runId, resume, statuses);
+      commitCount += 1;
+      return recorded;
     },
 
     async pendingResumes(tenantId, runId, afterSeq) {
       if (!isUuid(runId)) return [];
-      return db.transaction((sql) => pendingResumes(sql, tenantId, runId, afterSeq), { tenantId });
+      return pendingResumes(oneStatement(tenantId), tenantId, runId, afterSeq);
     },
 
     async listEvents(tenantId, runId, afterSeq = 0): Promise<StoredEvent[]> {
       if (!isUuid(runId)) return [];
-      return db.transaction(
-        async (sql) => {
-          const { rows } = await sql.query<EventRow>(
-            `SELECT seq, type, data, at FROM run_events
-            WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq`,
-            [tenantId, runId, afterSeq],
-          );
-          return rows.map(toStoredEvent);
-        },
+      const { rows } = await db.statement<EventRow>(
+        `SELECT seq, type, data, at FROM run_events WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq`,
+        [tenantId, runId, afterSeq],
         { tenantId },
       );
+      return rows.map(toStoredEvent);
     },
   };
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "23505";
+}
+
 /** Why the UPDATE matched nothing: the run is gone (FD261) or another writer moved it on (FD260). */
-async function refusal(sql: Sql, commit: RunCommit): Promise<StoreError> {
-  const { rows } = await sql.query<{ state_version: number }>(
-    "SELECT state_version FROM runs WHERE tenant_id = $1 AND id = $2",
-    [commit.tenantId, commit.runId],
-  );
-  const current = rows[0];
-  if (!current) return new StoreError("FD261", `Run ${commit.runId} does not exist for this tenant.`);
+function refusal(commit: RunCommit, foundVersion: number | null): StoreError {
+  if (foundVersion === null)
+    return new StoreError("FD261", `Run ${commit.runId} does not exist for this tenant.`);
   return new StoreError(
     "FD260",
-    `Run ${commit.runId} moved on: expected state version ${commit.expectedVersion}, found ${current.state_version}.`,
+    `Run ${commit.runId} moved on: expected state version ${commit.expectedVersion}, found ${foundVersion}.`,
   );
 }

@@ -10,6 +10,8 @@ export const STORE_ERRORS = {
   FD263: "A migration file changed after it was applied; add a new migration instead of editing an old one.",
   FD264: "This idempotency key was already used for another kind of operation; use one key per step.",
   FD265: "The database is closed; open a new one.",
+  FD266:
+    "A statement came after a transaction's commitWith; make commitWith the transaction's last statement.",
   FD270: "A required value is empty; ask the customer for it before this step.",
   FD271: "That is not a valid email address; ask the customer to check it.",
   FD272: "A value is too long for the field; shorten it or map a shorter variable into the node.",

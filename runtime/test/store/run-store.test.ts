@@ -63,30 +63,36 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(outbox.rows).toEqual([{ kind: "run.start", dispatched_at: null }]);
   });
 
-  it("runs `before` in the run's own transaction: when it throws, neither the run nor its writes are stored", async () => {
+  it("writes a claim in the run's own transaction: a duplicate or a failed claim stores no run", async () => {
+    const marker = `claim-${crypto.randomUUID()}@example.com`;
+    const claim = {
+      statement: "INSERT INTO customers (tenant_id, email) VALUES ($1, $2)",
+      params: [tenantId, marker],
+      duplicate: () => new Error("claimed already"),
+    };
+    const first = await store.createRun(newRun(tenantId, { claim }));
+    expect((await store.getRun(tenantId, first.id))?.status).toBe("queued");
+
     const id = crypto.randomUUID();
-    const marker = `before-${id}@example.com`;
-    const refused = await store
+    const replay = await store.createRun(newRun(tenantId, { id, claim })).catch((error: unknown) => error);
+    expect((replay as Error).message).toBe("claimed already");
+    expect(await store.getRun(tenantId, id)).toBeUndefined();
+
+    const broken = await store
       .createRun(
-        newRun(tenantId, {
-          id,
-          before: async (sql) => {
-            await sql.query("INSERT INTO customers (tenant_id, email) VALUES ($1, $2)", [tenantId, marker]);
-            throw new Error("claimed already");
-          },
-        }),
+        newRun(tenantId, { id, claim: { ...claim, statement: "INSERT INTO no_such_table VALUES ($1, $2)" } }),
       )
       .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(Error);
-    expect((refused as Error).message).toBe("claimed already");
+    expect(broken).toMatchObject({ code: "42P01" });
     expect(await store.getRun(tenantId, id)).toBeUndefined();
-    const kept = await testDb.db.transaction(
+    const claims = await testDb.db.transaction(
       (sql) => sql.query("SELECT 1 FROM customers WHERE email = $1", [marker]),
       { tenantId },
     );
-    expect(kept.rowCount).toBe(0);
+    expect(claims.rowCount).toBe(1);
 
-    const stored = await store.createRun(newRun(tenantId, { id, before: async () => undefined }));
+    // The failed attempts left the id free.
+    const stored = await store.createRun(newRun(tenantId, { id }));
     expect(stored.id).toBe(id);
   });
 

@@ -146,7 +146,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       input: request.input,
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
-      ...(request.before ? { before: request.before } : {}),
+      ...(request.claim ? { claim: request.claim } : {}),
     });
     recent?.remember(run);
     await queue.enqueueStart(request.tenantId, run.id);

@@ -1,4 +1,4 @@
-import type { RunEvent, RunRecord, Sql } from "@flowdeck/runtime";
+import type { RunClaim, RunEvent, RunRecord } from "@flowdeck/runtime";
 
 /** Which workflow text a run executes. Customers always get a published version; staff test runs may use the draft. */
 export type RunTarget =
@@ -23,10 +23,10 @@ export interface StartRunInput {
   /** A new UUID when absent. */
   readonly conversationId?: string;
   /**
-   * Done in the run's own transaction before it is stored (a webhook claims its message id here): throwing
-   * stores nothing, so a refused or failed start leaves no trace to undo.
+   * Claimed in the run's own transaction (a webhook's message id): a duplicate stores nothing, so a refused or
+   * failed start leaves no trace to undo (see RunClaim).
    */
-  readonly before?: (sql: Sql) => Promise<void>;
+  readonly claim?: RunClaim;
 }
 
 export interface CustomerMessageInput {

@@ -3,6 +3,7 @@ import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
 import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
+import { channelChangedSince } from "../channels/channel-changes";
 import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";
 import { watchTurn } from "../chat/await-turn";
@@ -11,16 +12,27 @@ import type { ChatPrincipal } from "../chat/chat-principal";
 import type { ChatServices } from "../chat/chat-services";
 import { checkConversation, newConversationId, sendCustomerMessage } from "../chat/customer-message";
 import { NO_TENANT } from "../store/nil-tenant";
+import { workflowChangedSince } from "../workflows/workflow-changes";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
 import type { TriggerType } from "@flowdeck/schemas";
-import type { Sql } from "@flowdeck/runtime";
+import { prepared } from "@flowdeck/runtime";
 
+const INSERT_RECEIPT = prepared(
+  "flowdeck_webhook_receipt",
+  "INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)",
+);
+const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
+  ON CONFLICT DO NOTHING RETURNING message_id`;
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
 // How long a chat turn on a webhook channel is watched for replies to deliver (an ask or a slow model included).
 const RELAY_WATCH_MS = 120_000;
+// How long a webhook call trusts the channel lookup of an earlier call (one transaction less per call under load).
+// A change made through this process (a rotated secret, a pinned or published version, a deletion) ends that
+// trust at once; other API processes see it within this time.
+const CHANNEL_LOOKUP_TTL_MS = 1_000;
 
 /** The request body exactly as received: the signature covers these bytes, not a re-serialisation. */
 export function rawBodyOf(req: Request): Buffer | undefined {
@@ -54,10 +66,26 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
     return found;
   }
 
+  type LiveChannel = {
+    channel: ChannelRecord;
+    version: number | null;
+    trigger: TriggerType | undefined;
+    /** The signing secret, opened once per lookup rather than per call. */
+    secret: string;
+  };
+  const lookups = new Map<string, { live: LiveChannel; atMs: number }>();
+
   /** The live webhook channel, the version it runs now and that version's trigger, in one tenant transaction. */
-  async function channelOf(
-    id: string,
-  ): Promise<{ channel: ChannelRecord; version: number | null; trigger: TriggerType | undefined }> {
+  async function channelOf(id: string): Promise<LiveChannel> {
+    const now = Date.now();
+    const kept = lookups.get(id);
+    if (
+      kept &&
+      now - kept.atMs < CHANNEL_LOOKUP_TTL_MS &&
+      !channelChangedSince(kept.live.channel.id, kept.atMs) &&
+      !workflowChangedSince(kept.live.channel.workflowId, kept.atMs)
+    )
+      return kept.live;
     const tenantId = await tenantOf(id);
     const found = tenantId
       ? await db.transaction(
@@ -66,13 +94,20 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
             if (!live) return undefined;
             const { channel, version } = live;
             const trigger = version === null ? undefined : await triggerOf(sql, channel.workflowId, version);
-            return { channel, version, trigger };
+            const secret = channel.secretBox
+              ? secretBox.open(channel.secretBox, secretAad(channel.tenantId, channel.id))
+              : "";
+            return { channel, version, trigger, secret };
           },
           { tenantId },
         )
       : undefined;
-    if (!found || found.channel.kind !== "webhook" || !found.channel.secretBox)
+    if (!found || found.channel.kind !== "webhook" || !found.channel.secretBox) {
+      lookups.delete(id);
       throw new ApiError("FD372", "No such webhook channel.");
+    }
+    if (lookups.size >= 10_000) lookups.clear();
+    lookups.set(id, { live: found, atMs: now });
     return found;
   }
 
@@ -85,8 +120,7 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
       auth: "public",
       status: 200,
       handler: async (req, res) => {
-        const { channel, version, trigger } = await channelOf(String(req.params.id));
-        const secret = secretBox.open(channel.secretBox!, secretAad(channel.tenantId, channel.id));
+        const { channel, version, trigger, secret } = await channelOf(String(req.params.id));
         const raw = rawBodyOf(req);
         if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
         const check = verifySignature(secret, req.get(SIGNATURE_HEADER), raw, {
@@ -113,15 +147,9 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
 
         // Claimed where it is used: in the run's own transaction for a webhook flow (a replay stores nothing,
         // a start that fails leaves the id free for the sender's retry), on its own before a chat message.
-        const claim = async (sql: Sql) => {
-          const { rowCount } = await sql.query(
-            `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING RETURNING message_id`,
-            [channel.tenantId, channel.id, messageId],
-          );
-          if (rowCount === 0)
-            throw new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
-        };
+        const receipt = [channel.tenantId, channel.id, messageId];
+        const replayed = () =>
+          new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
 
         if (!chat) {
           const run = await runs.start({
@@ -130,7 +158,8 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
             target: { kind: "published", workflowId: channel.workflowId, version: version!, verified: true },
             input: payload as Record<string, unknown>,
             channel: `webhook:${channel.id}`,
-            before: claim,
+            // Without ON CONFLICT: a replay fails the run's transaction, whose statements all go in one write.
+            claim: { statement: INSERT_RECEIPT, params: receipt, duplicate: replayed },
           });
           const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
@@ -143,7 +172,10 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           return;
         }
 
-        await db.transaction(claim, tenant);
+        await db.transaction(async (sql) => {
+          const { rowCount } = await sql.query(CLAIM_MESSAGE_ID, receipt);
+          if (rowCount === 0) throw replayed();
+        }, tenant);
         const release = () =>
           db.transaction(
             (sql) =>

@@ -1,3 +1,4 @@
+import { noteWorkflowChange } from "./workflow-changes";
 import type { Database, Sql } from "@flowdeck/runtime";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { createWorkflowValidator, diffWorkflows, WORKFLOW_NAME_PATTERN, type Workflow } from "@flowdeck/schemas";
@@ -191,6 +192,7 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
           await recordAudit(sql, { ...auditActor(res), action: "workflow.publish", targetType: "workflow", targetId: draft.id, detail: { version: published.version } });
           return published;
         });
+        noteWorkflowChange(draft.id);
         res.status(201).json(version);
       },
     },
@@ -272,6 +274,7 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
           });
           return published;
         });
+        noteWorkflowChange(draft.id);
         res.status(201).json(version);
       },
     },
@@ -291,6 +294,7 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
           return done;
         });
         if (!deleted) throw new ApiError("FD322", "No such workflow.");
+        noteWorkflowChange(id.toLowerCase());
         res.status(204).end();
       },
     },
