@@ -159,16 +159,13 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   ): Promise<RunRecord | undefined> {
     const knownId = recent?.latestIn(tenantId, conversationId);
     if (knownId) return recent?.get(tenantId, knownId) ?? store.getRun(tenantId, knownId);
-    const id = await db.transaction(
-      async (sql) =>
-        (
-          await sql.query<{ id: string }>(
-            "SELECT id::text AS id FROM runs WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 1",
-            [conversationId],
-          )
-        ).rows[0]?.id,
-      { tenantId },
-    );
+    const id = (
+      await db.statement<{ id: string }>(
+        "SELECT id::text AS id FROM runs WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 1",
+        [conversationId],
+        { tenantId },
+      )
+    ).rows[0]?.id;
     const run = id ? await store.getRun(tenantId, id) : undefined;
     if (run) recent?.remember(run);
     return run;

@@ -38,16 +38,13 @@ export function createPublishedWorkflows(db: Database, validator: WorkflowValida
     async byId(tenantId, workflowId, version) {
       const key = `${tenantId}:${workflowId}:${version}`;
       if (!parsed.has(key)) {
-        const yaml = await db.transaction(
-          async (sql) =>
-            (
-              await sql.query<{ yaml: string }>(
-                "SELECT yaml FROM workflow_versions WHERE workflow_id::text = $1 AND version = $2",
-                [workflowId, version],
-              )
-            ).rows[0]?.yaml,
-          { tenantId },
-        );
+        const yaml = (
+          await db.statement<{ yaml: string }>(
+            "SELECT yaml FROM workflow_versions WHERE workflow_id::text = $1 AND version = $2",
+            [workflowId, version],
+            { tenantId },
+          )
+        ).rows[0]?.yaml;
         if (yaml === undefined) return undefined;
         keep(key, yaml);
       }

@@ -34,20 +34,16 @@ export function createWorkflowSource(
     verified: boolean,
   ): Promise<LoadedWorkflow> {
     if (verified && version !== undefined) return parsedVersion(tenantId, workflowId, version);
-    const row = await db.transaction(
-      async (sql) => {
-        const { rows } = await sql.query<{ name: string; version: number | null }>(
-          `SELECT w.name, v.version FROM workflows w
-             LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
-              AND ($2::int IS NULL OR v.version = $2)
-            WHERE w.id::text = $1 AND w.deleted_at IS NULL
-            ORDER BY v.version DESC NULLS LAST LIMIT 1`,
-          [workflowId, version ?? null],
-        );
-        return rows[0];
-      },
+    const { rows } = await db.statement<{ name: string; version: number | null }>(
+      `SELECT w.name, v.version FROM workflows w
+         LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
+          AND ($2::int IS NULL OR v.version = $2)
+        WHERE w.id::text = $1 AND w.deleted_at IS NULL
+        ORDER BY v.version DESC NULLS LAST LIMIT 1`,
+      [workflowId, version ?? null],
       { tenantId },
     );
+    const row = rows[0];
     if (!row) throw new ApiError("FD322", "No such workflow.");
     if (row.version === null) {
       if (version !== undefined) throw new ApiError("FD334", `Version ${version} does not exist.`);
@@ -71,16 +67,13 @@ export function createWorkflowSource(
     async load(tenantId, target) {
       if (target.kind === "published")
         return published(tenantId, target.workflowId, target.version, target.verified === true);
-      const yaml = await db.transaction(
-        async (sql) =>
-          (
-            await sql.query<{ draft_yaml: string }>(
-              "SELECT draft_yaml FROM workflows WHERE id::text = $1 AND deleted_at IS NULL",
-              [target.workflowId],
-            )
-          ).rows[0]?.draft_yaml,
-        { tenantId },
-      );
+      const yaml = (
+        await db.statement<{ draft_yaml: string }>(
+          "SELECT draft_yaml FROM workflows WHERE id::text = $1 AND deleted_at IS NULL",
+          [target.workflowId],
+          { tenantId },
+        )
+      ).rows[0]?.draft_yaml;
       if (yaml === undefined) throw new ApiError("FD322", "No such workflow.");
       const result = validator.validate(yaml);
       if (!result.workflow) {
