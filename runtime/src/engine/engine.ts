@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunClaim } from "../store/run-store";
-import type { RecordedResume } from "../store/run-requests";
+import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
 import type { ActivationInput } from "./activation-types";
@@ -57,6 +57,12 @@ export interface Engine {
   cancelRun(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
 }
 
+/** A run as this process last saw it, with its pending requests when they were read along (else unknown). */
+interface Known {
+  readonly run: RunRecord;
+  readonly pending?: readonly ResumeRequest[];
+}
+
 /** Activations one continueRun may chain (a run answered by several queued messages in a row). */
 const MAX_PASSES_PER_CALL = 50;
 /** Runs created here and not yet picked up, kept so their first activation need not read them back. */
@@ -74,19 +80,19 @@ export function createEngine(deps: EngineDeps): Engine {
    * inline queue does so at once): the record a read would give, one transaction less per run and message.
    * Only those two take from here, and cancelRun drops the entry, so no other path acts on an older record.
    */
-  const fresh = new Map<string, RunRecord>();
+  const fresh = new Map<string, Known>();
 
-  function keepFresh(run: RunRecord): void {
+  function keepFresh(run: RunRecord, pending?: readonly ResumeRequest[]): void {
     fresh.delete(run.id);
     // Bounded: a process that only records runs (an API in front of BullMQ workers) never takes them.
     if (fresh.size >= MAX_FRESH_RUNS) fresh.delete(fresh.keys().next().value!);
-    fresh.set(run.id, run);
+    fresh.set(run.id, { run, ...(pending ? { pending } : {}) });
   }
 
-  function takeFresh(tenantId: string, runId: string): RunRecord | undefined {
-    const run = fresh.get(runId);
+  function takeFresh(tenantId: string, runId: string): Known | undefined {
+    const known = fresh.get(runId);
     fresh.delete(runId);
-    return run?.tenantId === tenantId ? run : undefined;
+    return known?.run.tenantId === tenantId ? known : undefined;
   }
 
   async function load(tenantId: string, runId: string): Promise<RunRecord> {
@@ -96,9 +102,13 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /** The first recorded request the run can take in its status (a message while waiting, a hand-back in handoff). */
-  async function nextRequest(run: RunRecord): Promise<ActivationInput | undefined> {
+  async function nextRequest(
+    run: RunRecord,
+    known?: readonly ResumeRequest[],
+  ): Promise<ActivationInput | undefined> {
     if (run.status !== "waiting" && run.status !== "handoff") return undefined;
-    const pending = await deps.store.pendingResumes(run.tenantId, run.id, run.state.resumedThrough ?? 0);
+    const pending =
+      known ?? (await deps.store.pendingResumes(run.tenantId, run.id, run.state.resumedThrough ?? 0));
     const wanted = run.status === "waiting" ? "message" : "handback";
     const request = pending.find((r) => r.resume.kind === wanted);
     return request
@@ -111,21 +121,22 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /** Executes the run if it is queued or running, then applies recorded requests in order while it waits. */
-  async function drive(start: RunRecord, signal?: AbortSignal): Promise<RunRecord> {
-    let run = start;
+  async function drive(start: Known, signal?: AbortSignal): Promise<RunRecord> {
+    let { run, pending } = start;
     // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
     for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
       if (signal?.aborted) return run;
       if (run.status === "queued" || run.status === "running") {
-        run = await activate(run, undefined, signal);
+        ({ run } = await activate(run, undefined, signal));
         // Nothing can have been recorded while it executed (requestResume takes waiting and handoff runs only),
         // and what is recorded once it settled comes with a job of its own: no read for requests here.
         if (run.status !== "queued" && run.status !== "running") return run;
         continue;
       }
-      const request = await nextRequest(run);
+      // What requestResume or the last activation's commit read, when it did; else a read of its own.
+      const request = await nextRequest(run, pending);
       if (!request) return run;
-      run = await activate(run, request, signal);
+      ({ run, pending } = await activate(run, request, signal));
     }
     return run;
   }
@@ -134,7 +145,7 @@ export function createEngine(deps: EngineDeps): Engine {
     run: RunRecord,
     resume: ActivationInput | undefined,
     signal?: AbortSignal,
-  ): Promise<RunRecord> {
+  ): Promise<Known> {
     const controller = new AbortController();
     const onAbort = () =>
       controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
@@ -159,7 +170,8 @@ export function createEngine(deps: EngineDeps): Engine {
       fresh.delete(run.id);
       signal?.removeEventListener("abort", onAbort);
     }
-    return activation!.record();
+    const pending = activation!.pendingAfterCommit;
+    return { run: activation!.record(), ...(pending ? { pending } : {}) };
   }
 
   const engine: Engine = {
@@ -205,7 +217,7 @@ export function createEngine(deps: EngineDeps): Engine {
     async startRun(request) {
       const run = await engine.createRun(request);
       fresh.delete(run.id);
-      return activate(run, undefined, request.signal);
+      return (await activate(run, undefined, request.signal)).run;
     },
 
     async resumeRun(tenantId, runId, resume, signal) {
@@ -217,14 +229,14 @@ export function createEngine(deps: EngineDeps): Engine {
           `Run ${runId} is ${run.status}; only a ${expected} run can take ${resume.kind === "message" ? "a message" : "a hand-back"}.`,
         );
       }
-      return activate(run, resume, signal);
+      return (await activate(run, resume, signal)).run;
     },
 
     async requestResume(tenantId, runId, resume) {
       const expected = resume.kind === "message" ? "waiting" : "handoff";
       const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected]);
       if (recorded) {
-        keepFresh(recorded.run);
+        keepFresh(recorded.run, recorded.pending);
         return recorded;
       }
       const run = await load(tenantId, runId);
@@ -235,13 +247,13 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async continueRun(tenantId, runId, signal) {
-      return drive(takeFresh(tenantId, runId) ?? (await load(tenantId, runId)), signal);
+      return drive(takeFresh(tenantId, runId) ?? { run: await load(tenantId, runId) }, signal);
     },
 
     async applyResumes(tenantId, runId, signal) {
-      const run = takeFresh(tenantId, runId) ?? (await load(tenantId, runId));
-      if (run.status === "queued" || run.status === "running") return run;
-      return drive(run, signal);
+      const known = takeFresh(tenantId, runId) ?? { run: await load(tenantId, runId) };
+      if (known.run.status === "queued" || known.run.status === "running") return known.run;
+      return drive(known, signal);
     },
 
     async expireWait(tenantId, runId, stepId, signal) {
@@ -251,7 +263,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // Early (clock skew, or the ask asked again and has a later deadline): the newer timer will come.
       if (Date.parse(until) > Date.now()) return run;
       // An answer recorded in time wins over the timer, even if no worker has applied it yet.
-      if (await nextRequest(run)) return drive(run, signal);
+      if (await nextRequest(run)) return drive({ run }, signal);
       // Then whatever was recorded while the timeout executed (the run may wait again, at another ask).
       return drive(await activate(run, { kind: "timeout", stepId }, signal), signal);
     },

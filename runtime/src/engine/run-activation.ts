@@ -11,6 +11,8 @@ import { runStep } from "./step-runner";
 import { createToolInvoker } from "./tool-invoker";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { toJson } from "../store/sql-values";
+import type { ResumeRequest } from "../store/run-requests";
+import type { RunCommit } from "../store/run-store";
 
 const DEFAULT_MAX_STEPS = 500;
 const DEFAULT_MAX_DEPTH = 8;
@@ -28,6 +30,8 @@ export class RunActivation {
   private waitingStep: string | undefined;
   private waitingUntil: string | undefined;
   private resumedThrough: number | undefined;
+  /** The requests not applied yet, as the final commit of an activation that left the run waiting read them. */
+  pendingAfterCommit: readonly ResumeRequest[] | undefined;
   private version: number;
   private indexes = new Map<string, WorkflowIndex>();
   private steps = 0;
@@ -375,7 +379,7 @@ export class RunActivation {
   /** One transaction: snapshot, finished steps, their events. Events are published only once durable. */
   async commit(status: RunStatus, end?: ActivationEnd): Promise<void> {
     const { steps, events } = this.journal.take();
-    this.version = await this.deps.store.commit({
+    const commit: RunCommit = {
       tenantId: this.run.tenantId,
       runId: this.run.id,
       expectedVersion: this.version,
@@ -387,7 +391,16 @@ export class RunActivation {
       ...(end?.error !== undefined ? { error: end.error } : {}),
       ...(this.firstCommit && this.run.status === "queued" ? { startConsumed: true } : {}),
       ...(this.firstCommit && this.appliedOutboxId ? { appliedOutboxId: this.appliedOutboxId } : {}),
-    });
+    };
+    if (end && isWaiting(status) && isWaiting(this.run.status)) {
+      // Having applied a request, the engine looks for the next one as soon as the run waits again: read the
+      // pending ones with this commit. (A start needs no look: nothing can be recorded for it meanwhile.)
+      const done = await this.deps.store.commitReadingPending(commit, this.resumedThrough ?? 0);
+      this.version = done.version;
+      this.pendingAfterCommit = done.pending;
+    } else {
+      this.version = await this.deps.store.commit(commit);
+    }
     this.firstCommit = false;
     this.committed = {
       status,
@@ -423,4 +436,8 @@ export class RunActivation {
     this.journal.event("run.cancelled", { reason });
     await this.commit("cancelled", { status: "cancelled", error: { code: "FD208", message: reason } });
   }
+}
+
+function isWaiting(status: RunStatus): boolean {
+  return status === "waiting" || status === "handoff";
 }

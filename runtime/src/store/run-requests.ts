@@ -25,6 +25,8 @@ export interface RecordedResume {
   readonly outboxId: string;
   /** The run as the request found it (current: the row was locked and re-read), so an applier need not read it. */
   readonly run: RunRecord;
+  /** The run's requests not applied yet, oldest first, this one included (as of the same transaction). */
+  readonly pending: readonly ResumeRequest[];
 }
 
 // One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
@@ -49,7 +51,35 @@ WITH run AS (
 SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`,
 );
 
-/** Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). */
+// The requests a run has not applied yet, oldest first (the run's primary key orders them; no extra index).
+const PENDING_AFTER = prepared(
+  "flowdeck_pending_resumes",
+  `SELECT seq, data, at FROM run_events
+    WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 AND type = 'resume.requested' ORDER BY seq`,
+);
+
+// The same, after the run's own `state.resumedThrough`: sent right behind REQUEST_RESUME in its transaction,
+// whose row lock it follows, so it sees every request recorded before this one and this one itself.
+const PENDING_OF_RUN = prepared(
+  "flowdeck_pending_resumes_of_run",
+  `SELECT e.seq, e.data, e.at FROM runs r
+     JOIN run_events e ON e.tenant_id = r.tenant_id AND e.run_id = r.id
+      AND e.seq > coalesce((r.state->>'resumedThrough')::int, 0) AND e.type = 'resume.requested'
+    WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY e.seq`,
+);
+
+interface PendingRow {
+  seq: number;
+  data: ResumeInput & { outboxId?: string };
+  at: Date | string;
+}
+
+/**
+ * Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). With
+ * the request come the run's requests still to apply (this one included), read in the same transaction and
+ * write, so the activation that applies them need not read them again. `sql` must be a fresh transaction:
+ * the read commits it.
+ */
 export async function recordResume(
   sql: Sql,
   tenantId: string,
@@ -57,7 +87,7 @@ export async function recordResume(
   resume: ResumeInput,
   statuses: readonly RunStatus[],
 ): Promise<RecordedResume | undefined> {
-  const { rows } = await sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
+  const recorded = sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
     tenantId,
     runId,
     [...statuses],
@@ -65,33 +95,42 @@ export async function recordResume(
     OUTBOX_KIND_RESUME,
     randomUUID(),
   ]);
-  const row = rows[0];
-  return row ? { seq: row.seq, outboxId: row.outbox_id, run: toRunRecord(row) } : undefined;
+  const pending = sql.commitWith<PendingRow>(PENDING_OF_RUN, [tenantId, runId]);
+  const [request, requests] = await Promise.allSettled([recorded, pending]);
+  if (request.status === "rejected") throw request.reason;
+  if (requests.status === "rejected") throw requests.reason;
+  const row = request.value.rows[0];
+  return row
+    ? {
+        seq: row.seq,
+        outboxId: row.outbox_id,
+        run: toRunRecord(row),
+        pending: requests.value.rows.map(toResumeRequest),
+      }
+    : undefined;
 }
 
-/** Requests after `afterSeq`, oldest first (the run's primary key orders them; no extra index). */
+/** Requests after `afterSeq`, oldest first. */
 export async function pendingResumes(
   sql: Sql,
   tenantId: string,
   runId: string,
   afterSeq: number,
+  options: { readonly commit?: boolean } = {},
 ): Promise<ResumeRequest[]> {
-  const { rows } = await sql.query<{
-    seq: number;
-    data: ResumeInput & { outboxId?: string };
-    at: Date | string;
-  }>(
-    `SELECT seq, data, at FROM run_events
-      WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 AND type = 'resume.requested' ORDER BY seq`,
-    [tenantId, runId, afterSeq],
-  );
-  return rows.map((row) => {
-    const { outboxId, ...resume } = row.data;
-    return {
-      seq: row.seq,
-      resume: resume as ResumeInput,
-      at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
-      ...(outboxId ? { outboxId } : {}),
-    };
-  });
+  const params = [tenantId, runId, afterSeq];
+  const { rows } = options.commit
+    ? await sql.commitWith<PendingRow>(PENDING_AFTER, params)
+    : await sql.query<PendingRow>(PENDING_AFTER, params);
+  return rows.map(toResumeRequest);
+}
+
+function toResumeRequest(row: PendingRow): ResumeRequest {
+  const { outboxId, ...resume } = row.data;
+  return {
+    seq: row.seq,
+    resume: resume as ResumeInput,
+    at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
+    ...(outboxId ? { outboxId } : {}),
+  };
 }

@@ -65,6 +65,14 @@ export interface RunStore {
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   /** Returns the new stateVersion. */
   commit(commit: RunCommit): Promise<number>;
+  /**
+   * `commit`, and the requests recorded after `afterSeq` read in the same transaction and round trip: what an
+   * activation that leaves its run waiting looks for next (every request recorded before the commit is there).
+   */
+  commitReadingPending(
+    commit: RunCommit,
+    afterSeq: number,
+  ): Promise<{ version: number; pending: ResumeRequest[] }>;
   listSteps(tenantId: string, runId: string): Promise<StepRecord[]>;
   listEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /**

@@ -13,7 +13,7 @@ import {
   type RunRow,
   type StepRow,
 } from "./run-rows";
-import { pendingResumes, recordResume } from "./run-requests";
+import { pendingResumes, recordResume, type ResumeRequest } from "./run-requests";
 import { isUuid, toJson } from "./sql-values";
 import { StoreError } from "./store-errors";
 
@@ -128,6 +128,46 @@ export function createRunStore(db: Database): SqlRunStore {
     return { query: statement, commitWith: statement };
   }
 
+  /**
+   * The commit's statement; with `afterSeq`, the requests recorded after it are read behind it in the same
+   * transaction and write. That read follows the UPDATE's row lock, so it sees every request recorded before the
+   * commit; one recorded later comes with its own job.
+   */
+  async function commitRun(
+    commit: RunCommit,
+    afterSeq?: number,
+  ): Promise<{ version: number; pending: ResumeRequest[] }> {
+    if (!isUuid(commit.runId)) throw new StoreError("FD261", `Run ${commit.runId} does not exist.`);
+    const { tenantId, runId } = commit;
+    const steps: StepRecord[] = lastRecordPerStep(commit.steps);
+    const params = [
+      tenantId,
+      runId,
+      commit.expectedVersion,
+      commit.status,
+      toJson(commit.state),
+      commit.events.length,
+      commit.output === undefined ? null : toJson(commit.output),
+      commit.error === undefined ? null : toJson(commit.error),
+      toJson(steps),
+      toJson(commit.events),
+      commit.startConsumed === true,
+      commit.appliedOutboxId ?? null,
+    ];
+    const { row, pending } = await write(tenantId, async (sql) => {
+      if (afterSeq === undefined)
+        return { row: (await sql.commitWith<CommitRow>(COMMIT_RUN, params)).rows[0] };
+      const updated = sql.query<CommitRow>(COMMIT_RUN, params);
+      const requests = pendingResumes(sql, tenantId, runId, afterSeq, { commit: true });
+      const [update, read] = await Promise.allSettled([updated, requests]);
+      if (update.status === "rejected") throw update.reason;
+      if (read.status === "rejected") throw read.reason;
+      return { row: update.value.rows[0], pending: read.value };
+    });
+    if (row?.state_version == null) throw refusal(commit, row?.found_version ?? null);
+    return { version: row.state_version, pending: pending ?? [] };
+  }
+
   return {
     db,
     get commitCount() {
@@ -169,31 +209,11 @@ export function createRunStore(db: Database): SqlRunStore {
     },
 
     async commit(commit: RunCommit): Promise<number> {
-      if (!isUuid(commit.runId)) throw new StoreError("FD261", `Run ${commit.runId} does not exist.`);
-      const { tenantId, runId } = commit;
-      const steps: StepRecord[] = lastRecordPerStep(commit.steps);
-      const { rows } = await db.statement<CommitRow>(
-        COMMIT_RUN,
-        [
-          tenantId,
-          runId,
-          commit.expectedVersion,
-          commit.status,
-          toJson(commit.state),
-          commit.events.length,
-          commit.output === undefined ? null : toJson(commit.output),
-          commit.error === undefined ? null : toJson(commit.error),
-          toJson(steps),
-          toJson(commit.events),
-          commit.startConsumed === true,
-          commit.appliedOutboxId ?? null,
-        ],
-        { tenantId },
-      );
-      commitCount += 1;
-      const row = rows[0];
-      if (row?.state_version == null) throw refusal(commit, row?.found_version ?? null);
-      return row.state_version;
+      return (await commitRun(commit)).version;
+    },
+
+    commitReadingPending(commit: RunCommit, afterSeq: number) {
+      return commitRun(commit, afterSeq);
     },
 
     async listSteps(tenantId, runId) {
@@ -208,9 +228,7 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async requestResume(tenantId, runId, resume, statuses) {
       if (!isUuid(runId)) return undefined;
-      const recorded = await recordResume(oneStatement(tenantId), tenantId, runId, resume, statuses);
-      commitCount += 1;
-      return recorded;
+      return write(tenantId, (sql) => recordResume(sql, tenantId, runId, resume, statuses));
     },
 
     async pendingResumes(tenantId, runId, afterSeq) {

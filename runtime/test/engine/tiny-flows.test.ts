@@ -216,6 +216,21 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     expect(requested?.data).toEqual({ kind: "message", text: "a@b.c", outboxId: recorded.outboxId });
   });
 
+  it("applies recorded messages in order, reading them only with the writes that record and apply them", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    const before = h.database.db.stats.transactions;
+    const first = await h.engine.requestResume(h.tenantId, run.id, { kind: "message", text: "nope" });
+    const second = await h.engine.requestResume(h.tenantId, run.id, { kind: "message", text: "a@b.c" });
+    expect(second.pending.map((request) => request.seq)).toEqual([first.seq, second.seq]);
+    const done = await h.engine.applyResumes(h.tenantId, run.id);
+    // Two recordings and two activations: the requests came with the recording and with the first activation's
+    // commit, so no transaction of its own looked for them.
+    expect(h.database.db.stats.transactions - before).toBe(4);
+    expect(done.status).toBe("completed");
+    // "nope" was applied first (the ask asked again), then the address.
+    expect(await h.messages(run.id)).toEqual(["Your email?", "That is not an email.", "Thanks a@b.c"]);
+  });
+
   it("loops on a counter with CEL integer arithmetic", async () => {
     const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("counter"), input: {} });
     expect(run.status).toBe("completed");
