@@ -114,7 +114,12 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
       headers: { "if-match": draft.headers.etag as string },
       body: { yaml: greeter("Welcome back,") },
     });
+    const before = await call("POST", "/runs", { workflow: "greeter", input: {} });
+    expect(before.body.workflowVersion).toBe(1);
     await call("POST", `/workflows/${workflowId}/publish`, { note: "v2" });
+    // Started right after the publish, well within the time a start trusts an earlier version lookup.
+    const after = await call("POST", "/runs", { workflow: "greeter", input: {} });
+    expect(after.body.workflowVersion).toBe(2);
     const replay = await call("POST", `/runs/${runId}/replay`, {});
     expect(replay.status).toBe(201);
     expect(replay.body.run).toMatchObject({ status: "completed", channel: "replay", workflowVersion: 2 });

@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import type { Workflow, WorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
+import { workflowChangedSince } from "../workflows/workflow-changes";
 import type { PublishedWorkflows } from "./published-workflows";
 import type { RunTarget } from "./run-host";
 
@@ -22,11 +23,19 @@ export interface WorkflowSource {
  * read for the version number (none when the caller has just checked it), and what an API caller needs to
  * hear when there is nothing to run. Drafts are parsed on every test run.
  */
+
+// How long a start trusts an earlier start's version lookup (a chat's first message would otherwise read it every
+// time). A publish, rollback or deletion through this process ends that trust at once; others within this time.
+const VERSION_LOOKUP_TTL_MS = 1_000;
+const MAX_KEPT_LOOKUPS = 10_000;
 export function createWorkflowSource(
   db: Database,
   validator: WorkflowValidator,
   versions: PublishedWorkflows,
 ): WorkflowSource {
+  /** Version numbers found per workflow and requested version ("latest" or a pin), trusted for a while. */
+  const numbers = new Map<string, { version: number; atMs: number }>();
+
   async function published(
     tenantId: string,
     workflowId: string,
@@ -34,6 +43,15 @@ export function createWorkflowSource(
     verified: boolean,
   ): Promise<LoadedWorkflow> {
     if (verified && version !== undefined) return parsedVersion(tenantId, workflowId, version);
+    const key = `${tenantId}:${workflowId}:${version ?? "latest"}`;
+    const now = Date.now();
+    const kept = numbers.get(key);
+    if (
+      kept &&
+      now - kept.atMs < VERSION_LOOKUP_TTL_MS &&
+      !workflowChangedSince(workflowId.toLowerCase(), kept.atMs)
+    )
+      return parsedVersion(tenantId, workflowId, kept.version);
     const { rows } = await db.statement<{ name: string; version: number | null }>(
       `SELECT w.name, v.version FROM workflows w
          LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
@@ -49,6 +67,8 @@ export function createWorkflowSource(
       if (version !== undefined) throw new ApiError("FD334", `Version ${version} does not exist.`);
       throw new ApiError("FD351", "This workflow has no published version yet.");
     }
+    if (numbers.size >= MAX_KEPT_LOOKUPS) numbers.clear();
+    numbers.set(key, { version: row.version, atMs: now });
     return parsedVersion(tenantId, workflowId, row.version);
   }
 
