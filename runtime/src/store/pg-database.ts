@@ -97,6 +97,8 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       // round trip; a transaction that never queries costs none. Safe to pipeline: if the prelude fails, the
       // transaction is aborted and the statements after it fail too, so nothing runs without its tenant.
       let state = "idle" as "idle" | "open" | "ended";
+      // A BEGIN that failed may have left the statements behind it running on their own: never reuse the client.
+      let beginFailed = false;
       async function send(statement: string | PreparedSql, params: unknown[] | undefined, commit: boolean) {
         if (state === "ended")
           throw new StoreError("FD266", "This transaction already committed with commitWith.");
@@ -111,6 +113,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         );
         // The first failure is the one to report: a failed BEGIN or prelude fails everything queued behind it,
         // and a failed statement turns the COMMIT behind it into a rollback.
+        if (opening && settled[0]!.status === "rejected") beginFailed = true;
         const failed = settled.find((outcome) => outcome.status === "rejected");
         if (failed) throw failed.reason;
         const result = (settled[opening ? 1 : 0] as PromiseFulfilledResult<pg.QueryResult>).value;
@@ -130,6 +133,10 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         release();
         return result;
       } catch (error) {
+        if (beginFailed) {
+          release(true);
+          throw error;
+        }
         try {
           // An ended transaction has already committed or rolled back with its commitWith.
           if (state === "open") await client.query("ROLLBACK");
