@@ -128,7 +128,7 @@ export function createDatabase(adapter: DriverAdapter): Database {
     if (closed) throw new StoreError("FD265", "The database was closed.");
   }
 
-  return {
+  const database: Database = {
     driver: adapter.kind,
     get stats() {
       return { transactions, statements };
@@ -147,7 +147,7 @@ export function createDatabase(adapter: DriverAdapter): Database {
       return result;
     },
     statement(text, params, scope) {
-      return this.transaction((sql) => sql.commitWith(text, params), scope);
+      return database.transaction((sql) => sql.commitWith(text, params), scope);
     },
     async ownerTransaction(fn) {
       ensureOpen();
@@ -161,6 +161,7 @@ export function createDatabase(adapter: DriverAdapter): Database {
       await adapter.close();
     },
   };
+  return database;
 }
 
 /**
