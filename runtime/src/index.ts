@@ -30,6 +30,7 @@ export {
   type Sql,
 } from "./store/database";
 export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
+export { corkForTick } from "./streams/cork-for-tick";
 export { createPgDatabase } from "./store/pg-database";
 export { createPgliteDatabase } from "./store/pglite-database";
 export { runMigrations, loadMigrations, RUNTIME_MIGRATIONS_DIR } from "./store/migrate";

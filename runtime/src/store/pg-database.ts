@@ -8,6 +8,7 @@ import {
   type PreparedSql,
 } from "./database";
 import { StoreError } from "./store-errors";
+import { corkForTick } from "../streams/cork-for-tick";
 
 export interface PgDatabaseOptions {
   /** `postgres://user@host:port/db`. The user must own the schema (migrations) or be a member of flowdeck_app. */
@@ -26,25 +27,13 @@ export interface PgDatabaseOptions {
   readonly applicationName?: string;
 }
 
-/** Sockets corked until the end of the current tick. */
-const corkedThisTick = new WeakSet<object>();
-
 /**
- * Runs `send` with the client's socket corked until the end of the tick: pg writes every pipelined query with a
- * syscall of its own, and on these machines a write that wakes the server costs more CPU than most statements.
- * Statements a transaction issues in one tick (BEGIN, a claim, a run, COMMIT) so leave in one write. The socket
- * is pg's own (pg corks it per query the same way); without one, the queries still go out, only in more writes.
+ * Runs `send` with the client's socket corked until the end of the tick: statements a transaction issues in one
+ * tick (BEGIN, a claim, a run, COMMIT) leave in one write. The socket is pg's own (pg corks it per query the same
+ * way); without one, the queries still go out, only in more writes.
  */
 function corked<T>(client: pg.PoolClient, send: () => T): T {
-  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
-  if (stream?.cork && stream.uncork && !corkedThisTick.has(stream)) {
-    stream.cork();
-    corkedThisTick.add(stream);
-    process.nextTick(() => {
-      corkedThisTick.delete(stream);
-      stream.uncork!();
-    });
-  }
+  corkForTick((client as unknown as { connection?: { stream?: Writable } }).connection?.stream);
   return send();
 }
 

@@ -122,12 +122,6 @@ export function createRunStore(db: Database): SqlRunStore {
     return result;
   }
 
-  /** For the helpers that send exactly one statement: each query is a transaction of its own, in one round trip. */
-  function oneStatement(tenantId: string): Sql {
-    const statement: Sql["query"] = (text, params) => db.statement(text, params ?? [], { tenantId });
-    return { query: statement, commitWith: statement };
-  }
-
   /**
    * The commit's statement; with `afterSeq`, the requests recorded after it are read behind it in the same
    * transaction and write. That read follows the UPDATE's row lock, so it sees every request recorded before the
@@ -233,7 +227,9 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async pendingResumes(tenantId, runId, afterSeq) {
       if (!isUuid(runId)) return [];
-      return pendingResumes(oneStatement(tenantId), tenantId, runId, afterSeq);
+      return db.transaction((sql) => pendingResumes(sql, tenantId, runId, afterSeq, { commit: true }), {
+        tenantId,
+      });
     },
 
     async listEvents(tenantId, runId, afterSeq = 0): Promise<StoredEvent[]> {

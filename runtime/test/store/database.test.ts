@@ -28,6 +28,15 @@ describe.each(TEST_DATABASE_KINDS)("database (%s)", (kind) => {
   const whoAmI =
     "SELECT current_user AS role, coalesce(current_setting('app.tenant_id', true), '') AS tenant";
 
+  /** The (single) pooled connection is idle again: no app role, no tenant left over. */
+  async function expectCleanConnection(): Promise<void> {
+    const after = await testDb.db.ownerTransaction((sql) =>
+      sql.query<{ role: string; tenant: string }>(whoAmI),
+    );
+    expect(after.rows[0]!.role).not.toBe("flowdeck_app");
+    expect(after.rows[0]!.tenant).toBe("");
+  }
+
   it("rolls a failed tenant transaction back and leaves the connection clean", async () => {
     const failure = new Error("step crashed");
     const error = await testDb.db
@@ -41,11 +50,7 @@ describe.each(TEST_DATABASE_KINDS)("database (%s)", (kind) => {
       .catch((reason: unknown) => reason);
     expect(error).toBe(failure);
     expect((await getTenant(testDb.db, tenantA))?.name).toBe("Tenant A");
-    const after = await testDb.db.ownerTransaction((sql) =>
-      sql.query<{ role: string; tenant: string }>(whoAmI),
-    );
-    expect(after.rows[0]!.role).not.toBe("flowdeck_app");
-    expect(after.rows[0]!.tenant).toBe("");
+    await expectCleanConnection();
   });
 
   it("recovers from a failed statement inside a transaction", async () => {
@@ -119,11 +124,7 @@ describe.each(TEST_DATABASE_KINDS)("database (%s)", (kind) => {
     expect(error).toMatchObject({ code: "42P01" });
     expect((await getTenant(testDb.db, tenantA))?.name).toBe("Tenant A");
     // The single connection is back in the pool, idle and without a tenant.
-    const after = await testDb.db.ownerTransaction((sql) =>
-      sql.query<{ role: string; tenant: string }>(whoAmI),
-    );
-    expect(after.rows[0]!.role).not.toBe("flowdeck_app");
-    expect(after.rows[0]!.tenant).toBe("");
+    await expectCleanConnection();
   });
 
   it("runs one statement as a tenant transaction of its own, prepared or not, and reports its failure", async () => {
