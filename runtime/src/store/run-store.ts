@@ -1,7 +1,6 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
-import type { PreparedSql } from "./database";
 import type { RecordedResume, ResumeRequest } from "./run-requests";
 import type { StoredEvent } from "./run-rows";
 
@@ -16,18 +15,17 @@ export interface NewRun {
   readonly channel: string;
   /** Defaults to a random UUID. */
   readonly id?: string;
-  /** A row claimed in the run's own transaction (a webhook's message id): see RunClaim. */
+  /** A key the run is started under at most once (a webhook's message id): see RunClaim. */
   readonly claim?: RunClaim;
 }
 
 /**
- * An INSERT written in the run's own transaction and in the same round trip, just before the run: a replay and
- * its run are one atomic decision. The statement must fail with a unique violation (SQLSTATE 23505) when the
- * claim was made before; then nothing is stored and `duplicate()` is thrown. Any other failure is thrown as is.
+ * A key claimed by the run's own insert (`runs.claim_key`, unique per tenant): a replay and its run are one
+ * atomic decision. When the key was claimed before, nothing is stored and `duplicate()` is thrown. A start
+ * that fails leaves the key free for the sender's retry.
  */
 export interface RunClaim {
-  readonly statement: string | PreparedSql;
-  readonly params: readonly unknown[];
+  readonly key: string;
   readonly duplicate: () => Error;
 }
 
@@ -60,10 +58,13 @@ export type { StoredEvent } from "./run-rows";
  * in a transaction scoped to the tenant (`set_config('app.tenant_id', $1, true)`), so RLS applies.
  */
 export interface RunStore {
-  /** Writes the run row, its `run.created` event and its outbox row in one transaction. */
+  /**
+   * Writes the run row, its `run.created` event and its outbox row in one transaction. Runs of one tenant
+   * created while an earlier create is out share the next transaction (group commit); each is refused alone.
+   */
   createRun(run: NewRun): Promise<RunRecord>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
-  /** Returns the new stateVersion. */
+  /** Returns the new stateVersion. Concurrent commits of one tenant share a transaction, like createRun. */
   commit(commit: RunCommit): Promise<number>;
   /**
    * `commit`, and the requests recorded after `afterSeq` read in the same transaction and round trip: what an
@@ -87,6 +88,6 @@ export interface RunStore {
   ): Promise<RecordedResume | undefined>;
   /** Recorded requests after `afterSeq` (the run's `state.resumedThrough`), oldest first. */
   pendingResumes(tenantId: string, runId: string, afterSeq: number): Promise<ResumeRequest[]>;
-  /** How many transactions this store committed (benchmarks count commits per run). */
+  /** How many runs this store created plus commits it made, shared transactions or not (commits per run). */
   readonly commitCount: number;
 }

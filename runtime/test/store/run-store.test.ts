@@ -63,13 +63,9 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(outbox.rows).toEqual([{ kind: "run.start", dispatched_at: null }]);
   });
 
-  it("writes a claim in the run's own transaction: a duplicate or a failed claim stores no run", async () => {
-    const marker = `claim-${crypto.randomUUID()}@example.com`;
-    const claim = {
-      statement: "INSERT INTO customers (tenant_id, email) VALUES ($1, $2)",
-      params: [tenantId, marker],
-      duplicate: () => new Error("claimed already"),
-    };
+  it("claims a key with the run's own insert: a replay stores no run and leaves the first alone", async () => {
+    const key = `webhook:${crypto.randomUUID()}:m-1`;
+    const claim = { key, duplicate: () => new Error("claimed already") };
     const first = await store.createRun(newRun(tenantId, { claim }));
     expect((await store.getRun(tenantId, first.id))?.status).toBe("queued");
 
@@ -77,23 +73,70 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     const replay = await store.createRun(newRun(tenantId, { id, claim })).catch((error: unknown) => error);
     expect((replay as Error).message).toBe("claimed already");
     expect(await store.getRun(tenantId, id)).toBeUndefined();
+    expect(await store.listEvents(tenantId, id)).toEqual([]);
 
-    const broken = await store
-      .createRun(
-        newRun(tenantId, { id, claim: { ...claim, statement: "INSERT INTO no_such_table VALUES ($1, $2)" } }),
-      )
-      .catch((error: unknown) => error);
-    expect(broken).toMatchObject({ code: "42P01" });
-    expect(await store.getRun(tenantId, id)).toBeUndefined();
-    const claims = await testDb.db.transaction(
-      (sql) => sql.query("SELECT 1 FROM customers WHERE email = $1", [marker]),
-      { tenantId },
-    );
-    expect(claims.rowCount).toBe(1);
-
-    // The failed attempts left the id free.
+    // Keys are per tenant, and the refused attempt left its run id free.
+    const elsewhere = await store.createRun(newRun(otherTenant, { claim }));
+    expect(elsewhere.tenantId).toBe(otherTenant);
     const stored = await store.createRun(newRun(tenantId, { id }));
     expect(stored.id).toBe(id);
+  });
+
+  it("group-commits concurrent creates and commits of a tenant; each item is refused or failed alone", async () => {
+    const key = `webhook:${crypto.randomUUID()}:m-2`;
+    const claim = { key, duplicate: () => new Error("claimed already") };
+    const taken = await store.createRun(newRun(tenantId));
+    const transactionsBefore = testDb.db.stats.transactions;
+    // Started in one tick: the first goes out alone, the other 9 share the next transaction.
+    const batch = await Promise.all(Array.from({ length: 10 }, () => store.createRun(newRun(tenantId))));
+    expect(testDb.db.stats.transactions - transactionsBefore).toBe(2);
+    expect(new Set(batch.map((run) => run.id)).size).toBe(10);
+
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 6 }, () => store.createRun(newRun(tenantId))),
+      store.createRun(newRun(tenantId, { claim })),
+      store.createRun(newRun(tenantId, { claim })),
+      // A run id already in use fails the batch's statement; its items are then written one by one.
+      store.createRun(newRun(tenantId, { id: taken.id })),
+      store.createRun(newRun(tenantId, { claim: { ...claim, key: `${key}-b` } })),
+    ]);
+    const created = [...batch, ...outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []))];
+    const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+    expect(created).toHaveLength(18);
+    expect(refused).toHaveLength(2);
+    expect(refused[0]!.message).toBe("claimed already");
+    expect(refused[1]).toMatchObject({ code: "23505" });
+    for (const run of created) expect((await store.getRun(tenantId, run.id))?.status).toBe("queued");
+
+    const commitsBefore = testDb.db.stats.transactions;
+    const results = await Promise.allSettled(
+      created.map((run, index) =>
+        store.commit({
+          tenantId,
+          runId: run.id,
+          // One writer is stale: only its commit is refused.
+          expectedVersion: index === 5 ? 7 : 0,
+          status: "completed",
+          state: tinyState(),
+          steps: [step(`main/done#${index}`)],
+          events: events(2),
+          output: { index },
+        }),
+      ),
+    );
+    expect(testDb.db.stats.transactions - commitsBefore).toBe(2);
+    const failed = results.flatMap((r, i) => (r.status === "rejected" ? [[i, r.reason]] : []));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]![0]).toBe(5);
+    expect(isStoreError(failed[0]![1]) && failed[0]![1].code).toBe("FD260");
+    for (const [index, run] of created.entries()) {
+      const stored = await store.getRun(tenantId, run.id);
+      expect(stored?.status).toBe(index === 5 ? "queued" : "completed");
+      expect(stored?.output).toEqual(index === 5 ? null : { index });
+      const log = await store.listEvents(tenantId, run.id);
+      expect(log.map((e) => e.seq)).toEqual(index === 5 ? [1] : [1, 2, 3]);
+      expect(await store.listSteps(tenantId, run.id)).toHaveLength(index === 5 ? 0 : 1);
+    }
   });
 
   it("stamps the start outbox row dispatched with a queued run's first commit, and only when asked", async () => {

@@ -17,12 +17,7 @@ import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
 import type { TriggerType } from "@flowdeck/schemas";
-import { prepared } from "@flowdeck/runtime";
 
-const INSERT_RECEIPT = prepared(
-  "flowdeck_webhook_receipt",
-  "INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)",
-);
 const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
   ON CONFLICT DO NOTHING RETURNING message_id`;
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
@@ -42,7 +37,7 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 /**
  * `POST /webhooks/:id`: a signed call on a webhook channel. Checked in this order: the channel exists, the
  * signature (HMAC-SHA256 over `<timestamp>.<raw body>`, Flowdeck-Signature) matches and the timestamp is within
- * the tolerance, then the message id (Flowdeck-Message-Id) is claimed once (a primary key: a replay inserts
+ * the tolerance, then the message id (Flowdeck-Message-Id) is claimed once (a unique key: a replay inserts
  * nothing and runs nothing). A flow with `trigger: webhook` runs with the body as input and answers in the
  * response; a chat flow takes `{ text, conversationId? }` and its replies go, signed, to the channel's URL.
  */
@@ -145,8 +140,9 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
         const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
         if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
 
-        // Claimed where it is used: in the run's own transaction for a webhook flow (a replay stores nothing,
-        // a start that fails leaves the id free for the sender's retry), on its own before a chat message.
+        // Claimed where it is used: by the run's own insert for a webhook flow (the run's claim key: a replay
+        // stores nothing, a start that fails leaves the id free for the sender's retry), as a receipt row of its
+        // own before a chat message.
         const receipt = [channel.tenantId, channel.id, messageId];
         const replayed = () =>
           new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
@@ -158,8 +154,7 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
             target: { kind: "published", workflowId: channel.workflowId, version: version!, verified: true },
             input: payload as Record<string, unknown>,
             channel: `webhook:${channel.id}`,
-            // Without ON CONFLICT: a replay fails the run's transaction, whose statements all go in one write.
-            claim: { statement: INSERT_RECEIPT, params: receipt, duplicate: replayed },
+            claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
           });
           const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
