@@ -37,12 +37,17 @@ SELECT id::text AS id, created_at, updated_at FROM run`,
 // ranges never overlap). Steps and events join the UPDATE's result, so a refused commit (stale version, no
 // run) writes nothing and costs the others nothing. Data-modifying CTEs share one snapshot and the foreign
 // keys are checked at the statement's end, when the rows are updated. `found_version` is each run's version
-// before the statement: when its UPDATE is refused it says why, without a second statement.
+// before the statement: when its UPDATE is refused it says why, without a second statement. `$3` repeats the
+// run ids as a uuid[]: `id = ANY($3)` is an index lookup whatever the planner guesses about the JSON array
+// (it assumes 100 elements, and joined the batch to a sequential scan of runs once the table had a few
+// thousand rows: every commit then read the whole table).
 export const COMMIT_RUNS = prepared(
   "flowdeck_commit_runs",
   `
 WITH batch AS (
-  SELECT b, ord FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS item(b, ord)
+  SELECT b, ord, (b->>'runId')::uuid AS run_id FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS item(b, ord)
+), found AS (
+  SELECT id, state_version FROM runs WHERE tenant_id = $1 AND id = ANY($3::uuid[])
 ), run AS (
   UPDATE runs r
      SET status = batch.b->>'status',
@@ -53,7 +58,7 @@ WITH batch AS (
          error = coalesce(batch.b->'error', r.error),
          updated_at = now()
     FROM batch
-   WHERE r.tenant_id = $1 AND r.id = (batch.b->>'runId')::uuid
+   WHERE r.tenant_id = $1 AND r.id = ANY($3::uuid[]) AND r.id = batch.run_id
      AND r.state_version = (batch.b->>'expectedVersion')::int
   RETURNING r.id, r.state_version, r.event_seq, batch.b, batch.ord
 ), steps AS (
@@ -84,7 +89,7 @@ WITH batch AS (
 SELECT batch.ord::int AS ord, run.state_version, run.event_seq, found.state_version AS found_version
   FROM batch
   LEFT JOIN run ON run.ord = batch.ord
-  LEFT JOIN runs found ON found.tenant_id = $1 AND found.id = (batch.b->>'runId')::uuid
+  LEFT JOIN found ON found.id = batch.run_id
  ORDER BY batch.ord`,
 );
 

@@ -69,7 +69,12 @@ export function createRunStore(db: Database): SqlRunStore {
     maxBatchItems: MAX_BATCH_ITEMS,
     async write(tenantId, items) {
       const { rows } = await db.transaction(
-        (sql) => sql.commitWith<CommittedRow>(COMMIT_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
+        (sql) =>
+          sql.commitWith<CommittedRow>(COMMIT_RUNS, [
+            tenantId,
+            jsonArray(items.map((i) => i.json)),
+            items.map((i) => i.runId),
+          ]),
         { tenantId },
       );
       return items.map((item, index) => {
@@ -95,7 +100,11 @@ export function createRunStore(db: Database): SqlRunStore {
     const { tenantId, runId } = commit;
     const { row, pending } = await db.transaction(
       async (sql) => {
-        const updated = sql.query<CommittedRow>(COMMIT_RUNS, [tenantId, jsonArray([commitItem(commit)])]);
+        const updated = sql.query<CommittedRow>(COMMIT_RUNS, [
+          tenantId,
+          jsonArray([commitItem(commit)]),
+          [runId],
+        ]);
         const requests = pendingResumes(sql, tenantId, runId, afterSeq, { commit: true });
         const [update, read] = await Promise.allSettled([updated, requests]);
         if (update.status === "rejected") throw update.reason;
