@@ -74,20 +74,48 @@ async function attemptOnce(
   deps: EngineDeps,
 ): Promise<ExecutionResult> {
   const timeoutMs = request.node.timeout_ms;
+  // Without a timeout the run's own signal is the step's: no controller, listener or race per step.
+  if (timeoutMs === undefined)
+    return request.executor(stepContext(request, attempt, deps, request.signal), request.config);
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(request.signal.reason);
   request.signal.addEventListener("abort", onRunAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    if (timeoutMs === undefined) return;
     timer = setTimeout(() => {
       const error = new EngineError("FD201", `"${request.node.name}" did not finish within ${timeoutMs} ms.`);
       controller.abort(error);
       reject(error);
     }, timeoutMs);
   });
-  const ctx: ExecutionContext = {
-    signal: controller.signal,
+  try {
+    return await Promise.race([
+      request.executor(stepContext(request, attempt, deps, controller.signal), request.config),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onRunAbort);
+  }
+}
+
+/**
+ * The executor's context. Models, the HTTP client and the domain services are built on first use: most steps
+ * (start, set, condition, end) never touch them, and building them for every step was a measurable share of a
+ * short run's CPU.
+ */
+function stepContext(
+  request: StepRequest,
+  attempt: number,
+  deps: EngineDeps,
+  signal: AbortSignal,
+): ExecutionContext {
+  const tenantId = request.tenant.id;
+  let models: ExecutionContext["models"] | undefined;
+  let http: ExecutionContext["http"] | undefined;
+  let services: ExecutionContext["services"] | undefined;
+  return {
+    signal,
     log: deps.log,
     tenant: request.tenant,
     runId: request.runId,
@@ -96,19 +124,19 @@ async function attemptOnce(
     node: { name: request.node.name, type: request.node.type },
     attempt,
     scope: request.scope,
-    models: deps.models(request.tenant.id),
-    http: deps.http(request.tenant.id),
-    services: deps.services(request.tenant.id),
+    get models() {
+      return (models ??= deps.models(tenantId));
+    },
+    get http() {
+      return (http ??= deps.http(tenantId));
+    },
+    get services() {
+      return (services ??= deps.services(tenantId));
+    },
     render: (template, extra) => renderTemplate(template, request.scope, extra),
     evaluate: (expression, extra) => evaluateExpression(expression, request.scope, extra),
     emit: request.emit,
     tools: request.tools,
     ...(request.resume ? { resume: request.resume } : {}),
   };
-  try {
-    return await Promise.race([request.executor(ctx, request.config), timedOut]);
-  } finally {
-    clearTimeout(timer);
-    request.signal.removeEventListener("abort", onRunAbort);
-  }
 }

@@ -115,6 +115,18 @@ export interface CreateItem {
   readonly json: string;
 }
 
+// A published version's definition is one shared object for all its runs: serialised once, not per run.
+const definitionJson = new WeakMap<object, string>();
+
+function serialisedDefinition(definition: NewRun["definition"]): string {
+  let json = definitionJson.get(definition);
+  if (json === undefined) {
+    json = toJson(definition);
+    definitionJson.set(definition, json);
+  }
+  return json;
+}
+
 export function createItem(run: NewRun, id: string): CreateItem {
   const input = toJson(run.input);
   const state = toJson(run.state);
@@ -122,7 +134,7 @@ export function createItem(run: NewRun, id: string): CreateItem {
   const json =
     `{"id":${JSON.stringify(id)},"workflowName":${toJson(run.workflowName)},` +
     `"workflowVersion":${run.workflowVersion === null ? "null" : String(run.workflowVersion)},` +
-    `"definition":${toJson(run.definition)},"state":${state},"input":${input},` +
+    `"definition":${serialisedDefinition(run.definition)},"state":${state},"input":${input},` +
     `"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
     `"claimKey":${run.claim ? toJson(run.claim.key) : "null"}}`;
   return { run, id, input, state, json };
