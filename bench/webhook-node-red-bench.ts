@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { postgresCpuMs, processCpuMs } from "./src/process-cpu";
 
 const NODE_RED_VERSION = "~4.1.0";
 const CONNECTIONS = 32;
@@ -155,14 +156,37 @@ interface Slice {
   seconds: number;
   non2xx: number;
   errors: number;
+  /** CPU used by the server's own process during the slices, ms. */
+  serverCpuMs: number;
+  /** CPU used by PostgreSQL's processes during the slices, ms. */
+  postgresCpuMs: number;
 }
 
-async function slice(options: autocannon.Options, into: Slice): Promise<void> {
+const emptySlice = (): Slice => ({
+  requests: 0,
+  seconds: 0,
+  non2xx: 0,
+  errors: 0,
+  serverCpuMs: 0,
+  postgresCpuMs: 0,
+});
+
+async function slice(options: autocannon.Options, serverPid: number, into: Slice): Promise<void> {
+  const server = processCpuMs(serverPid);
+  const postgres = postgresCpuMs();
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SLICE_SECONDS });
+  into.serverCpuMs += processCpuMs(serverPid) - server;
+  into.postgresCpuMs += postgresCpuMs() - postgres;
   into.requests += result.requests.total;
   into.seconds += SLICE_SECONDS;
   into.non2xx += result.non2xx;
   into.errors += result.errors + result.timeouts;
+}
+
+/** Where a request's CPU went: the server process, and PostgreSQL where the server stores anything. */
+function cpuPerRequest(s: Slice): string {
+  const per = (ms: number) => (ms / Math.max(1, s.requests)).toFixed(3);
+  return `CPU per request: server process ${per(s.serverCpuMs)} ms, PostgreSQL ${per(s.postgresCpuMs)} ms`;
 }
 
 /**
@@ -219,13 +243,15 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
       ],
     };
     // Warm-up, then interleaved rounds so a slow moment of the machine hits both alike.
-    await slice(nodeRedOptions, { requests: 0, seconds: 0, non2xx: 0, errors: 0 });
-    await slice(flowdeckOptions, { requests: 0, seconds: 0, non2xx: 0, errors: 0 });
-    const red: Slice = { requests: 0, seconds: 0, non2xx: 0, errors: 0 };
-    const ours: Slice = { requests: 0, seconds: 0, non2xx: 0, errors: 0 };
+    const redPid = nodeRed.child.pid!;
+    const oursPid = fd.child.pid!;
+    await slice(nodeRedOptions, redPid, emptySlice());
+    await slice(flowdeckOptions, oursPid, emptySlice());
+    const red = emptySlice();
+    const ours = emptySlice();
     for (let round = 0; round < ROUNDS; round += 1) {
-      await slice(nodeRedOptions, red);
-      await slice(flowdeckOptions, ours);
+      await slice(nodeRedOptions, redPid, red);
+      await slice(flowdeckOptions, oursPid, ours);
     }
     const rate = (s: Slice) => s.requests / s.seconds;
     const ratio = rate(ours) / rate(red);
@@ -238,6 +264,8 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     log(
       `  Flowdeck webhook flow (signed, deduplicated, runs stored)           ${rate(ours).toFixed(0)} req/s  non-2xx ${ours.non2xx}  errors ${ours.errors}`,
     );
+    log(`  Node-RED  ${cpuPerRequest(red)}`);
+    log(`  Flowdeck  ${cpuPerRequest(ours)}`);
     log(
       `  ratio ${ratio.toFixed(2)}× Node-RED's req/s (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? "met" : "MISSED"}`,
     );
