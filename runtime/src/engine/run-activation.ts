@@ -9,6 +9,7 @@ import { evaluateCondition, renderTemplate } from "./scope";
 import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
 import { createToolInvoker } from "./tool-invoker";
+import { runToolStep, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { toJson } from "../store/sql-values";
 import type { ResumeRequest } from "../store/run-requests";
@@ -294,38 +295,22 @@ export class RunActivation {
   }
 
   private tools(frame: FlowFrame, index: WorkflowIndex, stepId: string, scope: RunScope): ToolInvoker {
+    const host: ToolStepHost = {
+      deps: this.deps,
+      tenant: this.tenant,
+      runId: this.run.id,
+      signal: this.signal,
+      journal: this.journal,
+      config: (node) => this.config(node),
+    };
     return createToolInvoker({
       index,
       parentStepId: stepId,
       scope,
       runTool: async (node, toolStepId, toolScope) => {
-        const executor = this.deps.executors[node.type];
-        if (!executor) throw new EngineError("FD202", `No executor for node type "${node.type}".`);
-        const startedAt = now();
-        const outcome = await runStep(
-          {
-            tenant: this.tenant,
-            runId: this.run.id,
-            stepId: toolStepId,
-            node,
-            config: this.config(node),
-            executor,
-            scope: toolScope,
-            signal: this.signal,
-            tools: { describe: () => [], invoke: () => Promise.reject(new Error("tools cannot call tools")) },
-            emit: () => undefined,
-            onRetry: (attempt, error, delayMs) =>
-              this.journal.event("step.retrying", { stepId: toolStepId, attempt, error, delayMs }),
-          },
-          this.deps,
-        );
-        if (!outcome.ok) {
-          this.journal.failed(node, toolStepId, outcome.attempts, outcome.error, startedAt);
-          throw new EngineError("FD200", outcome.error.message);
-        }
-        this.journal.record(node, toolStepId, outcome.attempts, outcome.result, "completed", startedAt);
-        frame.outputs[node.name] = { output: outcome.result.output };
-        return outcome.result.output;
+        const output = await runToolStep(host, node, toolStepId, toolScope);
+        frame.outputs[node.name] = { output };
+        return output;
       },
     });
   }
