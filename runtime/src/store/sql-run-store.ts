@@ -27,9 +27,10 @@ import { pendingResumes, recordResume, type ResumeRequest } from "./run-requests
 import { isUuid, isoTimestamp } from "./sql-values";
 import { StoreError } from "./store-errors";
 
-const GET_RUN = prepared(
-  "flowdeck_get_run",
-  `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = $2`,
+// Reads of one tenant's runs batch like writes (a worker reads each run it picks up).
+const GET_RUNS = prepared(
+  "flowdeck_get_runs",
+  `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
 );
 
 // Enough to share the round trip and the transaction, small enough that one slow batch holds few runs back.
@@ -61,6 +62,18 @@ export function createRunStore(db: Database): SqlRunStore {
         if (!row) return { ok: false, error: item.run.claim!.duplicate() };
         commitCount += 1;
         return { ok: true, value: newRunRecord(item, row) };
+      });
+    },
+  });
+
+  const reads = createGroupCommit<string, RunRecord | undefined>({
+    maxBatchItems: MAX_BATCH_ITEMS,
+    async write(tenantId, ids) {
+      const { rows } = await db.statement<RunRow>(GET_RUNS, [tenantId, ids], { tenantId });
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = found.get(id);
+        return { ok: true, value: row ? toRunRecord(row) : undefined };
       });
     },
   });
@@ -132,8 +145,7 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async getRun(tenantId, runId) {
       if (!isUuid(runId)) return undefined;
-      const { rows } = await db.statement<RunRow>(GET_RUN, [tenantId, runId], { tenantId });
-      return rows[0] ? toRunRecord(rows[0]) : undefined;
+      return reads.submit(tenantId, runId.toLowerCase());
     },
 
     async commit(commit: RunCommit): Promise<number> {

@@ -139,6 +139,31 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     }
   });
 
+  it("batches concurrent reads of a tenant's runs; each read gets its own run, or nothing", async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => store.createRun(newRun(tenantId))));
+    const foreign = await store.createRun(newRun(otherTenant));
+    const transactionsBefore = testDb.db.stats.transactions;
+    const reads = await Promise.all([
+      store.getRun(tenantId, runs[0]!.id),
+      store.getRun(tenantId, runs[1]!.id.toUpperCase()),
+      store.getRun(tenantId, runs[2]!.id),
+      store.getRun(tenantId, crypto.randomUUID()),
+      store.getRun(tenantId, foreign.id),
+      store.getRun(tenantId, runs[0]!.id),
+    ]);
+    // The first read goes out alone; the five that arrive meanwhile share one statement.
+    expect(testDb.db.stats.transactions - transactionsBefore).toBe(2);
+    expect(reads.map((run) => run?.id)).toEqual([
+      runs[0]!.id,
+      runs[1]!.id,
+      runs[2]!.id,
+      undefined,
+      undefined,
+      runs[0]!.id,
+    ]);
+    expect(reads[2]).toEqual(runs[2]);
+  });
+
   it("stamps the start outbox row dispatched with a queued run's first commit, and only when asked", async () => {
     const pending = async (runId: string) =>
       (
