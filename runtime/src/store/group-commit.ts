@@ -2,7 +2,8 @@
  * Group commit: writes that arrive while an earlier write of the same group (a tenant) is out are sent
  * together, as one statement in one transaction, as soon as it answers. Nothing waits on a timer, so a lone
  * write goes out at once; under load the batch grows with the backlog, and PostgreSQL pays the transaction,
- * the round trip and the executor start-up once per batch instead of once per run.
+ * the round trip and the executor start-up once per batch instead of once per run. Reads batch the same way
+ * (the run store's `getRun`): "write" below is whatever one batch's statement does.
  */
 export interface GroupCommit<I, O> {
   /** Resolves with this item's own outcome: another item's failure never fails it. */
