@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { postgresCpuMs, processCpuMs } from "./src/process-cpu";
+import { cpuMsBetween, postgresCpuMs, processCpuMs } from "./src/process-cpu";
 
 const NODE_RED_VERSION = "~4.1.0";
 const CONNECTIONS = 32;
@@ -176,7 +176,7 @@ async function slice(options: autocannon.Options, serverPid: number, into: Slice
   const postgres = postgresCpuMs();
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SLICE_SECONDS });
   into.serverCpuMs += processCpuMs(serverPid) - server;
-  into.postgresCpuMs += postgresCpuMs() - postgres;
+  into.postgresCpuMs += cpuMsBetween(postgres, postgresCpuMs());
   into.requests += result.requests.total;
   into.seconds += SLICE_SECONDS;
   into.non2xx += result.non2xx;

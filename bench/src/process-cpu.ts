@@ -14,19 +14,29 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
- * CPU time used so far by every PostgreSQL process of the machine (backends, WAL writer, checkpointer,
- * autovacuum), in ms: what durability costs, measured while the benchmark is the only client.
+ * CPU time used so far by each PostgreSQL process of the machine (backends, WAL writer, checkpointer,
+ * autovacuum), in ms by pid: what durability costs, measured while the benchmark is the only client.
  */
-export function postgresCpuMs(): number {
-  let total = 0;
+export function postgresCpuMs(): Map<number, number> {
+  const used = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
-        total += processCpuMs(Number(entry));
+        used.set(Number(entry), processCpuMs(Number(entry)));
     } catch {
       // Ended meanwhile.
     }
   }
-  return total;
+  return used;
+}
+
+/** CPU used between two `postgresCpuMs` readings: processes that ended meanwhile take their time with them. */
+export function cpuMsBetween(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number {
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
 }
