@@ -136,20 +136,19 @@ async function startNodeRed(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function startFlowdeck(): Promise<{
-  url: string;
-  channelId: string;
-  secret: string;
-  child: ChildProcess;
-}> {
-  const script = fileURLToPath(new URL("./webhook-flowdeck-server.ts", import.meta.url));
+/** Starts one of this folder's server scripts and resolves with the JSON line it prints once it listens. */
+async function startScript<T>(name: string): Promise<T & { child: ChildProcess }> {
+  const script = fileURLToPath(new URL(`./${name}`, import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     stdio: ["ignore", "pipe", "inherit"],
     cwd: fileURLToPath(new URL("..", import.meta.url)),
   });
   const line = await waitForLine(child, /^\{"url"/, 120_000);
-  return { ...(JSON.parse(line) as { url: string; channelId: string; secret: string }), child };
+  return { ...(JSON.parse(line) as T), child };
 }
+
+const startFlowdeck = () =>
+  startScript<{ url: string; channelId: string; secret: string }>("webhook-flowdeck-server.ts");
 
 interface Slice {
   requests: number;
@@ -194,12 +193,16 @@ function cpuPerRequest(s: Slice): string {
  * webhook flow — signed calls, one message id each, every run stored in PostgreSQL — against the same flow in
  * Node-RED 4.1 (installed from npm into a temporary folder by this script). Each server runs in its own
  * process; autocannon -c 32 from this one, interleaved rounds; the ratio is Flowdeck's req/s over Node-RED's.
+ * A third server, the floor (`webhook-floor-server.ts`), stores one row per request and nothing else: it shows
+ * what durability itself costs here, so a gap is not blamed on storing runs. Each prints its CPU per request.
  */
 export async function runWebhookNodeRedBench(log: (line: string) => void): Promise<{ ok: boolean }> {
   const nodeRed = await startNodeRed();
   let flowdeck: Awaited<ReturnType<typeof startFlowdeck>> | undefined;
+  let floor: { url: string; child: ChildProcess } | undefined;
   try {
     flowdeck = await startFlowdeck();
+    floor = await startScript<{ url: string }>("webhook-floor-server.ts");
     const fd = flowdeck;
     let n = 0;
     const flowdeckOptions: autocannon.Options = {
@@ -226,8 +229,8 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
         },
       ],
     };
-    const nodeRedOptions: autocannon.Options = {
-      url: `${nodeRed.url}/echo`,
+    const echoAt = (url: string): autocannon.Options => ({
+      url: `${url}/echo`,
       requests: [
         {
           method: "POST",
@@ -241,17 +244,23 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
           },
         },
       ],
-    };
-    // Warm-up, then interleaved rounds so a slow moment of the machine hits both alike.
+    });
+    const nodeRedOptions = echoAt(nodeRed.url);
+    const floorOptions = echoAt(floor.url);
+    // Warm-up, then interleaved rounds so a slow moment of the machine hits all three alike.
     const redPid = nodeRed.child.pid!;
     const oursPid = fd.child.pid!;
+    const floorPid = floor.child.pid!;
     await slice(nodeRedOptions, redPid, emptySlice());
     await slice(flowdeckOptions, oursPid, emptySlice());
+    await slice(floorOptions, floorPid, emptySlice());
     const red = emptySlice();
     const ours = emptySlice();
+    const bare = emptySlice();
     for (let round = 0; round < ROUNDS; round += 1) {
       await slice(nodeRedOptions, redPid, red);
       await slice(flowdeckOptions, oursPid, ours);
+      await slice(floorOptions, floorPid, bare);
     }
     const rate = (s: Slice) => s.requests / s.seconds;
     const ratio = rate(ours) / rate(red);
@@ -264,8 +273,12 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     log(
       `  Flowdeck webhook flow (signed, deduplicated, runs stored)           ${rate(ours).toFixed(0)} req/s  non-2xx ${ours.non2xx}  errors ${ours.errors}`,
     );
+    log(
+      `  floor: Express + one durable row per request, group-committed    ${rate(bare).toFixed(0)} req/s  (${(rate(bare) / rate(red)).toFixed(2)}× Node-RED: what storing costs, not a target)`,
+    );
     log(`  Node-RED  ${cpuPerRequest(red)}`);
     log(`  Flowdeck  ${cpuPerRequest(ours)}`);
+    log(`  floor     ${cpuPerRequest(bare)}`);
     log(
       `  ratio ${ratio.toFixed(2)}× Node-RED's req/s (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? "met" : "MISSED"}`,
     );
@@ -273,6 +286,7 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
   } finally {
     nodeRed.child.kill("SIGTERM");
     flowdeck?.child.kill("SIGTERM");
+    floor?.child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
