@@ -3,14 +3,30 @@ import { readdirSync, readFileSync } from "node:fs";
 // /proc/<pid>/stat counts in clock ticks; USER_HZ is 100 on every Linux we run on.
 const MS_PER_TICK = 10;
 
-/** CPU time (user + system) a process has used so far, in ms; 0 where /proc cannot tell (not Linux, gone). */
-export function processCpuMs(pid: number): number {
+/** CPU time (user + system) a process has used so far, in ms; undefined where /proc cannot tell. */
+function readCpuMs(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
   } catch {
-    return 0;
+    // Not Linux, or the process ended meanwhile.
+    return undefined;
   }
+}
+
+/** CPU time a process has used so far, in ms; 0 where /proc cannot tell (not Linux, gone). */
+export function processCpuMs(pid: number): number {
+  return readCpuMs(pid) ?? 0;
+}
+
+/** CPU time used so far by each of `pids` that /proc can read, in ms by pid. */
+export function cpuMsOf(pids: Iterable<number>): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = readCpuMs(pid);
+    if (ms !== undefined) used.set(pid, ms);
+  }
+  return used;
 }
 
 /**
@@ -18,20 +34,19 @@ export function processCpuMs(pid: number): number {
  * autovacuum), in ms by pid: what durability costs, measured while the benchmark is the only client.
  */
 export function postgresCpuMs(): Map<number, number> {
-  const used = new Map<number, number>();
+  const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
-        used.set(Number(entry), processCpuMs(Number(entry)));
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") pids.push(Number(entry));
     } catch {
       // Ended meanwhile.
     }
   }
-  return used;
+  return cpuMsOf(pids);
 }
 
-/** CPU used between two `postgresCpuMs` readings: processes that ended meanwhile take their time with them. */
+/** CPU used between two readings by pid: processes that ended meanwhile take their time with them. */
 export function cpuMsBetween(
   before: ReadonlyMap<number, number>,
   after: ReadonlyMap<number, number>,

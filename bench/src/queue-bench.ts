@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { createServer, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -17,6 +16,7 @@ import { createRedisConnection } from "../../runtime/src/queue/redis-connection"
 import { createPgDatabase } from "../../runtime/src/store/pg-database";
 import { startWorker } from "../../runtime/src/worker/start-worker";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
+import { cpuMsBetween, cpuMsOf } from "./process-cpu";
 
 const RUNS = Number(process.env.FLOWDECK_BENCH_RUNS ?? 2_000);
 const CONCURRENCY = Number(process.env.FLOWDECK_BENCH_CONCURRENCY ?? 16);
@@ -137,7 +137,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     );
     const directPerSecond = RUNS / ((performance.now() - directStarted) / 1000);
     const directCpuMs = cpuMsSince(directCpu) / RUNS;
-    const directPostgresCpuMs = cpuMsDelta(directBackends, await backendCpuMs(database)) / RUNS;
+    const directPostgresCpuMs = cpuMsBetween(directBackends, await backendCpuMs(database)) / RUNS;
 
     const commandsBefore = await readRedisCommandStats(redisUrl);
     const writesBefore = socketWrites();
@@ -165,7 +165,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
     const queueCpuMs = cpuMsSince(queueCpu) / RUNS;
-    const postgresCpuMs = cpuMsDelta(backendsBefore, await backendCpuMs(database)) / RUNS;
+    const postgresCpuMs = cpuMsBetween(backendsBefore, await backendCpuMs(database)) / RUNS;
     const redisServerCpuMs = ((await redisCpuMs(redisUrl)) - redisCpuBefore) / RUNS;
     const runsPerSecond = RUNS / seconds;
     const writes = socketWrites(writesBefore);
@@ -243,23 +243,7 @@ async function backendCpuMs(database: {
     );
     return rows.map((row) => row.pid);
   });
-  const ticksPerMs = 100 / 1000;
-  const used = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
-    } catch {
-      // Not Linux, or the backend ended meanwhile.
-    }
-  }
-  return used;
-}
-
-function cpuMsDelta(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
-  let used = 0;
-  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
-  return used;
+  return cpuMsOf(pids);
 }
 
 async function redisCpuMs(redisUrl: string): Promise<number> {

@@ -21,14 +21,7 @@ export type {
 } from "./engine/run-types";
 export type { NewRun, RunClaim, RunCommit, RunStore, StoredEvent } from "./store/run-store";
 export { createRunStore, type SqlRunStore } from "./store/sql-run-store";
-export {
-  APP_ROLE,
-  prepared,
-  type Database,
-  type DriverKind,
-  type PreparedSql,
-  type Sql,
-} from "./store/database";
+export { APP_ROLE, type Database, type DriverKind, type Sql } from "./store/database";
 export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
 export { corkForTick } from "./streams/cork-for-tick";
 export { createPgDatabase } from "./store/pg-database";
