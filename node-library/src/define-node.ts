@@ -48,6 +48,14 @@ export interface NodeDefinition<
   readonly ports: NodePorts<Output>;
   /** The node suspends the run until someone answers (ask, handoff); a cycle through it is bounded. */
   readonly waits: boolean;
+  /**
+   * The node's result comes from the run alone: no model, HTTP or service call, no write outside the engine
+   * (its messages are delivered from committed events only), so executing it twice changes nothing. The engine
+   * may run such steps before the run is stored (a synchronous webhook call, see the engine's `deferStore`);
+   * any other node type makes it store the run first. Absent means false: a third-party node is assumed to
+   * have effects unless it says otherwise.
+   */
+  readonly pure?: boolean;
   /** Key k migrates a config from version k to k + 1; keys 1 … version − 1, no gaps. Absent for version 1. */
   readonly migrations?: Readonly<Record<number, ConfigMigration>>;
   /** Shown in the docs page and the palette preview; each must validate against `config`. */

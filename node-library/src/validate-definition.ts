@@ -111,6 +111,8 @@ export function validateDefinition(definition: NodeDefinition): void {
   checkPortList(type, definition.ports.inputs, "inputs");
   checkPortList(type, definition.ports.outputs, "outputs");
   if (typeof definition.waits !== "boolean") throw invalid(type, "waits must be true or false");
+  if (definition.pure !== undefined && typeof definition.pure !== "boolean")
+    throw invalid(type, "pure must be true or false when given");
   checkMigrationChain(type, version, definition.migrations);
   checkExamples(type, definition.config, definition.examples);
 }

@@ -98,6 +98,7 @@ describe("registering definitions", () => {
     ["a version of 0", { version: 0 }],
     ["a duplicated output port", { ports: { inputs: ["in"], outputs: ["out", "out"] } }],
     ["a non-boolean waits", { waits: "yes" as never }],
+    ["a non-boolean pure", { pure: 1 as never }],
   ])("refuses a definition with %s (FD153)", (_label, overrides: Partial<NodeDefinition>) => {
     expect(registryError(() => createRegistry().register(fakeNode(overrides))).code).toBe("FD153");
   });
@@ -110,6 +111,18 @@ describe("registering definitions", () => {
     expect(registryError(() => createRegistry().register(fakeNode({ version, migrations }))).code).toBe(
       "FD152",
     );
+  });
+
+  it("declares pure exactly the built-ins that reach nothing outside the run", () => {
+    // The engine executes pure steps of a run it has not stored yet: a tool, a model or a third-party node
+    // marked pure by mistake could run its effect twice after a crash.
+    const pure = createBuiltinRegistry()
+      .list()
+      .filter((definition) => definition.pure === true)
+      .map((definition) => definition.type)
+      .sort();
+    expect(pure).toEqual(["ask", "condition", "end", "handoff", "reply", "set", "start"]);
+    expect(createRegistry().register(fakeNode()).get("acme.echo")?.pure).toBeUndefined();
   });
 
   it("formats errors as code, message and one-line hint", () => {

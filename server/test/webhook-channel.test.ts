@@ -213,6 +213,13 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
       status: "completed",
       output: { output: { route: "order", echo: "where is my order?" } },
     });
+    // Stored with its first commit, at its end (it has no step with an effect): a run like any other.
+    const stored = await server.request("GET", `/runs/${order.body.runId}`, { token });
+    expect(stored.body).toMatchObject({ status: "completed", channel: `webhook:${echoChannel.id}` });
+    const log = await server.request("GET", `/runs/${order.body.runId}/events`, { token });
+    const types = (log.body.items as Array<{ type: string }>).map((e) => e.type);
+    expect(types[0]).toBe("run.created");
+    expect(types.at(-1)).toBe("run.completed");
     const other = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });
     expect(other.body.output.output.route).toBe("other");
     const again = await post(echoChannel, { message: "hello" }, { messageId: "e-2" });

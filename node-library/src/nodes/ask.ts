@@ -73,6 +73,7 @@ export const askNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
     waits: true,
+    pure: true,
     examples: [
       {
         prompt: "Could you tell me your order number? It starts with # and is in your confirmation email.",

@@ -31,6 +31,7 @@ export const conditionNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["then", "else", "error"] },
     waits: false,
+    pure: true,
     examples: [
       { expression: "nodes.find_order.output.found && nodes.find_order.output.order.status == 'shipped'" },
       { expression: "size(input.message) > 500" },

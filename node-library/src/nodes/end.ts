@@ -49,6 +49,7 @@ export const endNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: [] },
     waits: false,
+    pure: true,
     examples: [
       {
         reply: "Glad I could help, {{ vars.customer_name | default: 'there' }}! Have a great day.",

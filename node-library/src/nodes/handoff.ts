@@ -59,6 +59,7 @@ export const handoffNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
     waits: true,
+    pure: true,
     examples: [
       {
         reason: "Customer asked for a refund above the automatic limit.",

@@ -45,6 +45,7 @@ export const replyNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
     waits: false,
+    pure: true,
     examples: [
       {
         text: "Your order {{ nodes.find_order.output.order.id }} is {{ nodes.find_order.output.order.status }}.",

@@ -43,6 +43,7 @@ export const setNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
     waits: false,
+    pure: true,
     examples: [
       {
         values: { customer_email: "{{ input.email | downcase }}", topic: "billing" },

@@ -81,6 +81,7 @@ export const startNode = markBuiltin(
     ),
     ports: { inputs: ["in"], outputs: ["out"] },
     waits: false,
+    pure: true,
     examples: [
       {
         inputs: [

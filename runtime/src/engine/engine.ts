@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
-import type { RunClaim } from "../store/run-store";
+import type { NewRun, RunClaim, StartedRun } from "../store/run-store";
 import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -21,6 +21,14 @@ export interface StartRunRequest {
   readonly signal?: AbortSignal;
   /** Claimed in the run's own transaction: a duplicate stores nothing (see RunClaim). */
   readonly claim?: RunClaim;
+  /**
+   * startRun only: store the run with its first commit instead of before it executes (one statement instead of
+   * a create and a commit). That commit comes before the first step of a node type that is not `pure`, so
+   * nothing outside the engine has happened while the run exists only here: a crash before it leaves nothing
+   * behind, and the caller's retry (same claim key) starts afresh. Only for a caller that awaits startRun and
+   * retries on failure (a synchronous webhook call); a taken claim rejects startRun after the pure steps ran.
+   */
+  readonly deferStore?: boolean;
 }
 
 export interface Engine {
@@ -61,6 +69,44 @@ export interface Engine {
 interface Known {
   readonly run: RunRecord;
   readonly pending?: readonly ResumeRequest[];
+}
+
+/** The run a request starts, as the store takes it: its first frame at the start node, the opening message. */
+function newRun(request: StartRunRequest): NewRun {
+  const start = indexWorkflow(request.workflow).start;
+  const message = typeof request.input.message === "string" ? request.input.message : undefined;
+  const conversationId = request.conversationId ?? randomUUID();
+  const state: RunState = {
+    frames: [
+      {
+        workflow: request.workflow.name,
+        path: "main",
+        node: start.name,
+        input: { ...request.input },
+        vars: { ...(request.workflow.vars ?? {}) },
+        outputs: {},
+        visits: {},
+      },
+    ],
+    conversation: {
+      id: conversationId,
+      channel: request.channel ?? "api",
+      history: message ? [{ role: "customer", text: message, at: new Date().toISOString() }] : [],
+    },
+    usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
+  };
+  return {
+    tenantId: request.tenantId,
+    workflowName: request.workflow.name,
+    workflowVersion: request.workflowVersion ?? null,
+    definition: request.workflow,
+    input: request.input,
+    state,
+    conversationId,
+    channel: request.channel ?? "api",
+    ...(request.runId ? { id: request.runId } : {}),
+    ...(request.claim ? { claim: request.claim } : {}),
+  };
 }
 
 /** Activations one continueRun may chain (a run answered by several queued messages in a row). */
@@ -145,6 +191,7 @@ export function createEngine(deps: EngineDeps): Engine {
     run: RunRecord,
     resume: ActivationInput | undefined,
     signal?: AbortSignal,
+    unsaved?: StartedRun,
   ): Promise<Known> {
     const controller = new AbortController();
     const onAbort = () =>
@@ -152,7 +199,7 @@ export function createEngine(deps: EngineDeps): Engine {
     signal?.addEventListener("abort", onAbort, { once: true });
     let activation: RunActivation | undefined;
     const ended = (async () => {
-      activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal);
+      activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal, unsaved);
       try {
         await activation.execute(resume);
       } catch (error) {
@@ -176,48 +223,37 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     async createRun(request) {
-      const start = indexWorkflow(request.workflow).start;
-      const message = typeof request.input.message === "string" ? request.input.message : undefined;
-      const conversationId = request.conversationId ?? randomUUID();
-      const state: RunState = {
-        frames: [
-          {
-            workflow: request.workflow.name,
-            path: "main",
-            node: start.name,
-            input: { ...request.input },
-            vars: { ...(request.workflow.vars ?? {}) },
-            outputs: {},
-            visits: {},
-          },
-        ],
-        conversation: {
-          id: conversationId,
-          channel: request.channel ?? "api",
-          history: message ? [{ role: "customer", text: message, at: new Date().toISOString() }] : [],
-        },
-        usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
-      };
-      const run = await deps.store.createRun({
-        tenantId: request.tenantId,
-        workflowName: request.workflow.name,
-        workflowVersion: request.workflowVersion ?? null,
-        definition: request.workflow,
-        input: request.input,
-        state,
-        conversationId,
-        channel: request.channel ?? "api",
-        ...(request.runId ? { id: request.runId } : {}),
-        ...(request.claim ? { claim: request.claim } : {}),
-      });
+      const run = await deps.store.createRun(newRun(request));
       keepFresh(run);
       return run;
     },
 
     async startRun(request) {
-      const run = await engine.createRun(request);
-      fresh.delete(run.id);
-      return (await activate(run, undefined, request.signal)).run;
+      if (!request.deferStore) {
+        const run = await engine.createRun(request);
+        fresh.delete(run.id);
+        return (await activate(run, undefined, request.signal)).run;
+      }
+      const createdAt = new Date().toISOString();
+      const unsaved: StartedRun = { ...newRun(request), id: request.runId ?? randomUUID(), createdAt };
+      const run: RunRecord = {
+        tenantId: unsaved.tenantId,
+        id: unsaved.id,
+        workflowName: unsaved.workflowName,
+        workflowVersion: unsaved.workflowVersion,
+        definition: unsaved.definition,
+        status: "queued",
+        state: unsaved.state,
+        stateVersion: 0,
+        input: unsaved.input,
+        output: null,
+        error: null,
+        conversationId: unsaved.conversationId,
+        channel: unsaved.channel,
+        createdAt,
+        updatedAt: createdAt,
+      };
+      return (await activate(run, undefined, request.signal, unsaved)).run;
     },
 
     async resumeRun(tenantId, runId, resume, signal) {

@@ -13,7 +13,7 @@ import { runToolStep, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { toJson } from "../store/sql-values";
 import type { ResumeRequest } from "../store/run-requests";
-import type { RunCommit } from "../store/run-store";
+import type { RunCommit, StartedRun } from "../store/run-store";
 
 const DEFAULT_MAX_STEPS = 500;
 const DEFAULT_MAX_DEPTH = 8;
@@ -46,6 +46,8 @@ export class RunActivation {
     private readonly tenant: TenantView,
     private readonly deps: EngineDeps,
     private readonly signal: AbortSignal,
+    /** The run is not stored yet (`StartRunRequest.deferStore`): its first commit inserts it. */
+    private unsaved?: StartedRun,
   ) {
     // A private copy: the activation mutates frames as it goes, the loaded record stays what was stored.
     this.frames = structuredClone(run.state.frames) as FlowFrame[];
@@ -125,6 +127,8 @@ export class RunActivation {
       );
     }
     const resume: ResumeInput | undefined = input;
+    // Nothing outside the engine may happen while the run exists only in this process (a retry would repeat it).
+    if (this.unsaved && this.deps.registry.get(node.type)?.pure !== true) await this.commit("running");
     this.journal.event("step.started", { stepId, node: node.name, type: node.type });
     const scope = this.scope(frame);
     const outcome = await runStep(
@@ -383,6 +387,9 @@ export class RunActivation {
       const done = await this.deps.store.commitReadingPending(commit, this.resumedThrough ?? 0);
       this.version = done.version;
       this.pendingAfterCommit = done.pending;
+    } else if (this.unsaved) {
+      this.version = await this.deps.store.insertRun(this.unsaved, commit);
+      this.unsaved = undefined;
     } else {
       this.version = await this.deps.store.commit(commit);
     }

@@ -118,7 +118,7 @@ export interface CreateItem {
 // A published version's definition is one shared object for all its runs: serialised once, not per run.
 const definitionJson = new WeakMap<object, string>();
 
-function serialisedDefinition(definition: NewRun["definition"]): string {
+export function serialisedDefinition(definition: NewRun["definition"]): string {
   let json = definitionJson.get(definition);
   if (json === undefined) {
     json = toJson(definition);

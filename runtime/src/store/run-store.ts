@@ -19,6 +19,12 @@ export interface NewRun {
   readonly claim?: RunClaim;
 }
 
+/** A run that has been executing before it was stored: its id and start time are already given. */
+export interface StartedRun extends NewRun {
+  readonly id: string;
+  readonly createdAt: string;
+}
+
 /**
  * A key claimed by the run's own insert (`runs.claim_key`, unique per tenant): a replay and its run are one
  * atomic decision. When the key was claimed before, nothing is stored and `duplicate()` is thrown. A start
@@ -63,6 +69,13 @@ export interface RunStore {
    * created while an earlier create is out share the next transaction (group commit); each is refused alone.
    */
   createRun(run: NewRun): Promise<RunRecord>;
+  /**
+   * Stores a run that executed before it was stored (`StartRunRequest.deferStore`), together with its first
+   * commit, in one statement: the run row at state version 1, its `run.created` event, the commit's steps and
+   * events. No outbox row (nothing to enqueue). Batched per tenant like createRun; a taken claim key stores
+   * nothing and throws `claim.duplicate()`. Returns the new stateVersion (1).
+   */
+  insertRun(run: StartedRun, commit: RunCommit): Promise<number>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   /** Returns the new stateVersion. Concurrent commits of one tenant share a transaction, like createRun. */
   commit(commit: RunCommit): Promise<number>;

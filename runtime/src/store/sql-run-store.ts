@@ -11,7 +11,8 @@ import {
   type CreatedRow,
   type CreateItem,
 } from "./run-batch-sql";
-import type { NewRun, RunCommit, RunStore, StoredEvent } from "./run-store";
+import { INSERT_RUNS, insertItem } from "./run-insert-sql";
+import type { NewRun, RunCommit, RunStore, StartedRun, StoredEvent } from "./run-store";
 import type { RunRecord } from "../engine/run-types";
 import {
   RUN_COLUMNS,
@@ -62,6 +63,22 @@ export function createRunStore(db: Database): SqlRunStore {
         if (!row) return { ok: false, error: item.run.claim!.duplicate() };
         commitCount += 1;
         return { ok: true, value: newRunRecord(item, row) };
+      });
+    },
+  });
+
+  const inserts = createGroupCommit<{ run: StartedRun; json: string }, number>({
+    maxBatchItems: MAX_BATCH_ITEMS,
+    async write(tenantId, items) {
+      const { rows } = await db.transaction(
+        (sql) => sql.commitWith<{ id: string }>(INSERT_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
+        { tenantId },
+      );
+      const stored = new Set(rows.map((row) => row.id));
+      return items.map((item): ItemOutcome<number> => {
+        if (!stored.has(item.run.id)) return { ok: false, error: item.run.claim!.duplicate() };
+        commitCount += 1;
+        return { ok: true, value: 1 };
       });
     },
   });
@@ -141,6 +158,13 @@ export function createRunStore(db: Database): SqlRunStore {
       const id = run.id ?? randomUUID();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
       return creates.submit(run.tenantId, createItem(run, id));
+    },
+
+    async insertRun(run, commit) {
+      if (!isUuid(run.id)) throw new StoreError("FD261", `Run id ${JSON.stringify(run.id)} is not a UUID.`);
+      // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
+      const id = run.id.toLowerCase();
+      return inserts.submit(run.tenantId, { run: { ...run, id }, json: insertItem({ ...run, id }, commit) });
     },
 
     async getRun(tenantId, runId) {

@@ -19,7 +19,7 @@ import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
 import { createConversationLanes } from "./conversation-lanes";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
-import type { RunEventBatch, RunHost } from "./run-host";
+import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
 import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
 import { createWorkflowSource } from "./workflow-source";
@@ -153,6 +153,55 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     return run;
   }
 
+  async function call(request: StartRunInput, timeoutMs: number): Promise<RunRecord> {
+    if (!recent) return settled(request.tenantId, (await start(request)).id, timeoutMs);
+    const { workflow, version } = await source.load(request.tenantId, request.target);
+    await meter.admit(request.tenantId);
+    const runId = randomUUID();
+    const execution = engine.startRun({
+      tenantId: request.tenantId,
+      workflow,
+      workflowVersion: version,
+      input: request.input,
+      conversationId: request.conversationId ?? randomUUID(),
+      channel: request.channel,
+      runId,
+      deferStore: true,
+      ...(request.claim ? { claim: request.claim } : {}),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    const done = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
+    if (done) return done;
+    // Still executing: answer the run as stored, once it is (an unstored run only has pure steps behind it, so
+    // its first commit is near). Its end is no longer this call's business, but its failure is logged.
+    execution.catch((error: unknown) =>
+      log.error("run failed after its caller stopped waiting", {
+        runId,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    return new Promise<RunRecord>((resolve, reject) => {
+      const onBatch = (batch: RunEventBatch) => {
+        if (batch.runId !== runId || !batch.run) return;
+        events.off(request.tenantId, onBatch);
+        resolve(batch.run);
+      };
+      events.on(request.tenantId, onBatch);
+      const stored = recent.get(request.tenantId, runId);
+      if (stored) onBatch({ tenantId: request.tenantId, runId, conversationId: "", events: [], run: stored });
+      execution.then(
+        (run) => onBatch({ tenantId: request.tenantId, runId, conversationId: "", events: [], run }),
+        (error: unknown) => {
+          events.off(request.tenantId, onBatch);
+          reject(error);
+        },
+      );
+    });
+  }
+
   async function latestInConversation(
     tenantId: string,
     conversationId: string,
@@ -174,6 +223,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   return {
     driver: options.driver?.kind ?? "inline",
     start,
+    call,
     settled,
     ...(host.queueStats ? { queueStats: host.queueStats } : {}),
     whenReady: () => host.whenReady(),

@@ -66,6 +66,14 @@ export interface RunHost {
   /** Stores a run of the target and enqueues it; answers the `queued` record at once. */
   start(request: StartRunInput): Promise<RunRecord>;
   /**
+   * Starts a run for a caller that waits for its answer (a synchronous webhook call) and resolves when it
+   * settles or, past `timeoutMs`, with the run as it is then. Inline, the run executes in this call and is
+   * stored with its first commit, which comes before any step with an effect (see the engine's `deferStore`):
+   * a claim already taken rejects here, and a crash before that commit leaves nothing for the caller's retry to
+   * trip over. Never answers a run that is not stored. With BullMQ: `start`, then `settled`.
+   */
+  call(request: StartRunInput, timeoutMs: number): Promise<RunRecord>;
+  /**
    * A customer's message in a conversation: answers the run waiting in it (`ask`), or starts a new run of the
    * target with `{ message }` as input when none waits. A conversation handed off to a human refuses with FD3xx.
    */

@@ -148,18 +148,25 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
 
         if (!chat) {
-          const run = await runs.start({
-            tenantId: channel.tenantId,
-            // The version channelOf found in this request: the source need not look it up again.
-            target: { kind: "published", workflowId: channel.workflowId, version: version!, verified: true },
-            input: payload as Record<string, unknown>,
-            channel: `webhook:${channel.id}`,
-            claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
-          });
-          const done = await runs.settled(channel.tenantId, run.id, options.webhookReplyTimeoutMs);
+          const done = await runs.call(
+            {
+              tenantId: channel.tenantId,
+              // The version channelOf found in this request: the source need not look it up again.
+              target: {
+                kind: "published",
+                workflowId: channel.workflowId,
+                version: version!,
+                verified: true,
+              },
+              input: payload as Record<string, unknown>,
+              channel: `webhook:${channel.id}`,
+              claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
+            },
+            options.webhookReplyTimeoutMs,
+          );
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
           res.status(status).json({
-            runId: run.id,
+            runId: done.id,
             status: done.status,
             output: done.output ?? null,
             ...(done.error ? { error: done.error } : {}),
