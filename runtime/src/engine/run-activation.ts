@@ -5,9 +5,10 @@ import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
 import type { FlowFrame, RunRecord, RunState, RunStatus } from "./run-types";
 import { defaultedConfig } from "./node-config";
-import { evaluateCondition, renderTemplate } from "./scope";
+import { evaluateCondition } from "./scope";
 import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
+import { enterSubflow } from "./subflow-frame";
 import { createToolInvoker } from "./tool-invoker";
 import { runToolStep, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
@@ -16,7 +17,6 @@ import type { ResumeRequest } from "../store/run-requests";
 import type { RunCommit, StartedRun } from "../store/run-store";
 
 const DEFAULT_MAX_STEPS = 500;
-const DEFAULT_MAX_DEPTH = 8;
 
 /**
  * One activation of a run: from its stored cursor until it waits, completes or fails. Pure steps accumulate
@@ -90,7 +90,20 @@ export class RunActivation {
       const node = index.node(frame.node);
       if (!node) throw new EngineError("FD209", `Node "${frame.node}" is missing from ${frame.workflow}.`);
       if (node.type === "subflow") {
-        await this.enterSubflow(frame, node);
+        const { child, index: childIndex } = await enterSubflow(
+          {
+            deps: this.deps,
+            tenantId: this.run.tenantId,
+            depth: this.frames.length,
+            journal: this.journal,
+            config: (n) => this.config(n),
+            scope: (f) => this.scope(f),
+          },
+          frame,
+          node,
+        );
+        this.indexes.set(child.workflow, childIndex);
+        this.frames.push(child);
         continue;
       }
       const outcome = await this.step(frame, index, node, pendingResume);
@@ -235,50 +248,6 @@ export class RunActivation {
     this.journal.subflowReturned(callerNode, stepId, output);
     parent.outputs[callerNode.name] = { output };
     return this.advance(parent, await this.index(parent.workflow), callerNode, "out", output);
-  }
-
-  private async enterSubflow(frame: FlowFrame, node: WorkflowNode): Promise<void> {
-    if (this.frames.length >= (this.deps.maxSubflowDepth ?? DEFAULT_MAX_DEPTH)) {
-      throw new EngineError(
-        "FD204",
-        `Subflow "${node.name}" would nest more than ${this.deps.maxSubflowDepth ?? DEFAULT_MAX_DEPTH} levels deep.`,
-      );
-    }
-    const config = this.config(node) as {
-      workflow: string;
-      input?: Record<string, string>;
-      version?: number | "latest";
-    };
-    const child = await this.deps.resolveWorkflow(
-      this.run.tenantId,
-      config.workflow,
-      config.version ?? "latest",
-    );
-    if (!child)
-      throw new EngineError(
-        "FD203",
-        `Subflow "${node.name}" calls "${config.workflow}", which does not exist.`,
-      );
-    this.indexes.set(child.name, indexWorkflow(child));
-    const visit = (frame.visits[node.name] ?? 0) + 1;
-    frame.visits[node.name] = visit;
-    const stepId = `${frame.path}/${node.name}#${visit}`;
-    const scope = this.scope(frame);
-    const input: Record<string, unknown> = { message: frame.input.message };
-    for (const [name, template] of Object.entries(config.input ?? {})) {
-      input[name] = await renderTemplate(template, scope);
-    }
-    this.journal.event("step.started", { stepId, node: node.name, type: "subflow", workflow: child.name });
-    this.frames.push({
-      workflow: child.name,
-      path: stepId,
-      node: indexWorkflow(child).start.name,
-      caller: node.name,
-      input,
-      vars: { ...(child.vars ?? {}) },
-      outputs: {},
-      visits: {},
-    });
   }
 
   private async fail(
