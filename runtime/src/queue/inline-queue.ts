@@ -17,7 +17,17 @@ export interface InlineRunQueue extends RunQueue {
   drain(): Promise<void>;
   /** Ask timers set in this process (tests). */
   readonly timers: () => number;
+  /**
+   * Executes `work` (an activation of `runId` that its caller performs and awaits: a synchronous webhook call)
+   * in one of the queue's slots, in arrival order with its jobs. The run counts as live meanwhile, so the
+   * reconciler does not start it a second time during a long step, and a message recorded for it meanwhile is
+   * applied once it ends, as for a job. Resolves or rejects with `work`.
+   */
+  runInSlot(tenantId: string, runId: string, work: () => Promise<RunRecord>): Promise<RunRecord>;
 }
+
+/** A job, or an activation a caller performs itself (runInSlot), waiting for a slot. */
+type Slot = RunJob & { readonly work?: () => Promise<RunRecord | undefined> };
 
 /** setTimeout's limit (~24.8 days); a longer wait re-arms itself. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -34,7 +44,7 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new QueueError("FD282", `concurrency must be a positive integer, got ${concurrency}.`);
   }
-  const waiting: RunJob[] = [];
+  const waiting: Slot[] = [];
   /** Runs waiting or executing here; `again` when more work arrived while executing. */
   const known = new Map<string, { again: boolean }>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -42,7 +52,8 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   let closed = false;
   let idle: Array<() => void> = [];
 
-  function execute(job: RunJob): Promise<RunRecord> {
+  function execute(job: Slot): Promise<RunRecord | undefined> {
+    if (job.work) return job.work();
     return job.kind === "timeout" && job.stepId
       ? options.engine.expireWait(job.tenantId, job.runId, job.stepId)
       : options.engine.continueRun(job.tenantId, job.runId);
@@ -53,7 +64,7 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
       const job = waiting.shift()!;
       active += 1;
       void execute(job)
-        .then((run) => armTimeout(run))
+        .then((run) => run && armTimeout(run))
         .catch((error: unknown) =>
           options.log?.error("inline run failed outside the engine", {
             runId: job.runId,
@@ -132,6 +143,26 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
       await add([{ tenantId, runId, kind: "resume" }]);
     },
     enqueueMany: add,
+    runInSlot(tenantId, runId, work) {
+      if (closed) return Promise.reject(new QueueError("FD280", "The run queue is closed."));
+      return new Promise<RunRecord>((resolve, reject) => {
+        known.set(runId, { again: false });
+        // Its failure is the caller's (a replayed claim, say), not a queue error to log.
+        const settle = () =>
+          work().then(
+            (run) => {
+              resolve(run);
+              return run;
+            },
+            (error: unknown) => {
+              reject(error);
+              return undefined;
+            },
+          );
+        waiting.push({ tenantId, runId, work: settle });
+        pump();
+      });
+    },
     scheduleTimeout: schedule,
     isLive: async (runId) => known.has(runId) || timers.has(runId),
     drain,

@@ -154,21 +154,25 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   }
 
   async function call(request: StartRunInput, timeoutMs: number): Promise<RunRecord> {
-    if (!recent) return settled(request.tenantId, (await start(request)).id, timeoutMs);
+    const { runInSlot } = host;
+    if (!recent || !runInSlot) return settled(request.tenantId, (await start(request)).id, timeoutMs);
     const { workflow, version } = await source.load(request.tenantId, request.target);
     await meter.admit(request.tenantId);
     const runId = randomUUID();
-    const execution = engine.startRun({
-      tenantId: request.tenantId,
-      workflow,
-      workflowVersion: version,
-      input: request.input,
-      conversationId: request.conversationId ?? randomUUID(),
-      channel: request.channel,
-      runId,
-      deferStore: true,
-      ...(request.claim ? { claim: request.claim } : {}),
-    });
+    // In a slot of the inline queue: its concurrency bounds these runs too, and the reconciler sees them live.
+    const execution = runInSlot(request.tenantId, runId, () =>
+      engine.startRun({
+        tenantId: request.tenantId,
+        workflow,
+        workflowVersion: version,
+        input: request.input,
+        conversationId: request.conversationId ?? randomUUID(),
+        channel: request.channel,
+        runId,
+        deferStore: true,
+        ...(request.claim ? { claim: request.claim } : {}),
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);

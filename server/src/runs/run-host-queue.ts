@@ -7,6 +7,7 @@ import {
   type QueueStats,
   type RunEventBus,
   type RunQueue,
+  type RunRecord,
 } from "@flowdeck/runtime";
 import type { ConversationNotice, RunEventBatch } from "./run-host";
 
@@ -32,6 +33,12 @@ export interface HostQueue {
   readonly queue: RunQueue & { drain?: () => Promise<void> };
   /** Redis queue statistics (bullmq only): /metrics gauges and /readyz. */
   readonly queueStats?: () => Promise<QueueStats>;
+  /** Inline only: an activation its caller performs, in one of the queue's slots (InlineRunQueue.runInSlot). */
+  readonly runInSlot?: (
+    tenantId: string,
+    runId: string,
+    work: () => Promise<RunRecord>,
+  ) => Promise<RunRecord>;
   /** True when events arrive over Redis pub/sub, which may drop a batch (inline events cannot be lost). */
   readonly eventsMayBeLost: boolean;
   /** Resolves once worker events can arrive (the Redis subscription is up; at once inline). */
@@ -57,6 +64,7 @@ export function createHostQueue(
     const queue = createInlineQueue({ engine, concurrency: driver.concurrency ?? 8, log });
     return {
       queue,
+      runInSlot: (tenantId, runId, work) => queue.runInSlot(tenantId, runId, work),
       eventsMayBeLost: false,
       whenReady: () => Promise.resolve(),
       notify: onNotice,

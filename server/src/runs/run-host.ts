@@ -67,8 +67,9 @@ export interface RunHost {
   start(request: StartRunInput): Promise<RunRecord>;
   /**
    * Starts a run for a caller that waits for its answer (a synchronous webhook call) and resolves when it
-   * settles or, past `timeoutMs`, with the run as it is then. Inline, the run executes in this call and is
-   * stored with its first commit, which comes before any step with an effect (see the engine's `deferStore`):
+   * settles or, past `timeoutMs`, with the run as it is then. Inline, the run executes in this call (in a
+   * slot of the inline queue, so its concurrency bounds these runs too and the reconciler sees them live) and
+   * is stored with its first commit, which comes before any step with an effect (see the engine's `deferStore`):
    * a claim already taken rejects here, and a crash before that commit leaves nothing for the caller's retry to
    * trip over. Never answers a run that is not stored. With BullMQ: `start`, then `settled`.
    */
