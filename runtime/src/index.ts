@@ -57,7 +57,7 @@ export {
 export { DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } from "./queue/tenant-limits";
 export { createOutboxDispatcher, type OutboxDispatcherOptions } from "./queue/outbox-dispatcher";
 export { createRunReconciler } from "./queue/run-reconciler";
-export type { PeriodicTask } from "./queue/periodic-task";
+export { periodicTask, type PeriodicTask } from "./queue/periodic-task";
 export { QueueError, QUEUE_ERRORS } from "./queue/queue-errors";
 export { startWorker, type RunWorker, type WorkerOptions } from "./worker/start-worker";
 export type { RecordedResume, ResumeRequest } from "./store/run-requests";

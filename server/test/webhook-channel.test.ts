@@ -81,7 +81,7 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
     server = await startTestServer(
       kind,
       {},
-      { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20 } },
+      { chat: { outboundAllowList: ["127.0.0.1"], outboundBackoffMs: 20, outboundSweepIntervalMs: 50 } },
     );
     token = (await registerAccount(server)).body.accessToken;
     const greeter = await publishFlow(server, token, GREETER);

@@ -18,6 +18,8 @@ export interface ChatOptions {
   readonly outboundBackoffMs: number;
   /** Outbound delivery timeout per attempt. Default 10 s. */
   readonly outboundTimeoutMs: number;
+  /** How often each API process looks for outbound messages due for a retry (or left by a crash). Default 1 s. */
+  readonly outboundSweepIntervalMs: number;
   /**
    * Addresses outbound webhook deliveries may reach besides the public internet (safe HTTP client allow-list:
    * IPs, CIDRs, names). Empty by default; tests allow 127.0.0.1 for their receiver.
@@ -35,6 +37,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   outboundAttempts: 5,
   outboundBackoffMs: 1_000,
   outboundTimeoutMs: 10_000,
+  outboundSweepIntervalMs: 1_000,
   outboundAllowList: [],
 };
 

@@ -35,6 +35,9 @@ export interface CreateChatServicesOptions {
 export function createChatServices(options: CreateChatServicesOptions): ChatServices {
   const runs = options.runs;
   const chatOptions = { ...DEFAULT_CHAT_OPTIONS, ...options.chat };
+  const secretBox = createSecretBox(
+    options.channelSecretKey ?? deriveChannelSecretKey(options.config.jwtSecret),
+  );
   return {
     db: options.db,
     config: options.config,
@@ -43,8 +46,8 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     runs,
     hub: createConversationHub(() => runs),
     history: createConversationHistory(options.db),
-    secretBox: createSecretBox(options.channelSecretKey ?? deriveChannelSecretKey(options.config.jwtSecret)),
-    outbound: createOutboundDelivery(chatOptions, options.log),
+    secretBox,
+    outbound: createOutboundDelivery({ db: options.db, secretBox, options: chatOptions, log: options.log }),
   };
 }
 

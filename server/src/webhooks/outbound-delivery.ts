@@ -1,6 +1,16 @@
-import { createSafeHttpClient } from "@flowdeck/runtime";
+import { createSafeHttpClient, periodicTask, type Database } from "@flowdeck/runtime";
 import type { Logger } from "../app/logger";
+import { secretAad } from "../channels/channel-routes";
+import { getChannel } from "../channels/channel-store";
+import type { SecretBox } from "../channels/secret-box";
 import type { ChatOptions } from "../chat/chat-options";
+import {
+  claimDue,
+  deleteDelivery,
+  insertDelivery,
+  recordFailure,
+  type PendingDelivery,
+} from "./delivery-store";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, signPayload } from "./webhook-signature";
 
 /** One thing to tell a webhook channel's receiver: a reply of the flow or an agent, or a handoff notice. */
@@ -14,41 +24,62 @@ export interface OutboundMessage {
 }
 
 export interface OutboundTarget {
+  readonly tenantId: string;
   readonly url: string;
   readonly secret: string;
   readonly channelId: string;
 }
 
 export interface OutboundDelivery {
-  /** Delivers in the background with retries; resolves when delivered or given up (tests await it). */
+  /**
+   * Stores the message, then tries it once, unless an older message of its conversation is still owed (the
+   * sweeper then sends them in order). True when the receiver took it now; false when it is left to the
+   * sweeper's retries or was refused for good.
+   */
   deliver(target: OutboundTarget, message: OutboundMessage): Promise<boolean>;
-  /** Resolves when every delivery in flight has finished. */
+  /** One sweeper pass now (tests): attempts the due messages; resolves with how many it attempted. */
+  sweep(): Promise<number>;
+  /** Resolves when every first attempt in flight has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface OutboundDeliveryDeps {
+  readonly db: Database;
+  /** Opens a channel's signing secret when the sweeper retries a message. */
+  readonly secretBox: SecretBox;
+  readonly options: ChatOptions;
+  readonly log: Logger;
+}
+
+type Attempt = { readonly outcome: "ok" | "retry" | "fail"; readonly error: string };
+
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
+// A lease outlasts an attempt by this much, so no sweeper takes a row whose attempt is still running.
+const LEASE_MARGIN_MS = 5_000;
+const SWEEP_BATCH = 50;
+const MAX_ROUNDS_PER_PASS = 20;
 
 /**
  * Replies POSTed to the channel's URL, signed like inbound calls (`Flowdeck-Signature`), with the message id in
  * `Flowdeck-Message-Id` so receivers dedupe our retries. Through the runtime's safe HTTP client: a tenant's URL
  * may not reach our internal network (loopback, private ranges, metadata) unless the operator allow-lists it.
- * Retries: `outboundAttempts` with exponential backoff from `outboundBackoffMs` on network errors, 408, 429 and
- * 5xx. Kept in memory: a restart drops pending retries (a durable outbox is future work).
+ * Every message is a `webhook_deliveries` row from before its first attempt until its receiver took it, so a
+ * restart loses none: any API process's sweeper (every `outboundSweepIntervalMs`) retries due rows, each
+ * conversation's oldest first, `outboundAttempts` in all with exponential backoff from `outboundBackoffMs`,
+ * on network errors, 408, 429 and 5xx.
  */
-export function createOutboundDelivery(options: ChatOptions, log: Logger): OutboundDelivery {
+export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDelivery {
+  const { db, options, log } = deps;
   const http = createSafeHttpClient({
     allowList: [...options.outboundAllowList],
     userAgent: "Flowdeck-Webhooks/1",
   });
   const inFlight = new Set<Promise<boolean>>();
   const closing = new AbortController();
+  const leaseMs = options.outboundTimeoutMs + LEASE_MARGIN_MS;
 
-  async function attempt(
-    target: OutboundTarget,
-    body: string,
-    messageId: string,
-  ): Promise<"ok" | "retry" | "fail"> {
+  async function attempt(target: OutboundTarget, body: string, messageId: string): Promise<Attempt> {
     try {
       const response = await http.request({
         method: "POST",
@@ -65,55 +96,115 @@ export function createOutboundDelivery(options: ChatOptions, log: Logger): Outbo
         maxRedirects: 0,
         signal: closing.signal,
       });
-      if (response.status >= 200 && response.status < 300) return "ok";
-      return RETRYABLE(response.status) ? "retry" : "fail";
+      if (response.status >= 200 && response.status < 300) return { outcome: "ok", error: "" };
+      const error = `The receiver answered ${response.status}.`;
+      return { outcome: RETRYABLE(response.status) ? "retry" : "fail", error };
     } catch (error) {
       // An address the safe client refuses (FD240) will be refused again: no retry.
       const code = (error as { code?: unknown }).code;
-      return code === "FD240" || code === "FD244" ? "fail" : "retry";
+      const message = error instanceof Error ? error.message : String(error);
+      return { outcome: code === "FD240" || code === "FD244" ? "fail" : "retry", error: message };
     }
   }
 
-  async function run(target: OutboundTarget, message: OutboundMessage): Promise<boolean> {
-    const body = JSON.stringify(message);
-    for (let n = 1; n <= options.outboundAttempts && !closing.signal.aborted; n += 1) {
-      const result = await attempt(target, body, message.id);
-      if (result === "ok") return true;
-      if (result === "fail") break;
-      if (n < options.outboundAttempts) await sleep(options.outboundBackoffMs * 2 ** (n - 1), closing.signal);
-    }
-    log.warn("webhook delivery failed", { channel: target.channelId, messageId: message.id });
-    return false;
+  /** Records an attempt's outcome: delivered rows go, failed ones wait for their next try or are given up. */
+  async function settle(delivery: PendingDelivery, result: Attempt): Promise<boolean> {
+    const attempts = delivery.attempts + 1;
+    const givenUp =
+      result.outcome === "fail" || (result.outcome === "retry" && attempts >= options.outboundAttempts);
+    await db.transaction(
+      async (sql) => {
+        if (result.outcome === "ok") return deleteDelivery(sql, delivery.id);
+        const retryInMs = givenUp ? null : options.outboundBackoffMs * 2 ** (attempts - 1);
+        return recordFailure(sql, delivery.id, attempts, result.error, retryInMs);
+      },
+      { tenantId: delivery.tenantId },
+    );
+    if (givenUp)
+      log.warn("webhook delivery failed", {
+        channel: delivery.channelId,
+        messageId: delivery.messageId,
+        attempts,
+        error: result.error,
+      });
+    return result.outcome === "ok";
   }
+
+  async function firstAttempt(target: OutboundTarget, message: OutboundMessage): Promise<boolean> {
+    const body = JSON.stringify(message);
+    const { delivery, behind } = await db.transaction(
+      (sql) =>
+        insertDelivery(sql, {
+          tenantId: target.tenantId,
+          channelId: target.channelId,
+          conversationId: message.conversationId,
+          messageId: message.id,
+          body,
+          leaseMs,
+        }),
+      { tenantId: target.tenantId },
+    );
+    if (behind) return false;
+    return settle(delivery, await attempt(target, body, message.id));
+  }
+
+  /** The channel as it is now: a rotated secret or a new URL applies to retries; a deleted channel ends them. */
+  async function targetOf(delivery: PendingDelivery): Promise<OutboundTarget | undefined> {
+    const channel = await db.transaction((sql) => getChannel(sql, delivery.channelId), {
+      tenantId: delivery.tenantId,
+    });
+    if (!channel?.secretBox || !channel.outboundUrl) return undefined;
+    const secret = deps.secretBox.open(channel.secretBox, secretAad(channel.tenantId, channel.id));
+    return { tenantId: channel.tenantId, url: channel.outboundUrl, secret, channelId: channel.id };
+  }
+
+  async function sweepPass(): Promise<number> {
+    let attempted = 0;
+    // Rounds: a conversation's next message becomes its head once the one before it was delivered.
+    for (let round = 0; round < MAX_ROUNDS_PER_PASS && !closing.signal.aborted; round += 1) {
+      const due = await db.ownerTransaction((sql) => claimDue(sql, SWEEP_BATCH, leaseMs));
+      if (due.length === 0) break;
+      await Promise.all(
+        due.map(async (delivery) => {
+          const target = await targetOf(delivery);
+          const result: Attempt = target
+            ? await attempt(target, delivery.body, delivery.messageId)
+            : { outcome: "fail", error: "The channel was deleted or has no outbound URL." };
+          await settle(delivery, result);
+        }),
+      );
+      attempted += due.length;
+    }
+    return attempted;
+  }
+
+  const sweeper = periodicTask("webhook delivery sweeper", options.outboundSweepIntervalMs, sweepPass, log);
+  sweeper.start();
 
   return {
     deliver(target, message) {
-      const delivery = run(target, message);
+      // Never rejects: callers fire and forget (the inbox), and a database error must not crash the process.
+      const delivery = firstAttempt(target, message).catch((error: unknown) => {
+        log.error("webhook delivery not stored", {
+          channel: target.channelId,
+          messageId: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return false;
+      });
       inFlight.add(delivery);
       void delivery.finally(() => inFlight.delete(delivery));
       return delivery;
     },
+    sweep: () => sweeper.runOnce(),
     async idle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     async close() {
       closing.abort();
+      await sweeper.stop();
       await Promise.allSettled([...inFlight]);
       await http.close();
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

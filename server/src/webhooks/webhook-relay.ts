@@ -5,7 +5,9 @@ import type { OutboundDelivery, OutboundTarget } from "./outbound-delivery";
 
 /** The outbound target of a webhook channel, or undefined when it has no URL (a chat flow's replies then go nowhere; set one). */
 export function outboundTarget(channel: ChannelRecord, secret: string): OutboundTarget | undefined {
-  return channel.outboundUrl ? { url: channel.outboundUrl, secret, channelId: channel.id } : undefined;
+  return channel.outboundUrl
+    ? { tenantId: channel.tenantId, url: channel.outboundUrl, secret, channelId: channel.id }
+    : undefined;
 }
 
 /**
