@@ -149,5 +149,16 @@ describe.each(TEST_DATABASE_KINDS)("durable webhook delivery on %s", (kind) => {
     ]);
     expect(await delivery.deliver(target, message("after", "conv-3"))).toBe(true);
     await delivery.close();
+
+    // Pruned once 30 days old, by the first pass of the next process.
+    await server.testDb.db.ownerTransaction((sql) =>
+      sql.query(
+        "UPDATE webhook_deliveries SET gave_up_at = now() - interval '31 days' WHERE body LIKE '%flaky%'",
+      ),
+    );
+    const later = process();
+    await later.sweep();
+    expect((await owed()).map((row) => JSON.parse(row.body).text)).toEqual(["refused"]);
+    await later.close();
   });
 });

@@ -116,3 +116,12 @@ export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promis
   const { rows } = await sql.query<DeliveryRow>(CLAIM_DUE, [limit, leaseMs]);
   return rows.map(toPending);
 }
+
+/** Given-up messages older than `keepMs` (their error was there to read for that long); across tenants. */
+export async function pruneGivenUp(sql: Sql, keepMs: number): Promise<number> {
+  const { rowCount } = await sql.query(
+    "DELETE FROM webhook_deliveries WHERE gave_up_at < now() - make_interval(secs => $1::float8 / 1000)",
+    [keepMs],
+  );
+  return rowCount ?? 0;
+}

@@ -8,6 +8,7 @@ import {
   claimDue,
   deleteDelivery,
   insertDelivery,
+  pruneGivenUp,
   recordFailure,
   type PendingDelivery,
 } from "./delivery-store";
@@ -59,6 +60,9 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 const LEASE_MARGIN_MS = 5_000;
 const SWEEP_BATCH = 50;
 const MAX_ROUNDS_PER_PASS = 20;
+// Given-up messages stay readable for the operator this long, and are pruned at most once per interval.
+const KEEP_GIVEN_UP_MS = 30 * 24 * 3_600_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /**
  * Replies POSTed to the channel's URL, signed like inbound calls (`Flowdeck-Signature`), with the message id in
@@ -158,8 +162,14 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
     return { tenantId: channel.tenantId, url: channel.outboundUrl, secret, channelId: channel.id };
   }
 
+  let prunedAtMs = 0;
+
   async function sweepPass(): Promise<number> {
     let attempted = 0;
+    if (Date.now() - prunedAtMs >= PRUNE_INTERVAL_MS) {
+      prunedAtMs = Date.now();
+      await db.ownerTransaction((sql) => pruneGivenUp(sql, KEEP_GIVEN_UP_MS));
+    }
     // Rounds: a conversation's next message becomes its head once the one before it was delivered.
     for (let round = 0; round < MAX_ROUNDS_PER_PASS && !closing.signal.aborted; round += 1) {
       const due = await db.ownerTransaction((sql) => claimDue(sql, SWEEP_BATCH, leaseMs));
