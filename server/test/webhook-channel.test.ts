@@ -227,6 +227,30 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
     expect(await runCount(echoChannel.id)).toBe(2);
   }, 20_000);
 
+  it("answers 502 with the engine's code when the published flow cannot run, storing nothing", async () => {
+    const broken = await publishFlow(
+      server,
+      token,
+      `name: hook_broken
+trigger: { type: webhook }
+nodes:
+  - { name: start, type: start }
+  - { name: call, type: subflow, config: { workflow: nowhere_to_be_found } }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: call }
+  - { from: call, to: done }
+`,
+    );
+    const channel = await createChannel(server, token, { kind: "webhook", workflow: broken });
+    const answer = await post(channel, { message: "hi" }, { messageId: "b-1" });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ runId: null, status: "failed", error: { code: "FD203" } });
+    expect(await runCount(channel.id as string)).toBe(0);
+    // Not a replay: nothing was stored under its message id.
+    expect((await post(channel, { message: "hi" }, { messageId: "b-1" })).status).toBe(502);
+  }, 20_000);
+
   it("takes a newly published version, a pin and a rotated secret from the very next call", async () => {
     const workflowId = await publishFlow(
       server,

@@ -16,6 +16,7 @@ import { workflowChangedSince } from "../workflows/workflow-changes";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
+import { EngineError } from "@flowdeck/runtime";
 import type { TriggerType } from "@flowdeck/schemas";
 
 const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
@@ -148,22 +149,37 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
 
         if (!chat) {
-          const done = await runs.call(
-            {
-              tenantId: channel.tenantId,
-              // The version channelOf found in this request: the source need not look it up again.
-              target: {
-                kind: "published",
-                workflowId: channel.workflowId,
-                version: version!,
-                verified: true,
+          let done;
+          try {
+            done = await runs.call(
+              {
+                tenantId: channel.tenantId,
+                // The version channelOf found in this request: the source need not look it up again.
+                target: {
+                  kind: "published",
+                  workflowId: channel.workflowId,
+                  version: version!,
+                  verified: true,
+                },
+                input: payload as Record<string, unknown>,
+                channel: `webhook:${channel.id}`,
+                claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
               },
-              input: payload as Record<string, unknown>,
-              channel: `webhook:${channel.id}`,
-              claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
-            },
-            options.webhookReplyTimeoutMs,
-          );
+              options.webhookReplyTimeoutMs,
+            );
+          } catch (error) {
+            if (!(error instanceof EngineError)) throw error;
+            // The flow cannot run as published (a subflow that does not exist, nesting too deep): the sender
+            // hears why, as for a failed run. Nothing was stored, so its retry is not refused as a replay.
+            services.log.warn("webhook flow could not run", { channel: channel.id, code: error.code });
+            res.status(502).json({
+              runId: null,
+              status: "failed",
+              output: null,
+              error: { code: error.code, message: error.message, hint: error.hint },
+            });
+            return;
+          }
           const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
           res.status(status).json({
             runId: done.id,
