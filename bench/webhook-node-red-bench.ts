@@ -194,7 +194,9 @@ function cpuPerRequest(s: Slice): string {
  * Node-RED 4.1 (installed from npm into a temporary folder by this script). Each server runs in its own
  * process; autocannon -c 32 from this one, interleaved rounds; the ratio is Flowdeck's req/s over Node-RED's.
  * A third server, the floor (`webhook-floor-server.ts`), stores one row per request and nothing else: it shows
- * what durability itself costs here, so a gap is not blamed on storing runs. Each prints its CPU per request.
+ * what durability itself costs here, so a gap is not blamed on storing runs. A fourth line is Flowdeck's own
+ * HTTP stack answering GET /healthz in the same rounds: the most any Flowdeck route could reach on this machine.
+ * Each prints its CPU per request.
  */
 export async function runWebhookNodeRedBench(log: (line: string) => void): Promise<{ ok: boolean }> {
   const nodeRed = await startNodeRed();
@@ -247,6 +249,9 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     });
     const nodeRedOptions = echoAt(nodeRed.url);
     const floorOptions = echoAt(floor.url);
+    // Flowdeck's own HTTP stack (security headers, request id and log, metrics, CORS, body parser, router)
+    // answering its liveness probe: no flow, nothing stored. What any Flowdeck route costs at least.
+    const stackOptions: autocannon.Options = { url: `${fd.url}/healthz` };
     // Warm-up, then interleaved rounds so a slow moment of the machine hits all three alike.
     const redPid = nodeRed.child.pid!;
     const oursPid = fd.child.pid!;
@@ -254,13 +259,16 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     await slice(nodeRedOptions, redPid, emptySlice());
     await slice(flowdeckOptions, oursPid, emptySlice());
     await slice(floorOptions, floorPid, emptySlice());
+    await slice(stackOptions, oursPid, emptySlice());
     const red = emptySlice();
     const ours = emptySlice();
     const bare = emptySlice();
+    const stack = emptySlice();
     for (let round = 0; round < ROUNDS; round += 1) {
       await slice(nodeRedOptions, redPid, red);
       await slice(flowdeckOptions, oursPid, ours);
       await slice(floorOptions, floorPid, bare);
+      await slice(stackOptions, oursPid, stack);
     }
     const rate = (s: Slice) => s.requests / s.seconds;
     const ratio = rate(ours) / rate(red);
@@ -276,9 +284,13 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     log(
       `  floor: Express + one durable row per request, group-committed    ${rate(bare).toFixed(0)} req/s  (${(rate(bare) / rate(red)).toFixed(2)}× Node-RED: what storing costs, not a target)`,
     );
+    log(
+      `  Flowdeck's HTTP stack alone (GET /healthz)                        ${rate(stack).toFixed(0)} req/s  (${(rate(stack) / rate(red)).toFixed(2)}× Node-RED: the ceiling of any Flowdeck route here)`,
+    );
     log(`  Node-RED  ${cpuPerRequest(red)}`);
     log(`  Flowdeck  ${cpuPerRequest(ours)}`);
     log(`  floor     ${cpuPerRequest(bare)}`);
+    log(`  /healthz  ${cpuPerRequest(stack)}`);
     log(
       `  ratio ${ratio.toFixed(2)}× Node-RED's req/s (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? "met" : "MISSED"}`,
     );
