@@ -10,6 +10,7 @@ import {
   type DatabaseEngineOptions,
   type QueueStats,
   type RunRecord,
+  type StartRunRequest,
 } from "@flowdeck/runtime";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
@@ -136,10 +137,11 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     ...(recent ? { recent: recent.get } : {}),
   });
 
-  async function start(request: Parameters<RunHost["start"]>[0]): Promise<RunRecord> {
+  /** The engine's request for a start: the target's workflow loaded and the tenant's monthly runs admitted. */
+  async function admitted(request: StartRunInput): Promise<StartRunRequest> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
     await meter.admit(request.tenantId);
-    const run = await engine.createRun({
+    return {
       tenantId: request.tenantId,
       workflow,
       workflowVersion: version,
@@ -147,7 +149,11 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
       ...(request.claim ? { claim: request.claim } : {}),
-    });
+    };
+  }
+
+  async function start(request: StartRunInput): Promise<RunRecord> {
+    const run = await engine.createRun(await admitted(request));
     recent?.remember(run);
     await queue.enqueueStart(request.tenantId, run.id);
     return run;
@@ -156,22 +162,11 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   async function call(request: StartRunInput, timeoutMs: number): Promise<RunRecord> {
     const { runInSlot } = host;
     if (!recent || !runInSlot) return settled(request.tenantId, (await start(request)).id, timeoutMs);
-    const { workflow, version } = await source.load(request.tenantId, request.target);
-    await meter.admit(request.tenantId);
+    const startRequest = await admitted(request);
     const runId = randomUUID();
     // In a slot of the inline queue: its concurrency bounds these runs too, and the reconciler sees them live.
     const execution = runInSlot(request.tenantId, runId, () =>
-      engine.startRun({
-        tenantId: request.tenantId,
-        workflow,
-        workflowVersion: version,
-        input: request.input,
-        conversationId: request.conversationId ?? randomUUID(),
-        channel: request.channel,
-        runId,
-        deferStore: true,
-        ...(request.claim ? { claim: request.claim } : {}),
-      }),
+      engine.startRun({ ...startRequest, runId, deferStore: true }),
     );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => {
