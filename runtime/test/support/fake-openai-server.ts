@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildAnswer, completionBody, streamChunks, type Answer } from "./fake-openai-answers";
+import type { FakeMessage, FakeReply, FakeRequest, FakeResponder } from "./fake-openai-types";
+
+export type { FakeMessage, FakeReply, FakeRequest, FakeResponder, FakeToolCall } from "./fake-openai-types";
 
 /**
  * An OpenAI-compatible chat-completions server on loopback, so tests exercise the real `openai` client
@@ -7,76 +11,6 @@ import type { AddressInfo } from "node:net";
  * the `defaultReply` option, else a 400 that names the unscripted request (non-retryable, so a missing script
  * fails a test at once instead of tripping retries and breakers).
  */
-
-export interface FakeToolCall {
-  /** Default `call_<request>_<index>`. */
-  readonly id?: string;
-  readonly name: string;
-  /** An object is sent as JSON; a string is sent as it is (to test malformed arguments). */
-  readonly arguments?: Record<string, unknown> | string;
-}
-
-export interface FakeReply {
-  /** The assistant's text. */
-  readonly text?: string;
-  /** Tool calls the model asks for (streamed as deltas too). */
-  readonly toolCalls?: readonly FakeToolCall[];
-  /** Structured output: sent as the assistant's text, `JSON.stringify(json)`. */
-  readonly json?: unknown;
-  readonly refusal?: string;
-  /** Default: estimated from the request and the answer (about 4 characters per token). */
-  readonly usage?: { readonly promptTokens: number; readonly completionTokens: number };
-  /** Default `tool_calls` when there are tool calls, else `stop`. */
-  readonly finishReason?: "stop" | "length" | "tool_calls" | "content_filter";
-  /** The model reported back; default the requested one. */
-  readonly model?: string;
-  /** Answer with this HTTP error status instead (429, 500, 401 …). */
-  readonly status?: number;
-  /** The error's message; a 401 defaults to one that quotes the key (as some services do), to test redaction. */
-  readonly errorMessage?: string;
-  readonly retryAfterSeconds?: number;
-  readonly retryAfterMs?: number;
-  /** Sent as an HTTP date in `retry-after`. */
-  readonly retryAfterDate?: Date;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Wait before sending anything (a slow model). */
-  readonly delayMs?: number;
-  /** Wait between streamed chunks. */
-  readonly chunkDelayMs?: number;
-  /** Destroy the connection without answering (a connection reset). */
-  readonly dropConnection?: boolean;
-  /** Stream this many chunks, then destroy the connection. */
-  readonly dropAfterChunks?: number;
-}
-
-export interface FakeMessage {
-  readonly role: string;
-  readonly content?: string | null;
-  readonly tool_calls?: ReadonlyArray<{ id: string; function: { name: string; arguments: string } }>;
-  readonly tool_call_id?: string;
-}
-
-export interface FakeRequest {
-  /** 0-based arrival order. */
-  readonly index: number;
-  readonly method: string;
-  readonly path: string;
-  /** Lower-case names. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The JSON body as sent. */
-  readonly body: Readonly<Record<string, unknown>>;
-  readonly model: string;
-  readonly stream: boolean;
-  readonly messages: readonly FakeMessage[];
-  /** Content of the last `user` message, "" if none: what a responder usually matches on. */
-  readonly lastUserMessage: string;
-  /** Names of the tools offered. */
-  readonly toolNames: readonly string[];
-  /** Messages answering tool calls (`role: "tool"`), i.e. the tool results the model is given. */
-  readonly toolResults: readonly FakeMessage[];
-}
-
-export type FakeResponder = (request: FakeRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 export interface FakeOpenAiServerOptions {
   /** Used when the queue is empty and the responder has no answer. */
@@ -243,105 +177,6 @@ export class FakeOpenAiServer {
 export async function startFakeOpenAiServer(options?: FakeOpenAiServerOptions): Promise<FakeOpenAiServer> {
   return new FakeOpenAiServer(options).start();
 }
-
-// ── answers ─────────────────────────────────────────────────────────────────────────────────────────────
-
-interface Answer {
-  readonly id: string;
-  readonly model: string;
-  readonly content: string | null;
-  readonly refusal: string | null;
-  readonly toolCalls: ReadonlyArray<{ id: string; name: string; arguments: string }>;
-  readonly finishReason: string;
-  readonly usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-}
-
-function buildAnswer(reply: FakeReply, request: FakeRequest): Answer {
-  const content = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? null);
-  const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
-    id: call.id ?? `call_${request.index}_${index}`,
-    name: call.name,
-    arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}),
-  }));
-  const promptChars = request.messages.reduce((sum, message) => sum + (message.content?.length ?? 0), 0);
-  const answerChars =
-    (content?.length ?? 0) +
-    toolCalls.reduce((sum, call) => sum + call.name.length + call.arguments.length, 0);
-  const promptTokens = reply.usage?.promptTokens ?? Math.ceil(promptChars / 4) + 4 * request.messages.length;
-  const completionTokens = reply.usage?.completionTokens ?? Math.max(1, Math.ceil(answerChars / 4));
-  return {
-    id: `chatcmpl-fake-${request.index}`,
-    model: reply.model ?? request.model,
-    content: content ?? (toolCalls.length > 0 || reply.refusal ? null : ""),
-    refusal: reply.refusal ?? null,
-    toolCalls,
-    finishReason: reply.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
-    usage: {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens,
-    },
-  };
-}
-
-const CREATED = 1_700_000_000;
-
-function completionBody(answer: Answer): unknown {
-  return {
-    id: answer.id,
-    object: "chat.completion",
-    created: CREATED,
-    model: answer.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: "assistant",
-          content: answer.content,
-          refusal: answer.refusal,
-          ...(answer.toolCalls.length > 0
-            ? {
-                tool_calls: answer.toolCalls.map((call) => ({
-                  id: call.id,
-                  type: "function",
-                  function: { name: call.name, arguments: call.arguments },
-                })),
-              }
-            : {}),
-        },
-        finish_reason: answer.finishReason,
-        logprobs: null,
-      },
-    ],
-    usage: answer.usage,
-  };
-}
-
-function streamChunks(answer: Answer, includeUsage: boolean): unknown[] {
-  const base = { id: answer.id, object: "chat.completion.chunk", created: CREATED, model: answer.model };
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
-    ...base,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-  });
-  const chunks: unknown[] = [chunk({ role: "assistant", content: "" })];
-  for (const piece of answer.content?.match(/\s*\S+\s*/g) ?? []) chunks.push(chunk({ content: piece }));
-  if (answer.refusal) chunks.push(chunk({ refusal: answer.refusal }));
-  answer.toolCalls.forEach((call, index) => {
-    const start = { index, id: call.id, type: "function", function: { name: call.name, arguments: "" } };
-    chunks.push(chunk({ tool_calls: [start] }));
-    // Split the arguments in three, as real services cut them anywhere, even inside a string.
-    const third = Math.ceil(call.arguments.length / 3) || 1;
-    for (let at = 0; at < call.arguments.length; at += third) {
-      const fragment = call.arguments.slice(at, at + third);
-      chunks.push(chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }));
-    }
-  });
-  chunks.push(chunk({}, answer.finishReason));
-  if (includeUsage) chunks.push({ ...base, choices: [], usage: answer.usage });
-  return chunks;
-}
-
-// ── requests and errors ─────────────────────────────────────────────────────────────────────────────────
 
 function toFakeRequest(
   index: number,
