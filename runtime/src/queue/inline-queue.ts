@@ -27,7 +27,11 @@ export interface InlineRunQueue extends RunQueue {
 }
 
 /** A job, or an activation a caller performs itself (runInSlot), waiting for a slot. */
-type Slot = RunJob & { readonly work?: () => Promise<RunRecord | undefined> };
+type Slot = RunJob & {
+  readonly work?: () => Promise<RunRecord | undefined>;
+  /** Tells a runInSlot caller that its activation will not run (the queue closed first). */
+  readonly drop?: () => void;
+};
 
 /** setTimeout's limit (~24.8 days); a longer wait re-arms itself. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -159,7 +163,11 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
               return undefined;
             },
           );
-        waiting.push({ tenantId, runId, work: settle });
+        const drop = () => {
+          known.delete(runId);
+          reject(new QueueError("FD280", "The run queue closed before the run could start."));
+        };
+        waiting.push({ tenantId, runId, work: settle, drop });
         pump();
       });
     },
@@ -169,6 +177,8 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
     timers: () => timers.size,
     async close() {
       closed = true;
+      // Jobs are stored and come back through the outbox and reconciler; a caller's activation is only here.
+      for (const slot of waiting) slot.drop?.();
       waiting.length = 0;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();

@@ -70,4 +70,20 @@ describe("inline queue slots", () => {
       code: "FD280",
     });
   });
+
+  it("rejects an activation still waiting for a slot when the queue closes (FD280), not leaving it hanging", async () => {
+    const { queue } = setup();
+    const release = gate();
+    const running = queue.runInSlot("t", "run-f", async () => {
+      await release.promise;
+      return recordOf("run-f");
+    });
+    const waiting = queue.runInSlot("t", "run-g", async () => recordOf("run-g"));
+    const closed = queue.close();
+    await expect(waiting).rejects.toMatchObject({ code: "FD280" });
+    expect(await queue.isLive("run-g")).toBe(false);
+    release.open();
+    await expect(running).resolves.toMatchObject({ id: "run-f" });
+    await closed;
+  });
 });
