@@ -170,7 +170,8 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           } catch (error) {
             if (!(error instanceof EngineError)) throw error;
             // The flow cannot run as published (a subflow that does not exist, nesting too deep): the sender
-            // hears why, as for a failed run. Nothing was stored, so its retry is not refused as a replay.
+            // hears why, as for a failed run. Failing before its first commit (the usual case), the run stored
+            // nothing, so a retry is not refused as a replay; one that fails later was stored and keeps its id.
             services.log.warn("webhook flow could not run", { channel: channel.id, code: error.code });
             res.status(502).json({
               runId: null,
