@@ -157,7 +157,8 @@ export function createRunStore(db: Database): SqlRunStore {
     async createRun(run: NewRun): Promise<RunRecord> {
       const id = run.id ?? randomUUID();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
-      return creates.submit(run.tenantId, createItem(run, id));
+      // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
+      return creates.submit(run.tenantId, createItem(run, id.toLowerCase()));
     },
 
     async insertRun(run, commit) {

@@ -120,7 +120,12 @@ describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
     }
   });
 
-  it("accepts an upper-case id and answers it as PostgreSQL prints it", async () => {
+  it("accepts an upper-case id and answers it as PostgreSQL prints it (insertRun and createRun)", async () => {
+    const upper = crypto.randomUUID().toUpperCase();
+    await expect(store.createRun(newRun(tenantId, { id: upper }))).resolves.toMatchObject({
+      id: upper.toLowerCase(),
+      status: "queued",
+    });
     const run = started({ id: crypto.randomUUID().toUpperCase() });
     await expect(store.insertRun(run, firstCommit(run, { status: "running" }))).resolves.toBe(1);
     expect((await store.getRun(tenantId, run.id))?.id).toBe(run.id.toLowerCase());
