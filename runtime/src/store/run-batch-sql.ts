@@ -118,7 +118,7 @@ export interface CreateItem {
 // A published version's definition is one shared object for all its runs: serialised once, not per run.
 const definitionJson = new WeakMap<object, string>();
 
-export function serialisedDefinition(definition: NewRun["definition"]): string {
+function serialisedDefinition(definition: NewRun["definition"]): string {
   let json = definitionJson.get(definition);
   if (json === undefined) {
     json = toJson(definition);
@@ -127,17 +127,24 @@ export function serialisedDefinition(definition: NewRun["definition"]): string {
   return json;
 }
 
+/**
+ * A run's own fields as JSON object members (no braces), for CREATE_RUNS and INSERT_RUNS. Built from fragments:
+ * the large, already serialised parts (the shared definition, `input`) are not walked a second time.
+ */
+export function runMembers(run: NewRun, id: string, input: string): string {
+  return (
+    `"id":${JSON.stringify(id)},"workflowName":${toJson(run.workflowName)},` +
+    `"workflowVersion":${run.workflowVersion === null ? "null" : String(run.workflowVersion)},` +
+    `"definition":${serialisedDefinition(run.definition)},"input":${input},` +
+    `"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
+    `"claimKey":${run.claim ? toJson(run.claim.key) : "null"}`
+  );
+}
+
 export function createItem(run: NewRun, id: string): CreateItem {
   const input = toJson(run.input);
   const state = toJson(run.state);
-  // Built from fragments: the large, already serialised parts are not walked a second time.
-  const json =
-    `{"id":${JSON.stringify(id)},"workflowName":${toJson(run.workflowName)},` +
-    `"workflowVersion":${run.workflowVersion === null ? "null" : String(run.workflowVersion)},` +
-    `"definition":${serialisedDefinition(run.definition)},"state":${state},"input":${input},` +
-    `"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
-    `"claimKey":${run.claim ? toJson(run.claim.key) : "null"}}`;
-  return { run, id, input, state, json };
+  return { run, id, input, state, json: `{${runMembers(run, id, input)},"state":${state}}` };
 }
 
 /** One commit as an element of COMMIT_RUNS's array; `output` and `error` absent mean "unchanged". */

@@ -1,5 +1,5 @@
 import { prepared } from "./database";
-import { serialisedDefinition } from "./run-batch-sql";
+import { runMembers } from "./run-batch-sql";
 import type { RunCommit, StartedRun } from "./run-store";
 import { lastRecordPerStep } from "./run-rows";
 import { toJson } from "./sql-values";
@@ -51,11 +51,7 @@ SELECT id::text AS id FROM run`,
 /** A run and its first commit as one element of INSERT_RUNS's array. */
 export function insertItem(run: StartedRun, commit: RunCommit): string {
   return (
-    `{"id":${JSON.stringify(run.id)},"workflowName":${toJson(run.workflowName)},` +
-    `"workflowVersion":${run.workflowVersion === null ? "null" : String(run.workflowVersion)},` +
-    `"definition":${serialisedDefinition(run.definition)},"input":${toJson(run.input)},` +
-    `"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
-    `"claimKey":${run.claim ? toJson(run.claim.key) : "null"},"createdAt":${JSON.stringify(run.createdAt)},` +
+    `{${runMembers(run, run.id, toJson(run.input))},"createdAt":${JSON.stringify(run.createdAt)},` +
     `"status":${JSON.stringify(commit.status)},"state":${toJson(commit.state)},` +
     `"steps":${toJson(lastRecordPerStep(commit.steps))},"events":${toJson(commit.events)}` +
     (commit.output === undefined ? "" : `,"output":${toJson(commit.output)}`) +
