@@ -1,4 +1,4 @@
-import { SignJWT, generateKeyPair } from "jose";
+import { SignJWT, decodeJwt, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAccount, startTestServer, TEST_JWT_SECRET, type TestServer } from "./support/test-server";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
@@ -11,14 +11,19 @@ function base64url(value: unknown): string {
 
 describe.each(TEST_DATABASE_KINDS)("access tokens are refused unless exactly right (%s)", (kind) => {
   let server: TestServer;
-  let claims: { sub: string; tid: string; role: string };
+  let claims: { sub: string; tid: string; role: string; sid: string };
   let validToken: string;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     const { body } = await registerAccount(server);
     validToken = body.accessToken;
-    claims = { sub: body.user.id, tid: body.tenant.id, role: "owner" };
+    claims = {
+      sub: body.user.id,
+      tid: body.tenant.id,
+      role: "owner",
+      sid: String(decodeJwt(validToken).sid),
+    };
   });
   afterAll(async () => {
     await server?.close();
@@ -29,7 +34,7 @@ describe.each(TEST_DATABASE_KINDS)("access tokens are refused unless exactly rig
     key: Parameters<SignJWT["sign"]>[0],
     changes: { exp?: number; iss?: string; aud?: string } = {},
   ) {
-    return new SignJWT({ tid: claims.tid, role: claims.role })
+    return new SignJWT({ tid: claims.tid, role: claims.role, sid: claims.sid })
       .setProtectedHeader({ alg, typ: "JWT" })
       .setSubject(claims.sub)
       .setIssuer(changes.iss ?? "flowdeck")

@@ -20,6 +20,7 @@ import { widgetAsset } from "../chat/widget-asset";
 import { inboxRoutes } from "../inbox/inbox-routes";
 import { webhookRoutes } from "../webhooks/webhook-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
+import { createMembershipCheck } from "../auth/membership-check";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
 import { ApiError } from "./api-error";
@@ -111,7 +112,8 @@ export function createApp({
     maxFailures: config.loginMaxFailures,
     windowMs: config.loginWindowMs,
   });
-  const auth = createAuthMiddleware({ db, config, throttle });
+  const membership = createMembershipCheck({ db, ttlMs: config.membershipCheckTtlMs });
+  const auth = createAuthMiddleware({ db, config, throttle, membership });
   const table: RouteDefinition[] = [
     ...healthRoutes({ db, checks: readinessChecks, log }),
     ...metricsRoutes(metrics, metricsOptions),

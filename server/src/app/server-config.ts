@@ -29,6 +29,12 @@ export interface ServerConfig {
   readonly loginWindowMs: number;
   /** Express `trust proxy` (for req.ip behind a load balancer). Default false. */
   readonly trustProxy: boolean | number | string;
+  /**
+   * How long a request may trust an earlier check that the token's user is still a member with its role and
+   * its session is live (auth/membership-check.ts). Default 2000; 0 checks every request. Changes made through
+   * this process apply at once; other processes' changes within this time.
+   */
+  readonly membershipCheckTtlMs: number;
 }
 
 export const MIN_JWT_SECRET_BYTES = 32;
@@ -45,6 +51,7 @@ export const DEFAULT_SERVER_CONFIG = {
   loginMaxFailures: 5,
   loginWindowMs: 15 * 60 * 1000,
   trustProxy: false,
+  membershipCheckTtlMs: 2000,
 } as const;
 
 /** A full config from a secret and overrides (tests, embedding). */

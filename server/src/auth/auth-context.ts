@@ -7,6 +7,11 @@ export interface AuthContext {
   readonly userId: string;
   readonly tenantId: string;
   readonly role: Role;
+  /**
+   * The session the token belongs to: its refresh-token family. Logout revokes the family, and every request
+   * checks it is still live (membership-check.ts), so logging out ends the session's access tokens too.
+   */
+  readonly sessionId: string;
 }
 
 export function setAuth(res: Response, auth: AuthContext): void {

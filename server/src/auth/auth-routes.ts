@@ -44,14 +44,14 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
           email,
           passwordHash,
         });
-        const session: AuthContext = { userId, tenantId, role: "owner" };
-        const refreshToken = await db.transaction(
+        const issued = await db.transaction(
           (sql) => issueRefreshToken(sql, { tenantId, userId, ttlSeconds: config.refreshTokenTtlSeconds }),
           { tenantId },
         );
+        const session: AuthContext = { userId, tenantId, role: "owner", sessionId: issued.sessionId };
         await sendTokens(res, config, 201, {
           auth: session,
-          refreshToken,
+          refreshToken: issued.token,
           email,
           memberships: [{ tenantId, role: "owner" }],
         });
@@ -67,19 +67,24 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
       status: 200,
       handler: async (req, res) => {
         const login = await auth.passwordLogin(req, res);
-        const session: AuthContext = { userId: login.userId, ...login.membership };
-        const refreshToken = await db.transaction(
+        const { tenantId } = login.membership;
+        const issued = await db.transaction(
           (sql) =>
             issueRefreshToken(sql, {
-              tenantId: session.tenantId,
-              userId: session.userId,
+              tenantId,
+              userId: login.userId,
               ttlSeconds: config.refreshTokenTtlSeconds,
             }),
-          { tenantId: session.tenantId },
+          { tenantId },
         );
+        const session: AuthContext = {
+          userId: login.userId,
+          ...login.membership,
+          sessionId: issued.sessionId,
+        };
         await sendTokens(res, config, 200, {
           auth: session,
-          refreshToken,
+          refreshToken: issued.token,
           email: login.email,
           memberships: login.memberships,
         });
@@ -106,7 +111,8 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
     {
       method: "post",
       path: "/auth/logout",
-      summary: "Revoke the refresh token's session. Answers 204 whether or not the token was known.",
+      summary:
+        "Revoke the refresh token's session, its access tokens included. Answers 204 whether or not the token was known.",
       auth: "public",
       body: LogoutBody,
       example: { refreshToken: "fdr.…" },

@@ -7,6 +7,7 @@ import type { ServerConfig } from "../app/server-config";
 import { AccessTokenStrategy, ACCESS_TOKEN_STRATEGY } from "./access-token-strategy";
 import { setAuth, type AuthContext } from "./auth-context";
 import type { LoginThrottle } from "./login-throttle";
+import type { MembershipCheck } from "./membership-check";
 import { checkPasswordLogin, type LoginSuccess } from "./password-login";
 
 export const LOCAL_STRATEGY = "flowdeck-password";
@@ -23,9 +24,10 @@ export function createAuthMiddleware(deps: {
   db: Database;
   config: ServerConfig;
   throttle: LoginThrottle;
+  membership: MembershipCheck;
 }): AuthMiddleware {
   const instance = new passport.Passport();
-  instance.use(ACCESS_TOKEN_STRATEGY, new AccessTokenStrategy(deps.config));
+  instance.use(ACCESS_TOKEN_STRATEGY, new AccessTokenStrategy(deps.config, deps.membership));
   instance.use(
     LOCAL_STRATEGY,
     new LocalStrategy(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database, Sql } from "@flowdeck/runtime";
 import { memberRole } from "./account-store";
 import type { AuthContext } from "./auth-context";
+import { noteSessionEnded } from "./membership-changes";
 import { mintOpaqueToken, parseOpaqueToken, secretMatches, type ParsedOpaqueToken } from "./opaque-token";
 
 /** Rotating refresh tokens, `fdr.<tenant>.<id>.<secret>` (see opaque-token.ts). */
@@ -9,31 +10,31 @@ export function parseRefreshToken(token: string): ParsedOpaqueToken | undefined 
   return parseOpaqueToken("fdr", token);
 }
 
+export interface IssuedRefreshToken {
+  readonly token: string;
+  /** The family: the session id that access tokens carry (`sid`). */
+  readonly sessionId: string;
+}
+
 /** Inside the tenant's transaction: a new token, in `familyId` or a new family (a login). */
 export async function issueRefreshToken(
   sql: Sql,
   options: { tenantId: string; userId: string; ttlSeconds: number; familyId?: string },
-): Promise<string> {
+): Promise<IssuedRefreshToken> {
   const minted = mintOpaqueToken("fdr", options.tenantId);
+  const sessionId = options.familyId ?? randomUUID();
   await sql.query(
     `INSERT INTO refresh_tokens (tenant_id, id, family_id, user_id, token_hash, expires_at)
      VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-    [
-      options.tenantId,
-      minted.id,
-      options.familyId ?? randomUUID(),
-      options.userId,
-      minted.hash,
-      options.ttlSeconds,
-    ],
+    [options.tenantId, minted.id, sessionId, options.userId, minted.hash, options.ttlSeconds],
   );
-  return minted.token;
+  return { token: minted.token, sessionId };
 }
 
 export type RotateResult =
   | { readonly kind: "rotated"; readonly auth: AuthContext; readonly refreshToken: string }
   | { readonly kind: "invalid" }
-  | { readonly kind: "reused" };
+  | { readonly kind: "reused"; readonly sessionId: string };
 
 interface TokenRow {
   user_id: string;
@@ -73,13 +74,13 @@ export async function rotateRefreshToken(
 ): Promise<RotateResult> {
   const parsed = parseRefreshToken(token);
   if (!parsed) return { kind: "invalid" };
-  return db.transaction(
+  const result = await db.transaction(
     async (sql): Promise<RotateResult> => {
       const row = await lockToken(sql, parsed);
       if (!row) return { kind: "invalid" };
       if (row.revoked) {
         await revokeFamily(sql, parsed.tenantId, row.family_id);
-        return { kind: "reused" };
+        return { kind: "reused", sessionId: row.family_id };
       }
       if (row.expired) return { kind: "invalid" };
       await sql.query("UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [
@@ -91,7 +92,7 @@ export async function rotateRefreshToken(
         await revokeFamily(sql, parsed.tenantId, row.family_id);
         return { kind: "invalid" };
       }
-      const refreshToken = await issueRefreshToken(sql, {
+      const next = await issueRefreshToken(sql, {
         tenantId: parsed.tenantId,
         userId: row.user_id,
         familyId: row.family_id,
@@ -99,25 +100,34 @@ export async function rotateRefreshToken(
       });
       return {
         kind: "rotated",
-        auth: { userId: row.user_id, tenantId: parsed.tenantId, role },
-        refreshToken,
+        auth: { userId: row.user_id, tenantId: parsed.tenantId, role, sessionId: next.sessionId },
+        refreshToken: next.token,
       };
     },
     { tenantId: parsed.tenantId },
   );
+  // After COMMIT: a request that read the family before this cannot cache it as live past this moment.
+  if (result.kind === "reused") noteSessionEnded(parsed.tenantId, result.sessionId);
+  return result;
 }
 
-/** Logout: revokes the token's whole family (this device's session). Unknown tokens are ignored. */
+/**
+ * Logout: revokes the token's whole family (this device's session), which also ends the session's access
+ * tokens (membership-check.ts). Unknown tokens are ignored.
+ */
 export async function revokeRefreshToken(db: Database, token: string): Promise<boolean> {
   const parsed = parseRefreshToken(token);
   if (!parsed) return false;
-  return db.transaction(
+  const familyId = await db.transaction(
     async (sql) => {
       const row = await lockToken(sql, parsed);
-      if (!row) return false;
+      if (!row) return undefined;
       await revokeFamily(sql, parsed.tenantId, row.family_id);
-      return true;
+      return row.family_id;
     },
     { tenantId: parsed.tenantId },
   );
+  if (familyId === undefined) return false;
+  noteSessionEnded(parsed.tenantId, familyId);
+  return true;
 }

@@ -83,10 +83,9 @@ export function tenantSwitchRoutes({
         const target = memberships.find((m) => m.tenantId === body.tenantId);
         // Same answer as for a tenant that does not exist: membership elsewhere is not revealed.
         if (!target) throw new ApiError("FD322", "You are not a member of that tenant.");
-        const session: AuthContext = { userId: caller.userId, tenantId: target.tenantId, role: target.role };
-        const { refreshToken, email } = await db.transaction(
+        const { issued, email } = await db.transaction(
           async (sql) => ({
-            refreshToken: await issueRefreshToken(sql, {
+            issued: await issueRefreshToken(sql, {
               tenantId: target.tenantId,
               userId: caller.userId,
               ttlSeconds: config.refreshTokenTtlSeconds,
@@ -96,7 +95,13 @@ export function tenantSwitchRoutes({
           { tenantId: target.tenantId },
         );
         if (body.refreshToken) await revokeRefreshToken(db, body.refreshToken);
-        await sendTokens(res, config, 200, { auth: session, refreshToken, email, memberships });
+        const session: AuthContext = {
+          userId: caller.userId,
+          tenantId: target.tenantId,
+          role: target.role,
+          sessionId: issued.sessionId,
+        };
+        await sendTokens(res, config, 200, { auth: session, refreshToken: issued.token, email, memberships });
       },
     },
   ];

@@ -2,7 +2,8 @@ import type { Database } from "@flowdeck/runtime";
 import { decodeJwt } from "jose";
 import { ApiError, type ApiErrorCode } from "../app/api-error";
 import type { ServerConfig } from "../app/server-config";
-import { verifyAccessToken } from "../auth/access-token";
+import { authenticateAccessToken } from "../auth/access-token-strategy";
+import { createMembershipCheck } from "../auth/membership-check";
 import { secretMatches } from "../auth/opaque-token";
 import { roleAtLeast, type Role } from "../auth/roles";
 import { parseChannelKey } from "../channels/channel-keys";
@@ -79,10 +80,11 @@ export async function customerFromKey(
 
 /**
  * A staff member from an access token, for test runs (editor+): the draft, or a published version. A browser
- * Origin must be one the API allows (CORS list) or the server's own.
+ * Origin must be one the API allows (CORS list) or the server's own. The token's user must still be a member
+ * and its session live, checked afresh (an upgrade is rare; no cache).
  */
 export async function staffFromToken(
-  config: ServerConfig,
+  { config, db }: { config: ServerConfig; db: Database },
   token: string,
   request: {
     origin: string | undefined;
@@ -92,7 +94,7 @@ export async function staffFromToken(
     version: number | undefined;
   },
 ): Promise<ChatPrincipal> {
-  const auth = await verifyAccessToken(config, token);
+  const auth = await authenticateAccessToken(config, createMembershipCheck({ db, ttlMs: 0 }), token);
   if (!auth) throw new ChatAuthError("FD310", "The access token is not valid.");
   if (!roleAtLeast(auth.role, "editor")) throw new ChatAuthError("FD313", "Test runs need the editor role.");
   const { origin, host } = request;

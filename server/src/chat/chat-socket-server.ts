@@ -58,7 +58,7 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
     if (key) return customerFromKey(services.db, key, origin);
     if (token) {
       const version = query.get("version");
-      return staffFromToken(services.config, token, {
+      return staffFromToken(services, token, {
         origin,
         host: req.headers.host,
         workflowId: query.get("workflow"),

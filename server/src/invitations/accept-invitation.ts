@@ -84,12 +84,16 @@ export async function acceptInvitation(
       detail: { role: locked.role },
     });
     const role = (await memberRole(sql, userId)) ?? locked.role;
-    const refreshToken = await issueRefreshToken(sql, {
+    const issued = await issueRefreshToken(sql, {
       tenantId: parsed.tenantId,
       userId,
       ttlSeconds: deps.config.refreshTokenTtlSeconds,
     });
     deps.throttle.recordSuccess(key);
-    return { auth: { userId, tenantId: parsed.tenantId, role }, refreshToken, email: locked.email };
+    return {
+      auth: { userId, tenantId: parsed.tenantId, role, sessionId: issued.sessionId },
+      refreshToken: issued.token,
+      email: locked.email,
+    };
   }, scope);
 }
