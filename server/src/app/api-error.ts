@@ -36,7 +36,10 @@ export const API_ERRORS = {
   FD332: { status: 422, hint: "Fix the problems listed in details (validate the draft) and publish again." },
   FD333: { status: 409, hint: "Choose another workflow name: names are unique per tenant." },
   FD334: { status: 404, hint: "List the versions with GET /workflows/:id/versions." },
-  FD335: { status: 400, hint: "The YAML must parse and name the workflow (name: snake_case)." },
+  FD335: {
+    status: 400,
+    hint: "Fix the problems in details.problems (code, line, column): the YAML must load and name the workflow (name: snake_case).",
+  },
   FD350: {
     status: 402,
     hint: "Upgrade the plan (GET /tenants/current shows limits and usage), or wait for the next month.",

@@ -20,8 +20,11 @@ import {
   versionYaml,
   type WorkflowDraft,
 } from "./workflow-store";
+import { unpublishableWorkflow, unsavableYaml } from "./yaml-refusal";
 
-const Yaml = Type.String({ minLength: 1, maxLength: 2 * 1024 * 1024, description: "The workflow as YAML text." });
+// No maxLength: bodyLimitBytes bounds the request, and the language's own size limit answers FD101 with its
+// numbers (a schema maxLength would answer a vaguer FD300 first).
+const Yaml = Type.String({ minLength: 1, description: "The workflow as YAML text (at most 2 MB: FD101)." });
 export const DraftBody = Type.Object({ yaml: Yaml }, { additionalProperties: false });
 export const PublishBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 export const RollbackBody = Type.Object(
@@ -54,18 +57,15 @@ export function workflowRoutes(db: Database): RouteDefinition[] {
   const validator = createWorkflowValidator(createBuiltinRegistry().catalog());
 
   function nameOf(yaml: string): string {
-    const value = validator.validate(yaml).loaded.value as { name?: unknown } | undefined;
-    if (typeof value?.name !== "string" || !namePattern.test(value.name)) {
-      throw new ApiError("FD335", "The YAML does not parse, or its `name` is missing or not snake_case.");
-    }
+    const result = validator.validate(yaml);
+    const value = result.loaded.value as { name?: unknown } | undefined;
+    if (typeof value?.name !== "string" || !namePattern.test(value.name)) throw unsavableYaml(result);
     return value.name;
   }
 
   function checked(yaml: string): Workflow {
     const result = validator.validate(yaml);
-    if (!result.workflow) {
-      throw new ApiError("FD332", `The workflow has ${result.errorCount} error(s).`, { details: { problems: result.problems } });
-    }
+    if (!result.workflow) throw unpublishableWorkflow(result);
     return result.workflow;
   }
 
