@@ -8,7 +8,7 @@ import { loginThrottleKey, type LoginThrottle } from "../auth/login-throttle";
 import { parseOpaqueToken } from "../auth/opaque-token";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { issueRefreshToken } from "../auth/refresh-tokens";
-import { findPendingInvitation, markInvitationAccepted } from "./invitation-store";
+import { findPendingInvitation, inviterStillEntitled, markInvitationAccepted } from "./invitation-store";
 
 export const MIN_NEW_PASSWORD_LENGTH = 10;
 
@@ -58,7 +58,7 @@ export async function acceptInvitation(
 
   return deps.db.transaction(async (sql) => {
     const locked = await findPendingInvitation(sql, parsed, { lock: true });
-    if (!locked) throw invalid();
+    if (!locked || !(await inviterStillEntitled(sql, locked))) throw invalid();
     let userId = existing?.userId;
     if (!userId) {
       const { rows } = await sql.query<{ id: string | null }>("SELECT flowdeck_create_user($1, $2) AS id", [

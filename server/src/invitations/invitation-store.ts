@@ -1,6 +1,6 @@
 import type { Sql } from "@flowdeck/runtime";
 import { isUuidText, mintOpaqueToken, secretMatches, type ParsedOpaqueToken } from "../auth/opaque-token";
-import type { Role } from "../auth/roles";
+import { isRole, roleAtLeast, type Role } from "../auth/roles";
 
 /** Invitations: `fdi.<tenant>.<id>.<secret>` (opaque-token.ts), shown once to the inviting admin. */
 export type InvitedRole = Exclude<Role, "owner">;
@@ -96,4 +96,20 @@ export async function findPendingInvitation(
 
 export async function markInvitationAccepted(sql: Sql, id: string): Promise<void> {
   await sql.query("UPDATE invitations SET accepted_at = now() WHERE id = $1", [id]);
+}
+
+/**
+ * Whether the person who made the invitation may still make it: a member now, admin or higher, and an owner for
+ * an admin invitation. An invitation outlives its creator's session and a signing-secret rotation, so it is
+ * only as good as the inviter's standing at the moment it is accepted.
+ */
+export async function inviterStillEntitled(sql: Sql, invitation: InvitationRecord): Promise<boolean> {
+  const { rows } = await sql.query<{ role: string }>(
+    `SELECT m.role FROM invitations i
+       JOIN memberships m ON m.tenant_id = i.tenant_id AND m.user_id = i.invited_by WHERE i.id = $1`,
+    [invitation.id],
+  );
+  const role = rows[0]?.role;
+  if (!isRole(role)) return false;
+  return roleAtLeast(role, invitation.role === "admin" ? "owner" : "admin");
 }
