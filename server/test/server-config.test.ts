@@ -15,6 +15,7 @@ describe("loadServerConfig", () => {
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
+    await rm(`${dataDir}-secrets`, { recursive: true, force: true });
   });
 
   it("uses FLOWDECK_JWT_SECRET and the CORS list from the environment", async () => {
@@ -31,10 +32,12 @@ describe("loadServerConfig", () => {
   });
 
   it("generates a development secret once, keeps it private, warns without printing it", async () => {
-    const first = await loadServerConfig({ env: {}, dataDir, log });
-    const second = await loadServerConfig({ env: {}, dataDir, log });
+    // In a secrets folder of its own, never the data folder (secret-files.test.ts covers where and why).
+    const env = { FLOWDECK_SECRETS_DIR: join(dataDir, "..", `${dataDir.split("/").pop()}-secrets`) };
+    const first = await loadServerConfig({ env, dataDir, log });
+    const second = await loadServerConfig({ env, dataDir, log });
     expect(Buffer.from(second.jwtSecret).equals(Buffer.from(first.jwtSecret))).toBe(true);
-    const file = join(dataDir, "jwt-secret");
+    const file = join(env.FLOWDECK_SECRETS_DIR, "jwt-secret");
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const secret = (await readFile(file, "utf8")).trim();
     expect(lines.join("")).toContain("generated a development secret");

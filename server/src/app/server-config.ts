@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Logger } from "./logger";
+import { loadSecretFile, secretsDirFor } from "./secret-files";
+import { StartupError } from "./startup-error";
 
 /** Everything createApp needs besides the database. Units are in the names (DESIGN.md §7). */
 export interface ServerConfig {
@@ -39,6 +39,9 @@ export interface ServerConfig {
 
 export const MIN_JWT_SECRET_BYTES = 32;
 
+/** The data folder (PGlite) when FLOWDECK_DATA_DIR is not set. Secrets are never kept in it (secret-files.ts). */
+export const DEFAULT_DATA_DIR = "./.flowdeck";
+
 export const DEFAULT_SERVER_CONFIG = {
   jwtIssuer: "flowdeck",
   jwtAudience: "flowdeck-api",
@@ -61,22 +64,23 @@ export function serverConfig(
 ): ServerConfig {
   const secret = typeof jwtSecret === "string" ? new TextEncoder().encode(jwtSecret) : jwtSecret;
   if (secret.byteLength < MIN_JWT_SECRET_BYTES) {
-    throw new Error(`FLOWDECK_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes.`);
+    throw new StartupError("FD397", `FLOWDECK_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes.`);
   }
   return { ...DEFAULT_SERVER_CONFIG, ...overrides, jwtSecret: secret };
 }
 
 export interface LoadServerConfigOptions {
   readonly env?: NodeJS.ProcessEnv;
-  /** Where a development JWT secret is persisted. Default FLOWDECK_DATA_DIR or `./.flowdeck`. */
+  /** The data folder: where older versions kept the development secret. Default FLOWDECK_DATA_DIR or `./.flowdeck`. */
   readonly dataDir?: string;
   readonly log: Logger;
 }
 
 /**
  * Reads FLOWDECK_JWT_SECRET, FLOWDECK_CORS_ORIGINS (comma-separated), FLOWDECK_TRUST_PROXY. Without a secret
- * outside production, one is generated once and kept in `<dataDir>/jwt-secret` (mode 0600) so a restart does
- * not log everybody out; in production a missing secret is an error rather than a silent weak default.
+ * outside production, one is generated once into the secrets folder (secret-files.ts: outside the working and
+ * data folders, 0600) so a restart does not log everybody out; in production a missing secret is an error
+ * (FD397) rather than a silent weak default.
  */
 export async function loadServerConfig(options: LoadServerConfigOptions): Promise<ServerConfig> {
   const env = options.env ?? process.env;
@@ -90,19 +94,17 @@ export async function loadServerConfig(options: LoadServerConfigOptions): Promis
   };
   if (env.FLOWDECK_JWT_SECRET) return serverConfig(env.FLOWDECK_JWT_SECRET, overrides);
   if (env.NODE_ENV === "production") {
-    throw new Error("FLOWDECK_JWT_SECRET is required when NODE_ENV=production.");
+    throw new StartupError("FD397", "FLOWDECK_JWT_SECRET is required when NODE_ENV=production.");
   }
-  const dataDir = options.dataDir ?? env.FLOWDECK_DATA_DIR ?? "./.flowdeck";
-  const file = join(dataDir, "jwt-secret");
-  let secret: string;
-  try {
-    secret = (await readFile(file, "utf8")).trim();
-  } catch {
-    await mkdir(dataDir, { recursive: true });
-    secret = randomBytes(48).toString("base64url");
-    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
-    options.log.warn("FLOWDECK_JWT_SECRET is not set; generated a development secret", { file });
-  }
+  const dataDir = options.dataDir ?? env.FLOWDECK_DATA_DIR ?? DEFAULT_DATA_DIR;
+  const secret = await loadSecretFile({
+    dir: secretsDirFor(env, dataDir),
+    name: "jwt-secret",
+    legacyDir: dataDir,
+    generate: () => randomBytes(48).toString("base64url"),
+    warn: (message, fields) => options.log.warn(message, fields),
+    generatedMessage: "FLOWDECK_JWT_SECRET is not set; generated a development secret",
+  });
   return serverConfig(secret, overrides);
 }
 

@@ -11,12 +11,13 @@ import { getChatServices } from "../chat/chat-services";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
-import { loadServerConfig } from "./server-config";
+import { DEFAULT_DATA_DIR, loadServerConfig } from "./server-config";
 
 export interface StartServerOptions {
   /**
    * Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL,
-   * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset).
+   * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset), FLOWDECK_JWT_SECRET and
+   * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see app/secret-files.ts).
    */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
@@ -41,16 +42,23 @@ const DEFAULT_PORT = 8080;
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const log = options.log ?? createJsonLogger();
-  const dataDir = env.FLOWDECK_DATA_DIR ?? "./.flowdeck";
-  // PGlite creates its own folder but not the data folder's missing parents.
-  if (!env.DATABASE_URL) await mkdir(join(dataDir, "pglite"), { recursive: true });
+  const dataDir = env.FLOWDECK_DATA_DIR ?? DEFAULT_DATA_DIR;
+  // Secrets first: a refused secret file (FD396) stops the start before anything is opened or migrated.
+  const config = await loadServerConfig({ env, dataDir, log });
+  // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the secrets folder.
+  const channelSecretKey = await loadChannelSecretKey({
+    dataDir,
+    env,
+    warn: (message, fields) => log.warn(message, fields),
+  });
+  // PGlite creates its own folder but not the data folder's missing parents; the database is the server's alone.
+  if (!env.DATABASE_URL) await mkdir(join(dataDir, "pglite"), { recursive: true, mode: 0o700 });
   const db = await openDatabase(
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(dataDir, "pglite") },
   );
   try {
     const migrations = await runServerMigrations(db);
     log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
-    const config = await loadServerConfig({ env, dataDir, log });
     // REDIS_URL: runs go to BullMQ for `flowdeck worker` processes; without it they execute in this process.
     const runs = createRunHost({
       db,
@@ -69,12 +77,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const queueStats = runs.queueStats;
     // FLOWDECK_METRICS_TOKEN: /metrics for a scraper elsewhere; without it /metrics answers loopback only.
     const metricsToken = env.FLOWDECK_METRICS_TOKEN?.trim();
-    // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the data folder.
-    const channelSecretKey = await loadChannelSecretKey({
-      env,
-      dataDir,
-      warn: (message, fields) => log.warn(message, fields),
-    });
     const app = createApp({
       db,
       config,

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { loadSecretFile, secretsDirFor } from "../app/secret-files";
+import { StartupError } from "../app/startup-error";
 
 /**
  * Channel secrets at rest (DESIGN.md §5): AES-256-GCM with a server key, stored as `v1:<iv>:<tag>:<ciphertext>`
@@ -53,7 +54,9 @@ export function deriveChannelSecretKey(jwtSecret: Uint8Array): Uint8Array {
 
 /**
  * FLOWDECK_CHANNEL_SECRET_KEY (32 bytes as base64 / base64url / 64 hex digits), else, outside production, a key
- * generated once into `<dataDir>/channel-secret-key` (0600) like the development JWT secret.
+ * generated once into the secrets folder (app/secret-files.ts: outside the working and data folders, 0600) like
+ * the development JWT secret; a key older versions kept in the data folder is moved there, so sealed secrets
+ * stay readable.
  */
 export async function loadChannelSecretKey(options: {
   readonly env: NodeJS.ProcessEnv;
@@ -61,28 +64,29 @@ export async function loadChannelSecretKey(options: {
   readonly warn: (message: string, fields?: Record<string, unknown>) => void;
 }): Promise<Uint8Array> {
   const given = options.env.FLOWDECK_CHANNEL_SECRET_KEY?.trim();
-  if (given) return parseKey(given);
+  if (given) return parseKey(given, "FLOWDECK_CHANNEL_SECRET_KEY");
   if (options.env.NODE_ENV === "production") {
-    throw new Error(
+    throw new StartupError(
+      "FD397",
       "FLOWDECK_CHANNEL_SECRET_KEY is required when NODE_ENV=production (32 random bytes, base64).",
     );
   }
-  const file = join(options.dataDir, "channel-secret-key");
-  try {
-    return parseKey((await readFile(file, "utf8")).trim());
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  await mkdir(options.dataDir, { recursive: true });
-  const key = randomBytes(KEY_BYTES);
-  await writeFile(file, `${key.toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
-  options.warn("FLOWDECK_CHANNEL_SECRET_KEY is not set; generated a development key", { file });
-  return new Uint8Array(key);
+  const dir = secretsDirFor(options.env, options.dataDir);
+  const text = await loadSecretFile({
+    dir,
+    name: "channel-secret-key",
+    legacyDir: options.dataDir,
+    generate: () => randomBytes(KEY_BYTES).toString("base64url"),
+    warn: options.warn,
+    generatedMessage: "FLOWDECK_CHANNEL_SECRET_KEY is not set; generated a development key",
+  });
+  return parseKey(text, join(dir, "channel-secret-key"));
 }
 
-function parseKey(text: string): Uint8Array {
+function parseKey(text: string, source: string): Uint8Array {
   const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64url");
-  if (bytes.byteLength !== KEY_BYTES)
-    throw new Error(`FLOWDECK_CHANNEL_SECRET_KEY must be ${KEY_BYTES} bytes.`);
+  if (bytes.byteLength !== KEY_BYTES) {
+    throw new StartupError("FD397", `The channel secret key in ${source} must be ${KEY_BYTES} bytes.`);
+  }
   return new Uint8Array(bytes);
 }

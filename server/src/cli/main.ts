@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { StartupError } from "../app/startup-error";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
 import { chatCommand } from "./chat-command";
@@ -86,6 +87,12 @@ export async function runCli(
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
+    // A start refused for its configuration (secret files, missing secrets): the code, the fix, no stack.
+    if (error instanceof StartupError) {
+      io.err(`flowdeck: ${error.code} ${error.message}`);
+      io.err(`  ${error.hint}`);
+      return EXIT_USAGE;
+    }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.err(`flowdeck: ${(error as Error).message}`);
       io.err(`Run "flowdeck help" for usage.`);
