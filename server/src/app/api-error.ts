@@ -99,6 +99,14 @@ export const API_ERRORS = {
     status: 409,
     hint: "Webhook channels answer synchronously only for flows whose start trigger is webhook.",
   },
+  FD386: {
+    status: 429,
+    hint: "Close other chat connections (tabs) first, or wait for the time in Retry-After; the limits are maxOpenSocketsPerAddress and maxOpenSocketsPerChannel.",
+  },
+  FD387: {
+    status: 429,
+    hint: "Reconnect with backoff: wait for the time in Retry-After (limit maxNewSocketsPerAddress per newSocketWindowMs).",
+  },
   FD340: {
     status: 400,
     hint: "Remove the query parameter: the hint of this answer lists the ones this route accepts.",

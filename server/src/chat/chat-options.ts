@@ -25,6 +25,27 @@ export interface ChatOptions {
    * IPs, CIDRs, names). Empty by default; tests allow 127.0.0.1 for their receiver.
    */
   readonly outboundAllowList: readonly string[];
+  /**
+   * Chat sockets open at once from one client address (an IPv6 client counts by its /64). Over it the upgrade
+   * is refused 429 FD386. Default 256: a socket is open while someone chats (the widget connects when opened),
+   * so this is 256 people chatting at once behind one NAT — more than a busy office or a carrier-grade NAT
+   * address brings to the channels of one server, far fewer than the 2,000 one attacker opened.
+   */
+  readonly maxOpenSocketsPerAddress: number;
+  /**
+   * Chat sockets open at once on one web channel (its publishable key), over all addresses. Over it 429 FD386.
+   * Default 5,000: the busiest shop's simultaneous chats; it keeps a flood through one public key to that channel.
+   */
+  readonly maxOpenSocketsPerChannel: number;
+  /**
+   * New chat sockets (upgrade attempts, refused ones included) one client address may make per
+   * `newSocketWindowMs`; more are refused 429 FD387 with Retry-After, before the key or token is looked up.
+   * Default 120 per 10 s: a shop's pages reconnect the widget on every navigation, so 30 customers behind one
+   * NAT browsing a page every 5 s make 60.
+   */
+  readonly maxNewSocketsPerAddress: number;
+  /** The window of `maxNewSocketsPerAddress` (fixed windows). Default 10 s. */
+  readonly newSocketWindowMs: number;
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -39,6 +60,10 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   outboundTimeoutMs: 10_000,
   outboundSweepIntervalMs: 1_000,
   outboundAllowList: [],
+  maxOpenSocketsPerAddress: 256,
+  maxOpenSocketsPerChannel: 5_000,
+  maxNewSocketsPerAddress: 120,
+  newSocketWindowMs: 10_000,
 };
 
 /** Longest chat message text, in characters. */

@@ -2,10 +2,12 @@ import type { IncomingMessage, Server } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { API_ERRORS, ApiError } from "../app/api-error";
+import { ApiError } from "../app/api-error";
 import { ChatAuthError, customerFromKey, staffFromToken, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import { startChatSession } from "./chat-session";
+import { addressKey, clientAddressResolver } from "./client-address";
+import { createSocketCaps } from "./socket-caps";
 
 export const CHAT_SOCKET_PATH = "/ws/chat";
 export const CHAT_SUBPROTOCOL = "flowdeck.v1";
@@ -35,8 +37,10 @@ function credentialsOf(req: IncomingMessage, query: URLSearchParams): Credential
 /**
  * `/ws/chat` on the HTTP server (ws in noServer mode). Every upgrade is authenticated before the handshake — a
  * web channel's publishable key from an allowed Origin, or a staff access token — and refused with a plain HTTP
- * 401/403/404 otherwise, so an unauthenticated client never gets a WebSocket. Frames are capped (`maxPayload`,
- * 1009), dead peers are found by ping/pong, and sessions enforce the buffered-bytes limit.
+ * 401/403/404 otherwise, so an unauthenticated client never gets a WebSocket. Before that, the client address
+ * (behind `trust proxy` as req.ip) must be under its rate of new sockets and its open sockets, and after it a
+ * customer's channel under its open sockets: else 429 FD387 / FD386 with Retry-After (socket-caps.ts). Frames
+ * are capped (`maxPayload`, 1009), dead peers are found by ping/pong, and sessions enforce the buffered-bytes limit.
  */
 export function attachChatSockets(httpServer: Server, services: ChatServices): ChatSockets {
   const { options } = services;
@@ -48,6 +52,8 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
     handleProtocols: (protocols) => (protocols.has(CHAT_SUBPROTOCOL) ? CHAT_SUBPROTOCOL : false),
   });
   const alive = new WeakMap<WebSocket, boolean>();
+  const caps = createSocketCaps(options);
+  const clientAddress = clientAddressResolver(services.config.trustProxy);
 
   async function authenticate(
     req: IncomingMessage,
@@ -73,13 +79,23 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
     const [path = "", search = ""] = (req.url ?? "").split("?", 2);
     if (path !== CHAT_SOCKET_PATH) {
       // Another upgrade handler may own this path; answer only when nobody else listens.
-      if (httpServer.listenerCount("upgrade") <= 1) refuse(socket, "FD320", "No WebSocket endpoint here.");
+      if (httpServer.listenerCount("upgrade") <= 1)
+        refuse(socket, new ApiError("FD320", "No WebSocket endpoint here."));
       return;
     }
     socket.on("error", () => socket.destroy());
     const query = new URLSearchParams(search);
     const credentials = credentialsOf(req, query);
-    authenticate(req, query, credentials).then(
+    const address = clientAddress(req);
+    if (!address) return socket.destroy();
+    const admit = async (): Promise<ChatPrincipal> => {
+      // The address is admitted before the key or token is looked up, so a flood costs no database work.
+      await caps.admitAddress(addressKey(address), socket);
+      const principal = await authenticate(req, query, credentials);
+      if (principal.kind === "customer" && !socket.destroyed) caps.admitChannel(principal.channel.id, socket);
+      return principal;
+    };
+    admit().then(
       (principal) => {
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -89,9 +105,10 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
         });
       },
       (error: unknown) => {
-        if (error instanceof ChatAuthError) return refuse(socket, error.code, error.message);
+        if (error instanceof ChatAuthError) return refuse(socket, new ApiError(error.code, error.message));
+        if (error instanceof ApiError) return refuse(socket, error);
         services.log.error("chat upgrade failed", { error });
-        refuse(socket, "FD399", "Internal error.");
+        refuse(socket, new ApiError("FD399", "Internal error."));
       },
     );
   };
@@ -124,18 +141,20 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
   };
 }
 
-/** A plain HTTP answer on the raw socket, before any handshake, then the socket is closed. */
-function refuse(socket: Duplex, code: keyof typeof API_ERRORS, message: string): void {
+/** A plain HTTP answer on the raw socket, before any handshake (its headers too: Retry-After), then close. */
+function refuse(socket: Duplex, error: ApiError): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const error = new ApiError(code, message);
   const body = JSON.stringify(error.toBody());
+  const extra = Object.entries(error.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ""}\r\n` +
-      "Connection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n" +
+      `Connection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
