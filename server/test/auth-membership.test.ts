@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@flowdeck/runtime";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { createApp } from "../src/app/create-app";
+import { noteMemberChanged } from "../src/auth/membership-changes";
 import { silentServerLogger } from "../src/app/logger";
 import { serverConfig } from "../src/app/server-config";
 import { createRunHost } from "../src/runs/create-run-host";
@@ -234,12 +235,25 @@ describe("the membership cache (pg, membershipCheckTtlMs 60 s)", () => {
     await server?.close();
   });
 
-  it("trusts a change made behind the process's back only until the TTL, but a logout here at once", async () => {
+  it("trusts a change made behind the process's back until the TTL, but one noted here or a logout here at once", async () => {
     const { email, password, body } = await registerAccount(server);
     expect((await server.request("GET", "/crm/customers", { token: body.accessToken })).status).toBe(200);
     // Removed directly in the database (as another API process would): this process still trusts its answer.
     await setRole(server.testDb.db, body.tenant.id, body.user.id, null);
     expect((await server.request("GET", "/crm/customers", { token: body.accessToken })).status).toBe(200);
+    await setRole(server.testDb.db, body.tenant.id, body.user.id, "owner");
+
+    // A role change or removal made through this process (noteMemberChanged after its commit) applies at once.
+    await setRole(server.testDb.db, body.tenant.id, body.user.id, "viewer");
+    noteMemberChanged(body.tenant.id, body.user.id);
+    const demoted = await server.request("POST", "/crm/customers", {
+      token: body.accessToken,
+      body: { email: "late@example.com" },
+    });
+    expect(`${demoted.status} ${demoted.body.error.code}`).toBe("403 FD313");
+    await setRole(server.testDb.db, body.tenant.id, body.user.id, null);
+    noteMemberChanged(body.tenant.id, body.user.id);
+    expect((await server.request("GET", "/crm/customers", { token: body.accessToken })).status).toBe(401);
     await setRole(server.testDb.db, body.tenant.id, body.user.id, "owner");
 
     const second = await server.request("POST", "/auth/login", { body: { email, password } });
