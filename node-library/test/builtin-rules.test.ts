@@ -24,20 +24,43 @@ describe("set", () => {
 
 describe("tool.order_lookup", () => {
   const validate = validator("tool.order_lookup");
-  it("needs an order number or an email", () => {
+  it("needs the order number and the email it was placed with", () => {
     expect(validate({})).toBe(false);
-    expect(validate({ order_id: "{{ vars.order_id }}" })).toBe(true);
-    expect(validate({ customer_email: "{{ input.email }}" })).toBe(true);
+    expect(validate({ order_id: "{{ vars.order_id }}" })).toBe(false);
+    expect(validate({ customer_email: "{{ input.email }}" })).toBe(false);
+    expect(validate({ order_id: "{{ vars.order_id }}", customer_email: "{{ vars.email }}" })).toBe(true);
+  });
+  it("lists output fields from the order's own", () => {
+    const base = { order_id: "1", customer_email: "a@example.com" };
+    expect(validate({ ...base, fields: ["id", "shipping_address"] })).toBe(true);
+    expect(validate({ ...base, fields: ["password"] })).toBe(false);
+    expect(validate({ ...base, fields: ["id", "id"] })).toBe(false);
   });
 });
 
 describe("tool.order_update", () => {
   const validate = validator("tool.order_update");
+  const base = { order_id: "1", customer_email: "a@example.com" };
   it("needs the value its action sets", () => {
-    expect(validate({ order_id: "1", action: "update_status" })).toBe(false);
-    expect(validate({ order_id: "1", action: "update_status", status: "on_hold" })).toBe(true);
-    expect(validate({ order_id: "1", action: "change_address" })).toBe(false);
-    expect(validate({ order_id: "1", action: "cancel" })).toBe(true);
+    expect(validate({ ...base, action: "update_status" })).toBe(false);
+    expect(validate({ ...base, action: "update_status", status: "on_hold" })).toBe(true);
+    expect(validate({ ...base, action: "change_address" })).toBe(false);
+    expect(validate({ ...base, action: "cancel" })).toBe(true);
+  });
+  it("needs the order's email as well as its number", () => {
+    expect(validate({ order_id: "1", action: "cancel" })).toBe(false);
+  });
+});
+
+describe("agent tool-call caps", () => {
+  const validate = validator("agent");
+  it("are whole numbers within bounds", () => {
+    const base = { prompt_template: "hi" };
+    expect(validate({ ...base, max_tool_calls_per_answer: 1, max_tool_calls_per_step: 128 })).toBe(true);
+    expect(validate({ ...base, max_tool_calls_per_answer: 0 })).toBe(false);
+    expect(validate({ ...base, max_tool_calls_per_answer: 33 })).toBe(false);
+    expect(validate({ ...base, max_tool_calls_per_step: 129 })).toBe(false);
+    expect(validate({ ...base, max_tool_calls_per_step: 2.5 })).toBe(false);
   });
 });
 

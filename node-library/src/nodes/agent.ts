@@ -16,10 +16,14 @@ export const agentNode = markBuiltin(
       docs: [
         "An **Agent** node sends `prompt_template` (with `system_prompt` and the last `memory_turns` messages of " +
           "the conversation) to a model and, when `send_reply` is on, streams the answer to the customer. " +
-          "List tool nodes by name under `tools` to let the model call them; give an `output_schema` to get a " +
+          "List tool nodes by name under `tools` to let the model call them (only those: a call to any other " +
+          "name runs nothing and the model is told it was refused); give an `output_schema` to get a " +
           "structured answer in `output.data` instead of free text.",
+        "A model answer runs at most `max_tool_calls_per_answer` tool calls (default 8) and the step at most " +
+          "`max_tool_calls_per_step` (default 32); calls past a cap are not run, the model is told, and " +
+          "`output.tool_calls` counts what ran, was refused and was over the cap.",
         "Without a model key Flowdeck runs agents on a built-in offline provider that answers with " +
-          "`fallback_template`, so flows stay testable. The output is `{ text, data, model, usage }`.",
+          "`fallback_template`, so flows stay testable. The output is `{ text, data, model, usage, tool_calls }`.",
       ].join("\n\n"),
       tags: ["llm", "model", "gpt", "tools"],
     },
@@ -83,9 +87,31 @@ export const agentNode = markBuiltin(
               uniqueItems: true,
               maxItems: 32,
               title: "Tools",
-              description: "Tool nodes the model may call while answering, by node name.",
+              description:
+                "Tool nodes the model may call while answering, by node name. Only these are offered to the " +
+                "model and only these run; without any, no tool runs whatever the model answers.",
             },
           ),
+        ),
+        max_tool_calls_per_answer: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 32,
+            default: 8,
+            title: "Tool calls per answer",
+            description:
+              "Most tool calls run from one model answer; the rest are not run and the model is told so.",
+          }),
+        ),
+        max_tool_calls_per_step: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 128,
+            default: 32,
+            title: "Tool calls per step",
+            description:
+              "Most tool calls run in one agent step, over all its answers; later calls are not run.",
+          }),
         ),
         output_schema: Type.Optional(
           Type.Unsafe<Record<string, unknown>>({

@@ -2,11 +2,13 @@ import Type from "typebox";
 import { markBuiltin } from "../builtin-marker";
 import { defineNode } from "../define-node";
 import { requireKeys, stringEnum, template } from "../fields";
+import { orderFieldsSetting } from "./order-fields";
 
 export const toolOrderUpdateNode = markBuiltin(
   defineNode({
     type: "tool.order_update",
-    version: 1,
+    // 2: customer_email became required (the second factor, as for tool.order_lookup).
+    version: 2,
     meta: {
       title: "Update order",
       category: "tools",
@@ -15,8 +17,9 @@ export const toolOrderUpdateNode = markBuiltin(
       docs: [
         "An **Update order** node applies one `action` to the order `order_id`: `cancel`, `change_address` " +
           "(with `address`), `request_return` or `update_status` (with `status`). A `reason` is kept in the " +
-          "order's history.",
-        "The output is `{ updated, order }`; `updated` is false when the order's state does not allow the " +
+          "order's history. The order is changed only when `customer_email` is the email it was placed with; " +
+          "otherwise nothing changes and the answer is the same as for a number that does not exist.",
+        "The output is `{ updated, order }` (the order with the `fields` listed, as for Look up order); `updated` is false when the order's state does not allow the " +
           "action, e.g. cancelling an order that has shipped. Retries are safe: the change is applied once " +
           "per run step.",
       ].join("\n\n"),
@@ -28,6 +31,11 @@ export const toolOrderUpdateNode = markBuiltin(
           maxLength: 500,
           title: "Order number",
           description: "Number of the order to change.",
+        }),
+        customer_email: template({
+          maxLength: 500,
+          title: "Customer email",
+          description: "The email the order was placed with; the order is changed only when both match.",
         }),
         action: stringEnum(["cancel", "change_address", "request_return", "update_status"], {
           title: "Action",
@@ -51,6 +59,7 @@ export const toolOrderUpdateNode = markBuiltin(
         reason: Type.Optional(
           template({ title: "Reason", description: "Why the change is made; kept in the order history." }),
         ),
+        fields: orderFieldsSetting(),
       },
       {
         additionalProperties: false,
@@ -61,16 +70,28 @@ export const toolOrderUpdateNode = markBuiltin(
         ],
       },
     ),
+    migrations: { 1: (config) => config },
     ports: { inputs: ["in"], outputs: ["out", "error"] },
     waits: false,
     examples: [
-      { order_id: "{{ vars.order_id }}", action: "cancel", reason: "Customer ordered the wrong size." },
+      {
+        order_id: "{{ vars.order_id }}",
+        customer_email: "{{ vars.email }}",
+        action: "cancel",
+        reason: "Customer ordered the wrong size.",
+      },
       {
         order_id: "{{ nodes.find_order.output.order.id }}",
+        customer_email: "{{ vars.email }}",
         action: "change_address",
         address: "{{ vars.new_address }}",
       },
-      { order_id: "{{ vars.order_id }}", action: "update_status", status: "on_hold" },
+      {
+        order_id: "{{ vars.order_id }}",
+        customer_email: "{{ input.customer_email }}",
+        action: "update_status",
+        status: "on_hold",
+      },
     ],
   }),
 );

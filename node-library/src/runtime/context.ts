@@ -165,6 +165,8 @@ export type OrderAction = "cancel" | "change_address" | "request_return" | "upda
 
 export interface OrderUpdate {
   readonly orderId: string;
+  /** The second factor: the order is changed only when this is its email (case-insensitive). */
+  readonly customerEmail: string;
   readonly action: OrderAction;
   readonly status?: string;
   readonly address?: string;
@@ -201,9 +203,13 @@ export interface DomainServices {
     readonly category?: string;
     readonly minScore: number;
   }): Promise<readonly KbHit[]>;
+  /**
+   * The order with this number AND this email. Either blank or not matching: undefined, the same answer as
+   * for a number that does not exist, so a guess reveals nothing.
+   */
   lookupOrder(query: {
-    readonly orderId?: string;
-    readonly customerEmail?: string;
+    readonly orderId: string;
+    readonly customerEmail: string;
   }): Promise<Order | undefined>;
   updateOrder(
     update: OrderUpdate,
@@ -258,8 +264,21 @@ export type ResumeInput =
   | { readonly kind: "message"; readonly text: string }
   | { readonly kind: "handback"; readonly agentReply?: string; readonly resolved: boolean };
 
+/**
+ * What became of one tool call. `refused`: nothing ran (a tool the agent does not list, the step's cap reached);
+ * `code` (FD2xx) and `message` are what the model is told. A tool that ran and failed still throws.
+ */
+export type ToolCallResult =
+  | { readonly status: "completed"; readonly output: unknown }
+  | { readonly status: "refused"; readonly code: string; readonly message: string };
+
+/**
+ * The tools of one agent step. The runtime builds it from the agent node's own `tools` list and caps, so an
+ * executor cannot widen either: a name outside the list is refused however it is asked for.
+ */
 export interface ToolInvoker {
+  /** Specs of the listed tools among `names` (names the agent does not list are left out). */
   describe(names: readonly string[]): readonly ToolSpec[];
-  /** Runs the named tool node with arguments from the model, as a step of its own. */
-  invoke(name: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Runs the named tool node with arguments from the model, as a step of its own, or refuses it. */
+  invoke(name: string, args: Record<string, unknown>): Promise<ToolCallResult>;
 }

@@ -24,6 +24,7 @@ export type {
   TicketInput,
   TokenUsage,
   ToolCall,
+  ToolCallResult,
   ToolInvoker,
   ToolSpec,
 } from "./context";

@@ -56,19 +56,46 @@ describe("tool.kb_search executor", () => {
   });
 });
 
+// What the order tools output by default: everything but the customer's email and address.
+const { customer_email: _email, shipping_address: _address, ...PUBLIC_ORDER } = ORDER;
+
 describe("tool.order_lookup executor", () => {
-  it("looks the order up by the rendered number", async () => {
+  it("looks the order up by the rendered number and email", async () => {
     const { ctx, calls } = fakeToolContext(
       { lookupOrder: async () => ORDER },
-      { vars: { order_id: " AO-10492 " } },
+      { vars: { order_id: " AO-10492 ", email: " daniel.okafor@example.com" } },
     );
-    const result = await toolOrderLookupExecutor(ctx, { order_id: "{{ vars.order_id }}" });
-    expect(calls[0]!.args).toEqual([{ orderId: "AO-10492" }]);
-    expect(result).toMatchObject({
-      output: { found: true, order: ORDER },
-      port: "out",
-      details: { by: "order_id" },
+    const result = await toolOrderLookupExecutor(ctx, {
+      order_id: "{{ vars.order_id }}",
+      customer_email: "{{ vars.email }}",
     });
+    expect(calls[0]!.args).toEqual([{ orderId: "AO-10492", customerEmail: "daniel.okafor@example.com" }]);
+    expect(result).toMatchObject({
+      output: { found: true, order: PUBLIC_ORDER },
+      port: "out",
+      details: { order_id_given: true, customer_email_given: true },
+    });
+    // The trace says which factors were given, never the email itself.
+    expect(JSON.stringify(result.details)).not.toContain("daniel");
+  });
+
+  it("outputs the customer's email and address only when fields asks for them", async () => {
+    const { ctx } = fakeToolContext({ lookupOrder: async () => ORDER });
+    const asked = await toolOrderLookupExecutor(ctx, {
+      order_id: "AO-10492",
+      customer_email: "daniel.okafor@example.com",
+      fields: ["id", "shipping_address"],
+    });
+    expect(asked.output).toEqual({
+      found: true,
+      order: { id: "AO-10492", shipping_address: "88 Pine St, Seattle" },
+    });
+    const plain = await toolOrderLookupExecutor(ctx, {
+      order_id: "AO-10492",
+      customer_email: "x@example.com",
+    });
+    expect(plain.output).toEqual({ found: true, order: PUBLIC_ORDER });
+    expect(JSON.stringify(plain.output)).not.toMatch(/daniel|Pine/);
   });
 
   it("answers found: false with a null order when nothing matches", async () => {
@@ -76,46 +103,63 @@ describe("tool.order_lookup executor", () => {
       { lookupOrder: async () => undefined },
       { input: { email: "x@example.com" } },
     );
-    const result = await toolOrderLookupExecutor(ctx, { customer_email: "{{ input.email }}" });
+    const result = await toolOrderLookupExecutor(ctx, {
+      order_id: "AO-1",
+      customer_email: "{{ input.email }}",
+    });
     expect(result.output).toEqual({ found: false, order: null });
   });
 
-  it("does not call the service when both fields render empty", async () => {
+  it.each([
+    ["the email", { order_id: "AO-10492", customer_email: "{{ vars.missing }}" }],
+    ["the number", { order_id: " ", customer_email: "daniel.okafor@example.com" }],
+  ])("does not call the service when %s renders empty", async (_label, config) => {
     const { ctx, calls } = fakeToolContext({});
-    const result = await toolOrderLookupExecutor(ctx, { order_id: "{{ vars.missing }}", customer_email: "" });
+    const result = await toolOrderLookupExecutor(ctx, config);
     expect(result.output).toEqual({ found: false, order: null });
     expect(calls).toEqual([]);
   });
 });
 
 describe("tool.order_update executor", () => {
-  it("passes the rendered change and the step's idempotency key", async () => {
+  it("passes the rendered change, the email and the step's idempotency key", async () => {
     const { ctx, calls } = fakeToolContext(
       { updateOrder: async () => ({ updated: true, order: { ...ORDER, status: "cancelled" } }) },
-      { vars: { order_id: "AO-10485", request: "wrong size" } },
+      { vars: { order_id: "AO-10485", request: "wrong size", email: "liam@example.com " } },
     );
     const result = await toolOrderUpdateExecutor(ctx, {
       order_id: "{{ vars.order_id }}",
+      customer_email: "{{ vars.email }}",
       action: "cancel",
       reason: "Customer: {{ vars.request }}",
     });
     expect(calls[0]!.args).toEqual([
-      { orderId: "AO-10485", action: "cancel", reason: "Customer: wrong size" },
+      {
+        orderId: "AO-10485",
+        customerEmail: "liam@example.com",
+        action: "cancel",
+        reason: "Customer: wrong size",
+      },
       "run-1:main/tool#1",
     ]);
     expect(result).toMatchObject({
-      output: { updated: true, order: { status: "cancelled" } },
+      output: { updated: true, order: { ...PUBLIC_ORDER, status: "cancelled" } },
       effect: true,
       port: "out",
     });
     expect(result.output).not.toHaveProperty("reason");
+    expect(result.output).not.toHaveProperty("order.customer_email");
   });
 
   it("passes a refusal on as output, not as an error", async () => {
     const reason = "Order AO-10492 has already shipped, so it can no longer be cancelled.";
     const { ctx } = fakeToolContext({ updateOrder: async () => ({ updated: false, reason, order: ORDER }) });
-    const result = await toolOrderUpdateExecutor(ctx, { order_id: "AO-10492", action: "cancel" });
-    expect(result.output).toEqual({ updated: false, reason, order: ORDER });
+    const result = await toolOrderUpdateExecutor(ctx, {
+      order_id: "AO-10492",
+      customer_email: "daniel.okafor@example.com",
+      action: "cancel",
+    });
+    expect(result.output).toEqual({ updated: false, reason, order: PUBLIC_ORDER });
     expect(result.port).toBe("out");
   });
 
@@ -125,10 +169,16 @@ describe("tool.order_update executor", () => {
     });
     const result = await toolOrderUpdateExecutor(ctx, {
       order_id: "AO-1",
+      customer_email: "a@example.com",
       action: "update_status",
       status: "on_hold",
     });
-    expect(calls[0]!.args[0]).toEqual({ orderId: "AO-1", action: "update_status", status: "on_hold" });
+    expect(calls[0]!.args[0]).toEqual({
+      orderId: "AO-1",
+      customerEmail: "a@example.com",
+      action: "update_status",
+      status: "on_hold",
+    });
     expect(result.output).toEqual({ updated: false, reason: "x", order: null });
   });
 });

@@ -18,6 +18,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Not yet handed to the carrier: the order can still be cancelled or re-addressed. */
 export const BEFORE_SHIPPING: ReadonlySet<string> = new Set(["pending", "processing", "on_hold"]);
 
+/** An update without its second factor: the order was already found by number and email. */
+export type OrderChange = Omit<OrderUpdate, "customerEmail">;
+
 export type OrderDecision =
   | { readonly allowed: true; readonly status: string; readonly shippingAddress: string }
   | { readonly allowed: false; readonly reason: string };
@@ -29,7 +32,7 @@ export type OrderDecision =
  */
 export function decideOrderUpdate(
   order: { readonly id: string; readonly status: string; readonly shipping_address: string },
-  update: OrderUpdate,
+  update: OrderChange,
 ): OrderDecision {
   const { id, status } = order;
   const refuse = (reason: string): OrderDecision => ({ allowed: false, reason });

@@ -33,26 +33,23 @@ function toOrder(row: OrderRow): OrderView {
 }
 
 /**
- * By number (case-insensitive, `#` and surrounding words tolerated), or the customer's latest order by email.
- * With both, the order must match both: a signed-in customer only finds their own orders.
+ * The order with this number (case-insensitive, `#` and surrounding words tolerated) AND this email. The number
+ * alone is printed on parcels and guessable, so it never finds an order: a blank or wrong email answers
+ * undefined, exactly as an unknown number does, and the query is the same for both (nothing to time).
  */
 export async function findOrder(
   sql: Sql,
   tenantId: string,
-  query: { readonly orderId?: string; readonly customerEmail?: string },
+  query: { readonly orderId: string; readonly customerEmail: string },
   options: { readonly forUpdate?: boolean } = {},
 ): Promise<OrderView | undefined> {
-  const ids = orderIdCandidates(cleanText(query.orderId ?? ""));
-  const email = cleanText(query.customerEmail ?? "")
-    .trim()
-    .toLowerCase();
-  if (ids.length === 0 && email === "") return undefined;
+  const ids = orderIdCandidates(cleanText(query.orderId));
+  const email = cleanText(query.customerEmail).trim().toLowerCase();
+  if (ids.length === 0 || email === "") return undefined;
   const { rows } = await sql.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders
-      WHERE tenant_id = $1
-        AND (cardinality($2::text[]) = 0 OR id = ANY($2::text[]))
-        AND ($3::text = '' OR customer_email = $3)
-      ORDER BY array_position($2::text[], id), created_at DESC
+      WHERE tenant_id = $1 AND id = ANY($2::text[]) AND customer_email = $3
+      ORDER BY array_position($2::text[], id)
       LIMIT 1
       ${options.forUpdate ? "FOR UPDATE" : ""}`,
     [tenantId, ids, email],
@@ -66,12 +63,21 @@ export async function applyOrderUpdate(
   tenantId: string,
   update: OrderUpdate,
 ): Promise<OrderUpdateResult> {
-  const order = await findOrder(sql, tenantId, { orderId: update.orderId }, { forUpdate: true });
+  const order = await findOrder(
+    sql,
+    tenantId,
+    { orderId: update.orderId, customerEmail: update.customerEmail },
+    { forUpdate: true },
+  );
   if (!order) {
+    // One answer for an unknown number and a wrong or missing email, so a guess learns nothing.
     const given = update.orderId.trim();
     return {
       updated: false,
-      reason: given === "" ? "No order number was given." : `No order with the number ${given} was found.`,
+      reason:
+        given === ""
+          ? "No order number was given."
+          : `No order with the number ${given} was found for that email address.`,
       order: undefined,
     };
   }

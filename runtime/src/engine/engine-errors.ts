@@ -14,6 +14,10 @@ export const ENGINE_ERRORS = {
   FD210: "A CEL expression failed while running; check the values it reads in the step trace.",
   FD211: "A Liquid template failed while rendering; check the values it reads in the step trace.",
   FD212: "Nobody answered the ask within its timeout_minutes; add an error edge to follow up, or raise it.",
+  FD216:
+    "The model called a tool this agent does not list; nothing ran. List the tool node under the agent's tools.",
+  FD217:
+    "The model asked for more tool calls than the agent allows; the rest did not run. Raise max_tool_calls_*.",
 } as const;
 
 export type EngineErrorCode = keyof typeof ENGINE_ERRORS;

@@ -9,8 +9,7 @@ import { evaluateCondition } from "./scope";
 import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
 import { enterSubflow } from "./subflow-frame";
-import { createToolInvoker } from "./tool-invoker";
-import { runToolStep, type ToolStepHost } from "./tool-step";
+import { agentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { toJson } from "../store/sql-values";
 import type { ResumeRequest } from "../store/run-requests";
@@ -155,7 +154,7 @@ export class RunActivation {
         scope,
         ...(resume ? { resume } : {}),
         signal: this.signal,
-        tools: this.tools(frame, index, stepId, scope),
+        tools: this.tools(frame, index, node, stepId, scope),
         emit: (event) =>
           this.deps.onEvents?.(
             this.run.tenantId,
@@ -267,7 +266,13 @@ export class RunActivation {
     return this.advance(frame, index, node, "error", output);
   }
 
-  private tools(frame: FlowFrame, index: WorkflowIndex, stepId: string, scope: RunScope): ToolInvoker {
+  private tools(
+    frame: FlowFrame,
+    index: WorkflowIndex,
+    agent: WorkflowNode,
+    stepId: string,
+    scope: RunScope,
+  ): ToolInvoker {
     const host: ToolStepHost = {
       deps: this.deps,
       tenant: this.tenant,
@@ -276,16 +281,7 @@ export class RunActivation {
       journal: this.journal,
       config: (node) => this.config(node),
     };
-    return createToolInvoker({
-      index,
-      parentStepId: stepId,
-      scope,
-      runTool: async (node, toolStepId, toolScope) => {
-        const output = await runToolStep(host, node, toolStepId, toolScope);
-        frame.outputs[node.name] = { output };
-        return output;
-      },
-    });
+    return agentTools(host, { index, agent, stepId, scope, outputs: frame.outputs });
   }
 
   private scope(frame: FlowFrame): RunScope {

@@ -70,6 +70,8 @@ export type RunEventType =
   | "step.completed"
   | "step.failed"
   | "step.retrying"
+  /** An agent's tool call that ran nothing: a tool the agent does not list (FD216) or past its cap (FD217). */
+  | "tool.refused"
   /** An edge condition could not be evaluated (e.g. a missing field) and counted as false. */
   | "condition.failed"
   | "message.received"

@@ -1,9 +1,14 @@
 import type { WorkflowNode } from "@flowdeck/schemas";
-import type { RunScope, TenantView } from "@flowdeck/node-library/runtime";
+import type { RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
 import { now, type RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
+import { createToolInvoker } from "./tool-invoker";
+import type { WorkflowIndex } from "./workflow-index";
+
+/** node-library's default for the agent's `max_tool_calls_per_step` (the schema default normally fills it). */
+const DEFAULT_TOOL_CALLS_PER_STEP = 32;
 
 /** What a tool step needs from the activation that runs it. */
 export interface ToolStepHost {
@@ -52,4 +57,44 @@ export async function runToolStep(
   }
   host.journal.record(node, stepId, outcome.attempts, outcome.result, "completed", startedAt);
   return outcome.result.output;
+}
+
+/**
+ * The tools of one step. Only an agent has any, and only those on its own `tools` list, up to its
+ * `max_tool_calls_per_step`: both read here from the engine's copy of its config, never from its executor.
+ * Refusals go into the trace as `tool.refused` events (bounded by the same cap).
+ */
+export function agentTools(
+  host: ToolStepHost,
+  step: {
+    readonly index: WorkflowIndex;
+    readonly agent: WorkflowNode;
+    readonly stepId: string;
+    readonly scope: RunScope;
+    /** The frame's outputs: a tool's output is `nodes.<tool>.output` for the steps after the agent. */
+    readonly outputs: Record<string, { output: unknown }>;
+  },
+): ToolInvoker {
+  const config = step.agent.type === "agent" ? host.config(step.agent) : {};
+  return createToolInvoker({
+    index: step.index,
+    parentStepId: step.stepId,
+    scope: step.scope,
+    allowed: stringList(config.tools),
+    maxCalls: positiveInteger(config.max_tool_calls_per_step, DEFAULT_TOOL_CALLS_PER_STEP),
+    runTool: async (node, toolStepId, toolScope) => {
+      const output = await runToolStep(host, node, toolStepId, toolScope);
+      step.outputs[node.name] = { output };
+      return output;
+    },
+    onRefused: (refusal) => host.journal.event("tool.refused", { stepId: step.stepId, ...refusal }),
+  });
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
 }

@@ -18,7 +18,7 @@ nodes:
   - name: find_order
     type: tool.order_lookup
     description: Looks up an order by its number
-    config: { order_id: "{{ input.order_id }}" }
+    config: { order_id: "{{ input.order_id }}", customer_email: "{{ input.customer_email }}" }
   - { name: done, type: end }
 edges:
   - { from: start, to: helper }
@@ -61,7 +61,14 @@ describe("agent node on an OpenAI-compatible server", () => {
 
   it("calls a tool node as its own step and answers with its result", async () => {
     server.script([
-      { toolCalls: [{ name: "find_order", arguments: { order_id: "AO-10492" } }] },
+      {
+        toolCalls: [
+          {
+            name: "find_order",
+            arguments: { order_id: "AO-10492", customer_email: "daniel.okafor@example.com" },
+          },
+        ],
+      },
       { text: "Your order AO-10492 has shipped." },
     ]);
     const run = await h.engine.startRun({

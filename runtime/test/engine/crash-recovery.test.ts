@@ -19,7 +19,9 @@ nodes:
   - { name: note, type: set, config: { values: { ticket: "{{ nodes.ticket.output.ticket_id }}" } } }
   - { name: lead, type: tool.lead_capture, config: { email: "crash@example.com", name: "Crash Test" } }
   - { name: tell, type: reply, config: { text: "Ticket {{ vars.ticket }} opened" } }
-  - { name: cancel, type: tool.order_update, config: { order_id: AO-10485, action: cancel, reason: "crash test" } }
+  - name: cancel
+    type: tool.order_update
+    config: { order_id: AO-10485, customer_email: liam.oconnor@example.com, action: cancel, reason: "crash test" }
   - { name: check, type: condition, config: { expression: "nodes.cancel.output.updated" } }
   - { name: done, type: end, config: { reply: "Order cancelled, ticket {{ vars.ticket }}", outcome: resolved } }
   - { name: odd, type: end, config: { outcome: unresolved } }

@@ -102,23 +102,26 @@ describe.each(KINDS)("customer_support_workflow on %s", (kind) => {
       expect(requestKinds(g)).toEqual(g.pick({ offline: [], openai: ["agent:gpt-4o-mini"] }));
     });
 
-    it("routes an order question to order_management, asks for the number and gives the status", async () => {
+    it("routes an order question to order_management, asks for the number and email and gives the status", async () => {
       const status = "Your Summit 45L Backpack (order AO-10483) is with USPS and should arrive in two days.";
       g.script([agentReply(status)]);
       const c = await converse(
         g,
         "customer_support_workflow",
         "Hello! Could you tell me where my order is? I ordered a backpack last week.",
-        ["AO-10483"],
+        ["AO-10483", "tom.becker@example.com"],
       );
 
       expect(routed(c)).toMatchObject({ route: "order", tier: "local" });
-      expect(c.turns.map((t) => t.status)).toEqual(["waiting", "completed"]);
+      expect(c.turns.map((t) => t.status)).toEqual(["waiting", "waiting", "completed"]);
       expect(c.turns[0]!.replies).toEqual([
         GREETING,
         "Happy to help with your order! What's the order number?\nYou'll find it in your confirmation email (it looks like AO-10492).",
       ]);
       expect(c.turns[1]!.replies).toEqual([
+        "Thanks! And the email address you placed the order with?\nI can only show an order to the email it was placed with.",
+      ]);
+      expect(c.turns[2]!.replies).toEqual([
         g.pick({
           offline: expect.stringMatching(/^Order AO-10483 is currently shipped\. Expected delivery: /),
           openai: status,

@@ -54,6 +54,9 @@ async function idempotencyKeys(g: Golden, runId: string) {
 const ASK_NUMBER =
   "Happy to help with your order! What's the order number?\n" +
   "You'll find it in your confirmation email (it looks like AO-10492).";
+const ASK_EMAIL =
+  "Thanks! And the email address you placed the order with?\n" +
+  "I can only show an order to the email it was placed with.";
 
 describe.each(PROVIDERS)("order_management on %s", (provider) => {
   let g: Golden;
@@ -67,6 +70,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     const before = await order(g, "AO-10492");
     const c = await converse(g, "order_management", "Hi, has my order shipped yet? I'm getting impatient", [
       "AO-10492",
+      "Daniel.Okafor@example.com ",
     ]);
 
     const offline =
@@ -74,6 +78,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       `You can track it here: ${before.tracking_url}`;
     expect(c.turns.map((t) => [t.replies, t.status])).toEqual([
       [[ASK_NUMBER], "waiting"],
+      [[ASK_EMAIL], "waiting"],
       [[g.pick({ offline, openai: scripted })], "completed"],
     ]);
     expect(trace(c)).toEqual([
@@ -81,6 +86,8 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       "remember_request#1:out",
       "has_order_id#1:else",
       "ask_order_id#1:out",
+      "has_email#1:else",
+      "ask_email#1:out",
       "find_order#1:out",
       "which_request#1:out",
       "order_reply#1:out",
@@ -91,6 +98,11 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       found: true,
       order: { id: "AO-10492", status: "shipped" },
     });
+    // The customer's email and address are not in the output, so they never reach the model's prompt.
+    expect(step(c, "find_order#1").output).not.toHaveProperty("order.customer_email");
+    expect(step(c, "find_order#1").output).not.toHaveProperty("order.shipping_address");
+    for (const request of g.server.requests)
+      expect(request.lastUserMessage).not.toMatch(/daniel\.okafor|customer_email|shipping_address/i);
     expect(c.run.output).toEqual({ reply: null, outcome: "resolved", output: {} });
     // Looking is not touching: no key claimed, the row as it was.
     expect(await idempotencyKeys(g, c.runId)).toEqual([]);
@@ -115,11 +127,12 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       g,
       "order_management",
       "I need to cancel an order I placed this morning, I bought the wrong tent",
-      ["AO-10485", "Yes, cancel it"],
+      ["AO-10485", "liam.oconnor@example.com", "Yes, cancel it"],
     );
 
     expect(c.turns.map((t) => [t.replies, t.status])).toEqual([
       [[ASK_NUMBER], "waiting"],
+      [[ASK_EMAIL], "waiting"],
       [["Just to confirm: should I cancel order AO-10485? This can't be undone."], "waiting"],
       [
         [
@@ -136,6 +149,8 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       "remember_request#1:out",
       "has_order_id#1:else",
       "ask_order_id#1:out",
+      "has_email#1:else",
+      "ask_email#1:out",
       "find_order#1:out",
       "which_request#1:out",
       "confirm_cancel#1:out",
@@ -178,6 +193,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     const before = await order(g, "AO-10489");
     const c = await converse(g, "order_management", "can you cancel my order? the one with the poles", [
       "AO-10489",
+      "daniel.okafor@example.com",
       "No, keep it",
     ]);
 
@@ -197,6 +213,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     const before = await order(g, "AO-10487");
     const c = await converse(g, "order_management", "Please cancel my order, I found it cheaper elsewhere", [
       "AO-10487",
+      "jonas.weber@example.com",
       "yes",
     ]);
 
@@ -235,10 +252,10 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       g,
       "order_management",
       "I moved last week, can you update the shipping address on my order?",
-      ["AO-10484", "Brooklyn", newAddress],
+      ["AO-10484", "aisha.rahman@example.com", "Brooklyn", newAddress],
     );
 
-    expect(c.turns.slice(1).map((t) => [t.replies, t.status])).toEqual([
+    expect(c.turns.slice(2).map((t) => [t.replies, t.status])).toEqual([
       [["What's the new delivery address? Please include street, city, postcode and country."], "waiting"],
       [
         ["That looks short for a full address. Please include street, city, postcode and country."],
@@ -268,10 +285,11 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     g.script([agentReply(scripted)]);
     const c = await converse(g, "order_management", "The boots are too small, I'd like to send them back", [
       "AO-10480",
+      "maya.lindqvist@example.com",
       "Wrong size",
     ]);
 
-    expect(c.turns.slice(1).map((t) => [t.replies, t.status])).toEqual([
+    expect(c.turns.slice(2).map((t) => [t.replies, t.status])).toEqual([
       [["Sorry it didn't work out! What's the main reason for the return?"], "waiting"],
       [
         [
@@ -304,20 +322,27 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
   it("re-asks for an unknown order number and hands over after the third miss", async () => {
     const c = await converse(g, "order_management", "Where's my stuff?? It's been ages", [
       "AO-99999",
+      "hana.sato@example.com",
       "sorry, AO-10394",
-      "#10599",
+      "hana.sato@example.com",
+      // The right number with another customer's email: as unknown as a wrong number.
+      "AO-10493",
+      "daniel.okafor@example.com",
       {
         handback: { agentReply: "Found it under your email: AO-10493, arriving next week.", resolved: true },
       },
     ]);
 
     const retry = (n: string) =>
-      `I couldn't find an order with the number "${n}". Could you check it again?\n` +
+      `I couldn't find an order with the number "${n}" for that email address. Could you check the number again?\n` +
       "It's in your order confirmation email, for example AO-10492.";
     expect(c.turns.map((t) => [t.replies, t.status])).toEqual([
       [[ASK_NUMBER], "waiting"],
+      [[ASK_EMAIL], "waiting"],
       [[retry("AO-99999")], "waiting"],
+      [[ASK_EMAIL], "waiting"],
       [[retry("sorry, AO-10394")], "waiting"],
+      [[ASK_EMAIL], "waiting"],
       [
         [
           "I still can't find that order.\n" +
@@ -332,12 +357,18 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       "remember_request#1:out",
       "has_order_id#1:else",
       "ask_order_id#1:out",
+      "has_email#1:else",
+      "ask_email#1:out",
       "find_order#1:out",
       "count_miss#1:out",
       "ask_order_id#2:out",
+      "has_email#2:else",
+      "ask_email#2:out",
       "find_order#2:out",
       "count_miss#2:out",
       "ask_order_id#3:out",
+      "has_email#3:else",
+      "ask_email#3:out",
       "find_order#3:out",
       "count_miss#3:out",
       "order_not_found#1:out",
@@ -346,7 +377,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     expect(eventData(c, "run.handoff")).toMatchObject({
       queue: "orders",
       priority: "medium",
-      reason: "Order not found after three tries (last number given: #10599)",
+      reason: "Order not found after three tries (last number given: AO-10493)",
       summary: expect.stringContaining("Signed-in email: not signed in"),
     });
     expect(c.run.output).toEqual({ reply: null, outcome: "escalated", output: {} });
@@ -359,20 +390,26 @@ describe("order_management, regressions", () => {
   // vars.order_id holds the customer's whole answer; the replies must name the order found, not echo it.
   it("names the order by its number when the customer answers in a sentence", async () => {
     const g = suite.use("offline");
-    const c = await converse(g, "order_management", "Has my order shipped yet?", ["It's AO-10483"]);
+    const c = await converse(g, "order_management", "Has my order shipped yet?", [
+      "It's AO-10483",
+      "tom.becker@example.com",
+    ]);
     expect(c.replies.at(-1)).toMatch(/^Order AO-10483 is currently shipped\./);
   });
 
   // "parcel" used to appear only in a change_address example, and the local router was confidently wrong.
   it("treats 'where is my parcel' as a status question, not an address change", async () => {
     const g = suite.use("offline");
-    const c = await converse(g, "order_management", "Where is my parcel?", ["AO-10492"]);
+    const c = await converse(g, "order_management", "Where is my parcel?", [
+      "AO-10492",
+      "daniel.okafor@example.com",
+    ]);
     expect(step(c, "which_request#1").output).toMatchObject({ route: "status" });
     expect(c.run.status).toBe("completed");
   });
 
-  // find_order passes the signed-in email too, so a customer never sees (or changes) someone else's order.
-  it("does not show a signed-in customer someone else's order", async () => {
+  // An email passed in by the caller is the second factor as a typed one would be: it must be the order's.
+  it("does not show a customer someone else's order with the email the caller passed in", async () => {
     const g = suite.use("offline");
     const c = await converse(
       g,
@@ -381,5 +418,17 @@ describe("order_management, regressions", () => {
       ["AO-10483"],
     );
     expect(step(c, "find_order#1").output).toMatchObject({ found: false });
+  });
+
+  it("asks no email when the caller passed in the order's own", async () => {
+    const g = suite.use("offline");
+    const c = await converse(
+      g,
+      "order_management",
+      { message: "Has my order shipped?", customer_email: "Tom.Becker@example.com" },
+      ["AO-10483"],
+    );
+    expect(trace(c).slice(3, 6)).toEqual(["ask_order_id#1:out", "has_email#1:then", "find_order#1:out"]);
+    expect(c.replies.at(-1)).toMatch(/^Order AO-10483 is currently shipped\./);
   });
 });

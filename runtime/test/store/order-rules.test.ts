@@ -1,15 +1,14 @@
-import type { OrderUpdate } from "@flowdeck/node-library/runtime";
 import { describe, expect, it } from "vitest";
 import { orderIdCandidates } from "../../src/domain/order-ids";
-import { decideOrderUpdate, ORDER_STATUSES } from "../../src/domain/order-rules";
+import { decideOrderUpdate, ORDER_STATUSES, type OrderChange } from "../../src/domain/order-rules";
 
 const order = (status: string) => ({ id: "AO-1", status, shipping_address: "Old St 1" });
-const allowed = (status: string, update: OrderUpdate) => decideOrderUpdate(order(status), update).allowed;
+const allowed = (status: string, update: OrderChange) => decideOrderUpdate(order(status), update).allowed;
 
 describe("decideOrderUpdate", () => {
-  const cancel: OrderUpdate = { orderId: "AO-1", action: "cancel" };
-  const move: OrderUpdate = { orderId: "AO-1", action: "change_address", address: "New St 2, Town" };
-  const giveBack: OrderUpdate = { orderId: "AO-1", action: "request_return" };
+  const cancel: OrderChange = { orderId: "AO-1", action: "cancel" };
+  const move: OrderChange = { orderId: "AO-1", action: "change_address", address: "New St 2, Town" };
+  const giveBack: OrderChange = { orderId: "AO-1", action: "request_return" };
 
   it.each(ORDER_STATUSES)("applies the shop's rules to a %s order", (status) => {
     const beforeShipping = ["pending", "processing", "on_hold"].includes(status);
@@ -63,7 +62,7 @@ describe("decideOrderUpdate", () => {
   });
 
   it("refuses an action outside the schema instead of throwing", () => {
-    const update = { orderId: "AO-1", action: "explode" } as unknown as OrderUpdate;
+    const update = { orderId: "AO-1", action: "explode" } as unknown as OrderChange;
     expect(decideOrderUpdate(order("pending"), update)).toMatchObject({ allowed: false });
   });
 });

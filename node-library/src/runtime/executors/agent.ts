@@ -5,6 +5,13 @@ import type { NodeExecutor } from "../executor";
 /** Bounds a tool-calling conversation: a model that keeps asking for tools is cut off, not paid forever. */
 const MAX_TOOL_ROUNDS = 5;
 const DEFAULT_MODEL = "gpt-4o-mini";
+// Parallel tool calling rarely asks for more than a handful per answer; 8 leaves room for a real one and
+// stops a runaway (one answer once asked for 2,000 tickets). 32 per step is 4 full answers of the 5 that
+// may call tools.
+const DEFAULT_TOOL_CALLS_PER_ANSWER = 8;
+const DEFAULT_TOOL_CALLS_PER_STEP = 32;
+/** The runtime's code for a tool call past a cap (runtime ENGINE_ERRORS); the model reads it in the answer. */
+const OVER_CAP_CODE = "FD217";
 
 function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return {
@@ -16,7 +23,7 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
 
 /**
  * An LLM step: system prompt, the last `memory_turns` of the conversation, then the rendered prompt. Tools are
- * other tool nodes of the flow, run as steps of their own when the model calls them. Without a model key the
+ * the tool nodes the agent lists, run as steps of their own when the model calls them, within the caps. Without a model key the
  * offline provider answers with the rendered `fallback_template`, labelled as offline.
  */
 export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config) => {
@@ -37,9 +44,14 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
   ];
   const tools = ctx.tools.describe(config.tools ?? []);
   const stream = config.stream ?? true;
+  const perAnswer = config.max_tool_calls_per_answer ?? DEFAULT_TOOL_CALLS_PER_ANSWER;
+  const perStep = config.max_tool_calls_per_step ?? DEFAULT_TOOL_CALLS_PER_STEP;
   let usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
   let response: ModelResponse | undefined;
-  const toolResults: Array<{ name: string; result: unknown }> = [];
+  const ran: string[] = [];
+  const refused: Array<{ name: string; code: string }> = [];
+  let overLimit = 0;
+  let attempted = 0;
   for (let round = 0; round <= MAX_TOOL_ROUNDS; round += 1) {
     response = await ctx.models.complete(
       {
@@ -57,31 +69,71 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
       },
     );
     usage = addUsage(usage, response.usage);
-    if (response.toolCalls.length === 0) break;
+    // The last answer was asked for without tools: calls in it would run with no model to read their results.
+    if (response.toolCalls.length === 0 || round === MAX_TOOL_ROUNDS) break;
     messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
-    for (const call of response.toolCalls) messages.push(await runTool(call));
+    // Every call gets an answer (the API requires one per call id), but only those within both caps run.
+    for (const [index, call] of response.toolCalls.entries()) {
+      if (index >= perAnswer || attempted >= perStep) {
+        overLimit += 1;
+        messages.push(answer(call, overCap(index >= perAnswer ? "answer" : "step")));
+        continue;
+      }
+      attempted += 1;
+      messages.push(answer(call, await runTool(call)));
+    }
   }
 
-  async function runTool(call: ToolCall): Promise<ChatMessage> {
-    let result: unknown;
+  async function runTool(call: ToolCall): Promise<unknown> {
     try {
-      result = await ctx.tools.invoke(call.name, call.arguments);
+      const result = await ctx.tools.invoke(call.name, call.arguments);
+      if (result.status === "completed") {
+        ran.push(call.name);
+        return result.output;
+      }
+      // Refused by the runtime (a tool this agent does not list, or its cap): nothing ran.
+      if (result.code === OVER_CAP_CODE) overLimit += 1;
+      else refused.push({ name: call.name, code: result.code });
+      return { refused: true, code: result.code, error: result.message };
     } catch (error) {
       // The model hears about the failure and can apologise or try another way; the step trace keeps it too.
-      result = { error: error instanceof Error ? error.message : String(error) };
+      ran.push(call.name);
+      return { error: error instanceof Error ? error.message : String(error) };
     }
-    toolResults.push({ name: call.name, result });
-    return { role: "tool", toolCallId: call.id, content: JSON.stringify(result) };
+  }
+
+  function overCap(scope: "answer" | "step"): unknown {
+    const cap =
+      scope === "answer" ? `${String(perAnswer)} tool calls per answer` : `${String(perStep)} per step`;
+    return { refused: true, code: OVER_CAP_CODE, error: `Not run: this agent runs at most ${cap}.` };
   }
 
   const final = response!;
   const send = config.send_reply ?? true;
+  const toolCalls = { executed: ran.length, refused: refused.length, over_limit: overLimit };
   return {
-    output: { text: final.text, data: final.data ?? null, model: final.model, offline: final.offline, usage },
+    output: {
+      text: final.text,
+      data: final.data ?? null,
+      model: final.model,
+      offline: final.offline,
+      usage,
+      tool_calls: toolCalls,
+    },
     port: "out",
     ...(send && final.text ? { messages: [final.text] } : {}),
     usage,
     effect: !final.offline,
-    details: { provider: final.provider, offline: final.offline, toolCalls: toolResults.map((t) => t.name) },
+    details: {
+      provider: final.provider,
+      offline: final.offline,
+      toolCalls: ran,
+      ...(refused.length > 0 ? { refusedToolCalls: refused } : {}),
+      ...(overLimit > 0 ? { toolCallsOverLimit: overLimit } : {}),
+    },
   };
 };
+
+function answer(call: ToolCall, result: unknown): ChatMessage {
+  return { role: "tool", toolCallId: call.id, content: JSON.stringify(result) };
+}

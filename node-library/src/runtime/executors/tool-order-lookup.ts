@@ -1,25 +1,21 @@
 import type { toolOrderLookupNode } from "../../nodes/tool-order-lookup";
 import type { NodeExecutor } from "../executor";
+import { projectOrder } from "./order-projection";
 
 /**
- * Finds an order by number or by the customer's email (their latest order). Templates that render empty
- * count as not given; with neither, the order is simply not found, which the flow's `output.found` edge
- * handles like a wrong number.
+ * Finds an order by its number and the email it was placed with. Templates that render empty count as not
+ * given; with either missing the order is simply not found (the services are not asked), which the flow's
+ * `output.found` edge handles like a wrong number. The output holds only the configured `fields`.
  */
 export const toolOrderLookupExecutor: NodeExecutor<typeof toolOrderLookupNode> = async (ctx, config) => {
-  const orderId = config.order_id === undefined ? "" : (await ctx.render(config.order_id)).trim();
-  const customerEmail =
-    config.customer_email === undefined ? "" : (await ctx.render(config.customer_email)).trim();
-  const order =
-    orderId === "" && customerEmail === ""
-      ? undefined
-      : await ctx.services.lookupOrder({
-          ...(orderId ? { orderId } : {}),
-          ...(customerEmail ? { customerEmail } : {}),
-        });
+  const orderId = (await ctx.render(config.order_id)).trim();
+  const customerEmail = (await ctx.render(config.customer_email)).trim();
+  const complete = orderId !== "" && customerEmail !== "";
+  const order = complete ? await ctx.services.lookupOrder({ orderId, customerEmail }) : undefined;
   return {
-    output: { found: order !== undefined, order: order ?? null },
+    output: { found: order !== undefined, order: projectOrder(order, config.fields) },
     port: "out",
-    details: { by: orderId ? "order_id" : customerEmail ? "customer_email" : "nothing" },
+    // Which factors were given, never their values: the trace is read by staff of every role.
+    details: { order_id_given: orderId !== "", customer_email_given: customerEmail !== "" },
   };
 };
