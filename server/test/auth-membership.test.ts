@@ -8,6 +8,7 @@ import { noteMemberChanged } from "../src/auth/membership-changes";
 import { silentServerLogger } from "../src/app/logger";
 import { serverConfig } from "../src/app/server-config";
 import { createRunHost } from "../src/runs/create-run-host";
+import { socketUrl, upgradeStatus } from "./chat-support";
 import {
   registerAccount,
   startTestServer,
@@ -114,6 +115,9 @@ describe.each(TEST_DATABASE_KINDS)("access tokens bound to memberships on %s", (
       "POST /invitations": "401 FD310",
     });
     expect(invited.text).not.toContain("stack");
+    // Staff test-run sockets take the same tokens: refused before the handshake.
+    const socket = await upgradeStatus(socketUrl(server, { token: forged, workflow: randomUUID() }));
+    expect(`${socket.status} ${socket.body}`).toMatch(/^401 .*FD310/);
     expect(await counts(server.testDb.db)).toEqual(before);
     // The same owner's real token still works: the refusal is about the claim, not the tenant.
     expect((await server.request("GET", "/crm/customers", { token: victim.accessToken })).status).toBe(200);
