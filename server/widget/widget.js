@@ -136,15 +136,22 @@
   });
 
   // ── connection ──────────────────────────────────────────────────────────────────────────────────────────
+  // Reconnects back off exponentially with jitter (half of 1, 2, 4 … 30 s, plus up to as much again), and nothing — not even sending — connects
+  // while a retry waits. A browser never sees why a handshake failed (a 429 FD386/FD387 connection cap looks like
+  // a network error), so every failure backs off, and the count resets only after a connection stayed up: a
+  // server that accepts and closes at once is not hammered either.
   var socket = null,
     retries = 0,
+    retryTimer = null,
+    openedAt = 0,
     outbox = [],
     streaming = {};
   function connect() {
-    if (socket && socket.readyState <= 1) return;
+    if ((socket && socket.readyState <= 1) || retryTimer) return;
     socket = new WebSocket(socketUrl, ["flowdeck.v1"]);
+    openedAt = 0;
     socket.onopen = function () {
-      retries = 0;
+      openedAt = Date.now();
       status.textContent = "";
       if (state.conversationId)
         send({ type: "resume", conversationId: state.conversationId, after: state.after || undefined });
@@ -165,9 +172,14 @@
         status.textContent = "Chat is not available on this page.";
         return;
       }
-      var delay = Math.min(15000, 500 * Math.pow(2, retries++));
+      if (openedAt && Date.now() - openedAt > 10000) retries = 0;
+      var ceiling = Math.min(30000, 1000 * Math.pow(2, retries++));
+      var delay = ceiling / 2 + (Math.random() * ceiling) / 2;
       status.textContent = "Reconnecting…";
-      setTimeout(connect, delay);
+      retryTimer = setTimeout(function () {
+        retryTimer = null;
+        connect();
+      }, delay);
     };
   }
   function send(frame) {
