@@ -68,12 +68,14 @@ describe("flowdeck run / chat / route", { timeout: 60_000 }, () => {
   it("chat: a multi-turn conversation that changes an order", async () => {
     const { code, stdout } = await cli(
       ["chat", SUPPORT],
-      ["I'd like to cancel my order", "AO-10485", "yes", "/quit"],
+      ["I'd like to cancel my order", "AO-10485", "liam.oconnor@example.com", "yes", "/quit"],
     );
     expect(code).toBe(0);
     const bot = stdout.filter((l) => l.startsWith("bot: ") || l.startsWith("("));
     expect(bot[1]).toMatch(/order number/);
-    expect(bot[2]).toMatch(/should I cancel order AO-10485/);
+    // The order is only changed for the email it was placed with.
+    expect(bot.slice(2).join("\n")).toMatch(/email address you placed the order with/);
+    expect(bot.join("\n")).toMatch(/should I cancel order AO-10485/);
     // The offline provider streams the agent's answer word by word, as a model would.
     expect(bot).toContain("bot: Done — order AO-10485 is cancelled. We've emailed you the refund details.");
     expect(bot.at(-1)).toMatch(/^\(conversation ended/);

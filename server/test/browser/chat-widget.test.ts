@@ -90,6 +90,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the in
       .poll(() => botBubbles(page).last().textContent(), { timeout: 20_000 })
       .toContain("order number");
     await say(page, "AO-10492");
+    // The order is only shown for the email it was placed with.
+    await expect
+      .poll(() => botBubbles(page).last().textContent(), { timeout: 20_000 })
+      .toContain("email address");
+    await say(page, "daniel.okafor@example.com");
     await expect
       .poll(
         async () => await page.evaluate(() => (window as unknown as { __tokens: string[] }).__tokens.length),
