@@ -100,6 +100,35 @@ describe("agent node on an OpenAI-compatible server", () => {
     expect(agent?.details).toMatchObject({ provider: "openai", offline: false, toolCalls: ["find_order"] });
   });
 
+  it("shows a guest an order only for its number and its email, and a miss reveals nothing", async () => {
+    const lookup = (args: Record<string, string>) => ({ name: "find_order", arguments: args });
+    server.script([
+      {
+        toolCalls: [
+          lookup({ order_id: "AO-10492" }),
+          lookup({ order_id: "AO-10492", customer_email: "maya.lindqvist@example.com" }),
+          lookup({ order_id: "AO-99999", customer_email: "daniel.okafor@example.com" }),
+          lookup({ order_id: "AO-10492", customer_email: "Daniel.Okafor@example.com" }),
+        ],
+      },
+      { text: "Found it." },
+    ]);
+    await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("agent_tools"),
+      input: { message: "Where is AO-10492?" },
+    });
+    const results = (server.requests[1]?.toolResults ?? []).map((m) => String(m.content));
+    // No email, another customer's email, an unknown number: the same answer, so a guess learns nothing.
+    expect(results.slice(0, 3)).toEqual(Array(3).fill('{"found":false,"order":null}'));
+    expect(JSON.parse(results[3]!)).toMatchObject({
+      found: true,
+      order: { id: "AO-10492", status: "shipped" },
+    });
+    // Even for the right email, the customer's email and address are not in what the model reads.
+    expect(results[3]).not.toMatch(/customer_email|shipping_address|okafor/i);
+  });
+
   it("streams the answer as token events before the message is committed", async () => {
     server.script([{ text: "Hello there, happy to help." }]);
     const run = await h.engine.startRun({
