@@ -14,10 +14,16 @@ export const ENGINE_ERRORS = {
   FD210: "A CEL expression failed while running; check the values it reads in the step trace.",
   FD211: "A Liquid template failed while rendering; check the values it reads in the step trace.",
   FD212: "Nobody answered the ask within its timeout_minutes; add an error edge to follow up, or raise it.",
+  FD213:
+    "A template asked for a file (include, render, layout); templates cannot read files. Write the text in.",
+  FD214:
+    "A template or expression reached a work limit (loop size, run time, output, text for matches); make it do less.",
   FD216:
     "The model called a tool this agent does not list; nothing ran. List the tool node under the agent's tools.",
   FD217:
     "The model asked for more tool calls than the agent allows; the rest did not run. Raise max_tool_calls_*.",
+  FD219:
+    "The process executing this run died twice mid-run (out of memory, killed); see the run's error for what to check, then start a new run.",
 } as const;
 
 export type EngineErrorCode = keyof typeof ENGINE_ERRORS;

@@ -6,6 +6,7 @@ import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
 import type { ActivationInput } from "./activation-types";
+import { createActivationGuard, type ActivationTicket } from "./activation-guard";
 import { RunActivation } from "./run-activation";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
@@ -63,12 +64,20 @@ export interface Engine {
   expireWait(tenantId: string, runId: string, stepId: string, signal?: AbortSignal): Promise<RunRecord>;
   /** Cancels a run: an executing one through its AbortSignal, a waiting one directly. */
   cancelRun(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
+  /**
+   * Graceful shutdown that cannot wait for the activations executing here (a worker's shutdownTimeoutMs ran
+   * out): takes back their claims, so that handing them to another process does not count as a death of the
+   * process (activation-guard.ts). Returns how many were handed back.
+   */
+  handBack(): Promise<number>;
 }
 
 /** A run as this process last saw it, with its pending requests when they were read along (else unknown). */
 interface Known {
   readonly run: RunRecord;
   readonly pending?: readonly ResumeRequest[];
+  /** The read counted the activation that executes the run next (`RunStore.readForActivation`). */
+  readonly claimed?: boolean;
 }
 
 /** The run a request starts, as the store takes it: its first frame at the start node, the opening message. */
@@ -120,7 +129,12 @@ const MAX_FRESH_RUNS = 1_000;
  */
 export function createEngine(deps: EngineDeps): Engine {
   /** Activations running in this process: their abort handle, and a promise that settles when they end. */
-  const active = new Map<string, { controller: AbortController; ended: Promise<unknown> }>();
+  const active = new Map<
+    string,
+    { controller: AbortController; ended: Promise<unknown>; handBack: () => Promise<void> }
+  >();
+  /** Counts every activation of a stored run before it executes, and fails poison runs (FD219). */
+  const guard = createActivationGuard(deps);
   /**
    * What createRun stored or requestResume found, until continueRun or applyResumes picks the run up (the
    * inline queue does so at once): the record a read would give, one transaction less per run and message.
@@ -169,22 +183,34 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Executes the run if it is queued or running, then applies recorded requests in order while it waits. */
   async function drive(start: Known, signal?: AbortSignal): Promise<RunRecord> {
     let { run, pending } = start;
-    // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
-    for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
-      if (signal?.aborted) return run;
-      if (run.status === "queued" || run.status === "running") {
-        ({ run } = await activate(run, undefined, signal));
-        // Nothing can have been recorded while it executed (requestResume takes waiting and handoff runs only),
-        // and what is recorded once it settled comes with a job of its own: no read for requests here.
-        if (run.status !== "queued" && run.status !== "running") return run;
-        continue;
-      }
-      // What requestResume or the last activation's commit read, when it did; else a read of its own.
-      const request = await nextRequest(run, pending);
-      if (!request) return run;
-      ({ run, pending } = await activate(run, request, signal));
+    let claimed = start.claimed === true;
+    try {
+      return await passes();
+    } finally {
+      // Counted by the read, never activated (cancelled first): no activation began.
+      if (claimed) await deps.store.releaseActivation(run.tenantId, run.id).catch(() => undefined);
     }
-    return run;
+
+    async function passes(): Promise<RunRecord> {
+      // Bounded: each pass either executes (the run leaves queued/running) or applies one request.
+      for (let pass = 0; pass < MAX_PASSES_PER_CALL; pass += 1) {
+        if (signal?.aborted) return run;
+        if (run.status === "queued" || run.status === "running") {
+          const counted = claimed;
+          claimed = false;
+          ({ run } = await activate(run, undefined, signal, undefined, counted));
+          // Nothing can have been recorded while it executed (requestResume takes waiting and handoff runs only),
+          // and what is recorded once it settled comes with a job of its own: no read for requests here.
+          if (run.status !== "queued" && run.status !== "running") return run;
+          continue;
+        }
+        // What requestResume or the last activation's commit read, when it did; else a read of its own.
+        const request = await nextRequest(run, pending);
+        if (!request) return run;
+        ({ run, pending } = await activate(run, request, signal));
+      }
+      return run;
+    }
   }
 
   async function activate(
@@ -192,23 +218,41 @@ export function createEngine(deps: EngineDeps): Engine {
     resume: ActivationInput | undefined,
     signal?: AbortSignal,
     unsaved?: StartedRun,
+    /** Already counted by the read that found the run. */
+    counted = false,
   ): Promise<Known> {
     const controller = new AbortController();
     const onAbort = () =>
       controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
     signal?.addEventListener("abort", onAbort, { once: true });
     let activation: RunActivation | undefined;
+    let ticket: ActivationTicket | undefined;
     const ended = (async () => {
-      activation = new RunActivation(run, await deps.tenant(run.tenantId), deps, controller.signal, unsaved);
+      ticket = await guard.enter(run, { stored: unsaved === undefined, counted });
+      if (ticket.refused) return;
+      let done = false;
       try {
-        await activation.execute(resume);
-      } catch (error) {
-        if (!controller.signal.aborted) throw error;
-        const reason = controller.signal.reason;
-        await activation.cancel(reason instanceof Error ? reason.message : "cancelled");
+        activation = new RunActivation(
+          run,
+          await deps.tenant(run.tenantId),
+          deps,
+          controller.signal,
+          unsaved,
+        );
+        try {
+          await activation.execute(resume);
+        } catch (error) {
+          if (!controller.signal.aborted) throw error;
+          const reason = controller.signal.reason;
+          await activation.cancel(reason instanceof Error ? reason.message : "cancelled");
+        }
+        done = true;
+      } finally {
+        // Ended by its own commit, or taken back: an error here is no death of the process.
+        await ticket.leave({ ended: done, stored: activation?.stored ?? unsaved === undefined });
       }
     })();
-    active.set(run.id, { controller, ended });
+    active.set(run.id, { controller, ended, handBack: async () => ticket?.handBack() });
     try {
       await ended;
     } finally {
@@ -217,8 +261,11 @@ export function createEngine(deps: EngineDeps): Engine {
       fresh.delete(run.id);
       signal?.removeEventListener("abort", onAbort);
     }
+    if (ticket?.refused) return { run: ticket.refused };
     const pending = activation!.pendingAfterCommit;
-    return { run: activation!.record(), ...(pending ? { pending } : {}) };
+    // Its end was committed, which set the count of unfinished activations back to 0.
+    const { activationsUnfinished: _count, ...record } = activation!.record();
+    return { run: record, ...(pending ? { pending } : {}) };
   }
 
   const engine: Engine = {
@@ -283,7 +330,12 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async continueRun(tenantId, runId, signal) {
-      return drive(takeFresh(tenantId, runId) ?? { run: await load(tenantId, runId) }, signal);
+      const known = takeFresh(tenantId, runId);
+      if (known) return drive(known, signal);
+      // A worker's pickup: the read also counts the activation it is about to start, when it can.
+      const read = await deps.store.readForActivation(tenantId, runId);
+      if (!read) throw new EngineError("FD206", `Run ${runId} was not found.`);
+      return drive(read, signal);
     },
 
     async applyResumes(tenantId, runId, signal) {
@@ -323,6 +375,12 @@ export function createEngine(deps: EngineDeps): Engine {
       );
       await activation.cancel(reason);
       return load(tenantId, runId);
+    },
+
+    async handBack() {
+      const running = [...active.values()];
+      await Promise.all(running.map((entry) => entry.handBack()));
+      return running.length;
     },
   };
   return engine;

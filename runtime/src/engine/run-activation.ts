@@ -59,6 +59,11 @@ export class RunActivation {
     this.indexes.set(run.definition.name, indexWorkflow(run.definition));
   }
 
+  /** False until a deferred run's first commit has stored it. */
+  get stored(): boolean {
+    return this.unsaved === undefined;
+  }
+
   /** Continues the run; `resume` answers the waiting ask or handoff step. */
   async execute(resume?: ActivationInput): Promise<ActivationEnd> {
     this.journal.event(
@@ -345,6 +350,7 @@ export class RunActivation {
       ...(end?.error !== undefined ? { error: end.error } : {}),
       ...(this.firstCommit && this.run.status === "queued" ? { startConsumed: true } : {}),
       ...(this.firstCommit && this.appliedOutboxId ? { appliedOutboxId: this.appliedOutboxId } : {}),
+      ...(end ? { activationEnded: true } : {}),
     };
     if (end && isWaiting(status) && isWaiting(this.run.status)) {
       // Having applied a request, the engine looks for the next one as soon as the run waits again: read the

@@ -109,4 +109,9 @@ export interface RunRecord {
   readonly channel: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * Activations that began and never ended (their process died mid-way), when there are any: the engine runs
+   * such a run alone in its process, and fails it (FD219) rather than start a third (activation-guard.ts).
+   */
+  readonly activationsUnfinished?: number;
 }

@@ -56,6 +56,7 @@ WITH batch AS (
          event_seq = r.event_seq + jsonb_array_length(batch.b->'events'),
          output = coalesce(batch.b->'output', r.output),
          error = coalesce(batch.b->'error', r.error),
+         activations_unfinished = CASE WHEN batch.b ? 'activationEnded' THEN 0 ELSE r.activations_unfinished END,
          updated_at = now()
     FROM batch
    WHERE r.tenant_id = $1 AND r.id = ANY($3::uuid[]) AND r.id = batch.run_id
@@ -160,6 +161,7 @@ export function commitItem(commit: RunCommit): string {
     ...(commit.error === undefined ? {} : { error: commit.error }),
     ...(commit.startConsumed ? { startConsumed: true } : {}),
     ...(commit.appliedOutboxId ? { appliedOutboxId: commit.appliedOutboxId } : {}),
+    ...(commit.activationEnded ? { activationEnded: true } : {}),
   });
 }
 

@@ -7,7 +7,8 @@ import { toJson } from "./sql-values";
 // Runs stored by their first commit (RunStore.insertRun), several of one tenant in one statement: the run row
 // as that commit leaves it (state version 1), its `run.created` event (seq 1), the commit's events after it and
 // its steps. No outbox row: the run was executing here from the start, so there is nothing to enqueue; a crash
-// after this statement leaves a `running` run for the reconciler, as any commit does. A run whose claim key is
+// after this statement leaves a `running` run for the reconciler, as any commit does. Unless the commit ends
+// the activation, the run is stored with that activation counted as unfinished (1): the insert is its claim. A run whose claim key is
 // taken is skipped, and with it its events and steps (they join the INSERT's result).
 export const INSERT_RUNS = prepared(
   "flowdeck_insert_runs",
@@ -16,10 +17,11 @@ WITH batch AS (
   SELECT b, ord, (b->>'id')::uuid AS id FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS item(b, ord)
 ), run AS (
   INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
-                    event_seq, input, output, error, conversation_id, channel, claim_key, created_at)
+                    event_seq, input, output, error, conversation_id, channel, claim_key, created_at,
+                    activations_unfinished)
   SELECT $1, id, b->>'workflowName', (b->>'workflowVersion')::int, b->'definition', b->>'status', b->'state', 1,
          1 + jsonb_array_length(b->'events'), b->'input', b->'output', b->'error', b->>'conversationId',
-         b->>'channel', b->>'claimKey', (b->>'createdAt')::timestamptz
+         b->>'channel', b->>'claimKey', (b->>'createdAt')::timestamptz, CASE WHEN b ? 'activationEnded' THEN 0 ELSE 1 END
     FROM batch
    ORDER BY ord
   ON CONFLICT (tenant_id, claim_key) WHERE claim_key IS NOT NULL DO NOTHING
@@ -56,6 +58,7 @@ export function insertItem(run: StartedRun, commit: RunCommit): string {
     `"steps":${toJson(lastRecordPerStep(commit.steps))},"events":${toJson(commit.events)}` +
     (commit.output === undefined ? "" : `,"output":${toJson(commit.output)}`) +
     (commit.error === undefined ? "" : `,"error":${toJson(commit.error)}`) +
+    (commit.activationEnded ? `,"activationEnded":true` : "") +
     "}"
   );
 }

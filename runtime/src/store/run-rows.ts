@@ -10,7 +10,7 @@ export interface StoredEvent extends RunEvent {
 /** Column lists and row mappers shared by the run store's queries. */
 
 export const RUN_COLUMNS = `tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
-  input, output, error, conversation_id, channel, created_at, updated_at`;
+  input, output, error, conversation_id, channel, created_at, updated_at, activations_unfinished`;
 
 export interface RunRow {
   tenant_id: string;
@@ -28,6 +28,7 @@ export interface RunRow {
   channel: string;
   created_at: Date | string;
   updated_at: Date | string;
+  activations_unfinished: number;
 }
 
 export function toRunRecord(row: RunRow): RunRecord {
@@ -47,6 +48,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     channel: row.channel,
     createdAt: isoTimestamp(row.created_at),
     updatedAt: isoTimestamp(row.updated_at),
+    // Only when a process died executing it: the usual record stays as it was.
+    ...(row.activations_unfinished > 0 ? { activationsUnfinished: row.activations_unfinished } : {}),
   };
 }
 

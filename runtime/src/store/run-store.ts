@@ -54,6 +54,17 @@ export interface RunCommit {
   readonly startConsumed?: boolean;
   /** The outbox row of the recorded request this commit applied (`ResumeRequest.outboxId`): stamped likewise. */
   readonly appliedOutboxId?: string;
+  /**
+   * This commit ends its activation (the run waits, is parked, completed, failed or was cancelled): the run's
+   * count of unfinished activations goes back to 0 (`beginActivation`). Commits in the middle leave it alone.
+   */
+  readonly activationEnded?: boolean;
+}
+
+/** A run as a worker read it (`readForActivation`), and whether that read counted its activation. */
+export interface ActivationRead {
+  readonly run: RunRecord;
+  readonly claimed: boolean;
 }
 
 // Defined with the row mapping (run-rows.ts imports nothing from here, so the store's files form no cycle).
@@ -87,6 +98,24 @@ export interface RunStore {
     commit: RunCommit,
     afterSeq: number,
   ): Promise<{ version: number; pending: ResumeRequest[] }>;
+  /**
+   * `getRun` for a worker that picks the run up, counting the activation it will start when it can in the same
+   * statement: a `queued` or `running` run whose earlier activations all ended is `claimed` (counted once, as
+   * `beginActivation` would). Any other run is read as is, and its activation, if any, is counted later.
+   */
+  readForActivation(tenantId: string, runId: string): Promise<ActivationRead | undefined>;
+  /**
+   * Counts an activation of a stored run before it executes anything (one statement, committed when this
+   * resolves; batched per tenant like commits) and returns how many earlier activations began and never ended:
+   * their process died mid-way (out of memory, killed). The commit that ends an activation (`activationEnded`)
+   * sets the count back to 0. FD261 when there is no such run.
+   */
+  beginActivation(tenantId: string, runId: string): Promise<number>;
+  /**
+   * An activation that stopped without committing its end while its process lived (it threw; or it was handed
+   * back on graceful shutdown) is taken off the count: it did not crash. Never below 0.
+   */
+  releaseActivation(tenantId: string, runId: string): Promise<void>;
   listSteps(tenantId: string, runId: string): Promise<StepRecord[]>;
   listEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /**

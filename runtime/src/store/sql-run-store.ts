@@ -12,7 +12,7 @@ import {
   type CreateItem,
 } from "./run-batch-sql";
 import { INSERT_RUNS, insertItem } from "./run-insert-sql";
-import type { NewRun, RunCommit, RunStore, StartedRun, StoredEvent } from "./run-store";
+import type { ActivationRead, NewRun, RunCommit, RunStore, StartedRun, StoredEvent } from "./run-store";
 import type { RunRecord } from "../engine/run-types";
 import {
   RUN_COLUMNS,
@@ -25,6 +25,12 @@ import {
   type StepRow,
 } from "./run-rows";
 import { pendingResumes, recordResume, type ResumeRequest } from "./run-requests";
+import {
+  BEGIN_ACTIVATIONS,
+  READ_FOR_ACTIVATION,
+  RELEASE_ACTIVATIONS,
+  type ActivationRow,
+} from "./run-activations";
 import { isUuid, isoTimestamp } from "./sql-values";
 import { StoreError } from "./store-errors";
 
@@ -91,6 +97,47 @@ export function createRunStore(db: Database): SqlRunStore {
       return ids.map((id) => {
         const row = found.get(id);
         return { ok: true, value: row ? toRunRecord(row) : undefined };
+      });
+    },
+  });
+
+  const claimingReads = createGroupCommit<string, ActivationRead | undefined>({
+    maxBatchItems: MAX_BATCH_ITEMS,
+    async write(tenantId, ids) {
+      const { rows } = await db.statement<RunRow & { claimed: boolean }>(
+        READ_FOR_ACTIVATION,
+        [tenantId, ids],
+        {
+          tenantId,
+        },
+      );
+      const found = new Map(rows.map((row) => [row.id, row]));
+      const claimedOnce = new Set<string>();
+      return ids.map((id) => {
+        const row = found.get(id);
+        if (!row) return { ok: true, value: undefined };
+        // The same run twice in a batch was counted once: only its first reader holds that claim.
+        const claimed = row.claimed && !claimedOnce.has(id);
+        if (claimed) claimedOnce.add(id);
+        return { ok: true, value: { run: toRunRecord(row), claimed } };
+      });
+    },
+  });
+
+  // Claims batch like commits: a worker begins an activation for every run it picks up.
+  const activations = createGroupCommit<string, number>({
+    maxBatchItems: MAX_BATCH_ITEMS,
+    async write(tenantId, ids) {
+      const { rows } = await db.statement<ActivationRow>(BEGIN_ACTIVATIONS, [tenantId, ids], { tenantId });
+      const found = new Map(rows.map((row) => [row.id, { ...row, taken: 0 }]));
+      return ids.map((id): ItemOutcome<number> => {
+        const row = found.get(id);
+        if (!row)
+          return { ok: false, error: new StoreError("FD261", `Run ${id} does not exist for this tenant.`) };
+        // Several activations of one run in this batch: each sees those before it as begun, not finished.
+        const earlier = row.unfinished - row.n + row.taken;
+        row.taken += 1;
+        return { ok: true, value: earlier };
       });
     },
   });
@@ -179,6 +226,21 @@ export function createRunStore(db: Database): SqlRunStore {
     },
 
     commitReadingPending,
+
+    async readForActivation(tenantId, runId) {
+      if (!isUuid(runId)) return undefined;
+      return claimingReads.submit(tenantId, runId.toLowerCase());
+    },
+
+    async beginActivation(tenantId, runId) {
+      if (!isUuid(runId)) throw new StoreError("FD261", `Run ${runId} does not exist.`);
+      return activations.submit(tenantId, runId.toLowerCase());
+    },
+
+    async releaseActivation(tenantId, runId) {
+      if (!isUuid(runId)) return;
+      await db.statement(RELEASE_ACTIVATIONS, [tenantId, [runId]], { tenantId });
+    },
 
     async listSteps(tenantId, runId) {
       if (!isUuid(runId)) return [];

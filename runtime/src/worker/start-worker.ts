@@ -59,6 +59,9 @@ export interface RunWorker {
   close(): Promise<void>;
 }
 
+/** How long a shutdown that hands runs back waits for the database to take back their activation claims. */
+const HAND_BACK_TIMEOUT_MS = 2_000;
+
 /**
  * A BullMQ worker that executes runs with the engine. Start and resume jobs call `continueRun`: a queued run
  * starts, a running one (its worker died, BullMQ found the job stalled) continues after its last committed
@@ -220,6 +223,14 @@ export function startWorker(options: WorkerOptions): RunWorker {
           // check re-delivers the jobs; continueRun resumes each after its last committed step. worker-main
           // exits the process right after, so nothing here commits again.
           log.warn("worker shutdown timed out; handing in-flight runs back", { shutdownTimeoutMs });
+          // A hand-back is no death of the process: take the runs' activation claims back first, so the next
+          // worker does not count them towards failing them as poison (FD219). Bounded: the database may hang.
+          let handBackTimer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            engine.handBack().catch(() => 0),
+            new Promise((resolve) => (handBackTimer = setTimeout(resolve, HAND_BACK_TIMEOUT_MS))),
+          ]);
+          clearTimeout(handBackTimer);
           connection.disconnect();
           own.disconnect();
           return;
