@@ -1,6 +1,12 @@
 import type { NodeCatalog } from "./catalog";
 import { collectCodeFields, type CodeField } from "./code-fields";
-import { compileCel, compileTemplate, findSingleBracePlaceholder, type Reference } from "./expressions";
+import {
+  compileCel,
+  compileTemplate,
+  findSingleBracePlaceholder,
+  type Reference,
+  type Risk,
+} from "./expressions";
 import type { Finding } from "./finding";
 import { suggestName } from "./graph-checks";
 import type { GraphView } from "./graph-view";
@@ -55,18 +61,20 @@ function checkField(
       return;
     }
     checkReferences(compiled.references, field.path, names, findings, celRoots);
+    addRisks(compiled.risks, field.path, findings);
     return;
   }
   const compiled = compileTemplate(field.text);
   if (!compiled.ok) {
     findings.push({
-      code: "FD131",
-      message: `This template is not valid Liquid: ${compiled.message}.`,
+      code: compiled.code ?? "FD131",
+      message: compiled.code ? compiled.message : `This template is not valid Liquid: ${compiled.message}.`,
       path: field.path,
       inner: compiled.at,
     });
     return;
   }
+  addRisks(compiled.risks, field.path, findings);
   const placeholder = findSingleBracePlaceholder(field.text);
   if (placeholder) {
     const suggestion = (TEMPLATE_ROOTS as readonly string[]).includes(placeholder.name.split(".")[0] ?? "")
@@ -80,6 +88,21 @@ function checkField(
     });
   }
   checkReferences(compiled.references, field.path, names, findings, TEMPLATE_ROOTS);
+}
+
+/** FD137 (a pattern RE2 refuses) is an error; FD138 warns of work that only the run's data bounds. */
+function addRisks(risks: readonly Risk[], path: readonly PathSegment[], findings: Finding[]): void {
+  for (const risk of risks) {
+    findings.push({
+      code: risk.code,
+      message:
+        risk.code === "FD138"
+          ? `This may do unbounded work: ${risk.message}. It stops at Flowdeck's limits when it runs.`
+          : `${risk.message}.`,
+      path,
+      inner: risk.at,
+    });
+  }
 }
 
 function checkReferences(

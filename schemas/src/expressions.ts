@@ -1,5 +1,9 @@
 import { Environment } from "@marcbachmann/cel-js";
-import { Liquid } from "liquidjs";
+import { boundCel, RE2_MATCHES, type CelCost, type CelRisk } from "./cel-bounds";
+import { checkCelBudget } from "./cel-budget";
+import { TemplateFileError } from "./evaluation-errors";
+import { re2Matches } from "./regex";
+import { createLiquid, templateRisks, type TemplateRisk } from "./template-engine";
 
 /** A place inside an expression or template text: 1-based row and column. */
 export interface TextPosition {
@@ -15,9 +19,22 @@ export interface Reference {
   readonly at: TextPosition;
 }
 
+/** Something to tell the author that does not stop the text from compiling (FD137 is still an error). */
+export interface Risk {
+  readonly code: "FD137" | "FD138";
+  readonly message: string;
+  readonly at: TextPosition;
+}
+
 export type CompileResult =
-  | { readonly ok: true; readonly references: readonly Reference[] }
-  | { readonly ok: false; readonly message: string; readonly at: TextPosition };
+  | { readonly ok: true; readonly references: readonly Reference[]; readonly risks: readonly Risk[] }
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly at: TextPosition;
+      /** FD136 when the template asks for a file; otherwise the caller's generic code. */
+      readonly code?: "FD136";
+    };
 
 const CEL_LIMITS = {
   maxAstNodes: 2000,
@@ -26,14 +43,6 @@ const CEL_LIMITS = {
   maxMapEntries: 1000,
   maxCallArguments: 32,
 };
-
-/**
- * Liquid as Flowdeck configures it everywhere (the runtime imports this too): own properties only, so
- * `{{ input.constructor }}` renders nothing; unknown filters are errors rather than silent pass-through.
- */
-export function createLiquid(): Liquid {
-  return new Liquid({ ownPropertyOnly: true, strictFilters: true, jsTruthy: false });
-}
 
 const liquid = createLiquid();
 const celEnvironments = new Map<string, Environment>();
@@ -51,6 +60,7 @@ function environmentFor(roots: readonly string[]): Environment {
       limits: CEL_LIMITS,
     });
     for (const root of roots) env.registerVariable(root, "dyn");
+    env.registerFunction(`string.${RE2_MATCHES}(string): bool`, re2Matches);
     celEnvironments.set(key, env);
   }
   return env;
@@ -84,15 +94,20 @@ export function compileCel(expression: string, roots: readonly string[]): Compil
   let result: CompileResult;
   try {
     const parsed = env.parse(expression);
+    const { risks } = boundCel(parsed.ast);
     const checked = parsed.check();
     if (checked.valid) {
-      result = { ok: true, references: celReferences(parsed.ast, expression) };
+      result = {
+        ok: true,
+        references: celReferences(parsed.ast, expression),
+        risks: risks.map((risk) => celRisk(risk, expression)),
+      };
     } else {
       const error = checked.error as
         { summary?: string; message: string; range?: { start: number } } | undefined;
       result = {
         ok: false,
-        message: error?.summary ?? error?.message.split("\n")[0] ?? "invalid expression",
+        message: celMessage(error?.summary ?? error?.message.split("\n")[0] ?? "invalid expression"),
         at: rowCol(expression, error?.range?.start ?? 0),
       };
     }
@@ -100,11 +115,20 @@ export function compileCel(expression: string, roots: readonly string[]): Compil
     const celError = error as { summary?: string; message?: string; range?: { start: number } };
     result = {
       ok: false,
-      message: celError.summary ?? celError.message?.split("\n")[0] ?? String(error),
+      message: celMessage(celError.summary ?? celError.message?.split("\n")[0] ?? String(error)),
       at: rowCol(expression, celError.range?.start ?? 0),
     };
   }
   return remember(celCache, key, result);
+}
+
+function celRisk(risk: CelRisk, expression: string): Risk {
+  return { code: risk.code, message: risk.message, at: rowCol(expression, risk.offset) };
+}
+
+/** The author wrote `matches`; the RE2 overload's internal name never shows. */
+export function celMessage(message: string): string {
+  return message.replaceAll(RE2_MATCHES, "matches");
 }
 
 interface CelNode {
@@ -154,11 +178,11 @@ export function compileTemplate(template: string): CompileResult {
   let result: CompileResult;
   // Plain text needs no parser: most config strings are, and skipping them keeps big flows fast to check.
   if (!template.includes("{{") && !template.includes("{%")) {
-    result = { ok: true, references: [] };
+    result = { ok: true, references: [], risks: [] };
   } else {
     try {
       const parsed = liquid.parse(template);
-      const analysis = liquid.analyzeSync(parsed);
+      const analysis = liquid.analyzeSync(parsed, { partials: false });
       const references: Reference[] = [];
       for (const variables of Object.values(analysis.globals)) {
         for (const variable of variables) {
@@ -170,15 +194,26 @@ export function compileTemplate(template: string): CompileResult {
           });
         }
       }
-      result = { ok: true, references };
+      result = { ok: true, references, risks: templateRisks(parsed).map(templateRisk) };
     } catch (error) {
-      const liquidError = error as { message?: string; token?: { getPosition?: () => [number, number] } };
+      const liquidError = error as {
+        message?: string;
+        token?: { getPosition?: () => [number, number] };
+        originalError?: unknown;
+      };
       const [row, col] = liquidError.token?.getPosition?.() ?? [1, 1];
       const message = (liquidError.message ?? String(error)).replace(/, line:\d+, col:\d+$/, "");
-      result = { ok: false, message, at: { row, col } };
+      result =
+        liquidError.originalError instanceof TemplateFileError
+          ? { ok: false, code: "FD136", message: liquidError.originalError.message, at: { row, col } }
+          : { ok: false, message, at: { row, col } };
     }
   }
   return remember(liquidCache, template, result);
+}
+
+function templateRisk(risk: TemplateRisk): Risk {
+  return { code: "FD138", message: risk.message, at: risk.at };
 }
 
 const SINGLE_BRACE = /(?<![{\\])\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}(?!\})/;
@@ -190,22 +225,33 @@ export function findSingleBracePlaceholder(template: string): { name: string; at
   return { name: match[1] ?? "", at: rowCol(template, match.index) };
 }
 
-const programCache = new Map<string, (context: Record<string, unknown>) => unknown>();
+/** A compiled expression; `cost` is what `checkCelBudget` weighs against the data before each run. */
+export interface CelProgram {
+  (context: Record<string, unknown>): unknown;
+  readonly cost: CelCost;
+}
+
+const programCache = new Map<string, CelProgram>();
 
 /**
  * A compiled CEL expression, ready to evaluate many times (parse once: ~0.3 µs per evaluation). Uses the same
  * environment as validation, so what validates is exactly what runs. Throws the CEL error on bad input; callers
- * validate first.
+ * validate first. Before an expression with loops runs, its worst case on this context is weighed, and one
+ * over the budget throws `EvaluationLimitError` instead of holding the process (`cel-budget.ts`).
  */
-export function celProgram(
-  expression: string,
-  roots: readonly string[],
-): (context: Record<string, unknown>) => unknown {
+export function celProgram(expression: string, roots: readonly string[]): CelProgram {
   const key = `${roots.join(",")}\u0000${expression}`;
   let program = programCache.get(key);
   if (!program) {
     const parsed = environmentFor(roots).parse(expression);
-    program = (context) => parsed(context);
+    const { cost } = boundCel(parsed.ast);
+    program = Object.assign(
+      (context: Record<string, unknown>) => {
+        if (cost.loopDepth > 0) checkCelBudget(cost, context);
+        return parsed(context);
+      },
+      { cost },
+    );
     if (programCache.size >= CACHE_LIMIT) programCache.clear();
     programCache.set(key, program);
   }

@@ -29,12 +29,25 @@ export type { SourcePosition } from "./source-map";
 export { createWorkflowValidator } from "./validate";
 export type { CompiledSchemaCheck, ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
 export {
+  celMessage,
   celProgram,
   compileCel,
   compileTemplate,
-  createLiquid,
   findSingleBracePlaceholder,
 } from "./expressions";
+export type { CelProgram, Risk } from "./expressions";
+export {
+  createLiquid,
+  FILE_TAGS,
+  renderBounded,
+  TEMPLATE_LIMITS,
+  templateFileError,
+  templateLimitError,
+} from "./template-engine";
+export { EvaluationLimitError, TemplateFileError } from "./evaluation-errors";
+export { REGEX_LIMITS, re2Matches, regexProblem } from "./regex";
+export { CEL_RUN_LIMITS } from "./cel-budget";
+export type { CelCost } from "./cel-bounds";
 export { collectCodeFields } from "./code-fields";
 export type { CodeField, CodeKind } from "./code-fields";
 export type { CompileResult, Reference } from "./expressions";

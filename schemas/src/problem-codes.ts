@@ -139,6 +139,21 @@ export const PROBLEM_CODES = {
     title: "Legacy next_node",
     hint: "Draw an edge instead of config.next_node.",
   },
+  FD136: {
+    severity: "error",
+    title: "Template reads a file",
+    hint: "Write the text into the template; include, render and layout cannot read files.",
+  },
+  FD137: {
+    severity: "error",
+    title: "Pattern not supported",
+    hint: "matches() uses RE2: rewrite the pattern without backreferences (\\1) or lookaround ((?=…), (?<!…)).",
+  },
+  FD138: {
+    severity: "warning",
+    title: "Work not bounded",
+    hint: "Loop over a short literal range, avoid loops inside loops, and write matches() patterns out.",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,4 +1,14 @@
-import { celProgram, CONDITION_ROOTS, createLiquid, TEMPLATE_ROOTS } from "@flowdeck/schemas";
+import {
+  celMessage,
+  celProgram,
+  CONDITION_ROOTS,
+  createLiquid,
+  EvaluationLimitError,
+  renderBounded,
+  TemplateFileError,
+  templateLimitError,
+  TEMPLATE_ROOTS,
+} from "@flowdeck/schemas";
 import type { RunScope } from "@flowdeck/node-library/runtime";
 import { EngineError } from "./engine-errors";
 import { fromCel, toCel } from "./expression-values";
@@ -34,7 +44,9 @@ function scopeObject(scope: RunScope, extra?: Record<string, unknown>): Record<s
 
 /**
  * Renders a template against the run's scope. The result is plain text: chat messages, tool results and model
- * output inside the scope are data and are never parsed as templates themselves.
+ * output inside the scope are data and are never parsed as templates themselves. The render is bounded in
+ * time, allocation and output (schemas' TEMPLATE_LIMITS) and reads no file: a step's timeout cannot fire while
+ * a render holds the event loop, so the bound has to hold inside it.
  */
 export async function renderTemplate(
   template: string,
@@ -43,14 +55,20 @@ export async function renderTemplate(
 ): Promise<string> {
   if (!template.includes("{{") && !template.includes("{%")) return template;
   try {
-    return String(await liquid.render(parsedTemplate(template), scopeObject(scope, extra)));
+    return renderBounded(liquid, parsedTemplate(template), scopeObject(scope, extra));
   } catch (error) {
-    throw new EngineError(
-      "FD211",
-      `Template failed: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw engineError(error, "FD211", "Template failed");
   }
+}
+
+/** FD213 a file was asked for, FD214 a limit was reached, otherwise the caller's code. */
+function engineError(error: unknown, code: "FD210" | "FD211", what: string): EngineError {
+  const cause = (error as { originalError?: unknown } | null)?.originalError ?? error;
+  if (cause instanceof TemplateFileError) return new EngineError("FD213", cause.message, { cause });
+  const limit = cause instanceof EvaluationLimitError ? cause : templateLimitError(error);
+  if (limit) return new EngineError("FD214", `${what}: ${limit.message}`, { cause: limit });
+  const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  return new EngineError(code, `${what}: ${celMessage(message)}`, { cause: error });
 }
 
 /** Evaluates a config expression (`condition`, `set`, `ask.validation`) against the scope. */
@@ -74,10 +92,6 @@ function evaluate(expression: string, roots: readonly string[], context: Record<
     for (const root of roots) celContext[root] = toCel(context[root] ?? null);
     return fromCel(program(celContext));
   } catch (error) {
-    throw new EngineError(
-      "FD210",
-      `Expression "${expression}" failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-      { cause: error },
-    );
+    throw engineError(error, "FD210", `Expression "${expression}" failed`);
   }
 }
