@@ -138,7 +138,9 @@ describe.each(TEST_DATABASE_KINDS)("access tokens bound to memberships on %s", (
       role: "owner",
       sid: randomUUID(),
     });
-    for (const token of [unknownUser, unknownSession]) {
+    // Not even a UUID: it would reach SQL (and app.tenant_id) as a cast error, a 500, if it got that far.
+    const notAnId = await forge({ sub: "admin", tid: "victim", role: "owner", sid: "1" });
+    for (const token of [unknownUser, unknownSession, notAnId]) {
       const invited = await inviteAs(token);
       expect(`${invited.status} ${invited.body.error.code}`).toBe("401 FD310");
       const read = await server.request("GET", "/crm/customers", { token });
