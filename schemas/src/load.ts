@@ -10,6 +10,7 @@ import {
   type Node,
   type YAMLError,
 } from "yaml";
+import { flowDepthExceededAt } from "./flow-depth";
 import { DEFAULT_LIMITS, FORBIDDEN_KEYS, utf8ByteLength, type LoadLimits } from "./limits";
 import { problem, type PathSegment, type Problem } from "./problem";
 import type { ProblemCode } from "./problem-codes";
@@ -54,6 +55,11 @@ export function loadWorkflowText(text: string, limits: LoadLimits = DEFAULT_LIMI
   const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
   const sourceMap = new SourceMap(text, doc, lineCounter);
   const problems: Problem[] = [];
+  const overflow = doc.errors.find((error) => STACK_OVERFLOW.test(error.message));
+  if (overflow) {
+    // What else the parser said depends on where its stack ended; the one stable problem is the depth.
+    return { text, doc, sourceMap, value: undefined, problems: [tooDeep(text, overflow, sourceMap, limits)] };
+  }
   for (const error of doc.errors) problems.push(yamlProblem(error, sourceMap, "error"));
   for (const warning of doc.warnings) problems.push(yamlProblem(warning, sourceMap, "warning"));
   if (doc.errors.length > 0) return { text, doc, sourceMap, value: undefined, problems };
@@ -88,6 +94,19 @@ export function loadWorkflowText(text: string, limits: LoadLimits = DEFAULT_LIMI
   return { text, doc, sourceMap, value, problems };
 }
 
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+
+/**
+ * One FD103 for a file the yaml parser could not read for running out of stack, at the first place its flow
+ * collections nest too deep: the parser's own errors (dozens) sit wherever the stack ended, which differs
+ * from call to call, so the CLI and the API would place the same file differently.
+ */
+function tooDeep(text: string, error: YAMLError, sourceMap: SourceMap, limits: LoadLimits): Problem {
+  const offset = flowDepthExceededAt(text, limits.maxDepth) ?? error.pos[0];
+  const message = `Values are nested more than ${limits.maxDepth} levels deep here; the file cannot be read.`;
+  return problem("FD103", message, { path: [], ...sourceMap.position(offset) });
+}
+
 function yamlProblem(error: YAMLError, sourceMap: SourceMap, severity: "error" | "warning"): Problem {
   const at = sourceMap.position(error.pos[0]);
   const firstLine = error.message.split("\n")[0] ?? error.message;
@@ -98,9 +117,6 @@ function yamlProblem(error: YAMLError, sourceMap: SourceMap, severity: "error" |
   if (error.code === "DUPLICATE_KEY") {
     code = "FD106";
     message = "This key appears twice in the same mapping; the second would silently replace the first.";
-  } else if (/Maximum call stack size exceeded/.test(error.message)) {
-    code = "FD103";
-    message = "The file is nested too deeply to read.";
   } else if (severity === "warning") {
     message = `Unusual YAML: ${lowerFirst(text)}.`;
   }

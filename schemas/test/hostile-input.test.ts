@@ -45,6 +45,25 @@ describe("hostile input", () => {
     expect(problem.line).toBe(4);
   });
 
+  it("places 10,000-deep flow nesting at its 65th level, however much stack is left", BOUND, () => {
+    const text = `name: deep\nnodes: []\nvars:\n  x: ${"[".repeat(10000)}${"]".repeat(10000)}\n`;
+    // The yaml parser runs out of stack on this file; where it stops depends on the stack left at the call.
+    const withStackUsed = (frames: number): readonly Problem[] =>
+      frames === 0 ? validator.validate(text).problems : withStackUsed(frames - 1);
+    const direct = validator.validate(text).problems;
+    expect(direct).toEqual([expect.objectContaining({ code: "FD103", line: 4, column: 6 + 64 })]);
+    expect(withStackUsed(500)).toEqual(direct);
+    expect(withStackUsed(3000)).toEqual(direct);
+  });
+
+  it("does not mistake brackets in quotes, comments or words for nesting", BOUND, () => {
+    const inner = `${"[".repeat(100)}${"]".repeat(100)}`;
+    const text = `name: deep # [[[[\nnodes: []\nvars:\n  a: "${"[".repeat(80)}"\n  b: don't [x]\n  x: ${"[".repeat(10000)}${"]".repeat(10000)}\n  y: ${inner}\n`;
+    expect(validator.validate(text).problems).toEqual([
+      expect.objectContaining({ code: "FD103", line: 6, column: 6 + 64 }),
+    ]);
+  });
+
   it("refuses 10,000-deep block nesting", BOUND, () => {
     const lines = ["name: deep", "nodes: []", "vars:"];
     for (let i = 1; i <= 10000; i += 1) lines.push(`${" ".repeat(i)}k${i}:`);
