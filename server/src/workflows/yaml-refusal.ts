@@ -2,8 +2,8 @@ import type { Problem, ValidationResult } from "@flowdeck/schemas";
 import { ApiError } from "../app/api-error";
 
 /**
- * An error answer lists at most this many problems (and `problemCount`, all of them). A 10,000-deep nesting
- * yields thousands of FD103s at neighbouring columns; the first ones place it, the rest only make the answer big.
+ * An error answer lists at most this many problems (and `problemCount`, all of them): text that does not load
+ * can be up to bodyLimitBytes of mistakes, and the first ones are what a person fixes first.
  */
 export const MAX_PROBLEMS_IN_ERROR = 100;
 
