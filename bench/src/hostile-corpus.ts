@@ -36,6 +36,22 @@ export function hostileCorpus(): Array<{ label: string; code: string; text: stri
       code: "FD131",
       text: base.replace("type: end }", 'type: end, config: { reply: "{% if x %}" } }'),
     },
+    ...fileTags(base),
+    {
+      label: "100-million-step loop",
+      code: "FD138",
+      text: reply(base, "{% for i in (1..100000000) %}x{% endfor %}"),
+    },
+    {
+      label: "pattern only known at run",
+      code: "FD138",
+      text: base.replace("to: done }", `to: done, condition: "input.message.matches(input.pattern)" }`),
+    },
+    {
+      label: "lookahead pattern",
+      code: "FD137",
+      text: base.replace("to: done }", `to: done, condition: "input.message.matches('^(?=a)b')" }`),
+    },
     { label: "alias bomb", code: "FD102", text: `${bomb.join("\n")}\n${base}` },
     {
       label: "10,000-deep nesting",
@@ -49,4 +65,20 @@ export function hostileCorpus(): Array<{ label: string; code: string; text: stri
       text: base.replace("name: h", "name: h\nvars:\n  __proto__: { admin: true }"),
     },
   ];
+}
+
+function reply(base: string, template: string): string {
+  return base.replace("type: end }", `type: end, config: { reply: "${template}" } }`);
+}
+
+/** Templates that ask for a file: the project's own files and a secret; refused before anything is read. */
+function fileTags(base: string): Array<{ label: string; code: string; text: string }> {
+  const targets = ["package.json", "../../package.json", ".flowdeck/jwt-secret", "/etc/passwd"];
+  return ["include", "render", "layout"].flatMap((tag) =>
+    targets.map((target) => ({
+      label: `${tag} '${target}'`,
+      code: "FD136",
+      text: reply(base, `{% ${tag} '${target}' %}`),
+    })),
+  );
 }
