@@ -144,7 +144,21 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
   try {
     await runServerMigrations(database.db);
     const config = serverConfig("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz", { bcryptCost: 4 });
-    const app = createApp({ db: database.db, config, log: silentServerLogger, runs, editorDistDir: false });
+    // Every session comes from this one loopback address: the socket caps guard against the internet, not the
+    // load generator (server CONTEXT, Socket caps).
+    const chat = {
+      maxOpenSocketsPerAddress: SESSIONS * 2,
+      maxOpenSocketsPerChannel: SESSIONS * 2,
+      maxNewSocketsPerAddress: SESSIONS * 10,
+    };
+    const app = createApp({
+      db: database.db,
+      config,
+      log: silentServerLogger,
+      runs,
+      editorDistDir: false,
+      chat,
+    });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
     });
