@@ -95,8 +95,9 @@ function checkPattern(node: AstNode, risks: CelRisk[]): void {
   const call = node.args as unknown[];
   const args = (node.op === "rcall" ? call[2] : call[1]) as unknown[];
   const pattern = node.op === "rcall" ? args[0] : args[1];
-  if (isNode(pattern) && pattern.op === "value" && typeof pattern.args === "string") {
-    const problem = regexProblem(pattern.args);
+  const text = literalString(pattern);
+  if (isNode(pattern) && text !== undefined) {
+    const problem = regexProblem(text);
     if (problem) {
       risks.push({
         code: "FD137",
@@ -112,4 +113,14 @@ function checkPattern(node: AstNode, risks: CelRisk[]): void {
       "matches() with a pattern that is not written out: it is only known when the flow runs, so it cannot be checked now",
     offset: isNode(pattern) ? (pattern.pos ?? pattern.start ?? 0) : (node.pos ?? 0),
   });
+}
+
+/** The pattern's text when it is written out: a string literal, or literals joined with `+` (a long pattern). */
+function literalString(node: unknown, depth = 0): string | undefined {
+  if (!isNode(node) || depth > 64) return undefined;
+  if (node.op === "value") return typeof node.args === "string" ? node.args : undefined;
+  if (node.op !== "+" || !Array.isArray(node.args)) return undefined;
+  const left = literalString(node.args[0], depth + 1);
+  const right = left === undefined ? undefined : literalString(node.args[1], depth + 1);
+  return left === undefined || right === undefined ? undefined : left + right;
 }
