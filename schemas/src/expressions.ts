@@ -142,19 +142,32 @@ function isCelNode(value: unknown): value is CelNode {
   return typeof value === "object" && value !== null && typeof (value as CelNode).op === "string";
 }
 
-/** Reads `root.name` member accesses out of the AST (iteratively; CEL's own limits bound its size). */
+/** Macros whose first argument names a loop variable: `list.all(x, x > 0)` reads `x`, not a root called x. */
+const LOOP_MACROS = new Set(["all", "exists", "exists_one", "map", "filter"]);
+
+/**
+ * Reads `root.name` member accesses out of the AST (iteratively; CEL's own limits bound its size). A loop
+ * macro's variable is bound inside its body and is no reference.
+ */
 function celReferences(ast: unknown, expression: string): Reference[] {
   const references: Reference[] = [];
-  const stack: unknown[] = [ast];
+  const stack: { node: unknown; bound: ReadonlySet<string> }[] = [{ node: ast, bound: new Set() }];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, bound } = stack.pop()!;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      for (const item of node) stack.push({ node: item, bound });
       continue;
     }
     if (!isCelNode(node)) continue;
     const args = Array.isArray(node.args) ? node.args : [node.args];
+    const loop = loopVariable(node, args);
+    if (loop) {
+      stack.push({ node: args[1], bound });
+      stack.push({ node: loop.body, bound: new Set([...bound, loop.name]) });
+      continue;
+    }
     if ((node.op === "." || node.op === ".?") && isCelNode(args[0]) && args[0].op === "id") {
+      if (bound.has(String(args[0].args))) continue;
       references.push({
         root: String(args[0].args),
         name: typeof args[1] === "string" ? args[1] : undefined,
@@ -163,12 +176,21 @@ function celReferences(ast: unknown, expression: string): Reference[] {
       continue;
     }
     if (node.op === "id") {
+      if (bound.has(String(node.args))) continue;
       references.push({ root: String(node.args), name: undefined, at: rowCol(expression, node.start ?? 0) });
       continue;
     }
-    stack.push(...args);
+    for (const arg of args) stack.push({ node: arg, bound });
   }
   return references;
+}
+
+/** `receiver.all(x, body)` → x and the body (the rest of the macro's arguments). */
+function loopVariable(node: CelNode, args: unknown[]): { name: string; body: unknown[] } | undefined {
+  if (node.op !== "rcall" || typeof args[0] !== "string" || !LOOP_MACROS.has(args[0])) return undefined;
+  const macroArgs = args[2];
+  if (!Array.isArray(macroArgs) || !isCelNode(macroArgs[0]) || macroArgs[0].op !== "id") return undefined;
+  return { name: String(macroArgs[0].args), body: macroArgs.slice(1) };
 }
 
 /** Parses a Liquid template and lists the global variables it reads (loop and assigned names excluded). */
