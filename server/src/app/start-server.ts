@@ -8,6 +8,7 @@ import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
 import { loadChannelSecretKey } from "../channels/secret-box";
 import { attachChatSockets } from "../chat/chat-socket-server";
 import { getChatServices } from "../chat/chat-services";
+import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
@@ -17,7 +18,8 @@ export interface StartServerOptions {
   /**
    * Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL,
    * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset), FLOWDECK_JWT_SECRET and
-   * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see app/secret-files.ts).
+   * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see app/secret-files.ts),
+   * FLOWDECK_CHAT_* socket caps (chat/chat-options-env.ts).
    */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
@@ -45,6 +47,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const dataDir = env.FLOWDECK_DATA_DIR ?? DEFAULT_DATA_DIR;
   // Secrets first: a refused secret file (FD396) stops the start before anything is opened or migrated.
   const config = await loadServerConfig({ env, dataDir, log });
+  const chat = chatOptionsFromEnv(env);
   // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the secrets folder.
   const channelSecretKey = await loadChannelSecretKey({
     dataDir,
@@ -83,6 +86,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       log,
       runs,
       channelSecretKey,
+      chat,
       metrics: { ...(metricsToken ? { token: metricsToken } : {}), ...(queueStats ? { queueStats } : {}) },
       ...(queueStats ? { readinessChecks: queueReadinessChecks(queueStats) } : {}),
     });

@@ -9,6 +9,9 @@ export const STARTUP_ERRORS = {
   FD397: {
     hint: "Set FLOWDECK_JWT_SECRET and FLOWDECK_CHANNEL_SECRET_KEY, or FLOWDECK_SECRETS_DIR (a private folder outside the working folder).",
   },
+  FD398: {
+    hint: "Set the named FLOWDECK_* variable to a value it accepts (see its documentation), or unset it for the default.",
+  },
 } as const satisfies Record<string, { hint: string }>;
 
 export type StartupErrorCode = keyof typeof STARTUP_ERRORS;
