@@ -106,7 +106,7 @@ const LIQUID_LIMIT_MESSAGES: Record<string, [limit: keyof typeof TEMPLATE_LIMITS
 export function templateLimitError(error: unknown): EvaluationLimitError | undefined {
   const message = error instanceof Error ? error.message : "";
   for (const [needle, [limit, plain]] of Object.entries(LIQUID_LIMIT_MESSAGES)) {
-    if (message.includes(needle)) return new EvaluationLimitError(limit, `Template stopped: ${plain}.`);
+    if (message.includes(needle)) return new EvaluationLimitError(limit, plain);
   }
   return undefined;
 }
@@ -127,7 +127,7 @@ class BoundedEmitter implements Emitter {
     if (this.buffer.length + text.length > TEMPLATE_LIMITS.maxOutputChars) {
       throw new EvaluationLimitError(
         "maxOutputChars",
-        `Template stopped: its text would pass ${TEMPLATE_LIMITS.maxOutputChars.toLocaleString("en")} characters.`,
+        `its text would pass ${TEMPLATE_LIMITS.maxOutputChars.toLocaleString("en")} characters`,
       );
     }
     this.buffer += text;

@@ -57,7 +57,7 @@ export async function renderTemplate(
   try {
     return renderBounded(liquid, parsedTemplate(template), scopeObject(scope, extra));
   } catch (error) {
-    throw engineError(error, "FD211", "Template failed");
+    throw engineError(error, "FD211", "Template");
   }
 }
 
@@ -66,9 +66,9 @@ function engineError(error: unknown, code: "FD210" | "FD211", what: string): Eng
   const cause = (error as { originalError?: unknown } | null)?.originalError ?? error;
   if (cause instanceof TemplateFileError) return new EngineError("FD213", cause.message, { cause });
   const limit = cause instanceof EvaluationLimitError ? cause : templateLimitError(error);
-  if (limit) return new EngineError("FD214", `${what}: ${limit.message}`, { cause: limit });
+  if (limit) return new EngineError("FD214", `${what} stopped: ${limit.message}.`, { cause: limit });
   const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-  return new EngineError(code, `${what}: ${celMessage(message)}`, { cause: error });
+  return new EngineError(code, `${what} failed: ${celMessage(message)}`, { cause: error });
 }
 
 /** Evaluates a config expression (`condition`, `set`, `ask.validation`) against the scope. */
@@ -92,6 +92,6 @@ function evaluate(expression: string, roots: readonly string[], context: Record<
     for (const root of roots) celContext[root] = toCel(context[root] ?? null);
     return fromCel(program(celContext));
   } catch (error) {
-    throw engineError(error, "FD210", `Expression "${expression}" failed`);
+    throw engineError(error, "FD210", `Expression "${expression}"`);
   }
 }

@@ -86,6 +86,70 @@ describe("hostile data", () => {
   });
 });
 
+const FILE_TARGETS = ["package.json", "../../package.json", ".flowdeck/jwt-secret", "/etc/passwd"];
+
+async function failure(work: () => Promise<unknown> | unknown): Promise<{ code?: string; message: string }> {
+  try {
+    await work();
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error("expected a failure");
+}
+
+describe("templates and expressions are bounded while they run", () => {
+  it.each(["include", "render", "layout"].flatMap((tag) => FILE_TARGETS.map((target) => [tag, target])))(
+    "%s of %s is refused with FD213, nothing read",
+    async (tag, target) => {
+      const error = await failure(() => renderTemplate(`a {% ${tag} '${target}' %} b`, scope));
+      expect(error.code).toBe("FD213");
+      expect(error.message).toMatch(/cannot read files/);
+      expect(error.message).not.toMatch(/flowdeck|root:|"name"/);
+    },
+  );
+
+  it.each([
+    ["a 100-million-step loop", "{% for i in (1..100000000) %}x{% endfor %}", /1,000,000/],
+    [
+      "three nested loops of 1,000",
+      "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}",
+      /1,000,000|ms/,
+    ],
+    ["1.2 million characters of output", "{{ input.long }}{{ input.long }}", /pass 1,000,000 characters/],
+  ])("%s stops with FD214", async (_label, template, message) => {
+    const error = await failure(() =>
+      renderTemplate(template, { ...scope, input: { ...scope.input, long: "y".repeat(600_000) } }),
+    );
+    expect(error.code).toBe("FD214");
+    expect(error.message).toMatch(message);
+  });
+
+  it("matches runs RE2: the ReDoS pattern answers on 1,000 characters, substring semantics kept", () => {
+    const hostile = { ...scope, input: { message: `${"a".repeat(1000)}!` } };
+    expect(evaluateExpression("input.message.matches('^(a|a)*$')", hostile)).toBe(false);
+    expect(evaluateExpression("input.message.matches('a!')", hostile)).toBe(true);
+    expect(evaluateExpression("['x', 'aa'].exists(s, s.matches('^(a|a)*$'))", scope)).toBe(true);
+  });
+
+  it("matches refuses text over its limit (FD214) and a pattern RE2 cannot run (FD210)", async () => {
+    const long = { ...scope, input: { message: "a".repeat(100_001), pattern: "(a)\\1" } };
+    expect((await failure(() => evaluateExpression("input.message.matches('a')", long))).code).toBe("FD214");
+    const bad = await failure(() => evaluateExpression("'aa'.matches(input.pattern)", long));
+    expect(bad).toMatchObject({ code: "FD210", message: expect.stringMatching(/backreferences/) });
+  });
+
+  it("loops inside loops over a large list stop before they start (FD214); small ones run", async () => {
+    const nested = "input.list.all(a, input.list.all(b, a + b >= 0))";
+    const large = { ...scope, input: { list: Array.from({ length: 1_000 }, (_, i) => i) } };
+    const error = await failure(() => evaluateExpression(nested, large));
+    expect(error).toMatchObject({
+      code: "FD214",
+      message: expect.stringMatching(/nested 2 deep.*1000 items/),
+    });
+    expect(evaluateExpression(nested, { ...scope, input: { list: [1, 2, 3] } })).toBe(true);
+  });
+});
+
 const ECHO = `name: echo
 nodes:
   - { name: start, type: start }
