@@ -1,7 +1,8 @@
 /**
  * The language's hostile inputs (bench/src/hostile-corpus.ts, schemas/test/hostile-input.test.ts), copied: the
  * server may not import bench. `refused` cases cannot be stored as a draft (FD335); the others are stored
- * with their problems and refused at publish (FD332).
+ * with their problems and refused at publish (FD332). Bench's FD138 cases (unbounded work) are warnings, which
+ * publish, so they are not here.
  */
 export interface HostileYaml {
   readonly label: string;
@@ -67,5 +68,16 @@ export function hostileYaml(): HostileYaml[] {
       "FD131",
       BASE.replace("type: end }", 'type: end, config: { reply: "{% if x %}" } }'),
     ),
+    stored("include of a secret file", "FD136", reply("{% include '.flowdeck/jwt-secret' %}")),
+    stored("render of the project's files", "FD136", reply("{% render '../../package.json' %}")),
+    stored(
+      "lookahead pattern",
+      "FD137",
+      BASE.replace("to: done }", "to: done, condition: \"input.message.matches('^(?=a)b')\" }"),
+    ),
   ];
+}
+
+function reply(template: string): string {
+  return BASE.replace("type: end }", `type: end, config: { reply: "${template}" } }`);
 }
