@@ -137,8 +137,11 @@ describe("worker processes killed with SIGKILL", { timeout: 180_000 }, () => {
     });
     try {
       await waitFor(
-        `${created} completed runs`,
-        async () => (await statusCounts(database.db, tenantId)).completed === created,
+        `${created} ended runs`,
+        async () => {
+          const { completed = 0, failed = 0 } = await statusCounts(database.db, tenantId);
+          return completed + failed === created;
+        },
         30_000,
         100,
       );
