@@ -10,7 +10,19 @@ import { createWorkflowLibrary } from "../../src/engine/workflow-library";
 import { createBullmqQueue, type BullmqRunQueue } from "../../src/queue/bullmq-queue";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { POISON_FLOW, poisonRegistry, timesRun } from "../support/poison-nodes";
-import { REDIS_URL, dropPrefix, uniquePrefix } from "./queue-support";
+import { startWorker } from "../../src/worker/start-worker";
+import { testkitExecutors } from "../support/testkit-nodes";
+import { REDIS_URL, dropPrefix, uniquePrefix, waitFor } from "./queue-support";
+
+const SLOW_FLOW = `name: slow
+nodes:
+  - { name: start, type: start }
+  - { name: stuck, type: testkit.slow }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: stuck }
+  - { from: stuck, to: done }
+`;
 
 type Driver = "inline" | "bullmq";
 
@@ -104,6 +116,47 @@ describe("poison runs across real process deaths", { timeout: 120_000 }, () => {
       expect(failed[0]?.data).toMatchObject({ error: { code: "FD219" }, unfinishedActivations: 2 });
     },
   );
+
+  it("bullmq: a run handed back by a shutdown that ran out of time is not counted as a death", async () => {
+    const tenantId = await database.createTenant("hand-back");
+    const { engine, store } = createDatabaseEngine({
+      db: database.db,
+      registry,
+      resolveWorkflow: resolveFrom(() => undefined),
+    });
+    const slow = createWorkflowLibrary(registry.catalog()).add(SLOW_FLOW);
+    const run = await engine.createRun({ tenantId, workflow: slow, input: {} });
+    const handBackPrefix = uniquePrefix("poison-handback");
+    const handBackQueue = createBullmqQueue({ redisUrl: REDIS_URL, prefix: handBackPrefix });
+    const worker = startWorker({
+      redisUrl: REDIS_URL,
+      db: database.db,
+      prefix: handBackPrefix,
+      shutdownTimeoutMs: 100,
+      planLimits: false,
+      publishEvents: false,
+      engineOptions: {
+        registry,
+        executors: testkitExecutors().executors,
+        resolveWorkflow: resolveFrom(() => undefined),
+      },
+    });
+    try {
+      await handBackQueue.enqueueStart(tenantId, run.id);
+      await waitFor("the slow run to execute", async () => {
+        const stored = await store.getRun(tenantId, run.id);
+        return stored?.activationsUnfinished === 1;
+      });
+    } finally {
+      // Its step never ends: the shutdown times out and hands the run back.
+      await worker.close();
+      await handBackQueue.close();
+      await dropPrefix(redis, handBackPrefix);
+    }
+    const handedBack = await store.getRun(tenantId, run.id);
+    expect(handedBack?.status).toBe("queued");
+    expect(handedBack?.activationsUnfinished).toBeUndefined();
+  });
 
   it("inline: a run whose process died once resumes and completes on the next start", async () => {
     const { tenantId, runId, counterFile } = await storedRun("inline", "one death");

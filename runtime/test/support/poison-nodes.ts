@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import Type from "typebox";
 import { createBuiltinRegistry, defineNode } from "@flowdeck/node-library";
 import type { NodeExecutor } from "@flowdeck/node-library/runtime";
+import { testkitPlugin } from "./testkit-nodes";
 
 /**
  * A test node that kills the process executing it (SIGKILL: no `finally`, no commit), as a step that runs out
@@ -24,8 +25,11 @@ export const dieNode = defineNode({
   examples: [{}],
 });
 
+/** The built-ins, the testkit nodes and the die node. */
 export function poisonRegistry() {
-  return createBuiltinRegistry().use({ nodes: [dieNode] });
+  return createBuiltinRegistry()
+    .use(testkitPlugin)
+    .use({ nodes: [dieNode] });
 }
 
 /** Times the die step ran, over every process: the counter file's length. */
