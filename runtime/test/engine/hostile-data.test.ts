@@ -129,6 +129,9 @@ describe("templates and expressions are bounded while they run", () => {
     expect(evaluateExpression("input.message.matches('^(a|a)*$')", hostile)).toBe(false);
     expect(evaluateExpression("input.message.matches('a!')", hostile)).toBe(true);
     expect(evaluateExpression("['x', 'aa'].exists(s, s.matches('^(a|a)*$'))", scope)).toBe(true);
+    // JavaScript's RegExp refuses the inline flag (?i); only RE2 reads it, inside loop macros too.
+    expect(evaluateExpression("'ABC'.matches('(?i)abc')", scope)).toBe(true);
+    expect(evaluateExpression("[['ABC']].all(l, l.all(s, s.matches('(?i)^abc$')))", scope)).toBe(true);
   });
 
   it("matches refuses text over its limit (FD214) and a pattern RE2 cannot run (FD210)", async () => {
