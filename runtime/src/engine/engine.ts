@@ -249,7 +249,9 @@ export function createEngine(deps: EngineDeps): Engine {
         done = true;
       } finally {
         // Ended by its own commit, or taken back: an error here is no death of the process.
-        await ticket.leave({ ended: done, stored: activation?.stored ?? unsaved === undefined });
+        // A deferred run is stored by its first commit, which moves its version from 0.
+        const stored = unsaved === undefined || (!done && (activation?.record().stateVersion ?? 0) > 0);
+        await ticket.leave({ ended: done, stored });
       }
     })();
     active.set(run.id, { controller, ended, handBack: async () => ticket?.handBack() });

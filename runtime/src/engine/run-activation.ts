@@ -59,11 +59,6 @@ export class RunActivation {
     this.indexes.set(run.definition.name, indexWorkflow(run.definition));
   }
 
-  /** False until a deferred run's first commit has stored it. */
-  get stored(): boolean {
-    return this.unsaved === undefined;
-  }
-
   /** Continues the run; `resume` answers the waiting ask or handoff step. */
   async execute(resume?: ActivationInput): Promise<ActivationEnd> {
     this.journal.event(
