@@ -31,7 +31,7 @@ nodes:
   - { name: start, type: start }
   - name: done
     type: end
-    config: { reply: "{% for i in (1..400) %}{{ input.message }}{% endfor %}" }
+    config: { reply: "{% for i in (1..100) %}{{ input.message }}{% endfor %}" }
 edges:
   - { from: start, to: done }
 `;
@@ -145,7 +145,7 @@ describe("/ws/chat", () => {
     const client = await openClient(socketUrl(server, { key: loudKey }), { origin: SHOP_ORIGIN });
     const raw = (client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     raw.pause();
-    const text = "y".repeat(3_000); // each reply: 400 × 3,000 characters ≈ 1.2 MB
+    const text = "y".repeat(3_000); // each reply: 100 × 3,000 characters = 300 kB, under the template output cap
     for (let i = 0; i < 30; i += 1) client.send({ type: "message", text });
     await eventually(
       () => server.logLines.some((line) => line.includes("chat client cut off")),
