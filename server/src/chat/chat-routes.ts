@@ -85,14 +85,7 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         }
         const { batches, settledBy } = await turn.until(options.syncReplyTimeoutMs);
         const frames = batches.flatMap((batch) =>
-          framesForEvents(
-            conversationId,
-            batch.runId,
-            batch.events,
-            false,
-            undefined,
-            options.customerFallbackText,
-          ),
+          framesForEvents(conversationId, batch.runId, batch.events, false),
         );
         const replies = frames.filter(
           (frame): frame is Extract<ServerFrame, { type: "reply" }> => frame.type === "reply",

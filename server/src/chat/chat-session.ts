@@ -56,8 +56,7 @@ export function startChatSession(
 
   const watcher: ConversationWatcher = {
     onBatch: (batch) => {
-      const { conversationId: id, runId, events } = batch;
-      for (const frame of framesForEvents(id, runId, events, staff, undefined, options.customerFallbackText))
+      for (const frame of framesForEvents(batch.conversationId, batch.runId, batch.events, staff))
         send(frame);
     },
     onFrame: send,

@@ -233,13 +233,7 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           return;
         }
         if (outcome.kind === "run" && target)
-          void relayTurn(
-            delivery,
-            target,
-            conversationId,
-            turn.until(RELAY_WATCH_MS),
-            options.customerFallbackText,
-          );
+          void relayTurn(delivery, target, conversationId, turn.until(RELAY_WATCH_MS));
         else turn.cancel();
         res.status(202).json({
           conversationId,
