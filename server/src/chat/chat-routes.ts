@@ -5,8 +5,7 @@ import { framesForEvents, ChatMessageBody, type ServerFrame } from "./chat-frame
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import { watchTurn } from "./await-turn";
-import { checkConversation, newConversationId } from "./customer-message";
-import { sendOrFallback } from "./customer-fallback";
+import { checkConversation, newConversationId, sendCustomerMessage } from "./customer-message";
 
 /** The channel key of an HTTP chat call: `Authorization: Bearer fdp.…` or `X-Channel-Key`. */
 function channelKeyOf(req: Request): string {
@@ -54,8 +53,9 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const turn = watchTurn(services.runs, principal.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendOrFallback(
-            services,
+          outcome = await sendCustomerMessage(
+            db,
+            services.runs,
             principal,
             conversationId,
             body.text,
@@ -66,18 +66,6 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
           throw error;
         }
         const eventsUrl = `/chat/conversations/${conversationId}/events?after=${encodeURIComponent(since)}`;
-        if (outcome.kind === "fallback") {
-          // 200 like any answered message: the customer's client shows the text; the reason is for staff.
-          turn.cancel();
-          const { id, text, at } = outcome;
-          res.json({
-            conversationId,
-            status: "unavailable",
-            replies: [{ id, text, at, author: "bot" }],
-            eventsUrl,
-          });
-          return;
-        }
         if (outcome.kind === "with-human") {
           turn.cancel();
           res.status(202).json({ conversationId, status: "handoff", replies: [], eventsUrl });
