@@ -233,6 +233,15 @@ export interface ExecutorEvent {
   readonly text: string;
 }
 
+/**
+ * What an executor's thrown error may say about itself: whether the engine should spend the node's
+ * `retry.attempts` on it. Permanent failures (a refused host, a 4xx other than 408/429, bad config, a template
+ * error) set `false`, and the step fails at once; an error without the property is retried.
+ */
+export interface RetryableFailure {
+  readonly retryable: boolean;
+}
+
 export interface ExecutionContext {
   readonly signal: AbortSignal;
   readonly log: Logger;

@@ -18,6 +18,7 @@ export type {
   OrderAction,
   OrderUpdate,
   ResumeInput,
+  RetryableFailure,
   RunScope,
   SafeHttpClient,
   TenantView,
@@ -32,3 +33,4 @@ export type { ExecutionResult, NodeExecutor, Suspension } from "./executor";
 export { builtinExecutors } from "./builtin-executors";
 export { routeMessage, DEFAULT_CONFIDENCE_THRESHOLD } from "./router/route-message";
 export type { RouteResult, RouterConfig } from "./router/route-message";
+export { ToolHttpError, TOOL_HTTP_ERRORS, type ToolHttpErrorCode } from "./executors/tool-http";

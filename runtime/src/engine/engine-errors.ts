@@ -28,9 +28,18 @@ export const ENGINE_ERRORS = {
 
 export type EngineErrorCode = keyof typeof ENGINE_ERRORS;
 
+/**
+ * Codes another try of the same step can change: a failure after retries (an unknown cause) and a timeout.
+ * The rest are verdicts (bad config, a template or expression error or limit, a refused tool call, a run that
+ * is gone or cancelled): repeating the step gives the same answer, so its `retry` is not spent on them.
+ */
+const RETRYABLE_ENGINE_CODES: ReadonlySet<EngineErrorCode> = new Set(["FD200", "FD201"]);
+
 /** A failure the engine understands: stable code, a message for the step trace, a one-line hint. */
 export class EngineError extends Error {
   readonly hint: string;
+  /** Whether the node's `retry` may try the step again (see `RETRYABLE_ENGINE_CODES`). */
+  readonly retryable: boolean;
   constructor(
     readonly code: EngineErrorCode,
     message: string,
@@ -39,6 +48,7 @@ export class EngineError extends Error {
     super(message, options);
     this.name = "EngineError";
     this.hint = ENGINE_ERRORS[code];
+    this.retryable = RETRYABLE_ENGINE_CODES.has(code);
   }
 }
 

@@ -10,6 +10,7 @@ import type {
   ToolInvoker,
 } from "@flowdeck/node-library/runtime";
 import { abortableSleep } from "../resilience/abortable-sleep";
+import { isRetryable } from "../resilience/retryable";
 import type { EngineDeps } from "./engine-deps";
 import { describeError, EngineError } from "./engine-errors";
 import { evaluateExpression, renderTemplate } from "./scope";
@@ -45,7 +46,9 @@ export function backoffDelayMs(node: WorkflowNode, attempt: number): number {
 
 /**
  * Runs one node: builds its context, applies its timeout to every try, retries with backoff, and turns every
- * failure into `{ code, message }`. Cancellation of the run is not a failure: it propagates.
+ * failure into `{ code, message }`. Cancellation of the run is not a failure: it propagates. A failure whose
+ * error says `retryable: false` (a refused host, a 4xx other than 408/429, a template error …) ends the step at
+ * once: another try would get the same answer, later, and hit the other side again.
  */
 export async function runStep(request: StepRequest, deps: EngineDeps): Promise<StepOutcome> {
   const attempts = Math.max(1, request.node.retry?.attempts ?? 1);
@@ -58,6 +61,7 @@ export async function runStep(request: StepRequest, deps: EngineDeps): Promise<S
     } catch (error) {
       if (request.signal.aborted) throw request.signal.reason ?? error;
       lastError = describeError(error);
+      if (!isRetryable(error)) return { ok: false, error: lastError, attempts: attempt };
       if (attempt < attempts) {
         const delay = backoffDelayMs(request.node, attempt);
         request.onRetry(attempt, lastError, delay);

@@ -25,11 +25,19 @@ export const HTTP_ERRORS = {
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 
 /**
+ * A timeout (FD243) or an unreachable server (FD245) may pass; a refused address, a bad URL, header or option,
+ * or an answer over a limit is the same on every try.
+ */
+const RETRYABLE_HTTP_CODES: ReadonlySet<HttpErrorCode> = new Set(["FD243", "FD245"]);
+
+/**
  * A failure of the safe HTTP client. `code` survives the engine's `describeError`. Messages name the host and
  * the address class but never header values, query strings or the original cause, which could carry secrets.
  */
 export class HttpError extends Error {
   readonly hint: string;
+  /** Whether another try can help (a timeout or an unreachable server); a refused address never. */
+  readonly retryable: boolean;
 
   constructor(
     readonly code: HttpErrorCode,
@@ -40,6 +48,7 @@ export class HttpError extends Error {
     super(message);
     this.name = "HttpError";
     this.hint = HTTP_ERRORS[code];
+    this.retryable = RETRYABLE_HTTP_CODES.has(code);
   }
 
   /** The same failure, with the redirect hop it happened at in front of the message. */

@@ -19,9 +19,21 @@ export const STORE_ERRORS = {
 
 export type StoreErrorCode = keyof typeof STORE_ERRORS;
 
+/** Bad input to a domain call (blank, not an email, too long) or a reused key: the same on every try. */
+const PERMANENT_STORE_CODES: ReadonlySet<StoreErrorCode> = new Set([
+  "FD262",
+  "FD263",
+  "FD264",
+  "FD270",
+  "FD271",
+  "FD272",
+]);
+
 /** A failure with a stable code, a message for logs and step traces, and a one-line hint for the fix. */
 export class StoreError extends Error {
   readonly hint: string;
+  /** Whether a step that met it may try again; false for bad input (FD270–FD272) and misuse. */
+  readonly retryable: boolean;
   constructor(
     readonly code: StoreErrorCode,
     message: string,
@@ -30,6 +42,7 @@ export class StoreError extends Error {
     super(message, options);
     this.name = "StoreError";
     this.hint = STORE_ERRORS[code];
+    this.retryable = !PERMANENT_STORE_CODES.has(code);
   }
 }
 

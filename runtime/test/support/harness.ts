@@ -1,4 +1,4 @@
-import type { ModelGateway, NodeExecutor } from "@flowdeck/node-library/runtime";
+import type { ModelGateway, NodeExecutor, SafeHttpClient } from "@flowdeck/node-library/runtime";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import type { Workflow } from "@flowdeck/schemas";
 import { createDatabaseEngine, resolveFrom } from "../../src/engine/database-engine";
@@ -16,6 +16,8 @@ export interface HarnessOptions {
   /** YAML texts; each must validate (with the built-ins and the testkit nodes). */
   readonly workflows: readonly string[];
   readonly models?: ModelGateway;
+  /** The HTTP client tool.http uses (default: the engine's, which refuses loopback). */
+  readonly http?: SafeHttpClient;
   readonly executors?: Readonly<Record<string, NodeExecutor>>;
   readonly afterStep?: EngineDeps["afterStep"];
   /** Seed the tenant with the demo shop (orders, KB articles). */
@@ -55,6 +57,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       executors: { ...testkit.executors, ...options.executors },
       resolveWorkflow: resolveFrom((name) => library.get(name)),
       models: () => models,
+      ...(options.http ? { http: () => options.http as SafeHttpClient } : {}),
       onEvents: (_tenant, runId, list) => events.push(...list.map((event) => ({ runId, event }))),
       sleep: () => Promise.resolve(),
       ...(afterStep ? { afterStep } : {}),

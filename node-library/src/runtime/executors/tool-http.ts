@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { toolHttpNode } from "../../nodes/tool-http";
-import type { ExecutionContext, HttpResponse } from "../context";
+import type { ExecutionContext, HttpResponse, RetryableFailure } from "../context";
 import type { NodeExecutor } from "../executor";
 
 /**
@@ -19,8 +19,13 @@ export const TOOL_HTTP_ERRORS = {
 export type ToolHttpErrorCode = keyof typeof TOOL_HTTP_ERRORS;
 
 /** A `tool.http` failure the engine keeps the code of; it takes the node's `error` port after its retries. */
-export class ToolHttpError extends Error {
+export class ToolHttpError extends Error implements RetryableFailure {
   readonly hint: string;
+  /**
+   * Only FD251 with 408, 429 or 5xx: the server may answer otherwise later. Another 4xx, a bad URL or a body
+   * that is not JSON come back the same on every try.
+   */
+  readonly retryable: boolean;
   constructor(
     readonly code: ToolHttpErrorCode,
     message: string,
@@ -30,6 +35,8 @@ export class ToolHttpError extends Error {
     super(message);
     this.name = "ToolHttpError";
     this.hint = TOOL_HTTP_ERRORS[code];
+    this.retryable =
+      code === "FD251" && status !== undefined && (status === 408 || status === 429 || status >= 500);
   }
 }
 
