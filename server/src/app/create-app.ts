@@ -105,7 +105,7 @@ export function createApp({
     }),
   );
   app.use(widgetAsset());
-  const chat = createChatServices({ db, config, log, runs, chat: chatOptions, channelSecretKey });
+  const chat = createChatServices({ db, config, log, runs, chat: chatOptions, channelSecretKey, metrics });
   storeChatServices(app.locals, chat);
 
   const throttle = createLoginThrottle({

@@ -1,3 +1,7 @@
+/** The default of `customerFallbackText`: no plan, code or fault named, and a promise that a person follows up. */
+export const DEFAULT_CUSTOMER_FALLBACK_TEXT =
+  "Sorry, I can't help right now. A member of our team will get back to you.";
+
 /** Limits and timings of the chat channels; units in the names (DESIGN.md §7). */
 export interface ChatOptions {
   /** Largest WebSocket frame a client may send; bigger closes with 1009. Default 16 KiB. */
@@ -46,6 +50,11 @@ export interface ChatOptions {
   readonly maxNewSocketsPerAddress: number;
   /** The window of `maxNewSocketsPerAddress` (fixed windows). Default 10 s. */
   readonly newSocketWindowMs: number;
+  /**
+   * What a customer reads instead of our refusal when a message cannot reach a run for a reason of ours (the
+   * plan's runs or messages are used up, an internal error): `chat/customer-fallback.ts`.
+   */
+  readonly customerFallbackText: string;
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -64,6 +73,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   maxOpenSocketsPerChannel: 5_000,
   maxNewSocketsPerAddress: 120,
   newSocketWindowMs: 10_000,
+  customerFallbackText: DEFAULT_CUSTOMER_FALLBACK_TEXT,
 };
 
 /** Longest chat message text, in characters. */

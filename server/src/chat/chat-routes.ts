@@ -5,7 +5,8 @@ import { framesForEvents, ChatMessageBody, type ServerFrame } from "./chat-frame
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import { watchTurn } from "./await-turn";
-import { checkConversation, newConversationId, sendCustomerMessage } from "./customer-message";
+import { checkConversation, newConversationId } from "./customer-message";
+import { sendOrFallback } from "./customer-fallback";
 
 /** The channel key of an HTTP chat call: `Authorization: Bearer fdp.…` or `X-Channel-Key`. */
 function channelKeyOf(req: Request): string {
@@ -53,9 +54,8 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const turn = watchTurn(services.runs, principal.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendCustomerMessage(
-            db,
-            services.runs,
+          outcome = await sendOrFallback(
+            services,
             principal,
             conversationId,
             body.text,
@@ -66,6 +66,18 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
           throw error;
         }
         const eventsUrl = `/chat/conversations/${conversationId}/events?after=${encodeURIComponent(since)}`;
+        if (outcome.kind === "fallback") {
+          // 200 like any answered message: the customer's client shows the text; the reason is for staff.
+          turn.cancel();
+          const { id, text, at } = outcome;
+          res.json({
+            conversationId,
+            status: "unavailable",
+            replies: [{ id, text, at, author: "bot" }],
+            eventsUrl,
+          });
+          return;
+        }
         if (outcome.kind === "with-human") {
           turn.cancel();
           res.status(202).json({ conversationId, status: "handoff", replies: [], eventsUrl });

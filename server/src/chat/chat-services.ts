@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import type { Logger } from "../app/logger";
 import type { ServerConfig } from "../app/server-config";
+import type { AppMetrics } from "../metrics/app-metrics";
 import { createSecretBox, deriveChannelSecretKey, type SecretBox } from "../channels/secret-box";
 import type { RunHost } from "../runs/run-host";
 import { DEFAULT_CHAT_OPTIONS, type ChatOptions } from "./chat-options";
@@ -20,6 +21,8 @@ export interface ChatServices {
   readonly secretBox: SecretBox;
   /** Signed deliveries of webhook channels' replies. */
   readonly outbound: OutboundDelivery;
+  /** The app's metrics (customer fallbacks are counted); absent in tests that build services alone. */
+  readonly metrics?: AppMetrics | undefined;
 }
 
 export interface CreateChatServicesOptions {
@@ -30,6 +33,7 @@ export interface CreateChatServicesOptions {
   readonly chat?: Partial<ChatOptions> | undefined;
   /** 32 bytes (loadChannelSecretKey). Default: derived from the JWT secret. */
   readonly channelSecretKey?: Uint8Array | undefined;
+  readonly metrics?: AppMetrics | undefined;
 }
 
 export function createChatServices(options: CreateChatServicesOptions): ChatServices {
@@ -48,6 +52,7 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     history: createConversationHistory(options.db),
     secretBox,
     outbound: createOutboundDelivery({ db: options.db, secretBox, options: chatOptions, log: options.log }),
+    metrics: options.metrics,
   };
 }
 

@@ -4,7 +4,8 @@ import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame }
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import type { ConversationWatcher } from "./conversation-hub";
-import { checkConversation, newConversationId, sendCustomerMessage } from "./customer-message";
+import { checkConversation, newConversationId } from "./customer-message";
+import { sendOrFallback } from "./customer-fallback";
 import { corkUntilNextTick } from "./tick-cork";
 import { channelChangedSince } from "../channels/channel-changes";
 
@@ -119,11 +120,15 @@ export function startChatSession(
       join(id);
     }
     send({ type: "typing", conversationId: id, on: true });
-    const outcome = await sendCustomerMessage(db, services.runs, current, id, frame.text, isNew);
+    const outcome = await sendOrFallback(services, current, id, frame.text, isNew);
     // The flow's turn ends typing itself (a settling event in the batch, see framesForEvents); the record that
     // message() answers for a resumed run still says `waiting`, so it says nothing about this turn. A message
-    // kept for a human starts no turn at all.
-    if (outcome.kind === "with-human") send({ type: "typing", conversationId: id, on: false });
+    // kept for a human, or answered with the fallback text, starts no turn at all.
+    if (outcome.kind === "fallback") {
+      const { id: replyId, text, at } = outcome;
+      send({ type: "reply", conversationId: id, id: replyId, author: "bot", text, at });
+    }
+    if (outcome.kind !== "run") send({ type: "typing", conversationId: id, on: false });
   }
 
   ws.on("message", (data, isBinary) => {

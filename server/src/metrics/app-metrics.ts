@@ -24,6 +24,8 @@ export interface AppMetrics {
   readonly queueOldestWaiting: Gauge<never>;
   readonly queueWorkers: Gauge<never>;
   readonly queueStatsUp: Gauge<never>;
+  /** Customer messages answered with the fallback text instead of our refusal, by the refusal's code. */
+  readonly chatFallbacks: Counter<"code">;
 }
 
 export interface AppMetricsOptions {
@@ -127,6 +129,12 @@ export function createAppMetrics(options: AppMetricsOptions = {}): AppMetrics {
     queueStatsUp: new Gauge({
       name: "flowdeck_queue_stats_up",
       help: "1 when the last scrape read the queue's statistics, 0 when that failed or timed out.",
+      registers,
+    }),
+    chatFallbacks: new Counter({
+      name: "flowdeck_chat_fallbacks_total",
+      help: "Customer messages answered with the fallback text instead of a refusal of ours, by its code (FD350 …).",
+      labelNames: ["code"],
       registers,
     }),
   };

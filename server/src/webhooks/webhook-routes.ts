@@ -10,7 +10,8 @@ import { watchTurn } from "../chat/await-turn";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
 import type { ChatPrincipal } from "../chat/chat-principal";
 import type { ChatServices } from "../chat/chat-services";
-import { checkConversation, newConversationId, sendCustomerMessage } from "../chat/customer-message";
+import { checkConversation, newConversationId } from "../chat/customer-message";
+import { sendOrFallback } from "../chat/customer-fallback";
 import { NO_TENANT } from "../store/nil-tenant";
 import { workflowChangedSince } from "../workflows/workflow-changes";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
@@ -208,9 +209,8 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
         const turn = watchTurn(runs, channel.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendCustomerMessage(
-            db,
-            runs,
+          outcome = await sendOrFallback(
+            services,
             principal,
             conversationId,
             chat.text,
@@ -222,6 +222,16 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           throw error;
         }
         const target = outboundTarget(channel, secret);
+        if (outcome.kind === "fallback") {
+          // The customer hears the fallback where they hear the flow (the channel's outbound URL); the sender's
+          // answer carries it too, for a channel without one. The message id stays claimed: it was answered.
+          turn.cancel();
+          const { id, text, at } = outcome;
+          const reply = { id, text, at, author: "bot" as const };
+          if (target) void delivery.deliver(target, { type: "reply", conversationId, ...reply });
+          res.status(202).json({ conversationId, status: "unavailable", replies: [reply] });
+          return;
+        }
         if (outcome.kind === "run" && target)
           void relayTurn(delivery, target, conversationId, turn.until(RELAY_WATCH_MS));
         else turn.cancel();

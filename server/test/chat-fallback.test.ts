@@ -1,0 +1,138 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CUSTOMER_FALLBACK_TEXT } from "../src/chat/chat-options";
+import { getAppMetrics } from "../src/metrics/app-metrics";
+import { PLAN_LIMITS } from "../src/plans/plan-limits";
+import { runCounterName } from "../src/plans/plan-usage";
+import { signPayload } from "../src/webhooks/webhook-signature";
+import { createChannel, eventually, openClient, publishFlow, SHOP_ORIGIN, socketUrl } from "./chat-support";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+const HELLO = `name: hello
+nodes:
+  - { name: start, type: start }
+  - { name: done, type: end, config: { reply: "Hello!" } }
+edges:
+  - { from: start, to: done }
+`;
+
+// Issue 16: a customer of a tenant over its plan reads the polite fallback, never "This plan allows …" or a
+// code; staff find the reason in the audit log and the metrics.
+describe("customers never see our plumbing", () => {
+  let server: TestServer;
+  let owner: JsonBody;
+  let key: string;
+  let workflowId: string;
+  let receiver: Server;
+  const delivered: string[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        delivered.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    server = await startTestServer("pg", {}, { chat: { outboundAllowList: ["127.0.0.1"] } });
+    owner = (await registerAccount(server)).body;
+    const token = owner.accessToken as string;
+    workflowId = await publishFlow(server, token, HELLO);
+    key = (
+      await createChannel(server, token, { kind: "web", workflow: workflowId, allowedOrigins: [SHOP_ORIGIN] })
+    ).publishableKey;
+    // The month's allowance used up, as a thousand runs would leave it.
+    await server.testDb.db.ownerTransaction((sql) =>
+      sql.query(
+        `INSERT INTO tenant_counters (tenant_id, name, value) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id, name) DO UPDATE SET value = excluded.value`,
+        [owner.tenant.id, runCounterName(), PLAN_LIMITS.pro.runsPerMonth],
+      ),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    receiver?.close();
+  });
+
+  const fallbacks = async () =>
+    (await getAppMetrics(server.app).chatFallbacks.get()).values.find((v) => v.labels.code === "FD350")
+      ?.value ?? 0;
+
+  async function auditRows(): Promise<JsonBody[]> {
+    const res = await server.request("GET", "/audit?action=chat.fallback", { token: owner.accessToken });
+    expect(res.status).toBe(200);
+    return res.body.items;
+  }
+
+  it("answers an over-quota customer's WebSocket message with the fallback text", async () => {
+    const before = await fallbacks();
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    client.send({ type: "message", text: "Where is my order?" });
+    const reply = await client.next((frame) => frame.type === "reply");
+    expect(reply).toMatchObject({ author: "bot", text: DEFAULT_CUSTOMER_FALLBACK_TEXT });
+    await client.next((frame) => frame.type === "typing" && frame.on === false);
+    const seen = JSON.stringify(client.frames);
+    expect(seen).not.toMatch(/FD35\d|plan|runs per month|used up/i);
+    expect(client.frames.some((frame) => frame.type === "error")).toBe(false);
+    client.ws.close();
+
+    expect(await fallbacks()).toBe(before + 1);
+    const rows = await auditRows();
+    expect(rows.find((row) => row.targetId === reply.conversationId)).toMatchObject({
+      action: "chat.fallback",
+      actorId: null,
+      targetType: "conversation",
+      detail: { code: "FD350", reason: expect.stringContaining("runs per month"), channelKind: "web" },
+    });
+  });
+
+  it("answers an over-quota customer's POST /chat/messages with the fallback text, 200", async () => {
+    const before = await fallbacks();
+    const res = await server.request("POST", "/chat/messages", {
+      body: { text: "Hello?" },
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "unavailable" });
+    expect(res.body.replies.map((reply: JsonBody) => reply.text)).toEqual([DEFAULT_CUSTOMER_FALLBACK_TEXT]);
+    expect(res.text).not.toMatch(/FD35\d|plan|runs per month|used up/i);
+    expect(await fallbacks()).toBe(before + 1);
+    expect((await auditRows()).map((row) => row.targetId)).toContain(res.body.conversationId);
+  });
+
+  it("still shows staff testing the flow the real refusal", async () => {
+    const client = await openClient(socketUrl(server, { token: owner.accessToken, workflow: workflowId }));
+    client.send({ type: "message", text: "test" });
+    expect(await client.next((frame) => frame.type === "error")).toMatchObject({ code: "FD350" });
+    client.ws.close();
+  });
+
+  it("answers an over-quota customer on a webhook channel with the fallback, at its outbound URL", async () => {
+    const before = await fallbacks();
+    const channel = await createChannel(server, owner.accessToken, {
+      kind: "webhook",
+      workflow: workflowId,
+      outboundUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/flowdeck`,
+    });
+    const raw = JSON.stringify({ text: "Where is my order?" });
+    const res = await server.request("POST", `/webhooks/${channel.id}`, {
+      rawBody: raw,
+      headers: {
+        "flowdeck-signature": signPayload(channel.webhookSecret, Math.floor(Date.now() / 1000), raw),
+        "flowdeck-message-id": "fallback-1",
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "unavailable" });
+    expect(res.text).not.toMatch(/FD35\d|plan|runs per month|used up/i);
+    await eventually(() => delivered.length > 0, 10_000, "the outbound fallback");
+    expect(JSON.parse(delivered[0]!)).toMatchObject({ type: "reply", text: DEFAULT_CUSTOMER_FALLBACK_TEXT });
+    expect(delivered.join("")).not.toMatch(/FD35\d|plan|runs per month|used up/i);
+    expect(await fallbacks()).toBe(before + 1);
+    expect((await auditRows()).map((row) => row.detail.channelKind)).toContain("webhook");
+  });
+});
