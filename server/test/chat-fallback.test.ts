@@ -136,3 +136,64 @@ describe("customers never see our plumbing", () => {
     expect((await auditRows()).map((row) => row.detail.channelKind)).toContain("webhook");
   });
 });
+
+// A flow that fails without an error edge (here: tool.http refused the metadata address, FD240).
+const BROKEN = `name: broken_fetch
+nodes:
+  - { name: start, type: start }
+  - { name: fetch, type: tool.http, config: { url: "http://169.254.169.254/latest/meta-data" } }
+  - { name: done, type: end, config: { reply: "Fetched." } }
+edges:
+  - { from: start, to: fetch }
+  - { from: fetch, to: done }
+`;
+
+describe("a failed run reaches the customer as the fallback text, not its code", () => {
+  let server: TestServer;
+  let owner: JsonBody;
+  let key: string;
+
+  beforeAll(async () => {
+    server = await startTestServer("pg");
+    owner = (await registerAccount(server)).body;
+    const workflow = await publishFlow(server, owner.accessToken, BROKEN);
+    key = (
+      await createChannel(server, owner.accessToken, { kind: "web", workflow, allowedOrigins: [SHOP_ORIGIN] })
+    ).publishableKey;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("over the socket and in the catch-up; staff see the code on the run", async () => {
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    client.send({ type: "message", text: "hi" });
+    const reply = await client.next((frame) => frame.type === "reply");
+    expect(reply).toMatchObject({ author: "bot", text: DEFAULT_CUSTOMER_FALLBACK_TEXT });
+    await client.next((frame) => frame.type === "typing" && frame.on === false);
+    expect(JSON.stringify(client.frames)).not.toMatch(/FD\d{3}/);
+    client.ws.close();
+
+    const caughtUp = await server.request("GET", `/chat/conversations/${reply.conversationId}/events`, {
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
+    expect(caughtUp.status).toBe(200);
+    expect(caughtUp.body.items).toContainEqual(expect.objectContaining({ id: reply.id, text: reply.text }));
+    expect(caughtUp.text).not.toMatch(/FD\d{3}/);
+
+    const runs = await server.request("GET", "/runs?status=failed", { token: owner.accessToken });
+    expect(runs.body.items).toHaveLength(1);
+    const run = await server.request("GET", `/runs/${runs.body.items[0].id}`, { token: owner.accessToken });
+    expect(run.body.error).toMatchObject({ code: "FD240" });
+  });
+
+  it("over POST /chat/messages", async () => {
+    const res = await server.request("POST", "/chat/messages", {
+      body: { text: "hello" },
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.replies.map((r: JsonBody) => r.text)).toEqual([DEFAULT_CUSTOMER_FALLBACK_TEXT]);
+    expect(res.text).not.toMatch(/FD\d{3}/);
+  });
+});

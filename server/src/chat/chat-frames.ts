@@ -1,7 +1,7 @@
 import { createAjv } from "@flowdeck/schemas";
 import type { RunEvent } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import { MAX_MESSAGE_CHARS } from "./chat-options";
+import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-options";
 
 /**
  * The chat protocol (JSON text frames). Client → server: `message` (a customer's text, optionally naming the
@@ -89,7 +89,9 @@ const SETTLED = new Set(["run.waiting", "run.handoff", "run.completed", "run.fai
 
 /**
  * Turns one run's events (one committed batch, or a page of the log) into frames. `staff` adds the step trace.
- * `counters` numbers the messages of each step so ids match between the live batch and the log.
+ * `counters` numbers the messages of each step so ids match between the live batch and the log. A failed run
+ * is an `error` frame with its code for staff, and for a customer a bot reply with `fallbackText` (id
+ * `<run>|run.failed|0`, the same live and in the catch-up): a code is for staff (issue 16).
  */
 export function framesForEvents(
   conversationId: string,
@@ -97,6 +99,7 @@ export function framesForEvents(
   events: readonly RunEvent[],
   staff: boolean,
   counters: Map<string, number> = new Map(),
+  fallbackText: string = DEFAULT_CUSTOMER_FALLBACK_TEXT,
 ): ServerFrame[] {
   const frames: ServerFrame[] = [];
   for (const event of events) {
@@ -123,6 +126,9 @@ export function framesForEvents(
         reason: String(data.reason ?? ""),
         at: event.at,
       });
+    } else if (event.type === "run.failed" && !staff) {
+      const id = replyId(runId, "run.failed", 0);
+      frames.push({ type: "reply", conversationId, id, author: "bot", text: fallbackText, at: event.at });
     } else if (event.type === "run.failed") {
       const error = (data.error ?? {}) as { code?: unknown };
       frames.push({

@@ -85,7 +85,14 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         }
         const { batches, settledBy } = await turn.until(options.syncReplyTimeoutMs);
         const frames = batches.flatMap((batch) =>
-          framesForEvents(conversationId, batch.runId, batch.events, false),
+          framesForEvents(
+            conversationId,
+            batch.runId,
+            batch.events,
+            false,
+            undefined,
+            options.customerFallbackText,
+          ),
         );
         const replies = frames.filter(
           (frame): frame is Extract<ServerFrame, { type: "reply" }> => frame.type === "reply",

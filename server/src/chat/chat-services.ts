@@ -49,7 +49,7 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     options: chatOptions,
     runs,
     hub: createConversationHub(() => runs),
-    history: createConversationHistory(options.db),
+    history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
     outbound: createOutboundDelivery({ db: options.db, secretBox, options: chatOptions, log: options.log }),
     metrics: options.metrics,

@@ -56,7 +56,8 @@ export function startChatSession(
 
   const watcher: ConversationWatcher = {
     onBatch: (batch) => {
-      for (const frame of framesForEvents(batch.conversationId, batch.runId, batch.events, staff))
+      const { conversationId: id, runId, events } = batch;
+      for (const frame of framesForEvents(id, runId, events, staff, undefined, options.customerFallbackText))
         send(frame);
     },
     onFrame: send,

@@ -57,6 +57,8 @@ export interface ConversationHistory {
 export function createConversationHistory(
   db: Database,
   runStore: RunStore = createRunStore(db),
+  /** What a customer reads for a failed run (ChatOptions.customerFallbackText). */
+  fallbackText?: string,
 ): ConversationHistory {
   return {
     async replay(tenantId, conversationId, after, staff) {
@@ -72,7 +74,9 @@ export function createConversationHistory(
         const events = await runStore.listEvents(tenantId, run.id);
         // Replayed: what was said and the trace, not live-only tokens, typing or a failure notice without a time.
         frames.push(
-          ...framesForEvents(conversationId, run.id, events, staff).filter((frame) => "at" in frame),
+          ...framesForEvents(conversationId, run.id, events, staff, undefined, fallbackText).filter(
+            (frame) => "at" in frame,
+          ),
         );
       }
       for (const message of messages) {

@@ -19,10 +19,13 @@ export async function relayTurn(
   target: OutboundTarget,
   conversationId: string,
   turn: Promise<Turn>,
+  /** What the customer reads for a failed run (ChatOptions.customerFallbackText). */
+  fallbackText?: string,
 ): Promise<void> {
   const { batches } = await turn;
   for (const batch of batches) {
-    for (const frame of framesForEvents(conversationId, batch.runId, batch.events, false)) {
+    const { runId, events } = batch;
+    for (const frame of framesForEvents(conversationId, runId, events, false, undefined, fallbackText)) {
       if (frame.type === "reply") {
         await delivery.deliver(target, {
           type: "reply",

@@ -233,7 +233,13 @@ export function webhookRoutes(services: ChatServices): RouteDefinition[] {
           return;
         }
         if (outcome.kind === "run" && target)
-          void relayTurn(delivery, target, conversationId, turn.until(RELAY_WATCH_MS));
+          void relayTurn(
+            delivery,
+            target,
+            conversationId,
+            turn.until(RELAY_WATCH_MS),
+            options.customerFallbackText,
+          );
         else turn.cancel();
         res.status(202).json({
           conversationId,
