@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBullmqQueue, type BullmqRunQueue } from "../../src/queue/bullmq-queue";
+import { MAX_UNFINISHED_ACTIVATIONS } from "../../src/engine/activation-guard";
 import { createOutboxDispatcher } from "../../src/queue/outbox-dispatcher";
 import type { Database } from "../../src/store/database";
 import { startWorker } from "../../src/worker/start-worker";
@@ -160,7 +161,12 @@ describe("worker processes killed with SIGKILL", { timeout: 180_000 }, () => {
       completed: created - poisoned.length,
       ...(poisoned.length > 0 ? { failed: poisoned.length } : {}),
     });
-    for (const failure of poisoned) expect(failure).toMatchObject({ code: "FD219", unfinished: 2 });
+    // At least two: a kill can also land between the pickup that counted a third activation and its refusal's
+    // commit, and the next pickup then refuses with three (still never executing the run a third time).
+    for (const failure of poisoned) {
+      expect(failure.code).toBe("FD219");
+      expect(failure.unfinished).toBeGreaterThanOrEqual(MAX_UNFINISHED_ACTIVATIONS);
+    }
     // No side effect twice: every ticket and lead was written under its own step's key, once; a completed run
     // has both (a poison-failed run has those its activations reached).
     const effects = await sideEffects(database.db, tenantId);
