@@ -20,11 +20,11 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","minLength":1,"maxLength":200,"default":"gpt-4o-mini","title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.55,"title":"Confidence threshold","description":"Below this confidence the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when no intent fits well enough."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.55,"title":"Confidence threshold","description":"Below this confidence the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when no intent fits well enough."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","minLength":1,"maxLength":200,"default":"gpt-4o-mini","title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.55,"title":"Confidence threshold","description":"Below this confidence the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when no intent fits well enough."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema37 = {"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema38 = {"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false};
@@ -2401,8 +2401,8 @@ errors++;
 if(data69.model !== undefined){
 let data71 = data69.model;
 if(typeof data71 === "string"){
-if(func2(data71) > 200){
-const err194 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema35.properties.config.properties.model,data:data71};
+if(func2(data71) > 50000){
+const err194 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data71};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2411,8 +2411,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(func2(data71) < 1){
-const err195 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.config.properties.model,data:data71};
+}
+else {
+const err195 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data71};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2422,8 +2423,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-else {
-const err196 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data71};
+if(data69.system_prompt !== undefined){
+let data72 = data69.system_prompt;
+if(typeof data72 === "string"){
+if(func2(data72) > 50000){
+const err196 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2433,11 +2437,8 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data69.system_prompt !== undefined){
-let data72 = data69.system_prompt;
-if(typeof data72 === "string"){
-if(func2(data72) > 50000){
-const err197 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
+else {
+const err197 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2447,8 +2448,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-else {
-const err198 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
+if(data69.prompt_template !== undefined){
+let data73 = data69.prompt_template;
+if(typeof data73 === "string"){
+if(func2(data73) > 50000){
+const err198 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2458,11 +2462,8 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data69.prompt_template !== undefined){
-let data73 = data69.prompt_template;
-if(typeof data73 === "string"){
-if(func2(data73) > 50000){
-const err199 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
+else {
+const err199 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2472,8 +2473,11 @@ vErrors.push(err199);
 errors++;
 }
 }
-else {
-const err200 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
+if(data69.temperature !== undefined){
+let data74 = data69.temperature;
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 2 || isNaN(data74)){
+const err200 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data74};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2482,12 +2486,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-if(data69.temperature !== undefined){
-let data74 = data69.temperature;
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 2 || isNaN(data74)){
-const err201 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+if(data74 < 0 || isNaN(data74)){
+const err201 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data74};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2496,8 +2496,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err202 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+}
+else {
+const err202 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data74};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2507,8 +2508,10 @@ vErrors.push(err202);
 errors++;
 }
 }
-else {
-const err203 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+if(data69.max_tokens !== undefined){
+let data75 = data69.max_tokens;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err203 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2517,11 +2520,9 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-if(data69.max_tokens !== undefined){
-let data75 = data69.max_tokens;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err204 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 > 32000 || isNaN(data75)){
+const err204 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2530,24 +2531,13 @@ vErrors.push(err204);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 > 32000 || isNaN(data75)){
-const err205 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
+if(data75 < 1 || isNaN(data75)){
+const err205 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
 if(vErrors === null){
 vErrors = [err205];
 }
 else {
 vErrors.push(err205);
-}
-errors++;
-}
-if(data75 < 1 || isNaN(data75)){
-const err206 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
 }
 errors++;
 }
@@ -2557,12 +2547,12 @@ if(data69.tools !== undefined){
 let data76 = data69.tools;
 if(Array.isArray(data76)){
 if(data76.length > 32){
-const err207 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data76};
+const err206 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data76};
 if(vErrors === null){
-vErrors = [err207];
+vErrors = [err206];
 }
 else {
-vErrors.push(err207);
+vErrors.push(err206);
 }
 errors++;
 }
@@ -2571,7 +2561,17 @@ for(let i4=0; i4<len3; i4++){
 let data77 = data76[i4];
 if(typeof data77 === "string"){
 if(func2(data77) > 64){
-const err208 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+const err207 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+if(!pattern6.test(data77)){
+const err208 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data77};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2580,24 +2580,14 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(!pattern6.test(data77)){
-const err209 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+}
+else {
+const err209 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
 if(vErrors === null){
 vErrors = [err209];
 }
 else {
 vErrors.push(err209);
-}
-errors++;
-}
-}
-else {
-const err210 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
-if(vErrors === null){
-vErrors = [err210];
-}
-else {
-vErrors.push(err210);
 }
 errors++;
 }
@@ -2613,12 +2603,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err211 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data76};
+const err210 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data76};
 if(vErrors === null){
-vErrors = [err211];
+vErrors = [err210];
 }
 else {
-vErrors.push(err211);
+vErrors.push(err210);
 }
 errors++;
 break;
@@ -2628,7 +2618,20 @@ indices1[item1] = i5;
 }
 }
 else {
-const err212 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data76};
+const err211 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data76};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data69.max_tool_calls_per_answer !== undefined){
+let data78 = data69.max_tool_calls_per_answer;
+if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
+const err212 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2637,11 +2640,9 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-if(data69.max_tool_calls_per_answer !== undefined){
-let data78 = data69.max_tool_calls_per_answer;
-if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
-const err213 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+if((typeof data78 == "number") && (isFinite(data78))){
+if(data78 > 32 || isNaN(data78)){
+const err213 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2650,9 +2651,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if((typeof data78 == "number") && (isFinite(data78))){
-if(data78 > 32 || isNaN(data78)){
-const err214 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+if(data78 < 1 || isNaN(data78)){
+const err214 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2661,8 +2661,12 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data78 < 1 || isNaN(data78)){
-const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+}
+}
+if(data69.max_tool_calls_per_step !== undefined){
+let data79 = data69.max_tool_calls_per_step;
+if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
+const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2671,12 +2675,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-if(data69.max_tool_calls_per_step !== undefined){
-let data79 = data69.max_tool_calls_per_step;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+if((typeof data79 == "number") && (isFinite(data79))){
+if(data79 > 128 || isNaN(data79)){
+const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2685,9 +2686,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 > 128 || isNaN(data79)){
-const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+if(data79 < 1 || isNaN(data79)){
+const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2696,8 +2696,12 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data79 < 1 || isNaN(data79)){
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+}
+}
+if(data69.output_schema !== undefined){
+let data80 = data69.output_schema;
+if(!(data80 && typeof data80 == "object" && !Array.isArray(data80))){
+const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data80};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2707,11 +2711,10 @@ vErrors.push(err218);
 errors++;
 }
 }
-}
-if(data69.output_schema !== undefined){
-let data80 = data69.output_schema;
-if(!(data80 && typeof data80 == "object" && !Array.isArray(data80))){
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data80};
+if(data69.stream !== undefined){
+let data81 = data69.stream;
+if(typeof data81 !== "boolean"){
+const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data81};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2721,10 +2724,10 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data69.stream !== undefined){
-let data81 = data69.stream;
-if(typeof data81 !== "boolean"){
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data81};
+if(data69.memory_turns !== undefined){
+let data82 = data69.memory_turns;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2733,11 +2736,9 @@ vErrors.push(err220);
 }
 errors++;
 }
-}
-if(data69.memory_turns !== undefined){
-let data82 = data69.memory_turns;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 100 || isNaN(data82)){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2746,24 +2747,13 @@ vErrors.push(err221);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 100 || isNaN(data82)){
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
+if(data82 < 0 || isNaN(data82)){
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
 if(vErrors === null){
 vErrors = [err222];
 }
 else {
 vErrors.push(err222);
-}
-errors++;
-}
-if(data82 < 0 || isNaN(data82)){
-const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
-if(vErrors === null){
-vErrors = [err223];
-}
-else {
-vErrors.push(err223);
 }
 errors++;
 }
@@ -2773,7 +2763,18 @@ if(data69.fallback_template !== undefined){
 let data83 = data69.fallback_template;
 if(typeof data83 === "string"){
 if(func2(data83) > 50000){
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2783,8 +2784,10 @@ vErrors.push(err224);
 errors++;
 }
 }
-else {
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
+if(data69.send_reply !== undefined){
+let data84 = data69.send_reply;
+if(typeof data84 !== "boolean"){
+const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data84};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2794,10 +2797,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(data69.send_reply !== undefined){
-let data84 = data69.send_reply;
-if(typeof data84 !== "boolean"){
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data84};
+}
+else {
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data69};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2809,24 +2811,12 @@ errors++;
 }
 }
 else {
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data69};
+const err227 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data9};
 if(vErrors === null){
 vErrors = [err227];
 }
 else {
 vErrors.push(err227);
-}
-errors++;
-}
-}
-}
-else {
-const err228 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data9};
-if(vErrors === null){
-vErrors = [err228];
-}
-else {
-vErrors.push(err228);
 }
 errors++;
 }
@@ -2837,7 +2827,17 @@ props0 = true;
 else if(tag0 === "router"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err229 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+const err228 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err229 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2846,8 +2846,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err230 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+if(data9.config === undefined){
+const err230 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2856,8 +2856,9 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err231 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+for(const key18 in data9){
+if(!(((((((key18 === "name") || (key18 === "type_version")) || (key18 === "description")) || (key18 === "retry")) || (key18 === "timeout_ms")) || (key18 === "type")) || (key18 === "config"))){
+const err231 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data9};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2866,9 +2867,12 @@ vErrors.push(err231);
 }
 errors++;
 }
-for(const key18 in data9){
-if(!(((((((key18 === "name") || (key18 === "type_version")) || (key18 === "description")) || (key18 === "retry")) || (key18 === "timeout_ms")) || (key18 === "type")) || (key18 === "config"))){
-const err232 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data9};
+}
+if(data9.name !== undefined){
+let data85 = data9.name;
+if(typeof data85 === "string"){
+if(func2(data85) > 64){
+const err232 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data85};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2877,12 +2881,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data85 = data9.name;
-if(typeof data85 === "string"){
-if(func2(data85) > 64){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data85};
+if(!pattern6.test(data85)){
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data85};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2891,8 +2891,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(!pattern6.test(data85)){
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data85};
+}
+else {
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data85};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2902,8 +2903,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-else {
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data85};
+if(data9.type_version !== undefined){
+let data86 = data9.type_version;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data86};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2912,27 +2915,14 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data86 = data9.type_version;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data86};
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 < 1 || isNaN(data86)){
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data86};
 if(vErrors === null){
 vErrors = [err236];
 }
 else {
 vErrors.push(err236);
-}
-errors++;
-}
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 < 1 || isNaN(data86)){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data86};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
 }
 errors++;
 }
@@ -2942,7 +2932,18 @@ if(data9.description !== undefined){
 let data87 = data9.description;
 if(typeof data87 === "string"){
 if(func2(data87) > 2000){
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data87};
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data87};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data87};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2952,8 +2953,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-else {
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data87};
+if(data9.retry !== undefined){
+let data88 = data9.retry;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.attempts === undefined){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data88};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2962,12 +2966,9 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data88 = data9.retry;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.attempts === undefined){
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data88};
+for(const key19 in data88){
+if(!((((key19 === "attempts") || (key19 === "backoff_ms")) || (key19 === "max_backoff_ms")) || (key19 === "backoff"))){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data88};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2976,9 +2977,11 @@ vErrors.push(err240);
 }
 errors++;
 }
-for(const key19 in data88){
-if(!((((key19 === "attempts") || (key19 === "backoff_ms")) || (key19 === "max_backoff_ms")) || (key19 === "backoff"))){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data88};
+}
+if(data88.attempts !== undefined){
+let data89 = data88.attempts;
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2987,11 +2990,9 @@ vErrors.push(err241);
 }
 errors++;
 }
-}
-if(data88.attempts !== undefined){
-let data89 = data88.attempts;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 > 10 || isNaN(data89)){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3000,9 +3001,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 10 || isNaN(data89)){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+if(data89 < 1 || isNaN(data89)){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3011,8 +3011,12 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data89 < 1 || isNaN(data89)){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+}
+}
+if(data88.backoff_ms !== undefined){
+let data90 = data88.backoff_ms;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3021,12 +3025,9 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-}
-if(data88.backoff_ms !== undefined){
-let data90 = data88.backoff_ms;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 600000 || isNaN(data90)){
+const err245 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3035,9 +3036,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 600000 || isNaN(data90)){
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+if(data90 < 0 || isNaN(data90)){
+const err246 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3046,8 +3046,12 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data90 < 0 || isNaN(data90)){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+}
+}
+if(data88.max_backoff_ms !== undefined){
+let data91 = data88.max_backoff_ms;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3056,12 +3060,9 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-}
-if(data88.max_backoff_ms !== undefined){
-let data91 = data88.max_backoff_ms;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 3600000 || isNaN(data91)){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3070,9 +3071,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 3600000 || isNaN(data91)){
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+if(data91 < 0 || isNaN(data91)){
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3081,8 +3081,12 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data91 < 0 || isNaN(data91)){
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+}
+}
+if(data88.backoff !== undefined){
+let data92 = data88.backoff;
+if(typeof data92 !== "string"){
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3091,12 +3095,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-}
-if(data88.backoff !== undefined){
-let data92 = data88.backoff;
-if(typeof data92 !== "string"){
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
+if(!((data92 === "exponential") || (data92 === "fixed"))){
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3105,8 +3105,10 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(!((data92 === "exponential") || (data92 === "fixed"))){
-const err252 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data88};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3116,9 +3118,10 @@ vErrors.push(err252);
 errors++;
 }
 }
-}
-else {
-const err253 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data88};
+if(data9.timeout_ms !== undefined){
+let data93 = data9.timeout_ms;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err253 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data93};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3127,11 +3130,9 @@ vErrors.push(err253);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data93 = data9.timeout_ms;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err254 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data93};
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 3600000 || isNaN(data93)){
+const err254 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data93};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3140,9 +3141,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 > 3600000 || isNaN(data93)){
-const err255 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data93};
+if(data93 < 1 || isNaN(data93)){
+const err255 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data93};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3151,8 +3151,12 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data93 < 1 || isNaN(data93)){
-const err256 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data93};
+}
+}
+if(data9.type !== undefined){
+let data94 = data9.type;
+if(typeof data94 !== "string"){
+const err256 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data94};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3161,12 +3165,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data94 = data9.type;
-if(typeof data94 !== "string"){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data94};
+if("router" !== data94){
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data94};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3175,8 +3175,12 @@ vErrors.push(err257);
 }
 errors++;
 }
-if("router" !== data94){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data94};
+}
+if(data9.config !== undefined){
+let data95 = data9.config;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.intents === undefined){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data95};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3185,12 +3189,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data95 = data9.config;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.intents === undefined){
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data95};
+for(const key20 in data95){
+if(!((((((key20 === "message") || (key20 === "intents")) || (key20 === "confidence_threshold")) || (key20 === "model")) || (key20 === "fallback_intent")) || (key20 === "model_tiers"))){
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data95};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3199,9 +3200,12 @@ vErrors.push(err259);
 }
 errors++;
 }
-for(const key20 in data95){
-if(!((((((key20 === "message") || (key20 === "intents")) || (key20 === "confidence_threshold")) || (key20 === "model")) || (key20 === "fallback_intent")) || (key20 === "model_tiers"))){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data95};
+}
+if(data95.message !== undefined){
+let data96 = data95.message;
+if(typeof data96 === "string"){
+if(func2(data96) > 50000){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data96};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3211,11 +3215,8 @@ vErrors.push(err260);
 errors++;
 }
 }
-if(data95.message !== undefined){
-let data96 = data95.message;
-if(typeof data96 === "string"){
-if(func2(data96) > 50000){
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data96};
+else {
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data96};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3225,8 +3226,11 @@ vErrors.push(err261);
 errors++;
 }
 }
-else {
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data96};
+if(data95.intents !== undefined){
+let data97 = data95.intents;
+if(Array.isArray(data97)){
+if(data97.length > 200){
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data97};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3235,12 +3239,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-}
-if(data95.intents !== undefined){
-let data97 = data95.intents;
-if(Array.isArray(data97)){
-if(data97.length > 200){
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data97};
+if(data97.length < 1){
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data97};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3249,8 +3249,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data97.length < 1){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data97};
+const len4 = data97.length;
+for(let i6=0; i6<len4; i6++){
+let data98 = data97[i6];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.name === undefined){
+const err264 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3259,12 +3263,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-const len4 = data97.length;
-for(let i6=0; i6<len4; i6++){
-let data98 = data97[i6];
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.name === undefined){
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+if(data98.examples === undefined){
+const err265 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3273,8 +3273,9 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data98.examples === undefined){
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+for(const key21 in data98){
+if(!(((key21 === "name") || (key21 === "description")) || (key21 === "examples"))){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3283,9 +3284,12 @@ vErrors.push(err266);
 }
 errors++;
 }
-for(const key21 in data98){
-if(!(((key21 === "name") || (key21 === "description")) || (key21 === "examples"))){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+}
+if(data98.name !== undefined){
+let data99 = data98.name;
+if(typeof data99 === "string"){
+if(func2(data99) > 64){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3294,12 +3298,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(data98.name !== undefined){
-let data99 = data98.name;
-if(typeof data99 === "string"){
-if(func2(data99) > 64){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+if(!pattern4.test(data99)){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3308,8 +3308,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(!pattern4.test(data99)){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+}
+else {
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3319,8 +3320,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-else {
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+if(data98.description !== undefined){
+let data100 = data98.description;
+if(typeof data100 === "string"){
+if(func2(data100) > 500){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3330,11 +3334,8 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data98.description !== undefined){
-let data100 = data98.description;
-if(typeof data100 === "string"){
-if(func2(data100) > 500){
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
+else {
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3344,8 +3345,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-else {
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
+if(data98.examples !== undefined){
+let data101 = data98.examples;
+if(Array.isArray(data101)){
+if(data101.length > 200){
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3354,12 +3358,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-if(data98.examples !== undefined){
-let data101 = data98.examples;
-if(Array.isArray(data101)){
-if(data101.length > 200){
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+if(data101.length < 1){
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3368,8 +3368,12 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data101.length < 1){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+const len5 = data101.length;
+for(let i7=0; i7<len5; i7++){
+let data102 = data101[i7];
+if(typeof data102 === "string"){
+if(func2(data102) > 500){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3378,12 +3382,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-const len5 = data101.length;
-for(let i7=0; i7<len5; i7++){
-let data102 = data101[i7];
-if(typeof data102 === "string"){
-if(func2(data102) > 500){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+if(func2(data102) < 1){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3392,8 +3392,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(func2(data102) < 1){
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+}
+else {
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3403,8 +3404,9 @@ vErrors.push(err276);
 errors++;
 }
 }
+}
 else {
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3416,7 +3418,7 @@ errors++;
 }
 }
 else {
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3428,7 +3430,7 @@ errors++;
 }
 }
 else {
-const err279 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+const err279 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data97};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3438,9 +3440,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-}
-else {
-const err280 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data97};
+if(data95.confidence_threshold !== undefined){
+let data103 = data95.confidence_threshold;
+if((typeof data103 == "number") && (isFinite(data103))){
+if(data103 > 1 || isNaN(data103)){
+const err280 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3449,12 +3453,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-}
-if(data95.confidence_threshold !== undefined){
-let data103 = data95.confidence_threshold;
-if((typeof data103 == "number") && (isFinite(data103))){
-if(data103 > 1 || isNaN(data103)){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+if(data103 < 0 || isNaN(data103)){
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3463,8 +3463,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data103 < 0 || isNaN(data103)){
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+}
+else {
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3474,8 +3475,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-else {
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+if(data95.model !== undefined){
+let data104 = data95.model;
+if(typeof data104 === "string"){
+if(func2(data104) > 200){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data104};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3484,12 +3488,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-if(data95.model !== undefined){
-let data104 = data95.model;
-if(typeof data104 === "string"){
-if(func2(data104) > 200){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data104};
+if(func2(data104) < 1){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data104};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3498,8 +3498,9 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(func2(data104) < 1){
-const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data104};
+}
+else {
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data104};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3509,8 +3510,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-else {
-const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data104};
+if(data95.fallback_intent !== undefined){
+let data105 = data95.fallback_intent;
+if(typeof data105 === "string"){
+if(func2(data105) > 64){
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3519,12 +3523,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-if(data95.fallback_intent !== undefined){
-let data105 = data95.fallback_intent;
-if(typeof data105 === "string"){
-if(func2(data105) > 64){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+if(!pattern4.test(data105)){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3533,8 +3533,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(!pattern4.test(data105)){
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+}
+else {
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3544,8 +3545,11 @@ vErrors.push(err288);
 errors++;
 }
 }
-else {
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+if(data95.model_tiers !== undefined){
+let data106 = data95.model_tiers;
+if(Array.isArray(data106)){
+if(data106.length > 10){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data106};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3554,12 +3558,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-if(data95.model_tiers !== undefined){
-let data106 = data95.model_tiers;
-if(Array.isArray(data106)){
-if(data106.length > 10){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data106};
+const len6 = data106.length;
+for(let i8=0; i8<len6; i8++){
+let data107 = data106[i8];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.model === undefined){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3568,12 +3572,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-const len6 = data106.length;
-for(let i8=0; i8<len6; i8++){
-let data107 = data106[i8];
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.model === undefined){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
+if(data107.tier === undefined){
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3582,8 +3582,9 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data107.tier === undefined){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
+for(const key22 in data107){
+if(!((((key22 === "model") || (key22 === "tier")) || (key22 === "max_message_chars")) || (key22 === "cost_per_1k_tokens_usd"))){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3592,9 +3593,12 @@ vErrors.push(err292);
 }
 errors++;
 }
-for(const key22 in data107){
-if(!((((key22 === "model") || (key22 === "tier")) || (key22 === "max_message_chars")) || (key22 === "cost_per_1k_tokens_usd"))){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
+}
+if(data107.model !== undefined){
+let data108 = data107.model;
+if(typeof data108 === "string"){
+if(func2(data108) > 200){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3603,12 +3607,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data107.model !== undefined){
-let data108 = data107.model;
-if(typeof data108 === "string"){
-if(func2(data108) > 200){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
+if(func2(data108) < 1){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3617,8 +3617,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(func2(data108) < 1){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
+}
+else {
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3628,8 +3629,10 @@ vErrors.push(err295);
 errors++;
 }
 }
-else {
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data108};
+if(data107.tier !== undefined){
+let data109 = data107.tier;
+if(typeof data109 !== "string"){
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data109};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3638,11 +3641,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-}
-if(data107.tier !== undefined){
-let data109 = data107.tier;
-if(typeof data109 !== "string"){
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data109};
+if(!(((data109 === "small") || (data109 === "medium")) || (data109 === "large"))){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data109};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3651,8 +3651,11 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(!(((data109 === "small") || (data109 === "medium")) || (data109 === "large"))){
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data109};
+}
+if(data107.max_message_chars !== undefined){
+let data110 = data107.max_message_chars;
+if(!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110)))){
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data110};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3661,27 +3664,14 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-if(data107.max_message_chars !== undefined){
-let data110 = data107.max_message_chars;
-if(!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110)))){
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data110};
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 < 1 || isNaN(data110)){
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data110};
 if(vErrors === null){
 vErrors = [err299];
 }
 else {
 vErrors.push(err299);
-}
-errors++;
-}
-if((typeof data110 == "number") && (isFinite(data110))){
-if(data110 < 1 || isNaN(data110)){
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data110};
-if(vErrors === null){
-vErrors = [err300];
-}
-else {
-vErrors.push(err300);
 }
 errors++;
 }
@@ -3691,7 +3681,18 @@ if(data107.cost_per_1k_tokens_usd !== undefined){
 let data111 = data107.cost_per_1k_tokens_usd;
 if((typeof data111 == "number") && (isFinite(data111))){
 if(data111 < 0 || isNaN(data111)){
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data111};
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data111};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data111};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3701,8 +3702,9 @@ vErrors.push(err301);
 errors++;
 }
 }
+}
 else {
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data111};
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3714,7 +3716,7 @@ errors++;
 }
 }
 else {
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data107};
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data106};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3726,7 +3728,7 @@ errors++;
 }
 }
 else {
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data106};
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data95};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3738,24 +3740,12 @@ errors++;
 }
 }
 else {
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data95};
+const err305 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data9};
 if(vErrors === null){
 vErrors = [err305];
 }
 else {
 vErrors.push(err305);
-}
-errors++;
-}
-}
-}
-else {
-const err306 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data9};
-if(vErrors === null){
-vErrors = [err306];
-}
-else {
-vErrors.push(err306);
 }
 errors++;
 }
@@ -3766,7 +3756,17 @@ props0 = true;
 else if(tag0 === "condition"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err307 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+const err306 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err307 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3775,8 +3775,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err308 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+if(data9.config === undefined){
+const err308 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3785,8 +3785,9 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err309 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+for(const key23 in data9){
+if(!(((((((key23 === "name") || (key23 === "type_version")) || (key23 === "description")) || (key23 === "retry")) || (key23 === "timeout_ms")) || (key23 === "type")) || (key23 === "config"))){
+const err309 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3795,9 +3796,12 @@ vErrors.push(err309);
 }
 errors++;
 }
-for(const key23 in data9){
-if(!(((((((key23 === "name") || (key23 === "type_version")) || (key23 === "description")) || (key23 === "retry")) || (key23 === "timeout_ms")) || (key23 === "type")) || (key23 === "config"))){
-const err310 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
+}
+if(data9.name !== undefined){
+let data112 = data9.name;
+if(typeof data112 === "string"){
+if(func2(data112) > 64){
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data112};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3806,12 +3810,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data112 = data9.name;
-if(typeof data112 === "string"){
-if(func2(data112) > 64){
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data112};
+if(!pattern6.test(data112)){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data112};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3820,8 +3820,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(!pattern6.test(data112)){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data112};
+}
+else {
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data112};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3831,8 +3832,10 @@ vErrors.push(err312);
 errors++;
 }
 }
-else {
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data112};
+if(data9.type_version !== undefined){
+let data113 = data9.type_version;
+if(!(((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113))) && (isFinite(data113)))){
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data113};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3841,27 +3844,14 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data113 = data9.type_version;
-if(!(((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113))) && (isFinite(data113)))){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data113};
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 < 1 || isNaN(data113)){
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data113};
 if(vErrors === null){
 vErrors = [err314];
 }
 else {
 vErrors.push(err314);
-}
-errors++;
-}
-if((typeof data113 == "number") && (isFinite(data113))){
-if(data113 < 1 || isNaN(data113)){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data113};
-if(vErrors === null){
-vErrors = [err315];
-}
-else {
-vErrors.push(err315);
 }
 errors++;
 }
@@ -3871,7 +3861,18 @@ if(data9.description !== undefined){
 let data114 = data9.description;
 if(typeof data114 === "string"){
 if(func2(data114) > 2000){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data114};
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data114};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+}
+else {
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data114};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3881,8 +3882,11 @@ vErrors.push(err316);
 errors++;
 }
 }
-else {
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data114};
+if(data9.retry !== undefined){
+let data115 = data9.retry;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.attempts === undefined){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data115};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3891,12 +3895,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data115 = data9.retry;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.attempts === undefined){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data115};
+for(const key24 in data115){
+if(!((((key24 === "attempts") || (key24 === "backoff_ms")) || (key24 === "max_backoff_ms")) || (key24 === "backoff"))){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data115};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3905,9 +3906,11 @@ vErrors.push(err318);
 }
 errors++;
 }
-for(const key24 in data115){
-if(!((((key24 === "attempts") || (key24 === "backoff_ms")) || (key24 === "max_backoff_ms")) || (key24 === "backoff"))){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data115};
+}
+if(data115.attempts !== undefined){
+let data116 = data115.attempts;
+if(!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116)))){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3916,11 +3919,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-if(data115.attempts !== undefined){
-let data116 = data115.attempts;
-if(!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116)))){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
+if((typeof data116 == "number") && (isFinite(data116))){
+if(data116 > 10 || isNaN(data116)){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3929,9 +3930,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if((typeof data116 == "number") && (isFinite(data116))){
-if(data116 > 10 || isNaN(data116)){
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
+if(data116 < 1 || isNaN(data116)){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3940,8 +3940,12 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data116 < 1 || isNaN(data116)){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data116};
+}
+}
+if(data115.backoff_ms !== undefined){
+let data117 = data115.backoff_ms;
+if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3950,12 +3954,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-}
-if(data115.backoff_ms !== undefined){
-let data117 = data115.backoff_ms;
-if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
+if((typeof data117 == "number") && (isFinite(data117))){
+if(data117 > 600000 || isNaN(data117)){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3964,9 +3965,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-if((typeof data117 == "number") && (isFinite(data117))){
-if(data117 > 600000 || isNaN(data117)){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
+if(data117 < 0 || isNaN(data117)){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3975,8 +3975,12 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data117 < 0 || isNaN(data117)){
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data117};
+}
+}
+if(data115.max_backoff_ms !== undefined){
+let data118 = data115.max_backoff_ms;
+if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3985,12 +3989,9 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-}
-if(data115.max_backoff_ms !== undefined){
-let data118 = data115.max_backoff_ms;
-if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
+if((typeof data118 == "number") && (isFinite(data118))){
+if(data118 > 3600000 || isNaN(data118)){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3999,9 +4000,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-if((typeof data118 == "number") && (isFinite(data118))){
-if(data118 > 3600000 || isNaN(data118)){
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
+if(data118 < 0 || isNaN(data118)){
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4010,8 +4010,12 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(data118 < 0 || isNaN(data118)){
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data118};
+}
+}
+if(data115.backoff !== undefined){
+let data119 = data115.backoff;
+if(typeof data119 !== "string"){
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data119};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4020,12 +4024,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-if(data115.backoff !== undefined){
-let data119 = data115.backoff;
-if(typeof data119 !== "string"){
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data119};
+if(!((data119 === "exponential") || (data119 === "fixed"))){
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data119};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4034,8 +4034,10 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(!((data119 === "exponential") || (data119 === "fixed"))){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data119};
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data115};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4045,9 +4047,10 @@ vErrors.push(err330);
 errors++;
 }
 }
-}
-else {
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data115};
+if(data9.timeout_ms !== undefined){
+let data120 = data9.timeout_ms;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data120};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4056,11 +4059,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data120 = data9.timeout_ms;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data120};
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 3600000 || isNaN(data120)){
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data120};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4069,9 +4070,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 3600000 || isNaN(data120)){
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data120};
+if(data120 < 1 || isNaN(data120)){
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data120};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4080,8 +4080,12 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data120 < 1 || isNaN(data120)){
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data120};
+}
+}
+if(data9.type !== undefined){
+let data121 = data9.type;
+if(typeof data121 !== "string"){
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data121};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4090,12 +4094,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data121 = data9.type;
-if(typeof data121 !== "string"){
-const err335 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data121};
+if("condition" !== data121){
+const err335 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data121};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4104,8 +4104,12 @@ vErrors.push(err335);
 }
 errors++;
 }
-if("condition" !== data121){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data121};
+}
+if(data9.config !== undefined){
+let data122 = data9.config;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.expression === undefined){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data122};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4114,12 +4118,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data122 = data9.config;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.expression === undefined){
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data122};
+for(const key25 in data122){
+if(!(key25 === "expression")){
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data122};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4128,9 +4129,12 @@ vErrors.push(err337);
 }
 errors++;
 }
-for(const key25 in data122){
-if(!(key25 === "expression")){
-const err338 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data122};
+}
+if(data122.expression !== undefined){
+let data123 = data122.expression;
+if(typeof data123 === "string"){
+if(func2(data123) > 4000){
+const err338 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data123};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4140,11 +4144,8 @@ vErrors.push(err338);
 errors++;
 }
 }
-if(data122.expression !== undefined){
-let data123 = data122.expression;
-if(typeof data123 === "string"){
-if(func2(data123) > 4000){
-const err339 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data123};
+else {
+const err339 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data123};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4154,8 +4155,9 @@ vErrors.push(err339);
 errors++;
 }
 }
+}
 else {
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data123};
+const err340 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data122};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4167,24 +4169,12 @@ errors++;
 }
 }
 else {
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data122};
+const err341 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err341];
 }
 else {
 vErrors.push(err341);
-}
-errors++;
-}
-}
-}
-else {
-const err342 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
-if(vErrors === null){
-vErrors = [err342];
-}
-else {
-vErrors.push(err342);
 }
 errors++;
 }
@@ -4195,7 +4185,17 @@ props0 = true;
 else if(tag0 === "set"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err343 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+const err342 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err343 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4204,8 +4204,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err344 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+if(data9.config === undefined){
+const err344 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4214,8 +4214,9 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err345 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+for(const key26 in data9){
+if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
+const err345 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4224,9 +4225,12 @@ vErrors.push(err345);
 }
 errors++;
 }
-for(const key26 in data9){
-if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
-const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
+}
+if(data9.name !== undefined){
+let data124 = data9.name;
+if(typeof data124 === "string"){
+if(func2(data124) > 64){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data124};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4235,12 +4239,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data124 = data9.name;
-if(typeof data124 === "string"){
-if(func2(data124) > 64){
-const err347 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data124};
+if(!pattern6.test(data124)){
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data124};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4249,8 +4249,9 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(!pattern6.test(data124)){
-const err348 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data124};
+}
+else {
+const err348 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data124};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4260,8 +4261,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-else {
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data124};
+if(data9.type_version !== undefined){
+let data125 = data9.type_version;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data125};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4270,27 +4273,14 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data125 = data9.type_version;
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data125};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 < 1 || isNaN(data125)){
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data125};
 if(vErrors === null){
 vErrors = [err350];
 }
 else {
 vErrors.push(err350);
-}
-errors++;
-}
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 < 1 || isNaN(data125)){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data125};
-if(vErrors === null){
-vErrors = [err351];
-}
-else {
-vErrors.push(err351);
 }
 errors++;
 }
@@ -4300,7 +4290,18 @@ if(data9.description !== undefined){
 let data126 = data9.description;
 if(typeof data126 === "string"){
 if(func2(data126) > 2000){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data126};
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data126};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+else {
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data126};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4310,8 +4311,11 @@ vErrors.push(err352);
 errors++;
 }
 }
-else {
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data126};
+if(data9.retry !== undefined){
+let data127 = data9.retry;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.attempts === undefined){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data127};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4320,12 +4324,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data127 = data9.retry;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.attempts === undefined){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data127};
+for(const key27 in data127){
+if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data127};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4334,9 +4335,11 @@ vErrors.push(err354);
 }
 errors++;
 }
-for(const key27 in data127){
-if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data127};
+}
+if(data127.attempts !== undefined){
+let data128 = data127.attempts;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4345,11 +4348,9 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-if(data127.attempts !== undefined){
-let data128 = data127.attempts;
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 10 || isNaN(data128)){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4358,9 +4359,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if((typeof data128 == "number") && (isFinite(data128))){
-if(data128 > 10 || isNaN(data128)){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
+if(data128 < 1 || isNaN(data128)){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4369,8 +4369,12 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data128 < 1 || isNaN(data128)){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data128};
+}
+}
+if(data127.backoff_ms !== undefined){
+let data129 = data127.backoff_ms;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4379,12 +4383,9 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-}
-if(data127.backoff_ms !== undefined){
-let data129 = data127.backoff_ms;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 600000 || isNaN(data129)){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4393,9 +4394,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-if((typeof data129 == "number") && (isFinite(data129))){
-if(data129 > 600000 || isNaN(data129)){
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
+if(data129 < 0 || isNaN(data129)){
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4404,8 +4404,12 @@ vErrors.push(err360);
 }
 errors++;
 }
-if(data129 < 0 || isNaN(data129)){
-const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data129};
+}
+}
+if(data127.max_backoff_ms !== undefined){
+let data130 = data127.max_backoff_ms;
+if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
+const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4414,12 +4418,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-}
-if(data127.max_backoff_ms !== undefined){
-let data130 = data127.max_backoff_ms;
-if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
+if((typeof data130 == "number") && (isFinite(data130))){
+if(data130 > 3600000 || isNaN(data130)){
+const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4428,9 +4429,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-if((typeof data130 == "number") && (isFinite(data130))){
-if(data130 > 3600000 || isNaN(data130)){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
+if(data130 < 0 || isNaN(data130)){
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4439,8 +4439,12 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data130 < 0 || isNaN(data130)){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data130};
+}
+}
+if(data127.backoff !== undefined){
+let data131 = data127.backoff;
+if(typeof data131 !== "string"){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data131};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4449,12 +4453,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-}
-if(data127.backoff !== undefined){
-let data131 = data127.backoff;
-if(typeof data131 !== "string"){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data131};
+if(!((data131 === "exponential") || (data131 === "fixed"))){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data131};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4463,8 +4463,10 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(!((data131 === "exponential") || (data131 === "fixed"))){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data131};
+}
+}
+else {
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data127};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4474,9 +4476,10 @@ vErrors.push(err366);
 errors++;
 }
 }
-}
-else {
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data127};
+if(data9.timeout_ms !== undefined){
+let data132 = data9.timeout_ms;
+if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data132};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4485,11 +4488,9 @@ vErrors.push(err367);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data132 = data9.timeout_ms;
-if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data132};
+if((typeof data132 == "number") && (isFinite(data132))){
+if(data132 > 3600000 || isNaN(data132)){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data132};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4498,9 +4499,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-if((typeof data132 == "number") && (isFinite(data132))){
-if(data132 > 3600000 || isNaN(data132)){
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data132};
+if(data132 < 1 || isNaN(data132)){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data132};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4509,8 +4509,12 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data132 < 1 || isNaN(data132)){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data132};
+}
+}
+if(data9.type !== undefined){
+let data133 = data9.type;
+if(typeof data133 !== "string"){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data133};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4519,27 +4523,13 @@ vErrors.push(err370);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data133 = data9.type;
-if(typeof data133 !== "string"){
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data133};
+if("set" !== data133){
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data133};
 if(vErrors === null){
 vErrors = [err371];
 }
 else {
 vErrors.push(err371);
-}
-errors++;
-}
-if("set" !== data133){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data133};
-if(vErrors === null){
-vErrors = [err372];
-}
-else {
-vErrors.push(err372);
 }
 errors++;
 }
@@ -4551,12 +4541,12 @@ let valid59 = false;
 const _errs321 = errors;
 if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
 if(data134.values === undefined){
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data134};
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data134};
 if(vErrors === null){
-vErrors = [err373];
+vErrors = [err372];
 }
 else {
-vErrors.push(err373);
+vErrors.push(err372);
 }
 errors++;
 }
@@ -4570,12 +4560,12 @@ props1.values = true;
 const _errs322 = errors;
 if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
 if(data134.expressions === undefined){
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data134};
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data134};
 if(vErrors === null){
-vErrors = [err374];
+vErrors = [err373];
 }
 else {
-vErrors.push(err374);
+vErrors.push(err373);
 }
 errors++;
 }
@@ -4589,12 +4579,12 @@ props1.expressions = true;
 }
 }
 if(!valid59){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data134};
+const err374 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data134};
 if(vErrors === null){
-vErrors = [err375];
+vErrors = [err374];
 }
 else {
-vErrors.push(err375);
+vErrors.push(err374);
 }
 errors++;
 }
@@ -4612,12 +4602,12 @@ vErrors = null;
 if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
 for(const key28 in data134){
 if(!((key28 === "values") || (key28 === "expressions"))){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data134};
+const err375 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data134};
 if(vErrors === null){
-vErrors = [err376];
+vErrors = [err375];
 }
 else {
-vErrors.push(err376);
+vErrors.push(err375);
 }
 errors++;
 }
@@ -4626,23 +4616,23 @@ if(data134.values !== undefined){
 let data135 = data134.values;
 if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
 if(Object.keys(data135).length > 200){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data135};
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data135};
 if(vErrors === null){
-vErrors = [err377];
+vErrors = [err376];
 }
 else {
-vErrors.push(err377);
+vErrors.push(err376);
 }
 errors++;
 }
 for(const key29 in data135){
 if(!(pattern6.test(key29))){
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data135};
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data135};
 if(vErrors === null){
-vErrors = [err378];
+vErrors = [err377];
 }
 else {
-vErrors.push(err378);
+vErrors.push(err377);
 }
 errors++;
 }
@@ -4652,7 +4642,18 @@ if(pattern6.test(key30)){
 let data136 = data135[key30];
 if(typeof data136 === "string"){
 if(func2(data136) > 50000){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data136};
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data136};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+else {
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data136};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4662,8 +4663,10 @@ vErrors.push(err379);
 errors++;
 }
 }
+}
+}
 else {
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data136};
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data135};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4673,10 +4676,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-}
-}
-else {
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data135};
+if(data134.expressions !== undefined){
+let data137 = data134.expressions;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(Object.keys(data137).length > 200){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data137};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4685,28 +4689,14 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-if(data134.expressions !== undefined){
-let data137 = data134.expressions;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-if(Object.keys(data137).length > 200){
-const err382 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data137};
+for(const key31 in data137){
+if(!(pattern6.test(key31))){
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data137};
 if(vErrors === null){
 vErrors = [err382];
 }
 else {
 vErrors.push(err382);
-}
-errors++;
-}
-for(const key31 in data137){
-if(!(pattern6.test(key31))){
-const err383 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data137};
-if(vErrors === null){
-vErrors = [err383];
-}
-else {
-vErrors.push(err383);
 }
 errors++;
 }
@@ -4716,7 +4706,18 @@ if(pattern6.test(key32)){
 let data138 = data137[key32];
 if(typeof data138 === "string"){
 if(func2(data138) > 4000){
-const err384 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+}
+else {
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4726,8 +4727,10 @@ vErrors.push(err384);
 errors++;
 }
 }
+}
+}
 else {
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data137};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4738,9 +4741,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data137};
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data134};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4752,24 +4754,12 @@ errors++;
 }
 }
 else {
-const err387 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data134};
+const err387 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err387];
 }
 else {
 vErrors.push(err387);
-}
-errors++;
-}
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
-if(vErrors === null){
-vErrors = [err388];
-}
-else {
-vErrors.push(err388);
 }
 errors++;
 }
@@ -4780,7 +4770,17 @@ props0 = true;
 else if(tag0 === "ask"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err389 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+const err388 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err389 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4789,8 +4789,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err390 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+if(data9.config === undefined){
+const err390 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4799,8 +4799,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err391 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+for(const key33 in data9){
+if(!(((((((key33 === "name") || (key33 === "type_version")) || (key33 === "description")) || (key33 === "retry")) || (key33 === "timeout_ms")) || (key33 === "type")) || (key33 === "config"))){
+const err391 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4809,9 +4810,12 @@ vErrors.push(err391);
 }
 errors++;
 }
-for(const key33 in data9){
-if(!(((((((key33 === "name") || (key33 === "type_version")) || (key33 === "description")) || (key33 === "retry")) || (key33 === "timeout_ms")) || (key33 === "type")) || (key33 === "config"))){
-const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
+}
+if(data9.name !== undefined){
+let data139 = data9.name;
+if(typeof data139 === "string"){
+if(func2(data139) > 64){
+const err392 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data139};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4820,12 +4824,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data139 = data9.name;
-if(typeof data139 === "string"){
-if(func2(data139) > 64){
-const err393 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data139};
+if(!pattern6.test(data139)){
+const err393 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data139};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4834,8 +4834,9 @@ vErrors.push(err393);
 }
 errors++;
 }
-if(!pattern6.test(data139)){
-const err394 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data139};
+}
+else {
+const err394 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data139};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4845,8 +4846,10 @@ vErrors.push(err394);
 errors++;
 }
 }
-else {
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data139};
+if(data9.type_version !== undefined){
+let data140 = data9.type_version;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data140};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4855,27 +4858,14 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data140 = data9.type_version;
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data140};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 < 1 || isNaN(data140)){
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data140};
 if(vErrors === null){
 vErrors = [err396];
 }
 else {
 vErrors.push(err396);
-}
-errors++;
-}
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 < 1 || isNaN(data140)){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data140};
-if(vErrors === null){
-vErrors = [err397];
-}
-else {
-vErrors.push(err397);
 }
 errors++;
 }
@@ -4885,7 +4875,18 @@ if(data9.description !== undefined){
 let data141 = data9.description;
 if(typeof data141 === "string"){
 if(func2(data141) > 2000){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data141};
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data141};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+}
+else {
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data141};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4895,8 +4896,11 @@ vErrors.push(err398);
 errors++;
 }
 }
-else {
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data141};
+if(data9.retry !== undefined){
+let data142 = data9.retry;
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.attempts === undefined){
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data142};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4905,12 +4909,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data142 = data9.retry;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-if(data142.attempts === undefined){
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data142};
+for(const key34 in data142){
+if(!((((key34 === "attempts") || (key34 === "backoff_ms")) || (key34 === "max_backoff_ms")) || (key34 === "backoff"))){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data142};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4919,9 +4920,11 @@ vErrors.push(err400);
 }
 errors++;
 }
-for(const key34 in data142){
-if(!((((key34 === "attempts") || (key34 === "backoff_ms")) || (key34 === "max_backoff_ms")) || (key34 === "backoff"))){
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data142};
+}
+if(data142.attempts !== undefined){
+let data143 = data142.attempts;
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4930,11 +4933,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-}
-if(data142.attempts !== undefined){
-let data143 = data142.attempts;
-if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
-const err402 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
+if((typeof data143 == "number") && (isFinite(data143))){
+if(data143 > 10 || isNaN(data143)){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4943,9 +4944,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if((typeof data143 == "number") && (isFinite(data143))){
-if(data143 > 10 || isNaN(data143)){
-const err403 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
+if(data143 < 1 || isNaN(data143)){
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4954,8 +4954,12 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data143 < 1 || isNaN(data143)){
-const err404 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data143};
+}
+}
+if(data142.backoff_ms !== undefined){
+let data144 = data142.backoff_ms;
+if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4964,12 +4968,9 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-}
-if(data142.backoff_ms !== undefined){
-let data144 = data142.backoff_ms;
-if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
+if((typeof data144 == "number") && (isFinite(data144))){
+if(data144 > 600000 || isNaN(data144)){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4978,9 +4979,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-if((typeof data144 == "number") && (isFinite(data144))){
-if(data144 > 600000 || isNaN(data144)){
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
+if(data144 < 0 || isNaN(data144)){
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4989,8 +4989,12 @@ vErrors.push(err406);
 }
 errors++;
 }
-if(data144 < 0 || isNaN(data144)){
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data144};
+}
+}
+if(data142.max_backoff_ms !== undefined){
+let data145 = data142.max_backoff_ms;
+if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -4999,12 +5003,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-}
-if(data142.max_backoff_ms !== undefined){
-let data145 = data142.max_backoff_ms;
-if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
+if((typeof data145 == "number") && (isFinite(data145))){
+if(data145 > 3600000 || isNaN(data145)){
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5013,9 +5014,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-if((typeof data145 == "number") && (isFinite(data145))){
-if(data145 > 3600000 || isNaN(data145)){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
+if(data145 < 0 || isNaN(data145)){
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5024,8 +5024,12 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data145 < 0 || isNaN(data145)){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data145};
+}
+}
+if(data142.backoff !== undefined){
+let data146 = data142.backoff;
+if(typeof data146 !== "string"){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data146};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5034,12 +5038,8 @@ vErrors.push(err410);
 }
 errors++;
 }
-}
-}
-if(data142.backoff !== undefined){
-let data146 = data142.backoff;
-if(typeof data146 !== "string"){
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data146};
+if(!((data146 === "exponential") || (data146 === "fixed"))){
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data146};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5048,8 +5048,10 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(!((data146 === "exponential") || (data146 === "fixed"))){
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data146};
+}
+}
+else {
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data142};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5059,9 +5061,10 @@ vErrors.push(err412);
 errors++;
 }
 }
-}
-else {
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data142};
+if(data9.timeout_ms !== undefined){
+let data147 = data9.timeout_ms;
+if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data147};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5070,11 +5073,9 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data147 = data9.timeout_ms;
-if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data147};
+if((typeof data147 == "number") && (isFinite(data147))){
+if(data147 > 3600000 || isNaN(data147)){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data147};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5083,9 +5084,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-if((typeof data147 == "number") && (isFinite(data147))){
-if(data147 > 3600000 || isNaN(data147)){
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data147};
+if(data147 < 1 || isNaN(data147)){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data147};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5094,8 +5094,12 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data147 < 1 || isNaN(data147)){
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data147};
+}
+}
+if(data9.type !== undefined){
+let data148 = data9.type;
+if(typeof data148 !== "string"){
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data148};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5104,12 +5108,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data148 = data9.type;
-if(typeof data148 !== "string"){
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data148};
+if("ask" !== data148){
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data148};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5118,8 +5118,12 @@ vErrors.push(err417);
 }
 errors++;
 }
-if("ask" !== data148){
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data148};
+}
+if(data9.config !== undefined){
+let data149 = data9.config;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.prompt === undefined){
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data149};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5128,12 +5132,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data149 = data9.config;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.prompt === undefined){
-const err419 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data149};
+if(data149.variable === undefined){
+const err419 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data149};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5142,8 +5142,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data149.variable === undefined){
-const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data149};
+for(const key35 in data149){
+if(!((((((key35 === "prompt") || (key35 === "variable")) || (key35 === "choices")) || (key35 === "validation")) || (key35 === "retry_prompt")) || (key35 === "timeout_minutes"))){
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data149};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5152,9 +5153,12 @@ vErrors.push(err420);
 }
 errors++;
 }
-for(const key35 in data149){
-if(!((((((key35 === "prompt") || (key35 === "variable")) || (key35 === "choices")) || (key35 === "validation")) || (key35 === "retry_prompt")) || (key35 === "timeout_minutes"))){
-const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data149};
+}
+if(data149.prompt !== undefined){
+let data150 = data149.prompt;
+if(typeof data150 === "string"){
+if(func2(data150) > 50000){
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data150};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5164,11 +5168,8 @@ vErrors.push(err421);
 errors++;
 }
 }
-if(data149.prompt !== undefined){
-let data150 = data149.prompt;
-if(typeof data150 === "string"){
-if(func2(data150) > 50000){
-const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data150};
+else {
+const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data150};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5178,8 +5179,11 @@ vErrors.push(err422);
 errors++;
 }
 }
-else {
-const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data150};
+if(data149.variable !== undefined){
+let data151 = data149.variable;
+if(typeof data151 === "string"){
+if(func2(data151) > 64){
+const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data151};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5188,12 +5192,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data149.variable !== undefined){
-let data151 = data149.variable;
-if(typeof data151 === "string"){
-if(func2(data151) > 64){
-const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data151};
+if(!pattern4.test(data151)){
+const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data151};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5202,8 +5202,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(!pattern4.test(data151)){
-const err425 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data151};
+}
+else {
+const err425 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data151};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5213,8 +5214,11 @@ vErrors.push(err425);
 errors++;
 }
 }
-else {
-const err426 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data151};
+if(data149.choices !== undefined){
+let data152 = data149.choices;
+if(Array.isArray(data152)){
+if(data152.length > 10){
+const err426 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data152};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5223,12 +5227,12 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-if(data149.choices !== undefined){
-let data152 = data149.choices;
-if(Array.isArray(data152)){
-if(data152.length > 10){
-const err427 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data152};
+const len7 = data152.length;
+for(let i9=0; i9<len7; i9++){
+let data153 = data152[i9];
+if(typeof data153 === "string"){
+if(func2(data153) > 80){
+const err427 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5237,12 +5241,8 @@ vErrors.push(err427);
 }
 errors++;
 }
-const len7 = data152.length;
-for(let i9=0; i9<len7; i9++){
-let data153 = data152[i9];
-if(typeof data153 === "string"){
-if(func2(data153) > 80){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
+if(func2(data153) < 1){
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5251,24 +5251,14 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(func2(data153) < 1){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
+}
+else {
+const err429 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
 if(vErrors === null){
 vErrors = [err429];
 }
 else {
 vErrors.push(err429);
-}
-errors++;
-}
-}
-else {
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data153};
-if(vErrors === null){
-vErrors = [err430];
-}
-else {
-vErrors.push(err430);
 }
 errors++;
 }
@@ -5284,12 +5274,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data152};
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data152};
 if(vErrors === null){
-vErrors = [err431];
+vErrors = [err430];
 }
 else {
-vErrors.push(err431);
+vErrors.push(err430);
 }
 errors++;
 break;
@@ -5299,7 +5289,21 @@ indices2[item2] = i10;
 }
 }
 else {
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data152};
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data152};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+}
+if(data149.validation !== undefined){
+let data154 = data149.validation;
+if(typeof data154 === "string"){
+if(func2(data154) > 4000){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data154};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5309,11 +5313,8 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data149.validation !== undefined){
-let data154 = data149.validation;
-if(typeof data154 === "string"){
-if(func2(data154) > 4000){
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data154};
+else {
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data154};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5323,8 +5324,11 @@ vErrors.push(err433);
 errors++;
 }
 }
-else {
-const err434 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data154};
+if(data149.retry_prompt !== undefined){
+let data155 = data149.retry_prompt;
+if(typeof data155 === "string"){
+if(func2(data155) > 50000){
+const err434 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data155};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5334,11 +5338,8 @@ vErrors.push(err434);
 errors++;
 }
 }
-if(data149.retry_prompt !== undefined){
-let data155 = data149.retry_prompt;
-if(typeof data155 === "string"){
-if(func2(data155) > 50000){
-const err435 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data155};
+else {
+const err435 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data155};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5348,8 +5349,10 @@ vErrors.push(err435);
 errors++;
 }
 }
-else {
-const err436 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data155};
+if(data149.timeout_minutes !== undefined){
+let data156 = data149.timeout_minutes;
+if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
+const err436 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5358,11 +5361,9 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-if(data149.timeout_minutes !== undefined){
-let data156 = data149.timeout_minutes;
-if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
-const err437 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 > 525600 || isNaN(data156)){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5371,9 +5372,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 > 525600 || isNaN(data156)){
-const err438 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
+if(data156 < 1 || isNaN(data156)){
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5382,8 +5382,11 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data156 < 1 || isNaN(data156)){
-const err439 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data156};
+}
+}
+}
+else {
+const err439 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data149};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5394,26 +5397,13 @@ errors++;
 }
 }
 }
-}
 else {
-const err440 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data149};
+const err440 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err440];
 }
 else {
 vErrors.push(err440);
-}
-errors++;
-}
-}
-}
-else {
-const err441 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
-if(vErrors === null){
-vErrors = [err441];
-}
-else {
-vErrors.push(err441);
 }
 errors++;
 }
@@ -5424,7 +5414,17 @@ props0 = true;
 else if(tag0 === "handoff"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err442 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
+const err441 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err442 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5433,8 +5433,9 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err443 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
+for(const key36 in data9){
+if(!(((((((key36 === "name") || (key36 === "type_version")) || (key36 === "description")) || (key36 === "retry")) || (key36 === "timeout_ms")) || (key36 === "type")) || (key36 === "config"))){
+const err443 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5443,9 +5444,12 @@ vErrors.push(err443);
 }
 errors++;
 }
-for(const key36 in data9){
-if(!(((((((key36 === "name") || (key36 === "type_version")) || (key36 === "description")) || (key36 === "retry")) || (key36 === "timeout_ms")) || (key36 === "type")) || (key36 === "config"))){
-const err444 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data9};
+}
+if(data9.name !== undefined){
+let data157 = data9.name;
+if(typeof data157 === "string"){
+if(func2(data157) > 64){
+const err444 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data157};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5454,12 +5458,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data157 = data9.name;
-if(typeof data157 === "string"){
-if(func2(data157) > 64){
-const err445 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data157};
+if(!pattern6.test(data157)){
+const err445 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data157};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5468,8 +5468,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(!pattern6.test(data157)){
-const err446 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data157};
+}
+else {
+const err446 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data157};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5479,8 +5480,10 @@ vErrors.push(err446);
 errors++;
 }
 }
-else {
-const err447 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data157};
+if(data9.type_version !== undefined){
+let data158 = data9.type_version;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err447 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data158};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5489,27 +5492,14 @@ vErrors.push(err447);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data158 = data9.type_version;
-if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
-const err448 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data158};
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 < 1 || isNaN(data158)){
+const err448 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data158};
 if(vErrors === null){
 vErrors = [err448];
 }
 else {
 vErrors.push(err448);
-}
-errors++;
-}
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 < 1 || isNaN(data158)){
-const err449 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data158};
-if(vErrors === null){
-vErrors = [err449];
-}
-else {
-vErrors.push(err449);
 }
 errors++;
 }
@@ -5519,7 +5509,18 @@ if(data9.description !== undefined){
 let data159 = data9.description;
 if(typeof data159 === "string"){
 if(func2(data159) > 2000){
-const err450 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data159};
+const err449 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data159};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+}
+else {
+const err450 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data159};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5529,8 +5530,11 @@ vErrors.push(err450);
 errors++;
 }
 }
-else {
-const err451 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data159};
+if(data9.retry !== undefined){
+let data160 = data9.retry;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.attempts === undefined){
+const err451 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data160};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5539,12 +5543,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data160 = data9.retry;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-if(data160.attempts === undefined){
-const err452 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data160};
+for(const key37 in data160){
+if(!((((key37 === "attempts") || (key37 === "backoff_ms")) || (key37 === "max_backoff_ms")) || (key37 === "backoff"))){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data160};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5553,9 +5554,11 @@ vErrors.push(err452);
 }
 errors++;
 }
-for(const key37 in data160){
-if(!((((key37 === "attempts") || (key37 === "backoff_ms")) || (key37 === "max_backoff_ms")) || (key37 === "backoff"))){
-const err453 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data160};
+}
+if(data160.attempts !== undefined){
+let data161 = data160.attempts;
+if(!(((typeof data161 == "number") && (!(data161 % 1) && !isNaN(data161))) && (isFinite(data161)))){
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5564,11 +5567,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-if(data160.attempts !== undefined){
-let data161 = data160.attempts;
-if(!(((typeof data161 == "number") && (!(data161 % 1) && !isNaN(data161))) && (isFinite(data161)))){
-const err454 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
+if((typeof data161 == "number") && (isFinite(data161))){
+if(data161 > 10 || isNaN(data161)){
+const err454 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5577,9 +5578,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-if((typeof data161 == "number") && (isFinite(data161))){
-if(data161 > 10 || isNaN(data161)){
-const err455 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
+if(data161 < 1 || isNaN(data161)){
+const err455 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5588,8 +5588,12 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data161 < 1 || isNaN(data161)){
-const err456 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data161};
+}
+}
+if(data160.backoff_ms !== undefined){
+let data162 = data160.backoff_ms;
+if(!(((typeof data162 == "number") && (!(data162 % 1) && !isNaN(data162))) && (isFinite(data162)))){
+const err456 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5598,12 +5602,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-}
-if(data160.backoff_ms !== undefined){
-let data162 = data160.backoff_ms;
-if(!(((typeof data162 == "number") && (!(data162 % 1) && !isNaN(data162))) && (isFinite(data162)))){
-const err457 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
+if((typeof data162 == "number") && (isFinite(data162))){
+if(data162 > 600000 || isNaN(data162)){
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5612,9 +5613,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if((typeof data162 == "number") && (isFinite(data162))){
-if(data162 > 600000 || isNaN(data162)){
-const err458 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
+if(data162 < 0 || isNaN(data162)){
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5623,8 +5623,12 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data162 < 0 || isNaN(data162)){
-const err459 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data162};
+}
+}
+if(data160.max_backoff_ms !== undefined){
+let data163 = data160.max_backoff_ms;
+if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5633,12 +5637,9 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-}
-if(data160.max_backoff_ms !== undefined){
-let data163 = data160.max_backoff_ms;
-if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
-const err460 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
+if((typeof data163 == "number") && (isFinite(data163))){
+if(data163 > 3600000 || isNaN(data163)){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5647,9 +5648,8 @@ vErrors.push(err460);
 }
 errors++;
 }
-if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 > 3600000 || isNaN(data163)){
-const err461 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
+if(data163 < 0 || isNaN(data163)){
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5658,8 +5658,12 @@ vErrors.push(err461);
 }
 errors++;
 }
-if(data163 < 0 || isNaN(data163)){
-const err462 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data163};
+}
+}
+if(data160.backoff !== undefined){
+let data164 = data160.backoff;
+if(typeof data164 !== "string"){
+const err462 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data164};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5668,12 +5672,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
-}
-if(data160.backoff !== undefined){
-let data164 = data160.backoff;
-if(typeof data164 !== "string"){
-const err463 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data164};
+if(!((data164 === "exponential") || (data164 === "fixed"))){
+const err463 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data164};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5682,8 +5682,10 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(!((data164 === "exponential") || (data164 === "fixed"))){
-const err464 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data164};
+}
+}
+else {
+const err464 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data160};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5693,9 +5695,10 @@ vErrors.push(err464);
 errors++;
 }
 }
-}
-else {
-const err465 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data160};
+if(data9.timeout_ms !== undefined){
+let data165 = data9.timeout_ms;
+if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
+const err465 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data165};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5704,11 +5707,9 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data165 = data9.timeout_ms;
-if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
-const err466 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data165};
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 > 3600000 || isNaN(data165)){
+const err466 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data165};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5717,9 +5718,8 @@ vErrors.push(err466);
 }
 errors++;
 }
-if((typeof data165 == "number") && (isFinite(data165))){
-if(data165 > 3600000 || isNaN(data165)){
-const err467 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data165};
+if(data165 < 1 || isNaN(data165)){
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data165};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5728,8 +5728,12 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(data165 < 1 || isNaN(data165)){
-const err468 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data165};
+}
+}
+if(data9.type !== undefined){
+let data166 = data9.type;
+if(typeof data166 !== "string"){
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data166};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5738,27 +5742,13 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data166 = data9.type;
-if(typeof data166 !== "string"){
-const err469 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data166};
+if("handoff" !== data166){
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data166};
 if(vErrors === null){
 vErrors = [err469];
 }
 else {
 vErrors.push(err469);
-}
-errors++;
-}
-if("handoff" !== data166){
-const err470 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data166};
-if(vErrors === null){
-vErrors = [err470];
-}
-else {
-vErrors.push(err470);
 }
 errors++;
 }
@@ -5768,7 +5758,21 @@ let data167 = data9.config;
 if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
 for(const key38 in data167){
 if(!(((((key38 === "reason") || (key38 === "queue")) || (key38 === "priority")) || (key38 === "message")) || (key38 === "summary"))){
-const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data167};
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data167};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+}
+if(data167.reason !== undefined){
+let data168 = data167.reason;
+if(typeof data168 === "string"){
+if(func2(data168) > 50000){
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data168};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5778,11 +5782,8 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data167.reason !== undefined){
-let data168 = data167.reason;
-if(typeof data168 === "string"){
-if(func2(data168) > 50000){
-const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data168};
+else {
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data168};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5792,8 +5793,11 @@ vErrors.push(err472);
 errors++;
 }
 }
-else {
-const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data168};
+if(data167.queue !== undefined){
+let data169 = data167.queue;
+if(typeof data169 === "string"){
+if(func2(data169) > 64){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data169};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5802,12 +5806,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-if(data167.queue !== undefined){
-let data169 = data167.queue;
-if(typeof data169 === "string"){
-if(func2(data169) > 64){
-const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data169};
+if(func2(data169) < 1){
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data169};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5816,8 +5816,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(func2(data169) < 1){
-const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data169};
+}
+else {
+const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data169};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5827,8 +5828,10 @@ vErrors.push(err475);
 errors++;
 }
 }
-else {
-const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data169};
+if(data167.priority !== undefined){
+let data170 = data167.priority;
+if(typeof data170 !== "string"){
+const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data170};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5837,11 +5840,8 @@ vErrors.push(err476);
 }
 errors++;
 }
-}
-if(data167.priority !== undefined){
-let data170 = data167.priority;
-if(typeof data170 !== "string"){
-const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data170};
+if(!((((data170 === "low") || (data170 === "medium")) || (data170 === "high")) || (data170 === "urgent"))){
+const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data170};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5850,8 +5850,12 @@ vErrors.push(err477);
 }
 errors++;
 }
-if(!((((data170 === "low") || (data170 === "medium")) || (data170 === "high")) || (data170 === "urgent"))){
-const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data170};
+}
+if(data167.message !== undefined){
+let data171 = data167.message;
+if(typeof data171 === "string"){
+if(func2(data171) > 50000){
+const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data171};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5861,11 +5865,8 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data167.message !== undefined){
-let data171 = data167.message;
-if(typeof data171 === "string"){
-if(func2(data171) > 50000){
-const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data171};
+else {
+const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data171};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5875,8 +5876,11 @@ vErrors.push(err479);
 errors++;
 }
 }
-else {
-const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data171};
+if(data167.summary !== undefined){
+let data172 = data167.summary;
+if(typeof data172 === "string"){
+if(func2(data172) > 50000){
+const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data172};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5886,11 +5890,8 @@ vErrors.push(err480);
 errors++;
 }
 }
-if(data167.summary !== undefined){
-let data172 = data167.summary;
-if(typeof data172 === "string"){
-if(func2(data172) > 50000){
-const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data172};
+else {
+const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data172};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5900,8 +5901,9 @@ vErrors.push(err481);
 errors++;
 }
 }
+}
 else {
-const err482 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data172};
+const err482 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data167};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5913,24 +5915,12 @@ errors++;
 }
 }
 else {
-const err483 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data167};
+const err483 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err483];
 }
 else {
 vErrors.push(err483);
-}
-errors++;
-}
-}
-}
-else {
-const err484 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data9};
-if(vErrors === null){
-vErrors = [err484];
-}
-else {
-vErrors.push(err484);
 }
 errors++;
 }
@@ -5941,7 +5931,17 @@ props0 = true;
 else if(tag0 === "subflow"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err485 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+const err484 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err485 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5950,8 +5950,8 @@ vErrors.push(err485);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err486 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+if(data9.config === undefined){
+const err486 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5960,8 +5960,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err487 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+for(const key39 in data9){
+if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
+const err487 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5970,9 +5971,12 @@ vErrors.push(err487);
 }
 errors++;
 }
-for(const key39 in data9){
-if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
-const err488 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data9};
+}
+if(data9.name !== undefined){
+let data173 = data9.name;
+if(typeof data173 === "string"){
+if(func2(data173) > 64){
+const err488 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data173};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5981,12 +5985,8 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data173 = data9.name;
-if(typeof data173 === "string"){
-if(func2(data173) > 64){
-const err489 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data173};
+if(!pattern6.test(data173)){
+const err489 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data173};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5995,8 +5995,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(!pattern6.test(data173)){
-const err490 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data173};
+}
+else {
+const err490 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data173};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6006,8 +6007,10 @@ vErrors.push(err490);
 errors++;
 }
 }
-else {
-const err491 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data173};
+if(data9.type_version !== undefined){
+let data174 = data9.type_version;
+if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
+const err491 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data174};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6016,27 +6019,14 @@ vErrors.push(err491);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data174 = data9.type_version;
-if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
-const err492 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data174};
+if((typeof data174 == "number") && (isFinite(data174))){
+if(data174 < 1 || isNaN(data174)){
+const err492 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data174};
 if(vErrors === null){
 vErrors = [err492];
 }
 else {
 vErrors.push(err492);
-}
-errors++;
-}
-if((typeof data174 == "number") && (isFinite(data174))){
-if(data174 < 1 || isNaN(data174)){
-const err493 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data174};
-if(vErrors === null){
-vErrors = [err493];
-}
-else {
-vErrors.push(err493);
 }
 errors++;
 }
@@ -6046,7 +6036,18 @@ if(data9.description !== undefined){
 let data175 = data9.description;
 if(typeof data175 === "string"){
 if(func2(data175) > 2000){
-const err494 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data175};
+const err493 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data175};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+else {
+const err494 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data175};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6056,8 +6057,11 @@ vErrors.push(err494);
 errors++;
 }
 }
-else {
-const err495 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data175};
+if(data9.retry !== undefined){
+let data176 = data9.retry;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+if(data176.attempts === undefined){
+const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data176};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6066,12 +6070,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data176 = data9.retry;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-if(data176.attempts === undefined){
-const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data176};
+for(const key40 in data176){
+if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
+const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data176};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6080,9 +6081,11 @@ vErrors.push(err496);
 }
 errors++;
 }
-for(const key40 in data176){
-if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
-const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data176};
+}
+if(data176.attempts !== undefined){
+let data177 = data176.attempts;
+if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6091,11 +6094,9 @@ vErrors.push(err497);
 }
 errors++;
 }
-}
-if(data176.attempts !== undefined){
-let data177 = data176.attempts;
-if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
-const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
+if((typeof data177 == "number") && (isFinite(data177))){
+if(data177 > 10 || isNaN(data177)){
+const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6104,9 +6105,8 @@ vErrors.push(err498);
 }
 errors++;
 }
-if((typeof data177 == "number") && (isFinite(data177))){
-if(data177 > 10 || isNaN(data177)){
-const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
+if(data177 < 1 || isNaN(data177)){
+const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6115,8 +6115,12 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(data177 < 1 || isNaN(data177)){
-const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data177};
+}
+}
+if(data176.backoff_ms !== undefined){
+let data178 = data176.backoff_ms;
+if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
+const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6125,12 +6129,9 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-}
-if(data176.backoff_ms !== undefined){
-let data178 = data176.backoff_ms;
-if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
-const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 > 600000 || isNaN(data178)){
+const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6139,9 +6140,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 600000 || isNaN(data178)){
-const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
+if(data178 < 0 || isNaN(data178)){
+const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6150,8 +6150,12 @@ vErrors.push(err502);
 }
 errors++;
 }
-if(data178 < 0 || isNaN(data178)){
-const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data178};
+}
+}
+if(data176.max_backoff_ms !== undefined){
+let data179 = data176.max_backoff_ms;
+if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
+const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6160,12 +6164,9 @@ vErrors.push(err503);
 }
 errors++;
 }
-}
-}
-if(data176.max_backoff_ms !== undefined){
-let data179 = data176.max_backoff_ms;
-if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
-const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
+if((typeof data179 == "number") && (isFinite(data179))){
+if(data179 > 3600000 || isNaN(data179)){
+const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6174,9 +6175,8 @@ vErrors.push(err504);
 }
 errors++;
 }
-if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 > 3600000 || isNaN(data179)){
-const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
+if(data179 < 0 || isNaN(data179)){
+const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6185,8 +6185,12 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(data179 < 0 || isNaN(data179)){
-const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data179};
+}
+}
+if(data176.backoff !== undefined){
+let data180 = data176.backoff;
+if(typeof data180 !== "string"){
+const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data180};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6195,12 +6199,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-}
-}
-if(data176.backoff !== undefined){
-let data180 = data176.backoff;
-if(typeof data180 !== "string"){
-const err507 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data180};
+if(!((data180 === "exponential") || (data180 === "fixed"))){
+const err507 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data180};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6209,8 +6209,10 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(!((data180 === "exponential") || (data180 === "fixed"))){
-const err508 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data180};
+}
+}
+else {
+const err508 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data176};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6220,9 +6222,10 @@ vErrors.push(err508);
 errors++;
 }
 }
-}
-else {
-const err509 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data176};
+if(data9.timeout_ms !== undefined){
+let data181 = data9.timeout_ms;
+if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
+const err509 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data181};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6231,11 +6234,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data181 = data9.timeout_ms;
-if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
-const err510 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data181};
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 > 3600000 || isNaN(data181)){
+const err510 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data181};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6244,9 +6245,8 @@ vErrors.push(err510);
 }
 errors++;
 }
-if((typeof data181 == "number") && (isFinite(data181))){
-if(data181 > 3600000 || isNaN(data181)){
-const err511 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data181};
+if(data181 < 1 || isNaN(data181)){
+const err511 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data181};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6255,8 +6255,12 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(data181 < 1 || isNaN(data181)){
-const err512 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data181};
+}
+}
+if(data9.type !== undefined){
+let data182 = data9.type;
+if(typeof data182 !== "string"){
+const err512 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data182};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6265,12 +6269,8 @@ vErrors.push(err512);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data182 = data9.type;
-if(typeof data182 !== "string"){
-const err513 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data182};
+if("subflow" !== data182){
+const err513 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data182};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6279,8 +6279,12 @@ vErrors.push(err513);
 }
 errors++;
 }
-if("subflow" !== data182){
-const err514 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data182};
+}
+if(data9.config !== undefined){
+let data183 = data9.config;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+if(data183.workflow === undefined){
+const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data183};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6289,12 +6293,9 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data183 = data9.config;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.workflow === undefined){
-const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data183};
+for(const key41 in data183){
+if(!(((key41 === "workflow") || (key41 === "input")) || (key41 === "version"))){
+const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data183};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6303,9 +6304,12 @@ vErrors.push(err515);
 }
 errors++;
 }
-for(const key41 in data183){
-if(!(((key41 === "workflow") || (key41 === "input")) || (key41 === "version"))){
-const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data183};
+}
+if(data183.workflow !== undefined){
+let data184 = data183.workflow;
+if(typeof data184 === "string"){
+if(func2(data184) > 64){
+const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data184};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6314,12 +6318,8 @@ vErrors.push(err516);
 }
 errors++;
 }
-}
-if(data183.workflow !== undefined){
-let data184 = data183.workflow;
-if(typeof data184 === "string"){
-if(func2(data184) > 64){
-const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data184};
+if(!pattern4.test(data184)){
+const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data184};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6328,8 +6328,9 @@ vErrors.push(err517);
 }
 errors++;
 }
-if(!pattern4.test(data184)){
-const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data184};
+}
+else {
+const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data184};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6339,8 +6340,11 @@ vErrors.push(err518);
 errors++;
 }
 }
-else {
-const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data184};
+if(data183.input !== undefined){
+let data185 = data183.input;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(Object.keys(data185).length > 200){
+const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data185};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6349,28 +6353,14 @@ vErrors.push(err519);
 }
 errors++;
 }
-}
-if(data183.input !== undefined){
-let data185 = data183.input;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(Object.keys(data185).length > 200){
-const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data185};
+for(const key42 in data185){
+if(!(pattern6.test(key42))){
+const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data185};
 if(vErrors === null){
 vErrors = [err520];
 }
 else {
 vErrors.push(err520);
-}
-errors++;
-}
-for(const key42 in data185){
-if(!(pattern6.test(key42))){
-const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data185};
-if(vErrors === null){
-vErrors = [err521];
-}
-else {
-vErrors.push(err521);
 }
 errors++;
 }
@@ -6380,7 +6370,18 @@ if(pattern6.test(key43)){
 let data186 = data185[key43];
 if(typeof data186 === "string"){
 if(func2(data186) > 50000){
-const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data186};
+const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data186};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+else {
+const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data186};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6390,26 +6391,15 @@ vErrors.push(err522);
 errors++;
 }
 }
+}
+}
 else {
-const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data186};
+const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data185};
 if(vErrors === null){
 vErrors = [err523];
 }
 else {
 vErrors.push(err523);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data185};
-if(vErrors === null){
-vErrors = [err524];
-}
-else {
-vErrors.push(err524);
 }
 errors++;
 }
@@ -6420,7 +6410,17 @@ const _errs450 = errors;
 let valid82 = false;
 const _errs451 = errors;
 if(typeof data187 !== "string"){
-const err525 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data187};
+const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data187};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+if("latest" !== data187){
+const err525 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data187};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6429,8 +6429,11 @@ vErrors.push(err525);
 }
 errors++;
 }
-if("latest" !== data187){
-const err526 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data187};
+var _valid1 = _errs451 === errors;
+valid82 = valid82 || _valid1;
+const _errs453 = errors;
+if(!(((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187))) && (isFinite(data187)))){
+const err526 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data187};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6439,11 +6442,9 @@ vErrors.push(err526);
 }
 errors++;
 }
-var _valid1 = _errs451 === errors;
-valid82 = valid82 || _valid1;
-const _errs453 = errors;
-if(!(((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187))) && (isFinite(data187)))){
-const err527 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data187};
+if((typeof data187 == "number") && (isFinite(data187))){
+if(data187 < 1 || isNaN(data187)){
+const err527 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data187};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6452,27 +6453,16 @@ vErrors.push(err527);
 }
 errors++;
 }
-if((typeof data187 == "number") && (isFinite(data187))){
-if(data187 < 1 || isNaN(data187)){
-const err528 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data187};
+}
+var _valid1 = _errs453 === errors;
+valid82 = valid82 || _valid1;
+if(!valid82){
+const err528 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data187};
 if(vErrors === null){
 vErrors = [err528];
 }
 else {
 vErrors.push(err528);
-}
-errors++;
-}
-}
-var _valid1 = _errs453 === errors;
-valid82 = valid82 || _valid1;
-if(!valid82){
-const err529 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data187};
-if(vErrors === null){
-vErrors = [err529];
-}
-else {
-vErrors.push(err529);
 }
 errors++;
 }
@@ -6490,24 +6480,24 @@ vErrors = null;
 }
 }
 else {
-const err530 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data183};
+const err529 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data183};
 if(vErrors === null){
-vErrors = [err530];
+vErrors = [err529];
 }
 else {
-vErrors.push(err530);
+vErrors.push(err529);
 }
 errors++;
 }
 }
 }
 else {
-const err531 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data9};
+const err530 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data9};
 if(vErrors === null){
-vErrors = [err531];
+vErrors = [err530];
 }
 else {
-vErrors.push(err531);
+vErrors.push(err530);
 }
 errors++;
 }
@@ -6518,7 +6508,17 @@ props0 = true;
 else if(tag0 === "tool.http"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err532 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+const err531 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err532 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6527,8 +6527,8 @@ vErrors.push(err532);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err533 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+if(data9.config === undefined){
+const err533 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6537,8 +6537,9 @@ vErrors.push(err533);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err534 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+for(const key44 in data9){
+if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
+const err534 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6547,9 +6548,12 @@ vErrors.push(err534);
 }
 errors++;
 }
-for(const key44 in data9){
-if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
-const err535 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data9};
+}
+if(data9.name !== undefined){
+let data188 = data9.name;
+if(typeof data188 === "string"){
+if(func2(data188) > 64){
+const err535 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data188};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6558,12 +6562,8 @@ vErrors.push(err535);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data188 = data9.name;
-if(typeof data188 === "string"){
-if(func2(data188) > 64){
-const err536 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data188};
+if(!pattern6.test(data188)){
+const err536 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data188};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6572,8 +6572,9 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(!pattern6.test(data188)){
-const err537 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data188};
+}
+else {
+const err537 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data188};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6583,8 +6584,10 @@ vErrors.push(err537);
 errors++;
 }
 }
-else {
-const err538 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data188};
+if(data9.type_version !== undefined){
+let data189 = data9.type_version;
+if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
+const err538 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data189};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6593,27 +6596,14 @@ vErrors.push(err538);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data189 = data9.type_version;
-if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
-const err539 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data189};
+if((typeof data189 == "number") && (isFinite(data189))){
+if(data189 < 1 || isNaN(data189)){
+const err539 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data189};
 if(vErrors === null){
 vErrors = [err539];
 }
 else {
 vErrors.push(err539);
-}
-errors++;
-}
-if((typeof data189 == "number") && (isFinite(data189))){
-if(data189 < 1 || isNaN(data189)){
-const err540 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data189};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
 }
 errors++;
 }
@@ -6623,7 +6613,18 @@ if(data9.description !== undefined){
 let data190 = data9.description;
 if(typeof data190 === "string"){
 if(func2(data190) > 2000){
-const err541 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data190};
+const err540 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data190};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+else {
+const err541 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data190};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6633,8 +6634,11 @@ vErrors.push(err541);
 errors++;
 }
 }
-else {
-const err542 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data190};
+if(data9.retry !== undefined){
+let data191 = data9.retry;
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.attempts === undefined){
+const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data191};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6643,12 +6647,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data191 = data9.retry;
-if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
-if(data191.attempts === undefined){
-const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data191};
+for(const key45 in data191){
+if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
+const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data191};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6657,9 +6658,11 @@ vErrors.push(err543);
 }
 errors++;
 }
-for(const key45 in data191){
-if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
-const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data191};
+}
+if(data191.attempts !== undefined){
+let data192 = data191.attempts;
+if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
+const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6668,11 +6671,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-if(data191.attempts !== undefined){
-let data192 = data191.attempts;
-if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
-const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
+if((typeof data192 == "number") && (isFinite(data192))){
+if(data192 > 10 || isNaN(data192)){
+const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6681,9 +6682,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-if((typeof data192 == "number") && (isFinite(data192))){
-if(data192 > 10 || isNaN(data192)){
-const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
+if(data192 < 1 || isNaN(data192)){
+const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6692,8 +6692,12 @@ vErrors.push(err546);
 }
 errors++;
 }
-if(data192 < 1 || isNaN(data192)){
-const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data192};
+}
+}
+if(data191.backoff_ms !== undefined){
+let data193 = data191.backoff_ms;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6702,12 +6706,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-}
-}
-if(data191.backoff_ms !== undefined){
-let data193 = data191.backoff_ms;
-if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
-const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
+if((typeof data193 == "number") && (isFinite(data193))){
+if(data193 > 600000 || isNaN(data193)){
+const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6716,9 +6717,8 @@ vErrors.push(err548);
 }
 errors++;
 }
-if((typeof data193 == "number") && (isFinite(data193))){
-if(data193 > 600000 || isNaN(data193)){
-const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
+if(data193 < 0 || isNaN(data193)){
+const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6727,8 +6727,12 @@ vErrors.push(err549);
 }
 errors++;
 }
-if(data193 < 0 || isNaN(data193)){
-const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data193};
+}
+}
+if(data191.max_backoff_ms !== undefined){
+let data194 = data191.max_backoff_ms;
+if(!(((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194))) && (isFinite(data194)))){
+const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6737,12 +6741,9 @@ vErrors.push(err550);
 }
 errors++;
 }
-}
-}
-if(data191.max_backoff_ms !== undefined){
-let data194 = data191.max_backoff_ms;
-if(!(((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194))) && (isFinite(data194)))){
-const err551 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
+if((typeof data194 == "number") && (isFinite(data194))){
+if(data194 > 3600000 || isNaN(data194)){
+const err551 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6751,9 +6752,8 @@ vErrors.push(err551);
 }
 errors++;
 }
-if((typeof data194 == "number") && (isFinite(data194))){
-if(data194 > 3600000 || isNaN(data194)){
-const err552 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
+if(data194 < 0 || isNaN(data194)){
+const err552 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6762,8 +6762,12 @@ vErrors.push(err552);
 }
 errors++;
 }
-if(data194 < 0 || isNaN(data194)){
-const err553 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data194};
+}
+}
+if(data191.backoff !== undefined){
+let data195 = data191.backoff;
+if(typeof data195 !== "string"){
+const err553 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data195};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6772,12 +6776,8 @@ vErrors.push(err553);
 }
 errors++;
 }
-}
-}
-if(data191.backoff !== undefined){
-let data195 = data191.backoff;
-if(typeof data195 !== "string"){
-const err554 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data195};
+if(!((data195 === "exponential") || (data195 === "fixed"))){
+const err554 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data195};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6786,8 +6786,10 @@ vErrors.push(err554);
 }
 errors++;
 }
-if(!((data195 === "exponential") || (data195 === "fixed"))){
-const err555 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data195};
+}
+}
+else {
+const err555 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data191};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6797,9 +6799,10 @@ vErrors.push(err555);
 errors++;
 }
 }
-}
-else {
-const err556 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data191};
+if(data9.timeout_ms !== undefined){
+let data196 = data9.timeout_ms;
+if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
+const err556 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data196};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6808,11 +6811,9 @@ vErrors.push(err556);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data196 = data9.timeout_ms;
-if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
-const err557 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data196};
+if((typeof data196 == "number") && (isFinite(data196))){
+if(data196 > 3600000 || isNaN(data196)){
+const err557 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data196};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6821,9 +6822,8 @@ vErrors.push(err557);
 }
 errors++;
 }
-if((typeof data196 == "number") && (isFinite(data196))){
-if(data196 > 3600000 || isNaN(data196)){
-const err558 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data196};
+if(data196 < 1 || isNaN(data196)){
+const err558 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data196};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6832,8 +6832,12 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(data196 < 1 || isNaN(data196)){
-const err559 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data196};
+}
+}
+if(data9.type !== undefined){
+let data197 = data9.type;
+if(typeof data197 !== "string"){
+const err559 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data197};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6842,12 +6846,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data197 = data9.type;
-if(typeof data197 !== "string"){
-const err560 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data197};
+if("tool.http" !== data197){
+const err560 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data197};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6856,8 +6856,12 @@ vErrors.push(err560);
 }
 errors++;
 }
-if("tool.http" !== data197){
-const err561 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data197};
+}
+if(data9.config !== undefined){
+let data198 = data9.config;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.url === undefined){
+const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data198};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6866,12 +6870,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data198 = data9.config;
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-if(data198.url === undefined){
-const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data198};
+for(const key46 in data198){
+if(!(func1.call(schema42.properties.config.properties, key46))){
+const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data198};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6880,9 +6881,11 @@ vErrors.push(err562);
 }
 errors++;
 }
-for(const key46 in data198){
-if(!(func1.call(schema42.properties.config.properties, key46))){
-const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data198};
+}
+if(data198.method !== undefined){
+let data199 = data198.method;
+if(typeof data199 !== "string"){
+const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data199};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6891,11 +6894,8 @@ vErrors.push(err563);
 }
 errors++;
 }
-}
-if(data198.method !== undefined){
-let data199 = data198.method;
-if(typeof data199 !== "string"){
-const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data199};
+if(!(((((data199 === "GET") || (data199 === "POST")) || (data199 === "PUT")) || (data199 === "PATCH")) || (data199 === "DELETE"))){
+const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data199};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6904,8 +6904,12 @@ vErrors.push(err564);
 }
 errors++;
 }
-if(!(((((data199 === "GET") || (data199 === "POST")) || (data199 === "PUT")) || (data199 === "PATCH")) || (data199 === "DELETE"))){
-const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data199};
+}
+if(data198.url !== undefined){
+let data200 = data198.url;
+if(typeof data200 === "string"){
+if(func2(data200) > 8000){
+const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data200};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6915,11 +6919,8 @@ vErrors.push(err565);
 errors++;
 }
 }
-if(data198.url !== undefined){
-let data200 = data198.url;
-if(typeof data200 === "string"){
-if(func2(data200) > 8000){
-const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data200};
+else {
+const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data200};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6929,8 +6930,11 @@ vErrors.push(err566);
 errors++;
 }
 }
-else {
-const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data200};
+if(data198.headers !== undefined){
+let data201 = data198.headers;
+if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
+if(Object.keys(data201).length > 50){
+const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data201};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6939,28 +6943,14 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-if(data198.headers !== undefined){
-let data201 = data198.headers;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-if(Object.keys(data201).length > 50){
-const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data201};
+for(const key47 in data201){
+if(!(pattern33.test(key47))){
+const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data201};
 if(vErrors === null){
 vErrors = [err568];
 }
 else {
 vErrors.push(err568);
-}
-errors++;
-}
-for(const key47 in data201){
-if(!(pattern33.test(key47))){
-const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data201};
-if(vErrors === null){
-vErrors = [err569];
-}
-else {
-vErrors.push(err569);
 }
 errors++;
 }
@@ -6970,7 +6960,18 @@ if(pattern33.test(key48)){
 let data202 = data201[key48];
 if(typeof data202 === "string"){
 if(func2(data202) > 8000){
-const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data202};
+const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data202};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+}
+else {
+const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data202};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6980,8 +6981,10 @@ vErrors.push(err570);
 errors++;
 }
 }
+}
+}
 else {
-const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data202};
+const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data201};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6991,10 +6994,11 @@ vErrors.push(err571);
 errors++;
 }
 }
-}
-}
-else {
-const err572 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data201};
+if(data198.query !== undefined){
+let data203 = data198.query;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(Object.keys(data203).length > 100){
+const err572 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data203};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -7003,28 +7007,14 @@ vErrors.push(err572);
 }
 errors++;
 }
-}
-if(data198.query !== undefined){
-let data203 = data198.query;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(Object.keys(data203).length > 100){
-const err573 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data203};
+for(const key49 in data203){
+if(!(pattern35.test(key49))){
+const err573 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data203};
 if(vErrors === null){
 vErrors = [err573];
 }
 else {
 vErrors.push(err573);
-}
-errors++;
-}
-for(const key49 in data203){
-if(!(pattern35.test(key49))){
-const err574 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data203};
-if(vErrors === null){
-vErrors = [err574];
-}
-else {
-vErrors.push(err574);
 }
 errors++;
 }
@@ -7034,7 +7024,18 @@ if(pattern35.test(key50)){
 let data204 = data203[key50];
 if(typeof data204 === "string"){
 if(func2(data204) > 8000){
-const err575 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data204};
+const err574 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data204};
+if(vErrors === null){
+vErrors = [err574];
+}
+else {
+vErrors.push(err574);
+}
+errors++;
+}
+}
+else {
+const err575 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data204};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7044,8 +7045,10 @@ vErrors.push(err575);
 errors++;
 }
 }
+}
+}
 else {
-const err576 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data204};
+const err576 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data203};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7055,10 +7058,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-}
-}
-else {
-const err577 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data203};
+if(data198.body !== undefined){
+let data205 = data198.body;
+if(typeof data205 === "string"){
+if(func2(data205) > 50000){
+const err577 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data205};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7068,11 +7072,8 @@ vErrors.push(err577);
 errors++;
 }
 }
-if(data198.body !== undefined){
-let data205 = data198.body;
-if(typeof data205 === "string"){
-if(func2(data205) > 50000){
-const err578 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data205};
+else {
+const err578 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data205};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7082,8 +7083,10 @@ vErrors.push(err578);
 errors++;
 }
 }
-else {
-const err579 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data205};
+if(data198.response_type !== undefined){
+let data206 = data198.response_type;
+if(typeof data206 !== "string"){
+const err579 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data206};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7092,11 +7095,8 @@ vErrors.push(err579);
 }
 errors++;
 }
-}
-if(data198.response_type !== undefined){
-let data206 = data198.response_type;
-if(typeof data206 !== "string"){
-const err580 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data206};
+if(!((data206 === "json") || (data206 === "text"))){
+const err580 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data206};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7105,8 +7105,11 @@ vErrors.push(err580);
 }
 errors++;
 }
-if(!((data206 === "json") || (data206 === "text"))){
-const err581 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data206};
+}
+if(data198.timeout_ms !== undefined){
+let data207 = data198.timeout_ms;
+if(!(((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207))) && (isFinite(data207)))){
+const err581 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7115,11 +7118,9 @@ vErrors.push(err581);
 }
 errors++;
 }
-}
-if(data198.timeout_ms !== undefined){
-let data207 = data198.timeout_ms;
-if(!(((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207))) && (isFinite(data207)))){
-const err582 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
+if((typeof data207 == "number") && (isFinite(data207))){
+if(data207 > 300000 || isNaN(data207)){
+const err582 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7128,9 +7129,8 @@ vErrors.push(err582);
 }
 errors++;
 }
-if((typeof data207 == "number") && (isFinite(data207))){
-if(data207 > 300000 || isNaN(data207)){
-const err583 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
+if(data207 < 1 || isNaN(data207)){
+const err583 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7139,8 +7139,12 @@ vErrors.push(err583);
 }
 errors++;
 }
-if(data207 < 1 || isNaN(data207)){
-const err584 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data207};
+}
+}
+if(data198.max_response_bytes !== undefined){
+let data208 = data198.max_response_bytes;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+const err584 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7149,12 +7153,9 @@ vErrors.push(err584);
 }
 errors++;
 }
-}
-}
-if(data198.max_response_bytes !== undefined){
-let data208 = data198.max_response_bytes;
-if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
-const err585 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 10485760 || isNaN(data208)){
+const err585 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7163,9 +7164,8 @@ vErrors.push(err585);
 }
 errors++;
 }
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 > 10485760 || isNaN(data208)){
-const err586 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
+if(data208 < 1 || isNaN(data208)){
+const err586 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7174,8 +7174,12 @@ vErrors.push(err586);
 }
 errors++;
 }
-if(data208 < 1 || isNaN(data208)){
-const err587 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data208};
+}
+}
+if(data198.follow_redirects !== undefined){
+let data209 = data198.follow_redirects;
+if(typeof data209 !== "boolean"){
+const err587 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data209};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7185,11 +7189,10 @@ vErrors.push(err587);
 errors++;
 }
 }
-}
-if(data198.follow_redirects !== undefined){
-let data209 = data198.follow_redirects;
-if(typeof data209 !== "boolean"){
-const err588 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data209};
+if(data198.max_redirects !== undefined){
+let data210 = data198.max_redirects;
+if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
+const err588 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7198,11 +7201,9 @@ vErrors.push(err588);
 }
 errors++;
 }
-}
-if(data198.max_redirects !== undefined){
-let data210 = data198.max_redirects;
-if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
-const err589 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
+if((typeof data210 == "number") && (isFinite(data210))){
+if(data210 > 10 || isNaN(data210)){
+const err589 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7211,9 +7212,8 @@ vErrors.push(err589);
 }
 errors++;
 }
-if((typeof data210 == "number") && (isFinite(data210))){
-if(data210 > 10 || isNaN(data210)){
-const err590 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
+if(data210 < 0 || isNaN(data210)){
+const err590 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7222,8 +7222,11 @@ vErrors.push(err590);
 }
 errors++;
 }
-if(data210 < 0 || isNaN(data210)){
-const err591 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data210};
+}
+}
+}
+else {
+const err591 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data198};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7234,26 +7237,13 @@ errors++;
 }
 }
 }
-}
 else {
-const err592 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data198};
+const err592 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err592];
 }
 else {
 vErrors.push(err592);
-}
-errors++;
-}
-}
-}
-else {
-const err593 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
-if(vErrors === null){
-vErrors = [err593];
-}
-else {
-vErrors.push(err593);
 }
 errors++;
 }
@@ -7264,7 +7254,17 @@ props0 = true;
 else if(tag0 === "tool.kb_search"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err594 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+const err593 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+if(vErrors === null){
+vErrors = [err593];
+}
+else {
+vErrors.push(err593);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err594 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7273,8 +7273,9 @@ vErrors.push(err594);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err595 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+for(const key51 in data9){
+if(!(((((((key51 === "name") || (key51 === "type_version")) || (key51 === "description")) || (key51 === "retry")) || (key51 === "timeout_ms")) || (key51 === "type")) || (key51 === "config"))){
+const err595 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7283,9 +7284,12 @@ vErrors.push(err595);
 }
 errors++;
 }
-for(const key51 in data9){
-if(!(((((((key51 === "name") || (key51 === "type_version")) || (key51 === "description")) || (key51 === "retry")) || (key51 === "timeout_ms")) || (key51 === "type")) || (key51 === "config"))){
-const err596 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
+}
+if(data9.name !== undefined){
+let data211 = data9.name;
+if(typeof data211 === "string"){
+if(func2(data211) > 64){
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data211};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7294,12 +7298,8 @@ vErrors.push(err596);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data211 = data9.name;
-if(typeof data211 === "string"){
-if(func2(data211) > 64){
-const err597 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data211};
+if(!pattern6.test(data211)){
+const err597 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data211};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7308,8 +7308,9 @@ vErrors.push(err597);
 }
 errors++;
 }
-if(!pattern6.test(data211)){
-const err598 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data211};
+}
+else {
+const err598 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data211};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7319,8 +7320,10 @@ vErrors.push(err598);
 errors++;
 }
 }
-else {
-const err599 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data211};
+if(data9.type_version !== undefined){
+let data212 = data9.type_version;
+if(!(((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212))) && (isFinite(data212)))){
+const err599 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data212};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7329,27 +7332,14 @@ vErrors.push(err599);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data212 = data9.type_version;
-if(!(((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212))) && (isFinite(data212)))){
-const err600 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data212};
+if((typeof data212 == "number") && (isFinite(data212))){
+if(data212 < 1 || isNaN(data212)){
+const err600 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data212};
 if(vErrors === null){
 vErrors = [err600];
 }
 else {
 vErrors.push(err600);
-}
-errors++;
-}
-if((typeof data212 == "number") && (isFinite(data212))){
-if(data212 < 1 || isNaN(data212)){
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data212};
-if(vErrors === null){
-vErrors = [err601];
-}
-else {
-vErrors.push(err601);
 }
 errors++;
 }
@@ -7359,7 +7349,18 @@ if(data9.description !== undefined){
 let data213 = data9.description;
 if(typeof data213 === "string"){
 if(func2(data213) > 2000){
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data213};
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data213};
+if(vErrors === null){
+vErrors = [err601];
+}
+else {
+vErrors.push(err601);
+}
+errors++;
+}
+}
+else {
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data213};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7369,8 +7370,11 @@ vErrors.push(err602);
 errors++;
 }
 }
-else {
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data213};
+if(data9.retry !== undefined){
+let data214 = data9.retry;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.attempts === undefined){
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data214};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7379,12 +7383,9 @@ vErrors.push(err603);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data214 = data9.retry;
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.attempts === undefined){
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data214};
+for(const key52 in data214){
+if(!((((key52 === "attempts") || (key52 === "backoff_ms")) || (key52 === "max_backoff_ms")) || (key52 === "backoff"))){
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data214};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7393,9 +7394,11 @@ vErrors.push(err604);
 }
 errors++;
 }
-for(const key52 in data214){
-if(!((((key52 === "attempts") || (key52 === "backoff_ms")) || (key52 === "max_backoff_ms")) || (key52 === "backoff"))){
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data214};
+}
+if(data214.attempts !== undefined){
+let data215 = data214.attempts;
+if(!(((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215))) && (isFinite(data215)))){
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7404,11 +7407,9 @@ vErrors.push(err605);
 }
 errors++;
 }
-}
-if(data214.attempts !== undefined){
-let data215 = data214.attempts;
-if(!(((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215))) && (isFinite(data215)))){
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
+if((typeof data215 == "number") && (isFinite(data215))){
+if(data215 > 10 || isNaN(data215)){
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7417,9 +7418,8 @@ vErrors.push(err606);
 }
 errors++;
 }
-if((typeof data215 == "number") && (isFinite(data215))){
-if(data215 > 10 || isNaN(data215)){
-const err607 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
+if(data215 < 1 || isNaN(data215)){
+const err607 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7428,8 +7428,12 @@ vErrors.push(err607);
 }
 errors++;
 }
-if(data215 < 1 || isNaN(data215)){
-const err608 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data215};
+}
+}
+if(data214.backoff_ms !== undefined){
+let data216 = data214.backoff_ms;
+if(!(((typeof data216 == "number") && (!(data216 % 1) && !isNaN(data216))) && (isFinite(data216)))){
+const err608 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7438,12 +7442,9 @@ vErrors.push(err608);
 }
 errors++;
 }
-}
-}
-if(data214.backoff_ms !== undefined){
-let data216 = data214.backoff_ms;
-if(!(((typeof data216 == "number") && (!(data216 % 1) && !isNaN(data216))) && (isFinite(data216)))){
-const err609 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
+if((typeof data216 == "number") && (isFinite(data216))){
+if(data216 > 600000 || isNaN(data216)){
+const err609 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7452,9 +7453,8 @@ vErrors.push(err609);
 }
 errors++;
 }
-if((typeof data216 == "number") && (isFinite(data216))){
-if(data216 > 600000 || isNaN(data216)){
-const err610 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
+if(data216 < 0 || isNaN(data216)){
+const err610 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7463,8 +7463,12 @@ vErrors.push(err610);
 }
 errors++;
 }
-if(data216 < 0 || isNaN(data216)){
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data216};
+}
+}
+if(data214.max_backoff_ms !== undefined){
+let data217 = data214.max_backoff_ms;
+if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7473,12 +7477,9 @@ vErrors.push(err611);
 }
 errors++;
 }
-}
-}
-if(data214.max_backoff_ms !== undefined){
-let data217 = data214.max_backoff_ms;
-if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
+if((typeof data217 == "number") && (isFinite(data217))){
+if(data217 > 3600000 || isNaN(data217)){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7487,9 +7488,8 @@ vErrors.push(err612);
 }
 errors++;
 }
-if((typeof data217 == "number") && (isFinite(data217))){
-if(data217 > 3600000 || isNaN(data217)){
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
+if(data217 < 0 || isNaN(data217)){
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7498,8 +7498,12 @@ vErrors.push(err613);
 }
 errors++;
 }
-if(data217 < 0 || isNaN(data217)){
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data217};
+}
+}
+if(data214.backoff !== undefined){
+let data218 = data214.backoff;
+if(typeof data218 !== "string"){
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data218};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7508,12 +7512,8 @@ vErrors.push(err614);
 }
 errors++;
 }
-}
-}
-if(data214.backoff !== undefined){
-let data218 = data214.backoff;
-if(typeof data218 !== "string"){
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data218};
+if(!((data218 === "exponential") || (data218 === "fixed"))){
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data218};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7522,8 +7522,10 @@ vErrors.push(err615);
 }
 errors++;
 }
-if(!((data218 === "exponential") || (data218 === "fixed"))){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data218};
+}
+}
+else {
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data214};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7533,9 +7535,10 @@ vErrors.push(err616);
 errors++;
 }
 }
-}
-else {
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data214};
+if(data9.timeout_ms !== undefined){
+let data219 = data9.timeout_ms;
+if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7544,11 +7547,9 @@ vErrors.push(err617);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data219 = data9.timeout_ms;
-if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data219};
+if((typeof data219 == "number") && (isFinite(data219))){
+if(data219 > 3600000 || isNaN(data219)){
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7557,9 +7558,8 @@ vErrors.push(err618);
 }
 errors++;
 }
-if((typeof data219 == "number") && (isFinite(data219))){
-if(data219 > 3600000 || isNaN(data219)){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data219};
+if(data219 < 1 || isNaN(data219)){
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7568,8 +7568,12 @@ vErrors.push(err619);
 }
 errors++;
 }
-if(data219 < 1 || isNaN(data219)){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data219};
+}
+}
+if(data9.type !== undefined){
+let data220 = data9.type;
+if(typeof data220 !== "string"){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data220};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7578,27 +7582,13 @@ vErrors.push(err620);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data220 = data9.type;
-if(typeof data220 !== "string"){
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data220};
+if("tool.kb_search" !== data220){
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data220};
 if(vErrors === null){
 vErrors = [err621];
 }
 else {
 vErrors.push(err621);
-}
-errors++;
-}
-if("tool.kb_search" !== data220){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data220};
-if(vErrors === null){
-vErrors = [err622];
-}
-else {
-vErrors.push(err622);
 }
 errors++;
 }
@@ -7608,7 +7598,21 @@ let data221 = data9.config;
 if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
 for(const key53 in data221){
 if(!((((key53 === "query") || (key53 === "limit")) || (key53 === "category")) || (key53 === "min_score"))){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data221};
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data221};
+if(vErrors === null){
+vErrors = [err622];
+}
+else {
+vErrors.push(err622);
+}
+errors++;
+}
+}
+if(data221.query !== undefined){
+let data222 = data221.query;
+if(typeof data222 === "string"){
+if(func2(data222) > 50000){
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data222};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7618,11 +7622,8 @@ vErrors.push(err623);
 errors++;
 }
 }
-if(data221.query !== undefined){
-let data222 = data221.query;
-if(typeof data222 === "string"){
-if(func2(data222) > 50000){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data222};
+else {
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data222};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7632,8 +7633,10 @@ vErrors.push(err624);
 errors++;
 }
 }
-else {
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data222};
+if(data221.limit !== undefined){
+let data223 = data221.limit;
+if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data223};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7642,11 +7645,9 @@ vErrors.push(err625);
 }
 errors++;
 }
-}
-if(data221.limit !== undefined){
-let data223 = data221.limit;
-if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data223};
+if((typeof data223 == "number") && (isFinite(data223))){
+if(data223 > 20 || isNaN(data223)){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data223};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7655,24 +7656,13 @@ vErrors.push(err626);
 }
 errors++;
 }
-if((typeof data223 == "number") && (isFinite(data223))){
-if(data223 > 20 || isNaN(data223)){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data223};
+if(data223 < 1 || isNaN(data223)){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data223};
 if(vErrors === null){
 vErrors = [err627];
 }
 else {
 vErrors.push(err627);
-}
-errors++;
-}
-if(data223 < 1 || isNaN(data223)){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data223};
-if(vErrors === null){
-vErrors = [err628];
-}
-else {
-vErrors.push(err628);
 }
 errors++;
 }
@@ -7682,7 +7672,17 @@ if(data221.category !== undefined){
 let data224 = data221.category;
 if(typeof data224 === "string"){
 if(func2(data224) > 64){
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data224};
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data224};
+if(vErrors === null){
+vErrors = [err628];
+}
+else {
+vErrors.push(err628);
+}
+errors++;
+}
+if(func2(data224) < 1){
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data224};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7691,8 +7691,9 @@ vErrors.push(err629);
 }
 errors++;
 }
-if(func2(data224) < 1){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data224};
+}
+else {
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data224};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7702,8 +7703,11 @@ vErrors.push(err630);
 errors++;
 }
 }
-else {
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data224};
+if(data221.min_score !== undefined){
+let data225 = data221.min_score;
+if((typeof data225 == "number") && (isFinite(data225))){
+if(data225 > 1 || isNaN(data225)){
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data225};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7712,12 +7716,8 @@ vErrors.push(err631);
 }
 errors++;
 }
-}
-if(data221.min_score !== undefined){
-let data225 = data221.min_score;
-if((typeof data225 == "number") && (isFinite(data225))){
-if(data225 > 1 || isNaN(data225)){
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data225};
+if(data225 < 0 || isNaN(data225)){
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data225};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7726,8 +7726,9 @@ vErrors.push(err632);
 }
 errors++;
 }
-if(data225 < 0 || isNaN(data225)){
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data225};
+}
+else {
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data225};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7737,8 +7738,9 @@ vErrors.push(err633);
 errors++;
 }
 }
+}
 else {
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data225};
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data221};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7750,24 +7752,12 @@ errors++;
 }
 }
 else {
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data221};
+const err635 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err635];
 }
 else {
 vErrors.push(err635);
-}
-errors++;
-}
-}
-}
-else {
-const err636 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
-if(vErrors === null){
-vErrors = [err636];
-}
-else {
-vErrors.push(err636);
 }
 errors++;
 }
@@ -7778,7 +7768,17 @@ props0 = true;
 else if(tag0 === "tool.order_lookup"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err637 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+const err636 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if(vErrors === null){
+vErrors = [err636];
+}
+else {
+vErrors.push(err636);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err637 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -7787,8 +7787,8 @@ vErrors.push(err637);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err638 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if(data9.config === undefined){
+const err638 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -7797,8 +7797,9 @@ vErrors.push(err638);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err639 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+for(const key54 in data9){
+if(!(((((((key54 === "name") || (key54 === "type_version")) || (key54 === "description")) || (key54 === "retry")) || (key54 === "timeout_ms")) || (key54 === "type")) || (key54 === "config"))){
+const err639 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -7807,9 +7808,12 @@ vErrors.push(err639);
 }
 errors++;
 }
-for(const key54 in data9){
-if(!(((((((key54 === "name") || (key54 === "type_version")) || (key54 === "description")) || (key54 === "retry")) || (key54 === "timeout_ms")) || (key54 === "type")) || (key54 === "config"))){
-const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
+}
+if(data9.name !== undefined){
+let data226 = data9.name;
+if(typeof data226 === "string"){
+if(func2(data226) > 64){
+const err640 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data226};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -7818,12 +7822,8 @@ vErrors.push(err640);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data226 = data9.name;
-if(typeof data226 === "string"){
-if(func2(data226) > 64){
-const err641 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data226};
+if(!pattern6.test(data226)){
+const err641 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data226};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -7832,8 +7832,9 @@ vErrors.push(err641);
 }
 errors++;
 }
-if(!pattern6.test(data226)){
-const err642 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data226};
+}
+else {
+const err642 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data226};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -7843,8 +7844,10 @@ vErrors.push(err642);
 errors++;
 }
 }
-else {
-const err643 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data226};
+if(data9.type_version !== undefined){
+let data227 = data9.type_version;
+if(!(((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227))) && (isFinite(data227)))){
+const err643 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data227};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -7853,27 +7856,14 @@ vErrors.push(err643);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data227 = data9.type_version;
-if(!(((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227))) && (isFinite(data227)))){
-const err644 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data227};
+if((typeof data227 == "number") && (isFinite(data227))){
+if(data227 < 1 || isNaN(data227)){
+const err644 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data227};
 if(vErrors === null){
 vErrors = [err644];
 }
 else {
 vErrors.push(err644);
-}
-errors++;
-}
-if((typeof data227 == "number") && (isFinite(data227))){
-if(data227 < 1 || isNaN(data227)){
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data227};
-if(vErrors === null){
-vErrors = [err645];
-}
-else {
-vErrors.push(err645);
 }
 errors++;
 }
@@ -7883,7 +7873,18 @@ if(data9.description !== undefined){
 let data228 = data9.description;
 if(typeof data228 === "string"){
 if(func2(data228) > 2000){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data228};
+const err645 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data228};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
+}
+errors++;
+}
+}
+else {
+const err646 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data228};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7893,8 +7894,11 @@ vErrors.push(err646);
 errors++;
 }
 }
-else {
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data228};
+if(data9.retry !== undefined){
+let data229 = data9.retry;
+if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
+if(data229.attempts === undefined){
+const err647 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data229};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7903,12 +7907,9 @@ vErrors.push(err647);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data229 = data9.retry;
-if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
-if(data229.attempts === undefined){
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data229};
+for(const key55 in data229){
+if(!((((key55 === "attempts") || (key55 === "backoff_ms")) || (key55 === "max_backoff_ms")) || (key55 === "backoff"))){
+const err648 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data229};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7917,9 +7918,11 @@ vErrors.push(err648);
 }
 errors++;
 }
-for(const key55 in data229){
-if(!((((key55 === "attempts") || (key55 === "backoff_ms")) || (key55 === "max_backoff_ms")) || (key55 === "backoff"))){
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data229};
+}
+if(data229.attempts !== undefined){
+let data230 = data229.attempts;
+if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7928,11 +7931,9 @@ vErrors.push(err649);
 }
 errors++;
 }
-}
-if(data229.attempts !== undefined){
-let data230 = data229.attempts;
-if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
-const err650 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
+if((typeof data230 == "number") && (isFinite(data230))){
+if(data230 > 10 || isNaN(data230)){
+const err650 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7941,9 +7942,8 @@ vErrors.push(err650);
 }
 errors++;
 }
-if((typeof data230 == "number") && (isFinite(data230))){
-if(data230 > 10 || isNaN(data230)){
-const err651 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
+if(data230 < 1 || isNaN(data230)){
+const err651 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7952,8 +7952,12 @@ vErrors.push(err651);
 }
 errors++;
 }
-if(data230 < 1 || isNaN(data230)){
-const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data230};
+}
+}
+if(data229.backoff_ms !== undefined){
+let data231 = data229.backoff_ms;
+if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
+const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -7962,12 +7966,9 @@ vErrors.push(err652);
 }
 errors++;
 }
-}
-}
-if(data229.backoff_ms !== undefined){
-let data231 = data229.backoff_ms;
-if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
-const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
+if((typeof data231 == "number") && (isFinite(data231))){
+if(data231 > 600000 || isNaN(data231)){
+const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -7976,9 +7977,8 @@ vErrors.push(err653);
 }
 errors++;
 }
-if((typeof data231 == "number") && (isFinite(data231))){
-if(data231 > 600000 || isNaN(data231)){
-const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
+if(data231 < 0 || isNaN(data231)){
+const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -7987,8 +7987,12 @@ vErrors.push(err654);
 }
 errors++;
 }
-if(data231 < 0 || isNaN(data231)){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data231};
+}
+}
+if(data229.max_backoff_ms !== undefined){
+let data232 = data229.max_backoff_ms;
+if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -7997,12 +8001,9 @@ vErrors.push(err655);
 }
 errors++;
 }
-}
-}
-if(data229.max_backoff_ms !== undefined){
-let data232 = data229.max_backoff_ms;
-if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
+if((typeof data232 == "number") && (isFinite(data232))){
+if(data232 > 3600000 || isNaN(data232)){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8011,9 +8012,8 @@ vErrors.push(err656);
 }
 errors++;
 }
-if((typeof data232 == "number") && (isFinite(data232))){
-if(data232 > 3600000 || isNaN(data232)){
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
+if(data232 < 0 || isNaN(data232)){
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8022,8 +8022,12 @@ vErrors.push(err657);
 }
 errors++;
 }
-if(data232 < 0 || isNaN(data232)){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data232};
+}
+}
+if(data229.backoff !== undefined){
+let data233 = data229.backoff;
+if(typeof data233 !== "string"){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data233};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8032,12 +8036,8 @@ vErrors.push(err658);
 }
 errors++;
 }
-}
-}
-if(data229.backoff !== undefined){
-let data233 = data229.backoff;
-if(typeof data233 !== "string"){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data233};
+if(!((data233 === "exponential") || (data233 === "fixed"))){
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data233};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8046,8 +8046,10 @@ vErrors.push(err659);
 }
 errors++;
 }
-if(!((data233 === "exponential") || (data233 === "fixed"))){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data233};
+}
+}
+else {
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data229};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8057,9 +8059,10 @@ vErrors.push(err660);
 errors++;
 }
 }
-}
-else {
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data229};
+if(data9.timeout_ms !== undefined){
+let data234 = data9.timeout_ms;
+if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data234};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8068,11 +8071,9 @@ vErrors.push(err661);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data234 = data9.timeout_ms;
-if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data234};
+if((typeof data234 == "number") && (isFinite(data234))){
+if(data234 > 3600000 || isNaN(data234)){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data234};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8081,9 +8082,8 @@ vErrors.push(err662);
 }
 errors++;
 }
-if((typeof data234 == "number") && (isFinite(data234))){
-if(data234 > 3600000 || isNaN(data234)){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data234};
+if(data234 < 1 || isNaN(data234)){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data234};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8092,8 +8092,12 @@ vErrors.push(err663);
 }
 errors++;
 }
-if(data234 < 1 || isNaN(data234)){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data234};
+}
+}
+if(data9.type !== undefined){
+let data235 = data9.type;
+if(typeof data235 !== "string"){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data235};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8102,12 +8106,8 @@ vErrors.push(err664);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data235 = data9.type;
-if(typeof data235 !== "string"){
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data235};
+if("tool.order_lookup" !== data235){
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data235};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8116,8 +8116,12 @@ vErrors.push(err665);
 }
 errors++;
 }
-if("tool.order_lookup" !== data235){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data235};
+}
+if(data9.config !== undefined){
+let data236 = data9.config;
+if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
+if(data236.order_id === undefined){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data236};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8126,12 +8130,8 @@ vErrors.push(err666);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data236 = data9.config;
-if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
-if(data236.order_id === undefined){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data236};
+if(data236.customer_email === undefined){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data236};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8140,8 +8140,9 @@ vErrors.push(err667);
 }
 errors++;
 }
-if(data236.customer_email === undefined){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data236};
+for(const key56 in data236){
+if(!(((key56 === "order_id") || (key56 === "customer_email")) || (key56 === "fields"))){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data236};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8150,9 +8151,12 @@ vErrors.push(err668);
 }
 errors++;
 }
-for(const key56 in data236){
-if(!(((key56 === "order_id") || (key56 === "customer_email")) || (key56 === "fields"))){
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data236};
+}
+if(data236.order_id !== undefined){
+let data237 = data236.order_id;
+if(typeof data237 === "string"){
+if(func2(data237) > 500){
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data237};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8162,11 +8166,8 @@ vErrors.push(err669);
 errors++;
 }
 }
-if(data236.order_id !== undefined){
-let data237 = data236.order_id;
-if(typeof data237 === "string"){
-if(func2(data237) > 500){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data237};
+else {
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data237};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8176,8 +8177,11 @@ vErrors.push(err670);
 errors++;
 }
 }
-else {
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data237};
+if(data236.customer_email !== undefined){
+let data238 = data236.customer_email;
+if(typeof data238 === "string"){
+if(func2(data238) > 500){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data238};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8187,11 +8191,8 @@ vErrors.push(err671);
 errors++;
 }
 }
-if(data236.customer_email !== undefined){
-let data238 = data236.customer_email;
-if(typeof data238 === "string"){
-if(func2(data238) > 500){
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data238};
+else {
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data238};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8201,8 +8202,11 @@ vErrors.push(err672);
 errors++;
 }
 }
-else {
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data238};
+if(data236.fields !== undefined){
+let data239 = data236.fields;
+if(Array.isArray(data239)){
+if(data239.length > 13){
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data239};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8211,12 +8215,11 @@ vErrors.push(err673);
 }
 errors++;
 }
-}
-if(data236.fields !== undefined){
-let data239 = data236.fields;
-if(Array.isArray(data239)){
-if(data239.length > 13){
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data239};
+const len8 = data239.length;
+for(let i11=0; i11<len8; i11++){
+let data240 = data239[i11];
+if(typeof data240 !== "string"){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data240};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8225,26 +8228,13 @@ vErrors.push(err674);
 }
 errors++;
 }
-const len8 = data239.length;
-for(let i11=0; i11<len8; i11++){
-let data240 = data239[i11];
-if(typeof data240 !== "string"){
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data240};
+if(!(((((((((((((data240 === "id") || (data240 === "status")) || (data240 === "items")) || (data240 === "total")) || (data240 === "currency")) || (data240 === "estimated_delivery")) || (data240 === "carrier")) || (data240 === "tracking_number")) || (data240 === "tracking_url")) || (data240 === "created_at")) || (data240 === "updated_at")) || (data240 === "customer_email")) || (data240 === "shipping_address"))){
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data240};
 if(vErrors === null){
 vErrors = [err675];
 }
 else {
 vErrors.push(err675);
-}
-errors++;
-}
-if(!(((((((((((((data240 === "id") || (data240 === "status")) || (data240 === "items")) || (data240 === "total")) || (data240 === "currency")) || (data240 === "estimated_delivery")) || (data240 === "carrier")) || (data240 === "tracking_number")) || (data240 === "tracking_url")) || (data240 === "created_at")) || (data240 === "updated_at")) || (data240 === "customer_email")) || (data240 === "shipping_address"))){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data240};
-if(vErrors === null){
-vErrors = [err676];
-}
-else {
-vErrors.push(err676);
 }
 errors++;
 }
@@ -8260,12 +8250,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data239};
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data239};
 if(vErrors === null){
-vErrors = [err677];
+vErrors = [err676];
 }
 else {
-vErrors.push(err677);
+vErrors.push(err676);
 }
 errors++;
 break;
@@ -8275,7 +8265,19 @@ indices3[item3] = i12;
 }
 }
 else {
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data239};
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data239};
+if(vErrors === null){
+vErrors = [err677];
+}
+else {
+vErrors.push(err677);
+}
+errors++;
+}
+}
+}
+else {
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data236};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8287,24 +8289,12 @@ errors++;
 }
 }
 else {
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data236};
+const err679 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err679];
 }
 else {
 vErrors.push(err679);
-}
-errors++;
-}
-}
-}
-else {
-const err680 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
-if(vErrors === null){
-vErrors = [err680];
-}
-else {
-vErrors.push(err680);
 }
 errors++;
 }
@@ -8315,7 +8305,17 @@ props0 = true;
 else if(tag0 === "tool.order_update"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err681 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+const err680 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+if(vErrors === null){
+vErrors = [err680];
+}
+else {
+vErrors.push(err680);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err681 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8324,8 +8324,8 @@ vErrors.push(err681);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err682 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+if(data9.config === undefined){
+const err682 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8334,8 +8334,9 @@ vErrors.push(err682);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err683 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+for(const key57 in data9){
+if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
+const err683 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8344,9 +8345,12 @@ vErrors.push(err683);
 }
 errors++;
 }
-for(const key57 in data9){
-if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
-const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
+}
+if(data9.name !== undefined){
+let data241 = data9.name;
+if(typeof data241 === "string"){
+if(func2(data241) > 64){
+const err684 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data241};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -8355,12 +8359,8 @@ vErrors.push(err684);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data241 = data9.name;
-if(typeof data241 === "string"){
-if(func2(data241) > 64){
-const err685 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data241};
+if(!pattern6.test(data241)){
+const err685 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data241};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8369,8 +8369,9 @@ vErrors.push(err685);
 }
 errors++;
 }
-if(!pattern6.test(data241)){
-const err686 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data241};
+}
+else {
+const err686 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data241};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8380,8 +8381,10 @@ vErrors.push(err686);
 errors++;
 }
 }
-else {
-const err687 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data241};
+if(data9.type_version !== undefined){
+let data242 = data9.type_version;
+if(!(((typeof data242 == "number") && (!(data242 % 1) && !isNaN(data242))) && (isFinite(data242)))){
+const err687 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data242};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8390,27 +8393,14 @@ vErrors.push(err687);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data242 = data9.type_version;
-if(!(((typeof data242 == "number") && (!(data242 % 1) && !isNaN(data242))) && (isFinite(data242)))){
-const err688 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data242};
+if((typeof data242 == "number") && (isFinite(data242))){
+if(data242 < 1 || isNaN(data242)){
+const err688 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data242};
 if(vErrors === null){
 vErrors = [err688];
 }
 else {
 vErrors.push(err688);
-}
-errors++;
-}
-if((typeof data242 == "number") && (isFinite(data242))){
-if(data242 < 1 || isNaN(data242)){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data242};
-if(vErrors === null){
-vErrors = [err689];
-}
-else {
-vErrors.push(err689);
 }
 errors++;
 }
@@ -8420,7 +8410,18 @@ if(data9.description !== undefined){
 let data243 = data9.description;
 if(typeof data243 === "string"){
 if(func2(data243) > 2000){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data243};
+const err689 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data243};
+if(vErrors === null){
+vErrors = [err689];
+}
+else {
+vErrors.push(err689);
+}
+errors++;
+}
+}
+else {
+const err690 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data243};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8430,8 +8431,11 @@ vErrors.push(err690);
 errors++;
 }
 }
-else {
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data243};
+if(data9.retry !== undefined){
+let data244 = data9.retry;
+if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
+if(data244.attempts === undefined){
+const err691 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data244};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8440,12 +8444,9 @@ vErrors.push(err691);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data244 = data9.retry;
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-if(data244.attempts === undefined){
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data244};
+for(const key58 in data244){
+if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
+const err692 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data244};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8454,9 +8455,11 @@ vErrors.push(err692);
 }
 errors++;
 }
-for(const key58 in data244){
-if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data244};
+}
+if(data244.attempts !== undefined){
+let data245 = data244.attempts;
+if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8465,11 +8468,9 @@ vErrors.push(err693);
 }
 errors++;
 }
-}
-if(data244.attempts !== undefined){
-let data245 = data244.attempts;
-if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
-const err694 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
+if((typeof data245 == "number") && (isFinite(data245))){
+if(data245 > 10 || isNaN(data245)){
+const err694 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8478,9 +8479,8 @@ vErrors.push(err694);
 }
 errors++;
 }
-if((typeof data245 == "number") && (isFinite(data245))){
-if(data245 > 10 || isNaN(data245)){
-const err695 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
+if(data245 < 1 || isNaN(data245)){
+const err695 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8489,8 +8489,12 @@ vErrors.push(err695);
 }
 errors++;
 }
-if(data245 < 1 || isNaN(data245)){
-const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data245};
+}
+}
+if(data244.backoff_ms !== undefined){
+let data246 = data244.backoff_ms;
+if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
+const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8499,12 +8503,9 @@ vErrors.push(err696);
 }
 errors++;
 }
-}
-}
-if(data244.backoff_ms !== undefined){
-let data246 = data244.backoff_ms;
-if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
-const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
+if((typeof data246 == "number") && (isFinite(data246))){
+if(data246 > 600000 || isNaN(data246)){
+const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8513,9 +8514,8 @@ vErrors.push(err697);
 }
 errors++;
 }
-if((typeof data246 == "number") && (isFinite(data246))){
-if(data246 > 600000 || isNaN(data246)){
-const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
+if(data246 < 0 || isNaN(data246)){
+const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8524,8 +8524,12 @@ vErrors.push(err698);
 }
 errors++;
 }
-if(data246 < 0 || isNaN(data246)){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data246};
+}
+}
+if(data244.max_backoff_ms !== undefined){
+let data247 = data244.max_backoff_ms;
+if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8534,12 +8538,9 @@ vErrors.push(err699);
 }
 errors++;
 }
-}
-}
-if(data244.max_backoff_ms !== undefined){
-let data247 = data244.max_backoff_ms;
-if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
+if((typeof data247 == "number") && (isFinite(data247))){
+if(data247 > 3600000 || isNaN(data247)){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8548,9 +8549,8 @@ vErrors.push(err700);
 }
 errors++;
 }
-if((typeof data247 == "number") && (isFinite(data247))){
-if(data247 > 3600000 || isNaN(data247)){
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
+if(data247 < 0 || isNaN(data247)){
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8559,8 +8559,12 @@ vErrors.push(err701);
 }
 errors++;
 }
-if(data247 < 0 || isNaN(data247)){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data247};
+}
+}
+if(data244.backoff !== undefined){
+let data248 = data244.backoff;
+if(typeof data248 !== "string"){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data248};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8569,12 +8573,8 @@ vErrors.push(err702);
 }
 errors++;
 }
-}
-}
-if(data244.backoff !== undefined){
-let data248 = data244.backoff;
-if(typeof data248 !== "string"){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data248};
+if(!((data248 === "exponential") || (data248 === "fixed"))){
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data248};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8583,8 +8583,10 @@ vErrors.push(err703);
 }
 errors++;
 }
-if(!((data248 === "exponential") || (data248 === "fixed"))){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data248};
+}
+}
+else {
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data244};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8594,9 +8596,10 @@ vErrors.push(err704);
 errors++;
 }
 }
-}
-else {
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data244};
+if(data9.timeout_ms !== undefined){
+let data249 = data9.timeout_ms;
+if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data249};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8605,11 +8608,9 @@ vErrors.push(err705);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data249 = data9.timeout_ms;
-if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data249};
+if((typeof data249 == "number") && (isFinite(data249))){
+if(data249 > 3600000 || isNaN(data249)){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data249};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8618,9 +8619,8 @@ vErrors.push(err706);
 }
 errors++;
 }
-if((typeof data249 == "number") && (isFinite(data249))){
-if(data249 > 3600000 || isNaN(data249)){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data249};
+if(data249 < 1 || isNaN(data249)){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data249};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8629,8 +8629,12 @@ vErrors.push(err707);
 }
 errors++;
 }
-if(data249 < 1 || isNaN(data249)){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data249};
+}
+}
+if(data9.type !== undefined){
+let data250 = data9.type;
+if(typeof data250 !== "string"){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data250};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8639,27 +8643,13 @@ vErrors.push(err708);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data250 = data9.type;
-if(typeof data250 !== "string"){
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data250};
+if("tool.order_update" !== data250){
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data250};
 if(vErrors === null){
 vErrors = [err709];
 }
 else {
 vErrors.push(err709);
-}
-errors++;
-}
-if("tool.order_update" !== data250){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data250};
-if(vErrors === null){
-vErrors = [err710];
-}
-else {
-vErrors.push(err710);
 }
 errors++;
 }
@@ -8672,12 +8662,12 @@ const _errs610 = errors;
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 if(data251.action !== undefined){
 if("update_status" !== data251.action){
-const err711 = {};
+const err710 = {};
 if(vErrors === null){
-vErrors = [err711];
+vErrors = [err710];
 }
 else {
-vErrors.push(err711);
+vErrors.push(err710);
 }
 errors++;
 }
@@ -8697,12 +8687,12 @@ if(_valid2){
 const _errs612 = errors;
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 if(data251.status === undefined){
-const err712 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data251};
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data251};
 if(vErrors === null){
-vErrors = [err712];
+vErrors = [err711];
 }
 else {
-vErrors.push(err712);
+vErrors.push(err711);
 }
 errors++;
 }
@@ -8716,12 +8706,12 @@ props2.action = true;
 }
 }
 if(!valid108){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data251};
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data251};
 if(vErrors === null){
-vErrors = [err713];
+vErrors = [err712];
 }
 else {
-vErrors.push(err713);
+vErrors.push(err712);
 }
 errors++;
 }
@@ -8731,12 +8721,12 @@ const _errs615 = errors;
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 if(data251.action !== undefined){
 if("change_address" !== data251.action){
-const err714 = {};
+const err713 = {};
 if(vErrors === null){
-vErrors = [err714];
+vErrors = [err713];
 }
 else {
-vErrors.push(err714);
+vErrors.push(err713);
 }
 errors++;
 }
@@ -8756,12 +8746,12 @@ if(_valid3){
 const _errs617 = errors;
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 if(data251.address === undefined){
-const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data251};
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data251};
 if(vErrors === null){
-vErrors = [err715];
+vErrors = [err714];
 }
 else {
-vErrors.push(err715);
+vErrors.push(err714);
 }
 errors++;
 }
@@ -8775,12 +8765,12 @@ props3.action = true;
 }
 }
 if(!valid110){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data251};
+const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data251};
 if(vErrors === null){
-vErrors = [err716];
+vErrors = [err715];
 }
 else {
-vErrors.push(err716);
+vErrors.push(err715);
 }
 errors++;
 }
@@ -8795,7 +8785,17 @@ Object.assign(props2, props3);
 }
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 if(data251.order_id === undefined){
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
+if(vErrors === null){
+vErrors = [err716];
+}
+else {
+vErrors.push(err716);
+}
+errors++;
+}
+if(data251.customer_email === undefined){
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -8804,8 +8804,8 @@ vErrors.push(err717);
 }
 errors++;
 }
-if(data251.customer_email === undefined){
-const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
+if(data251.action === undefined){
+const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -8814,8 +8814,9 @@ vErrors.push(err718);
 }
 errors++;
 }
-if(data251.action === undefined){
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data251};
+for(const key59 in data251){
+if(!(((((((key59 === "order_id") || (key59 === "customer_email")) || (key59 === "action")) || (key59 === "status")) || (key59 === "address")) || (key59 === "reason")) || (key59 === "fields"))){
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data251};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -8824,9 +8825,12 @@ vErrors.push(err719);
 }
 errors++;
 }
-for(const key59 in data251){
-if(!(((((((key59 === "order_id") || (key59 === "customer_email")) || (key59 === "action")) || (key59 === "status")) || (key59 === "address")) || (key59 === "reason")) || (key59 === "fields"))){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data251};
+}
+if(data251.order_id !== undefined){
+let data254 = data251.order_id;
+if(typeof data254 === "string"){
+if(func2(data254) > 500){
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data254};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -8836,11 +8840,8 @@ vErrors.push(err720);
 errors++;
 }
 }
-if(data251.order_id !== undefined){
-let data254 = data251.order_id;
-if(typeof data254 === "string"){
-if(func2(data254) > 500){
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data254};
+else {
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data254};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -8850,8 +8851,11 @@ vErrors.push(err721);
 errors++;
 }
 }
-else {
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data254};
+if(data251.customer_email !== undefined){
+let data255 = data251.customer_email;
+if(typeof data255 === "string"){
+if(func2(data255) > 500){
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data255};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -8861,11 +8865,8 @@ vErrors.push(err722);
 errors++;
 }
 }
-if(data251.customer_email !== undefined){
-let data255 = data251.customer_email;
-if(typeof data255 === "string"){
-if(func2(data255) > 500){
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data255};
+else {
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data255};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -8875,8 +8876,10 @@ vErrors.push(err723);
 errors++;
 }
 }
-else {
-const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data255};
+if(data251.action !== undefined){
+let data256 = data251.action;
+if(typeof data256 !== "string"){
+const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data256};
 if(vErrors === null){
 vErrors = [err724];
 }
@@ -8885,11 +8888,8 @@ vErrors.push(err724);
 }
 errors++;
 }
-}
-if(data251.action !== undefined){
-let data256 = data251.action;
-if(typeof data256 !== "string"){
-const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data256};
+if(!((((data256 === "cancel") || (data256 === "change_address")) || (data256 === "request_return")) || (data256 === "update_status"))){
+const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data256};
 if(vErrors === null){
 vErrors = [err725];
 }
@@ -8898,8 +8898,12 @@ vErrors.push(err725);
 }
 errors++;
 }
-if(!((((data256 === "cancel") || (data256 === "change_address")) || (data256 === "request_return")) || (data256 === "update_status"))){
-const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data256};
+}
+if(data251.status !== undefined){
+let data257 = data251.status;
+if(typeof data257 === "string"){
+if(func2(data257) > 64){
+const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data257};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -8908,12 +8912,8 @@ vErrors.push(err726);
 }
 errors++;
 }
-}
-if(data251.status !== undefined){
-let data257 = data251.status;
-if(typeof data257 === "string"){
-if(func2(data257) > 64){
-const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data257};
+if(func2(data257) < 1){
+const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data257};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -8922,8 +8922,9 @@ vErrors.push(err727);
 }
 errors++;
 }
-if(func2(data257) < 1){
-const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data257};
+}
+else {
+const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data257};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -8933,8 +8934,11 @@ vErrors.push(err728);
 errors++;
 }
 }
-else {
-const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data257};
+if(data251.address !== undefined){
+let data258 = data251.address;
+if(typeof data258 === "string"){
+if(func2(data258) > 2000){
+const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data258};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -8944,11 +8948,8 @@ vErrors.push(err729);
 errors++;
 }
 }
-if(data251.address !== undefined){
-let data258 = data251.address;
-if(typeof data258 === "string"){
-if(func2(data258) > 2000){
-const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data258};
+else {
+const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data258};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -8958,8 +8959,11 @@ vErrors.push(err730);
 errors++;
 }
 }
-else {
-const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data258};
+if(data251.reason !== undefined){
+let data259 = data251.reason;
+if(typeof data259 === "string"){
+if(func2(data259) > 50000){
+const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data259};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -8969,11 +8973,8 @@ vErrors.push(err731);
 errors++;
 }
 }
-if(data251.reason !== undefined){
-let data259 = data251.reason;
-if(typeof data259 === "string"){
-if(func2(data259) > 50000){
-const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data259};
+else {
+const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data259};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -8983,8 +8984,11 @@ vErrors.push(err732);
 errors++;
 }
 }
-else {
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data259};
+if(data251.fields !== undefined){
+let data260 = data251.fields;
+if(Array.isArray(data260)){
+if(data260.length > 13){
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data260};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -8993,12 +8997,11 @@ vErrors.push(err733);
 }
 errors++;
 }
-}
-if(data251.fields !== undefined){
-let data260 = data251.fields;
-if(Array.isArray(data260)){
-if(data260.length > 13){
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data260};
+const len9 = data260.length;
+for(let i13=0; i13<len9; i13++){
+let data261 = data260[i13];
+if(typeof data261 !== "string"){
+const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data261};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -9007,26 +9010,13 @@ vErrors.push(err734);
 }
 errors++;
 }
-const len9 = data260.length;
-for(let i13=0; i13<len9; i13++){
-let data261 = data260[i13];
-if(typeof data261 !== "string"){
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data261};
+if(!(((((((((((((data261 === "id") || (data261 === "status")) || (data261 === "items")) || (data261 === "total")) || (data261 === "currency")) || (data261 === "estimated_delivery")) || (data261 === "carrier")) || (data261 === "tracking_number")) || (data261 === "tracking_url")) || (data261 === "created_at")) || (data261 === "updated_at")) || (data261 === "customer_email")) || (data261 === "shipping_address"))){
+const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data261};
 if(vErrors === null){
 vErrors = [err735];
 }
 else {
 vErrors.push(err735);
-}
-errors++;
-}
-if(!(((((((((((((data261 === "id") || (data261 === "status")) || (data261 === "items")) || (data261 === "total")) || (data261 === "currency")) || (data261 === "estimated_delivery")) || (data261 === "carrier")) || (data261 === "tracking_number")) || (data261 === "tracking_url")) || (data261 === "created_at")) || (data261 === "updated_at")) || (data261 === "customer_email")) || (data261 === "shipping_address"))){
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data261};
-if(vErrors === null){
-vErrors = [err736];
-}
-else {
-vErrors.push(err736);
 }
 errors++;
 }
@@ -9042,12 +9032,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data260};
+const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data260};
 if(vErrors === null){
-vErrors = [err737];
+vErrors = [err736];
 }
 else {
-vErrors.push(err737);
+vErrors.push(err736);
 }
 errors++;
 break;
@@ -9057,7 +9047,19 @@ indices4[item4] = i14;
 }
 }
 else {
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data260};
+const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data260};
+if(vErrors === null){
+vErrors = [err737];
+}
+else {
+vErrors.push(err737);
+}
+errors++;
+}
+}
+}
+else {
+const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data251};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9069,24 +9071,12 @@ errors++;
 }
 }
 else {
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data251};
+const err739 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err739];
 }
 else {
 vErrors.push(err739);
-}
-errors++;
-}
-}
-}
-else {
-const err740 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
-if(vErrors === null){
-vErrors = [err740];
-}
-else {
-vErrors.push(err740);
 }
 errors++;
 }
@@ -9097,7 +9087,17 @@ props0 = true;
 else if(tag0 === "tool.lead_capture"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err741 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+const err740 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+if(vErrors === null){
+vErrors = [err740];
+}
+else {
+vErrors.push(err740);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err741 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9106,8 +9106,8 @@ vErrors.push(err741);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err742 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+if(data9.config === undefined){
+const err742 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9116,8 +9116,9 @@ vErrors.push(err742);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err743 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+for(const key60 in data9){
+if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
+const err743 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9126,9 +9127,12 @@ vErrors.push(err743);
 }
 errors++;
 }
-for(const key60 in data9){
-if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
-const err744 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
+}
+if(data9.name !== undefined){
+let data262 = data9.name;
+if(typeof data262 === "string"){
+if(func2(data262) > 64){
+const err744 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data262};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9137,12 +9141,8 @@ vErrors.push(err744);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data262 = data9.name;
-if(typeof data262 === "string"){
-if(func2(data262) > 64){
-const err745 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data262};
+if(!pattern6.test(data262)){
+const err745 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data262};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9151,8 +9151,9 @@ vErrors.push(err745);
 }
 errors++;
 }
-if(!pattern6.test(data262)){
-const err746 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data262};
+}
+else {
+const err746 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data262};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9162,8 +9163,10 @@ vErrors.push(err746);
 errors++;
 }
 }
-else {
-const err747 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data262};
+if(data9.type_version !== undefined){
+let data263 = data9.type_version;
+if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
+const err747 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data263};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9172,27 +9175,14 @@ vErrors.push(err747);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data263 = data9.type_version;
-if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
-const err748 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data263};
+if((typeof data263 == "number") && (isFinite(data263))){
+if(data263 < 1 || isNaN(data263)){
+const err748 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data263};
 if(vErrors === null){
 vErrors = [err748];
 }
 else {
 vErrors.push(err748);
-}
-errors++;
-}
-if((typeof data263 == "number") && (isFinite(data263))){
-if(data263 < 1 || isNaN(data263)){
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data263};
-if(vErrors === null){
-vErrors = [err749];
-}
-else {
-vErrors.push(err749);
 }
 errors++;
 }
@@ -9202,7 +9192,18 @@ if(data9.description !== undefined){
 let data264 = data9.description;
 if(typeof data264 === "string"){
 if(func2(data264) > 2000){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data264};
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data264};
+if(vErrors === null){
+vErrors = [err749];
+}
+else {
+vErrors.push(err749);
+}
+errors++;
+}
+}
+else {
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data264};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9212,8 +9213,11 @@ vErrors.push(err750);
 errors++;
 }
 }
-else {
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data264};
+if(data9.retry !== undefined){
+let data265 = data9.retry;
+if(data265 && typeof data265 == "object" && !Array.isArray(data265)){
+if(data265.attempts === undefined){
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data265};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9222,12 +9226,9 @@ vErrors.push(err751);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data265 = data9.retry;
-if(data265 && typeof data265 == "object" && !Array.isArray(data265)){
-if(data265.attempts === undefined){
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data265};
+for(const key61 in data265){
+if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data265};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9236,9 +9237,11 @@ vErrors.push(err752);
 }
 errors++;
 }
-for(const key61 in data265){
-if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data265};
+}
+if(data265.attempts !== undefined){
+let data266 = data265.attempts;
+if(!(((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266))) && (isFinite(data266)))){
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9247,11 +9250,9 @@ vErrors.push(err753);
 }
 errors++;
 }
-}
-if(data265.attempts !== undefined){
-let data266 = data265.attempts;
-if(!(((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266))) && (isFinite(data266)))){
-const err754 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
+if((typeof data266 == "number") && (isFinite(data266))){
+if(data266 > 10 || isNaN(data266)){
+const err754 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9260,9 +9261,8 @@ vErrors.push(err754);
 }
 errors++;
 }
-if((typeof data266 == "number") && (isFinite(data266))){
-if(data266 > 10 || isNaN(data266)){
-const err755 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
+if(data266 < 1 || isNaN(data266)){
+const err755 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9271,8 +9271,12 @@ vErrors.push(err755);
 }
 errors++;
 }
-if(data266 < 1 || isNaN(data266)){
-const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data266};
+}
+}
+if(data265.backoff_ms !== undefined){
+let data267 = data265.backoff_ms;
+if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
+const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9281,12 +9285,9 @@ vErrors.push(err756);
 }
 errors++;
 }
-}
-}
-if(data265.backoff_ms !== undefined){
-let data267 = data265.backoff_ms;
-if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
-const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
+if((typeof data267 == "number") && (isFinite(data267))){
+if(data267 > 600000 || isNaN(data267)){
+const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9295,9 +9296,8 @@ vErrors.push(err757);
 }
 errors++;
 }
-if((typeof data267 == "number") && (isFinite(data267))){
-if(data267 > 600000 || isNaN(data267)){
-const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
+if(data267 < 0 || isNaN(data267)){
+const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9306,8 +9306,12 @@ vErrors.push(err758);
 }
 errors++;
 }
-if(data267 < 0 || isNaN(data267)){
-const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data267};
+}
+}
+if(data265.max_backoff_ms !== undefined){
+let data268 = data265.max_backoff_ms;
+if(!(((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268))) && (isFinite(data268)))){
+const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9316,12 +9320,9 @@ vErrors.push(err759);
 }
 errors++;
 }
-}
-}
-if(data265.max_backoff_ms !== undefined){
-let data268 = data265.max_backoff_ms;
-if(!(((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268))) && (isFinite(data268)))){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
+if((typeof data268 == "number") && (isFinite(data268))){
+if(data268 > 3600000 || isNaN(data268)){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
 if(vErrors === null){
 vErrors = [err760];
 }
@@ -9330,9 +9331,8 @@ vErrors.push(err760);
 }
 errors++;
 }
-if((typeof data268 == "number") && (isFinite(data268))){
-if(data268 > 3600000 || isNaN(data268)){
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
+if(data268 < 0 || isNaN(data268)){
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
 if(vErrors === null){
 vErrors = [err761];
 }
@@ -9341,8 +9341,12 @@ vErrors.push(err761);
 }
 errors++;
 }
-if(data268 < 0 || isNaN(data268)){
-const err762 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data268};
+}
+}
+if(data265.backoff !== undefined){
+let data269 = data265.backoff;
+if(typeof data269 !== "string"){
+const err762 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data269};
 if(vErrors === null){
 vErrors = [err762];
 }
@@ -9351,12 +9355,8 @@ vErrors.push(err762);
 }
 errors++;
 }
-}
-}
-if(data265.backoff !== undefined){
-let data269 = data265.backoff;
-if(typeof data269 !== "string"){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data269};
+if(!((data269 === "exponential") || (data269 === "fixed"))){
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data269};
 if(vErrors === null){
 vErrors = [err763];
 }
@@ -9365,8 +9365,10 @@ vErrors.push(err763);
 }
 errors++;
 }
-if(!((data269 === "exponential") || (data269 === "fixed"))){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data269};
+}
+}
+else {
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data265};
 if(vErrors === null){
 vErrors = [err764];
 }
@@ -9376,9 +9378,10 @@ vErrors.push(err764);
 errors++;
 }
 }
-}
-else {
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data265};
+if(data9.timeout_ms !== undefined){
+let data270 = data9.timeout_ms;
+if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
+const err765 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data270};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9387,11 +9390,9 @@ vErrors.push(err765);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data270 = data9.timeout_ms;
-if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data270};
+if((typeof data270 == "number") && (isFinite(data270))){
+if(data270 > 3600000 || isNaN(data270)){
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data270};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9400,9 +9401,8 @@ vErrors.push(err766);
 }
 errors++;
 }
-if((typeof data270 == "number") && (isFinite(data270))){
-if(data270 > 3600000 || isNaN(data270)){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data270};
+if(data270 < 1 || isNaN(data270)){
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data270};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9411,8 +9411,12 @@ vErrors.push(err767);
 }
 errors++;
 }
-if(data270 < 1 || isNaN(data270)){
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data270};
+}
+}
+if(data9.type !== undefined){
+let data271 = data9.type;
+if(typeof data271 !== "string"){
+const err768 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data271};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9421,12 +9425,8 @@ vErrors.push(err768);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data271 = data9.type;
-if(typeof data271 !== "string"){
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data271};
+if("tool.lead_capture" !== data271){
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data271};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9435,8 +9435,12 @@ vErrors.push(err769);
 }
 errors++;
 }
-if("tool.lead_capture" !== data271){
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data271};
+}
+if(data9.config !== undefined){
+let data272 = data9.config;
+if(data272 && typeof data272 == "object" && !Array.isArray(data272)){
+if(data272.email === undefined){
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data272};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9445,12 +9449,9 @@ vErrors.push(err770);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data272 = data9.config;
-if(data272 && typeof data272 == "object" && !Array.isArray(data272)){
-if(data272.email === undefined){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data272};
+for(const key62 in data272){
+if(!(((((((key62 === "email") || (key62 === "name")) || (key62 === "company")) || (key62 === "phone")) || (key62 === "interest")) || (key62 === "source")) || (key62 === "notes"))){
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data272};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9459,9 +9460,12 @@ vErrors.push(err771);
 }
 errors++;
 }
-for(const key62 in data272){
-if(!(((((((key62 === "email") || (key62 === "name")) || (key62 === "company")) || (key62 === "phone")) || (key62 === "interest")) || (key62 === "source")) || (key62 === "notes"))){
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data272};
+}
+if(data272.email !== undefined){
+let data273 = data272.email;
+if(typeof data273 === "string"){
+if(func2(data273) > 500){
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data273};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9471,11 +9475,8 @@ vErrors.push(err772);
 errors++;
 }
 }
-if(data272.email !== undefined){
-let data273 = data272.email;
-if(typeof data273 === "string"){
-if(func2(data273) > 500){
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data273};
+else {
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data273};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9485,8 +9486,11 @@ vErrors.push(err773);
 errors++;
 }
 }
-else {
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data273};
+if(data272.name !== undefined){
+let data274 = data272.name;
+if(typeof data274 === "string"){
+if(func2(data274) > 500){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data274};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9496,11 +9500,8 @@ vErrors.push(err774);
 errors++;
 }
 }
-if(data272.name !== undefined){
-let data274 = data272.name;
-if(typeof data274 === "string"){
-if(func2(data274) > 500){
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data274};
+else {
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data274};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9510,8 +9511,11 @@ vErrors.push(err775);
 errors++;
 }
 }
-else {
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data274};
+if(data272.company !== undefined){
+let data275 = data272.company;
+if(typeof data275 === "string"){
+if(func2(data275) > 500){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data275};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9521,11 +9525,8 @@ vErrors.push(err776);
 errors++;
 }
 }
-if(data272.company !== undefined){
-let data275 = data272.company;
-if(typeof data275 === "string"){
-if(func2(data275) > 500){
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data275};
+else {
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data275};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9535,8 +9536,11 @@ vErrors.push(err777);
 errors++;
 }
 }
-else {
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data275};
+if(data272.phone !== undefined){
+let data276 = data272.phone;
+if(typeof data276 === "string"){
+if(func2(data276) > 500){
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data276};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9546,11 +9550,8 @@ vErrors.push(err778);
 errors++;
 }
 }
-if(data272.phone !== undefined){
-let data276 = data272.phone;
-if(typeof data276 === "string"){
-if(func2(data276) > 500){
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data276};
+else {
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data276};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9560,8 +9561,11 @@ vErrors.push(err779);
 errors++;
 }
 }
-else {
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data276};
+if(data272.interest !== undefined){
+let data277 = data272.interest;
+if(typeof data277 === "string"){
+if(func2(data277) > 50000){
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data277};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9571,11 +9575,8 @@ vErrors.push(err780);
 errors++;
 }
 }
-if(data272.interest !== undefined){
-let data277 = data272.interest;
-if(typeof data277 === "string"){
-if(func2(data277) > 50000){
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data277};
+else {
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data277};
 if(vErrors === null){
 vErrors = [err781];
 }
@@ -9585,8 +9586,11 @@ vErrors.push(err781);
 errors++;
 }
 }
-else {
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data277};
+if(data272.source !== undefined){
+let data278 = data272.source;
+if(typeof data278 === "string"){
+if(func2(data278) > 64){
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data278};
 if(vErrors === null){
 vErrors = [err782];
 }
@@ -9595,12 +9599,8 @@ vErrors.push(err782);
 }
 errors++;
 }
-}
-if(data272.source !== undefined){
-let data278 = data272.source;
-if(typeof data278 === "string"){
-if(func2(data278) > 64){
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data278};
+if(func2(data278) < 1){
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data278};
 if(vErrors === null){
 vErrors = [err783];
 }
@@ -9609,8 +9609,9 @@ vErrors.push(err783);
 }
 errors++;
 }
-if(func2(data278) < 1){
-const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data278};
+}
+else {
+const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data278};
 if(vErrors === null){
 vErrors = [err784];
 }
@@ -9620,8 +9621,11 @@ vErrors.push(err784);
 errors++;
 }
 }
-else {
-const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data278};
+if(data272.notes !== undefined){
+let data279 = data272.notes;
+if(typeof data279 === "string"){
+if(func2(data279) > 50000){
+const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data279};
 if(vErrors === null){
 vErrors = [err785];
 }
@@ -9631,11 +9635,8 @@ vErrors.push(err785);
 errors++;
 }
 }
-if(data272.notes !== undefined){
-let data279 = data272.notes;
-if(typeof data279 === "string"){
-if(func2(data279) > 50000){
-const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data279};
+else {
+const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data279};
 if(vErrors === null){
 vErrors = [err786];
 }
@@ -9645,8 +9646,9 @@ vErrors.push(err786);
 errors++;
 }
 }
+}
 else {
-const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data279};
+const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data272};
 if(vErrors === null){
 vErrors = [err787];
 }
@@ -9658,24 +9660,12 @@ errors++;
 }
 }
 else {
-const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data272};
+const err788 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err788];
 }
 else {
 vErrors.push(err788);
-}
-errors++;
-}
-}
-}
-else {
-const err789 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
-if(vErrors === null){
-vErrors = [err789];
-}
-else {
-vErrors.push(err789);
 }
 errors++;
 }
@@ -9686,7 +9676,17 @@ props0 = true;
 else if(tag0 === "tool.ticket_create"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err790 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+const err789 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+if(vErrors === null){
+vErrors = [err789];
+}
+else {
+vErrors.push(err789);
+}
+errors++;
+}
+if(data9.type === undefined){
+const err790 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err790];
 }
@@ -9695,8 +9695,8 @@ vErrors.push(err790);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err791 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+if(data9.config === undefined){
+const err791 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err791];
 }
@@ -9705,8 +9705,9 @@ vErrors.push(err791);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err792 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+for(const key63 in data9){
+if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
+const err792 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err792];
 }
@@ -9715,9 +9716,12 @@ vErrors.push(err792);
 }
 errors++;
 }
-for(const key63 in data9){
-if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
-const err793 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
+}
+if(data9.name !== undefined){
+let data280 = data9.name;
+if(typeof data280 === "string"){
+if(func2(data280) > 64){
+const err793 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err793];
 }
@@ -9726,12 +9730,8 @@ vErrors.push(err793);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data280 = data9.name;
-if(typeof data280 === "string"){
-if(func2(data280) > 64){
-const err794 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data280};
+if(!pattern6.test(data280)){
+const err794 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err794];
 }
@@ -9740,8 +9740,9 @@ vErrors.push(err794);
 }
 errors++;
 }
-if(!pattern6.test(data280)){
-const err795 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data280};
+}
+else {
+const err795 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err795];
 }
@@ -9751,8 +9752,10 @@ vErrors.push(err795);
 errors++;
 }
 }
-else {
-const err796 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data280};
+if(data9.type_version !== undefined){
+let data281 = data9.type_version;
+if(!(((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281))) && (isFinite(data281)))){
+const err796 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data281};
 if(vErrors === null){
 vErrors = [err796];
 }
@@ -9761,27 +9764,14 @@ vErrors.push(err796);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data281 = data9.type_version;
-if(!(((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281))) && (isFinite(data281)))){
-const err797 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data281};
+if((typeof data281 == "number") && (isFinite(data281))){
+if(data281 < 1 || isNaN(data281)){
+const err797 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data281};
 if(vErrors === null){
 vErrors = [err797];
 }
 else {
 vErrors.push(err797);
-}
-errors++;
-}
-if((typeof data281 == "number") && (isFinite(data281))){
-if(data281 < 1 || isNaN(data281)){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data281};
-if(vErrors === null){
-vErrors = [err798];
-}
-else {
-vErrors.push(err798);
 }
 errors++;
 }
@@ -9791,7 +9781,18 @@ if(data9.description !== undefined){
 let data282 = data9.description;
 if(typeof data282 === "string"){
 if(func2(data282) > 2000){
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data282};
+const err798 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data282};
+if(vErrors === null){
+vErrors = [err798];
+}
+else {
+vErrors.push(err798);
+}
+errors++;
+}
+}
+else {
+const err799 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data282};
 if(vErrors === null){
 vErrors = [err799];
 }
@@ -9801,8 +9802,11 @@ vErrors.push(err799);
 errors++;
 }
 }
-else {
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data282};
+if(data9.retry !== undefined){
+let data283 = data9.retry;
+if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
+if(data283.attempts === undefined){
+const err800 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err800];
 }
@@ -9811,12 +9815,9 @@ vErrors.push(err800);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data283 = data9.retry;
-if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
-if(data283.attempts === undefined){
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data283};
+for(const key64 in data283){
+if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err801];
 }
@@ -9825,9 +9826,11 @@ vErrors.push(err801);
 }
 errors++;
 }
-for(const key64 in data283){
-if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data283};
+}
+if(data283.attempts !== undefined){
+let data284 = data283.attempts;
+if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err802];
 }
@@ -9836,11 +9839,9 @@ vErrors.push(err802);
 }
 errors++;
 }
-}
-if(data283.attempts !== undefined){
-let data284 = data283.attempts;
-if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
-const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
+if((typeof data284 == "number") && (isFinite(data284))){
+if(data284 > 10 || isNaN(data284)){
+const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err803];
 }
@@ -9849,9 +9850,8 @@ vErrors.push(err803);
 }
 errors++;
 }
-if((typeof data284 == "number") && (isFinite(data284))){
-if(data284 > 10 || isNaN(data284)){
-const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
+if(data284 < 1 || isNaN(data284)){
+const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err804];
 }
@@ -9860,8 +9860,12 @@ vErrors.push(err804);
 }
 errors++;
 }
-if(data284 < 1 || isNaN(data284)){
-const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data284};
+}
+}
+if(data283.backoff_ms !== undefined){
+let data285 = data283.backoff_ms;
+if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
+const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err805];
 }
@@ -9870,12 +9874,9 @@ vErrors.push(err805);
 }
 errors++;
 }
-}
-}
-if(data283.backoff_ms !== undefined){
-let data285 = data283.backoff_ms;
-if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
-const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
+if((typeof data285 == "number") && (isFinite(data285))){
+if(data285 > 600000 || isNaN(data285)){
+const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9884,9 +9885,8 @@ vErrors.push(err806);
 }
 errors++;
 }
-if((typeof data285 == "number") && (isFinite(data285))){
-if(data285 > 600000 || isNaN(data285)){
-const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
+if(data285 < 0 || isNaN(data285)){
+const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9895,8 +9895,12 @@ vErrors.push(err807);
 }
 errors++;
 }
-if(data285 < 0 || isNaN(data285)){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data285};
+}
+}
+if(data283.max_backoff_ms !== undefined){
+let data286 = data283.max_backoff_ms;
+if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9905,12 +9909,9 @@ vErrors.push(err808);
 }
 errors++;
 }
-}
-}
-if(data283.max_backoff_ms !== undefined){
-let data286 = data283.max_backoff_ms;
-if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
+if((typeof data286 == "number") && (isFinite(data286))){
+if(data286 > 3600000 || isNaN(data286)){
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9919,9 +9920,8 @@ vErrors.push(err809);
 }
 errors++;
 }
-if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 > 3600000 || isNaN(data286)){
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
+if(data286 < 0 || isNaN(data286)){
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9930,8 +9930,12 @@ vErrors.push(err810);
 }
 errors++;
 }
-if(data286 < 0 || isNaN(data286)){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data286};
+}
+}
+if(data283.backoff !== undefined){
+let data287 = data283.backoff;
+if(typeof data287 !== "string"){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9940,12 +9944,8 @@ vErrors.push(err811);
 }
 errors++;
 }
-}
-}
-if(data283.backoff !== undefined){
-let data287 = data283.backoff;
-if(typeof data287 !== "string"){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data287};
+if(!((data287 === "exponential") || (data287 === "fixed"))){
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9954,8 +9954,10 @@ vErrors.push(err812);
 }
 errors++;
 }
-if(!((data287 === "exponential") || (data287 === "fixed"))){
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data287};
+}
+}
+else {
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -9965,9 +9967,10 @@ vErrors.push(err813);
 errors++;
 }
 }
-}
-else {
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data283};
+if(data9.timeout_ms !== undefined){
+let data288 = data9.timeout_ms;
+if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -9976,11 +9979,9 @@ vErrors.push(err814);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data288 = data9.timeout_ms;
-if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data288};
+if((typeof data288 == "number") && (isFinite(data288))){
+if(data288 > 3600000 || isNaN(data288)){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -9989,9 +9990,8 @@ vErrors.push(err815);
 }
 errors++;
 }
-if((typeof data288 == "number") && (isFinite(data288))){
-if(data288 > 3600000 || isNaN(data288)){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data288};
+if(data288 < 1 || isNaN(data288)){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10000,8 +10000,12 @@ vErrors.push(err816);
 }
 errors++;
 }
-if(data288 < 1 || isNaN(data288)){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data288};
+}
+}
+if(data9.type !== undefined){
+let data289 = data9.type;
+if(typeof data289 !== "string"){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10010,12 +10014,8 @@ vErrors.push(err817);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data289 = data9.type;
-if(typeof data289 !== "string"){
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data289};
+if("tool.ticket_create" !== data289){
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10024,8 +10024,12 @@ vErrors.push(err818);
 }
 errors++;
 }
-if("tool.ticket_create" !== data289){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data289};
+}
+if(data9.config !== undefined){
+let data290 = data9.config;
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
+if(data290.subject === undefined){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10034,12 +10038,8 @@ vErrors.push(err819);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data290 = data9.config;
-if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
-if(data290.subject === undefined){
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data290};
+if(data290.description === undefined){
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10048,8 +10048,9 @@ vErrors.push(err820);
 }
 errors++;
 }
-if(data290.description === undefined){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data290};
+for(const key65 in data290){
+if(!(((((key65 === "subject") || (key65 === "description")) || (key65 === "priority")) || (key65 === "category")) || (key65 === "customer_email"))){
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10058,9 +10059,12 @@ vErrors.push(err821);
 }
 errors++;
 }
-for(const key65 in data290){
-if(!(((((key65 === "subject") || (key65 === "description")) || (key65 === "priority")) || (key65 === "category")) || (key65 === "customer_email"))){
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data290};
+}
+if(data290.subject !== undefined){
+let data291 = data290.subject;
+if(typeof data291 === "string"){
+if(func2(data291) > 1000){
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data291};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10070,11 +10074,8 @@ vErrors.push(err822);
 errors++;
 }
 }
-if(data290.subject !== undefined){
-let data291 = data290.subject;
-if(typeof data291 === "string"){
-if(func2(data291) > 1000){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data291};
+else {
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data291};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10084,8 +10085,11 @@ vErrors.push(err823);
 errors++;
 }
 }
-else {
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data291};
+if(data290.description !== undefined){
+let data292 = data290.description;
+if(typeof data292 === "string"){
+if(func2(data292) > 50000){
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data292};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10095,11 +10099,8 @@ vErrors.push(err824);
 errors++;
 }
 }
-if(data290.description !== undefined){
-let data292 = data290.description;
-if(typeof data292 === "string"){
-if(func2(data292) > 50000){
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data292};
+else {
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data292};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10109,8 +10110,10 @@ vErrors.push(err825);
 errors++;
 }
 }
-else {
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data292};
+if(data290.priority !== undefined){
+let data293 = data290.priority;
+if(typeof data293 !== "string"){
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data293};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10119,11 +10122,8 @@ vErrors.push(err826);
 }
 errors++;
 }
-}
-if(data290.priority !== undefined){
-let data293 = data290.priority;
-if(typeof data293 !== "string"){
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data293};
+if(!((((data293 === "low") || (data293 === "medium")) || (data293 === "high")) || (data293 === "urgent"))){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data293};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10132,8 +10132,12 @@ vErrors.push(err827);
 }
 errors++;
 }
-if(!((((data293 === "low") || (data293 === "medium")) || (data293 === "high")) || (data293 === "urgent"))){
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data293};
+}
+if(data290.category !== undefined){
+let data294 = data290.category;
+if(typeof data294 === "string"){
+if(func2(data294) > 64){
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data294};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10142,12 +10146,8 @@ vErrors.push(err828);
 }
 errors++;
 }
-}
-if(data290.category !== undefined){
-let data294 = data290.category;
-if(typeof data294 === "string"){
-if(func2(data294) > 64){
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data294};
+if(func2(data294) < 1){
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data294};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10156,8 +10156,9 @@ vErrors.push(err829);
 }
 errors++;
 }
-if(func2(data294) < 1){
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data294};
+}
+else {
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data294};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10167,8 +10168,11 @@ vErrors.push(err830);
 errors++;
 }
 }
-else {
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data294};
+if(data290.customer_email !== undefined){
+let data295 = data290.customer_email;
+if(typeof data295 === "string"){
+if(func2(data295) > 500){
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data295};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10178,11 +10182,8 @@ vErrors.push(err831);
 errors++;
 }
 }
-if(data290.customer_email !== undefined){
-let data295 = data290.customer_email;
-if(typeof data295 === "string"){
-if(func2(data295) > 500){
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data295};
+else {
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data295};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10192,8 +10193,9 @@ vErrors.push(err832);
 errors++;
 }
 }
+}
 else {
-const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data295};
+const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10205,7 +10207,7 @@ errors++;
 }
 }
 else {
-const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data290};
+const err834 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10214,10 +10216,12 @@ vErrors.push(err834);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
 }
 else {
-const err835 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
+const err835 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10226,12 +10230,9 @@ vErrors.push(err835);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
 }
 else {
-const err836 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+const err836 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10242,7 +10243,7 @@ errors++;
 }
 }
 else {
-const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10252,8 +10253,9 @@ vErrors.push(err837);
 errors++;
 }
 }
+}
 else {
-const err838 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
+const err838 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10263,9 +10265,11 @@ vErrors.push(err838);
 errors++;
 }
 }
-}
-else {
-const err839 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
+if(data.edges !== undefined){
+let data296 = data.edges;
+if(Array.isArray(data296)){
+if(data296.length > 20000){
+const err839 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data296};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10274,12 +10278,12 @@ vErrors.push(err839);
 }
 errors++;
 }
-}
-if(data.edges !== undefined){
-let data296 = data.edges;
-if(Array.isArray(data296)){
-if(data296.length > 20000){
-const err840 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data296};
+const len10 = data296.length;
+for(let i15=0; i15<len10; i15++){
+let data297 = data296[i15];
+if(data297 && typeof data297 == "object" && !Array.isArray(data297)){
+if(data297.from === undefined){
+const err840 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data297};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10288,12 +10292,8 @@ vErrors.push(err840);
 }
 errors++;
 }
-const len10 = data296.length;
-for(let i15=0; i15<len10; i15++){
-let data297 = data296[i15];
-if(data297 && typeof data297 == "object" && !Array.isArray(data297)){
-if(data297.from === undefined){
-const err841 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data297};
+if(data297.to === undefined){
+const err841 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data297};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10302,8 +10302,9 @@ vErrors.push(err841);
 }
 errors++;
 }
-if(data297.to === undefined){
-const err842 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data297};
+for(const key66 in data297){
+if(!(((((key66 === "from") || (key66 === "to")) || (key66 === "port")) || (key66 === "condition")) || (key66 === "label"))){
+const err842 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data297};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10312,9 +10313,12 @@ vErrors.push(err842);
 }
 errors++;
 }
-for(const key66 in data297){
-if(!(((((key66 === "from") || (key66 === "to")) || (key66 === "port")) || (key66 === "condition")) || (key66 === "label"))){
-const err843 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data297};
+}
+if(data297.from !== undefined){
+let data298 = data297.from;
+if(typeof data298 === "string"){
+if(func2(data298) > 64){
+const err843 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data298};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10323,12 +10327,8 @@ vErrors.push(err843);
 }
 errors++;
 }
-}
-if(data297.from !== undefined){
-let data298 = data297.from;
-if(typeof data298 === "string"){
-if(func2(data298) > 64){
-const err844 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data298};
+if(!pattern6.test(data298)){
+const err844 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data298};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10337,8 +10337,9 @@ vErrors.push(err844);
 }
 errors++;
 }
-if(!pattern6.test(data298)){
-const err845 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data298};
+}
+else {
+const err845 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data298};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10348,8 +10349,11 @@ vErrors.push(err845);
 errors++;
 }
 }
-else {
-const err846 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data298};
+if(data297.to !== undefined){
+let data299 = data297.to;
+if(typeof data299 === "string"){
+if(func2(data299) > 64){
+const err846 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data299};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10358,12 +10362,8 @@ vErrors.push(err846);
 }
 errors++;
 }
-}
-if(data297.to !== undefined){
-let data299 = data297.to;
-if(typeof data299 === "string"){
-if(func2(data299) > 64){
-const err847 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data299};
+if(!pattern6.test(data299)){
+const err847 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data299};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10372,8 +10372,9 @@ vErrors.push(err847);
 }
 errors++;
 }
-if(!pattern6.test(data299)){
-const err848 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data299};
+}
+else {
+const err848 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data299};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10383,8 +10384,11 @@ vErrors.push(err848);
 errors++;
 }
 }
-else {
-const err849 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data299};
+if(data297.port !== undefined){
+let data300 = data297.port;
+if(typeof data300 === "string"){
+if(func2(data300) > 64){
+const err849 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data300};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10393,12 +10397,8 @@ vErrors.push(err849);
 }
 errors++;
 }
-}
-if(data297.port !== undefined){
-let data300 = data297.port;
-if(typeof data300 === "string"){
-if(func2(data300) > 64){
-const err850 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data300};
+if(!pattern6.test(data300)){
+const err850 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data300};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10407,24 +10407,14 @@ vErrors.push(err850);
 }
 errors++;
 }
-if(!pattern6.test(data300)){
-const err851 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data300};
+}
+else {
+const err851 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data300};
 if(vErrors === null){
 vErrors = [err851];
 }
 else {
 vErrors.push(err851);
-}
-errors++;
-}
-}
-else {
-const err852 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data300};
-if(vErrors === null){
-vErrors = [err852];
-}
-else {
-vErrors.push(err852);
 }
 errors++;
 }
@@ -10436,7 +10426,18 @@ let valid129 = false;
 const _errs728 = errors;
 if(typeof data301 === "string"){
 if(func2(data301) > 4000){
-const err853 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data301};
+const err852 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data301};
+if(vErrors === null){
+vErrors = [err852];
+}
+else {
+vErrors.push(err852);
+}
+errors++;
+}
+}
+else {
+const err853 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data301};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10445,9 +10446,11 @@ vErrors.push(err853);
 }
 errors++;
 }
-}
-else {
-const err854 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data301};
+var _valid4 = _errs728 === errors;
+valid129 = valid129 || _valid4;
+const _errs730 = errors;
+if(data301 !== null){
+const err854 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data301};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10456,28 +10459,15 @@ vErrors.push(err854);
 }
 errors++;
 }
-var _valid4 = _errs728 === errors;
+var _valid4 = _errs730 === errors;
 valid129 = valid129 || _valid4;
-const _errs730 = errors;
-if(data301 !== null){
-const err855 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data301};
+if(!valid129){
+const err855 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data301};
 if(vErrors === null){
 vErrors = [err855];
 }
 else {
 vErrors.push(err855);
-}
-errors++;
-}
-var _valid4 = _errs730 === errors;
-valid129 = valid129 || _valid4;
-if(!valid129){
-const err856 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data301};
-if(vErrors === null){
-vErrors = [err856];
-}
-else {
-vErrors.push(err856);
 }
 errors++;
 }
@@ -10497,7 +10487,18 @@ if(data297.label !== undefined){
 let data302 = data297.label;
 if(typeof data302 === "string"){
 if(func2(data302) > 200){
-const err857 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data302};
+const err856 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data302};
+if(vErrors === null){
+vErrors = [err856];
+}
+else {
+vErrors.push(err856);
+}
+errors++;
+}
+}
+else {
+const err857 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data302};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10507,8 +10508,9 @@ vErrors.push(err857);
 errors++;
 }
 }
+}
 else {
-const err858 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data302};
+const err858 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data297};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10520,24 +10522,12 @@ errors++;
 }
 }
 else {
-const err859 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data297};
+const err859 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data296};
 if(vErrors === null){
 vErrors = [err859];
 }
 else {
 vErrors.push(err859);
-}
-errors++;
-}
-}
-}
-else {
-const err860 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data296};
-if(vErrors === null){
-vErrors = [err860];
-}
-else {
-vErrors.push(err860);
 }
 errors++;
 }
@@ -10549,7 +10539,19 @@ for(const key67 in data303){
 const _errs736 = errors;
 if(typeof key67 === "string"){
 if(!pattern6.test(key67)){
-const err861 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key67,propertyName:key67};
+const err860 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key67,propertyName:key67};
+if(vErrors === null){
+vErrors = [err860];
+}
+else {
+vErrors.push(err860);
+}
+errors++;
+}
+}
+var valid130 = _errs736 === errors;
+if(!valid130){
+const err861 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key67},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data303};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10559,9 +10561,11 @@ vErrors.push(err861);
 errors++;
 }
 }
-var valid130 = _errs736 === errors;
-if(!valid130){
-const err862 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key67},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data303};
+for(const key68 in data303){
+let data304 = data303[key68];
+if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
+if(data304.x === undefined){
+const err862 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10570,12 +10574,8 @@ vErrors.push(err862);
 }
 errors++;
 }
-}
-for(const key68 in data303){
-let data304 = data303[key68];
-if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
-if(data304.x === undefined){
-const err863 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
+if(data304.y === undefined){
+const err863 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10584,8 +10584,9 @@ vErrors.push(err863);
 }
 errors++;
 }
-if(data304.y === undefined){
-const err864 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
+for(const key69 in data304){
+if(!((key69 === "x") || (key69 === "y"))){
+const err864 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10594,9 +10595,11 @@ vErrors.push(err864);
 }
 errors++;
 }
-for(const key69 in data304){
-if(!((key69 === "x") || (key69 === "y"))){
-const err865 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
+}
+if(data304.x !== undefined){
+let data305 = data304.x;
+if(!((typeof data305 == "number") && (isFinite(data305)))){
+const err865 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data305};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10606,10 +10609,10 @@ vErrors.push(err865);
 errors++;
 }
 }
-if(data304.x !== undefined){
-let data305 = data304.x;
-if(!((typeof data305 == "number") && (isFinite(data305)))){
-const err866 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data305};
+if(data304.y !== undefined){
+let data306 = data304.y;
+if(!((typeof data306 == "number") && (isFinite(data306)))){
+const err866 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data306};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10619,10 +10622,9 @@ vErrors.push(err866);
 errors++;
 }
 }
-if(data304.y !== undefined){
-let data306 = data304.y;
-if(!((typeof data306 == "number") && (isFinite(data306)))){
-const err867 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data306};
+}
+else {
+const err867 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10634,7 +10636,7 @@ errors++;
 }
 }
 else {
-const err868 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data304};
+const err868 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data303};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10646,24 +10648,12 @@ errors++;
 }
 }
 else {
-const err869 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data303};
+const err869 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err869];
 }
 else {
 vErrors.push(err869);
-}
-errors++;
-}
-}
-}
-else {
-const err870 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
-if(vErrors === null){
-vErrors = [err870];
-}
-else {
-vErrors.push(err870);
 }
 errors++;
 }

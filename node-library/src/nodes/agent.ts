@@ -22,8 +22,13 @@ export const agentNode = markBuiltin(
         "A model answer runs at most `max_tool_calls_per_answer` tool calls (default 8) and the step at most " +
           "`max_tool_calls_per_step` (default 32); calls past a cap are not run, the model is told, and " +
           "`output.tool_calls` counts what ran, was refused and was over the cap.",
+        "`model` may be `auto`: the agent uses the model the most recent router step of this flow chose from " +
+          "its `model_tiers` (`nodes.<router>.output.model`), and `gpt-4o-mini` (the agent's default) when no " +
+          "router chose one. It may also be a template such as `{{ nodes.route.output.model }}`, rendered when " +
+          "the step runs; a template that renders empty uses the default. `output.model_source` says which " +
+          "(`config`, `router` or `default`).",
         "Without a model key Flowdeck runs agents on a built-in offline provider that answers with " +
-          "`fallback_template`, so flows stay testable. The output is `{ text, data, model, usage, tool_calls }`.",
+          "`fallback_template`, so flows stay testable. The output is `{ text, data, model, model_source, usage, tool_calls }`.",
       ].join("\n\n"),
       tags: ["llm", "model", "gpt", "tools"],
     },
@@ -38,12 +43,13 @@ export const agentNode = markBuiltin(
           }),
         ),
         model: Type.Optional(
-          Type.String({
-            minLength: 1,
-            maxLength: 200,
+          template({
             default: "gpt-4o-mini",
+            examples: ["gpt-4o-mini", "auto", "{{ nodes.route.output.model }}"],
             title: "Model",
-            description: "Model name as the configured OpenAI-compatible provider knows it.",
+            description:
+              "Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the " +
+              "latest router chose, and a template (e.g. over a router's output.model) is rendered per run.",
           }),
         ),
         system_prompt: Type.Optional(

@@ -1,10 +1,10 @@
 import type { agentNode } from "../../nodes/agent";
 import type { ChatMessage, ModelResponse, TokenUsage, ToolCall } from "../context";
 import type { NodeExecutor } from "../executor";
+import { resolveAgentModel } from "./agent-model";
 
 /** Bounds a tool-calling conversation: a model that keeps asking for tools is cut off, not paid forever. */
 const MAX_TOOL_ROUNDS = 5;
-const DEFAULT_MODEL = "gpt-4o-mini";
 // Parallel tool calling rarely asks for more than a handful per answer; 8 leaves room for a real one and
 // stops a runaway (one answer once asked for 2,000 tickets). 32 per step is 4 full answers of the 5 that
 // may call tools.
@@ -27,7 +27,7 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
  * offline provider answers with the rendered `fallback_template`, labelled as offline.
  */
 export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config) => {
-  const model = config.model ?? DEFAULT_MODEL;
+  const { model, source: modelSource } = await resolveAgentModel(ctx, config.model);
   const prompt = await ctx.render(config.prompt_template);
   const system = config.system_prompt === undefined ? undefined : await ctx.render(config.system_prompt);
   const offlineText =
@@ -116,6 +116,7 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
       text: final.text,
       data: final.data ?? null,
       model: final.model,
+      model_source: modelSource,
       offline: final.offline,
       usage,
       tool_calls: toolCalls,
@@ -127,6 +128,7 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
     details: {
       provider: final.provider,
       offline: final.offline,
+      requestedModel: model,
       toolCalls: ran,
       ...(refused.length > 0 ? { refusedToolCalls: refused } : {}),
       ...(overLimit > 0 ? { toolCallsOverLimit: overLimit } : {}),
