@@ -102,6 +102,12 @@
     toggle.setAttribute("aria-expanded", String(open));
     if (open) {
       if (moveFocus !== false) input.focus();
+      // A chat that opens for the first time starts its conversation, so the greeting comes before anything
+      // the customer writes; a restored conversation resumes instead (onopen).
+      if (!state.conversationId && !opening) {
+        opening = true;
+        send({ type: "open" });
+      }
       connect();
     } else if (moveFocus !== false) {
       toggle.focus();
@@ -145,7 +151,8 @@
     retryTimer = null,
     openedAt = 0,
     outbox = [],
-    streaming = {};
+    streaming = {},
+    opening = false;
   function connect() {
     if ((socket && socket.readyState <= 1) || retryTimer) return;
     socket = new WebSocket(socketUrl, ["flowdeck.v1"]);

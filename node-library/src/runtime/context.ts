@@ -21,6 +21,11 @@ export interface ConversationView {
   readonly history: readonly ChatTurn[];
   /** The customer's latest message (`input.message` stays the one that started the run). */
   readonly last_message?: string;
+  /**
+   * The customer has seen the conversation's greeting (sent when the chat opened, or by an earlier run): a
+   * start node greets only when this is not set, so a conversation is greeted once.
+   */
+  readonly greeted?: boolean;
 }
 
 export interface TenantView {

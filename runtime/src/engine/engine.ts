@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
-import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { ChatTurn, ResumeInput } from "@flowdeck/node-library/runtime";
 import type { NewRun, RunClaim, StartedRun } from "../store/run-store";
 import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
@@ -8,6 +8,7 @@ import { EngineError } from "./engine-errors";
 import type { ActivationInput } from "./activation-types";
 import { createActivationGuard, type ActivationTicket } from "./activation-guard";
 import { RunActivation } from "./run-activation";
+import { depsForRun } from "./replay-executor";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
 
@@ -30,6 +31,13 @@ export interface StartRunRequest {
    * retries on failure (a synchronous webhook call); a taken claim rejects startRun after the pure steps ran.
    */
   readonly deferStore?: boolean;
+  /**
+   * The conversation's greeting was already shown (when the chat opened, or by an earlier run): the start step
+   * does not greet again. `opening` holds what the customer saw before this run (the greeting sent when the chat
+   * opened), so the transcript, and an agent's, starts with it.
+   */
+  readonly greeted?: boolean;
+  readonly opening?: readonly ChatTurn[];
 }
 
 export interface Engine {
@@ -100,7 +108,11 @@ function newRun(request: StartRunRequest): NewRun {
     conversation: {
       id: conversationId,
       channel: request.channel ?? "api",
-      history: message ? [{ role: "customer", text: message, at: new Date().toISOString() }] : [],
+      history: [
+        ...(request.opening ?? []),
+        ...(message ? [{ role: "customer" as const, text: message, at: new Date().toISOString() }] : []),
+      ],
+      ...(request.greeted ? { greeted: true } : {}),
     },
     usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
   };
@@ -235,7 +247,8 @@ export function createEngine(deps: EngineDeps): Engine {
         activation = new RunActivation(
           run,
           await deps.tenant(run.tenantId),
-          deps,
+          // A replay's executors answer effectful steps from the original run or as a dry run.
+          depsForRun(deps, run),
           controller.signal,
           unsaved,
         );

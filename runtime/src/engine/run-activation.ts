@@ -139,8 +139,10 @@ export class RunActivation {
       );
     }
     const resume: ResumeInput | undefined = input;
-    // Nothing outside the engine may happen while the run exists only in this process (a retry would repeat it).
-    if (this.unsaved && this.deps.registry.get(node.type)?.pure !== true) await this.commit("running");
+    // Nothing outside the engine may happen while the run exists only here (a retry would repeat it); a message
+    // sent reaches the customer before a slow step (a model streaming tokens, a lookup), not after it.
+    const settle = this.unsaved !== undefined || this.journal.holdsMessages();
+    if (settle && this.deps.registry.get(node.type)?.pure !== true) await this.commit("running");
     this.journal.event("step.started", { stepId, node: node.name, type: node.type });
     const scope = this.scope(frame);
     const outcome = await runStep(

@@ -113,8 +113,13 @@ export class RunJournal {
   send(stepId: string, text: string, opening = false): void {
     const turn: ChatTurn = { role: "assistant", text, at: now() };
     const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
-    this.conversation = { ...this.conversation, history };
+    this.conversation = { ...this.conversation, history, ...(opening ? { greeted: true } : {}) };
     this.event("message.sent", { stepId, text });
+  }
+
+  /** A message to the customer is waiting for the next commit (events are published only once durable). */
+  holdsMessages(): boolean {
+    return this.events.some((event) => event.type === "message.sent");
   }
 
   lastCustomerMessage(): string {

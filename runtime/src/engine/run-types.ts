@@ -32,6 +32,8 @@ export interface RunState {
     readonly id: string;
     readonly channel: string;
     readonly history: readonly ChatTurn[];
+    /** The customer has seen the conversation's greeting (when the chat opened, or from an earlier run). */
+    readonly greeted?: boolean;
   };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;

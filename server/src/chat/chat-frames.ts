@@ -5,12 +5,16 @@ import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-option
 
 /**
  * The chat protocol (JSON text frames). Client → server: `message` (a customer's text, optionally naming the
- * conversation) and `resume` (join a conversation and receive what was missed since `after`). Server → client:
+ * conversation), `open` (the chat opened: a new conversation, greeted) and `resume` (join a conversation and receive
+ * what was missed since `after`). Server → client:
  * `ready`, `typing`, `token` (streamed model output), `step` (staff test runs only), `reply`, `handoff`, `error`.
  */
 const ConversationId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
 
 export const ClientFrame = Type.Union([
+  // The chat opened (the widget's panel): starts a conversation and answers with its greeting, if the flow has
+  // one, before the customer writes anything. Ignored in a session that is already in a conversation.
+  Type.Object({ type: Type.Literal("open") }, { additionalProperties: false }),
   Type.Object(
     {
       type: Type.Literal("message"),

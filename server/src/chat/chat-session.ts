@@ -6,6 +6,7 @@ import type { ChatServices } from "./chat-services";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId } from "./customer-message";
 import { sendOrFallback } from "./customer-fallback";
+import { greetingFrame } from "./open-conversation";
 import { corkUntilNextTick } from "./tick-cork";
 import { channelChangedSince } from "../channels/channel-changes";
 
@@ -107,6 +108,14 @@ export function startChatSession(
 
   async function handle(frame: ClientFrame): Promise<void> {
     if (!(await refresh())) return;
+    if (frame.type === "open") {
+      if (conversationId) return;
+      const id = newConversationId();
+      join(id);
+      const greeting = await greetingFrame(services, current, id);
+      if (greeting) send(greeting);
+      return;
+    }
     if (frame.type === "resume") {
       await checkConversation(db, current, frame.conversationId);
       join(frame.conversationId);

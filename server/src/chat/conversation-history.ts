@@ -15,7 +15,7 @@ export async function conversationRuns(
 
 interface MessageRow {
   id: string;
-  author: "customer" | "agent";
+  author: "customer" | "agent" | "bot";
   text: string;
   created_at: unknown;
 }
@@ -25,6 +25,17 @@ export async function handoffMessages(
   sql: Sql,
   conversationId: string,
 ): Promise<Array<{ id: string; author: "customer" | "agent"; text: string; at: string }>> {
+  const messages = await conversationMessages(sql, conversationId);
+  return messages.filter(
+    (message): message is typeof message & { author: "customer" | "agent" } => message.author !== "bot",
+  );
+}
+
+/** The conversation's messages that no run sent: the opening greeting (bot) and the handoffs', oldest first. */
+async function conversationMessages(
+  sql: Sql,
+  conversationId: string,
+): Promise<Array<{ id: string; author: MessageRow["author"]; text: string; at: string }>> {
   const { rows } = await sql.query<MessageRow>(
     "SELECT id::text AS id, author, text, created_at FROM chat_messages WHERE conversation_id = $1 ORDER BY created_at, id",
     [conversationId],
@@ -43,8 +54,9 @@ const CLOCK_MARGIN_MS = 5_000;
 
 export interface ConversationHistory {
   /**
-   * What a client reconnecting to the conversation missed since `after` (ISO time; absent = everything): bot
-   * replies and handoff notices from the event log, agent replies from the inbox, in time order.
+   * What a client reconnecting to the conversation missed since `after` (ISO time; absent = everything): the
+   * opening greeting, bot replies and handoff notices from the event log, agent replies from the inbox, in time
+   * order.
    */
   replay(
     tenantId: string,
@@ -65,7 +77,7 @@ export function createConversationHistory(
       const { runs, messages } = await db.transaction(
         async (sql) => ({
           runs: await conversationRuns(sql, conversationId),
-          messages: await handoffMessages(sql, conversationId),
+          messages: await conversationMessages(sql, conversationId),
         }),
         { tenantId },
       );
@@ -80,12 +92,12 @@ export function createConversationHistory(
         );
       }
       for (const message of messages) {
-        if (message.author === "agent")
+        if (message.author !== "customer")
           frames.push({
             type: "reply",
             conversationId,
             id: message.id,
-            author: "agent",
+            author: message.author,
             text: message.text,
             at: message.at,
           });

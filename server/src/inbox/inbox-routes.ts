@@ -57,6 +57,34 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
     );
   }
 
+  /** An agent's message to the customer: kept for the transcript, sent on the customer's own channel. */
+  async function agentReply(res: Response, run: RunRecord, text: string) {
+    const caller = requireAuth(res);
+    const message = await inTenant(res, async (sql) => {
+      const { rows } = await sql.query<{ id: string; created_at: unknown }>(
+        `INSERT INTO chat_messages (tenant_id, conversation_id, run_id, author, author_id, text)
+         VALUES ($1, $2, $3, 'agent', $4, $5) RETURNING id::text AS id, created_at`,
+        [caller.tenantId, run.conversationId, run.id, caller.userId, text],
+      );
+      const row = rows[0]!;
+      return {
+        id: row.id,
+        at: row.created_at instanceof Date ? row.created_at.toISOString() : String(row.created_at),
+      };
+    });
+    const frame = {
+      conversationId: run.conversationId,
+      id: message.id,
+      author: "agent" as const,
+      text,
+      at: message.at,
+    };
+    hub.publish(caller.tenantId, run.conversationId, { type: "reply", ...frame });
+    const target = await webhookTarget(res, run);
+    if (target) void delivery.deliver(target, { type: "reply", ...frame });
+    return message;
+  }
+
   return [
     {
       method: "get",
@@ -109,39 +137,9 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
       example: { text: "Hi, I'm Sam from the support team. Let me check that for you." },
       status: 201,
       handler: async (req, res) => {
-        const caller = requireAuth(res);
         const run = await runOr404(res, String(req.params.id));
         const { text } = req.body as Static<typeof AgentReplyBody>;
-        const message = await inTenant(res, async (sql) => {
-          const { rows } = await sql.query<{ id: string; created_at: unknown }>(
-            `INSERT INTO chat_messages (tenant_id, conversation_id, run_id, author, author_id, text)
-             VALUES ($1, $2, $3, 'agent', $4, $5) RETURNING id::text AS id, created_at`,
-            [caller.tenantId, run.conversationId, run.id, caller.userId, text],
-          );
-          const row = rows[0]!;
-          return {
-            id: row.id,
-            at: row.created_at instanceof Date ? row.created_at.toISOString() : String(row.created_at),
-          };
-        });
-        hub.publish(caller.tenantId, run.conversationId, {
-          type: "reply",
-          conversationId: run.conversationId,
-          id: message.id,
-          author: "agent",
-          text,
-          at: message.at,
-        });
-        const target = await webhookTarget(res, run);
-        if (target)
-          void delivery.deliver(target, {
-            type: "reply",
-            id: message.id,
-            conversationId: run.conversationId,
-            text,
-            author: "agent",
-            at: message.at,
-          });
+        const message = await agentReply(res, run, text);
         res.status(201).json({ ...message, conversationId: run.conversationId, text });
       },
     },
@@ -165,6 +163,8 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
           res.json({ runId: run.id, status: run.status, handedBack: false });
           return;
         }
+        // The agent's last words reach the customer like any of their replies, before the flow carries on.
+        if (body.text) await agentReply(res, run, body.text);
         const target = await webhookTarget(res, run);
         const turn = watchTurn(services.runs, caller.tenantId, run.conversationId);
         let after;

@@ -17,6 +17,7 @@ import { ApiError } from "../app/api-error";
 import { createMessageRateLimiter, type MessageRateLimiter } from "../plans/message-rate-limiter";
 import { tenantPlan } from "../plans/plan-usage";
 import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
+import { createConversationGreetings } from "./conversation-greeting";
 import { createConversationLanes } from "./conversation-lanes";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
@@ -114,6 +115,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   outbox.start();
   reconciler.start();
   const lanes = createConversationLanes();
+  const greetings = createConversationGreetings(db, source);
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
   const meter = createRunMeter(db, options.runMeter);
   const plans = new Map<string, { plan: string; at: number }>();
@@ -148,6 +150,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       input: request.input,
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
+      ...(request.greeted ? { greeted: true } : {}),
+      ...(request.opening ? { opening: request.opening } : {}),
       ...(request.claim ? { claim: request.claim } : {}),
     };
   }
@@ -244,16 +248,25 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           const answered = settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS, latest.stateVersion);
           return { result: latest, done: answered };
         }
+        // Greeted once per conversation: by an earlier run, or when the chat opened (its first run has no earlier).
+        const opening =
+          latest || request.newConversation
+            ? undefined
+            : await greetings.shown(request.tenantId, request.conversationId);
         const run = await start({
           tenantId: request.tenantId,
           target: request.target,
           input: { message: request.text },
           channel: request.channel,
           conversationId: request.conversationId,
+          ...(latest || opening ? { greeted: true } : {}),
+          ...(opening ? { opening: [opening] } : {}),
         });
         return { result: run, done: settled(request.tenantId, run.id, LANE_SETTLE_TIMEOUT_MS) };
       });
     },
+
+    greet: (request) => greetings.open(request),
 
     async handback(tenantId, runId, reply) {
       const run = await getRun(tenantId, runId);

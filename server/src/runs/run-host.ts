@@ -1,4 +1,6 @@
+import type { ChatTurn } from "@flowdeck/node-library/runtime";
 import type { RunClaim, RunEvent, RunRecord } from "@flowdeck/runtime";
+import type { OpeningGreeting } from "./conversation-greeting";
 
 /** Which workflow text a run executes. Customers always get a published version; staff test runs may use the draft. */
 export type RunTarget =
@@ -27,6 +29,9 @@ export interface StartRunInput {
    * failed start leaves no trace to undo (see RunClaim).
    */
   readonly claim?: RunClaim;
+  /** The customer has seen the conversation's greeting; `opening` is what they saw before this run. */
+  readonly greeted?: boolean;
+  readonly opening?: readonly ChatTurn[];
 }
 
 export interface CustomerMessageInput {
@@ -79,6 +84,16 @@ export interface RunHost {
    * target with `{ message }` as input when none waits. A conversation handed off to a human refuses with FD3xx.
    */
   message(request: CustomerMessageInput): Promise<RunRecord>;
+  /**
+   * A chat opened (the widget's panel, before the customer writes): the target flow's greeting, kept as the
+   * conversation's first message so that its first run does not greet again. Undefined when it has none.
+   */
+  greet(request: {
+    readonly tenantId: string;
+    readonly target: RunTarget;
+    readonly conversationId: string;
+    readonly channel: string;
+  }): Promise<OpeningGreeting | undefined>;
   /** A human agent's reply to a handed-off run; `resolved: false` keeps the conversation with the human. */
   handback(
     tenantId: string,

@@ -126,6 +126,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the in
   it("shows in the widget what a staff member answers from the inbox", async () => {
     const customer = await browser.newPage();
     await customer.goto(`${pages.origin}/customer_support_workflow.html`);
+    // The chat greets as it opens, before the customer has written anything (issue 16).
+    await expect
+      .poll(() => botBubbles(customer).allTextContents(), { timeout: 10_000 })
+      .toEqual(["Hi there! Welcome to Acme Outfitters (demo). How can I help you today?"]);
     await say(customer, "I want to talk to a human");
     await expect
       .poll(() => customer.locator("[data-flowdeck-chat] .msg.note").count(), { timeout: 30_000 })
@@ -151,6 +155,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the in
     await expect
       .poll(() => customer.locator("[data-flowdeck-chat] .msg.agent").allTextContents(), { timeout: 15_000 })
       .toContain("Hi, this is Sam from Acme. How can I help?");
+    // Greeted once: the flow's run did not greet again, nor did the reload.
+    const greetings = await customer
+      .locator("[data-flowdeck-chat] .msg.bot", { hasText: "Welcome to Acme Outfitters" })
+      .count();
+    expect(greetings).toBe(1);
     await staff.close();
     await customer.close();
   }, 90_000);
