@@ -10,12 +10,7 @@ export { silentLogger, type EngineDeps } from "./engine/engine-deps";
 export { EngineError, ENGINE_ERRORS, describeError, type EngineErrorCode } from "./engine/engine-errors";
 export { createWorkflowLibrary, InvalidWorkflowError, type WorkflowLibrary } from "./engine/workflow-library";
 export { TERMINAL_STATUSES } from "./engine/run-types";
-export {
-  REPLAY_CONVERSATION_PREFIX,
-  replayChannel,
-  runModeOf,
-  type RunMode,
-} from "./engine/run-mode";
+export { REPLAY_CONVERSATION_PREFIX, replayChannel, runModeOf, type RunMode } from "./engine/run-mode";
 export { renderOpeningGreeting } from "./engine/opening-greeting";
 export type {
   FlowFrame,

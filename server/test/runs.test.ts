@@ -122,7 +122,12 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(after.body.workflowVersion).toBe(2);
     const replay = await call("POST", `/runs/${runId}/replay`, {});
     expect(replay.status).toBe(201);
-    expect(replay.body.run).toMatchObject({ status: "completed", channel: "replay", workflowVersion: 2 });
+    expect(replay.body.run).toMatchObject({
+      status: "completed",
+      channel: `replay:${runId}`,
+      mode: "replay",
+      workflowVersion: 2,
+    });
     expect(replay.body.comparison).toMatchObject({
       sameRoute: true,
       sameReplies: false,

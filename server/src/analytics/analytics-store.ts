@@ -59,7 +59,7 @@ export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
             count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled,
             count(*) FILTER (WHERE r.status IN ('queued', 'running', 'waiting'))::int AS open
        FROM days
-       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE}
+       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND r.mode = 'live'
                        AND ($2::text IS NULL OR r.workflow_name = $2)
       GROUP BY days.day ORDER BY days.day`,
     [window.days, window.workflow ?? null],
@@ -78,7 +78,7 @@ export async function resolution(sql: Sql, window: AnalyticsWindow) {
      SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
             count(*) FILTER (WHERE status = 'handoff')::int AS handoff,
             count(*) FILTER (WHERE status = 'failed')::int AS failed
-       FROM runs WHERE created_at >= ${SINCE} AND ($2::text IS NULL OR workflow_name = $2)`,
+       FROM runs WHERE created_at >= ${SINCE} AND mode = 'live' AND ($2::text IS NULL OR workflow_name = $2)`,
     [window.days, window.workflow ?? null],
   );
   const { completed, handoff, failed } = rows[0]!;
@@ -142,7 +142,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
               coalesce((s.usage->>'costUsd')::numeric, 0) AS cost
          FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
         WHERE s.usage IS NOT NULL AND jsonb_typeof(s.usage) = 'object' AND s.finished_at >= ${SINCE}
-          AND ($2::text IS NULL OR r.workflow_name = $2)
+          AND r.mode = 'live' AND ($2::text IS NULL OR r.workflow_name = $2)
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             coalesce(sum(used.prompt), 0)::float8 AS prompt,

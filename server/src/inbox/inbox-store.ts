@@ -14,7 +14,10 @@ export interface WaitingConversation {
   readonly unread: number;
 }
 
-/** Runs parked for a human, oldest first (the longest wait is answered first). */
+/**
+ * Runs parked for a human, oldest first (the longest wait is answered first). Replays are not: a replayed
+ * conversation that reaches a handoff stops there, and nobody should answer a customer who is not waiting.
+ */
 export async function listWaitingConversations(sql: Sql): Promise<WaitingConversation[]> {
   const { rows } = await sql.query<{
     id: string;
@@ -29,7 +32,7 @@ export async function listWaitingConversations(sql: Sql): Promise<WaitingConvers
         (SELECT e.data FROM run_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'run.handoff'
           ORDER BY e.seq DESC LIMIT 1) AS handoff,
         (SELECT count(*)::int FROM chat_messages m WHERE m.tenant_id = r.tenant_id AND m.run_id = r.id AND m.author = 'customer') AS unread
-       FROM runs r WHERE r.status = 'handoff' ORDER BY r.updated_at, r.id LIMIT 500`,
+       FROM runs r WHERE r.status = 'handoff' AND r.mode = 'live' ORDER BY r.updated_at, r.id LIMIT 500`,
   );
   return rows.map((row) => ({
     runId: row.id,

@@ -1,4 +1,4 @@
-import type { RunEvent } from "@flowdeck/runtime";
+import { REPLAY_CONVERSATION_PREFIX, runModeOf, type RunEvent } from "@flowdeck/runtime";
 import type { RunEventBatch } from "../runs/run-host";
 import type { AppMetrics } from "./app-metrics";
 
@@ -22,8 +22,15 @@ const OTHER = "other";
  *   type, so it is looked up from the batch's `step.started` of the same step (one activation commits a
  *   step's start and outcome together).
  * - Token usage `{promptTokens, completionTokens, costUsd}` is counted from `step.completed`'s `usage`.
+ *
+ * Replays (issue 16) are not live traffic and are not counted. A batch carries the run when the engine that
+ * committed it runs here; one from a worker carries only the conversation id, which replays prefix.
  */
 export function observeRunEvents(metrics: AppMetrics, batch: RunEventBatch): void {
+  const replay = batch.run
+    ? runModeOf(batch.run.channel) === "replay"
+    : batch.conversationId.startsWith(REPLAY_CONVERSATION_PREFIX);
+  if (replay) return;
   const started = new Map<string, { type: string; atMs: number }>();
   for (const event of batch.events) {
     try {

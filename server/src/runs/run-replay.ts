@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { REPLAY_CONVERSATION_PREFIX, replayChannel } from "@flowdeck/runtime";
 import type { RunRecord, RunStore } from "@flowdeck/runtime";
 import type { RunHost, RunTarget } from "./run-host";
 
@@ -11,6 +12,20 @@ export interface RunOutline {
   readonly route: readonly string[];
   readonly replies: readonly string[];
   readonly output: unknown;
+  /**
+   * Steps that would have changed something outside the run and, in a replay, did not: `recorded` answered
+   * with the original run's result, `dry_run` with what it would have sent. Empty for a live run.
+   */
+  readonly effects: readonly ReplayedEffect[];
+}
+
+export interface ReplayedEffect {
+  readonly stepId: string;
+  readonly node: string;
+  readonly type: string;
+  readonly replay: "recorded" | "dry_run";
+  /** What a dry-run step would have sent (its config rendered), absent for a recorded one. */
+  readonly request?: unknown;
 }
 
 export interface ReplayComparison {
@@ -38,6 +53,19 @@ export async function outlineRun(store: RunStore, run: RunRecord): Promise<RunOu
       .map((step) => (step.port && step.port !== "out" ? `${step.nodeName}:${step.port}` : step.nodeName)),
     replies: events.filter((e) => e.type === "message.sent").map((e) => String(e.data.text)),
     output: run.output ?? null,
+    effects: steps.flatMap((step): ReplayedEffect[] => {
+      const replay = step.details?.replay;
+      if (replay !== "recorded" && replay !== "dry_run") return [];
+      return [
+        {
+          stepId: step.stepId,
+          node: step.nodeName,
+          type: step.nodeType,
+          replay,
+          ...(replay === "dry_run" ? { request: step.details?.request } : {}),
+        },
+      ];
+    }),
   };
 }
 
@@ -45,8 +73,10 @@ const SETTLED = new Set(["completed", "failed", "cancelled", "waiting", "handoff
 
 /**
  * Runs a past run's inputs against another target: the same run input, then each message the customer sent
- * while it ran, each one once the replay waits for it. The replay is a run of its own (channel `replay`, a new
- * conversation), so effects it has are real and idempotent per replay, never merged into the original's.
+ * while it ran, each one once the replay waits for it. The replay is a run of its own in mode `replay`
+ * (channel `replay:<original id>`, a new conversation `replay-<uuid>`): its steps that would change something
+ * answer with the original run's recorded results where the steps match and as dry runs otherwise (runtime's
+ * replay-executor.ts), and it stays out of the inbox, analytics and live metrics.
  */
 export async function replayRun(
   host: RunHost,
@@ -59,18 +89,19 @@ export async function replayRun(
   const messages = (await store.listEvents(original.tenantId, original.id))
     .filter((event) => event.type === "message.received")
     .map((event) => String(event.data.text));
-  const conversationId = randomUUID();
+  const conversationId = `${REPLAY_CONVERSATION_PREFIX}${randomUUID()}`;
+  const channel = replayChannel(original.id);
   const started = await host.start({
     tenantId: original.tenantId,
     target,
     input: original.input,
-    channel: "replay",
+    channel,
     conversationId,
   });
   let run = await host.settled(original.tenantId, started.id, Math.max(1, deadline - Date.now()));
   for (const text of messages) {
     if (run.status !== "waiting" || Date.now() >= deadline) break;
-    await host.message({ tenantId: original.tenantId, target, conversationId, channel: "replay", text });
+    await host.message({ tenantId: original.tenantId, target, conversationId, channel, text });
     // The resume was handed to the run's lane; wait for the activation it starts to stop again.
     run = await waitPast(host, run, deadline);
   }

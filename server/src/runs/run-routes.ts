@@ -1,5 +1,5 @@
 import type { Database, RunRecord, RunStore } from "@flowdeck/runtime";
-import { createRunStore, TERMINAL_STATUSES } from "@flowdeck/runtime";
+import { createRunStore, runModeOf, TERMINAL_STATUSES } from "@flowdeck/runtime";
 import type { Request, Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
@@ -46,7 +46,13 @@ const DEFAULT_REPLAY_TIMEOUT_MS = 30_000;
 /** A run as the API shows it: everything but the engine's internal snapshot. */
 function publicRun(run: RunRecord) {
   const { state, definition, ...rest } = run;
-  return { ...rest, usage: state.usage, waitingStep: state.waitingStep ?? null, workflow: definition.name };
+  return {
+    ...rest,
+    mode: runModeOf(run.channel),
+    usage: state.usage,
+    waitingStep: state.waitingStep ?? null,
+    workflow: definition.name,
+  };
 }
 
 function query(req: Request, name: string): string | undefined {
