@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
-import { runServerMigrations } from "../store/server-migrations";
+import { migrateOnStart } from "../store/migration-policy";
 import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
 import { loadChannelSecretKey } from "../channels/secret-box";
 import { attachChatSockets } from "../chat/chat-socket-server";
@@ -19,7 +19,8 @@ export interface StartServerOptions {
    * Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL,
    * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset), FLOWDECK_JWT_SECRET and
    * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see app/secret-files.ts),
-   * FLOWDECK_CHAT_* socket caps (chat/chat-options-env.ts).
+   * FLOWDECK_CHAT_* socket caps (chat/chat-options-env.ts), FLOWDECK_MIGRATE_ON_START (true; false only checks,
+   * see store/migration-policy.ts).
    */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
@@ -60,8 +61,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(dataDir, "pglite") },
   );
   try {
-    const migrations = await runServerMigrations(db);
-    log.info("migrations", { applied: migrations.applied.length, driver: db.driver });
+    const migrations = await migrateOnStart(db, env);
+    log.info("migrations", {
+      applied: migrations.applied.length,
+      checkedOnly: migrations.checkedOnly,
+      driver: db.driver,
+    });
     // REDIS_URL: runs go to BullMQ for `flowdeck worker` processes; without it they execute in this process.
     const runs = createRunHost({
       db,

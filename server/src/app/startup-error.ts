@@ -3,6 +3,9 @@
  * `flowdeck: <code> <message>` and the hint, never a stack: these are the operator's to fix, not bugs.
  */
 export const STARTUP_ERRORS = {
+  FD394: {
+    hint: "Run `flowdeck migrate` against this database (the deployment's migration job), then start again.",
+  },
   FD396: {
     hint: "Make secret files private to the server's user: chmod 600 <file>, and chmod 700 <its folder>.",
   },

@@ -4,6 +4,7 @@ import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { StartupError } from "../app/startup-error";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
+import { migrateCommand } from "./migrate-command";
 import { chatCommand } from "./chat-command";
 import { processIo, stdinLines, type CliIo } from "./io";
 import { routeCommand } from "./route-command";
@@ -23,6 +24,7 @@ Commands:
   route FILE NODE         route each stdin line with a router node; prints {"route","confidence","tier"}
   serve                   start Flowdeck (what exists so far; npm start runs this)
   worker                  execute queued runs from Redis (needs REDIS_URL and DATABASE_URL)
+  migrate [--check]       apply pending database migrations and exit (--check: list them, exit 1 if any)
 
 Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
 
@@ -83,6 +85,9 @@ export async function runCli(
         return await serveCommand(io);
       case "worker":
         return await workerCommand(io);
+      case "migrate":
+        exactly(positionals, 0, "migrate [--check]");
+        return await migrateCommand(io, { check: values.check === true });
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,7 +1,7 @@
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { openDatabase, QueueError, startWorker } from "@flowdeck/runtime";
-import { runServerMigrations } from "../store/server-migrations";
+import { migrateOnStart } from "../store/migration-policy";
 import { createPublishedWorkflows } from "../runs/published-workflows";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -25,7 +25,8 @@ const number = (value: string | undefined): number | undefined => (value ? Numbe
  * in-flight runs within FLOWDECK_SHUTDOWN_TIMEOUT_MS (10 s) and hands the rest back. Needs DATABASE_URL and
  * REDIS_URL; FLOWDECK_QUEUE_PREFIX (flowdeck), FLOWDECK_WORKER_CONCURRENCY (8), FLOWDECK_LOCK_DURATION_MS,
  * FLOWDECK_STALLED_INTERVAL_MS are optional. Subflows resolve to the tenant's published versions. Applies
- * pending migrations first (an advisory lock makes API processes and workers take turns).
+ * pending migrations first (an advisory lock makes API processes and workers take turns), or with
+ * FLOWDECK_MIGRATE_ON_START=false only checks that none is pending (FD394).
  */
 export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
@@ -37,7 +38,7 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
   const concurrency = number(env.FLOWDECK_WORKER_CONCURRENCY) ?? 8;
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: concurrency + 2 });
   try {
-    await runServerMigrations(db);
+    await migrateOnStart(db, env);
     const registry = createBuiltinRegistry();
     const published = createPublishedWorkflows(db, createWorkflowValidator(registry.catalog()));
     const lockDurationMs = number(env.FLOWDECK_LOCK_DURATION_MS);
