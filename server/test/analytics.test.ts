@@ -202,6 +202,7 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
         completionTokens: 225,
         totalTokens: 1375,
         costUsd: 0.0115,
+        savedUsd: 0,
         modelSteps: 3,
       },
       items: [
@@ -211,6 +212,7 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
           completionTokens: 200,
           totalTokens: 1200,
           costUsd: 0.01,
+          savedUsd: 0,
           modelSteps: 1,
         },
         {
@@ -219,6 +221,7 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
           completionTokens: 25,
           totalTokens: 175,
           costUsd: 0.0015,
+          savedUsd: 0,
           modelSteps: 2,
         },
       ],
@@ -228,6 +231,7 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
       completionTokens: 234,
       totalTokens: 1405,
       costUsd: 3.0115,
+      savedUsd: 0,
       modelSteps: 6,
     });
     expect((await get("/analytics/usage?days=2&workflow=faq")).body.totals.totalTokens).toBe(175);

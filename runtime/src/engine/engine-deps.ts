@@ -8,6 +8,7 @@ import type {
   SafeHttpClient,
   TenantView,
 } from "@flowdeck/node-library/runtime";
+import type { ModelPrice } from "../models/price-table";
 import type { RunStore } from "../store/run-store";
 import type { RunEvent, RunRecord } from "./run-types";
 
@@ -23,6 +24,11 @@ export interface EngineDeps {
     version: number | "latest",
   ) => Promise<Workflow | undefined>;
   readonly models: (tenantId: string) => ModelGateway;
+  /**
+   * Model prices in USD per 1M tokens, merged over the price table's defaults (`DEFAULT_PRICES`): what local
+   * routing saved is priced with them (routing-savings.ts). Pass the same table the model gateway prices with.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
   /**
    * The tenant's HTTP client. Per tenant because allow-lists are: a pooled connection checked against one
    * tenant's list must never serve another's request.

@@ -8,7 +8,7 @@ import { EngineError } from "./engine-errors";
 import type { ActivationInput } from "./activation-types";
 import { createActivationGuard, type ActivationTicket } from "./activation-guard";
 import { RunActivation } from "./run-activation";
-import { depsForRun } from "./replay-executor";
+import { depsForRun } from "./run-deps";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
 
@@ -247,7 +247,7 @@ export function createEngine(deps: EngineDeps): Engine {
         activation = new RunActivation(
           run,
           await deps.tenant(run.tenantId),
-          // A replay's executors answer effectful steps from the original run or as a dry run.
+          // Routing savings priced; a replay's effectful steps answered from the original run or as dry runs.
           depsForRun(deps, run),
           controller.signal,
           unsaved,

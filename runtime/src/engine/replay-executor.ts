@@ -1,24 +1,25 @@
 import type { ExecutionContext, ExecutionResult, NodeExecutor } from "@flowdeck/node-library/runtime";
 import type { EngineDeps } from "./engine-deps";
 import { hasOutsideEffect } from "./replay-effects";
-import { replayedRunId, runModeOf } from "./run-mode";
+import { replayedRunId } from "./run-mode";
 import type { RunRecord, StepRecord } from "./run-types";
 
 /** How a replay answered a step that would have had an effect; kept in the step's `details.replay`. */
 export type ReplayAnswer = "recorded" | "dry_run";
 
 /**
- * The engine's dependencies for one activation of `run`. A live run gets them unchanged. A replay gets
- * executors that never perform an outside effect (issue 16: a replayed conversation opened real tickets): a
- * step that would change something (replay-effects.ts) answers with the original run's recorded output when
- * the original has a completed step with the same id (same flow path, node and visit, so the same place in
- * the conversation) and the same node type; otherwise it renders what it would have sent and answers
- * `{ dry_run: true, request }`. Either way the real executor is not called, so no domain service, network call
- * or idempotency claim happens. Reads (lookups, kb search, HTTP GET) and models run for real:
- * a replay exists to compare what the flow would answer now.
+ * A replay's executors (issue 16: a replayed conversation opened real tickets): a step that would change
+ * something (replay-effects.ts) answers with the original run's recorded output when the original has a
+ * completed step with the same id (same flow path, node and visit, so the same place in the conversation) and
+ * the same node type; otherwise it renders what it would have sent and answers `{ dry_run: true, request }`.
+ * Either way the real executor is not called, so no domain service, network call or idempotency claim
+ * happens. Reads (lookups, kb search, HTTP GET) and models run for real: a replay exists to compare what the
+ * flow would answer now.
  */
-export function depsForRun(deps: EngineDeps, run: Pick<RunRecord, "tenantId" | "channel">): EngineDeps {
-  if (runModeOf(run.channel) === "live") return deps;
+export function replayExecutors(
+  deps: Pick<EngineDeps, "executors" | "registry" | "store">,
+  run: Pick<RunRecord, "tenantId" | "channel">,
+): Record<string, NodeExecutor> {
   const originalId = replayedRunId(run.channel);
   let recorded: Promise<ReadonlyMap<string, StepRecord>> | undefined;
   // Read once per activation and only when a step needs it; RLS keeps it inside the replay's tenant.
@@ -35,7 +36,7 @@ export function depsForRun(deps: EngineDeps, run: Pick<RunRecord, "tenantId" | "
         ? answerWithoutEffect(ctx, type, config as Record<string, unknown>, original)
         : executor(ctx, config);
   }
-  return { ...deps, executors };
+  return executors;
 }
 
 async function answerWithoutEffect(

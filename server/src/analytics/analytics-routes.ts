@@ -58,7 +58,8 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     {
       method: "get",
       path: "/analytics/usage",
-      summary: "Model tokens and cost per day, from the steps that called a model (?days=30, ?workflow=).",
+      summary:
+        "Model tokens and cost per day from the steps that called a model, and savedUsd by local routing (?days=30, ?workflow=).",
       auth: "user",
       status: 200,
       handler: metric(true, usagePerDay),

@@ -119,6 +119,8 @@ export interface UsagePerDay {
   readonly completionTokens: number;
   readonly totalTokens: number;
   readonly costUsd: number;
+  /** What local routing saved: the LLM classifications it avoided, at the configured prices (issue 16). */
+  readonly savedUsd: number;
   /** Steps that reported usage (model calls by agent and router nodes). */
   readonly modelSteps: number;
 }
@@ -126,6 +128,8 @@ export interface UsagePerDay {
 /**
  * Tokens and cost per day from the steps that called a model: the engine stores each step's usage
  * (`run_steps.usage`: promptTokens, completionTokens, costUsd from the price table), dated by when it finished.
+ * Savings come from the router steps the local classifier decided (`details.savedUsd`, priced when they ran).
+ * Live runs only: replays are not traffic.
  */
 export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
   const { rows } = await sql.query<{
@@ -133,22 +137,27 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
     prompt: number;
     completion: number;
     cost: number;
+    saved: number;
     steps: number;
   }>(
     `${WINDOW}, used AS (
        SELECT ${DAY("s.finished_at")} AS day,
               coalesce((s.usage->>'promptTokens')::float8, 0) AS prompt,
               coalesce((s.usage->>'completionTokens')::float8, 0) AS completion,
-              coalesce((s.usage->>'costUsd')::numeric, 0) AS cost
+              coalesce((s.usage->>'costUsd')::numeric, 0) AS cost,
+              CASE WHEN jsonb_typeof(s.details->'savedUsd') = 'number' THEN (s.details->>'savedUsd')::numeric
+                   ELSE 0 END AS saved,
+              jsonb_typeof(s.usage) = 'object' AS model_step
          FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
-        WHERE s.usage IS NOT NULL AND jsonb_typeof(s.usage) = 'object' AND s.finished_at >= ${SINCE}
-          AND r.mode = 'live' AND ($2::text IS NULL OR r.workflow_name = $2)
+        WHERE (jsonb_typeof(s.usage) = 'object' OR jsonb_typeof(s.details->'savedUsd') = 'number')
+          AND s.finished_at >= ${SINCE} AND r.mode = 'live' AND ($2::text IS NULL OR r.workflow_name = $2)
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             coalesce(sum(used.prompt), 0)::float8 AS prompt,
             coalesce(sum(used.completion), 0)::float8 AS completion,
             round(coalesce(sum(used.cost), 0), 6)::float8 AS cost,
-            count(used.day)::int AS steps
+            round(coalesce(sum(used.saved), 0), 6)::float8 AS saved,
+            count(used.day) FILTER (WHERE used.model_step)::int AS steps
        FROM days LEFT JOIN used ON used.day = days.day
       GROUP BY days.day ORDER BY days.day`,
     [window.days, window.workflow ?? null],
@@ -159,6 +168,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
     completionTokens: row.completion,
     totalTokens: row.prompt + row.completion,
     costUsd: row.cost,
+    savedUsd: row.saved,
     modelSteps: row.steps,
   }));
   const sum = (pick: (item: UsagePerDay) => number) => items.reduce((total, item) => total + pick(item), 0);
@@ -169,6 +179,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
       completionTokens: sum((i) => i.completionTokens),
       totalTokens: sum((i) => i.totalTokens),
       costUsd: Math.round(sum((i) => i.costUsd) * 1e6) / 1e6,
+      savedUsd: Math.round(sum((i) => i.savedUsd) * 1e6) / 1e6,
       modelSteps: sum((i) => i.modelSteps),
     },
     items,

@@ -1,10 +1,12 @@
 import type { Sql } from "@flowdeck/runtime";
+import { RUN_MONEY_LATERAL } from "./run-costs";
 
 export interface RunFilters {
   readonly status?: string;
   readonly workflow?: string;
   readonly conversationId?: string;
   readonly channel?: string;
+  readonly mode?: string;
   /** ISO time: runs created at or after it. */
   readonly since?: string;
   /** ISO time of the last item of the previous page: runs created strictly before it. */
@@ -19,10 +21,18 @@ export interface RunSummary {
   readonly status: string;
   readonly conversationId: string;
   readonly channel: string;
+  /** `live` or `replay` (runtime's run-mode.ts). */
+  readonly mode: string;
+  /** What the run's model calls cost and what local routing saved, USD at the configured prices (run-costs.ts). */
+  readonly costUsd: number;
+  readonly savedUsd: number;
   readonly error: unknown;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+const LISTED_COLUMNS =
+  "tenant_id, id, workflow_name, workflow_version, status, conversation_id, channel, mode, error, created_at, updated_at";
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -34,18 +44,22 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     params.push(value);
     where.push(clause.replace("?", `$${params.length}`));
   };
-  if (filters.status) add("status = ?", filters.status);
-  if (filters.workflow) add("workflow_name = ?", filters.workflow);
-  if (filters.conversationId) add("conversation_id = ?", filters.conversationId);
-  if (filters.channel) add("channel = ?", filters.channel);
-  if (filters.since) add("created_at >= ?::timestamptz", filters.since);
-  if (filters.before) add("created_at < ?::timestamptz", filters.before);
+  if (filters.status) add("runs.status = ?", filters.status);
+  if (filters.workflow) add("runs.workflow_name = ?", filters.workflow);
+  if (filters.conversationId) add("runs.conversation_id = ?", filters.conversationId);
+  if (filters.channel) add("runs.channel = ?", filters.channel);
+  if (filters.mode) add("runs.mode = ?", filters.mode);
+  if (filters.since) add("runs.created_at >= ?::timestamptz", filters.since);
+  if (filters.before) add("runs.created_at < ?::timestamptz", filters.before);
   params.push(filters.limit);
+  // The page is chosen first, then priced: the money subquery runs for the listed runs only.
   const { rows } = await sql.query<Record<string, unknown>>(
-    `SELECT id::text AS id, workflow_name, workflow_version, status, conversation_id, channel, error,
-            created_at, updated_at
-       FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY created_at DESC, id LIMIT $${params.length}`,
+    `SELECT runs.id::text AS id, runs.workflow_name, runs.workflow_version, runs.status, runs.conversation_id,
+            runs.channel, runs.mode, runs.error, runs.created_at, runs.updated_at, money.cost_usd, money.saved_usd
+       FROM (SELECT ${LISTED_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+              ORDER BY runs.created_at DESC, runs.id LIMIT $${params.length}) runs
+       ${RUN_MONEY_LATERAL}
+      ORDER BY runs.created_at DESC, runs.id`,
     params,
   );
   return rows.map((row) => ({
@@ -55,6 +69,9 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     status: String(row.status),
     conversationId: String(row.conversation_id),
     channel: String(row.channel),
+    mode: String(row.mode),
+    costUsd: Number(row.cost_usd ?? 0),
+    savedUsd: Number(row.saved_usd ?? 0),
     error: row.error ?? null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -7,6 +7,7 @@ import type { RouteDefinition } from "../app/route-table";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import type { RunHost, RunTarget } from "./run-host";
+import { runMoney, stepMoney } from "./run-costs";
 import { listRuns } from "./run-queries";
 import { replayRun } from "./run-replay";
 
@@ -62,6 +63,14 @@ function query(req: Request, name: string): string | undefined {
   return value;
 }
 
+function modeQuery(req: Request): string | undefined {
+  const value = query(req, "mode");
+  if (value !== undefined && value !== "live" && value !== "replay") {
+    throw new ApiError("FD355", `Query parameter "mode" must be live or replay, got "${value}".`);
+  }
+  return value;
+}
+
 function isoQuery(req: Request, name: string): string | undefined {
   const value = query(req, name);
   if (value !== undefined && Number.isNaN(Date.parse(value))) {
@@ -85,6 +94,7 @@ const KNOWN_LIST_PARAMS = new Set([
   "workflow",
   "conversation",
   "channel",
+  "mode",
   "since",
   "before",
   "limit",
@@ -143,7 +153,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs",
       summary:
-        "The tenant's runs, newest first. Filters: status, workflow, conversation, channel, since, before (paging), limit.",
+        "The tenant's runs, newest first, each with costUsd and savedUsd. Filters: status, workflow, conversation, channel, mode (live | replay), since, before (paging), limit.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
@@ -160,6 +170,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           ...optional("workflow", query(req, "workflow")),
           ...optional("conversationId", query(req, "conversation")),
           ...optional("channel", query(req, "channel")),
+          ...optional("mode", modeQuery(req)),
           ...optional("since", isoQuery(req, "since")),
           ...optional("before", isoQuery(req, "before")),
         };
@@ -196,7 +207,8 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs/:id",
       resource: "runs",
-      summary: "One run with its steps (the trace) and its event log.",
+      summary:
+        "One run with its steps (the trace, each with costUsd and savedUsd), its event log, and the run's costUsd and savedUsd.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
@@ -205,7 +217,15 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           store.listSteps(run.tenantId, run.id),
           store.listEvents(run.tenantId, run.id),
         ]);
-        res.json({ ...publicRun(run), definition: run.definition, steps, events });
+        // Money per step and for the run (USD at the configured prices), next to the usage they come from.
+        const priced = steps.map((step) => ({ ...step, ...stepMoney(step) }));
+        res.json({
+          ...publicRun(run),
+          ...runMoney(steps),
+          definition: run.definition,
+          steps: priced,
+          events,
+        });
       },
     },
     {
