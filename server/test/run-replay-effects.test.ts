@@ -136,11 +136,23 @@ describe("replays never perform real effects", () => {
     });
   });
 
+  it("replays are not live traffic in /metrics", async () => {
+    const started = async () => {
+      const text = (await server.request("GET", "/metrics")).text;
+      return Number(/^flowdeck_runs_started_total (\d+)/m.exec(text)?.[1] ?? "0");
+    };
+    const before = await started();
+    expect(before).toBeGreaterThan(0);
+    const replay = await call("POST", `/runs/${originalId}/replay`, {});
+    expect(replay.body.run).toMatchObject({ mode: "replay" });
+    expect(await started()).toBe(before);
+  });
+
   it("replays are not counted in analytics", async () => {
     const runs = await call("GET", "/analytics/runs?days=1&workflow=ticket_desk");
     const total = runs.body.items.reduce((sum: number, day: { total: number }) => sum + day.total, 0);
     expect(total).toBe(1);
     const listed = await call("GET", "/runs?workflow=ticket_desk");
-    expect(listed.body.items).toHaveLength(3);
+    expect(listed.body.items).toHaveLength(4);
   });
 });
