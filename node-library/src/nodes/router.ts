@@ -83,6 +83,10 @@ export const routerNode = markBuiltin(
           '`output.route == "refund"`, plus an edge without a condition as the catch-all. When no intent fits, ' +
           "`route` is `fallback_intent`. With `model_tiers` the LLM step picks the cheapest tier that suits the " +
           "message length.",
+        "An **Agent** with `model: auto` after this node calls the model the router chose in `output.model` " +
+          "(or write `{{ nodes.<router>.output.model }}`). When the local classifier decides, the step records " +
+          "the tokens the avoided model call would have used and what they would have cost (`savedUsd`, at the " +
+          "configured price of `model`, or of gpt-4o-mini when none is set); run lists and analytics add it up.",
       ].join("\n\n"),
       tags: ["intent", "classifier", "routing", "nlu"],
     },
