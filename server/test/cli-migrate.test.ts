@@ -4,13 +4,20 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentServerLogger } from "../src/app/logger";
 import { startServer } from "../src/app/start-server";
+import type { CliIo } from "../src/cli/io";
 import { migrateCommand } from "../src/cli/migrate-command";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 
-function captureIo() {
+function captureIo(): { io: CliIo; out: string[] } {
   const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+  const io: CliIo = {
+    out: (line) => void out.push(line),
+    write: (text) => void out.push(text),
+    err: () => undefined,
+    readText: () => Promise.reject(new Error("no files here")),
+    writeText: () => Promise.reject(new Error("no files here")),
+  };
+  return { io, out };
 }
 
 // A deployment migrates once (a job running `flowdeck migrate`), then starts replicas that only check.
