@@ -107,6 +107,11 @@ describe("cost and routing savings in money", () => {
     expect(before).toMatchObject({ costUsd: detail.costUsd, savedUsd: detail.savedUsd, modelSteps: 1 });
     const replay = await call("POST", `/runs/${runId}/replay`, {});
     expect(replay.body.run).toMatchObject({ status: "completed", mode: "replay" });
+    expect(replay.body.comparison.original).toMatchObject({
+      costUsd: detail.costUsd,
+      savedUsd: detail.savedUsd,
+    });
+    expect(replay.body.comparison.replay.savedUsd).toBe(detail.savedUsd);
     const replayed = (await call("GET", "/runs?mode=replay")).body.items;
     expect(replayed[0].savedUsd).toBeGreaterThan(0);
     expect((await call("GET", "/analytics/usage?days=1")).body.totals).toEqual(before);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { REPLAY_CONVERSATION_PREFIX, replayChannel } from "@flowdeck/runtime";
 import type { RunRecord, RunStore } from "@flowdeck/runtime";
+import { runMoney } from "./run-costs";
 import type { RunHost, RunTarget } from "./run-host";
 
 /** What two runs are compared on: the path through the flow and what the customer was told. */
@@ -12,6 +13,9 @@ export interface RunOutline {
   readonly route: readonly string[];
   readonly replies: readonly string[];
   readonly output: unknown;
+  /** What the run's model calls cost and local routing saved, USD (run-costs.ts): a draft's cost against the original's. */
+  readonly costUsd: number;
+  readonly savedUsd: number;
   /**
    * Steps that would have changed something outside the run and, in a replay, did not: `recorded` answered
    * with the original run's result, `dry_run` with what it would have sent. Empty for a live run.
@@ -53,6 +57,7 @@ export async function outlineRun(store: RunStore, run: RunRecord): Promise<RunOu
       .map((step) => (step.port && step.port !== "out" ? `${step.nodeName}:${step.port}` : step.nodeName)),
     replies: events.filter((e) => e.type === "message.sent").map((e) => String(e.data.text)),
     output: run.output ?? null,
+    ...runMoney(steps),
     effects: steps.flatMap((step): ReplayedEffect[] => {
       const replay = step.details?.replay;
       if (replay !== "recorded" && replay !== "dry_run") return [];
