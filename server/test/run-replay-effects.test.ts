@@ -89,6 +89,12 @@ describe("replays never perform real effects", () => {
     expect(await ticketCount()).toBe(before);
     expect(await inboxRuns()).toEqual([originalId]);
     expect(replay.body.comparison).toMatchObject({ sameRoute: true, sameReplies: true });
+    // Nor can a human open, answer or hand back the replay through the inbox.
+    const replayId = String(replay.body.run.id);
+    expect((await call("GET", `/inbox/runs/${replayId}`)).status).toBe(404);
+    expect((await call("POST", `/inbox/runs/${replayId}/reply`, { text: "Hello?" })).status).toBe(404);
+    expect((await call("POST", `/inbox/runs/${replayId}/handback`, { resolved: true })).status).toBe(404);
+    expect((await call("GET", `/inbox/runs/${originalId}`)).status).toBe(200);
     expect(replay.body.comparison.replay.effects).toEqual([
       { stepId: "main/open_ticket#1", node: "open_ticket", type: "tool.ticket_create", replay: "recorded" },
     ]);

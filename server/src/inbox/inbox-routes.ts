@@ -1,4 +1,4 @@
-import { createRunStore, type RunRecord, type Sql } from "@flowdeck/runtime";
+import { createRunStore, runModeOf, type RunRecord, type Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
@@ -42,7 +42,8 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
 
   async function runOr404(res: Response, id: string): Promise<RunRecord> {
     const run = await store.getRun(requireAuth(res).tenantId, id);
-    if (!run) throw new ApiError("FD322", "No such conversation.");
+    // A replay is nobody's conversation: no human answers or hands it back (its trace is under /runs).
+    if (!run || runModeOf(run.channel) === "replay") throw new ApiError("FD322", "No such conversation.");
     return run;
   }
 
