@@ -125,7 +125,10 @@ describe("deploy/Dockerfile", () => {
     const user = keyword("USER").map((instruction) => instruction.getArgumentsContent());
     expect(user).toEqual(["node"]);
     expect(keyword("HEALTHCHECK")[0]?.getArgumentsContent()).toContain("/healthz");
-    expect(keyword("ENTRYPOINT")[0]?.getArgumentsContent()).toContain("server/src/cli/main.ts");
+    expect(keyword("WORKDIR").map((instruction) => instruction.getArgumentsContent())).toEqual([
+      "/app/server",
+    ]);
+    expect(keyword("ENTRYPOINT")[0]?.getArgumentsContent()).toContain('"--import", "tsx", "src/cli/main.ts"');
     const text = read("Dockerfile");
     expect(text).toMatch(/pnpm install --frozen-lockfile --prod --filter "@flowdeck\/server\.\.\."/);
     expect(text).toMatch(/pnpm --filter @flowdeck\/editor build/);
