@@ -44,6 +44,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true as const,
+        // The built Storybook (storybook build in globalSetup) opened story by story in Chromium.
+        test: {
+          name: "storybook",
+          include: ["storybook/test/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["storybook/test/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,14 +1,7 @@
 import type { ChatTurn } from "@flowdeck/node-library/runtime";
 import { getTenant, renderOpeningGreeting, type Database } from "@flowdeck/runtime";
-import type { RunTarget } from "./run-host";
+import type { OpeningGreeting, RunTarget } from "./run-host";
 import type { WorkflowSource } from "./workflow-source";
-
-/** The greeting shown when a chat opened: a bot message of the conversation that no run sent. */
-export interface OpeningGreeting {
-  readonly id: string;
-  readonly text: string;
-  readonly at: string;
-}
 
 export interface ConversationGreetings {
   /**

@@ -1,6 +1,5 @@
 import type { ChatTurn } from "@flowdeck/node-library/runtime";
 import type { RunClaim, RunEvent, RunRecord } from "@flowdeck/runtime";
-import type { OpeningGreeting } from "./conversation-greeting";
 
 /** Which workflow text a run executes. Customers always get a published version; staff test runs may use the draft. */
 export type RunTarget =
@@ -42,6 +41,13 @@ export interface CustomerMessageInput {
   readonly text: string;
   /** The server made the conversation id up for this message: there is no earlier run to look for. */
   readonly newConversation?: boolean;
+}
+
+/** The greeting shown when a chat opened: a bot message of the conversation that no run sent. */
+export interface OpeningGreeting {
+  readonly id: string;
+  readonly text: string;
+  readonly at: string;
 }
 
 /** One batch of committed events of one run, as every subscriber sees it. */
