@@ -4,13 +4,14 @@
 // pages, so the prefix keeps the two apart. The API client uses the same prefix in dev (src/api/api-base-url.ts).
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./precompress-plugin";
 
 /** Where `pnpm --filter @flowdeck/editor dev` sends API calls; override with FLOWDECK_API_URL. */
 const API_TARGET = process.env.FLOWDECK_API_URL ?? "http://127.0.0.1:8080";
 const DEV_PORT = 5173;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   server: {
     port: DEV_PORT,
     strictPort: true,

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type RequestHandler } from "express";
 import type { Logger } from "./logger";
+import { precompressedAssets } from "./precompressed-assets";
 import type { RouteTable } from "./route-table";
 
 /**
@@ -50,6 +51,7 @@ export function editorStatic({
   const isApiPath = (path: string) => prefixes.has(`/${path.split("/")[1] ?? ""}`);
   const router = express.Router({ strict: true, caseSensitive: true });
   // A missing asset falls through to the JSON 404 (scripts do not ask for HTML), never to index.html.
+  router.use("/assets", precompressedAssets(join(distDir, "assets"), ASSET_MAX_AGE_MS));
   router.use(
     "/assets",
     express.static(join(distDir, "assets"), { index: false, immutable: true, maxAge: ASSET_MAX_AGE_MS }),
