@@ -109,9 +109,11 @@ export const routerNode = markBuiltin(
           Type.Number({
             minimum: 0,
             maximum: 1,
-            default: 0.55,
+            default: 0.7,
             title: "Confidence threshold",
-            description: "Below this confidence the local answer is not trusted and the model is asked.",
+            description:
+              "Below this confidence (a probability of being right) the local answer is not trusted and the " +
+              "model is asked.",
           }),
         ),
         model: Type.Optional(
@@ -128,7 +130,16 @@ export const routerNode = markBuiltin(
             pattern: SNAKE_CASE_PATTERN,
             maxLength: 64,
             title: "Fallback intent",
-            description: "Route used when no intent fits well enough.",
+            description: "Route used when the model answers that no intent fits.",
+          }),
+        ),
+        low_confidence_route: Type.Optional(
+          stringEnum(["best_intent", "fallback_intent"], {
+            default: "best_intent",
+            title: "When nobody is sure",
+            description:
+              "Route when the local answer is below the threshold and no model decided: the best-scoring " +
+              "intent (marked unsure) or the fallback intent.",
           }),
         ),
         model_tiers: Type.Optional(

@@ -66,7 +66,8 @@ describe("router executor", () => {
     expect(result.output).not.toHaveProperty("model");
     expect(result.effect).toBe(false);
     expect(result.usage).toBeUndefined();
-    expect(result.details).toMatchObject({ tier: "local", threshold: 0.55, unsure: false });
+    expect(result.output).toMatchObject({ unsure: false });
+    expect(result.details).toMatchObject({ tier: "local", threshold: 0.7, unsure: false });
     expect((result.details!.scores as unknown[]).length).toBe(3);
     expect(result.details!.tokensSaved).toBeGreaterThan(0);
     expect(requests).toHaveLength(0);
@@ -90,7 +91,13 @@ describe("router executor", () => {
         { model: "gpt-4o-mini", tier: "small", max_message_chars: 500, cost_per_1k_tokens_usd: 0.00015 },
       ],
     });
-    expect(result.output).toEqual({ route: "faq", confidence: 0.88, tier: "llm", model: "gpt-4o-mini" });
+    expect(result.output).toEqual({
+      route: "faq",
+      confidence: 0.88,
+      tier: "llm",
+      unsure: false,
+      model: "gpt-4o-mini",
+    });
     expect(result.effect).toBe(true);
     expect(result.usage).toEqual({ promptTokens: 300, completionTokens: 10, costUsd: 0.00005 });
     expect(result.details).toMatchObject({ tier: "llm", tokensSaved: 0, llm: { answer: "faq" } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelGateway, ModelRequest, ModelResponse } from "../../src/runtime/context";
 import { chooseModelTier } from "../../src/runtime/router/model-tiers";
-import { routeMessage } from "../../src/runtime/router/route-message";
+import { DEFAULT_CONFIDENCE_THRESHOLD, routeMessage } from "../../src/runtime/router/route-message";
 import type { RouterConfig } from "../../src/runtime/router/route-message";
 import { estimateTokens } from "../../src/runtime/router/token-estimate";
 import { SUPPORT_INTENTS } from "./router-fixtures";
@@ -43,7 +43,7 @@ describe("routeMessage", () => {
     const { gateway, requests } = fakeGateway({ data: { intent: "faq", confidence: 1 } });
     const result = await routeMessage(base, CLEAR, { models: gateway, signal });
     expect(result).toMatchObject({ route: "order", tier: "local", unsure: false, paid: false });
-    expect(result.confidence).toBeGreaterThanOrEqual(0.55);
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(result.tokensSaved).toBeGreaterThan(100);
     expect(result.usage).toBeUndefined();
     expect(requests).toHaveLength(0);
@@ -52,7 +52,7 @@ describe("routeMessage", () => {
   it("asks the model only when unsure and a model is configured, and records the LLM tier", async () => {
     const { gateway, requests } = fakeGateway({ data: { intent: "faq", confidence: 0.92 } });
     const result = await routeMessage(base, VAGUE, { models: gateway, signal });
-    expect(result.localConfidence).toBeLessThan(0.55);
+    expect(result.localConfidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(result).toMatchObject({ route: "faq", confidence: 0.92, tier: "llm", unsure: false, paid: true });
     expect(result.tokensSaved).toBe(0);
     expect(result.usage).toEqual({ promptTokens: 210, completionTokens: 12, costUsd: 0.00004 });
@@ -68,20 +68,30 @@ describe("routeMessage", () => {
     });
   });
 
-  it("falls back without a model, or when only the offline provider exists", async () => {
+  it("without a usable model answers its best intent, marked unsure; the fallback only when asked for", async () => {
     const { gateway, requests } = fakeGateway({ data: { intent: "faq", confidence: 1 } });
     const noModel = await routeMessage({ ...base, model: undefined, fallback_intent: "unsure" }, VAGUE, {
       models: gateway,
       signal,
     });
-    expect(noModel).toMatchObject({ route: "unsure", tier: "local", unsure: true });
+    expect(noModel).toMatchObject({ route: noModel.scores[0]!.intent, tier: "local", unsure: true });
     expect(noModel.tokensSaved).toBeGreaterThan(0);
     const offline = fakeGateway({ data: { intent: "faq", confidence: 1 } }, { offline: true });
     const offlineResult = await routeMessage({ ...base, fallback_intent: "human" }, VAGUE, {
       models: offline.gateway,
       signal,
     });
-    expect(offlineResult).toMatchObject({ route: "human", tier: "local", unsure: true });
+    expect(offlineResult).toMatchObject({
+      route: offlineResult.scores[0]!.intent,
+      tier: "local",
+      unsure: true,
+    });
+    const onPurpose = await routeMessage(
+      { ...base, fallback_intent: "human", low_confidence_route: "fallback_intent" },
+      VAGUE,
+      { models: offline.gateway, signal },
+    );
+    expect(onPurpose).toMatchObject({ route: "human", tier: "local", unsure: true });
     expect(requests).toHaveLength(0);
     expect(offline.requests).toHaveLength(0);
   });
@@ -93,8 +103,8 @@ describe("routeMessage", () => {
     expect(result.unsure).toBe(true);
   });
 
-  it("ignores a garbage answer and a failing model, falling back", async () => {
-    const config = { ...base, fallback_intent: "human" };
+  it("ignores a garbage answer and a failing model: best intent, or the fallback when asked for", async () => {
+    const config = { ...base, fallback_intent: "human", low_confidence_route: "fallback_intent" as const };
     const garbage = fakeGateway({ text: "I think it is about payments", data: undefined });
     const g = await routeMessage(config, VAGUE, { models: garbage.gateway, signal });
     expect(g).toMatchObject({ route: "human", tier: "local", unsure: true, paid: true, tokensSaved: 0 });
@@ -107,6 +117,11 @@ describe("routeMessage", () => {
     const f = await routeMessage(config, VAGUE, { models: failing.gateway, signal });
     expect(f).toMatchObject({ route: "human", tier: "local", unsure: true, paid: false });
     expect(f.llm).toEqual({ model: "gpt-4o-mini", answer: null, error: "503 from provider" });
+    const best = await routeMessage({ ...base, fallback_intent: "human" }, VAGUE, {
+      models: failing.gateway,
+      signal,
+    });
+    expect(best).toMatchObject({ route: best.scores[0]!.intent, tier: "local", unsure: true });
   });
 
   it("reads a JSON text answer and takes the model's unsure as a fallback decided by the LLM tier", async () => {

@@ -126,7 +126,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     const c = await converse(
       g,
       "order_management",
-      "I need to cancel an order I placed this morning, I bought the wrong tent",
+      "I need to cancel an order I placed this morning, please",
       ["AO-10485", "liam.oconnor@example.com", "Yes, cancel it"],
     );
 
@@ -170,8 +170,7 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
       action: "cancel",
       from: "pending",
       to: "cancelled",
-      reason:
-        "Cancelled by the customer in chat: I need to cancel an order I placed this morning, I bought the wrong tent",
+      reason: "Cancelled by the customer in chat: I need to cancel an order I placed this morning, please",
     });
     expect(await idempotencyKeys(g, c.runId)).toEqual([
       {

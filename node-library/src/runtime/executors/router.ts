@@ -19,6 +19,7 @@ export const routerExecutor: NodeExecutor<typeof routerNode> = async (ctx, confi
       route: result.route,
       confidence: round(result.confidence),
       tier: result.tier,
+      unsure: result.unsure,
       ...(result.model === undefined ? {} : { model: result.model }),
     },
     port: "out",

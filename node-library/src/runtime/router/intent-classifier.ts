@@ -1,18 +1,32 @@
-import { confidenceFromScores } from "./confidence";
-import { extractFeatures } from "./text-features";
-import type { FeatureBag } from "./text-features";
-import { buildIndex, dotAll, sparseFromMap } from "./sparse-index";
-import type { SparseVector } from "./sparse-index";
+import { confidenceFromDecisions } from "./confidence";
+import { decide, trainOneVsRest } from "./linear-svm";
+import type { Row, SvmOptions } from "./linear-svm";
+import { DEFAULT_SVM_OPTIONS } from "./linear-svm";
+import { fitSentenceEncoder } from "./sentence-vectors";
+import { DEFAULT_SENTENCE_OPTIONS } from "./sentence-vectors";
+import type { SentenceEncoder, SentenceOptions } from "./sentence-vectors";
+import { DEFAULT_FEATURE_OPTIONS, extractFeatures } from "./text-features";
+import type { FeatureOptions } from "./text-features";
 import { fitVectorizer } from "./tfidf-vectorizer";
-import type { GroupWeights } from "./tfidf-vectorizer";
+import type { GroupWeights, Vectorizer } from "./tfidf-vectorizer";
+import { BACKGROUND_SENTENCES } from "./background-sentences";
+import { fitWordExpander } from "./word-expansion";
+import type { WordExpander } from "./word-expansion";
+import { wordVectors } from "./word-vectors";
+import { indexExamples } from "./nearest-examples";
+import type { WordVectors } from "./word-vectors";
 
 /**
  * The router's local tier: a few-shot intent classifier trained from the intents' examples in the workflow
- * YAML. Pure TypeScript, no network, no model weights. A message is compared with every example (nearest
- * neighbour: one close paraphrase is strong evidence) and with every intent's centroid (the intent's
- * vocabulary as a whole: robust when no single example is close); a blend of both ranks the intents, and
- * `confidenceFromScores` turns the ranking into a probability of being right. The parameters were tuned on
- * BANKING77 training rows that the benchmark does not use as examples (bench/src/banking77-bench.ts).
+ * YAML. Pure TypeScript, no network, no downloaded weights (the static word vectors ship with the package).
+ * Every message becomes two L2-normalised blocks, side by side:
+ *   - lexical: TF-IDF (sublinear tf, smoothed idf) over stemmed words, adjacent word pairs and character
+ *     2–5-grams (text-features.ts); exact wording and typos;
+ *   - semantic: a SIF-weighted average of static word vectors (sentence-vectors.ts); "refund" and "money
+ *     back" land close although they share no letters.
+ * One-vs-rest linear SVMs (linear-svm.ts) rank the intents, and `confidenceFromDecisions` turns the decision
+ * values into a calibrated probability of being right. Intent names and descriptions count as examples.
+ * Measured against a TF-IDF centroid, either block alone and a centroid over both blocks in CONTEXT.md.
  */
 
 export interface IntentSpec {
@@ -23,7 +37,7 @@ export interface IntentSpec {
 
 export interface IntentScore {
   readonly intent: string;
-  /** Cosine-based similarity, 0..1; comparable between the intents of one classifier. */
+  /** 0..1, monotone in the SVM's decision value; comparable between the intents of one classifier. */
   readonly score: number;
 }
 
@@ -35,101 +49,139 @@ export interface Classification {
 }
 
 export interface ClassifierParams {
+  readonly features: FeatureOptions;
   readonly groupWeights: GroupWeights;
-  /** Share of the nearest-example similarity in an intent's score; the rest is the centroid similarity. */
-  readonly neighbourShare: number;
-  /** Weight of the description (with the intent's name as words) in the centroid, relative to one example. */
-  readonly descriptionWeight: number;
+  /** Weight of the word-vector block next to the lexical block (each has unit length). */
+  readonly vectorWeight: number;
+  readonly sentences: SentenceOptions;
+  /** Unseen message words join the closest example word above this cosine (0: off). */
+  readonly expansionCosine: number;
+  /** Weight of the nearest example's similarity added to the SVM's decision value (0: off). */
+  readonly neighbourWeight: number;
+  readonly svm: SvmOptions;
 }
 
-// BANKING77 dev accuracy moved by less than half a point across neighbours 1–3, shares 0.2–0.5 and
-// description weights 0.3–1, so these sit in the middle of a flat region rather than on a spike.
 export const DEFAULT_CLASSIFIER_PARAMS: ClassifierParams = {
-  groupWeights: { words: 1, pairs: 1.6, chars: 1 },
-  neighbourShare: 0.3,
-  descriptionWeight: 0.5,
+  features: DEFAULT_FEATURE_OPTIONS,
+  groupWeights: { words: 1, pairs: 0.6, chars: 1 },
+  vectorWeight: 1,
+  sentences: DEFAULT_SENTENCE_OPTIONS,
+  expansionCosine: 0.5,
+  neighbourWeight: 0.5,
+  svm: DEFAULT_SVM_OPTIONS,
 };
 
 export interface IntentClassifier {
   readonly intents: readonly string[];
   classify(message: string): Classification;
+  /** The SVM decision values of every intent, in intent order (for the calibration fit and the benchmark). */
+  decisions(message: string): Float64Array;
 }
 
-function normalizedSum(vectors: ReadonlyArray<readonly [SparseVector, number]>): SparseVector {
-  const sum = new Map<number, number>();
-  for (const [v, weight] of vectors) {
-    for (let i = 0; i < v.ids.length; i += 1) {
-      sum.set(v.ids[i]!, (sum.get(v.ids[i]!) ?? 0) + weight * v.values[i]!);
-    }
-  }
-  let norm = 0;
-  for (const value of sum.values()) norm += value * value;
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (const [id, value] of sum) sum.set(id, value * scale);
-  return sparseFromMap(sum);
+interface Encoder {
+  readonly sparseCount: number;
+  readonly denseCount: number;
+  encode(text: string): Row;
+}
+
+const NO_DENSE = new Float64Array(0);
+
+function combinedEncoder(
+  features: FeatureOptions,
+  vectorizer: Vectorizer,
+  expander: WordExpander | undefined,
+  sentences: SentenceEncoder | undefined,
+  vectorWeight: number,
+): Encoder {
+  const useDense = sentences !== undefined && vectorWeight > 0;
+  return {
+    sparseCount: vectorizer.featureCount,
+    denseCount: useDense ? sentences.dimensions : 0,
+    encode(text) {
+      const bag = extractFeatures(text, features);
+      expander?.expand(text, bag.words);
+      const lexical = vectorizer.vectorize(bag);
+      if (!useDense) return { ...lexical, dense: NO_DENSE };
+      const dense = sentences.encode(text);
+      for (let d = 0; d < dense.length; d += 1) dense[d]! *= vectorWeight;
+      return { ...lexical, dense };
+    },
+  };
+}
+
+/** Names as words: "card_arrival" says what the intent is about. */
+function nameText(intent: IntentSpec): string {
+  return intent.name.replace(/_/g, " ");
 }
 
 export function trainIntentClassifier(
   intents: readonly IntentSpec[],
   params: ClassifierParams = DEFAULT_CLASSIFIER_PARAMS,
+  vectors: WordVectors | null = wordVectors(),
 ): IntentClassifier {
   if (intents.length === 0) throw new Error("an intent classifier needs at least one intent");
-  const exampleBags: FeatureBag[] = [];
-  const exampleIntent: number[] = [];
+  const texts: string[] = [];
+  const labels: number[] = [];
   intents.forEach((intent, i) => {
-    for (const example of intent.examples) {
-      const bag = extractFeatures(example);
-      exampleBags.push(bag);
-      exampleIntent.push(i);
+    for (const text of [
+      ...intent.examples,
+      nameText(intent),
+      ...(intent.description ? [intent.description] : []),
+    ]) {
+      texts.push(text);
+      labels.push(i);
     }
   });
-  // The name counts as words too: "card_arrival" or "talk_to_human" says what the intent is about.
-  const descriptionBags = intents.map((intent) =>
-    extractFeatures(`${intent.name.replace(/_/g, " ")} ${intent.description ?? ""}`),
+  const intentTexts = texts.length;
+  // Background sentences are negatives for every intent (label = intents.length, a class never trained).
+  for (const text of BACKGROUND_SENTENCES) {
+    texts.push(text);
+    labels.push(intents.length);
+  }
+  const vectorizer = fitVectorizer(
+    texts.map((t) => extractFeatures(t, params.features)),
+    params.groupWeights,
   );
-  // Document frequency counts intents, not examples: a word in all ten examples of one intent is that
-  // intent's signature, not a common word.
-  const exampleCount = exampleBags.length;
-  const vectorizer = fitVectorizer([...exampleBags, ...descriptionBags], params.groupWeights, (d) =>
-    d < exampleCount ? exampleIntent[d]! : d - exampleCount,
-  );
-  const exampleVectors = exampleBags.map((bag) => vectorizer.vectorize(bag));
-  const vectorsByIntent: SparseVector[][] = intents.map(() => []);
-  exampleVectors.forEach((v, e) => vectorsByIntent[exampleIntent[e]!]!.push(v));
-  const centroids = intents.map((intent, i) =>
-    normalizedSum([
-      ...vectorsByIntent[i]!.map((v) => [v, 1] as const),
-      // Scaled with √examples so the description keeps a say as an intent gathers examples, without
-      // outweighing them.
-      [
-        vectorizer.vectorize(descriptionBags[i]!),
-        params.descriptionWeight * Math.sqrt(intent.examples.length),
-      ],
-    ]),
-  );
-  const exampleIndex = buildIndex(exampleVectors, vectorizer.featureCount);
-  const centroidIndex = buildIndex(centroids, vectorizer.featureCount);
+  // Centred on the intents' own texts: their common direction is what says nothing about any one of them.
+  const sentences = vectors
+    ? fitSentenceEncoder(vectors, texts.slice(0, intentTexts), params.sentences)
+    : undefined;
+  const encoder = combinedEncoder(params.features, vectorizer, undefined, sentences, params.vectorWeight);
+  const rows = texts.map((t) => encoder.encode(t));
+  const expander =
+    vectors && params.expansionCosine > 0
+      ? fitWordExpander(vectors, texts.slice(0, intentTexts), params.expansionCosine)
+      : undefined;
+  const queryEncoder = expander
+    ? combinedEncoder(params.features, vectorizer, expander, sentences, params.vectorWeight)
+    : encoder;
   const names = intents.map((intent) => intent.name);
-  const intentOf = Int32Array.from(exampleIntent);
-  const share = params.neighbourShare;
-
-  function classify(message: string): Classification {
-    const query = vectorizer.vectorize(extractFeatures(message));
-    const exampleSims = dotAll(exampleIndex, query);
-    const centroidSims = dotAll(centroidIndex, query);
-    const nearest = new Float64Array(names.length);
-    for (let e = 0; e < exampleSims.length; e += 1) {
-      const i = intentOf[e]!;
-      if (exampleSims[e]! > nearest[i]!) nearest[i] = exampleSims[e]!;
-    }
-    const ranked = names.map((intent, i) => ({
-      intent,
-      score: Math.min(1, Math.max(0, share * nearest[i]! + (1 - share) * centroidSims[i]!)),
-    }));
-    // Array.prototype.sort is stable: ties keep the YAML order, so results never depend on engine details.
-    ranked.sort((a, b) => b.score - a.score);
-    return { ranked, confidence: confidenceFromScores(ranked.map((r) => r.score)) };
+  const { sparseCount: sparse, denseCount: dense } = encoder;
+  const model = trainOneVsRest(rows, labels, intents.length, sparse, dense, params.svm);
+  const nearest =
+    params.neighbourWeight > 0
+      ? indexExamples(rows.slice(0, intentTexts), labels, names.length, sparse, dense)
+      : undefined;
+  function decisions(message: string): Float64Array {
+    const row = queryEncoder.encode(message);
+    const all = decide(model, row);
+    nearest?.addTo(all, row, params.neighbourWeight);
+    return all;
   }
 
-  return { intents: names, classify };
+  function classify(message: string): Classification {
+    const values = decisions(message);
+    const ranked = names.map((intent, i) => ({ intent, value: values[i]! }));
+    // Array.prototype.sort is stable: ties keep the YAML order, so results never depend on engine details.
+    ranked.sort((a, b) => b.value - a.value);
+    return {
+      ranked: ranked.map(({ intent, value }) => ({ intent, score: 1 / (1 + Math.exp(-2 * value)) })),
+      confidence: confidenceFromDecisions(
+        ranked.map((r) => r.value),
+        names.length,
+      ),
+    };
+  }
+
+  return { intents: names, classify, decisions };
 }

@@ -11,27 +11,34 @@ import { estimateCallTokens, estimateTokens } from "./token-estimate";
  * Routing one message: the local classifier first; the language model only when the local answer is below
  * the threshold, a model is configured and a real provider is available. What each outcome means:
  *
- * | local confidence | LLM available | LLM answer         | route                          | tier  |
- * |------------------|---------------|--------------------|--------------------------------|-------|
- * | ≥ threshold      | (not asked)   |                    | local top                      | local |
- * | < threshold      | no            |                    | fallback_intent, else local top | local |
- * | < threshold      | yes           | a listed intent    | that intent                    | llm   |
- * | < threshold      | yes           | "unsure"           | fallback_intent, else local top | llm   |
- * | < threshold      | yes           | garbage / failure  | fallback_intent, else local top | local |
+ * | local confidence | LLM available | LLM answer         | route                               | tier  |
+ * |------------------|---------------|--------------------|-------------------------------------|-------|
+ * | ≥ threshold      | (not asked)   |                    | local top                           | local |
+ * | < threshold      | no            |                    | local top (or fallback, see below)  | local |
+ * | < threshold      | yes           | a listed intent    | that intent                         | llm   |
+ * | < threshold      | yes           | "unsure"           | fallback_intent, else local top     | llm   |
+ * | < threshold      | yes           | garbage / failure  | local top (or fallback, see below)  | local |
  *
- * `unsure` is true whenever the route is a fallback rather than a decision. Cancellation (the step's
- * AbortSignal) is never swallowed: an aborted model call rejects `routeMessage` like any other step.
+ * `unsure` is true whenever nobody was confident. Without a model that could decide, the local top intent is
+ * the best guess there is (issue 16: with a 0.55 threshold and a fallback to a person, 17 of 20 ordinary
+ * messages went to a human although the top guess was right for 17), so it is the route, marked unsure;
+ * `low_confidence_route: fallback_intent` is how a flow that wants the fallback for those says so on purpose.
+ * A model answering "unsure" is a decision that nothing fits, so it takes `fallback_intent` as before.
+ * Cancellation (the step's AbortSignal) is never swallowed: an aborted model call rejects `routeMessage`.
  */
 
-export const DEFAULT_CONFIDENCE_THRESHOLD = 0.55;
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
 /** The classifier reads at most this much: the intent shows early, and scoring cost grows with length. */
 const LOCAL_MESSAGE_MAX_CHARS = 2_000;
+
+export type LowConfidenceRoute = "best_intent" | "fallback_intent";
 
 export interface RouterConfig {
   readonly intents: readonly IntentSpec[];
   readonly confidence_threshold?: number;
   readonly model?: string;
   readonly fallback_intent?: string;
+  readonly low_confidence_route?: LowConfidenceRoute;
   readonly model_tiers?: readonly ModelTier[];
 }
 
@@ -57,7 +64,7 @@ export interface RouteResult {
   readonly scores: readonly IntentScore[];
   /** The local tier's confidence, kept when the model decided (for analytics and threshold tuning). */
   readonly localConfidence: number;
-  /** The route is a fallback: nobody was confident enough. */
+  /** Nobody was confident enough: the route is the best guess or the fallback. */
   readonly unsure: boolean;
   /** Chosen from `model_tiers` for the steps downstream. */
   readonly model?: string;
@@ -90,13 +97,15 @@ export async function routeMessage(
     ...(tierChoice ? { model: tierChoice.model, modelTier: tierChoice } : {}),
   };
   const fallbackRoute = config.fallback_intent ?? top.intent;
+  // Nobody could decide: the best guess, unless the flow asked for its fallback on purpose.
+  const undecidedRoute = config.low_confidence_route === "fallback_intent" ? fallbackRoute : top.intent;
 
   function local(unsure: boolean, extra: { usage?: TokenUsage; llm?: LlmTrace; paid?: boolean } = {}) {
     const llmCalled = extra.llm !== undefined;
     const saved = llmCalled ? 0 : savedTokens(config.intents, message);
     return {
       ...common,
-      route: unsure ? fallbackRoute : top.intent,
+      route: unsure ? undecidedRoute : top.intent,
       confidence: localConfidence,
       tier: "local" as const,
       unsure,

@@ -81,7 +81,9 @@ export function fitVectorizer(
       let norm = 0;
       for (const [key, count] of bag[group]) {
         const id = map.get(key);
-        const value = (1 + Math.log(count)) * (id === undefined ? unseenIdf : idf[id]!);
+        // Sublinear tf; a fractional count (a word matched through its vector, word-expansion.ts) counts as is.
+        const tf = count >= 1 ? 1 + Math.log(count) : count;
+        const value = tf * (id === undefined ? unseenIdf : idf[id]!);
         norm += value * value;
         if (id !== undefined) {
           ids.push(id);
