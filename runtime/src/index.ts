@@ -44,6 +44,7 @@ export {
   MODEL_ERRORS,
 } from "./models/index";
 export { createSafeHttpClient } from "./http/safe-http-client";
+export { parseAllowList } from "./http/allow-list";
 export { HttpError, HTTP_ERRORS } from "./http/http-errors";
 export type { RunQueue, RunJob, RunJobKind } from "./queue/run-queue";
 export { createInlineQueue, type InlineQueueOptions, type InlineRunQueue } from "./queue/inline-queue";

@@ -18,6 +18,7 @@ import { chatRoutes } from "../chat/chat-routes";
 import { createChatServices, storeChatServices } from "../chat/chat-services";
 import { widgetAsset } from "../chat/widget-asset";
 import { inboxRoutes } from "../inbox/inbox-routes";
+import { allowListRoutes } from "../http-access/allow-list-routes";
 import { webhookRoutes } from "../webhooks/webhook-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
@@ -131,6 +132,7 @@ export function createApp({
     ...chatRoutes(chat),
     ...webhookRoutes(chat),
     ...inboxRoutes(chat),
+    ...allowListRoutes(db),
   ];
   const docs: RouteDefinition = {
     method: "get",

@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { migrateOnStart } from "../store/migration-policy";
+import { operatorAllowList } from "../http-access/operator-allow-list";
 import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
 import { loadChannelSecretKey } from "../channels/secret-box";
 import { attachChatSockets } from "../chat/chat-socket-server";
@@ -71,6 +72,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const runs = createRunHost({
       db,
       log,
+      operatorAllowList: operatorAllowList(env),
       ...(env.REDIS_URL
         ? {
             driver: {

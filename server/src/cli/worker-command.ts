@@ -2,6 +2,8 @@ import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { openDatabase, QueueError, startWorker } from "@flowdeck/runtime";
 import { migrateOnStart } from "../store/migration-policy";
+import { createTenantHttpClients } from "../http-access/tenant-http-clients";
+import { operatorAllowList } from "../http-access/operator-allow-list";
 import { createPublishedWorkflows } from "../runs/published-workflows";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -45,12 +47,14 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
     const stalledIntervalMs = number(env.FLOWDECK_STALLED_INTERVAL_MS);
     const shutdownTimeoutMs = number(env.FLOWDECK_SHUTDOWN_TIMEOUT_MS);
     const prefix = env.FLOWDECK_QUEUE_PREFIX ?? "flowdeck";
+    // tool.http reaches what each tenant allow-listed (and the operator's list), like in the API process.
+    const tenantHttp = createTenantHttpClients({ db, operatorAllowList: operatorAllowList(env) });
     const worker = startWorker({
       redisUrl: env.REDIS_URL,
       db,
       prefix,
       concurrency,
-      engineOptions: { registry, resolveWorkflow: published.resolve },
+      engineOptions: { registry, resolveWorkflow: published.resolve, http: tenantHttp.forTenant },
       ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
       ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
       ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
@@ -64,6 +68,7 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
     });
     io.out(JSON.stringify({ event: "stopping" }));
     await worker.close();
+    await tenantHttp.close();
     return EXIT_OK;
   } finally {
     await db.close().catch(() => undefined);

@@ -19,6 +19,7 @@ import { tenantPlan } from "../plans/plan-usage";
 import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
 import { createConversationGreetings } from "./conversation-greeting";
 import { createConversationLanes } from "./conversation-lanes";
+import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
 import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
@@ -31,6 +32,8 @@ export interface RunHostOptions {
   readonly log: Logger;
   /** Models, HTTP clients, executors, registry …; tests point models at the fake OpenAI server here. */
   readonly engine?: Omit<DatabaseEngineOptions, "db" | "resolveWorkflow" | "onEvents">;
+  /** Entries every tenant's tool.http may reach besides its own allow-list (FLOWDECK_HTTP_ALLOW_LIST). */
+  readonly operatorAllowList?: readonly string[];
   readonly rateLimiter?: MessageRateLimiter;
   /** Runs-per-month metering (batched per process; see run-meter.ts). */
   readonly runMeter?: RunMeterOptions;
@@ -82,7 +85,12 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     events.emit(batch.tenantId, batch);
     events.emit(ALL, batch);
   };
+  // tool.http reaches what the tenant's admins allow-listed (server/src/http-access), unless a test brings its own.
+  const tenantHttp = options.engine?.http
+    ? undefined
+    : createTenantHttpClients({ db, operatorAllowList: options.operatorAllowList ?? [] });
   const { engine, store } = createDatabaseEngine({
+    ...(tenantHttp ? { http: tenantHttp.forTenant } : {}),
     ...options.engine,
     db,
     registry,
@@ -317,6 +325,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       await queue.drain?.();
       await host.close();
       await meter.close();
+      await tenantHttp?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createSafeHttpClient, periodicTask, type Database } from "@flowdeck/runtime";
+import { periodicTask, type Database } from "@flowdeck/runtime";
+import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import type { Logger } from "../app/logger";
 import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";
@@ -67,7 +68,8 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 /**
  * Replies POSTed to the channel's URL, signed like inbound calls (`Flowdeck-Signature`), with the message id in
  * `Flowdeck-Message-Id` so receivers dedupe our retries. Through the runtime's safe HTTP client: a tenant's URL
- * may not reach our internal network (loopback, private ranges, metadata) unless the operator allow-lists it.
+ * may not reach our internal network (loopback, private ranges, metadata) unless the operator or the tenant's
+ * admins allow-list it.
  * Every message is a `webhook_deliveries` row from before its first attempt until its receiver took it, so a
  * restart loses none: any API process's sweeper (every `outboundSweepIntervalMs`) retries due rows, each
  * conversation's oldest first, `outboundAttempts` in all with exponential backoff from `outboundBackoffMs`,
@@ -75,8 +77,10 @@ const PRUNE_INTERVAL_MS = 3_600_000;
  */
 export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDelivery {
   const { db, options, log } = deps;
-  const http = createSafeHttpClient({
-    allowList: [...options.outboundAllowList],
+  // The channel's tenant's allow-list applies to its webhook URL too (issue 19), beside the operator's.
+  const http = createTenantHttpClients({
+    db,
+    operatorAllowList: options.outboundAllowList,
     userAgent: "Flowdeck-Webhooks/1",
   });
   const inFlight = new Set<Promise<boolean>>();
@@ -85,7 +89,7 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
 
   async function attempt(target: OutboundTarget, body: string, messageId: string): Promise<Attempt> {
     try {
-      const response = await http.request({
+      const response = await http.forTenant(target.tenantId).request({
         method: "POST",
         url: target.url,
         headers: {
