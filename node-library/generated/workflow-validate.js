@@ -20,12 +20,12 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema37 = {"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema38 = {"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false};
 const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
@@ -3190,7 +3190,7 @@ vErrors.push(err258);
 errors++;
 }
 for(const key20 in data95){
-if(!(((((((key20 === "message") || (key20 === "intents")) || (key20 === "confidence_threshold")) || (key20 === "model")) || (key20 === "fallback_intent")) || (key20 === "low_confidence_route")) || (key20 === "model_tiers"))){
+if(!((((((((key20 === "message") || (key20 === "intents")) || (key20 === "confidence_threshold")) || (key20 === "model")) || (key20 === "embedding_model")) || (key20 === "fallback_intent")) || (key20 === "low_confidence_route")) || (key20 === "model_tiers"))){
 const err259 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data95};
 if(vErrors === null){
 vErrors = [err259];
@@ -3510,11 +3510,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(data95.fallback_intent !== undefined){
-let data105 = data95.fallback_intent;
+if(data95.embedding_model !== undefined){
+let data105 = data95.embedding_model;
 if(typeof data105 === "string"){
-if(func2(data105) > 64){
-const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+if(func2(data105) > 200){
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3523,8 +3523,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(!pattern4.test(data105)){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+if(func2(data105) < 1){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3535,7 +3535,7 @@ errors++;
 }
 }
 else {
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data105};
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3545,10 +3545,11 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data95.low_confidence_route !== undefined){
-let data106 = data95.low_confidence_route;
-if(typeof data106 !== "string"){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data106};
+if(data95.fallback_intent !== undefined){
+let data106 = data95.fallback_intent;
+if(typeof data106 === "string"){
+if(func2(data106) > 64){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3557,8 +3558,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(!((data106 === "best_intent") || (data106 === "fallback_intent"))){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data106};
+if(!pattern4.test(data106)){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3568,11 +3569,8 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(data95.model_tiers !== undefined){
-let data107 = data95.model_tiers;
-if(Array.isArray(data107)){
-if(data107.length > 10){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data107};
+else {
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3581,12 +3579,11 @@ vErrors.push(err291);
 }
 errors++;
 }
-const len6 = data107.length;
-for(let i8=0; i8<len6; i8++){
-let data108 = data107[i8];
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.model === undefined){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data108};
+}
+if(data95.low_confidence_route !== undefined){
+let data107 = data95.low_confidence_route;
+if(typeof data107 !== "string"){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data107};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3595,8 +3592,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data108.tier === undefined){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data108};
+if(!((data107 === "best_intent") || (data107 === "fallback_intent"))){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data107};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3605,9 +3602,12 @@ vErrors.push(err293);
 }
 errors++;
 }
-for(const key22 in data108){
-if(!((((key22 === "model") || (key22 === "tier")) || (key22 === "max_message_chars")) || (key22 === "cost_per_1k_tokens_usd"))){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data108};
+}
+if(data95.model_tiers !== undefined){
+let data108 = data95.model_tiers;
+if(Array.isArray(data108)){
+if(data108.length > 10){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data108};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3616,12 +3616,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-if(data108.model !== undefined){
-let data109 = data108.model;
-if(typeof data109 === "string"){
-if(func2(data109) > 200){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data109};
+const len6 = data108.length;
+for(let i8=0; i8<len6; i8++){
+let data109 = data108[i8];
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.model === undefined){
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3630,8 +3630,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(func2(data109) < 1){
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data109};
+if(data109.tier === undefined){
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3640,9 +3640,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-}
-else {
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data109};
+for(const key22 in data109){
+if(!((((key22 === "model") || (key22 === "tier")) || (key22 === "max_message_chars")) || (key22 === "cost_per_1k_tokens_usd"))){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3652,10 +3652,11 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data108.tier !== undefined){
-let data110 = data108.tier;
-if(typeof data110 !== "string"){
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data110};
+if(data109.model !== undefined){
+let data110 = data109.model;
+if(typeof data110 === "string"){
+if(func2(data110) > 200){
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3664,8 +3665,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(!(((data110 === "small") || (data110 === "medium")) || (data110 === "large"))){
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data110};
+if(func2(data110) < 1){
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3675,10 +3676,8 @@ vErrors.push(err299);
 errors++;
 }
 }
-if(data108.max_message_chars !== undefined){
-let data111 = data108.max_message_chars;
-if(!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111)))){
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data111};
+else {
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3687,9 +3686,11 @@ vErrors.push(err300);
 }
 errors++;
 }
-if((typeof data111 == "number") && (isFinite(data111))){
-if(data111 < 1 || isNaN(data111)){
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data111};
+}
+if(data109.tier !== undefined){
+let data111 = data109.tier;
+if(typeof data111 !== "string"){
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data111};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3698,13 +3699,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-}
-if(data108.cost_per_1k_tokens_usd !== undefined){
-let data112 = data108.cost_per_1k_tokens_usd;
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 < 0 || isNaN(data112)){
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data112};
+if(!(((data111 === "small") || (data111 === "medium")) || (data111 === "large"))){
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data111};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3714,8 +3710,10 @@ vErrors.push(err302);
 errors++;
 }
 }
-else {
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data112};
+if(data109.max_message_chars !== undefined){
+let data112 = data109.max_message_chars;
+if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data112};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3724,10 +3722,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-}
-else {
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data108};
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 < 1 || isNaN(data112)){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data112};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3738,8 +3735,11 @@ errors++;
 }
 }
 }
-else {
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data107};
+if(data109.cost_per_1k_tokens_usd !== undefined){
+let data113 = data109.cost_per_1k_tokens_usd;
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 < 0 || isNaN(data113)){
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data113};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3749,9 +3749,8 @@ vErrors.push(err305);
 errors++;
 }
 }
-}
 else {
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data95};
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data113};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3763,12 +3762,48 @@ errors++;
 }
 }
 else {
-const err307 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data9};
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
 if(vErrors === null){
 vErrors = [err307];
 }
 else {
 vErrors.push(err307);
+}
+errors++;
+}
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data108};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+}
+else {
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data95};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data9};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
 }
 errors++;
 }
@@ -3779,38 +3814,7 @@ props0 = true;
 else if(tag0 === "condition"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err308 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err309 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
-if(vErrors === null){
-vErrors = [err309];
-}
-else {
-vErrors.push(err309);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err310 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
-if(vErrors === null){
-vErrors = [err310];
-}
-else {
-vErrors.push(err310);
-}
-errors++;
-}
-for(const key23 in data9){
-if(!(((((((key23 === "name") || (key23 === "type_version")) || (key23 === "description")) || (key23 === "retry")) || (key23 === "timeout_ms")) || (key23 === "type")) || (key23 === "config"))){
-const err311 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
+const err311 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3819,12 +3823,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data113 = data9.name;
-if(typeof data113 === "string"){
-if(func2(data113) > 64){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data113};
+if(data9.type === undefined){
+const err312 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3833,8 +3833,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(!pattern6.test(data113)){
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data113};
+if(data9.config === undefined){
+const err313 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3843,9 +3843,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-else {
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data113};
+for(const key23 in data9){
+if(!(((((((key23 === "name") || (key23 === "type_version")) || (key23 === "description")) || (key23 === "retry")) || (key23 === "timeout_ms")) || (key23 === "type")) || (key23 === "config"))){
+const err314 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3855,10 +3855,11 @@ vErrors.push(err314);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data114 = data9.type_version;
-if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data114};
+if(data9.name !== undefined){
+let data114 = data9.name;
+if(typeof data114 === "string"){
+if(func2(data114) > 64){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data114};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3867,9 +3868,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if((typeof data114 == "number") && (isFinite(data114))){
-if(data114 < 1 || isNaN(data114)){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data114};
+if(!pattern6.test(data114)){
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data114};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3879,12 +3879,8 @@ vErrors.push(err316);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data115 = data9.description;
-if(typeof data115 === "string"){
-if(func2(data115) > 2000){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data115};
+else {
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data114};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3894,8 +3890,10 @@ vErrors.push(err317);
 errors++;
 }
 }
-else {
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data115};
+if(data9.type_version !== undefined){
+let data115 = data9.type_version;
+if(!(((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115))) && (isFinite(data115)))){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data115};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3904,12 +3902,9 @@ vErrors.push(err318);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data116 = data9.retry;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.attempts === undefined){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data116};
+if((typeof data115 == "number") && (isFinite(data115))){
+if(data115 < 1 || isNaN(data115)){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data115};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3918,9 +3913,13 @@ vErrors.push(err319);
 }
 errors++;
 }
-for(const key24 in data116){
-if(!((((key24 === "attempts") || (key24 === "backoff_ms")) || (key24 === "max_backoff_ms")) || (key24 === "backoff"))){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data116};
+}
+}
+if(data9.description !== undefined){
+let data116 = data9.description;
+if(typeof data116 === "string"){
+if(func2(data116) > 2000){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data116};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3930,10 +3929,8 @@ vErrors.push(err320);
 errors++;
 }
 }
-if(data116.attempts !== undefined){
-let data117 = data116.attempts;
-if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data117};
+else {
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data116};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3942,9 +3939,12 @@ vErrors.push(err321);
 }
 errors++;
 }
-if((typeof data117 == "number") && (isFinite(data117))){
-if(data117 > 10 || isNaN(data117)){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data117};
+}
+if(data9.retry !== undefined){
+let data117 = data9.retry;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.attempts === undefined){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data117};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3953,8 +3953,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data117 < 1 || isNaN(data117)){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data117};
+for(const key24 in data117){
+if(!((((key24 === "attempts") || (key24 === "backoff_ms")) || (key24 === "max_backoff_ms")) || (key24 === "backoff"))){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data117};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3964,11 +3965,10 @@ vErrors.push(err323);
 errors++;
 }
 }
-}
-if(data116.backoff_ms !== undefined){
-let data118 = data116.backoff_ms;
+if(data117.attempts !== undefined){
+let data118 = data117.attempts;
 if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data118};
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3978,8 +3978,8 @@ vErrors.push(err324);
 errors++;
 }
 if((typeof data118 == "number") && (isFinite(data118))){
-if(data118 > 600000 || isNaN(data118)){
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data118};
+if(data118 > 10 || isNaN(data118)){
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3988,8 +3988,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data118 < 0 || isNaN(data118)){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data118};
+if(data118 < 1 || isNaN(data118)){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4000,10 +4000,10 @@ errors++;
 }
 }
 }
-if(data116.max_backoff_ms !== undefined){
-let data119 = data116.max_backoff_ms;
+if(data117.backoff_ms !== undefined){
+let data119 = data117.backoff_ms;
 if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data119};
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4013,8 +4013,8 @@ vErrors.push(err327);
 errors++;
 }
 if((typeof data119 == "number") && (isFinite(data119))){
-if(data119 > 3600000 || isNaN(data119)){
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data119};
+if(data119 > 600000 || isNaN(data119)){
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4024,7 +4024,7 @@ vErrors.push(err328);
 errors++;
 }
 if(data119 < 0 || isNaN(data119)){
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data119};
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4035,10 +4035,10 @@ errors++;
 }
 }
 }
-if(data116.backoff !== undefined){
-let data120 = data116.backoff;
-if(typeof data120 !== "string"){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data120};
+if(data117.max_backoff_ms !== undefined){
+let data120 = data117.max_backoff_ms;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4047,8 +4047,9 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(!((data120 === "exponential") || (data120 === "fixed"))){
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data120};
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 3600000 || isNaN(data120)){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4057,10 +4058,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-}
-else {
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data116};
+if(data120 < 0 || isNaN(data120)){
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4070,10 +4069,11 @@ vErrors.push(err332);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data121 = data9.timeout_ms;
-if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data121};
+}
+if(data117.backoff !== undefined){
+let data121 = data117.backoff;
+if(typeof data121 !== "string"){
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data121};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4082,9 +4082,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if((typeof data121 == "number") && (isFinite(data121))){
-if(data121 > 3600000 || isNaN(data121)){
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data121};
+if(!((data121 === "exponential") || (data121 === "fixed"))){
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data121};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4093,8 +4092,10 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data121 < 1 || isNaN(data121)){
-const err335 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data121};
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data117};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4104,11 +4105,10 @@ vErrors.push(err335);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data122 = data9.type;
-if(typeof data122 !== "string"){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data122};
+if(data9.timeout_ms !== undefined){
+let data122 = data9.timeout_ms;
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data122};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4117,8 +4117,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-if("condition" !== data122){
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data122};
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 > 3600000 || isNaN(data122)){
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data122};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4127,12 +4128,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data123 = data9.config;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.expression === undefined){
-const err338 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data123};
+if(data122 < 1 || isNaN(data122)){
+const err338 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data122};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4141,9 +4138,12 @@ vErrors.push(err338);
 }
 errors++;
 }
-for(const key25 in data123){
-if(!(key25 === "expression")){
-const err339 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data123};
+}
+}
+if(data9.type !== undefined){
+let data123 = data9.type;
+if(typeof data123 !== "string"){
+const err339 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data123};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4152,12 +4152,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-}
-if(data123.expression !== undefined){
-let data124 = data123.expression;
-if(typeof data124 === "string"){
-if(func2(data124) > 4000){
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data124};
+if("condition" !== data123){
+const err340 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data123};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4167,8 +4163,11 @@ vErrors.push(err340);
 errors++;
 }
 }
-else {
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data124};
+if(data9.config !== undefined){
+let data124 = data9.config;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.expression === undefined){
+const err341 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data124};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4177,10 +4176,9 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-}
-else {
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data123};
+for(const key25 in data124){
+if(!(key25 === "expression")){
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data124};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4190,14 +4188,51 @@ vErrors.push(err342);
 errors++;
 }
 }
-}
-else {
-const err343 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
+if(data124.expression !== undefined){
+let data125 = data124.expression;
+if(typeof data125 === "string"){
+if(func2(data125) > 4000){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data125};
 if(vErrors === null){
 vErrors = [err343];
 }
 else {
 vErrors.push(err343);
+}
+errors++;
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data125};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data124};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+}
+}
+else {
+const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
 }
 errors++;
 }
@@ -4208,38 +4243,7 @@ props0 = true;
 else if(tag0 === "set"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err344 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
-if(vErrors === null){
-vErrors = [err344];
-}
-else {
-vErrors.push(err344);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err345 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
-if(vErrors === null){
-vErrors = [err345];
-}
-else {
-vErrors.push(err345);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
-if(vErrors === null){
-vErrors = [err346];
-}
-else {
-vErrors.push(err346);
-}
-errors++;
-}
-for(const key26 in data9){
-if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
-const err347 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
+const err347 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4248,12 +4252,8 @@ vErrors.push(err347);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data125 = data9.name;
-if(typeof data125 === "string"){
-if(func2(data125) > 64){
-const err348 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data125};
+if(data9.type === undefined){
+const err348 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4262,8 +4262,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(!pattern6.test(data125)){
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data125};
+if(data9.config === undefined){
+const err349 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4272,9 +4272,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-else {
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data125};
+for(const key26 in data9){
+if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
+const err350 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4284,10 +4284,11 @@ vErrors.push(err350);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data126 = data9.type_version;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data126};
+if(data9.name !== undefined){
+let data126 = data9.name;
+if(typeof data126 === "string"){
+if(func2(data126) > 64){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data126};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4296,9 +4297,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 < 1 || isNaN(data126)){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data126};
+if(!pattern6.test(data126)){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data126};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4308,12 +4308,8 @@ vErrors.push(err352);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data127 = data9.description;
-if(typeof data127 === "string"){
-if(func2(data127) > 2000){
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data127};
+else {
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data126};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4323,8 +4319,10 @@ vErrors.push(err353);
 errors++;
 }
 }
-else {
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data127};
+if(data9.type_version !== undefined){
+let data127 = data9.type_version;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data127};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4333,12 +4331,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data128 = data9.retry;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.attempts === undefined){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data128};
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 < 1 || isNaN(data127)){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data127};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4347,9 +4342,13 @@ vErrors.push(err355);
 }
 errors++;
 }
-for(const key27 in data128){
-if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data128};
+}
+}
+if(data9.description !== undefined){
+let data128 = data9.description;
+if(typeof data128 === "string"){
+if(func2(data128) > 2000){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data128};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4359,10 +4358,8 @@ vErrors.push(err356);
 errors++;
 }
 }
-if(data128.attempts !== undefined){
-let data129 = data128.attempts;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data129};
+else {
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data128};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4371,9 +4368,12 @@ vErrors.push(err357);
 }
 errors++;
 }
-if((typeof data129 == "number") && (isFinite(data129))){
-if(data129 > 10 || isNaN(data129)){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data129};
+}
+if(data9.retry !== undefined){
+let data129 = data9.retry;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.attempts === undefined){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data129};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4382,8 +4382,9 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data129 < 1 || isNaN(data129)){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data129};
+for(const key27 in data129){
+if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data129};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4393,11 +4394,10 @@ vErrors.push(err359);
 errors++;
 }
 }
-}
-if(data128.backoff_ms !== undefined){
-let data130 = data128.backoff_ms;
+if(data129.attempts !== undefined){
+let data130 = data129.attempts;
 if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data130};
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4407,8 +4407,8 @@ vErrors.push(err360);
 errors++;
 }
 if((typeof data130 == "number") && (isFinite(data130))){
-if(data130 > 600000 || isNaN(data130)){
-const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data130};
+if(data130 > 10 || isNaN(data130)){
+const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4417,8 +4417,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data130 < 0 || isNaN(data130)){
-const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data130};
+if(data130 < 1 || isNaN(data130)){
+const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4429,10 +4429,10 @@ errors++;
 }
 }
 }
-if(data128.max_backoff_ms !== undefined){
-let data131 = data128.max_backoff_ms;
+if(data129.backoff_ms !== undefined){
+let data131 = data129.backoff_ms;
 if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data131};
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4442,8 +4442,8 @@ vErrors.push(err363);
 errors++;
 }
 if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 > 3600000 || isNaN(data131)){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data131};
+if(data131 > 600000 || isNaN(data131)){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4453,7 +4453,7 @@ vErrors.push(err364);
 errors++;
 }
 if(data131 < 0 || isNaN(data131)){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data131};
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4464,10 +4464,10 @@ errors++;
 }
 }
 }
-if(data128.backoff !== undefined){
-let data132 = data128.backoff;
-if(typeof data132 !== "string"){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data132};
+if(data129.max_backoff_ms !== undefined){
+let data132 = data129.max_backoff_ms;
+if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4476,8 +4476,9 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(!((data132 === "exponential") || (data132 === "fixed"))){
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data132};
+if((typeof data132 == "number") && (isFinite(data132))){
+if(data132 > 3600000 || isNaN(data132)){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4486,10 +4487,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-}
-}
-else {
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data128};
+if(data132 < 0 || isNaN(data132)){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4499,10 +4498,11 @@ vErrors.push(err368);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data133 = data9.timeout_ms;
-if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data133};
+}
+if(data129.backoff !== undefined){
+let data133 = data129.backoff;
+if(typeof data133 !== "string"){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data133};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4511,9 +4511,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-if((typeof data133 == "number") && (isFinite(data133))){
-if(data133 > 3600000 || isNaN(data133)){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data133};
+if(!((data133 === "exponential") || (data133 === "fixed"))){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data133};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4522,8 +4521,10 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(data133 < 1 || isNaN(data133)){
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data133};
+}
+}
+else {
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data129};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4533,11 +4534,10 @@ vErrors.push(err371);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data134 = data9.type;
-if(typeof data134 !== "string"){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data134};
+if(data9.timeout_ms !== undefined){
+let data134 = data9.timeout_ms;
+if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data134};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4546,8 +4546,9 @@ vErrors.push(err372);
 }
 errors++;
 }
-if("set" !== data134){
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data134};
+if((typeof data134 == "number") && (isFinite(data134))){
+if(data134 > 3600000 || isNaN(data134)){
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data134};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4556,15 +4557,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data135 = data9.config;
-const _errs322 = errors;
-let valid59 = false;
-const _errs323 = errors;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.values === undefined){
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data135};
+if(data134 < 1 || isNaN(data134)){
+const err374 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data134};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4574,16 +4568,11 @@ vErrors.push(err374);
 errors++;
 }
 }
-var _valid0 = _errs323 === errors;
-valid59 = valid59 || _valid0;
-if(_valid0){
-var props1 = {};
-props1.values = true;
 }
-const _errs324 = errors;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.expressions === undefined){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data135};
+if(data9.type !== undefined){
+let data135 = data9.type;
+if(typeof data135 !== "string"){
+const err375 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data135};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4592,17 +4581,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-var _valid0 = _errs324 === errors;
-valid59 = valid59 || _valid0;
-if(_valid0){
-if(props1 !== true){
-props1 = props1 || {};
-props1.expressions = true;
-}
-}
-if(!valid59){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data135};
+if("set" !== data135){
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data135};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4611,21 +4591,15 @@ vErrors.push(err376);
 }
 errors++;
 }
-else {
-errors = _errs322;
-if(vErrors !== null){
-if(_errs322){
-vErrors.length = _errs322;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-for(const key28 in data135){
-if(!((key28 === "values") || (key28 === "expressions"))){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data135};
+if(data9.config !== undefined){
+let data136 = data9.config;
+const _errs324 = errors;
+let valid59 = false;
+const _errs325 = errors;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.values === undefined){
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data136};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4635,11 +4609,16 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data135.values !== undefined){
-let data136 = data135.values;
+var _valid0 = _errs325 === errors;
+valid59 = valid59 || _valid0;
+if(_valid0){
+var props1 = {};
+props1.values = true;
+}
+const _errs326 = errors;
 if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(Object.keys(data136).length > 200){
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data136};
+if(data136.expressions === undefined){
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data136};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4648,9 +4627,17 @@ vErrors.push(err378);
 }
 errors++;
 }
-for(const key29 in data136){
-if(!(pattern6.test(key29))){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data136};
+}
+var _valid0 = _errs326 === errors;
+valid59 = valid59 || _valid0;
+if(_valid0){
+if(props1 !== true){
+props1 = props1 || {};
+props1.expressions = true;
+}
+}
+if(!valid59){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data136};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4659,13 +4646,21 @@ vErrors.push(err379);
 }
 errors++;
 }
+else {
+errors = _errs324;
+if(vErrors !== null){
+if(_errs324){
+vErrors.length = _errs324;
 }
-for(const key30 in data136){
-if(pattern6.test(key30)){
-let data137 = data136[key30];
-if(typeof data137 === "string"){
-if(func2(data137) > 50000){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data137};
+else {
+vErrors = null;
+}
+}
+}
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+for(const key28 in data136){
+if(!((key28 === "values") || (key28 === "expressions"))){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data136};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4675,8 +4670,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-else {
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data137};
+if(data136.values !== undefined){
+let data137 = data136.values;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(Object.keys(data137).length > 200){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data137};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4685,11 +4683,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err382 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data136};
+for(const key29 in data137){
+if(!(pattern6.test(key29))){
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data137};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4699,11 +4695,12 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data135.expressions !== undefined){
-let data138 = data135.expressions;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-if(Object.keys(data138).length > 200){
-const err383 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data138};
+for(const key30 in data137){
+if(pattern6.test(key30)){
+let data138 = data137[key30];
+if(typeof data138 === "string"){
+if(func2(data138) > 50000){
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4712,9 +4709,9 @@ vErrors.push(err383);
 }
 errors++;
 }
-for(const key31 in data138){
-if(!(pattern6.test(key31))){
-const err384 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data138};
+}
+else {
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4724,12 +4721,10 @@ vErrors.push(err384);
 errors++;
 }
 }
-for(const key32 in data138){
-if(pattern6.test(key32)){
-let data139 = data138[key32];
-if(typeof data139 === "string"){
-if(func2(data139) > 4000){
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data139};
+}
+}
+else {
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data137};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4739,8 +4734,11 @@ vErrors.push(err385);
 errors++;
 }
 }
-else {
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data139};
+if(data136.expressions !== undefined){
+let data139 = data136.expressions;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(Object.keys(data139).length > 200){
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data139};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4749,11 +4747,9 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err387 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data138};
+for(const key31 in data139){
+if(!(pattern6.test(key31))){
+const err387 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data139};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4763,9 +4759,12 @@ vErrors.push(err387);
 errors++;
 }
 }
-}
-else {
-const err388 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data135};
+for(const key32 in data139){
+if(pattern6.test(key32)){
+let data140 = data139[key32];
+if(typeof data140 === "string"){
+if(func2(data140) > 4000){
+const err388 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data140};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4775,14 +4774,50 @@ vErrors.push(err388);
 errors++;
 }
 }
-}
 else {
-const err389 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
+const err389 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data140};
 if(vErrors === null){
 vErrors = [err389];
 }
 else {
 vErrors.push(err389);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data139};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+}
+else {
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data136};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
 }
 errors++;
 }
@@ -4793,38 +4828,7 @@ props0 = true;
 else if(tag0 === "ask"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err390 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
-if(vErrors === null){
-vErrors = [err390];
-}
-else {
-vErrors.push(err390);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err391 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
-if(vErrors === null){
-vErrors = [err391];
-}
-else {
-vErrors.push(err391);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
-if(vErrors === null){
-vErrors = [err392];
-}
-else {
-vErrors.push(err392);
-}
-errors++;
-}
-for(const key33 in data9){
-if(!(((((((key33 === "name") || (key33 === "type_version")) || (key33 === "description")) || (key33 === "retry")) || (key33 === "timeout_ms")) || (key33 === "type")) || (key33 === "config"))){
-const err393 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
+const err393 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4833,12 +4837,8 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data140 = data9.name;
-if(typeof data140 === "string"){
-if(func2(data140) > 64){
-const err394 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data140};
+if(data9.type === undefined){
+const err394 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4847,8 +4847,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(!pattern6.test(data140)){
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data140};
+if(data9.config === undefined){
+const err395 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4857,9 +4857,9 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-else {
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data140};
+for(const key33 in data9){
+if(!(((((((key33 === "name") || (key33 === "type_version")) || (key33 === "description")) || (key33 === "retry")) || (key33 === "timeout_ms")) || (key33 === "type")) || (key33 === "config"))){
+const err396 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4869,10 +4869,11 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data141 = data9.type_version;
-if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data141};
+if(data9.name !== undefined){
+let data141 = data9.name;
+if(typeof data141 === "string"){
+if(func2(data141) > 64){
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data141};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4881,9 +4882,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 < 1 || isNaN(data141)){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data141};
+if(!pattern6.test(data141)){
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data141};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4893,12 +4893,8 @@ vErrors.push(err398);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data142 = data9.description;
-if(typeof data142 === "string"){
-if(func2(data142) > 2000){
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data142};
+else {
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data141};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4908,8 +4904,10 @@ vErrors.push(err399);
 errors++;
 }
 }
-else {
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data142};
+if(data9.type_version !== undefined){
+let data142 = data9.type_version;
+if(!(((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142))) && (isFinite(data142)))){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data142};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4918,12 +4916,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data143 = data9.retry;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.attempts === undefined){
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data143};
+if((typeof data142 == "number") && (isFinite(data142))){
+if(data142 < 1 || isNaN(data142)){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data142};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4932,9 +4927,13 @@ vErrors.push(err401);
 }
 errors++;
 }
-for(const key34 in data143){
-if(!((((key34 === "attempts") || (key34 === "backoff_ms")) || (key34 === "max_backoff_ms")) || (key34 === "backoff"))){
-const err402 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data143};
+}
+}
+if(data9.description !== undefined){
+let data143 = data9.description;
+if(typeof data143 === "string"){
+if(func2(data143) > 2000){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data143};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4944,10 +4943,8 @@ vErrors.push(err402);
 errors++;
 }
 }
-if(data143.attempts !== undefined){
-let data144 = data143.attempts;
-if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
-const err403 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data144};
+else {
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data143};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4956,9 +4953,12 @@ vErrors.push(err403);
 }
 errors++;
 }
-if((typeof data144 == "number") && (isFinite(data144))){
-if(data144 > 10 || isNaN(data144)){
-const err404 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data144};
+}
+if(data9.retry !== undefined){
+let data144 = data9.retry;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.attempts === undefined){
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data144};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4967,8 +4967,9 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data144 < 1 || isNaN(data144)){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data144};
+for(const key34 in data144){
+if(!((((key34 === "attempts") || (key34 === "backoff_ms")) || (key34 === "max_backoff_ms")) || (key34 === "backoff"))){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data144};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4978,11 +4979,10 @@ vErrors.push(err405);
 errors++;
 }
 }
-}
-if(data143.backoff_ms !== undefined){
-let data145 = data143.backoff_ms;
+if(data144.attempts !== undefined){
+let data145 = data144.attempts;
 if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data145};
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4992,8 +4992,8 @@ vErrors.push(err406);
 errors++;
 }
 if((typeof data145 == "number") && (isFinite(data145))){
-if(data145 > 600000 || isNaN(data145)){
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data145};
+if(data145 > 10 || isNaN(data145)){
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5002,8 +5002,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data145 < 0 || isNaN(data145)){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data145};
+if(data145 < 1 || isNaN(data145)){
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5014,10 +5014,10 @@ errors++;
 }
 }
 }
-if(data143.max_backoff_ms !== undefined){
-let data146 = data143.max_backoff_ms;
+if(data144.backoff_ms !== undefined){
+let data146 = data144.backoff_ms;
 if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data146};
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5027,8 +5027,8 @@ vErrors.push(err409);
 errors++;
 }
 if((typeof data146 == "number") && (isFinite(data146))){
-if(data146 > 3600000 || isNaN(data146)){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data146};
+if(data146 > 600000 || isNaN(data146)){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5038,7 +5038,7 @@ vErrors.push(err410);
 errors++;
 }
 if(data146 < 0 || isNaN(data146)){
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data146};
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5049,10 +5049,10 @@ errors++;
 }
 }
 }
-if(data143.backoff !== undefined){
-let data147 = data143.backoff;
-if(typeof data147 !== "string"){
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data147};
+if(data144.max_backoff_ms !== undefined){
+let data147 = data144.max_backoff_ms;
+if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5061,8 +5061,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(!((data147 === "exponential") || (data147 === "fixed"))){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data147};
+if((typeof data147 == "number") && (isFinite(data147))){
+if(data147 > 3600000 || isNaN(data147)){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5071,10 +5072,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-}
-else {
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data143};
+if(data147 < 0 || isNaN(data147)){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5084,10 +5083,11 @@ vErrors.push(err414);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data148 = data9.timeout_ms;
-if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data148};
+}
+if(data144.backoff !== undefined){
+let data148 = data144.backoff;
+if(typeof data148 !== "string"){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data148};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5096,9 +5096,8 @@ vErrors.push(err415);
 }
 errors++;
 }
-if((typeof data148 == "number") && (isFinite(data148))){
-if(data148 > 3600000 || isNaN(data148)){
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data148};
+if(!((data148 === "exponential") || (data148 === "fixed"))){
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data148};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5107,8 +5106,10 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data148 < 1 || isNaN(data148)){
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data148};
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data144};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5118,11 +5119,10 @@ vErrors.push(err417);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data149 = data9.type;
-if(typeof data149 !== "string"){
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data149};
+if(data9.timeout_ms !== undefined){
+let data149 = data9.timeout_ms;
+if(!(((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149))) && (isFinite(data149)))){
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data149};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5131,8 +5131,9 @@ vErrors.push(err418);
 }
 errors++;
 }
-if("ask" !== data149){
-const err419 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data149};
+if((typeof data149 == "number") && (isFinite(data149))){
+if(data149 > 3600000 || isNaN(data149)){
+const err419 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data149};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5141,12 +5142,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data150 = data9.config;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.prompt === undefined){
-const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data150};
+if(data149 < 1 || isNaN(data149)){
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data149};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5155,8 +5152,12 @@ vErrors.push(err420);
 }
 errors++;
 }
-if(data150.variable === undefined){
-const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data150};
+}
+}
+if(data9.type !== undefined){
+let data150 = data9.type;
+if(typeof data150 !== "string"){
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data150};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5165,9 +5166,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-for(const key35 in data150){
-if(!((((((key35 === "prompt") || (key35 === "variable")) || (key35 === "choices")) || (key35 === "validation")) || (key35 === "retry_prompt")) || (key35 === "timeout_minutes"))){
-const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data150};
+if("ask" !== data150){
+const err422 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data150};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5177,11 +5177,11 @@ vErrors.push(err422);
 errors++;
 }
 }
-if(data150.prompt !== undefined){
-let data151 = data150.prompt;
-if(typeof data151 === "string"){
-if(func2(data151) > 50000){
-const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data151};
+if(data9.config !== undefined){
+let data151 = data9.config;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.prompt === undefined){
+const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data151};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5190,9 +5190,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-else {
-const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data151};
+if(data151.variable === undefined){
+const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data151};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5201,12 +5200,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-}
-if(data150.variable !== undefined){
-let data152 = data150.variable;
-if(typeof data152 === "string"){
-if(func2(data152) > 64){
-const err425 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data152};
+for(const key35 in data151){
+if(!((((((key35 === "prompt") || (key35 === "variable")) || (key35 === "choices")) || (key35 === "validation")) || (key35 === "retry_prompt")) || (key35 === "timeout_minutes"))){
+const err425 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data151};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5215,8 +5211,12 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(!pattern4.test(data152)){
-const err426 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data152};
+}
+if(data151.prompt !== undefined){
+let data152 = data151.prompt;
+if(typeof data152 === "string"){
+if(func2(data152) > 50000){
+const err426 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data152};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5227,7 +5227,7 @@ errors++;
 }
 }
 else {
-const err427 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data152};
+const err427 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data152};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5237,11 +5237,11 @@ vErrors.push(err427);
 errors++;
 }
 }
-if(data150.choices !== undefined){
-let data153 = data150.choices;
-if(Array.isArray(data153)){
-if(data153.length > 10){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data153};
+if(data151.variable !== undefined){
+let data153 = data151.variable;
+if(typeof data153 === "string"){
+if(func2(data153) > 64){
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data153};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5250,12 +5250,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-const len7 = data153.length;
-for(let i9=0; i9<len7; i9++){
-let data154 = data153[i9];
-if(typeof data154 === "string"){
-if(func2(data154) > 80){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data154};
+if(!pattern4.test(data153)){
+const err429 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data153};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5264,8 +5260,9 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(func2(data154) < 1){
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data154};
+}
+else {
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data153};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5275,8 +5272,11 @@ vErrors.push(err430);
 errors++;
 }
 }
-else {
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data154};
+if(data151.choices !== undefined){
+let data154 = data151.choices;
+if(Array.isArray(data154)){
+if(data154.length > 10){
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data154};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5285,19 +5285,12 @@ vErrors.push(err431);
 }
 errors++;
 }
-}
-let i10 = data153.length;
-let j2;
-if(i10 > 1){
-const indices2 = {};
-for(;i10--;){
-let item2 = data153[i10];
-if(typeof item2 !== "string"){
-continue;
-}
-if(typeof indices2[item2] == "number"){
-j2 = indices2[item2];
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data153};
+const len7 = data154.length;
+for(let i9=0; i9<len7; i9++){
+let data155 = data154[i9];
+if(typeof data155 === "string"){
+if(func2(data155) > 80){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5305,14 +5298,9 @@ else {
 vErrors.push(err432);
 }
 errors++;
-break;
 }
-indices2[item2] = i10;
-}
-}
-}
-else {
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data153};
+if(func2(data155) < 1){
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5322,11 +5310,8 @@ vErrors.push(err433);
 errors++;
 }
 }
-if(data150.validation !== undefined){
-let data155 = data150.validation;
-if(typeof data155 === "string"){
-if(func2(data155) > 4000){
-const err434 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data155};
+else {
+const err434 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5336,8 +5321,18 @@ vErrors.push(err434);
 errors++;
 }
 }
-else {
-const err435 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data155};
+let i10 = data154.length;
+let j2;
+if(i10 > 1){
+const indices2 = {};
+for(;i10--;){
+let item2 = data154[i10];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err435 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data154};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5345,13 +5340,14 @@ else {
 vErrors.push(err435);
 }
 errors++;
+break;
+}
+indices2[item2] = i10;
 }
 }
-if(data150.retry_prompt !== undefined){
-let data156 = data150.retry_prompt;
-if(typeof data156 === "string"){
-if(func2(data156) > 50000){
-const err436 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data156};
+}
+else {
+const err436 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data154};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5361,8 +5357,11 @@ vErrors.push(err436);
 errors++;
 }
 }
-else {
-const err437 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data156};
+if(data151.validation !== undefined){
+let data156 = data151.validation;
+if(typeof data156 === "string"){
+if(func2(data156) > 4000){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data156};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5372,10 +5371,8 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data150.timeout_minutes !== undefined){
-let data157 = data150.timeout_minutes;
-if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
-const err438 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data157};
+else {
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data156};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5384,9 +5381,12 @@ vErrors.push(err438);
 }
 errors++;
 }
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 > 525600 || isNaN(data157)){
-const err439 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data157};
+}
+if(data151.retry_prompt !== undefined){
+let data157 = data151.retry_prompt;
+if(typeof data157 === "string"){
+if(func2(data157) > 50000){
+const err439 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data157};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5395,8 +5395,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data157 < 1 || isNaN(data157)){
-const err440 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data157};
+}
+else {
+const err440 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data157};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5406,10 +5407,10 @@ vErrors.push(err440);
 errors++;
 }
 }
-}
-}
-else {
-const err441 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data150};
+if(data151.timeout_minutes !== undefined){
+let data158 = data151.timeout_minutes;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err441 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5418,15 +5419,49 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-}
-else {
-const err442 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 > 525600 || isNaN(data158)){
+const err442 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
 if(vErrors === null){
 vErrors = [err442];
 }
 else {
 vErrors.push(err442);
+}
+errors++;
+}
+if(data158 < 1 || isNaN(data158)){
+const err443 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err444 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data151};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+}
+}
+else {
+const err445 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
 }
 errors++;
 }
@@ -5437,42 +5472,7 @@ props0 = true;
 else if(tag0 === "handoff"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err443 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
-if(vErrors === null){
-vErrors = [err443];
-}
-else {
-vErrors.push(err443);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err444 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
-if(vErrors === null){
-vErrors = [err444];
-}
-else {
-vErrors.push(err444);
-}
-errors++;
-}
-for(const key36 in data9){
-if(!(((((((key36 === "name") || (key36 === "type_version")) || (key36 === "description")) || (key36 === "retry")) || (key36 === "timeout_ms")) || (key36 === "type")) || (key36 === "config"))){
-const err445 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data9};
-if(vErrors === null){
-vErrors = [err445];
-}
-else {
-vErrors.push(err445);
-}
-errors++;
-}
-}
-if(data9.name !== undefined){
-let data158 = data9.name;
-if(typeof data158 === "string"){
-if(func2(data158) > 64){
-const err446 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data158};
+const err446 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5481,8 +5481,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(!pattern6.test(data158)){
-const err447 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data158};
+if(data9.type === undefined){
+const err447 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5491,9 +5491,9 @@ vErrors.push(err447);
 }
 errors++;
 }
-}
-else {
-const err448 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data158};
+for(const key36 in data9){
+if(!(((((((key36 === "name") || (key36 === "type_version")) || (key36 === "description")) || (key36 === "retry")) || (key36 === "timeout_ms")) || (key36 === "type")) || (key36 === "config"))){
+const err448 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5503,10 +5503,11 @@ vErrors.push(err448);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data159 = data9.type_version;
-if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
-const err449 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data159};
+if(data9.name !== undefined){
+let data159 = data9.name;
+if(typeof data159 === "string"){
+if(func2(data159) > 64){
+const err449 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data159};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5515,9 +5516,8 @@ vErrors.push(err449);
 }
 errors++;
 }
-if((typeof data159 == "number") && (isFinite(data159))){
-if(data159 < 1 || isNaN(data159)){
-const err450 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data159};
+if(!pattern6.test(data159)){
+const err450 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data159};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5527,12 +5527,8 @@ vErrors.push(err450);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data160 = data9.description;
-if(typeof data160 === "string"){
-if(func2(data160) > 2000){
-const err451 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data160};
+else {
+const err451 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data159};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5542,8 +5538,10 @@ vErrors.push(err451);
 errors++;
 }
 }
-else {
-const err452 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data160};
+if(data9.type_version !== undefined){
+let data160 = data9.type_version;
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data160};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5552,12 +5550,9 @@ vErrors.push(err452);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data161 = data9.retry;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-if(data161.attempts === undefined){
-const err453 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data161};
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 < 1 || isNaN(data160)){
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data160};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5566,9 +5561,13 @@ vErrors.push(err453);
 }
 errors++;
 }
-for(const key37 in data161){
-if(!((((key37 === "attempts") || (key37 === "backoff_ms")) || (key37 === "max_backoff_ms")) || (key37 === "backoff"))){
-const err454 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data161};
+}
+}
+if(data9.description !== undefined){
+let data161 = data9.description;
+if(typeof data161 === "string"){
+if(func2(data161) > 2000){
+const err454 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data161};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5578,10 +5577,8 @@ vErrors.push(err454);
 errors++;
 }
 }
-if(data161.attempts !== undefined){
-let data162 = data161.attempts;
-if(!(((typeof data162 == "number") && (!(data162 % 1) && !isNaN(data162))) && (isFinite(data162)))){
-const err455 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data162};
+else {
+const err455 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data161};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5590,9 +5587,12 @@ vErrors.push(err455);
 }
 errors++;
 }
-if((typeof data162 == "number") && (isFinite(data162))){
-if(data162 > 10 || isNaN(data162)){
-const err456 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data162};
+}
+if(data9.retry !== undefined){
+let data162 = data9.retry;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.attempts === undefined){
+const err456 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data162};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5601,8 +5601,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(data162 < 1 || isNaN(data162)){
-const err457 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data162};
+for(const key37 in data162){
+if(!((((key37 === "attempts") || (key37 === "backoff_ms")) || (key37 === "max_backoff_ms")) || (key37 === "backoff"))){
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data162};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5612,11 +5613,10 @@ vErrors.push(err457);
 errors++;
 }
 }
-}
-if(data161.backoff_ms !== undefined){
-let data163 = data161.backoff_ms;
+if(data162.attempts !== undefined){
+let data163 = data162.attempts;
 if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
-const err458 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data163};
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5626,8 +5626,8 @@ vErrors.push(err458);
 errors++;
 }
 if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 > 600000 || isNaN(data163)){
-const err459 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data163};
+if(data163 > 10 || isNaN(data163)){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5636,8 +5636,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data163 < 0 || isNaN(data163)){
-const err460 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data163};
+if(data163 < 1 || isNaN(data163)){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5648,10 +5648,10 @@ errors++;
 }
 }
 }
-if(data161.max_backoff_ms !== undefined){
-let data164 = data161.max_backoff_ms;
+if(data162.backoff_ms !== undefined){
+let data164 = data162.backoff_ms;
 if(!(((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164))) && (isFinite(data164)))){
-const err461 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data164};
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5661,8 +5661,8 @@ vErrors.push(err461);
 errors++;
 }
 if((typeof data164 == "number") && (isFinite(data164))){
-if(data164 > 3600000 || isNaN(data164)){
-const err462 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data164};
+if(data164 > 600000 || isNaN(data164)){
+const err462 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5672,7 +5672,7 @@ vErrors.push(err462);
 errors++;
 }
 if(data164 < 0 || isNaN(data164)){
-const err463 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data164};
+const err463 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5683,10 +5683,10 @@ errors++;
 }
 }
 }
-if(data161.backoff !== undefined){
-let data165 = data161.backoff;
-if(typeof data165 !== "string"){
-const err464 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data165};
+if(data162.max_backoff_ms !== undefined){
+let data165 = data162.max_backoff_ms;
+if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
+const err464 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5695,8 +5695,9 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(!((data165 === "exponential") || (data165 === "fixed"))){
-const err465 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data165};
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 > 3600000 || isNaN(data165)){
+const err465 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5705,10 +5706,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-}
-else {
-const err466 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data161};
+if(data165 < 0 || isNaN(data165)){
+const err466 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5718,10 +5717,11 @@ vErrors.push(err466);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data166 = data9.timeout_ms;
-if(!(((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166))) && (isFinite(data166)))){
-const err467 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data166};
+}
+if(data162.backoff !== undefined){
+let data166 = data162.backoff;
+if(typeof data166 !== "string"){
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data166};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5730,9 +5730,8 @@ vErrors.push(err467);
 }
 errors++;
 }
-if((typeof data166 == "number") && (isFinite(data166))){
-if(data166 > 3600000 || isNaN(data166)){
-const err468 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data166};
+if(!((data166 === "exponential") || (data166 === "fixed"))){
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data166};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5741,8 +5740,10 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(data166 < 1 || isNaN(data166)){
-const err469 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data166};
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data162};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5752,11 +5753,10 @@ vErrors.push(err469);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data167 = data9.type;
-if(typeof data167 !== "string"){
-const err470 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data167};
+if(data9.timeout_ms !== undefined){
+let data167 = data9.timeout_ms;
+if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data167};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5765,8 +5765,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-if("handoff" !== data167){
-const err471 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data167};
+if((typeof data167 == "number") && (isFinite(data167))){
+if(data167 > 3600000 || isNaN(data167)){
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data167};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5775,13 +5776,8 @@ vErrors.push(err471);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data168 = data9.config;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-for(const key38 in data168){
-if(!(((((key38 === "reason") || (key38 === "queue")) || (key38 === "priority")) || (key38 === "message")) || (key38 === "summary"))){
-const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data168};
+if(data167 < 1 || isNaN(data167)){
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data167};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5791,11 +5787,11 @@ vErrors.push(err472);
 errors++;
 }
 }
-if(data168.reason !== undefined){
-let data169 = data168.reason;
-if(typeof data169 === "string"){
-if(func2(data169) > 50000){
-const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data169};
+}
+if(data9.type !== undefined){
+let data168 = data9.type;
+if(typeof data168 !== "string"){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data168};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5804,9 +5800,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-else {
-const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data169};
+if("handoff" !== data168){
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data168};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5816,11 +5811,12 @@ vErrors.push(err474);
 errors++;
 }
 }
-if(data168.queue !== undefined){
-let data170 = data168.queue;
-if(typeof data170 === "string"){
-if(func2(data170) > 64){
-const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data170};
+if(data9.config !== undefined){
+let data169 = data9.config;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+for(const key38 in data169){
+if(!(((((key38 === "reason") || (key38 === "queue")) || (key38 === "priority")) || (key38 === "message")) || (key38 === "summary"))){
+const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data169};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5829,8 +5825,12 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(func2(data170) < 1){
-const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data170};
+}
+if(data169.reason !== undefined){
+let data170 = data169.reason;
+if(typeof data170 === "string"){
+if(func2(data170) > 50000){
+const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data170};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5841,7 +5841,7 @@ errors++;
 }
 }
 else {
-const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data170};
+const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data170};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5851,10 +5851,11 @@ vErrors.push(err477);
 errors++;
 }
 }
-if(data168.priority !== undefined){
-let data171 = data168.priority;
-if(typeof data171 !== "string"){
-const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data171};
+if(data169.queue !== undefined){
+let data171 = data169.queue;
+if(typeof data171 === "string"){
+if(func2(data171) > 64){
+const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data171};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5863,8 +5864,8 @@ vErrors.push(err478);
 }
 errors++;
 }
-if(!((((data171 === "low") || (data171 === "medium")) || (data171 === "high")) || (data171 === "urgent"))){
-const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data171};
+if(func2(data171) < 1){
+const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data171};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5874,11 +5875,8 @@ vErrors.push(err479);
 errors++;
 }
 }
-if(data168.message !== undefined){
-let data172 = data168.message;
-if(typeof data172 === "string"){
-if(func2(data172) > 50000){
-const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data172};
+else {
+const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data171};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5888,8 +5886,10 @@ vErrors.push(err480);
 errors++;
 }
 }
-else {
-const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data172};
+if(data169.priority !== undefined){
+let data172 = data169.priority;
+if(typeof data172 !== "string"){
+const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data172};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5898,12 +5898,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-if(data168.summary !== undefined){
-let data173 = data168.summary;
-if(typeof data173 === "string"){
-if(func2(data173) > 50000){
-const err482 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data173};
+if(!((((data172 === "low") || (data172 === "medium")) || (data172 === "high")) || (data172 === "urgent"))){
+const err482 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data172};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5913,8 +5909,11 @@ vErrors.push(err482);
 errors++;
 }
 }
-else {
-const err483 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data173};
+if(data169.message !== undefined){
+let data173 = data169.message;
+if(typeof data173 === "string"){
+if(func2(data173) > 50000){
+const err483 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data173};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5924,9 +5923,8 @@ vErrors.push(err483);
 errors++;
 }
 }
-}
 else {
-const err484 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data168};
+const err484 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data173};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5936,14 +5934,51 @@ vErrors.push(err484);
 errors++;
 }
 }
-}
-else {
-const err485 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data9};
+if(data169.summary !== undefined){
+let data174 = data169.summary;
+if(typeof data174 === "string"){
+if(func2(data174) > 50000){
+const err485 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data174};
 if(vErrors === null){
 vErrors = [err485];
 }
 else {
 vErrors.push(err485);
+}
+errors++;
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data174};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+}
+}
+else {
+const err487 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data169};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+}
+else {
+const err488 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data9};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
 }
 errors++;
 }
@@ -5954,38 +5989,7 @@ props0 = true;
 else if(tag0 === "subflow"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err486 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
-if(vErrors === null){
-vErrors = [err486];
-}
-else {
-vErrors.push(err486);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err487 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
-if(vErrors === null){
-vErrors = [err487];
-}
-else {
-vErrors.push(err487);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err488 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
-if(vErrors === null){
-vErrors = [err488];
-}
-else {
-vErrors.push(err488);
-}
-errors++;
-}
-for(const key39 in data9){
-if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
-const err489 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data9};
+const err489 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5994,12 +5998,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data174 = data9.name;
-if(typeof data174 === "string"){
-if(func2(data174) > 64){
-const err490 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data174};
+if(data9.type === undefined){
+const err490 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6008,8 +6008,8 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(!pattern6.test(data174)){
-const err491 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data174};
+if(data9.config === undefined){
+const err491 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6018,9 +6018,9 @@ vErrors.push(err491);
 }
 errors++;
 }
-}
-else {
-const err492 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data174};
+for(const key39 in data9){
+if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
+const err492 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data9};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6030,10 +6030,11 @@ vErrors.push(err492);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data175 = data9.type_version;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err493 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data175};
+if(data9.name !== undefined){
+let data175 = data9.name;
+if(typeof data175 === "string"){
+if(func2(data175) > 64){
+const err493 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data175};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6042,9 +6043,8 @@ vErrors.push(err493);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 < 1 || isNaN(data175)){
-const err494 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data175};
+if(!pattern6.test(data175)){
+const err494 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data175};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6054,12 +6054,8 @@ vErrors.push(err494);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data176 = data9.description;
-if(typeof data176 === "string"){
-if(func2(data176) > 2000){
-const err495 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data176};
+else {
+const err495 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data175};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6069,8 +6065,10 @@ vErrors.push(err495);
 errors++;
 }
 }
-else {
-const err496 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data176};
+if(data9.type_version !== undefined){
+let data176 = data9.type_version;
+if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
+const err496 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data176};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6079,12 +6077,9 @@ vErrors.push(err496);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data177 = data9.retry;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.attempts === undefined){
-const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data177};
+if((typeof data176 == "number") && (isFinite(data176))){
+if(data176 < 1 || isNaN(data176)){
+const err497 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data176};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6093,9 +6088,13 @@ vErrors.push(err497);
 }
 errors++;
 }
-for(const key40 in data177){
-if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
-const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data177};
+}
+}
+if(data9.description !== undefined){
+let data177 = data9.description;
+if(typeof data177 === "string"){
+if(func2(data177) > 2000){
+const err498 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data177};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6105,10 +6104,8 @@ vErrors.push(err498);
 errors++;
 }
 }
-if(data177.attempts !== undefined){
-let data178 = data177.attempts;
-if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
-const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data178};
+else {
+const err499 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data177};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6117,9 +6114,12 @@ vErrors.push(err499);
 }
 errors++;
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 10 || isNaN(data178)){
-const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data178};
+}
+if(data9.retry !== undefined){
+let data178 = data9.retry;
+if(data178 && typeof data178 == "object" && !Array.isArray(data178)){
+if(data178.attempts === undefined){
+const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data178};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6128,8 +6128,9 @@ vErrors.push(err500);
 }
 errors++;
 }
-if(data178 < 1 || isNaN(data178)){
-const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data178};
+for(const key40 in data178){
+if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
+const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data178};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6139,11 +6140,10 @@ vErrors.push(err501);
 errors++;
 }
 }
-}
-if(data177.backoff_ms !== undefined){
-let data179 = data177.backoff_ms;
+if(data178.attempts !== undefined){
+let data179 = data178.attempts;
 if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
-const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data179};
+const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6153,8 +6153,8 @@ vErrors.push(err502);
 errors++;
 }
 if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 > 600000 || isNaN(data179)){
-const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data179};
+if(data179 > 10 || isNaN(data179)){
+const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6163,8 +6163,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-if(data179 < 0 || isNaN(data179)){
-const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data179};
+if(data179 < 1 || isNaN(data179)){
+const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6175,10 +6175,10 @@ errors++;
 }
 }
 }
-if(data177.max_backoff_ms !== undefined){
-let data180 = data177.max_backoff_ms;
+if(data178.backoff_ms !== undefined){
+let data180 = data178.backoff_ms;
 if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
-const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data180};
+const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6188,8 +6188,8 @@ vErrors.push(err505);
 errors++;
 }
 if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 > 3600000 || isNaN(data180)){
-const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data180};
+if(data180 > 600000 || isNaN(data180)){
+const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6199,7 +6199,7 @@ vErrors.push(err506);
 errors++;
 }
 if(data180 < 0 || isNaN(data180)){
-const err507 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data180};
+const err507 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6210,10 +6210,10 @@ errors++;
 }
 }
 }
-if(data177.backoff !== undefined){
-let data181 = data177.backoff;
-if(typeof data181 !== "string"){
-const err508 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data181};
+if(data178.max_backoff_ms !== undefined){
+let data181 = data178.max_backoff_ms;
+if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
+const err508 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6222,8 +6222,9 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(!((data181 === "exponential") || (data181 === "fixed"))){
-const err509 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data181};
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 > 3600000 || isNaN(data181)){
+const err509 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6232,10 +6233,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-}
-else {
-const err510 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data177};
+if(data181 < 0 || isNaN(data181)){
+const err510 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6245,10 +6244,11 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data182 = data9.timeout_ms;
-if(!(((typeof data182 == "number") && (!(data182 % 1) && !isNaN(data182))) && (isFinite(data182)))){
-const err511 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data182};
+}
+if(data178.backoff !== undefined){
+let data182 = data178.backoff;
+if(typeof data182 !== "string"){
+const err511 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data182};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6257,9 +6257,8 @@ vErrors.push(err511);
 }
 errors++;
 }
-if((typeof data182 == "number") && (isFinite(data182))){
-if(data182 > 3600000 || isNaN(data182)){
-const err512 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data182};
+if(!((data182 === "exponential") || (data182 === "fixed"))){
+const err512 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data182};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6268,8 +6267,10 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(data182 < 1 || isNaN(data182)){
-const err513 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data182};
+}
+}
+else {
+const err513 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data178};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6279,11 +6280,10 @@ vErrors.push(err513);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data183 = data9.type;
-if(typeof data183 !== "string"){
-const err514 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data183};
+if(data9.timeout_ms !== undefined){
+let data183 = data9.timeout_ms;
+if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
+const err514 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data183};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6292,8 +6292,9 @@ vErrors.push(err514);
 }
 errors++;
 }
-if("subflow" !== data183){
-const err515 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data183};
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 > 3600000 || isNaN(data183)){
+const err515 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data183};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6302,12 +6303,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data184 = data9.config;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.workflow === undefined){
-const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data184};
+if(data183 < 1 || isNaN(data183)){
+const err516 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data183};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6316,9 +6313,12 @@ vErrors.push(err516);
 }
 errors++;
 }
-for(const key41 in data184){
-if(!(((key41 === "workflow") || (key41 === "input")) || (key41 === "version"))){
-const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data184};
+}
+}
+if(data9.type !== undefined){
+let data184 = data9.type;
+if(typeof data184 !== "string"){
+const err517 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data184};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6327,12 +6327,8 @@ vErrors.push(err517);
 }
 errors++;
 }
-}
-if(data184.workflow !== undefined){
-let data185 = data184.workflow;
-if(typeof data185 === "string"){
-if(func2(data185) > 64){
-const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data185};
+if("subflow" !== data184){
+const err518 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data184};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6341,8 +6337,12 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(!pattern4.test(data185)){
-const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data185};
+}
+if(data9.config !== undefined){
+let data185 = data9.config;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.workflow === undefined){
+const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data185};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6351,9 +6351,9 @@ vErrors.push(err519);
 }
 errors++;
 }
-}
-else {
-const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data185};
+for(const key41 in data185){
+if(!(((key41 === "workflow") || (key41 === "input")) || (key41 === "version"))){
+const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data185};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6363,11 +6363,11 @@ vErrors.push(err520);
 errors++;
 }
 }
-if(data184.input !== undefined){
-let data186 = data184.input;
-if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
-if(Object.keys(data186).length > 200){
-const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data186};
+if(data185.workflow !== undefined){
+let data186 = data185.workflow;
+if(typeof data186 === "string"){
+if(func2(data186) > 64){
+const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data186};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6376,9 +6376,8 @@ vErrors.push(err521);
 }
 errors++;
 }
-for(const key42 in data186){
-if(!(pattern6.test(key42))){
-const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data186};
+if(!pattern4.test(data186)){
+const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data186};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6388,12 +6387,8 @@ vErrors.push(err522);
 errors++;
 }
 }
-for(const key43 in data186){
-if(pattern6.test(key43)){
-let data187 = data186[key43];
-if(typeof data187 === "string"){
-if(func2(data187) > 50000){
-const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data187};
+else {
+const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data186};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6403,8 +6398,11 @@ vErrors.push(err523);
 errors++;
 }
 }
-else {
-const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data187};
+if(data185.input !== undefined){
+let data187 = data185.input;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+if(Object.keys(data187).length > 200){
+const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data187};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6413,11 +6411,9 @@ vErrors.push(err524);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err525 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data186};
+for(const key42 in data187){
+if(!(pattern6.test(key42))){
+const err525 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data187};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6427,13 +6423,12 @@ vErrors.push(err525);
 errors++;
 }
 }
-if(data184.version !== undefined){
-let data188 = data184.version;
-const _errs452 = errors;
-let valid82 = false;
-const _errs453 = errors;
-if(typeof data188 !== "string"){
-const err526 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data188};
+for(const key43 in data187){
+if(pattern6.test(key43)){
+let data188 = data187[key43];
+if(typeof data188 === "string"){
+if(func2(data188) > 50000){
+const err526 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data188};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6442,8 +6437,9 @@ vErrors.push(err526);
 }
 errors++;
 }
-if("latest" !== data188){
-const err527 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data188};
+}
+else {
+const err527 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data188};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6452,11 +6448,11 @@ vErrors.push(err527);
 }
 errors++;
 }
-var _valid1 = _errs453 === errors;
-valid82 = valid82 || _valid1;
-const _errs455 = errors;
-if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
-const err528 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data188};
+}
+}
+}
+else {
+const err528 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data187};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6465,9 +6461,14 @@ vErrors.push(err528);
 }
 errors++;
 }
-if((typeof data188 == "number") && (isFinite(data188))){
-if(data188 < 1 || isNaN(data188)){
-const err529 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data188};
+}
+if(data185.version !== undefined){
+let data189 = data185.version;
+const _errs454 = errors;
+let valid82 = false;
+const _errs455 = errors;
+if(typeof data189 !== "string"){
+const err529 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data189};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6476,11 +6477,8 @@ vErrors.push(err529);
 }
 errors++;
 }
-}
-var _valid1 = _errs455 === errors;
-valid82 = valid82 || _valid1;
-if(!valid82){
-const err530 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data188};
+if("latest" !== data189){
+const err530 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data189};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6489,11 +6487,48 @@ vErrors.push(err530);
 }
 errors++;
 }
+var _valid1 = _errs455 === errors;
+valid82 = valid82 || _valid1;
+const _errs457 = errors;
+if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
+const err531 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data189};
+if(vErrors === null){
+vErrors = [err531];
+}
 else {
-errors = _errs452;
+vErrors.push(err531);
+}
+errors++;
+}
+if((typeof data189 == "number") && (isFinite(data189))){
+if(data189 < 1 || isNaN(data189)){
+const err532 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data189};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+var _valid1 = _errs457 === errors;
+valid82 = valid82 || _valid1;
+if(!valid82){
+const err533 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data189};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+else {
+errors = _errs454;
 if(vErrors !== null){
-if(_errs452){
-vErrors.length = _errs452;
+if(_errs454){
+vErrors.length = _errs454;
 }
 else {
 vErrors = null;
@@ -6503,24 +6538,24 @@ vErrors = null;
 }
 }
 else {
-const err531 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data184};
+const err534 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data185};
 if(vErrors === null){
-vErrors = [err531];
+vErrors = [err534];
 }
 else {
-vErrors.push(err531);
+vErrors.push(err534);
 }
 errors++;
 }
 }
 }
 else {
-const err532 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data9};
+const err535 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data9};
 if(vErrors === null){
-vErrors = [err532];
+vErrors = [err535];
 }
 else {
-vErrors.push(err532);
+vErrors.push(err535);
 }
 errors++;
 }
@@ -6531,38 +6566,7 @@ props0 = true;
 else if(tag0 === "tool.http"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err533 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err534 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err535 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-for(const key44 in data9){
-if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
-const err536 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data9};
+const err536 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6571,12 +6575,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data189 = data9.name;
-if(typeof data189 === "string"){
-if(func2(data189) > 64){
-const err537 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data189};
+if(data9.type === undefined){
+const err537 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6585,8 +6585,8 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(!pattern6.test(data189)){
-const err538 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data189};
+if(data9.config === undefined){
+const err538 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6595,9 +6595,9 @@ vErrors.push(err538);
 }
 errors++;
 }
-}
-else {
-const err539 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data189};
+for(const key44 in data9){
+if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
+const err539 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6607,10 +6607,11 @@ vErrors.push(err539);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data190 = data9.type_version;
-if(!(((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190))) && (isFinite(data190)))){
-const err540 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data190};
+if(data9.name !== undefined){
+let data190 = data9.name;
+if(typeof data190 === "string"){
+if(func2(data190) > 64){
+const err540 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data190};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6619,9 +6620,8 @@ vErrors.push(err540);
 }
 errors++;
 }
-if((typeof data190 == "number") && (isFinite(data190))){
-if(data190 < 1 || isNaN(data190)){
-const err541 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data190};
+if(!pattern6.test(data190)){
+const err541 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data190};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6631,12 +6631,8 @@ vErrors.push(err541);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data191 = data9.description;
-if(typeof data191 === "string"){
-if(func2(data191) > 2000){
-const err542 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data191};
+else {
+const err542 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data190};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6646,8 +6642,10 @@ vErrors.push(err542);
 errors++;
 }
 }
-else {
-const err543 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data191};
+if(data9.type_version !== undefined){
+let data191 = data9.type_version;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+const err543 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data191};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6656,12 +6654,9 @@ vErrors.push(err543);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data192 = data9.retry;
-if(data192 && typeof data192 == "object" && !Array.isArray(data192)){
-if(data192.attempts === undefined){
-const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data192};
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 < 1 || isNaN(data191)){
+const err544 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data191};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6670,9 +6665,13 @@ vErrors.push(err544);
 }
 errors++;
 }
-for(const key45 in data192){
-if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
-const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data192};
+}
+}
+if(data9.description !== undefined){
+let data192 = data9.description;
+if(typeof data192 === "string"){
+if(func2(data192) > 2000){
+const err545 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data192};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6682,10 +6681,8 @@ vErrors.push(err545);
 errors++;
 }
 }
-if(data192.attempts !== undefined){
-let data193 = data192.attempts;
-if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
-const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data193};
+else {
+const err546 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data192};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6694,9 +6691,12 @@ vErrors.push(err546);
 }
 errors++;
 }
-if((typeof data193 == "number") && (isFinite(data193))){
-if(data193 > 10 || isNaN(data193)){
-const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data193};
+}
+if(data9.retry !== undefined){
+let data193 = data9.retry;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.attempts === undefined){
+const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data193};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6705,8 +6705,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-if(data193 < 1 || isNaN(data193)){
-const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data193};
+for(const key45 in data193){
+if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
+const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data193};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6716,11 +6717,10 @@ vErrors.push(err548);
 errors++;
 }
 }
-}
-if(data192.backoff_ms !== undefined){
-let data194 = data192.backoff_ms;
+if(data193.attempts !== undefined){
+let data194 = data193.attempts;
 if(!(((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194))) && (isFinite(data194)))){
-const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data194};
+const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6730,8 +6730,8 @@ vErrors.push(err549);
 errors++;
 }
 if((typeof data194 == "number") && (isFinite(data194))){
-if(data194 > 600000 || isNaN(data194)){
-const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data194};
+if(data194 > 10 || isNaN(data194)){
+const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6740,8 +6740,8 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(data194 < 0 || isNaN(data194)){
-const err551 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data194};
+if(data194 < 1 || isNaN(data194)){
+const err551 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6752,10 +6752,10 @@ errors++;
 }
 }
 }
-if(data192.max_backoff_ms !== undefined){
-let data195 = data192.max_backoff_ms;
+if(data193.backoff_ms !== undefined){
+let data195 = data193.backoff_ms;
 if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
-const err552 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data195};
+const err552 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6765,8 +6765,8 @@ vErrors.push(err552);
 errors++;
 }
 if((typeof data195 == "number") && (isFinite(data195))){
-if(data195 > 3600000 || isNaN(data195)){
-const err553 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data195};
+if(data195 > 600000 || isNaN(data195)){
+const err553 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6776,7 +6776,7 @@ vErrors.push(err553);
 errors++;
 }
 if(data195 < 0 || isNaN(data195)){
-const err554 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data195};
+const err554 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6787,10 +6787,10 @@ errors++;
 }
 }
 }
-if(data192.backoff !== undefined){
-let data196 = data192.backoff;
-if(typeof data196 !== "string"){
-const err555 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data196};
+if(data193.max_backoff_ms !== undefined){
+let data196 = data193.max_backoff_ms;
+if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
+const err555 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6799,8 +6799,9 @@ vErrors.push(err555);
 }
 errors++;
 }
-if(!((data196 === "exponential") || (data196 === "fixed"))){
-const err556 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data196};
+if((typeof data196 == "number") && (isFinite(data196))){
+if(data196 > 3600000 || isNaN(data196)){
+const err556 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6809,10 +6810,8 @@ vErrors.push(err556);
 }
 errors++;
 }
-}
-}
-else {
-const err557 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data192};
+if(data196 < 0 || isNaN(data196)){
+const err557 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6822,10 +6821,11 @@ vErrors.push(err557);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data197 = data9.timeout_ms;
-if(!(((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197))) && (isFinite(data197)))){
-const err558 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data197};
+}
+if(data193.backoff !== undefined){
+let data197 = data193.backoff;
+if(typeof data197 !== "string"){
+const err558 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data197};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6834,9 +6834,8 @@ vErrors.push(err558);
 }
 errors++;
 }
-if((typeof data197 == "number") && (isFinite(data197))){
-if(data197 > 3600000 || isNaN(data197)){
-const err559 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data197};
+if(!((data197 === "exponential") || (data197 === "fixed"))){
+const err559 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data197};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6845,8 +6844,10 @@ vErrors.push(err559);
 }
 errors++;
 }
-if(data197 < 1 || isNaN(data197)){
-const err560 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data197};
+}
+}
+else {
+const err560 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data193};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6856,11 +6857,10 @@ vErrors.push(err560);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data198 = data9.type;
-if(typeof data198 !== "string"){
-const err561 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data198};
+if(data9.timeout_ms !== undefined){
+let data198 = data9.timeout_ms;
+if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
+const err561 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data198};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6869,8 +6869,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-if("tool.http" !== data198){
-const err562 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data198};
+if((typeof data198 == "number") && (isFinite(data198))){
+if(data198 > 3600000 || isNaN(data198)){
+const err562 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data198};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6879,12 +6880,8 @@ vErrors.push(err562);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data199 = data9.config;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.url === undefined){
-const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data199};
+if(data198 < 1 || isNaN(data198)){
+const err563 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data198};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6893,9 +6890,12 @@ vErrors.push(err563);
 }
 errors++;
 }
-for(const key46 in data199){
-if(!(func1.call(schema42.properties.config.properties, key46))){
-const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data199};
+}
+}
+if(data9.type !== undefined){
+let data199 = data9.type;
+if(typeof data199 !== "string"){
+const err564 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data199};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6904,11 +6904,8 @@ vErrors.push(err564);
 }
 errors++;
 }
-}
-if(data199.method !== undefined){
-let data200 = data199.method;
-if(typeof data200 !== "string"){
-const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data200};
+if("tool.http" !== data199){
+const err565 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data199};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6917,8 +6914,12 @@ vErrors.push(err565);
 }
 errors++;
 }
-if(!(((((data200 === "GET") || (data200 === "POST")) || (data200 === "PUT")) || (data200 === "PATCH")) || (data200 === "DELETE"))){
-const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data200};
+}
+if(data9.config !== undefined){
+let data200 = data9.config;
+if(data200 && typeof data200 == "object" && !Array.isArray(data200)){
+if(data200.url === undefined){
+const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data200};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6927,12 +6928,9 @@ vErrors.push(err566);
 }
 errors++;
 }
-}
-if(data199.url !== undefined){
-let data201 = data199.url;
-if(typeof data201 === "string"){
-if(func2(data201) > 8000){
-const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data201};
+for(const key46 in data200){
+if(!(func1.call(schema42.properties.config.properties, key46))){
+const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data200};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6942,8 +6940,10 @@ vErrors.push(err567);
 errors++;
 }
 }
-else {
-const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data201};
+if(data200.method !== undefined){
+let data201 = data200.method;
+if(typeof data201 !== "string"){
+const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data201};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6952,12 +6952,8 @@ vErrors.push(err568);
 }
 errors++;
 }
-}
-if(data199.headers !== undefined){
-let data202 = data199.headers;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(Object.keys(data202).length > 50){
-const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data202};
+if(!(((((data201 === "GET") || (data201 === "POST")) || (data201 === "PUT")) || (data201 === "PATCH")) || (data201 === "DELETE"))){
+const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data201};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6966,9 +6962,12 @@ vErrors.push(err569);
 }
 errors++;
 }
-for(const key47 in data202){
-if(!(pattern33.test(key47))){
-const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data202};
+}
+if(data200.url !== undefined){
+let data202 = data200.url;
+if(typeof data202 === "string"){
+if(func2(data202) > 8000){
+const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data202};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6978,12 +6977,8 @@ vErrors.push(err570);
 errors++;
 }
 }
-for(const key48 in data202){
-if(pattern33.test(key48)){
-let data203 = data202[key48];
-if(typeof data203 === "string"){
-if(func2(data203) > 8000){
-const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data203};
+else {
+const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data202};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6993,8 +6988,11 @@ vErrors.push(err571);
 errors++;
 }
 }
-else {
-const err572 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data203};
+if(data200.headers !== undefined){
+let data203 = data200.headers;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(Object.keys(data203).length > 50){
+const err572 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data203};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -7003,11 +7001,9 @@ vErrors.push(err572);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err573 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data202};
+for(const key47 in data203){
+if(!(pattern33.test(key47))){
+const err573 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data203};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -7017,11 +7013,12 @@ vErrors.push(err573);
 errors++;
 }
 }
-if(data199.query !== undefined){
-let data204 = data199.query;
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-if(Object.keys(data204).length > 100){
-const err574 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data204};
+for(const key48 in data203){
+if(pattern33.test(key48)){
+let data204 = data203[key48];
+if(typeof data204 === "string"){
+if(func2(data204) > 8000){
+const err574 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data204};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -7030,9 +7027,9 @@ vErrors.push(err574);
 }
 errors++;
 }
-for(const key49 in data204){
-if(!(pattern35.test(key49))){
-const err575 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data204};
+}
+else {
+const err575 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data204};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7042,12 +7039,10 @@ vErrors.push(err575);
 errors++;
 }
 }
-for(const key50 in data204){
-if(pattern35.test(key50)){
-let data205 = data204[key50];
-if(typeof data205 === "string"){
-if(func2(data205) > 8000){
-const err576 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data205};
+}
+}
+else {
+const err576 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data203};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7057,8 +7052,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-else {
-const err577 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data205};
+if(data200.query !== undefined){
+let data205 = data200.query;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(Object.keys(data205).length > 100){
+const err577 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data205};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7067,11 +7065,9 @@ vErrors.push(err577);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err578 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data204};
+for(const key49 in data205){
+if(!(pattern35.test(key49))){
+const err578 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data205};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7081,11 +7077,12 @@ vErrors.push(err578);
 errors++;
 }
 }
-if(data199.body !== undefined){
-let data206 = data199.body;
+for(const key50 in data205){
+if(pattern35.test(key50)){
+let data206 = data205[key50];
 if(typeof data206 === "string"){
-if(func2(data206) > 50000){
-const err579 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data206};
+if(func2(data206) > 8000){
+const err579 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data206};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7096,7 +7093,7 @@ errors++;
 }
 }
 else {
-const err580 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data206};
+const err580 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data206};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7106,10 +7103,10 @@ vErrors.push(err580);
 errors++;
 }
 }
-if(data199.response_type !== undefined){
-let data207 = data199.response_type;
-if(typeof data207 !== "string"){
-const err581 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data207};
+}
+}
+else {
+const err581 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data205};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7118,8 +7115,12 @@ vErrors.push(err581);
 }
 errors++;
 }
-if(!((data207 === "json") || (data207 === "text"))){
-const err582 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data207};
+}
+if(data200.body !== undefined){
+let data207 = data200.body;
+if(typeof data207 === "string"){
+if(func2(data207) > 50000){
+const err582 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data207};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7129,10 +7130,8 @@ vErrors.push(err582);
 errors++;
 }
 }
-if(data199.timeout_ms !== undefined){
-let data208 = data199.timeout_ms;
-if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
-const err583 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data208};
+else {
+const err583 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data207};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7141,9 +7140,11 @@ vErrors.push(err583);
 }
 errors++;
 }
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 > 300000 || isNaN(data208)){
-const err584 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data208};
+}
+if(data200.response_type !== undefined){
+let data208 = data200.response_type;
+if(typeof data208 !== "string"){
+const err584 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data208};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7152,8 +7153,8 @@ vErrors.push(err584);
 }
 errors++;
 }
-if(data208 < 1 || isNaN(data208)){
-const err585 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data208};
+if(!((data208 === "json") || (data208 === "text"))){
+const err585 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data208};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7163,11 +7164,10 @@ vErrors.push(err585);
 errors++;
 }
 }
-}
-if(data199.max_response_bytes !== undefined){
-let data209 = data199.max_response_bytes;
+if(data200.timeout_ms !== undefined){
+let data209 = data200.timeout_ms;
 if(!(((typeof data209 == "number") && (!(data209 % 1) && !isNaN(data209))) && (isFinite(data209)))){
-const err586 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data209};
+const err586 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7177,8 +7177,8 @@ vErrors.push(err586);
 errors++;
 }
 if((typeof data209 == "number") && (isFinite(data209))){
-if(data209 > 10485760 || isNaN(data209)){
-const err587 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data209};
+if(data209 > 300000 || isNaN(data209)){
+const err587 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7188,7 +7188,7 @@ vErrors.push(err587);
 errors++;
 }
 if(data209 < 1 || isNaN(data209)){
-const err588 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data209};
+const err588 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7199,10 +7199,10 @@ errors++;
 }
 }
 }
-if(data199.follow_redirects !== undefined){
-let data210 = data199.follow_redirects;
-if(typeof data210 !== "boolean"){
-const err589 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data210};
+if(data200.max_response_bytes !== undefined){
+let data210 = data200.max_response_bytes;
+if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
+const err589 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7211,11 +7211,9 @@ vErrors.push(err589);
 }
 errors++;
 }
-}
-if(data199.max_redirects !== undefined){
-let data211 = data199.max_redirects;
-if(!(((typeof data211 == "number") && (!(data211 % 1) && !isNaN(data211))) && (isFinite(data211)))){
-const err590 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data211};
+if((typeof data210 == "number") && (isFinite(data210))){
+if(data210 > 10485760 || isNaN(data210)){
+const err590 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7224,9 +7222,8 @@ vErrors.push(err590);
 }
 errors++;
 }
-if((typeof data211 == "number") && (isFinite(data211))){
-if(data211 > 10 || isNaN(data211)){
-const err591 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data211};
+if(data210 < 1 || isNaN(data210)){
+const err591 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7235,8 +7232,12 @@ vErrors.push(err591);
 }
 errors++;
 }
-if(data211 < 0 || isNaN(data211)){
-const err592 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data211};
+}
+}
+if(data200.follow_redirects !== undefined){
+let data211 = data200.follow_redirects;
+if(typeof data211 !== "boolean"){
+const err592 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data211};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7246,10 +7247,10 @@ vErrors.push(err592);
 errors++;
 }
 }
-}
-}
-else {
-const err593 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data199};
+if(data200.max_redirects !== undefined){
+let data212 = data200.max_redirects;
+if(!(((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212))) && (isFinite(data212)))){
+const err593 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7258,15 +7259,49 @@ vErrors.push(err593);
 }
 errors++;
 }
-}
-}
-else {
-const err594 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
+if((typeof data212 == "number") && (isFinite(data212))){
+if(data212 > 10 || isNaN(data212)){
+const err594 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
 if(vErrors === null){
 vErrors = [err594];
 }
 else {
 vErrors.push(err594);
+}
+errors++;
+}
+if(data212 < 0 || isNaN(data212)){
+const err595 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
+if(vErrors === null){
+vErrors = [err595];
+}
+else {
+vErrors.push(err595);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data200};
+if(vErrors === null){
+vErrors = [err596];
+}
+else {
+vErrors.push(err596);
+}
+errors++;
+}
+}
+}
+else {
+const err597 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
+if(vErrors === null){
+vErrors = [err597];
+}
+else {
+vErrors.push(err597);
 }
 errors++;
 }
@@ -7277,42 +7312,7 @@ props0 = true;
 else if(tag0 === "tool.kb_search"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err595 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
-if(vErrors === null){
-vErrors = [err595];
-}
-else {
-vErrors.push(err595);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err596 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
-if(vErrors === null){
-vErrors = [err596];
-}
-else {
-vErrors.push(err596);
-}
-errors++;
-}
-for(const key51 in data9){
-if(!(((((((key51 === "name") || (key51 === "type_version")) || (key51 === "description")) || (key51 === "retry")) || (key51 === "timeout_ms")) || (key51 === "type")) || (key51 === "config"))){
-const err597 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
-if(vErrors === null){
-vErrors = [err597];
-}
-else {
-vErrors.push(err597);
-}
-errors++;
-}
-}
-if(data9.name !== undefined){
-let data212 = data9.name;
-if(typeof data212 === "string"){
-if(func2(data212) > 64){
-const err598 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data212};
+const err598 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7321,8 +7321,8 @@ vErrors.push(err598);
 }
 errors++;
 }
-if(!pattern6.test(data212)){
-const err599 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data212};
+if(data9.type === undefined){
+const err599 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7331,9 +7331,9 @@ vErrors.push(err599);
 }
 errors++;
 }
-}
-else {
-const err600 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data212};
+for(const key51 in data9){
+if(!(((((((key51 === "name") || (key51 === "type_version")) || (key51 === "description")) || (key51 === "retry")) || (key51 === "timeout_ms")) || (key51 === "type")) || (key51 === "config"))){
+const err600 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7343,10 +7343,11 @@ vErrors.push(err600);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data213 = data9.type_version;
-if(!(((typeof data213 == "number") && (!(data213 % 1) && !isNaN(data213))) && (isFinite(data213)))){
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data213};
+if(data9.name !== undefined){
+let data213 = data9.name;
+if(typeof data213 === "string"){
+if(func2(data213) > 64){
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data213};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7355,9 +7356,8 @@ vErrors.push(err601);
 }
 errors++;
 }
-if((typeof data213 == "number") && (isFinite(data213))){
-if(data213 < 1 || isNaN(data213)){
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data213};
+if(!pattern6.test(data213)){
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data213};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7367,12 +7367,8 @@ vErrors.push(err602);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data214 = data9.description;
-if(typeof data214 === "string"){
-if(func2(data214) > 2000){
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data214};
+else {
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data213};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7382,8 +7378,10 @@ vErrors.push(err603);
 errors++;
 }
 }
-else {
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data214};
+if(data9.type_version !== undefined){
+let data214 = data9.type_version;
+if(!(((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214))) && (isFinite(data214)))){
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data214};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7392,12 +7390,9 @@ vErrors.push(err604);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data215 = data9.retry;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-if(data215.attempts === undefined){
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data215};
+if((typeof data214 == "number") && (isFinite(data214))){
+if(data214 < 1 || isNaN(data214)){
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data214};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7406,9 +7401,13 @@ vErrors.push(err605);
 }
 errors++;
 }
-for(const key52 in data215){
-if(!((((key52 === "attempts") || (key52 === "backoff_ms")) || (key52 === "max_backoff_ms")) || (key52 === "backoff"))){
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data215};
+}
+}
+if(data9.description !== undefined){
+let data215 = data9.description;
+if(typeof data215 === "string"){
+if(func2(data215) > 2000){
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data215};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7418,10 +7417,8 @@ vErrors.push(err606);
 errors++;
 }
 }
-if(data215.attempts !== undefined){
-let data216 = data215.attempts;
-if(!(((typeof data216 == "number") && (!(data216 % 1) && !isNaN(data216))) && (isFinite(data216)))){
-const err607 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data216};
+else {
+const err607 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data215};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7430,9 +7427,12 @@ vErrors.push(err607);
 }
 errors++;
 }
-if((typeof data216 == "number") && (isFinite(data216))){
-if(data216 > 10 || isNaN(data216)){
-const err608 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data216};
+}
+if(data9.retry !== undefined){
+let data216 = data9.retry;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.attempts === undefined){
+const err608 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data216};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7441,8 +7441,9 @@ vErrors.push(err608);
 }
 errors++;
 }
-if(data216 < 1 || isNaN(data216)){
-const err609 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data216};
+for(const key52 in data216){
+if(!((((key52 === "attempts") || (key52 === "backoff_ms")) || (key52 === "max_backoff_ms")) || (key52 === "backoff"))){
+const err609 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data216};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7452,11 +7453,10 @@ vErrors.push(err609);
 errors++;
 }
 }
-}
-if(data215.backoff_ms !== undefined){
-let data217 = data215.backoff_ms;
+if(data216.attempts !== undefined){
+let data217 = data216.attempts;
 if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
-const err610 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data217};
+const err610 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7466,8 +7466,8 @@ vErrors.push(err610);
 errors++;
 }
 if((typeof data217 == "number") && (isFinite(data217))){
-if(data217 > 600000 || isNaN(data217)){
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data217};
+if(data217 > 10 || isNaN(data217)){
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7476,8 +7476,8 @@ vErrors.push(err611);
 }
 errors++;
 }
-if(data217 < 0 || isNaN(data217)){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data217};
+if(data217 < 1 || isNaN(data217)){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7488,10 +7488,10 @@ errors++;
 }
 }
 }
-if(data215.max_backoff_ms !== undefined){
-let data218 = data215.max_backoff_ms;
+if(data216.backoff_ms !== undefined){
+let data218 = data216.backoff_ms;
 if(!(((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218))) && (isFinite(data218)))){
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data218};
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7501,8 +7501,8 @@ vErrors.push(err613);
 errors++;
 }
 if((typeof data218 == "number") && (isFinite(data218))){
-if(data218 > 3600000 || isNaN(data218)){
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data218};
+if(data218 > 600000 || isNaN(data218)){
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7512,7 +7512,7 @@ vErrors.push(err614);
 errors++;
 }
 if(data218 < 0 || isNaN(data218)){
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data218};
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7523,10 +7523,10 @@ errors++;
 }
 }
 }
-if(data215.backoff !== undefined){
-let data219 = data215.backoff;
-if(typeof data219 !== "string"){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data219};
+if(data216.max_backoff_ms !== undefined){
+let data219 = data216.max_backoff_ms;
+if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7535,8 +7535,9 @@ vErrors.push(err616);
 }
 errors++;
 }
-if(!((data219 === "exponential") || (data219 === "fixed"))){
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data219};
+if((typeof data219 == "number") && (isFinite(data219))){
+if(data219 > 3600000 || isNaN(data219)){
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7545,10 +7546,8 @@ vErrors.push(err617);
 }
 errors++;
 }
-}
-}
-else {
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data215};
+if(data219 < 0 || isNaN(data219)){
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7558,10 +7557,11 @@ vErrors.push(err618);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data220 = data9.timeout_ms;
-if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data220};
+}
+if(data216.backoff !== undefined){
+let data220 = data216.backoff;
+if(typeof data220 !== "string"){
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data220};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7570,9 +7570,8 @@ vErrors.push(err619);
 }
 errors++;
 }
-if((typeof data220 == "number") && (isFinite(data220))){
-if(data220 > 3600000 || isNaN(data220)){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data220};
+if(!((data220 === "exponential") || (data220 === "fixed"))){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data220};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7581,8 +7580,10 @@ vErrors.push(err620);
 }
 errors++;
 }
-if(data220 < 1 || isNaN(data220)){
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data220};
+}
+}
+else {
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data216};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7592,11 +7593,10 @@ vErrors.push(err621);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data221 = data9.type;
-if(typeof data221 !== "string"){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data221};
+if(data9.timeout_ms !== undefined){
+let data221 = data9.timeout_ms;
+if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7605,8 +7605,9 @@ vErrors.push(err622);
 }
 errors++;
 }
-if("tool.kb_search" !== data221){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data221};
+if((typeof data221 == "number") && (isFinite(data221))){
+if(data221 > 3600000 || isNaN(data221)){
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7615,13 +7616,8 @@ vErrors.push(err623);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data222 = data9.config;
-if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
-for(const key53 in data222){
-if(!((((key53 === "query") || (key53 === "limit")) || (key53 === "category")) || (key53 === "min_score"))){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data222};
+if(data221 < 1 || isNaN(data221)){
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7631,11 +7627,11 @@ vErrors.push(err624);
 errors++;
 }
 }
-if(data222.query !== undefined){
-let data223 = data222.query;
-if(typeof data223 === "string"){
-if(func2(data223) > 50000){
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data223};
+}
+if(data9.type !== undefined){
+let data222 = data9.type;
+if(typeof data222 !== "string"){
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data222};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7644,9 +7640,8 @@ vErrors.push(err625);
 }
 errors++;
 }
-}
-else {
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data223};
+if("tool.kb_search" !== data222){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data222};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7656,10 +7651,12 @@ vErrors.push(err626);
 errors++;
 }
 }
-if(data222.limit !== undefined){
-let data224 = data222.limit;
-if(!(((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224))) && (isFinite(data224)))){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data224};
+if(data9.config !== undefined){
+let data223 = data9.config;
+if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
+for(const key53 in data223){
+if(!((((key53 === "query") || (key53 === "limit")) || (key53 === "category")) || (key53 === "min_score"))){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data223};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7668,9 +7665,12 @@ vErrors.push(err627);
 }
 errors++;
 }
-if((typeof data224 == "number") && (isFinite(data224))){
-if(data224 > 20 || isNaN(data224)){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data224};
+}
+if(data223.query !== undefined){
+let data224 = data223.query;
+if(typeof data224 === "string"){
+if(func2(data224) > 50000){
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data224};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -7679,8 +7679,9 @@ vErrors.push(err628);
 }
 errors++;
 }
-if(data224 < 1 || isNaN(data224)){
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data224};
+}
+else {
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data224};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7690,12 +7691,10 @@ vErrors.push(err629);
 errors++;
 }
 }
-}
-if(data222.category !== undefined){
-let data225 = data222.category;
-if(typeof data225 === "string"){
-if(func2(data225) > 64){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data225};
+if(data223.limit !== undefined){
+let data225 = data223.limit;
+if(!(((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225))) && (isFinite(data225)))){
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data225};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7704,8 +7703,9 @@ vErrors.push(err630);
 }
 errors++;
 }
-if(func2(data225) < 1){
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data225};
+if((typeof data225 == "number") && (isFinite(data225))){
+if(data225 > 20 || isNaN(data225)){
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data225};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7714,9 +7714,8 @@ vErrors.push(err631);
 }
 errors++;
 }
-}
-else {
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data225};
+if(data225 < 1 || isNaN(data225)){
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data225};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7726,11 +7725,12 @@ vErrors.push(err632);
 errors++;
 }
 }
-if(data222.min_score !== undefined){
-let data226 = data222.min_score;
-if((typeof data226 == "number") && (isFinite(data226))){
-if(data226 > 1 || isNaN(data226)){
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data226};
+}
+if(data223.category !== undefined){
+let data226 = data223.category;
+if(typeof data226 === "string"){
+if(func2(data226) > 64){
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data226};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7739,8 +7739,8 @@ vErrors.push(err633);
 }
 errors++;
 }
-if(data226 < 0 || isNaN(data226)){
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data226};
+if(func2(data226) < 1){
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data226};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7751,7 +7751,7 @@ errors++;
 }
 }
 else {
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data226};
+const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data226};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -7761,9 +7761,11 @@ vErrors.push(err635);
 errors++;
 }
 }
-}
-else {
-const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data222};
+if(data223.min_score !== undefined){
+let data227 = data223.min_score;
+if((typeof data227 == "number") && (isFinite(data227))){
+if(data227 > 1 || isNaN(data227)){
+const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data227};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -7772,15 +7774,48 @@ vErrors.push(err636);
 }
 errors++;
 }
-}
-}
-else {
-const err637 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
+if(data227 < 0 || isNaN(data227)){
+const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data227};
 if(vErrors === null){
 vErrors = [err637];
 }
 else {
 vErrors.push(err637);
+}
+errors++;
+}
+}
+else {
+const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data227};
+if(vErrors === null){
+vErrors = [err638];
+}
+else {
+vErrors.push(err638);
+}
+errors++;
+}
+}
+}
+else {
+const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data223};
+if(vErrors === null){
+vErrors = [err639];
+}
+else {
+vErrors.push(err639);
+}
+errors++;
+}
+}
+}
+else {
+const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
+if(vErrors === null){
+vErrors = [err640];
+}
+else {
+vErrors.push(err640);
 }
 errors++;
 }
@@ -7791,38 +7826,7 @@ props0 = true;
 else if(tag0 === "tool.order_lookup"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err638 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
-if(vErrors === null){
-vErrors = [err638];
-}
-else {
-vErrors.push(err638);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err639 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
-if(vErrors === null){
-vErrors = [err639];
-}
-else {
-vErrors.push(err639);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
-if(vErrors === null){
-vErrors = [err640];
-}
-else {
-vErrors.push(err640);
-}
-errors++;
-}
-for(const key54 in data9){
-if(!(((((((key54 === "name") || (key54 === "type_version")) || (key54 === "description")) || (key54 === "retry")) || (key54 === "timeout_ms")) || (key54 === "type")) || (key54 === "config"))){
-const err641 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
+const err641 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -7831,12 +7835,8 @@ vErrors.push(err641);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data227 = data9.name;
-if(typeof data227 === "string"){
-if(func2(data227) > 64){
-const err642 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data227};
+if(data9.type === undefined){
+const err642 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -7845,8 +7845,8 @@ vErrors.push(err642);
 }
 errors++;
 }
-if(!pattern6.test(data227)){
-const err643 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data227};
+if(data9.config === undefined){
+const err643 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -7855,9 +7855,9 @@ vErrors.push(err643);
 }
 errors++;
 }
-}
-else {
-const err644 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data227};
+for(const key54 in data9){
+if(!(((((((key54 === "name") || (key54 === "type_version")) || (key54 === "description")) || (key54 === "retry")) || (key54 === "timeout_ms")) || (key54 === "type")) || (key54 === "config"))){
+const err644 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -7867,10 +7867,11 @@ vErrors.push(err644);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data228 = data9.type_version;
-if(!(((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228))) && (isFinite(data228)))){
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data228};
+if(data9.name !== undefined){
+let data228 = data9.name;
+if(typeof data228 === "string"){
+if(func2(data228) > 64){
+const err645 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data228};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -7879,9 +7880,8 @@ vErrors.push(err645);
 }
 errors++;
 }
-if((typeof data228 == "number") && (isFinite(data228))){
-if(data228 < 1 || isNaN(data228)){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data228};
+if(!pattern6.test(data228)){
+const err646 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data228};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7891,12 +7891,8 @@ vErrors.push(err646);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data229 = data9.description;
-if(typeof data229 === "string"){
-if(func2(data229) > 2000){
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data229};
+else {
+const err647 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data228};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7906,8 +7902,10 @@ vErrors.push(err647);
 errors++;
 }
 }
-else {
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data229};
+if(data9.type_version !== undefined){
+let data229 = data9.type_version;
+if(!(((typeof data229 == "number") && (!(data229 % 1) && !isNaN(data229))) && (isFinite(data229)))){
+const err648 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data229};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7916,12 +7914,9 @@ vErrors.push(err648);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data230 = data9.retry;
-if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
-if(data230.attempts === undefined){
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data230};
+if((typeof data229 == "number") && (isFinite(data229))){
+if(data229 < 1 || isNaN(data229)){
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data229};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7930,9 +7925,13 @@ vErrors.push(err649);
 }
 errors++;
 }
-for(const key55 in data230){
-if(!((((key55 === "attempts") || (key55 === "backoff_ms")) || (key55 === "max_backoff_ms")) || (key55 === "backoff"))){
-const err650 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data230};
+}
+}
+if(data9.description !== undefined){
+let data230 = data9.description;
+if(typeof data230 === "string"){
+if(func2(data230) > 2000){
+const err650 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data230};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7942,10 +7941,8 @@ vErrors.push(err650);
 errors++;
 }
 }
-if(data230.attempts !== undefined){
-let data231 = data230.attempts;
-if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
-const err651 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data231};
+else {
+const err651 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data230};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7954,9 +7951,12 @@ vErrors.push(err651);
 }
 errors++;
 }
-if((typeof data231 == "number") && (isFinite(data231))){
-if(data231 > 10 || isNaN(data231)){
-const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data231};
+}
+if(data9.retry !== undefined){
+let data231 = data9.retry;
+if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
+if(data231.attempts === undefined){
+const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data231};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -7965,8 +7965,9 @@ vErrors.push(err652);
 }
 errors++;
 }
-if(data231 < 1 || isNaN(data231)){
-const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data231};
+for(const key55 in data231){
+if(!((((key55 === "attempts") || (key55 === "backoff_ms")) || (key55 === "max_backoff_ms")) || (key55 === "backoff"))){
+const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data231};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -7976,11 +7977,10 @@ vErrors.push(err653);
 errors++;
 }
 }
-}
-if(data230.backoff_ms !== undefined){
-let data232 = data230.backoff_ms;
+if(data231.attempts !== undefined){
+let data232 = data231.attempts;
 if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
-const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data232};
+const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -7990,8 +7990,8 @@ vErrors.push(err654);
 errors++;
 }
 if((typeof data232 == "number") && (isFinite(data232))){
-if(data232 > 600000 || isNaN(data232)){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data232};
+if(data232 > 10 || isNaN(data232)){
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8000,8 +8000,8 @@ vErrors.push(err655);
 }
 errors++;
 }
-if(data232 < 0 || isNaN(data232)){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data232};
+if(data232 < 1 || isNaN(data232)){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8012,10 +8012,10 @@ errors++;
 }
 }
 }
-if(data230.max_backoff_ms !== undefined){
-let data233 = data230.max_backoff_ms;
+if(data231.backoff_ms !== undefined){
+let data233 = data231.backoff_ms;
 if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data233};
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8025,8 +8025,8 @@ vErrors.push(err657);
 errors++;
 }
 if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 > 3600000 || isNaN(data233)){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data233};
+if(data233 > 600000 || isNaN(data233)){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8036,7 +8036,7 @@ vErrors.push(err658);
 errors++;
 }
 if(data233 < 0 || isNaN(data233)){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data233};
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8047,10 +8047,10 @@ errors++;
 }
 }
 }
-if(data230.backoff !== undefined){
-let data234 = data230.backoff;
-if(typeof data234 !== "string"){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data234};
+if(data231.max_backoff_ms !== undefined){
+let data234 = data231.max_backoff_ms;
+if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8059,8 +8059,9 @@ vErrors.push(err660);
 }
 errors++;
 }
-if(!((data234 === "exponential") || (data234 === "fixed"))){
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data234};
+if((typeof data234 == "number") && (isFinite(data234))){
+if(data234 > 3600000 || isNaN(data234)){
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8069,10 +8070,8 @@ vErrors.push(err661);
 }
 errors++;
 }
-}
-}
-else {
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data230};
+if(data234 < 0 || isNaN(data234)){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8082,10 +8081,11 @@ vErrors.push(err662);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data235 = data9.timeout_ms;
-if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data235};
+}
+if(data231.backoff !== undefined){
+let data235 = data231.backoff;
+if(typeof data235 !== "string"){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data235};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8094,9 +8094,8 @@ vErrors.push(err663);
 }
 errors++;
 }
-if((typeof data235 == "number") && (isFinite(data235))){
-if(data235 > 3600000 || isNaN(data235)){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data235};
+if(!((data235 === "exponential") || (data235 === "fixed"))){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data235};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8105,8 +8104,10 @@ vErrors.push(err664);
 }
 errors++;
 }
-if(data235 < 1 || isNaN(data235)){
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data235};
+}
+}
+else {
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data231};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8116,11 +8117,10 @@ vErrors.push(err665);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data236 = data9.type;
-if(typeof data236 !== "string"){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data236};
+if(data9.timeout_ms !== undefined){
+let data236 = data9.timeout_ms;
+if(!(((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236))) && (isFinite(data236)))){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data236};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8129,8 +8129,9 @@ vErrors.push(err666);
 }
 errors++;
 }
-if("tool.order_lookup" !== data236){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data236};
+if((typeof data236 == "number") && (isFinite(data236))){
+if(data236 > 3600000 || isNaN(data236)){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data236};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8139,12 +8140,8 @@ vErrors.push(err667);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data237 = data9.config;
-if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
-if(data237.order_id === undefined){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data237};
+if(data236 < 1 || isNaN(data236)){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data236};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8153,8 +8150,12 @@ vErrors.push(err668);
 }
 errors++;
 }
-if(data237.customer_email === undefined){
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data237};
+}
+}
+if(data9.type !== undefined){
+let data237 = data9.type;
+if(typeof data237 !== "string"){
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data237};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8163,9 +8164,8 @@ vErrors.push(err669);
 }
 errors++;
 }
-for(const key56 in data237){
-if(!(((key56 === "order_id") || (key56 === "customer_email")) || (key56 === "fields"))){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data237};
+if("tool.order_lookup" !== data237){
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data237};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8175,11 +8175,11 @@ vErrors.push(err670);
 errors++;
 }
 }
-if(data237.order_id !== undefined){
-let data238 = data237.order_id;
-if(typeof data238 === "string"){
-if(func2(data238) > 500){
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data238};
+if(data9.config !== undefined){
+let data238 = data9.config;
+if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
+if(data238.order_id === undefined){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data238};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8188,9 +8188,8 @@ vErrors.push(err671);
 }
 errors++;
 }
-}
-else {
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data238};
+if(data238.customer_email === undefined){
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data238};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8199,12 +8198,9 @@ vErrors.push(err672);
 }
 errors++;
 }
-}
-if(data237.customer_email !== undefined){
-let data239 = data237.customer_email;
-if(typeof data239 === "string"){
-if(func2(data239) > 500){
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data239};
+for(const key56 in data238){
+if(!(((key56 === "order_id") || (key56 === "customer_email")) || (key56 === "fields"))){
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data238};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8214,8 +8210,11 @@ vErrors.push(err673);
 errors++;
 }
 }
-else {
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data239};
+if(data238.order_id !== undefined){
+let data239 = data238.order_id;
+if(typeof data239 === "string"){
+if(func2(data239) > 500){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data239};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8225,11 +8224,8 @@ vErrors.push(err674);
 errors++;
 }
 }
-if(data237.fields !== undefined){
-let data240 = data237.fields;
-if(Array.isArray(data240)){
-if(data240.length > 13){
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data240};
+else {
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data239};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8238,11 +8234,12 @@ vErrors.push(err675);
 }
 errors++;
 }
-const len8 = data240.length;
-for(let i11=0; i11<len8; i11++){
-let data241 = data240[i11];
-if(typeof data241 !== "string"){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data241};
+}
+if(data238.customer_email !== undefined){
+let data240 = data238.customer_email;
+if(typeof data240 === "string"){
+if(func2(data240) > 500){
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data240};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8251,8 +8248,9 @@ vErrors.push(err676);
 }
 errors++;
 }
-if(!(((((((((((((data241 === "id") || (data241 === "status")) || (data241 === "items")) || (data241 === "total")) || (data241 === "currency")) || (data241 === "estimated_delivery")) || (data241 === "carrier")) || (data241 === "tracking_number")) || (data241 === "tracking_url")) || (data241 === "created_at")) || (data241 === "updated_at")) || (data241 === "customer_email")) || (data241 === "shipping_address"))){
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data241};
+}
+else {
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data240};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8262,18 +8260,11 @@ vErrors.push(err677);
 errors++;
 }
 }
-let i12 = data240.length;
-let j3;
-if(i12 > 1){
-const indices3 = {};
-for(;i12--;){
-let item3 = data240[i12];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j3 = indices3[item3];
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data240};
+if(data238.fields !== undefined){
+let data241 = data238.fields;
+if(Array.isArray(data241)){
+if(data241.length > 13){
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data241};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8281,14 +8272,12 @@ else {
 vErrors.push(err678);
 }
 errors++;
-break;
 }
-indices3[item3] = i12;
-}
-}
-}
-else {
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data240};
+const len8 = data241.length;
+for(let i11=0; i11<len8; i11++){
+let data242 = data241[i11];
+if(typeof data242 !== "string"){
+const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data242};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8297,10 +8286,8 @@ vErrors.push(err679);
 }
 errors++;
 }
-}
-}
-else {
-const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data237};
+if(!(((((((((((((data242 === "id") || (data242 === "status")) || (data242 === "items")) || (data242 === "total")) || (data242 === "currency")) || (data242 === "estimated_delivery")) || (data242 === "carrier")) || (data242 === "tracking_number")) || (data242 === "tracking_url")) || (data242 === "created_at")) || (data242 === "updated_at")) || (data242 === "customer_email")) || (data242 === "shipping_address"))){
+const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data242};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8310,14 +8297,62 @@ vErrors.push(err680);
 errors++;
 }
 }
+let i12 = data241.length;
+let j3;
+if(i12 > 1){
+const indices3 = {};
+for(;i12--;){
+let item3 = data241[i12];
+if(typeof item3 !== "string"){
+continue;
 }
-else {
-const err681 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data241};
 if(vErrors === null){
 vErrors = [err681];
 }
 else {
 vErrors.push(err681);
+}
+errors++;
+break;
+}
+indices3[item3] = i12;
+}
+}
+}
+else {
+const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data241};
+if(vErrors === null){
+vErrors = [err682];
+}
+else {
+vErrors.push(err682);
+}
+errors++;
+}
+}
+}
+else {
+const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data238};
+if(vErrors === null){
+vErrors = [err683];
+}
+else {
+vErrors.push(err683);
+}
+errors++;
+}
+}
+}
+else {
+const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
+if(vErrors === null){
+vErrors = [err684];
+}
+else {
+vErrors.push(err684);
 }
 errors++;
 }
@@ -8328,38 +8363,7 @@ props0 = true;
 else if(tag0 === "tool.order_update"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err682 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
-if(vErrors === null){
-vErrors = [err682];
-}
-else {
-vErrors.push(err682);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err683 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
-if(vErrors === null){
-vErrors = [err683];
-}
-else {
-vErrors.push(err683);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
-if(vErrors === null){
-vErrors = [err684];
-}
-else {
-vErrors.push(err684);
-}
-errors++;
-}
-for(const key57 in data9){
-if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
-const err685 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
+const err685 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8368,12 +8372,8 @@ vErrors.push(err685);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data242 = data9.name;
-if(typeof data242 === "string"){
-if(func2(data242) > 64){
-const err686 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data242};
+if(data9.type === undefined){
+const err686 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8382,8 +8382,8 @@ vErrors.push(err686);
 }
 errors++;
 }
-if(!pattern6.test(data242)){
-const err687 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data242};
+if(data9.config === undefined){
+const err687 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8392,9 +8392,9 @@ vErrors.push(err687);
 }
 errors++;
 }
-}
-else {
-const err688 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data242};
+for(const key57 in data9){
+if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
+const err688 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -8404,10 +8404,11 @@ vErrors.push(err688);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data243 = data9.type_version;
-if(!(((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243))) && (isFinite(data243)))){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data243};
+if(data9.name !== undefined){
+let data243 = data9.name;
+if(typeof data243 === "string"){
+if(func2(data243) > 64){
+const err689 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data243};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8416,9 +8417,8 @@ vErrors.push(err689);
 }
 errors++;
 }
-if((typeof data243 == "number") && (isFinite(data243))){
-if(data243 < 1 || isNaN(data243)){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data243};
+if(!pattern6.test(data243)){
+const err690 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data243};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8428,12 +8428,8 @@ vErrors.push(err690);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data244 = data9.description;
-if(typeof data244 === "string"){
-if(func2(data244) > 2000){
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data244};
+else {
+const err691 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data243};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8443,8 +8439,10 @@ vErrors.push(err691);
 errors++;
 }
 }
-else {
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data244};
+if(data9.type_version !== undefined){
+let data244 = data9.type_version;
+if(!(((typeof data244 == "number") && (!(data244 % 1) && !isNaN(data244))) && (isFinite(data244)))){
+const err692 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data244};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8453,12 +8451,9 @@ vErrors.push(err692);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data245 = data9.retry;
-if(data245 && typeof data245 == "object" && !Array.isArray(data245)){
-if(data245.attempts === undefined){
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data245};
+if((typeof data244 == "number") && (isFinite(data244))){
+if(data244 < 1 || isNaN(data244)){
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data244};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8467,9 +8462,13 @@ vErrors.push(err693);
 }
 errors++;
 }
-for(const key58 in data245){
-if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
-const err694 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data245};
+}
+}
+if(data9.description !== undefined){
+let data245 = data9.description;
+if(typeof data245 === "string"){
+if(func2(data245) > 2000){
+const err694 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data245};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8479,10 +8478,8 @@ vErrors.push(err694);
 errors++;
 }
 }
-if(data245.attempts !== undefined){
-let data246 = data245.attempts;
-if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
-const err695 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data246};
+else {
+const err695 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data245};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8491,9 +8488,12 @@ vErrors.push(err695);
 }
 errors++;
 }
-if((typeof data246 == "number") && (isFinite(data246))){
-if(data246 > 10 || isNaN(data246)){
-const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data246};
+}
+if(data9.retry !== undefined){
+let data246 = data9.retry;
+if(data246 && typeof data246 == "object" && !Array.isArray(data246)){
+if(data246.attempts === undefined){
+const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data246};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8502,8 +8502,9 @@ vErrors.push(err696);
 }
 errors++;
 }
-if(data246 < 1 || isNaN(data246)){
-const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data246};
+for(const key58 in data246){
+if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
+const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data246};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8513,11 +8514,10 @@ vErrors.push(err697);
 errors++;
 }
 }
-}
-if(data245.backoff_ms !== undefined){
-let data247 = data245.backoff_ms;
+if(data246.attempts !== undefined){
+let data247 = data246.attempts;
 if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
-const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data247};
+const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8527,8 +8527,8 @@ vErrors.push(err698);
 errors++;
 }
 if((typeof data247 == "number") && (isFinite(data247))){
-if(data247 > 600000 || isNaN(data247)){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data247};
+if(data247 > 10 || isNaN(data247)){
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8537,8 +8537,8 @@ vErrors.push(err699);
 }
 errors++;
 }
-if(data247 < 0 || isNaN(data247)){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data247};
+if(data247 < 1 || isNaN(data247)){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8549,10 +8549,10 @@ errors++;
 }
 }
 }
-if(data245.max_backoff_ms !== undefined){
-let data248 = data245.max_backoff_ms;
+if(data246.backoff_ms !== undefined){
+let data248 = data246.backoff_ms;
 if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data248};
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8562,8 +8562,8 @@ vErrors.push(err701);
 errors++;
 }
 if((typeof data248 == "number") && (isFinite(data248))){
-if(data248 > 3600000 || isNaN(data248)){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data248};
+if(data248 > 600000 || isNaN(data248)){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8573,7 +8573,7 @@ vErrors.push(err702);
 errors++;
 }
 if(data248 < 0 || isNaN(data248)){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data248};
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8584,10 +8584,10 @@ errors++;
 }
 }
 }
-if(data245.backoff !== undefined){
-let data249 = data245.backoff;
-if(typeof data249 !== "string"){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data249};
+if(data246.max_backoff_ms !== undefined){
+let data249 = data246.max_backoff_ms;
+if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8596,8 +8596,9 @@ vErrors.push(err704);
 }
 errors++;
 }
-if(!((data249 === "exponential") || (data249 === "fixed"))){
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data249};
+if((typeof data249 == "number") && (isFinite(data249))){
+if(data249 > 3600000 || isNaN(data249)){
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8606,10 +8607,8 @@ vErrors.push(err705);
 }
 errors++;
 }
-}
-}
-else {
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data245};
+if(data249 < 0 || isNaN(data249)){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8619,10 +8618,11 @@ vErrors.push(err706);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data250 = data9.timeout_ms;
-if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data250};
+}
+if(data246.backoff !== undefined){
+let data250 = data246.backoff;
+if(typeof data250 !== "string"){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data250};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8631,9 +8631,8 @@ vErrors.push(err707);
 }
 errors++;
 }
-if((typeof data250 == "number") && (isFinite(data250))){
-if(data250 > 3600000 || isNaN(data250)){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data250};
+if(!((data250 === "exponential") || (data250 === "fixed"))){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data250};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8642,8 +8641,10 @@ vErrors.push(err708);
 }
 errors++;
 }
-if(data250 < 1 || isNaN(data250)){
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data250};
+}
+}
+else {
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data246};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -8653,11 +8654,10 @@ vErrors.push(err709);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data251 = data9.type;
-if(typeof data251 !== "string"){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data251};
+if(data9.timeout_ms !== undefined){
+let data251 = data9.timeout_ms;
+if(!(((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251))) && (isFinite(data251)))){
+const err710 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data251};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -8666,8 +8666,9 @@ vErrors.push(err710);
 }
 errors++;
 }
-if("tool.order_update" !== data251){
-const err711 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data251};
+if((typeof data251 == "number") && (isFinite(data251))){
+if(data251 > 3600000 || isNaN(data251)){
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data251};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -8676,16 +8677,8 @@ vErrors.push(err711);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data252 = data9.config;
-const _errs611 = errors;
-let valid108 = true;
-const _errs612 = errors;
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.action !== undefined){
-if("update_status" !== data252.action){
-const err712 = {};
+if(data251 < 1 || isNaN(data251)){
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data251};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -8696,21 +8689,10 @@ errors++;
 }
 }
 }
-var _valid2 = _errs612 === errors;
-errors = _errs611;
-if(vErrors !== null){
-if(_errs611){
-vErrors.length = _errs611;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs614 = errors;
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.status === undefined){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data252};
+if(data9.type !== undefined){
+let data252 = data9.type;
+if(typeof data252 !== "string"){
+const err713 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data252};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -8719,17 +8701,8 @@ vErrors.push(err713);
 }
 errors++;
 }
-}
-var _valid2 = _errs614 === errors;
-valid108 = _valid2;
-if(valid108){
-var props2 = {};
-props2.status = true;
-props2.action = true;
-}
-}
-if(!valid108){
-const err714 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data252};
+if("tool.order_update" !== data252){
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data252};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -8738,12 +8711,15 @@ vErrors.push(err714);
 }
 errors++;
 }
-const _errs616 = errors;
-let valid110 = true;
-const _errs617 = errors;
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.action !== undefined){
-if("change_address" !== data252.action){
+}
+if(data9.config !== undefined){
+let data253 = data9.config;
+const _errs613 = errors;
+let valid108 = true;
+const _errs614 = errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.action !== undefined){
+if("update_status" !== data253.action){
 const err715 = {};
 if(vErrors === null){
 vErrors = [err715];
@@ -8755,21 +8731,21 @@ errors++;
 }
 }
 }
-var _valid3 = _errs617 === errors;
-errors = _errs616;
+var _valid2 = _errs614 === errors;
+errors = _errs613;
 if(vErrors !== null){
-if(_errs616){
-vErrors.length = _errs616;
+if(_errs613){
+vErrors.length = _errs613;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid3){
-const _errs619 = errors;
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.address === undefined){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data252};
+if(_valid2){
+const _errs616 = errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.status === undefined){
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data253};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -8779,7 +8755,66 @@ vErrors.push(err716);
 errors++;
 }
 }
+var _valid2 = _errs616 === errors;
+valid108 = _valid2;
+if(valid108){
+var props2 = {};
+props2.status = true;
+props2.action = true;
+}
+}
+if(!valid108){
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data253};
+if(vErrors === null){
+vErrors = [err717];
+}
+else {
+vErrors.push(err717);
+}
+errors++;
+}
+const _errs618 = errors;
+let valid110 = true;
+const _errs619 = errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.action !== undefined){
+if("change_address" !== data253.action){
+const err718 = {};
+if(vErrors === null){
+vErrors = [err718];
+}
+else {
+vErrors.push(err718);
+}
+errors++;
+}
+}
+}
 var _valid3 = _errs619 === errors;
+errors = _errs618;
+if(vErrors !== null){
+if(_errs618){
+vErrors.length = _errs618;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs621 = errors;
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.address === undefined){
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data253};
+if(vErrors === null){
+vErrors = [err719];
+}
+else {
+vErrors.push(err719);
+}
+errors++;
+}
+}
+var _valid3 = _errs621 === errors;
 valid110 = _valid3;
 if(valid110){
 var props3 = {};
@@ -8788,12 +8823,12 @@ props3.action = true;
 }
 }
 if(!valid110){
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data252};
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data253};
 if(vErrors === null){
-vErrors = [err717];
+vErrors = [err720];
 }
 else {
-vErrors.push(err717);
+vErrors.push(err720);
 }
 errors++;
 }
@@ -8806,40 +8841,9 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.order_id === undefined){
-const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data252};
-if(vErrors === null){
-vErrors = [err718];
-}
-else {
-vErrors.push(err718);
-}
-errors++;
-}
-if(data252.customer_email === undefined){
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data252};
-if(vErrors === null){
-vErrors = [err719];
-}
-else {
-vErrors.push(err719);
-}
-errors++;
-}
-if(data252.action === undefined){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data252};
-if(vErrors === null){
-vErrors = [err720];
-}
-else {
-vErrors.push(err720);
-}
-errors++;
-}
-for(const key59 in data252){
-if(!(((((((key59 === "order_id") || (key59 === "customer_email")) || (key59 === "action")) || (key59 === "status")) || (key59 === "address")) || (key59 === "reason")) || (key59 === "fields"))){
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data252};
+if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
+if(data253.order_id === undefined){
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -8848,12 +8852,8 @@ vErrors.push(err721);
 }
 errors++;
 }
-}
-if(data252.order_id !== undefined){
-let data255 = data252.order_id;
-if(typeof data255 === "string"){
-if(func2(data255) > 500){
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data255};
+if(data253.customer_email === undefined){
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -8862,9 +8862,8 @@ vErrors.push(err722);
 }
 errors++;
 }
-}
-else {
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data255};
+if(data253.action === undefined){
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -8873,12 +8872,9 @@ vErrors.push(err723);
 }
 errors++;
 }
-}
-if(data252.customer_email !== undefined){
-let data256 = data252.customer_email;
-if(typeof data256 === "string"){
-if(func2(data256) > 500){
-const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data256};
+for(const key59 in data253){
+if(!(((((((key59 === "order_id") || (key59 === "customer_email")) || (key59 === "action")) || (key59 === "status")) || (key59 === "address")) || (key59 === "reason")) || (key59 === "fields"))){
+const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data253};
 if(vErrors === null){
 vErrors = [err724];
 }
@@ -8888,8 +8884,11 @@ vErrors.push(err724);
 errors++;
 }
 }
-else {
-const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data256};
+if(data253.order_id !== undefined){
+let data256 = data253.order_id;
+if(typeof data256 === "string"){
+if(func2(data256) > 500){
+const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data256};
 if(vErrors === null){
 vErrors = [err725];
 }
@@ -8899,10 +8898,8 @@ vErrors.push(err725);
 errors++;
 }
 }
-if(data252.action !== undefined){
-let data257 = data252.action;
-if(typeof data257 !== "string"){
-const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data257};
+else {
+const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data256};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -8911,8 +8908,12 @@ vErrors.push(err726);
 }
 errors++;
 }
-if(!((((data257 === "cancel") || (data257 === "change_address")) || (data257 === "request_return")) || (data257 === "update_status"))){
-const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data257};
+}
+if(data253.customer_email !== undefined){
+let data257 = data253.customer_email;
+if(typeof data257 === "string"){
+if(func2(data257) > 500){
+const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data257};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -8922,11 +8923,8 @@ vErrors.push(err727);
 errors++;
 }
 }
-if(data252.status !== undefined){
-let data258 = data252.status;
-if(typeof data258 === "string"){
-if(func2(data258) > 64){
-const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data258};
+else {
+const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data257};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -8935,8 +8933,11 @@ vErrors.push(err728);
 }
 errors++;
 }
-if(func2(data258) < 1){
-const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data258};
+}
+if(data253.action !== undefined){
+let data258 = data253.action;
+if(typeof data258 !== "string"){
+const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data258};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -8945,9 +8946,8 @@ vErrors.push(err729);
 }
 errors++;
 }
-}
-else {
-const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data258};
+if(!((((data258 === "cancel") || (data258 === "change_address")) || (data258 === "request_return")) || (data258 === "update_status"))){
+const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data258};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -8957,11 +8957,11 @@ vErrors.push(err730);
 errors++;
 }
 }
-if(data252.address !== undefined){
-let data259 = data252.address;
+if(data253.status !== undefined){
+let data259 = data253.status;
 if(typeof data259 === "string"){
-if(func2(data259) > 2000){
-const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data259};
+if(func2(data259) > 64){
+const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data259};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -8970,9 +8970,8 @@ vErrors.push(err731);
 }
 errors++;
 }
-}
-else {
-const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data259};
+if(func2(data259) < 1){
+const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data259};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -8982,11 +8981,8 @@ vErrors.push(err732);
 errors++;
 }
 }
-if(data252.reason !== undefined){
-let data260 = data252.reason;
-if(typeof data260 === "string"){
-if(func2(data260) > 50000){
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data260};
+else {
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data259};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -8996,8 +8992,11 @@ vErrors.push(err733);
 errors++;
 }
 }
-else {
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data260};
+if(data253.address !== undefined){
+let data260 = data253.address;
+if(typeof data260 === "string"){
+if(func2(data260) > 2000){
+const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data260};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -9007,11 +9006,8 @@ vErrors.push(err734);
 errors++;
 }
 }
-if(data252.fields !== undefined){
-let data261 = data252.fields;
-if(Array.isArray(data261)){
-if(data261.length > 13){
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data261};
+else {
+const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data260};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9020,11 +9016,12 @@ vErrors.push(err735);
 }
 errors++;
 }
-const len9 = data261.length;
-for(let i13=0; i13<len9; i13++){
-let data262 = data261[i13];
-if(typeof data262 !== "string"){
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data262};
+}
+if(data253.reason !== undefined){
+let data261 = data253.reason;
+if(typeof data261 === "string"){
+if(func2(data261) > 50000){
+const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data261};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9033,8 +9030,9 @@ vErrors.push(err736);
 }
 errors++;
 }
-if(!(((((((((((((data262 === "id") || (data262 === "status")) || (data262 === "items")) || (data262 === "total")) || (data262 === "currency")) || (data262 === "estimated_delivery")) || (data262 === "carrier")) || (data262 === "tracking_number")) || (data262 === "tracking_url")) || (data262 === "created_at")) || (data262 === "updated_at")) || (data262 === "customer_email")) || (data262 === "shipping_address"))){
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data262};
+}
+else {
+const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data261};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9044,18 +9042,11 @@ vErrors.push(err737);
 errors++;
 }
 }
-let i14 = data261.length;
-let j4;
-if(i14 > 1){
-const indices4 = {};
-for(;i14--;){
-let item4 = data261[i14];
-if(typeof item4 !== "string"){
-continue;
-}
-if(typeof indices4[item4] == "number"){
-j4 = indices4[item4];
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data261};
+if(data253.fields !== undefined){
+let data262 = data253.fields;
+if(Array.isArray(data262)){
+if(data262.length > 13){
+const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data262};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9063,14 +9054,12 @@ else {
 vErrors.push(err738);
 }
 errors++;
-break;
 }
-indices4[item4] = i14;
-}
-}
-}
-else {
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data261};
+const len9 = data262.length;
+for(let i13=0; i13<len9; i13++){
+let data263 = data262[i13];
+if(typeof data263 !== "string"){
+const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data263};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9079,10 +9068,8 @@ vErrors.push(err739);
 }
 errors++;
 }
-}
-}
-else {
-const err740 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data252};
+if(!(((((((((((((data263 === "id") || (data263 === "status")) || (data263 === "items")) || (data263 === "total")) || (data263 === "currency")) || (data263 === "estimated_delivery")) || (data263 === "carrier")) || (data263 === "tracking_number")) || (data263 === "tracking_url")) || (data263 === "created_at")) || (data263 === "updated_at")) || (data263 === "customer_email")) || (data263 === "shipping_address"))){
+const err740 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data263};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9092,14 +9079,62 @@ vErrors.push(err740);
 errors++;
 }
 }
+let i14 = data262.length;
+let j4;
+if(i14 > 1){
+const indices4 = {};
+for(;i14--;){
+let item4 = data262[i14];
+if(typeof item4 !== "string"){
+continue;
 }
-else {
-const err741 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err741 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data262};
 if(vErrors === null){
 vErrors = [err741];
 }
 else {
 vErrors.push(err741);
+}
+errors++;
+break;
+}
+indices4[item4] = i14;
+}
+}
+}
+else {
+const err742 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data262};
+if(vErrors === null){
+vErrors = [err742];
+}
+else {
+vErrors.push(err742);
+}
+errors++;
+}
+}
+}
+else {
+const err743 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data253};
+if(vErrors === null){
+vErrors = [err743];
+}
+else {
+vErrors.push(err743);
+}
+errors++;
+}
+}
+}
+else {
+const err744 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
+if(vErrors === null){
+vErrors = [err744];
+}
+else {
+vErrors.push(err744);
 }
 errors++;
 }
@@ -9110,38 +9145,7 @@ props0 = true;
 else if(tag0 === "tool.lead_capture"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err742 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
-if(vErrors === null){
-vErrors = [err742];
-}
-else {
-vErrors.push(err742);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err743 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
-if(vErrors === null){
-vErrors = [err743];
-}
-else {
-vErrors.push(err743);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err744 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
-if(vErrors === null){
-vErrors = [err744];
-}
-else {
-vErrors.push(err744);
-}
-errors++;
-}
-for(const key60 in data9){
-if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
-const err745 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
+const err745 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9150,12 +9154,8 @@ vErrors.push(err745);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data263 = data9.name;
-if(typeof data263 === "string"){
-if(func2(data263) > 64){
-const err746 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data263};
+if(data9.type === undefined){
+const err746 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9164,8 +9164,8 @@ vErrors.push(err746);
 }
 errors++;
 }
-if(!pattern6.test(data263)){
-const err747 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data263};
+if(data9.config === undefined){
+const err747 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9174,9 +9174,9 @@ vErrors.push(err747);
 }
 errors++;
 }
-}
-else {
-const err748 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data263};
+for(const key60 in data9){
+if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
+const err748 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9186,10 +9186,11 @@ vErrors.push(err748);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data264 = data9.type_version;
-if(!(((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264))) && (isFinite(data264)))){
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data264};
+if(data9.name !== undefined){
+let data264 = data9.name;
+if(typeof data264 === "string"){
+if(func2(data264) > 64){
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data264};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9198,9 +9199,8 @@ vErrors.push(err749);
 }
 errors++;
 }
-if((typeof data264 == "number") && (isFinite(data264))){
-if(data264 < 1 || isNaN(data264)){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data264};
+if(!pattern6.test(data264)){
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data264};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9210,12 +9210,8 @@ vErrors.push(err750);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data265 = data9.description;
-if(typeof data265 === "string"){
-if(func2(data265) > 2000){
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data265};
+else {
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data264};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9225,8 +9221,10 @@ vErrors.push(err751);
 errors++;
 }
 }
-else {
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data265};
+if(data9.type_version !== undefined){
+let data265 = data9.type_version;
+if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data265};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9235,12 +9233,9 @@ vErrors.push(err752);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data266 = data9.retry;
-if(data266 && typeof data266 == "object" && !Array.isArray(data266)){
-if(data266.attempts === undefined){
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data266};
+if((typeof data265 == "number") && (isFinite(data265))){
+if(data265 < 1 || isNaN(data265)){
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data265};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9249,9 +9244,13 @@ vErrors.push(err753);
 }
 errors++;
 }
-for(const key61 in data266){
-if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
-const err754 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data266};
+}
+}
+if(data9.description !== undefined){
+let data266 = data9.description;
+if(typeof data266 === "string"){
+if(func2(data266) > 2000){
+const err754 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data266};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9261,10 +9260,8 @@ vErrors.push(err754);
 errors++;
 }
 }
-if(data266.attempts !== undefined){
-let data267 = data266.attempts;
-if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
-const err755 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data267};
+else {
+const err755 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data266};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9273,9 +9270,12 @@ vErrors.push(err755);
 }
 errors++;
 }
-if((typeof data267 == "number") && (isFinite(data267))){
-if(data267 > 10 || isNaN(data267)){
-const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data267};
+}
+if(data9.retry !== undefined){
+let data267 = data9.retry;
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.attempts === undefined){
+const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data267};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9284,8 +9284,9 @@ vErrors.push(err756);
 }
 errors++;
 }
-if(data267 < 1 || isNaN(data267)){
-const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data267};
+for(const key61 in data267){
+if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
+const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data267};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9295,11 +9296,10 @@ vErrors.push(err757);
 errors++;
 }
 }
-}
-if(data266.backoff_ms !== undefined){
-let data268 = data266.backoff_ms;
+if(data267.attempts !== undefined){
+let data268 = data267.attempts;
 if(!(((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268))) && (isFinite(data268)))){
-const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data268};
+const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9309,8 +9309,8 @@ vErrors.push(err758);
 errors++;
 }
 if((typeof data268 == "number") && (isFinite(data268))){
-if(data268 > 600000 || isNaN(data268)){
-const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data268};
+if(data268 > 10 || isNaN(data268)){
+const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9319,8 +9319,8 @@ vErrors.push(err759);
 }
 errors++;
 }
-if(data268 < 0 || isNaN(data268)){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data268};
+if(data268 < 1 || isNaN(data268)){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
 if(vErrors === null){
 vErrors = [err760];
 }
@@ -9331,10 +9331,10 @@ errors++;
 }
 }
 }
-if(data266.max_backoff_ms !== undefined){
-let data269 = data266.max_backoff_ms;
+if(data267.backoff_ms !== undefined){
+let data269 = data267.backoff_ms;
 if(!(((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269))) && (isFinite(data269)))){
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data269};
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
 if(vErrors === null){
 vErrors = [err761];
 }
@@ -9344,8 +9344,8 @@ vErrors.push(err761);
 errors++;
 }
 if((typeof data269 == "number") && (isFinite(data269))){
-if(data269 > 3600000 || isNaN(data269)){
-const err762 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data269};
+if(data269 > 600000 || isNaN(data269)){
+const err762 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
 if(vErrors === null){
 vErrors = [err762];
 }
@@ -9355,7 +9355,7 @@ vErrors.push(err762);
 errors++;
 }
 if(data269 < 0 || isNaN(data269)){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data269};
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
 if(vErrors === null){
 vErrors = [err763];
 }
@@ -9366,10 +9366,10 @@ errors++;
 }
 }
 }
-if(data266.backoff !== undefined){
-let data270 = data266.backoff;
-if(typeof data270 !== "string"){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data270};
+if(data267.max_backoff_ms !== undefined){
+let data270 = data267.max_backoff_ms;
+if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
 if(vErrors === null){
 vErrors = [err764];
 }
@@ -9378,8 +9378,9 @@ vErrors.push(err764);
 }
 errors++;
 }
-if(!((data270 === "exponential") || (data270 === "fixed"))){
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data270};
+if((typeof data270 == "number") && (isFinite(data270))){
+if(data270 > 3600000 || isNaN(data270)){
+const err765 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9388,10 +9389,8 @@ vErrors.push(err765);
 }
 errors++;
 }
-}
-}
-else {
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data266};
+if(data270 < 0 || isNaN(data270)){
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9401,10 +9400,11 @@ vErrors.push(err766);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data271 = data9.timeout_ms;
-if(!(((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271))) && (isFinite(data271)))){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data271};
+}
+if(data267.backoff !== undefined){
+let data271 = data267.backoff;
+if(typeof data271 !== "string"){
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data271};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9413,9 +9413,8 @@ vErrors.push(err767);
 }
 errors++;
 }
-if((typeof data271 == "number") && (isFinite(data271))){
-if(data271 > 3600000 || isNaN(data271)){
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data271};
+if(!((data271 === "exponential") || (data271 === "fixed"))){
+const err768 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data271};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9424,8 +9423,10 @@ vErrors.push(err768);
 }
 errors++;
 }
-if(data271 < 1 || isNaN(data271)){
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data271};
+}
+}
+else {
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data267};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9435,11 +9436,10 @@ vErrors.push(err769);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data272 = data9.type;
-if(typeof data272 !== "string"){
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data272};
+if(data9.timeout_ms !== undefined){
+let data272 = data9.timeout_ms;
+if(!(((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272))) && (isFinite(data272)))){
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data272};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9448,8 +9448,9 @@ vErrors.push(err770);
 }
 errors++;
 }
-if("tool.lead_capture" !== data272){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data272};
+if((typeof data272 == "number") && (isFinite(data272))){
+if(data272 > 3600000 || isNaN(data272)){
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data272};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9458,12 +9459,8 @@ vErrors.push(err771);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data273 = data9.config;
-if(data273 && typeof data273 == "object" && !Array.isArray(data273)){
-if(data273.email === undefined){
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data273};
+if(data272 < 1 || isNaN(data272)){
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data272};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9472,9 +9469,12 @@ vErrors.push(err772);
 }
 errors++;
 }
-for(const key62 in data273){
-if(!(((((((key62 === "email") || (key62 === "name")) || (key62 === "company")) || (key62 === "phone")) || (key62 === "interest")) || (key62 === "source")) || (key62 === "notes"))){
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data273};
+}
+}
+if(data9.type !== undefined){
+let data273 = data9.type;
+if(typeof data273 !== "string"){
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data273};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9483,12 +9483,8 @@ vErrors.push(err773);
 }
 errors++;
 }
-}
-if(data273.email !== undefined){
-let data274 = data273.email;
-if(typeof data274 === "string"){
-if(func2(data274) > 500){
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data274};
+if("tool.lead_capture" !== data273){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data273};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9498,8 +9494,11 @@ vErrors.push(err774);
 errors++;
 }
 }
-else {
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data274};
+if(data9.config !== undefined){
+let data274 = data9.config;
+if(data274 && typeof data274 == "object" && !Array.isArray(data274)){
+if(data274.email === undefined){
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data274};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9508,12 +9507,9 @@ vErrors.push(err775);
 }
 errors++;
 }
-}
-if(data273.name !== undefined){
-let data275 = data273.name;
-if(typeof data275 === "string"){
-if(func2(data275) > 500){
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data275};
+for(const key62 in data274){
+if(!(((((((key62 === "email") || (key62 === "name")) || (key62 === "company")) || (key62 === "phone")) || (key62 === "interest")) || (key62 === "source")) || (key62 === "notes"))){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data274};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9523,8 +9519,11 @@ vErrors.push(err776);
 errors++;
 }
 }
-else {
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data275};
+if(data274.email !== undefined){
+let data275 = data274.email;
+if(typeof data275 === "string"){
+if(func2(data275) > 500){
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data275};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9534,11 +9533,8 @@ vErrors.push(err777);
 errors++;
 }
 }
-if(data273.company !== undefined){
-let data276 = data273.company;
-if(typeof data276 === "string"){
-if(func2(data276) > 500){
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data276};
+else {
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data275};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9548,8 +9544,11 @@ vErrors.push(err778);
 errors++;
 }
 }
-else {
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data276};
+if(data274.name !== undefined){
+let data276 = data274.name;
+if(typeof data276 === "string"){
+if(func2(data276) > 500){
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data276};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9559,11 +9558,8 @@ vErrors.push(err779);
 errors++;
 }
 }
-if(data273.phone !== undefined){
-let data277 = data273.phone;
-if(typeof data277 === "string"){
-if(func2(data277) > 500){
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data277};
+else {
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data276};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9573,8 +9569,11 @@ vErrors.push(err780);
 errors++;
 }
 }
-else {
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data277};
+if(data274.company !== undefined){
+let data277 = data274.company;
+if(typeof data277 === "string"){
+if(func2(data277) > 500){
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data277};
 if(vErrors === null){
 vErrors = [err781];
 }
@@ -9584,11 +9583,8 @@ vErrors.push(err781);
 errors++;
 }
 }
-if(data273.interest !== undefined){
-let data278 = data273.interest;
-if(typeof data278 === "string"){
-if(func2(data278) > 50000){
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data278};
+else {
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data277};
 if(vErrors === null){
 vErrors = [err782];
 }
@@ -9598,8 +9594,11 @@ vErrors.push(err782);
 errors++;
 }
 }
-else {
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data278};
+if(data274.phone !== undefined){
+let data278 = data274.phone;
+if(typeof data278 === "string"){
+if(func2(data278) > 500){
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data278};
 if(vErrors === null){
 vErrors = [err783];
 }
@@ -9609,11 +9608,8 @@ vErrors.push(err783);
 errors++;
 }
 }
-if(data273.source !== undefined){
-let data279 = data273.source;
-if(typeof data279 === "string"){
-if(func2(data279) > 64){
-const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data279};
+else {
+const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data278};
 if(vErrors === null){
 vErrors = [err784];
 }
@@ -9622,8 +9618,12 @@ vErrors.push(err784);
 }
 errors++;
 }
-if(func2(data279) < 1){
-const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data279};
+}
+if(data274.interest !== undefined){
+let data279 = data274.interest;
+if(typeof data279 === "string"){
+if(func2(data279) > 50000){
+const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data279};
 if(vErrors === null){
 vErrors = [err785];
 }
@@ -9634,7 +9634,7 @@ errors++;
 }
 }
 else {
-const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data279};
+const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data279};
 if(vErrors === null){
 vErrors = [err786];
 }
@@ -9644,11 +9644,11 @@ vErrors.push(err786);
 errors++;
 }
 }
-if(data273.notes !== undefined){
-let data280 = data273.notes;
+if(data274.source !== undefined){
+let data280 = data274.source;
 if(typeof data280 === "string"){
-if(func2(data280) > 50000){
-const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data280};
+if(func2(data280) > 64){
+const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data280};
 if(vErrors === null){
 vErrors = [err787];
 }
@@ -9657,9 +9657,8 @@ vErrors.push(err787);
 }
 errors++;
 }
-}
-else {
-const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data280};
+if(func2(data280) < 1){
+const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data280};
 if(vErrors === null){
 vErrors = [err788];
 }
@@ -9669,9 +9668,8 @@ vErrors.push(err788);
 errors++;
 }
 }
-}
 else {
-const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data273};
+const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data280};
 if(vErrors === null){
 vErrors = [err789];
 }
@@ -9681,14 +9679,51 @@ vErrors.push(err789);
 errors++;
 }
 }
-}
-else {
-const err790 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
+if(data274.notes !== undefined){
+let data281 = data274.notes;
+if(typeof data281 === "string"){
+if(func2(data281) > 50000){
+const err790 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data281};
 if(vErrors === null){
 vErrors = [err790];
 }
 else {
 vErrors.push(err790);
+}
+errors++;
+}
+}
+else {
+const err791 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data281};
+if(vErrors === null){
+vErrors = [err791];
+}
+else {
+vErrors.push(err791);
+}
+errors++;
+}
+}
+}
+else {
+const err792 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data274};
+if(vErrors === null){
+vErrors = [err792];
+}
+else {
+vErrors.push(err792);
+}
+errors++;
+}
+}
+}
+else {
+const err793 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
+if(vErrors === null){
+vErrors = [err793];
+}
+else {
+vErrors.push(err793);
 }
 errors++;
 }
@@ -9699,38 +9734,7 @@ props0 = true;
 else if(tag0 === "tool.ticket_create"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.name === undefined){
-const err791 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
-if(vErrors === null){
-vErrors = [err791];
-}
-else {
-vErrors.push(err791);
-}
-errors++;
-}
-if(data9.type === undefined){
-const err792 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
-if(vErrors === null){
-vErrors = [err792];
-}
-else {
-vErrors.push(err792);
-}
-errors++;
-}
-if(data9.config === undefined){
-const err793 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
-if(vErrors === null){
-vErrors = [err793];
-}
-else {
-vErrors.push(err793);
-}
-errors++;
-}
-for(const key63 in data9){
-if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
-const err794 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
+const err794 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err794];
 }
@@ -9739,12 +9743,8 @@ vErrors.push(err794);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data281 = data9.name;
-if(typeof data281 === "string"){
-if(func2(data281) > 64){
-const err795 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data281};
+if(data9.type === undefined){
+const err795 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err795];
 }
@@ -9753,8 +9753,8 @@ vErrors.push(err795);
 }
 errors++;
 }
-if(!pattern6.test(data281)){
-const err796 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data281};
+if(data9.config === undefined){
+const err796 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err796];
 }
@@ -9763,9 +9763,9 @@ vErrors.push(err796);
 }
 errors++;
 }
-}
-else {
-const err797 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data281};
+for(const key63 in data9){
+if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
+const err797 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err797];
 }
@@ -9775,10 +9775,11 @@ vErrors.push(err797);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data282 = data9.type_version;
-if(!(((typeof data282 == "number") && (!(data282 % 1) && !isNaN(data282))) && (isFinite(data282)))){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data282};
+if(data9.name !== undefined){
+let data282 = data9.name;
+if(typeof data282 === "string"){
+if(func2(data282) > 64){
+const err798 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data282};
 if(vErrors === null){
 vErrors = [err798];
 }
@@ -9787,9 +9788,8 @@ vErrors.push(err798);
 }
 errors++;
 }
-if((typeof data282 == "number") && (isFinite(data282))){
-if(data282 < 1 || isNaN(data282)){
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data282};
+if(!pattern6.test(data282)){
+const err799 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data282};
 if(vErrors === null){
 vErrors = [err799];
 }
@@ -9799,12 +9799,8 @@ vErrors.push(err799);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data283 = data9.description;
-if(typeof data283 === "string"){
-if(func2(data283) > 2000){
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data283};
+else {
+const err800 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data282};
 if(vErrors === null){
 vErrors = [err800];
 }
@@ -9814,8 +9810,10 @@ vErrors.push(err800);
 errors++;
 }
 }
-else {
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data283};
+if(data9.type_version !== undefined){
+let data283 = data9.type_version;
+if(!(((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283))) && (isFinite(data283)))){
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data283};
 if(vErrors === null){
 vErrors = [err801];
 }
@@ -9824,12 +9822,9 @@ vErrors.push(err801);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data284 = data9.retry;
-if(data284 && typeof data284 == "object" && !Array.isArray(data284)){
-if(data284.attempts === undefined){
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data284};
+if((typeof data283 == "number") && (isFinite(data283))){
+if(data283 < 1 || isNaN(data283)){
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data283};
 if(vErrors === null){
 vErrors = [err802];
 }
@@ -9838,9 +9833,13 @@ vErrors.push(err802);
 }
 errors++;
 }
-for(const key64 in data284){
-if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
-const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data284};
+}
+}
+if(data9.description !== undefined){
+let data284 = data9.description;
+if(typeof data284 === "string"){
+if(func2(data284) > 2000){
+const err803 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data284};
 if(vErrors === null){
 vErrors = [err803];
 }
@@ -9850,10 +9849,8 @@ vErrors.push(err803);
 errors++;
 }
 }
-if(data284.attempts !== undefined){
-let data285 = data284.attempts;
-if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
-const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data285};
+else {
+const err804 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data284};
 if(vErrors === null){
 vErrors = [err804];
 }
@@ -9862,9 +9859,12 @@ vErrors.push(err804);
 }
 errors++;
 }
-if((typeof data285 == "number") && (isFinite(data285))){
-if(data285 > 10 || isNaN(data285)){
-const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data285};
+}
+if(data9.retry !== undefined){
+let data285 = data9.retry;
+if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
+if(data285.attempts === undefined){
+const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data285};
 if(vErrors === null){
 vErrors = [err805];
 }
@@ -9873,8 +9873,9 @@ vErrors.push(err805);
 }
 errors++;
 }
-if(data285 < 1 || isNaN(data285)){
-const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data285};
+for(const key64 in data285){
+if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
+const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data285};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9884,11 +9885,10 @@ vErrors.push(err806);
 errors++;
 }
 }
-}
-if(data284.backoff_ms !== undefined){
-let data286 = data284.backoff_ms;
+if(data285.attempts !== undefined){
+let data286 = data285.attempts;
 if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
-const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data286};
+const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9898,8 +9898,8 @@ vErrors.push(err807);
 errors++;
 }
 if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 > 600000 || isNaN(data286)){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data286};
+if(data286 > 10 || isNaN(data286)){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9908,8 +9908,8 @@ vErrors.push(err808);
 }
 errors++;
 }
-if(data286 < 0 || isNaN(data286)){
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data286};
+if(data286 < 1 || isNaN(data286)){
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9920,10 +9920,10 @@ errors++;
 }
 }
 }
-if(data284.max_backoff_ms !== undefined){
-let data287 = data284.max_backoff_ms;
+if(data285.backoff_ms !== undefined){
+let data287 = data285.backoff_ms;
 if(!(((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287))) && (isFinite(data287)))){
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data287};
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9933,8 +9933,8 @@ vErrors.push(err810);
 errors++;
 }
 if((typeof data287 == "number") && (isFinite(data287))){
-if(data287 > 3600000 || isNaN(data287)){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data287};
+if(data287 > 600000 || isNaN(data287)){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9944,7 +9944,7 @@ vErrors.push(err811);
 errors++;
 }
 if(data287 < 0 || isNaN(data287)){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data287};
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9955,10 +9955,10 @@ errors++;
 }
 }
 }
-if(data284.backoff !== undefined){
-let data288 = data284.backoff;
-if(typeof data288 !== "string"){
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data288};
+if(data285.max_backoff_ms !== undefined){
+let data288 = data285.max_backoff_ms;
+if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -9967,8 +9967,9 @@ vErrors.push(err813);
 }
 errors++;
 }
-if(!((data288 === "exponential") || (data288 === "fixed"))){
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data288};
+if((typeof data288 == "number") && (isFinite(data288))){
+if(data288 > 3600000 || isNaN(data288)){
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -9977,10 +9978,8 @@ vErrors.push(err814);
 }
 errors++;
 }
-}
-}
-else {
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data284};
+if(data288 < 0 || isNaN(data288)){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -9990,10 +9989,11 @@ vErrors.push(err815);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data289 = data9.timeout_ms;
-if(!(((typeof data289 == "number") && (!(data289 % 1) && !isNaN(data289))) && (isFinite(data289)))){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data289};
+}
+if(data285.backoff !== undefined){
+let data289 = data285.backoff;
+if(typeof data289 !== "string"){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data289};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10002,9 +10002,8 @@ vErrors.push(err816);
 }
 errors++;
 }
-if((typeof data289 == "number") && (isFinite(data289))){
-if(data289 > 3600000 || isNaN(data289)){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data289};
+if(!((data289 === "exponential") || (data289 === "fixed"))){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data289};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10013,8 +10012,10 @@ vErrors.push(err817);
 }
 errors++;
 }
-if(data289 < 1 || isNaN(data289)){
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data289};
+}
+}
+else {
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data285};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10024,11 +10025,10 @@ vErrors.push(err818);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data290 = data9.type;
-if(typeof data290 !== "string"){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data290};
+if(data9.timeout_ms !== undefined){
+let data290 = data9.timeout_ms;
+if(!(((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290))) && (isFinite(data290)))){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data290};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10037,8 +10037,9 @@ vErrors.push(err819);
 }
 errors++;
 }
-if("tool.ticket_create" !== data290){
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data290};
+if((typeof data290 == "number") && (isFinite(data290))){
+if(data290 > 3600000 || isNaN(data290)){
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data290};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10047,12 +10048,8 @@ vErrors.push(err820);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data291 = data9.config;
-if(data291 && typeof data291 == "object" && !Array.isArray(data291)){
-if(data291.subject === undefined){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data291};
+if(data290 < 1 || isNaN(data290)){
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data290};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10061,8 +10058,12 @@ vErrors.push(err821);
 }
 errors++;
 }
-if(data291.description === undefined){
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data291};
+}
+}
+if(data9.type !== undefined){
+let data291 = data9.type;
+if(typeof data291 !== "string"){
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data291};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10071,9 +10072,8 @@ vErrors.push(err822);
 }
 errors++;
 }
-for(const key65 in data291){
-if(!(((((key65 === "subject") || (key65 === "description")) || (key65 === "priority")) || (key65 === "category")) || (key65 === "customer_email"))){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data291};
+if("tool.ticket_create" !== data291){
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data291};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10083,11 +10083,11 @@ vErrors.push(err823);
 errors++;
 }
 }
-if(data291.subject !== undefined){
-let data292 = data291.subject;
-if(typeof data292 === "string"){
-if(func2(data292) > 1000){
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data292};
+if(data9.config !== undefined){
+let data292 = data9.config;
+if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
+if(data292.subject === undefined){
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data292};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10096,9 +10096,8 @@ vErrors.push(err824);
 }
 errors++;
 }
-}
-else {
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data292};
+if(data292.description === undefined){
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data292};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10107,12 +10106,9 @@ vErrors.push(err825);
 }
 errors++;
 }
-}
-if(data291.description !== undefined){
-let data293 = data291.description;
-if(typeof data293 === "string"){
-if(func2(data293) > 50000){
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data293};
+for(const key65 in data292){
+if(!(((((key65 === "subject") || (key65 === "description")) || (key65 === "priority")) || (key65 === "category")) || (key65 === "customer_email"))){
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data292};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10122,8 +10118,11 @@ vErrors.push(err826);
 errors++;
 }
 }
-else {
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data293};
+if(data292.subject !== undefined){
+let data293 = data292.subject;
+if(typeof data293 === "string"){
+if(func2(data293) > 1000){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data293};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10133,10 +10132,8 @@ vErrors.push(err827);
 errors++;
 }
 }
-if(data291.priority !== undefined){
-let data294 = data291.priority;
-if(typeof data294 !== "string"){
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data294};
+else {
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data293};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10145,8 +10142,12 @@ vErrors.push(err828);
 }
 errors++;
 }
-if(!((((data294 === "low") || (data294 === "medium")) || (data294 === "high")) || (data294 === "urgent"))){
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data294};
+}
+if(data292.description !== undefined){
+let data294 = data292.description;
+if(typeof data294 === "string"){
+if(func2(data294) > 50000){
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data294};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10156,11 +10157,8 @@ vErrors.push(err829);
 errors++;
 }
 }
-if(data291.category !== undefined){
-let data295 = data291.category;
-if(typeof data295 === "string"){
-if(func2(data295) > 64){
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data295};
+else {
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data294};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10169,8 +10167,11 @@ vErrors.push(err830);
 }
 errors++;
 }
-if(func2(data295) < 1){
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data295};
+}
+if(data292.priority !== undefined){
+let data295 = data292.priority;
+if(typeof data295 !== "string"){
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data295};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10179,9 +10180,8 @@ vErrors.push(err831);
 }
 errors++;
 }
-}
-else {
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data295};
+if(!((((data295 === "low") || (data295 === "medium")) || (data295 === "high")) || (data295 === "urgent"))){
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data295};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10191,11 +10191,11 @@ vErrors.push(err832);
 errors++;
 }
 }
-if(data291.customer_email !== undefined){
-let data296 = data291.customer_email;
+if(data292.category !== undefined){
+let data296 = data292.category;
 if(typeof data296 === "string"){
-if(func2(data296) > 500){
-const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data296};
+if(func2(data296) > 64){
+const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data296};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10204,9 +10204,8 @@ vErrors.push(err833);
 }
 errors++;
 }
-}
-else {
-const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data296};
+if(func2(data296) < 1){
+const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data296};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10216,9 +10215,8 @@ vErrors.push(err834);
 errors++;
 }
 }
-}
 else {
-const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data291};
+const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data296};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10228,9 +10226,11 @@ vErrors.push(err835);
 errors++;
 }
 }
-}
-else {
-const err836 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
+if(data292.customer_email !== undefined){
+let data297 = data292.customer_email;
+if(typeof data297 === "string"){
+if(func2(data297) > 500){
+const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data297};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10239,12 +10239,9 @@ vErrors.push(err836);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
 }
 else {
-const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+const err837 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data297};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10254,8 +10251,9 @@ vErrors.push(err837);
 errors++;
 }
 }
+}
 else {
-const err838 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+const err838 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data292};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10265,8 +10263,9 @@ vErrors.push(err838);
 errors++;
 }
 }
+}
 else {
-const err839 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
+const err839 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10275,10 +10274,12 @@ vErrors.push(err839);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
 }
 else {
-const err840 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
+const err840 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10288,11 +10289,8 @@ vErrors.push(err840);
 errors++;
 }
 }
-if(data.edges !== undefined){
-let data297 = data.edges;
-if(Array.isArray(data297)){
-if(data297.length > 20000){
-const err841 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data297};
+else {
+const err841 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10301,12 +10299,9 @@ vErrors.push(err841);
 }
 errors++;
 }
-const len10 = data297.length;
-for(let i15=0; i15<len10; i15++){
-let data298 = data297[i15];
-if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
-if(data298.from === undefined){
-const err842 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data298};
+}
+else {
+const err842 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10315,8 +10310,10 @@ vErrors.push(err842);
 }
 errors++;
 }
-if(data298.to === undefined){
-const err843 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data298};
+}
+}
+else {
+const err843 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10325,9 +10322,12 @@ vErrors.push(err843);
 }
 errors++;
 }
-for(const key66 in data298){
-if(!(((((key66 === "from") || (key66 === "to")) || (key66 === "port")) || (key66 === "condition")) || (key66 === "label"))){
-const err844 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data298};
+}
+if(data.edges !== undefined){
+let data298 = data.edges;
+if(Array.isArray(data298)){
+if(data298.length > 20000){
+const err844 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data298};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10336,12 +10336,12 @@ vErrors.push(err844);
 }
 errors++;
 }
-}
-if(data298.from !== undefined){
-let data299 = data298.from;
-if(typeof data299 === "string"){
-if(func2(data299) > 64){
-const err845 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data299};
+const len10 = data298.length;
+for(let i15=0; i15<len10; i15++){
+let data299 = data298[i15];
+if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
+if(data299.from === undefined){
+const err845 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data299};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10350,8 +10350,8 @@ vErrors.push(err845);
 }
 errors++;
 }
-if(!pattern6.test(data299)){
-const err846 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data299};
+if(data299.to === undefined){
+const err846 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data299};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10360,9 +10360,9 @@ vErrors.push(err846);
 }
 errors++;
 }
-}
-else {
-const err847 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data299};
+for(const key66 in data299){
+if(!(((((key66 === "from") || (key66 === "to")) || (key66 === "port")) || (key66 === "condition")) || (key66 === "label"))){
+const err847 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data299};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10372,11 +10372,11 @@ vErrors.push(err847);
 errors++;
 }
 }
-if(data298.to !== undefined){
-let data300 = data298.to;
+if(data299.from !== undefined){
+let data300 = data299.from;
 if(typeof data300 === "string"){
 if(func2(data300) > 64){
-const err848 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data300};
+const err848 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data300};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10386,7 +10386,7 @@ vErrors.push(err848);
 errors++;
 }
 if(!pattern6.test(data300)){
-const err849 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data300};
+const err849 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data300};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10397,7 +10397,7 @@ errors++;
 }
 }
 else {
-const err850 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data300};
+const err850 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data300};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10407,11 +10407,11 @@ vErrors.push(err850);
 errors++;
 }
 }
-if(data298.port !== undefined){
-let data301 = data298.port;
+if(data299.to !== undefined){
+let data301 = data299.to;
 if(typeof data301 === "string"){
 if(func2(data301) > 64){
-const err851 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data301};
+const err851 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data301};
 if(vErrors === null){
 vErrors = [err851];
 }
@@ -10421,7 +10421,7 @@ vErrors.push(err851);
 errors++;
 }
 if(!pattern6.test(data301)){
-const err852 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data301};
+const err852 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data301};
 if(vErrors === null){
 vErrors = [err852];
 }
@@ -10432,7 +10432,7 @@ errors++;
 }
 }
 else {
-const err853 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data301};
+const err853 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data301};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10442,14 +10442,11 @@ vErrors.push(err853);
 errors++;
 }
 }
-if(data298.condition !== undefined){
-let data302 = data298.condition;
-const _errs729 = errors;
-let valid129 = false;
-const _errs730 = errors;
+if(data299.port !== undefined){
+let data302 = data299.port;
 if(typeof data302 === "string"){
-if(func2(data302) > 4000){
-const err854 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data302};
+if(func2(data302) > 64){
+const err854 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data302};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10458,9 +10455,8 @@ vErrors.push(err854);
 }
 errors++;
 }
-}
-else {
-const err855 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data302};
+if(!pattern6.test(data302)){
+const err855 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data302};
 if(vErrors === null){
 vErrors = [err855];
 }
@@ -10469,11 +10465,9 @@ vErrors.push(err855);
 }
 errors++;
 }
-var _valid4 = _errs730 === errors;
-valid129 = valid129 || _valid4;
-const _errs732 = errors;
-if(data302 !== null){
-const err856 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data302};
+}
+else {
+const err856 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data302};
 if(vErrors === null){
 vErrors = [err856];
 }
@@ -10482,10 +10476,15 @@ vErrors.push(err856);
 }
 errors++;
 }
-var _valid4 = _errs732 === errors;
-valid129 = valid129 || _valid4;
-if(!valid129){
-const err857 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data302};
+}
+if(data299.condition !== undefined){
+let data303 = data299.condition;
+const _errs731 = errors;
+let valid129 = false;
+const _errs732 = errors;
+if(typeof data303 === "string"){
+if(func2(data303) > 4000){
+const err857 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data303};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10494,23 +10493,9 @@ vErrors.push(err857);
 }
 errors++;
 }
-else {
-errors = _errs729;
-if(vErrors !== null){
-if(_errs729){
-vErrors.length = _errs729;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data298.label !== undefined){
-let data303 = data298.label;
-if(typeof data303 === "string"){
-if(func2(data303) > 200){
-const err858 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data303};
+const err858 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data303};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10519,9 +10504,11 @@ vErrors.push(err858);
 }
 errors++;
 }
-}
-else {
-const err859 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data303};
+var _valid4 = _errs732 === errors;
+valid129 = valid129 || _valid4;
+const _errs734 = errors;
+if(data303 !== null){
+const err859 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data303};
 if(vErrors === null){
 vErrors = [err859];
 }
@@ -10530,10 +10517,10 @@ vErrors.push(err859);
 }
 errors++;
 }
-}
-}
-else {
-const err860 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data298};
+var _valid4 = _errs734 === errors;
+valid129 = valid129 || _valid4;
+if(!valid129){
+const err860 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data303};
 if(vErrors === null){
 vErrors = [err860];
 }
@@ -10542,10 +10529,23 @@ vErrors.push(err860);
 }
 errors++;
 }
-}
+else {
+errors = _errs731;
+if(vErrors !== null){
+if(_errs731){
+vErrors.length = _errs731;
 }
 else {
-const err861 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data297};
+vErrors = null;
+}
+}
+}
+}
+if(data299.label !== undefined){
+let data304 = data299.label;
+if(typeof data304 === "string"){
+if(func2(data304) > 200){
+const err861 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data304};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10555,14 +10555,8 @@ vErrors.push(err861);
 errors++;
 }
 }
-if(data.layout !== undefined){
-let data304 = data.layout;
-if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
-for(const key67 in data304){
-const _errs738 = errors;
-if(typeof key67 === "string"){
-if(!pattern6.test(key67)){
-const err862 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key67,propertyName:key67};
+else {
+const err862 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data304};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10572,9 +10566,9 @@ vErrors.push(err862);
 errors++;
 }
 }
-var valid130 = _errs738 === errors;
-if(!valid130){
-const err863 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key67},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data304};
+}
+else {
+const err863 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data299};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10584,11 +10578,9 @@ vErrors.push(err863);
 errors++;
 }
 }
-for(const key68 in data304){
-let data305 = data304[key68];
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-if(data305.x === undefined){
-const err864 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data305};
+}
+else {
+const err864 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data298};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10597,8 +10589,15 @@ vErrors.push(err864);
 }
 errors++;
 }
-if(data305.y === undefined){
-const err865 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data305};
+}
+if(data.layout !== undefined){
+let data305 = data.layout;
+if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
+for(const key67 in data305){
+const _errs740 = errors;
+if(typeof key67 === "string"){
+if(!pattern6.test(key67)){
+const err865 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key67,propertyName:key67};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10607,9 +10606,10 @@ vErrors.push(err865);
 }
 errors++;
 }
-for(const key69 in data305){
-if(!((key69 === "x") || (key69 === "y"))){
-const err866 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data305};
+}
+var valid130 = _errs740 === errors;
+if(!valid130){
+const err866 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key67},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data305};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10619,10 +10619,11 @@ vErrors.push(err866);
 errors++;
 }
 }
-if(data305.x !== undefined){
-let data306 = data305.x;
-if(!((typeof data306 == "number") && (isFinite(data306)))){
-const err867 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data306};
+for(const key68 in data305){
+let data306 = data305[key68];
+if(data306 && typeof data306 == "object" && !Array.isArray(data306)){
+if(data306.x === undefined){
+const err867 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10631,11 +10632,8 @@ vErrors.push(err867);
 }
 errors++;
 }
-}
-if(data305.y !== undefined){
-let data307 = data305.y;
-if(!((typeof data307 == "number") && (isFinite(data307)))){
-const err868 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data307};
+if(data306.y === undefined){
+const err868 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10644,10 +10642,9 @@ vErrors.push(err868);
 }
 errors++;
 }
-}
-}
-else {
-const err869 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data305};
+for(const key69 in data306){
+if(!((key69 === "x") || (key69 === "y"))){
+const err869 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
 if(vErrors === null){
 vErrors = [err869];
 }
@@ -10657,9 +10654,10 @@ vErrors.push(err869);
 errors++;
 }
 }
-}
-else {
-const err870 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data304};
+if(data306.x !== undefined){
+let data307 = data306.x;
+if(!((typeof data307 == "number") && (isFinite(data307)))){
+const err870 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data307};
 if(vErrors === null){
 vErrors = [err870];
 }
@@ -10669,14 +10667,51 @@ vErrors.push(err870);
 errors++;
 }
 }
-}
-else {
-const err871 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data306.y !== undefined){
+let data308 = data306.y;
+if(!((typeof data308 == "number") && (isFinite(data308)))){
+const err871 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data308};
 if(vErrors === null){
 vErrors = [err871];
 }
 else {
 vErrors.push(err871);
+}
+errors++;
+}
+}
+}
+else {
+const err872 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
+if(vErrors === null){
+vErrors = [err872];
+}
+else {
+vErrors.push(err872);
+}
+errors++;
+}
+}
+}
+else {
+const err873 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data305};
+if(vErrors === null){
+vErrors = [err873];
+}
+else {
+vErrors.push(err873);
+}
+errors++;
+}
+}
+}
+else {
+const err874 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err874];
+}
+else {
+vErrors.push(err874);
 }
 errors++;
 }

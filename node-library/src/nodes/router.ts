@@ -125,6 +125,16 @@ export const routerNode = markBuiltin(
               "Model asked when the local classifier is unsure; without it the router stays local.",
           }),
         ),
+        embedding_model: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 200,
+            title: "Embedding model",
+            description:
+              "Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier " +
+              "is unsure: the intents' examples are embedded once, and each unsure message costs one small call.",
+          }),
+        ),
         fallback_intent: Type.Optional(
           Type.String({
             pattern: SNAKE_CASE_PATTERN,

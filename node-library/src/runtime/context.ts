@@ -111,11 +111,31 @@ export interface ModelCallOptions {
   readonly onToken?: (text: string) => void;
 }
 
+export interface EmbeddingRequest {
+  readonly model: string;
+  /** Texts to embed, in order; one vector each comes back. */
+  readonly input: readonly string[];
+}
+
+export interface EmbeddingResponse {
+  /** One vector per input text, in input order. */
+  readonly vectors: readonly (readonly number[])[];
+  /** Embeddings bill prompt tokens only; `completionTokens` is 0. */
+  readonly usage: TokenUsage;
+  readonly model: string;
+  readonly provider: string;
+}
+
 export interface ModelGateway {
   /** `openai` or `offline`: which provider answers when a node names no other. */
   readonly provider: string;
   readonly offline: boolean;
   complete(request: ModelRequest, options: ModelCallOptions): Promise<ModelResponse>;
+  /**
+   * The OpenAI-compatible embeddings API. Absent when the provider has none (the offline provider): callers
+   * skip what needs it.
+   */
+  embed?(request: EmbeddingRequest, options: { readonly signal: AbortSignal }): Promise<EmbeddingResponse>;
 }
 
 // ── http ────────────────────────────────────────────────────────────────────────────────────────────────

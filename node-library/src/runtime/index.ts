@@ -3,6 +3,8 @@ export type {
   ChatTurn,
   ConversationView,
   DomainServices,
+  EmbeddingRequest,
+  EmbeddingResponse,
   ExecutionContext,
   ExecutorEvent,
   HttpRequest,

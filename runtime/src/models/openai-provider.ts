@@ -10,6 +10,7 @@ import { CircuitOpenError, type CircuitBreakerRegistry } from "../resilience/cir
 import { DEFAULT_MAX_BACKOFF_MS, RetriesExhaustedError, retryWithBackoff } from "../resilience/retry-policy";
 import { sharedModelCircuitBreakers } from "./shared-circuit-breakers";
 import { ModelError } from "./model-errors";
+import { createOpenAiEmbedder } from "./openai-embeddings";
 import { toModelError } from "./openai-errors";
 import { toChatCompletionParams } from "./openai-request";
 import {
@@ -222,9 +223,25 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelGatew
     };
   }
 
+  const embed = createOpenAiEmbedder({
+    client,
+    provider,
+    baseURL,
+    apiKey,
+    timeoutMs,
+    prices,
+    breakers,
+    maxAttempts: options.maxAttempts,
+    baseBackoffMs: options.baseBackoffMs,
+    maxBackoffMs: options.maxBackoffMs,
+    random: options.random,
+    sleep: options.sleep,
+  });
+
   return {
     provider,
     offline: false,
+    embed,
     async complete(request, callOptions) {
       const breakerKey = `${provider}|${baseURL}|${request.model}`;
       if (callOptions.signal.aborted) {

@@ -23,6 +23,10 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   "gpt-5-nano": { inputUsdPerMillion: 0.05, outputUsdPerMillion: 0.4 },
   "gpt-4-turbo": { inputUsdPerMillion: 10, outputUsdPerMillion: 30 },
   "gpt-3.5-turbo": { inputUsdPerMillion: 0.5, outputUsdPerMillion: 1.5 },
+  // Embeddings (the router's embeddings tier) bill input tokens only.
+  "text-embedding-3-small": { inputUsdPerMillion: 0.02, outputUsdPerMillion: 0 },
+  "text-embedding-3-large": { inputUsdPerMillion: 0.13, outputUsdPerMillion: 0 },
+  "text-embedding-ada-002": { inputUsdPerMillion: 0.1, outputUsdPerMillion: 0 },
 };
 
 // The API answers with dated snapshots ("gpt-4o-mini-2024-07-18"); they cost what their alias costs.

@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildAnswer, completionBody, streamChunks, type Answer } from "./fake-openai-answers";
+import {
+  embeddingBody,
+  hashedEmbedding,
+  readEmbeddingRequest,
+  type FakeEmbedder,
+  type FakeEmbeddingRequest,
+} from "./fake-openai-embeddings";
 import type { FakeMessage, FakeReply, FakeRequest, FakeResponder } from "./fake-openai-types";
 
 export type { FakeMessage, FakeReply, FakeRequest, FakeResponder, FakeToolCall } from "./fake-openai-types";
+export type { FakeEmbedder, FakeEmbeddingRequest } from "./fake-openai-embeddings";
 
 /**
  * An OpenAI-compatible chat-completions server on loopback, so tests exercise the real `openai` client
@@ -18,8 +26,11 @@ export interface FakeOpenAiServerOptions {
 }
 
 export class FakeOpenAiServer {
-  /** Every request received, in order. */
+  /** Every chat-completions request received, in order. */
   readonly requests: FakeRequest[] = [];
+  /** Every POST /v1/embeddings, in order (kept apart so chat assertions stay as they were). */
+  readonly embeddingRequests: FakeEmbeddingRequest[] = [];
+  private embedder: FakeEmbedder = hashedEmbedding;
   private readonly queue: FakeReply[] = [];
   private responder: FakeResponder | undefined;
   private readonly server: Server;
@@ -66,6 +77,12 @@ export class FakeOpenAiServer {
     return this;
   }
 
+  /** How /v1/embeddings turns a text into a vector; default a hashed bag of words. */
+  onEmbed(embedder: FakeEmbedder | undefined): this {
+    this.embedder = embedder ?? hashedEmbedding;
+    return this;
+  }
+
   /** Scripted replies not used yet: assert 0 at the end of a conversation. */
   pending(): number {
     return this.queue.length;
@@ -74,18 +91,24 @@ export class FakeOpenAiServer {
   /** Forgets requests, the queue and the responder (the default reply stays). */
   reset(): void {
     this.requests.length = 0;
+    this.embeddingRequests.length = 0;
     this.queue.length = 0;
     this.responder = undefined;
+    this.embedder = hashedEmbedding;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = new URL(req.url ?? "/", "http://fake").pathname;
+    if (req.method === "POST" && path === "/v1/embeddings") {
+      this.embed(raw, res);
+      return;
+    }
     if (req.method !== "POST" || path !== "/v1/chat/completions") {
       sendError(
         res,
         404,
-        `fake-openai-server only serves POST /v1/chat/completions, not ${req.method} ${path}.`,
+        `fake-openai-server only serves POST /v1/chat/completions and /v1/embeddings, not ${req.method} ${path}.`,
       );
       return;
     }
@@ -112,6 +135,23 @@ export class FakeOpenAiServer {
     const answer = buildAnswer(reply, request);
     if (request.stream) await this.stream(res, req, reply, answer, request);
     else sendJson(res, 200, completionBody(answer), reply.headers);
+  }
+
+  private embed(raw: string, res: ServerResponse): void {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      sendError(res, 400, "The request body is not JSON.");
+      return;
+    }
+    const request = readEmbeddingRequest(body);
+    if (typeof request === "string") {
+      sendError(res, 400, request);
+      return;
+    }
+    this.embeddingRequests.push(request);
+    sendJson(res, 200, embeddingBody(request, this.embedder));
   }
 
   private async replyFor(request: FakeRequest): Promise<FakeReply> {

@@ -34,7 +34,7 @@ export async function resolveAgentModel(
 
 /**
  * The model of the latest router output in the flow's scope. Executors do not see node types, so a router is
- * recognised by its output's shape (`{ route, confidence, tier: "local" | "llm", model }`); "latest" is the
+ * recognised by its output's shape (`{ route, confidence, tier: "local" | "embeddings" | "llm", model }`); "latest" is the
  * scope's order, i.e. the order in which the nodes first ran (a router that runs again in a loop keeps its
  * place). Only the current flow's nodes are in scope: an agent in a subflow does not see its parent's router.
  */
@@ -47,7 +47,7 @@ function routerChoice(nodes: ExecutionContext["scope"]["nodes"]): string | undef
     const isRouter =
       typeof o.route === "string" &&
       typeof o.confidence === "number" &&
-      (o.tier === "local" || o.tier === "llm");
+      (o.tier === "local" || o.tier === "embeddings" || o.tier === "llm");
     if (isRouter && typeof o.model === "string" && o.model.trim()) found = o.model.trim();
   }
   return found;

@@ -13,7 +13,12 @@ const round = (value: number) => Math.round(value * 10_000) / 10_000;
  */
 export const routerExecutor: NodeExecutor<typeof routerNode> = async (ctx, config) => {
   const message = await ctx.render(config.message ?? DEFAULT_MESSAGE_TEMPLATE);
-  const result = await routeMessage(config, message, { models: ctx.models, signal: ctx.signal });
+  const result = await routeMessage(config, message, {
+    models: ctx.models,
+    signal: ctx.signal,
+    // Only the embeddings tier's cache needs the tenant.
+    ...(config.embedding_model === undefined ? {} : { tenantId: ctx.tenant.id }),
+  });
   return {
     output: {
       route: result.route,
@@ -24,7 +29,8 @@ export const routerExecutor: NodeExecutor<typeof routerNode> = async (ctx, confi
     },
     port: "out",
     ...(result.usage ? { usage: result.usage } : {}),
-    // Local routing is pure (replay recomputes it); only a paid model's answer must be committed first.
+    // Local routing is pure (replay recomputes it); only a paid model's answer (chat or embeddings) must be
+    // committed first.
     effect: result.paid,
     details: {
       tier: result.tier,
@@ -35,6 +41,7 @@ export const routerExecutor: NodeExecutor<typeof routerNode> = async (ctx, confi
       tokensSaved: result.tokensSaved,
       ...(result.modelTier ? { modelTier: result.modelTier } : {}),
       ...(result.llm ? { llm: result.llm } : {}),
+      ...(result.embeddings ? { embeddings: result.embeddings } : {}),
     },
   };
 };

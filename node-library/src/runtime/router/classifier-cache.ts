@@ -20,7 +20,7 @@ const byIdentity = new WeakMap<readonly IntentSpec[], IntentClassifier>();
 const byHash = new Map<string, Entry>();
 
 /** cyrb53: a fast, well-mixed 53-bit string hash (public domain). Not cryptographic; it need not be. */
-function hash53(text: string): string {
+export function hash53(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i += 1) {
@@ -34,7 +34,7 @@ function hash53(text: string): string {
 }
 
 /** Only what training reads, in a fixed shape, so equal intents give equal text whatever else the config holds. */
-function canonicalText(intents: readonly IntentSpec[]): string {
+export function canonicalText(intents: readonly IntentSpec[]): string {
   return JSON.stringify(intents.map((i) => [i.name, i.description ?? "", i.examples]));
 }
 

@@ -1,5 +1,6 @@
 import type { ModelGateway, TokenUsage } from "../context";
 import { classifierFor } from "./classifier-cache";
+import { classifyByEmbeddings } from "./embedding-tier";
 import type { IntentScore, IntentSpec } from "./intent-classifier";
 import { askModelForIntent, buildIntentRequest, LLM_MESSAGE_MAX_CHARS } from "./llm-tier";
 import type { LlmAnswer } from "./llm-tier";
@@ -8,8 +9,10 @@ import type { ModelTier, TierChoice } from "./model-tiers";
 import { estimateCallTokens, estimateTokens } from "./token-estimate";
 
 /**
- * Routing one message: the local classifier first; the language model only when the local answer is below
- * the threshold, a model is configured and a real provider is available. What each outcome means:
+ * Routing one message: the local classifier first; below the threshold, the embeddings tier when the flow
+ * names an `embedding_model` (embedding-tier.ts), then the language model when one is configured and a real
+ * provider is available. An embeddings answer at or above the threshold decides (tier `embeddings`); one
+ * below it, or a failed embedding call, passes on as if the tier were absent. What each outcome means:
  *
  * | local confidence | LLM available | LLM answer         | route                               | tier  |
  * |------------------|---------------|--------------------|-------------------------------------|-------|
@@ -39,12 +42,15 @@ export interface RouterConfig {
   readonly model?: string;
   readonly fallback_intent?: string;
   readonly low_confidence_route?: LowConfidenceRoute;
+  readonly embedding_model?: string;
   readonly model_tiers?: readonly ModelTier[];
 }
 
 export interface RouteOptions {
   readonly models: ModelGateway;
   readonly signal: AbortSignal;
+  /** Scopes the embeddings tier's cache of embedded examples (one tenant's calls never serve another's). */
+  readonly tenantId?: string;
   readonly onToken?: (text: string) => void;
 }
 
@@ -55,11 +61,24 @@ export interface LlmTrace {
   readonly error?: string;
 }
 
+export interface EmbeddingTrace {
+  readonly model: string;
+  /** The most similar intent, or null when the call failed. */
+  readonly answer: string | null;
+  readonly similarity?: number;
+  /** How clearly the answer stood out (softmax over similarities); the tier decides at ≥ the threshold. */
+  readonly confidence?: number;
+  readonly error?: string;
+}
+
 export interface RouteResult {
   readonly route: string;
-  /** 0..1: the local tier's calibrated confidence, or the model's own when the model decided. */
+  /**
+   * 0..1: the local tier's calibrated confidence, the embeddings tier's when it decided, or the model's own
+   * when the model decided.
+   */
   readonly confidence: number;
-  readonly tier: "local" | "llm";
+  readonly tier: "local" | "embeddings" | "llm";
   /** Every intent, best first, as the local tier scored them. */
   readonly scores: readonly IntentScore[];
   /** The local tier's confidence, kept when the model decided (for analytics and threshold tuning). */
@@ -72,6 +91,8 @@ export interface RouteResult {
   /** Present when a model was called, even if its answer was not used. */
   readonly usage?: TokenUsage;
   readonly llm?: LlmTrace;
+  /** Present when the embeddings tier ran, even if it did not decide. */
+  readonly embeddings?: EmbeddingTrace;
   /** A paid model answered: the step has an effect outside the run and must be committed at once. */
   readonly paid: boolean;
   /**
@@ -79,6 +100,15 @@ export interface RouteResult {
    * local tier decided; 0 when a model was called.
    */
   readonly tokensSaved: number;
+}
+
+function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
 }
 
 export async function routeMessage(
@@ -91,38 +121,83 @@ export async function routeMessage(
   const top = classification.ranked[0]!;
   const localConfidence = classification.confidence;
   const tierChoice = config.model_tiers ? chooseModelTier(config.model_tiers, message) : undefined;
-  const common = {
-    scores: classification.ranked,
-    localConfidence,
-    ...(tierChoice ? { model: tierChoice.model, modelTier: tierChoice } : {}),
-  };
   const fallbackRoute = config.fallback_intent ?? top.intent;
   // Nobody could decide: the best guess, unless the flow asked for its fallback on purpose.
   const undecidedRoute = config.low_confidence_route === "fallback_intent" ? fallbackRoute : top.intent;
+  const blank = message.trim() === "";
+
+  // What the embeddings tier did, when it ran: its trace, usage and whether it was paid.
+  let embeddings: EmbeddingTrace | undefined;
+  let spent: TokenUsage | undefined;
+  let paidSoFar = false;
+  const common = () => ({
+    scores: classification.ranked,
+    localConfidence,
+    ...(tierChoice ? { model: tierChoice.model, modelTier: tierChoice } : {}),
+    ...(embeddings ? { embeddings } : {}),
+  });
 
   function local(unsure: boolean, extra: { usage?: TokenUsage; llm?: LlmTrace; paid?: boolean } = {}) {
     const llmCalled = extra.llm !== undefined;
-    const saved = llmCalled ? 0 : savedTokens(config.intents, message);
+    const usage = addUsage(spent, extra.usage);
     return {
-      ...common,
+      ...common(),
       route: unsure ? undecidedRoute : top.intent,
       confidence: localConfidence,
       tier: "local" as const,
       unsure,
-      paid: extra.paid ?? false,
-      tokensSaved: saved,
-      ...(extra.usage ? { usage: extra.usage } : {}),
+      paid: paidSoFar || (extra.paid ?? false),
+      tokensSaved: llmCalled ? 0 : savedTokens(config.intents, message),
+      ...(usage ? { usage } : {}),
       ...(extra.llm ? { llm: extra.llm } : {}),
     };
   }
 
   if (localConfidence >= threshold) return local(false);
+  const models = options.models;
   // A blank message has nothing for a model to read either.
-  if (config.model === undefined || options.models.offline || message.trim() === "") return local(true);
+  if (config.embedding_model !== undefined && !models.offline && models.embed && !blank) {
+    const model = config.embedding_model;
+    try {
+      const byEmbeddings = await classifyByEmbeddings(
+        models,
+        model,
+        options.tenantId ?? "",
+        config.intents,
+        message.slice(0, LLM_MESSAGE_MAX_CHARS),
+        options.signal,
+      );
+      const best = byEmbeddings.ranked[0]!;
+      spent = byEmbeddings.usage;
+      paidSoFar = true;
+      embeddings = {
+        model: byEmbeddings.model,
+        answer: best.intent,
+        similarity: best.similarity,
+        confidence: byEmbeddings.confidence,
+      };
+      if (byEmbeddings.confidence >= threshold) {
+        return {
+          ...common(),
+          route: best.intent,
+          confidence: byEmbeddings.confidence,
+          tier: "embeddings",
+          unsure: false,
+          paid: true,
+          tokensSaved: savedTokens(config.intents, message),
+          usage: byEmbeddings.usage,
+        };
+      }
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      embeddings = { model, answer: null, error: errorText(error) };
+    }
+  }
+  if (config.model === undefined || models.offline || blank) return local(true);
 
   let result;
   try {
-    result = await askModelForIntent(options.models, config.model, config.intents, message, options);
+    result = await askModelForIntent(models, config.model, config.intents, message, options);
   } catch (error) {
     if (options.signal.aborted) throw error;
     return local(true, { llm: { model: config.model, answer: null, error: errorText(error) } });
@@ -136,15 +211,15 @@ export async function routeMessage(
   const llm = { model: result.model, answer: answer.kind === "intent" ? answer.intent : "unsure" };
   const decided = answer.kind === "intent";
   return {
-    ...common,
+    ...common(),
     route: decided ? answer.intent : fallbackRoute,
     // A model that names an intent but no usable confidence is taken as just confident enough.
     confidence: decided ? (answer.confidence ?? threshold) : localConfidence,
     tier: "llm",
     unsure: !decided,
-    usage: result.usage,
+    usage: addUsage(spent, result.usage)!,
     llm,
-    paid,
+    paid: paid || paidSoFar,
     tokensSaved: 0,
   };
 }
