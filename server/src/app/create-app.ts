@@ -19,6 +19,7 @@ import { createChatServices, storeChatServices } from "../chat/chat-services";
 import { widgetAsset } from "../chat/widget-asset";
 import { inboxRoutes } from "../inbox/inbox-routes";
 import { allowListRoutes } from "../http-access/allow-list-routes";
+import { credentialRoutes } from "../http-access/credential-routes";
 import { webhookRoutes } from "../webhooks/webhook-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
@@ -128,11 +129,12 @@ export function createApp({
     ...analyticsRoutes(db),
     ...tenantRoutes(db),
     ...runRoutes(db, runs),
-    ...channelRoutes(db, chat.secretBox),
+    ...channelRoutes(db, chat.secretBox, { publicUrl: config.publicUrl }),
     ...chatRoutes(chat),
     ...webhookRoutes(chat),
     ...inboxRoutes(chat),
     ...allowListRoutes(db),
+    ...credentialRoutes(db, chat.secretBox),
   ];
   const docs: RouteDefinition = {
     method: "get",

@@ -35,6 +35,12 @@ export interface ServerConfig {
    * this process apply at once; other processes' changes within this time.
    */
   readonly membershipCheckTtlMs: number;
+  /**
+   * The server's public base URL (`https://chat.example.com`, no path), written into the widget's embed snippet.
+   * Unset: each request's own protocol and host, which Express takes from forwarding headers only through hops
+   * that `trustProxy` trusts. Behind a proxy, set it (FLOWDECK_PUBLIC_URL) rather than relying on headers.
+   */
+  readonly publicUrl?: string;
 }
 
 export const MIN_JWT_SECRET_BYTES = 32;
@@ -77,7 +83,8 @@ export interface LoadServerConfigOptions {
 }
 
 /**
- * Reads FLOWDECK_JWT_SECRET, FLOWDECK_CORS_ORIGINS (comma-separated), FLOWDECK_TRUST_PROXY. Without a secret
+ * Reads FLOWDECK_JWT_SECRET, FLOWDECK_CORS_ORIGINS (comma-separated), FLOWDECK_TRUST_PROXY, FLOWDECK_PUBLIC_URL.
+ * Without a secret
  * outside production, one is generated once into the secrets folder (secret-files.ts: outside the working and
  * data folders, 0600) so a restart does not log everybody out; in production a missing secret is an error
  * (FD397) rather than a silent weak default.
@@ -91,6 +98,7 @@ export async function loadServerConfig(options: LoadServerConfigOptions): Promis
   const overrides = {
     corsOrigins: cors,
     ...(env.FLOWDECK_TRUST_PROXY ? { trustProxy: parseTrustProxy(env.FLOWDECK_TRUST_PROXY) } : {}),
+    ...(env.FLOWDECK_PUBLIC_URL ? { publicUrl: parsePublicUrl(env.FLOWDECK_PUBLIC_URL) } : {}),
   };
   if (env.FLOWDECK_JWT_SECRET) return serverConfig(env.FLOWDECK_JWT_SECRET, overrides);
   if (env.NODE_ENV === "production") {
@@ -112,4 +120,21 @@ function parseTrustProxy(value: string): boolean | number | string {
   if (value === "true") return true;
   if (value === "false") return false;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** `scheme://host[:port]` with an optional path prefix; anything else refuses the start (FD398). */
+export function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StartupError("FD398", `FLOWDECK_PUBLIC_URL "${value}" is not a URL.`);
+  }
+  if (!(url.protocol === "https:" || url.protocol === "http:") || url.username || url.search || url.hash) {
+    throw new StartupError(
+      "FD398",
+      "FLOWDECK_PUBLIC_URL must be http(s)://host[:port][/path], no credentials.",
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

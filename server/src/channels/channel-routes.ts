@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { noteChannelChange } from "./channel-changes";
 import type { Database, Sql } from "@flowdeck/runtime";
-import type { Response } from "express";
+import type { Request, Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../app/api-error";
 import type { RouteDefinition } from "../app/route-table";
@@ -20,6 +20,7 @@ import {
 } from "./channel-store";
 import type { ChannelRecord } from "./channel-types";
 import type { SecretBox } from "./secret-box";
+import { embedSnippet, publicBaseUrl } from "./embed-snippet";
 
 const Origins = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
   maxItems: 50,
@@ -64,7 +65,13 @@ export const secretAad = (tenantId: string, channelId: string) => `channel:${ten
  * webhook channels (signed inbound calls, signed outbound replies). Admins and owners manage them; keys and
  * secrets are shown once, on create and rotate.
  */
-export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefinition[] {
+export function channelRoutes(
+  db: Database,
+  secretBox: SecretBox,
+  options: { readonly publicUrl?: string } = {},
+): RouteDefinition[] {
+  const baseUrl = (req: Request) => publicBaseUrl(req, options.publicUrl);
+
   const inTenant = <T>(res: Response, fn: (sql: Sql) => Promise<T>): Promise<T> =>
     db.transaction(fn, { tenantId: requireAuth(res).tenantId });
 
@@ -140,7 +147,7 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
           });
         });
         res.setHeader("Cache-Control", "no-store");
-        res.status(201).json({ ...toView(created), ...credentials(created, key?.key, secret) });
+        res.status(201).json({ ...toView(created), ...credentials(created, baseUrl(req), key?.key, secret) });
       },
     },
     {
@@ -213,7 +220,7 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
         if (!updated) throw new ApiError("FD322", "No such channel.");
         noteChannelChange(updated.id);
         res.setHeader("Cache-Control", "no-store");
-        res.json({ ...toView(updated), ...credentials(updated, key?.key, secret) });
+        res.json({ ...toView(updated), ...credentials(updated, baseUrl(req), key?.key, secret) });
       },
     },
     {
@@ -237,11 +244,16 @@ export function channelRoutes(db: Database, secretBox: SecretBox): RouteDefiniti
 /** The once-shown credentials and how to use them. */
 function credentials(
   channel: ChannelRecord,
+  baseUrl: string,
   key: string | undefined,
   secret: string | undefined,
 ): Record<string, string> {
-  if (key)
-    return { publishableKey: key, embed: `<script src="/widget.js" data-channel="${key}" async></script>` };
-  if (secret) return { webhookSecret: secret, webhookPath: `/webhooks/${channel.id}` };
+  if (key) return { publishableKey: key, embed: embedSnippet(baseUrl, key) };
+  if (secret)
+    return {
+      webhookSecret: secret,
+      webhookPath: `/webhooks/${channel.id}`,
+      webhookUrl: `${baseUrl}/webhooks/${channel.id}`,
+    };
   return {};
 }

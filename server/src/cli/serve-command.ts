@@ -61,7 +61,8 @@ export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promi
   const env = options.env ?? process.env;
   const port = options.port === undefined ? {} : { port: options.port };
   const server = await startServer({ env, log: silentServerLogger, ...port });
-  const demo = env.FLOWDECK_DEMO === "0" ? undefined : await ensureDemoTenant(server.db);
+  const demo =
+    env.FLOWDECK_DEMO === "0" ? undefined : await ensureDemoTenant(server.db, { serverUrl: server.url });
   const where = env.DATABASE_URL
     ? "PostgreSQL (DATABASE_URL)"
     : `embedded PGlite in ${env.FLOWDECK_DATA_DIR ?? "./.flowdeck"}`;

@@ -5,6 +5,7 @@ import { seedDemoData, type Database } from "@flowdeck/runtime";
 import { findCredentials, registerAccount, userMemberships } from "../auth/account-store";
 import { hashPassword } from "../auth/password";
 import { createWorkflow, publishVersion } from "../workflows/workflow-store";
+import { ensureDemoChannel } from "./demo-channel";
 
 /** The demo login `npm start` prints. Only for a local start: FLOWDECK_DEMO=0 turns it off. */
 export const DEMO_LOGIN = { email: "demo@flowdeck.local", password: "flowdeck-demo" } as const;
@@ -15,9 +16,13 @@ export const SEED_WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), 
 /**
  * Creates the demo tenant with its owner and the demo shop's data (customers, orders, knowledge base) the first
  * time, and publishes every seed workflow it does not have yet (by name) as version 1. A restart finds the
- * account and the workflows and leaves them as they are, including any edits made since.
+ * account and the workflows and leaves them as they are, including any edits made since. The demo shop also
+ * gets a web-chat channel for its support flow (demo-channel.ts).
  */
-export async function ensureDemoTenant(db: Database): Promise<{ created: boolean; published: string[] }> {
+export async function ensureDemoTenant(
+  db: Database,
+  options: { readonly serverUrl?: string } = {},
+): Promise<{ created: boolean; published: string[] }> {
   const existing = await findCredentials(db, DEMO_LOGIN.email);
   let tenantId: string;
   let userId: string;
@@ -36,6 +41,7 @@ export async function ensureDemoTenant(db: Database): Promise<{ created: boolean
     await seedDemoData(db, tenantId);
   }
   const published = await publishSeedWorkflows(db, tenantId, userId);
+  await ensureDemoChannel(db, { tenantId, userId, serverUrl: options.serverUrl });
   return { created: !existing, published };
 }
 
