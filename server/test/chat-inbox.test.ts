@@ -137,6 +137,17 @@ describe("HTTP chat and the handoff inbox", () => {
       body: { resolved: true },
     });
     expect(twice.body.handedBack).toBe(false);
+    // Issue 17: the customer is told the bot answers again, and an answer after the hand-back is refused.
+    expect(await customer.next((f) => f.type === "handback")).toMatchObject({
+      runId: handoff.runId,
+      resolved: false,
+    });
+    const late = await server.request("POST", `/inbox/runs/${handoff.runId}/reply`, {
+      token,
+      body: { text: "Still there?" },
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("FD354");
 
     // A reconnecting customer gets the agent's answer from the catch-up too.
     customer.ws.close();

@@ -13,6 +13,7 @@
   var key = script.getAttribute("data-channel") || "";
   var title = script.getAttribute("data-title") || "Chat with us";
   var base = new URL(script.src, location.href);
+  var BACK_TO_BOT = "You're chatting with our assistant again.";
   var socketUrl =
     (base.protocol === "https:" ? "wss:" : "ws:") +
     "//" +
@@ -229,6 +230,13 @@
       state.seen[id] = true;
       note("A member of our team will answer here.");
       remember("note", "A member of our team will answer here.", id, frame.at);
+    } else if (frame.type === "handback") {
+      // The person handed the conversation back (or resolved it): the customer should know who answers now.
+      var back = "handback|" + frame.runId;
+      if (state.seen[back]) return;
+      state.seen[back] = true;
+      note(BACK_TO_BOT);
+      remember("note", BACK_TO_BOT, back, frame.at);
     } else if (frame.type === "error") {
       status.textContent = frame.message || "Something went wrong.";
     }

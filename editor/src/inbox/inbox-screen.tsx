@@ -26,15 +26,22 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
   const [draft, setDraft] = useState("");
   const replyId = useId();
   const replyBox = useRef<HTMLTextAreaElement>(null);
+  // Read by `refresh` at call time: a refresh started before a hand-back must not reopen the closed panel.
+  const openIdRef = useRef<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
       setItems(await api.list());
-      if (openId) setOpen(await api.get(openId));
+      const current = openIdRef.current;
+      if (current) {
+        const conversation = await api.get(current);
+        if (openIdRef.current === current) setOpen(conversation);
+      }
     } catch (error) {
       setStatus(error instanceof Error ? error.message : String(error));
     }
-  }, [api, openId]);
+  }, [api]);
 
   useEffect(() => {
     void refresh();
@@ -42,7 +49,14 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
     return () => clearInterval(timer);
   }, [refresh, pollIntervalMs]);
 
+  function close() {
+    openIdRef.current = undefined;
+    setOpenId(undefined);
+    setOpen(undefined);
+  }
+
   async function select(runId: string) {
+    openIdRef.current = runId;
     setOpenId(runId);
     setOpen(await api.get(runId));
     replyBox.current?.focus();
@@ -50,23 +64,44 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    if (!openId || !draft.trim()) return;
-    await api.reply(openId, draft.trim());
-    setDraft("");
-    setStatus("Answer sent.");
+    if (!openId || !draft.trim() || busy) return;
+    setBusy(true);
+    try {
+      await api.reply(openId, draft.trim());
+      setDraft("");
+      setStatus("Answer sent.");
+    } catch (error) {
+      // FD354: the conversation left the person meanwhile (another agent, or the flow); say so, keep the draft.
+      setStatus(error instanceof Error ? `Not sent: ${error.message}` : String(error));
+    } finally {
+      setBusy(false);
+    }
     await refresh();
   }
 
   async function handBack(resolved: boolean) {
-    if (!openId) return;
-    const result = await api.handback(openId, resolved);
-    setStatus(
-      result.handedBack ? "Handed back to the flow." : `Nothing to hand back (the run is ${result.status}).`,
-    );
-    setOpenId(undefined);
-    setOpen(undefined);
+    if (!openId || busy) return;
+    setBusy(true);
+    try {
+      const result = await api.handback(openId, resolved);
+      setStatus(
+        !result.handedBack
+          ? `Nothing to hand back (the conversation is ${result.status}).`
+          : resolved
+            ? "Marked resolved. The conversation is closed; the customer's next message goes to the assistant."
+            : "Handed back to the flow. The customer is chatting with the assistant again.",
+      );
+      close();
+    } catch (error) {
+      setStatus(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
     await refresh();
   }
+
+  // Only a conversation still with a person can be answered or handed back (the server refuses the rest).
+  const answerable = open?.status === "handoff" && !busy;
 
   return (
     <div className="fd-page fd-inbox" aria-labelledby="inbox-title">
@@ -135,6 +170,11 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
                 ))}
               </ol>
             </details>
+            {open.status === "handoff" ? null : (
+              <p className="fd-muted">
+                This conversation is no longer with a person (it is {open.status}); it is shown read-only.
+              </p>
+            )}
             <form className="fd-inbox__reply" onSubmit={(event) => void send(event)}>
               <label className="fd-field__label" htmlFor={replyId}>
                 Your answer to the customer
@@ -146,17 +186,32 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
                 value={draft}
                 maxLength={4000}
                 rows={3}
+                disabled={!answerable}
                 onChange={(event) => setDraft(event.target.value)}
               />
-              <button type="submit" className="fd-button fd-button--primary" disabled={!draft.trim()}>
+              <button
+                type="submit"
+                className="fd-button fd-button--primary"
+                disabled={!answerable || !draft.trim()}
+              >
                 Send answer
               </button>
             </form>
             <div className="fd-inbox__actions" role="group" aria-label="Hand back">
-              <button type="button" className="fd-button" onClick={() => void handBack(false)}>
+              <button
+                type="button"
+                className="fd-button"
+                disabled={!answerable}
+                onClick={() => void handBack(false)}
+              >
                 Hand back to the flow
               </button>
-              <button type="button" className="fd-button" onClick={() => void handBack(true)}>
+              <button
+                type="button"
+                className="fd-button"
+                disabled={!answerable}
+                onClick={() => void handBack(true)}
+              >
                 Mark resolved
               </button>
             </div>

@@ -73,6 +73,8 @@ export type ServerFrame =
     }
   | { type: "reply"; conversationId: string; id: string; author: ReplyAuthor; text: string; at: string }
   | { type: "handoff"; conversationId: string; runId: string; reason: string; at: string }
+  /** A person handed the conversation back to the flow (inbox); the widget tells the customer. */
+  | { type: "handback"; conversationId: string; runId: string; resolved: boolean; at: string }
   | { type: "error"; code: string; message: string; conversationId?: string };
 
 /** Id of a bot reply: stable between the live stream and the catch-up from the event log, so clients dedupe. */

@@ -139,6 +139,10 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
       status: 201,
       handler: async (req, res) => {
         const run = await runOr404(res, String(req.params.id));
+        // A resolved or handed-back conversation is the flow's again: an answer now would reach nobody's inbox
+        // turn and confuse the customer, so it is refused instead of silently stored.
+        if (run.status !== "handoff")
+          throw new ApiError("FD354", `The conversation is ${run.status}, no longer with a person.`);
         const { text } = req.body as Static<typeof AgentReplyBody>;
         const message = await agentReply(res, run, text);
         res.status(201).json({ ...message, conversationId: run.conversationId, text });
@@ -180,6 +184,14 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
         }
         if (target) void relayTurn(delivery, target, run.conversationId, turn.until(RELAY_WATCH_MS));
         else turn.cancel();
+        // Live only (not in the catch-up: the event log has no hand-back event); the widget keeps the note it showed.
+        hub.publish(caller.tenantId, run.conversationId, {
+          type: "handback",
+          conversationId: run.conversationId,
+          runId: run.id,
+          resolved: body.resolved,
+          at: new Date().toISOString(),
+        });
         res.json({ runId: after.id, status: after.status, handedBack: true });
       },
     },

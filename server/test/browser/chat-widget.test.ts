@@ -160,6 +160,17 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the in
       .locator("[data-flowdeck-chat] .msg.bot", { hasText: "Welcome to Acme Outfitters" })
       .count();
     expect(greetings).toBe(1);
+
+    // Issue 17: "Mark resolved" says so, leaves nothing to press, and the customer learns the bot is back.
+    await staff.getByRole("button", { name: "Mark resolved" }).click();
+    await expect
+      .poll(() => staff.getByRole("status").textContent(), { timeout: 10_000 })
+      .toContain("Marked resolved");
+    expect(await staff.getByRole("button", { name: "Send answer" }).count()).toBe(0);
+    expect(await staff.getByRole("button", { name: "Hand back to the flow" }).count()).toBe(0);
+    await expect
+      .poll(() => customer.locator("[data-flowdeck-chat] .msg.note").allTextContents(), { timeout: 15_000 })
+      .toContain("You're chatting with our assistant again.");
     await staff.close();
     await customer.close();
   }, 90_000);
