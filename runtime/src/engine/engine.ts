@@ -11,6 +11,7 @@ import { RunActivation } from "./run-activation";
 import { depsForRun } from "./run-deps";
 import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
+import { inActivationSpan } from "../telemetry/activation-span";
 
 export interface StartRunRequest {
   readonly tenantId: string;
@@ -239,7 +240,8 @@ export function createEngine(deps: EngineDeps): Engine {
     signal?.addEventListener("abort", onAbort, { once: true });
     let activation: RunActivation | undefined;
     let ticket: ActivationTicket | undefined;
-    const ended = (async () => {
+    // One span per activation (a no-op without the SDK): its steps, model and HTTP calls nest under it.
+    const ended = inActivationSpan(run, async () => {
       ticket = await guard.enter(run, { stored: unsaved === undefined, counted });
       if (ticket.refused) return;
       let done = false;
@@ -266,7 +268,7 @@ export function createEngine(deps: EngineDeps): Engine {
         const stored = unsaved === undefined || (!done && (activation?.record().stateVersion ?? 0) > 0);
         await ticket.leave({ ended: done, stored });
       }
-    })();
+    });
     active.set(run.id, { controller, ended, handBack: async () => ticket?.handBack() });
     try {
       await ended;

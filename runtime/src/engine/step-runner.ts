@@ -11,6 +11,9 @@ import type {
 } from "@flowdeck/node-library/runtime";
 import { abortableSleep } from "../resilience/abortable-sleep";
 import { isRetryable } from "../resilience/retryable";
+import { traceHttp } from "../telemetry/traced-http";
+import { traceModels } from "../telemetry/traced-models";
+import { inStepSpan } from "../telemetry/step-span";
 import type { EngineDeps } from "./engine-deps";
 import { describeError, EngineError } from "./engine-errors";
 import { evaluateExpression, renderTemplate } from "./scope";
@@ -50,7 +53,12 @@ export function backoffDelayMs(node: WorkflowNode, attempt: number): number {
  * error says `retryable: false` (a refused host, a 4xx other than 408/429, a template error …) ends the step at
  * once: another try would get the same answer, later, and hit the other side again.
  */
-export async function runStep(request: StepRequest, deps: EngineDeps): Promise<StepOutcome> {
+export function runStep(request: StepRequest, deps: EngineDeps): Promise<StepOutcome> {
+  // Each step is a span (a no-op without the SDK); its model and HTTP calls nest under it.
+  return inStepSpan(request.node, request.stepId, () => runTries(request, deps));
+}
+
+async function runTries(request: StepRequest, deps: EngineDeps): Promise<StepOutcome> {
   const attempts = Math.max(1, request.node.retry?.attempts ?? 1);
   const sleep = deps.sleep ?? abortableSleep;
   let lastError = { code: "FD200", message: "not run" };
@@ -129,10 +137,10 @@ function stepContext(
     attempt,
     scope: request.scope,
     get models() {
-      return (models ??= deps.models(tenantId));
+      return (models ??= traceModels(deps.models(tenantId)));
     },
     get http() {
-      return (http ??= deps.http(tenantId));
+      return (http ??= traceHttp(deps.http(tenantId)));
     },
     get services() {
       return (services ??= deps.services(tenantId));
