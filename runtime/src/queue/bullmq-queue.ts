@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "@flowdeck/node-library/runtime";
 import type { Engine } from "../engine/engine";
 import { silentLogger } from "../engine/engine-deps";
+import { activeTraceCarrier } from "../telemetry/trace-carrier";
 import { QueueError } from "./queue-errors";
 import { readQueueStats, type QueueStats } from "./queue-stats";
 import { createRedisConnection } from "./redis-connection";
@@ -82,7 +83,13 @@ function jobData(job: RunJob): RunJob {
     ...(job.requestId !== undefined ? { requestId: job.requestId } : {}),
     ...(job.stepId !== undefined ? { stepId: job.stepId } : {}),
     ...(job.dueAt !== undefined ? { dueAt: job.dueAt } : {}),
+    ...(job.trace !== undefined ? { trace: job.trace } : {}),
   };
+}
+
+function withTrace(job: RunJob): RunJob {
+  const trace = activeTraceCarrier();
+  return trace ? { ...job, trace } : job;
 }
 
 export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
@@ -149,7 +156,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
     driver: "bullmq",
     queue,
     prefix,
-    enqueueStart: (tenantId, runId) => addAll([{ tenantId, runId }]),
+    // The caller's trace context rides along (nothing without an SDK), read now: the add happens a tick later.
+    enqueueStart: (tenantId, runId) => addAll([withTrace({ tenantId, runId })]),
     async enqueueResume(tenantId, runId, resume) {
       if (closed) throw new QueueError("FD280", "The run queue is closed.");
       if (!options.engine) {
@@ -157,7 +165,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
       }
       // Durable first: a crash after this line loses nothing, the outbox row enqueues the request later.
       const recorded = await options.engine.requestResume(tenantId, runId, resume);
-      await addAll([{ tenantId, runId, kind: "resume", requestId: recorded.outboxId }]);
+      await addAll([withTrace({ tenantId, runId, kind: "resume", requestId: recorded.outboxId })]);
     },
     enqueueMany: addAll,
     async scheduleTimeout(tenantId, runId, stepId, dueAt) {

@@ -17,6 +17,11 @@ export interface RunJob {
   /** `timeout`: the waiting step and its deadline (ISO 8601). */
   readonly stepId?: string;
   readonly dueAt?: string;
+  /**
+   * W3C trace context of the request that enqueued it, when tracing is on: the worker's activation continues
+   * that trace. Absent without an OpenTelemetry SDK, and on the outbox's and reconciler's late enqueues.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -15,6 +15,7 @@ import { createTenantLimiter, DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } 
 import type { Database } from "../store/database";
 import { isStoreError } from "../store/store-errors";
 import { createPlanCache } from "./plan-cache";
+import { withTraceCarrier } from "../telemetry/trace-carrier";
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -157,7 +158,7 @@ export function startWorker(options: WorkerOptions): RunWorker {
       renew.unref();
     }
     try {
-      const run = await execute(job);
+      const run = await withTraceCarrier(job.data.trace, () => execute(job));
       await armTimeout(run);
       processed += 1;
       return { status: run.status };
