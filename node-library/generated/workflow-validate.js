@@ -20,7 +20,7 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
@@ -31,7 +31,7 @@ const schema38 = {"type":"object","title":"Set variables","description":"Stores 
 const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema40 = {"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema41 = {"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema42 = {"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema42 = {"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema43 = {"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema44 = {"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema45 = {"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false};
@@ -44,6 +44,7 @@ const pattern5 = new RegExp("^\\d+\\.\\d+\\.\\d+$", "u");
 const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern33 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
 const pattern35 = new RegExp("^.*$", "u");
+const pattern37 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://flowdeck.dev/schemas/workflow.schema.json" */;
@@ -7282,9 +7283,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data200};
+if(data200.auth !== undefined){
+let data213 = data200.auth;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+if(data213.credential === undefined){
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data213};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7293,10 +7296,9 @@ vErrors.push(err596);
 }
 errors++;
 }
-}
-}
-else {
-const err597 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
+for(const key51 in data213){
+if(!(((key51 === "credential") || (key51 === "header")) || (key51 === "prefix"))){
+const err597 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data213};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7305,14 +7307,12 @@ vErrors.push(err597);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "tool.kb_search"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err598 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+if(data213.credential !== undefined){
+let data214 = data213.credential;
+if(typeof data214 === "string"){
+if(!pattern37.test(data214)){
+const err598 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data214};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7321,8 +7321,9 @@ vErrors.push(err598);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err599 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+}
+else {
+const err599 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data214};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7331,9 +7332,12 @@ vErrors.push(err599);
 }
 errors++;
 }
-for(const key51 in data9){
-if(!(((((((key51 === "name") || (key51 === "type_version")) || (key51 === "description")) || (key51 === "retry")) || (key51 === "timeout_ms")) || (key51 === "type")) || (key51 === "config"))){
-const err600 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
+}
+if(data213.header !== undefined){
+let data215 = data213.header;
+if(typeof data215 === "string"){
+if(func2(data215) > 128){
+const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7342,12 +7346,8 @@ vErrors.push(err600);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data213 = data9.name;
-if(typeof data213 === "string"){
-if(func2(data213) > 64){
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data213};
+if(!pattern33.test(data215)){
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7356,8 +7356,9 @@ vErrors.push(err601);
 }
 errors++;
 }
-if(!pattern6.test(data213)){
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data213};
+}
+else {
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7367,8 +7368,11 @@ vErrors.push(err602);
 errors++;
 }
 }
-else {
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data213};
+if(data213.prefix !== undefined){
+let data216 = data213.prefix;
+if(typeof data216 === "string"){
+if(func2(data216) > 32){
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data216};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7378,10 +7382,8 @@ vErrors.push(err603);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data214 = data9.type_version;
-if(!(((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214))) && (isFinite(data214)))){
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data214};
+else {
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data216};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7390,9 +7392,10 @@ vErrors.push(err604);
 }
 errors++;
 }
-if((typeof data214 == "number") && (isFinite(data214))){
-if(data214 < 1 || isNaN(data214)){
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data214};
+}
+}
+else {
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data213};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7403,11 +7406,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data215 = data9.description;
-if(typeof data215 === "string"){
-if(func2(data215) > 2000){
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data215};
+else {
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data200};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7417,8 +7417,9 @@ vErrors.push(err606);
 errors++;
 }
 }
+}
 else {
-const err607 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data215};
+const err607 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7427,12 +7428,14 @@ vErrors.push(err607);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
-if(data9.retry !== undefined){
-let data216 = data9.retry;
-if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
-if(data216.attempts === undefined){
-const err608 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data216};
+}
+else if(tag0 === "tool.kb_search"){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err608 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7441,9 +7444,8 @@ vErrors.push(err608);
 }
 errors++;
 }
-for(const key52 in data216){
-if(!((((key52 === "attempts") || (key52 === "backoff_ms")) || (key52 === "max_backoff_ms")) || (key52 === "backoff"))){
-const err609 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data216};
+if(data9.type === undefined){
+const err609 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7452,11 +7454,9 @@ vErrors.push(err609);
 }
 errors++;
 }
-}
-if(data216.attempts !== undefined){
-let data217 = data216.attempts;
-if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
-const err610 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
+for(const key52 in data9){
+if(!(((((((key52 === "name") || (key52 === "type_version")) || (key52 === "description")) || (key52 === "retry")) || (key52 === "timeout_ms")) || (key52 === "type")) || (key52 === "config"))){
+const err610 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7465,9 +7465,12 @@ vErrors.push(err610);
 }
 errors++;
 }
-if((typeof data217 == "number") && (isFinite(data217))){
-if(data217 > 10 || isNaN(data217)){
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
+}
+if(data9.name !== undefined){
+let data217 = data9.name;
+if(typeof data217 === "string"){
+if(func2(data217) > 64){
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data217};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7476,8 +7479,8 @@ vErrors.push(err611);
 }
 errors++;
 }
-if(data217 < 1 || isNaN(data217)){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data217};
+if(!pattern6.test(data217)){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data217};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7487,11 +7490,8 @@ vErrors.push(err612);
 errors++;
 }
 }
-}
-if(data216.backoff_ms !== undefined){
-let data218 = data216.backoff_ms;
-if(!(((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218))) && (isFinite(data218)))){
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
+else {
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data217};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7500,9 +7500,11 @@ vErrors.push(err613);
 }
 errors++;
 }
-if((typeof data218 == "number") && (isFinite(data218))){
-if(data218 > 600000 || isNaN(data218)){
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
+}
+if(data9.type_version !== undefined){
+let data218 = data9.type_version;
+if(!(((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218))) && (isFinite(data218)))){
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data218};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7511,8 +7513,9 @@ vErrors.push(err614);
 }
 errors++;
 }
-if(data218 < 0 || isNaN(data218)){
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data218};
+if((typeof data218 == "number") && (isFinite(data218))){
+if(data218 < 1 || isNaN(data218)){
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data218};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7523,10 +7526,11 @@ errors++;
 }
 }
 }
-if(data216.max_backoff_ms !== undefined){
-let data219 = data216.max_backoff_ms;
-if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
+if(data9.description !== undefined){
+let data219 = data9.description;
+if(typeof data219 === "string"){
+if(func2(data219) > 2000){
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data219};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7535,9 +7539,9 @@ vErrors.push(err616);
 }
 errors++;
 }
-if((typeof data219 == "number") && (isFinite(data219))){
-if(data219 > 3600000 || isNaN(data219)){
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
+}
+else {
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data219};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7546,8 +7550,12 @@ vErrors.push(err617);
 }
 errors++;
 }
-if(data219 < 0 || isNaN(data219)){
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data219};
+}
+if(data9.retry !== undefined){
+let data220 = data9.retry;
+if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
+if(data220.attempts === undefined){
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data220};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7556,12 +7564,9 @@ vErrors.push(err618);
 }
 errors++;
 }
-}
-}
-if(data216.backoff !== undefined){
-let data220 = data216.backoff;
-if(typeof data220 !== "string"){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data220};
+for(const key53 in data220){
+if(!((((key53 === "attempts") || (key53 === "backoff_ms")) || (key53 === "max_backoff_ms")) || (key53 === "backoff"))){
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data220};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7570,8 +7575,11 @@ vErrors.push(err619);
 }
 errors++;
 }
-if(!((data220 === "exponential") || (data220 === "fixed"))){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data220};
+}
+if(data220.attempts !== undefined){
+let data221 = data220.attempts;
+if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7580,10 +7588,9 @@ vErrors.push(err620);
 }
 errors++;
 }
-}
-}
-else {
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data216};
+if((typeof data221 == "number") && (isFinite(data221))){
+if(data221 > 10 || isNaN(data221)){
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7592,11 +7599,8 @@ vErrors.push(err621);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data221 = data9.timeout_ms;
-if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data221};
+if(data221 < 1 || isNaN(data221)){
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7605,9 +7609,12 @@ vErrors.push(err622);
 }
 errors++;
 }
-if((typeof data221 == "number") && (isFinite(data221))){
-if(data221 > 3600000 || isNaN(data221)){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data221};
+}
+}
+if(data220.backoff_ms !== undefined){
+let data222 = data220.backoff_ms;
+if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7616,8 +7623,9 @@ vErrors.push(err623);
 }
 errors++;
 }
-if(data221 < 1 || isNaN(data221)){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data221};
+if((typeof data222 == "number") && (isFinite(data222))){
+if(data222 > 600000 || isNaN(data222)){
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7626,12 +7634,8 @@ vErrors.push(err624);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data222 = data9.type;
-if(typeof data222 !== "string"){
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data222};
+if(data222 < 0 || isNaN(data222)){
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7640,8 +7644,12 @@ vErrors.push(err625);
 }
 errors++;
 }
-if("tool.kb_search" !== data222){
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data222};
+}
+}
+if(data220.max_backoff_ms !== undefined){
+let data223 = data220.max_backoff_ms;
+if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7650,13 +7658,9 @@ vErrors.push(err626);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data223 = data9.config;
-if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
-for(const key53 in data223){
-if(!((((key53 === "query") || (key53 === "limit")) || (key53 === "category")) || (key53 === "min_score"))){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data223};
+if((typeof data223 == "number") && (isFinite(data223))){
+if(data223 > 3600000 || isNaN(data223)){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7665,12 +7669,8 @@ vErrors.push(err627);
 }
 errors++;
 }
-}
-if(data223.query !== undefined){
-let data224 = data223.query;
-if(typeof data224 === "string"){
-if(func2(data224) > 50000){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data224};
+if(data223 < 0 || isNaN(data223)){
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -7680,8 +7680,11 @@ vErrors.push(err628);
 errors++;
 }
 }
-else {
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data224};
+}
+if(data220.backoff !== undefined){
+let data224 = data220.backoff;
+if(typeof data224 !== "string"){
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data224};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7690,11 +7693,8 @@ vErrors.push(err629);
 }
 errors++;
 }
-}
-if(data223.limit !== undefined){
-let data225 = data223.limit;
-if(!(((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225))) && (isFinite(data225)))){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data225};
+if(!((data224 === "exponential") || (data224 === "fixed"))){
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data224};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7703,9 +7703,10 @@ vErrors.push(err630);
 }
 errors++;
 }
-if((typeof data225 == "number") && (isFinite(data225))){
-if(data225 > 20 || isNaN(data225)){
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data225};
+}
+}
+else {
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data220};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7714,8 +7715,11 @@ vErrors.push(err631);
 }
 errors++;
 }
-if(data225 < 1 || isNaN(data225)){
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data225};
+}
+if(data9.timeout_ms !== undefined){
+let data225 = data9.timeout_ms;
+if(!(((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225))) && (isFinite(data225)))){
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data225};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7724,13 +7728,9 @@ vErrors.push(err632);
 }
 errors++;
 }
-}
-}
-if(data223.category !== undefined){
-let data226 = data223.category;
-if(typeof data226 === "string"){
-if(func2(data226) > 64){
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data226};
+if((typeof data225 == "number") && (isFinite(data225))){
+if(data225 > 3600000 || isNaN(data225)){
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data225};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7739,8 +7739,8 @@ vErrors.push(err633);
 }
 errors++;
 }
-if(func2(data226) < 1){
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data226};
+if(data225 < 1 || isNaN(data225)){
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data225};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7750,8 +7750,11 @@ vErrors.push(err634);
 errors++;
 }
 }
-else {
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data226};
+}
+if(data9.type !== undefined){
+let data226 = data9.type;
+if(typeof data226 !== "string"){
+const err635 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data226};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -7760,12 +7763,8 @@ vErrors.push(err635);
 }
 errors++;
 }
-}
-if(data223.min_score !== undefined){
-let data227 = data223.min_score;
-if((typeof data227 == "number") && (isFinite(data227))){
-if(data227 > 1 || isNaN(data227)){
-const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data227};
+if("tool.kb_search" !== data226){
+const err636 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data226};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -7774,8 +7773,13 @@ vErrors.push(err636);
 }
 errors++;
 }
-if(data227 < 0 || isNaN(data227)){
-const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data227};
+}
+if(data9.config !== undefined){
+let data227 = data9.config;
+if(data227 && typeof data227 == "object" && !Array.isArray(data227)){
+for(const key54 in data227){
+if(!((((key54 === "query") || (key54 === "limit")) || (key54 === "category")) || (key54 === "min_score"))){
+const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data227};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -7785,8 +7789,11 @@ vErrors.push(err637);
 errors++;
 }
 }
-else {
-const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data227};
+if(data227.query !== undefined){
+let data228 = data227.query;
+if(typeof data228 === "string"){
+if(func2(data228) > 50000){
+const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data228};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -7796,9 +7803,8 @@ vErrors.push(err638);
 errors++;
 }
 }
-}
 else {
-const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data223};
+const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data228};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -7808,9 +7814,10 @@ vErrors.push(err639);
 errors++;
 }
 }
-}
-else {
-const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
+if(data227.limit !== undefined){
+let data229 = data227.limit;
+if(!(((typeof data229 == "number") && (!(data229 % 1) && !isNaN(data229))) && (isFinite(data229)))){
+const err640 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data229};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -7819,14 +7826,9 @@ vErrors.push(err640);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "tool.order_lookup"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err641 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if((typeof data229 == "number") && (isFinite(data229))){
+if(data229 > 20 || isNaN(data229)){
+const err641 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data229};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -7835,8 +7837,8 @@ vErrors.push(err641);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err642 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if(data229 < 1 || isNaN(data229)){
+const err642 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data229};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -7845,8 +7847,13 @@ vErrors.push(err642);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err643 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+}
+}
+if(data227.category !== undefined){
+let data230 = data227.category;
+if(typeof data230 === "string"){
+if(func2(data230) > 64){
+const err643 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data230};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -7855,9 +7862,8 @@ vErrors.push(err643);
 }
 errors++;
 }
-for(const key54 in data9){
-if(!(((((((key54 === "name") || (key54 === "type_version")) || (key54 === "description")) || (key54 === "retry")) || (key54 === "timeout_ms")) || (key54 === "type")) || (key54 === "config"))){
-const err644 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
+if(func2(data230) < 1){
+const err644 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data230};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -7867,11 +7873,8 @@ vErrors.push(err644);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data228 = data9.name;
-if(typeof data228 === "string"){
-if(func2(data228) > 64){
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data228};
+else {
+const err645 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data230};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -7880,8 +7883,12 @@ vErrors.push(err645);
 }
 errors++;
 }
-if(!pattern6.test(data228)){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data228};
+}
+if(data227.min_score !== undefined){
+let data231 = data227.min_score;
+if((typeof data231 == "number") && (isFinite(data231))){
+if(data231 > 1 || isNaN(data231)){
+const err646 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data231};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7890,9 +7897,8 @@ vErrors.push(err646);
 }
 errors++;
 }
-}
-else {
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data228};
+if(data231 < 0 || isNaN(data231)){
+const err647 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data231};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7902,10 +7908,8 @@ vErrors.push(err647);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data229 = data9.type_version;
-if(!(((typeof data229 == "number") && (!(data229 % 1) && !isNaN(data229))) && (isFinite(data229)))){
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data229};
+else {
+const err648 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data231};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7914,9 +7918,10 @@ vErrors.push(err648);
 }
 errors++;
 }
-if((typeof data229 == "number") && (isFinite(data229))){
-if(data229 < 1 || isNaN(data229)){
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data229};
+}
+}
+else {
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data227};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7927,11 +7932,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data230 = data9.description;
-if(typeof data230 === "string"){
-if(func2(data230) > 2000){
-const err650 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data230};
+else {
+const err650 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7940,9 +7942,14 @@ vErrors.push(err650);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
-else {
-const err651 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data230};
+}
+else if(tag0 === "tool.order_lookup"){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err651 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7951,12 +7958,8 @@ vErrors.push(err651);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data231 = data9.retry;
-if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
-if(data231.attempts === undefined){
-const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data231};
+if(data9.type === undefined){
+const err652 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -7965,9 +7968,8 @@ vErrors.push(err652);
 }
 errors++;
 }
-for(const key55 in data231){
-if(!((((key55 === "attempts") || (key55 === "backoff_ms")) || (key55 === "max_backoff_ms")) || (key55 === "backoff"))){
-const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data231};
+if(data9.config === undefined){
+const err653 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -7976,11 +7978,9 @@ vErrors.push(err653);
 }
 errors++;
 }
-}
-if(data231.attempts !== undefined){
-let data232 = data231.attempts;
-if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
-const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
+for(const key55 in data9){
+if(!(((((((key55 === "name") || (key55 === "type_version")) || (key55 === "description")) || (key55 === "retry")) || (key55 === "timeout_ms")) || (key55 === "type")) || (key55 === "config"))){
+const err654 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -7989,9 +7989,12 @@ vErrors.push(err654);
 }
 errors++;
 }
-if((typeof data232 == "number") && (isFinite(data232))){
-if(data232 > 10 || isNaN(data232)){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
+}
+if(data9.name !== undefined){
+let data232 = data9.name;
+if(typeof data232 === "string"){
+if(func2(data232) > 64){
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data232};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8000,8 +8003,8 @@ vErrors.push(err655);
 }
 errors++;
 }
-if(data232 < 1 || isNaN(data232)){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data232};
+if(!pattern6.test(data232)){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data232};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8011,11 +8014,8 @@ vErrors.push(err656);
 errors++;
 }
 }
-}
-if(data231.backoff_ms !== undefined){
-let data233 = data231.backoff_ms;
-if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
+else {
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data232};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8024,9 +8024,11 @@ vErrors.push(err657);
 }
 errors++;
 }
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 > 600000 || isNaN(data233)){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
+}
+if(data9.type_version !== undefined){
+let data233 = data9.type_version;
+if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data233};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8035,8 +8037,9 @@ vErrors.push(err658);
 }
 errors++;
 }
-if(data233 < 0 || isNaN(data233)){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data233};
+if((typeof data233 == "number") && (isFinite(data233))){
+if(data233 < 1 || isNaN(data233)){
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data233};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8047,10 +8050,11 @@ errors++;
 }
 }
 }
-if(data231.max_backoff_ms !== undefined){
-let data234 = data231.max_backoff_ms;
-if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
+if(data9.description !== undefined){
+let data234 = data9.description;
+if(typeof data234 === "string"){
+if(func2(data234) > 2000){
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data234};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8059,9 +8063,9 @@ vErrors.push(err660);
 }
 errors++;
 }
-if((typeof data234 == "number") && (isFinite(data234))){
-if(data234 > 3600000 || isNaN(data234)){
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
+}
+else {
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data234};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8070,8 +8074,12 @@ vErrors.push(err661);
 }
 errors++;
 }
-if(data234 < 0 || isNaN(data234)){
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data234};
+}
+if(data9.retry !== undefined){
+let data235 = data9.retry;
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.attempts === undefined){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data235};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8080,12 +8088,9 @@ vErrors.push(err662);
 }
 errors++;
 }
-}
-}
-if(data231.backoff !== undefined){
-let data235 = data231.backoff;
-if(typeof data235 !== "string"){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data235};
+for(const key56 in data235){
+if(!((((key56 === "attempts") || (key56 === "backoff_ms")) || (key56 === "max_backoff_ms")) || (key56 === "backoff"))){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data235};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8094,8 +8099,11 @@ vErrors.push(err663);
 }
 errors++;
 }
-if(!((data235 === "exponential") || (data235 === "fixed"))){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data235};
+}
+if(data235.attempts !== undefined){
+let data236 = data235.attempts;
+if(!(((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236))) && (isFinite(data236)))){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8104,10 +8112,9 @@ vErrors.push(err664);
 }
 errors++;
 }
-}
-}
-else {
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data231};
+if((typeof data236 == "number") && (isFinite(data236))){
+if(data236 > 10 || isNaN(data236)){
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8116,11 +8123,8 @@ vErrors.push(err665);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data236 = data9.timeout_ms;
-if(!(((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236))) && (isFinite(data236)))){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data236};
+if(data236 < 1 || isNaN(data236)){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8129,9 +8133,12 @@ vErrors.push(err666);
 }
 errors++;
 }
-if((typeof data236 == "number") && (isFinite(data236))){
-if(data236 > 3600000 || isNaN(data236)){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data236};
+}
+}
+if(data235.backoff_ms !== undefined){
+let data237 = data235.backoff_ms;
+if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8140,8 +8147,9 @@ vErrors.push(err667);
 }
 errors++;
 }
-if(data236 < 1 || isNaN(data236)){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data236};
+if((typeof data237 == "number") && (isFinite(data237))){
+if(data237 > 600000 || isNaN(data237)){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8150,12 +8158,8 @@ vErrors.push(err668);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data237 = data9.type;
-if(typeof data237 !== "string"){
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data237};
+if(data237 < 0 || isNaN(data237)){
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8164,8 +8168,12 @@ vErrors.push(err669);
 }
 errors++;
 }
-if("tool.order_lookup" !== data237){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data237};
+}
+}
+if(data235.max_backoff_ms !== undefined){
+let data238 = data235.max_backoff_ms;
+if(!(((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238))) && (isFinite(data238)))){
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8174,12 +8182,9 @@ vErrors.push(err670);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data238 = data9.config;
-if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
-if(data238.order_id === undefined){
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data238};
+if((typeof data238 == "number") && (isFinite(data238))){
+if(data238 > 3600000 || isNaN(data238)){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8188,8 +8193,8 @@ vErrors.push(err671);
 }
 errors++;
 }
-if(data238.customer_email === undefined){
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data238};
+if(data238 < 0 || isNaN(data238)){
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8198,9 +8203,12 @@ vErrors.push(err672);
 }
 errors++;
 }
-for(const key56 in data238){
-if(!(((key56 === "order_id") || (key56 === "customer_email")) || (key56 === "fields"))){
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data238};
+}
+}
+if(data235.backoff !== undefined){
+let data239 = data235.backoff;
+if(typeof data239 !== "string"){
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data239};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8209,12 +8217,8 @@ vErrors.push(err673);
 }
 errors++;
 }
-}
-if(data238.order_id !== undefined){
-let data239 = data238.order_id;
-if(typeof data239 === "string"){
-if(func2(data239) > 500){
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data239};
+if(!((data239 === "exponential") || (data239 === "fixed"))){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data239};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8224,8 +8228,9 @@ vErrors.push(err674);
 errors++;
 }
 }
+}
 else {
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data239};
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data235};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8235,11 +8240,10 @@ vErrors.push(err675);
 errors++;
 }
 }
-if(data238.customer_email !== undefined){
-let data240 = data238.customer_email;
-if(typeof data240 === "string"){
-if(func2(data240) > 500){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data240};
+if(data9.timeout_ms !== undefined){
+let data240 = data9.timeout_ms;
+if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data240};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8248,9 +8252,9 @@ vErrors.push(err676);
 }
 errors++;
 }
-}
-else {
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data240};
+if((typeof data240 == "number") && (isFinite(data240))){
+if(data240 > 3600000 || isNaN(data240)){
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data240};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8259,12 +8263,8 @@ vErrors.push(err677);
 }
 errors++;
 }
-}
-if(data238.fields !== undefined){
-let data241 = data238.fields;
-if(Array.isArray(data241)){
-if(data241.length > 13){
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data241};
+if(data240 < 1 || isNaN(data240)){
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data240};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8273,11 +8273,12 @@ vErrors.push(err678);
 }
 errors++;
 }
-const len8 = data241.length;
-for(let i11=0; i11<len8; i11++){
-let data242 = data241[i11];
-if(typeof data242 !== "string"){
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data242};
+}
+}
+if(data9.type !== undefined){
+let data241 = data9.type;
+if(typeof data241 !== "string"){
+const err679 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data241};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8286,8 +8287,8 @@ vErrors.push(err679);
 }
 errors++;
 }
-if(!(((((((((((((data242 === "id") || (data242 === "status")) || (data242 === "items")) || (data242 === "total")) || (data242 === "currency")) || (data242 === "estimated_delivery")) || (data242 === "carrier")) || (data242 === "tracking_number")) || (data242 === "tracking_url")) || (data242 === "created_at")) || (data242 === "updated_at")) || (data242 === "customer_email")) || (data242 === "shipping_address"))){
-const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data242};
+if("tool.order_lookup" !== data241){
+const err680 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data241};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8297,18 +8298,11 @@ vErrors.push(err680);
 errors++;
 }
 }
-let i12 = data241.length;
-let j3;
-if(i12 > 1){
-const indices3 = {};
-for(;i12--;){
-let item3 = data241[i12];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j3 = indices3[item3];
-const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data241};
+if(data9.config !== undefined){
+let data242 = data9.config;
+if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
+if(data242.order_id === undefined){
+const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data242};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8316,14 +8310,9 @@ else {
 vErrors.push(err681);
 }
 errors++;
-break;
 }
-indices3[item3] = i12;
-}
-}
-}
-else {
-const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data241};
+if(data242.customer_email === undefined){
+const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data242};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8332,10 +8321,9 @@ vErrors.push(err682);
 }
 errors++;
 }
-}
-}
-else {
-const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data238};
+for(const key57 in data242){
+if(!(((key57 === "order_id") || (key57 === "customer_email")) || (key57 === "fields"))){
+const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data242};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8345,9 +8333,11 @@ vErrors.push(err683);
 errors++;
 }
 }
-}
-else {
-const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
+if(data242.order_id !== undefined){
+let data243 = data242.order_id;
+if(typeof data243 === "string"){
+if(func2(data243) > 500){
+const err684 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data243};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -8356,14 +8346,9 @@ vErrors.push(err684);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "tool.order_update"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err685 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+else {
+const err685 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data243};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8372,8 +8357,12 @@ vErrors.push(err685);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err686 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+}
+if(data242.customer_email !== undefined){
+let data244 = data242.customer_email;
+if(typeof data244 === "string"){
+if(func2(data244) > 500){
+const err686 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data244};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8382,8 +8371,9 @@ vErrors.push(err686);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err687 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+}
+else {
+const err687 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data244};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8392,9 +8382,12 @@ vErrors.push(err687);
 }
 errors++;
 }
-for(const key57 in data9){
-if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
-const err688 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
+}
+if(data242.fields !== undefined){
+let data245 = data242.fields;
+if(Array.isArray(data245)){
+if(data245.length > 13){
+const err688 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data245};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -8403,12 +8396,11 @@ vErrors.push(err688);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data243 = data9.name;
-if(typeof data243 === "string"){
-if(func2(data243) > 64){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data243};
+const len8 = data245.length;
+for(let i11=0; i11<len8; i11++){
+let data246 = data245[i11];
+if(typeof data246 !== "string"){
+const err689 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data246};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8417,8 +8409,8 @@ vErrors.push(err689);
 }
 errors++;
 }
-if(!pattern6.test(data243)){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data243};
+if(!(((((((((((((data246 === "id") || (data246 === "status")) || (data246 === "items")) || (data246 === "total")) || (data246 === "currency")) || (data246 === "estimated_delivery")) || (data246 === "carrier")) || (data246 === "tracking_number")) || (data246 === "tracking_url")) || (data246 === "created_at")) || (data246 === "updated_at")) || (data246 === "customer_email")) || (data246 === "shipping_address"))){
+const err690 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data246};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8428,8 +8420,18 @@ vErrors.push(err690);
 errors++;
 }
 }
-else {
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data243};
+let i12 = data245.length;
+let j3;
+if(i12 > 1){
+const indices3 = {};
+for(;i12--;){
+let item3 = data245[i12];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err691 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data245};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8437,12 +8439,14 @@ else {
 vErrors.push(err691);
 }
 errors++;
+break;
+}
+indices3[item3] = i12;
 }
 }
-if(data9.type_version !== undefined){
-let data244 = data9.type_version;
-if(!(((typeof data244 == "number") && (!(data244 % 1) && !isNaN(data244))) && (isFinite(data244)))){
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data244};
+}
+else {
+const err692 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data245};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8451,9 +8455,10 @@ vErrors.push(err692);
 }
 errors++;
 }
-if((typeof data244 == "number") && (isFinite(data244))){
-if(data244 < 1 || isNaN(data244)){
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data244};
+}
+}
+else {
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data242};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8464,11 +8469,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data245 = data9.description;
-if(typeof data245 === "string"){
-if(func2(data245) > 2000){
-const err694 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data245};
+else {
+const err694 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8477,9 +8479,14 @@ vErrors.push(err694);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
-else {
-const err695 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data245};
+}
+else if(tag0 === "tool.order_update"){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err695 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8488,12 +8495,8 @@ vErrors.push(err695);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data246 = data9.retry;
-if(data246 && typeof data246 == "object" && !Array.isArray(data246)){
-if(data246.attempts === undefined){
-const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data246};
+if(data9.type === undefined){
+const err696 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8502,9 +8505,8 @@ vErrors.push(err696);
 }
 errors++;
 }
-for(const key58 in data246){
-if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
-const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data246};
+if(data9.config === undefined){
+const err697 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8513,11 +8515,9 @@ vErrors.push(err697);
 }
 errors++;
 }
-}
-if(data246.attempts !== undefined){
-let data247 = data246.attempts;
-if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
-const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
+for(const key58 in data9){
+if(!(((((((key58 === "name") || (key58 === "type_version")) || (key58 === "description")) || (key58 === "retry")) || (key58 === "timeout_ms")) || (key58 === "type")) || (key58 === "config"))){
+const err698 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8526,9 +8526,12 @@ vErrors.push(err698);
 }
 errors++;
 }
-if((typeof data247 == "number") && (isFinite(data247))){
-if(data247 > 10 || isNaN(data247)){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
+}
+if(data9.name !== undefined){
+let data247 = data9.name;
+if(typeof data247 === "string"){
+if(func2(data247) > 64){
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data247};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8537,8 +8540,8 @@ vErrors.push(err699);
 }
 errors++;
 }
-if(data247 < 1 || isNaN(data247)){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data247};
+if(!pattern6.test(data247)){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data247};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8548,11 +8551,8 @@ vErrors.push(err700);
 errors++;
 }
 }
-}
-if(data246.backoff_ms !== undefined){
-let data248 = data246.backoff_ms;
-if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
+else {
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data247};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8561,9 +8561,11 @@ vErrors.push(err701);
 }
 errors++;
 }
-if((typeof data248 == "number") && (isFinite(data248))){
-if(data248 > 600000 || isNaN(data248)){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
+}
+if(data9.type_version !== undefined){
+let data248 = data9.type_version;
+if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data248};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8572,8 +8574,9 @@ vErrors.push(err702);
 }
 errors++;
 }
-if(data248 < 0 || isNaN(data248)){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data248};
+if((typeof data248 == "number") && (isFinite(data248))){
+if(data248 < 1 || isNaN(data248)){
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data248};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8584,10 +8587,11 @@ errors++;
 }
 }
 }
-if(data246.max_backoff_ms !== undefined){
-let data249 = data246.max_backoff_ms;
-if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
+if(data9.description !== undefined){
+let data249 = data9.description;
+if(typeof data249 === "string"){
+if(func2(data249) > 2000){
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data249};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8596,9 +8600,9 @@ vErrors.push(err704);
 }
 errors++;
 }
-if((typeof data249 == "number") && (isFinite(data249))){
-if(data249 > 3600000 || isNaN(data249)){
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
+}
+else {
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data249};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8607,8 +8611,12 @@ vErrors.push(err705);
 }
 errors++;
 }
-if(data249 < 0 || isNaN(data249)){
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data249};
+}
+if(data9.retry !== undefined){
+let data250 = data9.retry;
+if(data250 && typeof data250 == "object" && !Array.isArray(data250)){
+if(data250.attempts === undefined){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data250};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8617,12 +8625,9 @@ vErrors.push(err706);
 }
 errors++;
 }
-}
-}
-if(data246.backoff !== undefined){
-let data250 = data246.backoff;
-if(typeof data250 !== "string"){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data250};
+for(const key59 in data250){
+if(!((((key59 === "attempts") || (key59 === "backoff_ms")) || (key59 === "max_backoff_ms")) || (key59 === "backoff"))){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data250};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8631,8 +8636,11 @@ vErrors.push(err707);
 }
 errors++;
 }
-if(!((data250 === "exponential") || (data250 === "fixed"))){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data250};
+}
+if(data250.attempts !== undefined){
+let data251 = data250.attempts;
+if(!(((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251))) && (isFinite(data251)))){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8641,10 +8649,9 @@ vErrors.push(err708);
 }
 errors++;
 }
-}
-}
-else {
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data246};
+if((typeof data251 == "number") && (isFinite(data251))){
+if(data251 > 10 || isNaN(data251)){
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -8653,11 +8660,8 @@ vErrors.push(err709);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data251 = data9.timeout_ms;
-if(!(((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251))) && (isFinite(data251)))){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data251};
+if(data251 < 1 || isNaN(data251)){
+const err710 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -8666,9 +8670,12 @@ vErrors.push(err710);
 }
 errors++;
 }
-if((typeof data251 == "number") && (isFinite(data251))){
-if(data251 > 3600000 || isNaN(data251)){
-const err711 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data251};
+}
+}
+if(data250.backoff_ms !== undefined){
+let data252 = data250.backoff_ms;
+if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -8677,8 +8684,9 @@ vErrors.push(err711);
 }
 errors++;
 }
-if(data251 < 1 || isNaN(data251)){
-const err712 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data251};
+if((typeof data252 == "number") && (isFinite(data252))){
+if(data252 > 600000 || isNaN(data252)){
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -8687,12 +8695,8 @@ vErrors.push(err712);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data252 = data9.type;
-if(typeof data252 !== "string"){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data252};
+if(data252 < 0 || isNaN(data252)){
+const err713 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -8701,8 +8705,12 @@ vErrors.push(err713);
 }
 errors++;
 }
-if("tool.order_update" !== data252){
-const err714 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data252};
+}
+}
+if(data250.max_backoff_ms !== undefined){
+let data253 = data250.max_backoff_ms;
+if(!(((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253))) && (isFinite(data253)))){
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -8711,16 +8719,9 @@ vErrors.push(err714);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data253 = data9.config;
-const _errs613 = errors;
-let valid108 = true;
-const _errs614 = errors;
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.action !== undefined){
-if("update_status" !== data253.action){
-const err715 = {};
+if((typeof data253 == "number") && (isFinite(data253))){
+if(data253 > 3600000 || isNaN(data253)){
+const err715 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -8729,23 +8730,8 @@ vErrors.push(err715);
 }
 errors++;
 }
-}
-}
-var _valid2 = _errs614 === errors;
-errors = _errs613;
-if(vErrors !== null){
-if(_errs613){
-vErrors.length = _errs613;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs616 = errors;
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.status === undefined){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data253};
+if(data253 < 0 || isNaN(data253)){
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -8755,16 +8741,11 @@ vErrors.push(err716);
 errors++;
 }
 }
-var _valid2 = _errs616 === errors;
-valid108 = _valid2;
-if(valid108){
-var props2 = {};
-props2.status = true;
-props2.action = true;
 }
-}
-if(!valid108){
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data253};
+if(data250.backoff !== undefined){
+let data254 = data250.backoff;
+if(typeof data254 !== "string"){
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data254};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -8773,13 +8754,8 @@ vErrors.push(err717);
 }
 errors++;
 }
-const _errs618 = errors;
-let valid110 = true;
-const _errs619 = errors;
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.action !== undefined){
-if("change_address" !== data253.action){
-const err718 = {};
+if(!((data254 === "exponential") || (data254 === "fixed"))){
+const err718 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data254};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -8790,21 +8766,8 @@ errors++;
 }
 }
 }
-var _valid3 = _errs619 === errors;
-errors = _errs618;
-if(vErrors !== null){
-if(_errs618){
-vErrors.length = _errs618;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs621 = errors;
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.address === undefined){
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data253};
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data250};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -8814,21 +8777,181 @@ vErrors.push(err719);
 errors++;
 }
 }
-var _valid3 = _errs621 === errors;
-valid110 = _valid3;
-if(valid110){
-var props3 = {};
-props3.address = true;
-props3.action = true;
-}
-}
-if(!valid110){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data253};
+if(data9.timeout_ms !== undefined){
+let data255 = data9.timeout_ms;
+if(!(((typeof data255 == "number") && (!(data255 % 1) && !isNaN(data255))) && (isFinite(data255)))){
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data255};
 if(vErrors === null){
 vErrors = [err720];
 }
 else {
 vErrors.push(err720);
+}
+errors++;
+}
+if((typeof data255 == "number") && (isFinite(data255))){
+if(data255 > 3600000 || isNaN(data255)){
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data255};
+if(vErrors === null){
+vErrors = [err721];
+}
+else {
+vErrors.push(err721);
+}
+errors++;
+}
+if(data255 < 1 || isNaN(data255)){
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data255};
+if(vErrors === null){
+vErrors = [err722];
+}
+else {
+vErrors.push(err722);
+}
+errors++;
+}
+}
+}
+if(data9.type !== undefined){
+let data256 = data9.type;
+if(typeof data256 !== "string"){
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data256};
+if(vErrors === null){
+vErrors = [err723];
+}
+else {
+vErrors.push(err723);
+}
+errors++;
+}
+if("tool.order_update" !== data256){
+const err724 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data256};
+if(vErrors === null){
+vErrors = [err724];
+}
+else {
+vErrors.push(err724);
+}
+errors++;
+}
+}
+if(data9.config !== undefined){
+let data257 = data9.config;
+const _errs622 = errors;
+let valid109 = true;
+const _errs623 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.action !== undefined){
+if("update_status" !== data257.action){
+const err725 = {};
+if(vErrors === null){
+vErrors = [err725];
+}
+else {
+vErrors.push(err725);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs623 === errors;
+errors = _errs622;
+if(vErrors !== null){
+if(_errs622){
+vErrors.length = _errs622;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs625 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.status === undefined){
+const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data257};
+if(vErrors === null){
+vErrors = [err726];
+}
+else {
+vErrors.push(err726);
+}
+errors++;
+}
+}
+var _valid2 = _errs625 === errors;
+valid109 = _valid2;
+if(valid109){
+var props2 = {};
+props2.status = true;
+props2.action = true;
+}
+}
+if(!valid109){
+const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data257};
+if(vErrors === null){
+vErrors = [err727];
+}
+else {
+vErrors.push(err727);
+}
+errors++;
+}
+const _errs627 = errors;
+let valid111 = true;
+const _errs628 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.action !== undefined){
+if("change_address" !== data257.action){
+const err728 = {};
+if(vErrors === null){
+vErrors = [err728];
+}
+else {
+vErrors.push(err728);
+}
+errors++;
+}
+}
+}
+var _valid3 = _errs628 === errors;
+errors = _errs627;
+if(vErrors !== null){
+if(_errs627){
+vErrors.length = _errs627;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs630 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.address === undefined){
+const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data257};
+if(vErrors === null){
+vErrors = [err729];
+}
+else {
+vErrors.push(err729);
+}
+errors++;
+}
+}
+var _valid3 = _errs630 === errors;
+valid111 = _valid3;
+if(valid111){
+var props3 = {};
+props3.address = true;
+props3.action = true;
+}
+}
+if(!valid111){
+const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data257};
+if(vErrors === null){
+vErrors = [err730];
+}
+else {
+vErrors.push(err730);
 }
 errors++;
 }
@@ -8841,127 +8964,9 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data253 && typeof data253 == "object" && !Array.isArray(data253)){
-if(data253.order_id === undefined){
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
-if(vErrors === null){
-vErrors = [err721];
-}
-else {
-vErrors.push(err721);
-}
-errors++;
-}
-if(data253.customer_email === undefined){
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
-if(vErrors === null){
-vErrors = [err722];
-}
-else {
-vErrors.push(err722);
-}
-errors++;
-}
-if(data253.action === undefined){
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data253};
-if(vErrors === null){
-vErrors = [err723];
-}
-else {
-vErrors.push(err723);
-}
-errors++;
-}
-for(const key59 in data253){
-if(!(((((((key59 === "order_id") || (key59 === "customer_email")) || (key59 === "action")) || (key59 === "status")) || (key59 === "address")) || (key59 === "reason")) || (key59 === "fields"))){
-const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data253};
-if(vErrors === null){
-vErrors = [err724];
-}
-else {
-vErrors.push(err724);
-}
-errors++;
-}
-}
-if(data253.order_id !== undefined){
-let data256 = data253.order_id;
-if(typeof data256 === "string"){
-if(func2(data256) > 500){
-const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data256};
-if(vErrors === null){
-vErrors = [err725];
-}
-else {
-vErrors.push(err725);
-}
-errors++;
-}
-}
-else {
-const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data256};
-if(vErrors === null){
-vErrors = [err726];
-}
-else {
-vErrors.push(err726);
-}
-errors++;
-}
-}
-if(data253.customer_email !== undefined){
-let data257 = data253.customer_email;
-if(typeof data257 === "string"){
-if(func2(data257) > 500){
-const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data257};
-if(vErrors === null){
-vErrors = [err727];
-}
-else {
-vErrors.push(err727);
-}
-errors++;
-}
-}
-else {
-const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data257};
-if(vErrors === null){
-vErrors = [err728];
-}
-else {
-vErrors.push(err728);
-}
-errors++;
-}
-}
-if(data253.action !== undefined){
-let data258 = data253.action;
-if(typeof data258 !== "string"){
-const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data258};
-if(vErrors === null){
-vErrors = [err729];
-}
-else {
-vErrors.push(err729);
-}
-errors++;
-}
-if(!((((data258 === "cancel") || (data258 === "change_address")) || (data258 === "request_return")) || (data258 === "update_status"))){
-const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data258};
-if(vErrors === null){
-vErrors = [err730];
-}
-else {
-vErrors.push(err730);
-}
-errors++;
-}
-}
-if(data253.status !== undefined){
-let data259 = data253.status;
-if(typeof data259 === "string"){
-if(func2(data259) > 64){
-const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data259};
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.order_id === undefined){
+const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -8970,8 +8975,8 @@ vErrors.push(err731);
 }
 errors++;
 }
-if(func2(data259) < 1){
-const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data259};
+if(data257.customer_email === undefined){
+const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -8980,9 +8985,8 @@ vErrors.push(err732);
 }
 errors++;
 }
-}
-else {
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data259};
+if(data257.action === undefined){
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -8991,12 +8995,9 @@ vErrors.push(err733);
 }
 errors++;
 }
-}
-if(data253.address !== undefined){
-let data260 = data253.address;
-if(typeof data260 === "string"){
-if(func2(data260) > 2000){
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data260};
+for(const key60 in data257){
+if(!(((((((key60 === "order_id") || (key60 === "customer_email")) || (key60 === "action")) || (key60 === "status")) || (key60 === "address")) || (key60 === "reason")) || (key60 === "fields"))){
+const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data257};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -9006,8 +9007,11 @@ vErrors.push(err734);
 errors++;
 }
 }
-else {
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data260};
+if(data257.order_id !== undefined){
+let data260 = data257.order_id;
+if(typeof data260 === "string"){
+if(func2(data260) > 500){
+const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data260};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9017,11 +9021,8 @@ vErrors.push(err735);
 errors++;
 }
 }
-if(data253.reason !== undefined){
-let data261 = data253.reason;
-if(typeof data261 === "string"){
-if(func2(data261) > 50000){
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data261};
+else {
+const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data260};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9031,8 +9032,11 @@ vErrors.push(err736);
 errors++;
 }
 }
-else {
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data261};
+if(data257.customer_email !== undefined){
+let data261 = data257.customer_email;
+if(typeof data261 === "string"){
+if(func2(data261) > 500){
+const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data261};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9042,11 +9046,8 @@ vErrors.push(err737);
 errors++;
 }
 }
-if(data253.fields !== undefined){
-let data262 = data253.fields;
-if(Array.isArray(data262)){
-if(data262.length > 13){
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data262};
+else {
+const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data261};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9055,11 +9056,11 @@ vErrors.push(err738);
 }
 errors++;
 }
-const len9 = data262.length;
-for(let i13=0; i13<len9; i13++){
-let data263 = data262[i13];
-if(typeof data263 !== "string"){
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data263};
+}
+if(data257.action !== undefined){
+let data262 = data257.action;
+if(typeof data262 !== "string"){
+const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data262};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9068,8 +9069,8 @@ vErrors.push(err739);
 }
 errors++;
 }
-if(!(((((((((((((data263 === "id") || (data263 === "status")) || (data263 === "items")) || (data263 === "total")) || (data263 === "currency")) || (data263 === "estimated_delivery")) || (data263 === "carrier")) || (data263 === "tracking_number")) || (data263 === "tracking_url")) || (data263 === "created_at")) || (data263 === "updated_at")) || (data263 === "customer_email")) || (data263 === "shipping_address"))){
-const err740 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data263};
+if(!((((data262 === "cancel") || (data262 === "change_address")) || (data262 === "request_return")) || (data262 === "update_status"))){
+const err740 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data262};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9079,18 +9080,11 @@ vErrors.push(err740);
 errors++;
 }
 }
-let i14 = data262.length;
-let j4;
-if(i14 > 1){
-const indices4 = {};
-for(;i14--;){
-let item4 = data262[i14];
-if(typeof item4 !== "string"){
-continue;
-}
-if(typeof indices4[item4] == "number"){
-j4 = indices4[item4];
-const err741 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data262};
+if(data257.status !== undefined){
+let data263 = data257.status;
+if(typeof data263 === "string"){
+if(func2(data263) > 64){
+const err741 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data263};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9098,14 +9092,9 @@ else {
 vErrors.push(err741);
 }
 errors++;
-break;
 }
-indices4[item4] = i14;
-}
-}
-}
-else {
-const err742 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data262};
+if(func2(data263) < 1){
+const err742 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data263};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9115,9 +9104,8 @@ vErrors.push(err742);
 errors++;
 }
 }
-}
 else {
-const err743 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data253};
+const err743 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data263};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9127,9 +9115,11 @@ vErrors.push(err743);
 errors++;
 }
 }
-}
-else {
-const err744 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
+if(data257.address !== undefined){
+let data264 = data257.address;
+if(typeof data264 === "string"){
+if(func2(data264) > 2000){
+const err744 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data264};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9138,14 +9128,9 @@ vErrors.push(err744);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "tool.lead_capture"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err745 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+else {
+const err745 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data264};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9154,8 +9139,12 @@ vErrors.push(err745);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err746 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+}
+if(data257.reason !== undefined){
+let data265 = data257.reason;
+if(typeof data265 === "string"){
+if(func2(data265) > 50000){
+const err746 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data265};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9164,8 +9153,9 @@ vErrors.push(err746);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err747 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+}
+else {
+const err747 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data265};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9174,9 +9164,12 @@ vErrors.push(err747);
 }
 errors++;
 }
-for(const key60 in data9){
-if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
-const err748 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
+}
+if(data257.fields !== undefined){
+let data266 = data257.fields;
+if(Array.isArray(data266)){
+if(data266.length > 13){
+const err748 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data266};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9185,12 +9178,11 @@ vErrors.push(err748);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data264 = data9.name;
-if(typeof data264 === "string"){
-if(func2(data264) > 64){
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data264};
+const len9 = data266.length;
+for(let i13=0; i13<len9; i13++){
+let data267 = data266[i13];
+if(typeof data267 !== "string"){
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data267};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9199,8 +9191,8 @@ vErrors.push(err749);
 }
 errors++;
 }
-if(!pattern6.test(data264)){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data264};
+if(!(((((((((((((data267 === "id") || (data267 === "status")) || (data267 === "items")) || (data267 === "total")) || (data267 === "currency")) || (data267 === "estimated_delivery")) || (data267 === "carrier")) || (data267 === "tracking_number")) || (data267 === "tracking_url")) || (data267 === "created_at")) || (data267 === "updated_at")) || (data267 === "customer_email")) || (data267 === "shipping_address"))){
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data267};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9210,8 +9202,18 @@ vErrors.push(err750);
 errors++;
 }
 }
-else {
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data264};
+let i14 = data266.length;
+let j4;
+if(i14 > 1){
+const indices4 = {};
+for(;i14--;){
+let item4 = data266[i14];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data266};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9219,12 +9221,14 @@ else {
 vErrors.push(err751);
 }
 errors++;
+break;
+}
+indices4[item4] = i14;
 }
 }
-if(data9.type_version !== undefined){
-let data265 = data9.type_version;
-if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data265};
+}
+else {
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data266};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9233,9 +9237,10 @@ vErrors.push(err752);
 }
 errors++;
 }
-if((typeof data265 == "number") && (isFinite(data265))){
-if(data265 < 1 || isNaN(data265)){
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data265};
+}
+}
+else {
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data257};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9246,11 +9251,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data266 = data9.description;
-if(typeof data266 === "string"){
-if(func2(data266) > 2000){
-const err754 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data266};
+else {
+const err754 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9259,9 +9261,14 @@ vErrors.push(err754);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
-else {
-const err755 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data266};
+}
+else if(tag0 === "tool.lead_capture"){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err755 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9270,12 +9277,8 @@ vErrors.push(err755);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data267 = data9.retry;
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.attempts === undefined){
-const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data267};
+if(data9.type === undefined){
+const err756 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9284,9 +9287,8 @@ vErrors.push(err756);
 }
 errors++;
 }
-for(const key61 in data267){
-if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
-const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data267};
+if(data9.config === undefined){
+const err757 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9295,11 +9297,9 @@ vErrors.push(err757);
 }
 errors++;
 }
-}
-if(data267.attempts !== undefined){
-let data268 = data267.attempts;
-if(!(((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268))) && (isFinite(data268)))){
-const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
+for(const key61 in data9){
+if(!(((((((key61 === "name") || (key61 === "type_version")) || (key61 === "description")) || (key61 === "retry")) || (key61 === "timeout_ms")) || (key61 === "type")) || (key61 === "config"))){
+const err758 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9308,9 +9308,12 @@ vErrors.push(err758);
 }
 errors++;
 }
-if((typeof data268 == "number") && (isFinite(data268))){
-if(data268 > 10 || isNaN(data268)){
-const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
+}
+if(data9.name !== undefined){
+let data268 = data9.name;
+if(typeof data268 === "string"){
+if(func2(data268) > 64){
+const err759 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data268};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9319,8 +9322,8 @@ vErrors.push(err759);
 }
 errors++;
 }
-if(data268 < 1 || isNaN(data268)){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data268};
+if(!pattern6.test(data268)){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data268};
 if(vErrors === null){
 vErrors = [err760];
 }
@@ -9330,11 +9333,8 @@ vErrors.push(err760);
 errors++;
 }
 }
-}
-if(data267.backoff_ms !== undefined){
-let data269 = data267.backoff_ms;
-if(!(((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269))) && (isFinite(data269)))){
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
+else {
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data268};
 if(vErrors === null){
 vErrors = [err761];
 }
@@ -9343,9 +9343,11 @@ vErrors.push(err761);
 }
 errors++;
 }
-if((typeof data269 == "number") && (isFinite(data269))){
-if(data269 > 600000 || isNaN(data269)){
-const err762 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
+}
+if(data9.type_version !== undefined){
+let data269 = data9.type_version;
+if(!(((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269))) && (isFinite(data269)))){
+const err762 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data269};
 if(vErrors === null){
 vErrors = [err762];
 }
@@ -9354,8 +9356,9 @@ vErrors.push(err762);
 }
 errors++;
 }
-if(data269 < 0 || isNaN(data269)){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data269};
+if((typeof data269 == "number") && (isFinite(data269))){
+if(data269 < 1 || isNaN(data269)){
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data269};
 if(vErrors === null){
 vErrors = [err763];
 }
@@ -9366,10 +9369,11 @@ errors++;
 }
 }
 }
-if(data267.max_backoff_ms !== undefined){
-let data270 = data267.max_backoff_ms;
-if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
+if(data9.description !== undefined){
+let data270 = data9.description;
+if(typeof data270 === "string"){
+if(func2(data270) > 2000){
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data270};
 if(vErrors === null){
 vErrors = [err764];
 }
@@ -9378,9 +9382,9 @@ vErrors.push(err764);
 }
 errors++;
 }
-if((typeof data270 == "number") && (isFinite(data270))){
-if(data270 > 3600000 || isNaN(data270)){
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
+}
+else {
+const err765 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data270};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9389,8 +9393,12 @@ vErrors.push(err765);
 }
 errors++;
 }
-if(data270 < 0 || isNaN(data270)){
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data270};
+}
+if(data9.retry !== undefined){
+let data271 = data9.retry;
+if(data271 && typeof data271 == "object" && !Array.isArray(data271)){
+if(data271.attempts === undefined){
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data271};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9399,12 +9407,9 @@ vErrors.push(err766);
 }
 errors++;
 }
-}
-}
-if(data267.backoff !== undefined){
-let data271 = data267.backoff;
-if(typeof data271 !== "string"){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data271};
+for(const key62 in data271){
+if(!((((key62 === "attempts") || (key62 === "backoff_ms")) || (key62 === "max_backoff_ms")) || (key62 === "backoff"))){
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data271};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9413,8 +9418,11 @@ vErrors.push(err767);
 }
 errors++;
 }
-if(!((data271 === "exponential") || (data271 === "fixed"))){
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data271};
+}
+if(data271.attempts !== undefined){
+let data272 = data271.attempts;
+if(!(((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272))) && (isFinite(data272)))){
+const err768 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9423,10 +9431,9 @@ vErrors.push(err768);
 }
 errors++;
 }
-}
-}
-else {
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data267};
+if((typeof data272 == "number") && (isFinite(data272))){
+if(data272 > 10 || isNaN(data272)){
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9435,11 +9442,8 @@ vErrors.push(err769);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data272 = data9.timeout_ms;
-if(!(((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272))) && (isFinite(data272)))){
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data272};
+if(data272 < 1 || isNaN(data272)){
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9448,9 +9452,12 @@ vErrors.push(err770);
 }
 errors++;
 }
-if((typeof data272 == "number") && (isFinite(data272))){
-if(data272 > 3600000 || isNaN(data272)){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data272};
+}
+}
+if(data271.backoff_ms !== undefined){
+let data273 = data271.backoff_ms;
+if(!(((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273))) && (isFinite(data273)))){
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9459,8 +9466,9 @@ vErrors.push(err771);
 }
 errors++;
 }
-if(data272 < 1 || isNaN(data272)){
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data272};
+if((typeof data273 == "number") && (isFinite(data273))){
+if(data273 > 600000 || isNaN(data273)){
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9469,12 +9477,8 @@ vErrors.push(err772);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data273 = data9.type;
-if(typeof data273 !== "string"){
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data273};
+if(data273 < 0 || isNaN(data273)){
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9483,8 +9487,12 @@ vErrors.push(err773);
 }
 errors++;
 }
-if("tool.lead_capture" !== data273){
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data273};
+}
+}
+if(data271.max_backoff_ms !== undefined){
+let data274 = data271.max_backoff_ms;
+if(!(((typeof data274 == "number") && (!(data274 % 1) && !isNaN(data274))) && (isFinite(data274)))){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9493,12 +9501,9 @@ vErrors.push(err774);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data274 = data9.config;
-if(data274 && typeof data274 == "object" && !Array.isArray(data274)){
-if(data274.email === undefined){
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data274};
+if((typeof data274 == "number") && (isFinite(data274))){
+if(data274 > 3600000 || isNaN(data274)){
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9507,9 +9512,8 @@ vErrors.push(err775);
 }
 errors++;
 }
-for(const key62 in data274){
-if(!(((((((key62 === "email") || (key62 === "name")) || (key62 === "company")) || (key62 === "phone")) || (key62 === "interest")) || (key62 === "source")) || (key62 === "notes"))){
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data274};
+if(data274 < 0 || isNaN(data274)){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9519,11 +9523,11 @@ vErrors.push(err776);
 errors++;
 }
 }
-if(data274.email !== undefined){
-let data275 = data274.email;
-if(typeof data275 === "string"){
-if(func2(data275) > 500){
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data275};
+}
+if(data271.backoff !== undefined){
+let data275 = data271.backoff;
+if(typeof data275 !== "string"){
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data275};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9532,9 +9536,8 @@ vErrors.push(err777);
 }
 errors++;
 }
-}
-else {
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data275};
+if(!((data275 === "exponential") || (data275 === "fixed"))){
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data275};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9544,11 +9547,9 @@ vErrors.push(err778);
 errors++;
 }
 }
-if(data274.name !== undefined){
-let data276 = data274.name;
-if(typeof data276 === "string"){
-if(func2(data276) > 500){
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data276};
+}
+else {
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data271};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9558,8 +9559,10 @@ vErrors.push(err779);
 errors++;
 }
 }
-else {
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data276};
+if(data9.timeout_ms !== undefined){
+let data276 = data9.timeout_ms;
+if(!(((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276))) && (isFinite(data276)))){
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data276};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9568,12 +9571,9 @@ vErrors.push(err780);
 }
 errors++;
 }
-}
-if(data274.company !== undefined){
-let data277 = data274.company;
-if(typeof data277 === "string"){
-if(func2(data277) > 500){
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data277};
+if((typeof data276 == "number") && (isFinite(data276))){
+if(data276 > 3600000 || isNaN(data276)){
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data276};
 if(vErrors === null){
 vErrors = [err781];
 }
@@ -9582,9 +9582,8 @@ vErrors.push(err781);
 }
 errors++;
 }
-}
-else {
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data277};
+if(data276 < 1 || isNaN(data276)){
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data276};
 if(vErrors === null){
 vErrors = [err782];
 }
@@ -9594,11 +9593,11 @@ vErrors.push(err782);
 errors++;
 }
 }
-if(data274.phone !== undefined){
-let data278 = data274.phone;
-if(typeof data278 === "string"){
-if(func2(data278) > 500){
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data278};
+}
+if(data9.type !== undefined){
+let data277 = data9.type;
+if(typeof data277 !== "string"){
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data277};
 if(vErrors === null){
 vErrors = [err783];
 }
@@ -9607,9 +9606,8 @@ vErrors.push(err783);
 }
 errors++;
 }
-}
-else {
-const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data278};
+if("tool.lead_capture" !== data277){
+const err784 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data277};
 if(vErrors === null){
 vErrors = [err784];
 }
@@ -9619,11 +9617,11 @@ vErrors.push(err784);
 errors++;
 }
 }
-if(data274.interest !== undefined){
-let data279 = data274.interest;
-if(typeof data279 === "string"){
-if(func2(data279) > 50000){
-const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data279};
+if(data9.config !== undefined){
+let data278 = data9.config;
+if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
+if(data278.email === undefined){
+const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data278};
 if(vErrors === null){
 vErrors = [err785];
 }
@@ -9632,9 +9630,9 @@ vErrors.push(err785);
 }
 errors++;
 }
-}
-else {
-const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data279};
+for(const key63 in data278){
+if(!(((((((key63 === "email") || (key63 === "name")) || (key63 === "company")) || (key63 === "phone")) || (key63 === "interest")) || (key63 === "source")) || (key63 === "notes"))){
+const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data278};
 if(vErrors === null){
 vErrors = [err786];
 }
@@ -9644,11 +9642,11 @@ vErrors.push(err786);
 errors++;
 }
 }
-if(data274.source !== undefined){
-let data280 = data274.source;
-if(typeof data280 === "string"){
-if(func2(data280) > 64){
-const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data280};
+if(data278.email !== undefined){
+let data279 = data278.email;
+if(typeof data279 === "string"){
+if(func2(data279) > 500){
+const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data279};
 if(vErrors === null){
 vErrors = [err787];
 }
@@ -9657,8 +9655,9 @@ vErrors.push(err787);
 }
 errors++;
 }
-if(func2(data280) < 1){
-const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data280};
+}
+else {
+const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data279};
 if(vErrors === null){
 vErrors = [err788];
 }
@@ -9668,8 +9667,11 @@ vErrors.push(err788);
 errors++;
 }
 }
-else {
-const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data280};
+if(data278.name !== undefined){
+let data280 = data278.name;
+if(typeof data280 === "string"){
+if(func2(data280) > 500){
+const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err789];
 }
@@ -9679,11 +9681,8 @@ vErrors.push(err789);
 errors++;
 }
 }
-if(data274.notes !== undefined){
-let data281 = data274.notes;
-if(typeof data281 === "string"){
-if(func2(data281) > 50000){
-const err790 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data281};
+else {
+const err790 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err790];
 }
@@ -9693,8 +9692,11 @@ vErrors.push(err790);
 errors++;
 }
 }
-else {
-const err791 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data281};
+if(data278.company !== undefined){
+let data281 = data278.company;
+if(typeof data281 === "string"){
+if(func2(data281) > 500){
+const err791 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data281};
 if(vErrors === null){
 vErrors = [err791];
 }
@@ -9704,9 +9706,8 @@ vErrors.push(err791);
 errors++;
 }
 }
-}
 else {
-const err792 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data274};
+const err792 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data281};
 if(vErrors === null){
 vErrors = [err792];
 }
@@ -9716,9 +9717,11 @@ vErrors.push(err792);
 errors++;
 }
 }
-}
-else {
-const err793 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
+if(data278.phone !== undefined){
+let data282 = data278.phone;
+if(typeof data282 === "string"){
+if(func2(data282) > 500){
+const err793 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data282};
 if(vErrors === null){
 vErrors = [err793];
 }
@@ -9727,14 +9730,9 @@ vErrors.push(err793);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "tool.ticket_create"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err794 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+else {
+const err794 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data282};
 if(vErrors === null){
 vErrors = [err794];
 }
@@ -9743,8 +9741,12 @@ vErrors.push(err794);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err795 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+}
+if(data278.interest !== undefined){
+let data283 = data278.interest;
+if(typeof data283 === "string"){
+if(func2(data283) > 50000){
+const err795 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data283};
 if(vErrors === null){
 vErrors = [err795];
 }
@@ -9753,8 +9755,9 @@ vErrors.push(err795);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err796 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+}
+else {
+const err796 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data283};
 if(vErrors === null){
 vErrors = [err796];
 }
@@ -9763,9 +9766,12 @@ vErrors.push(err796);
 }
 errors++;
 }
-for(const key63 in data9){
-if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
-const err797 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
+}
+if(data278.source !== undefined){
+let data284 = data278.source;
+if(typeof data284 === "string"){
+if(func2(data284) > 64){
+const err797 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data284};
 if(vErrors === null){
 vErrors = [err797];
 }
@@ -9774,12 +9780,8 @@ vErrors.push(err797);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data282 = data9.name;
-if(typeof data282 === "string"){
-if(func2(data282) > 64){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data282};
+if(func2(data284) < 1){
+const err798 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data284};
 if(vErrors === null){
 vErrors = [err798];
 }
@@ -9788,8 +9790,9 @@ vErrors.push(err798);
 }
 errors++;
 }
-if(!pattern6.test(data282)){
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data282};
+}
+else {
+const err799 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data284};
 if(vErrors === null){
 vErrors = [err799];
 }
@@ -9799,8 +9802,11 @@ vErrors.push(err799);
 errors++;
 }
 }
-else {
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data282};
+if(data278.notes !== undefined){
+let data285 = data278.notes;
+if(typeof data285 === "string"){
+if(func2(data285) > 50000){
+const err800 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data285};
 if(vErrors === null){
 vErrors = [err800];
 }
@@ -9810,10 +9816,8 @@ vErrors.push(err800);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data283 = data9.type_version;
-if(!(((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283))) && (isFinite(data283)))){
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data283};
+else {
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data285};
 if(vErrors === null){
 vErrors = [err801];
 }
@@ -9822,9 +9826,10 @@ vErrors.push(err801);
 }
 errors++;
 }
-if((typeof data283 == "number") && (isFinite(data283))){
-if(data283 < 1 || isNaN(data283)){
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data283};
+}
+}
+else {
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data278};
 if(vErrors === null){
 vErrors = [err802];
 }
@@ -9835,11 +9840,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data284 = data9.description;
-if(typeof data284 === "string"){
-if(func2(data284) > 2000){
-const err803 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data284};
+else {
+const err803 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err803];
 }
@@ -9848,9 +9850,14 @@ vErrors.push(err803);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
-else {
-const err804 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data284};
+}
+else if(tag0 === "tool.ticket_create"){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err804 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err804];
 }
@@ -9859,12 +9866,8 @@ vErrors.push(err804);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data285 = data9.retry;
-if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
-if(data285.attempts === undefined){
-const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data285};
+if(data9.type === undefined){
+const err805 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err805];
 }
@@ -9873,9 +9876,8 @@ vErrors.push(err805);
 }
 errors++;
 }
-for(const key64 in data285){
-if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
-const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data285};
+if(data9.config === undefined){
+const err806 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9884,11 +9886,9 @@ vErrors.push(err806);
 }
 errors++;
 }
-}
-if(data285.attempts !== undefined){
-let data286 = data285.attempts;
-if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
-const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
+for(const key64 in data9){
+if(!(((((((key64 === "name") || (key64 === "type_version")) || (key64 === "description")) || (key64 === "retry")) || (key64 === "timeout_ms")) || (key64 === "type")) || (key64 === "config"))){
+const err807 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9897,9 +9897,12 @@ vErrors.push(err807);
 }
 errors++;
 }
-if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 > 10 || isNaN(data286)){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
+}
+if(data9.name !== undefined){
+let data286 = data9.name;
+if(typeof data286 === "string"){
+if(func2(data286) > 64){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data286};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9908,8 +9911,8 @@ vErrors.push(err808);
 }
 errors++;
 }
-if(data286 < 1 || isNaN(data286)){
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data286};
+if(!pattern6.test(data286)){
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data286};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9919,11 +9922,8 @@ vErrors.push(err809);
 errors++;
 }
 }
-}
-if(data285.backoff_ms !== undefined){
-let data287 = data285.backoff_ms;
-if(!(((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287))) && (isFinite(data287)))){
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
+else {
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data286};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9932,9 +9932,11 @@ vErrors.push(err810);
 }
 errors++;
 }
-if((typeof data287 == "number") && (isFinite(data287))){
-if(data287 > 600000 || isNaN(data287)){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
+}
+if(data9.type_version !== undefined){
+let data287 = data9.type_version;
+if(!(((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287))) && (isFinite(data287)))){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data287};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9943,8 +9945,9 @@ vErrors.push(err811);
 }
 errors++;
 }
-if(data287 < 0 || isNaN(data287)){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data287};
+if((typeof data287 == "number") && (isFinite(data287))){
+if(data287 < 1 || isNaN(data287)){
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data287};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9955,10 +9958,11 @@ errors++;
 }
 }
 }
-if(data285.max_backoff_ms !== undefined){
-let data288 = data285.max_backoff_ms;
-if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
+if(data9.description !== undefined){
+let data288 = data9.description;
+if(typeof data288 === "string"){
+if(func2(data288) > 2000){
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data288};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -9967,9 +9971,9 @@ vErrors.push(err813);
 }
 errors++;
 }
-if((typeof data288 == "number") && (isFinite(data288))){
-if(data288 > 3600000 || isNaN(data288)){
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
+}
+else {
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data288};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -9978,8 +9982,12 @@ vErrors.push(err814);
 }
 errors++;
 }
-if(data288 < 0 || isNaN(data288)){
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data288};
+}
+if(data9.retry !== undefined){
+let data289 = data9.retry;
+if(data289 && typeof data289 == "object" && !Array.isArray(data289)){
+if(data289.attempts === undefined){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data289};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -9988,12 +9996,9 @@ vErrors.push(err815);
 }
 errors++;
 }
-}
-}
-if(data285.backoff !== undefined){
-let data289 = data285.backoff;
-if(typeof data289 !== "string"){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data289};
+for(const key65 in data289){
+if(!((((key65 === "attempts") || (key65 === "backoff_ms")) || (key65 === "max_backoff_ms")) || (key65 === "backoff"))){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data289};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10002,8 +10007,11 @@ vErrors.push(err816);
 }
 errors++;
 }
-if(!((data289 === "exponential") || (data289 === "fixed"))){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data289};
+}
+if(data289.attempts !== undefined){
+let data290 = data289.attempts;
+if(!(((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290))) && (isFinite(data290)))){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10012,10 +10020,9 @@ vErrors.push(err817);
 }
 errors++;
 }
-}
-}
-else {
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data285};
+if((typeof data290 == "number") && (isFinite(data290))){
+if(data290 > 10 || isNaN(data290)){
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10024,11 +10031,8 @@ vErrors.push(err818);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data290 = data9.timeout_ms;
-if(!(((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290))) && (isFinite(data290)))){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data290};
+if(data290 < 1 || isNaN(data290)){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10037,9 +10041,12 @@ vErrors.push(err819);
 }
 errors++;
 }
-if((typeof data290 == "number") && (isFinite(data290))){
-if(data290 > 3600000 || isNaN(data290)){
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data290};
+}
+}
+if(data289.backoff_ms !== undefined){
+let data291 = data289.backoff_ms;
+if(!(((typeof data291 == "number") && (!(data291 % 1) && !isNaN(data291))) && (isFinite(data291)))){
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10048,8 +10055,9 @@ vErrors.push(err820);
 }
 errors++;
 }
-if(data290 < 1 || isNaN(data290)){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data290};
+if((typeof data291 == "number") && (isFinite(data291))){
+if(data291 > 600000 || isNaN(data291)){
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10058,12 +10066,8 @@ vErrors.push(err821);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data291 = data9.type;
-if(typeof data291 !== "string"){
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data291};
+if(data291 < 0 || isNaN(data291)){
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10072,8 +10076,12 @@ vErrors.push(err822);
 }
 errors++;
 }
-if("tool.ticket_create" !== data291){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data291};
+}
+}
+if(data289.max_backoff_ms !== undefined){
+let data292 = data289.max_backoff_ms;
+if(!(((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292))) && (isFinite(data292)))){
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10082,12 +10090,9 @@ vErrors.push(err823);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data292 = data9.config;
-if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
-if(data292.subject === undefined){
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data292};
+if((typeof data292 == "number") && (isFinite(data292))){
+if(data292 > 3600000 || isNaN(data292)){
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10096,8 +10101,8 @@ vErrors.push(err824);
 }
 errors++;
 }
-if(data292.description === undefined){
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data292};
+if(data292 < 0 || isNaN(data292)){
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10106,9 +10111,12 @@ vErrors.push(err825);
 }
 errors++;
 }
-for(const key65 in data292){
-if(!(((((key65 === "subject") || (key65 === "description")) || (key65 === "priority")) || (key65 === "category")) || (key65 === "customer_email"))){
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data292};
+}
+}
+if(data289.backoff !== undefined){
+let data293 = data289.backoff;
+if(typeof data293 !== "string"){
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data293};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10117,12 +10125,8 @@ vErrors.push(err826);
 }
 errors++;
 }
-}
-if(data292.subject !== undefined){
-let data293 = data292.subject;
-if(typeof data293 === "string"){
-if(func2(data293) > 1000){
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data293};
+if(!((data293 === "exponential") || (data293 === "fixed"))){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data293};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10132,8 +10136,9 @@ vErrors.push(err827);
 errors++;
 }
 }
+}
 else {
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data293};
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data289};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10143,11 +10148,10 @@ vErrors.push(err828);
 errors++;
 }
 }
-if(data292.description !== undefined){
-let data294 = data292.description;
-if(typeof data294 === "string"){
-if(func2(data294) > 50000){
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data294};
+if(data9.timeout_ms !== undefined){
+let data294 = data9.timeout_ms;
+if(!(((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294))) && (isFinite(data294)))){
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data294};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10156,9 +10160,9 @@ vErrors.push(err829);
 }
 errors++;
 }
-}
-else {
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data294};
+if((typeof data294 == "number") && (isFinite(data294))){
+if(data294 > 3600000 || isNaN(data294)){
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data294};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10167,11 +10171,8 @@ vErrors.push(err830);
 }
 errors++;
 }
-}
-if(data292.priority !== undefined){
-let data295 = data292.priority;
-if(typeof data295 !== "string"){
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data295};
+if(data294 < 1 || isNaN(data294)){
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data294};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10180,8 +10181,12 @@ vErrors.push(err831);
 }
 errors++;
 }
-if(!((((data295 === "low") || (data295 === "medium")) || (data295 === "high")) || (data295 === "urgent"))){
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data295};
+}
+}
+if(data9.type !== undefined){
+let data295 = data9.type;
+if(typeof data295 !== "string"){
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data295};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10190,12 +10195,8 @@ vErrors.push(err832);
 }
 errors++;
 }
-}
-if(data292.category !== undefined){
-let data296 = data292.category;
-if(typeof data296 === "string"){
-if(func2(data296) > 64){
-const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data296};
+if("tool.ticket_create" !== data295){
+const err833 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data295};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10204,8 +10205,12 @@ vErrors.push(err833);
 }
 errors++;
 }
-if(func2(data296) < 1){
-const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data296};
+}
+if(data9.config !== undefined){
+let data296 = data9.config;
+if(data296 && typeof data296 == "object" && !Array.isArray(data296)){
+if(data296.subject === undefined){
+const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data296};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10214,9 +10219,8 @@ vErrors.push(err834);
 }
 errors++;
 }
-}
-else {
-const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data296};
+if(data296.description === undefined){
+const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data296};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10225,12 +10229,9 @@ vErrors.push(err835);
 }
 errors++;
 }
-}
-if(data292.customer_email !== undefined){
-let data297 = data292.customer_email;
-if(typeof data297 === "string"){
-if(func2(data297) > 500){
-const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data297};
+for(const key66 in data296){
+if(!(((((key66 === "subject") || (key66 === "description")) || (key66 === "priority")) || (key66 === "category")) || (key66 === "customer_email"))){
+const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data296};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10240,8 +10241,11 @@ vErrors.push(err836);
 errors++;
 }
 }
-else {
-const err837 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data297};
+if(data296.subject !== undefined){
+let data297 = data296.subject;
+if(typeof data297 === "string"){
+if(func2(data297) > 1000){
+const err837 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data297};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10251,9 +10255,8 @@ vErrors.push(err837);
 errors++;
 }
 }
-}
 else {
-const err838 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data292};
+const err838 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data297};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10263,9 +10266,11 @@ vErrors.push(err838);
 errors++;
 }
 }
-}
-else {
-const err839 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
+if(data296.description !== undefined){
+let data298 = data296.description;
+if(typeof data298 === "string"){
+if(func2(data298) > 50000){
+const err839 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data298};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10274,12 +10279,9 @@ vErrors.push(err839);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
 }
 else {
-const err840 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+const err840 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data298};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10289,8 +10291,10 @@ vErrors.push(err840);
 errors++;
 }
 }
-else {
-const err841 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+if(data296.priority !== undefined){
+let data299 = data296.priority;
+if(typeof data299 !== "string"){
+const err841 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data299};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10299,9 +10303,8 @@ vErrors.push(err841);
 }
 errors++;
 }
-}
-else {
-const err842 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
+if(!((((data299 === "low") || (data299 === "medium")) || (data299 === "high")) || (data299 === "urgent"))){
+const err842 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data299};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10311,9 +10314,11 @@ vErrors.push(err842);
 errors++;
 }
 }
-}
-else {
-const err843 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
+if(data296.category !== undefined){
+let data300 = data296.category;
+if(typeof data300 === "string"){
+if(func2(data300) > 64){
+const err843 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data300};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10322,12 +10327,8 @@ vErrors.push(err843);
 }
 errors++;
 }
-}
-if(data.edges !== undefined){
-let data298 = data.edges;
-if(Array.isArray(data298)){
-if(data298.length > 20000){
-const err844 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data298};
+if(func2(data300) < 1){
+const err844 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data300};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10336,12 +10337,9 @@ vErrors.push(err844);
 }
 errors++;
 }
-const len10 = data298.length;
-for(let i15=0; i15<len10; i15++){
-let data299 = data298[i15];
-if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
-if(data299.from === undefined){
-const err845 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data299};
+}
+else {
+const err845 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data300};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10350,8 +10348,12 @@ vErrors.push(err845);
 }
 errors++;
 }
-if(data299.to === undefined){
-const err846 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data299};
+}
+if(data296.customer_email !== undefined){
+let data301 = data296.customer_email;
+if(typeof data301 === "string"){
+if(func2(data301) > 500){
+const err846 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data301};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10360,9 +10362,9 @@ vErrors.push(err846);
 }
 errors++;
 }
-for(const key66 in data299){
-if(!(((((key66 === "from") || (key66 === "to")) || (key66 === "port")) || (key66 === "condition")) || (key66 === "label"))){
-const err847 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data299};
+}
+else {
+const err847 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data301};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10372,11 +10374,9 @@ vErrors.push(err847);
 errors++;
 }
 }
-if(data299.from !== undefined){
-let data300 = data299.from;
-if(typeof data300 === "string"){
-if(func2(data300) > 64){
-const err848 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data300};
+}
+else {
+const err848 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data296};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10385,8 +10385,10 @@ vErrors.push(err848);
 }
 errors++;
 }
-if(!pattern6.test(data300)){
-const err849 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data300};
+}
+}
+else {
+const err849 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10395,9 +10397,12 @@ vErrors.push(err849);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
+}
 }
 else {
-const err850 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data300};
+const err850 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10407,11 +10412,8 @@ vErrors.push(err850);
 errors++;
 }
 }
-if(data299.to !== undefined){
-let data301 = data299.to;
-if(typeof data301 === "string"){
-if(func2(data301) > 64){
-const err851 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data301};
+else {
+const err851 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err851];
 }
@@ -10420,8 +10422,9 @@ vErrors.push(err851);
 }
 errors++;
 }
-if(!pattern6.test(data301)){
-const err852 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data301};
+}
+else {
+const err852 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
 if(vErrors === null){
 vErrors = [err852];
 }
@@ -10431,8 +10434,9 @@ vErrors.push(err852);
 errors++;
 }
 }
+}
 else {
-const err853 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data301};
+const err853 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10442,11 +10446,11 @@ vErrors.push(err853);
 errors++;
 }
 }
-if(data299.port !== undefined){
-let data302 = data299.port;
-if(typeof data302 === "string"){
-if(func2(data302) > 64){
-const err854 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data302};
+if(data.edges !== undefined){
+let data302 = data.edges;
+if(Array.isArray(data302)){
+if(data302.length > 20000){
+const err854 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data302};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10455,8 +10459,12 @@ vErrors.push(err854);
 }
 errors++;
 }
-if(!pattern6.test(data302)){
-const err855 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data302};
+const len10 = data302.length;
+for(let i15=0; i15<len10; i15++){
+let data303 = data302[i15];
+if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
+if(data303.from === undefined){
+const err855 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data303};
 if(vErrors === null){
 vErrors = [err855];
 }
@@ -10465,9 +10473,8 @@ vErrors.push(err855);
 }
 errors++;
 }
-}
-else {
-const err856 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data302};
+if(data303.to === undefined){
+const err856 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data303};
 if(vErrors === null){
 vErrors = [err856];
 }
@@ -10476,15 +10483,9 @@ vErrors.push(err856);
 }
 errors++;
 }
-}
-if(data299.condition !== undefined){
-let data303 = data299.condition;
-const _errs731 = errors;
-let valid129 = false;
-const _errs732 = errors;
-if(typeof data303 === "string"){
-if(func2(data303) > 4000){
-const err857 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data303};
+for(const key67 in data303){
+if(!(((((key67 === "from") || (key67 === "to")) || (key67 === "port")) || (key67 === "condition")) || (key67 === "label"))){
+const err857 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data303};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10494,8 +10495,11 @@ vErrors.push(err857);
 errors++;
 }
 }
-else {
-const err858 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data303};
+if(data303.from !== undefined){
+let data304 = data303.from;
+if(typeof data304 === "string"){
+if(func2(data304) > 64){
+const err858 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data304};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10504,11 +10508,8 @@ vErrors.push(err858);
 }
 errors++;
 }
-var _valid4 = _errs732 === errors;
-valid129 = valid129 || _valid4;
-const _errs734 = errors;
-if(data303 !== null){
-const err859 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data303};
+if(!pattern6.test(data304)){
+const err859 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data304};
 if(vErrors === null){
 vErrors = [err859];
 }
@@ -10517,10 +10518,9 @@ vErrors.push(err859);
 }
 errors++;
 }
-var _valid4 = _errs734 === errors;
-valid129 = valid129 || _valid4;
-if(!valid129){
-const err860 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data303};
+}
+else {
+const err860 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data304};
 if(vErrors === null){
 vErrors = [err860];
 }
@@ -10529,23 +10529,12 @@ vErrors.push(err860);
 }
 errors++;
 }
-else {
-errors = _errs731;
-if(vErrors !== null){
-if(_errs731){
-vErrors.length = _errs731;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data299.label !== undefined){
-let data304 = data299.label;
-if(typeof data304 === "string"){
-if(func2(data304) > 200){
-const err861 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data304};
+if(data303.to !== undefined){
+let data305 = data303.to;
+if(typeof data305 === "string"){
+if(func2(data305) > 64){
+const err861 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data305};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10554,9 +10543,8 @@ vErrors.push(err861);
 }
 errors++;
 }
-}
-else {
-const err862 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data304};
+if(!pattern6.test(data305)){
+const err862 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data305};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10566,9 +10554,8 @@ vErrors.push(err862);
 errors++;
 }
 }
-}
 else {
-const err863 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data299};
+const err863 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data305};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10578,9 +10565,11 @@ vErrors.push(err863);
 errors++;
 }
 }
-}
-else {
-const err864 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data298};
+if(data303.port !== undefined){
+let data306 = data303.port;
+if(typeof data306 === "string"){
+if(func2(data306) > 64){
+const err864 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data306};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10589,15 +10578,8 @@ vErrors.push(err864);
 }
 errors++;
 }
-}
-if(data.layout !== undefined){
-let data305 = data.layout;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-for(const key67 in data305){
-const _errs740 = errors;
-if(typeof key67 === "string"){
-if(!pattern6.test(key67)){
-const err865 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key67,propertyName:key67};
+if(!pattern6.test(data306)){
+const err865 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data306};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10607,9 +10589,8 @@ vErrors.push(err865);
 errors++;
 }
 }
-var valid130 = _errs740 === errors;
-if(!valid130){
-const err866 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key67},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data305};
+else {
+const err866 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data306};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10619,11 +10600,14 @@ vErrors.push(err866);
 errors++;
 }
 }
-for(const key68 in data305){
-let data306 = data305[key68];
-if(data306 && typeof data306 == "object" && !Array.isArray(data306)){
-if(data306.x === undefined){
-const err867 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
+if(data303.condition !== undefined){
+let data307 = data303.condition;
+const _errs740 = errors;
+let valid130 = false;
+const _errs741 = errors;
+if(typeof data307 === "string"){
+if(func2(data307) > 4000){
+const err867 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data307};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10632,8 +10616,9 @@ vErrors.push(err867);
 }
 errors++;
 }
-if(data306.y === undefined){
-const err868 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
+}
+else {
+const err868 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data307};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10642,9 +10627,11 @@ vErrors.push(err868);
 }
 errors++;
 }
-for(const key69 in data306){
-if(!((key69 === "x") || (key69 === "y"))){
-const err869 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
+var _valid4 = _errs741 === errors;
+valid130 = valid130 || _valid4;
+const _errs743 = errors;
+if(data307 !== null){
+const err869 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data307};
 if(vErrors === null){
 vErrors = [err869];
 }
@@ -10653,11 +10640,10 @@ vErrors.push(err869);
 }
 errors++;
 }
-}
-if(data306.x !== undefined){
-let data307 = data306.x;
-if(!((typeof data307 == "number") && (isFinite(data307)))){
-const err870 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data307};
+var _valid4 = _errs743 === errors;
+valid130 = valid130 || _valid4;
+if(!valid130){
+const err870 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data307};
 if(vErrors === null){
 vErrors = [err870];
 }
@@ -10666,11 +10652,23 @@ vErrors.push(err870);
 }
 errors++;
 }
+else {
+errors = _errs740;
+if(vErrors !== null){
+if(_errs740){
+vErrors.length = _errs740;
 }
-if(data306.y !== undefined){
-let data308 = data306.y;
-if(!((typeof data308 == "number") && (isFinite(data308)))){
-const err871 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data308};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data303.label !== undefined){
+let data308 = data303.label;
+if(typeof data308 === "string"){
+if(func2(data308) > 200){
+const err871 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data308};
 if(vErrors === null){
 vErrors = [err871];
 }
@@ -10680,9 +10678,8 @@ vErrors.push(err871);
 errors++;
 }
 }
-}
 else {
-const err872 = {instancePath:instancePath+"/layout/" + key68.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data306};
+const err872 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data308};
 if(vErrors === null){
 vErrors = [err872];
 }
@@ -10694,7 +10691,7 @@ errors++;
 }
 }
 else {
-const err873 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data305};
+const err873 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data303};
 if(vErrors === null){
 vErrors = [err873];
 }
@@ -10706,12 +10703,138 @@ errors++;
 }
 }
 else {
-const err874 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err874 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data302};
 if(vErrors === null){
 vErrors = [err874];
 }
 else {
 vErrors.push(err874);
+}
+errors++;
+}
+}
+if(data.layout !== undefined){
+let data309 = data.layout;
+if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
+for(const key68 in data309){
+const _errs749 = errors;
+if(typeof key68 === "string"){
+if(!pattern6.test(key68)){
+const err875 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key68,propertyName:key68};
+if(vErrors === null){
+vErrors = [err875];
+}
+else {
+vErrors.push(err875);
+}
+errors++;
+}
+}
+var valid131 = _errs749 === errors;
+if(!valid131){
+const err876 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key68},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data309};
+if(vErrors === null){
+vErrors = [err876];
+}
+else {
+vErrors.push(err876);
+}
+errors++;
+}
+}
+for(const key69 in data309){
+let data310 = data309[key69];
+if(data310 && typeof data310 == "object" && !Array.isArray(data310)){
+if(data310.x === undefined){
+const err877 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+if(vErrors === null){
+vErrors = [err877];
+}
+else {
+vErrors.push(err877);
+}
+errors++;
+}
+if(data310.y === undefined){
+const err878 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+if(vErrors === null){
+vErrors = [err878];
+}
+else {
+vErrors.push(err878);
+}
+errors++;
+}
+for(const key70 in data310){
+if(!((key70 === "x") || (key70 === "y"))){
+const err879 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+if(vErrors === null){
+vErrors = [err879];
+}
+else {
+vErrors.push(err879);
+}
+errors++;
+}
+}
+if(data310.x !== undefined){
+let data311 = data310.x;
+if(!((typeof data311 == "number") && (isFinite(data311)))){
+const err880 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data311};
+if(vErrors === null){
+vErrors = [err880];
+}
+else {
+vErrors.push(err880);
+}
+errors++;
+}
+}
+if(data310.y !== undefined){
+let data312 = data310.y;
+if(!((typeof data312 == "number") && (isFinite(data312)))){
+const err881 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data312};
+if(vErrors === null){
+vErrors = [err881];
+}
+else {
+vErrors.push(err881);
+}
+errors++;
+}
+}
+}
+else {
+const err882 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+if(vErrors === null){
+vErrors = [err882];
+}
+else {
+vErrors.push(err882);
+}
+errors++;
+}
+}
+}
+else {
+const err883 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data309};
+if(vErrors === null){
+vErrors = [err883];
+}
+else {
+vErrors.push(err883);
+}
+errors++;
+}
+}
+}
+else {
+const err884 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err884];
+}
+else {
+vErrors.push(err884);
 }
 errors++;
 }

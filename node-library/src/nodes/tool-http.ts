@@ -22,6 +22,9 @@ export const toolHttpNode = markBuiltin(
         "For safety Flowdeck resolves the target address before connecting and again on every redirect: " +
           "private, loopback, link-local and cloud metadata addresses are refused unless your workspace " +
           "allow-lists them. Agents can call this node as a tool when it is listed in their `tools`.",
+        "To call your own systems with a token, store it under Settings → Credentials and name it in `auth` " +
+          "(`auth: { credential: order_api }` sends `Authorization: Bearer <token>`): the token is never part " +
+          "of the YAML, the run's trace or a template.",
       ].join("\n\n"),
       tags: ["api", "webhook", "rest", "integration"],
     },
@@ -112,6 +115,41 @@ export const toolHttpNode = markBuiltin(
             description: "Most redirects to follow before failing.",
           }),
         ),
+        auth: Type.Optional(
+          Type.Object(
+            {
+              credential: Type.String({
+                pattern: "^[a-z][a-z0-9_]{0,63}$",
+                title: "Credential",
+                description:
+                  "Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML).",
+              }),
+              header: Type.Optional(
+                Type.String({
+                  pattern: HEADER_NAME_PATTERN,
+                  maxLength: 128,
+                  default: "Authorization",
+                  title: "Header",
+                  description: "The request header that carries the credential.",
+                }),
+              ),
+              prefix: Type.Optional(
+                Type.String({
+                  maxLength: 32,
+                  default: "Bearer ",
+                  title: "Prefix",
+                  description:
+                    'Written before the value, e.g. "Bearer " or "Token "; empty for the bare value.',
+                }),
+              ),
+            },
+            {
+              additionalProperties: false,
+              title: "Authentication",
+              description: "Sends a stored credential in a header, so no secret is written into the flow.",
+            },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -121,7 +159,8 @@ export const toolHttpNode = markBuiltin(
       {
         method: "GET",
         url: "https://api.shipping.example.com/v1/tracking/{{ nodes.find_order.output.order.tracking_number }}",
-        headers: { Authorization: "Bearer {{ vars.shipping_api_token }}", Accept: "application/json" },
+        headers: { Accept: "application/json" },
+        auth: { credential: "shipping_api" },
         timeout_ms: 5000,
       },
       {

@@ -267,6 +267,12 @@ export interface RetryableFailure {
   readonly retryable: boolean;
 }
 
+/** A tenant's named secrets for tools, opened when a step needs one. */
+export interface CredentialVault {
+  /** The value, or undefined when the workspace has no credential of that name. */
+  get(name: string): Promise<string | undefined>;
+}
+
 export interface ExecutionContext {
   readonly signal: AbortSignal;
   readonly log: Logger;
@@ -283,6 +289,11 @@ export interface ExecutionContext {
   readonly models: ModelGateway;
   readonly http: SafeHttpClient;
   readonly services: DomainServices;
+  /**
+   * The tenant's stored credentials (API tokens for its own systems), by name; absent where none are kept
+   * (the CLI). A credential's value never enters the scope, a template or a step record.
+   */
+  readonly credentials?: CredentialVault;
   /** Renders a Liquid template against the scope. Output is text; it is never rendered a second time. */
   render(template: string, extra?: Record<string, unknown>): Promise<string>;
   /** Evaluates a CEL expression against the scope plus `extra` (e.g. `answer`). */

@@ -2,6 +2,7 @@ export type {
   ChatMessage,
   ChatTurn,
   ConversationView,
+  CredentialVault,
   DomainServices,
   EmbeddingRequest,
   EmbeddingResponse,

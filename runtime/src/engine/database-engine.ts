@@ -31,6 +31,8 @@ export interface DatabaseEngineOptions {
   readonly models?: (tenantId: string) => ModelGateway;
   /** The tenant's HTTP client; by default one client for everyone that refuses every internal address. */
   readonly http?: (tenantId: string) => SafeHttpClient;
+  /** The tenant's stored credentials for tools; none by default (a step naming one fails FD252). */
+  readonly credentials?: EngineDeps["credentials"];
   readonly log?: Logger;
   readonly onEvents?: (
     tenantId: string,
@@ -73,6 +75,7 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
     http,
     services: (tenantId) => createDomainServices(options.db, tenantId),
     tenant: (tenantId) => tenants.get(tenantId),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     log,
     ...(options.onEvents ? { onEvents: options.onEvents } : {}),
     ...(options.afterStep ? { afterStep: options.afterStep } : {}),

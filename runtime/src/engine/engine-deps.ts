@@ -1,6 +1,7 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { NodeRegistry } from "@flowdeck/node-library";
 import type {
+  CredentialVault,
   DomainServices,
   Logger,
   ModelGateway,
@@ -34,6 +35,8 @@ export interface EngineDeps {
    * tenant's list must never serve another's request.
    */
   readonly http: (tenantId: string) => SafeHttpClient;
+  /** The tenant's stored credentials for tools (tool.http `auth`); none when absent. */
+  readonly credentials?: (tenantId: string) => CredentialVault;
   readonly services: (tenantId: string) => DomainServices;
   readonly tenant: (tenantId: string) => Promise<TenantView>;
   readonly log: Logger;

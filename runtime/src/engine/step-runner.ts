@@ -145,6 +145,7 @@ function stepContext(
     get services() {
       return (services ??= deps.services(tenantId));
     },
+    ...(deps.credentials ? { credentials: deps.credentials(tenantId) } : {}),
     render: (template, extra) => renderTemplate(template, request.scope, extra),
     evaluate: (expression, extra) => evaluateExpression(expression, request.scope, extra),
     emit: request.emit,

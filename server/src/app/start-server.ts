@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { openDatabase, type Database } from "@flowdeck/runtime";
 import { migrateOnStart } from "../store/migration-policy";
 import { operatorAllowList } from "../http-access/operator-allow-list";
+import { credentialVaults } from "../http-access/credential-store";
 import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
-import { loadChannelSecretKey } from "../channels/secret-box";
+import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
 import { attachChatSockets } from "../chat/chat-socket-server";
 import { getChatServices } from "../chat/chat-services";
 import { chatOptionsFromEnv } from "../chat/chat-options-env";
@@ -73,6 +74,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       db,
       log,
       operatorAllowList: operatorAllowList(env),
+      credentials: credentialVaults(db, createSecretBox(channelSecretKey)),
       ...(env.REDIS_URL
         ? {
             driver: {

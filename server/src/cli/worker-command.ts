@@ -4,6 +4,9 @@ import { openDatabase, QueueError, startWorker } from "@flowdeck/runtime";
 import { migrateOnStart } from "../store/migration-policy";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { operatorAllowList } from "../http-access/operator-allow-list";
+import { credentialVaults } from "../http-access/credential-store";
+import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
+import { DEFAULT_DATA_DIR } from "../app/server-config";
 import { createPublishedWorkflows } from "../runs/published-workflows";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -49,12 +52,23 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
     const prefix = env.FLOWDECK_QUEUE_PREFIX ?? "flowdeck";
     // tool.http reaches what each tenant allow-listed (and the operator's list), like in the API process.
     const tenantHttp = createTenantHttpClients({ db, operatorAllowList: operatorAllowList(env) });
+    // Credentials sealed by the API open with the same key: FLOWDECK_CHANNEL_SECRET_KEY, or the development one.
+    const channelKey = await loadChannelSecretKey({
+      dataDir: env.FLOWDECK_DATA_DIR ?? DEFAULT_DATA_DIR,
+      env,
+      warn: (message) => io.err(`flowdeck worker: ${message}`),
+    });
     const worker = startWorker({
       redisUrl: env.REDIS_URL,
       db,
       prefix,
       concurrency,
-      engineOptions: { registry, resolveWorkflow: published.resolve, http: tenantHttp.forTenant },
+      engineOptions: {
+        registry,
+        resolveWorkflow: published.resolve,
+        http: tenantHttp.forTenant,
+        credentials: credentialVaults(db, createSecretBox(channelKey)),
+      },
       ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
       ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
       ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),

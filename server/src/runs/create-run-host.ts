@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
-import type { Logger } from "@flowdeck/node-library/runtime";
+import type { CredentialVault, Logger } from "@flowdeck/node-library/runtime";
 import {
   createDatabaseEngine,
   createOutboxDispatcher,
@@ -34,6 +34,8 @@ export interface RunHostOptions {
   readonly engine?: Omit<DatabaseEngineOptions, "db" | "resolveWorkflow" | "onEvents">;
   /** Entries every tenant's tool.http may reach besides its own allow-list (FLOWDECK_HTTP_ALLOW_LIST). */
   readonly operatorAllowList?: readonly string[];
+  /** The tenants' stored credentials for tools (http-access/credential-store.ts); none when absent. */
+  readonly credentials?: (tenantId: string) => CredentialVault;
   readonly rateLimiter?: MessageRateLimiter;
   /** Runs-per-month metering (batched per process; see run-meter.ts). */
   readonly runMeter?: RunMeterOptions;
@@ -91,6 +93,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     : createTenantHttpClients({ db, operatorAllowList: options.operatorAllowList ?? [] });
   const { engine, store } = createDatabaseEngine({
     ...(tenantHttp ? { http: tenantHttp.forTenant } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...options.engine,
     db,
     registry,

@@ -16,6 +16,8 @@ import type { RunHost } from "../../src/runs/run-host";
 import { createJsonLogger } from "../../src/app/logger";
 import { serverConfig, type ServerConfig } from "../../src/app/server-config";
 import { runServerMigrations } from "../../src/store/server-migrations";
+import { createSecretBox, deriveChannelSecretKey } from "../../src/channels/secret-box";
+import { credentialVaults } from "../../src/http-access/credential-store";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -76,6 +78,8 @@ export async function startTestServer(
     outboxIntervalMs: 100,
     // Tests change counters under the meter's feet; it re-reads them on every start.
     runMeter: { refreshMs: 0, flushIntervalMs: 50 },
+    // Sealed with the key createApp derives from the same JWT secret, as in a server without a channel key.
+    credentials: credentialVaults(testDb.db, createSecretBox(deriveChannelSecretKey(config.jwtSecret))),
   });
   const app = createApp({
     db: testDb.db,

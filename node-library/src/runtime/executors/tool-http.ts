@@ -14,6 +14,8 @@ export const TOOL_HTTP_ERRORS = {
     "The response is not valid JSON; set response_type: text, or check that the URL is the API endpoint.",
   FD251:
     "The server answered with an error status (400 or above); check the URL, the credentials and the request body.",
+  FD252:
+    "The credential named in `auth` is not stored in this workspace; add it under Settings → Credentials, or fix its name.",
 } as const;
 
 export type ToolHttpErrorCode = keyof typeof TOOL_HTTP_ERRORS;
@@ -124,6 +126,18 @@ export const toolHttpExecutor: NodeExecutor<typeof toolHttpNode> = async (ctx, c
   if (responseType === "json" && !hasHeader(headers, "accept")) headers.Accept = "application/json";
   if (method !== "GET" && !hasHeader(headers, "idempotency-key"))
     headers["Idempotency-Key"] = ctx.idempotencyKey;
+  if (config.auth) {
+    const secret = await ctx.credentials?.get(config.auth.credential);
+    if (secret === undefined)
+      throw new ToolHttpError(
+        "FD252",
+        `No credential named "${config.auth.credential}" is stored in this workspace.`,
+      );
+    // Set last, over any header of the same name, so a template cannot swap the credential out.
+    for (const name of Object.keys(headers))
+      if (name.toLowerCase() === (config.auth.header ?? "Authorization").toLowerCase()) delete headers[name];
+    headers[config.auth.header ?? "Authorization"] = `${config.auth.prefix ?? "Bearer "}${secret}`;
+  }
 
   const response = await ctx.http.request({
     method,
