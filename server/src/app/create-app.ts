@@ -20,6 +20,7 @@ import { widgetAsset } from "../chat/widget-asset";
 import { inboxRoutes } from "../inbox/inbox-routes";
 import { allowListRoutes } from "../http-access/allow-list-routes";
 import { credentialRoutes } from "../http-access/credential-routes";
+import { deliveryRoutes } from "../webhooks/delivery-routes";
 import { webhookRoutes } from "../webhooks/webhook-routes";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
@@ -135,6 +136,7 @@ export function createApp({
     ...inboxRoutes(chat),
     ...allowListRoutes(db),
     ...credentialRoutes(db, chat.secretBox),
+    ...deliveryRoutes(db),
   ];
   const docs: RouteDefinition = {
     method: "get",

@@ -1,5 +1,6 @@
 import { periodicTask, type Database } from "@flowdeck/runtime";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
+import { countAttempt } from "./delivery-stats";
 import type { Logger } from "../app/logger";
 import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";
@@ -122,6 +123,13 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
       result.outcome === "fail" || (result.outcome === "retry" && attempts >= options.outboundAttempts);
     await db.transaction(
       async (sql) => {
+        const outcome = result.outcome === "ok" ? "delivered" : givenUp ? "given-up" : "retry";
+        await countAttempt(sql, {
+          tenantId: delivery.tenantId,
+          channelId: delivery.channelId,
+          outcome,
+          error: result.error,
+        });
         if (result.outcome === "ok") return deleteDelivery(sql, delivery.id);
         const retryInMs = givenUp ? null : options.outboundBackoffMs * 2 ** (attempts - 1);
         return recordFailure(sql, delivery.id, attempts, result.error, retryInMs);
