@@ -39,6 +39,7 @@ import type { ReadinessCheck } from "../metrics/readiness";
 import type { Logger } from "./logger";
 import { requestId } from "./request-id";
 import { requestLog } from "./request-log";
+import { httpTracing } from "../telemetry/http-tracing";
 import { buildOpenApiDocument } from "./openapi";
 import { storeRouteTable, type RouteDefinition } from "./route-table";
 import type { ServerConfig } from "./server-config";
@@ -91,6 +92,8 @@ export function createApp({
   app.set("etag", false);
   app.disable("x-powered-by");
 
+  // First, so everything after it (and a run it enqueues) runs inside the request's span.
+  app.use(httpTracing());
   app.use(requestId);
   app.use(requestLog(log));
   app.use(httpMetrics(metrics));

@@ -1,3 +1,5 @@
+import { traceFields } from "../telemetry/trace-fields";
+
 /**
  * Structured JSON logs. Every field passes through `redact` first, so a password, token, key or secret that
  * ends up in a log call by mistake is written as "[redacted]" (DESIGN.md §5: logs never contain secrets).
@@ -47,7 +49,13 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
   function log(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (LEVELS[level] < minimum) return;
-    const entry = { time: new Date().toISOString(), level, msg: message, ...(redact(fields) as object) };
+    const entry = {
+      time: new Date().toISOString(),
+      level,
+      msg: message,
+      ...traceFields(),
+      ...(redact(fields) as object),
+    };
     write(`${JSON.stringify(entry)}\n`);
   }
   return {

@@ -14,6 +14,7 @@ import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "./logger";
+import { startTelemetry } from "../telemetry/start-telemetry";
 import { DEFAULT_DATA_DIR, loadServerConfig } from "./server-config";
 
 export interface StartServerOptions {
@@ -57,6 +58,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     env,
     warn: (message, fields) => log.warn(message, fields),
   });
+  // OTEL_EXPORTER_OTLP_ENDPOINT set: spans leave over OTLP/HTTP (telemetry/start-telemetry.ts); else none.
+  const telemetry = startTelemetry({ env, defaultServiceName: "flowdeck-api" });
   // PGlite creates its own folder but not the data folder's missing parents; the database is the server's alone.
   if (!env.DATABASE_URL) await mkdir(join(dataDir, "pglite"), { recursive: true, mode: 0o700 });
   const db = await openDatabase(
@@ -120,10 +123,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runs.close();
         await db.close();
+        await telemetry?.shutdown();
       },
     };
   } catch (error) {
     await db.close();
+    await telemetry?.shutdown();
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { sendOrFallback } from "./customer-fallback";
 import { greetingFrame } from "./open-conversation";
 import { corkUntilNextTick } from "./tick-cork";
 import { channelChangedSince } from "../channels/channel-changes";
+import { inChatMessageSpan } from "../telemetry/chat-message-span";
 
 /** How long a customer session trusts its last channel-key check. */
 const CUSTOMER_KEY_RECHECK_MS = 30_000;
@@ -149,7 +150,7 @@ export function startChatSession(
     }
     queue = queue
       .then(
-        () => handle(frame),
+        () => inChatMessageSpan(frame, current.tenantId, () => handle(frame)),
         () => undefined,
       )
       .catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { credentialVaults } from "../http-access/credential-store";
 import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
 import { DEFAULT_DATA_DIR } from "../app/server-config";
 import { createPublishedWorkflows } from "../runs/published-workflows";
+import { startTelemetry } from "../telemetry/start-telemetry";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import type { CliIo } from "./io";
 
@@ -42,6 +43,8 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
   }
   const concurrency = number(env.FLOWDECK_WORKER_CONCURRENCY) ?? 8;
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: concurrency + 2 });
+  // OTEL_EXPORTER_OTLP_ENDPOINT set: a job's activation continues the trace of the request that enqueued it.
+  const telemetry = startTelemetry({ env, defaultServiceName: "flowdeck-worker" });
   try {
     await migrateOnStart(db, env);
     const registry = createBuiltinRegistry();
@@ -86,5 +89,7 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
     return EXIT_OK;
   } finally {
     await db.close().catch(() => undefined);
+    // Flushes the spans still buffered.
+    await telemetry?.shutdown().catch(() => undefined);
   }
 }
