@@ -55,6 +55,14 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <Icon name="users" />
                 Team
               </Link>
+              <Link
+                href="/channel-setup"
+                className="fd-nav__link"
+                aria-current={location === "/channel-setup" ? "page" : undefined}
+              >
+                <Icon name="flow" />
+                Channels
+              </Link>
             </>
           ) : null}
         </nav>

@@ -6,6 +6,7 @@ import { createFlowdeckApi, type FlowdeckApi } from "../api";
 import { safeNextPath } from "../auth/safe-next-path";
 import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
+import { ChannelsPage } from "../channels/channels-page";
 import { InboxPage } from "../inbox/inbox-page";
 import { AcceptInvitationPage } from "../team/accept-invitation-page";
 import { TeamPage } from "../team/team-page";
@@ -48,6 +49,13 @@ function Routes() {
         <SessionGate>
           <AppShell>
             <TeamPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
+      <Route path="/channel-setup">
+        <SessionGate>
+          <AppShell>
+            <ChannelsPage />
           </AppShell>
         </SessionGate>
       </Route>

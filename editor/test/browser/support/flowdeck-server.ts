@@ -5,6 +5,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../../../server/src/app/create-app";
+import { attachChatSockets } from "../../../../server/src/chat/chat-socket-server";
+import { getChatServices } from "../../../../server/src/chat/chat-services";
 import { createJsonLogger } from "../../../../server/src/app/logger";
 import { serverConfig } from "../../../../server/src/app/server-config";
 import { createRunHost } from "../../../../server/src/runs/create-run-host";
@@ -40,6 +42,8 @@ export async function startFlowdeckServer(
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
+  // The chat socket too, so a widget embedded from a channel page really chats (channels.test.ts).
+  const sockets = attachChatSockets(server, getChatServices(app));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -60,6 +64,7 @@ export async function startFlowdeckServer(
       return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
     async close() {
+      sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runs.close();
