@@ -219,7 +219,7 @@ export function runBanking77Bench(log: (line: string) => void): { ok: boolean } 
       log(`    ${name.padEnd(52)}${accuracy.toFixed(2)}%${verified ? "" : "  (unverified)"}`);
     }
     log(
-      `    ${"ours: Flowdeck local tier (pure TS, bundled vectors)".padEnd(52)}${(100 * accuracy10).toFixed(2)}%`,
+      `    ${"ours: Flowdeck local tier (TS, bundled vectors)".padEnd(52)}${(100 * accuracy10).toFixed(2)}%`,
     );
     ok =
       accuracy10 >= TARGET_ACCURACY_10_SHOT &&
