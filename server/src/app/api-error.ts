@@ -107,6 +107,9 @@ export const API_ERRORS = {
     status: 429,
     hint: "Reconnect with backoff: wait for the time in Retry-After (limit maxNewSocketsPerAddress per newSocketWindowMs).",
   },
+  // Model settings (server/src/settings). FD388 appears only in a connection test's result (the provider said no).
+  FD388: { status: 502, hint: "Check the API key, model name and base URL the provider expects." },
+  FD389: { status: 400, hint: "Enter an API key (or save one) before testing the connection." },
   FD340: {
     status: 400,
     hint: "Remove the query parameter: the hint of this answer lists the ones this route accepts.",

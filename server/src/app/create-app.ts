@@ -18,6 +18,7 @@ import { chatRoutes } from "../chat/chat-routes";
 import { createChatServices, storeChatServices } from "../chat/chat-services";
 import { widgetAsset } from "../chat/widget-asset";
 import { inboxRoutes } from "../inbox/inbox-routes";
+import { modelSettingsRoutes } from "../settings/model-settings-routes";
 import { allowListRoutes } from "../http-access/allow-list-routes";
 import { credentialRoutes } from "../http-access/credential-routes";
 import { deliveryRoutes } from "../webhooks/delivery-routes";
@@ -137,6 +138,7 @@ export function createApp({
     ...chatRoutes(chat),
     ...webhookRoutes(chat),
     ...inboxRoutes(chat),
+    ...modelSettingsRoutes(db, chat.secretBox),
     ...allowListRoutes(db),
     ...credentialRoutes(db, chat.secretBox),
     ...deliveryRoutes(db),

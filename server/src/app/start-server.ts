@@ -8,6 +8,7 @@ import { operatorAllowList } from "../http-access/operator-allow-list";
 import { credentialVaults } from "../http-access/credential-store";
 import { createRunHost, type ServerRunHost } from "../runs/create-run-host";
 import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
+import { createTenantModelGateways } from "../settings/tenant-model-gateways";
 import { attachChatSockets } from "../chat/chat-socket-server";
 import { getChatServices } from "../chat/chat-services";
 import { chatOptionsFromEnv } from "../chat/chat-options-env";
@@ -59,7 +60,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     warn: (message, fields) => log.warn(message, fields),
   });
   // OTEL_EXPORTER_OTLP_ENDPOINT set: spans leave over OTLP/HTTP (telemetry/start-telemetry.ts); else none.
-  const telemetry = startTelemetry({ env, defaultServiceName: "flowdeck-api" });
+  const telemetry = await startTelemetry({ env, defaultServiceName: "flowdeck-api" });
   // PGlite creates its own folder but not the data folder's missing parents; the database is the server's alone.
   if (!env.DATABASE_URL) await mkdir(join(dataDir, "pglite"), { recursive: true, mode: 0o700 });
   const db = await openDatabase(
@@ -78,6 +79,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       log,
       operatorAllowList: operatorAllowList(env),
       credentials: credentialVaults(db, createSecretBox(channelSecretKey)),
+      // A workspace's own model key and base URL (settings/model-settings-routes.ts), else OPENAI_* or offline.
+      engine: {
+        models: createTenantModelGateways({ db, secretBox: createSecretBox(channelSecretKey), env }),
+      },
       ...(env.REDIS_URL
         ? {
             driver: {
