@@ -112,9 +112,9 @@ async function waitFor(
 
 // First, before the SDK of the next block is registered in this process.
 describe("tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)", () => {
-  it("starts nothing: no SDK, non-recording spans, no trace context for jobs", () => {
+  it("starts nothing: no SDK, non-recording spans, no trace context for jobs", async () => {
     expect(tracesEndpoint({})).toBeUndefined();
-    expect(startTelemetry({ env: {}, defaultServiceName: "flowdeck-api" })).toBeUndefined();
+    expect(await startTelemetry({ env: {}, defaultServiceName: "flowdeck-api" })).toBeUndefined();
     const span = trace.getTracer("probe").startSpan("probe");
     expect(span.isRecording()).toBe(false);
     span.end();

@@ -1,6 +1,3 @@
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { NodeSDK } from "@opentelemetry/sdk-node";
-
 /** A started OpenTelemetry SDK; `shutdown` flushes the spans still buffered. */
 export interface Telemetry {
   readonly serviceName: string;
@@ -29,14 +26,20 @@ let shared: { telemetry: Telemetry; users: number } | undefined;
  * log exporter (logs go to stdout with trace_id). Spans are created by hand, no auto-instrumentation: it
  * patches modules at load time, which under ESM needs a loader hook and depends on import order.
  */
-export function startTelemetry(options: StartTelemetryOptions): Telemetry | undefined {
+export async function startTelemetry(options: StartTelemetryOptions): Promise<Telemetry | undefined> {
   const env = options.env ?? process.env;
   const tracesUrl = tracesEndpoint(env);
   if (!tracesUrl) return undefined;
-  if (shared) {
-    shared.users += 1;
-    return handle(shared.telemetry);
-  }
+  const joined = joinShared();
+  if (joined) return joined;
+  // Loaded only now: a process without tracing never loads the SDK (about 50 modules, grpc's protobufs among them).
+  const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+  ]);
+  // Another start may have finished while this one loaded the SDK.
+  const joinedLater = joinShared();
+  if (joinedLater) return joinedLater;
   const serviceName = env.OTEL_SERVICE_NAME?.trim() || options.defaultServiceName;
   const sdk = new NodeSDK({
     serviceName,
@@ -53,6 +56,12 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry | unde
   };
   shared = { telemetry, users: 1 };
   return handle(telemetry);
+}
+
+function joinShared(): Telemetry | undefined {
+  if (!shared) return undefined;
+  shared.users += 1;
+  return handle(shared.telemetry);
 }
 
 function handle(telemetry: Telemetry): Telemetry {
