@@ -6,6 +6,7 @@ import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { operatorAllowList } from "../http-access/operator-allow-list";
 import { credentialVaults } from "../http-access/credential-store";
 import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
+import { createTenantModelGateways } from "../settings/tenant-model-gateways";
 import { DEFAULT_DATA_DIR } from "../app/server-config";
 import { createPublishedWorkflows } from "../runs/published-workflows";
 import { startTelemetry } from "../telemetry/start-telemetry";
@@ -71,6 +72,7 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
         resolveWorkflow: published.resolve,
         http: tenantHttp.forTenant,
         credentials: credentialVaults(db, createSecretBox(channelKey)),
+        models: createTenantModelGateways({ db, secretBox: createSecretBox(channelKey), env }),
       },
       ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
       ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
