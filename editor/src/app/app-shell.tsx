@@ -63,6 +63,14 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <Icon name="flow" />
                 Channels
               </Link>
+              <Link
+                href="/workspace-settings"
+                className="fd-nav__link"
+                aria-current={location === "/workspace-settings" ? "page" : undefined}
+              >
+                <Icon name="lock" />
+                Settings
+              </Link>
             </>
           ) : null}
         </nav>

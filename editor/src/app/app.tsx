@@ -8,6 +8,7 @@ import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
 import { ChannelsPage } from "../channels/channels-page";
 import { InboxPage } from "../inbox/inbox-page";
+import { SettingsPage } from "../settings/settings-page";
 import { AcceptInvitationPage } from "../team/accept-invitation-page";
 import { TeamPage } from "../team/team-page";
 import { ToastProvider } from "../ui/toasts";
@@ -56,6 +57,13 @@ function Routes() {
         <SessionGate>
           <AppShell>
             <ChannelsPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
+      <Route path="/workspace-settings">
+        <SessionGate>
+          <AppShell>
+            <SettingsPage />
           </AppShell>
         </SessionGate>
       </Route>

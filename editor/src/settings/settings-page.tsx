@@ -1,0 +1,38 @@
+// Workspace settings (admins and owners): the model provider, plan and usage, and the audit log. Its path is
+// `/workspace-settings`: `/settings/…` belongs to the API.
+import { useMemo } from "react";
+import { createWorkspaceApi } from "../api/workspace-api";
+import { useApi, useSession } from "../app/api-context";
+import { canInvite } from "../app/roles";
+import { AuditLogSection } from "./audit-log-section";
+import { ModelSettingsSection } from "./model-settings-section";
+import { PlanUsageSection } from "./plan-usage-section";
+
+export function SettingsPage() {
+  const api = useApi();
+  const session = useSession();
+  const workspace = useMemo(() => createWorkspaceApi(api), [api]);
+  if (!canInvite(session?.tenant.role)) {
+    return (
+      <div className="fd-page">
+        <h1 className="fd-page-header__title">Settings</h1>
+        <p className="fd-alert fd-alert--info" role="note">
+          Only admins and owners change workspace settings.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="fd-page fd-settings">
+      <header className="fd-page-header">
+        <div>
+          <h1 className="fd-page-header__title">Settings</h1>
+          <p className="fd-page-header__subtitle">Model provider, plan and usage, and who changed what.</p>
+        </div>
+      </header>
+      <ModelSettingsSection workspace={workspace} />
+      <PlanUsageSection workspace={workspace} />
+      <AuditLogSection workspace={workspace} />
+    </div>
+  );
+}
