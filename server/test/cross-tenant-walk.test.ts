@@ -130,7 +130,9 @@ describe.each(TEST_DATABASE_KINDS)("another tenant's ids on %s", (kind) => {
         headers: { "if-match": "*" },
         body: route.example ?? {},
       });
-      if (res.status >= 300) refusedToOwner.push(`${route.method} ${route.path}: ${res.status} ${res.text}`);
+      // 409: the route found the row and refused what it is now (an inbox reply to a run no longer with a human).
+      if (res.status >= 300 && res.status !== 409)
+        refusedToOwner.push(`${route.method} ${route.path}: ${res.status} ${res.text}`);
     }
     expect(refusedToOwner).toEqual([]);
   });

@@ -21,11 +21,14 @@ nodes:
   - { name: start, type: start }
   - { name: ask_name, type: ask, config: { prompt: "What's your name?", variable: who } }
   - { name: ticket, type: tool.ticket_create, config: { subject: "Hello from {{ vars.who }}", description: "multi-process" } }
-  - { name: done, type: end, config: { reply: "Nice to meet you, {{ vars.who }}." } }
+  - { name: greet, type: reply, config: { text: "Nice to meet you, {{ vars.who }}." } }
+  # A person takes over, so the inbox answer below goes to a conversation that is with a human (FD354 otherwise).
+  - { name: human, type: handoff, config: { message: "A colleague will join you here.", reason: "hello" } }
 edges:
   - { from: start, to: ask_name }
   - { from: ask_name, to: ticket }
-  - { from: ticket, to: done }
+  - { from: ticket, to: greet }
+  - { from: greet, to: human }
 `;
 
 interface Child {
