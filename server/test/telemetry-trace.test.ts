@@ -17,14 +17,16 @@ import { activeTraceCarrier } from "../../runtime/src/telemetry/trace-carrier";
 import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../runtime/test/support/fake-openai-server";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 import { createJsonLogger } from "../src/app/logger";
+import { openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { startTelemetry, tracesEndpoint } from "../src/telemetry/start-telemetry";
-import type { JsonBody } from "./support/test-server";
+import type { JsonBody, TestServer } from "./support/test-server";
 
 const REDIS_URL = process.env.FLOWDECK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const ADMIN_URL = process.env.FLOWDECK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SERVER = join(import.meta.dirname, "..");
 const CUSTOMER_TEXT = "my parcel 4711 never arrived, call me on +44 7700 900123";
+const CHAT_TEXT = "where is parcel 9182, my email is ada@example.com";
 const MODEL_KEY = `sk-test-${randomBytes(12).toString("hex")}`;
 const FLOW = `name: traced_agent
 nodes:
@@ -294,5 +296,50 @@ describe("a run started over HTTP and executed by a worker process", { timeout: 
       (line) => line.msg === "request" && line.path === "/runs" && line.status === 202,
     );
     expect(requestLine?.trace_id).toBe(traceId);
+  });
+
+  it("continues a chat message's trace in the worker: chat.message → run.activation, no text", async () => {
+    const workflows = await api("GET", "/workflows");
+    const flow = (workflows.body.items as Array<{ id: string; name: string }>).find(
+      (w) => w.name === "traced_agent",
+    );
+    const channel = await api("POST", "/channels", {
+      kind: "web",
+      workflow: flow!.id,
+      allowedOrigins: [SHOP_ORIGIN],
+    });
+    expect(channel.status).toBe(201);
+    const client = await openClient(
+      socketUrl({ url: server.url } as TestServer, { key: channel.body.publishableKey }),
+      {
+        origin: SHOP_ORIGIN,
+      },
+    );
+    try {
+      client.send({ type: "message", text: CHAT_TEXT });
+      await client.next((frame) => frame.type === "reply", 30_000);
+    } finally {
+      client.ws.close();
+    }
+    // The customer's words did reach the model (the worker's flow used them), so their absence below means something.
+    expect(JSON.stringify(models.requests.map((request) => request.messages))).toContain(CHAT_TEXT);
+    const message = () =>
+      receiver.spans.find(
+        (span) => span.name === "chat.message" && attribute(span, "flowdeck.chat.frame") === "message",
+      );
+    const activationOf = (traceId: string) =>
+      receiver.spans.find((span) => span.name === "run.activation" && span.traceId === traceId);
+    await waitFor("the chat message's spans", () => Boolean(message() && activationOf(message()!.traceId)));
+    const chat = message()!;
+    const activation = activationOf(chat.traceId)!;
+    expect(chat.service).toBe("flowdeck-api");
+    expect(chat.parentSpanId ?? "").toBe("");
+    expect(activation.service).toBe("flowdeck-worker");
+    expect(activation.parentSpanId).toBe(chat.spanId);
+    expect(attribute(activation, "flowdeck.conversation.id")).toBeTypeOf("string");
+    const exported = receiver.bodies.join("\n");
+    expect(exported).not.toContain(CHAT_TEXT);
+    expect(exported).not.toContain("ada@example.com");
+    expect(exported).not.toContain(MODEL_KEY);
   });
 });
