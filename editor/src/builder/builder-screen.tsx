@@ -6,6 +6,7 @@ import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import { BuilderToolbar } from "./builder-toolbar";
 import { Inspector } from "./inspector";
 import { Palette } from "./palette";
+import { TestRunPanel, type TestRunApi } from "./test-run/test-run-panel";
 import { useBuilderShortcuts } from "./use-builder-shortcuts";
 import { ValidationPanel } from "./validation-panel";
 import { WorkflowCanvas } from "./workflow-canvas";
@@ -17,10 +18,14 @@ const YamlView = lazy(() => import("./yaml-view"));
 export function BuilderScreen({
   workflowId,
   autosave,
+  testRunApi,
 }: {
   workflowId: string;
   autosave: Autosave | undefined;
+  /** Editors and above can chat with the draft (the server refuses viewers too). */
+  testRunApi?: TestRunApi;
 }) {
+  const [testRunOpen, setTestRunOpen] = useState(false);
   const { session } = useBuilderStores();
   const actions = useBuilderActions();
   const viewMode = useSession((s) => s.viewMode);
@@ -43,7 +48,14 @@ export function BuilderScreen({
       data-testid="workflow-builder"
       data-read-only={readOnly}
     >
-      <BuilderToolbar name={name} actions={actions} save={autosave?.store} />
+      <BuilderToolbar
+        name={name}
+        actions={actions}
+        save={autosave?.store}
+        testRun={
+          testRunApi ? { open: testRunOpen, toggle: () => setTestRunOpen((open) => !open) } : undefined
+        }
+      />
       <BuilderBanners autosave={autosave} notice={notice} onDismissNotice={() => setNotice(undefined)} />
       <div className="fdb-builder__main">
         {!readOnly && <Palette actions={actions} />}
@@ -61,7 +73,17 @@ export function BuilderScreen({
             </Suspense>
           )}
         </main>
-        <Inspector actions={actions} />
+        {testRunOpen && testRunApi ? (
+          // Saves what was typed first, so the run uses the draft on screen.
+          <TestRunPanel
+            api={testRunApi}
+            workflowId={workflowId}
+            beforeSend={() => autosave?.flush() ?? Promise.resolve()}
+            onClose={() => setTestRunOpen(false)}
+          />
+        ) : (
+          <Inspector actions={actions} />
+        )}
       </div>
       <ValidationPanel />
     </div>

@@ -24,10 +24,13 @@ export function BuilderToolbar({
   name,
   actions,
   save,
+  testRun,
 }: {
   name: string;
   actions: BuilderActions;
   save: StoreApi<SaveState> | undefined;
+  /** The test-run panel's switch; absent when the draft cannot be test-run here. */
+  testRun?: { open: boolean; toggle(): void };
 }) {
   const { session } = useBuilderStores();
   const canUndo = useDocument((s) => s.history.past.length > 0);
@@ -96,6 +99,17 @@ export function BuilderToolbar({
           </button>
         ))}
       </div>
+      {testRun && (
+        <button
+          type="button"
+          className={`fdb-button${testRun.open ? " fdb-button--active" : ""}`}
+          aria-pressed={testRun.open}
+          onClick={testRun.toggle}
+          data-testid="test-run-toggle"
+        >
+          Test run
+        </button>
+      )}
       {save ? <SaveIndicator save={save} /> : <span className="fdb-save fdb-muted">View only</span>}
     </header>
   );

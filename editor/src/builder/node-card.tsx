@@ -1,5 +1,6 @@
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo } from "react";
+import { useSession } from "./builder-context";
 import type { FlowNode } from "./canvas-elements";
 
 /**
@@ -19,13 +20,15 @@ const PORT_SPACING_PX = 18;
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<FlowNode>) {
   const { node } = data;
   const simple = useStore(zoomedOut);
+  const traced = useSession((s) => s.trace[node.name]);
+  const traceClass = traced ? ` fdb-node--trace-${traced}` : "";
   const status = node.errorCount > 0 ? "error" : node.warningCount > 0 ? "warning" : "ok";
   const ports = node.outputs;
   const minHeight = ports.length > 2 ? 28 + ports.length * PORT_SPACING_PX : undefined;
   if (simple) {
     return (
       <div
-        className={`fdb-node fdb-node--simple fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}`}
+        className={`fdb-node fdb-node--simple fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${traceClass}`}
         data-testid={`node-${node.name}`}
         data-node-name={node.name}
       >
@@ -45,9 +48,10 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
   }
   return (
     <div
-      className={`fdb-node fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}`}
+      className={`fdb-node fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${traceClass}`}
       data-testid={`node-${node.name}`}
       data-node-name={node.name}
+      data-trace={traced}
       title={node.firstProblem ?? node.description ?? undefined}
       style={minHeight ? { minHeight } : undefined}
     >

@@ -5,6 +5,9 @@ import { reconcileEdges, reconcileNodes, type FlowEdge, type FlowNode } from "./
 
 export type ViewMode = "canvas" | "split" | "yaml";
 
+/** How far a test run got with a node: drawn on its card, and kept after the run so the path stays visible. */
+export type TraceStatus = "running" | "completed" | "failed";
+
 /** A one-shot request for a view (reveal this line, center on that node); `nonce` makes repeats distinct. */
 export interface RevealRequest {
   readonly line: number;
@@ -31,6 +34,8 @@ export interface SessionState {
   readonly reveal: RevealRequest | undefined;
   readonly focusNode: FocusNodeRequest | undefined;
   readonly readOnly: boolean;
+  /** The test run's steps by node name (test-run panel); empty when nothing ran. */
+  readonly trace: Readonly<Record<string, TraceStatus>>;
 
   syncGraph(graph: BuilderGraph): void;
   /** Position, size and selection changes from React Flow. Removals go through document edits instead. */
@@ -40,6 +45,7 @@ export interface SessionState {
   setViewMode(mode: ViewMode): void;
   revealLine(line: number, column?: number): void;
   requestFocusNode(id: string): void;
+  setTrace(trace: Readonly<Record<string, TraceStatus>>): void;
 }
 
 export type SessionStore = StoreApi<SessionState>;
@@ -67,6 +73,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     reveal: undefined,
     focusNode: undefined,
     readOnly: options.readOnly ?? false,
+    trace: {},
 
     syncGraph(graph) {
       const state = get();
@@ -126,6 +133,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     requestFocusNode(id) {
       nonce += 1;
       set({ focusNode: { id, nonce } });
+    },
+
+    setTrace(trace) {
+      set({ trace });
     },
   }));
 }

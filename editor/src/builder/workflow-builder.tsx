@@ -8,6 +8,7 @@ import { builtinBuilderRegistry } from "./builder-registry";
 import { BuilderScreen } from "./builder-screen";
 import { createBuilderStores, type BuilderStores } from "./builder-stores";
 import type { ViewMode } from "./session-store";
+import type { TestRunApi } from "./test-run/test-run-panel";
 import "./builder.css";
 import "./builder-panels.css";
 
@@ -92,8 +93,20 @@ export function WorkflowBuilder({ workflowId, api, readOnly, initialViewMode }: 
   return (
     <BuilderProvider stores={loaded.stores}>
       <ReactFlowProvider>
-        <BuilderScreen workflowId={workflowId} autosave={loaded.autosave} />
+        <BuilderScreen
+          workflowId={workflowId}
+          autosave={loaded.autosave}
+          testRunApi={readOnly ? undefined : testRunApiOf(api)}
+        />
       </ReactFlowProvider>
     </BuilderProvider>
   );
+}
+
+/** The full API client can open the chat socket; a bare draft API (unit tests, Storybook) cannot test-run. */
+function testRunApiOf(api: DraftApi): TestRunApi | undefined {
+  const candidate = api as Partial<TestRunApi>;
+  return typeof candidate.accessToken === "function" && typeof candidate.baseUrl === "string"
+    ? (candidate as TestRunApi)
+    : undefined;
 }

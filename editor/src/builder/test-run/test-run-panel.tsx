@@ -1,0 +1,208 @@
+// The test-run panel: chat with the current draft over the staff socket, watch each step on the canvas and in
+// the list below the chat (route, confidence, tier, model, tokens, cost, time), and restart the conversation.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useBuilderStores } from "../builder-context";
+import { openTestRunSocket, type ChatFrame, type TestRunSocket } from "./test-run-socket";
+import { fetchRunSteps } from "./test-run-api";
+import { foldStepEvent, mergeStoredSteps, totalsOf, traceOf, type TraceStep } from "./test-run-trace";
+import { TestRunSteps } from "./test-run-steps";
+import "./test-run.css";
+
+/** What the panel needs from the API client: where the server is and a fresh access token. */
+export interface TestRunApi {
+  readonly baseUrl: string;
+  accessToken(): Promise<string | undefined>;
+}
+
+interface ChatLine {
+  readonly id: string;
+  readonly author: "you" | "bot" | "system";
+  readonly text: string;
+}
+
+export function TestRunPanel({
+  api,
+  workflowId,
+  beforeSend,
+  onClose,
+}: {
+  api: TestRunApi;
+  workflowId: string;
+  /** Resolves once the draft on screen is saved. */
+  beforeSend(): Promise<unknown>;
+  onClose(): void;
+}) {
+  const { session } = useBuilderStores();
+  const [lines, setLines] = useState<readonly ChatLine[]>([]);
+  const [steps, setSteps] = useState<readonly TraceStep[]>([]);
+  const [streaming, setStreaming] = useState("");
+  const [typing, setTyping] = useState(false);
+  const [text, setText] = useState("");
+  const [generation, setGeneration] = useState(0);
+  const socket = useRef<TestRunSocket | undefined>(undefined);
+  const conversationId = useRef<string | undefined>(undefined);
+  const lastRunId = useRef<string | undefined>(undefined);
+  const chatEnd = useRef<HTMLOListElement>(null);
+
+  const onFrame = useCallback(
+    (frame: ChatFrame) => {
+      if ("runId" in frame && frame.runId) lastRunId.current = frame.runId;
+      // The run settled: read its stored steps for outputs, priced cost and savings.
+      if (frame.type === "typing" && !frame.on && lastRunId.current) {
+        void fetchRunSteps(api, lastRunId.current).then(
+          (stored) => setSteps((all) => mergeStoredSteps(all, stored)),
+          () => undefined,
+        );
+      }
+      if (frame.type === "ready" && frame.conversationId) conversationId.current = frame.conversationId;
+      if ("conversationId" in frame && frame.conversationId) conversationId.current = frame.conversationId;
+      if (frame.type === "typing") setTyping(frame.on);
+      else if (frame.type === "token") setStreaming((s) => s + frame.text);
+      else if (frame.type === "reply") {
+        setStreaming("");
+        setLines((all) =>
+          all.some((l) => l.id === frame.id)
+            ? all
+            : [...all, { id: frame.id, author: "bot", text: frame.text }],
+        );
+      } else if (frame.type === "step")
+        setSteps((all) => foldStepEvent(all, frame.event, frame.data, frame.at));
+      else if (frame.type === "handoff") {
+        setLines((all) => [
+          ...all,
+          { id: `handoff-${frame.at}`, author: "system", text: `Handed off to a person: ${frame.reason}` },
+        ]);
+      } else if (frame.type === "error") {
+        setTyping(false);
+        setLines((all) => [
+          ...all,
+          { id: `error-${all.length}`, author: "system", text: `${frame.code}: ${frame.message}` },
+        ]);
+      }
+    },
+    [api],
+  );
+
+  // One socket per conversation: "Restart" bumps the generation, which closes this one and opens a new one.
+  useEffect(() => {
+    let closed = false;
+    let current: TestRunSocket | undefined;
+    void api.accessToken().then((token) => {
+      if (closed) return;
+      if (!token) {
+        setLines([
+          { id: "no-session", author: "system", text: "FD620: sign in again to test-run this draft." },
+        ]);
+        return;
+      }
+      current = openTestRunSocket({
+        baseUrl: api.baseUrl,
+        token,
+        workflowId,
+        onFrame,
+        onClose: () => setTyping(false),
+      });
+      socket.current = current;
+      current.send({ type: "open" });
+    });
+    return () => {
+      closed = true;
+      current?.close();
+      socket.current = undefined;
+      conversationId.current = undefined;
+    };
+  }, [api, workflowId, onFrame, generation]);
+
+  // The canvas lights up what ran; the path stays drawn until the conversation restarts or the panel closes.
+  useEffect(() => session.getState().setTrace(traceOf(steps)), [session, steps]);
+  useEffect(() => () => session.getState().setTrace({}), [session]);
+
+  // The newest message stays in view as replies stream in.
+  useEffect(() => {
+    const list = chatEnd.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [lines, streaming, typing]);
+
+  const restart = () => {
+    setLines([]);
+    setSteps([]);
+    setStreaming("");
+    setGeneration((g) => g + 1);
+  };
+
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    const message = text.trim();
+    if (!message || !socket.current) return;
+    setLines((all) => [...all, { id: `you-${all.length}`, author: "you", text: message }]);
+    setText("");
+    setTyping(true);
+    const current = socket.current;
+    void beforeSend()
+      .catch(() => undefined)
+      .then(() =>
+        current.send({
+          type: "message",
+          text: message,
+          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+        }),
+      );
+  };
+
+  const totals = totalsOf(steps);
+  return (
+    <aside className="fdb-test-run" aria-label="Test run" data-testid="test-run-panel">
+      <header className="fdb-test-run__head">
+        <h2 className="fdb-panel-title">Test run (draft)</h2>
+        <button type="button" className="fdb-button" onClick={restart} data-testid="test-run-restart">
+          Restart
+        </button>
+        <button type="button" className="fdb-button" onClick={onClose} aria-label="Close the test run">
+          Close
+        </button>
+      </header>
+      <ol
+        ref={chatEnd}
+        className="fdb-test-run__chat"
+        // Scrollable, so reachable by keyboard (axe: scrollable-region-focusable).
+        tabIndex={0}
+        aria-live="polite"
+        aria-label="Conversation"
+        data-testid="test-run-chat"
+      >
+        {lines.map((line) => (
+          <li key={line.id} className={`fdb-test-run__line fdb-test-run__line--${line.author}`}>
+            <span className="fdb-test-run__author">
+              {line.author === "you" ? "You" : line.author === "bot" ? "Bot" : "Note"}
+            </span>
+            {line.text}
+          </li>
+        ))}
+        {streaming && <li className="fdb-test-run__line fdb-test-run__line--bot">{streaming}</li>}
+        {typing && !streaming && <li className="fdb-test-run__typing">The flow is running…</li>}
+      </ol>
+      <form className="fdb-test-run__form" onSubmit={send}>
+        <label htmlFor="test-run-input" className="fdb-visually-hidden">
+          Message to the draft
+        </label>
+        <input
+          id="test-run-input"
+          className="fdb-input"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Write as a customer…"
+          autoComplete="off"
+          data-testid="test-run-input"
+        />
+        <button type="submit" className="fdb-button fdb-button--primary" disabled={!text.trim()}>
+          Send
+        </button>
+      </form>
+      <p className="fdb-test-run__totals" data-testid="test-run-totals">
+        {totals.tokens} tokens · ${totals.costUsd.toFixed(4)}
+        {totals.savedUsd > 0 ? ` · local router saved $${totals.savedUsd.toFixed(4)}` : ""}
+      </p>
+      <TestRunSteps steps={steps} />
+    </aside>
+  );
+}

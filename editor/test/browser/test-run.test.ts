@@ -1,0 +1,75 @@
+// The builder's test-run panel in Chromium against a real server: the demo support flow (customer_support_workflow
+// and its subflows, published as the demo tenant has them) is test-run from the builder; its steps light up on
+// the canvas and the panel lists them with the router's route, tier and the run's tokens.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { seriousViolations } from "./support/accessibility";
+import { describeBrowser, useBrowserSuite } from "./support/browser-suite";
+import { screenshot } from "./support/screenshots";
+import { newAccount, signInThroughUi } from "./support/ui-flows";
+
+const SEED_DIR = join(import.meta.dirname, "../../../workflows");
+/** A run goes through the router, a subflow and an offline agent: allow for a loaded machine. */
+const RUN_TIMEOUT_MS = 30_000;
+
+describeBrowser("test-run panel in Chromium", () => {
+  const suite = useBrowserSuite();
+
+  it("test-runs the demo support flow: the steps light up with the route, tier and tokens", async () => {
+    const { server } = suite;
+    const account = newAccount("testrun");
+    const registered = await server.api<{ accessToken: string }>("POST", "/auth/register", {
+      body: { tenantName: account.tenantName, email: account.email, password: account.password, plan: "pro" },
+    });
+    const token = registered.body.accessToken;
+    // The demo tenant's flows: every seed workflow created and published, as ensureDemoTenant does.
+    const ids = new Map<string, string>();
+    for (const file of (await readdir(SEED_DIR)).filter((f) => f.endsWith(".yaml")).sort()) {
+      const yaml = await readFile(join(SEED_DIR, file), "utf8");
+      const created = await server.api<{ id: string }>("POST", "/workflows", { token, body: { yaml } });
+      expect(created.status).toBe(201);
+      const published = await server.api("POST", `/workflows/${created.body.id}/publish`, {
+        token,
+        body: {},
+      });
+      expect(published.status).toBe(201);
+      ids.set(file.replace(/\.yaml$/, ""), created.body.id);
+    }
+
+    const page = await suite.newPage();
+    await signInThroughUi(page, account.email, account.password);
+    await page.goto(`/flows/${ids.get("customer_support_workflow")}`);
+    await page.getByTestId("node-classify_intent").waitFor();
+    await page.getByTestId("test-run-toggle").click();
+    const panel = page.getByTestId("test-run-panel");
+    await panel.waitFor();
+    // The greeting arrives as the conversation opens.
+    await expect
+      .poll(() => panel.getByTestId("test-run-chat").innerText(), { timeout: RUN_TIMEOUT_MS })
+      .toMatch(/Welcome/);
+
+    await page.getByTestId("test-run-input").fill("Where is my order #1234? It has not arrived yet.");
+    await page.getByRole("button", { name: "Send" }).click();
+    const router = panel.getByTestId("test-run-step-classify_intent");
+    await router.waitFor({ timeout: RUN_TIMEOUT_MS });
+    await expect
+      .poll(() => router.locator('[data-fact="route"] dd').innerText(), { timeout: RUN_TIMEOUT_MS })
+      .toBe("order");
+    expect(await router.locator('[data-fact="tier"] dd').innerText()).toMatch(/local|embeddings|llm/);
+    // The path stays drawn on the canvas: the router and the subflow it chose.
+    await expect
+      .poll(() => page.getByTestId("node-classify_intent").getAttribute("data-trace"), {
+        timeout: RUN_TIMEOUT_MS,
+      })
+      .toBe("completed");
+    await expect.poll(() => page.locator('[data-trace="completed"]').count()).toBeGreaterThan(1);
+    await expect.poll(() => panel.getByTestId("test-run-totals").innerText()).toMatch(/\d+ tokens · \$\d/);
+    await screenshot(page, "builder-test-run");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Restart: a new conversation, the canvas cleared of the old path.
+    await panel.getByTestId("test-run-restart").click();
+    await expect.poll(() => page.locator("[data-trace]").count()).toBe(0);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import {
+  foldStepEvent,
+  mergeStoredSteps,
+  routingFacts,
+  totalsOf,
+  traceOf,
+} from "../../src/builder/test-run/test-run-trace";
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+describe("test-run trace", () => {
+  it("folds step events into steps, the canvas trace and totals", () => {
+    let steps = foldStepEvent([], "run.started", {}, at(0));
+    expect(steps).toEqual([]);
+    steps = foldStepEvent(steps, "step.started", { stepId: "s1", node: "route", type: "router" }, at(0));
+    expect(traceOf(steps)).toEqual({ route: "running" });
+    steps = foldStepEvent(
+      steps,
+      "step.completed",
+      {
+        stepId: "s1",
+        node: "route",
+        type: "router",
+        details: { tier: "llm" },
+        usage: { promptTokens: 10, completionTokens: 2, costUsd: 0.01 },
+      },
+      at(1),
+    );
+    steps = foldStepEvent(
+      steps,
+      "step.failed",
+      { stepId: "s2", node: "agent", error: { code: "FD200", message: "x" } },
+      at(2),
+    );
+    expect(traceOf(steps)).toEqual({ route: "completed", agent: "failed" });
+    expect(totalsOf(steps)).toEqual({ tokens: 12, costUsd: 0.01, savedUsd: 0 });
+    const merged = mergeStoredSteps(steps, [
+      { stepId: "s1", output: { route: "order", confidence: 0.9 }, costUsd: 0.02, savedUsd: 0.5 },
+    ]);
+    expect(routingFacts(merged[0]!)).toEqual({ route: "order", confidence: 0.9, tier: "llm" });
+    expect(totalsOf(merged)).toEqual({ tokens: 12, costUsd: 0.02, savedUsd: 0.5 });
+  });
+});
