@@ -1,6 +1,7 @@
 // The builder's test-run panel in Chromium against a real server: the demo support flow (customer_support_workflow
 // and its subflows, published as the demo tenant has them) is test-run from the builder; its steps light up on
-// the canvas and the panel lists them with the router's route, tier and the run's tokens.
+// the canvas and the panel lists them with the router's route, tier and the run's tokens. The conversation is
+// saved as a regression case, passes, and fails with the route's difference once the draft sends orders elsewhere.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -68,8 +69,57 @@ describeBrowser("test-run panel in Chromium", () => {
     await screenshot(page, "builder-test-run");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Save the conversation as a regression case; against the unchanged draft it passes.
+    const cases = panel.getByTestId("regression-cases");
+    await cases.getByTestId("case-name").fill("Order status");
+    await cases.getByRole("button", { name: "Save as case" }).click();
+    const saved = cases.getByTestId("case-Order status");
+    await saved.waitFor();
+    await cases.getByTestId("cases-run-all").click();
+    await expect.poll(() => saved.getAttribute("data-verdict"), { timeout: RUN_TIMEOUT_MS }).toBeTruthy();
+    await saved.scrollIntoViewIfNeeded();
+    await screenshot(page, "builder-regression-case-passed");
+    expect(await saved.getAttribute("data-verdict")).toBe("pass");
+
     // Restart: a new conversation, the canvas cleared of the old path.
     await panel.getByTestId("test-run-restart").click();
     await expect.poll(() => page.locator("[data-trace]").count()).toBe(0);
+
+    // Change the draft so order questions go to the FAQ flow: the case fails and shows where the route parts.
+    const flowId = ids.get("customer_support_workflow")!;
+    const draft = await server.api<{ yaml: string; revision: number }>("GET", `/workflows/${flowId}`, {
+      token,
+    });
+    const changed = draft.body.yaml.replace(
+      `{ from: classify_intent, to: order_flow, condition: "output.route == 'order'" }`,
+      `{ from: classify_intent, to: faq_flow, condition: "output.route == 'order'" }`,
+    );
+    expect(changed).not.toBe(draft.body.yaml);
+    const put = await server.api("PUT", `/workflows/${flowId}/draft`, {
+      token,
+      body: { yaml: changed },
+      headers: { "if-match": `"${flowId}.${draft.body.revision}"` },
+    });
+    expect(put.status).toBe(200);
+    await page.reload();
+    await page.getByTestId("node-classify_intent").waitFor();
+    await page.getByTestId("test-run-toggle").click();
+    const failing = page.getByTestId("case-Order status");
+    await failing.waitFor();
+    await page.getByTestId("cases-run-all").click();
+    await expect.poll(() => failing.getAttribute("data-verdict"), { timeout: RUN_TIMEOUT_MS }).toBe("fail");
+    const diff = failing.getByTestId("case-diff");
+    // The route parts where the FAQ flow's steps begin instead of the order flow's (has_order_id).
+    await diff.getByText(/^Route \(from step \d+\)$/).waitFor();
+    const [before, after] = [
+      await diff.locator("del").first().innerText(),
+      await diff.locator("ins").first().innerText(),
+    ];
+    expect(before).toMatch(/has_order_id/);
+    expect(after).not.toMatch(/has_order_id/);
+    expect(after).not.toBe(before);
+    await failing.scrollIntoViewIfNeeded();
+    await screenshot(page, "builder-regression-case-failed");
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { authRoutes } from "../auth/auth-routes";
 import { tenantSwitchRoutes } from "../auth/tenant-switch-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
+import { regressionCaseRoutes } from "../workflows/regression-case-routes";
 import { analyticsRoutes } from "../analytics/analytics-routes";
 import { auditRoutes } from "../audit/audit-routes";
 import { domainRoutes } from "../domain-api/domain-routes";
@@ -129,6 +130,7 @@ export function createApp({
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
     ...workflowRoutes(db),
+    ...regressionCaseRoutes(db),
     ...domainRoutes(db),
     ...auditRoutes(db),
     ...analyticsRoutes(db),

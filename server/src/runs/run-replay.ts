@@ -102,6 +102,9 @@ export async function replayRun(
     input: original.input,
     channel,
     conversationId,
+    // A conversation greeted when the chat opened: the replay's start step must not greet a second time, or a
+    // replay of an unchanged flow would differ from its original by the greeting (regression cases, issue 17).
+    ...(original.state.conversation.greeted ? { greeted: true } : {}),
   });
   let run = await host.settled(original.tenantId, started.id, Math.max(1, deadline - Date.now()));
   for (const text of messages) {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useBuilderStores } from "../builder-context";
 import { openTestRunSocket, type ChatFrame, type TestRunSocket } from "./test-run-socket";
+import { RegressionCases } from "./regression-cases";
 import { fetchRunSteps } from "./test-run-api";
 import { foldStepEvent, mergeStoredSteps, totalsOf, traceOf, type TraceStep } from "./test-run-trace";
 import { TestRunSteps } from "./test-run-steps";
@@ -42,11 +43,15 @@ export function TestRunPanel({
   const socket = useRef<TestRunSocket | undefined>(undefined);
   const conversationId = useRef<string | undefined>(undefined);
   const lastRunId = useRef<string | undefined>(undefined);
+  const [runId, setRunId] = useState<string | undefined>();
   const chatEnd = useRef<HTMLOListElement>(null);
 
   const onFrame = useCallback(
     (frame: ChatFrame) => {
-      if ("runId" in frame && frame.runId) lastRunId.current = frame.runId;
+      if ("runId" in frame && frame.runId) {
+        lastRunId.current = frame.runId;
+        setRunId(frame.runId);
+      }
       // The run settled: read its stored steps for outputs, priced cost and savings.
       if (frame.type === "typing" && !frame.on && lastRunId.current) {
         void fetchRunSteps(api, lastRunId.current).then(
@@ -127,6 +132,8 @@ export function TestRunPanel({
     setLines([]);
     setSteps([]);
     setStreaming("");
+    setRunId(undefined);
+    lastRunId.current = undefined;
     setGeneration((g) => g + 1);
   };
 
@@ -203,6 +210,7 @@ export function TestRunPanel({
         {totals.savedUsd > 0 ? ` · local router saved $${totals.savedUsd.toFixed(4)}` : ""}
       </p>
       <TestRunSteps steps={steps} />
+      <RegressionCases api={api} workflowId={workflowId} runId={runId} beforeRun={beforeSend} />
     </aside>
   );
 }
