@@ -1,6 +1,6 @@
 // Regression cases over the API: the list is stored with the workflow (/workflows/:id/regression-cases), and a
 // case runs as a replay of its run against the draft (POST /runs/:runId/replay { draft: true }), which compares.
-import type { TestRunApi } from "./test-run-panel";
+import type { TestRunApi } from "./test-run-api";
 
 export interface RegressionCase {
   readonly id: string;

@@ -10,7 +10,7 @@ import {
   type RegressionCase,
   type ReplayComparison,
 } from "./regression-api";
-import type { TestRunApi } from "./test-run-panel";
+import type { TestRunApi } from "./test-run-api";
 
 type Outcome = { readonly comparison: ReplayComparison } | { readonly error: string };
 

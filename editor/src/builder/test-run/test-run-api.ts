@@ -1,6 +1,11 @@
 // The run's stored steps (GET /runs/:id): the socket's step events carry details and usage but not a step's
 // output or its priced cost, so the panel reads them once the run settles.
-import type { TestRunApi } from "./test-run-panel";
+
+/** What the panel needs from the API client: where the server is and a fresh access token. */
+export interface TestRunApi {
+  readonly baseUrl: string;
+  accessToken(): Promise<string | undefined>;
+}
 
 export interface StoredStep {
   readonly stepId: string;

@@ -4,16 +4,12 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { useBuilderStores } from "../builder-context";
 import { openTestRunSocket, type ChatFrame, type TestRunSocket } from "./test-run-socket";
 import { RegressionCases } from "./regression-cases";
-import { fetchRunSteps } from "./test-run-api";
+import { fetchRunSteps, type TestRunApi } from "./test-run-api";
+
+export type { TestRunApi } from "./test-run-api";
 import { foldStepEvent, mergeStoredSteps, totalsOf, traceOf, type TraceStep } from "./test-run-trace";
 import { TestRunSteps } from "./test-run-steps";
 import "./test-run.css";
-
-/** What the panel needs from the API client: where the server is and a fresh access token. */
-export interface TestRunApi {
-  readonly baseUrl: string;
-  accessToken(): Promise<string | undefined>;
-}
 
 interface ChatLine {
   readonly id: string;
