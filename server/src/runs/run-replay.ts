@@ -91,9 +91,18 @@ export async function replayRun(
   timeoutMs: number,
 ): Promise<{ run: RunRecord; comparison: ReplayComparison }> {
   const deadline = Date.now() + timeoutMs;
-  const messages = (await store.listEvents(original.tenantId, original.id))
+  const [events, steps] = await Promise.all([
+    store.listEvents(original.tenantId, original.id),
+    store.listSteps(original.tenantId, original.id),
+  ]);
+  const messages = events
     .filter((event) => event.type === "message.received")
     .map((event) => String(event.data.text));
+  // Greeted when the chat opened (before the run), not by the run's own start step: the replay must not greet.
+  const startSteps = new Set(steps.filter((step) => step.nodeType === "start").map((step) => step.stepId));
+  const greetedBefore =
+    original.state.conversation.greeted === true &&
+    !events.some((e) => e.type === "message.sent" && startSteps.has(String(e.data.stepId)));
   const conversationId = `${REPLAY_CONVERSATION_PREFIX}${randomUUID()}`;
   const channel = replayChannel(original.id);
   const started = await host.start({
@@ -104,7 +113,7 @@ export async function replayRun(
     conversationId,
     // A conversation greeted when the chat opened: the replay's start step must not greet a second time, or a
     // replay of an unchanged flow would differ from its original by the greeting (regression cases, issue 17).
-    ...(original.state.conversation.greeted ? { greeted: true } : {}),
+    ...(greetedBefore ? { greeted: true } : {}),
   });
   let run = await host.settled(original.tenantId, started.id, Math.max(1, deadline - Date.now()));
   for (const text of messages) {
