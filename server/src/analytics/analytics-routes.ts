@@ -3,28 +3,34 @@ import type { Request, Response } from "express";
 import type { RouteDefinition } from "../app/route-table";
 import { inTenant } from "../domain-api/route-kit";
 import { intParam, parseQuery, textParam } from "../domain-api/query-params";
-import { leadConversion, resolution, runsPerDay, usagePerDay, type AnalyticsWindow } from "./analytics-store";
+import { leadConversion, runsPerDay, usagePerDay } from "./analytics-store";
+import type { AnalyticsWindow } from "./analytics-window";
+import { routerTiers } from "./router-tiers";
+import { outcomesByWorkflow, resolution } from "./run-outcomes";
 
 export const ANALYTICS_DEFAULT_DAYS = 30;
 export const ANALYTICS_MAX_DAYS = 365;
 
 const days = intParam(1, ANALYTICS_MAX_DAYS);
+const version = intParam(1, 1_000_000);
 
 /**
  * One read-only route per metric, any member of the tenant (viewer and up). Each takes `days` (1–365,
- * default 30: the last N UTC calendar days, today included); the run metrics also take `workflow` (a name).
+ * default 30: the last N UTC calendar days, today included); the run metrics also take `workflow` (a name)
+ * and `version` (a published version number).
  */
 export function analyticsRoutes(db: Database): RouteDefinition[] {
   const metric =
     (withWorkflow: boolean, query: (sql: Sql, window: AnalyticsWindow) => Promise<unknown>) =>
     async (req: Request, res: Response) => {
-      const parsed: { days?: number; workflow?: string } = parseQuery(
+      const parsed: { days?: number; workflow?: string; version?: number } = parseQuery(
         req,
-        withWorkflow ? { days, workflow: textParam(64) } : { days },
+        withWorkflow ? { days, workflow: textParam(64), version } : { days },
       );
       const window: AnalyticsWindow = {
         days: parsed.days ?? ANALYTICS_DEFAULT_DAYS,
         ...(parsed.workflow ? { workflow: parsed.workflow } : {}),
+        ...(parsed.version ? { version: parsed.version } : {}),
       };
       res.json({ days: window.days, ...((await inTenant(db, res, (sql) => query(sql, window))) as object) });
     };
@@ -33,7 +39,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     {
       method: "get",
       path: "/analytics/runs",
-      summary: "Runs started per day, by status now (?days=30, ?workflow=).",
+      summary: "Runs started per day, by status now (?days=30, ?workflow=, ?version=).",
       auth: "user",
       status: 200,
       handler: metric(true, runsPerDay),
@@ -42,10 +48,27 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/analytics/resolution",
       summary:
-        "Resolution, handoff and failure rates of the runs concluded in the window (?days=30, ?workflow=).",
+        "Run outcomes (End node outcome; a run ever handed off is a handoff), rates and per day (?days=30, ?workflow=, ?version=).",
       auth: "user",
       status: 200,
       handler: metric(true, resolution),
+    },
+    {
+      method: "get",
+      path: "/analytics/workflows",
+      summary: "Run outcomes and rates per workflow and version (?days=30, ?workflow=, ?version=).",
+      auth: "user",
+      status: 200,
+      handler: metric(true, outcomesByWorkflow),
+    },
+    {
+      method: "get",
+      path: "/analytics/router",
+      summary:
+        "Router decisions per day by the tier that decided: local or llm (?days=30, ?workflow=, ?version=).",
+      auth: "user",
+      status: 200,
+      handler: metric(true, routerTiers),
     },
     {
       method: "get",

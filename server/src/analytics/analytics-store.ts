@@ -1,40 +1,9 @@
 import type { Sql } from "@flowdeck/runtime";
 
-/**
- * The analytics queries. A window is the last `days` calendar days in UTC, today included; daily series
- * have one entry per day, zeros included, oldest first, so a chart needs no gap filling.
- */
-export interface AnalyticsWindow {
-  readonly days: number;
-  /** Only runs of this workflow (runs and usage metrics). */
-  readonly workflow?: string;
-}
+import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
 
-// $1 = days. `today` and the window start are computed once in SQL, so the series and the filter agree.
-const WINDOW = `WITH bounds AS (
-  SELECT (now() AT TIME ZONE 'UTC')::date AS today,
-         (now() AT TIME ZONE 'UTC')::date - ($1::int - 1) AS first_day
-), days AS (
-  SELECT d::date AS day FROM bounds, generate_series(bounds.first_day, bounds.today, interval '1 day') AS d
-)`;
-const SINCE = `(SELECT first_day FROM bounds)::timestamp AT TIME ZONE 'UTC'`;
-const DAY = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
-
-interface Bounds {
-  readonly from: string;
-  readonly to: string;
-}
-
-const ratio = (part: number, whole: number) =>
-  whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
-
-async function bounds(sql: Sql, days: number): Promise<Bounds> {
-  const { rows } = await sql.query<{ from: string; to: string }>(
-    `${WINDOW} SELECT to_char(first_day, 'YYYY-MM-DD') AS from, to_char(today, 'YYYY-MM-DD') AS to FROM bounds`,
-    [days],
-  );
-  return rows[0]!;
-}
+// Runs per day, lead conversion and model usage. Run outcomes live in run-outcomes.ts, router tiers in
+// router-tiers.ts, the shared window in analytics-window.ts.
 
 export interface RunsPerDay {
   readonly day: string;
@@ -59,40 +28,11 @@ export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
             count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled,
             count(*) FILTER (WHERE r.status IN ('queued', 'running', 'waiting'))::int AS open
        FROM days
-       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND r.mode = 'live'
-                       AND ($2::text IS NULL OR r.workflow_name = $2)
+       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND ${runFilter("r")}
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null],
+    [window.days, window.workflow ?? null, window.version ?? null],
   );
   return { ...(await bounds(sql, window.days)), items: rows };
-}
-
-/**
- * Of the runs started in the window that concluded as completed, handoff or failed: the share each makes up.
- * Resolution = completed without a human; handoff = passed to a human; cancelled and still-open runs are
- * not counted (they say nothing about the flow's outcome).
- */
-export async function resolution(sql: Sql, window: AnalyticsWindow) {
-  const { rows } = await sql.query<{ completed: number; handoff: number; failed: number }>(
-    `${WINDOW}
-     SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
-            count(*) FILTER (WHERE status = 'handoff')::int AS handoff,
-            count(*) FILTER (WHERE status = 'failed')::int AS failed
-       FROM runs WHERE created_at >= ${SINCE} AND mode = 'live' AND ($2::text IS NULL OR workflow_name = $2)`,
-    [window.days, window.workflow ?? null],
-  );
-  const { completed, handoff, failed } = rows[0]!;
-  const concluded = completed + handoff + failed;
-  return {
-    ...(await bounds(sql, window.days)),
-    concluded,
-    completed,
-    handoff,
-    failed,
-    resolutionRate: ratio(completed, concluded),
-    handoffRate: ratio(handoff, concluded),
-    failureRate: ratio(failed, concluded),
-  };
 }
 
 /** Leads created in the window by their status now; conversion = won / all, win rate = won / (won + lost). */
@@ -150,7 +90,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
               jsonb_typeof(s.usage) = 'object' AS model_step
          FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
         WHERE (jsonb_typeof(s.usage) = 'object' OR jsonb_typeof(s.details->'savedUsd') = 'number')
-          AND s.finished_at >= ${SINCE} AND r.mode = 'live' AND ($2::text IS NULL OR r.workflow_name = $2)
+          AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             coalesce(sum(used.prompt), 0)::float8 AS prompt,
@@ -160,7 +100,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
             count(used.day) FILTER (WHERE used.model_step)::int AS steps
        FROM days LEFT JOIN used ON used.day = days.day
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null],
+    [window.days, window.workflow ?? null, window.version ?? null],
   );
   const items: UsagePerDay[] = rows.map((row) => ({
     day: row.day,

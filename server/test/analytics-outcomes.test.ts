@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+// Real runs of published flows (issue 17): the End node's `outcome` decides resolved / unresolved, and a run
+// that a human took over counts as a handoff even after the agent hands it back and the bot completes it.
+const flow = (name: string, outcome: string) => `name: ${name}
+nodes:
+  - { name: start, type: start }
+  - { name: done, type: end, config: { reply: "Bye.", outcome: ${outcome} } }
+edges:
+  - { from: start, to: done }
+`;
+const DESK = `name: desk
+nodes:
+  - { name: start, type: start }
+  - name: route
+    type: router
+    config:
+      intents:
+        - { name: human, examples: ["I want a person", "talk to a human", "agent please"] }
+        - { name: order, examples: ["where is my order", "track my parcel"] }
+  - { name: to_human, type: handoff, config: { message: "Connecting you.", reason: "asked", queue: support } }
+  - { name: after, type: end, config: { reply: "Back with the bot.", outcome: resolved } }
+edges:
+  - { from: start, to: route }
+  - { from: route, to: to_human }
+  - { from: to_human, to: after }
+`;
+
+/** Setup checks: beforeAll may not assert, so a wrong setup throws with what went wrong. */
+function must(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`analytics setup failed: expected ${what}`);
+}
+
+describe("analytics from real runs", () => {
+  let server: TestServer;
+  let owner: JsonBody;
+
+  const call = (method: string, path: string, body?: unknown) =>
+    server.request(method, path, { token: owner.accessToken, ...(body === undefined ? {} : { body }) });
+
+  async function publish(yaml: string) {
+    const created = await call("POST", "/workflows", { yaml });
+    must(created.status === 201, `${String(created.body.name ?? "a workflow")} is created`);
+    must((await call("POST", `/workflows/${created.body.id}/publish`, {})).status === 201, "it is published");
+  }
+
+  async function start(workflow: string, message = "hello"): Promise<string> {
+    const started = await call("POST", "/runs", { workflow, input: { message } });
+    must(started.status === 202, `a ${workflow} run starts`);
+    return started.body.id as string;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer("pglite");
+    owner = (await registerAccount(server, { tenantName: "Outcomes" })).body;
+    await publish(flow("helped", "resolved"));
+    await publish(flow("stuck", "unresolved"));
+    await publish(DESK);
+    for (const [workflow, count] of [
+      ["helped", 2],
+      ["stuck", 1],
+    ] as const) {
+      for (let i = 0; i < count; i += 1) {
+        const done = await server.runs.settled(owner.tenant.id, await start(workflow), 10_000);
+        must(done.status === "completed", `a ${workflow} run completes`);
+      }
+    }
+    // Two handoffs: one still with a human, one handed back and completed by the bot (End says resolved).
+    await server.runs.settled(owner.tenant.id, await start("desk", "I want a person"), 10_000);
+    const back = await start("desk", "talk to a human");
+    must(
+      (await server.runs.settled(owner.tenant.id, back, 10_000)).status === "handoff",
+      "the desk run hands off",
+    );
+    const handback = await call("POST", `/inbox/runs/${back}/handback`, { resolved: true });
+    must(handback.body.handedBack === true, "the agent hands the run back");
+    must(
+      (await server.runs.settled(owner.tenant.id, back, 10_000)).status === "completed",
+      "the bot completes it",
+    );
+  }, 90_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("counts End outcomes and every handed-off run as a handoff, also when handed back", async () => {
+    const res = await call("GET", "/analytics/resolution?days=1");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      concluded: 5,
+      completed: 3,
+      resolved: 2,
+      unresolved: 1,
+      escalated: 0,
+      handoff: 2,
+      failed: 0,
+      resolutionRate: 0.4,
+      handoffRate: 0.4,
+      failureRate: 0,
+    });
+    expect(res.body.items).toEqual([
+      { day: res.body.to, resolved: 2, unresolved: 1, escalated: 0, handoff: 2, failed: 0 },
+    ]);
+    expect((await call("GET", "/analytics/resolution?workflow=desk")).body).toMatchObject({
+      concluded: 2,
+      resolved: 0,
+      handoff: 2,
+      resolutionRate: 0,
+      handoffRate: 1,
+    });
+  });
+
+  it("breaks outcomes down per workflow and version, and filters by version", async () => {
+    const res = await call("GET", "/analytics/workflows");
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ workflow: "desk", version: 1, runs: 2, handoff: 2, handoffRate: 1 }),
+      expect.objectContaining({ workflow: "helped", version: 1, runs: 2, resolved: 2, resolutionRate: 1 }),
+      expect.objectContaining({ workflow: "stuck", version: 1, runs: 1, unresolved: 1, resolutionRate: 0 }),
+    ]);
+    expect(
+      (await call("GET", "/analytics/runs?days=1&workflow=helped&version=1")).body.items[0],
+    ).toMatchObject({
+      total: 2,
+      completed: 2,
+    });
+    expect((await call("GET", "/analytics/resolution?workflow=helped&version=2")).body.concluded).toBe(0);
+    const bad = await call("GET", "/analytics/workflows?version=0");
+    expect([bad.status, bad.body.error.code]).toEqual([400, "FD341"]);
+  });
+
+  it("counts router decisions by the tier that decided", async () => {
+    const res = await call("GET", "/analytics/router?days=1");
+    expect(res.body.totals).toEqual({ decisions: 2, local: 2, llm: 0, other: 0, localRate: 1 });
+    expect(res.body.items).toEqual([{ day: res.body.to, local: 2, llm: 0, other: 0 }]);
+    expect((await call("GET", "/analytics/router?workflow=helped")).body.totals.decisions).toBe(0);
+  });
+});
