@@ -2,9 +2,9 @@
 // last 4; a connection test that really calls the fake OpenAI server once the workspace allow-lists loopback),
 // plan and usage, and the audit log with filters. Each state passes axe and is saved as a screenshot.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { FakeOpenAiServer } from "../../../runtime/test/support/fake-openai-server";
 import { seriousViolations } from "./support/accessibility";
 import { describeBrowser, useBrowserSuite } from "./support/browser-suite";
+import { startFakeModelServer, type FakeOpenAiServer } from "./support/fake-model-server";
 import { screenshot } from "./support/screenshots";
 import { newAccount, signInThroughUi } from "./support/ui-flows";
 
@@ -14,7 +14,7 @@ describeBrowser("workspace settings in Chromium", () => {
   const suite = useBrowserSuite();
   let fake: FakeOpenAiServer;
   beforeAll(async () => {
-    fake = await new FakeOpenAiServer({ defaultReply: { text: "pong" } }).start();
+    fake = await startFakeModelServer();
   });
   afterAll(async () => {
     await fake?.close();
