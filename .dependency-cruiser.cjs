@@ -93,6 +93,24 @@ module.exports = {
       "The server serves the built editor as files; it never imports editor code.",
     ),
     {
+      name: "server-features-not-to-app",
+      comment:
+        "server/src/app is the composition root: it imports every feature folder, so a feature that imported it " +
+        "would make imports run both ways. Features use the kit (server/src/kit) and config (server/src/config).",
+      severity: "error",
+      from: { path: "^server/src/", pathNot: "^server/src/(?:app/|cli/|index\\.ts$)" },
+      to: { path: "^server/src/app/" },
+    },
+    {
+      name: "server-kit-is-a-leaf",
+      comment:
+        "The HTTP kit and the configuration sit under every feature folder; they import no feature (the logger " +
+        "reads the active trace id, a leaf of telemetry).",
+      severity: "error",
+      from: { path: "^server/src/(?:kit|config)/" },
+      to: { path: "^server/src/", pathNot: "^server/src/(?:kit/|config/|telemetry/trace-fields\\.ts$)" },
+    },
+    {
       ...onlyImports(
         "editor-imports-only-definitions",
         "editor",

@@ -4,8 +4,8 @@
 // until SIGTERM.
 import type { AddressInfo } from "node:net";
 import { createApp } from "../server/src/app/create-app";
-import { silentServerLogger } from "../server/src/app/logger";
-import { serverConfig } from "../server/src/app/server-config";
+import { silentServerLogger } from "../server/src/kit/logger";
+import { serverConfig } from "../server/src/config/server-config";
 import { createRunHost } from "../server/src/runs/create-run-host";
 import { runServerMigrations } from "../server/src/store/server-migrations";
 import { createTestDatabase } from "../runtime/test/support/test-database";

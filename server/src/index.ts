@@ -6,10 +6,10 @@ export {
   serverConfig,
   DEFAULT_SERVER_CONFIG,
   type ServerConfig,
-} from "./app/server-config";
-export { createJsonLogger, silentServerLogger, redact, type Logger } from "./app/logger";
-export { getRouteTable, type RouteDefinition, type RouteTable } from "./app/route-table";
-export { ApiError, API_ERRORS, type ApiErrorCode } from "./app/api-error";
+} from "./config/server-config";
+export { createJsonLogger, silentServerLogger, redact, type Logger } from "./kit/logger";
+export { getRouteTable, type RouteDefinition, type RouteTable } from "./kit/route-table";
+export { ApiError, API_ERRORS, type ApiErrorCode } from "./kit/api-error";
 export { runServerMigrations, SERVER_MIGRATIONS_DIR } from "./store/server-migrations";
-export { ROLES, type Role } from "./auth/roles";
+export { ROLES, type Role } from "./kit/roles";
 export { verifyApiKey } from "./api-keys/api-key-store";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../src/app/create-app";
-import { silentServerLogger } from "../src/app/logger";
-import { getRouteTable } from "../src/app/route-table";
+import { silentServerLogger } from "../src/kit/logger";
+import { getRouteTable } from "../src/kit/route-table";
 import { startTestServer, type TestServer } from "./support/test-server";
 
 describe("app basics", () => {

@@ -5,8 +5,8 @@ import type { Database } from "@flowdeck/runtime";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { createApp } from "../src/app/create-app";
 import { noteMemberChanged } from "../src/auth/membership-changes";
-import { silentServerLogger } from "../src/app/logger";
-import { serverConfig } from "../src/app/server-config";
+import { silentServerLogger } from "../src/kit/logger";
+import { serverConfig } from "../src/config/server-config";
 import { createRunHost } from "../src/runs/create-run-host";
 import { socketUrl, upgradeStatus } from "./chat-support";
 import {

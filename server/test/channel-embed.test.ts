@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePublicUrl } from "../src/app/server-config";
+import { parsePublicUrl } from "../src/config/server-config";
 import { DEMO_CHANNEL_NAME } from "../src/demo/demo-channel";
 import { DEMO_LOGIN, ensureDemoTenant } from "../src/demo/demo-tenant";
 import { createChannel, publishFlow } from "./chat-support";

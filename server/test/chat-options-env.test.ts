@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StartupError } from "../src/app/startup-error";
+import { StartupError } from "../src/config/startup-error";
 import { chatOptionsFromEnv } from "../src/chat/chat-options-env";
 
 describe("chat socket caps from the environment", () => {

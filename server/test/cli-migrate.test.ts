@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentServerLogger } from "../src/app/logger";
+import { silentServerLogger } from "../src/kit/logger";
 import { startServer } from "../src/app/start-server";
 import type { CliIo } from "../src/cli/io";
 import { migrateCommand } from "../src/cli/migrate-command";

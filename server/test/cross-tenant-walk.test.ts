@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@flowdeck/runtime";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
-import { getRouteTable, type RouteDefinition } from "../src/app/route-table";
+import { getRouteTable, type RouteDefinition } from "../src/kit/route-table";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
 /** The route's path with `:id` and its other parameters (from `exampleParams`) filled in. */

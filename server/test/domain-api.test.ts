@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
-import { getRouteTable } from "../src/app/route-table";
+import { getRouteTable } from "../src/kit/route-table";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
 const DOMAIN_PATH = /^\/(crm|orders|tickets|kb)\b/;

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { editorStatic } from "../src/app/editor-static";
-import type { Logger } from "../src/app/logger";
-import type { RouteDefinition } from "../src/app/route-table";
+import type { Logger } from "../src/kit/logger";
+import type { RouteDefinition } from "../src/kit/route-table";
 
 const routeTable = [
   {

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Request } from "express";
 import { createApp, type CreateAppOptions } from "../src/app/create-app";
-import { silentServerLogger } from "../src/app/logger";
+import { silentServerLogger } from "../src/kit/logger";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { createDatabaseEngine, createWorkflowLibrary, resolveFrom } from "@flowdeck/runtime";
 import { assertMetricsAccess } from "../src/metrics/metrics-access";

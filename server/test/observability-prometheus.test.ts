@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
-import { silentServerLogger } from "../src/app/logger";
+import { silentServerLogger } from "../src/kit/logger";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import type { JsonBody } from "./support/test-server";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
-import { silentServerLogger } from "../src/app/logger";
+import { silentServerLogger } from "../src/kit/logger";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { workerCommand } from "../src/cli/worker-command";
 import type { CliIo } from "../src/cli/io";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createApp, type CreateAppOptions } from "../src/app/create-app";
-import { createJsonLogger } from "../src/app/logger";
+import { createJsonLogger } from "../src/kit/logger";
 import { queueReadinessChecks, type QueueStats } from "../src/metrics/queue-stats";
 import type { ReadinessCheck } from "../src/metrics/readiness";
 import { startTestServer, type TestServer } from "./support/test-server";

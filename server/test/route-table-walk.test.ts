@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAjv } from "@flowdeck/schemas";
-import { getRouteTable } from "../src/app/route-table";
+import { getRouteTable } from "../src/kit/route-table";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 

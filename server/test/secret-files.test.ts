@@ -2,11 +2,11 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJsonLogger } from "../src/app/logger";
-import { secretsDirFor } from "../src/app/secret-files";
-import { loadServerConfig } from "../src/app/server-config";
+import { createJsonLogger } from "../src/kit/logger";
+import { secretsDirFor } from "../src/config/secret-files";
+import { loadServerConfig } from "../src/config/server-config";
 import { startServer } from "../src/app/start-server";
-import { StartupError } from "../src/app/startup-error";
+import { StartupError } from "../src/config/startup-error";
 import { loadChannelSecretKey } from "../src/channels/secret-box";
 import { runCli } from "../src/cli/main";
 import type { CliIo } from "../src/cli/io";

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJsonLogger } from "../src/app/logger";
-import { loadServerConfig, serverConfig } from "../src/app/server-config";
+import { createJsonLogger } from "../src/kit/logger";
+import { loadServerConfig, serverConfig } from "../src/config/server-config";
 
 describe("loadServerConfig", () => {
   let dataDir: string;

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeTraceCarrier } from "../../runtime/src/telemetry/trace-carrier";
 import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../runtime/test/support/fake-openai-server";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
-import { createJsonLogger } from "../src/app/logger";
+import { createJsonLogger } from "../src/kit/logger";
 import { openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { startTelemetry, tracesEndpoint } from "../src/telemetry/start-telemetry";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Response } from "express";
-import { ApiError } from "../src/app/api-error";
-import { createJsonLogger, redact } from "../src/app/logger";
+import { ApiError } from "../src/kit/api-error";
+import { createJsonLogger, redact } from "../src/kit/logger";
 import { createLoginThrottle, loginThrottleKey } from "../src/auth/login-throttle";
 import { requireRole } from "../src/auth/require-role";
-import type { Role } from "../src/auth/roles";
+import type { Role } from "../src/kit/roles";
 import { parseRefreshToken } from "../src/auth/refresh-tokens";
 
 function runRole(role: Role, required: Role): unknown {

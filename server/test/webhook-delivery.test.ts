@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
-import { silentServerLogger } from "../src/app/logger";
+import { silentServerLogger } from "../src/kit/logger";
 import { DEFAULT_CHAT_OPTIONS } from "../src/chat/chat-options";
 import { getChatServices } from "../src/chat/chat-services";
 import {

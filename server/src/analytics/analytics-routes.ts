@@ -1,6 +1,6 @@
 import type { Database, Sql } from "@flowdeck/runtime";
 import type { Request, Response } from "express";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { inTenant } from "../domain-api/route-kit";
 import { intParam, parseQuery, textParam } from "../domain-api/query-params";
 import { leadConversion, runsPerDay, usagePerDay } from "./analytics-store";

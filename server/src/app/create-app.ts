@@ -28,7 +28,7 @@ import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
-import { ApiError } from "./api-error";
+import { ApiError } from "../kit/api-error";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
 import { editorStatic } from "./editor-static";
@@ -38,14 +38,14 @@ import { httpMetrics } from "../metrics/http-metrics";
 import { metricsRoutes, type MetricsOptions } from "../metrics/metrics-routes";
 import { observeRunEvents } from "../metrics/run-metrics";
 import type { ReadinessCheck } from "../metrics/readiness";
-import type { Logger } from "./logger";
-import { requestId } from "./request-id";
+import type { Logger } from "../kit/logger";
+import { requestId } from "../kit/request-id";
 import { requestLog } from "./request-log";
 import { httpTracing } from "../telemetry/http-tracing";
 import { buildOpenApiDocument } from "./openapi";
-import { storeRouteTable, type RouteDefinition } from "./route-table";
-import type { ServerConfig } from "./server-config";
-import { bodyValidator } from "./validate-body";
+import { storeRouteTable, type RouteDefinition } from "../kit/route-table";
+import type { ServerConfig } from "../config/server-config";
+import { bodyValidator } from "../kit/validate-body";
 
 export interface CreateAppOptions {
   /** Migrated with runServerMigrations. */

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type RequestHandler } from "express";
-import type { Logger } from "./logger";
+import type { Logger } from "../kit/logger";
 import { precompressedAssets } from "./precompressed-assets";
-import type { RouteTable } from "./route-table";
+import type { RouteTable } from "../kit/route-table";
 
 /**
  * Serves the built editor (`editor/dist`, made by `pnpm --filter @flowdeck/editor build`) from the same origin as

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
-import { ApiError, isApiError } from "./api-error";
-import type { Logger } from "./logger";
-import { getRequestId } from "./request-id";
+import { ApiError, isApiError } from "../kit/api-error";
+import type { Logger } from "../kit/logger";
+import { getRequestId } from "../kit/request-id";
 
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
   next(new ApiError("FD320", `No route ${req.method} ${req.path}.`));

@@ -1,9 +1,9 @@
 import type { Database } from "@flowdeck/runtime";
 import { runReadinessChecks, type ReadinessCheck } from "../metrics/readiness";
 import { NO_TENANT } from "../store/nil-tenant";
-import { ApiError } from "./api-error";
-import type { Logger } from "./logger";
-import type { RouteDefinition } from "./route-table";
+import { ApiError } from "../kit/api-error";
+import type { Logger } from "../kit/logger";
+import type { RouteDefinition } from "../kit/route-table";
 
 export interface HealthRoutesOptions {
   readonly db: Database;

@@ -1,5 +1,5 @@
-import { API_ERRORS } from "./api-error";
-import type { RouteDefinition, RouteTable } from "./route-table";
+import { API_ERRORS } from "../kit/api-error";
+import type { RouteDefinition, RouteTable } from "../kit/route-table";
 
 /**
  * The OpenAPI 3.1 document, generated from the route table: the same TypeBox schemas that validate request

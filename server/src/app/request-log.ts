@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import type { Logger } from "./logger";
-import { getRequestId } from "./request-id";
+import type { Logger } from "../kit/logger";
+import { getRequestId } from "../kit/request-id";
 
 /**
  * One log line per finished request. Only the path is logged, never the query string, headers or body:

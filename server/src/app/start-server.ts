@@ -14,9 +14,9 @@ import { getChatServices } from "../chat/chat-services";
 import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { createApp } from "./create-app";
-import { createJsonLogger, type Logger } from "./logger";
+import { createJsonLogger, type Logger } from "../kit/logger";
 import { startTelemetry } from "../telemetry/start-telemetry";
-import { DEFAULT_DATA_DIR, loadServerConfig } from "./server-config";
+import { DEFAULT_DATA_DIR, loadServerConfig } from "../config/server-config";
 
 export interface StartServerOptions {
   /**

@@ -1,5 +1,5 @@
 import type { Database } from "@flowdeck/runtime";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import {
   intParam,

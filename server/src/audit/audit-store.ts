@@ -1,6 +1,6 @@
 import type { Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
-import { getRequestId } from "../app/request-id";
+import { getRequestId } from "../kit/request-id";
 import { requireAuth } from "../auth/auth-context";
 
 /** One change: who (actor), what (action on a target), a little detail; the time is the transaction's. */

@@ -1,6 +1,6 @@
 import passport from "passport";
 import type { Request } from "express";
-import type { ServerConfig } from "../app/server-config";
+import type { ServerConfig } from "../config/server-config";
 import { verifyAccessToken } from "./access-token";
 import type { AuthContext } from "./auth-context";
 import type { MembershipCheck } from "./membership-check";

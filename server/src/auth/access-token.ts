@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify } from "jose";
-import type { ServerConfig } from "../app/server-config";
-import { isRole } from "./roles";
+import type { ServerConfig } from "../config/server-config";
+import { isRole } from "../kit/roles";
 import type { AuthContext } from "./auth-context";
 import { isUuidText } from "./opaque-token";
 

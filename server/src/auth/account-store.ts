@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Sql } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { NO_TENANT } from "../store/nil-tenant";
-import { isRole, type Role } from "./roles";
+import { isRole, type Role } from "../kit/roles";
 
 /**
  * Accounts in SQL. `users` is reached only through the SECURITY DEFINER functions of 1000_accounts.sql;

@@ -1,6 +1,6 @@
 import type { Response } from "express";
-import { ApiError } from "../app/api-error";
-import type { Role } from "./roles";
+import { ApiError } from "../kit/api-error";
+import type { Role } from "../kit/roles";
 
 /** Who is calling, from a verified access token. Kept in `res.locals.auth`. */
 export interface AuthContext {

@@ -1,7 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import type { AuthContext } from "./auth-context";
 import { membershipChangedSince } from "./membership-changes";
-import { isRole, roleAtLeast, type Role } from "./roles";
+import { isRole, roleAtLeast, type Role } from "../kit/roles";
 
 /** Sessions remembered at once; the oldest answer goes first beyond this. */
 const MAX_CACHED_SESSIONS = 10_000;

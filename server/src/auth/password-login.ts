@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
-import type { ServerConfig } from "../app/server-config";
+import { ApiError } from "../kit/api-error";
+import type { ServerConfig } from "../config/server-config";
 import { findCredentials, userMemberships, type Membership } from "./account-store";
 import { loginThrottleKey, type LoginThrottle } from "./login-throttle";
 import { burnPasswordCheck, verifyPassword } from "./password";

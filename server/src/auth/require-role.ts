@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { requireAuth } from "./auth-context";
-import { roleAtLeast, type Role } from "./roles";
+import { roleAtLeast, type Role } from "../kit/roles";
 
 /** After requireUser: admits `required` and every stronger role, else 403 FD313. */
 export function requireRole(required: Role) {

@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import type { ServerConfig } from "../app/server-config";
+import type { ServerConfig } from "../config/server-config";
 import { signAccessToken } from "./access-token";
 import type { Membership } from "./account-store";
 import type { AuthContext } from "./auth-context";

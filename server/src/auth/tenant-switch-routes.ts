@@ -1,8 +1,8 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
-import type { ServerConfig } from "../app/server-config";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
+import type { ServerConfig } from "../config/server-config";
 import { memberProfile, userMemberships } from "./account-store";
 import { requireAuth, type AuthContext } from "./auth-context";
 import { issueRefreshToken, revokeRefreshToken } from "./refresh-tokens";

@@ -1,4 +1,4 @@
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 
 /**
  * Allowed Origins are compared exactly with the browser's Origin header, so they are stored in the form browsers

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { loadSecretFile, secretsDirFor } from "../app/secret-files";
-import { StartupError } from "../app/startup-error";
+import { loadSecretFile, secretsDirFor } from "../config/secret-files";
+import { StartupError } from "../config/startup-error";
 
 /**
  * Channel secrets at rest (DESIGN.md §5): AES-256-GCM with a server key, stored as `v1:<iv>:<tag>:<ciphertext>`

@@ -1,4 +1,4 @@
-import { StartupError } from "../app/startup-error";
+import { StartupError } from "../config/startup-error";
 import type { ChatOptions } from "./chat-options";
 
 /** The chat options an operator sets in the environment, by variable; the rest keep their defaults. */

@@ -1,11 +1,11 @@
 import type { Database } from "@flowdeck/runtime";
 import { decodeJwt } from "jose";
-import { ApiError, type ApiErrorCode } from "../app/api-error";
-import type { ServerConfig } from "../app/server-config";
+import { ApiError, type ApiErrorCode } from "../kit/api-error";
+import type { ServerConfig } from "../config/server-config";
 import { authenticateAccessToken } from "../auth/access-token-strategy";
 import { createMembershipCheck } from "../auth/membership-check";
 import { secretMatches } from "../auth/opaque-token";
-import { roleAtLeast, type Role } from "../auth/roles";
+import { roleAtLeast, type Role } from "../kit/roles";
 import { parseChannelKey } from "../channels/channel-keys";
 import { getChannel } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";

@@ -1,6 +1,6 @@
 import type { Request } from "express";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { framesForEvents, ChatMessageBody, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";

@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
-import type { Logger } from "../app/logger";
-import type { ServerConfig } from "../app/server-config";
+import type { Logger } from "../kit/logger";
+import type { ServerConfig } from "../config/server-config";
 import type { AppMetrics } from "../metrics/app-metrics";
 import { createSecretBox, deriveChannelSecretKey, type SecretBox } from "../channels/secret-box";
 import type { RunHost } from "../runs/run-host";

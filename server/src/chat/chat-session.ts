@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import { isApiError } from "../app/api-error";
+import { isApiError } from "../kit/api-error";
 import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";

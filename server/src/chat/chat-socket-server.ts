@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { ChatAuthError, customerFromKey, staffFromToken, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import { startChatSession } from "./chat-session";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isApiError } from "../app/api-error";
+import { isApiError } from "../kit/api-error";
 import { recordAudit } from "../audit/audit-store";
 import type { ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database, RunRecord, Sql } from "@flowdeck/runtime";
-import { ApiError, isApiError } from "../app/api-error";
+import { ApiError, isApiError } from "../kit/api-error";
 import type { RunHost } from "../runs/run-host";
 import { runChannelOf, targetOf, type ChatPrincipal } from "./chat-principal";
 import { conversationRuns } from "./conversation-history";

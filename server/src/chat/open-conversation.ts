@@ -1,4 +1,4 @@
-import { isApiError } from "../app/api-error";
+import { isApiError } from "../kit/api-error";
 import { runChannelOf, targetOf, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
 import type { ServerFrame } from "./chat-frames";

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import type { ChatOptions } from "./chat-options";
 
 /** How long a client refused for open sockets is told to wait: a chat ends within minutes, a retry sooner is noise. */

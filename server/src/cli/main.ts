@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
-import { StartupError } from "../app/startup-error";
+import { StartupError } from "../config/startup-error";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
 import { migrateCommand } from "./migrate-command";

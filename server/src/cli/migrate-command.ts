@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openDatabase } from "@flowdeck/runtime";
-import { DEFAULT_DATA_DIR } from "../app/server-config";
+import { DEFAULT_DATA_DIR } from "../config/server-config";
 import { pendingMigrations } from "../store/migration-policy";
 import { runServerMigrations } from "../store/server-migrations";
 import { EXIT_OK, EXIT_PROBLEMS } from "./exit-codes";

@@ -6,7 +6,7 @@ import { createWorkflowValidator } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { defaultEditorDistDir } from "../app/editor-static";
 import { startServer } from "../app/start-server";
-import { silentServerLogger } from "../app/logger";
+import { silentServerLogger } from "../kit/logger";
 import { DEMO_LOGIN, ensureDemoTenant } from "../demo/demo-tenant";
 import { EXIT_OK, EXIT_PROBLEMS } from "./exit-codes";
 import type { CliIo } from "./io";

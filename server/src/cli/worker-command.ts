@@ -7,7 +7,7 @@ import { operatorAllowList } from "../http-access/operator-allow-list";
 import { credentialVaults } from "../http-access/credential-store";
 import { createSecretBox, loadChannelSecretKey } from "../channels/secret-box";
 import { createTenantModelGateways } from "../settings/tenant-model-gateways";
-import { DEFAULT_DATA_DIR } from "../app/server-config";
+import { DEFAULT_DATA_DIR } from "../config/server-config";
 import { createPublishedWorkflows } from "../runs/published-workflows";
 import { startTelemetry } from "../telemetry/start-telemetry";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes";

@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from "./customer-store";
 import { emailParam, PAGE_DEFAULT_LIMIT, pageParams, parseQuery, textParam } from "./query-params";

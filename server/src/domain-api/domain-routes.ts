@@ -1,5 +1,5 @@
 import type { Database } from "@flowdeck/runtime";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { customerRoutes } from "./customer-routes";
 import { kbArticleRoutes } from "./kb-article-routes";
 import { leadRoutes } from "./lead-routes";

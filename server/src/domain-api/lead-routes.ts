@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { createLead, deleteLead, getLead, LEAD_STATUSES, listLeads, updateLead } from "./lead-store";
 import { emailParam, enumParam, PAGE_DEFAULT_LIMIT, pageParams, parseQuery, textParam } from "./query-params";

@@ -1,7 +1,7 @@
 import { BEFORE_SHIPPING, ORDER_STATUSES, type Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { createOrder, getOrder, listOrders, orderKey, updateOrder } from "./order-store";
 import { emailParam, enumParam, PAGE_DEFAULT_LIMIT, pageParams, parseQuery, textParam } from "./query-params";

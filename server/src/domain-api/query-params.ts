@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 
 /**
  * Query strings are checked as strictly as bodies: a parameter the route does not know is 400 FD340 (a typo

@@ -1,6 +1,6 @@
 import type { Database, Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { requireAuth } from "../auth/auth-context";
 import { auditActor, recordAudit } from "../audit/audit-store";
 

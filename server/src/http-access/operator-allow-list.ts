@@ -1,5 +1,5 @@
 import { parseAllowList } from "@flowdeck/runtime";
-import { StartupError } from "../app/startup-error";
+import { StartupError } from "../config/startup-error";
 
 /**
  * FLOWDECK_HTTP_ALLOW_LIST: entries every tenant's tools and webhooks may reach (comma separated), for an

@@ -1,8 +1,8 @@
 import { createRunStore, runModeOf, type RunRecord, type Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";

@@ -1,7 +1,7 @@
 import { recordAudit } from "../audit/audit-store";
 import type { Database } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
-import type { ServerConfig } from "../app/server-config";
+import { ApiError } from "../kit/api-error";
+import type { ServerConfig } from "../config/server-config";
 import { findCredentials, memberRole } from "../auth/account-store";
 import type { AuthContext } from "../auth/auth-context";
 import { loginThrottleKey, type LoginThrottle } from "../auth/login-throttle";

@@ -1,13 +1,13 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
-import type { ServerConfig } from "../app/server-config";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
+import type { ServerConfig } from "../config/server-config";
 import { requireAuth } from "../auth/auth-context";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import type { LoginThrottle } from "../auth/login-throttle";
 import { MAX_PASSWORD_BYTES } from "../auth/password";
-import { roleAtLeast } from "../auth/roles";
+import { roleAtLeast } from "../kit/roles";
 import { sendTokens } from "../auth/send-tokens";
 import { acceptInvitation } from "./accept-invitation";
 import { requireRoomFor } from "../plans/plan-usage";

@@ -1,6 +1,6 @@
 import type { Sql } from "@flowdeck/runtime";
 import { isUuidText, mintOpaqueToken, secretMatches, type ParsedOpaqueToken } from "../auth/opaque-token";
-import { isRole, roleAtLeast, type Role } from "../auth/roles";
+import { isRole, roleAtLeast, type Role } from "../kit/roles";
 
 /** Invitations: `fdi.<tenant>.<id>.<secret>` (opaque-token.ts), shown once to the inviting admin. */
 export type InvitedRole = Exclude<Role, "owner">;

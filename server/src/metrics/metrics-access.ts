@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 
 // Headers a reverse proxy adds. Behind a proxy on the same host every caller arrives from loopback, so a
 // request carrying one of these is treated as remote, whatever its socket says.

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import type { AppMetrics } from "./app-metrics";
 import { assertMetricsAccess } from "./metrics-access";
 import { refreshQueueGauges, type QueueStatsSource } from "./queue-stats";

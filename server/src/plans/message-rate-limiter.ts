@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { PLAN_LIMITS, PLAN_NAMES, type PlanName } from "./plan-limits";
 
 export interface MessageRateLimiter {

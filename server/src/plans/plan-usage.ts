@@ -1,5 +1,5 @@
 import type { Sql } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { limitsOf, type PlanLimits } from "./plan-limits";
 
 export interface TenantUsage {

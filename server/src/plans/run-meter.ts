@@ -1,5 +1,5 @@
 import type { Database } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { runCounterName, tenantPlan } from "./plan-usage";
 
 export interface RunMeter {

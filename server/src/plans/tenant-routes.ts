@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import type { RouteDefinition } from "../app/route-table";
+import type { RouteDefinition } from "../kit/route-table";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import { PLAN_NAMES } from "./plan-limits";

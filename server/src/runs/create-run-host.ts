@@ -13,7 +13,7 @@ import {
   type StartRunRequest,
 } from "@flowdeck/runtime";
 import { createWorkflowValidator } from "@flowdeck/schemas";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { createMessageRateLimiter, type MessageRateLimiter } from "../plans/message-rate-limiter";
 import { tenantPlan } from "../plans/plan-usage";
 import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";

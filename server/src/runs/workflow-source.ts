@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
 import type { Workflow, WorkflowValidator } from "@flowdeck/schemas";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 import { workflowChangedSince } from "../workflows/workflow-changes";
 import type { PublishedWorkflows } from "./published-workflows";
 import type { RunTarget } from "./run-host";

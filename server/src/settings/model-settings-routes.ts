@@ -1,7 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import type { SecretBox } from "../channels/secret-box";

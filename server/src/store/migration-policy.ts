@@ -1,5 +1,5 @@
 import { loadMigrations, type Database } from "@flowdeck/runtime";
-import { StartupError } from "../app/startup-error";
+import { StartupError } from "../config/startup-error";
 import { runServerMigrations, SERVER_MIGRATIONS_DIR } from "./server-migrations";
 
 /** Every migration file the server knows (runtime's, then its own), in id order. */

@@ -1,6 +1,6 @@
 import type { Database } from "@flowdeck/runtime";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { getChannel } from "../channels/channel-store";
 import { channelDeliveries } from "./delivery-stats";

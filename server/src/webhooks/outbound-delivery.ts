@@ -1,7 +1,7 @@
 import { periodicTask, type Database } from "@flowdeck/runtime";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { countAttempt } from "./delivery-stats";
-import type { Logger } from "../app/logger";
+import type { Logger } from "../kit/logger";
 import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";
 import type { SecretBox } from "../channels/secret-box";

@@ -1,6 +1,6 @@
 import type { Request } from "express";
-import { ApiError } from "../app/api-error";
-import type { RouteDefinition } from "../app/route-table";
+import { ApiError } from "../kit/api-error";
+import type { RouteDefinition } from "../kit/route-table";
 import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
 import { channelChangedSince } from "../channels/channel-changes";

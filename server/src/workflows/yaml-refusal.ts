@@ -1,5 +1,5 @@
 import type { Problem, ValidationResult } from "@flowdeck/schemas";
-import { ApiError } from "../app/api-error";
+import { ApiError } from "../kit/api-error";
 
 /**
  * An error answer lists at most this many problems (and `problemCount`, all of them): text that does not load

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { TSchema } from "typebox";
-import type { Role } from "../auth/roles";
+import type { Role } from "./roles";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 

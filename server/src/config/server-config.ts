@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Logger } from "./logger";
+import type { Logger } from "../kit/logger";
 import { loadSecretFile, secretsDirFor } from "./secret-files";
 import { StartupError } from "./startup-error";
 
