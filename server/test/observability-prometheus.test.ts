@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../runtime/test/support/fake-openai-server";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 import { silentServerLogger } from "../src/kit/logger";
 import { startServer, type RunningServer } from "../src/app/start-server";
@@ -24,6 +26,32 @@ const OBSERVABILITY = fileURLToPath(new URL("../../deploy/observability/", impor
 const ALERTS = join(OBSERVABILITY, "alerts.yml");
 const DASHBOARD = join(OBSERVABILITY, "grafana/dashboards/flowdeck-overview.json");
 const ADAPTER = join(OBSERVABILITY, "prometheus-adapter.yaml");
+
+const SHOP_ORIGIN = "http://shop.test";
+
+// A routed, answered conversation moves the run, step, router, model, per-tenant and chat socket metrics.
+const ROUTED_FLOW = `name: observed_chat
+nodes:
+  - { name: start, type: start }
+  - name: route
+    type: router
+    config:
+      message: "{{ input.message }}"
+      model: gpt-4o-mini
+      intents:
+        - { name: refund, examples: ["I want my money back", "Refund my order please", "Can I get a refund?"] }
+        - { name: shipping, examples: ["Where is my parcel?", "When does my package arrive?", "Track my delivery"] }
+  - { name: answer, type: agent, config: { model: gpt-4o-mini, prompt_template: "Help with: {{ input.message }}" } }
+  - { name: done, type: end, config: { reply: "{{ nodes.answer.output.text }}", outcome: resolved } }
+edges:
+  - { from: start, to: route }
+  - { from: route, to: answer }
+  - { from: answer, to: done }
+`;
+
+// Series appear only once something happens: a retry and a customer fallback need a failure, which this test
+// does not stage (run-metrics and chat-fallback tests count them); their metadata is still checked.
+const NEEDS_A_FAILURE = new Set(["flowdeck_step_retries_total", "flowdeck_chat_fallbacks_total"]);
 
 /** Metric names a file's PromQL uses: `flowdeck_…` and the Node.js process metrics, histogram suffixes removed. */
 function metricNames(text: string): string[] {
@@ -57,6 +85,9 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
   let folder: string;
   let database: TestDatabase;
   let server: RunningServer;
+  let inlineDatabase: TestDatabase;
+  let inline: RunningServer;
+  let models: FakeOpenAiServer;
   let prometheus: ChildProcess | undefined;
   let prometheusUrl: string;
   let token: string;
@@ -74,6 +105,23 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
         FLOWDECK_QUEUE_PREFIX: `fdp-${randomBytes(4).toString("hex")}`,
         FLOWDECK_DATA_DIR: join(folder, "data"),
         FLOWDECK_SECRETS_DIR: join(folder, "secrets"),
+        NODE_ENV: "test",
+      },
+      port: 0,
+      log: silentServerLogger,
+    });
+    // An inline server next to it, whose runs execute here, answered by the fake OpenAI server.
+    models = await startFakeOpenAiServer({ defaultReply: { text: "It is on its way." } });
+    inlineDatabase = await createTestDatabase("pg");
+    const inlineUrl = new URL(ADMIN_URL);
+    inlineUrl.pathname = `/${inlineDatabase.name}`;
+    inline = await startServer({
+      env: {
+        DATABASE_URL: inlineUrl.toString(),
+        FLOWDECK_DATA_DIR: join(folder, "inline-data"),
+        FLOWDECK_SECRETS_DIR: join(folder, "inline-secrets"),
+        OPENAI_BASE_URL: models.url,
+        OPENAI_API_KEY: "sk-observed",
         NODE_ENV: "test",
       },
       port: 0,
@@ -101,7 +149,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
         "global: { scrape_interval: 1s, evaluation_interval: 1s }",
         `rule_files: ["${join(folder, "alerts.yml")}"]`,
         "scrape_configs:",
-        `  - { job_name: flowdeck, metrics_path: /metrics, static_configs: [{ targets: ["${target}"] }] }`,
+        `  - { job_name: flowdeck, metrics_path: /metrics, static_configs: [{ targets: ["${target}", "${new URL(inline.url).host}"] }] }`,
       ].join("\n"),
     );
     const port = await freePort();
@@ -123,9 +171,13 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
   }, 90_000);
 
   afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
     prometheus?.kill("SIGTERM");
     await server?.close();
     await database?.close();
+    await inline?.close();
+    await inlineDatabase?.close();
+    await models?.close();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -135,6 +187,54 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
     if (body.status !== "success") throw new Error(`${path}: ${JSON.stringify(body)}`);
     return body.data;
   }
+
+  /** A customer of the inline server's web channel says one thing and waits for the bot's answer. */
+  async function chatWithInlineServer(text: string): Promise<void> {
+    const call = async (path: string, body: unknown, bearer?: string) => {
+      const response = await fetch(`${inline.url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as JsonBody;
+    };
+    const owner = await call("/auth/register", {
+      tenantName: "Observed chat",
+      email: "chat@example.com",
+      password: "a long enough password",
+    });
+    const flow = await call("/workflows", { yaml: ROUTED_FLOW }, owner.accessToken);
+    await call(`/workflows/${flow.id}/publish`, {}, owner.accessToken);
+    const channel = await call(
+      "/channels",
+      { kind: "web", workflow: flow.id, allowedOrigins: [SHOP_ORIGIN] },
+      owner.accessToken,
+    );
+    const ws = new WebSocket(
+      `${inline.url.replace("http:", "ws:")}/ws/chat?key=${encodeURIComponent(channel.publishableKey)}`,
+      ["flowdeck.v1"],
+      { headers: { origin: SHOP_ORIGIN } },
+    );
+    const reply = new Promise<JsonBody>((resolve, reject) => {
+      ws.on("message", (data) => {
+        const frame = JSON.parse(data.toString()) as JsonBody;
+        if (frame.type === "reply" && frame.author === "bot" && frame.text === "It is on its way.")
+          resolve(frame);
+        if (frame.type === "error") reject(new Error(JSON.stringify(frame)));
+      });
+      ws.on("error", reject);
+    });
+    await new Promise((resolve) => ws.once("open", resolve));
+    ws.send(JSON.stringify({ type: "message", text }));
+    await reply;
+    // The socket stays open until the end, so the open-sockets gauge has a value when Prometheus scrapes.
+    sockets.push(ws);
+  }
+  const sockets: WebSocket[] = [];
 
   it("passes promtool on the rule files", () => {
     const checked = spawnSync(PROMTOOL, ["check", "rules", ALERTS], { encoding: "utf8" });
@@ -168,6 +268,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
       body: JSON.stringify({ yaml: flow }),
     });
     expect(created.status).toBe(201);
+    await chatWithInlineServer("I want a refund, the shoes do not fit");
     const metadata = await until(
       "metadata of every used metric",
       async () => {
@@ -183,15 +284,35 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
           `/api/v1/series?match[]=${encodeURIComponent(`{__name__=~"${name}(_bucket)?"}`)}`,
         )
       ).length > 0;
-    for (const name of ["flowdeck_http_requests_total", "flowdeck_queue_jobs", "flowdeck_queue_workers"]) {
-      expect({
-        name,
-        series: await until(
-          `${name} series`,
-          async () => ((await withSeries(name)) ? true : undefined),
-          20_000,
-        ),
-      }).toEqual({ name, series: true });
+    const missing = async () => {
+      const without: string[] = [];
+      for (const name of used.filter((metric) => !NEEDS_A_FAILURE.has(metric))) {
+        if (!(await withSeries(name))) without.push(name);
+      }
+      return without;
+    };
+    await until(
+      "series of every used metric",
+      async () => ((await missing()).length ? undefined : true),
+      20_000,
+    ).catch(() => undefined);
+    expect(await missing()).toEqual([]);
+    // The conversation was counted, not only declared: routed locally, answered by a paid model, per tenant.
+    const value = async (expr: string) => {
+      const data = await query<{ result: Array<{ value: [number, string] }> }>(
+        `/api/v1/query?query=${encodeURIComponent(expr)}`,
+      );
+      return Number(data.result[0]?.value[1] ?? 0);
+    };
+    for (const expr of [
+      'sum(flowdeck_router_decisions_total{tier="local"})',
+      "sum(flowdeck_router_saved_usd_total)",
+      "sum(flowdeck_tenant_model_cost_usd_total)",
+      'sum(flowdeck_tenant_runs_finished_total{status="completed"})',
+      'sum(flowdeck_chat_frames_total{direction="in"})',
+      "sum(flowdeck_chat_sockets)",
+    ]) {
+      expect({ expr, positive: (await value(expr)) > 0 }).toEqual({ expr, positive: true });
     }
   }, 60_000);
 

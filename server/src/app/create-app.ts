@@ -83,7 +83,11 @@ export function createApp({
   readinessChecks = [],
 }: CreateAppOptions): Express {
   const app = express();
-  const metrics = metricsOptions.appMetrics ?? createAppMetrics();
+  const metrics =
+    metricsOptions.appMetrics ??
+    createAppMetrics(
+      metricsOptions.maxTenantSeries === undefined ? {} : { maxTenantSeries: metricsOptions.maxTenantSeries },
+    );
   storeAppMetrics(app.locals, metrics);
   // Run, step and token metrics from every committed event batch, whichever tenant and process ran it.
   runs.subscribeAll((batch) => observeRunEvents(metrics, batch));

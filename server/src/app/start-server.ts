@@ -13,6 +13,7 @@ import { attachChatSockets } from "../chat/chat-socket-server";
 import { getChatServices } from "../chat/chat-services";
 import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
+import { maxTenantSeriesFromEnv } from "../metrics/metrics-env";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "../kit/logger";
 import { startTelemetry } from "../telemetry/start-telemetry";
@@ -21,8 +22,9 @@ import { DEFAULT_DATA_DIR, loadServerConfig } from "../config/server-config";
 export interface StartServerOptions {
   /**
    * Default process.env: PORT (8080), HOST (127.0.0.1), FLOWDECK_DATA_DIR (./.flowdeck), DATABASE_URL,
-   * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset), FLOWDECK_JWT_SECRET and
-   * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see app/secret-files.ts),
+   * FLOWDECK_METRICS_TOKEN (bearer token for /metrics; loopback only when unset), FLOWDECK_METRICS_MAX_TENANTS
+   * (tenants with series of their own, default 1000, 0 = none), FLOWDECK_JWT_SECRET and
+   * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see config/secret-files.ts),
    * FLOWDECK_CHAT_* socket caps (chat/chat-options-env.ts), FLOWDECK_MIGRATE_ON_START (true; false only checks,
    * see store/migration-policy.ts).
    */
@@ -97,6 +99,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const queueStats = runs.queueStats;
     // FLOWDECK_METRICS_TOKEN: /metrics for a scraper elsewhere; without it /metrics answers loopback only.
     const metricsToken = env.FLOWDECK_METRICS_TOKEN?.trim();
+    const maxTenantSeries = maxTenantSeriesFromEnv(env);
     const app = createApp({
       db,
       config,
@@ -104,7 +107,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       runs,
       channelSecretKey,
       chat,
-      metrics: { ...(metricsToken ? { token: metricsToken } : {}), ...(queueStats ? { queueStats } : {}) },
+      metrics: {
+        ...(metricsToken ? { token: metricsToken } : {}),
+        ...(queueStats ? { queueStats } : {}),
+        ...(maxTenantSeries === undefined ? {} : { maxTenantSeries }),
+      },
       ...(queueStats ? { readinessChecks: queueReadinessChecks(queueStats) } : {}),
     });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);

@@ -54,6 +54,7 @@ export function startChatSession(
     }
     corkUntilNextTick(ws);
     ws.send(JSON.stringify(frame));
+    services.metrics?.chatFrames.inc({ direction: "out" });
   }
 
   const watcher: ConversationWatcher = {
@@ -143,6 +144,7 @@ export function startChatSession(
   }
 
   ws.on("message", (data, isBinary) => {
+    services.metrics?.chatFrames.inc({ direction: "in" });
     const frame = isBinary ? undefined : parseClientFrame(data.toString("utf8"));
     if (!frame) {
       send({ type: "error", code: "FD373", message: 'Not a chat frame: send { type: "message", text }.' });

@@ -101,6 +101,8 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
         wss.handleUpgrade(req, socket, head, (ws) => {
           alive.set(ws, true);
           ws.on("pong", () => alive.set(ws, true));
+          services.metrics?.chatSockets.inc();
+          ws.once("close", () => services.metrics?.chatSockets.dec());
           startChatSession(ws, principal, services, { key: credentials.key, origin: req.headers.origin });
         });
       },

@@ -1,11 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { boundedLabels, type BoundedLabels } from "./bounded-labels";
 
 /**
  * Every Prometheus metric of one app instance, in a Registry of its own (never prom-client's global default):
  * two apps in one process (tests, the demo next to a real server) do not collide or share counts.
  *
- * Labels are bounded on purpose: route *patterns* (never raw URLs), node types, statuses. There is no tenant
- * label: tenant ids would grow without bound and tell a scraper who the customers are.
+ * Labels are bounded on purpose: route *patterns* (never raw URLs), node types, statuses. Only the per-tenant
+ * usage counters (`flowdeck_tenant_*`) carry a tenant label — the tenant's id, never its name — and only for the
+ * first `maxTenantSeries` tenants an instance sees (the rest count as "other"; 0 turns them off): an operator
+ * bills and watches model spend per tenant, but series must not grow with every sign-up.
  */
 export interface AppMetrics {
   readonly registry: Registry;
@@ -26,12 +29,28 @@ export interface AppMetrics {
   readonly queueStatsUp: Gauge<never>;
   /** Customer messages answered with the fallback text instead of our refusal, by the refusal's code. */
   readonly chatFallbacks: Counter<"code">;
+  /** Router decisions by the tier that decided (local, embeddings, llm) and whether it was unsure. */
+  readonly routerDecisions: Counter<"tier" | "unsure">;
+  /** Model spend the local router avoided, at the configured prices. */
+  readonly routerSavedCost: Counter<never>;
+  readonly tenantRunsFinished: Counter<"tenant" | "status">;
+  readonly tenantModelTokens: Counter<"tenant" | "kind">;
+  readonly tenantModelCost: Counter<"tenant">;
+  readonly chatSockets: Gauge<never>;
+  /** Chat frames over the WebSocket channel: "in" from clients, "out" to them. */
+  readonly chatFrames: Counter<"direction">;
+  /** Admits data-derived label values (node types, tenant ids) up to their caps. */
+  readonly labels: BoundedLabels;
 }
 
 export interface AppMetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop lag, GC, handles). Default true. */
   readonly defaultMetrics?: boolean;
+  /** Tenants with series of their own (`flowdeck_tenant_*`); later ones count as "other". 0 = none. Default 1000. */
+  readonly maxTenantSeries?: number;
 }
+
+const DEFAULT_MAX_TENANT_SERIES = 1000;
 
 // Seconds. HTTP answers are mostly a few ms; publish/replay may take a second or more.
 const HTTP_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -41,6 +60,19 @@ const STEP_BUCKETS_SECONDS = [0.001, 0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 
 export function createAppMetrics(options: AppMetricsOptions = {}): AppMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const metrics = buildMetrics(registry, options);
+  // Labels from a fixed set start at zero: a series that appears only at its first event makes `rate()` miss
+  // that event and leaves an alert on it without data until then.
+  for (const status of ["completed", "failed", "cancelled"]) metrics.runsFinished.inc({ status }, 0);
+  for (const status of ["waiting", "handoff"]) metrics.runsSuspended.inc({ status }, 0);
+  for (const direction of ["in", "out"]) metrics.chatFrames.inc({ direction }, 0);
+  for (const tier of ["local", "embeddings", "llm"]) {
+    for (const unsure of ["true", "false"]) metrics.routerDecisions.inc({ tier, unsure }, 0);
+  }
+  return metrics;
+}
+
+function buildMetrics(registry: Registry, options: AppMetricsOptions): AppMetrics {
   const registers = [registry];
   return {
     registry,
@@ -137,6 +169,47 @@ export function createAppMetrics(options: AppMetricsOptions = {}): AppMetrics {
       labelNames: ["code"],
       registers,
     }),
+    routerDecisions: new Counter({
+      name: "flowdeck_router_decisions_total",
+      help: "Router decisions by the tier that decided (local, embeddings, llm) and unsure (true, false).",
+      labelNames: ["tier", "unsure"],
+      registers,
+    }),
+    routerSavedCost: new Counter({
+      name: "flowdeck_router_saved_usd_total",
+      help: "Model cost in US dollars the local router avoided, at the configured prices.",
+      registers,
+    }),
+    tenantRunsFinished: new Counter({
+      name: "flowdeck_tenant_runs_finished_total",
+      help: "Runs that ended, by tenant id and status (completed, failed, cancelled).",
+      labelNames: ["tenant", "status"],
+      registers,
+    }),
+    tenantModelTokens: new Counter({
+      name: "flowdeck_tenant_model_tokens_total",
+      help: "Model tokens used, by tenant id and kind (prompt, completion).",
+      labelNames: ["tenant", "kind"],
+      registers,
+    }),
+    tenantModelCost: new Counter({
+      name: "flowdeck_tenant_model_cost_usd_total",
+      help: "Model cost in US dollars from the price table, by tenant id.",
+      labelNames: ["tenant"],
+      registers,
+    }),
+    chatSockets: new Gauge({
+      name: "flowdeck_chat_sockets",
+      help: "Open chat WebSocket connections (customers and staff).",
+      registers,
+    }),
+    chatFrames: new Counter({
+      name: "flowdeck_chat_frames_total",
+      help: "Chat frames over the WebSocket channel, by direction (in from clients, out to them).",
+      labelNames: ["direction"],
+      registers,
+    }),
+    labels: boundedLabels(options.maxTenantSeries ?? DEFAULT_MAX_TENANT_SERIES),
   };
 }
 

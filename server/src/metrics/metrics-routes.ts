@@ -16,6 +16,8 @@ export interface MetricsOptions {
   readonly queueStats?: QueueStatsSource;
   /** Default 2 000 ms. */
   readonly queueStatsTimeoutMs?: number;
+  /** Tenants with `flowdeck_tenant_*` series of their own when createApp makes the registry (FLOWDECK_METRICS_MAX_TENANTS). */
+  readonly maxTenantSeries?: number;
 }
 
 /**

@@ -1,13 +1,9 @@
 import { REPLAY_CONVERSATION_PREFIX, runModeOf, type RunEvent } from "@flowdeck/runtime";
 import type { RunEventBatch } from "../runs/run-host";
 import type { AppMetrics } from "./app-metrics";
+import { UNKNOWN_LABEL } from "./bounded-labels";
 
-// Node types come from the registry, but event data is only JSON: a label value that does not look like a
-// node type, or one more than this many distinct types, is counted as "other" so no series can explode.
-const NODE_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/;
-const MAX_NODE_TYPES = 200;
-const UNKNOWN = "unknown";
-const OTHER = "other";
+const ROUTER_TIERS = new Set(["local", "embeddings", "llm"]);
 
 /**
  * Feeds one committed batch of a run's events into the run, step and token metrics. Wire it to every
@@ -21,7 +17,8 @@ const OTHER = "other";
  *   `step.completed {stepId, type, usage?}`; `step.failed {stepId}` and `step.retrying {stepId}` carry no
  *   type, so it is looked up from the batch's `step.started` of the same step (one activation commits a
  *   step's start and outcome together).
- * - Token usage `{promptTokens, completionTokens, costUsd}` is counted from `step.completed`'s `usage`.
+ * - Token usage `{promptTokens, completionTokens, costUsd}` is counted from `step.completed`'s `usage`, per node
+ *   type and per tenant; a router step's `details` carry its tier, `unsure` and `savedUsd`.
  *
  * Replays (issue 16) are not live traffic and are not counted. A batch carries the run when the engine that
  * committed it runs here; one from a worker carries only the conversation id, which replays prefix.
@@ -32,9 +29,10 @@ export function observeRunEvents(metrics: AppMetrics, batch: RunEventBatch): voi
     : batch.conversationId.startsWith(REPLAY_CONVERSATION_PREFIX);
   if (replay) return;
   const started = new Map<string, { type: string; atMs: number }>();
+  const tenant = metrics.labels.tenant(batch.tenantId);
   for (const event of batch.events) {
     try {
-      observeEvent(metrics, event, started);
+      observeEvent(metrics, event, started, tenant);
     } catch {
       // A metric must never break event delivery; the event is simply not counted.
     }
@@ -45,6 +43,7 @@ function observeEvent(
   metrics: AppMetrics,
   event: RunEvent,
   started: Map<string, { type: string; atMs: number }>,
+  tenant: string | undefined,
 ): void {
   const data = event.data ?? {};
   const stepId = typeof data.stepId === "string" ? data.stepId : undefined;
@@ -59,13 +58,14 @@ function observeEvent(
     case "run.failed":
     case "run.cancelled":
       metrics.runsFinished.inc({ status: event.type.slice("run.".length) });
+      if (tenant) metrics.tenantRunsFinished.inc({ tenant, status: event.type.slice("run.".length) });
       return;
     case "run.waiting":
     case "run.handoff":
       metrics.runsSuspended.inc({ status: event.type.slice("run.".length) });
       return;
     case "step.started": {
-      const type = nodeTypeLabel(metrics, data.type);
+      const type = metrics.labels.nodeType(data.type);
       if (data.waiting === true) {
         step(metrics, type, "waiting", stepId ? started.get(stepId) : undefined, event.at);
         return;
@@ -75,19 +75,20 @@ function observeEvent(
     }
     case "step.completed": {
       const begun = stepId ? started.get(stepId) : undefined;
-      const type = data.type === undefined && begun ? begun.type : nodeTypeLabel(metrics, data.type);
+      const type = data.type === undefined && begun ? begun.type : metrics.labels.nodeType(data.type);
       step(metrics, type, "completed", begun, event.at);
-      usage(metrics, type, data.usage);
+      usage(metrics, type, tenant, data.usage);
+      routerDecision(metrics, data.details);
       return;
     }
     case "step.failed": {
       const begun = stepId ? started.get(stepId) : undefined;
-      step(metrics, begun?.type ?? nodeTypeLabel(metrics, data.type), "failed", begun, event.at);
+      step(metrics, begun?.type ?? metrics.labels.nodeType(data.type), "failed", begun, event.at);
       return;
     }
     case "step.retrying": {
       const begun = stepId ? started.get(stepId) : undefined;
-      metrics.stepRetries.inc({ node_type: begun?.type ?? UNKNOWN });
+      metrics.stepRetries.inc({ node_type: begun?.type ?? UNKNOWN_LABEL });
       return;
     }
     default:
@@ -109,29 +110,34 @@ function step(
   if (Number.isFinite(seconds) && seconds >= 0) metrics.stepDuration.observe(labels, seconds);
 }
 
-function usage(metrics: AppMetrics, type: string, value: unknown): void {
+function usage(metrics: AppMetrics, type: string, tenant: string | undefined, value: unknown): void {
   if (value === null || typeof value !== "object") return;
   const { promptTokens, completionTokens, costUsd } = value as Record<string, unknown>;
-  const count = (n: unknown) => (typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0);
-  if (count(promptTokens)) metrics.modelTokens.inc({ node_type: type, kind: "prompt" }, count(promptTokens));
-  if (count(completionTokens)) {
-    metrics.modelTokens.inc({ node_type: type, kind: "completion" }, count(completionTokens));
-  }
-  if (count(costUsd)) metrics.modelCost.inc({ node_type: type }, count(costUsd));
+  const prompt = positive(promptTokens);
+  const completion = positive(completionTokens);
+  const cost = positive(costUsd);
+  if (prompt) metrics.modelTokens.inc({ node_type: type, kind: "prompt" }, prompt);
+  if (completion) metrics.modelTokens.inc({ node_type: type, kind: "completion" }, completion);
+  if (cost) metrics.modelCost.inc({ node_type: type }, cost);
+  if (!tenant) return;
+  if (prompt) metrics.tenantModelTokens.inc({ tenant, kind: "prompt" }, prompt);
+  if (completion) metrics.tenantModelTokens.inc({ tenant, kind: "completion" }, completion);
+  if (cost) metrics.tenantModelCost.inc({ tenant }, cost);
 }
 
-const seenTypes = new WeakMap<AppMetrics, Set<string>>();
+/** A router step's details (node-library's router executor) name the tier that decided. */
+function routerDecision(metrics: AppMetrics, details: unknown): void {
+  if (details === null || typeof details !== "object") return;
+  const { tier, unsure, savedUsd } = details as Record<string, unknown>;
+  if (typeof tier !== "string") return;
+  metrics.routerDecisions.inc({
+    tier: ROUTER_TIERS.has(tier) ? tier : UNKNOWN_LABEL,
+    unsure: String(unsure === true),
+  });
+  const saved = positive(savedUsd);
+  if (saved) metrics.routerSavedCost.inc(saved);
+}
 
-function nodeTypeLabel(metrics: AppMetrics, value: unknown): string {
-  if (typeof value !== "string") return UNKNOWN;
-  if (!NODE_TYPE.test(value)) return OTHER;
-  let seen = seenTypes.get(metrics);
-  if (!seen) {
-    seen = new Set();
-    seenTypes.set(metrics, seen);
-  }
-  if (seen.has(value)) return value;
-  if (seen.size >= MAX_NODE_TYPES) return OTHER;
-  seen.add(value);
-  return value;
+function positive(n: unknown): number {
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0;
 }
