@@ -31,6 +31,8 @@ export { migrateConfig } from "./migrate-config";
 export { createRegistry } from "./registry";
 export type { NodePlugin, NodePluginModule, NodeRegistry } from "./registry";
 export { createBuiltinRegistry } from "./builtin-registry";
+export { nodePackageHost } from "./node-package-host";
+export type { NodePackageHost } from "./node-package-host";
 export { builtinNodes } from "./nodes/builtin-nodes";
 export type { BuiltinNode, BuiltinNodeDefinition, BuiltinNodeType } from "./nodes/builtin-nodes";
 export { agentNode } from "./nodes/agent";

@@ -34,6 +34,7 @@ export type {
 } from "./context";
 export type { ExecutionResult, NodeExecutor, Suspension } from "./executor";
 export { builtinExecutors } from "./builtin-executors";
+export type { NodePackage, NodePackageFactory } from "./node-package";
 export { routeMessage, DEFAULT_CONFIDENCE_THRESHOLD } from "./router/route-message";
 export type { RouteResult, RouterConfig } from "./router/route-message";
 export { ToolHttpError, TOOL_HTTP_ERRORS, type ToolHttpErrorCode } from "./executors/tool-http";

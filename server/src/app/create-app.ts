@@ -42,6 +42,8 @@ import type { Logger } from "../kit/logger";
 import { requestId } from "../kit/request-id";
 import { requestLog } from "./request-log";
 import { httpTracing } from "../telemetry/http-tracing";
+import { builtinNodeTypes, type NodeTypes } from "../node-packages/node-types";
+import { nodeTypeRoutes } from "../node-packages/node-type-routes";
 import { buildOpenApiDocument } from "./openapi";
 import { storeRouteTable, type RouteDefinition } from "../kit/route-table";
 import type { ServerConfig } from "../config/server-config";
@@ -64,6 +66,8 @@ export interface CreateAppOptions {
   readonly chat?: Partial<ChatOptions>;
   /** 32-byte key sealing channel secrets (loadChannelSecretKey); default derived from the JWT secret. */
   readonly channelSecretKey?: Uint8Array;
+  /** The node types drafts are validated against and GET /node-types serves (loadNodeTypes); default built-ins. */
+  readonly nodeTypes?: NodeTypes;
 }
 
 /**
@@ -81,8 +85,10 @@ export function createApp({
   channelSecretKey,
   metrics: metricsOptions = {},
   readinessChecks = [],
+  nodeTypes = builtinNodeTypes(),
 }: CreateAppOptions): Express {
   const app = express();
+  const catalog = nodeTypes.registry.catalog();
   const metrics =
     metricsOptions.appMetrics ??
     createAppMetrics(
@@ -133,7 +139,8 @@ export function createApp({
     ...tenantSwitchRoutes({ db, config }),
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
-    ...workflowRoutes(db),
+    ...workflowRoutes(db, catalog),
+    ...nodeTypeRoutes(nodeTypes),
     ...regressionCaseRoutes(db),
     ...domainRoutes(db),
     ...auditRoutes(db),
@@ -142,7 +149,7 @@ export function createApp({
     ...runRoutes(db, runs),
     ...channelRoutes(db, chat.secretBox, { publicUrl: config.publicUrl }),
     ...chatRoutes(chat),
-    ...webhookRoutes(chat),
+    ...webhookRoutes(chat, catalog),
     ...inboxRoutes(chat),
     ...modelSettingsRoutes(db, chat.secretBox),
     ...allowListRoutes(db),

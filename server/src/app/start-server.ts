@@ -14,6 +14,7 @@ import { getChatServices } from "../chat/chat-services";
 import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { maxTenantSeriesFromEnv } from "../metrics/metrics-env";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "../kit/logger";
 import { startTelemetry } from "../telemetry/start-telemetry";
@@ -26,7 +27,7 @@ export interface StartServerOptions {
    * (tenants with series of their own, default 1000, 0 = none), FLOWDECK_JWT_SECRET and
    * FLOWDECK_CHANNEL_SECRET_KEY (else development secrets in FLOWDECK_SECRETS_DIR, see config/secret-files.ts),
    * FLOWDECK_CHAT_* socket caps (chat/chat-options-env.ts), FLOWDECK_MIGRATE_ON_START (true; false only checks,
-   * see store/migration-policy.ts).
+   * see store/migration-policy.ts), FLOWDECK_NODE_PACKAGES and FLOWDECK_NODE_PACKAGES_DIR (node-packages/).
    */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
@@ -55,6 +56,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Secrets first: a refused secret file (FD396) stops the start before anything is opened or migrated.
   const config = await loadServerConfig({ env, dataDir, log });
   const chat = chatOptionsFromEnv(env);
+  // Node packages load before anything opens: a broken one refuses the start (FD395), naming it.
+  const nodeTypes = await loadNodeTypes(env);
+  if (nodeTypes.packages.length > 0) {
+    log.info("node packages", { packages: nodeTypes.packages.map((p) => `${p.name}@${p.version}`) });
+  }
   // FLOWDECK_CHANNEL_SECRET_KEY seals webhook secrets; in development one is kept in the secrets folder.
   const channelSecretKey = await loadChannelSecretKey({
     dataDir,
@@ -84,6 +90,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // A workspace's own model key and base URL (settings/model-settings-routes.ts), else OPENAI_* or offline.
       engine: {
         models: createTenantModelGateways({ db, secretBox: createSecretBox(channelSecretKey), env }),
+        registry: nodeTypes.registry,
+        executors: nodeTypes.executors,
       },
       ...(env.REDIS_URL
         ? {
@@ -107,6 +115,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       runs,
       channelSecretKey,
       chat,
+      nodeTypes,
       metrics: {
         ...(metricsToken ? { token: metricsToken } : {}),
         ...(queueStats ? { queueStats } : {}),

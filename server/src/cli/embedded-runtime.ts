@@ -1,6 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
 import {
   createDatabaseEngine,
   createPgliteDatabase,
@@ -16,6 +15,7 @@ import {
   type WorkflowLibrary,
 } from "@flowdeck/runtime";
 import type { Workflow } from "@flowdeck/schemas";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 
 export interface EmbeddedRuntime {
   readonly engine: Engine;
@@ -35,7 +35,8 @@ export async function openEmbeddedRuntime(
   file: string,
   onEvents?: (runId: string, events: readonly RunEvent[]) => void,
 ): Promise<EmbeddedRuntime> {
-  const registry = createBuiltinRegistry();
+  // Built-ins plus FLOWDECK_NODE_PACKAGES, as the server runs them.
+  const { registry, executors } = await loadNodeTypes();
   const library = createWorkflowLibrary(registry.catalog());
   const target = resolve(file);
   const workflow = library.add(await readFile(target, "utf8"), file);
@@ -56,6 +57,7 @@ export async function openEmbeddedRuntime(
   const { engine, store } = createDatabaseEngine({
     db,
     registry,
+    executors,
     resolveWorkflow: resolveFrom((name) => library.get(name)),
     ...(onEvents
       ? { onEvents: (_tenant: string, runId: string, events: readonly RunEvent[]) => onEvents(runId, events) }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { createWorkflowValidator } from "@flowdeck/schemas";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { StartupError } from "../config/startup-error";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes";
 import { formatCommand } from "./format-command";
 import { migrateCommand } from "./migrate-command";
@@ -64,14 +64,21 @@ export async function runCli(
       if (positionals.length === 0) throw new UsageError(`${command} needs at least one FILE`);
       return positionals;
     };
-    const registry = createBuiltinRegistry();
+    // FLOWDECK_NODE_PACKAGES: packages' node types validate and show in the schema like built-ins (FD395 if broken).
+    const nodeTypes = () => loadNodeTypes();
     switch (command) {
       case "validate":
-        return await validateCommand(needFiles(), createWorkflowValidator(registry.catalog()), io);
+        return await validateCommand(
+          needFiles(),
+          createWorkflowValidator((await nodeTypes()).registry.catalog()),
+          io,
+        );
       case "format":
         return await formatCommand(needFiles(), values.check === true, io);
       case "schema":
-        io.out(JSON.stringify(createWorkflowValidator(registry.catalog()).schema, null, 2));
+        io.out(
+          JSON.stringify(createWorkflowValidator((await nodeTypes()).registry.catalog()).schema, null, 2),
+        );
         return EXIT_OK;
       case "run":
         return await runCommand(exactly(positionals, 1, "run FILE")[0]!, values.input, io);

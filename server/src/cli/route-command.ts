@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { routeMessage, type RouterConfig } from "@flowdeck/node-library/runtime";
 import { createModelGateway } from "@flowdeck/runtime";
 import { createWorkflowValidator } from "@flowdeck/schemas";
@@ -7,6 +6,7 @@ import Value from "typebox/value";
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from "./exit-codes";
 import type { CliIo } from "./io";
 import { readWorkflowFile } from "./io";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 import { formatProblem } from "./validate-command";
 
 /**
@@ -20,7 +20,7 @@ export async function routeCommand(
   lines: AsyncIterable<string>,
 ): Promise<number> {
   await readWorkflowFile(file);
-  const registry = createBuiltinRegistry();
+  const { registry } = await loadNodeTypes();
   const result = createWorkflowValidator(registry.catalog()).validate(await readFile(file, "utf8"));
   if (!result.workflow) {
     for (const problem of result.problems) io.out(formatProblem(file, problem));

@@ -3,10 +3,10 @@ import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import { createWorkflowValidator } from "@flowdeck/schemas";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
 import { defaultEditorDistDir } from "../app/editor-static";
 import { startServer } from "../app/start-server";
 import { silentServerLogger } from "../kit/logger";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 import { DEMO_LOGIN, ensureDemoTenant } from "../demo/demo-tenant";
 import { EXIT_OK, EXIT_PROBLEMS } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -33,7 +33,7 @@ const WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../wo
  * not built yet.
  */
 export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promise<number> {
-  const registry = createBuiltinRegistry();
+  const { registry } = await loadNodeTypes();
   const validator = createWorkflowValidator(registry.catalog());
   const files = (await readdir(WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();
   io.out("Flowdeck — what exists today");

@@ -1,5 +1,5 @@
 import { createWorkflowValidator } from "@flowdeck/schemas";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
+import { loadNodeTypes } from "../node-packages/load-node-packages";
 import { openDatabase, QueueError, startWorker } from "@flowdeck/runtime";
 import { migrateOnStart } from "../store/migration-policy";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
@@ -48,7 +48,8 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
   const telemetry = await startTelemetry({ env, defaultServiceName: "flowdeck-worker" });
   try {
     await migrateOnStart(db, env);
-    const registry = createBuiltinRegistry();
+    // The same node packages as the API (FLOWDECK_NODE_PACKAGES); a broken one stops the worker with FD395.
+    const { registry, executors } = await loadNodeTypes(env);
     const published = createPublishedWorkflows(db, createWorkflowValidator(registry.catalog()));
     const lockDurationMs = number(env.FLOWDECK_LOCK_DURATION_MS);
     const stalledIntervalMs = number(env.FLOWDECK_STALLED_INTERVAL_MS);
@@ -69,6 +70,7 @@ export async function workerCommand(io: CliIo, options: WorkerCommandOptions = {
       concurrency,
       engineOptions: {
         registry,
+        executors,
         resolveWorkflow: published.resolve,
         http: tenantHttp.forTenant,
         credentials: credentialVaults(db, createSecretBox(channelKey)),

@@ -6,6 +6,9 @@ export const STARTUP_ERRORS = {
   FD394: {
     hint: "Run `flowdeck migrate` against this database (the deployment's migration job), then start again.",
   },
+  FD395: {
+    hint: "Install the package where the server runs (npm install <package>), fix or remove it in FLOWDECK_NODE_PACKAGES / flowdeck.config.json, then start again.",
+  },
   FD396: {
     hint: "Make secret files private to the server's user: chmod 600 <file>, and chmod 700 <its folder>.",
   },

@@ -18,7 +18,7 @@ import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-
 import { outboundTarget, relayTurn } from "./webhook-relay";
 import { createTriggerLookup } from "./workflow-trigger";
 import { EngineError } from "@flowdeck/runtime";
-import type { TriggerType } from "@flowdeck/schemas";
+import type { NodeCatalog, TriggerType } from "@flowdeck/schemas";
 
 const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
   ON CONFLICT DO NOTHING RETURNING message_id`;
@@ -43,9 +43,9 @@ export function rawBodyOf(req: Request): Buffer | undefined {
  * nothing and runs nothing). A flow with `trigger: webhook` runs with the body as input and answers in the
  * response; a chat flow takes `{ text, conversationId? }` and its replies go, signed, to the channel's URL.
  */
-export function webhookRoutes(services: ChatServices): RouteDefinition[] {
+export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): RouteDefinition[] {
   const { db, options, secretBox, outbound: delivery } = services;
-  const triggerOf = createTriggerLookup();
+  const triggerOf = createTriggerLookup(catalog);
 
   // A channel's tenant never changes, so the SECURITY DEFINER lookup is done once per channel; a deleted channel
   // is still refused by the tenant-scoped read below.

@@ -1,17 +1,14 @@
-import { createBuiltinRegistry } from "@flowdeck/node-library";
 import type { Sql } from "@flowdeck/runtime";
-import { createWorkflowValidator, type TriggerType } from "@flowdeck/schemas";
+import { createWorkflowValidator, type NodeCatalog, type TriggerType } from "@flowdeck/schemas";
 
 /**
  * The trigger type (`chat`, `webhook`, `manual`) of a published version. Versions are immutable, so the answer
  * is cached by workflow and version number: only the first call for a version reads its YAML.
  */
-export function createTriggerLookup(): (
-  sql: Sql,
-  workflowId: string,
-  version: number,
-) => Promise<TriggerType> {
-  const validator = createWorkflowValidator(createBuiltinRegistry().catalog());
+export function createTriggerLookup(
+  catalog: NodeCatalog,
+): (sql: Sql, workflowId: string, version: number) => Promise<TriggerType> {
+  const validator = createWorkflowValidator(catalog);
   const cache = new Map<string, TriggerType>();
   return async (sql, workflowId, version) => {
     const key = `${workflowId}:${version}`;

@@ -1,7 +1,12 @@
 import { noteWorkflowChange } from "./workflow-changes";
 import type { Database, Sql } from "@flowdeck/runtime";
-import { createBuiltinRegistry } from "@flowdeck/node-library";
-import { createWorkflowValidator, diffWorkflows, WORKFLOW_NAME_PATTERN, type Workflow } from "@flowdeck/schemas";
+import {
+  createWorkflowValidator,
+  diffWorkflows,
+  WORKFLOW_NAME_PATTERN,
+  type NodeCatalog,
+  type Workflow,
+} from "@flowdeck/schemas";
 import type { Request, Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
@@ -53,8 +58,9 @@ function ifMatchRevision(req: Request, id: string, current: number): number | un
  * nothing is lost), validation, immutable published versions, a semantic diff between versions, rollback
  * (an old version published again as the newest) and soft delete. Viewers read; editors change.
  */
-export function workflowRoutes(db: Database): RouteDefinition[] {
-  const validator = createWorkflowValidator(createBuiltinRegistry().catalog());
+/** `catalog`: the process's node types (built-ins and packages, node-packages/load-node-packages.ts). */
+export function workflowRoutes(db: Database, catalog: NodeCatalog): RouteDefinition[] {
+  const validator = createWorkflowValidator(catalog);
 
   function nameOf(yaml: string): string {
     const result = validator.validate(yaml);
