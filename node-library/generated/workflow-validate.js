@@ -20,15 +20,15 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"entities":{"type":"object","title":"Entities","description":"Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64},"maxProperties":50,"additionalProperties":{"type":"object","title":"Entity","properties":{"type":{"type":"string","enum":["pattern","email","phone","amount"],"title":"Kind","description":"pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in."},"pattern":{"type":"string","minLength":1,"maxLength":1000,"title":"Pattern","description":"RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b."},"case":{"type":"string","enum":["upper","lower"],"title":"Case","description":"Write found values in upper or lower case (ao-10489 becomes AO-10489)."},"description":{"type":"string","maxLength":500,"title":"Description","description":"Notes for readers."}},"required":["type"],"additionalProperties":false,"if":{"properties":{"type":{"const":"pattern"}}},"then":{"properties":{"type":true,"pattern":true},"required":["type","pattern"]}}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema37 = {"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema38 = {"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]}]}},"required":["name","type","config"],"additionalProperties":false};
-const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema38 = {"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false};
+const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema40 = {"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema41 = {"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema42 = {"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
@@ -42,9 +42,10 @@ const func2 = ucs2length_default;
 const pattern4 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 const pattern5 = new RegExp("^\\d+\\.\\d+\\.\\d+$", "u");
 const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern33 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
-const pattern35 = new RegExp("^.*$", "u");
-const pattern37 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
+const pattern26 = new RegExp("^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern37 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
+const pattern39 = new RegExp("^.*$", "u");
+const pattern41 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://flowdeck.dev/schemas/workflow.schema.json" */;
@@ -324,11 +325,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.nodes !== undefined){
-let data8 = data.nodes;
-if(Array.isArray(data8)){
-if(data8.length > 5000){
-const err22 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 5000},message:"must NOT have more than 5000 items",schema:5000,parentSchema:schema31.properties.nodes,data:data8};
+if(data.entities !== undefined){
+let data8 = data.entities;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(Object.keys(data8).length > 50){
+const err22 = {instancePath:instancePath+"/entities",schemaPath:"#/properties/entities/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema31.properties.entities,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,8 +338,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data8.length < 1){
-const err23 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.nodes,data:data8};
+for(const key3 in data8){
+const _errs22 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 64){
+const err23 = {instancePath:instancePath+"/entities",schemaPath:"#/properties/entities/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.entities.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -347,12 +351,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err24 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data9};
+if(!pattern6.test(key3)){
+const err24 = {instancePath:instancePath+"/entities",schemaPath:"#/properties/entities/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.entities.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -361,8 +361,10 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err25 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data9};
+}
+var valid3 = _errs22 === errors;
+if(!valid3){
+const err25 = {instancePath:instancePath+"/entities",schemaPath:"#/properties/entities/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema31.properties.entities.propertyNames,parentSchema:schema31.properties.entities,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -371,11 +373,16 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data9.name !== undefined){
-let data10 = data9.name;
-if(typeof data10 === "string"){
-if(func2(data10) > 64){
-const err26 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.nodes.items.properties.name,data:data10};
+}
+for(const key4 in data8){
+let data9 = data8[key4];
+const _errs26 = errors;
+let valid5 = true;
+const _errs27 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.type !== undefined){
+if("pattern" !== data9.type){
+const err26 = {};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -384,8 +391,23 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern6.test(data10)){
-const err27 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.nodes.items.properties.name,data:data10};
+}
+}
+var _valid0 = _errs27 === errors;
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs29 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.type === undefined){
+const err27 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.entities.additionalProperties.then.required,parentSchema:schema31.properties.entities.additionalProperties.then,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -394,9 +416,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.name.type,parentSchema:schema31.properties.nodes.items.properties.name,data:data10};
+if(data9.pattern === undefined){
+const err28 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/then/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'",schema:schema31.properties.entities.additionalProperties.then.required,parentSchema:schema31.properties.entities.additionalProperties.then,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -406,10 +427,16 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data9.type !== undefined){
-let data11 = data9.type;
-if(typeof data11 !== "string"){
-const err29 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.type.type,parentSchema:schema31.properties.nodes.items.properties.type,data:data11};
+var _valid0 = _errs29 === errors;
+valid5 = _valid0;
+if(valid5){
+var props0 = {};
+props0.type = true;
+props0.pattern = true;
+}
+}
+if(!valid5){
+const err29 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.entities.additionalProperties.if,parentSchema:schema31.properties.entities.additionalProperties,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -418,13 +445,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-const tag0 = data9.type;
-if(typeof tag0 == "string"){
-if(tag0 === "start"){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err30 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.required,parentSchema:schema32,data:data9};
+if(data9.type === undefined){
+const err30 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.entities.additionalProperties.required,parentSchema:schema31.properties.entities.additionalProperties,data:data9};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -433,8 +456,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err31 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema32.required,parentSchema:schema32,data:data9};
+for(const key5 in data9){
+if(!((((key5 === "type") || (key5 === "pattern")) || (key5 === "case")) || (key5 === "description"))){
+const err31 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.entities.additionalProperties,data:data9};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -443,9 +467,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key3 in data9){
-if(!(((((((key3 === "name") || (key3 === "type_version")) || (key3 === "description")) || (key3 === "retry")) || (key3 === "timeout_ms")) || (key3 === "type")) || (key3 === "config"))){
-const err32 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data:data9};
+}
+if(data9.type !== undefined){
+let data11 = data9.type;
+if(typeof data11 !== "string"){
+const err32 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/entities/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.entities.additionalProperties.properties.type.type,parentSchema:schema31.properties.entities.additionalProperties.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -454,12 +480,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data12 = data9.name;
-if(typeof data12 === "string"){
-if(func2(data12) > 64){
-const err33 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.name,data:data12};
+if(!((((data11 === "pattern") || (data11 === "email")) || (data11 === "phone")) || (data11 === "amount"))){
+const err33 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/entities/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.entities.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.entities.additionalProperties.properties.type.enum,parentSchema:schema31.properties.entities.additionalProperties.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -468,8 +490,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern6.test(data12)){
-const err34 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.name,data:data12};
+}
+if(data9.pattern !== undefined){
+let data12 = data9.pattern;
+if(typeof data12 === "string"){
+if(func2(data12) > 1000){
+const err34 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/properties/entities/additionalProperties/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema31.properties.entities.additionalProperties.properties.pattern,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -478,9 +504,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.name.type,parentSchema:schema32.properties.name,data:data12};
+if(func2(data12) < 1){
+const err35 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/properties/entities/additionalProperties/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.entities.additionalProperties.properties.pattern,data:data12};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -490,10 +515,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data13 = data9.type_version;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err36 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.type_version.type,parentSchema:schema32.properties.type_version,data:data13};
+else {
+const err36 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/properties/entities/additionalProperties/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.entities.additionalProperties.properties.pattern.type,parentSchema:schema31.properties.entities.additionalProperties.properties.pattern,data:data12};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -502,9 +525,11 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 1 || isNaN(data13)){
-const err37 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.type_version,data:data13};
+}
+if(data9.case !== undefined){
+let data13 = data9.case;
+if(typeof data13 !== "string"){
+const err37 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/case",schemaPath:"#/properties/entities/additionalProperties/properties/case/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.entities.additionalProperties.properties.case.type,parentSchema:schema31.properties.entities.additionalProperties.properties.case,data:data13};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -513,13 +538,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data14 = data9.description;
-if(typeof data14 === "string"){
-if(func2(data14) > 2000){
-const err38 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema32.properties.description,data:data14};
+if(!((data13 === "upper") || (data13 === "lower"))){
+const err38 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/case",schemaPath:"#/properties/entities/additionalProperties/properties/case/enum",keyword:"enum",params:{allowedValues: schema31.properties.entities.additionalProperties.properties.case.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.entities.additionalProperties.properties.case.enum,parentSchema:schema31.properties.entities.additionalProperties.properties.case,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -529,8 +549,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.description.type,parentSchema:schema32.properties.description,data:data14};
+if(data9.description !== undefined){
+let data14 = data9.description;
+if(typeof data14 === "string"){
+if(func2(data14) > 500){
+const err39 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/entities/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema31.properties.entities.additionalProperties.properties.description,data:data14};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -540,11 +563,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data15 = data9.retry;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.attempts === undefined){
-const err40 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema32.properties.retry.required,parentSchema:schema32.properties.retry,data:data15};
+else {
+const err40 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/entities/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.entities.additionalProperties.properties.description.type,parentSchema:schema31.properties.entities.additionalProperties.properties.description,data:data14};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -553,9 +573,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-for(const key4 in data15){
-if(!((((key4 === "attempts") || (key4 === "backoff_ms")) || (key4 === "max_backoff_ms")) || (key4 === "backoff"))){
-const err41 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.retry,data:data15};
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/entities/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/entities/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.entities.additionalProperties.type,parentSchema:schema31.properties.entities.additionalProperties,data:data9};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -565,10 +586,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data15.attempts !== undefined){
-let data16 = data15.attempts;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err42 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.attempts.type,parentSchema:schema32.properties.retry.properties.attempts,data:data16};
+}
+else {
+const err42 = {instancePath:instancePath+"/entities",schemaPath:"#/properties/entities/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.entities.type,parentSchema:schema31.properties.entities,data:data8};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -577,9 +597,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 10 || isNaN(data16)){
-const err43 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema32.properties.retry.properties.attempts,data:data16};
+}
+if(data.nodes !== undefined){
+let data15 = data.nodes;
+if(Array.isArray(data15)){
+if(data15.length > 5000){
+const err43 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 5000},message:"must NOT have more than 5000 items",schema:5000,parentSchema:schema31.properties.nodes,data:data15};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -588,8 +611,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data16 < 1 || isNaN(data16)){
-const err44 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.retry.properties.attempts,data:data16};
+if(data15.length < 1){
+const err44 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.nodes,data:data15};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -598,12 +621,12 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-if(data15.backoff_ms !== undefined){
-let data17 = data15.backoff_ms;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err45 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.backoff_ms.type,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data17};
+const len0 = data15.length;
+for(let i0=0; i0<len0; i0++){
+let data16 = data15[i0];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err45 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data16};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -612,9 +635,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 600000 || isNaN(data17)){
-const err46 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data17};
+if(data16.type === undefined){
+const err46 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data16};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -623,8 +645,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data17 < 0 || isNaN(data17)){
-const err47 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data17};
+if(data16.name !== undefined){
+let data17 = data16.name;
+if(typeof data17 === "string"){
+if(func2(data17) > 64){
+const err47 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -633,12 +658,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data15.max_backoff_ms !== undefined){
-let data18 = data15.max_backoff_ms;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err48 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.max_backoff_ms.type,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data18};
+if(!pattern6.test(data17)){
+const err48 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -647,9 +668,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 3600000 || isNaN(data18)){
-const err49 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data18};
+}
+else {
+const err49 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.name.type,parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -658,8 +679,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data18 < 0 || isNaN(data18)){
-const err50 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data18};
+}
+if(data16.type !== undefined){
+let data18 = data16.type;
+if(typeof data18 !== "string"){
+const err50 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.type.type,parentSchema:schema31.properties.nodes.items.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -669,11 +693,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-if(data15.backoff !== undefined){
-let data19 = data15.backoff;
-if(typeof data19 !== "string"){
-const err51 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.retry.properties.backoff.type,parentSchema:schema32.properties.retry.properties.backoff,data:data19};
+const tag0 = data16.type;
+if(typeof tag0 == "string"){
+if(tag0 === "start"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err51 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.required,parentSchema:schema32,data:data16};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -682,8 +707,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(!((data19 === "exponential") || (data19 === "fixed"))){
-const err52 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema32.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.retry.properties.backoff.enum,parentSchema:schema32.properties.retry.properties.backoff,data:data19};
+if(data16.type === undefined){
+const err52 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema32.required,parentSchema:schema32,data:data16};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -692,10 +717,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-}
-else {
-const err53 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.retry.type,parentSchema:schema32.properties.retry,data:data15};
+for(const key6 in data16){
+if(!(((((((key6 === "name") || (key6 === "type_version")) || (key6 === "description")) || (key6 === "retry")) || (key6 === "timeout_ms")) || (key6 === "type")) || (key6 === "config"))){
+const err53 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data:data16};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -705,10 +729,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data20 = data9.timeout_ms;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err54 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.timeout_ms.type,parentSchema:schema32.properties.timeout_ms,data:data20};
+if(data16.name !== undefined){
+let data19 = data16.name;
+if(typeof data19 === "string"){
+if(func2(data19) > 64){
+const err54 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -717,9 +742,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 3600000 || isNaN(data20)){
-const err55 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.timeout_ms,data:data20};
+if(!pattern6.test(data19)){
+const err55 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -728,8 +752,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data20 < 1 || isNaN(data20)){
-const err56 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.timeout_ms,data:data20};
+}
+else {
+const err56 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.name.type,parentSchema:schema32.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -739,11 +764,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data21 = data9.type;
-if(typeof data21 !== "string"){
-const err57 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.type.type,parentSchema:schema32.properties.type,data:data21};
+if(data16.type_version !== undefined){
+let data20 = data16.type_version;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err57 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.type_version.type,parentSchema:schema32.properties.type_version,data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -752,8 +776,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-if("start" !== data21){
-const err58 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/const",keyword:"const",params:{allowedValue: "start"},message:"must be equal to constant",schema:"start",parentSchema:schema32.properties.type,data:data21};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 1 || isNaN(data20)){
+const err58 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.type_version,data:data20};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -763,12 +788,12 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data22 = data9.config;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key5 in data22){
-if(!((key5 === "inputs") || (key5 === "greeting"))){
-const err59 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config,data:data22};
+}
+if(data16.description !== undefined){
+let data21 = data16.description;
+if(typeof data21 === "string"){
+if(func2(data21) > 2000){
+const err59 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema32.properties.description,data:data21};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -778,11 +803,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data22.inputs !== undefined){
-let data23 = data22.inputs;
-if(Array.isArray(data23)){
-if(data23.length > 50){
-const err60 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema32.properties.config.properties.inputs,data:data23};
+else {
+const err60 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.description.type,parentSchema:schema32.properties.description,data:data21};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -791,12 +813,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-const len1 = data23.length;
-for(let i1=0; i1<len1; i1++){
-let data24 = data23[i1];
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.name === undefined){
-const err61 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.properties.config.properties.inputs.items.required,parentSchema:schema32.properties.config.properties.inputs.items,data:data24};
+}
+if(data16.retry !== undefined){
+let data22 = data16.retry;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.attempts === undefined){
+const err61 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema32.properties.retry.required,parentSchema:schema32.properties.retry,data:data22};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -805,9 +827,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key6 in data24){
-if(!((((key6 === "name") || (key6 === "type")) || (key6 === "required")) || (key6 === "description"))){
-const err62 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config.properties.inputs.items,data:data24};
+for(const key7 in data22){
+if(!((((key7 === "attempts") || (key7 === "backoff_ms")) || (key7 === "max_backoff_ms")) || (key7 === "backoff"))){
+const err62 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.retry,data:data22};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -817,11 +839,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data24.name !== undefined){
-let data25 = data24.name;
-if(typeof data25 === "string"){
-if(func2(data25) > 64){
-const err63 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data25};
+if(data22.attempts !== undefined){
+let data23 = data22.attempts;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err63 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.attempts.type,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -830,8 +851,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!pattern6.test(data25)){
-const err64 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data25};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 10 || isNaN(data23)){
+const err64 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -840,9 +862,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.name.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data25};
+if(data23 < 1 || isNaN(data23)){
+const err65 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -852,10 +873,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data24.type !== undefined){
-let data26 = data24.type;
-if(typeof data26 !== "string"){
-const err66 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.type.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data26};
+}
+if(data22.backoff_ms !== undefined){
+let data24 = data22.backoff_ms;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err66 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.backoff_ms.type,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -864,8 +886,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(!((((data26 === "string") || (data26 === "number")) || (data26 === "boolean")) || (data26 === "object"))){
-const err67 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema32.properties.config.properties.inputs.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.config.properties.inputs.items.properties.type.enum,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data26};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 600000 || isNaN(data24)){
+const err67 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -874,11 +897,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data24.required !== undefined){
-let data27 = data24.required;
-if(typeof data27 !== "boolean"){
-const err68 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/required",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema32.properties.config.properties.inputs.items.properties.required.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.required,data:data27};
+if(data24 < 0 || isNaN(data24)){
+const err68 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -888,11 +908,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data24.description !== undefined){
-let data28 = data24.description;
-if(typeof data28 === "string"){
-if(func2(data28) > 500){
-const err69 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data28};
+}
+if(data22.max_backoff_ms !== undefined){
+let data25 = data22.max_backoff_ms;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err69 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.max_backoff_ms.type,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -901,9 +921,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.description.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data28};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 3600000 || isNaN(data25)){
+const err70 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -912,10 +932,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.properties.inputs.items.type,parentSchema:schema32.properties.config.properties.inputs.items,data:data24};
+if(data25 < 0 || isNaN(data25)){
+const err71 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -926,8 +944,10 @@ errors++;
 }
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.config.properties.inputs.type,parentSchema:schema32.properties.config.properties.inputs,data:data23};
+if(data22.backoff !== undefined){
+let data26 = data22.backoff;
+if(typeof data26 !== "string"){
+const err72 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.retry.properties.backoff.type,parentSchema:schema32.properties.retry.properties.backoff,data:data26};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -936,12 +956,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data22.greeting !== undefined){
-let data29 = data22.greeting;
-if(typeof data29 === "string"){
-if(func2(data29) > 50000){
-const err73 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema32.properties.config.properties.greeting,data:data29};
+if(!((data26 === "exponential") || (data26 === "fixed"))){
+const err73 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema32.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.retry.properties.backoff.enum,parentSchema:schema32.properties.retry.properties.backoff,data:data26};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -951,8 +967,9 @@ vErrors.push(err73);
 errors++;
 }
 }
+}
 else {
-const err74 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.greeting.type,parentSchema:schema32.properties.config.properties.greeting,data:data29};
+const err74 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.retry.type,parentSchema:schema32.properties.retry,data:data22};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -962,9 +979,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.type,parentSchema:schema32.properties.config,data:data22};
+if(data16.timeout_ms !== undefined){
+let data27 = data16.timeout_ms;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err75 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.timeout_ms.type,parentSchema:schema32.properties.timeout_ms,data:data27};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -973,10 +991,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data:data9};
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 3600000 || isNaN(data27)){
+const err76 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.timeout_ms,data:data27};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -985,12 +1002,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-var props0 = true;
-}
-else if(tag0 === "end"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err77 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.required,parentSchema:schema33,data:data9};
+if(data27 < 1 || isNaN(data27)){
+const err77 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.timeout_ms,data:data27};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -999,8 +1012,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err78 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema33.required,parentSchema:schema33,data:data9};
+}
+}
+if(data16.type !== undefined){
+let data28 = data16.type;
+if(typeof data28 !== "string"){
+const err78 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.type.type,parentSchema:schema32.properties.type,data:data28};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1009,9 +1026,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key7 in data9){
-if(!(((((((key7 === "name") || (key7 === "type_version")) || (key7 === "description")) || (key7 === "retry")) || (key7 === "timeout_ms")) || (key7 === "type")) || (key7 === "config"))){
-const err79 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data:data9};
+if("start" !== data28){
+const err79 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/const",keyword:"const",params:{allowedValue: "start"},message:"must be equal to constant",schema:"start",parentSchema:schema32.properties.type,data:data28};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1021,11 +1037,12 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data30 = data9.name;
-if(typeof data30 === "string"){
-if(func2(data30) > 64){
-const err80 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.name,data:data30};
+if(data16.config !== undefined){
+let data29 = data16.config;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key8 in data29){
+if(!((key8 === "inputs") || (key8 === "greeting"))){
+const err80 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config,data:data29};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1034,8 +1051,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!pattern6.test(data30)){
-const err81 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema33.properties.name,data:data30};
+}
+if(data29.inputs !== undefined){
+let data30 = data29.inputs;
+if(Array.isArray(data30)){
+if(data30.length > 50){
+const err81 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema32.properties.config.properties.inputs,data:data30};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1044,9 +1065,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.name.type,parentSchema:schema33.properties.name,data:data30};
+const len1 = data30.length;
+for(let i1=0; i1<len1; i1++){
+let data31 = data30[i1];
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.name === undefined){
+const err82 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.properties.config.properties.inputs.items.required,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1055,11 +1079,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data31 = data9.type_version;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err83 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.type_version.type,parentSchema:schema33.properties.type_version,data:data31};
+for(const key9 in data31){
+if(!((((key9 === "name") || (key9 === "type")) || (key9 === "required")) || (key9 === "description"))){
+const err83 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1068,9 +1090,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 < 1 || isNaN(data31)){
-const err84 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.type_version,data:data31};
+}
+if(data31.name !== undefined){
+let data32 = data31.name;
+if(typeof data32 === "string"){
+if(func2(data32) > 64){
+const err84 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1079,13 +1104,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data32 = data9.description;
-if(typeof data32 === "string"){
-if(func2(data32) > 2000){
-const err85 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema33.properties.description,data:data32};
+if(!pattern6.test(data32)){
+const err85 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1096,7 +1116,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.description.type,parentSchema:schema33.properties.description,data:data32};
+const err86 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.name.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1106,11 +1126,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data33 = data9.retry;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.attempts === undefined){
-const err87 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema33.properties.retry.required,parentSchema:schema33.properties.retry,data:data33};
+if(data31.type !== undefined){
+let data33 = data31.type;
+if(typeof data33 !== "string"){
+const err87 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.type.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1119,9 +1138,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-for(const key8 in data33){
-if(!((((key8 === "attempts") || (key8 === "backoff_ms")) || (key8 === "max_backoff_ms")) || (key8 === "backoff"))){
-const err88 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.retry,data:data33};
+if(!((((data33 === "string") || (data33 === "number")) || (data33 === "boolean")) || (data33 === "object"))){
+const err88 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema32.properties.config.properties.inputs.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.config.properties.inputs.items.properties.type.enum,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data33};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1131,10 +1149,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data33.attempts !== undefined){
-let data34 = data33.attempts;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err89 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.attempts.type,parentSchema:schema33.properties.retry.properties.attempts,data:data34};
+if(data31.required !== undefined){
+let data34 = data31.required;
+if(typeof data34 !== "boolean"){
+const err89 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/required",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema32.properties.config.properties.inputs.items.properties.required.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.required,data:data34};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1143,9 +1161,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 10 || isNaN(data34)){
-const err90 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema33.properties.retry.properties.attempts,data:data34};
+}
+if(data31.description !== undefined){
+let data35 = data31.description;
+if(typeof data35 === "string"){
+if(func2(data35) > 500){
+const err90 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1154,8 +1175,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data34 < 1 || isNaN(data34)){
-const err91 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.retry.properties.attempts,data:data34};
+}
+else {
+const err91 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.description.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data35};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1166,10 +1188,8 @@ errors++;
 }
 }
 }
-if(data33.backoff_ms !== undefined){
-let data35 = data33.backoff_ms;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err92 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.backoff_ms.type,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data35};
+else {
+const err92 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.properties.inputs.items.type,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1178,9 +1198,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 600000 || isNaN(data35)){
-const err93 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data35};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.config.properties.inputs.type,parentSchema:schema32.properties.config.properties.inputs,data:data30};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1189,8 +1210,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err94 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data35};
+}
+if(data29.greeting !== undefined){
+let data36 = data29.greeting;
+if(typeof data36 === "string"){
+if(func2(data36) > 50000){
+const err94 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema32.properties.config.properties.greeting,data:data36};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1200,11 +1225,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-if(data33.max_backoff_ms !== undefined){
-let data36 = data33.max_backoff_ms;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err95 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.max_backoff_ms.type,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data36};
+else {
+const err95 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.greeting.type,parentSchema:schema32.properties.config.properties.greeting,data:data36};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1213,9 +1235,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 3600000 || isNaN(data36)){
-const err96 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data36};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.type,parentSchema:schema32.properties.config,data:data29};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1224,8 +1247,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data36 < 0 || isNaN(data36)){
-const err97 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data36};
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data:data16};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1234,12 +1259,12 @@ vErrors.push(err97);
 }
 errors++;
 }
+var props1 = true;
 }
-}
-if(data33.backoff !== undefined){
-let data37 = data33.backoff;
-if(typeof data37 !== "string"){
-const err98 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.retry.properties.backoff.type,parentSchema:schema33.properties.retry.properties.backoff,data:data37};
+else if(tag0 === "end"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err98 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.required,parentSchema:schema33,data:data16};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1248,8 +1273,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!((data37 === "exponential") || (data37 === "fixed"))){
-const err99 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema33.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.retry.properties.backoff.enum,parentSchema:schema33.properties.retry.properties.backoff,data:data37};
+if(data16.type === undefined){
+const err99 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema33.required,parentSchema:schema33,data:data16};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1258,10 +1283,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.retry.type,parentSchema:schema33.properties.retry,data:data33};
+for(const key10 in data16){
+if(!(((((((key10 === "name") || (key10 === "type_version")) || (key10 === "description")) || (key10 === "retry")) || (key10 === "timeout_ms")) || (key10 === "type")) || (key10 === "config"))){
+const err100 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data:data16};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1271,10 +1295,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data38 = data9.timeout_ms;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err101 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.timeout_ms.type,parentSchema:schema33.properties.timeout_ms,data:data38};
+if(data16.name !== undefined){
+let data37 = data16.name;
+if(typeof data37 === "string"){
+if(func2(data37) > 64){
+const err101 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.name,data:data37};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1283,9 +1308,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 > 3600000 || isNaN(data38)){
-const err102 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.timeout_ms,data:data38};
+if(!pattern6.test(data37)){
+const err102 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema33.properties.name,data:data37};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1294,8 +1318,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data38 < 1 || isNaN(data38)){
-const err103 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.timeout_ms,data:data38};
+}
+else {
+const err103 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.name.type,parentSchema:schema33.properties.name,data:data37};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1305,11 +1330,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data39 = data9.type;
-if(typeof data39 !== "string"){
-const err104 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.type.type,parentSchema:schema33.properties.type,data:data39};
+if(data16.type_version !== undefined){
+let data38 = data16.type_version;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err104 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.type_version.type,parentSchema:schema33.properties.type_version,data:data38};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1318,8 +1342,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if("end" !== data39){
-const err105 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/const",keyword:"const",params:{allowedValue: "end"},message:"must be equal to constant",schema:"end",parentSchema:schema33.properties.type,data:data39};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 1 || isNaN(data38)){
+const err105 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.type_version,data:data38};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1329,12 +1354,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data40 = data9.config;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key9 in data40){
-if(!(((key9 === "reply") || (key9 === "outcome")) || (key9 === "output"))){
-const err106 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config,data:data40};
+}
+if(data16.description !== undefined){
+let data39 = data16.description;
+if(typeof data39 === "string"){
+if(func2(data39) > 2000){
+const err106 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema33.properties.description,data:data39};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1344,11 +1369,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data40.reply !== undefined){
-let data41 = data40.reply;
-if(typeof data41 === "string"){
-if(func2(data41) > 50000){
-const err107 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.reply,data:data41};
+else {
+const err107 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.description.type,parentSchema:schema33.properties.description,data:data39};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1358,8 +1380,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-else {
-const err108 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.reply.type,parentSchema:schema33.properties.config.properties.reply,data:data41};
+if(data16.retry !== undefined){
+let data40 = data16.retry;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.attempts === undefined){
+const err108 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema33.properties.retry.required,parentSchema:schema33.properties.retry,data:data40};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1368,11 +1393,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data40.outcome !== undefined){
-let data42 = data40.outcome;
-if(typeof data42 !== "string"){
-const err109 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.outcome.type,parentSchema:schema33.properties.config.properties.outcome,data:data42};
+for(const key11 in data40){
+if(!((((key11 === "attempts") || (key11 === "backoff_ms")) || (key11 === "max_backoff_ms")) || (key11 === "backoff"))){
+const err109 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.retry,data:data40};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1381,8 +1404,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(!(((data42 === "resolved") || (data42 === "unresolved")) || (data42 === "escalated"))){
-const err110 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema33.properties.config.properties.outcome.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.config.properties.outcome.enum,parentSchema:schema33.properties.config.properties.outcome,data:data42};
+}
+if(data40.attempts !== undefined){
+let data41 = data40.attempts;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err110 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.attempts.type,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1391,12 +1417,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data40.output !== undefined){
-let data43 = data40.output;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(Object.keys(data43).length > 200){
-const err111 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema33.properties.config.properties.output,data:data43};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 10 || isNaN(data41)){
+const err111 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1405,9 +1428,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-for(const key10 in data43){
-if(!(pattern6.test(key10))){
-const err112 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config.properties.output,data:data43};
+if(data41 < 1 || isNaN(data41)){
+const err112 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1417,12 +1439,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-for(const key11 in data43){
-if(pattern6.test(key11)){
-let data44 = data43[key11];
-if(typeof data44 === "string"){
-if(func2(data44) > 50000){
-const err113 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data44};
+}
+if(data40.backoff_ms !== undefined){
+let data42 = data40.backoff_ms;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err113 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.backoff_ms.type,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1431,9 +1452,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data44};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 600000 || isNaN(data42)){
+const err114 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1442,11 +1463,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err115 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.properties.output.type,parentSchema:schema33.properties.config.properties.output,data:data43};
+if(data42 < 0 || isNaN(data42)){
+const err115 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1457,8 +1475,10 @@ errors++;
 }
 }
 }
-else {
-const err116 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.type,parentSchema:schema33.properties.config,data:data40};
+if(data40.max_backoff_ms !== undefined){
+let data43 = data40.max_backoff_ms;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err116 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.max_backoff_ms.type,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1467,10 +1487,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data:data9};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 3600000 || isNaN(data43)){
+const err117 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1479,14 +1498,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "reply"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err118 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema34.required,parentSchema:schema34,data:data9};
+if(data43 < 0 || isNaN(data43)){
+const err118 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1495,8 +1508,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err119 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema34.required,parentSchema:schema34,data:data9};
+}
+}
+if(data40.backoff !== undefined){
+let data44 = data40.backoff;
+if(typeof data44 !== "string"){
+const err119 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.retry.properties.backoff.type,parentSchema:schema33.properties.retry.properties.backoff,data:data44};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1505,8 +1522,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err120 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema34.required,parentSchema:schema34,data:data9};
+if(!((data44 === "exponential") || (data44 === "fixed"))){
+const err120 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema33.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.retry.properties.backoff.enum,parentSchema:schema33.properties.retry.properties.backoff,data:data44};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1515,9 +1532,10 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key12 in data9){
-if(!(((((((key12 === "name") || (key12 === "type_version")) || (key12 === "description")) || (key12 === "retry")) || (key12 === "timeout_ms")) || (key12 === "type")) || (key12 === "config"))){
-const err121 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data9};
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.retry.type,parentSchema:schema33.properties.retry,data:data40};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1527,11 +1545,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data45 = data9.name;
-if(typeof data45 === "string"){
-if(func2(data45) > 64){
-const err122 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.name,data:data45};
+if(data16.timeout_ms !== undefined){
+let data45 = data16.timeout_ms;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err122 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.timeout_ms.type,parentSchema:schema33.properties.timeout_ms,data:data45};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1540,8 +1557,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(!pattern6.test(data45)){
-const err123 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema34.properties.name,data:data45};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 3600000 || isNaN(data45)){
+const err123 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.timeout_ms,data:data45};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1550,9 +1568,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.name.type,parentSchema:schema34.properties.name,data:data45};
+if(data45 < 1 || isNaN(data45)){
+const err124 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.timeout_ms,data:data45};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1562,10 +1579,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data46 = data9.type_version;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err125 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.type_version.type,parentSchema:schema34.properties.type_version,data:data46};
+}
+if(data16.type !== undefined){
+let data46 = data16.type;
+if(typeof data46 !== "string"){
+const err125 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.type.type,parentSchema:schema33.properties.type,data:data46};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1574,9 +1592,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
-const err126 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.type_version,data:data46};
+if("end" !== data46){
+const err126 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/const",keyword:"const",params:{allowedValue: "end"},message:"must be equal to constant",schema:"end",parentSchema:schema33.properties.type,data:data46};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1586,12 +1603,12 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data47 = data9.description;
-if(typeof data47 === "string"){
-if(func2(data47) > 2000){
-const err127 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema34.properties.description,data:data47};
+if(data16.config !== undefined){
+let data47 = data16.config;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key12 in data47){
+if(!(((key12 === "reply") || (key12 === "outcome")) || (key12 === "output"))){
+const err127 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config,data:data47};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1601,8 +1618,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-else {
-const err128 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.description.type,parentSchema:schema34.properties.description,data:data47};
+if(data47.reply !== undefined){
+let data48 = data47.reply;
+if(typeof data48 === "string"){
+if(func2(data48) > 50000){
+const err128 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.reply,data:data48};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1612,11 +1632,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data48 = data9.retry;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.attempts === undefined){
-const err129 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema34.properties.retry.required,parentSchema:schema34.properties.retry,data:data48};
+else {
+const err129 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.reply.type,parentSchema:schema33.properties.config.properties.reply,data:data48};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1625,9 +1642,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-for(const key13 in data48){
-if(!((((key13 === "attempts") || (key13 === "backoff_ms")) || (key13 === "max_backoff_ms")) || (key13 === "backoff"))){
-const err130 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.retry,data:data48};
+}
+if(data47.outcome !== undefined){
+let data49 = data47.outcome;
+if(typeof data49 !== "string"){
+const err130 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.outcome.type,parentSchema:schema33.properties.config.properties.outcome,data:data49};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1636,11 +1655,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data48.attempts !== undefined){
-let data49 = data48.attempts;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err131 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.attempts.type,parentSchema:schema34.properties.retry.properties.attempts,data:data49};
+if(!(((data49 === "resolved") || (data49 === "unresolved")) || (data49 === "escalated"))){
+const err131 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema33.properties.config.properties.outcome.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.config.properties.outcome.enum,parentSchema:schema33.properties.config.properties.outcome,data:data49};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1649,9 +1665,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 > 10 || isNaN(data49)){
-const err132 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema34.properties.retry.properties.attempts,data:data49};
+}
+if(data47.output !== undefined){
+let data50 = data47.output;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(Object.keys(data50).length > 200){
+const err132 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema33.properties.config.properties.output,data:data50};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1660,8 +1679,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data49 < 1 || isNaN(data49)){
-const err133 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.retry.properties.attempts,data:data49};
+for(const key13 in data50){
+if(!(pattern6.test(key13))){
+const err133 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config.properties.output,data:data50};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1671,11 +1691,12 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
-if(data48.backoff_ms !== undefined){
-let data50 = data48.backoff_ms;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err134 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.backoff_ms.type,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data50};
+for(const key14 in data50){
+if(pattern6.test(key14)){
+let data51 = data50[key14];
+if(typeof data51 === "string"){
+if(func2(data51) > 50000){
+const err134 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data51};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1684,9 +1705,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 600000 || isNaN(data50)){
-const err135 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data50};
+}
+else {
+const err135 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data51};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1695,8 +1716,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data50 < 0 || isNaN(data50)){
-const err136 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data50};
+}
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.properties.output.type,parentSchema:schema33.properties.config.properties.output,data:data50};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1707,10 +1731,8 @@ errors++;
 }
 }
 }
-if(data48.max_backoff_ms !== undefined){
-let data51 = data48.max_backoff_ms;
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err137 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.max_backoff_ms.type,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data51};
+else {
+const err137 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.type,parentSchema:schema33.properties.config,data:data47};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1719,9 +1741,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 > 3600000 || isNaN(data51)){
-const err138 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data51};
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data:data16};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1730,8 +1753,14 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data51 < 0 || isNaN(data51)){
-const err139 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data51};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "reply"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err139 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1740,12 +1769,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-if(data48.backoff !== undefined){
-let data52 = data48.backoff;
-if(typeof data52 !== "string"){
-const err140 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.retry.properties.backoff.type,parentSchema:schema34.properties.retry.properties.backoff,data:data52};
+if(data16.type === undefined){
+const err140 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1754,8 +1779,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(!((data52 === "exponential") || (data52 === "fixed"))){
-const err141 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema34.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema34.properties.retry.properties.backoff.enum,parentSchema:schema34.properties.retry.properties.backoff,data:data52};
+if(data16.config === undefined){
+const err141 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1764,10 +1789,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-}
-else {
-const err142 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.retry.type,parentSchema:schema34.properties.retry,data:data48};
+for(const key15 in data16){
+if(!(((((((key15 === "name") || (key15 === "type_version")) || (key15 === "description")) || (key15 === "retry")) || (key15 === "timeout_ms")) || (key15 === "type")) || (key15 === "config"))){
+const err142 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data16};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1777,10 +1801,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data53 = data9.timeout_ms;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err143 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.timeout_ms.type,parentSchema:schema34.properties.timeout_ms,data:data53};
+if(data16.name !== undefined){
+let data52 = data16.name;
+if(typeof data52 === "string"){
+if(func2(data52) > 64){
+const err143 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1789,9 +1814,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 3600000 || isNaN(data53)){
-const err144 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.timeout_ms,data:data53};
+if(!pattern6.test(data52)){
+const err144 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema34.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1800,8 +1824,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data53 < 1 || isNaN(data53)){
-const err145 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.timeout_ms,data:data53};
+}
+else {
+const err145 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.name.type,parentSchema:schema34.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1811,11 +1836,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data54 = data9.type;
-if(typeof data54 !== "string"){
-const err146 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.type.type,parentSchema:schema34.properties.type,data:data54};
+if(data16.type_version !== undefined){
+let data53 = data16.type_version;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err146 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.type_version.type,parentSchema:schema34.properties.type_version,data:data53};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1824,8 +1848,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-if("reply" !== data54){
-const err147 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant",schema:"reply",parentSchema:schema34.properties.type,data:data54};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 1 || isNaN(data53)){
+const err147 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.type_version,data:data53};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1835,11 +1860,12 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data55 = data9.config;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.text === undefined){
-const err148 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'",schema:schema34.properties.config.required,parentSchema:schema34.properties.config,data:data55};
+}
+if(data16.description !== undefined){
+let data54 = data16.description;
+if(typeof data54 === "string"){
+if(func2(data54) > 2000){
+const err148 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema34.properties.description,data:data54};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1848,9 +1874,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-for(const key14 in data55){
-if(!((key14 === "text") || (key14 === "quick_replies"))){
-const err149 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.config,data:data55};
+}
+else {
+const err149 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.description.type,parentSchema:schema34.properties.description,data:data54};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1860,11 +1886,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data55.text !== undefined){
-let data56 = data55.text;
-if(typeof data56 === "string"){
-if(func2(data56) > 50000){
-const err150 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema34.properties.config.properties.text,data:data56};
+if(data16.retry !== undefined){
+let data55 = data16.retry;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.attempts === undefined){
+const err150 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema34.properties.retry.required,parentSchema:schema34.properties.retry,data:data55};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1873,9 +1899,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data56};
+for(const key16 in data55){
+if(!((((key16 === "attempts") || (key16 === "backoff_ms")) || (key16 === "max_backoff_ms")) || (key16 === "backoff"))){
+const err151 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.retry,data:data55};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1885,11 +1911,10 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data55.quick_replies !== undefined){
-let data57 = data55.quick_replies;
-if(Array.isArray(data57)){
-if(data57.length > 10){
-const err152 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data57};
+if(data55.attempts !== undefined){
+let data56 = data55.attempts;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err152 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.attempts.type,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1898,12 +1923,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-const len2 = data57.length;
-for(let i2=0; i2<len2; i2++){
-let data58 = data57[i2];
-if(typeof data58 === "string"){
-if(func2(data58) > 80){
-const err153 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data58};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 10 || isNaN(data56)){
+const err153 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1912,8 +1934,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(func2(data58) < 1){
-const err154 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data58};
+if(data56 < 1 || isNaN(data56)){
+const err154 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1923,8 +1945,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-else {
-const err155 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data58};
+}
+if(data55.backoff_ms !== undefined){
+let data57 = data55.backoff_ms;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err155 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.backoff_ms.type,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1933,19 +1958,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-let i3 = data57.length;
-let j0;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data57[i3];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err156 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data57};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 600000 || isNaN(data57)){
+const err156 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1953,14 +1968,9 @@ else {
 vErrors.push(err156);
 }
 errors++;
-break;
 }
-indices0[item0] = i3;
-}
-}
-}
-else {
-const err157 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data57};
+if(data57 < 0 || isNaN(data57)){
+const err157 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1971,8 +1981,10 @@ errors++;
 }
 }
 }
-else {
-const err158 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data55};
+if(data55.max_backoff_ms !== undefined){
+let data58 = data55.max_backoff_ms;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err158 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.max_backoff_ms.type,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1981,10 +1993,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data9};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 3600000 || isNaN(data58)){
+const err159 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1993,14 +2004,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "agent"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err160 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data9};
+if(data58 < 0 || isNaN(data58)){
+const err160 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2009,8 +2014,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err161 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data9};
+}
+}
+if(data55.backoff !== undefined){
+let data59 = data55.backoff;
+if(typeof data59 !== "string"){
+const err161 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.retry.properties.backoff.type,parentSchema:schema34.properties.retry.properties.backoff,data:data59};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2019,8 +2028,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err162 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data9};
+if(!((data59 === "exponential") || (data59 === "fixed"))){
+const err162 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema34.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema34.properties.retry.properties.backoff.enum,parentSchema:schema34.properties.retry.properties.backoff,data:data59};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2029,9 +2038,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-for(const key15 in data9){
-if(!(((((((key15 === "name") || (key15 === "type_version")) || (key15 === "description")) || (key15 === "retry")) || (key15 === "timeout_ms")) || (key15 === "type")) || (key15 === "config"))){
-const err163 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data9};
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.retry.type,parentSchema:schema34.properties.retry,data:data55};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2041,11 +2051,10 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data59 = data9.name;
-if(typeof data59 === "string"){
-if(func2(data59) > 64){
-const err164 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data59};
+if(data16.timeout_ms !== undefined){
+let data60 = data16.timeout_ms;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err164 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.timeout_ms.type,parentSchema:schema34.properties.timeout_ms,data:data60};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2054,8 +2063,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(!pattern6.test(data59)){
-const err165 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data59};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 3600000 || isNaN(data60)){
+const err165 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.timeout_ms,data:data60};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2064,9 +2074,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data59};
+if(data60 < 1 || isNaN(data60)){
+const err166 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.timeout_ms,data:data60};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2076,10 +2085,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data60 = data9.type_version;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err167 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data60};
+}
+if(data16.type !== undefined){
+let data61 = data16.type;
+if(typeof data61 !== "string"){
+const err167 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.type.type,parentSchema:schema34.properties.type,data:data61};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2088,9 +2098,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 1 || isNaN(data60)){
-const err168 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data60};
+if("reply" !== data61){
+const err168 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant",schema:"reply",parentSchema:schema34.properties.type,data:data61};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2100,12 +2109,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data61 = data9.description;
-if(typeof data61 === "string"){
-if(func2(data61) > 2000){
-const err169 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data61};
+if(data16.config !== undefined){
+let data62 = data16.config;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.text === undefined){
+const err169 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'",schema:schema34.properties.config.required,parentSchema:schema34.properties.config,data:data62};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2114,9 +2122,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data61};
+for(const key17 in data62){
+if(!((key17 === "text") || (key17 === "quick_replies"))){
+const err170 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.config,data:data62};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2126,11 +2134,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data62 = data9.retry;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.attempts === undefined){
-const err171 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data62};
+if(data62.text !== undefined){
+let data63 = data62.text;
+if(typeof data63 === "string"){
+if(func2(data63) > 50000){
+const err171 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema34.properties.config.properties.text,data:data63};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2139,9 +2147,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-for(const key16 in data62){
-if(!((((key16 === "attempts") || (key16 === "backoff_ms")) || (key16 === "max_backoff_ms")) || (key16 === "backoff"))){
-const err172 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data62};
+}
+else {
+const err172 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data63};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2151,10 +2159,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data62.attempts !== undefined){
-let data63 = data62.attempts;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err173 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data63};
+if(data62.quick_replies !== undefined){
+let data64 = data62.quick_replies;
+if(Array.isArray(data64)){
+if(data64.length > 10){
+const err173 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2163,9 +2172,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 10 || isNaN(data63)){
-const err174 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data63};
+const len2 = data64.length;
+for(let i2=0; i2<len2; i2++){
+let data65 = data64[i2];
+if(typeof data65 === "string"){
+if(func2(data65) > 80){
+const err174 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2174,8 +2186,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data63 < 1 || isNaN(data63)){
-const err175 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data63};
+if(func2(data65) < 1){
+const err175 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2185,11 +2197,8 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
-if(data62.backoff_ms !== undefined){
-let data64 = data62.backoff_ms;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err176 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data64};
+else {
+const err176 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2198,9 +2207,19 @@ vErrors.push(err176);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 > 600000 || isNaN(data64)){
-const err177 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data64};
+}
+let i3 = data64.length;
+let j0;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data64[i3];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err177 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2208,9 +2227,14 @@ else {
 vErrors.push(err177);
 }
 errors++;
+break;
 }
-if(data64 < 0 || isNaN(data64)){
-const err178 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data64};
+indices0[item0] = i3;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2221,10 +2245,8 @@ errors++;
 }
 }
 }
-if(data62.max_backoff_ms !== undefined){
-let data65 = data62.max_backoff_ms;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err179 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data65};
+else {
+const err179 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data62};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2233,9 +2255,10 @@ vErrors.push(err179);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 > 3600000 || isNaN(data65)){
-const err180 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data65};
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data16};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2244,8 +2267,14 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data65 < 0 || isNaN(data65)){
-const err181 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data65};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "agent"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err181 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2254,12 +2283,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-if(data62.backoff !== undefined){
-let data66 = data62.backoff;
-if(typeof data66 !== "string"){
-const err182 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data66};
+if(data16.type === undefined){
+const err182 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2268,8 +2293,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(!((data66 === "exponential") || (data66 === "fixed"))){
-const err183 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data66};
+if(data16.config === undefined){
+const err183 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2278,10 +2303,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-}
-else {
-const err184 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data62};
+for(const key18 in data16){
+if(!(((((((key18 === "name") || (key18 === "type_version")) || (key18 === "description")) || (key18 === "retry")) || (key18 === "timeout_ms")) || (key18 === "type")) || (key18 === "config"))){
+const err184 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data16};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2291,10 +2315,11 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data67 = data9.timeout_ms;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err185 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data67};
+if(data16.name !== undefined){
+let data66 = data16.name;
+if(typeof data66 === "string"){
+if(func2(data66) > 64){
+const err185 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data66};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2303,9 +2328,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 > 3600000 || isNaN(data67)){
-const err186 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data67};
+if(!pattern6.test(data66)){
+const err186 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data66};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2314,8 +2338,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err187 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data67};
+}
+else {
+const err187 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data66};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2325,11 +2350,10 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data68 = data9.type;
-if(typeof data68 !== "string"){
-const err188 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data68};
+if(data16.type_version !== undefined){
+let data67 = data16.type_version;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err188 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data67};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2338,8 +2362,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-if("agent" !== data68){
-const err189 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data68};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 < 1 || isNaN(data67)){
+const err189 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data67};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2349,11 +2374,12 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data69 = data9.config;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.prompt_template === undefined){
-const err190 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data69};
+}
+if(data16.description !== undefined){
+let data68 = data16.description;
+if(typeof data68 === "string"){
+if(func2(data68) > 2000){
+const err190 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2362,9 +2388,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-for(const key17 in data69){
-if(!(func1.call(schema35.properties.config.properties, key17))){
-const err191 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data69};
+}
+else {
+const err191 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2374,11 +2400,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data69.agent_type !== undefined){
-let data70 = data69.agent_type;
-if(typeof data70 === "string"){
-if(func2(data70) > 64){
-const err192 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data70};
+if(data16.retry !== undefined){
+let data69 = data16.retry;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.attempts === undefined){
+const err192 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data69};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2387,9 +2413,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-else {
-const err193 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data70};
+for(const key19 in data69){
+if(!((((key19 === "attempts") || (key19 === "backoff_ms")) || (key19 === "max_backoff_ms")) || (key19 === "backoff"))){
+const err193 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data69};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2399,11 +2425,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data69.model !== undefined){
-let data71 = data69.model;
-if(typeof data71 === "string"){
-if(func2(data71) > 50000){
-const err194 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data71};
+if(data69.attempts !== undefined){
+let data70 = data69.attempts;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err194 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2412,9 +2437,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-else {
-const err195 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data71};
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 > 10 || isNaN(data70)){
+const err195 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2423,12 +2448,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-if(data69.system_prompt !== undefined){
-let data72 = data69.system_prompt;
-if(typeof data72 === "string"){
-if(func2(data72) > 50000){
-const err196 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
+if(data70 < 1 || isNaN(data70)){
+const err196 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2438,8 +2459,11 @@ vErrors.push(err196);
 errors++;
 }
 }
-else {
-const err197 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data72};
+}
+if(data69.backoff_ms !== undefined){
+let data71 = data69.backoff_ms;
+if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
+const err197 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2448,12 +2472,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data69.prompt_template !== undefined){
-let data73 = data69.prompt_template;
-if(typeof data73 === "string"){
-if(func2(data73) > 50000){
-const err198 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
+if((typeof data71 == "number") && (isFinite(data71))){
+if(data71 > 600000 || isNaN(data71)){
+const err198 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2462,9 +2483,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-else {
-const err199 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data73};
+if(data71 < 0 || isNaN(data71)){
+const err199 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2474,11 +2494,11 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data69.temperature !== undefined){
-let data74 = data69.temperature;
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 2 || isNaN(data74)){
-const err200 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+}
+if(data69.max_backoff_ms !== undefined){
+let data72 = data69.max_backoff_ms;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err200 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2487,8 +2507,9 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err201 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 > 3600000 || isNaN(data72)){
+const err201 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2497,9 +2518,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
-else {
-const err202 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data74};
+if(data72 < 0 || isNaN(data72)){
+const err202 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2509,10 +2529,11 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data69.max_tokens !== undefined){
-let data75 = data69.max_tokens;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err203 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
+}
+if(data69.backoff !== undefined){
+let data73 = data69.backoff;
+if(typeof data73 !== "string"){
+const err203 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data73};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2521,9 +2542,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 > 32000 || isNaN(data75)){
-const err204 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
+if(!((data73 === "exponential") || (data73 === "fixed"))){
+const err204 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data73};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2532,8 +2552,10 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data75 < 1 || isNaN(data75)){
-const err205 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data75};
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data69};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2543,12 +2565,10 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-if(data69.tools !== undefined){
-let data76 = data69.tools;
-if(Array.isArray(data76)){
-if(data76.length > 32){
-const err206 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data76};
+if(data16.timeout_ms !== undefined){
+let data74 = data16.timeout_ms;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err206 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data74};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2557,12 +2577,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-const len3 = data76.length;
-for(let i4=0; i4<len3; i4++){
-let data77 = data76[i4];
-if(typeof data77 === "string"){
-if(func2(data77) > 64){
-const err207 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 3600000 || isNaN(data74)){
+const err207 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data74};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2571,8 +2588,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(!pattern6.test(data77)){
-const err208 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+if(data74 < 1 || isNaN(data74)){
+const err208 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data74};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2582,8 +2599,11 @@ vErrors.push(err208);
 errors++;
 }
 }
-else {
-const err209 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data77};
+}
+if(data16.type !== undefined){
+let data75 = data16.type;
+if(typeof data75 !== "string"){
+const err209 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data75};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2592,19 +2612,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-let i5 = data76.length;
-let j1;
-if(i5 > 1){
-const indices1 = {};
-for(;i5--;){
-let item1 = data76[i5];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err210 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data76};
+if("agent" !== data75){
+const err210 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data75};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2612,14 +2621,13 @@ else {
 vErrors.push(err210);
 }
 errors++;
-break;
-}
-indices1[item1] = i5;
 }
 }
-}
-else {
-const err211 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data76};
+if(data16.config !== undefined){
+let data76 = data16.config;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.prompt_template === undefined){
+const err211 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data76};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2628,11 +2636,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-if(data69.max_tool_calls_per_answer !== undefined){
-let data78 = data69.max_tool_calls_per_answer;
-if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
-const err212 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+for(const key20 in data76){
+if(!(func1.call(schema35.properties.config.properties, key20))){
+const err212 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data76};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2641,9 +2647,12 @@ vErrors.push(err212);
 }
 errors++;
 }
-if((typeof data78 == "number") && (isFinite(data78))){
-if(data78 > 32 || isNaN(data78)){
-const err213 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+}
+if(data76.agent_type !== undefined){
+let data77 = data76.agent_type;
+if(typeof data77 === "string"){
+if(func2(data77) > 64){
+const err213 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data77};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2652,8 +2661,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data78 < 1 || isNaN(data78)){
-const err214 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data78};
+}
+else {
+const err214 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data77};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2663,11 +2673,11 @@ vErrors.push(err214);
 errors++;
 }
 }
-}
-if(data69.max_tool_calls_per_step !== undefined){
-let data79 = data69.max_tool_calls_per_step;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+if(data76.model !== undefined){
+let data78 = data76.model;
+if(typeof data78 === "string"){
+if(func2(data78) > 50000){
+const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data78};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2676,9 +2686,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 > 128 || isNaN(data79)){
-const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+}
+else {
+const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data78};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2687,8 +2697,12 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data79 < 1 || isNaN(data79)){
-const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data79};
+}
+if(data76.system_prompt !== undefined){
+let data79 = data76.system_prompt;
+if(typeof data79 === "string"){
+if(func2(data79) > 50000){
+const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data79};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2698,11 +2712,8 @@ vErrors.push(err217);
 errors++;
 }
 }
-}
-if(data69.output_schema !== undefined){
-let data80 = data69.output_schema;
-if(!(data80 && typeof data80 == "object" && !Array.isArray(data80))){
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data80};
+else {
+const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data79};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2712,10 +2723,11 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data69.stream !== undefined){
-let data81 = data69.stream;
-if(typeof data81 !== "boolean"){
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data81};
+if(data76.prompt_template !== undefined){
+let data80 = data76.prompt_template;
+if(typeof data80 === "string"){
+if(func2(data80) > 50000){
+const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data80};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2725,10 +2737,8 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data69.memory_turns !== undefined){
-let data82 = data69.memory_turns;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
+else {
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data80};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2737,9 +2747,12 @@ vErrors.push(err220);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 100 || isNaN(data82)){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
+}
+if(data76.temperature !== undefined){
+let data81 = data76.temperature;
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 > 2 || isNaN(data81)){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data81};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2748,8 +2761,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data82 < 0 || isNaN(data82)){
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data82};
+if(data81 < 0 || isNaN(data81)){
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data81};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2759,12 +2772,8 @@ vErrors.push(err222);
 errors++;
 }
 }
-}
-if(data69.fallback_template !== undefined){
-let data83 = data69.fallback_template;
-if(typeof data83 === "string"){
-if(func2(data83) > 50000){
-const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
+else {
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data81};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2774,8 +2783,10 @@ vErrors.push(err223);
 errors++;
 }
 }
-else {
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data83};
+if(data76.max_tokens !== undefined){
+let data82 = data76.max_tokens;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2784,11 +2795,9 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-if(data69.send_reply !== undefined){
-let data84 = data69.send_reply;
-if(typeof data84 !== "boolean"){
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data84};
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 32000 || isNaN(data82)){
+const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2797,10 +2806,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-}
-else {
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data69};
+if(data82 < 1 || isNaN(data82)){
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2811,8 +2818,11 @@ errors++;
 }
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data9};
+if(data76.tools !== undefined){
+let data83 = data76.tools;
+if(Array.isArray(data83)){
+if(data83.length > 32){
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data83};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2821,14 +2831,12 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "router"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err228 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+const len3 = data83.length;
+for(let i4=0; i4<len3; i4++){
+let data84 = data83[i4];
+if(typeof data84 === "string"){
+if(func2(data84) > 64){
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data84};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2837,8 +2845,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err229 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+if(!pattern6.test(data84)){
+const err229 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data84};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2847,8 +2855,9 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err230 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data9};
+}
+else {
+const err230 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data84};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2857,9 +2866,19 @@ vErrors.push(err230);
 }
 errors++;
 }
-for(const key18 in data9){
-if(!(((((((key18 === "name") || (key18 === "type_version")) || (key18 === "description")) || (key18 === "retry")) || (key18 === "timeout_ms")) || (key18 === "type")) || (key18 === "config"))){
-const err231 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data9};
+}
+let i5 = data83.length;
+let j1;
+if(i5 > 1){
+const indices1 = {};
+for(;i5--;){
+let item1 = data83[i5];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err231 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data83};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2867,13 +2886,14 @@ else {
 vErrors.push(err231);
 }
 errors++;
+break;
+}
+indices1[item1] = i5;
 }
 }
-if(data9.name !== undefined){
-let data85 = data9.name;
-if(typeof data85 === "string"){
-if(func2(data85) > 64){
-const err232 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data85};
+}
+else {
+const err232 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data83};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2882,8 +2902,11 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(!pattern6.test(data85)){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data85};
+}
+if(data76.max_tool_calls_per_answer !== undefined){
+let data85 = data76.max_tool_calls_per_answer;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2892,9 +2915,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data85};
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 > 32 || isNaN(data85)){
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2903,11 +2926,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data86 = data9.type_version;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data86};
+if(data85 < 1 || isNaN(data85)){
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2916,9 +2936,12 @@ vErrors.push(err235);
 }
 errors++;
 }
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 < 1 || isNaN(data86)){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data86};
+}
+}
+if(data76.max_tool_calls_per_step !== undefined){
+let data86 = data76.max_tool_calls_per_step;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2927,13 +2950,9 @@ vErrors.push(err236);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data87 = data9.description;
-if(typeof data87 === "string"){
-if(func2(data87) > 2000){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data87};
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 128 || isNaN(data86)){
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2942,9 +2961,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-}
-else {
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data87};
+if(data86 < 1 || isNaN(data86)){
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2954,11 +2972,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data88 = data9.retry;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.attempts === undefined){
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data88};
+}
+if(data76.output_schema !== undefined){
+let data87 = data76.output_schema;
+if(!(data87 && typeof data87 == "object" && !Array.isArray(data87))){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data87};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2967,9 +2985,11 @@ vErrors.push(err239);
 }
 errors++;
 }
-for(const key19 in data88){
-if(!((((key19 === "attempts") || (key19 === "backoff_ms")) || (key19 === "max_backoff_ms")) || (key19 === "backoff"))){
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data88};
+}
+if(data76.stream !== undefined){
+let data88 = data76.stream;
+if(typeof data88 !== "boolean"){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data88};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2979,10 +2999,10 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(data88.attempts !== undefined){
-let data89 = data88.attempts;
+if(data76.memory_turns !== undefined){
+let data89 = data76.memory_turns;
 if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2992,8 +3012,8 @@ vErrors.push(err241);
 errors++;
 }
 if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 10 || isNaN(data89)){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+if(data89 > 100 || isNaN(data89)){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3002,8 +3022,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data89 < 1 || isNaN(data89)){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data89};
+if(data89 < 0 || isNaN(data89)){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3014,10 +3034,11 @@ errors++;
 }
 }
 }
-if(data88.backoff_ms !== undefined){
-let data90 = data88.backoff_ms;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+if(data76.fallback_template !== undefined){
+let data90 = data76.fallback_template;
+if(typeof data90 === "string"){
+if(func2(data90) > 50000){
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data90};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3026,9 +3047,9 @@ vErrors.push(err244);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 600000 || isNaN(data90)){
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+}
+else {
+const err245 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data90};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3037,8 +3058,11 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data90 < 0 || isNaN(data90)){
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data90};
+}
+if(data76.send_reply !== undefined){
+let data91 = data76.send_reply;
+if(typeof data91 !== "boolean"){
+const err246 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data91};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3049,10 +3073,8 @@ errors++;
 }
 }
 }
-if(data88.max_backoff_ms !== undefined){
-let data91 = data88.max_backoff_ms;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+else {
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data76};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3061,9 +3083,10 @@ vErrors.push(err247);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 3600000 || isNaN(data91)){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data16};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3072,8 +3095,14 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data91 < 0 || isNaN(data91)){
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data91};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "router"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err249 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3082,12 +3111,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-}
-if(data88.backoff !== undefined){
-let data92 = data88.backoff;
-if(typeof data92 !== "string"){
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
+if(data16.type === undefined){
+const err250 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3096,8 +3121,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(!((data92 === "exponential") || (data92 === "fixed"))){
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data92};
+if(data16.config === undefined){
+const err251 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3106,10 +3131,9 @@ vErrors.push(err251);
 }
 errors++;
 }
-}
-}
-else {
-const err252 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data88};
+for(const key21 in data16){
+if(!(((((((key21 === "name") || (key21 === "type_version")) || (key21 === "description")) || (key21 === "retry")) || (key21 === "timeout_ms")) || (key21 === "type")) || (key21 === "config"))){
+const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data16};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3119,10 +3143,11 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data93 = data9.timeout_ms;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err253 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data93};
+if(data16.name !== undefined){
+let data92 = data16.name;
+if(typeof data92 === "string"){
+if(func2(data92) > 64){
+const err253 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data92};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3131,9 +3156,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 > 3600000 || isNaN(data93)){
-const err254 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data93};
+if(!pattern6.test(data92)){
+const err254 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data92};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3142,8 +3166,9 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data93 < 1 || isNaN(data93)){
-const err255 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data93};
+}
+else {
+const err255 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data92};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3153,11 +3178,10 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data94 = data9.type;
-if(typeof data94 !== "string"){
-const err256 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data94};
+if(data16.type_version !== undefined){
+let data93 = data16.type_version;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err256 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data93};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3166,8 +3190,9 @@ vErrors.push(err256);
 }
 errors++;
 }
-if("router" !== data94){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data94};
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 < 1 || isNaN(data93)){
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data93};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3177,11 +3202,12 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data95 = data9.config;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.intents === undefined){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data95};
+}
+if(data16.description !== undefined){
+let data94 = data16.description;
+if(typeof data94 === "string"){
+if(func2(data94) > 2000){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data94};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3190,9 +3216,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-for(const key20 in data95){
-if(!((((((((key20 === "message") || (key20 === "intents")) || (key20 === "confidence_threshold")) || (key20 === "model")) || (key20 === "embedding_model")) || (key20 === "fallback_intent")) || (key20 === "low_confidence_route")) || (key20 === "model_tiers"))){
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data95};
+}
+else {
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data94};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3202,11 +3228,11 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(data95.message !== undefined){
-let data96 = data95.message;
-if(typeof data96 === "string"){
-if(func2(data96) > 50000){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data96};
+if(data16.retry !== undefined){
+let data95 = data16.retry;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.attempts === undefined){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data95};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3215,9 +3241,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-}
-else {
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data96};
+for(const key22 in data95){
+if(!((((key22 === "attempts") || (key22 === "backoff_ms")) || (key22 === "max_backoff_ms")) || (key22 === "backoff"))){
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data95};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3227,11 +3253,10 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data95.intents !== undefined){
-let data97 = data95.intents;
-if(Array.isArray(data97)){
-if(data97.length > 200){
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data97};
+if(data95.attempts !== undefined){
+let data96 = data95.attempts;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3240,8 +3265,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data97.length < 1){
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data97};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 10 || isNaN(data96)){
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3250,12 +3276,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-const len4 = data97.length;
-for(let i6=0; i6<len4; i6++){
-let data98 = data97[i6];
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.name === undefined){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+if(data96 < 1 || isNaN(data96)){
+const err264 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3264,8 +3286,12 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data98.examples === undefined){
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+}
+}
+if(data95.backoff_ms !== undefined){
+let data97 = data95.backoff_ms;
+if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
+const err265 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3274,9 +3300,9 @@ vErrors.push(err265);
 }
 errors++;
 }
-for(const key21 in data98){
-if(!(((key21 === "name") || (key21 === "description")) || (key21 === "examples"))){
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 600000 || isNaN(data97)){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3285,12 +3311,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data98.name !== undefined){
-let data99 = data98.name;
-if(typeof data99 === "string"){
-if(func2(data99) > 64){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+if(data97 < 0 || isNaN(data97)){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3299,8 +3321,12 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(!pattern4.test(data99)){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+}
+}
+if(data95.max_backoff_ms !== undefined){
+let data98 = data95.max_backoff_ms;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3309,9 +3335,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-else {
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data99};
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 3600000 || isNaN(data98)){
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3320,12 +3346,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-}
-if(data98.description !== undefined){
-let data100 = data98.description;
-if(typeof data100 === "string"){
-if(func2(data100) > 500){
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
+if(data98 < 0 || isNaN(data98)){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3335,8 +3357,11 @@ vErrors.push(err270);
 errors++;
 }
 }
-else {
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data100};
+}
+if(data95.backoff !== undefined){
+let data99 = data95.backoff;
+if(typeof data99 !== "string"){
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data99};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3345,12 +3370,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-}
-if(data98.examples !== undefined){
-let data101 = data98.examples;
-if(Array.isArray(data101)){
-if(data101.length > 200){
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+if(!((data99 === "exponential") || (data99 === "fixed"))){
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data99};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3359,8 +3380,10 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data101.length < 1){
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+}
+}
+else {
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data95};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3369,12 +3392,11 @@ vErrors.push(err273);
 }
 errors++;
 }
-const len5 = data101.length;
-for(let i7=0; i7<len5; i7++){
-let data102 = data101[i7];
-if(typeof data102 === "string"){
-if(func2(data102) > 500){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+}
+if(data16.timeout_ms !== undefined){
+let data100 = data16.timeout_ms;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data100};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3383,8 +3405,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(func2(data102) < 1){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 3600000 || isNaN(data100)){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data100};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3393,9 +3416,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-else {
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data102};
+if(data100 < 1 || isNaN(data100)){
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data100};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3406,8 +3428,10 @@ errors++;
 }
 }
 }
-else {
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data101};
+if(data16.type !== undefined){
+let data101 = data16.type;
+if(typeof data101 !== "string"){
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data101};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3416,10 +3440,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-}
-else {
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data98};
+if("router" !== data101){
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data101};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3429,9 +3451,11 @@ vErrors.push(err278);
 errors++;
 }
 }
-}
-else {
-const err279 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data97};
+if(data16.config !== undefined){
+let data102 = data16.config;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.intents === undefined){
+const err279 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data102};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3440,12 +3464,9 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-if(data95.confidence_threshold !== undefined){
-let data103 = data95.confidence_threshold;
-if((typeof data103 == "number") && (isFinite(data103))){
-if(data103 > 1 || isNaN(data103)){
-const err280 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+for(const key23 in data102){
+if(!((((((((key23 === "message") || (key23 === "intents")) || (key23 === "confidence_threshold")) || (key23 === "model")) || (key23 === "embedding_model")) || (key23 === "fallback_intent")) || (key23 === "low_confidence_route")) || (key23 === "model_tiers"))){
+const err280 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data102};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3454,8 +3475,12 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data103 < 0 || isNaN(data103)){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+}
+if(data102.message !== undefined){
+let data103 = data102.message;
+if(typeof data103 === "string"){
+if(func2(data103) > 50000){
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data103};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3466,7 +3491,7 @@ errors++;
 }
 }
 else {
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data103};
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data103};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3476,11 +3501,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data95.model !== undefined){
-let data104 = data95.model;
-if(typeof data104 === "string"){
-if(func2(data104) > 200){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data104};
+if(data102.intents !== undefined){
+let data104 = data102.intents;
+if(Array.isArray(data104)){
+if(data104.length > 200){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data104};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3489,8 +3514,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(func2(data104) < 1){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data104};
+if(data104.length < 1){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data104};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3499,9 +3524,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-else {
-const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data104};
+const len4 = data104.length;
+for(let i6=0; i6<len4; i6++){
+let data105 = data104[i6];
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.name === undefined){
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3510,12 +3538,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-}
-if(data95.embedding_model !== undefined){
-let data105 = data95.embedding_model;
-if(typeof data105 === "string"){
-if(func2(data105) > 200){
-const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
+if(data105.examples === undefined){
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3524,8 +3548,9 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(func2(data105) < 1){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
+for(const key24 in data105){
+if(!(((key24 === "name") || (key24 === "description")) || (key24 === "examples"))){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3535,8 +3560,11 @@ vErrors.push(err287);
 errors++;
 }
 }
-else {
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data105};
+if(data105.name !== undefined){
+let data106 = data105.name;
+if(typeof data106 === "string"){
+if(func2(data106) > 64){
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3545,12 +3573,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-}
-if(data95.fallback_intent !== undefined){
-let data106 = data95.fallback_intent;
-if(typeof data106 === "string"){
-if(func2(data106) > 64){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
+if(!pattern4.test(data106)){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3559,8 +3583,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(!pattern4.test(data106)){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
+}
+else {
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3570,8 +3595,11 @@ vErrors.push(err290);
 errors++;
 }
 }
-else {
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data106};
+if(data105.description !== undefined){
+let data107 = data105.description;
+if(typeof data107 === "string"){
+if(func2(data107) > 500){
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data107};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3581,10 +3609,8 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(data95.low_confidence_route !== undefined){
-let data107 = data95.low_confidence_route;
-if(typeof data107 !== "string"){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data107};
+else {
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data107};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3593,8 +3619,12 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(!((data107 === "best_intent") || (data107 === "fallback_intent"))){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data107};
+}
+if(data105.examples !== undefined){
+let data108 = data105.examples;
+if(Array.isArray(data108)){
+if(data108.length > 200){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3603,12 +3633,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data95.model_tiers !== undefined){
-let data108 = data95.model_tiers;
-if(Array.isArray(data108)){
-if(data108.length > 10){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data108};
+if(data108.length < 1){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3617,12 +3643,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-const len6 = data108.length;
-for(let i8=0; i8<len6; i8++){
-let data109 = data108[i8];
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.model === undefined){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
+const len5 = data108.length;
+for(let i7=0; i7<len5; i7++){
+let data109 = data108[i7];
+if(typeof data109 === "string"){
+if(func2(data109) > 500){
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3631,8 +3657,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data109.tier === undefined){
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
+if(func2(data109) < 1){
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3641,9 +3667,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-for(const key22 in data109){
-if(!((((key22 === "model") || (key22 === "tier")) || (key22 === "max_message_chars")) || (key22 === "cost_per_1k_tokens_usd"))){
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
+}
+else {
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3653,11 +3679,9 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data109.model !== undefined){
-let data110 = data109.model;
-if(typeof data110 === "string"){
-if(func2(data110) > 200){
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
+}
+else {
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3666,8 +3690,10 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(func2(data110) < 1){
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
+}
+}
+else {
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3677,8 +3703,9 @@ vErrors.push(err299);
 errors++;
 }
 }
+}
 else {
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data110};
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data104};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3688,10 +3715,11 @@ vErrors.push(err300);
 errors++;
 }
 }
-if(data109.tier !== undefined){
-let data111 = data109.tier;
-if(typeof data111 !== "string"){
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data111};
+if(data102.confidence_threshold !== undefined){
+let data110 = data102.confidence_threshold;
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 > 1 || isNaN(data110)){
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3700,8 +3728,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(!(((data111 === "small") || (data111 === "medium")) || (data111 === "large"))){
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data111};
+if(data110 < 0 || isNaN(data110)){
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3711,10 +3739,8 @@ vErrors.push(err302);
 errors++;
 }
 }
-if(data109.max_message_chars !== undefined){
-let data112 = data109.max_message_chars;
-if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data112};
+else {
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3723,9 +3749,12 @@ vErrors.push(err303);
 }
 errors++;
 }
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 < 1 || isNaN(data112)){
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data112};
+}
+if(data102.model !== undefined){
+let data111 = data102.model;
+if(typeof data111 === "string"){
+if(func2(data111) > 200){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data111};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3734,13 +3763,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-}
-if(data109.cost_per_1k_tokens_usd !== undefined){
-let data113 = data109.cost_per_1k_tokens_usd;
-if((typeof data113 == "number") && (isFinite(data113))){
-if(data113 < 0 || isNaN(data113)){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data113};
+if(func2(data111) < 1){
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data111};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3751,7 +3775,7 @@ errors++;
 }
 }
 else {
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data113};
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data111};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3761,9 +3785,11 @@ vErrors.push(err306);
 errors++;
 }
 }
-}
-else {
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data109};
+if(data102.embedding_model !== undefined){
+let data112 = data102.embedding_model;
+if(typeof data112 === "string"){
+if(func2(data112) > 200){
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3772,10 +3798,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-}
-else {
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data108};
+if(func2(data112) < 1){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3785,9 +3809,8 @@ vErrors.push(err308);
 errors++;
 }
 }
-}
 else {
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data95};
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3797,9 +3820,11 @@ vErrors.push(err309);
 errors++;
 }
 }
-}
-else {
-const err310 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data9};
+if(data102.fallback_intent !== undefined){
+let data113 = data102.fallback_intent;
+if(typeof data113 === "string"){
+if(func2(data113) > 64){
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3808,14 +3833,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "condition"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err311 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+if(!pattern4.test(data113)){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3824,8 +3843,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err312 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+}
+else {
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3834,8 +3854,11 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err313 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data9};
+}
+if(data102.low_confidence_route !== undefined){
+let data114 = data102.low_confidence_route;
+if(typeof data114 !== "string"){
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data114};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3844,9 +3867,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-for(const key23 in data9){
-if(!(((((((key23 === "name") || (key23 === "type_version")) || (key23 === "description")) || (key23 === "retry")) || (key23 === "timeout_ms")) || (key23 === "type")) || (key23 === "config"))){
-const err314 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
+if(!((data114 === "best_intent") || (data114 === "fallback_intent"))){
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data114};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3856,11 +3878,11 @@ vErrors.push(err314);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data114 = data9.name;
-if(typeof data114 === "string"){
-if(func2(data114) > 64){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data114};
+if(data102.model_tiers !== undefined){
+let data115 = data102.model_tiers;
+if(Array.isArray(data115)){
+if(data115.length > 10){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data115};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3869,8 +3891,12 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(!pattern6.test(data114)){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data114};
+const len6 = data115.length;
+for(let i8=0; i8<len6; i8++){
+let data116 = data115[i8];
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.model === undefined){
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3879,9 +3905,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data114};
+if(data116.tier === undefined){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3890,11 +3915,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data115 = data9.type_version;
-if(!(((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115))) && (isFinite(data115)))){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data115};
+for(const key25 in data116){
+if(!((((key25 === "model") || (key25 === "tier")) || (key25 === "max_message_chars")) || (key25 === "cost_per_1k_tokens_usd"))){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3903,9 +3926,12 @@ vErrors.push(err318);
 }
 errors++;
 }
-if((typeof data115 == "number") && (isFinite(data115))){
-if(data115 < 1 || isNaN(data115)){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data115};
+}
+if(data116.model !== undefined){
+let data117 = data116.model;
+if(typeof data117 === "string"){
+if(func2(data117) > 200){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3914,13 +3940,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data116 = data9.description;
-if(typeof data116 === "string"){
-if(func2(data116) > 2000){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data116};
+if(func2(data117) < 1){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3931,7 +3952,7 @@ errors++;
 }
 }
 else {
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data116};
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3941,11 +3962,10 @@ vErrors.push(err321);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data117 = data9.retry;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.attempts === undefined){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data117};
+if(data116.tier !== undefined){
+let data118 = data116.tier;
+if(typeof data118 !== "string"){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data118};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3954,9 +3974,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-for(const key24 in data117){
-if(!((((key24 === "attempts") || (key24 === "backoff_ms")) || (key24 === "max_backoff_ms")) || (key24 === "backoff"))){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data117};
+if(!(((data118 === "small") || (data118 === "medium")) || (data118 === "large"))){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data118};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3966,10 +3985,10 @@ vErrors.push(err323);
 errors++;
 }
 }
-if(data117.attempts !== undefined){
-let data118 = data117.attempts;
-if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
+if(data116.max_message_chars !== undefined){
+let data119 = data116.max_message_chars;
+if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data119};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3978,9 +3997,9 @@ vErrors.push(err324);
 }
 errors++;
 }
-if((typeof data118 == "number") && (isFinite(data118))){
-if(data118 > 10 || isNaN(data118)){
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
+if((typeof data119 == "number") && (isFinite(data119))){
+if(data119 < 1 || isNaN(data119)){
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data119};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3989,8 +4008,13 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data118 < 1 || isNaN(data118)){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data118};
+}
+}
+if(data116.cost_per_1k_tokens_usd !== undefined){
+let data120 = data116.cost_per_1k_tokens_usd;
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 < 0 || isNaN(data120)){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data120};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4000,11 +4024,8 @@ vErrors.push(err326);
 errors++;
 }
 }
-}
-if(data117.backoff_ms !== undefined){
-let data119 = data117.backoff_ms;
-if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
+else {
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data120};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4013,9 +4034,10 @@ vErrors.push(err327);
 }
 errors++;
 }
-if((typeof data119 == "number") && (isFinite(data119))){
-if(data119 > 600000 || isNaN(data119)){
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4024,8 +4046,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data119 < 0 || isNaN(data119)){
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data119};
+}
+}
+else {
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data115};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4036,10 +4060,8 @@ errors++;
 }
 }
 }
-if(data117.max_backoff_ms !== undefined){
-let data120 = data117.max_backoff_ms;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
+else {
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data102};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4048,9 +4070,10 @@ vErrors.push(err330);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 3600000 || isNaN(data120)){
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
+}
+}
+else {
+const err331 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data16};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4059,8 +4082,14 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data120 < 0 || isNaN(data120)){
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data120};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "condition"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err332 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4069,12 +4098,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-}
-}
-if(data117.backoff !== undefined){
-let data121 = data117.backoff;
-if(typeof data121 !== "string"){
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data121};
+if(data16.type === undefined){
+const err333 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4083,8 +4108,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(!((data121 === "exponential") || (data121 === "fixed"))){
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data121};
+if(data16.config === undefined){
+const err334 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4093,10 +4118,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-}
-else {
-const err335 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data117};
+for(const key26 in data16){
+if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
+const err335 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data16};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4106,10 +4130,11 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data122 = data9.timeout_ms;
-if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data122};
+if(data16.name !== undefined){
+let data121 = data16.name;
+if(typeof data121 === "string"){
+if(func2(data121) > 64){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data121};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4118,9 +4143,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-if((typeof data122 == "number") && (isFinite(data122))){
-if(data122 > 3600000 || isNaN(data122)){
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data122};
+if(!pattern6.test(data121)){
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data121};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4129,8 +4153,9 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(data122 < 1 || isNaN(data122)){
-const err338 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data122};
+}
+else {
+const err338 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data121};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4140,11 +4165,10 @@ vErrors.push(err338);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data123 = data9.type;
-if(typeof data123 !== "string"){
-const err339 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data123};
+if(data16.type_version !== undefined){
+let data122 = data16.type_version;
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err339 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data122};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4153,8 +4177,9 @@ vErrors.push(err339);
 }
 errors++;
 }
-if("condition" !== data123){
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data123};
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 < 1 || isNaN(data122)){
+const err340 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data122};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4164,11 +4189,12 @@ vErrors.push(err340);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data124 = data9.config;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.expression === undefined){
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data124};
+}
+if(data16.description !== undefined){
+let data123 = data16.description;
+if(typeof data123 === "string"){
+if(func2(data123) > 2000){
+const err341 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data123};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4177,9 +4203,9 @@ vErrors.push(err341);
 }
 errors++;
 }
-for(const key25 in data124){
-if(!(key25 === "expression")){
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data124};
+}
+else {
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data123};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4189,11 +4215,11 @@ vErrors.push(err342);
 errors++;
 }
 }
-if(data124.expression !== undefined){
-let data125 = data124.expression;
-if(typeof data125 === "string"){
-if(func2(data125) > 4000){
-const err343 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data125};
+if(data16.retry !== undefined){
+let data124 = data16.retry;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.attempts === undefined){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data124};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4202,9 +4228,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-else {
-const err344 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data125};
+for(const key27 in data124){
+if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data124};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4214,9 +4240,10 @@ vErrors.push(err344);
 errors++;
 }
 }
-}
-else {
-const err345 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data124};
+if(data124.attempts !== undefined){
+let data125 = data124.attempts;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4225,10 +4252,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-}
-else {
-const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 10 || isNaN(data125)){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4237,14 +4263,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "set"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err347 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+if(data125 < 1 || isNaN(data125)){
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4253,8 +4273,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err348 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+}
+}
+if(data124.backoff_ms !== undefined){
+let data126 = data124.backoff_ms;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err348 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4263,8 +4287,9 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err349 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 600000 || isNaN(data126)){
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4273,9 +4298,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-for(const key26 in data9){
-if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
-const err350 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
+if(data126 < 0 || isNaN(data126)){
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4285,11 +4309,11 @@ vErrors.push(err350);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data126 = data9.name;
-if(typeof data126 === "string"){
-if(func2(data126) > 64){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data126};
+}
+if(data124.max_backoff_ms !== undefined){
+let data127 = data124.max_backoff_ms;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4298,8 +4322,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(!pattern6.test(data126)){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data126};
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 3600000 || isNaN(data127)){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4308,9 +4333,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-else {
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data126};
+if(data127 < 0 || isNaN(data127)){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4320,10 +4344,11 @@ vErrors.push(err353);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data127 = data9.type_version;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data127};
+}
+if(data124.backoff !== undefined){
+let data128 = data124.backoff;
+if(typeof data128 !== "string"){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data128};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4332,9 +4357,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 < 1 || isNaN(data127)){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data127};
+if(!((data128 === "exponential") || (data128 === "fixed"))){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data128};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4345,11 +4369,8 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data128 = data9.description;
-if(typeof data128 === "string"){
-if(func2(data128) > 2000){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data128};
+else {
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data124};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4359,8 +4380,10 @@ vErrors.push(err356);
 errors++;
 }
 }
-else {
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data128};
+if(data16.timeout_ms !== undefined){
+let data129 = data16.timeout_ms;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data129};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4369,12 +4392,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data129 = data9.retry;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.attempts === undefined){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data129};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 3600000 || isNaN(data129)){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data129};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4383,9 +4403,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-for(const key27 in data129){
-if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data129};
+if(data129 < 1 || isNaN(data129)){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data129};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4395,10 +4414,11 @@ vErrors.push(err359);
 errors++;
 }
 }
-if(data129.attempts !== undefined){
-let data130 = data129.attempts;
-if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
+}
+if(data16.type !== undefined){
+let data130 = data16.type;
+if(typeof data130 !== "string"){
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data130};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4407,9 +4427,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-if((typeof data130 == "number") && (isFinite(data130))){
-if(data130 > 10 || isNaN(data130)){
-const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
+if("condition" !== data130){
+const err361 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data130};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4418,8 +4437,12 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data130 < 1 || isNaN(data130)){
-const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data130};
+}
+if(data16.config !== undefined){
+let data131 = data16.config;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.expression === undefined){
+const err362 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data131};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4428,12 +4451,9 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-}
-if(data129.backoff_ms !== undefined){
-let data131 = data129.backoff_ms;
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
+for(const key28 in data131){
+if(!(key28 === "expression")){
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data131};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4442,9 +4462,12 @@ vErrors.push(err363);
 }
 errors++;
 }
-if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 > 600000 || isNaN(data131)){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
+}
+if(data131.expression !== undefined){
+let data132 = data131.expression;
+if(typeof data132 === "string"){
+if(func2(data132) > 4000){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data132};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4453,8 +4476,9 @@ vErrors.push(err364);
 }
 errors++;
 }
-if(data131 < 0 || isNaN(data131)){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data131};
+}
+else {
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data132};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4465,10 +4489,8 @@ errors++;
 }
 }
 }
-if(data129.max_backoff_ms !== undefined){
-let data132 = data129.max_backoff_ms;
-if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
+else {
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data131};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4477,9 +4499,10 @@ vErrors.push(err366);
 }
 errors++;
 }
-if((typeof data132 == "number") && (isFinite(data132))){
-if(data132 > 3600000 || isNaN(data132)){
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
+}
+}
+else {
+const err367 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data16};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4488,8 +4511,14 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(data132 < 0 || isNaN(data132)){
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data132};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "set"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err368 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4498,12 +4527,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-}
-if(data129.backoff !== undefined){
-let data133 = data129.backoff;
-if(typeof data133 !== "string"){
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data133};
+if(data16.type === undefined){
+const err369 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4512,8 +4537,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(!((data133 === "exponential") || (data133 === "fixed"))){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data133};
+if(data16.config === undefined){
+const err370 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4522,10 +4547,9 @@ vErrors.push(err370);
 }
 errors++;
 }
-}
-}
-else {
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data129};
+for(const key29 in data16){
+if(!(((((((key29 === "name") || (key29 === "type_version")) || (key29 === "description")) || (key29 === "retry")) || (key29 === "timeout_ms")) || (key29 === "type")) || (key29 === "config"))){
+const err371 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4535,10 +4559,11 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data134 = data9.timeout_ms;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data134};
+if(data16.name !== undefined){
+let data133 = data16.name;
+if(typeof data133 === "string"){
+if(func2(data133) > 64){
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data133};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4547,9 +4572,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 > 3600000 || isNaN(data134)){
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data134};
+if(!pattern6.test(data133)){
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data133};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4558,8 +4582,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(data134 < 1 || isNaN(data134)){
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data134};
+}
+else {
+const err374 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data133};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4569,11 +4594,10 @@ vErrors.push(err374);
 errors++;
 }
 }
-}
-if(data9.type !== undefined){
-let data135 = data9.type;
-if(typeof data135 !== "string"){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data135};
+if(data16.type_version !== undefined){
+let data134 = data16.type_version;
+if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
+const err375 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data134};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4582,8 +4606,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-if("set" !== data135){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data135};
+if((typeof data134 == "number") && (isFinite(data134))){
+if(data134 < 1 || isNaN(data134)){
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data134};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4593,14 +4618,12 @@ vErrors.push(err376);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data136 = data9.config;
-const _errs324 = errors;
-let valid59 = false;
-const _errs325 = errors;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.values === undefined){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data136};
+}
+if(data16.description !== undefined){
+let data135 = data16.description;
+if(typeof data135 === "string"){
+if(func2(data135) > 2000){
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data135};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4610,16 +4633,8 @@ vErrors.push(err377);
 errors++;
 }
 }
-var _valid0 = _errs325 === errors;
-valid59 = valid59 || _valid0;
-if(_valid0){
-var props1 = {};
-props1.values = true;
-}
-const _errs326 = errors;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.expressions === undefined){
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data136};
+else {
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data135};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4629,16 +4644,11 @@ vErrors.push(err378);
 errors++;
 }
 }
-var _valid0 = _errs326 === errors;
-valid59 = valid59 || _valid0;
-if(_valid0){
-if(props1 !== true){
-props1 = props1 || {};
-props1.expressions = true;
-}
-}
-if(!valid59){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data136};
+if(data16.retry !== undefined){
+let data136 = data16.retry;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.attempts === undefined){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data136};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4647,21 +4657,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-else {
-errors = _errs324;
-if(vErrors !== null){
-if(_errs324){
-vErrors.length = _errs324;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-for(const key28 in data136){
-if(!((key28 === "values") || (key28 === "expressions"))){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data136};
+for(const key30 in data136){
+if(!((((key30 === "attempts") || (key30 === "backoff_ms")) || (key30 === "max_backoff_ms")) || (key30 === "backoff"))){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data136};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4671,11 +4669,10 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data136.values !== undefined){
-let data137 = data136.values;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-if(Object.keys(data137).length > 200){
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data137};
+if(data136.attempts !== undefined){
+let data137 = data136.attempts;
+if(!(((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137))) && (isFinite(data137)))){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4684,9 +4681,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-for(const key29 in data137){
-if(!(pattern6.test(key29))){
-const err382 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data137};
+if((typeof data137 == "number") && (isFinite(data137))){
+if(data137 > 10 || isNaN(data137)){
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4695,13 +4692,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-for(const key30 in data137){
-if(pattern6.test(key30)){
-let data138 = data137[key30];
-if(typeof data138 === "string"){
-if(func2(data138) > 50000){
-const err383 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
+if(data137 < 1 || isNaN(data137)){
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4711,8 +4703,11 @@ vErrors.push(err383);
 errors++;
 }
 }
-else {
-const err384 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data138};
+}
+if(data136.backoff_ms !== undefined){
+let data138 = data136.backoff_ms;
+if(!(((typeof data138 == "number") && (!(data138 % 1) && !isNaN(data138))) && (isFinite(data138)))){
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4721,11 +4716,9 @@ vErrors.push(err384);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data137};
+if((typeof data138 == "number") && (isFinite(data138))){
+if(data138 > 600000 || isNaN(data138)){
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4734,12 +4727,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-if(data136.expressions !== undefined){
-let data139 = data136.expressions;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(Object.keys(data139).length > 200){
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data139};
+if(data138 < 0 || isNaN(data138)){
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4748,9 +4737,12 @@ vErrors.push(err386);
 }
 errors++;
 }
-for(const key31 in data139){
-if(!(pattern6.test(key31))){
-const err387 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data139};
+}
+}
+if(data136.max_backoff_ms !== undefined){
+let data139 = data136.max_backoff_ms;
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err387 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4759,13 +4751,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-for(const key32 in data139){
-if(pattern6.test(key32)){
-let data140 = data139[key32];
-if(typeof data140 === "string"){
-if(func2(data140) > 4000){
-const err388 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data140};
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 3600000 || isNaN(data139)){
+const err388 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4774,9 +4762,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-else {
-const err389 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data140};
+if(data139 < 0 || isNaN(data139)){
+const err389 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4787,9 +4774,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err390 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data139};
+if(data136.backoff !== undefined){
+let data140 = data136.backoff;
+if(typeof data140 !== "string"){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data140};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4798,10 +4786,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-}
-else {
-const err391 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data136};
+if(!((data140 === "exponential") || (data140 === "fixed"))){
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data140};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4813,7 +4799,7 @@ errors++;
 }
 }
 else {
-const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
+const err392 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data136};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4822,14 +4808,11 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "ask"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err393 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+if(data16.timeout_ms !== undefined){
+let data141 = data16.timeout_ms;
+if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
+const err393 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data141};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4838,8 +4821,9 @@ vErrors.push(err393);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err394 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+if((typeof data141 == "number") && (isFinite(data141))){
+if(data141 > 3600000 || isNaN(data141)){
+const err394 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data141};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4848,8 +4832,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err395 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
+if(data141 < 1 || isNaN(data141)){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data141};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4858,9 +4842,12 @@ vErrors.push(err395);
 }
 errors++;
 }
-for(const key33 in data9){
-if(!(((((((key33 === "name") || (key33 === "type_version")) || (key33 === "description")) || (key33 === "retry")) || (key33 === "timeout_ms")) || (key33 === "type")) || (key33 === "config"))){
-const err396 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
+}
+}
+if(data16.type !== undefined){
+let data142 = data16.type;
+if(typeof data142 !== "string"){
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data142};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4869,12 +4856,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data141 = data9.name;
-if(typeof data141 === "string"){
-if(func2(data141) > 64){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data141};
+if("set" !== data142){
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data142};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4883,8 +4866,15 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(!pattern6.test(data141)){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data141};
+}
+if(data16.config !== undefined){
+let data143 = data16.config;
+const _errs343 = errors;
+let valid64 = false;
+const _errs344 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.values === undefined){
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data143};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4894,8 +4884,16 @@ vErrors.push(err398);
 errors++;
 }
 }
-else {
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data141};
+var _valid1 = _errs344 === errors;
+valid64 = valid64 || _valid1;
+if(_valid1){
+var props2 = {};
+props2.values = true;
+}
+const _errs345 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.expressions === undefined){
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data143};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4905,10 +4903,18 @@ vErrors.push(err399);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data142 = data9.type_version;
-if(!(((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142))) && (isFinite(data142)))){
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data142};
+var _valid1 = _errs345 === errors;
+valid64 = valid64 || _valid1;
+if(_valid1){
+if(props2 !== true){
+props2 = props2 || {};
+props2.expressions = true;
+}
+}
+const _errs346 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.conversation === undefined){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "conversation"},message:"must have required property '"+"conversation"+"'",schema:schema38.properties.config.anyOf[2].required,parentSchema:schema38.properties.config.anyOf[2],data:data143};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4917,9 +4923,17 @@ vErrors.push(err400);
 }
 errors++;
 }
-if((typeof data142 == "number") && (isFinite(data142))){
-if(data142 < 1 || isNaN(data142)){
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data142};
+}
+var _valid1 = _errs346 === errors;
+valid64 = valid64 || _valid1;
+if(_valid1){
+if(props2 !== true){
+props2 = props2 || {};
+props2.conversation = true;
+}
+}
+if(!valid64){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data143};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4928,13 +4942,21 @@ vErrors.push(err401);
 }
 errors++;
 }
+else {
+errors = _errs343;
+if(vErrors !== null){
+if(_errs343){
+vErrors.length = _errs343;
+}
+else {
+vErrors = null;
 }
 }
-if(data9.description !== undefined){
-let data143 = data9.description;
-if(typeof data143 === "string"){
-if(func2(data143) > 2000){
-const err402 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data143};
+}
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key31 in data143){
+if(!(((key31 === "values") || (key31 === "expressions")) || (key31 === "conversation"))){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data143};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4944,8 +4966,11 @@ vErrors.push(err402);
 errors++;
 }
 }
-else {
-const err403 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data143};
+if(data143.values !== undefined){
+let data144 = data143.values;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(Object.keys(data144).length > 200){
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data144};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4954,12 +4979,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data144 = data9.retry;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.attempts === undefined){
-const err404 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data144};
+for(const key32 in data144){
+if(!(pattern6.test(key32))){
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data144};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4968,9 +4990,13 @@ vErrors.push(err404);
 }
 errors++;
 }
-for(const key34 in data144){
-if(!((((key34 === "attempts") || (key34 === "backoff_ms")) || (key34 === "max_backoff_ms")) || (key34 === "backoff"))){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data144};
+}
+for(const key33 in data144){
+if(pattern6.test(key33)){
+let data145 = data144[key33];
+if(typeof data145 === "string"){
+if(func2(data145) > 50000){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data145};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4980,10 +5006,8 @@ vErrors.push(err405);
 errors++;
 }
 }
-if(data144.attempts !== undefined){
-let data145 = data144.attempts;
-if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
+else {
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data145};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4992,9 +5016,11 @@ vErrors.push(err406);
 }
 errors++;
 }
-if((typeof data145 == "number") && (isFinite(data145))){
-if(data145 > 10 || isNaN(data145)){
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
+}
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data144};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5003,8 +5029,12 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data145 < 1 || isNaN(data145)){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data145};
+}
+if(data143.expressions !== undefined){
+let data146 = data143.expressions;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(Object.keys(data146).length > 200){
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data146};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5013,12 +5043,9 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-}
-if(data144.backoff_ms !== undefined){
-let data146 = data144.backoff_ms;
-if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
+for(const key34 in data146){
+if(!(pattern6.test(key34))){
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data146};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5027,9 +5054,13 @@ vErrors.push(err409);
 }
 errors++;
 }
-if((typeof data146 == "number") && (isFinite(data146))){
-if(data146 > 600000 || isNaN(data146)){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
+}
+for(const key35 in data146){
+if(pattern6.test(key35)){
+let data147 = data146[key35];
+if(typeof data147 === "string"){
+if(func2(data147) > 4000){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5038,8 +5069,9 @@ vErrors.push(err410);
 }
 errors++;
 }
-if(data146 < 0 || isNaN(data146)){
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data146};
+}
+else {
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5050,10 +5082,9 @@ errors++;
 }
 }
 }
-if(data144.max_backoff_ms !== undefined){
-let data147 = data144.max_backoff_ms;
-if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
+}
+else {
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data146};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5062,9 +5093,12 @@ vErrors.push(err412);
 }
 errors++;
 }
-if((typeof data147 == "number") && (isFinite(data147))){
-if(data147 > 3600000 || isNaN(data147)){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
+}
+if(data143.conversation !== undefined){
+let data148 = data143.conversation;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(Object.keys(data148).length > 200){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.conversation,data:data148};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5073,8 +5107,9 @@ vErrors.push(err413);
 }
 errors++;
 }
-if(data147 < 0 || isNaN(data147)){
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data147};
+for(const key36 in data148){
+if(!(pattern26.test(key36))){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.conversation,data:data148};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5084,11 +5119,12 @@ vErrors.push(err414);
 errors++;
 }
 }
-}
-if(data144.backoff !== undefined){
-let data148 = data144.backoff;
-if(typeof data148 !== "string"){
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data148};
+for(const key37 in data148){
+if(pattern26.test(key37)){
+let data149 = data148[key37];
+if(typeof data149 === "string"){
+if(func2(data149) > 50000){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5097,8 +5133,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(!((data148 === "exponential") || (data148 === "fixed"))){
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data148};
+}
+else {
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5109,8 +5146,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data144};
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.conversation.type,parentSchema:schema38.properties.config.properties.conversation,data:data148};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5120,10 +5158,9 @@ vErrors.push(err417);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data149 = data9.timeout_ms;
-if(!(((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149))) && (isFinite(data149)))){
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data149};
+}
+else {
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data143};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5132,9 +5169,10 @@ vErrors.push(err418);
 }
 errors++;
 }
-if((typeof data149 == "number") && (isFinite(data149))){
-if(data149 > 3600000 || isNaN(data149)){
-const err419 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data149};
+}
+}
+else {
+const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5143,8 +5181,14 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data149 < 1 || isNaN(data149)){
-const err420 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data149};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "ask"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err420 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5153,12 +5197,8 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data150 = data9.type;
-if(typeof data150 !== "string"){
-const err421 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data150};
+if(data16.type === undefined){
+const err421 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5167,8 +5207,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-if("ask" !== data150){
-const err422 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data150};
+if(data16.config === undefined){
+const err422 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5177,12 +5217,9 @@ vErrors.push(err422);
 }
 errors++;
 }
-}
-if(data9.config !== undefined){
-let data151 = data9.config;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.prompt === undefined){
-const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data151};
+for(const key38 in data16){
+if(!(((((((key38 === "name") || (key38 === "type_version")) || (key38 === "description")) || (key38 === "retry")) || (key38 === "timeout_ms")) || (key38 === "type")) || (key38 === "config"))){
+const err423 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data16};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5191,8 +5228,12 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(data151.variable === undefined){
-const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data151};
+}
+if(data16.name !== undefined){
+let data150 = data16.name;
+if(typeof data150 === "string"){
+if(func2(data150) > 64){
+const err424 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data150};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5201,9 +5242,8 @@ vErrors.push(err424);
 }
 errors++;
 }
-for(const key35 in data151){
-if(!((((((key35 === "prompt") || (key35 === "variable")) || (key35 === "choices")) || (key35 === "validation")) || (key35 === "retry_prompt")) || (key35 === "timeout_minutes"))){
-const err425 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data151};
+if(!pattern6.test(data150)){
+const err425 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data150};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5213,11 +5253,8 @@ vErrors.push(err425);
 errors++;
 }
 }
-if(data151.prompt !== undefined){
-let data152 = data151.prompt;
-if(typeof data152 === "string"){
-if(func2(data152) > 50000){
-const err426 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data152};
+else {
+const err426 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data150};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5227,8 +5264,10 @@ vErrors.push(err426);
 errors++;
 }
 }
-else {
-const err427 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data152};
+if(data16.type_version !== undefined){
+let data151 = data16.type_version;
+if(!(((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151))) && (isFinite(data151)))){
+const err427 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data151};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5237,12 +5276,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-if(data151.variable !== undefined){
-let data153 = data151.variable;
-if(typeof data153 === "string"){
-if(func2(data153) > 64){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data153};
+if((typeof data151 == "number") && (isFinite(data151))){
+if(data151 < 1 || isNaN(data151)){
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data151};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5251,8 +5287,13 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(!pattern4.test(data153)){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data153};
+}
+}
+if(data16.description !== undefined){
+let data152 = data16.description;
+if(typeof data152 === "string"){
+if(func2(data152) > 2000){
+const err429 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data152};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5263,7 +5304,7 @@ errors++;
 }
 }
 else {
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data153};
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data152};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5273,11 +5314,11 @@ vErrors.push(err430);
 errors++;
 }
 }
-if(data151.choices !== undefined){
-let data154 = data151.choices;
-if(Array.isArray(data154)){
-if(data154.length > 10){
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data154};
+if(data16.retry !== undefined){
+let data153 = data16.retry;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+if(data153.attempts === undefined){
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data153};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5286,12 +5327,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-const len7 = data154.length;
-for(let i9=0; i9<len7; i9++){
-let data155 = data154[i9];
-if(typeof data155 === "string"){
-if(func2(data155) > 80){
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
+for(const key39 in data153){
+if(!((((key39 === "attempts") || (key39 === "backoff_ms")) || (key39 === "max_backoff_ms")) || (key39 === "backoff"))){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data153};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5300,8 +5338,11 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(func2(data155) < 1){
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
+}
+if(data153.attempts !== undefined){
+let data154 = data153.attempts;
+if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5310,9 +5351,9 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-else {
-const err434 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data155};
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 10 || isNaN(data154)){
+const err434 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5321,19 +5362,8 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-let i10 = data154.length;
-let j2;
-if(i10 > 1){
-const indices2 = {};
-for(;i10--;){
-let item2 = data154[i10];
-if(typeof item2 !== "string"){
-continue;
-}
-if(typeof indices2[item2] == "number"){
-j2 = indices2[item2];
-const err435 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data154};
+if(data154 < 1 || isNaN(data154)){
+const err435 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5341,14 +5371,13 @@ else {
 vErrors.push(err435);
 }
 errors++;
-break;
-}
-indices2[item2] = i10;
 }
 }
 }
-else {
-const err436 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data154};
+if(data153.backoff_ms !== undefined){
+let data155 = data153.backoff_ms;
+if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
+const err436 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5357,12 +5386,9 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-if(data151.validation !== undefined){
-let data156 = data151.validation;
-if(typeof data156 === "string"){
-if(func2(data156) > 4000){
-const err437 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data156};
+if((typeof data155 == "number") && (isFinite(data155))){
+if(data155 > 600000 || isNaN(data155)){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5371,9 +5397,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-}
-else {
-const err438 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data156};
+if(data155 < 0 || isNaN(data155)){
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5383,11 +5408,11 @@ vErrors.push(err438);
 errors++;
 }
 }
-if(data151.retry_prompt !== undefined){
-let data157 = data151.retry_prompt;
-if(typeof data157 === "string"){
-if(func2(data157) > 50000){
-const err439 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data157};
+}
+if(data153.max_backoff_ms !== undefined){
+let data156 = data153.max_backoff_ms;
+if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
+const err439 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5396,9 +5421,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-else {
-const err440 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data157};
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 > 3600000 || isNaN(data156)){
+const err440 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5407,11 +5432,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-if(data151.timeout_minutes !== undefined){
-let data158 = data151.timeout_minutes;
-if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
-const err441 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
+if(data156 < 0 || isNaN(data156)){
+const err441 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5420,9 +5442,12 @@ vErrors.push(err441);
 }
 errors++;
 }
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 > 525600 || isNaN(data158)){
-const err442 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
+}
+}
+if(data153.backoff !== undefined){
+let data157 = data153.backoff;
+if(typeof data157 !== "string"){
+const err442 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data157};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5431,8 +5456,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data158 < 1 || isNaN(data158)){
-const err443 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data158};
+if(!((data157 === "exponential") || (data157 === "fixed"))){
+const err443 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data157};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5443,9 +5468,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err444 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data151};
+const err444 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data153};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5455,9 +5479,10 @@ vErrors.push(err444);
 errors++;
 }
 }
-}
-else {
-const err445 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
+if(data16.timeout_ms !== undefined){
+let data158 = data16.timeout_ms;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err445 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data158};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5466,14 +5491,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "handoff"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err446 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 > 3600000 || isNaN(data158)){
+const err446 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data158};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5482,8 +5502,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err447 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data9};
+if(data158 < 1 || isNaN(data158)){
+const err447 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data158};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5492,9 +5512,12 @@ vErrors.push(err447);
 }
 errors++;
 }
-for(const key36 in data9){
-if(!(((((((key36 === "name") || (key36 === "type_version")) || (key36 === "description")) || (key36 === "retry")) || (key36 === "timeout_ms")) || (key36 === "type")) || (key36 === "config"))){
-const err448 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data9};
+}
+}
+if(data16.type !== undefined){
+let data159 = data16.type;
+if(typeof data159 !== "string"){
+const err448 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data159};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5503,12 +5526,8 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data159 = data9.name;
-if(typeof data159 === "string"){
-if(func2(data159) > 64){
-const err449 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data159};
+if("ask" !== data159){
+const err449 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data159};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5517,8 +5536,12 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(!pattern6.test(data159)){
-const err450 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data159};
+}
+if(data16.config !== undefined){
+let data160 = data16.config;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.prompt === undefined){
+const err450 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data160};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5527,9 +5550,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-else {
-const err451 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data159};
+if(data160.variable === undefined){
+const err451 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data160};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5538,11 +5560,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data160 = data9.type_version;
-if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
-const err452 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data160};
+for(const key40 in data160){
+if(!(((((((key40 === "prompt") || (key40 === "variable")) || (key40 === "choices")) || (key40 === "validation")) || (key40 === "retry_prompt")) || (key40 === "entity")) || (key40 === "timeout_minutes"))){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data160};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5551,9 +5571,12 @@ vErrors.push(err452);
 }
 errors++;
 }
-if((typeof data160 == "number") && (isFinite(data160))){
-if(data160 < 1 || isNaN(data160)){
-const err453 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data160};
+}
+if(data160.prompt !== undefined){
+let data161 = data160.prompt;
+if(typeof data161 === "string"){
+if(func2(data161) > 50000){
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data161};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5563,12 +5586,8 @@ vErrors.push(err453);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data161 = data9.description;
-if(typeof data161 === "string"){
-if(func2(data161) > 2000){
-const err454 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data161};
+else {
+const err454 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data161};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5578,8 +5597,11 @@ vErrors.push(err454);
 errors++;
 }
 }
-else {
-const err455 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data161};
+if(data160.variable !== undefined){
+let data162 = data160.variable;
+if(typeof data162 === "string"){
+if(func2(data162) > 64){
+const err455 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data162};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5588,12 +5610,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data162 = data9.retry;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-if(data162.attempts === undefined){
-const err456 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data162};
+if(!pattern4.test(data162)){
+const err456 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data162};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5602,9 +5620,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-for(const key37 in data162){
-if(!((((key37 === "attempts") || (key37 === "backoff_ms")) || (key37 === "max_backoff_ms")) || (key37 === "backoff"))){
-const err457 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data162};
+}
+else {
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data162};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5614,10 +5632,11 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data162.attempts !== undefined){
-let data163 = data162.attempts;
-if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
-const err458 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
+if(data160.choices !== undefined){
+let data163 = data160.choices;
+if(Array.isArray(data163)){
+if(data163.length > 10){
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data163};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5626,9 +5645,12 @@ vErrors.push(err458);
 }
 errors++;
 }
-if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 > 10 || isNaN(data163)){
-const err459 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
+const len7 = data163.length;
+for(let i9=0; i9<len7; i9++){
+let data164 = data163[i9];
+if(typeof data164 === "string"){
+if(func2(data164) > 80){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5637,8 +5659,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data163 < 1 || isNaN(data163)){
-const err460 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data163};
+if(func2(data164) < 1){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5648,11 +5670,8 @@ vErrors.push(err460);
 errors++;
 }
 }
-}
-if(data162.backoff_ms !== undefined){
-let data164 = data162.backoff_ms;
-if(!(((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164))) && (isFinite(data164)))){
-const err461 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
+else {
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5661,9 +5680,19 @@ vErrors.push(err461);
 }
 errors++;
 }
-if((typeof data164 == "number") && (isFinite(data164))){
-if(data164 > 600000 || isNaN(data164)){
-const err462 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
+}
+let i10 = data163.length;
+let j2;
+if(i10 > 1){
+const indices2 = {};
+for(;i10--;){
+let item2 = data163[i10];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err462 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data163};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5671,9 +5700,14 @@ else {
 vErrors.push(err462);
 }
 errors++;
+break;
 }
-if(data164 < 0 || isNaN(data164)){
-const err463 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data164};
+indices2[item2] = i10;
+}
+}
+}
+else {
+const err463 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data163};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5683,11 +5717,11 @@ vErrors.push(err463);
 errors++;
 }
 }
-}
-if(data162.max_backoff_ms !== undefined){
-let data165 = data162.max_backoff_ms;
-if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
-const err464 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
+if(data160.validation !== undefined){
+let data165 = data160.validation;
+if(typeof data165 === "string"){
+if(func2(data165) > 4000){
+const err464 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data165};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5696,9 +5730,9 @@ vErrors.push(err464);
 }
 errors++;
 }
-if((typeof data165 == "number") && (isFinite(data165))){
-if(data165 > 3600000 || isNaN(data165)){
-const err465 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
+}
+else {
+const err465 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data165};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5707,8 +5741,12 @@ vErrors.push(err465);
 }
 errors++;
 }
-if(data165 < 0 || isNaN(data165)){
-const err466 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data165};
+}
+if(data160.retry_prompt !== undefined){
+let data166 = data160.retry_prompt;
+if(typeof data166 === "string"){
+if(func2(data166) > 50000){
+const err466 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data166};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5718,11 +5756,8 @@ vErrors.push(err466);
 errors++;
 }
 }
-}
-if(data162.backoff !== undefined){
-let data166 = data162.backoff;
-if(typeof data166 !== "string"){
-const err467 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data166};
+else {
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data166};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5731,8 +5766,12 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(!((data166 === "exponential") || (data166 === "fixed"))){
-const err468 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data166};
+}
+if(data160.entity !== undefined){
+let data167 = data160.entity;
+if(typeof data167 === "string"){
+if(func2(data167) > 64){
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.entity,data:data167};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5741,10 +5780,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data162};
+if(!pattern4.test(data167)){
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.entity,data:data167};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5754,10 +5791,8 @@ vErrors.push(err469);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data167 = data9.timeout_ms;
-if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
-const err470 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data167};
+else {
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.entity.type,parentSchema:schema39.properties.config.properties.entity,data:data167};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5766,9 +5801,11 @@ vErrors.push(err470);
 }
 errors++;
 }
-if((typeof data167 == "number") && (isFinite(data167))){
-if(data167 > 3600000 || isNaN(data167)){
-const err471 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data167};
+}
+if(data160.timeout_minutes !== undefined){
+let data168 = data160.timeout_minutes;
+if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5777,8 +5814,9 @@ vErrors.push(err471);
 }
 errors++;
 }
-if(data167 < 1 || isNaN(data167)){
-const err472 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data167};
+if((typeof data168 == "number") && (isFinite(data168))){
+if(data168 > 525600 || isNaN(data168)){
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5787,12 +5825,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-}
-}
-if(data9.type !== undefined){
-let data168 = data9.type;
-if(typeof data168 !== "string"){
-const err473 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data168};
+if(data168 < 1 || isNaN(data168)){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5801,8 +5835,11 @@ vErrors.push(err473);
 }
 errors++;
 }
-if("handoff" !== data168){
-const err474 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data168};
+}
+}
+}
+else {
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data160};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5812,12 +5849,9 @@ vErrors.push(err474);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data169 = data9.config;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-for(const key38 in data169){
-if(!(((((key38 === "reason") || (key38 === "queue")) || (key38 === "priority")) || (key38 === "message")) || (key38 === "summary"))){
-const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data169};
+}
+else {
+const err475 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data16};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5826,12 +5860,14 @@ vErrors.push(err475);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data169.reason !== undefined){
-let data170 = data169.reason;
-if(typeof data170 === "string"){
-if(func2(data170) > 50000){
-const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data170};
+}
+else if(tag0 === "handoff"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err476 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5840,9 +5876,8 @@ vErrors.push(err476);
 }
 errors++;
 }
-}
-else {
-const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data170};
+if(data16.type === undefined){
+const err477 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5851,12 +5886,9 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-if(data169.queue !== undefined){
-let data171 = data169.queue;
-if(typeof data171 === "string"){
-if(func2(data171) > 64){
-const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data171};
+for(const key41 in data16){
+if(!(((((((key41 === "name") || (key41 === "type_version")) || (key41 === "description")) || (key41 === "retry")) || (key41 === "timeout_ms")) || (key41 === "type")) || (key41 === "config"))){
+const err478 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5865,8 +5897,12 @@ vErrors.push(err478);
 }
 errors++;
 }
-if(func2(data171) < 1){
-const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data171};
+}
+if(data16.name !== undefined){
+let data169 = data16.name;
+if(typeof data169 === "string"){
+if(func2(data169) > 64){
+const err479 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data169};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5875,9 +5911,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-else {
-const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data171};
+if(!pattern6.test(data169)){
+const err480 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data169};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5887,10 +5922,8 @@ vErrors.push(err480);
 errors++;
 }
 }
-if(data169.priority !== undefined){
-let data172 = data169.priority;
-if(typeof data172 !== "string"){
-const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data172};
+else {
+const err481 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data169};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5899,8 +5932,11 @@ vErrors.push(err481);
 }
 errors++;
 }
-if(!((((data172 === "low") || (data172 === "medium")) || (data172 === "high")) || (data172 === "urgent"))){
-const err482 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data172};
+}
+if(data16.type_version !== undefined){
+let data170 = data16.type_version;
+if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
+const err482 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data170};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5909,12 +5945,9 @@ vErrors.push(err482);
 }
 errors++;
 }
-}
-if(data169.message !== undefined){
-let data173 = data169.message;
-if(typeof data173 === "string"){
-if(func2(data173) > 50000){
-const err483 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data173};
+if((typeof data170 == "number") && (isFinite(data170))){
+if(data170 < 1 || isNaN(data170)){
+const err483 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data170};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5924,8 +5957,12 @@ vErrors.push(err483);
 errors++;
 }
 }
-else {
-const err484 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data173};
+}
+if(data16.description !== undefined){
+let data171 = data16.description;
+if(typeof data171 === "string"){
+if(func2(data171) > 2000){
+const err484 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data171};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5935,11 +5972,8 @@ vErrors.push(err484);
 errors++;
 }
 }
-if(data169.summary !== undefined){
-let data174 = data169.summary;
-if(typeof data174 === "string"){
-if(func2(data174) > 50000){
-const err485 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data174};
+else {
+const err485 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data171};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5949,8 +5983,11 @@ vErrors.push(err485);
 errors++;
 }
 }
-else {
-const err486 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data174};
+if(data16.retry !== undefined){
+let data172 = data16.retry;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+if(data172.attempts === undefined){
+const err486 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data172};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5959,10 +5996,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-}
-else {
-const err487 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data169};
+for(const key42 in data172){
+if(!((((key42 === "attempts") || (key42 === "backoff_ms")) || (key42 === "max_backoff_ms")) || (key42 === "backoff"))){
+const err487 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data172};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5972,9 +6008,10 @@ vErrors.push(err487);
 errors++;
 }
 }
-}
-else {
-const err488 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data9};
+if(data172.attempts !== undefined){
+let data173 = data172.attempts;
+if(!(((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173))) && (isFinite(data173)))){
+const err488 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5983,14 +6020,9 @@ vErrors.push(err488);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "subflow"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err489 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+if((typeof data173 == "number") && (isFinite(data173))){
+if(data173 > 10 || isNaN(data173)){
+const err489 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5999,8 +6031,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err490 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+if(data173 < 1 || isNaN(data173)){
+const err490 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6009,8 +6041,12 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err491 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data9};
+}
+}
+if(data172.backoff_ms !== undefined){
+let data174 = data172.backoff_ms;
+if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
+const err491 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6019,9 +6055,9 @@ vErrors.push(err491);
 }
 errors++;
 }
-for(const key39 in data9){
-if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
-const err492 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data9};
+if((typeof data174 == "number") && (isFinite(data174))){
+if(data174 > 600000 || isNaN(data174)){
+const err492 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6030,12 +6066,8 @@ vErrors.push(err492);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data175 = data9.name;
-if(typeof data175 === "string"){
-if(func2(data175) > 64){
-const err493 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data175};
+if(data174 < 0 || isNaN(data174)){
+const err493 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6044,8 +6076,12 @@ vErrors.push(err493);
 }
 errors++;
 }
-if(!pattern6.test(data175)){
-const err494 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data175};
+}
+}
+if(data172.max_backoff_ms !== undefined){
+let data175 = data172.max_backoff_ms;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err494 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6054,9 +6090,9 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-else {
-const err495 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data175};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 > 3600000 || isNaN(data175)){
+const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6065,11 +6101,8 @@ vErrors.push(err495);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data176 = data9.type_version;
-if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
-const err496 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data176};
+if(data175 < 0 || isNaN(data175)){
+const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6078,9 +6111,12 @@ vErrors.push(err496);
 }
 errors++;
 }
-if((typeof data176 == "number") && (isFinite(data176))){
-if(data176 < 1 || isNaN(data176)){
-const err497 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data176};
+}
+}
+if(data172.backoff !== undefined){
+let data176 = data172.backoff;
+if(typeof data176 !== "string"){
+const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data176};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6089,13 +6125,8 @@ vErrors.push(err497);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data177 = data9.description;
-if(typeof data177 === "string"){
-if(func2(data177) > 2000){
-const err498 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data177};
+if(!((data176 === "exponential") || (data176 === "fixed"))){
+const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data176};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6105,8 +6136,9 @@ vErrors.push(err498);
 errors++;
 }
 }
+}
 else {
-const err499 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data177};
+const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data172};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6116,11 +6148,10 @@ vErrors.push(err499);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data178 = data9.retry;
-if(data178 && typeof data178 == "object" && !Array.isArray(data178)){
-if(data178.attempts === undefined){
-const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data178};
+if(data16.timeout_ms !== undefined){
+let data177 = data16.timeout_ms;
+if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+const err500 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data177};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6129,9 +6160,9 @@ vErrors.push(err500);
 }
 errors++;
 }
-for(const key40 in data178){
-if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
-const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data178};
+if((typeof data177 == "number") && (isFinite(data177))){
+if(data177 > 3600000 || isNaN(data177)){
+const err501 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data177};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6140,11 +6171,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data178.attempts !== undefined){
-let data179 = data178.attempts;
-if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
-const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
+if(data177 < 1 || isNaN(data177)){
+const err502 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data177};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6153,9 +6181,12 @@ vErrors.push(err502);
 }
 errors++;
 }
-if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 > 10 || isNaN(data179)){
-const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
+}
+}
+if(data16.type !== undefined){
+let data178 = data16.type;
+if(typeof data178 !== "string"){
+const err503 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data178};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6164,8 +6195,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-if(data179 < 1 || isNaN(data179)){
-const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data179};
+if("handoff" !== data178){
+const err504 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data178};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6175,11 +6206,12 @@ vErrors.push(err504);
 errors++;
 }
 }
-}
-if(data178.backoff_ms !== undefined){
-let data180 = data178.backoff_ms;
-if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
-const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
+if(data16.config !== undefined){
+let data179 = data16.config;
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+for(const key43 in data179){
+if(!(((((key43 === "reason") || (key43 === "queue")) || (key43 === "priority")) || (key43 === "message")) || (key43 === "summary"))){
+const err505 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data179};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6188,9 +6220,12 @@ vErrors.push(err505);
 }
 errors++;
 }
-if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 > 600000 || isNaN(data180)){
-const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
+}
+if(data179.reason !== undefined){
+let data180 = data179.reason;
+if(typeof data180 === "string"){
+if(func2(data180) > 50000){
+const err506 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data180};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6199,8 +6234,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-if(data180 < 0 || isNaN(data180)){
-const err507 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data180};
+}
+else {
+const err507 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data180};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6210,11 +6246,11 @@ vErrors.push(err507);
 errors++;
 }
 }
-}
-if(data178.max_backoff_ms !== undefined){
-let data181 = data178.max_backoff_ms;
-if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
-const err508 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
+if(data179.queue !== undefined){
+let data181 = data179.queue;
+if(typeof data181 === "string"){
+if(func2(data181) > 64){
+const err508 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data181};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6223,9 +6259,8 @@ vErrors.push(err508);
 }
 errors++;
 }
-if((typeof data181 == "number") && (isFinite(data181))){
-if(data181 > 3600000 || isNaN(data181)){
-const err509 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
+if(func2(data181) < 1){
+const err509 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data181};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6234,8 +6269,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(data181 < 0 || isNaN(data181)){
-const err510 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data181};
+}
+else {
+const err510 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data181};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6245,11 +6281,10 @@ vErrors.push(err510);
 errors++;
 }
 }
-}
-if(data178.backoff !== undefined){
-let data182 = data178.backoff;
+if(data179.priority !== undefined){
+let data182 = data179.priority;
 if(typeof data182 !== "string"){
-const err511 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data182};
+const err511 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data182};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6258,8 +6293,8 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(!((data182 === "exponential") || (data182 === "fixed"))){
-const err512 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data182};
+if(!((((data182 === "low") || (data182 === "medium")) || (data182 === "high")) || (data182 === "urgent"))){
+const err512 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data182};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6269,9 +6304,11 @@ vErrors.push(err512);
 errors++;
 }
 }
-}
-else {
-const err513 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data178};
+if(data179.message !== undefined){
+let data183 = data179.message;
+if(typeof data183 === "string"){
+if(func2(data183) > 50000){
+const err513 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data183};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6281,10 +6318,8 @@ vErrors.push(err513);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data183 = data9.timeout_ms;
-if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
-const err514 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data183};
+else {
+const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data183};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6293,9 +6328,12 @@ vErrors.push(err514);
 }
 errors++;
 }
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 > 3600000 || isNaN(data183)){
-const err515 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data183};
+}
+if(data179.summary !== undefined){
+let data184 = data179.summary;
+if(typeof data184 === "string"){
+if(func2(data184) > 50000){
+const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data184};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6304,8 +6342,9 @@ vErrors.push(err515);
 }
 errors++;
 }
-if(data183 < 1 || isNaN(data183)){
-const err516 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data183};
+}
+else {
+const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data184};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6316,10 +6355,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data184 = data9.type;
-if(typeof data184 !== "string"){
-const err517 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data184};
+else {
+const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data179};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6328,8 +6365,10 @@ vErrors.push(err517);
 }
 errors++;
 }
-if("subflow" !== data184){
-const err518 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data184};
+}
+}
+else {
+const err518 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6338,12 +6377,14 @@ vErrors.push(err518);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data185 = data9.config;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(data185.workflow === undefined){
-const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data185};
+}
+else if(tag0 === "subflow"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err519 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6352,9 +6393,8 @@ vErrors.push(err519);
 }
 errors++;
 }
-for(const key41 in data185){
-if(!(((key41 === "workflow") || (key41 === "input")) || (key41 === "version"))){
-const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data185};
+if(data16.type === undefined){
+const err520 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6363,12 +6403,8 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-if(data185.workflow !== undefined){
-let data186 = data185.workflow;
-if(typeof data186 === "string"){
-if(func2(data186) > 64){
-const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data186};
+if(data16.config === undefined){
+const err521 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6377,8 +6413,9 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(!pattern4.test(data186)){
-const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data186};
+for(const key44 in data16){
+if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
+const err522 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data16};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6388,8 +6425,11 @@ vErrors.push(err522);
 errors++;
 }
 }
-else {
-const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data186};
+if(data16.name !== undefined){
+let data185 = data16.name;
+if(typeof data185 === "string"){
+if(func2(data185) > 64){
+const err523 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data185};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6398,12 +6438,8 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-if(data185.input !== undefined){
-let data187 = data185.input;
-if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
-if(Object.keys(data187).length > 200){
-const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data187};
+if(!pattern6.test(data185)){
+const err524 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data185};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6412,9 +6448,9 @@ vErrors.push(err524);
 }
 errors++;
 }
-for(const key42 in data187){
-if(!(pattern6.test(key42))){
-const err525 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data187};
+}
+else {
+const err525 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data185};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6424,12 +6460,10 @@ vErrors.push(err525);
 errors++;
 }
 }
-for(const key43 in data187){
-if(pattern6.test(key43)){
-let data188 = data187[key43];
-if(typeof data188 === "string"){
-if(func2(data188) > 50000){
-const err526 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data188};
+if(data16.type_version !== undefined){
+let data186 = data16.type_version;
+if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
+const err526 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data186};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6438,9 +6472,9 @@ vErrors.push(err526);
 }
 errors++;
 }
-}
-else {
-const err527 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data188};
+if((typeof data186 == "number") && (isFinite(data186))){
+if(data186 < 1 || isNaN(data186)){
+const err527 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data186};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6451,9 +6485,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err528 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data187};
+if(data16.description !== undefined){
+let data187 = data16.description;
+if(typeof data187 === "string"){
+if(func2(data187) > 2000){
+const err528 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data187};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6463,13 +6499,8 @@ vErrors.push(err528);
 errors++;
 }
 }
-if(data185.version !== undefined){
-let data189 = data185.version;
-const _errs454 = errors;
-let valid82 = false;
-const _errs455 = errors;
-if(typeof data189 !== "string"){
-const err529 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data189};
+else {
+const err529 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data187};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6478,8 +6509,12 @@ vErrors.push(err529);
 }
 errors++;
 }
-if("latest" !== data189){
-const err530 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data189};
+}
+if(data16.retry !== undefined){
+let data188 = data16.retry;
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.attempts === undefined){
+const err530 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data188};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6488,11 +6523,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-var _valid1 = _errs455 === errors;
-valid82 = valid82 || _valid1;
-const _errs457 = errors;
-if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
-const err531 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data189};
+for(const key45 in data188){
+if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
+const err531 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data188};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6501,9 +6534,11 @@ vErrors.push(err531);
 }
 errors++;
 }
-if((typeof data189 == "number") && (isFinite(data189))){
-if(data189 < 1 || isNaN(data189)){
-const err532 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data189};
+}
+if(data188.attempts !== undefined){
+let data189 = data188.attempts;
+if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
+const err532 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6512,11 +6547,9 @@ vErrors.push(err532);
 }
 errors++;
 }
-}
-var _valid1 = _errs457 === errors;
-valid82 = valid82 || _valid1;
-if(!valid82){
-const err533 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data189};
+if((typeof data189 == "number") && (isFinite(data189))){
+if(data189 > 10 || isNaN(data189)){
+const err533 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6525,21 +6558,8 @@ vErrors.push(err533);
 }
 errors++;
 }
-else {
-errors = _errs454;
-if(vErrors !== null){
-if(_errs454){
-vErrors.length = _errs454;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data185};
+if(data189 < 1 || isNaN(data189)){
+const err534 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6550,8 +6570,10 @@ errors++;
 }
 }
 }
-else {
-const err535 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data9};
+if(data188.backoff_ms !== undefined){
+let data190 = data188.backoff_ms;
+if(!(((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190))) && (isFinite(data190)))){
+const err535 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6560,14 +6582,9 @@ vErrors.push(err535);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "tool.http"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err536 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+if((typeof data190 == "number") && (isFinite(data190))){
+if(data190 > 600000 || isNaN(data190)){
+const err536 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6576,8 +6593,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err537 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+if(data190 < 0 || isNaN(data190)){
+const err537 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6586,8 +6603,12 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err538 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data9};
+}
+}
+if(data188.max_backoff_ms !== undefined){
+let data191 = data188.max_backoff_ms;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+const err538 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6596,9 +6617,9 @@ vErrors.push(err538);
 }
 errors++;
 }
-for(const key44 in data9){
-if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
-const err539 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data9};
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 > 3600000 || isNaN(data191)){
+const err539 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6607,12 +6628,8 @@ vErrors.push(err539);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data190 = data9.name;
-if(typeof data190 === "string"){
-if(func2(data190) > 64){
-const err540 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data190};
+if(data191 < 0 || isNaN(data191)){
+const err540 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6621,8 +6638,12 @@ vErrors.push(err540);
 }
 errors++;
 }
-if(!pattern6.test(data190)){
-const err541 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data190};
+}
+}
+if(data188.backoff !== undefined){
+let data192 = data188.backoff;
+if(typeof data192 !== "string"){
+const err541 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data192};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6631,9 +6652,8 @@ vErrors.push(err541);
 }
 errors++;
 }
-}
-else {
-const err542 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data190};
+if(!((data192 === "exponential") || (data192 === "fixed"))){
+const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data192};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6643,10 +6663,9 @@ vErrors.push(err542);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data191 = data9.type_version;
-if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
-const err543 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data191};
+}
+else {
+const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data188};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6655,9 +6674,11 @@ vErrors.push(err543);
 }
 errors++;
 }
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 < 1 || isNaN(data191)){
-const err544 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data191};
+}
+if(data16.timeout_ms !== undefined){
+let data193 = data16.timeout_ms;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err544 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data193};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6666,13 +6687,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data192 = data9.description;
-if(typeof data192 === "string"){
-if(func2(data192) > 2000){
-const err545 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data192};
+if((typeof data193 == "number") && (isFinite(data193))){
+if(data193 > 3600000 || isNaN(data193)){
+const err545 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data193};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6681,9 +6698,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-}
-else {
-const err546 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data192};
+if(data193 < 1 || isNaN(data193)){
+const err546 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data193};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6693,11 +6709,11 @@ vErrors.push(err546);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data193 = data9.retry;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.attempts === undefined){
-const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data193};
+}
+if(data16.type !== undefined){
+let data194 = data16.type;
+if(typeof data194 !== "string"){
+const err547 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data194};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6706,9 +6722,8 @@ vErrors.push(err547);
 }
 errors++;
 }
-for(const key45 in data193){
-if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
-const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data193};
+if("subflow" !== data194){
+const err548 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data194};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6718,10 +6733,11 @@ vErrors.push(err548);
 errors++;
 }
 }
-if(data193.attempts !== undefined){
-let data194 = data193.attempts;
-if(!(((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194))) && (isFinite(data194)))){
-const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
+if(data16.config !== undefined){
+let data195 = data16.config;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.workflow === undefined){
+const err549 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data195};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6730,9 +6746,9 @@ vErrors.push(err549);
 }
 errors++;
 }
-if((typeof data194 == "number") && (isFinite(data194))){
-if(data194 > 10 || isNaN(data194)){
-const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
+for(const key46 in data195){
+if(!(((key46 === "workflow") || (key46 === "input")) || (key46 === "version"))){
+const err550 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data195};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6741,8 +6757,12 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(data194 < 1 || isNaN(data194)){
-const err551 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data194};
+}
+if(data195.workflow !== undefined){
+let data196 = data195.workflow;
+if(typeof data196 === "string"){
+if(func2(data196) > 64){
+const err551 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data196};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6751,12 +6771,8 @@ vErrors.push(err551);
 }
 errors++;
 }
-}
-}
-if(data193.backoff_ms !== undefined){
-let data195 = data193.backoff_ms;
-if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
-const err552 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
+if(!pattern4.test(data196)){
+const err552 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data196};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6765,9 +6781,9 @@ vErrors.push(err552);
 }
 errors++;
 }
-if((typeof data195 == "number") && (isFinite(data195))){
-if(data195 > 600000 || isNaN(data195)){
-const err553 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
+}
+else {
+const err553 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data196};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6776,8 +6792,12 @@ vErrors.push(err553);
 }
 errors++;
 }
-if(data195 < 0 || isNaN(data195)){
-const err554 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data195};
+}
+if(data195.input !== undefined){
+let data197 = data195.input;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(Object.keys(data197).length > 200){
+const err554 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data197};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6786,12 +6806,9 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-}
-if(data193.max_backoff_ms !== undefined){
-let data196 = data193.max_backoff_ms;
-if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
-const err555 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
+for(const key47 in data197){
+if(!(pattern6.test(key47))){
+const err555 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data197};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6800,9 +6817,13 @@ vErrors.push(err555);
 }
 errors++;
 }
-if((typeof data196 == "number") && (isFinite(data196))){
-if(data196 > 3600000 || isNaN(data196)){
-const err556 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
+}
+for(const key48 in data197){
+if(pattern6.test(key48)){
+let data198 = data197[key48];
+if(typeof data198 === "string"){
+if(func2(data198) > 50000){
+const err556 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data198};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6811,8 +6832,9 @@ vErrors.push(err556);
 }
 errors++;
 }
-if(data196 < 0 || isNaN(data196)){
-const err557 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data196};
+}
+else {
+const err557 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data198};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6823,10 +6845,9 @@ errors++;
 }
 }
 }
-if(data193.backoff !== undefined){
-let data197 = data193.backoff;
-if(typeof data197 !== "string"){
-const err558 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data197};
+}
+else {
+const err558 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data197};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6835,8 +6856,14 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(!((data197 === "exponential") || (data197 === "fixed"))){
-const err559 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data197};
+}
+if(data195.version !== undefined){
+let data199 = data195.version;
+const _errs481 = errors;
+let valid88 = false;
+const _errs482 = errors;
+if(typeof data199 !== "string"){
+const err559 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data199};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6845,10 +6872,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-}
-}
-else {
-const err560 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data193};
+if("latest" !== data199){
+const err560 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data199};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6857,11 +6882,11 @@ vErrors.push(err560);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data198 = data9.timeout_ms;
-if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
-const err561 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data198};
+var _valid2 = _errs482 === errors;
+valid88 = valid88 || _valid2;
+const _errs484 = errors;
+if(!(((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199))) && (isFinite(data199)))){
+const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data199};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6870,9 +6895,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-if((typeof data198 == "number") && (isFinite(data198))){
-if(data198 > 3600000 || isNaN(data198)){
-const err562 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data198};
+if((typeof data199 == "number") && (isFinite(data199))){
+if(data199 < 1 || isNaN(data199)){
+const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data199};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6881,8 +6906,11 @@ vErrors.push(err562);
 }
 errors++;
 }
-if(data198 < 1 || isNaN(data198)){
-const err563 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data198};
+}
+var _valid2 = _errs484 === errors;
+valid88 = valid88 || _valid2;
+if(!valid88){
+const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data199};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6891,12 +6919,21 @@ vErrors.push(err563);
 }
 errors++;
 }
+else {
+errors = _errs481;
+if(vErrors !== null){
+if(_errs481){
+vErrors.length = _errs481;
+}
+else {
+vErrors = null;
 }
 }
-if(data9.type !== undefined){
-let data199 = data9.type;
-if(typeof data199 !== "string"){
-const err564 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data199};
+}
+}
+}
+else {
+const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data195};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6905,8 +6942,10 @@ vErrors.push(err564);
 }
 errors++;
 }
-if("tool.http" !== data199){
-const err565 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data199};
+}
+}
+else {
+const err565 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data16};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6915,12 +6954,14 @@ vErrors.push(err565);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data200 = data9.config;
-if(data200 && typeof data200 == "object" && !Array.isArray(data200)){
-if(data200.url === undefined){
-const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data200};
+}
+else if(tag0 === "tool.http"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err566 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6929,9 +6970,8 @@ vErrors.push(err566);
 }
 errors++;
 }
-for(const key46 in data200){
-if(!(func1.call(schema42.properties.config.properties, key46))){
-const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data200};
+if(data16.type === undefined){
+const err567 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6940,11 +6980,8 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-if(data200.method !== undefined){
-let data201 = data200.method;
-if(typeof data201 !== "string"){
-const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data201};
+if(data16.config === undefined){
+const err568 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6953,8 +6990,9 @@ vErrors.push(err568);
 }
 errors++;
 }
-if(!(((((data201 === "GET") || (data201 === "POST")) || (data201 === "PUT")) || (data201 === "PATCH")) || (data201 === "DELETE"))){
-const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data201};
+for(const key49 in data16){
+if(!(((((((key49 === "name") || (key49 === "type_version")) || (key49 === "description")) || (key49 === "retry")) || (key49 === "timeout_ms")) || (key49 === "type")) || (key49 === "config"))){
+const err569 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data16};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6964,11 +7002,11 @@ vErrors.push(err569);
 errors++;
 }
 }
-if(data200.url !== undefined){
-let data202 = data200.url;
-if(typeof data202 === "string"){
-if(func2(data202) > 8000){
-const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data202};
+if(data16.name !== undefined){
+let data200 = data16.name;
+if(typeof data200 === "string"){
+if(func2(data200) > 64){
+const err570 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data200};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6977,9 +7015,8 @@ vErrors.push(err570);
 }
 errors++;
 }
-}
-else {
-const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data202};
+if(!pattern6.test(data200)){
+const err571 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data200};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6989,11 +7026,8 @@ vErrors.push(err571);
 errors++;
 }
 }
-if(data200.headers !== undefined){
-let data203 = data200.headers;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(Object.keys(data203).length > 50){
-const err572 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data203};
+else {
+const err572 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data200};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -7002,9 +7036,11 @@ vErrors.push(err572);
 }
 errors++;
 }
-for(const key47 in data203){
-if(!(pattern33.test(key47))){
-const err573 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data203};
+}
+if(data16.type_version !== undefined){
+let data201 = data16.type_version;
+if(!(((typeof data201 == "number") && (!(data201 % 1) && !isNaN(data201))) && (isFinite(data201)))){
+const err573 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data201};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -7013,13 +7049,9 @@ vErrors.push(err573);
 }
 errors++;
 }
-}
-for(const key48 in data203){
-if(pattern33.test(key48)){
-let data204 = data203[key48];
-if(typeof data204 === "string"){
-if(func2(data204) > 8000){
-const err574 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data204};
+if((typeof data201 == "number") && (isFinite(data201))){
+if(data201 < 1 || isNaN(data201)){
+const err574 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data201};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -7029,8 +7061,12 @@ vErrors.push(err574);
 errors++;
 }
 }
-else {
-const err575 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data204};
+}
+if(data16.description !== undefined){
+let data202 = data16.description;
+if(typeof data202 === "string"){
+if(func2(data202) > 2000){
+const err575 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data202};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7040,10 +7076,8 @@ vErrors.push(err575);
 errors++;
 }
 }
-}
-}
 else {
-const err576 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data203};
+const err576 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data202};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7053,11 +7087,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-if(data200.query !== undefined){
-let data205 = data200.query;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(Object.keys(data205).length > 100){
-const err577 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data205};
+if(data16.retry !== undefined){
+let data203 = data16.retry;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(data203.attempts === undefined){
+const err577 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data203};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7066,9 +7100,9 @@ vErrors.push(err577);
 }
 errors++;
 }
-for(const key49 in data205){
-if(!(pattern35.test(key49))){
-const err578 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data205};
+for(const key50 in data203){
+if(!((((key50 === "attempts") || (key50 === "backoff_ms")) || (key50 === "max_backoff_ms")) || (key50 === "backoff"))){
+const err578 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data203};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7078,12 +7112,10 @@ vErrors.push(err578);
 errors++;
 }
 }
-for(const key50 in data205){
-if(pattern35.test(key50)){
-let data206 = data205[key50];
-if(typeof data206 === "string"){
-if(func2(data206) > 8000){
-const err579 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data206};
+if(data203.attempts !== undefined){
+let data204 = data203.attempts;
+if(!(((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204))) && (isFinite(data204)))){
+const err579 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7092,9 +7124,9 @@ vErrors.push(err579);
 }
 errors++;
 }
-}
-else {
-const err580 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data206};
+if((typeof data204 == "number") && (isFinite(data204))){
+if(data204 > 10 || isNaN(data204)){
+const err580 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7103,11 +7135,8 @@ vErrors.push(err580);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err581 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data205};
+if(data204 < 1 || isNaN(data204)){
+const err581 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7117,11 +7146,11 @@ vErrors.push(err581);
 errors++;
 }
 }
-if(data200.body !== undefined){
-let data207 = data200.body;
-if(typeof data207 === "string"){
-if(func2(data207) > 50000){
-const err582 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data207};
+}
+if(data203.backoff_ms !== undefined){
+let data205 = data203.backoff_ms;
+if(!(((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205))) && (isFinite(data205)))){
+const err582 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7130,9 +7159,9 @@ vErrors.push(err582);
 }
 errors++;
 }
-}
-else {
-const err583 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data207};
+if((typeof data205 == "number") && (isFinite(data205))){
+if(data205 > 600000 || isNaN(data205)){
+const err583 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7141,11 +7170,8 @@ vErrors.push(err583);
 }
 errors++;
 }
-}
-if(data200.response_type !== undefined){
-let data208 = data200.response_type;
-if(typeof data208 !== "string"){
-const err584 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data208};
+if(data205 < 0 || isNaN(data205)){
+const err584 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7154,8 +7180,12 @@ vErrors.push(err584);
 }
 errors++;
 }
-if(!((data208 === "json") || (data208 === "text"))){
-const err585 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data208};
+}
+}
+if(data203.max_backoff_ms !== undefined){
+let data206 = data203.max_backoff_ms;
+if(!(((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206))) && (isFinite(data206)))){
+const err585 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7164,11 +7194,9 @@ vErrors.push(err585);
 }
 errors++;
 }
-}
-if(data200.timeout_ms !== undefined){
-let data209 = data200.timeout_ms;
-if(!(((typeof data209 == "number") && (!(data209 % 1) && !isNaN(data209))) && (isFinite(data209)))){
-const err586 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
+if((typeof data206 == "number") && (isFinite(data206))){
+if(data206 > 3600000 || isNaN(data206)){
+const err586 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7177,9 +7205,8 @@ vErrors.push(err586);
 }
 errors++;
 }
-if((typeof data209 == "number") && (isFinite(data209))){
-if(data209 > 300000 || isNaN(data209)){
-const err587 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
+if(data206 < 0 || isNaN(data206)){
+const err587 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7188,8 +7215,12 @@ vErrors.push(err587);
 }
 errors++;
 }
-if(data209 < 1 || isNaN(data209)){
-const err588 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data209};
+}
+}
+if(data203.backoff !== undefined){
+let data207 = data203.backoff;
+if(typeof data207 !== "string"){
+const err588 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data207};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7198,12 +7229,8 @@ vErrors.push(err588);
 }
 errors++;
 }
-}
-}
-if(data200.max_response_bytes !== undefined){
-let data210 = data200.max_response_bytes;
-if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
-const err589 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
+if(!((data207 === "exponential") || (data207 === "fixed"))){
+const err589 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data207};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7212,9 +7239,10 @@ vErrors.push(err589);
 }
 errors++;
 }
-if((typeof data210 == "number") && (isFinite(data210))){
-if(data210 > 10485760 || isNaN(data210)){
-const err590 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
+}
+}
+else {
+const err590 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data203};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7223,8 +7251,11 @@ vErrors.push(err590);
 }
 errors++;
 }
-if(data210 < 1 || isNaN(data210)){
-const err591 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data210};
+}
+if(data16.timeout_ms !== undefined){
+let data208 = data16.timeout_ms;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+const err591 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data208};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7233,12 +7264,9 @@ vErrors.push(err591);
 }
 errors++;
 }
-}
-}
-if(data200.follow_redirects !== undefined){
-let data211 = data200.follow_redirects;
-if(typeof data211 !== "boolean"){
-const err592 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data211};
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 3600000 || isNaN(data208)){
+const err592 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data208};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7247,11 +7275,8 @@ vErrors.push(err592);
 }
 errors++;
 }
-}
-if(data200.max_redirects !== undefined){
-let data212 = data200.max_redirects;
-if(!(((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212))) && (isFinite(data212)))){
-const err593 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
+if(data208 < 1 || isNaN(data208)){
+const err593 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data208};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7260,9 +7285,12 @@ vErrors.push(err593);
 }
 errors++;
 }
-if((typeof data212 == "number") && (isFinite(data212))){
-if(data212 > 10 || isNaN(data212)){
-const err594 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
+}
+}
+if(data16.type !== undefined){
+let data209 = data16.type;
+if(typeof data209 !== "string"){
+const err594 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data209};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7271,8 +7299,8 @@ vErrors.push(err594);
 }
 errors++;
 }
-if(data212 < 0 || isNaN(data212)){
-const err595 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data212};
+if("tool.http" !== data209){
+const err595 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data209};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7282,12 +7310,11 @@ vErrors.push(err595);
 errors++;
 }
 }
-}
-if(data200.auth !== undefined){
-let data213 = data200.auth;
-if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
-if(data213.credential === undefined){
-const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data213};
+if(data16.config !== undefined){
+let data210 = data16.config;
+if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
+if(data210.url === undefined){
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data210};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7296,9 +7323,9 @@ vErrors.push(err596);
 }
 errors++;
 }
-for(const key51 in data213){
-if(!(((key51 === "credential") || (key51 === "header")) || (key51 === "prefix"))){
-const err597 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data213};
+for(const key51 in data210){
+if(!(func1.call(schema42.properties.config.properties, key51))){
+const err597 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data210};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7308,11 +7335,10 @@ vErrors.push(err597);
 errors++;
 }
 }
-if(data213.credential !== undefined){
-let data214 = data213.credential;
-if(typeof data214 === "string"){
-if(!pattern37.test(data214)){
-const err598 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data214};
+if(data210.method !== undefined){
+let data211 = data210.method;
+if(typeof data211 !== "string"){
+const err598 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data211};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7321,9 +7347,8 @@ vErrors.push(err598);
 }
 errors++;
 }
-}
-else {
-const err599 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data214};
+if(!(((((data211 === "GET") || (data211 === "POST")) || (data211 === "PUT")) || (data211 === "PATCH")) || (data211 === "DELETE"))){
+const err599 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data211};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7333,11 +7358,11 @@ vErrors.push(err599);
 errors++;
 }
 }
-if(data213.header !== undefined){
-let data215 = data213.header;
-if(typeof data215 === "string"){
-if(func2(data215) > 128){
-const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
+if(data210.url !== undefined){
+let data212 = data210.url;
+if(typeof data212 === "string"){
+if(func2(data212) > 8000){
+const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data212};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7346,8 +7371,9 @@ vErrors.push(err600);
 }
 errors++;
 }
-if(!pattern33.test(data215)){
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
+}
+else {
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data212};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7357,8 +7383,11 @@ vErrors.push(err601);
 errors++;
 }
 }
-else {
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data215};
+if(data210.headers !== undefined){
+let data213 = data210.headers;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+if(Object.keys(data213).length > 50){
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data213};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7367,12 +7396,9 @@ vErrors.push(err602);
 }
 errors++;
 }
-}
-if(data213.prefix !== undefined){
-let data216 = data213.prefix;
-if(typeof data216 === "string"){
-if(func2(data216) > 32){
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data216};
+for(const key52 in data213){
+if(!(pattern37.test(key52))){
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data213};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7382,8 +7408,12 @@ vErrors.push(err603);
 errors++;
 }
 }
-else {
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data216};
+for(const key53 in data213){
+if(pattern37.test(key53)){
+let data214 = data213[key53];
+if(typeof data214 === "string"){
+if(func2(data214) > 8000){
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data214};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7393,9 +7423,8 @@ vErrors.push(err604);
 errors++;
 }
 }
-}
 else {
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data213};
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data214};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7406,8 +7435,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data200};
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data213};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7417,9 +7447,11 @@ vErrors.push(err606);
 errors++;
 }
 }
-}
-else {
-const err607 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data9};
+if(data210.query !== undefined){
+let data215 = data210.query;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+if(Object.keys(data215).length > 100){
+const err607 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data215};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7428,14 +7460,9 @@ vErrors.push(err607);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "tool.kb_search"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err608 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+for(const key54 in data215){
+if(!(pattern39.test(key54))){
+const err608 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data215};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7444,8 +7471,13 @@ vErrors.push(err608);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err609 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data9};
+}
+for(const key55 in data215){
+if(pattern39.test(key55)){
+let data216 = data215[key55];
+if(typeof data216 === "string"){
+if(func2(data216) > 8000){
+const err609 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data216};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7454,9 +7486,9 @@ vErrors.push(err609);
 }
 errors++;
 }
-for(const key52 in data9){
-if(!(((((((key52 === "name") || (key52 === "type_version")) || (key52 === "description")) || (key52 === "retry")) || (key52 === "timeout_ms")) || (key52 === "type")) || (key52 === "config"))){
-const err610 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data9};
+}
+else {
+const err610 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data216};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7466,11 +7498,10 @@ vErrors.push(err610);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data217 = data9.name;
-if(typeof data217 === "string"){
-if(func2(data217) > 64){
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data217};
+}
+}
+else {
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data215};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7479,8 +7510,12 @@ vErrors.push(err611);
 }
 errors++;
 }
-if(!pattern6.test(data217)){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data217};
+}
+if(data210.body !== undefined){
+let data217 = data210.body;
+if(typeof data217 === "string"){
+if(func2(data217) > 50000){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data217};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7491,7 +7526,7 @@ errors++;
 }
 }
 else {
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data217};
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data217};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7501,10 +7536,10 @@ vErrors.push(err613);
 errors++;
 }
 }
-if(data9.type_version !== undefined){
-let data218 = data9.type_version;
-if(!(((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218))) && (isFinite(data218)))){
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data218};
+if(data210.response_type !== undefined){
+let data218 = data210.response_type;
+if(typeof data218 !== "string"){
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data218};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7513,9 +7548,8 @@ vErrors.push(err614);
 }
 errors++;
 }
-if((typeof data218 == "number") && (isFinite(data218))){
-if(data218 < 1 || isNaN(data218)){
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data218};
+if(!((data218 === "json") || (data218 === "text"))){
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data218};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7525,12 +7559,10 @@ vErrors.push(err615);
 errors++;
 }
 }
-}
-if(data9.description !== undefined){
-let data219 = data9.description;
-if(typeof data219 === "string"){
-if(func2(data219) > 2000){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data219};
+if(data210.timeout_ms !== undefined){
+let data219 = data210.timeout_ms;
+if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7539,9 +7571,9 @@ vErrors.push(err616);
 }
 errors++;
 }
-}
-else {
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data219};
+if((typeof data219 == "number") && (isFinite(data219))){
+if(data219 > 300000 || isNaN(data219)){
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7550,12 +7582,8 @@ vErrors.push(err617);
 }
 errors++;
 }
-}
-if(data9.retry !== undefined){
-let data220 = data9.retry;
-if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
-if(data220.attempts === undefined){
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data220};
+if(data219 < 1 || isNaN(data219)){
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7564,9 +7592,12 @@ vErrors.push(err618);
 }
 errors++;
 }
-for(const key53 in data220){
-if(!((((key53 === "attempts") || (key53 === "backoff_ms")) || (key53 === "max_backoff_ms")) || (key53 === "backoff"))){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data220};
+}
+}
+if(data210.max_response_bytes !== undefined){
+let data220 = data210.max_response_bytes;
+if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7575,11 +7606,9 @@ vErrors.push(err619);
 }
 errors++;
 }
-}
-if(data220.attempts !== undefined){
-let data221 = data220.attempts;
-if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
+if((typeof data220 == "number") && (isFinite(data220))){
+if(data220 > 10485760 || isNaN(data220)){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7588,9 +7617,8 @@ vErrors.push(err620);
 }
 errors++;
 }
-if((typeof data221 == "number") && (isFinite(data221))){
-if(data221 > 10 || isNaN(data221)){
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
+if(data220 < 1 || isNaN(data220)){
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7599,8 +7627,12 @@ vErrors.push(err621);
 }
 errors++;
 }
-if(data221 < 1 || isNaN(data221)){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data221};
+}
+}
+if(data210.follow_redirects !== undefined){
+let data221 = data210.follow_redirects;
+if(typeof data221 !== "boolean"){
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data221};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7610,11 +7642,10 @@ vErrors.push(err622);
 errors++;
 }
 }
-}
-if(data220.backoff_ms !== undefined){
-let data222 = data220.backoff_ms;
+if(data210.max_redirects !== undefined){
+let data222 = data210.max_redirects;
 if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7624,8 +7655,8 @@ vErrors.push(err623);
 errors++;
 }
 if((typeof data222 == "number") && (isFinite(data222))){
-if(data222 > 600000 || isNaN(data222)){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
+if(data222 > 10 || isNaN(data222)){
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7635,7 +7666,7 @@ vErrors.push(err624);
 errors++;
 }
 if(data222 < 0 || isNaN(data222)){
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data222};
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7646,10 +7677,11 @@ errors++;
 }
 }
 }
-if(data220.max_backoff_ms !== undefined){
-let data223 = data220.max_backoff_ms;
-if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
+if(data210.auth !== undefined){
+let data223 = data210.auth;
+if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
+if(data223.credential === undefined){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data223};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7658,9 +7690,9 @@ vErrors.push(err626);
 }
 errors++;
 }
-if((typeof data223 == "number") && (isFinite(data223))){
-if(data223 > 3600000 || isNaN(data223)){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
+for(const key56 in data223){
+if(!(((key56 === "credential") || (key56 === "header")) || (key56 === "prefix"))){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data223};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7669,8 +7701,12 @@ vErrors.push(err627);
 }
 errors++;
 }
-if(data223 < 0 || isNaN(data223)){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data223};
+}
+if(data223.credential !== undefined){
+let data224 = data223.credential;
+if(typeof data224 === "string"){
+if(!pattern41.test(data224)){
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data224};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -7680,11 +7716,8 @@ vErrors.push(err628);
 errors++;
 }
 }
-}
-if(data220.backoff !== undefined){
-let data224 = data220.backoff;
-if(typeof data224 !== "string"){
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data224};
+else {
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data224};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7693,8 +7726,12 @@ vErrors.push(err629);
 }
 errors++;
 }
-if(!((data224 === "exponential") || (data224 === "fixed"))){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data224};
+}
+if(data223.header !== undefined){
+let data225 = data223.header;
+if(typeof data225 === "string"){
+if(func2(data225) > 128){
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7703,10 +7740,8 @@ vErrors.push(err630);
 }
 errors++;
 }
-}
-}
-else {
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data220};
+if(!pattern37.test(data225)){
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7716,10 +7751,8 @@ vErrors.push(err631);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data225 = data9.timeout_ms;
-if(!(((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225))) && (isFinite(data225)))){
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data225};
+else {
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7728,9 +7761,12 @@ vErrors.push(err632);
 }
 errors++;
 }
-if((typeof data225 == "number") && (isFinite(data225))){
-if(data225 > 3600000 || isNaN(data225)){
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data225};
+}
+if(data223.prefix !== undefined){
+let data226 = data223.prefix;
+if(typeof data226 === "string"){
+if(func2(data226) > 32){
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data226};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7739,8 +7775,9 @@ vErrors.push(err633);
 }
 errors++;
 }
-if(data225 < 1 || isNaN(data225)){
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data225};
+}
+else {
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data226};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7751,10 +7788,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data226 = data9.type;
-if(typeof data226 !== "string"){
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data226};
+else {
+const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data223};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -7763,8 +7798,10 @@ vErrors.push(err635);
 }
 errors++;
 }
-if("tool.kb_search" !== data226){
-const err636 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data226};
+}
+}
+else {
+const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data210};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -7774,12 +7811,9 @@ vErrors.push(err636);
 errors++;
 }
 }
-if(data9.config !== undefined){
-let data227 = data9.config;
-if(data227 && typeof data227 == "object" && !Array.isArray(data227)){
-for(const key54 in data227){
-if(!((((key54 === "query") || (key54 === "limit")) || (key54 === "category")) || (key54 === "min_score"))){
-const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data227};
+}
+else {
+const err637 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data16};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -7788,12 +7822,14 @@ vErrors.push(err637);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data227.query !== undefined){
-let data228 = data227.query;
-if(typeof data228 === "string"){
-if(func2(data228) > 50000){
-const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data228};
+}
+else if(tag0 === "tool.kb_search"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err638 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data16};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -7802,9 +7838,8 @@ vErrors.push(err638);
 }
 errors++;
 }
-}
-else {
-const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data228};
+if(data16.type === undefined){
+const err639 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data16};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -7813,11 +7848,9 @@ vErrors.push(err639);
 }
 errors++;
 }
-}
-if(data227.limit !== undefined){
-let data229 = data227.limit;
-if(!(((typeof data229 == "number") && (!(data229 % 1) && !isNaN(data229))) && (isFinite(data229)))){
-const err640 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data229};
+for(const key57 in data16){
+if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
+const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data16};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -7826,9 +7859,12 @@ vErrors.push(err640);
 }
 errors++;
 }
-if((typeof data229 == "number") && (isFinite(data229))){
-if(data229 > 20 || isNaN(data229)){
-const err641 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data229};
+}
+if(data16.name !== undefined){
+let data227 = data16.name;
+if(typeof data227 === "string"){
+if(func2(data227) > 64){
+const err641 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data227};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -7837,8 +7873,8 @@ vErrors.push(err641);
 }
 errors++;
 }
-if(data229 < 1 || isNaN(data229)){
-const err642 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data229};
+if(!pattern6.test(data227)){
+const err642 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data227};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -7848,12 +7884,8 @@ vErrors.push(err642);
 errors++;
 }
 }
-}
-if(data227.category !== undefined){
-let data230 = data227.category;
-if(typeof data230 === "string"){
-if(func2(data230) > 64){
-const err643 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data230};
+else {
+const err643 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data227};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -7862,8 +7894,11 @@ vErrors.push(err643);
 }
 errors++;
 }
-if(func2(data230) < 1){
-const err644 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data230};
+}
+if(data16.type_version !== undefined){
+let data228 = data16.type_version;
+if(!(((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228))) && (isFinite(data228)))){
+const err644 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data228};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -7872,9 +7907,9 @@ vErrors.push(err644);
 }
 errors++;
 }
-}
-else {
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data230};
+if((typeof data228 == "number") && (isFinite(data228))){
+if(data228 < 1 || isNaN(data228)){
+const err645 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data228};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -7884,11 +7919,12 @@ vErrors.push(err645);
 errors++;
 }
 }
-if(data227.min_score !== undefined){
-let data231 = data227.min_score;
-if((typeof data231 == "number") && (isFinite(data231))){
-if(data231 > 1 || isNaN(data231)){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data231};
+}
+if(data16.description !== undefined){
+let data229 = data16.description;
+if(typeof data229 === "string"){
+if(func2(data229) > 2000){
+const err646 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data229};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7897,8 +7933,9 @@ vErrors.push(err646);
 }
 errors++;
 }
-if(data231 < 0 || isNaN(data231)){
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data231};
+}
+else {
+const err647 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data229};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7908,8 +7945,11 @@ vErrors.push(err647);
 errors++;
 }
 }
-else {
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data231};
+if(data16.retry !== undefined){
+let data230 = data16.retry;
+if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
+if(data230.attempts === undefined){
+const err648 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data230};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7918,10 +7958,9 @@ vErrors.push(err648);
 }
 errors++;
 }
-}
-}
-else {
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data227};
+for(const key58 in data230){
+if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data230};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7931,9 +7970,10 @@ vErrors.push(err649);
 errors++;
 }
 }
-}
-else {
-const err650 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data9};
+if(data230.attempts !== undefined){
+let data231 = data230.attempts;
+if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
+const err650 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7942,14 +7982,9 @@ vErrors.push(err650);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "tool.order_lookup"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err651 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if((typeof data231 == "number") && (isFinite(data231))){
+if(data231 > 10 || isNaN(data231)){
+const err651 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7958,8 +7993,8 @@ vErrors.push(err651);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err652 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+if(data231 < 1 || isNaN(data231)){
+const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -7968,8 +8003,12 @@ vErrors.push(err652);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err653 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data9};
+}
+}
+if(data230.backoff_ms !== undefined){
+let data232 = data230.backoff_ms;
+if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
+const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -7978,9 +8017,9 @@ vErrors.push(err653);
 }
 errors++;
 }
-for(const key55 in data9){
-if(!(((((((key55 === "name") || (key55 === "type_version")) || (key55 === "description")) || (key55 === "retry")) || (key55 === "timeout_ms")) || (key55 === "type")) || (key55 === "config"))){
-const err654 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data9};
+if((typeof data232 == "number") && (isFinite(data232))){
+if(data232 > 600000 || isNaN(data232)){
+const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -7989,12 +8028,8 @@ vErrors.push(err654);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data232 = data9.name;
-if(typeof data232 === "string"){
-if(func2(data232) > 64){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data232};
+if(data232 < 0 || isNaN(data232)){
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8003,8 +8038,12 @@ vErrors.push(err655);
 }
 errors++;
 }
-if(!pattern6.test(data232)){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data232};
+}
+}
+if(data230.max_backoff_ms !== undefined){
+let data233 = data230.max_backoff_ms;
+if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8013,9 +8052,9 @@ vErrors.push(err656);
 }
 errors++;
 }
-}
-else {
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data232};
+if((typeof data233 == "number") && (isFinite(data233))){
+if(data233 > 3600000 || isNaN(data233)){
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8024,11 +8063,8 @@ vErrors.push(err657);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data233 = data9.type_version;
-if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data233};
+if(data233 < 0 || isNaN(data233)){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8037,9 +8073,12 @@ vErrors.push(err658);
 }
 errors++;
 }
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 < 1 || isNaN(data233)){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data233};
+}
+}
+if(data230.backoff !== undefined){
+let data234 = data230.backoff;
+if(typeof data234 !== "string"){
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data234};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8048,13 +8087,8 @@ vErrors.push(err659);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data234 = data9.description;
-if(typeof data234 === "string"){
-if(func2(data234) > 2000){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data234};
+if(!((data234 === "exponential") || (data234 === "fixed"))){
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data234};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8064,8 +8098,9 @@ vErrors.push(err660);
 errors++;
 }
 }
+}
 else {
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data234};
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data230};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8075,11 +8110,10 @@ vErrors.push(err661);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data235 = data9.retry;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.attempts === undefined){
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data235};
+if(data16.timeout_ms !== undefined){
+let data235 = data16.timeout_ms;
+if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data235};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8088,9 +8122,9 @@ vErrors.push(err662);
 }
 errors++;
 }
-for(const key56 in data235){
-if(!((((key56 === "attempts") || (key56 === "backoff_ms")) || (key56 === "max_backoff_ms")) || (key56 === "backoff"))){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data235};
+if((typeof data235 == "number") && (isFinite(data235))){
+if(data235 > 3600000 || isNaN(data235)){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data235};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8099,11 +8133,8 @@ vErrors.push(err663);
 }
 errors++;
 }
-}
-if(data235.attempts !== undefined){
-let data236 = data235.attempts;
-if(!(((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236))) && (isFinite(data236)))){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
+if(data235 < 1 || isNaN(data235)){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data235};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8112,9 +8143,12 @@ vErrors.push(err664);
 }
 errors++;
 }
-if((typeof data236 == "number") && (isFinite(data236))){
-if(data236 > 10 || isNaN(data236)){
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
+}
+}
+if(data16.type !== undefined){
+let data236 = data16.type;
+if(typeof data236 !== "string"){
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data236};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8123,8 +8157,8 @@ vErrors.push(err665);
 }
 errors++;
 }
-if(data236 < 1 || isNaN(data236)){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data236};
+if("tool.kb_search" !== data236){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data236};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8134,11 +8168,12 @@ vErrors.push(err666);
 errors++;
 }
 }
-}
-if(data235.backoff_ms !== undefined){
-let data237 = data235.backoff_ms;
-if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
+if(data16.config !== undefined){
+let data237 = data16.config;
+if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+for(const key59 in data237){
+if(!((((key59 === "query") || (key59 === "limit")) || (key59 === "category")) || (key59 === "min_score"))){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data237};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8147,9 +8182,12 @@ vErrors.push(err667);
 }
 errors++;
 }
-if((typeof data237 == "number") && (isFinite(data237))){
-if(data237 > 600000 || isNaN(data237)){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
+}
+if(data237.query !== undefined){
+let data238 = data237.query;
+if(typeof data238 === "string"){
+if(func2(data238) > 50000){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data238};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8158,8 +8196,9 @@ vErrors.push(err668);
 }
 errors++;
 }
-if(data237 < 0 || isNaN(data237)){
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data237};
+}
+else {
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data238};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8169,11 +8208,10 @@ vErrors.push(err669);
 errors++;
 }
 }
-}
-if(data235.max_backoff_ms !== undefined){
-let data238 = data235.max_backoff_ms;
-if(!(((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238))) && (isFinite(data238)))){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
+if(data237.limit !== undefined){
+let data239 = data237.limit;
+if(!(((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239))) && (isFinite(data239)))){
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data239};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8182,9 +8220,9 @@ vErrors.push(err670);
 }
 errors++;
 }
-if((typeof data238 == "number") && (isFinite(data238))){
-if(data238 > 3600000 || isNaN(data238)){
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
+if((typeof data239 == "number") && (isFinite(data239))){
+if(data239 > 20 || isNaN(data239)){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data239};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8193,8 +8231,8 @@ vErrors.push(err671);
 }
 errors++;
 }
-if(data238 < 0 || isNaN(data238)){
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data238};
+if(data239 < 1 || isNaN(data239)){
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data239};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8205,10 +8243,11 @@ errors++;
 }
 }
 }
-if(data235.backoff !== undefined){
-let data239 = data235.backoff;
-if(typeof data239 !== "string"){
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data239};
+if(data237.category !== undefined){
+let data240 = data237.category;
+if(typeof data240 === "string"){
+if(func2(data240) > 64){
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data240};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8217,8 +8256,8 @@ vErrors.push(err673);
 }
 errors++;
 }
-if(!((data239 === "exponential") || (data239 === "fixed"))){
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data239};
+if(func2(data240) < 1){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data240};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8228,9 +8267,8 @@ vErrors.push(err674);
 errors++;
 }
 }
-}
 else {
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data235};
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data240};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8240,10 +8278,11 @@ vErrors.push(err675);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data240 = data9.timeout_ms;
-if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data240};
+if(data237.min_score !== undefined){
+let data241 = data237.min_score;
+if((typeof data241 == "number") && (isFinite(data241))){
+if(data241 > 1 || isNaN(data241)){
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data241};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8252,9 +8291,8 @@ vErrors.push(err676);
 }
 errors++;
 }
-if((typeof data240 == "number") && (isFinite(data240))){
-if(data240 > 3600000 || isNaN(data240)){
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data240};
+if(data241 < 0 || isNaN(data241)){
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data241};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8263,8 +8301,9 @@ vErrors.push(err677);
 }
 errors++;
 }
-if(data240 < 1 || isNaN(data240)){
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data240};
+}
+else {
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data241};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8275,10 +8314,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data241 = data9.type;
-if(typeof data241 !== "string"){
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data241};
+else {
+const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data237};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8287,8 +8324,10 @@ vErrors.push(err679);
 }
 errors++;
 }
-if("tool.order_lookup" !== data241){
-const err680 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data241};
+}
+}
+else {
+const err680 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data16};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8297,12 +8336,14 @@ vErrors.push(err680);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data242 = data9.config;
-if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
-if(data242.order_id === undefined){
-const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data242};
+}
+else if(tag0 === "tool.order_lookup"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err681 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8311,8 +8352,8 @@ vErrors.push(err681);
 }
 errors++;
 }
-if(data242.customer_email === undefined){
-const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data242};
+if(data16.type === undefined){
+const err682 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8321,9 +8362,8 @@ vErrors.push(err682);
 }
 errors++;
 }
-for(const key57 in data242){
-if(!(((key57 === "order_id") || (key57 === "customer_email")) || (key57 === "fields"))){
-const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data242};
+if(data16.config === undefined){
+const err683 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8332,12 +8372,9 @@ vErrors.push(err683);
 }
 errors++;
 }
-}
-if(data242.order_id !== undefined){
-let data243 = data242.order_id;
-if(typeof data243 === "string"){
-if(func2(data243) > 500){
-const err684 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data243};
+for(const key60 in data16){
+if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
+const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data16};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -8347,8 +8384,11 @@ vErrors.push(err684);
 errors++;
 }
 }
-else {
-const err685 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data243};
+if(data16.name !== undefined){
+let data242 = data16.name;
+if(typeof data242 === "string"){
+if(func2(data242) > 64){
+const err685 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data242};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8357,12 +8397,8 @@ vErrors.push(err685);
 }
 errors++;
 }
-}
-if(data242.customer_email !== undefined){
-let data244 = data242.customer_email;
-if(typeof data244 === "string"){
-if(func2(data244) > 500){
-const err686 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data244};
+if(!pattern6.test(data242)){
+const err686 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data242};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8373,7 +8409,7 @@ errors++;
 }
 }
 else {
-const err687 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data244};
+const err687 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data242};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8383,11 +8419,10 @@ vErrors.push(err687);
 errors++;
 }
 }
-if(data242.fields !== undefined){
-let data245 = data242.fields;
-if(Array.isArray(data245)){
-if(data245.length > 13){
-const err688 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data245};
+if(data16.type_version !== undefined){
+let data243 = data16.type_version;
+if(!(((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243))) && (isFinite(data243)))){
+const err688 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data243};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -8396,11 +8431,9 @@ vErrors.push(err688);
 }
 errors++;
 }
-const len8 = data245.length;
-for(let i11=0; i11<len8; i11++){
-let data246 = data245[i11];
-if(typeof data246 !== "string"){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data246};
+if((typeof data243 == "number") && (isFinite(data243))){
+if(data243 < 1 || isNaN(data243)){
+const err689 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data243};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8409,8 +8442,13 @@ vErrors.push(err689);
 }
 errors++;
 }
-if(!(((((((((((((data246 === "id") || (data246 === "status")) || (data246 === "items")) || (data246 === "total")) || (data246 === "currency")) || (data246 === "estimated_delivery")) || (data246 === "carrier")) || (data246 === "tracking_number")) || (data246 === "tracking_url")) || (data246 === "created_at")) || (data246 === "updated_at")) || (data246 === "customer_email")) || (data246 === "shipping_address"))){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data246};
+}
+}
+if(data16.description !== undefined){
+let data244 = data16.description;
+if(typeof data244 === "string"){
+if(func2(data244) > 2000){
+const err690 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data244};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8420,18 +8458,8 @@ vErrors.push(err690);
 errors++;
 }
 }
-let i12 = data245.length;
-let j3;
-if(i12 > 1){
-const indices3 = {};
-for(;i12--;){
-let item3 = data245[i12];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j3 = indices3[item3];
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data245};
+else {
+const err691 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data244};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8439,14 +8467,13 @@ else {
 vErrors.push(err691);
 }
 errors++;
-break;
-}
-indices3[item3] = i12;
 }
 }
-}
-else {
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data245};
+if(data16.retry !== undefined){
+let data245 = data16.retry;
+if(data245 && typeof data245 == "object" && !Array.isArray(data245)){
+if(data245.attempts === undefined){
+const err692 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data245};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8455,10 +8482,9 @@ vErrors.push(err692);
 }
 errors++;
 }
-}
-}
-else {
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data242};
+for(const key61 in data245){
+if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data245};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8468,9 +8494,10 @@ vErrors.push(err693);
 errors++;
 }
 }
-}
-else {
-const err694 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data9};
+if(data245.attempts !== undefined){
+let data246 = data245.attempts;
+if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
+const err694 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8479,14 +8506,9 @@ vErrors.push(err694);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "tool.order_update"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err695 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+if((typeof data246 == "number") && (isFinite(data246))){
+if(data246 > 10 || isNaN(data246)){
+const err695 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8495,8 +8517,8 @@ vErrors.push(err695);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err696 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+if(data246 < 1 || isNaN(data246)){
+const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8505,8 +8527,12 @@ vErrors.push(err696);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err697 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data9};
+}
+}
+if(data245.backoff_ms !== undefined){
+let data247 = data245.backoff_ms;
+if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
+const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8515,9 +8541,9 @@ vErrors.push(err697);
 }
 errors++;
 }
-for(const key58 in data9){
-if(!(((((((key58 === "name") || (key58 === "type_version")) || (key58 === "description")) || (key58 === "retry")) || (key58 === "timeout_ms")) || (key58 === "type")) || (key58 === "config"))){
-const err698 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data9};
+if((typeof data247 == "number") && (isFinite(data247))){
+if(data247 > 600000 || isNaN(data247)){
+const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8526,12 +8552,8 @@ vErrors.push(err698);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data247 = data9.name;
-if(typeof data247 === "string"){
-if(func2(data247) > 64){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data247};
+if(data247 < 0 || isNaN(data247)){
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8540,8 +8562,12 @@ vErrors.push(err699);
 }
 errors++;
 }
-if(!pattern6.test(data247)){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data247};
+}
+}
+if(data245.max_backoff_ms !== undefined){
+let data248 = data245.max_backoff_ms;
+if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8550,9 +8576,9 @@ vErrors.push(err700);
 }
 errors++;
 }
-}
-else {
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data247};
+if((typeof data248 == "number") && (isFinite(data248))){
+if(data248 > 3600000 || isNaN(data248)){
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8561,11 +8587,8 @@ vErrors.push(err701);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data248 = data9.type_version;
-if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data248};
+if(data248 < 0 || isNaN(data248)){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8574,9 +8597,12 @@ vErrors.push(err702);
 }
 errors++;
 }
-if((typeof data248 == "number") && (isFinite(data248))){
-if(data248 < 1 || isNaN(data248)){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data248};
+}
+}
+if(data245.backoff !== undefined){
+let data249 = data245.backoff;
+if(typeof data249 !== "string"){
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data249};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8585,13 +8611,8 @@ vErrors.push(err703);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data249 = data9.description;
-if(typeof data249 === "string"){
-if(func2(data249) > 2000){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data249};
+if(!((data249 === "exponential") || (data249 === "fixed"))){
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data249};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8601,8 +8622,9 @@ vErrors.push(err704);
 errors++;
 }
 }
+}
 else {
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data249};
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data245};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8612,11 +8634,10 @@ vErrors.push(err705);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data250 = data9.retry;
-if(data250 && typeof data250 == "object" && !Array.isArray(data250)){
-if(data250.attempts === undefined){
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data250};
+if(data16.timeout_ms !== undefined){
+let data250 = data16.timeout_ms;
+if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data250};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8625,9 +8646,9 @@ vErrors.push(err706);
 }
 errors++;
 }
-for(const key59 in data250){
-if(!((((key59 === "attempts") || (key59 === "backoff_ms")) || (key59 === "max_backoff_ms")) || (key59 === "backoff"))){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data250};
+if((typeof data250 == "number") && (isFinite(data250))){
+if(data250 > 3600000 || isNaN(data250)){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data250};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8636,11 +8657,8 @@ vErrors.push(err707);
 }
 errors++;
 }
-}
-if(data250.attempts !== undefined){
-let data251 = data250.attempts;
-if(!(((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251))) && (isFinite(data251)))){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
+if(data250 < 1 || isNaN(data250)){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data250};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8649,9 +8667,12 @@ vErrors.push(err708);
 }
 errors++;
 }
-if((typeof data251 == "number") && (isFinite(data251))){
-if(data251 > 10 || isNaN(data251)){
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
+}
+}
+if(data16.type !== undefined){
+let data251 = data16.type;
+if(typeof data251 !== "string"){
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data251};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -8660,8 +8681,8 @@ vErrors.push(err709);
 }
 errors++;
 }
-if(data251 < 1 || isNaN(data251)){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data251};
+if("tool.order_lookup" !== data251){
+const err710 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data251};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -8671,11 +8692,11 @@ vErrors.push(err710);
 errors++;
 }
 }
-}
-if(data250.backoff_ms !== undefined){
-let data252 = data250.backoff_ms;
-if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
-const err711 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
+if(data16.config !== undefined){
+let data252 = data16.config;
+if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
+if(data252.order_id === undefined){
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data252};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -8684,9 +8705,8 @@ vErrors.push(err711);
 }
 errors++;
 }
-if((typeof data252 == "number") && (isFinite(data252))){
-if(data252 > 600000 || isNaN(data252)){
-const err712 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
+if(data252.customer_email === undefined){
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data252};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -8695,8 +8715,9 @@ vErrors.push(err712);
 }
 errors++;
 }
-if(data252 < 0 || isNaN(data252)){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data252};
+for(const key62 in data252){
+if(!(((key62 === "order_id") || (key62 === "customer_email")) || (key62 === "fields"))){
+const err713 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data252};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -8706,11 +8727,11 @@ vErrors.push(err713);
 errors++;
 }
 }
-}
-if(data250.max_backoff_ms !== undefined){
-let data253 = data250.max_backoff_ms;
-if(!(((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253))) && (isFinite(data253)))){
-const err714 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
+if(data252.order_id !== undefined){
+let data253 = data252.order_id;
+if(typeof data253 === "string"){
+if(func2(data253) > 500){
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data253};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -8719,9 +8740,9 @@ vErrors.push(err714);
 }
 errors++;
 }
-if((typeof data253 == "number") && (isFinite(data253))){
-if(data253 > 3600000 || isNaN(data253)){
-const err715 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
+}
+else {
+const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data253};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -8730,8 +8751,12 @@ vErrors.push(err715);
 }
 errors++;
 }
-if(data253 < 0 || isNaN(data253)){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data253};
+}
+if(data252.customer_email !== undefined){
+let data254 = data252.customer_email;
+if(typeof data254 === "string"){
+if(func2(data254) > 500){
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data254};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -8741,11 +8766,8 @@ vErrors.push(err716);
 errors++;
 }
 }
-}
-if(data250.backoff !== undefined){
-let data254 = data250.backoff;
-if(typeof data254 !== "string"){
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data254};
+else {
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data254};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -8754,8 +8776,12 @@ vErrors.push(err717);
 }
 errors++;
 }
-if(!((data254 === "exponential") || (data254 === "fixed"))){
-const err718 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data254};
+}
+if(data252.fields !== undefined){
+let data255 = data252.fields;
+if(Array.isArray(data255)){
+if(data255.length > 13){
+const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data255};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -8764,10 +8790,11 @@ vErrors.push(err718);
 }
 errors++;
 }
-}
-}
-else {
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data250};
+const len8 = data255.length;
+for(let i11=0; i11<len8; i11++){
+let data256 = data255[i11];
+if(typeof data256 !== "string"){
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data256};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -8776,11 +8803,8 @@ vErrors.push(err719);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data255 = data9.timeout_ms;
-if(!(((typeof data255 == "number") && (!(data255 % 1) && !isNaN(data255))) && (isFinite(data255)))){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data255};
+if(!(((((((((((((data256 === "id") || (data256 === "status")) || (data256 === "items")) || (data256 === "total")) || (data256 === "currency")) || (data256 === "estimated_delivery")) || (data256 === "carrier")) || (data256 === "tracking_number")) || (data256 === "tracking_url")) || (data256 === "created_at")) || (data256 === "updated_at")) || (data256 === "customer_email")) || (data256 === "shipping_address"))){
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data256};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -8789,9 +8813,19 @@ vErrors.push(err720);
 }
 errors++;
 }
-if((typeof data255 == "number") && (isFinite(data255))){
-if(data255 > 3600000 || isNaN(data255)){
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data255};
+}
+let i12 = data255.length;
+let j3;
+if(i12 > 1){
+const indices3 = {};
+for(;i12--;){
+let item3 = data255[i12];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data255};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -8799,9 +8833,14 @@ else {
 vErrors.push(err721);
 }
 errors++;
+break;
 }
-if(data255 < 1 || isNaN(data255)){
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data255};
+indices3[item3] = i12;
+}
+}
+}
+else {
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data255};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -8812,10 +8851,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data256 = data9.type;
-if(typeof data256 !== "string"){
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data256};
+else {
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data252};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -8824,8 +8861,10 @@ vErrors.push(err723);
 }
 errors++;
 }
-if("tool.order_update" !== data256){
-const err724 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data256};
+}
+}
+else {
+const err724 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data16};
 if(vErrors === null){
 vErrors = [err724];
 }
@@ -8834,16 +8873,14 @@ vErrors.push(err724);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data257 = data9.config;
-const _errs622 = errors;
-let valid109 = true;
-const _errs623 = errors;
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.action !== undefined){
-if("update_status" !== data257.action){
-const err725 = {};
+}
+else if(tag0 === "tool.order_update"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err725 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err725];
 }
@@ -8852,23 +8889,8 @@ vErrors.push(err725);
 }
 errors++;
 }
-}
-}
-var _valid2 = _errs623 === errors;
-errors = _errs622;
-if(vErrors !== null){
-if(_errs622){
-vErrors.length = _errs622;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs625 = errors;
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.status === undefined){
-const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data257};
+if(data16.type === undefined){
+const err726 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -8877,17 +8899,8 @@ vErrors.push(err726);
 }
 errors++;
 }
-}
-var _valid2 = _errs625 === errors;
-valid109 = _valid2;
-if(valid109){
-var props2 = {};
-props2.status = true;
-props2.action = true;
-}
-}
-if(!valid109){
-const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data257};
+if(data16.config === undefined){
+const err727 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -8896,13 +8909,9 @@ vErrors.push(err727);
 }
 errors++;
 }
-const _errs627 = errors;
-let valid111 = true;
-const _errs628 = errors;
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.action !== undefined){
-if("change_address" !== data257.action){
-const err728 = {};
+for(const key63 in data16){
+if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
+const err728 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -8912,22 +8921,11 @@ vErrors.push(err728);
 errors++;
 }
 }
-}
-var _valid3 = _errs628 === errors;
-errors = _errs627;
-if(vErrors !== null){
-if(_errs627){
-vErrors.length = _errs627;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs630 = errors;
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.address === undefined){
-const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data257};
+if(data16.name !== undefined){
+let data257 = data16.name;
+if(typeof data257 === "string"){
+if(func2(data257) > 64){
+const err729 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data257};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -8936,17 +8934,8 @@ vErrors.push(err729);
 }
 errors++;
 }
-}
-var _valid3 = _errs630 === errors;
-valid111 = _valid3;
-if(valid111){
-var props3 = {};
-props3.address = true;
-props3.action = true;
-}
-}
-if(!valid111){
-const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data257};
+if(!pattern6.test(data257)){
+const err730 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data257};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -8955,18 +8944,9 @@ vErrors.push(err730);
 }
 errors++;
 }
-if(props2 !== true && props3 !== undefined){
-if(props3 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props3);
-}
-}
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.order_id === undefined){
-const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
+const err731 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data257};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -8975,8 +8955,11 @@ vErrors.push(err731);
 }
 errors++;
 }
-if(data257.customer_email === undefined){
-const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
+}
+if(data16.type_version !== undefined){
+let data258 = data16.type_version;
+if(!(((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258))) && (isFinite(data258)))){
+const err732 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data258};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -8985,8 +8968,9 @@ vErrors.push(err732);
 }
 errors++;
 }
-if(data257.action === undefined){
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data257};
+if((typeof data258 == "number") && (isFinite(data258))){
+if(data258 < 1 || isNaN(data258)){
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data258};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -8995,9 +8979,13 @@ vErrors.push(err733);
 }
 errors++;
 }
-for(const key60 in data257){
-if(!(((((((key60 === "order_id") || (key60 === "customer_email")) || (key60 === "action")) || (key60 === "status")) || (key60 === "address")) || (key60 === "reason")) || (key60 === "fields"))){
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data257};
+}
+}
+if(data16.description !== undefined){
+let data259 = data16.description;
+if(typeof data259 === "string"){
+if(func2(data259) > 2000){
+const err734 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data259};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -9007,11 +8995,8 @@ vErrors.push(err734);
 errors++;
 }
 }
-if(data257.order_id !== undefined){
-let data260 = data257.order_id;
-if(typeof data260 === "string"){
-if(func2(data260) > 500){
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data260};
+else {
+const err735 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data259};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9021,8 +9006,11 @@ vErrors.push(err735);
 errors++;
 }
 }
-else {
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data260};
+if(data16.retry !== undefined){
+let data260 = data16.retry;
+if(data260 && typeof data260 == "object" && !Array.isArray(data260)){
+if(data260.attempts === undefined){
+const err736 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data260};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9031,12 +9019,9 @@ vErrors.push(err736);
 }
 errors++;
 }
-}
-if(data257.customer_email !== undefined){
-let data261 = data257.customer_email;
-if(typeof data261 === "string"){
-if(func2(data261) > 500){
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data261};
+for(const key64 in data260){
+if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
+const err737 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data260};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9046,8 +9031,10 @@ vErrors.push(err737);
 errors++;
 }
 }
-else {
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data261};
+if(data260.attempts !== undefined){
+let data261 = data260.attempts;
+if(!(((typeof data261 == "number") && (!(data261 % 1) && !isNaN(data261))) && (isFinite(data261)))){
+const err738 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9056,11 +9043,9 @@ vErrors.push(err738);
 }
 errors++;
 }
-}
-if(data257.action !== undefined){
-let data262 = data257.action;
-if(typeof data262 !== "string"){
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data262};
+if((typeof data261 == "number") && (isFinite(data261))){
+if(data261 > 10 || isNaN(data261)){
+const err739 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9069,8 +9054,8 @@ vErrors.push(err739);
 }
 errors++;
 }
-if(!((((data262 === "cancel") || (data262 === "change_address")) || (data262 === "request_return")) || (data262 === "update_status"))){
-const err740 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data262};
+if(data261 < 1 || isNaN(data261)){
+const err740 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9080,11 +9065,11 @@ vErrors.push(err740);
 errors++;
 }
 }
-if(data257.status !== undefined){
-let data263 = data257.status;
-if(typeof data263 === "string"){
-if(func2(data263) > 64){
-const err741 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data263};
+}
+if(data260.backoff_ms !== undefined){
+let data262 = data260.backoff_ms;
+if(!(((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262))) && (isFinite(data262)))){
+const err741 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9093,8 +9078,9 @@ vErrors.push(err741);
 }
 errors++;
 }
-if(func2(data263) < 1){
-const err742 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data263};
+if((typeof data262 == "number") && (isFinite(data262))){
+if(data262 > 600000 || isNaN(data262)){
+const err742 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9103,9 +9089,8 @@ vErrors.push(err742);
 }
 errors++;
 }
-}
-else {
-const err743 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data263};
+if(data262 < 0 || isNaN(data262)){
+const err743 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9115,11 +9100,11 @@ vErrors.push(err743);
 errors++;
 }
 }
-if(data257.address !== undefined){
-let data264 = data257.address;
-if(typeof data264 === "string"){
-if(func2(data264) > 2000){
-const err744 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data264};
+}
+if(data260.max_backoff_ms !== undefined){
+let data263 = data260.max_backoff_ms;
+if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
+const err744 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9128,9 +9113,9 @@ vErrors.push(err744);
 }
 errors++;
 }
-}
-else {
-const err745 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data264};
+if((typeof data263 == "number") && (isFinite(data263))){
+if(data263 > 3600000 || isNaN(data263)){
+const err745 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9139,12 +9124,8 @@ vErrors.push(err745);
 }
 errors++;
 }
-}
-if(data257.reason !== undefined){
-let data265 = data257.reason;
-if(typeof data265 === "string"){
-if(func2(data265) > 50000){
-const err746 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data265};
+if(data263 < 0 || isNaN(data263)){
+const err746 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9154,8 +9135,11 @@ vErrors.push(err746);
 errors++;
 }
 }
-else {
-const err747 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data265};
+}
+if(data260.backoff !== undefined){
+let data264 = data260.backoff;
+if(typeof data264 !== "string"){
+const err747 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data264};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9164,12 +9148,8 @@ vErrors.push(err747);
 }
 errors++;
 }
-}
-if(data257.fields !== undefined){
-let data266 = data257.fields;
-if(Array.isArray(data266)){
-if(data266.length > 13){
-const err748 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data266};
+if(!((data264 === "exponential") || (data264 === "fixed"))){
+const err748 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data264};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9178,11 +9158,10 @@ vErrors.push(err748);
 }
 errors++;
 }
-const len9 = data266.length;
-for(let i13=0; i13<len9; i13++){
-let data267 = data266[i13];
-if(typeof data267 !== "string"){
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data267};
+}
+}
+else {
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data260};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9191,8 +9170,11 @@ vErrors.push(err749);
 }
 errors++;
 }
-if(!(((((((((((((data267 === "id") || (data267 === "status")) || (data267 === "items")) || (data267 === "total")) || (data267 === "currency")) || (data267 === "estimated_delivery")) || (data267 === "carrier")) || (data267 === "tracking_number")) || (data267 === "tracking_url")) || (data267 === "created_at")) || (data267 === "updated_at")) || (data267 === "customer_email")) || (data267 === "shipping_address"))){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data267};
+}
+if(data16.timeout_ms !== undefined){
+let data265 = data16.timeout_ms;
+if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data265};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9201,19 +9183,9 @@ vErrors.push(err750);
 }
 errors++;
 }
-}
-let i14 = data266.length;
-let j4;
-if(i14 > 1){
-const indices4 = {};
-for(;i14--;){
-let item4 = data266[i14];
-if(typeof item4 !== "string"){
-continue;
-}
-if(typeof indices4[item4] == "number"){
-j4 = indices4[item4];
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data266};
+if((typeof data265 == "number") && (isFinite(data265))){
+if(data265 > 3600000 || isNaN(data265)){
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data265};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9221,14 +9193,9 @@ else {
 vErrors.push(err751);
 }
 errors++;
-break;
 }
-indices4[item4] = i14;
-}
-}
-}
-else {
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data266};
+if(data265 < 1 || isNaN(data265)){
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data265};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9239,8 +9206,10 @@ errors++;
 }
 }
 }
-else {
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data257};
+if(data16.type !== undefined){
+let data266 = data16.type;
+if(typeof data266 !== "string"){
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data266};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9249,10 +9218,8 @@ vErrors.push(err753);
 }
 errors++;
 }
-}
-}
-else {
-const err754 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data9};
+if("tool.order_update" !== data266){
+const err754 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data266};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9261,14 +9228,16 @@ vErrors.push(err754);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "tool.lead_capture"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err755 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+if(data16.config !== undefined){
+let data267 = data16.config;
+const _errs649 = errors;
+let valid115 = true;
+const _errs650 = errors;
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.action !== undefined){
+if("update_status" !== data267.action){
+const err755 = {};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9277,8 +9246,23 @@ vErrors.push(err755);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err756 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+}
+}
+var _valid3 = _errs650 === errors;
+errors = _errs649;
+if(vErrors !== null){
+if(_errs649){
+vErrors.length = _errs649;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs652 = errors;
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.status === undefined){
+const err756 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data267};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9287,8 +9271,17 @@ vErrors.push(err756);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err757 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data9};
+}
+var _valid3 = _errs652 === errors;
+valid115 = _valid3;
+if(valid115){
+var props3 = {};
+props3.status = true;
+props3.action = true;
+}
+}
+if(!valid115){
+const err757 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data267};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9297,9 +9290,13 @@ vErrors.push(err757);
 }
 errors++;
 }
-for(const key61 in data9){
-if(!(((((((key61 === "name") || (key61 === "type_version")) || (key61 === "description")) || (key61 === "retry")) || (key61 === "timeout_ms")) || (key61 === "type")) || (key61 === "config"))){
-const err758 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data9};
+const _errs654 = errors;
+let valid117 = true;
+const _errs655 = errors;
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.action !== undefined){
+if("change_address" !== data267.action){
+const err758 = {};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9309,11 +9306,22 @@ vErrors.push(err758);
 errors++;
 }
 }
-if(data9.name !== undefined){
-let data268 = data9.name;
-if(typeof data268 === "string"){
-if(func2(data268) > 64){
-const err759 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data268};
+}
+var _valid4 = _errs655 === errors;
+errors = _errs654;
+if(vErrors !== null){
+if(_errs654){
+vErrors.length = _errs654;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs657 = errors;
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.address === undefined){
+const err759 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data267};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9322,8 +9330,17 @@ vErrors.push(err759);
 }
 errors++;
 }
-if(!pattern6.test(data268)){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data268};
+}
+var _valid4 = _errs657 === errors;
+valid117 = _valid4;
+if(valid117){
+var props4 = {};
+props4.address = true;
+props4.action = true;
+}
+}
+if(!valid117){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data267};
 if(vErrors === null){
 vErrors = [err760];
 }
@@ -9332,9 +9349,18 @@ vErrors.push(err760);
 }
 errors++;
 }
+if(props3 !== true && props4 !== undefined){
+if(props4 === true){
+props3 = true;
 }
 else {
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data268};
+props3 = props3 || {};
+Object.assign(props3, props4);
+}
+}
+if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
+if(data267.order_id === undefined){
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
 if(vErrors === null){
 vErrors = [err761];
 }
@@ -9343,11 +9369,8 @@ vErrors.push(err761);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data269 = data9.type_version;
-if(!(((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269))) && (isFinite(data269)))){
-const err762 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data269};
+if(data267.customer_email === undefined){
+const err762 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
 if(vErrors === null){
 vErrors = [err762];
 }
@@ -9356,9 +9379,8 @@ vErrors.push(err762);
 }
 errors++;
 }
-if((typeof data269 == "number") && (isFinite(data269))){
-if(data269 < 1 || isNaN(data269)){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data269};
+if(data267.action === undefined){
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
 if(vErrors === null){
 vErrors = [err763];
 }
@@ -9367,13 +9389,9 @@ vErrors.push(err763);
 }
 errors++;
 }
-}
-}
-if(data9.description !== undefined){
-let data270 = data9.description;
-if(typeof data270 === "string"){
-if(func2(data270) > 2000){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data270};
+for(const key65 in data267){
+if(!(((((((key65 === "order_id") || (key65 === "customer_email")) || (key65 === "action")) || (key65 === "status")) || (key65 === "address")) || (key65 === "reason")) || (key65 === "fields"))){
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data267};
 if(vErrors === null){
 vErrors = [err764];
 }
@@ -9383,8 +9401,11 @@ vErrors.push(err764);
 errors++;
 }
 }
-else {
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data270};
+if(data267.order_id !== undefined){
+let data270 = data267.order_id;
+if(typeof data270 === "string"){
+if(func2(data270) > 500){
+const err765 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data270};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9394,11 +9415,8 @@ vErrors.push(err765);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data271 = data9.retry;
-if(data271 && typeof data271 == "object" && !Array.isArray(data271)){
-if(data271.attempts === undefined){
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data271};
+else {
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data270};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9407,9 +9425,12 @@ vErrors.push(err766);
 }
 errors++;
 }
-for(const key62 in data271){
-if(!((((key62 === "attempts") || (key62 === "backoff_ms")) || (key62 === "max_backoff_ms")) || (key62 === "backoff"))){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data271};
+}
+if(data267.customer_email !== undefined){
+let data271 = data267.customer_email;
+if(typeof data271 === "string"){
+if(func2(data271) > 500){
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data271};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9419,10 +9440,8 @@ vErrors.push(err767);
 errors++;
 }
 }
-if(data271.attempts !== undefined){
-let data272 = data271.attempts;
-if(!(((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272))) && (isFinite(data272)))){
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
+else {
+const err768 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data271};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9431,9 +9450,11 @@ vErrors.push(err768);
 }
 errors++;
 }
-if((typeof data272 == "number") && (isFinite(data272))){
-if(data272 > 10 || isNaN(data272)){
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
+}
+if(data267.action !== undefined){
+let data272 = data267.action;
+if(typeof data272 !== "string"){
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data272};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9442,8 +9463,8 @@ vErrors.push(err769);
 }
 errors++;
 }
-if(data272 < 1 || isNaN(data272)){
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data272};
+if(!((((data272 === "cancel") || (data272 === "change_address")) || (data272 === "request_return")) || (data272 === "update_status"))){
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data272};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9453,11 +9474,11 @@ vErrors.push(err770);
 errors++;
 }
 }
-}
-if(data271.backoff_ms !== undefined){
-let data273 = data271.backoff_ms;
-if(!(((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273))) && (isFinite(data273)))){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
+if(data267.status !== undefined){
+let data273 = data267.status;
+if(typeof data273 === "string"){
+if(func2(data273) > 64){
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data273};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9466,9 +9487,8 @@ vErrors.push(err771);
 }
 errors++;
 }
-if((typeof data273 == "number") && (isFinite(data273))){
-if(data273 > 600000 || isNaN(data273)){
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
+if(func2(data273) < 1){
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data273};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9477,8 +9497,9 @@ vErrors.push(err772);
 }
 errors++;
 }
-if(data273 < 0 || isNaN(data273)){
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data273};
+}
+else {
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data273};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9488,11 +9509,11 @@ vErrors.push(err773);
 errors++;
 }
 }
-}
-if(data271.max_backoff_ms !== undefined){
-let data274 = data271.max_backoff_ms;
-if(!(((typeof data274 == "number") && (!(data274 % 1) && !isNaN(data274))) && (isFinite(data274)))){
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
+if(data267.address !== undefined){
+let data274 = data267.address;
+if(typeof data274 === "string"){
+if(func2(data274) > 2000){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data274};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9501,9 +9522,9 @@ vErrors.push(err774);
 }
 errors++;
 }
-if((typeof data274 == "number") && (isFinite(data274))){
-if(data274 > 3600000 || isNaN(data274)){
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
+}
+else {
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data274};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9512,8 +9533,12 @@ vErrors.push(err775);
 }
 errors++;
 }
-if(data274 < 0 || isNaN(data274)){
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data274};
+}
+if(data267.reason !== undefined){
+let data275 = data267.reason;
+if(typeof data275 === "string"){
+if(func2(data275) > 50000){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data275};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9523,11 +9548,8 @@ vErrors.push(err776);
 errors++;
 }
 }
-}
-if(data271.backoff !== undefined){
-let data275 = data271.backoff;
-if(typeof data275 !== "string"){
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data275};
+else {
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data275};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9536,8 +9558,12 @@ vErrors.push(err777);
 }
 errors++;
 }
-if(!((data275 === "exponential") || (data275 === "fixed"))){
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data275};
+}
+if(data267.fields !== undefined){
+let data276 = data267.fields;
+if(Array.isArray(data276)){
+if(data276.length > 13){
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data276};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9546,10 +9572,11 @@ vErrors.push(err778);
 }
 errors++;
 }
-}
-}
-else {
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data271};
+const len9 = data276.length;
+for(let i13=0; i13<len9; i13++){
+let data277 = data276[i13];
+if(typeof data277 !== "string"){
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data277};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9558,11 +9585,8 @@ vErrors.push(err779);
 }
 errors++;
 }
-}
-if(data9.timeout_ms !== undefined){
-let data276 = data9.timeout_ms;
-if(!(((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276))) && (isFinite(data276)))){
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data276};
+if(!(((((((((((((data277 === "id") || (data277 === "status")) || (data277 === "items")) || (data277 === "total")) || (data277 === "currency")) || (data277 === "estimated_delivery")) || (data277 === "carrier")) || (data277 === "tracking_number")) || (data277 === "tracking_url")) || (data277 === "created_at")) || (data277 === "updated_at")) || (data277 === "customer_email")) || (data277 === "shipping_address"))){
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data277};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9571,9 +9595,19 @@ vErrors.push(err780);
 }
 errors++;
 }
-if((typeof data276 == "number") && (isFinite(data276))){
-if(data276 > 3600000 || isNaN(data276)){
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data276};
+}
+let i14 = data276.length;
+let j4;
+if(i14 > 1){
+const indices4 = {};
+for(;i14--;){
+let item4 = data276[i14];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data276};
 if(vErrors === null){
 vErrors = [err781];
 }
@@ -9581,9 +9615,14 @@ else {
 vErrors.push(err781);
 }
 errors++;
+break;
 }
-if(data276 < 1 || isNaN(data276)){
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data276};
+indices4[item4] = i14;
+}
+}
+}
+else {
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data276};
 if(vErrors === null){
 vErrors = [err782];
 }
@@ -9594,10 +9633,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data277 = data9.type;
-if(typeof data277 !== "string"){
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data277};
+else {
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data267};
 if(vErrors === null){
 vErrors = [err783];
 }
@@ -9606,8 +9643,10 @@ vErrors.push(err783);
 }
 errors++;
 }
-if("tool.lead_capture" !== data277){
-const err784 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data277};
+}
+}
+else {
+const err784 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err784];
 }
@@ -9616,12 +9655,14 @@ vErrors.push(err784);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data278 = data9.config;
-if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
-if(data278.email === undefined){
-const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data278};
+}
+else if(tag0 === "tool.lead_capture"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err785 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
 if(vErrors === null){
 vErrors = [err785];
 }
@@ -9630,9 +9671,8 @@ vErrors.push(err785);
 }
 errors++;
 }
-for(const key63 in data278){
-if(!(((((((key63 === "email") || (key63 === "name")) || (key63 === "company")) || (key63 === "phone")) || (key63 === "interest")) || (key63 === "source")) || (key63 === "notes"))){
-const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data278};
+if(data16.type === undefined){
+const err786 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
 if(vErrors === null){
 vErrors = [err786];
 }
@@ -9641,12 +9681,8 @@ vErrors.push(err786);
 }
 errors++;
 }
-}
-if(data278.email !== undefined){
-let data279 = data278.email;
-if(typeof data279 === "string"){
-if(func2(data279) > 500){
-const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data279};
+if(data16.config === undefined){
+const err787 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
 if(vErrors === null){
 vErrors = [err787];
 }
@@ -9655,9 +9691,9 @@ vErrors.push(err787);
 }
 errors++;
 }
-}
-else {
-const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data279};
+for(const key66 in data16){
+if(!(((((((key66 === "name") || (key66 === "type_version")) || (key66 === "description")) || (key66 === "retry")) || (key66 === "timeout_ms")) || (key66 === "type")) || (key66 === "config"))){
+const err788 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data16};
 if(vErrors === null){
 vErrors = [err788];
 }
@@ -9667,11 +9703,11 @@ vErrors.push(err788);
 errors++;
 }
 }
-if(data278.name !== undefined){
-let data280 = data278.name;
-if(typeof data280 === "string"){
-if(func2(data280) > 500){
-const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data280};
+if(data16.name !== undefined){
+let data278 = data16.name;
+if(typeof data278 === "string"){
+if(func2(data278) > 64){
+const err789 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data278};
 if(vErrors === null){
 vErrors = [err789];
 }
@@ -9680,9 +9716,8 @@ vErrors.push(err789);
 }
 errors++;
 }
-}
-else {
-const err790 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data280};
+if(!pattern6.test(data278)){
+const err790 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data278};
 if(vErrors === null){
 vErrors = [err790];
 }
@@ -9692,11 +9727,8 @@ vErrors.push(err790);
 errors++;
 }
 }
-if(data278.company !== undefined){
-let data281 = data278.company;
-if(typeof data281 === "string"){
-if(func2(data281) > 500){
-const err791 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data281};
+else {
+const err791 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data278};
 if(vErrors === null){
 vErrors = [err791];
 }
@@ -9706,8 +9738,10 @@ vErrors.push(err791);
 errors++;
 }
 }
-else {
-const err792 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data281};
+if(data16.type_version !== undefined){
+let data279 = data16.type_version;
+if(!(((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279))) && (isFinite(data279)))){
+const err792 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data279};
 if(vErrors === null){
 vErrors = [err792];
 }
@@ -9716,12 +9750,9 @@ vErrors.push(err792);
 }
 errors++;
 }
-}
-if(data278.phone !== undefined){
-let data282 = data278.phone;
-if(typeof data282 === "string"){
-if(func2(data282) > 500){
-const err793 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data282};
+if((typeof data279 == "number") && (isFinite(data279))){
+if(data279 < 1 || isNaN(data279)){
+const err793 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data279};
 if(vErrors === null){
 vErrors = [err793];
 }
@@ -9731,8 +9762,12 @@ vErrors.push(err793);
 errors++;
 }
 }
-else {
-const err794 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data282};
+}
+if(data16.description !== undefined){
+let data280 = data16.description;
+if(typeof data280 === "string"){
+if(func2(data280) > 2000){
+const err794 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data280};
 if(vErrors === null){
 vErrors = [err794];
 }
@@ -9742,11 +9777,8 @@ vErrors.push(err794);
 errors++;
 }
 }
-if(data278.interest !== undefined){
-let data283 = data278.interest;
-if(typeof data283 === "string"){
-if(func2(data283) > 50000){
-const err795 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data283};
+else {
+const err795 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data280};
 if(vErrors === null){
 vErrors = [err795];
 }
@@ -9756,8 +9788,11 @@ vErrors.push(err795);
 errors++;
 }
 }
-else {
-const err796 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data283};
+if(data16.retry !== undefined){
+let data281 = data16.retry;
+if(data281 && typeof data281 == "object" && !Array.isArray(data281)){
+if(data281.attempts === undefined){
+const err796 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data281};
 if(vErrors === null){
 vErrors = [err796];
 }
@@ -9766,12 +9801,9 @@ vErrors.push(err796);
 }
 errors++;
 }
-}
-if(data278.source !== undefined){
-let data284 = data278.source;
-if(typeof data284 === "string"){
-if(func2(data284) > 64){
-const err797 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data284};
+for(const key67 in data281){
+if(!((((key67 === "attempts") || (key67 === "backoff_ms")) || (key67 === "max_backoff_ms")) || (key67 === "backoff"))){
+const err797 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data281};
 if(vErrors === null){
 vErrors = [err797];
 }
@@ -9780,8 +9812,11 @@ vErrors.push(err797);
 }
 errors++;
 }
-if(func2(data284) < 1){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data284};
+}
+if(data281.attempts !== undefined){
+let data282 = data281.attempts;
+if(!(((typeof data282 == "number") && (!(data282 % 1) && !isNaN(data282))) && (isFinite(data282)))){
+const err798 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
 if(vErrors === null){
 vErrors = [err798];
 }
@@ -9790,9 +9825,9 @@ vErrors.push(err798);
 }
 errors++;
 }
-}
-else {
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data284};
+if((typeof data282 == "number") && (isFinite(data282))){
+if(data282 > 10 || isNaN(data282)){
+const err799 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
 if(vErrors === null){
 vErrors = [err799];
 }
@@ -9801,12 +9836,8 @@ vErrors.push(err799);
 }
 errors++;
 }
-}
-if(data278.notes !== undefined){
-let data285 = data278.notes;
-if(typeof data285 === "string"){
-if(func2(data285) > 50000){
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data285};
+if(data282 < 1 || isNaN(data282)){
+const err800 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
 if(vErrors === null){
 vErrors = [err800];
 }
@@ -9816,8 +9847,11 @@ vErrors.push(err800);
 errors++;
 }
 }
-else {
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data285};
+}
+if(data281.backoff_ms !== undefined){
+let data283 = data281.backoff_ms;
+if(!(((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283))) && (isFinite(data283)))){
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
 if(vErrors === null){
 vErrors = [err801];
 }
@@ -9826,10 +9860,9 @@ vErrors.push(err801);
 }
 errors++;
 }
-}
-}
-else {
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data278};
+if((typeof data283 == "number") && (isFinite(data283))){
+if(data283 > 600000 || isNaN(data283)){
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
 if(vErrors === null){
 vErrors = [err802];
 }
@@ -9838,10 +9871,8 @@ vErrors.push(err802);
 }
 errors++;
 }
-}
-}
-else {
-const err803 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data9};
+if(data283 < 0 || isNaN(data283)){
+const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
 if(vErrors === null){
 vErrors = [err803];
 }
@@ -9850,14 +9881,12 @@ vErrors.push(err803);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
 }
-else if(tag0 === "tool.ticket_create"){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err804 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+if(data281.max_backoff_ms !== undefined){
+let data284 = data281.max_backoff_ms;
+if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
+const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
 if(vErrors === null){
 vErrors = [err804];
 }
@@ -9866,8 +9895,9 @@ vErrors.push(err804);
 }
 errors++;
 }
-if(data9.type === undefined){
-const err805 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+if((typeof data284 == "number") && (isFinite(data284))){
+if(data284 > 3600000 || isNaN(data284)){
+const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
 if(vErrors === null){
 vErrors = [err805];
 }
@@ -9876,8 +9906,8 @@ vErrors.push(err805);
 }
 errors++;
 }
-if(data9.config === undefined){
-const err806 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data9};
+if(data284 < 0 || isNaN(data284)){
+const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9886,9 +9916,12 @@ vErrors.push(err806);
 }
 errors++;
 }
-for(const key64 in data9){
-if(!(((((((key64 === "name") || (key64 === "type_version")) || (key64 === "description")) || (key64 === "retry")) || (key64 === "timeout_ms")) || (key64 === "type")) || (key64 === "config"))){
-const err807 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data9};
+}
+}
+if(data281.backoff !== undefined){
+let data285 = data281.backoff;
+if(typeof data285 !== "string"){
+const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data285};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9897,12 +9930,8 @@ vErrors.push(err807);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data286 = data9.name;
-if(typeof data286 === "string"){
-if(func2(data286) > 64){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data286};
+if(!((data285 === "exponential") || (data285 === "fixed"))){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data285};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9911,8 +9940,10 @@ vErrors.push(err808);
 }
 errors++;
 }
-if(!pattern6.test(data286)){
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data286};
+}
+}
+else {
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data281};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9922,8 +9953,10 @@ vErrors.push(err809);
 errors++;
 }
 }
-else {
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data286};
+if(data16.timeout_ms !== undefined){
+let data286 = data16.timeout_ms;
+if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data286};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9932,11 +9965,9 @@ vErrors.push(err810);
 }
 errors++;
 }
-}
-if(data9.type_version !== undefined){
-let data287 = data9.type_version;
-if(!(((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287))) && (isFinite(data287)))){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data287};
+if((typeof data286 == "number") && (isFinite(data286))){
+if(data286 > 3600000 || isNaN(data286)){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data286};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9945,9 +9976,8 @@ vErrors.push(err811);
 }
 errors++;
 }
-if((typeof data287 == "number") && (isFinite(data287))){
-if(data287 < 1 || isNaN(data287)){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data287};
+if(data286 < 1 || isNaN(data286)){
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data286};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9958,11 +9988,10 @@ errors++;
 }
 }
 }
-if(data9.description !== undefined){
-let data288 = data9.description;
-if(typeof data288 === "string"){
-if(func2(data288) > 2000){
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data288};
+if(data16.type !== undefined){
+let data287 = data16.type;
+if(typeof data287 !== "string"){
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data287};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -9971,9 +10000,8 @@ vErrors.push(err813);
 }
 errors++;
 }
-}
-else {
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data288};
+if("tool.lead_capture" !== data287){
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data287};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -9983,11 +10011,11 @@ vErrors.push(err814);
 errors++;
 }
 }
-if(data9.retry !== undefined){
-let data289 = data9.retry;
-if(data289 && typeof data289 == "object" && !Array.isArray(data289)){
-if(data289.attempts === undefined){
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data289};
+if(data16.config !== undefined){
+let data288 = data16.config;
+if(data288 && typeof data288 == "object" && !Array.isArray(data288)){
+if(data288.email === undefined){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data288};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -9996,9 +10024,9 @@ vErrors.push(err815);
 }
 errors++;
 }
-for(const key65 in data289){
-if(!((((key65 === "attempts") || (key65 === "backoff_ms")) || (key65 === "max_backoff_ms")) || (key65 === "backoff"))){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data289};
+for(const key68 in data288){
+if(!(((((((key68 === "email") || (key68 === "name")) || (key68 === "company")) || (key68 === "phone")) || (key68 === "interest")) || (key68 === "source")) || (key68 === "notes"))){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data288};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10008,10 +10036,11 @@ vErrors.push(err816);
 errors++;
 }
 }
-if(data289.attempts !== undefined){
-let data290 = data289.attempts;
-if(!(((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290))) && (isFinite(data290)))){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
+if(data288.email !== undefined){
+let data289 = data288.email;
+if(typeof data289 === "string"){
+if(func2(data289) > 500){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data289};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10020,9 +10049,9 @@ vErrors.push(err817);
 }
 errors++;
 }
-if((typeof data290 == "number") && (isFinite(data290))){
-if(data290 > 10 || isNaN(data290)){
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
+}
+else {
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data289};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10031,8 +10060,12 @@ vErrors.push(err818);
 }
 errors++;
 }
-if(data290 < 1 || isNaN(data290)){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data290};
+}
+if(data288.name !== undefined){
+let data290 = data288.name;
+if(typeof data290 === "string"){
+if(func2(data290) > 500){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data290};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10042,11 +10075,8 @@ vErrors.push(err819);
 errors++;
 }
 }
-}
-if(data289.backoff_ms !== undefined){
-let data291 = data289.backoff_ms;
-if(!(((typeof data291 == "number") && (!(data291 % 1) && !isNaN(data291))) && (isFinite(data291)))){
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
+else {
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data290};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10055,9 +10085,12 @@ vErrors.push(err820);
 }
 errors++;
 }
-if((typeof data291 == "number") && (isFinite(data291))){
-if(data291 > 600000 || isNaN(data291)){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
+}
+if(data288.company !== undefined){
+let data291 = data288.company;
+if(typeof data291 === "string"){
+if(func2(data291) > 500){
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data291};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10066,8 +10099,9 @@ vErrors.push(err821);
 }
 errors++;
 }
-if(data291 < 0 || isNaN(data291)){
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data291};
+}
+else {
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data291};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10077,11 +10111,11 @@ vErrors.push(err822);
 errors++;
 }
 }
-}
-if(data289.max_backoff_ms !== undefined){
-let data292 = data289.max_backoff_ms;
-if(!(((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292))) && (isFinite(data292)))){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
+if(data288.phone !== undefined){
+let data292 = data288.phone;
+if(typeof data292 === "string"){
+if(func2(data292) > 500){
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data292};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10090,9 +10124,9 @@ vErrors.push(err823);
 }
 errors++;
 }
-if((typeof data292 == "number") && (isFinite(data292))){
-if(data292 > 3600000 || isNaN(data292)){
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
+}
+else {
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data292};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10101,8 +10135,12 @@ vErrors.push(err824);
 }
 errors++;
 }
-if(data292 < 0 || isNaN(data292)){
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data292};
+}
+if(data288.interest !== undefined){
+let data293 = data288.interest;
+if(typeof data293 === "string"){
+if(func2(data293) > 50000){
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data293};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10112,11 +10150,8 @@ vErrors.push(err825);
 errors++;
 }
 }
-}
-if(data289.backoff !== undefined){
-let data293 = data289.backoff;
-if(typeof data293 !== "string"){
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data293};
+else {
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data293};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10125,8 +10160,12 @@ vErrors.push(err826);
 }
 errors++;
 }
-if(!((data293 === "exponential") || (data293 === "fixed"))){
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data293};
+}
+if(data288.source !== undefined){
+let data294 = data288.source;
+if(typeof data294 === "string"){
+if(func2(data294) > 64){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data294};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10135,10 +10174,8 @@ vErrors.push(err827);
 }
 errors++;
 }
-}
-}
-else {
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data289};
+if(func2(data294) < 1){
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data294};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10148,10 +10185,8 @@ vErrors.push(err828);
 errors++;
 }
 }
-if(data9.timeout_ms !== undefined){
-let data294 = data9.timeout_ms;
-if(!(((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294))) && (isFinite(data294)))){
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data294};
+else {
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data294};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10160,9 +10195,12 @@ vErrors.push(err829);
 }
 errors++;
 }
-if((typeof data294 == "number") && (isFinite(data294))){
-if(data294 > 3600000 || isNaN(data294)){
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data294};
+}
+if(data288.notes !== undefined){
+let data295 = data288.notes;
+if(typeof data295 === "string"){
+if(func2(data295) > 50000){
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data295};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10171,8 +10209,9 @@ vErrors.push(err830);
 }
 errors++;
 }
-if(data294 < 1 || isNaN(data294)){
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data294};
+}
+else {
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data295};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10183,10 +10222,8 @@ errors++;
 }
 }
 }
-if(data9.type !== undefined){
-let data295 = data9.type;
-if(typeof data295 !== "string"){
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data295};
+else {
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data288};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10195,8 +10232,10 @@ vErrors.push(err832);
 }
 errors++;
 }
-if("tool.ticket_create" !== data295){
-const err833 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data295};
+}
+}
+else {
+const err833 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data16};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10205,12 +10244,14 @@ vErrors.push(err833);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data9.config !== undefined){
-let data296 = data9.config;
-if(data296 && typeof data296 == "object" && !Array.isArray(data296)){
-if(data296.subject === undefined){
-const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data296};
+}
+else if(tag0 === "tool.ticket_create"){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.name === undefined){
+const err834 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10219,8 +10260,8 @@ vErrors.push(err834);
 }
 errors++;
 }
-if(data296.description === undefined){
-const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data296};
+if(data16.type === undefined){
+const err835 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10229,9 +10270,8 @@ vErrors.push(err835);
 }
 errors++;
 }
-for(const key66 in data296){
-if(!(((((key66 === "subject") || (key66 === "description")) || (key66 === "priority")) || (key66 === "category")) || (key66 === "customer_email"))){
-const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data296};
+if(data16.config === undefined){
+const err836 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10240,12 +10280,9 @@ vErrors.push(err836);
 }
 errors++;
 }
-}
-if(data296.subject !== undefined){
-let data297 = data296.subject;
-if(typeof data297 === "string"){
-if(func2(data297) > 1000){
-const err837 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data297};
+for(const key69 in data16){
+if(!(((((((key69 === "name") || (key69 === "type_version")) || (key69 === "description")) || (key69 === "retry")) || (key69 === "timeout_ms")) || (key69 === "type")) || (key69 === "config"))){
+const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10255,8 +10292,11 @@ vErrors.push(err837);
 errors++;
 }
 }
-else {
-const err838 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data297};
+if(data16.name !== undefined){
+let data296 = data16.name;
+if(typeof data296 === "string"){
+if(func2(data296) > 64){
+const err838 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data296};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10265,12 +10305,8 @@ vErrors.push(err838);
 }
 errors++;
 }
-}
-if(data296.description !== undefined){
-let data298 = data296.description;
-if(typeof data298 === "string"){
-if(func2(data298) > 50000){
-const err839 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data298};
+if(!pattern6.test(data296)){
+const err839 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data296};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10281,7 +10317,7 @@ errors++;
 }
 }
 else {
-const err840 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data298};
+const err840 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data296};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10291,10 +10327,10 @@ vErrors.push(err840);
 errors++;
 }
 }
-if(data296.priority !== undefined){
-let data299 = data296.priority;
-if(typeof data299 !== "string"){
-const err841 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data299};
+if(data16.type_version !== undefined){
+let data297 = data16.type_version;
+if(!(((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297))) && (isFinite(data297)))){
+const err841 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data297};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10303,8 +10339,9 @@ vErrors.push(err841);
 }
 errors++;
 }
-if(!((((data299 === "low") || (data299 === "medium")) || (data299 === "high")) || (data299 === "urgent"))){
-const err842 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data299};
+if((typeof data297 == "number") && (isFinite(data297))){
+if(data297 < 1 || isNaN(data297)){
+const err842 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data297};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10314,11 +10351,12 @@ vErrors.push(err842);
 errors++;
 }
 }
-if(data296.category !== undefined){
-let data300 = data296.category;
-if(typeof data300 === "string"){
-if(func2(data300) > 64){
-const err843 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data300};
+}
+if(data16.description !== undefined){
+let data298 = data16.description;
+if(typeof data298 === "string"){
+if(func2(data298) > 2000){
+const err843 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data298};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10327,8 +10365,9 @@ vErrors.push(err843);
 }
 errors++;
 }
-if(func2(data300) < 1){
-const err844 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data300};
+}
+else {
+const err844 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data298};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10338,8 +10377,11 @@ vErrors.push(err844);
 errors++;
 }
 }
-else {
-const err845 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data300};
+if(data16.retry !== undefined){
+let data299 = data16.retry;
+if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
+if(data299.attempts === undefined){
+const err845 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data299};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10348,12 +10390,9 @@ vErrors.push(err845);
 }
 errors++;
 }
-}
-if(data296.customer_email !== undefined){
-let data301 = data296.customer_email;
-if(typeof data301 === "string"){
-if(func2(data301) > 500){
-const err846 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data301};
+for(const key70 in data299){
+if(!((((key70 === "attempts") || (key70 === "backoff_ms")) || (key70 === "max_backoff_ms")) || (key70 === "backoff"))){
+const err846 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data299};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10363,8 +10402,10 @@ vErrors.push(err846);
 errors++;
 }
 }
-else {
-const err847 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data301};
+if(data299.attempts !== undefined){
+let data300 = data299.attempts;
+if(!(((typeof data300 == "number") && (!(data300 % 1) && !isNaN(data300))) && (isFinite(data300)))){
+const err847 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10373,10 +10414,9 @@ vErrors.push(err847);
 }
 errors++;
 }
-}
-}
-else {
-const err848 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data296};
+if((typeof data300 == "number") && (isFinite(data300))){
+if(data300 > 10 || isNaN(data300)){
+const err848 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10385,10 +10425,8 @@ vErrors.push(err848);
 }
 errors++;
 }
-}
-}
-else {
-const err849 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data9};
+if(data300 < 1 || isNaN(data300)){
+const err849 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10397,12 +10435,12 @@ vErrors.push(err849);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
 }
-else {
-const err850 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+if(data299.backoff_ms !== undefined){
+let data301 = data299.backoff_ms;
+if(!(((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301))) && (isFinite(data301)))){
+const err850 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10411,9 +10449,9 @@ vErrors.push(err850);
 }
 errors++;
 }
-}
-else {
-const err851 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data9};
+if((typeof data301 == "number") && (isFinite(data301))){
+if(data301 > 600000 || isNaN(data301)){
+const err851 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
 if(vErrors === null){
 vErrors = [err851];
 }
@@ -10422,9 +10460,8 @@ vErrors.push(err851);
 }
 errors++;
 }
-}
-else {
-const err852 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data9};
+if(data301 < 0 || isNaN(data301)){
+const err852 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
 if(vErrors === null){
 vErrors = [err852];
 }
@@ -10435,8 +10472,10 @@ errors++;
 }
 }
 }
-else {
-const err853 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data8};
+if(data299.max_backoff_ms !== undefined){
+let data302 = data299.max_backoff_ms;
+if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
+const err853 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10445,12 +10484,9 @@ vErrors.push(err853);
 }
 errors++;
 }
-}
-if(data.edges !== undefined){
-let data302 = data.edges;
-if(Array.isArray(data302)){
-if(data302.length > 20000){
-const err854 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data302};
+if((typeof data302 == "number") && (isFinite(data302))){
+if(data302 > 3600000 || isNaN(data302)){
+const err854 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10459,12 +10495,8 @@ vErrors.push(err854);
 }
 errors++;
 }
-const len10 = data302.length;
-for(let i15=0; i15<len10; i15++){
-let data303 = data302[i15];
-if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
-if(data303.from === undefined){
-const err855 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data303};
+if(data302 < 0 || isNaN(data302)){
+const err855 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
 if(vErrors === null){
 vErrors = [err855];
 }
@@ -10473,8 +10505,12 @@ vErrors.push(err855);
 }
 errors++;
 }
-if(data303.to === undefined){
-const err856 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data303};
+}
+}
+if(data299.backoff !== undefined){
+let data303 = data299.backoff;
+if(typeof data303 !== "string"){
+const err856 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data303};
 if(vErrors === null){
 vErrors = [err856];
 }
@@ -10483,9 +10519,8 @@ vErrors.push(err856);
 }
 errors++;
 }
-for(const key67 in data303){
-if(!(((((key67 === "from") || (key67 === "to")) || (key67 === "port")) || (key67 === "condition")) || (key67 === "label"))){
-const err857 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data303};
+if(!((data303 === "exponential") || (data303 === "fixed"))){
+const err857 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data303};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10495,11 +10530,9 @@ vErrors.push(err857);
 errors++;
 }
 }
-if(data303.from !== undefined){
-let data304 = data303.from;
-if(typeof data304 === "string"){
-if(func2(data304) > 64){
-const err858 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data304};
+}
+else {
+const err858 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data299};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10508,8 +10541,11 @@ vErrors.push(err858);
 }
 errors++;
 }
-if(!pattern6.test(data304)){
-const err859 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data304};
+}
+if(data16.timeout_ms !== undefined){
+let data304 = data16.timeout_ms;
+if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
+const err859 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data304};
 if(vErrors === null){
 vErrors = [err859];
 }
@@ -10518,9 +10554,9 @@ vErrors.push(err859);
 }
 errors++;
 }
-}
-else {
-const err860 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data304};
+if((typeof data304 == "number") && (isFinite(data304))){
+if(data304 > 3600000 || isNaN(data304)){
+const err860 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data304};
 if(vErrors === null){
 vErrors = [err860];
 }
@@ -10529,12 +10565,8 @@ vErrors.push(err860);
 }
 errors++;
 }
-}
-if(data303.to !== undefined){
-let data305 = data303.to;
-if(typeof data305 === "string"){
-if(func2(data305) > 64){
-const err861 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data305};
+if(data304 < 1 || isNaN(data304)){
+const err861 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data304};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10543,8 +10575,12 @@ vErrors.push(err861);
 }
 errors++;
 }
-if(!pattern6.test(data305)){
-const err862 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data305};
+}
+}
+if(data16.type !== undefined){
+let data305 = data16.type;
+if(typeof data305 !== "string"){
+const err862 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data305};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10553,9 +10589,8 @@ vErrors.push(err862);
 }
 errors++;
 }
-}
-else {
-const err863 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data305};
+if("tool.ticket_create" !== data305){
+const err863 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data305};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10565,11 +10600,11 @@ vErrors.push(err863);
 errors++;
 }
 }
-if(data303.port !== undefined){
-let data306 = data303.port;
-if(typeof data306 === "string"){
-if(func2(data306) > 64){
-const err864 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data306};
+if(data16.config !== undefined){
+let data306 = data16.config;
+if(data306 && typeof data306 == "object" && !Array.isArray(data306)){
+if(data306.subject === undefined){
+const err864 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data306};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10578,8 +10613,8 @@ vErrors.push(err864);
 }
 errors++;
 }
-if(!pattern6.test(data306)){
-const err865 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data306};
+if(data306.description === undefined){
+const err865 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data306};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10588,9 +10623,9 @@ vErrors.push(err865);
 }
 errors++;
 }
-}
-else {
-const err866 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data306};
+for(const key71 in data306){
+if(!(((((key71 === "subject") || (key71 === "description")) || (key71 === "priority")) || (key71 === "category")) || (key71 === "customer_email"))){
+const err866 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data306};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10600,14 +10635,11 @@ vErrors.push(err866);
 errors++;
 }
 }
-if(data303.condition !== undefined){
-let data307 = data303.condition;
-const _errs740 = errors;
-let valid130 = false;
-const _errs741 = errors;
+if(data306.subject !== undefined){
+let data307 = data306.subject;
 if(typeof data307 === "string"){
-if(func2(data307) > 4000){
-const err867 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data307};
+if(func2(data307) > 1000){
+const err867 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data307};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10618,7 +10650,7 @@ errors++;
 }
 }
 else {
-const err868 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data307};
+const err868 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data307};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10627,11 +10659,12 @@ vErrors.push(err868);
 }
 errors++;
 }
-var _valid4 = _errs741 === errors;
-valid130 = valid130 || _valid4;
-const _errs743 = errors;
-if(data307 !== null){
-const err869 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data307};
+}
+if(data306.description !== undefined){
+let data308 = data306.description;
+if(typeof data308 === "string"){
+if(func2(data308) > 50000){
+const err869 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data308};
 if(vErrors === null){
 vErrors = [err869];
 }
@@ -10640,10 +10673,9 @@ vErrors.push(err869);
 }
 errors++;
 }
-var _valid4 = _errs743 === errors;
-valid130 = valid130 || _valid4;
-if(!valid130){
-const err870 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data307};
+}
+else {
+const err870 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data308};
 if(vErrors === null){
 vErrors = [err870];
 }
@@ -10652,23 +10684,11 @@ vErrors.push(err870);
 }
 errors++;
 }
-else {
-errors = _errs740;
-if(vErrors !== null){
-if(_errs740){
-vErrors.length = _errs740;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data303.label !== undefined){
-let data308 = data303.label;
-if(typeof data308 === "string"){
-if(func2(data308) > 200){
-const err871 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data308};
+if(data306.priority !== undefined){
+let data309 = data306.priority;
+if(typeof data309 !== "string"){
+const err871 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data309};
 if(vErrors === null){
 vErrors = [err871];
 }
@@ -10677,9 +10697,8 @@ vErrors.push(err871);
 }
 errors++;
 }
-}
-else {
-const err872 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data308};
+if(!((((data309 === "low") || (data309 === "medium")) || (data309 === "high")) || (data309 === "urgent"))){
+const err872 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data309};
 if(vErrors === null){
 vErrors = [err872];
 }
@@ -10689,9 +10708,11 @@ vErrors.push(err872);
 errors++;
 }
 }
-}
-else {
-const err873 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data303};
+if(data306.category !== undefined){
+let data310 = data306.category;
+if(typeof data310 === "string"){
+if(func2(data310) > 64){
+const err873 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data310};
 if(vErrors === null){
 vErrors = [err873];
 }
@@ -10700,10 +10721,8 @@ vErrors.push(err873);
 }
 errors++;
 }
-}
-}
-else {
-const err874 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data302};
+if(func2(data310) < 1){
+const err874 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data310};
 if(vErrors === null){
 vErrors = [err874];
 }
@@ -10713,14 +10732,8 @@ vErrors.push(err874);
 errors++;
 }
 }
-if(data.layout !== undefined){
-let data309 = data.layout;
-if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
-for(const key68 in data309){
-const _errs749 = errors;
-if(typeof key68 === "string"){
-if(!pattern6.test(key68)){
-const err875 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key68,propertyName:key68};
+else {
+const err875 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data310};
 if(vErrors === null){
 vErrors = [err875];
 }
@@ -10730,9 +10743,11 @@ vErrors.push(err875);
 errors++;
 }
 }
-var valid131 = _errs749 === errors;
-if(!valid131){
-const err876 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key68},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data309};
+if(data306.customer_email !== undefined){
+let data311 = data306.customer_email;
+if(typeof data311 === "string"){
+if(func2(data311) > 500){
+const err876 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data311};
 if(vErrors === null){
 vErrors = [err876];
 }
@@ -10742,11 +10757,8 @@ vErrors.push(err876);
 errors++;
 }
 }
-for(const key69 in data309){
-let data310 = data309[key69];
-if(data310 && typeof data310 == "object" && !Array.isArray(data310)){
-if(data310.x === undefined){
-const err877 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+else {
+const err877 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data311};
 if(vErrors === null){
 vErrors = [err877];
 }
@@ -10755,8 +10767,10 @@ vErrors.push(err877);
 }
 errors++;
 }
-if(data310.y === undefined){
-const err878 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+}
+}
+else {
+const err878 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data306};
 if(vErrors === null){
 vErrors = [err878];
 }
@@ -10765,9 +10779,10 @@ vErrors.push(err878);
 }
 errors++;
 }
-for(const key70 in data310){
-if(!((key70 === "x") || (key70 === "y"))){
-const err879 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+}
+}
+else {
+const err879 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err879];
 }
@@ -10776,11 +10791,12 @@ vErrors.push(err879);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data310.x !== undefined){
-let data311 = data310.x;
-if(!((typeof data311 == "number") && (isFinite(data311)))){
-const err880 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data311};
+}
+else {
+const err880 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data16};
 if(vErrors === null){
 vErrors = [err880];
 }
@@ -10790,10 +10806,8 @@ vErrors.push(err880);
 errors++;
 }
 }
-if(data310.y !== undefined){
-let data312 = data310.y;
-if(!((typeof data312 == "number") && (isFinite(data312)))){
-const err881 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data312};
+else {
+const err881 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data16};
 if(vErrors === null){
 vErrors = [err881];
 }
@@ -10803,9 +10817,8 @@ vErrors.push(err881);
 errors++;
 }
 }
-}
 else {
-const err882 = {instancePath:instancePath+"/layout/" + key69.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data310};
+const err882 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data16};
 if(vErrors === null){
 vErrors = [err882];
 }
@@ -10817,7 +10830,7 @@ errors++;
 }
 }
 else {
-const err883 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data309};
+const err883 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data15};
 if(vErrors === null){
 vErrors = [err883];
 }
@@ -10827,14 +10840,395 @@ vErrors.push(err883);
 errors++;
 }
 }
-}
-else {
-const err884 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.edges !== undefined){
+let data312 = data.edges;
+if(Array.isArray(data312)){
+if(data312.length > 20000){
+const err884 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data312};
 if(vErrors === null){
 vErrors = [err884];
 }
 else {
 vErrors.push(err884);
+}
+errors++;
+}
+const len10 = data312.length;
+for(let i15=0; i15<len10; i15++){
+let data313 = data312[i15];
+if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
+if(data313.from === undefined){
+const err885 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data313};
+if(vErrors === null){
+vErrors = [err885];
+}
+else {
+vErrors.push(err885);
+}
+errors++;
+}
+if(data313.to === undefined){
+const err886 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data313};
+if(vErrors === null){
+vErrors = [err886];
+}
+else {
+vErrors.push(err886);
+}
+errors++;
+}
+for(const key72 in data313){
+if(!(((((key72 === "from") || (key72 === "to")) || (key72 === "port")) || (key72 === "condition")) || (key72 === "label"))){
+const err887 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data313};
+if(vErrors === null){
+vErrors = [err887];
+}
+else {
+vErrors.push(err887);
+}
+errors++;
+}
+}
+if(data313.from !== undefined){
+let data314 = data313.from;
+if(typeof data314 === "string"){
+if(func2(data314) > 64){
+const err888 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+if(vErrors === null){
+vErrors = [err888];
+}
+else {
+vErrors.push(err888);
+}
+errors++;
+}
+if(!pattern6.test(data314)){
+const err889 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+if(vErrors === null){
+vErrors = [err889];
+}
+else {
+vErrors.push(err889);
+}
+errors++;
+}
+}
+else {
+const err890 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+if(vErrors === null){
+vErrors = [err890];
+}
+else {
+vErrors.push(err890);
+}
+errors++;
+}
+}
+if(data313.to !== undefined){
+let data315 = data313.to;
+if(typeof data315 === "string"){
+if(func2(data315) > 64){
+const err891 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+if(vErrors === null){
+vErrors = [err891];
+}
+else {
+vErrors.push(err891);
+}
+errors++;
+}
+if(!pattern6.test(data315)){
+const err892 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+if(vErrors === null){
+vErrors = [err892];
+}
+else {
+vErrors.push(err892);
+}
+errors++;
+}
+}
+else {
+const err893 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+if(vErrors === null){
+vErrors = [err893];
+}
+else {
+vErrors.push(err893);
+}
+errors++;
+}
+}
+if(data313.port !== undefined){
+let data316 = data313.port;
+if(typeof data316 === "string"){
+if(func2(data316) > 64){
+const err894 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+if(vErrors === null){
+vErrors = [err894];
+}
+else {
+vErrors.push(err894);
+}
+errors++;
+}
+if(!pattern6.test(data316)){
+const err895 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+if(vErrors === null){
+vErrors = [err895];
+}
+else {
+vErrors.push(err895);
+}
+errors++;
+}
+}
+else {
+const err896 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+if(vErrors === null){
+vErrors = [err896];
+}
+else {
+vErrors.push(err896);
+}
+errors++;
+}
+}
+if(data313.condition !== undefined){
+let data317 = data313.condition;
+const _errs767 = errors;
+let valid136 = false;
+const _errs768 = errors;
+if(typeof data317 === "string"){
+if(func2(data317) > 4000){
+const err897 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data317};
+if(vErrors === null){
+vErrors = [err897];
+}
+else {
+vErrors.push(err897);
+}
+errors++;
+}
+}
+else {
+const err898 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data317};
+if(vErrors === null){
+vErrors = [err898];
+}
+else {
+vErrors.push(err898);
+}
+errors++;
+}
+var _valid5 = _errs768 === errors;
+valid136 = valid136 || _valid5;
+const _errs770 = errors;
+if(data317 !== null){
+const err899 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data317};
+if(vErrors === null){
+vErrors = [err899];
+}
+else {
+vErrors.push(err899);
+}
+errors++;
+}
+var _valid5 = _errs770 === errors;
+valid136 = valid136 || _valid5;
+if(!valid136){
+const err900 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data317};
+if(vErrors === null){
+vErrors = [err900];
+}
+else {
+vErrors.push(err900);
+}
+errors++;
+}
+else {
+errors = _errs767;
+if(vErrors !== null){
+if(_errs767){
+vErrors.length = _errs767;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data313.label !== undefined){
+let data318 = data313.label;
+if(typeof data318 === "string"){
+if(func2(data318) > 200){
+const err901 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data318};
+if(vErrors === null){
+vErrors = [err901];
+}
+else {
+vErrors.push(err901);
+}
+errors++;
+}
+}
+else {
+const err902 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data318};
+if(vErrors === null){
+vErrors = [err902];
+}
+else {
+vErrors.push(err902);
+}
+errors++;
+}
+}
+}
+else {
+const err903 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data313};
+if(vErrors === null){
+vErrors = [err903];
+}
+else {
+vErrors.push(err903);
+}
+errors++;
+}
+}
+}
+else {
+const err904 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data312};
+if(vErrors === null){
+vErrors = [err904];
+}
+else {
+vErrors.push(err904);
+}
+errors++;
+}
+}
+if(data.layout !== undefined){
+let data319 = data.layout;
+if(data319 && typeof data319 == "object" && !Array.isArray(data319)){
+for(const key73 in data319){
+const _errs776 = errors;
+if(typeof key73 === "string"){
+if(!pattern6.test(key73)){
+const err905 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key73,propertyName:key73};
+if(vErrors === null){
+vErrors = [err905];
+}
+else {
+vErrors.push(err905);
+}
+errors++;
+}
+}
+var valid137 = _errs776 === errors;
+if(!valid137){
+const err906 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key73},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data319};
+if(vErrors === null){
+vErrors = [err906];
+}
+else {
+vErrors.push(err906);
+}
+errors++;
+}
+}
+for(const key74 in data319){
+let data320 = data319[key74];
+if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
+if(data320.x === undefined){
+const err907 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+if(vErrors === null){
+vErrors = [err907];
+}
+else {
+vErrors.push(err907);
+}
+errors++;
+}
+if(data320.y === undefined){
+const err908 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+if(vErrors === null){
+vErrors = [err908];
+}
+else {
+vErrors.push(err908);
+}
+errors++;
+}
+for(const key75 in data320){
+if(!((key75 === "x") || (key75 === "y"))){
+const err909 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+if(vErrors === null){
+vErrors = [err909];
+}
+else {
+vErrors.push(err909);
+}
+errors++;
+}
+}
+if(data320.x !== undefined){
+let data321 = data320.x;
+if(!((typeof data321 == "number") && (isFinite(data321)))){
+const err910 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data321};
+if(vErrors === null){
+vErrors = [err910];
+}
+else {
+vErrors.push(err910);
+}
+errors++;
+}
+}
+if(data320.y !== undefined){
+let data322 = data320.y;
+if(!((typeof data322 == "number") && (isFinite(data322)))){
+const err911 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data322};
+if(vErrors === null){
+vErrors = [err911];
+}
+else {
+vErrors.push(err911);
+}
+errors++;
+}
+}
+}
+else {
+const err912 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+if(vErrors === null){
+vErrors = [err912];
+}
+else {
+vErrors.push(err912);
+}
+errors++;
+}
+}
+}
+else {
+const err913 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data319};
+if(vErrors === null){
+vErrors = [err913];
+}
+else {
+vErrors.push(err913);
+}
+errors++;
+}
+}
+}
+else {
+const err914 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err914];
+}
+else {
+vErrors.push(err914);
 }
 errors++;
 }

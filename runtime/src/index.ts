@@ -23,6 +23,12 @@ export type {
 } from "./engine/run-types";
 export type { NewRun, RunClaim, RunCommit, RunStore, StoredEvent } from "./store/run-store";
 export { createRunStore, type SqlRunStore } from "./store/sql-run-store";
+export {
+  createConversationMemoryStore,
+  MAX_MEMORY_KEYS,
+  type ConversationMemoryStore,
+} from "./store/conversation-memory-store";
+export { extractEntities, type AmountEntity, type EntityValue } from "./engine/entity-extraction";
 export { APP_ROLE, type Database, type DriverKind, type Sql } from "./store/database";
 export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
 export { corkForTick } from "./streams/cork-for-tick";

@@ -8,6 +8,8 @@ export type {
   RetryPolicy,
   Priority,
   TriggerType,
+  EntityDeclaration,
+  EntityType,
 } from "./workflow-types";
 export { TEMPLATE_ROOTS, CONDITION_ROOTS, DEFAULT_PORT, ERROR_PORT } from "./workflow-types";
 export {
@@ -45,7 +47,7 @@ export {
   templateLimitError,
 } from "./template-engine";
 export { EvaluationLimitError, TemplateFileError } from "./evaluation-errors";
-export { REGEX_LIMITS, re2Matches, regexProblem } from "./regex";
+export { REGEX_LIMITS, re2FindAll, re2Matches, regexProblem } from "./regex";
 export { CEL_RUN_LIMITS } from "./cel-budget";
 export type { CelCost } from "./cel-bounds";
 export { collectCodeFields } from "./code-fields";

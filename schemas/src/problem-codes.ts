@@ -127,7 +127,7 @@ export const PROBLEM_CODES = {
   FD133: {
     severity: "warning",
     title: "Unknown template variable",
-    hint: "Templates see input, vars, nodes, conversation and tenant.",
+    hint: "Templates see input, vars, entities, nodes, conversation and tenant.",
   },
   FD134: {
     severity: "warning",

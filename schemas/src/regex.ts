@@ -55,3 +55,27 @@ export function re2Matches(text: string, pattern: string): boolean {
   if (problem) throw new Error(`matches() cannot use this pattern: ${problem}`);
   return compile(pattern).matcher(text).find();
 }
+
+/**
+ * Every match of `pattern` in `text` (RE2, linear time), in order: group 1 when the pattern has a group, else
+ * the whole match. What a pattern entity finds in a customer message. At most `limit` matches.
+ */
+export function re2FindAll(
+  text: string,
+  pattern: string,
+  limit = 20,
+): { value: string; start: number; end: number }[] {
+  const problem = regexProblem(pattern);
+  if (problem) throw new Error(`The pattern cannot be used: ${problem}`);
+  const scanned = text.length > REGEX_LIMITS.maxInputChars ? text.slice(0, REGEX_LIMITS.maxInputChars) : text;
+  const matcher = compile(pattern).matcher(scanned);
+  const found: { value: string; start: number; end: number }[] = [];
+  const group = matcher.groupCount() >= 1 ? 1 : 0;
+  while (found.length < limit && matcher.find()) {
+    const value = matcher.group(group);
+    if (value !== null && value !== "")
+      found.push({ value, start: matcher.start(group), end: matcher.end(group) });
+    if (matcher.end() === matcher.start()) break;
+  }
+  return found;
+}

@@ -2,6 +2,7 @@ import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv";
 import type { NodeCatalog } from "./catalog";
 import { checkCode } from "./code-checks";
+import { checkEntities } from "./entity-checks";
 import { locateFinding, type Finding } from "./finding";
 import { checkGraph } from "./graph-checks";
 import { graphView } from "./graph-view";
@@ -93,7 +94,11 @@ export function createWorkflowValidator(
     const layout = data.layout;
     const layoutNames =
       typeof layout === "object" && layout !== null && !Array.isArray(layout) ? Object.keys(layout) : [];
-    findings.push(...checkGraph(graph, catalog, layoutNames), ...checkCode(graph, catalog));
+    findings.push(
+      ...checkGraph(graph, catalog, layoutNames),
+      ...checkCode(graph, catalog),
+      ...checkEntities(data),
+    );
     return { data, findings };
   }
 

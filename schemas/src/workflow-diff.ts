@@ -40,7 +40,16 @@ export interface WorkflowDiff {
   readonly layoutOnly: boolean;
 }
 
-const SETTINGS = ["name", "version", "description", "category", "priority", "trigger", "vars"] as const;
+const SETTINGS = [
+  "name",
+  "version",
+  "description",
+  "category",
+  "priority",
+  "trigger",
+  "vars",
+  "entities",
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

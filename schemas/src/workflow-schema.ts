@@ -12,6 +12,54 @@ const identifier = (title: string, description: string): JsonSchema => ({
   description,
 });
 
+/** `entities`: what the flow looks for in each customer message (order numbers, emails, phones, amounts). */
+function entitiesSchema(): JsonSchema {
+  return {
+    type: "object",
+    title: "Entities",
+    description:
+      "Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.",
+    propertyNames: { pattern: IDENTIFIER_PATTERN, maxLength: 64 },
+    maxProperties: 50,
+    additionalProperties: {
+      type: "object",
+      title: "Entity",
+      properties: {
+        type: {
+          type: "string",
+          enum: ["pattern", "email", "phone", "amount"],
+          title: "Kind",
+          description:
+            "pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in.",
+        },
+        pattern: {
+          type: "string",
+          minLength: 1,
+          maxLength: 1000,
+          title: "Pattern",
+          description: "RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b.",
+        },
+        case: {
+          type: "string",
+          enum: ["upper", "lower"],
+          title: "Case",
+          description: "Write found values in upper or lower case (ao-10489 becomes AO-10489).",
+        },
+        description: {
+          type: "string",
+          maxLength: 500,
+          title: "Description",
+          description: "Notes for readers.",
+        },
+      },
+      required: ["type"],
+      additionalProperties: false,
+      if: { properties: { type: { const: "pattern" } } },
+      then: { properties: { type: true, pattern: true }, required: ["type", "pattern"] },
+    },
+  };
+}
+
 /** Fields every node has, whatever its type. Kept apart so each per-type branch can reuse them. */
 function commonNodeProperties(): Record<string, JsonSchema> {
   return {
@@ -158,6 +206,7 @@ export function composeWorkflowSchema(catalog: NodeCatalog): JsonSchema {
         description: "Initial values of vars.* for every run.",
         propertyNames: { pattern: IDENTIFIER_PATTERN },
       },
+      entities: entitiesSchema(),
       nodes: {
         type: "array",
         title: "Nodes",

@@ -40,6 +40,23 @@ export interface LayoutPosition {
   y: number;
 }
 
+/**
+ * Built-in entity kinds. `pattern` finds text matching the flow's RE2 `pattern` (an order number such as
+ * AO-10489); the others are built in: `email`, `phone` (international or national numbers of 7–15 digits) and
+ * `amount` (a number with a currency symbol or code, e.g. "$25", "19.99 EUR").
+ */
+export type EntityType = "pattern" | "email" | "phone" | "amount";
+
+/** An entity a flow looks for in every customer message; found values are `entities.<name>` in the scope. */
+export interface EntityDeclaration {
+  type: EntityType;
+  /** RE2 pattern; required for `pattern`. The whole match is the value (or group 1 when the pattern has one). */
+  pattern?: string;
+  /** `upper` or `lower`: how a found value is written before it is used, e.g. "ao-10489" → "AO-10489". */
+  case?: "upper" | "lower";
+  description?: string;
+}
+
 export interface Workflow {
   name: string;
   version?: string;
@@ -49,13 +66,15 @@ export interface Workflow {
   trigger?: { type: TriggerType };
   /** Initial values of `vars` for each run. */
   vars?: Record<string, unknown>;
+  /** Entities extracted from each customer message, by name (`entities.<name>`). */
+  entities?: Record<string, EntityDeclaration>;
   nodes: WorkflowNode[];
   edges?: WorkflowEdge[];
   layout?: Record<string, LayoutPosition>;
 }
 
 /** Names that templates and conditions can read. `output` exists only in edge conditions. */
-export const TEMPLATE_ROOTS = ["input", "vars", "nodes", "conversation", "tenant"] as const;
+export const TEMPLATE_ROOTS = ["input", "vars", "entities", "nodes", "conversation", "tenant"] as const;
 export const CONDITION_ROOTS = [...TEMPLATE_ROOTS, "output"] as const;
 export const DEFAULT_PORT = "out";
 export const ERROR_PORT = "error";

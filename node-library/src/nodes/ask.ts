@@ -18,6 +18,12 @@ export const askNode = markBuiltin(
         "With `choices` the customer sees buttons. A CEL `validation` (which sees `answer`) can refuse an answer, " +
           "in which case `retry_prompt` is sent and the node waits again. If nobody answers within " +
           "`timeout_minutes`, the node takes its `error` port.",
+        "With `entity` (a name declared under the flow's `entities`), the answer must contain that entity and the " +
+          'variable receives the value found ("it\'s ao-10489" stores AO-10489); an answer without it is asked ' +
+          'again with `retry_prompt` (or a default that says what is missing), so "yes" is never taken as an ' +
+          "order number. On its first visit in a run the question is skipped when the answer is already known: " +
+          "found in the customer's messages of this run (`entities.<entity>`) or kept in the conversation's memory " +
+          "under the same name (`conversation.<entity>`). A later visit (a loop back after a failed lookup) always asks.",
       ].join("\n\n"),
       tags: ["question", "wait", "input", "form"],
     },
@@ -59,6 +65,15 @@ export const askNode = markBuiltin(
             description: "Sent when the answer fails validation; the node asks again.",
           }),
         ),
+        entity: Type.Optional(
+          Type.String({
+            pattern: SNAKE_CASE_PATTERN,
+            maxLength: 64,
+            title: "Expected entity",
+            description:
+              "An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known.",
+          }),
+        ),
         timeout_minutes: Type.Optional(
           Type.Integer({
             minimum: 1,
@@ -81,6 +96,12 @@ export const askNode = markBuiltin(
         validation: "answer.matches('^#?[0-9]{5,10}$')",
         retry_prompt: "Hmm, that doesn't look like an order number. It's 5 to 10 digits, like #10423.",
         timeout_minutes: 60,
+      },
+      {
+        prompt: "What's your order number? It looks like AO-10492.",
+        variable: "order_id",
+        entity: "order_id",
+        retry_prompt: "That doesn't look like an order number. It looks like AO-10492.",
       },
       {
         prompt: "Did that solve your problem?",

@@ -26,6 +26,11 @@ export interface ConversationView {
    * start node greets only when this is not set, so a conversation is greeted once.
    */
   readonly greeted?: boolean;
+  /**
+   * Conversation memory (`conversation.<name>`): values a `set` node stored under `conversation`, kept with the
+   * conversation and loaded into every later run of it (the order being discussed, the customer's email).
+   */
+  readonly [memory: string]: unknown;
 }
 
 export interface TenantView {
@@ -40,6 +45,11 @@ export interface RunScope {
   readonly nodes: Readonly<Record<string, { readonly output: unknown }>>;
   readonly conversation: ConversationView;
   readonly tenant: TenantView;
+  /**
+   * Entities the flow declares, as found in this run's customer messages (the latest value of each wins):
+   * `entities.order_id`, `entities.email` … Absent where the engine extracts none (tests, tools).
+   */
+  readonly entities?: Readonly<Record<string, unknown>>;
 }
 
 export interface Logger {
@@ -306,7 +316,12 @@ export interface ExecutionContext {
 }
 
 export type ResumeInput =
-  | { readonly kind: "message"; readonly text: string }
+  | {
+      readonly kind: "message";
+      readonly text: string;
+      /** The flow's entities found in this message (set by the engine, never stored with the request). */
+      readonly entities?: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: "handback"; readonly agentReply?: string; readonly resolved: boolean };
 
 /**

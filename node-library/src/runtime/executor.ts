@@ -19,6 +19,8 @@ export interface ExecutionResult<Port extends string = string> {
   readonly port?: Port;
   /** Merged into `vars`. */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /** Merged into the conversation's memory (`conversation.<name>`), which later runs of the conversation see. */
+  readonly conversation?: Readonly<Record<string, unknown>>;
   /** Sent to the customer once the step is committed. */
   readonly messages?: readonly string[];
   readonly suspend?: Suspension;

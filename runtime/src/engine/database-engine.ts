@@ -13,6 +13,7 @@ import { createSafeHttpClient } from "../http/safe-http-client";
 import { createModelGateway } from "../models/model-gateway";
 import type { Database } from "../store/database";
 import { createRunStore, type SqlRunStore } from "../store/sql-run-store";
+import { createConversationMemoryStore } from "../store/conversation-memory-store";
 import { getTenant } from "../store/tenant-store";
 import { createEngine, type Engine } from "./engine";
 import { silentLogger, type EngineDeps } from "./engine-deps";
@@ -74,6 +75,7 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
     models,
     http,
     services: (tenantId) => createDomainServices(options.db, tenantId),
+    conversationMemory: createConversationMemoryStore(options.db),
     tenant: (tenantId) => tenants.get(tenantId),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     log,

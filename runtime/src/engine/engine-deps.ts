@@ -11,6 +11,7 @@ import type {
 } from "@flowdeck/node-library/runtime";
 import type { ModelPrice } from "../models/price-table";
 import type { RunStore } from "../store/run-store";
+import type { ConversationMemoryStore } from "../store/conversation-memory-store";
 import type { RunEvent, RunRecord } from "./run-types";
 
 export interface EngineDeps {
@@ -38,6 +39,11 @@ export interface EngineDeps {
   /** The tenant's stored credentials for tools (tool.http `auth`); none when absent. */
   readonly credentials?: (tenantId: string) => CredentialVault;
   readonly services: (tenantId: string) => DomainServices;
+  /**
+   * Conversation memory (`conversation.<name>`) kept between runs of a conversation; without it, memory lives
+   * only as long as one run (conversation-memory.ts).
+   */
+  readonly conversationMemory?: ConversationMemoryStore;
   readonly tenant: (tenantId: string) => Promise<TenantView>;
   readonly log: Logger;
   /** Events after they are committed (messages to deliver, step trace), and live-only ones (`token`). */

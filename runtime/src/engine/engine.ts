@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { ChatTurn, ResumeInput } from "@flowdeck/node-library/runtime";
-import type { NewRun, RunClaim, StartedRun } from "../store/run-store";
+import type { RunClaim, StartedRun } from "../store/run-store";
 import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -9,8 +9,9 @@ import type { ActivationInput } from "./activation-types";
 import { createActivationGuard, type ActivationTicket } from "./activation-guard";
 import { RunActivation } from "./run-activation";
 import { depsForRun } from "./run-deps";
-import { TERMINAL_STATUSES, type RunRecord, type RunState } from "./run-types";
-import { indexWorkflow } from "./workflow-index";
+import { TERMINAL_STATUSES, type RunRecord } from "./run-types";
+import { newRun } from "./new-run";
+import { memoryForNewRun, saveMemoryWrites } from "./conversation-memory";
 import { inActivationSpan } from "../telemetry/activation-span";
 
 export interface StartRunRequest {
@@ -39,6 +40,8 @@ export interface StartRunRequest {
    */
   readonly greeted?: boolean;
   readonly opening?: readonly ChatTurn[];
+  /** The conversation's memory; read from `deps.conversationMemory` when absent and the conversation is known. */
+  readonly memory?: Readonly<Record<string, unknown>>;
 }
 
 export interface Engine {
@@ -87,48 +90,6 @@ interface Known {
   readonly pending?: readonly ResumeRequest[];
   /** The read counted the activation that executes the run next (`RunStore.readForActivation`). */
   readonly claimed?: boolean;
-}
-
-/** The run a request starts, as the store takes it: its first frame at the start node, the opening message. */
-function newRun(request: StartRunRequest): NewRun {
-  const start = indexWorkflow(request.workflow).start;
-  const message = typeof request.input.message === "string" ? request.input.message : undefined;
-  const conversationId = request.conversationId ?? randomUUID();
-  const state: RunState = {
-    frames: [
-      {
-        workflow: request.workflow.name,
-        path: "main",
-        node: start.name,
-        input: { ...request.input },
-        vars: { ...(request.workflow.vars ?? {}) },
-        outputs: {},
-        visits: {},
-      },
-    ],
-    conversation: {
-      id: conversationId,
-      channel: request.channel ?? "api",
-      history: [
-        ...(request.opening ?? []),
-        ...(message ? [{ role: "customer" as const, text: message, at: new Date().toISOString() }] : []),
-      ],
-      ...(request.greeted ? { greeted: true } : {}),
-    },
-    usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
-  };
-  return {
-    tenantId: request.tenantId,
-    workflowName: request.workflow.name,
-    workflowVersion: request.workflowVersion ?? null,
-    definition: request.workflow,
-    input: request.input,
-    state,
-    conversationId,
-    channel: request.channel ?? "api",
-    ...(request.runId ? { id: request.runId } : {}),
-    ...(request.claim ? { claim: request.claim } : {}),
-  };
 }
 
 /** Activations one continueRun may chain (a run answered by several queued messages in a row). */
@@ -279,6 +240,7 @@ export function createEngine(deps: EngineDeps): Engine {
       signal?.removeEventListener("abort", onAbort);
     }
     if (ticket?.refused) return { run: ticket.refused };
+    await saveMemoryWrites(deps, run, activation!.memoryWrites());
     const pending = activation!.pendingAfterCommit;
     // Its end was committed, which set the count of unfinished activations back to 0.
     const { activationsUnfinished: _count, ...record } = activation!.record();
@@ -287,7 +249,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     async createRun(request) {
-      const run = await deps.store.createRun(newRun(request));
+      const run = await deps.store.createRun(newRun(request, await memoryForNewRun(deps, request)));
       keepFresh(run);
       return run;
     },
@@ -299,7 +261,12 @@ export function createEngine(deps: EngineDeps): Engine {
         return (await activate(run, undefined, request.signal)).run;
       }
       const createdAt = new Date().toISOString();
-      const unsaved: StartedRun = { ...newRun(request), id: request.runId ?? randomUUID(), createdAt };
+      const memory = await memoryForNewRun(deps, request);
+      const unsaved: StartedRun = {
+        ...newRun(request, memory),
+        id: request.runId ?? randomUUID(),
+        createdAt,
+      };
       const run: RunRecord = {
         tenantId: unsaved.tenantId,
         id: unsaved.id,

@@ -1,10 +1,11 @@
 import type { Workflow, WorkflowNode } from "@flowdeck/schemas";
-import type { ResumeInput, RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
+import type { RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
 import type { ActivationEnd, ActivationInput } from "./activation-types";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
-import type { FlowFrame, RunRecord, RunState, RunStatus } from "./run-types";
+import { isWaiting, type FlowFrame, type RunRecord, type RunState, type RunStatus } from "./run-types";
 import { defaultedConfig } from "./node-config";
+import { activationScope, resumeWithEntities } from "./activation-scope";
 import { evaluateCondition } from "./scope";
 import { now, RunJournal } from "./run-journal";
 import { runStep } from "./step-runner";
@@ -138,7 +139,7 @@ export class RunActivation {
         startedAt,
       );
     }
-    const resume: ResumeInput | undefined = input;
+    const resume = resumeWithEntities(input, index.workflow.entities);
     // Nothing outside the engine may happen while the run exists only here (a retry would repeat it); a message
     // sent reaches the customer before a slow step (a model streaming tokens, a lookup), not after it.
     const settle = this.unsaved !== undefined || this.journal.holdsMessages();
@@ -177,6 +178,7 @@ export class RunActivation {
     this.journal.record(node, stepId, outcome.attempts, result, waiting ? "waiting" : "completed", startedAt);
     frame.outputs[node.name] = { output: result.output };
     if (result.vars) Object.assign(frame.vars, result.vars);
+    if (result.conversation) this.journal.remember(result.conversation);
     // A start's greeting is what the customer saw when the chat opened, before their first message.
     for (const text of result.messages ?? []) this.journal.send(stepId, text, node.type === "start");
     this.deps.afterStep?.({ runId: this.run.id, stepId, effect: result.effect === true });
@@ -287,13 +289,13 @@ export class RunActivation {
   }
 
   private scope(frame: FlowFrame): RunScope {
-    return {
-      input: frame.input,
-      vars: frame.vars,
-      nodes: frame.outputs,
-      conversation: { ...this.journal.conversation, last_message: this.journal.lastCustomerMessage() },
-      tenant: this.tenant,
-    };
+    const entities = this.indexes.get(frame.workflow)?.workflow.entities;
+    return activationScope(frame, this.journal, this.tenant, entities);
+  }
+
+  /** Conversation memory this activation set (saved once its end is committed). */
+  memoryWrites(): Readonly<Record<string, unknown>> {
+    return this.journal.memoryWrites;
   }
 
   private config(node: WorkflowNode): Record<string, unknown> {
@@ -396,8 +398,4 @@ export class RunActivation {
     this.journal.event("run.cancelled", { reason });
     await this.commit("cancelled", { status: "cancelled", error: { code: "FD208", message: reason } });
   }
-}
-
-function isWaiting(status: RunStatus): boolean {
-  return status === "waiting" || status === "handoff";
 }

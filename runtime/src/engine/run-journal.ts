@@ -11,6 +11,8 @@ export const now = () => new Date().toISOString();
 export class RunJournal {
   private steps: StepRecord[] = [];
   private events: RunEvent[] = [];
+  /** Conversation memory set during this activation; saved for later runs once the activation has ended. */
+  readonly memoryWrites: Record<string, unknown> = {};
 
   constructor(
     public conversation: RunState["conversation"],
@@ -115,6 +117,12 @@ export class RunJournal {
     const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
     this.conversation = { ...this.conversation, history, ...(opening ? { greeted: true } : {}) };
     this.event("message.sent", { stepId, text });
+  }
+
+  /** A `set` node's `conversation` values: into the run's snapshot now, into the conversation's row later. */
+  remember(values: Readonly<Record<string, unknown>>): void {
+    Object.assign(this.memoryWrites, values);
+    this.conversation = { ...this.conversation, memory: { ...this.conversation.memory, ...values } };
   }
 
   /** A message to the customer is waiting for the next commit (events are published only once durable). */

@@ -3,6 +3,11 @@ import type { ChatTurn, TokenUsage } from "@flowdeck/node-library/runtime";
 
 export type RunStatus = "queued" | "running" | "waiting" | "handoff" | "completed" | "failed" | "cancelled";
 
+/** The run waits for the customer (`waiting`) or for a person (`handoff`). */
+export function isWaiting(status: RunStatus): boolean {
+  return status === "waiting" || status === "handoff";
+}
+
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled"]);
 
 /** One level of the flow stack: the root workflow, or a subflow entered from a parent's subflow node. */
@@ -34,6 +39,11 @@ export interface RunState {
     readonly history: readonly ChatTurn[];
     /** The customer has seen the conversation's greeting (when the chat opened, or from an earlier run). */
     readonly greeted?: boolean;
+    /**
+     * Conversation memory (`conversation.<name>`): what the conversation's row held when the run started, with
+     * what the run's `set` nodes stored under `conversation` laid over it.
+     */
+    readonly memory?: Readonly<Record<string, unknown>>;
   };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;

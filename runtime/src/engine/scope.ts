@@ -35,6 +35,7 @@ function scopeObject(scope: RunScope, extra?: Record<string, unknown>): Record<s
   return {
     input: scope.input,
     vars: scope.vars,
+    entities: scope.entities ?? {},
     nodes: scope.nodes,
     conversation: scope.conversation,
     tenant: scope.tenant,

@@ -2,12 +2,13 @@ import { createDomainServices } from "../../src/domain/domain-services";
 import { seedDemoData } from "../../src/domain/demo-data";
 import type { Database } from "../../src/store/database";
 import { createRunStore } from "../../src/store/sql-run-store";
+import { createConversationMemoryStore } from "../../src/store/conversation-memory-store";
 import { events, newRun, step } from "./run-fixtures";
 
 /**
  * Writes at least one row into every tenant table for `tenantId`, through the public APIs: the demo shop
  * (customers, orders, articles), a run with a commit (runs, steps, events, outbox), a ticket (tickets,
- * counters, idempotency keys) and a lead. The isolation tests check that every tenant table got a row, so a
+ * counters, idempotency keys), a lead and the run's conversation memory. The isolation tests check that every tenant table got a row, so a
  * table added later without a fixture fails loudly instead of passing on emptiness.
  */
 export async function fillTenant(db: Database, tenantId: string): Promise<{ runId: string }> {
@@ -29,5 +30,11 @@ export async function fillTenant(db: Database, tenantId: string): Promise<{ runI
     `${run.id}:main/ticket#1`,
   );
   await services.captureLead({ email: "buyer@example.com", source: "chat" }, `${run.id}:main/lead#1`);
+  await createConversationMemoryStore(db).save(
+    tenantId,
+    run.conversationId,
+    { order_id: "AO-10489" },
+    run.id,
+  );
   return { runId: run.id };
 }

@@ -8,5 +8,9 @@ export const setExecutor: NodeExecutor<typeof setNode> = async (ctx, config) => 
     values[name] = ctx.evaluate(expression);
   for (const [name, template] of Object.entries(config.values ?? {}))
     values[name] = await ctx.render(template);
-  return { output: { values }, port: "out", vars: values };
+  if (config.conversation === undefined) return { output: { values }, port: "out", vars: values };
+  const conversation: Record<string, unknown> = {};
+  for (const [name, template] of Object.entries(config.conversation))
+    conversation[name] = await ctx.render(template);
+  return { output: { values, conversation }, port: "out", vars: values, conversation };
 };
