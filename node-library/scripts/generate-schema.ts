@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { composeWorkflowSchema } from "@flowdeck/schemas";
 import { createBuiltinRegistry } from "../src/index";
-import { workflowValidatorCode } from "./workflow-validator-code";
+import { workflowValidatorCode } from "@flowdeck/schemas/standalone-validator";
 
 const catalog = createBuiltinRegistry().catalog();
 

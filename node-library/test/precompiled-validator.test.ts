@@ -9,7 +9,7 @@ import {
 } from "@flowdeck/schemas";
 import { validate as precompiledCheck } from "@flowdeck/node-library/workflow-validate";
 import { createBuiltinRegistry } from "../src/index";
-import { workflowValidatorCode } from "../scripts/workflow-validator-code";
+import { workflowValidatorCode } from "@flowdeck/schemas/standalone-validator";
 
 const catalog = createBuiltinRegistry().catalog();
 const compiled = createWorkflowValidator(catalog);

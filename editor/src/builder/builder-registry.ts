@@ -5,6 +5,7 @@ import {
   EXPRESSION_MEDIA_TYPE,
   TEMPLATE_MEDIA_TYPE,
   type JsonSchema,
+  type CompiledSchemaCheck,
   type NodeCatalog,
   type WorkflowValidator,
 } from "@flowdeck/schemas";
@@ -23,21 +24,41 @@ export interface BuilderRegistry {
   iconOf(type: string): string | undefined;
 }
 
-let builtin: BuilderRegistry | undefined;
+let current: BuilderRegistry | undefined;
 
-/** The built-in registry and its validator, made once per page. */
+/**
+ * The page's registry and validator: the built-ins, made once per page, and — once installPackageNodeTypes has
+ * run (package-node-types.ts, before a builder mounts) — the deployment's node packages too.
+ */
 export function builtinBuilderRegistry(): BuilderRegistry {
-  if (builtin) return builtin;
+  if (current) return current;
   const registry = createBuiltinRegistry();
+  // Generated from this same built-in catalog; node-library's precompiled-validator test fails when stale.
+  current = builderRegistryOf(registry, builtinSchemaCheck);
+  return current;
+}
+
+function builderRegistryOf(registry: NodeRegistry, compiledSchema: CompiledSchemaCheck): BuilderRegistry {
   const catalog = registry.catalog();
-  builtin = {
+  return {
     registry,
     catalog,
-    // Generated from this same built-in catalog; node-library's precompiled-validator test fails when stale.
-    validator: createWorkflowValidator(catalog, { compiledSchema: builtinSchemaCheck }),
+    validator: createWorkflowValidator(catalog, { compiledSchema }),
     iconOf: (type) => registry.get(type)?.meta.icon,
   };
-  return builtin;
+}
+
+/**
+ * Adds node types from the server's packages (`GET /node-types`) with the schema check the server generated for
+ * the combined catalog (`GET /node-types/workflow-validate.js`). Throws NodeRegistryError when a definition is
+ * refused; the built-ins stay as they were.
+ */
+export function installPackageNodeTypes(
+  definitions: readonly NodeDefinition[],
+  compiledSchema: CompiledSchemaCheck,
+): void {
+  const registry = createBuiltinRegistry().use({ nodes: definitions });
+  current = builderRegistryOf(registry, compiledSchema);
 }
 
 const asSchema = (value: unknown): JsonSchema | undefined =>

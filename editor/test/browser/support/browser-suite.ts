@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, inject } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromiumAvailability, launchChromium } from "./chromium";
 import { startFlowdeckServer, type FlowdeckTestServer } from "./flowdeck-server";
+import type { NodeTypes } from "../../../../server/src/node-packages/node-types";
 
 const availability = chromiumAvailability();
 if (!availability.available) console.warn(availability.reason);
@@ -21,13 +22,13 @@ export interface BrowserSuite {
 }
 
 /** Call inside `describeBrowser`: starts the server and Chromium before the tests, stops both after. */
-export function useBrowserSuite(): BrowserSuite {
+export function useBrowserSuite(options: { nodeTypes?: () => Promise<NodeTypes> } = {}): BrowserSuite {
   let server: FlowdeckTestServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startFlowdeckServer("pg", inject("editorDistDir")),
+      (async () => startFlowdeckServer("pg", inject("editorDistDir"), await options.nodeTypes?.()))(),
       launchChromium(),
     ]);
   });

@@ -10,6 +10,7 @@ import { getChatServices } from "../../../../server/src/chat/chat-services";
 import { createJsonLogger } from "../../../../server/src/kit/logger";
 import { serverConfig } from "../../../../server/src/config/server-config";
 import { createRunHost } from "../../../../server/src/runs/create-run-host";
+import type { NodeTypes } from "../../../../server/src/node-packages/node-types";
 import { runServerMigrations } from "../../../../server/src/store/server-migrations";
 import { createTestDatabase, type TestDatabaseKind } from "../../../../runtime/test/support/test-database";
 import { EDITOR_DIST_DIR } from "./editor-build";
@@ -31,14 +32,27 @@ export interface FlowdeckTestServer {
 export async function startFlowdeckServer(
   kind: TestDatabaseKind = "pg",
   editorDistDir: string = EDITOR_DIST_DIR,
+  /** Node types from packages (loadNodeTypes), as `serve` would load them; default the built-ins. */
+  nodeTypes?: NodeTypes,
 ): Promise<FlowdeckTestServer> {
   const testDb = await createTestDatabase(kind);
   await runServerMigrations(testDb.db);
   // bcrypt's minimum cost keeps sign-ups fast; the cost is a parameter, not a different code path.
   const config = serverConfig(TEST_JWT_SECRET, { bcryptCost: 4 });
   const log = createJsonLogger({ level: "warn", write: () => undefined });
-  const runs = createRunHost({ db: testDb.db, log });
-  const app = createApp({ db: testDb.db, config, log, runs, editorDistDir });
+  const runs = createRunHost({
+    db: testDb.db,
+    log,
+    ...(nodeTypes ? { engine: { registry: nodeTypes.registry, executors: nodeTypes.executors } } : {}),
+  });
+  const app = createApp({
+    db: testDb.db,
+    config,
+    log,
+    runs,
+    editorDistDir,
+    ...(nodeTypes ? { nodeTypes } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

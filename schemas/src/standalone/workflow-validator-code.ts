@@ -1,12 +1,15 @@
 /**
- * The source of `generated/workflow-validate.js`: Ajv's standalone code for the composed workflow schema, so
- * the editor can validate as the user types under `script-src 'self'` (Ajv's run-time compile uses
- * `new Function`). Written by `generate-schema.ts`; `test/precompiled-validator.test.ts` fails when the
- * committed file differs from what this returns.
+ * Ajv's standalone code for a catalog's composed workflow schema, so the editor can validate as the user types
+ * under `script-src 'self'` (Ajv's run-time compile uses `new Function`). Node only (`@flowdeck/schemas/
+ * standalone-validator`): node-library's `generate-schema.ts` writes the built-in catalog's as
+ * `generated/workflow-validate.js` (its precompiled-validator test fails when the committed file is stale), and
+ * the server serves the one of its own catalog when node packages add types (`GET /node-types/workflow-validate`).
  */
 import { createRequire } from "node:module";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
-import { composeWorkflowSchema, createAjv, type NodeCatalog } from "@flowdeck/schemas";
+import { composeWorkflowSchema } from "../workflow-schema";
+import { createAjv } from "../ajv";
+import type { NodeCatalog } from "../catalog";
 
 // ajv/dist/standalone is CommonJS; under some loaders its default export is nested once more.
 const standaloneCode =
@@ -27,11 +30,11 @@ export const GENERATED_HEADER =
   "// registry: Ajv standalone code with createAjv()'s options. Do not edit.\n";
 
 /** Standalone ESM validator code for `catalog`'s composed schema, with `createAjv()`'s options. */
-export function workflowValidatorCode(catalog: NodeCatalog): string {
+export function workflowValidatorCode(catalog: NodeCatalog, header: string = GENERATED_HEADER): string {
   // `lines` only breaks the output into lines (readable diffs); it does not change what is checked.
   const ajv = createAjv({ source: true, esm: true, lines: true });
   const check = ajv.compile(composeWorkflowSchema(catalog));
-  return GENERATED_HEADER + inlineHelpers(standaloneCode(ajv, check));
+  return header + inlineHelpers(standaloneCode(ajv, check));
 }
 
 function inlineHelpers(code: string): string {
