@@ -1,19 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { composeWorkflowSchema } from "@flowdeck/schemas";
-import { createBuiltinRegistry } from "../src/index";
+import weatherNodes from "@acme/flowdeck-node-weather";
+import { createBuiltinRegistry, nodePackageHost } from "../src/index";
 import { createStrictAjv } from "./support/strict-ajv";
 
+// The example package (examples/flowdeck-node-weather) exports a factory that receives the host's builders;
+// the server's loader (server/src/node-packages) calls it the same way.
+const weather = () => weatherNodes(nodePackageHost);
+
 describe("a third-party node package", () => {
-  it("registers through use() from its module namespace", async () => {
-    const registry = createBuiltinRegistry().use(await import("@acme/flowdeck-node-weather"));
+  it("registers through use() from what its factory returns", () => {
+    const registry = createBuiltinRegistry().use(weather());
     expect(registry.has("acme.weather")).toBe(true);
     expect(registry.list().at(-1)?.type).toBe("acme.weather");
   });
 
-  it("appears in the catalog with its version and migration", async () => {
-    const catalog = createBuiltinRegistry()
-      .use(await import("@acme/flowdeck-node-weather"))
-      .catalog();
+  it("registers from a module namespace that exports `nodes` too", () => {
+    const registry = createBuiltinRegistry().use({ nodes: weather().nodes });
+    expect(registry.has("acme.weather")).toBe(true);
+  });
+
+  it("appears in the catalog with its version and migration", () => {
+    const catalog = createBuiltinRegistry().use(weather()).catalog();
     const info = catalog.get("acme.weather");
     expect(info).toMatchObject({
       type: "acme.weather",
@@ -27,16 +35,14 @@ describe("a third-party node package", () => {
     });
   });
 
-  it("is registered by its default export too", async () => {
-    const weather = await import("@acme/flowdeck-node-weather");
-    const registry = createBuiltinRegistry().use(weather.default);
-    expect(registry.get("acme.weather")).toBe(weather.weatherDefinition);
+  it("keeps the definition object it registered", () => {
+    const plugin = weather();
+    const registry = createBuiltinRegistry().use({ default: plugin });
+    expect(registry.get("acme.weather")).toBe(plugin.nodes[0]);
   });
 
-  it("becomes part of the composed workflow schema", async () => {
-    const catalog = createBuiltinRegistry()
-      .use(await import("@acme/flowdeck-node-weather"))
-      .catalog();
+  it("becomes part of the composed workflow schema", () => {
+    const catalog = createBuiltinRegistry().use(weather()).catalog();
     const schema = composeWorkflowSchema(catalog);
     expect(JSON.stringify(schema)).toContain('"acme.weather"');
 
