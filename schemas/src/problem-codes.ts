@@ -109,6 +109,11 @@ export const PROBLEM_CODES = {
     title: "Layout of an unknown node",
     hint: "Remove the layout entry or rename it to an existing node.",
   },
+  FD128: {
+    severity: "warning",
+    title: "Edge never taken",
+    hint: "Move the edge without a condition (the catch-all) after the branches it should catch, or give it a condition.",
+  },
   FD130: {
     severity: "error",
     title: "Condition does not compile",
@@ -153,6 +158,11 @@ export const PROBLEM_CODES = {
     severity: "warning",
     title: "Work not bounded",
     hint: "Loop over a short literal range, avoid loops inside loops, and write matches() patterns out.",
+  },
+  FD139: {
+    severity: "error",
+    title: "Unknown entity",
+    hint: "Declare the entity under the flow's entities (e.g. order_id: { type: pattern, pattern: 'AO-\\d{5}' }) or pick a declared one.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

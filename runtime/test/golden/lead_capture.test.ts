@@ -95,11 +95,14 @@ describe.each(PROVIDERS)("lead_capture on %s", (provider) => {
       "ask_company#1:out",
       "ask_interest#1:out",
       "save_lead#1:out",
+      "remember_contact#1:out",
       "thank_you#1:out",
       "done#1",
     ]);
-    // The rejected answer is not stored; the accepted one is, trimmed.
-    expect(step(first, "ask_email#1").output).toEqual({ answer: "Sam.Whitaker@CragWorks.com" });
+    // The rejected answer is not stored; the accepted one is the email found in it (the ask's entity).
+    expect(step(first, "ask_email#1").output).toEqual({ answer: "sam.whitaker@cragworks.com" });
+    // Kept for the rest of the conversation (conversation.customer_name, conversation.email).
+    expect(first.run.state.conversation.memory).toEqual({ customer_name: "Sam Whitaker", email: EMAIL });
 
     const rows = await leadsFor(g, EMAIL);
     expect(rows).toEqual([
