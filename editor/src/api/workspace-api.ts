@@ -8,11 +8,14 @@ import type {
   Channel,
   ChannelChange,
   ChannelCredentials,
+  ChannelDeliveries,
   CurrentTenant,
+  HttpAllowList,
   ModelConnectionTest,
   ModelSettings,
   ModelSettingsChange,
   NewChannel,
+  StoredCredential,
 } from "./workspace-types";
 
 type Source = Pick<FlowdeckApi, "baseUrl" | "accessToken">;
@@ -70,6 +73,20 @@ export function createWorkspaceApi(source: Source) {
       call<ModelSettings>("PUT", "/settings/models", change),
     testModelSettings: (change: ModelSettingsChange = {}) =>
       call<ModelConnectionTest>("POST", "/settings/models/test", change),
+
+    httpAllowList: () => call<HttpAllowList>("GET", "/settings/http-allow-list"),
+    saveHttpAllowList: (entries: readonly string[]) =>
+      call<HttpAllowList>("PUT", "/settings/http-allow-list", { entries }),
+    credentials: async () =>
+      (await call<{ items: StoredCredential[] }>("GET", "/settings/credentials")).items,
+    saveCredential: (name: string, value: string) =>
+      call<{ id: string; name: string; last4: string; replaced: boolean }>("POST", "/settings/credentials", {
+        name,
+        value,
+      }),
+    deleteCredential: (id: string) => call<void>("DELETE", `/settings/credentials/${encodeURIComponent(id)}`),
+    channelDeliveries: (id: string) =>
+      call<ChannelDeliveries>("GET", `/channels/${encodeURIComponent(id)}/deliveries`),
   };
 }
 

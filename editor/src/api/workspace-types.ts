@@ -103,3 +103,39 @@ export interface ModelConnectionTest {
   readonly code?: string;
   readonly message?: string;
 }
+
+/** GET /settings/http-allow-list (server/src/http-access/allow-list-store.ts). */
+export interface HttpAllowList {
+  readonly entries: readonly string[];
+  readonly updatedAt: string | null;
+  readonly updatedBy: string | null;
+}
+
+/** One stored credential for tools: never its value (server/src/http-access/credential-store.ts). */
+export interface StoredCredential {
+  readonly id: string;
+  readonly name: string;
+  readonly last4: string;
+  readonly updatedAt: string;
+}
+
+/** GET /channels/:id/deliveries (server/src/webhooks/delivery-stats.ts). */
+export interface ChannelDeliveries {
+  readonly health: "ok" | "retrying" | "failing";
+  readonly deliveredTotal: number;
+  readonly failedAttemptsTotal: number;
+  readonly givenUpTotal: number;
+  readonly lastDeliveredAt: string | null;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  readonly items: ReadonlyArray<{
+    readonly id: string;
+    readonly conversationId: string;
+    readonly messageId: string;
+    readonly attempts: number;
+    readonly status: "pending" | "retrying" | "given-up";
+    readonly lastError: string | null;
+    readonly nextAttemptAt: string | null;
+    readonly createdAt: string;
+  }>;
+}

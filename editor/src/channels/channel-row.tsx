@@ -1,18 +1,23 @@
-// One channel: its settings (Origins or outbound URL, pinned version) and its actions (rotate, delete).
+// One channel: its settings (Origins or outbound URL, pinned version), a webhook channel's deliveries, and its
+// actions (rotate, delete).
 import { useEffect, useId, useState } from "react";
 import type { VersionRecord, WorkflowSummary } from "../api";
 import { useApi } from "../app/api-context";
+import type { WorkspaceApi } from "../api/workspace-api";
 import type { Channel, ChannelChange } from "../api/workspace-types";
+import { ChannelDeliveries } from "./channel-deliveries";
 import { parseOrigins } from "./channel-origins-text";
 
 export function ChannelRow({
   channel,
+  workspace,
   workflow,
   onSave,
   onRotate,
   onDelete,
 }: {
   readonly channel: Channel;
+  readonly workspace: WorkspaceApi;
   readonly workflow: WorkflowSummary | undefined;
   readonly onSave: (change: ChannelChange) => Promise<void>;
   readonly onRotate: () => Promise<void>;
@@ -51,6 +56,7 @@ export function ChannelRow({
             : `pinned to v${channel.pinnedVersion}`}
         </span>
       </div>
+      {channel.kind === "webhook" ? <ChannelDeliveries channelId={channel.id} workspace={workspace} /> : null}
       <div className="fd-channel__fields">
         {channel.kind === "web" ? (
           <div className="fd-field">

@@ -110,6 +110,7 @@ export function ChannelsPage() {
           <ChannelRow
             key={`${channel.id}:${channel.updatedAt}`}
             channel={channel}
+            workspace={workspace}
             workflow={workflows.find((w) => w.id === channel.workflowId)}
             onSave={(change) => save(channel.id, change)}
             onRotate={() => rotate(channel.id)}

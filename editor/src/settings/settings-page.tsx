@@ -1,10 +1,13 @@
-// Workspace settings (admins and owners): the model provider, plan and usage, and the audit log. Its path is
+// Workspace settings (admins and owners): the model provider, what tools may reach (HTTP allow-list) and with
+// which credentials, plan and usage, and the audit log. Its path is
 // `/workspace-settings`: `/settings/…` belongs to the API.
 import { useMemo } from "react";
 import { createWorkspaceApi } from "../api/workspace-api";
 import { useApi, useSession } from "../app/api-context";
 import { canInvite } from "../app/roles";
 import { AuditLogSection } from "./audit-log-section";
+import { CredentialsSection } from "./credentials-section";
+import { HttpAllowListSection } from "./http-allow-list-section";
 import { ModelSettingsSection } from "./model-settings-section";
 import { PlanUsageSection } from "./plan-usage-section";
 
@@ -27,10 +30,14 @@ export function SettingsPage() {
       <header className="fd-page-header">
         <div>
           <h1 className="fd-page-header__title">Settings</h1>
-          <p className="fd-page-header__subtitle">Model provider, plan and usage, and who changed what.</p>
+          <p className="fd-page-header__subtitle">
+            Model provider, what your tools may reach, plan and usage, and who changed what.
+          </p>
         </div>
       </header>
       <ModelSettingsSection workspace={workspace} />
+      <HttpAllowListSection workspace={workspace} />
+      <CredentialsSection workspace={workspace} />
       <PlanUsageSection workspace={workspace} />
       <AuditLogSection workspace={workspace} />
     </div>
