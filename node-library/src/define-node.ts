@@ -1,3 +1,4 @@
+import type { BranchSpec } from "@flowdeck/schemas";
 import type { Static, TSchema } from "typebox";
 
 /** The palette groups built-ins under these; a third-party package may add its own group. */
@@ -46,6 +47,12 @@ export interface NodeDefinition<
   /** JSON Schema (TypeBox) of `config`: an object with `additionalProperties: false`. */
   readonly config: Config;
   readonly ports: NodePorts<Output>;
+  /**
+   * How the outputs read as branches on the canvas, derived from the config: `perItem` gives one handle per
+   * entry of a config list (a router's intents, written as edge conditions), `portLabels` names ports for
+   * people (an ask's `error` is its timeout). Plain JSON, so package types served as JSON keep it.
+   */
+  readonly branches?: BranchSpec;
   /** The node suspends the run until someone answers (ask, handoff); a cycle through it is bounded. */
   readonly waits: boolean;
   /**
@@ -84,6 +91,7 @@ export function defineNode<const Type extends string, Config extends TSchema, co
     meta: Object.freeze({ ...definition.meta }),
     ports: Object.freeze({ inputs: [...definition.ports.inputs], outputs: [...definition.ports.outputs] }),
     migrations: Object.freeze({ ...definition.migrations }),
+    ...(definition.branches ? { branches: Object.freeze(structuredClone(definition.branches)) } : {}),
     // Frozen in place: copying would widen the non-empty tuple type, and the literal is the caller's anyway.
     examples: Object.freeze(definition.examples),
   });

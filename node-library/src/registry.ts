@@ -57,6 +57,7 @@ function toTypeInfo(definition: NodeDefinition): NodeTypeInfo {
     configSchema: toJsonSchema(definition.config),
     outputs: Object.freeze([...definition.ports.outputs]),
     waits: definition.waits,
+    ...(definition.branches ? { branches: definition.branches } : {}),
     // The contract says absent when the type never changed; the validator skips migration then.
     ...(definition.version > 1
       ? { migrate: (config: unknown, fromVersion: number) => migrateConfig(definition, config, fromVersion) }

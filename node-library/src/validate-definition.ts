@@ -99,6 +99,40 @@ function checkExamples(type: string, config: NodeDefinition["config"], examples:
   });
 }
 
+/** A branch spec may only name the node's own output ports and a list of objects in its config. */
+function checkBranches(type: string, definition: NodeDefinition): void {
+  const spec: unknown = definition.branches;
+  if (spec === undefined) return;
+  if (!isRecord(spec)) throw invalid(type, "branches must be an object");
+  const outputs: readonly string[] = Array.isArray(definition.ports?.outputs) ? definition.ports.outputs : [];
+  const labels = spec.portLabels;
+  if (labels !== undefined) {
+    if (!isRecord(labels)) throw invalid(type, "branches.portLabels must map port names to labels");
+    for (const [port, label] of Object.entries(labels)) {
+      if (!outputs.includes(port))
+        throw invalid(type, `branches.portLabels names "${port}", which is not an output port`);
+      if (typeof label !== "string" || label === "")
+        throw invalid(type, `branches.portLabels.${port} must be a label`);
+    }
+  }
+  const perItem = spec.perItem;
+  if (perItem === undefined) return;
+  if (!isRecord(perItem)) throw invalid(type, "branches.perItem must be an object");
+  for (const key of ["list", "key", "port", "condition", "otherwise"]) {
+    if (typeof perItem[key] !== "string" || perItem[key] === "")
+      throw invalid(type, `branches.perItem.${key} must be text`);
+  }
+  if (!outputs.includes(perItem.port as string))
+    throw invalid(type, `branches.perItem.port "${String(perItem.port)}" is not an output port`);
+  if (!(perItem.condition as string).includes("{value}"))
+    throw invalid(type, "branches.perItem.condition must contain {value}, where the entry's name goes");
+  const properties =
+    isRecord(definition.config) && isRecord(definition.config.properties) ? definition.config.properties : {};
+  const list = properties[perItem.list as string];
+  if (!isRecord(list) || list.type !== "array")
+    throw invalid(type, `branches.perItem.list "${String(perItem.list)}" is not a list in the config`);
+}
+
 /** Everything except the name rule and duplicates, which depend on the registry the definition joins. */
 export function validateDefinition(definition: NodeDefinition): void {
   const type = definition.type;
@@ -110,6 +144,7 @@ export function validateDefinition(definition: NodeDefinition): void {
   if (!isRecord(definition.ports)) throw invalid(type, "ports is missing");
   checkPortList(type, definition.ports.inputs, "inputs");
   checkPortList(type, definition.ports.outputs, "outputs");
+  checkBranches(type, definition);
   if (typeof definition.waits !== "boolean") throw invalid(type, "waits must be true or false");
   if (definition.pure !== undefined && typeof definition.pure !== "boolean")
     throw invalid(type, "pure must be true or false when given");

@@ -3,6 +3,8 @@
  * node registry (in `@flowdeck/node-library`) hands this in; the validator, the graph checks and the
  * schema composer depend only on this shape.
  */
+import type { BranchSpec } from "./branches";
+
 export type JsonSchema = Record<string, unknown>;
 
 /** A config field that holds a Liquid template or a CEL expression is marked with one of these. */
@@ -23,6 +25,8 @@ export interface NodeTypeInfo {
   readonly outputs: readonly string[];
   /** The node suspends the run until the customer (or a human) answers: a cycle through it is bounded. */
   readonly waits: boolean;
+  /** How the outputs read as branches on the canvas (a router's intents, an ask's timeout); absent: one per port. */
+  readonly branches?: BranchSpec;
   /** Brings `config` written for `fromVersion` up to `version`. Absent when the type never changed. */
   readonly migrate?: (config: unknown, fromVersion: number) => unknown;
 }

@@ -28,7 +28,26 @@ export type GraphEdit =
       readonly path: readonly PathSegment[];
       readonly value: unknown;
     }
-  | { readonly kind: "rename-node"; readonly from: string; readonly to: string };
+  | { readonly kind: "rename-node"; readonly from: string; readonly to: string }
+  /** Changes edge `index` in place (its comments stay): a string sets the field, `null` removes it, absent keeps it. */
+  | {
+      readonly kind: "set-edge";
+      readonly index: number;
+      readonly condition?: string | null;
+      readonly port?: string | null;
+      readonly to?: string;
+    }
+  /** Moves edge `from` to position `to` of the `edges:` list (edges are tried in list order), with its comments. */
+  | { readonly kind: "move-edge"; readonly from: number; readonly to: number }
+  /** A node field outside `config` (`description`, `retry`, `timeout_ms`); `value: undefined` removes it. */
+  | {
+      readonly kind: "set-node-field";
+      readonly node: string;
+      readonly path: readonly PathSegment[];
+      readonly value: unknown;
+    }
+  /** A top-level workflow field (`trigger`, `inputs`, `metadata`, `description` …); `value: undefined` removes it. */
+  | { readonly kind: "set-workflow-field"; readonly path: readonly PathSegment[]; readonly value: unknown };
 
 const identifier = new RegExp(IDENTIFIER_PATTERN);
 
@@ -174,7 +193,65 @@ export function applyEdit(doc: Document, edit: GraphEdit): void {
     case "rename-node":
       renameNode(doc, edit.from, edit.to);
       return;
+    case "set-edge":
+      setEdge(doc, edit);
+      return;
+    case "move-edge": {
+      const edges = sequence(doc, "edges");
+      edgeAt(edges, edit.from);
+      edgeAt(edges, edit.to);
+      const [item] = edges.items.splice(edit.from, 1);
+      edges.items.splice(edit.to, 0, item);
+      return;
+    }
+    case "set-node-field": {
+      const key = edit.path[0];
+      if (key === "name" || key === "type" || key === "config" || edit.path.length === 0) {
+        throw new WorkflowEditError("FD145", `"${String(key)}" is not changed with set-node-field`);
+      }
+      setIn(doc, findNode(doc, edit.node).map, edit.path, edit.value);
+      return;
+    }
+    case "set-workflow-field": {
+      const key = edit.path[0];
+      if (key === "nodes" || key === "edges" || key === "layout" || edit.path.length === 0) {
+        throw new WorkflowEditError("FD145", `"${String(key)}" is not changed with set-workflow-field`);
+      }
+      setIn(doc, rootMap(doc), edit.path, edit.value);
+      return;
+    }
   }
+}
+
+function edgeAt(edges: YAMLSeq, index: number): YAMLMap {
+  const item = Number.isInteger(index) && index >= 0 ? edges.items[index] : undefined;
+  if (!isMap(item)) throw new WorkflowEditError("FD144", `there is no edge number ${index + 1}`);
+  return item;
+}
+
+function setEdge(doc: Document, edit: Extract<GraphEdit, { kind: "set-edge" }>): void {
+  const edge = edgeAt(sequence(doc, "edges"), edit.index);
+  if (edit.to !== undefined) {
+    if (!nodeNames(doc).includes(edit.to))
+      throw new WorkflowEditError("FD140", `no node is called "${edit.to}"`);
+    setIn(doc, edge, ["to"], edit.to);
+  }
+  if (edit.port !== undefined) setIn(doc, edge, ["port"], edit.port ?? undefined);
+  if (edit.condition !== undefined) {
+    const condition = edit.condition?.trim() === "" ? undefined : (edit.condition ?? undefined);
+    setIn(doc, edge, ["condition"], condition);
+  }
+}
+
+/** Sets (or with `undefined` removes) `path` below `map`; a scalar changed in place keeps its comment and quoting. */
+function setIn(doc: Document, map: YAMLMap, path: readonly PathSegment[], value: unknown): void {
+  if (value === undefined) {
+    map.deleteIn(path);
+    return;
+  }
+  const current: unknown = map.getIn(path, true);
+  if (isScalar(current) && isPrimitive(value)) current.value = value;
+  else map.setIn(path, doc.createNode(value));
 }
 
 function isPrimitive(value: unknown): boolean {

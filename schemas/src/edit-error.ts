@@ -5,6 +5,7 @@ export const EDIT_ERRORS = {
   FD142: "Names may use only letters, digits and _ and must not start with a digit.",
   FD143: "The document is not a workflow mapping with a nodes list; fix the YAML first.",
   FD144: "There is no edge at that position; refresh the view and try again.",
+  FD145: "That field has an edit of its own (rename-node, set-config, add-edge, move-node); use it instead.",
 } as const;
 
 export type EditErrorCode = keyof typeof EDIT_ERRORS;

@@ -55,6 +55,17 @@ export type { CodeField, CodeKind } from "./code-fields";
 export type { CompileResult, Reference } from "./expressions";
 export { createAjv } from "./ajv";
 export { applyEdit } from "./document-edits";
+export { checkEdgeOrder, alwaysMatches } from "./edge-order-checks";
+export {
+  BRANCH_ITEM_PREFIX,
+  branchHandles,
+  branchItems,
+  branchRenameEdits,
+  edgeBranch,
+  edgeFromHandle,
+  itemCondition,
+} from "./branches";
+export type { BranchHandle, BranchSpec, EdgeBranch } from "./branches";
 export type { GraphEdit } from "./document-edits";
 export { WorkflowEditError, EDIT_ERRORS } from "./edit-error";
 export type { EditErrorCode } from "./edit-error";

@@ -2,6 +2,7 @@ import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv";
 import type { NodeCatalog } from "./catalog";
 import { checkCode } from "./code-checks";
+import { checkEdgeOrder } from "./edge-order-checks";
 import { checkEntities } from "./entity-checks";
 import { locateFinding, type Finding } from "./finding";
 import { checkGraph } from "./graph-checks";
@@ -98,6 +99,7 @@ export function createWorkflowValidator(
       ...checkGraph(graph, catalog, layoutNames),
       ...checkCode(graph, catalog),
       ...checkEntities(data),
+      ...checkEdgeOrder(graph),
     );
     return { data, findings };
   }

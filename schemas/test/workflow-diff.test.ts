@@ -34,10 +34,8 @@ describe("semantic diff between two versions", () => {
       .replace("model: gpt-4o-mini", "model: gpt-4o, temperature: 1")
       .replace("  - { name: done, type: end }", "  - { name: done, type: end }\n  - { name: bye, type: end }")
       .replace('condition: "true"', 'condition: "false"')
-      .replace(
-        "  - { from: start, to: answer }",
-        "  - { from: start, to: answer }\n  - { from: answer, to: bye }",
-      );
+      // After the conditional edge: first, it would always win and hide it (FD128).
+      .replace('condition: "false" }', 'condition: "false" }\n  - { from: answer, to: bye }');
     const diff = diffWorkflows(load(V1), load(v2));
     expect(diff.nodes.added).toEqual(["bye"]);
     expect(diff.nodes.changed).toEqual([

@@ -15,6 +15,7 @@ export interface PackageNodeType {
   readonly ports: NodeDefinition["ports"];
   readonly waits: boolean;
   readonly pure?: boolean;
+  readonly branches?: NodeDefinition["branches"];
   readonly examples: readonly unknown[];
 }
 
@@ -70,6 +71,7 @@ function definitionOf(node: PackageNodeType): NodeDefinition {
     ports: node.ports,
     waits: node.waits,
     ...(node.pure === undefined ? {} : { pure: node.pure }),
+    ...(node.branches === undefined ? {} : { branches: node.branches }),
     ...(node.version > 1 ? { migrations } : {}),
     examples: node.examples as never,
   }) as unknown as NodeDefinition;

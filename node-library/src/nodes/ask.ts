@@ -87,6 +87,8 @@ export const askNode = markBuiltin(
       { additionalProperties: false },
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
+    // The error port is taken when nobody answers in time, so on the canvas it reads as the timeout.
+    branches: { portLabels: { out: "answer", error: "timeout" } },
     waits: true,
     pure: true,
     examples: [

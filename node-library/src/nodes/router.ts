@@ -163,6 +163,16 @@ export const routerNode = markBuiltin(
       { additionalProperties: false },
     ),
     ports: { inputs: ["in"], outputs: ["out", "error"] },
+    // One handle per intent (the seed's `output.route == '<intent>'` edges) and the catch-all as "fallback".
+    branches: {
+      perItem: {
+        list: "intents",
+        key: "name",
+        port: "out",
+        condition: "output.route == '{value}'",
+        otherwise: "fallback",
+      },
+    },
     waits: false,
     examples: [
       {

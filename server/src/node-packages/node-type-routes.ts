@@ -27,6 +27,7 @@ export function nodeTypeRoutes(nodeTypes: NodeTypes): RouteDefinition[] {
         ports: definition.ports,
         waits: definition.waits,
         ...(definition.pure === undefined ? {} : { pure: definition.pure }),
+        ...(definition.branches === undefined ? {} : { branches: definition.branches }),
         examples: definition.examples,
       })),
   };
