@@ -10,6 +10,8 @@ import { getChatServices } from "../server/src/chat/chat-services";
 import { createRunHost } from "../server/src/runs/create-run-host";
 import { runServerMigrations } from "../server/src/store/server-migrations";
 import { createTestDatabase } from "../runtime/test/support/test-database";
+import type { Database } from "@flowdeck/runtime";
+import { setTenantPlan } from "../server/src/plans/set-tenant-plan";
 
 const SESSIONS = Number(process.env.FLOWDECK_BENCH_WS_SESSIONS ?? 1_000);
 const MESSAGES_PER_SESSION = 3;
@@ -165,7 +167,7 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     servers.push(server);
     const sockets = attachChatSockets(server, getChatServices(app));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const key = await setUpChannel(base);
+    const key = await setUpChannel(base, database.db);
 
     // Baseline: a bare ws echo server, same client code, same process.
     const echoHttp = createServer();
@@ -238,7 +240,7 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
   }
 }
 
-async function setUpChannel(base: string): Promise<string> {
+async function setUpChannel(base: string, db: Database): Promise<string> {
   const call = async (method: string, path: string, body: unknown, token?: string) => {
     const response = await fetch(`${base}${path}`, {
       method,
@@ -253,8 +255,9 @@ async function setUpChannel(base: string): Promise<string> {
     tenantName: "Bench",
     email: `bench-${Date.now()}@example.com`,
     password: "correct horse battery staple",
-    plan: "enterprise",
   });
+  // Registration starts on free; the operator's path (flowdeck tenant set-plan) moves it.
+  await setTenantPlan(db, (account.tenant as { id: string }).id, "enterprise", "test");
   const token = account.accessToken as string;
   const workflow = await call("POST", "/workflows", { yaml: FLOW }, token);
   await call("POST", `/workflows/${String(workflow.id)}/publish`, {}, token);

@@ -9,6 +9,7 @@ import { serverConfig } from "../server/src/config/server-config";
 import { createRunHost } from "../server/src/runs/create-run-host";
 import { runServerMigrations } from "../server/src/store/server-migrations";
 import { createTestDatabase } from "../runtime/test/support/test-database";
+import { setTenantPlan } from "../server/src/plans/set-tenant-plan";
 
 export const ECHO_ROUTER_FLOW = `name: echo_router
 trigger: { type: webhook }
@@ -71,8 +72,9 @@ const account = await call("POST", "/auth/register", {
   tenantName: "Bench",
   email: `bench-${Date.now()}@example.com`,
   password: "correct horse battery staple",
-  plan: "enterprise",
 });
+// Registration starts on free; the operator's path (flowdeck tenant set-plan) moves it.
+await setTenantPlan(database.db, (account.tenant as { id: string }).id, "enterprise", "test");
 const token = account.accessToken as string;
 const workflow = await call("POST", "/workflows", { yaml: ECHO_ROUTER_FLOW }, token);
 await call("POST", `/workflows/${String(workflow.id)}/publish`, {}, token);

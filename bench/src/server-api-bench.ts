@@ -10,6 +10,8 @@ import { serverConfig } from "../../server/src/config/server-config";
 import { createRunHost } from "../../server/src/runs/create-run-host";
 import { runServerMigrations } from "../../server/src/store/server-migrations";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
+import type { Database } from "@flowdeck/runtime";
+import { setTenantPlan } from "../../server/src/plans/set-tenant-plan";
 
 const WORKFLOWS = 20;
 const CONNECTIONS = 10;
@@ -78,7 +80,7 @@ export async function runServerApiBench(log: (line: string) => void): Promise<{ 
     });
     const baseline = await listen(bare, servers);
 
-    const { token, ids } = await seedTenant(api);
+    const { token, ids } = await seedTenant(api, database.db);
     const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
 
     const contenders: Contender[] = [
@@ -218,13 +220,14 @@ function summarize(label: string, measured: Measured) {
 }
 
 /** A tenant with 20 workflows: the seed's flows from workflows/, and renamed copies of them. */
-async function seedTenant(api: string): Promise<{ token: string; ids: string[] }> {
+async function seedTenant(api: string, db: Database): Promise<{ token: string; ids: string[] }> {
   const registered = await call(api, "POST", "/auth/register", undefined, {
     tenantName: "Bench Outfitters",
     email: "owner@bench.example",
     password: "correct horse battery staple",
-    plan: "pro",
   });
+  // Registration starts on free; the operator's path (flowdeck tenant set-plan) moves it.
+  await setTenantPlan(db, (registered.tenant as { id: string }).id, "pro", "test");
   const token = registered.accessToken as string;
   const files = readdirSync(WORKFLOWS_DIR)
     .filter((name) => name.endsWith(".yaml"))

@@ -21,7 +21,7 @@ describe.each(TEST_DATABASE_KINDS)("API keys on %s", (kind) => {
   it("creates a key shown once, lists it without secrets, verifies and revokes it", async () => {
     const created = await server.request("POST", "/api-keys", {
       token: tenantA.accessToken,
-      body: { name: "Website widget" },
+      body: { name: "Website widget", scopes: ["runs:read"] },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "Website widget", revokedAt: null });
@@ -49,7 +49,7 @@ describe.each(TEST_DATABASE_KINDS)("API keys on %s", (kind) => {
   it("answers 404 to another tenant for a key id that exists, and changes nothing", async () => {
     const created = await server.request("POST", "/api-keys", {
       token: tenantA.accessToken,
-      body: { name: "A's key" },
+      body: { name: "A's key", scopes: ["runs:read"] },
     });
     const foreign = await server.request("DELETE", `/api-keys/${created.body.id}`, {
       token: tenantB.accessToken,
@@ -84,13 +84,13 @@ describe.each(TEST_DATABASE_KINDS)("API keys on %s", (kind) => {
     expect(login.body.tenant).toEqual({ id: tenantA.tenant.id, role: "viewer" });
     const refused = await server.request("POST", "/api-keys", {
       token: login.body.accessToken,
-      body: { name: "sneaky" },
+      body: { name: "sneaky", scopes: ["admin"] },
     });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe("FD313");
     const extra = await server.request("POST", "/api-keys", {
       token: tenantA.accessToken,
-      body: { name: "x", tenantId: tenantB.tenant.id },
+      body: { name: "x", scopes: ["admin"], tenantId: tenantB.tenant.id },
     });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toContain("/tenantId");

@@ -84,7 +84,10 @@ describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
   });
 
   it("records API key and invitation changes, without the invited email", async () => {
-    const key = await server.request("POST", "/api-keys", { token: admin.token, body: { name: "Widget" } });
+    const key = await server.request("POST", "/api-keys", {
+      token: admin.token,
+      body: { name: "Widget", scopes: ["chat"] },
+    });
     expect((await server.request("DELETE", `/api-keys/${key.body.id}`, { token: admin.token })).status).toBe(
       204,
     );
@@ -99,7 +102,7 @@ describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
     const keys = await audit("?action=api_key.*");
     expect(summary(keys.body.items)).toEqual([
       ["api_key.revoke", key.body.id, admin.userId, {}],
-      ["api_key.create", key.body.id, admin.userId, {}],
+      ["api_key.create", key.body.id, admin.userId, { scopes: ["chat"], role: "editor", expiresAt: null }],
     ]);
     const invitations = await audit(`?target=invitation:${invite.body.id}`);
     expect(summary(invitations.body.items)).toEqual([
@@ -177,7 +180,8 @@ describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
       body: { email: "lead@example.com" },
     });
     const theirs = (await audit("?limit=200", other.accessToken)).body.items as JsonBody[];
-    expect(theirs.map((row) => row.action)).toEqual(["lead.create"]);
+    // Newest first: the lead, then the operator's plan change and the registration of registerAccount.
+    expect(theirs.map((row) => row.action)).toEqual(["lead.create", "tenant.set_plan", "user.register"]);
   });
 
   it("is append-only for the app role, and RLS keeps rows in their tenant", async () => {

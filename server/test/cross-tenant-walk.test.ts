@@ -91,7 +91,9 @@ describe.each(TEST_DATABASE_KINDS)("another tenant's ids on %s", (kind) => {
       const id = route.resource
         ? await server.testDb.db.ownerTransaction(async (sql) => {
             const { rows } = await sql.query<{ id: string }>(
-              `SELECT id::text AS id FROM ${route.resource} WHERE tenant_id = $1 LIMIT 1`,
+              // A membership is named by its user id (memberships has no id column of its own).
+              `SELECT ${route.resource === "memberships" ? "user_id" : "id"}::text AS id FROM ${route.resource}
+                WHERE tenant_id = $1 LIMIT 1`,
               [tenantA.tenant.id],
             );
             return rows[0]?.id;

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 import { openClient, SHOP_ORIGIN } from "./chat-support";
+import { setTenantPlan } from "../src/plans/set-tenant-plan";
 
 const REDIS_URL = process.env.FLOWDECK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const SERVER = join(import.meta.dirname, "..");
@@ -123,9 +124,10 @@ describe("two API processes and two workers on one Redis and one PostgreSQL", { 
       tenantName: "Multi process",
       email: `mp-${randomBytes(4).toString("hex")}@example.com`,
       password: "correct horse battery staple",
-      plan: "pro",
     });
     expect(registered.status).toBe(201);
+    // Registration starts on the default plan; the operator's path moves it (flowdeck tenant set-plan).
+    await setTenantPlan(database.db, registered.body.tenant.id, "pro", "test");
     const token = registered.body.accessToken as string;
     const created = await call(a, "POST", "/workflows", token, { yaml: GREETER });
     expect(created.status).toBe(201);

@@ -17,7 +17,6 @@ describe.each(TEST_DATABASE_KINDS)("plans and limits on %s", (kind) => {
         tenantName: "Free shop",
         email: `free-${kind}@example.com`,
         password: "a long enough password",
-        plan: "free",
       },
     });
     free = res.body;
@@ -113,13 +112,18 @@ describe.each(TEST_DATABASE_KINDS)("plans and limits on %s", (kind) => {
     });
   });
 
-  it("lets the owner change the plan and refuses it to anyone else or to unknown plans", async () => {
-    const res = await call("PATCH", "/tenants/current", { plan: "pro" });
+  it("lets the owner rename the tenant but not change its plan, which is the operator's", async () => {
+    const res = await call("PATCH", "/tenants/current", { name: "Free shop, renamed" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ plan: "pro", limits: PLAN_LIMITS.pro });
+    expect(res.body).toMatchObject({ name: "Free shop, renamed", plan: "free", limits: PLAN_LIMITS.free });
     const audit = await call("GET", "/audit?action=tenant.update");
-    expect(audit.body.items[0].detail).toEqual({ fields: ["plan"], plan: { from: "free", to: "pro" } });
-    expect((await call("PATCH", "/tenants/current", { plan: "platinum" })).status).toBe(400);
+    expect(audit.body.items[0].detail).toEqual({ fields: ["name"] });
+    for (const plan of ["pro", "platinum"]) {
+      const refused = await call("PATCH", "/tenants/current", { plan });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "FD300", message: expect.stringContaining("/plan") });
+    }
+    expect((await call("GET", "/tenants/current")).body.plan).toBe("free");
     expect((await call("PATCH", "/tenants/current", { id: "x" })).status).toBe(400);
   });
 });

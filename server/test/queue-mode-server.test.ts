@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "../../runtime/test/suppor
 import { silentServerLogger } from "../src/kit/logger";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { workerCommand } from "../src/cli/worker-command";
+import { setTenantPlan } from "../src/plans/set-tenant-plan";
 import type { CliIo } from "../src/cli/io";
 import { readWorkflowFile } from "../src/cli/io";
 import type { JsonBody } from "./support/test-server";
@@ -54,8 +55,9 @@ describe("the server in queue mode (REDIS_URL)", () => {
       tenantName: "Queue mode",
       email: "queue@example.com",
       password: "a long enough password",
-      plan: "pro",
     });
+    // Registration starts on the default plan; the operator's path moves it (flowdeck tenant set-plan).
+    await setTenantPlan(testDb.db, registered.body.tenant.id, "pro", "test");
     token = registered.body.accessToken;
     tenantId = registered.body.tenant.id;
   });

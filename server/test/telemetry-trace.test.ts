@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from "../../runtime/test/suppor
 import { createJsonLogger } from "../src/kit/logger";
 import { openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
 import { startServer, type RunningServer } from "../src/app/start-server";
+import { setTenantPlan } from "../src/plans/set-tenant-plan";
 import { startTelemetry, tracesEndpoint } from "../src/telemetry/start-telemetry";
 import type { JsonBody, TestServer } from "./support/test-server";
 
@@ -184,8 +185,9 @@ describe("a run started over HTTP and executed by a worker process", { timeout: 
       tenantName: "Traced",
       email: "traced@example.com",
       password: "a long enough password",
-      plan: "pro",
     });
+    // Registration starts on the default plan; the operator's path moves it (flowdeck tenant set-plan).
+    await setTenantPlan(testDb.db, registered.body.tenant.id, "pro", "test");
     token = registered.body.accessToken;
   });
 

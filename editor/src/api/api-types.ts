@@ -66,7 +66,14 @@ export interface RegisterInput {
   readonly tenantName: string;
   readonly email: string;
   readonly password: string;
-  readonly plan?: Plan;
+}
+
+/** A member of the workspace (GET /members; server/src/members/member-store.ts). */
+export interface Member {
+  readonly userId: string;
+  readonly email: string;
+  readonly role: Role;
+  readonly joinedAt: string;
 }
 
 /** A pending invitation (GET /invitations). */

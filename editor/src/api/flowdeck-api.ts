@@ -5,6 +5,7 @@ import { createApiSession, type Session, type SessionListener } from "./api-sess
 import type {
   Invitation,
   Me,
+  Member,
   PendingInvitation,
   RegisterInput,
   Role,
@@ -61,6 +62,12 @@ export interface FlowdeckApi {
 }
 
 export interface FlowdeckApiOptions {
+  /** The workspace's members (any member may list them). */
+  listMembers(): Promise<Member[]>;
+  /** Owners change anyone's role; admins editors' and viewers' (the server refuses the rest: FD357, FD356). */
+  changeMemberRole(userId: string, role: Role): Promise<void>;
+  /** Removes a member, or the caller themselves (leaving the workspace). */
+  removeMember(userId: string): Promise<void>;
   /** Prefix for every path; default: `/api` in Vite dev, same origin in production. */
   readonly baseUrl?: string;
   readonly store?: RefreshTokenStore;
@@ -143,3 +150,10 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
     acceptInvitation: (token, password) => tokens("/invitations/accept", { token, password }),
   };
 }
+    listMembers: async () => (await get<{ items: Member[] }>("/members")).items,
+    async changeMemberRole(userId, role) {
+      await request("PATCH", `/members/${encodeURIComponent(userId)}`, { body: { role } });
+    },
+    async removeMember(userId) {
+      await request("DELETE", `/members/${encodeURIComponent(userId)}`);
+    },

@@ -5,6 +5,7 @@ export type { Session } from "./api-session";
 export type {
   Invitation,
   Me,
+  Member,
   PendingInvitation,
   Plan,
   RegisterInput,

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
-import { describeError, isApiError, type Plan } from "../api";
+import { describeError, isApiError } from "../api";
 import { useApi } from "../app/api-context";
 import { TextField } from "../ui/text-field";
 import { AuthLayout } from "./auth-layout";
@@ -8,19 +8,12 @@ import { AuthLayout } from "./auth-layout";
 /** The server's rule (server/src/auth/auth-schemas.ts), checked here first to answer without a round trip. */
 const MIN_PASSWORD_LENGTH = 10;
 
-const PLANS: { id: Plan; title: string; detail: string }[] = [
-  { id: "free", title: "Free", detail: "To try things out" },
-  { id: "pro", title: "Pro", detail: "For growing teams" },
-  { id: "enterprise", title: "Enterprise", detail: "Limits to match" },
-];
-
 export function SignUpPage() {
   const api = useApi();
   const [, navigate] = useLocation();
   const [tenantName, setTenantName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [plan, setPlan] = useState<Plan>("free");
   const [error, setError] = useState<string>();
   const [passwordError, setPasswordError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -35,7 +28,8 @@ export function SignUpPage() {
     setPasswordError(undefined);
     setBusy(true);
     try {
-      await api.register({ tenantName: tenantName.trim(), email: email.trim(), password, plan });
+      // Every workspace starts on the free plan; the operator changes plans (flowdeck tenant set-plan).
+      await api.register({ tenantName: tenantName.trim(), email: email.trim(), password });
       navigate("/");
     } catch (caught) {
       setError(
@@ -91,24 +85,9 @@ export function SignUpPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <fieldset className="fd-choice-group">
-          <legend className="fd-field__label" style={{ gridColumn: "1 / -1", marginBottom: 4 }}>
-            Plan
-          </legend>
-          {PLANS.map((option) => (
-            <label key={option.id} className="fd-choice">
-              <input
-                type="radio"
-                name="plan"
-                value={option.id}
-                checked={plan === option.id}
-                onChange={() => setPlan(option.id)}
-              />
-              <span className="fd-choice__title">{option.title}</span>
-              <span className="fd-choice__detail">{option.detail}</span>
-            </label>
-          ))}
-        </fieldset>
+        <p className="fd-field__hint">
+          New workspaces start on the Free plan. To move to Pro or Enterprise, ask your Flowdeck operator.
+        </p>
         <button type="submit" className="fd-button fd-button--primary fd-button--block" disabled={busy}>
           {busy ? "Creating your workspace…" : "Create workspace"}
         </button>

@@ -1,5 +1,6 @@
 // Inviting teammates (admins and owners): an invitation is a one-time link to share by any channel; the server
-// sends no email yet. Pending invitations can be revoked.
+// sends no email yet. Pending invitations can be revoked. The members list (members-section.tsx) changes roles
+// and removes people.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { describeError, type Invitation, type PendingInvitation, type Role } from "../api";
 import { useApi, useSession } from "../app/api-context";
@@ -8,6 +9,7 @@ import { Icon } from "../ui/icon";
 import { TextField } from "../ui/text-field";
 import { useToast } from "../ui/toasts";
 import { relativeTime } from "../workflows/relative-time";
+import { MembersSection } from "./members-section";
 
 type InvitableRole = Exclude<Role, "owner">;
 
@@ -50,6 +52,7 @@ export function TeamPage() {
         <p className="fd-alert fd-alert--info" role="note" style={{ marginTop: 16 }}>
           Only admins and owners invite people to this workspace.
         </p>
+        <MembersSection />
       </div>
     );
   }
@@ -149,6 +152,7 @@ export function TeamPage() {
           </div>
         ) : null}
       </section>
+      <MembersSection />
       <section aria-labelledby="pending-title" style={{ marginTop: 24 }}>
         <h2 id="pending-title" className="fd-section-title">
           Pending invitations

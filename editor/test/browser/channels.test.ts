@@ -49,9 +49,15 @@ describeBrowser("channels in Chromium", () => {
 
   it("creates a web channel whose absolute snippet, pasted on another origin, loads the widget and chats", async () => {
     const account = newAccount("channels");
-    const registered = await suite.server.api<{ accessToken: string }>("POST", "/auth/register", {
-      body: { tenantName: account.tenantName, email: account.email, password: account.password, plan: "pro" },
-    });
+    const registered = await suite.server.api<{ accessToken: string; tenant: { id: string } }>(
+      "POST",
+      "/auth/register",
+      {
+        body: { tenantName: account.tenantName, email: account.email, password: account.password },
+      },
+    );
+    // Registration starts on free; the operator's path moves the workspace to pro.
+    await suite.server.setPlan(registered.body.tenant.id, "pro");
     const token = registered.body.accessToken;
     const created = await suite.server.api<{ id: string }>("POST", "/workflows", {
       token,

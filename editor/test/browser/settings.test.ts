@@ -22,9 +22,15 @@ describeBrowser("workspace settings in Chromium", () => {
 
   it("saves a model key, tests the connection, shows plan and usage and filters the audit log", async () => {
     const account = newAccount("settings");
-    const registered = await suite.server.api<{ accessToken: string }>("POST", "/auth/register", {
-      body: { tenantName: account.tenantName, email: account.email, password: account.password, plan: "pro" },
-    });
+    const registered = await suite.server.api<{ accessToken: string; tenant: { id: string } }>(
+      "POST",
+      "/auth/register",
+      {
+        body: { tenantName: account.tenantName, email: account.email, password: account.password },
+      },
+    );
+    // Registration starts on free; the operator's path moves the workspace to pro.
+    await suite.server.setPlan(registered.body.tenant.id, "pro");
     const token = registered.body.accessToken;
 
     const page = await suite.newPage();

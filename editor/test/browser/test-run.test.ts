@@ -20,9 +20,15 @@ describeBrowser("test-run panel in Chromium", () => {
   it("test-runs the demo support flow: the steps light up with the route, tier and tokens", async () => {
     const { server } = suite;
     const account = newAccount("testrun");
-    const registered = await server.api<{ accessToken: string }>("POST", "/auth/register", {
-      body: { tenantName: account.tenantName, email: account.email, password: account.password, plan: "pro" },
-    });
+    const registered = await server.api<{ accessToken: string; tenant: { id: string } }>(
+      "POST",
+      "/auth/register",
+      {
+        body: { tenantName: account.tenantName, email: account.email, password: account.password },
+      },
+    );
+    // Registration starts on free; the operator's path moves the workspace to pro.
+    await server.setPlan(registered.body.tenant.id, "pro");
     const token = registered.body.accessToken;
     // The demo tenant's flows: every seed workflow created and published, as ensureDemoTenant does.
     const ids = new Map<string, string>();

@@ -8,6 +8,13 @@ export interface InlineQueueOptions {
   readonly engine: Engine;
   /** Runs executing at once in this process. Default 8. */
   readonly concurrency?: number;
+  /**
+   * Runs of one tenant executing at once (its plan's `concurrentRuns`, as the BullMQ worker's tenant limiter
+   * enforces in queue mode). Asked synchronously whenever a slot is free; a number below 1 counts as 1. A job
+   * over its tenant's cap stays in line without holding back other tenants' jobs behind it. Default: no cap
+   * besides `concurrency`.
+   */
+  readonly tenantConcurrency?: (tenantId: string) => number;
   readonly log?: Logger;
 }
 
@@ -53,6 +60,8 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   const known = new Map<string, { again: boolean }>();
   const timers = new Map<string, NodeJS.Timeout>();
   let active = 0;
+  /** Executing jobs per tenant, for `tenantConcurrency`. */
+  const activeByTenant = new Map<string, number>();
   let closed = false;
   let idle: Array<() => void> = [];
 
@@ -63,10 +72,26 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
       : options.engine.continueRun(job.tenantId, job.runId);
   }
 
+  /** The first waiting job whose tenant is under its cap, taken out of the line; undefined when none is. */
+  function nextJob(): Slot | undefined {
+    const capOf = options.tenantConcurrency;
+    if (!capOf) return waiting.shift();
+    const full = new Set<string>();
+    for (let i = 0; i < waiting.length; i += 1) {
+      const { tenantId } = waiting[i]!;
+      if (full.has(tenantId)) continue;
+      if ((activeByTenant.get(tenantId) ?? 0) < Math.max(1, capOf(tenantId))) return waiting.splice(i, 1)[0];
+      full.add(tenantId);
+    }
+    return undefined;
+  }
+
   function pump(): void {
     while (active < concurrency && waiting.length > 0) {
-      const job = waiting.shift()!;
+      const job = nextJob();
+      if (!job) break;
       active += 1;
+      activeByTenant.set(job.tenantId, (activeByTenant.get(job.tenantId) ?? 0) + 1);
       void execute(job)
         .then((run) => run && armTimeout(run))
         .catch((error: unknown) =>
@@ -77,6 +102,9 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
         )
         .finally(() => {
           active -= 1;
+          const running = (activeByTenant.get(job.tenantId) ?? 1) - 1;
+          if (running > 0) activeByTenant.set(job.tenantId, running);
+          else activeByTenant.delete(job.tenantId);
           const entry = known.get(job.runId);
           known.delete(job.runId);
           if (entry?.again && !closed) push({ tenantId: job.tenantId, runId: job.runId, kind: "resume" });

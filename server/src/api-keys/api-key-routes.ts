@@ -5,13 +5,31 @@ import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-key-store";
+import { API_KEY_SCOPES, defaultKeyRole } from "./api-key-scopes";
 
 export const CreateApiKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    /** What the key may do (api-key-scopes.ts); at least one. */
+    scopes: Type.Array(Type.Union(API_KEY_SCOPES.map((scope) => Type.Literal(scope))), {
+      minItems: 1,
+      maxItems: API_KEY_SCOPES.length,
+      uniqueItems: true,
+    }),
+    /** The strongest role the key acts with; default the weakest role its scopes need. Never owner. */
+    role: Type.Optional(Type.Union([Type.Literal("admin"), Type.Literal("editor"), Type.Literal("viewer")])),
+    /** When the key stops working (ISO 8601, in the future, at most 10 years ahead); default never. */
+    expiresAt: Type.Optional(Type.String({ format: "date-time", maxLength: 40 })),
+  },
   { additionalProperties: false },
 );
 
-/** Channel API keys: admins and owners manage them; every query runs in the caller's tenant (RLS). */
+const MAX_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000;
+
+/**
+ * API keys: admins and owners manage them (with a signed-in session: keys never manage keys, FD318); every query
+ * runs in the caller's tenant (RLS). A key is `Bearer fdk.…` on the API with its scopes and role cap.
+ */
 export function apiKeyRoutes(db: Database): RouteDefinition[] {
   return [
     {
@@ -29,27 +47,44 @@ export function apiKeyRoutes(db: Database): RouteDefinition[] {
     {
       method: "post",
       path: "/api-keys",
-      summary: "Create an API key; the answer is the only time the key is shown.",
+      summary:
+        "Create an API key with scopes, an optional role cap and expiry; the answer is the only time the key is shown.",
       auth: "user",
       role: "admin",
       body: CreateApiKeyBody,
-      example: { name: "Website widget" },
+      example: { name: "Publishing from CI", scopes: ["workflows:read", "workflows:write"] },
       status: 201,
       handler: async (req, res) => {
         const caller = requireAuth(res);
         const body = req.body as Static<typeof CreateApiKeyBody>;
+        const role = body.role ?? defaultKeyRole(body.scopes);
+        let expiresAt: string | null = null;
+        if (body.expiresAt !== undefined) {
+          const at = Date.parse(body.expiresAt);
+          if (!(at > Date.now()) || at - Date.now() > MAX_LIFETIME_MS) {
+            throw new ApiError(
+              "FD300",
+              "Field /expiresAt must be a time in the future, at most 10 years ahead.",
+            );
+          }
+          expiresAt = new Date(at).toISOString();
+        }
         const created = await db.transaction(
           async (sql) => {
             const made = await createApiKey(sql, {
               tenantId: caller.tenantId,
               name: body.name,
               createdBy: caller.userId,
+              scopes: body.scopes,
+              role,
+              expiresAt,
             });
             await recordAudit(sql, {
               ...auditActor(res),
               action: "api_key.create",
               targetType: "api_key",
               targetId: made.record.id,
+              detail: { scopes: made.record.scopes, role, expiresAt },
             });
             return made;
           },

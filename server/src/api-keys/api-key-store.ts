@@ -1,10 +1,12 @@
 import type { Database, Sql } from "@flowdeck/runtime";
 import { isUuidText, mintOpaqueToken, parseOpaqueToken, secretMatches } from "../auth/opaque-token";
+import { isRole, type Role } from "../kit/roles";
+import { isApiKeyScope, type ApiKeyScope } from "./api-key-scopes";
 
 /**
- * API keys for channels (chat widgets, webhooks): `fdk.<tenant id>.<key id>.<secret>` (opaque-token.ts), shown
- * once. `prefix` (the secret's first 8 characters) identifies a key in
- * lists without revealing it.
+ * API keys: `fdk.<tenant id>.<key id>.<secret>` (opaque-token.ts), shown once; `Authorization: Bearer fdk.…` on
+ * the API (api-key-auth.ts) with the key's scopes and role cap, until it expires or is revoked. `prefix` (the
+ * secret's first 8 characters) identifies a key in lists without revealing it.
  */
 
 export interface ApiKeyRecord {
@@ -14,6 +16,10 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  readonly scopes: readonly ApiKeyScope[];
+  /** The strongest role the key acts with (route roles are checked against it). Never owner. */
+  readonly role: Role;
+  readonly expiresAt: string | null;
 }
 
 interface ApiKeyRow {
@@ -23,6 +29,9 @@ interface ApiKeyRow {
   created_at: Date | string;
   last_used_at: Date | string | null;
   revoked_at: Date | string | null;
+  scopes: string[];
+  role: string;
+  expires_at: Date | string | null;
 }
 
 function iso(value: Date | string | null): string | null {
@@ -38,20 +47,40 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     createdAt: iso(row.created_at)!,
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
+    scopes: row.scopes.filter(isApiKeyScope),
+    role: isRole(row.role) ? row.role : "viewer",
+    expiresAt: iso(row.expires_at),
   };
 }
 
-const COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at";
+const COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, scopes, role, expires_at";
 
 export async function createApiKey(
   sql: Sql,
-  options: { tenantId: string; name: string; createdBy: string },
+  options: {
+    tenantId: string;
+    name: string;
+    createdBy: string;
+    scopes: readonly ApiKeyScope[];
+    role: Role;
+    expiresAt: string | null;
+  },
 ): Promise<{ record: ApiKeyRecord; key: string }> {
   const minted = mintOpaqueToken("fdk", options.tenantId);
   const { rows } = await sql.query<ApiKeyRow>(
-    `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [options.tenantId, minted.id, options.name, minted.secret.slice(0, 8), minted.hash, options.createdBy],
+    `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, created_by, scopes, role, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9::timestamptz) RETURNING ${COLUMNS}`,
+    [
+      options.tenantId,
+      minted.id,
+      options.name,
+      minted.secret.slice(0, 8),
+      minted.hash,
+      options.createdBy,
+      [...new Set(options.scopes)],
+      options.role,
+      options.expiresAt,
+    ],
   );
   return { record: toRecord(rows[0]!), key: minted.token };
 }
@@ -82,7 +111,7 @@ export async function verifyApiKey(
   return db.transaction(
     async (sql) => {
       const { rows } = await sql.query<{ key_hash: string }>(
-        "SELECT key_hash FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+        "SELECT key_hash FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
         [tenantId, id],
       );
       if (!rows[0] || !secretMatches(rows[0].key_hash, secret)) return undefined;

@@ -5,6 +5,7 @@ import { apiKeyRoutes } from "../api-keys/api-key-routes";
 import { authRoutes } from "../auth/auth-routes";
 import { tenantSwitchRoutes } from "../auth/tenant-switch-routes";
 import { invitationRoutes } from "../invitations/invitation-routes";
+import { memberRoutes } from "../members/member-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
 import { regressionCaseRoutes } from "../workflows/regression-case-routes";
 import { analyticsRoutes } from "../analytics/analytics-routes";
@@ -28,6 +29,7 @@ import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
 import { createAuthMiddleware } from "../auth/passport-setup";
 import { requireRole } from "../auth/require-role";
+import { requireScope } from "../api-keys/require-scope";
 import { ApiError } from "../kit/api-error";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
@@ -139,6 +141,7 @@ export function createApp({
     ...tenantSwitchRoutes({ db, config }),
     ...apiKeyRoutes(db),
     ...invitationRoutes({ db, config, throttle }),
+    ...memberRoutes(db),
     ...workflowRoutes(db, catalog),
     ...nodeTypeRoutes(nodeTypes),
     ...regressionCaseRoutes(db),
@@ -183,7 +186,7 @@ export function createApp({
   for (const route of table) {
     const chain: RequestHandler[] = [];
     if (route.auth === "user") {
-      chain.push(auth.requireUser);
+      chain.push(auth.requireUser, requireScope(route));
       if (route.role) chain.push(requireRole(route.role));
     }
     if (route.body) chain.push(bodyValidator(route.body));

@@ -5,8 +5,10 @@ import { requireAuth } from "../auth/auth-context";
 
 /** One change: who (actor), what (action on a target), a little detail; the time is the transaction's. */
 export interface AuditEntry {
-  /** The acting user; null for the system. */
+  /** The acting user, or API key (actorType `api_key`); null for the system. */
   readonly actorId: string | null;
+  /** Default `user`; `system` when nobody acted (the operator, a job). */
+  readonly actorType?: "user" | "api_key" | "system";
   /** `<target type>.<verb>`, e.g. `workflow.publish`. */
   readonly action: string;
   readonly targetType: string;
@@ -20,6 +22,7 @@ export interface AuditRecord {
   readonly id: string;
   readonly at: string;
   readonly actorId: string | null;
+  readonly actorType: string;
   readonly action: string;
   readonly targetType: string;
   readonly targetId: string;
@@ -33,8 +36,8 @@ export interface AuditRecord {
  */
 export async function recordAudit(sql: Sql, entry: AuditEntry): Promise<void> {
   await sql.query(
-    `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id, detail, request_id)
-     VALUES (nullif(current_setting('app.tenant_id', true), '')::uuid, $1, $2, $3, $4, $5::jsonb, $6)`,
+    `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id, detail, request_id, actor_type)
+     VALUES (nullif(current_setting('app.tenant_id', true), '')::uuid, $1, $2, $3, $4, $5::jsonb, $6, $7)`,
     [
       entry.actorId,
       entry.action,
@@ -42,13 +45,19 @@ export async function recordAudit(sql: Sql, entry: AuditEntry): Promise<void> {
       entry.targetId,
       JSON.stringify(entry.detail ?? {}),
       entry.requestId || null,
+      entry.actorType ?? (entry.actorId === null ? "system" : "user"),
     ],
   );
 }
 
-/** The actor and request id of an authenticated request, to spread into an AuditEntry. */
-export function auditActor(res: Response): { readonly actorId: string; readonly requestId: string } {
-  return { actorId: requireAuth(res).userId, requestId: getRequestId(res) };
+/** The actor (a person or an API key) and request id of an authenticated request, to spread into an AuditEntry. */
+export function auditActor(res: Response): {
+  readonly actorId: string;
+  readonly actorType: "user" | "api_key";
+  readonly requestId: string;
+} {
+  const auth = requireAuth(res);
+  return { actorId: auth.userId, actorType: auth.apiKey ? "api_key" : "user", requestId: getRequestId(res) };
 }
 
 export interface AuditQuery {
@@ -69,6 +78,7 @@ interface AuditRow {
   seq: string | number;
   at: Date | string;
   actor_id: string | null;
+  actor_type: string;
   action: string;
   target_type: string;
   target_id: string;
@@ -95,7 +105,7 @@ export async function listAudit(
   if (query.since) clauses.push(`at >= ${param(query.since)}::timestamptz`);
   if (query.afterSeq) clauses.push(`seq < ${param(query.afterSeq)}::bigint`);
   const { rows } = await sql.query<AuditRow>(
-    `SELECT id::text AS id, seq, at, actor_id::text AS actor_id, action, target_type, target_id, detail, request_id
+    `SELECT id::text AS id, seq, at, actor_id::text AS actor_id, actor_type, action, target_type, target_id, detail, request_id
        FROM audit_log ${clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : ""}
       ORDER BY seq DESC LIMIT ${param(query.limit + 1)}`,
     params,
@@ -106,6 +116,7 @@ export async function listAudit(
       id: row.id,
       at: (row.at instanceof Date ? row.at : new Date(row.at)).toISOString(),
       actorId: row.actor_id,
+      actorType: row.actor_type,
       action: row.action,
       targetType: row.target_type,
       targetId: row.target_id,

@@ -1,6 +1,7 @@
 import type { Response } from "express";
 import { ApiError } from "../kit/api-error";
 import type { Role } from "../kit/roles";
+import type { ApiKeyScope } from "../api-keys/api-key-scopes";
 
 /** Who is calling, from a verified access token. Kept in `res.locals.auth`. */
 export interface AuthContext {
@@ -12,6 +13,11 @@ export interface AuthContext {
    * checks it is still live (membership-check.ts), so logging out ends the session's access tokens too.
    */
   readonly sessionId: string;
+  /**
+   * Set when the caller is an API key (`Bearer fdk.…`, api-keys/api-key-auth.ts): then `userId` and `sessionId`
+   * are the key's id, `role` is the key's cap, and each route also needs one of `scopes` (api-key-scopes.ts).
+   */
+  readonly apiKey?: { readonly id: string; readonly name: string; readonly scopes: readonly ApiKeyScope[] };
 }
 
 export function setAuth(res: Response, auth: AuthContext): void {

@@ -10,6 +10,9 @@ import type { AuthMiddleware } from "./passport-setup";
 import { hashPassword, MAX_PASSWORD_BYTES } from "./password";
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from "./refresh-tokens";
 import { sendTokens } from "./send-tokens";
+import { recordAudit } from "../audit/audit-store";
+import { getRequestId } from "../kit/request-id";
+import { DEFAULT_PLAN } from "../plans/set-tenant-plan";
 
 interface AuthRouteDeps {
   readonly db: Database;
@@ -22,7 +25,8 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
     {
       method: "post",
       path: "/auth/register",
-      summary: "Create a tenant on a plan, its first user and the owner membership.",
+      summary:
+        "Create a tenant on the default plan, its first user and the owner membership. A `plan` or `role` field is refused (400 FD300).",
       auth: "public",
       body: RegisterBody,
       example: {
@@ -40,12 +44,27 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
         const passwordHash = await hashPassword(body.password, config.bcryptCost);
         const { tenantId, userId } = await registerAccount(db, {
           tenantName: body.tenantName,
-          plan: body.plan ?? "free",
+          plan: DEFAULT_PLAN,
           email,
           passwordHash,
         });
         const issued = await db.transaction(
-          (sql) => issueRefreshToken(sql, { tenantId, userId, ttlSeconds: config.refreshTokenTtlSeconds }),
+          async (sql) => {
+            const tokens = await issueRefreshToken(sql, {
+              tenantId,
+              userId,
+              ttlSeconds: config.refreshTokenTtlSeconds,
+            });
+            await recordAudit(sql, {
+              actorId: userId,
+              action: "user.register",
+              targetType: "user",
+              targetId: userId,
+              detail: { plan: DEFAULT_PLAN, role: "owner" },
+              requestId: getRequestId(res),
+            });
+            return tokens;
+          },
           { tenantId },
         );
         const session: AuthContext = { userId, tenantId, role: "owner", sessionId: issued.sessionId };
@@ -68,13 +87,23 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
       handler: async (req, res) => {
         const login = await auth.passwordLogin(req, res);
         const { tenantId } = login.membership;
+        // The login is audited in the tenant it enters (failed logins have no tenant; the throttle counts them).
         const issued = await db.transaction(
-          (sql) =>
-            issueRefreshToken(sql, {
+          async (sql) => {
+            const tokens = await issueRefreshToken(sql, {
               tenantId,
               userId: login.userId,
               ttlSeconds: config.refreshTokenTtlSeconds,
-            }),
+            });
+            await recordAudit(sql, {
+              actorId: login.userId,
+              action: "user.login",
+              targetType: "user",
+              targetId: login.userId,
+              requestId: getRequestId(res),
+            });
+            return tokens;
+          },
           { tenantId },
         );
         const session: AuthContext = {

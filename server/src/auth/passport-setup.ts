@@ -9,11 +9,12 @@ import { setAuth, type AuthContext } from "./auth-context";
 import type { LoginThrottle } from "./login-throttle";
 import type { MembershipCheck } from "./membership-check";
 import { checkPasswordLogin, type LoginSuccess } from "./password-login";
+import { API_KEY_STRATEGY, ApiKeyStrategy, presentsApiKey } from "../api-keys/api-key-strategy";
 
 export const LOCAL_STRATEGY = "flowdeck-password";
 
 export interface AuthMiddleware {
-  /** Requires a valid access token; sets res.locals.auth or answers 401 FD310. */
+  /** Requires a valid access token or API key (`Bearer fdk.…`); sets res.locals.auth or answers 401 FD310. */
   readonly requireUser: RequestHandler;
   /** passport-local on `{ email, password }`: resolves the login or throws FD311 / FD314. */
   passwordLogin(req: Request, res: Response): Promise<LoginSuccess>;
@@ -28,6 +29,7 @@ export function createAuthMiddleware(deps: {
 }): AuthMiddleware {
   const instance = new passport.Passport();
   instance.use(ACCESS_TOKEN_STRATEGY, new AccessTokenStrategy(deps.config, deps.membership));
+  instance.use(API_KEY_STRATEGY, new ApiKeyStrategy(deps.db));
   instance.use(
     LOCAL_STRATEGY,
     new LocalStrategy(
@@ -42,12 +44,17 @@ export function createAuthMiddleware(deps: {
   );
 
   const requireUser: RequestHandler = (req, res, next: NextFunction) => {
+    const key = presentsApiKey(req);
     const authenticate = instance.authenticate(
-      ACCESS_TOKEN_STRATEGY,
+      key ? API_KEY_STRATEGY : ACCESS_TOKEN_STRATEGY,
       { session: false },
       (error: unknown, user: AuthContext | false) => {
         if (error) return next(error);
-        if (!user) return next(new ApiError("FD310", "A valid access token is required."));
+        if (!user) {
+          return next(
+            new ApiError("FD310", key ? "This API key is not valid." : "A valid access token is required."),
+          );
+        }
         setAuth(res, user);
         next();
       },

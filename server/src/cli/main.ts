@@ -10,6 +10,7 @@ import { processIo, stdinLines, type CliIo } from "./io";
 import { routeCommand } from "./route-command";
 import { runCommand } from "./run-command";
 import { serveCommand } from "./serve-command";
+import { tenantCommand } from "./tenant-command";
 import { validateCommand } from "./validate-command";
 import { workerCommand } from "./worker-command";
 
@@ -25,6 +26,8 @@ Commands:
   serve                   start Flowdeck (what exists so far; npm start runs this)
   worker                  execute queued runs from Redis (needs REDIS_URL and DATABASE_URL)
   migrate [--check]       apply pending database migrations and exit (--check: list them, exit 1 if any)
+  tenant set-plan TENANT PLAN
+                          the operator changes a tenant's plan (id or exact name; free, pro, enterprise), audited
 
 Exit codes: 0 ok, 1 problems found, 2 usage or file error.`;
 
@@ -95,6 +98,8 @@ export async function runCli(
       case "migrate":
         exactly(positionals, 0, "migrate [--check]");
         return await migrateCommand(io, { check: values.check === true });
+      case "tenant":
+        return await tenantCommand(io, positionals);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

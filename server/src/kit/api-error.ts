@@ -15,6 +15,13 @@ export const API_ERRORS = {
     hint: "Wait for the time in Retry-After before trying again, or reset the password.",
   },
   FD315: { status: 409, hint: "Log in with this email instead, or register with another one." },
+  // API keys (server/src/api-keys): scopes, people-only routes, revoked or expired keys.
+  FD317: {
+    status: 403,
+    hint: "Create an API key with the scope named in the message (Settings → API keys).",
+  },
+  FD318: { status: 403, hint: "Sign in as a person for this: keys never manage people, keys or sessions." },
+  FD319: { status: 401, hint: "Create a new API key; a revoked or expired key never works again." },
   FD320: {
     status: 404,
     hint: "Check the method and path: routes are case-sensitive, without a trailing slash.",
@@ -60,6 +67,9 @@ export const API_ERRORS = {
   FD370: {
     status: 401,
     hint: "Send the channel's publishable key (data-channel / ?key=) or a staff access token.",
+  // Members (server/src/members): the last owner stays; admins manage editors and viewers.
+  FD356: { status: 409, hint: "Make another member an owner first, then change or remove this one." },
+  FD357: { status: 403, hint: "Ask an owner: admins change and remove editors and viewers only." },
   },
   FD371: {
     status: 403,

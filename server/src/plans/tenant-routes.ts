@@ -3,18 +3,19 @@ import Type, { type Static } from "typebox";
 import type { RouteDefinition } from "../kit/route-table";
 import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
-import { PLAN_NAMES } from "./plan-limits";
 import { tenantPlan, tenantUsage } from "./plan-usage";
 
 export const UpdateTenantBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    plan: Type.Optional(Type.Union(PLAN_NAMES.map((plan) => Type.Literal(plan)))),
   },
   { additionalProperties: false },
 );
 
-/** The caller's tenant: its plan, the plan's limits and what is used of them. Owners rename it or change plan. */
+/**
+ * The caller's tenant: its plan, the plan's limits and what is used of them. Owners rename it; the plan is the
+ * operator's (`flowdeck tenant set-plan`), so `plan` in the body is refused 400 FD300 like any unknown field.
+ */
 export function tenantRoutes(db: Database): RouteDefinition[] {
   const current = (tenantId: string) =>
     db.transaction(
@@ -53,7 +54,7 @@ export function tenantRoutes(db: Database): RouteDefinition[] {
       method: "patch",
       path: "/tenants/current",
       summary:
-        "Rename the tenant or change its plan (owner only). There is no billing yet: a plan change is immediate.",
+        "Rename the tenant (owner only). Plans are changed by the operator (flowdeck tenant set-plan), never here.",
       auth: "user",
       role: "owner",
       body: UpdateTenantBody,
@@ -64,20 +65,13 @@ export function tenantRoutes(db: Database): RouteDefinition[] {
         const body = req.body as Static<typeof UpdateTenantBody>;
         await db.transaction(
           async (sql) => {
-            const before = await tenantPlan(sql);
-            await sql.query("UPDATE tenants SET name = coalesce($1, name), plan = coalesce($2, plan)", [
-              body.name ?? null,
-              body.plan ?? null,
-            ]);
+            await sql.query("UPDATE tenants SET name = coalesce($1, name)", [body.name ?? null]);
             await recordAudit(sql, {
               ...auditActor(res),
               action: "tenant.update",
               targetType: "tenant",
               targetId: tenantId,
-              detail: {
-                fields: Object.keys(body),
-                ...(body.plan ? { plan: { from: before.plan, to: body.plan } } : {}),
-              },
+              detail: { fields: Object.keys(body) },
             });
           },
           { tenantId },

@@ -17,6 +17,7 @@ import { ApiError } from "../kit/api-error";
 import { createMessageRateLimiter, type MessageRateLimiter } from "../plans/message-rate-limiter";
 import { tenantPlan } from "../plans/plan-usage";
 import { createRunMeter, type RunMeterOptions } from "../plans/run-meter";
+import { createTenantRunCaps } from "../plans/tenant-run-caps";
 import { createConversationGreetings } from "./conversation-greeting";
 import { createConversationLanes } from "./conversation-lanes";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
@@ -104,11 +105,16 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       publish({ tenantId, runId, conversationId, events: batch, ...(committed ? { run: committed() } : {}) }),
   });
   const notices = new EventEmitter().setMaxListeners(0);
+  // Inline, the plan's concurrency cap per tenant is this process's to keep (queue mode: the workers' leases).
+  const caps = createTenantRunCaps(db);
+  const driver = options.driver ?? {
+    kind: "inline",
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  };
   const host = createHostQueue(
-    options.driver ?? {
-      kind: "inline",
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    },
+    driver.kind === "inline" && !driver.tenantConcurrency
+      ? { ...driver, tenantConcurrency: caps.capOf }
+      : driver,
     engine,
     publish,
     (message) => notices.emit(message.tenantId, message.conversationId, message.notice),
@@ -154,6 +160,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   async function admitted(request: StartRunInput): Promise<StartRunRequest> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
     await meter.admit(request.tenantId);
+    if (recent) await caps.prime(request.tenantId);
     return {
       tenantId: request.tenantId,
       workflow,

@@ -22,6 +22,8 @@ export type RunHostDriver =
   | {
       readonly kind: "inline";
       /** Runs executing at once in this process. Default 8. */ readonly concurrency?: number;
+      /** Runs of one tenant executing at once (its plan's cap: plans/tenant-run-caps.ts). Default none. */
+      readonly tenantConcurrency?: (tenantId: string) => number;
     }
   | {
       readonly kind: "bullmq";
@@ -61,7 +63,12 @@ export function createHostQueue(
   log: Logger,
 ): HostQueue {
   if (driver.kind === "inline") {
-    const queue = createInlineQueue({ engine, concurrency: driver.concurrency ?? 8, log });
+    const queue = createInlineQueue({
+      engine,
+      concurrency: driver.concurrency ?? 8,
+      ...(driver.tenantConcurrency ? { tenantConcurrency: driver.tenantConcurrency } : {}),
+      log,
+    });
     return {
       queue,
       runInSlot: (tenantId, runId, work) => queue.runInSlot(tenantId, runId, work),

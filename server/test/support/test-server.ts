@@ -18,6 +18,8 @@ import { serverConfig, type ServerConfig } from "../../src/config/server-config"
 import { runServerMigrations } from "../../src/store/server-migrations";
 import { createSecretBox, deriveChannelSecretKey } from "../../src/channels/secret-box";
 import { credentialVaults } from "../../src/http-access/credential-store";
+import type { PlanName } from "../../src/plans/plan-limits";
+import { DEFAULT_PLAN, setTenantPlan } from "../../src/plans/set-tenant-plan";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -143,17 +145,23 @@ export async function startTestServer(
 
 let accounts = 0;
 
-/** Registers a fresh tenant + owner; returns the register answer's body and the credentials. */
+/**
+ * Registers a fresh tenant + owner; returns the register answer's body and the credentials. Registration always
+ * starts on the default plan; the tenant is then moved to `plan` (default pro, so suites are not throttled by the
+ * free plan) through the operator's own path, setTenantPlan (what `flowdeck tenant set-plan` calls).
+ */
 export async function registerAccount(
   server: TestServer,
-  overrides: { email?: string; password?: string; tenantName?: string } = {},
+  overrides: { email?: string; password?: string; tenantName?: string; plan?: PlanName } = {},
 ): Promise<{ email: string; password: string; body: JsonBody }> {
   accounts += 1;
   const email = overrides.email ?? `owner${accounts}-${Date.now()}@example.com`;
   const password = overrides.password ?? "correct horse battery staple";
   const res = await server.request("POST", "/auth/register", {
-    body: { tenantName: overrides.tenantName ?? `Tenant ${accounts}`, email, password, plan: "pro" },
+    body: { tenantName: overrides.tenantName ?? `Tenant ${accounts}`, email, password },
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
+  const plan = overrides.plan ?? "pro";
+  if (plan !== DEFAULT_PLAN) await setTenantPlan(server.testDb.db, res.body.tenant.id, plan, "test");
   return { email, password, body: res.body };
 }

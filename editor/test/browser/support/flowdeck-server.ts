@@ -12,6 +12,7 @@ import { serverConfig } from "../../../../server/src/config/server-config";
 import { createRunHost } from "../../../../server/src/runs/create-run-host";
 import type { NodeTypes } from "../../../../server/src/node-packages/node-types";
 import { runServerMigrations } from "../../../../server/src/store/server-migrations";
+import { setTenantPlan } from "../../../../server/src/plans/set-tenant-plan";
 import { createTestDatabase, type TestDatabaseKind } from "../../../../runtime/test/support/test-database";
 import { EDITOR_DIST_DIR } from "./editor-build";
 
@@ -26,6 +27,8 @@ export interface FlowdeckTestServer {
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: T }>;
+  /** The operator's plan change (what `flowdeck tenant set-plan` does): registration always starts on free. */
+  setPlan(tenantId: string, plan: "free" | "pro" | "enterprise"): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,9 @@ export async function startFlowdeckServer(
       });
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    async setPlan(tenantId, plan) {
+      await setTenantPlan(testDb.db, tenantId, plan, "test");
     },
     async close() {
       sockets.close();

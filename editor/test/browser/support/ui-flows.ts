@@ -24,7 +24,6 @@ export async function signUpThroughUi(page: Page, account: Account): Promise<voi
   await page.getByLabel("Company or team name").fill(account.tenantName);
   await page.getByLabel("Work email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("radio", { name: /Pro/ }).check();
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.getByRole("heading", { name: "Workflows", level: 1 }).waitFor();
 }
