@@ -131,8 +131,15 @@ describe("analytics from real runs", () => {
 
   it("counts router decisions by the tier that decided", async () => {
     const res = await call("GET", "/analytics/router?days=1");
-    expect(res.body.totals).toEqual({ decisions: 2, local: 2, llm: 0, other: 0, localRate: 1 });
-    expect(res.body.items).toEqual([{ day: res.body.to, local: 2, llm: 0, other: 0 }]);
+    expect(res.body.totals).toEqual({
+      decisions: 2,
+      local: 2,
+      embeddings: 0,
+      llm: 0,
+      other: 0,
+      localRate: 1,
+    });
+    expect(res.body.items).toEqual([{ day: res.body.to, local: 2, embeddings: 0, llm: 0, other: 0 }]);
     expect((await call("GET", "/analytics/router?workflow=helped")).body.totals.decisions).toBe(0);
   });
 });

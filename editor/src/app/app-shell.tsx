@@ -44,6 +44,14 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Icon name="users" />
             Handoffs
           </Link>
+          <Link
+            href="/insights"
+            className="fd-nav__link"
+            aria-current={location === "/insights" ? "page" : undefined}
+          >
+            <Icon name="chart" />
+            Insights
+          </Link>
           {canInvite(session?.tenant.role) ? (
             <>
               <span className="fd-nav__heading">Workspace</span>

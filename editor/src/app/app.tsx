@@ -20,6 +20,10 @@ import { SessionGate } from "./session-gate";
 // The builder (canvas, stores, the workflow language) is most of the code: it loads when a workflow opens, so
 // sign-in and the workflow list start fast. bench/src/editor-bundle-bench.ts measures the initial download.
 const BuilderPage = lazy(async () => ({ default: (await import("./builder-page")).BuilderPage }));
+// Insights brings its chart library; it loads when the page opens.
+const InsightsPage = lazy(async () => ({
+  default: (await import("../insights/insights-page")).InsightsPage,
+}));
 
 export function App({ api: given }: { api?: FlowdeckApi }) {
   const [api] = useState(() => given ?? createFlowdeckApi());
@@ -64,6 +68,21 @@ function Routes() {
         <SessionGate>
           <AppShell>
             <SettingsPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
+      <Route path="/insights">
+        <SessionGate>
+          <AppShell>
+            <Suspense
+              fallback={
+                <div className="fd-page-loading" role="status">
+                  Opening insights…
+                </div>
+              }
+            >
+              <InsightsPage />
+            </Suspense>
           </AppShell>
         </SessionGate>
       </Route>

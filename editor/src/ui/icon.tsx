@@ -21,6 +21,7 @@ const PATHS = {
     "M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8zM19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z",
   lock: "M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4",
   alert: "M12 9v4M12 17h.01M10.3 3.9 2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z",
+  chart: "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -65,7 +65,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/analytics/router",
       summary:
-        "Router decisions per day by the tier that decided: local or llm (?days=30, ?workflow=, ?version=).",
+        "Router decisions per day by the tier that decided: local, embeddings or llm (?days=30, ?workflow=, ?version=).",
       auth: "user",
       status: 200,
       handler: metric(true, routerTiers),

@@ -5,9 +5,11 @@ export interface RouterTierDay {
   readonly day: string;
   /** The local classifier decided: no model call. */
   readonly local: number;
+  /** The local classifier was unsure and the intents' embeddings decided (one cheap embeddings call). */
+  readonly embeddings: number;
   /** The local classifier was unsure and a model decided. */
   readonly llm: number;
-  /** Router steps whose tier was neither (a fallback, or a step from before tiers were recorded). */
+  /** Router steps whose tier was none of these (a fallback, or a step from before tiers were recorded). */
   readonly other: number;
 }
 
@@ -26,22 +28,26 @@ export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             count(d.day) FILTER (WHERE d.tier = 'local')::int AS local,
+            count(d.day) FILTER (WHERE d.tier = 'embeddings')::int AS embeddings,
             count(d.day) FILTER (WHERE d.tier = 'llm')::int AS llm,
-            count(d.day) FILTER (WHERE d.tier IS DISTINCT FROM 'local' AND d.tier IS DISTINCT FROM 'llm')::int AS other
+            count(d.day) FILTER (WHERE d.tier IS NULL OR d.tier NOT IN ('local', 'embeddings', 'llm'))::int AS other
        FROM days LEFT JOIN decided d ON d.day = days.day
       GROUP BY days.day ORDER BY days.day`,
     [window.days, window.workflow ?? null, window.version ?? null],
   );
-  const total = (key: "local" | "llm" | "other") => rows.reduce((sum, row) => sum + row[key], 0);
+  const total = (key: "local" | "embeddings" | "llm" | "other") =>
+    rows.reduce((sum, row) => sum + row[key], 0);
   const local = total("local");
+  const embeddings = total("embeddings");
   const llm = total("llm");
   const other = total("other");
-  const decisions = local + llm + other;
+  const decisions = local + embeddings + llm + other;
   return {
     ...(await bounds(sql, window.days)),
     totals: {
       decisions,
       local,
+      embeddings,
       llm,
       other,
       localRate: ratio(local, decisions),
