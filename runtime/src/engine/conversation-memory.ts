@@ -1,5 +1,5 @@
 import type { EngineDeps } from "./engine-deps";
-import type { StartRunRequest } from "./engine";
+import type { StartRunRequest } from "./start-run-request";
 import { runModeOf } from "./run-mode";
 import type { RunRecord } from "./run-types";
 

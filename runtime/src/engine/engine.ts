@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Workflow } from "@flowdeck/schemas";
-import type { ChatTurn, ResumeInput } from "@flowdeck/node-library/runtime";
-import type { RunClaim, StartedRun } from "../store/run-store";
+import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { StartedRun } from "../store/run-store";
+import type { StartRunRequest } from "./start-run-request";
 import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -14,35 +14,7 @@ import { newRun } from "./new-run";
 import { memoryForNewRun, saveMemoryWrites } from "./conversation-memory";
 import { inActivationSpan } from "../telemetry/activation-span";
 
-export interface StartRunRequest {
-  readonly tenantId: string;
-  readonly workflow: Workflow;
-  readonly workflowVersion?: number | null;
-  readonly input: Record<string, unknown>;
-  readonly conversationId?: string;
-  readonly channel?: string;
-  readonly runId?: string;
-  readonly signal?: AbortSignal;
-  /** Claimed in the run's own transaction: a duplicate stores nothing (see RunClaim). */
-  readonly claim?: RunClaim;
-  /**
-   * startRun only: store the run with its first commit instead of before it executes (one statement instead of
-   * a create and a commit). That commit comes before the first step of a node type that is not `pure`, so
-   * nothing outside the engine has happened while the run exists only here: a crash before it leaves nothing
-   * behind, and the caller's retry (same claim key) starts afresh. Only for a caller that awaits startRun and
-   * retries on failure (a synchronous webhook call); a taken claim rejects startRun after the pure steps ran.
-   */
-  readonly deferStore?: boolean;
-  /**
-   * The conversation's greeting was already shown (when the chat opened, or by an earlier run): the start step
-   * does not greet again. `opening` holds what the customer saw before this run (the greeting sent when the chat
-   * opened), so the transcript, and an agent's, starts with it.
-   */
-  readonly greeted?: boolean;
-  readonly opening?: readonly ChatTurn[];
-  /** The conversation's memory; read from `deps.conversationMemory` when absent and the conversation is known. */
-  readonly memory?: Readonly<Record<string, unknown>>;
-}
+export type { StartRunRequest };
 
 export interface Engine {
   /** Stores a new run (status `queued`) without executing it: what the API does before enqueueing. */
@@ -199,6 +171,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const onAbort = () =>
       controller.abort(signal?.reason ?? new EngineError("FD208", "The run was cancelled."));
     signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     let activation: RunActivation | undefined;
     let ticket: ActivationTicket | undefined;
     // One span per activation (a no-op without the SDK): its steps, model and HTTP calls nest under it.

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NewRun } from "../store/run-store";
-import type { StartRunRequest } from "./engine";
+import type { StartRunRequest } from "./start-run-request";
 import type { RunState } from "./run-types";
 import { indexWorkflow } from "./workflow-index";
 

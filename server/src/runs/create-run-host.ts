@@ -168,6 +168,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       input: request.input,
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
+      // A conversation that starts here has no memory yet: the engine need not read it (one statement per run).
+      ...(request.conversationId === undefined ? { memory: {} } : {}),
       ...(request.greeted ? { greeted: true } : {}),
       ...(request.opening ? { opening: request.opening } : {}),
       ...(request.claim ? { claim: request.claim } : {}),
