@@ -158,7 +158,9 @@ export function applyEdit(doc: Document, edit: GraphEdit): void {
         if (!names.includes(end)) throw new WorkflowEditError("FD140", `no node is called "${end}"`);
       }
       const edges = sequence(doc, "edges");
-      edges.add(likeSiblings(doc, edges, stripUndefined(edit.edge), true));
+      const added = likeSiblings(doc, edges, stripUndefined(edit.edge), true);
+      if (isMap(added)) quoteCondition(added);
+      edges.add(added);
       return;
     }
     case "remove-edge": {
@@ -223,6 +225,12 @@ export function applyEdit(doc: Document, edit: GraphEdit): void {
   }
 }
 
+/** CEL is written in double quotes, as in the seeds: plain, `output.route == 'faq'` reads like YAML syntax. */
+function quoteCondition(edge: YAMLMap): void {
+  const condition = edge.get("condition", true);
+  if (isScalar(condition) && typeof condition.value === "string") condition.type = "QUOTE_DOUBLE";
+}
+
 function edgeAt(edges: YAMLSeq, index: number): YAMLMap {
   const item = Number.isInteger(index) && index >= 0 ? edges.items[index] : undefined;
   if (!isMap(item)) throw new WorkflowEditError("FD144", `there is no edge number ${index + 1}`);
@@ -239,7 +247,10 @@ function setEdge(doc: Document, edit: Extract<GraphEdit, { kind: "set-edge" }>):
   if (edit.port !== undefined) setIn(doc, edge, ["port"], edit.port ?? undefined);
   if (edit.condition !== undefined) {
     const condition = edit.condition?.trim() === "" ? undefined : (edit.condition ?? undefined);
+    const before = edge.get("condition", true);
     setIn(doc, edge, ["condition"], condition);
+    // A condition the user wrote keeps its quoting; a new one is double-quoted like the seeds'.
+    if (!isScalar(before)) quoteCondition(edge);
   }
 }
 

@@ -54,6 +54,12 @@ export interface FlowdeckApi {
   listInvitations(): Promise<PendingInvitation[]>;
   revokeInvitation(id: string): Promise<void>;
   acceptInvitation(token: string, password: string): Promise<Session>;
+  /** The workspace's members (any member may list them). */
+  listMembers(): Promise<Member[]>;
+  /** Owners change anyone's role; admins editors' and viewers' (the server refuses the rest: FD357, FD356). */
+  changeMemberRole(userId: string, role: Role): Promise<void>;
+  /** Removes a member, or the caller themselves (leaving the workspace). */
+  removeMember(userId: string): Promise<void>;
 
   /** Where the API is (screens with their own calls, such as the inbox, use it with `accessToken`). */
   readonly baseUrl: string;
@@ -62,12 +68,6 @@ export interface FlowdeckApi {
 }
 
 export interface FlowdeckApiOptions {
-  /** The workspace's members (any member may list them). */
-  listMembers(): Promise<Member[]>;
-  /** Owners change anyone's role; admins editors' and viewers' (the server refuses the rest: FD357, FD356). */
-  changeMemberRole(userId: string, role: Role): Promise<void>;
-  /** Removes a member, or the caller themselves (leaving the workspace). */
-  removeMember(userId: string): Promise<void>;
   /** Prefix for every path; default: `/api` in Vite dev, same origin in production. */
   readonly baseUrl?: string;
   readonly store?: RefreshTokenStore;
@@ -148,8 +148,6 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
       await request("DELETE", `/invitations/${encodeURIComponent(id)}`);
     },
     acceptInvitation: (token, password) => tokens("/invitations/accept", { token, password }),
-  };
-}
     listMembers: async () => (await get<{ items: Member[] }>("/members")).items,
     async changeMemberRole(userId, role) {
       await request("PATCH", `/members/${encodeURIComponent(userId)}`, { body: { role } });
@@ -157,3 +155,5 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
     async removeMember(userId) {
       await request("DELETE", `/members/${encodeURIComponent(userId)}`);
     },
+  };
+}

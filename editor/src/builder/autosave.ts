@@ -2,9 +2,11 @@ import type { FlowdeckApi } from "../api";
 import { DraftConflictError, describeError, isApiError } from "../api";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { DocumentStore } from "./document-store";
+import { sendKeepaliveSave } from "./keepalive-save";
 
 /** What the builder needs from the API client; a fake in tests. */
-export type DraftApi = Pick<FlowdeckApi, "getWorkflow" | "saveDraft">;
+export type DraftApi = Pick<FlowdeckApi, "getWorkflow" | "saveDraft"> &
+  Partial<Pick<FlowdeckApi, "baseUrl" | "accessToken">>;
 
 export type SaveStatus = "saved" | "pending" | "saving" | "waiting-for-yaml" | "conflict" | "error";
 
@@ -67,6 +69,14 @@ export function createAutosave(options: AutosaveOptions): Autosave {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> | undefined;
   let disposed = false;
+  // Remembered on every change, so the save on leaving can start without awaiting anything (keepalive-save.ts).
+  let token: string | undefined;
+  const rememberToken = () =>
+    void api
+      .accessToken?.()
+      .then((t) => (token = t))
+      .catch(() => undefined);
+  rememberToken();
 
   const schedule = (delayMs: number) => {
     if (timer !== undefined) clearTimeout(timer);
@@ -141,8 +151,57 @@ export function createAutosave(options: AutosaveOptions): Autosave {
       return;
     }
     if (status !== "saving") store.setState({ status: doc.parses ? "pending" : "waiting-for-yaml" });
+    rememberToken();
     schedule(debounceMs);
   });
+
+  /**
+   * The page is going away (pagehide) or hidden (visibilitychange): an edit made less than the debounce before
+   * a reload or a tab close is sent now, with keepalive, instead of being lost with the page.
+   */
+  function saveOnLeave(): void {
+    const state = store.getState();
+    const doc = document.getState();
+    if (disposed || state.status === "conflict" || !doc.parses || doc.text === state.savedText) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const sent =
+      api.baseUrl === undefined
+        ? undefined
+        : sendKeepaliveSave({
+            url: `${api.baseUrl}/workflows/${encodeURIComponent(workflowId)}/draft`,
+            yaml: doc.text,
+            etag: state.etag,
+            token,
+          });
+    if (!sent) {
+      void save();
+      return;
+    }
+    const text = doc.text;
+    store.setState({ status: "saving" });
+    void sent.then((etag) => {
+      // Still here (the tab was only hidden): carry on from the saved text, or retry the normal way.
+      if (etag) store.setState({ etag, savedText: text, status: "saved" });
+      if (!disposed && document.getState().text !== store.getState().savedText) schedule(0);
+    });
+  }
+  const onVisibility = () => {
+    if (window.document.visibilityState === "hidden") saveOnLeave();
+  };
+  // While a save is pending the browser asks before leaving; the keepalive save is already on its way.
+  const onBeforeUnload = (event: BeforeUnloadEvent) => {
+    const status = store.getState().status;
+    if (status !== "pending" && status !== "saving") return;
+    saveOnLeave();
+    event.preventDefault();
+  };
+  const hasWindow = typeof window !== "undefined" && typeof window.addEventListener === "function";
+  if (hasWindow) {
+    window.addEventListener("pagehide", saveOnLeave);
+    window.addEventListener("beforeunload", onBeforeUnload);
+    window.document.addEventListener("visibilitychange", onVisibility);
+  }
 
   return {
     store,
@@ -171,6 +230,11 @@ export function createAutosave(options: AutosaveOptions): Autosave {
       disposed = true;
       if (timer !== undefined) clearTimeout(timer);
       unsubscribe();
+      if (hasWindow) {
+        window.removeEventListener("pagehide", saveOnLeave);
+        window.removeEventListener("beforeunload", onBeforeUnload);
+        window.document.removeEventListener("visibilitychange", onVisibility);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { GraphEdit, LayoutPosition, WorkflowEdge } from "@flowdeck/schemas";
-import { DEFAULT_PORT } from "@flowdeck/schemas";
+import { alwaysMatches, DEFAULT_PORT, edgeFromHandle } from "@flowdeck/schemas";
 import { useReactFlow, type Connection } from "@xyflow/react";
 import { useCallback, useMemo } from "react";
 import { useBuilderStores } from "./builder-context";
@@ -68,15 +68,31 @@ export function useBuilderActions() {
         return ok ? name : undefined;
       },
 
+      /**
+       * Draws an edge from a handle: a branch handle writes its condition (`output.route == 'refund'`), a port
+       * handle its port. A conditional edge goes before the first catch-all on its port, which would
+       * otherwise always win (FD128), so drawing the fallback first and the intents after still works.
+       */
       connect(connection: Connection): boolean {
         if (!connection.source || !connection.target) return false;
-        const port = connection.sourceHandle ?? DEFAULT_PORT;
+        const { graph, value } = document.getState();
+        const source = graph.nodes.find((n) => n.id === connection.source);
+        const { port, condition } = edgeFromHandle(source?.handles ?? [], connection.sourceHandle);
         const edge: WorkflowEdge = {
-          from: connection.source,
-          to: connection.target,
+          from: source?.name ?? connection.source,
+          to: graph.nodes.find((n) => n.id === connection.target)?.name ?? connection.target,
           ...(port === DEFAULT_PORT ? {} : { port }),
+          ...(condition === undefined ? {} : { condition }),
         };
-        return apply([{ kind: "add-edge", edge }]);
+        const edits: GraphEdit[] = [{ kind: "add-edge", edge }];
+        const existing = Array.isArray(value?.edges) ? (value.edges as unknown[]) : [];
+        if (condition !== undefined) {
+          const catchAll = graph.edges.find(
+            (e) => e.source === edge.from && e.port === port && alwaysMatches(e.condition),
+          );
+          if (catchAll) edits.push({ kind: "move-edge", from: existing.length, to: catchAll.index });
+        }
+        return apply(edits);
       },
 
       moveNodes(moved: ReadonlyArray<{ id: string; position: LayoutPosition }>): boolean {

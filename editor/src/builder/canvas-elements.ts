@@ -1,5 +1,5 @@
 import type { Edge, Node } from "@xyflow/react";
-import { DEFAULT_PORT } from "@flowdeck/schemas";
+import { ERROR_PORT } from "@flowdeck/schemas";
 import type { BuilderGraph, GraphEdge, GraphNode } from "./graph-model";
 
 export type FlowNodeData = { readonly node: GraphNode };
@@ -14,7 +14,7 @@ export type FlowEdge = Edge<FlowEdgeData>;
 export const CARD_WIDTH_PX = 180;
 export const CARD_HEIGHT_PX = 58;
 
-/** Edge conditions longer than this are cut in the label; the full text is in the YAML and the tooltip. */
+/** An edge's own `label:` longer than this is cut; branch names (≤ 64, usually short) are shown whole. */
 export const EDGE_LABEL_MAX_CHARS = 40;
 
 function sameNode(a: GraphNode, b: GraphNode): boolean {
@@ -32,9 +32,12 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
     a.errorCount === b.errorCount &&
     a.warningCount === b.warningCount &&
     a.firstProblem === b.firstProblem &&
-    a.outputs.join("\u0000") === b.outputs.join("\u0000")
+    a.outputs.join("\u0000") === b.outputs.join("\u0000") &&
+    handleKey(a) === handleKey(b)
   );
 }
+
+const handleKey = (node: GraphNode) => node.handles.map((h) => `${h.id}=${h.label}`).join("\u0000");
 
 function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
   return (
@@ -44,6 +47,8 @@ function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
     a.port === b.port &&
     a.condition === b.condition &&
     a.label === b.label &&
+    a.handle === b.handle &&
+    a.branch === b.branch &&
     a.hasProblem === b.hasProblem
   );
 }
@@ -75,13 +80,16 @@ export function reconcileNodes(previous: readonly FlowNode[], graph: BuilderGrap
   });
 }
 
+/**
+ * The branch's name (`refund`, `fallback`, `then`, `timeout`), or the edge's own `label:`. Never the raw CEL:
+ * `output.route == 'faq'` overlapped its neighbours and was cut off; the condition is edited in the inspector.
+ */
 export function edgeLabel(edge: GraphEdge): string | undefined {
-  const text = edge.label ?? edge.condition ?? (edge.port !== DEFAULT_PORT ? edge.port : undefined);
-  if (text === undefined) return undefined;
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  const port = edge.port !== DEFAULT_PORT && text !== edge.port ? `${edge.port}: ` : "";
-  const full = `${port}${oneLine}`;
-  return full.length > EDGE_LABEL_MAX_CHARS ? `${full.slice(0, EDGE_LABEL_MAX_CHARS - 1)}…` : full;
+  if (edge.label !== undefined) {
+    const oneLine = edge.label.replace(/\s+/g, " ").trim();
+    return oneLine.length > EDGE_LABEL_MAX_CHARS ? `${oneLine.slice(0, EDGE_LABEL_MAX_CHARS - 1)}…` : oneLine;
+  }
+  return edge.branch;
 }
 
 export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGraph): FlowEdge[] {
@@ -94,10 +102,11 @@ export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGrap
       id: edge.id,
       source: edge.source,
       target: edge.target,
-      sourceHandle: edge.port,
+      type: "branch",
+      sourceHandle: edge.handle,
       ...(label === undefined ? {} : { label }),
       className: [
-        edge.port === "error" ? "fdb-edge--error-port" : "",
+        edge.port === ERROR_PORT ? "fdb-edge--error-port" : "",
         edge.condition ? "fdb-edge--conditional" : "",
         edge.hasProblem ? "fdb-edge--problem" : "",
       ]

@@ -1,5 +1,8 @@
 import {
+  branchHandles,
   DEFAULT_PORT,
+  edgeBranch,
+  type BranchHandle,
   type LayoutPosition,
   type NodeCatalog,
   type Problem,
@@ -18,6 +21,8 @@ export interface GraphNode {
   readonly icon: string;
   readonly description: string;
   readonly outputs: readonly string[];
+  /** Where edges start: one per port, plus one per branch the type reads from its config (a router's intents). */
+  readonly handles: readonly BranchHandle[];
   readonly position: LayoutPosition;
   /** True when the YAML has a `layout:` entry; otherwise the position is computed and not written back. */
   readonly placed: boolean;
@@ -37,6 +42,10 @@ export interface GraphEdge {
   readonly port: string;
   readonly condition: string | undefined;
   readonly label: string | undefined;
+  /** The source handle the edge starts at (`case:refund` for a router's refund branch, else the port). */
+  readonly handle: string;
+  /** The branch's name for the edge label (`refund`, `fallback`, `timeout`); undefined for a plain edge. */
+  readonly branch: string | undefined;
   readonly hasProblem: boolean;
 }
 
@@ -119,6 +128,7 @@ export function deriveGraph(
     const type = typeof raw.type === "string" ? raw.type : "";
     const info = catalog.get(type);
     const tally = byNode.get(index);
+    const outputs = info?.outputs ?? [DEFAULT_PORT];
     drafts.push({
       id,
       name,
@@ -128,7 +138,8 @@ export function deriveGraph(
       category: info?.category ?? "unknown",
       icon: iconOf(type) ?? "",
       description: typeof raw.description === "string" ? raw.description : "",
-      outputs: info?.outputs ?? [DEFAULT_PORT],
+      outputs,
+      handles: branchHandles(outputs, info?.branches, raw.config),
       knownType: info !== undefined,
       errorCount: tally?.errors ?? 0,
       warningCount: tally?.warnings ?? 0,
@@ -137,6 +148,9 @@ export function deriveGraph(
     });
   });
 
+  const handlesOf = new Map(drafts.map((d) => [d.id, d.handles]));
+  // Ports (per source) on which an earlier edge has a condition: a plain edge after one reads "otherwise".
+  const conditional = new Set<string>();
   const edges: GraphEdge[] = [];
   rawEdges.forEach((raw: unknown, index: number) => {
     if (!isRecord(raw) || typeof raw.from !== "string" || typeof raw.to !== "string") return;
@@ -144,6 +158,9 @@ export function deriveGraph(
     const port = typeof raw.port === "string" ? raw.port : DEFAULT_PORT;
     const condition = typeof raw.condition === "string" ? raw.condition : undefined;
     const label = typeof raw.label === "string" ? raw.label : undefined;
+    const siblings = `${raw.from}\u0000${port}`;
+    const branch = edgeBranch(handlesOf.get(raw.from) ?? [], { port, condition }, conditional.has(siblings));
+    if (condition !== undefined) conditional.add(siblings);
     edges.push({
       id: `e${index}`,
       index,
@@ -152,6 +169,8 @@ export function deriveGraph(
       port,
       condition,
       label,
+      handle: branch.handleId,
+      branch: branch.label,
       hasProblem: edgesWithProblems.has(index),
     });
   });

@@ -10,8 +10,10 @@ import type { FlowNode } from "./canvas-elements";
 export const DETAIL_MIN_ZOOM = 0.4;
 const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 
-/** Vertical distance between output handles when a node has several ports (condition: then/else/error). */
-const PORT_SPACING_PX = 18;
+/** Vertical distance between output handles when a node has several (condition: then/else/error; router intents). */
+export const PORT_SPACING_PX = 20;
+/** Top of the first output handle: beside the title for one or two, below name and type for more. */
+const firstPortTop = (count: number) => (count > 2 ? 54 : 20);
 
 /**
  * One node on the canvas. Memoised on its props: React Flow passes the same `data` object while the node is
@@ -21,10 +23,12 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
   const { node } = data;
   const simple = useStore(zoomedOut);
   const traced = useSession((s) => s.trace[node.name]);
-  const traceClass = traced ? ` fdb-node--trace-${traced}` : "";
+  const mark = useSession((s) => s.marks[node.name]);
+  const traceClass = `${traced ? ` fdb-node--trace-${traced}` : ""}${mark ? ` fdb-node--mark-${mark}` : ""}`;
   const status = node.errorCount > 0 ? "error" : node.warningCount > 0 ? "warning" : "ok";
-  const ports = node.outputs;
-  const minHeight = ports.length > 2 ? 28 + ports.length * PORT_SPACING_PX : undefined;
+  const handles = node.handles;
+  const top = firstPortTop(handles.length);
+  const minHeight = handles.length > 2 ? top + handles.length * PORT_SPACING_PX - 6 : undefined;
   if (simple) {
     return (
       <div
@@ -34,12 +38,12 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
       >
         {/* Edges still need their ends; the handles are invisible at this size. */}
         <Handle type="target" position={Position.Left} id="in" className="fdb-handle fdb-handle--hidden" />
-        {ports.map((port) => (
+        {handles.map((handle) => (
           <Handle
-            key={port}
+            key={handle.id}
             type="source"
             position={Position.Right}
-            id={port}
+            id={handle.id}
             className="fdb-handle fdb-handle--hidden"
           />
         ))}
@@ -52,6 +56,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
       data-testid={`node-${node.name}`}
       data-node-name={node.name}
       data-trace={traced}
+      data-mark={mark}
       title={node.firstProblem ?? node.description ?? undefined}
       style={minHeight ? { minHeight } : undefined}
     >
@@ -61,6 +66,8 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
           {(node.title || node.type || "?").charAt(0).toUpperCase()}
         </span>
         <span className="fdb-node__name">{node.name}</span>
+        {/* In words too, so the difference does not rest on colour alone. */}
+        {mark && <span className="fdb-node__mark">{mark}</span>}
       </div>
       <div className="fdb-node__type">{node.knownType ? node.title : `Unknown type "${node.type}"`}</div>
       {status !== "ok" && (
@@ -72,18 +79,18 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Flo
           {node.errorCount > 0 ? `${node.errorCount} ✕` : `${node.warningCount} !`}
         </span>
       )}
-      {ports.map((port, i) => (
+      {handles.map((handle, i) => (
         <Handle
-          key={port}
+          key={handle.id}
           type="source"
           position={Position.Right}
-          id={port}
-          className={`fdb-handle fdb-handle--out fdb-handle--${safeClass(port)}`}
-          data-testid={`handle-${node.name}-${port}`}
-          title={port}
-          style={ports.length > 1 ? { top: 20 + i * PORT_SPACING_PX } : undefined}
+          id={handle.id}
+          className={`fdb-handle fdb-handle--out fdb-handle--${safeClass(handle.port)} fdb-handle--${handle.kind}${handles.length > 2 ? " fdb-handle--listed" : ""}`}
+          data-testid={`handle-${node.name}-${handle.id}`}
+          title={handle.kind === "item" ? `${handle.label} (draw an edge for this branch)` : handle.label}
+          style={handles.length > 1 ? { top: top + i * PORT_SPACING_PX } : undefined}
         >
-          {ports.length > 1 && <span className="fdb-handle__label">{port}</span>}
+          {handles.length > 1 && <span className="fdb-handle__label">{handle.label}</span>}
         </Handle>
       ))}
     </div>

@@ -3,8 +3,10 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   useStore,
+  type EdgeTypes,
   type NodeChange,
   type NodeTypes,
   type OnDelete,
@@ -13,20 +15,29 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from "react"
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
+import { BranchEdge } from "./branch-edge";
 import { CanvasOverview } from "./canvas-overview";
 import { NodeCard } from "./node-card";
 import { inOverview } from "./overview-mode";
+import { useLabelScale } from "./use-label-scale";
+import { useLabelSpacing } from "./use-label-spacing";
 import { useOverviewPointer } from "./use-overview-pointer";
 
 /** The drag-and-drop type the palette puts on the dataTransfer: the node type to create. */
 export const PALETTE_DRAG_TYPE = "application/x-flowdeck-node-type";
 
 const NODE_TYPES: NodeTypes = { flowdeck: NodeCard };
+const EDGE_TYPES: EdgeTypes = { branch: BranchEdge };
 /** Small enough to leave the canvas readable in the split view. */
 const MINIMAP_SIZE = { width: 160, height: 110 };
 const DELETE_KEYS = ["Delete", "Backspace"];
+/**
+ * Below this zoom node names are too small to read (the 20-node order flow fitted to the split view opened at
+ * 35 %, as nameless boxes). A flow that does not fit at this zoom opens at it, on its start node instead.
+ */
+export const READABLE_MIN_ZOOM = 0.7;
 // A small flow is shown at its natural size, not blown up to fill the canvas.
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1, minZoom: READABLE_MIN_ZOOM };
 
 const minimapColor = (node: FlowNode) =>
   node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
@@ -45,13 +56,13 @@ export const LARGE_FLOW_NODES = 200;
 /** Where the start node sits when a large flow opens, in screen pixels from the canvas's top-left corner. */
 const LARGE_FLOW_ORIGIN_PX = { x: 80, y: 240 };
 
-function initialViewport(nodes: readonly FlowNode[]) {
+function initialViewport(nodes: readonly FlowNode[], zoom = 1) {
   const start = nodes.find((n) => n.data.node.type === "start") ?? nodes[0];
-  if (!start) return { x: 0, y: 0, zoom: 1 };
+  if (!start) return { x: 0, y: 0, zoom };
   return {
-    x: LARGE_FLOW_ORIGIN_PX.x - start.position.x,
-    y: LARGE_FLOW_ORIGIN_PX.y - start.position.y,
-    zoom: 1,
+    x: LARGE_FLOW_ORIGIN_PX.x - start.position.x * zoom,
+    y: LARGE_FLOW_ORIGIN_PX.y - start.position.y * zoom,
+    zoom,
   };
 }
 
@@ -67,6 +78,9 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const editable = !readOnly && parses;
   const overview = useStore(inOverview);
   const overviewPointer = useOverviewPointer(overview);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  useLabelScale(canvasRef);
+  useLabelSpacing(canvasRef, !overview);
   // Decided once, when the canvas mounts: fitting 1,000 nodes would render every one of them at a size nobody
   // can read, and opening would wait for all of them.
   const [opening] = useState(() =>
@@ -86,6 +100,23 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       duration: 250,
     });
   }, [focusNode, flow]);
+
+  /** Fits the flow, but never below a readable zoom: then it opens at that zoom on the start node. */
+  const fitReadable = useCallback(async () => {
+    const fitted = await flow.fitView({ padding: 0.15, maxZoom: 1 });
+    if (fitted && flow.getZoom() < READABLE_MIN_ZOOM) {
+      await flow.setViewport(initialViewport(flow.getNodes(), READABLE_MIN_ZOOM));
+    }
+  }, [flow]);
+
+  // Fitted once the cards are measured (their sizes decide the fit), then never again by itself.
+  const measured = useNodesInitialized();
+  const fittedOnce = useRef(!opening.fit);
+  useEffect(() => {
+    if (!measured || fittedOnce.current) return;
+    fittedOnce.current = true;
+    void fitReadable();
+  }, [measured]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A large flow's minimap (one shape per node) is drawn after the canvas has shown its first frame.
   const [minimap, setMinimap] = useState(() => !opening.viewport);
@@ -107,9 +138,9 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   useEffect(() => {
     if (viewMode === firstMode.current) return;
     firstMode.current = viewMode;
-    const frame = requestAnimationFrame(() => void flow.fitView(FIT_VIEW_OPTIONS));
+    const frame = requestAnimationFrame(() => void fitReadable());
     return () => cancelAnimationFrame(frame);
-  }, [viewMode, flow]);
+  }, [viewMode, flow]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A settled position (the end of a drag, or arrow keys on selected nodes) is written to the YAML's layout.
   const onNodesChange = useCallback(
@@ -155,6 +186,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
 
   return (
     <div
+      ref={canvasRef}
       className={overview ? "fdb-canvas fdb-canvas--overview" : "fdb-canvas"}
       data-testid="canvas"
       onDragOver={onDragOver}
@@ -165,6 +197,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onEdgesChange={session.getState().applyEdgeChanges}
         onConnect={actions.connect}
@@ -176,7 +209,6 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
         selectionKeyCode="Shift"
         onlyRenderVisibleElements
         zoomOnDoubleClick={!overview}
-        fitView={opening.fit}
         fitViewOptions={FIT_VIEW_OPTIONS}
         {...(opening.viewport ? { defaultViewport: opening.viewport } : {})}
         minZoom={0.05}

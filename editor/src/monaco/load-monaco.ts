@@ -65,9 +65,26 @@ async function load(options: LoadMonacoOptions): Promise<MonacoApi> {
 
 let yamlHandle: { update(options: { schemas: ReturnType<typeof schemaEntries> }): Promise<void> } | undefined;
 
+/**
+ * Where a `# yaml-language-server: $schema=…` modeline points, as yaml-language-server resolves it for our
+ * models. The seeds say `../schemas/workflow.schema.json`; a relative modeline becomes a `file:` URI from the
+ * model's path (`inmemory://flowdeck/<id>.flowdeck.yaml` → `/`), so it lands on `file:///schemas/…`. A
+ * modeline wins over `fileMatch`, and with schema requests off (nothing is fetched) an unknown URI meant
+ * "Unable to load schema … No content" and no hover, completion or squiggles for the whole file. The bundled
+ * schema is registered under each of these too, so the modeline finds it.
+ */
+export const MODELINE_SCHEMA_URIS = [
+  "file:///schemas/workflow.schema.json",
+  "file:///workflow.schema.json",
+  "https://flowdeck.dev/schemas/workflow.schema.json",
+] as const;
+
 function schemaEntries(schema: JSONSchema | undefined) {
   if (!schema) return [];
-  return [{ uri: "inmemory://flowdeck/workflow.schema.json", fileMatch: [WORKFLOW_MODEL_GLOB], schema }];
+  return [
+    { uri: "inmemory://flowdeck/workflow.schema.json", fileMatch: [WORKFLOW_MODEL_GLOB], schema },
+    ...MODELINE_SCHEMA_URIS.map((uri) => ({ uri, fileMatch: [] as string[], schema })),
+  ];
 }
 
 /** Replaces the workflow schema (e.g. after the node registry changed). Call after `loadMonaco`. */

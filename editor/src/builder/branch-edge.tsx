@@ -1,0 +1,32 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { FlowEdge } from "./canvas-elements";
+
+/**
+ * An edge with its branch name (`refund`, `fallback`, `timeout`) as an HTML label. React Flow's SVG label
+ * shrinks with the zoom, so at the zoom a 20-node flow opens with it was unreadable; this one is scaled by
+ * `--fdb-label-scale` (set once per zoom on the canvas, `use-label-scale.ts`) to keep its size on screen, and
+ * it shows a name, never the raw condition, so it stays short instead of being cut off.
+ */
+export const BranchEdge = memo(function BranchEdge(props: EdgeProps<FlowEdge>) {
+  const [path, labelX, labelY] = getBezierPath(props);
+  const label = typeof props.label === "string" ? props.label : undefined;
+  return (
+    <>
+      <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} interactionWidth={16} />
+      {label !== undefined && (
+        <EdgeLabelRenderer>
+          <div
+            className={`fdb-edge-label${props.selected ? " fdb-edge-label--selected" : ""}`}
+            data-testid={`edge-label-${props.id}`}
+            style={{
+              transform: `translate(${labelX}px, ${labelY}px) scale(var(--fdb-label-scale, 1)) translate(-50%, -50%)`,
+            }}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
