@@ -1,7 +1,7 @@
 // Writes `<file>.br` and `<file>.gz` beside every compressible asset once Vite has written the bundle, so the
 // server sends the editor's JavaScript and CSS compressed without compressing per request (issue 21: 1.2 MB of
 // builder code used to go out as is). Brotli at its highest quality: done once per build, read on every load.
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
@@ -25,8 +25,11 @@ export function precompress(): Plugin {
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
-    closeBundle() {
-      for (const path of files(join(outDir, "assets"))) {
+    closeBundle(error?: Error) {
+      // A failed build wrote no assets: let its own error be the one the user reads.
+      const assets = join(outDir, "assets");
+      if (error || !existsSync(assets)) return;
+      for (const path of files(assets)) {
         if (!COMPRESSIBLE.test(path)) continue;
         const body = readFileSync(path);
         if (body.byteLength < MIN_BYTES) continue;
