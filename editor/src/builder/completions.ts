@@ -10,7 +10,8 @@ const leaf: CompletionTree = new Map();
 
 /**
  * What a field of the workflow `value` can refer to: every node (and its output), every variable a `set` or
- * `ask` node writes or `vars:` declares, `input.message` and the start node's declared inputs.
+ * `ask` node writes or `vars:` declares, `input.message` and the start node's declared inputs, the declared
+ * `entities`, and the conversation's own fields with the memory keys a `set` node's `conversation` writes.
  */
 export function completionTree(
   value: Record<string, unknown> | undefined,
@@ -19,7 +20,12 @@ export function completionTree(
   const nodes = new Map<string, CompletionTree>();
   const vars = new Map<string, CompletionTree>();
   const input = new Map<string, CompletionTree>([["message", leaf]]);
+  const entities = new Map<string, CompletionTree>();
+  const conversation = new Map<string, CompletionTree>(
+    ["id", "channel", "history", "last_message"].map((key) => [key, leaf]),
+  );
   if (isRecord(value?.vars)) for (const key of Object.keys(value.vars)) vars.set(key, leaf);
+  if (isRecord(value?.entities)) for (const key of Object.keys(value.entities)) entities.set(key, leaf);
   for (const node of Array.isArray(value?.nodes) ? value.nodes : []) {
     if (!isRecord(node) || typeof node.name !== "string") continue;
     nodes.set(node.name, new Map([["output", leaf]]));
@@ -28,6 +34,8 @@ export function completionTree(
       for (const group of [config.values, config.expressions]) {
         if (isRecord(group)) for (const key of Object.keys(group)) vars.set(key, leaf);
       }
+      if (isRecord(config.conversation))
+        for (const key of Object.keys(config.conversation)) conversation.set(key, leaf);
     }
     if (node.type === "ask" && typeof config.variable === "string") vars.set(config.variable, leaf);
     if (node.type === "start" && Array.isArray(config.inputs)) {
@@ -40,6 +48,8 @@ export function completionTree(
   roots.set("input", input);
   roots.set("vars", vars);
   roots.set("nodes", nodes);
+  roots.set("entities", entities);
+  roots.set("conversation", conversation);
   return roots;
 }
 

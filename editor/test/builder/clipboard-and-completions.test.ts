@@ -66,6 +66,22 @@ nodes:
     expect(at("vars.t", "expression")).toEqual(["tries", "topic"]);
   });
 
+  it("offers declared entities after entities., memory keys and the conversation's fields after conversation.", () => {
+    const withEntities = completionTree(
+      parse(`
+name: f
+entities: { order_id: { type: pattern, pattern: 'AO-\\d{5}' }, email: { type: email } }
+nodes:
+  - { name: start, type: start }
+  - { name: remember, type: set, config: { conversation: { order_id: "{{ entities.order_id }}" } } }
+`) as Record<string, unknown>,
+    );
+    const at = (text: string) => completionsAt(text, text.length, withEntities, "template")?.options;
+    expect(at("{{ entities.")).toEqual(["order_id", "email"]);
+    expect(at("{{ conversation.")).toEqual(["id", "channel", "history", "last_message", "order_id"]);
+    expect(at("{{ ent")).toEqual(["entities"]);
+  });
+
   it("offers nothing outside {{ }} in a template", () => {
     expect(completionsAt("Hello nodes.", 12, tree, "template")).toBeUndefined();
     expect(completionsAt("{{ x }} nodes.", 14, tree, "template")).toBeUndefined();
