@@ -63,13 +63,13 @@ export const API_ERRORS = {
   },
   FD354: { status: 409, hint: "Only a run in status `handoff` can be answered by an agent." },
   FD355: { status: 400, hint: "Fix the query parameter named in the message." },
+  // Members (server/src/members): the last owner stays; admins manage editors and viewers.
+  FD356: { status: 409, hint: "Make another member an owner first, then change or remove this one." },
+  FD357: { status: 403, hint: "Ask an owner: admins change and remove editors and viewers only." },
   // Channels, chat and webhooks (server/src/channels, chat, webhooks, inbox). WebSocket close reasons carry them too.
   FD370: {
     status: 401,
     hint: "Send the channel's publishable key (data-channel / ?key=) or a staff access token.",
-  // Members (server/src/members): the last owner stays; admins manage editors and viewers.
-  FD356: { status: 409, hint: "Make another member an owner first, then change or remove this one." },
-  FD357: { status: 403, hint: "Ask an owner: admins change and remove editors and viewers only." },
   },
   FD371: {
     status: 403,
