@@ -1,5 +1,12 @@
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
-import { memo } from "react";
+import {
+  Handle,
+  Position,
+  useStore,
+  useUpdateNodeInternals,
+  type NodeProps,
+  type ReactFlowState,
+} from "@xyflow/react";
+import { memo, useEffect } from "react";
 import { useSession } from "./builder-context";
 import type { FlowNode } from "./canvas-elements";
 
@@ -19,8 +26,13 @@ const firstPortTop = (count: number) => (count > 2 ? 54 : 20);
  * One node on the canvas. Memoised on its props: React Flow passes the same `data` object while the node is
  * unchanged (see canvas-elements.ts), so in a 1,000-node flow only the nodes that changed render again.
  */
-export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<FlowNode>) {
+export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
   const { node } = data;
+  // React Flow measures handles only when the card resizes; a renamed intent is a new handle of the same card,
+  // and its edge would not be drawn until it is told.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handleIds = node.handles.map((h) => h.id).join("\u0000");
+  useEffect(() => updateNodeInternals(id), [id, handleIds, updateNodeInternals]);
   const simple = useStore(zoomedOut);
   const traced = useSession((s) => s.trace[node.name]);
   const mark = useSession((s) => s.marks[node.name]);
