@@ -25,6 +25,7 @@ export interface TimeSeriesChartProps {
 }
 
 const HEIGHT_PX = 220;
+const WHOLE_NUMBER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7];
 const dayToSeconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
 export function TimeSeriesChart({ title, description, days, series, testId, unit }: TimeSeriesChartProps) {
@@ -47,6 +48,8 @@ export function TimeSeriesChart({ title, description, days, series, testId, unit
         {},
         {
           label: unit,
+          // The left axis counts things (runs, decisions, tokens): whole-number ticks only.
+          incrs: WHOLE_NUMBER_STEPS,
           size: 56,
         },
         ...(right
