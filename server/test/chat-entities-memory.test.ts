@@ -104,6 +104,19 @@ describe("the demo shop remembers what the conversation is about", () => {
       "Just to confirm: should I cancel order AO-10489? This can't be undone.",
       "Done — order AO-10489 is cancelled. We've emailed you the refund details.",
     ]);
+
+    // A replay of the "cancel it" run starts from the memory its original started with: same replies, no
+    // question for the number, and no real cancellation (the order was already cancelled by the original).
+    const conversationId = String(client.frames.find((frame) => frame.type === "reply")!.conversationId);
+    const runs = await server.request("GET", `/runs?conversation=${conversationId}`, { token });
+    const cancelRun = (runs.body.items as JsonBody[])[0]!;
+    const replay = await server.request("POST", `/runs/${String(cancelRun.id)}/replay`, {
+      token,
+      body: {},
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.body.run).toMatchObject({ mode: "replay" });
+    expect(replay.body.comparison).toMatchObject({ sameRoute: true, sameReplies: true });
     client.ws.close();
   }, 60_000);
 

@@ -34,13 +34,13 @@ export function activationScope(
   tenant: TenantView,
   entities: Entities,
 ): RunScope {
-  const { memory, ...conversation } = journal.conversation;
+  const { memory, remembered, ...conversation } = journal.conversation;
   return {
     input: frame.input,
     vars: frame.vars,
     entities: entitiesOf(entities, conversation.history),
     nodes: frame.outputs,
-    conversation: { ...memory, ...conversation, last_message: journal.lastCustomerMessage() },
+    conversation: { ...memory, ...remembered, ...conversation, last_message: journal.lastCustomerMessage() },
     tenant,
   };
 }

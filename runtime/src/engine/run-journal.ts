@@ -122,7 +122,7 @@ export class RunJournal {
   /** A `set` node's `conversation` values: into the run's snapshot now, into the conversation's row later. */
   remember(values: Readonly<Record<string, unknown>>): void {
     Object.assign(this.memoryWrites, values);
-    this.conversation = { ...this.conversation, memory: { ...this.conversation.memory, ...values } };
+    this.conversation = { ...this.conversation, remembered: { ...this.conversation.remembered, ...values } };
   }
 
   /** A message to the customer is waiting for the next commit (events are published only once durable). */

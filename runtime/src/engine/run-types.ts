@@ -40,10 +40,12 @@ export interface RunState {
     /** The customer has seen the conversation's greeting (when the chat opened, or from an earlier run). */
     readonly greeted?: boolean;
     /**
-     * Conversation memory (`conversation.<name>`): what the conversation's row held when the run started, with
-     * what the run's `set` nodes stored under `conversation` laid over it.
+     * Conversation memory (`conversation.<name>`) as the conversation's row held it when the run started; kept
+     * as it was, so a replay of the run can start from the same memory.
      */
     readonly memory?: Readonly<Record<string, unknown>>;
+    /** What this run's `set` nodes stored under `conversation`, laid over `memory` in the scope. */
+    readonly remembered?: Readonly<Record<string, unknown>>;
   };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;

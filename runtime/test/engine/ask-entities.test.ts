@@ -102,7 +102,7 @@ describe("ask with an entity, and conversation memory", () => {
   it("keeps conversation memory for the next run of the conversation, not for others", async () => {
     const conversationId = randomUUID();
     const first = await start("status of AO-10489 please", conversationId);
-    expect(first.state.conversation.memory).toEqual({ order_id: "AO-10489" });
+    expect(first.state.conversation.remembered).toEqual({ order_id: "AO-10489" });
     const stored = await h.database.db.statement<{ memory: unknown }>(
       "SELECT memory FROM conversation_memory WHERE conversation_id = $1",
       [conversationId],

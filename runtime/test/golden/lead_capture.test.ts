@@ -102,7 +102,7 @@ describe.each(PROVIDERS)("lead_capture on %s", (provider) => {
     // The rejected answer is not stored; the accepted one is the email found in it (the ask's entity).
     expect(step(first, "ask_email#1").output).toEqual({ answer: "sam.whitaker@cragworks.com" });
     // Kept for the rest of the conversation (conversation.customer_name, conversation.email).
-    expect(first.run.state.conversation.memory).toEqual({ customer_name: "Sam Whitaker", email: EMAIL });
+    expect(first.run.state.conversation.remembered).toEqual({ customer_name: "Sam Whitaker", email: EMAIL });
 
     const rows = await leadsFor(g, EMAIL);
     expect(rows).toEqual([

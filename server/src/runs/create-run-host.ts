@@ -169,7 +169,11 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       conversationId: request.conversationId ?? randomUUID(),
       channel: request.channel,
       // A conversation that starts here has no memory yet: the engine need not read it (one statement per run).
-      ...(request.conversationId === undefined ? { memory: {} } : {}),
+      ...(request.memory
+        ? { memory: request.memory }
+        : request.conversationId === undefined
+          ? { memory: {} }
+          : {}),
       ...(request.greeted ? { greeted: true } : {}),
       ...(request.opening ? { opening: request.opening } : {}),
       ...(request.claim ? { claim: request.claim } : {}),

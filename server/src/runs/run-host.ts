@@ -31,6 +31,11 @@ export interface StartRunInput {
   /** The customer has seen the conversation's greeting; `opening` is what they saw before this run. */
   readonly greeted?: boolean;
   readonly opening?: readonly ChatTurn[];
+  /**
+   * The conversation's memory the run starts with (`conversation.<name>`); read from the conversation when
+   * absent. A replay passes the memory its original started with.
+   */
+  readonly memory?: Readonly<Record<string, unknown>>;
 }
 
 export interface CustomerMessageInput {

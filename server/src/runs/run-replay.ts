@@ -114,6 +114,9 @@ export async function replayRun(
     // A conversation greeted when the chat opened: the replay's start step must not greet a second time, or a
     // replay of an unchanged flow would differ from its original by the greeting (regression cases, issue 17).
     ...(greetedBefore ? { greeted: true } : {}),
+    // The conversation's memory as the original started with it ("cancel it" meant the order shown before), never
+    // the live conversation's now: a replay neither reads nor writes live memory.
+    memory: original.state.conversation.memory ?? {},
   });
   let run = await host.settled(original.tenantId, started.id, Math.max(1, deadline - Date.now()));
   for (const text of messages) {
