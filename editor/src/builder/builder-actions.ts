@@ -10,6 +10,8 @@ import { baseNameOf, uniqueName } from "./node-naming";
 
 /** Width and height of a node card, used to center a node on a point before it has been measured. */
 const CARD_SIZE_PX = { width: 180, height: 64 };
+/** Space kept between a node added from the keyboard and the cards around it. */
+const FREE_MARGIN_PX = 20;
 
 /**
  * The canvas's commands as one object, shared by the canvas, the palette, the toolbar and the keyboard
@@ -34,15 +36,29 @@ export function useBuilderActions() {
     const rect = pane?.getBoundingClientRect();
     if (!rect) return { x: 0, y: 0 };
     const at = flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
-    // Nodes added one after another from the keyboard should not land exactly on top of each other.
-    const taken = new Set(
-      session.getState().nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`),
-    );
+    // A node added from the keyboard lands in free space: below whatever card the middle of the view holds,
+    // never on top of it (offsetting by 30 px still covered most of the card underneath).
+    const boxes = session.getState().nodes.map((n) => ({
+      x: n.position.x,
+      y: n.position.y,
+      width: n.measured?.width ?? CARD_SIZE_PX.width,
+      height: n.measured?.height ?? CARD_SIZE_PX.height,
+    }));
     let position = {
       x: Math.round(at.x - CARD_SIZE_PX.width / 2),
       y: Math.round(at.y - CARD_SIZE_PX.height / 2),
     };
-    while (taken.has(`${position.x},${position.y}`)) position = { x: position.x + 30, y: position.y + 30 };
+    const overlapping = () =>
+      boxes.find(
+        (b) =>
+          position.x < b.x + b.width + FREE_MARGIN_PX &&
+          position.x + CARD_SIZE_PX.width + FREE_MARGIN_PX > b.x &&
+          position.y < b.y + b.height + FREE_MARGIN_PX &&
+          position.y + CARD_SIZE_PX.height + FREE_MARGIN_PX > b.y,
+      );
+    for (let hit = overlapping(), guard = 0; hit && guard < 1000; hit = overlapping(), guard++) {
+      position = { x: position.x, y: Math.round(hit.y + hit.height + FREE_MARGIN_PX) };
+    }
     return position;
   }, [flow, session]);
 

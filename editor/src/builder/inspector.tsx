@@ -11,6 +11,7 @@ import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import { builtinBuilderRegistry } from "./builder-registry";
 import { completionTree } from "./completions";
+import { ConnectForm } from "./connect-form";
 import { EdgeInspector } from "./edge-inspector";
 import { ObjectFields, type FieldContext } from "./schema-form";
 import { SchemaSubsetForm } from "./schema-subset-form";
@@ -57,7 +58,16 @@ export function Inspector({ actions }: { actions: BuilderActions }) {
   return (
     <aside className="fdb-inspector" aria-label="Inspector" data-testid="inspector">
       {node ? (
-        <NodeInspector key={node.id} name={node.name} index={node.index} type={node.type} actions={actions} />
+        <>
+          <NodeInspector
+            key={node.id}
+            name={node.name}
+            index={node.index}
+            type={node.type}
+            actions={actions}
+          />
+          <ConnectForm key={`connect-${node.id}`} nodeId={node.id} actions={actions} />
+        </>
       ) : edge ? (
         <EdgeInspector key={edge.id} index={edge.index} />
       ) : selected.length > 1 ? (
