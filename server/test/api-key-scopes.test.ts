@@ -149,4 +149,40 @@ describe("API keys on the API", () => {
     const moved = await server.request("GET", "/runs", { token: `fdk.${other.tenant.id}.${id}.${secret}` });
     expect([moved.status, moved.body.error.code]).toEqual([401, "FD310"]);
   });
+
+  it("chats server to server: an API key with chat and the channel key, no Origin", async () => {
+    const yaml =
+      'name: s2s_echo\nnodes:\n  - { name: start, type: start }\n  - { name: done, type: end, config: { reply: "Hello from the flow" } }\nedges:\n  - { from: start, to: done }\n';
+    const created = await server.request("POST", "/workflows", { token: owner.accessToken, body: { yaml } });
+    expect(created.status).toBe(201);
+    await server.request("POST", `/workflows/${created.body.id}/publish`, {
+      token: owner.accessToken,
+      body: {},
+    });
+    const channel = await server.request("POST", "/channels", {
+      token: owner.accessToken,
+      body: { kind: "web", workflow: created.body.id, allowedOrigins: ["https://shop.test"] },
+    });
+    const channelKey = channel.body.publishableKey as string;
+    const send = (headers: Record<string, string>) =>
+      server.request("POST", "/chat/messages", { body: { text: "hi" }, headers });
+
+    // Without a key, a server (no Origin) is refused as before.
+    expect((await send({ "x-channel-key": channelKey })).body.error.code).toBe("FD371");
+    const ok = await send({ authorization: `Bearer ${keys.get("chat")!}`, "x-channel-key": channelKey });
+    expect(ok.status).toBe(200);
+    expect(ok.body.replies.map((r: JsonBody) => r.text)).toEqual(["Hello from the flow"]);
+    const events = await server.request("GET", `/chat/conversations/${ok.body.conversationId}/events`, {
+      headers: { authorization: `Bearer ${keys.get("chat")!}`, "x-channel-key": channelKey },
+    });
+    expect(events.status).toBe(200);
+
+    const noScope = await send({
+      authorization: `Bearer ${keys.get("runs:read")!}`,
+      "x-channel-key": channelKey,
+    });
+    expect([noScope.status, noScope.body.error.code]).toEqual([403, "FD317"]);
+    const noChannel = await send({ authorization: `Bearer ${keys.get("chat")!}` });
+    expect([noChannel.status, noChannel.body.error.code]).toEqual([401, "FD370"]);
+  });
 });

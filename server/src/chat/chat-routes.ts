@@ -7,6 +7,7 @@ import type { ChatServices } from "./chat-services";
 import { watchTurn } from "./await-turn";
 import { checkConversation, newConversationId } from "./customer-message";
 import { sendOrFallback } from "./customer-fallback";
+import { customerFromApiKey } from "../api-keys/api-key-chat";
 
 /** The channel key of an HTTP chat call: `Authorization: Bearer fdp.…` or `X-Channel-Key`. */
 function channelKeyOf(req: Request): string {
@@ -26,6 +27,9 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
   const { db, history, options } = services;
 
   async function customer(req: Request): Promise<ChatPrincipal> {
+    // A backend with an API key (scope chat) and the channel key, no Origin (api-keys/api-key-chat.ts).
+    const server = await customerFromApiKey(db, req);
+    if (server) return server;
     try {
       return await customerFromKey(db, channelKeyOf(req), req.get("origin"));
     } catch (error) {
