@@ -128,4 +128,33 @@ describeBrowser("test-run panel in Chromium", () => {
     await screenshot(page, "builder-regression-case-failed");
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it("restarts from an earlier message: the messages before it are sent again, it waits in the input", async () => {
+    const { server } = suite;
+    const account = newAccount("restart");
+    const { body } = await server.api<{ accessToken: string }>("POST", "/auth/register", {
+      body: { tenantName: account.tenantName, email: account.email, password: account.password },
+    });
+    const echo = `name: echo\nnodes:\n  - { name: start, type: start }\n  - { name: done, type: end, config: { reply: "You said: {{ input.message }}" } }\nedges:\n  - { from: start, to: done }\n`;
+    const created = await server.api<{ id: string }>("POST", "/workflows", {
+      token: body.accessToken,
+      body: { yaml: echo },
+    });
+    const page = await suite.newPage();
+    await signInThroughUi(page, account.email, account.password);
+    await page.goto(`/flows/${created.body.id}`);
+    await page.getByTestId("node-done").waitFor();
+    await page.getByTestId("test-run-toggle").click();
+    const chat = page.getByTestId("test-run-chat");
+    for (const message of ["first", "second"]) {
+      await page.getByTestId("test-run-input").fill(message);
+      await page.getByRole("button", { name: "Send" }).click();
+      await chat.getByText(`You said: ${message}`).waitFor({ timeout: RUN_TIMEOUT_MS });
+    }
+    await chat.getByTestId("test-run-restart-here").nth(1).click();
+    await chat.getByText("You said: first").waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await page.getByTestId("test-run-input").inputValue()).toBe("second");
+    await expect.poll(() => chat.getByText("You said: second").count()).toBe(0);
+    await screenshot(page, "builder-test-run-restart-from-here");
+  }, 90_000);
 });

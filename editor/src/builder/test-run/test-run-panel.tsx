@@ -1,5 +1,7 @@
 // The test-run panel: chat with the current draft over the staff socket, watch each step on the canvas and in
-// the list below the chat (route, confidence, tier, model, tokens, cost, time), and restart the conversation.
+// the list below the chat (route, confidence, tier, model, tokens, cost, time), and restart the conversation —
+// from the start, or from any earlier message of yours (the ones before it are sent again, then it waits in the
+// input for you to send it as is or changed).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useBuilderStores } from "../builder-context";
 import { openTestRunSocket, type ChatFrame, type TestRunSocket } from "./test-run-socket";
@@ -41,6 +43,29 @@ export function TestRunPanel({
   const lastRunId = useRef<string | undefined>(undefined);
   const [runId, setRunId] = useState<string | undefined>();
   const chatEnd = useRef<HTMLOListElement>(null);
+  // Customer messages still to send again after "Restart from here", one per finished turn.
+  const replay = useRef<string[]>([]);
+  const beforeSendRef = useRef(beforeSend);
+  useEffect(() => {
+    beforeSendRef.current = beforeSend;
+  }, [beforeSend]);
+
+  const sendCustomer = useCallback((message: string) => {
+    const current = socket.current;
+    if (!current) return;
+    setLines((all) => [...all, { id: `you-${all.length}`, author: "you", text: message }]);
+    setTyping(true);
+    void beforeSendRef
+      .current()
+      .catch(() => undefined)
+      .then(() =>
+        current.send({
+          type: "message",
+          text: message,
+          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+        }),
+      );
+  }, []);
 
   const onFrame = useCallback(
     (frame: ChatFrame) => {
@@ -56,6 +81,11 @@ export function TestRunPanel({
         );
       }
       if (frame.type === "ready" && frame.conversationId) conversationId.current = frame.conversationId;
+      // The socket is ready, or the bot finished its turn: the next replayed message goes now.
+      if ((frame.type === "ready" || (frame.type === "typing" && !frame.on)) && replay.current.length > 0) {
+        const next = replay.current.shift()!;
+        queueMicrotask(() => sendCustomer(next));
+      }
       if ("conversationId" in frame && frame.conversationId) conversationId.current = frame.conversationId;
       if (frame.type === "typing") setTyping(frame.on);
       else if (frame.type === "token") setStreaming((s) => s + frame.text);
@@ -81,7 +111,7 @@ export function TestRunPanel({
         ]);
       }
     },
-    [api],
+    [api, sendCustomer],
   );
 
   // One socket per conversation: "Restart" bumps the generation, which closes this one and opens a new one.
@@ -125,6 +155,7 @@ export function TestRunPanel({
   }, [lines, streaming, typing]);
 
   const restart = () => {
+    replay.current = [];
     setLines([]);
     setSteps([]);
     setStreaming("");
@@ -133,23 +164,24 @@ export function TestRunPanel({
     setGeneration((g) => g + 1);
   };
 
+  /** A new conversation that replays your messages before `index`, then offers that one in the input. */
+  const restartFrom = (index: number) => {
+    const earlier = lines
+      .slice(0, index)
+      .filter((line) => line.author === "you")
+      .map((line) => line.text);
+    const chosen = lines[index]?.text ?? "";
+    restart();
+    replay.current = earlier;
+    setText(chosen);
+  };
+
   const send = (event: FormEvent) => {
     event.preventDefault();
     const message = text.trim();
     if (!message || !socket.current) return;
-    setLines((all) => [...all, { id: `you-${all.length}`, author: "you", text: message }]);
     setText("");
-    setTyping(true);
-    const current = socket.current;
-    void beforeSend()
-      .catch(() => undefined)
-      .then(() =>
-        current.send({
-          type: "message",
-          text: message,
-          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
-        }),
-      );
+    sendCustomer(message);
   };
 
   const totals = totalsOf(steps);
@@ -173,12 +205,24 @@ export function TestRunPanel({
         aria-label="Conversation"
         data-testid="test-run-chat"
       >
-        {lines.map((line) => (
+        {lines.map((line, index) => (
           <li key={line.id} className={`fdb-test-run__line fdb-test-run__line--${line.author}`}>
             <span className="fdb-test-run__author">
               {line.author === "you" ? "You" : line.author === "bot" ? "Bot" : "Note"}
             </span>
             {line.text}
+            {line.author === "you" ? (
+              <button
+                type="button"
+                className="fdb-test-run__restart-here"
+                onClick={() => restartFrom(index)}
+                aria-label={`Restart the conversation from "${line.text.slice(0, 40)}"`}
+                title="Restart from here"
+                data-testid="test-run-restart-here"
+              >
+                ↺
+              </button>
+            ) : null}
           </li>
         ))}
         {streaming && <li className="fdb-test-run__line fdb-test-run__line--bot">{streaming}</li>}
