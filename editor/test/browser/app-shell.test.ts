@@ -231,7 +231,7 @@ describeBrowser("editor shell in Chromium", () => {
     await owner.getByRole("heading", { name: "Team", level: 1 }).waitFor();
     const email = `teammate-${Date.now()}@example.com`;
     await owner.getByLabel("Email").fill(email);
-    await owner.getByLabel("Role").selectOption("viewer");
+    await owner.getByLabel("Role", { exact: true }).selectOption("viewer");
     await owner.getByRole("button", { name: "Create invitation" }).click();
     const link = await owner.getByLabel("Invitation link").inputValue();
     expect(link).toMatch(/\/accept-invitation\?token=fdi\./);
