@@ -14,6 +14,7 @@ function graphNode(name: string, patch: Partial<GraphNode> = {}): GraphNode {
     icon: "",
     description: "",
     outputs: ["out"],
+    handles: [{ id: "out", label: "out", port: "out", kind: "port" }],
     position: { x: 0, y: 0 },
     placed: true,
     knownType: true,
@@ -50,6 +51,8 @@ function edge(id: string, source: string, target: string, patch: Partial<GraphEd
     port: "out",
     condition: undefined,
     label: undefined,
+    handle: "out",
+    branch: undefined,
     hasProblem: false,
     ...patch,
   };
