@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { editorStatic } from "../src/app/editor-static";
+import { editorNavigations, editorStatic } from "../src/app/editor-static";
 import type { Logger } from "../src/kit/logger";
 import type { RouteDefinition } from "../src/kit/route-table";
 
@@ -43,6 +44,11 @@ describe("serving the built editor", () => {
     writeFileSync(join(dist, "assets", "index-abc123.js"), "console.log(1)");
     writeFileSync(join(dist, "favicon.svg"), "<svg/>");
     const app = express();
+    // Browser navigations first, then the API, as createApp mounts them.
+    const navigations = editorNavigations({ distDir: dist });
+    if (!navigations) throw new Error("navigation middleware missing");
+    app.use(navigations);
+    app.get("/metrics", (_req, res) => void res.type("text/plain").send("metrics"));
     // An API route that exists answers itself; the editor is mounted after it, like in createApp.
     app.get("/workflows/:id", (_req, res) => void res.json({ api: true }));
     const editor = editorStatic({ distDir: dist, routeTable, log: recordingLogger([]) });
@@ -93,6 +99,54 @@ describe("serving the built editor", () => {
     }
     const post = await fetch(`${url}/sign-in`, { method: "POST", headers: { accept: "text/html" } });
     expect(post.status).toBe(404);
+  });
+
+  it("answers a browser navigation to a path the API shares (/workflows/…, /runs) with index.html, not JSON", async () => {
+    // node:http, because fetch sets Sec-Fetch-Mode itself (always `cors`), as a browser's fetch does.
+    const navigate = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; text(): Promise<string>; json(): Promise<unknown> }>(
+        (resolve, reject) => {
+          const request = httpGet(
+            `${url}${path}`,
+            {
+              headers: {
+                accept: "text/html,*/*;q=0.8",
+                "sec-fetch-mode": "navigate",
+                "sec-fetch-dest": "document",
+                ...headers,
+              },
+            },
+            (res) => {
+              let body = "";
+              res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+              res.on("end", () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  text: async () => body,
+                  json: async () => JSON.parse(body) as unknown,
+                }),
+              );
+            },
+          );
+          request.on("error", reject);
+        },
+      );
+    for (const path of ["/workflows/abc", "/runs", "/analytics"]) {
+      const res = await navigate(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(await res.text()).toContain("<title>Flowdeck</title>");
+    }
+    // fetch/XHR from the editor itself (cors mode) and machine endpoints keep the API's answers.
+    expect(
+      await (
+        await navigate("/workflows/abc", { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" })
+      ).json(),
+    ).toEqual({ api: true });
+    expect(await (await navigate("/metrics")).text()).toBe("metrics");
+    // A navigation that does not want HTML (a download) or POST is not a page.
+    expect(await (await navigate("/workflows/abc", { accept: "application/json" })).json()).toEqual({
+      api: true,
+    });
   });
 
   it("is skipped, with one log line, when the editor has not been built", () => {

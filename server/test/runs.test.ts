@@ -87,6 +87,22 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(page.body.items).toHaveLength(1);
     const next = await call("GET", `/runs?limit=1&before=${encodeURIComponent(page.body.next)}`);
     expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
+    // Keyset on (created_at, id): walking every page with both cursors sees each run exactly once.
+    const all = (await call("GET", "/runs?limit=200")).body.items.map((r: { id: string }) => r.id);
+    const walked: string[] = [];
+    let cursor = "";
+    for (let i = 0; i < all.length + 1; i += 1) {
+      const step = await call("GET", `/runs?limit=1${cursor}`);
+      walked.push(...step.body.items.map((r: { id: string }) => r.id));
+      if (!step.body.nextId) break;
+      cursor = `&before=${encodeURIComponent(step.body.next)}&beforeId=${step.body.nextId}`;
+    }
+    expect(walked).toEqual(all);
+    const v1 = await call("GET", "/runs?workflow=greeter&version=1");
+    expect(v1.body.items.length).toBeGreaterThanOrEqual(1);
+    expect(v1.body.items.every((r: { workflowVersion: number }) => r.workflowVersion === 1)).toBe(true);
+    expect((await call("GET", "/runs?version=9")).body.items).toEqual([]);
+    expect((await call("GET", "/runs?beforeId=x")).body.error).toMatchObject({ code: "FD355" });
     expect((await call("GET", "/runs?status=done")).body.error).toMatchObject({ code: "FD355" });
     expect((await call("GET", "/runs?limit=0")).status).toBe(400);
     expect((await call("GET", "/runs?tenant=x")).body.error.message).toContain('"tenant"');

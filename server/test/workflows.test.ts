@@ -33,6 +33,7 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
       revision: 1,
       errorCount: 0,
       latestVersion: null,
+      draftChanged: false,
     });
     expect(created.headers.etag).toBe(`"${created.body.id}.1"`);
     const list = await call("GET", "/workflows");
@@ -67,6 +68,10 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
   it("publishes immutable versions, diffs them and rolls back by publishing an old one again", async () => {
     const created = (await call("POST", "/workflows", { yaml: ORDER_YAML })).body;
     expect(created.errorCount).toBe(0);
+    // Never published: nothing live to compare the draft with.
+    const unpublished = await call("GET", `/workflows/${created.id}/diff`);
+    expect(unpublished.status).toBe(409);
+    expect(unpublished.body.error.code).toBe("FD337");
     const v1 = await call("POST", `/workflows/${created.id}/publish`, { note: "first" });
     expect(v1.status).toBe(201);
     expect(v1.body).toMatchObject({ version: 1, note: "first", authorId: owner.user.id });
@@ -77,7 +82,12 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
       { yaml: changed },
       { "if-match": `"${created.id}.1"` },
     );
+    const listed = async () =>
+      (await call("GET", "/workflows")).body.items.find((w: { id: string }) => w.id === created.id);
+    expect(await listed()).toMatchObject({ latestVersion: 1, draftChanged: true });
+    expect((await call("GET", `/workflows/${created.id}/diff`)).body.nodes.changed).toHaveLength(1);
     expect((await call("POST", `/workflows/${created.id}/publish`, {})).body.version).toBe(2);
+    expect(await listed()).toMatchObject({ latestVersion: 2, draftChanged: false });
     const diff = await call("GET", `/workflows/${created.id}/diff?from=1&to=2`);
     expect(diff.body.nodes.changed).toEqual([
       { name: "which_request", changes: [{ path: "config.confidence_threshold", before: 0.55, after: 0.6 }] },

@@ -40,6 +40,8 @@ export interface WorkflowSummary {
   readonly name: string;
   readonly revision: number;
   readonly latestVersion: number | null;
+  /** The draft differs from the latest published version (server: workflow-store.ts); absent = unknown. */
+  readonly draftChanged?: boolean;
   readonly updatedAt: string;
 }
 

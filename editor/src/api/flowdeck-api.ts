@@ -16,6 +16,7 @@ import type {
   WorkflowDraft,
   WorkflowSummary,
 } from "./api-types";
+import type { WorkflowDiff } from "@flowdeck/schemas";
 import { browserRefreshTokenStore, type RefreshTokenStore } from "./refresh-token-store";
 
 export interface FlowdeckApi {
@@ -48,6 +49,13 @@ export interface FlowdeckApi {
   publish(id: string, note?: string): Promise<VersionRecord>;
   listVersions(id: string): Promise<VersionRecord[]>;
   getVersion(id: string, version: number): Promise<{ version: number; yaml: string }>;
+  /**
+   * What changed between two versions (`"draft"` or a number); from defaults to the live version, to to the
+   * draft. A never-published workflow answers ApiError FD337 (409) for the default.
+   */
+  diff(id: string, from?: number | "draft", to?: number | "draft"): Promise<WorkflowDiff>;
+  /** Publishes an old version's YAML again as the newest version; the draft becomes that YAML too. */
+  rollback(id: string, version: number, note?: string): Promise<VersionRecord>;
   deleteWorkflow(id: string): Promise<void>;
 
   invite(email: string, role: Exclude<Role, "owner">): Promise<Invitation>;
@@ -138,6 +146,15 @@ export function createFlowdeckApi(options: FlowdeckApiOptions = {}): FlowdeckApi
     publish: (id, note) => post<VersionRecord>(`${path(id)}/publish`, note === undefined ? {} : { note }),
     listVersions: async (id) => (await get<{ items: VersionRecord[] }>(`${path(id)}/versions`)).items,
     getVersion: (id, version) => get<{ version: number; yaml: string }>(`${path(id)}/versions/${version}`),
+    diff(id, from, to) {
+      const query = new URLSearchParams();
+      if (from !== undefined) query.set("from", String(from));
+      if (to !== undefined) query.set("to", String(to));
+      const search = query.size > 0 ? `?${query.toString()}` : "";
+      return get<WorkflowDiff>(`${path(id)}/diff${search}`);
+    },
+    rollback: (id, version, note) =>
+      post<VersionRecord>(`${path(id)}/rollback`, note === undefined ? { version } : { version, note }),
     async deleteWorkflow(id) {
       await request("DELETE", path(id));
     },

@@ -37,6 +37,14 @@ export function AppShell({ children }: { children: ReactNode }) {
             Workflows
           </Link>
           <Link
+            href="/runs"
+            className="fd-nav__link"
+            aria-current={location === "/runs" || location.startsWith("/runs/") ? "page" : undefined}
+          >
+            <Icon name="chart" />
+            Runs
+          </Link>
+          <Link
             href="/handoffs"
             className="fd-nav__link"
             aria-current={location === "/handoffs" ? "page" : undefined}

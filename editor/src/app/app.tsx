@@ -8,6 +8,7 @@ import { SignInPage } from "../auth/sign-in-page";
 import { SignUpPage } from "../auth/sign-up-page";
 import { ChannelsPage } from "../channels/channels-page";
 import { InboxPage } from "../inbox/inbox-page";
+import { RunsPage } from "../runs/runs-page";
 import { SettingsPage } from "../settings/settings-page";
 import { AcceptInvitationPage } from "../team/accept-invitation-page";
 import { TeamPage } from "../team/team-page";
@@ -20,6 +21,19 @@ import { SessionGate } from "./session-gate";
 // The builder (canvas, stores, the workflow language) is most of the code: it loads when a workflow opens, so
 // sign-in and the workflow list start fast. bench/src/editor-bundle-bench.ts measures the initial download.
 const BuilderPage = lazy(async () => ({ default: (await import("./builder-page")).BuilderPage }));
+// Versions and one run draw a canvas too, so they load with the builder's chunk, not with sign-in.
+const VersionsPage = lazy(async () => ({
+  default: (await import("../versions/versions-page")).VersionsPage,
+}));
+const RunPage = lazy(async () => ({ default: (await import("../runs/run-page")).RunPage }));
+
+function Loading({ text }: { text: string }) {
+  return (
+    <div className="fd-page-loading" role="status">
+      {text}
+    </div>
+  );
+}
 // Insights brings its chart library; it loads when the page opens.
 const InsightsPage = lazy(async () => ({
   default: (await import("../insights/insights-page")).InsightsPage,
@@ -92,6 +106,35 @@ function Routes() {
             <InboxPage />
           </AppShell>
         </SessionGate>
+      </Route>
+      <Route path="/runs">
+        <SessionGate>
+          <AppShell>
+            <RunsPage />
+          </AppShell>
+        </SessionGate>
+      </Route>
+      <Route path="/runs/:id">
+        {(params) => (
+          <SessionGate>
+            <AppShell>
+              <Suspense fallback={<Loading text="Opening the run…" />}>
+                <RunPage runId={params.id} />
+              </Suspense>
+            </AppShell>
+          </SessionGate>
+        )}
+      </Route>
+      <Route path="/flows/:id/versions">
+        {(params) => (
+          <SessionGate>
+            <AppShell>
+              <Suspense fallback={<Loading text="Opening the versions…" />}>
+                <VersionsPage workflowId={params.id} />
+              </Suspense>
+            </AppShell>
+          </SessionGate>
+        )}
       </Route>
       <Route path="/flows/:id">
         {(params) => (

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import type { Autosave } from "./autosave";
 import { useBuilderActions } from "./builder-actions";
 import { BuilderBanners } from "./builder-banners";
@@ -6,6 +6,7 @@ import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import { BuilderToolbar } from "./builder-toolbar";
 import { Inspector } from "./inspector";
 import { Palette } from "./palette";
+import { PublishDialog, type PublishApi } from "./publish/publish-dialog";
 import { TestRunPanel, type TestRunApi } from "./test-run/test-run-panel";
 import { useBuilderShortcuts } from "./use-builder-shortcuts";
 import { ValidationPanel } from "./validation-panel";
@@ -19,13 +20,20 @@ export function BuilderScreen({
   workflowId,
   autosave,
   testRunApi,
+  publishApi,
 }: {
   workflowId: string;
   autosave: Autosave | undefined;
   /** Editors and above can chat with the draft (the server refuses viewers too). */
   testRunApi?: TestRunApi;
+  /** Editors and above can publish (the server refuses viewers too). */
+  publishApi?: PublishApi;
 }) {
   const [testRunOpen, setTestRunOpen] = useState(false);
+  const [publishOpen, setPublishOpen] = useState(false);
+  const saveDraft = useCallback(async () => {
+    await autosave?.flush();
+  }, [autosave]);
   const { session } = useBuilderStores();
   const actions = useBuilderActions();
   const viewMode = useSession((s) => s.viewMode);
@@ -55,7 +63,27 @@ export function BuilderScreen({
         testRun={
           testRunApi ? { open: testRunOpen, toggle: () => setTestRunOpen((open) => !open) } : undefined
         }
+        publish={
+          publishApi
+            ? {
+                open: () => setPublishOpen(true),
+                versionsHref: `/flows/${encodeURIComponent(workflowId)}/versions`,
+              }
+            : undefined
+        }
       />
+      {publishOpen && publishApi && (
+        <PublishDialog
+          workflowId={workflowId}
+          api={publishApi}
+          saveDraft={saveDraft}
+          onClose={() => setPublishOpen(false)}
+          onPublished={(version) => {
+            setPublishOpen(false);
+            setNotice(`Published version ${version.version}.`);
+          }}
+        />
+      )}
       <BuilderBanners autosave={autosave} notice={notice} onDismissNotice={() => setNotice(undefined)} />
       <div className="fdb-builder__main">
         {!readOnly && <Palette actions={actions} />}

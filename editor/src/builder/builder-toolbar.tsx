@@ -1,3 +1,4 @@
+import { Link } from "wouter";
 import { useStore } from "zustand";
 import type { StoreApi } from "zustand/vanilla";
 import type { SaveState } from "./autosave";
@@ -25,12 +26,15 @@ export function BuilderToolbar({
   actions,
   save,
   testRun,
+  publish,
 }: {
   name: string;
   actions: BuilderActions;
   save: StoreApi<SaveState> | undefined;
   /** The test-run panel's switch; absent when the draft cannot be test-run here. */
   testRun?: { open: boolean; toggle(): void };
+  /** Opens the publish dialog; absent for viewers and bare draft APIs. */
+  publish?: { open(): void; versionsHref: string };
 }) {
   const { session } = useBuilderStores();
   const canUndo = useDocument((s) => s.history.past.length > 0);
@@ -109,6 +113,22 @@ export function BuilderToolbar({
         >
           Test run
         </button>
+      )}
+      {publish && (
+        <>
+          <Link className="fdb-button" href={publish.versionsHref} data-testid="versions-link">
+            Versions
+          </Link>
+          <button
+            type="button"
+            className="fdb-button fdb-button--primary"
+            onClick={publish.open}
+            disabled={!parses}
+            data-testid="publish-open"
+          >
+            Publish…
+          </button>
+        </>
       )}
       {save ? <SaveIndicator save={save} /> : <span className="fdb-save fdb-muted">View only</span>}
     </header>

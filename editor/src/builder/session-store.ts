@@ -8,6 +8,9 @@ export type ViewMode = "canvas" | "split" | "yaml";
 /** How far a test run got with a node: drawn on its card, and kept after the run so the path stays visible. */
 export type TraceStatus = "running" | "completed" | "failed";
 
+/** How a node differs between two versions (publish dialog, version compare): drawn on its card. */
+export type NodeMark = "added" | "removed" | "changed";
+
 /** A one-shot request for a view (reveal this line, center on that node); `nonce` makes repeats distinct. */
 export interface RevealRequest {
   readonly line: number;
@@ -36,6 +39,8 @@ export interface SessionState {
   readonly readOnly: boolean;
   /** The test run's steps by node name (test-run panel); empty when nothing ran. */
   readonly trace: Readonly<Record<string, TraceStatus>>;
+  /** Diff marks by node name (publish dialog, version compare); empty in the editing builder. */
+  readonly marks: Readonly<Record<string, NodeMark>>;
 
   syncGraph(graph: BuilderGraph): void;
   /** Position, size and selection changes from React Flow. Removals go through document edits instead. */
@@ -46,6 +51,7 @@ export interface SessionState {
   revealLine(line: number, column?: number): void;
   requestFocusNode(id: string): void;
   setTrace(trace: Readonly<Record<string, TraceStatus>>): void;
+  setMarks(marks: Readonly<Record<string, NodeMark>>): void;
 }
 
 export type SessionStore = StoreApi<SessionState>;
@@ -74,6 +80,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     focusNode: undefined,
     readOnly: options.readOnly ?? false,
     trace: {},
+    marks: {},
 
     syncGraph(graph) {
       const state = get();
@@ -137,6 +144,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     setTrace(trace) {
       set({ trace });
+    },
+
+    setMarks(marks) {
+      set({ marks });
     },
   }));
 }

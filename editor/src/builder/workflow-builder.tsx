@@ -8,6 +8,7 @@ import { builtinBuilderRegistry } from "./builder-registry";
 import { BuilderScreen } from "./builder-screen";
 import { createBuilderStores, type BuilderStores } from "./builder-stores";
 import type { ViewMode } from "./session-store";
+import { publishApiOf } from "./publish/publish-dialog";
 import type { TestRunApi } from "./test-run/test-run-panel";
 import "./builder.css";
 import "./builder-panels.css";
@@ -97,6 +98,7 @@ export function WorkflowBuilder({ workflowId, api, readOnly, initialViewMode }: 
           workflowId={workflowId}
           autosave={loaded.autosave}
           testRunApi={readOnly ? undefined : testRunApiOf(api)}
+          publishApi={readOnly ? undefined : publishApiOf(api)}
         />
       </ReactFlowProvider>
     </BuilderProvider>

@@ -160,7 +160,17 @@ export function WorkflowListPage() {
                     </td>
                     <td>
                       {workflow.latestVersion ? (
-                        <span className="fd-badge fd-badge--success">Published v{workflow.latestVersion}</span>
+                        <span className="fd-workflow-status">
+                          <span className="fd-badge fd-badge--success">Published v{workflow.latestVersion}</span>
+                          {workflow.draftChanged ? (
+                            <span className="fd-badge fd-badge--warning" data-testid="unpublished-changes">
+                              Unpublished changes
+                            </span>
+                          ) : null}
+                          <Link href={`/flows/${workflow.id}/versions`} className="fd-workflow-status__link">
+                            Versions<span className="fd-visually-hidden"> of {workflow.name}</span>
+                          </Link>
+                        </span>
                       ) : (
                         <span className="fd-badge">Draft</span>
                       )}

@@ -33,7 +33,7 @@ import { requireScope } from "../api-keys/require-scope";
 import { ApiError } from "../kit/api-error";
 import { corsAllowList } from "./cors";
 import { errorHandler, notFound } from "./error-handler";
-import { editorStatic } from "./editor-static";
+import { editorNavigations, editorStatic } from "./editor-static";
 import { healthRoutes } from "./health-routes";
 import { createAppMetrics, storeAppMetrics } from "../metrics/app-metrics";
 import { httpMetrics } from "../metrics/http-metrics";
@@ -193,6 +193,9 @@ export function createApp({
     chain.push(route.handler);
     router[route.method](route.path, ...chain);
   }
+  // A browser navigation to a path the API shares with an editor page (`/runs`) gets the page (editor-static.ts).
+  const navigations = editorDistDir === false ? undefined : editorNavigations({ distDir: editorDistDir });
+  if (navigations) app.use(navigations);
   app.use(router);
   // The built editor, when there is one (editor-static.ts): after every API route, before the JSON 404.
   const editor =

@@ -33,6 +33,39 @@ export function apiPrefixes(table: RouteTable): Set<string> {
   return new Set(table.map((route) => `/${route.path.split("/")[1] ?? ""}`));
 }
 
+/**
+ * First segments whose answers are for machines even in a browser tab (probes, Prometheus, the OpenAPI JSON,
+ * the widget script, signed webhooks): a navigation there keeps the API's answer.
+ */
+const MACHINE_PREFIXES = new Set(["/healthz", "/readyz", "/metrics", "/docs", "/widget.js", "/webhooks"]);
+
+/**
+ * A person who types an address (`/runs`, `/analytics`) gets the editor, not the API's JSON: mounted before the
+ * route table, it answers index.html to a browser *navigation* — `Sec-Fetch-Mode: navigate`, which every current
+ * browser sends for a typed URL, a link or a reload, and which fetch/XHR can never send — to any path but the
+ * machine ones above. API clients (no such header, or `cors`/`same-origin`) reach the route table as before.
+ */
+export function editorNavigations({
+  distDir = defaultEditorDistDir(),
+}: Pick<EditorStaticOptions, "distDir">): RequestHandler | undefined {
+  const indexHtml = join(distDir, "index.html");
+  if (!existsSync(indexHtml)) return undefined;
+  return (req, res, next) => {
+    const navigation = req.headers["sec-fetch-mode"] === "navigate";
+    const dest = req.headers["sec-fetch-dest"];
+    const isPage =
+      (req.method === "GET" || req.method === "HEAD") && (dest === undefined || dest === "document");
+    const wantsHtml = req.headers.accept?.includes("text/html") ?? false;
+    const prefix = `/${req.path.split("/")[1] ?? ""}`;
+    if (!navigation || !isPage || !wantsHtml || MACHINE_PREFIXES.has(prefix) || prefix === "/assets")
+      return next();
+    res.setHeader("Cache-Control", "no-cache");
+    // Answers differ by this header on one URL: caches must keep them apart.
+    res.setHeader("Vary", "Sec-Fetch-Mode");
+    res.sendFile(indexHtml, (error) => (error ? next() : undefined));
+  };
+}
+
 /** The middleware, or undefined (logged) when the editor has not been built. */
 export function editorStatic({
   distDir = defaultEditorDistDir(),

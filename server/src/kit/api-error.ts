@@ -43,6 +43,10 @@ export const API_ERRORS = {
   FD332: { status: 422, hint: "Fix the problems listed in details (validate the draft) and publish again." },
   FD333: { status: 409, hint: "Choose another workflow name: names are unique per tenant." },
   FD334: { status: 404, hint: "List the versions with GET /workflows/:id/versions." },
+  FD337: {
+    status: 409,
+    hint: "Publish the workflow once (POST /workflows/:id/publish); then its draft can be compared with the live version.",
+  },
   FD336: {
     status: 409,
     hint: "Save a regression case from a run of this workspace (a staff test run's runId).",

@@ -4,6 +4,8 @@ import { RUN_MONEY_LATERAL } from "./run-costs";
 export interface RunFilters {
   readonly status?: string;
   readonly workflow?: string;
+  /** A published version number of the workflow(s) listed. */
+  readonly version?: number;
   readonly conversationId?: string;
   readonly channel?: string;
   readonly mode?: string;
@@ -11,6 +13,11 @@ export interface RunFilters {
   readonly since?: string;
   /** ISO time of the last item of the previous page: runs created strictly before it. */
   readonly before?: string;
+  /**
+   * With `before`, the last item's id: the page continues after (created_at, id) in the list's order, so runs
+   * created in the same microsecond (a burst of webhooks) are neither skipped nor repeated.
+   */
+  readonly beforeId?: string;
   readonly limit: number;
 }
 
@@ -36,7 +43,7 @@ const LISTED_COLUMNS =
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
-/** The tenant's runs, newest first, filtered; keyset-paged on created_at (`before`). */
+/** The tenant's runs, newest first, filtered; keyset-paged on (created_at, id) (`before`, `beforeId`). */
 export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummary[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -46,20 +53,24 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
   };
   if (filters.status) add("runs.status = ?", filters.status);
   if (filters.workflow) add("runs.workflow_name = ?", filters.workflow);
+  if (filters.version !== undefined) add("runs.workflow_version = ?", filters.version);
   if (filters.conversationId) add("runs.conversation_id = ?", filters.conversationId);
   if (filters.channel) add("runs.channel = ?", filters.channel);
   if (filters.mode) add("runs.mode = ?", filters.mode);
   if (filters.since) add("runs.created_at >= ?::timestamptz", filters.since);
-  if (filters.before) add("runs.created_at < ?::timestamptz", filters.before);
+  if (filters.before && filters.beforeId) {
+    params.push(filters.before, filters.beforeId);
+    where.push(`(runs.created_at, runs.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  } else if (filters.before) add("runs.created_at < ?::timestamptz", filters.before);
   params.push(filters.limit);
   // The page is chosen first, then priced: the money subquery runs for the listed runs only.
   const { rows } = await sql.query<Record<string, unknown>>(
     `SELECT runs.id::text AS id, runs.workflow_name, runs.workflow_version, runs.status, runs.conversation_id,
             runs.channel, runs.mode, runs.error, runs.created_at, runs.updated_at, money.cost_usd, money.saved_usd
        FROM (SELECT ${LISTED_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-              ORDER BY runs.created_at DESC, runs.id LIMIT $${params.length}) runs
+              ORDER BY runs.created_at DESC, runs.id DESC LIMIT $${params.length}) runs
        ${RUN_MONEY_LATERAL}
-      ORDER BY runs.created_at DESC, runs.id`,
+      ORDER BY runs.created_at DESC, runs.id DESC`,
     params,
   );
   return rows.map((row) => ({

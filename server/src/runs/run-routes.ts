@@ -79,6 +79,14 @@ function isoQuery(req: Request, name: string): string | undefined {
   return value;
 }
 
+function uuidQuery(req: Request, name: string): string | undefined {
+  const value = query(req, name);
+  if (value !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new ApiError("FD355", `Query parameter "${name}" must be a run id (UUID), got "${value}".`);
+  }
+  return value;
+}
+
 function intQuery(req: Request, name: string, min: number, max: number, fallback: number): number {
   const value = query(req, name);
   if (value === undefined) return fallback;
@@ -92,11 +100,13 @@ function intQuery(req: Request, name: string, min: number, max: number, fallback
 const KNOWN_LIST_PARAMS = new Set([
   "status",
   "workflow",
+  "version",
   "conversation",
   "channel",
   "mode",
   "since",
   "before",
+  "beforeId",
   "limit",
 ]);
 
@@ -153,7 +163,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs",
       summary:
-        "The tenant's runs, newest first, each with costUsd and savedUsd. Filters: status, workflow, conversation, channel, mode (live | replay), since, before (paging), limit.",
+        "The tenant's runs, newest first, each with costUsd and savedUsd. Filters: status, workflow, version, conversation, channel, mode (live | replay), since, before + beforeId (keyset paging: next, nextId), limit.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
@@ -173,12 +183,17 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           ...optional("mode", modeQuery(req)),
           ...optional("since", isoQuery(req, "since")),
           ...optional("before", isoQuery(req, "before")),
+          ...optional("beforeId", uuidQuery(req, "beforeId")),
+          ...(query(req, "version") === undefined
+            ? {}
+            : { version: intQuery(req, "version", 1, 2 ** 31 - 1, 1) }),
         };
         const items = await db.transaction((sql) => listRuns(sql, filters), {
           tenantId: requireAuth(res).tenantId,
         });
-        const next = items.length === filters.limit ? items[items.length - 1]!.createdAt : null;
-        res.json({ items, next });
+        // The next page: `before=next&beforeId=nextId` (both, so runs sharing a created_at are not skipped).
+        const last = items.length === filters.limit ? items[items.length - 1] : undefined;
+        res.json({ items, next: last?.createdAt ?? null, nextId: last?.id ?? null });
       },
     },
     {

@@ -247,6 +247,10 @@ export function workflowRoutes(db: Database, catalog: NodeCatalog): RouteDefinit
           return checked(yaml);
         };
         const from = req.query.from ?? draft.latestVersion ?? undefined;
+        // Nothing live to compare with: a clear 409, not "version undefined does not exist".
+        if (from === undefined) {
+          throw new ApiError("FD337", "This workflow has never been published, so there is no live version to compare with.");
+        }
         res.json(diffWorkflows(await load(from), await load(req.query.to ?? "draft")));
       },
     },

@@ -5,6 +5,8 @@ export interface WorkflowSummary {
   readonly name: string;
   readonly revision: number;
   readonly latestVersion: number | null;
+  /** The draft's text differs from the latest published version's (false when nothing is published yet). */
+  readonly draftChanged: boolean;
   readonly updatedAt: string;
 }
 
@@ -21,8 +23,11 @@ export interface VersionRecord {
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
-const SUMMARY = `w.id::text AS id, w.name, w.draft_revision AS revision, w.updated_at,
-  (SELECT max(v.version) FROM workflow_versions v WHERE v.tenant_id = w.tenant_id AND v.workflow_id = w.id) AS latest_version`;
+// draft_changed compares text, byte for byte, as versions are stored: a layout move is an unpublished change too.
+const SUMMARY = `w.id::text AS id, w.name, w.draft_revision AS revision, w.updated_at, latest.version AS latest_version,
+  coalesce(latest.yaml IS DISTINCT FROM w.draft_yaml, false) AND latest.version IS NOT NULL AS draft_changed`;
+const LATEST = `LEFT JOIN LATERAL (SELECT v.version, v.yaml FROM workflow_versions v
+  WHERE v.tenant_id = w.tenant_id AND v.workflow_id = w.id ORDER BY v.version DESC LIMIT 1) latest ON true`;
 
 interface SummaryRow {
   id: string;
@@ -30,22 +35,23 @@ interface SummaryRow {
   revision: number;
   updated_at: unknown;
   latest_version: number | null;
+  draft_changed: boolean;
   draft_yaml?: string;
 }
 
 function toSummary(row: SummaryRow): WorkflowSummary {
-  return { id: row.id, name: row.name, revision: row.revision, latestVersion: row.latest_version, updatedAt: iso(row.updated_at) };
+  return { id: row.id, name: row.name, revision: row.revision, latestVersion: row.latest_version, draftChanged: row.draft_changed === true, updatedAt: iso(row.updated_at) };
 }
 
 /** The tenant's live workflows (RLS scopes them), by name. */
 export async function listWorkflows(sql: Sql): Promise<WorkflowSummary[]> {
-  const { rows } = await sql.query<SummaryRow>(`SELECT ${SUMMARY} FROM workflows w WHERE deleted_at IS NULL ORDER BY name`);
+  const { rows } = await sql.query<SummaryRow>(`SELECT ${SUMMARY} FROM workflows w ${LATEST} WHERE deleted_at IS NULL ORDER BY name`);
   return rows.map(toSummary);
 }
 
 export async function getWorkflow(sql: Sql, id: string): Promise<WorkflowDraft | undefined> {
   const { rows } = await sql.query<SummaryRow>(
-    `SELECT ${SUMMARY}, w.draft_yaml FROM workflows w WHERE id::text = $1 AND deleted_at IS NULL`,
+    `SELECT ${SUMMARY}, w.draft_yaml FROM workflows w ${LATEST} WHERE id::text = $1 AND deleted_at IS NULL`,
     [id],
   );
   const row = rows[0];
