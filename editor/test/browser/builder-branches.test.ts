@@ -98,6 +98,23 @@ async function draw(page: Page, from: string, handle: string, to: string): Promi
   await page.mouse.up();
 }
 
+/** The canvas fits the flow once its cards are measured; drawing before that would start where a handle was. */
+async function canvasSettled(page: Page): Promise<void> {
+  const where = async () => JSON.stringify(await box(page.getByTestId("node-start")));
+  let last = "";
+  await expect
+    .poll(
+      async () => {
+        const now = await where();
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { interval: 300, timeout: 10_000 },
+    )
+    .toBe(true);
+}
+
 const edgeLabels = (page: Page) =>
   page.locator(".fdb-edge-label").evaluateAll((els) => els.map((el) => el.textContent ?? "").sort());
 
@@ -108,6 +125,7 @@ describeBrowser("branches on the canvas", () => {
     const opened = await openFlow(suite, NODES_ONLY);
     const { page } = opened;
     await page.getByTestId("handle-classify-case:faq").waitFor();
+    await canvasSettled(page);
     // The catch-all first: intents drawn after it still go before it, or they could never be taken.
     await draw(page, "start", "out", "classify");
     await draw(page, "classify", "out", "is_vip");
@@ -167,6 +185,7 @@ describeBrowser("branches on the canvas", () => {
     const opened = await openFlow(suite, NODES_ONLY);
     const { page } = opened;
     await page.getByTestId("handle-classify-case:faq").waitFor();
+    await canvasSettled(page);
     await draw(page, "start", "out", "classify");
     await draw(page, "classify", "case:faq", "search");
     await draw(page, "search", "out", "done");
@@ -177,6 +196,52 @@ describeBrowser("branches on the canvas", () => {
     expect(panel).toMatch(/never taken/);
     expect(panel).toMatch(/line \d+|:\d+/i);
     await screenshot(page, "builder-dead-edge");
+  }, 90_000);
+
+  it("works from the keyboard: Enter adds a node in free space, arrows move it, the inspector connects it", async () => {
+    const opened = await openFlow(suite, NODES_ONLY);
+    const { page } = opened;
+    await page.getByTestId("node-start").waitFor();
+    await canvasSettled(page);
+    await page.getByTestId("palette-item-reply").focus();
+    await page.keyboard.press("Enter");
+    const added = page.getByTestId("node-reply");
+    await added.waitFor();
+    const cards = await page.locator("[data-node-name]").evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return {
+          name: el.getAttribute("data-node-name"),
+          left: r.left,
+          top: r.top,
+          right: r.right,
+          bottom: r.bottom,
+        };
+      }),
+    );
+    const mine = cards.find((c) => c.name === "reply")!;
+    for (const other of cards.filter((c) => c.name !== "reply")) {
+      const overlaps =
+        mine.left < other.right &&
+        mine.right > other.left &&
+        mine.top < other.bottom &&
+        mine.bottom > other.top;
+      expect(overlaps, `reply lands on ${other.name}`).toBe(false);
+    }
+
+    // The new node is selected; focused, the arrow keys move it.
+    await added.locator("..").focus();
+    const before = await box(added);
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    await expect.poll(async () => (await box(added)).x).toBeGreaterThan(before.x);
+
+    // Connecting without a pointer: the inspector's Connect section, driven by keys only.
+    await page.locator("#fdb-connect-target").focus();
+    await page.locator("#fdb-connect-target").selectOption("done");
+    await page.getByTestId("connect-add").focus();
+    await page.keyboard.press("Enter");
+    await waitForSaved(opened, (yaml) => yaml.includes("{ from: reply, to: done }"));
+    await screenshot(page, "builder-keyboard-connect");
   }, 90_000);
 
   it("keeps an edit made just before a reload", async () => {
