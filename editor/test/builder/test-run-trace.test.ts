@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   foldStepEvent,
+  inputOf,
   mergeStoredSteps,
   routingFacts,
   totalsOf,
   traceOf,
+  varsAfter,
 } from "../../src/builder/test-run/test-run-trace";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
@@ -40,5 +42,24 @@ describe("test-run trace", () => {
     ]);
     expect(routingFacts(merged[0]!)).toEqual({ route: "order", confidence: 0.9, tier: "llm" });
     expect(totalsOf(merged)).toEqual({ tokens: 12, costUsd: 0.02, savedUsd: 0.5 });
+  });
+
+  it("shows each step's input (the previous output) and the variables after it", () => {
+    let steps = foldStepEvent([], "step.started", { stepId: "a", node: "ask_email", type: "ask" }, at(0));
+    steps = foldStepEvent(steps, "step.completed", { stepId: "a", vars: { email: "a@b.co" } }, at(1));
+    steps = foldStepEvent(steps, "step.started", { stepId: "b", node: "remember", type: "set" }, at(1));
+    steps = foldStepEvent(
+      steps,
+      "step.completed",
+      { stepId: "b", vars: { email: "c@d.co", tier: "gold" } },
+      at(2),
+    );
+    steps = foldStepEvent(steps, "step.started", { stepId: "c", node: "done", type: "end" }, at(2));
+    steps = foldStepEvent(steps, "step.completed", { stepId: "c" }, at(3));
+    steps = mergeStoredSteps(steps, [{ stepId: "a", output: { answer: "a@b.co" } }]);
+    expect(varsAfter(steps, 0)).toEqual({ email: "a@b.co" });
+    expect(varsAfter(steps, 2)).toEqual({ email: "c@d.co", tier: "gold" });
+    expect(inputOf(steps, 0)).toBeUndefined();
+    expect(inputOf(steps, 1)).toEqual({ answer: "a@b.co" });
   });
 });

@@ -54,6 +54,8 @@ export class RunJournal {
       ...(result.details ? { details: result.details } : {}),
       // Metrics count tokens and cost from events, without reading the step rows back.
       ...(result.usage ? { usage: result.usage } : {}),
+      // What the step set (a set node, an ask's answer): the test-run panel shows the variables after each step.
+      ...(result.vars ? { vars: result.vars } : {}),
     });
     if (result.usage) {
       this.usage = {

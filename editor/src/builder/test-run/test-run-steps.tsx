@@ -1,6 +1,7 @@
 // The steps of a test run, newest last: node, status, time, and what the step reported (route, confidence,
-// tier and model of a router; tokens and cost of a model call; the error of a failed step).
-import { durationMs, routingFacts, type TraceStep } from "./test-run-trace";
+// tier and model of a router; tokens and cost of a model call; the error of a failed step), with its input (the
+// previous step's output), its output and the variables after it.
+import { durationMs, inputOf, routingFacts, varsAfter, type TraceStep } from "./test-run-trace";
 
 const shown = (value: unknown): string =>
   typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : String(value);
@@ -10,8 +11,10 @@ export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
     return <p className="fdb-muted fdb-test-run__empty">Steps appear here as the flow runs.</p>;
   return (
     <ol className="fdb-test-run__steps" aria-label="Steps" data-testid="test-run-steps">
-      {steps.map((step) => {
+      {steps.map((step, index) => {
         const ms = durationMs(step);
+        const input = inputOf(steps, index);
+        const vars = varsAfter(steps, index);
         return (
           <li
             key={step.stepId}
@@ -38,10 +41,22 @@ export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
               {step.savedUsd ? <Fact name="saved" value={`$${step.savedUsd.toFixed(4)}`} /> : null}
               {step.error && <Fact name="error" value={step.error} />}
             </dl>
+            {input !== undefined && (
+              <details className="fdb-test-run__output" data-testid="test-run-step-input">
+                <summary>Input</summary>
+                <pre>{JSON.stringify(input, null, 2)}</pre>
+              </details>
+            )}
             {step.output !== undefined && (
               <details className="fdb-test-run__output">
                 <summary>Output</summary>
                 <pre>{JSON.stringify(step.output, null, 2)}</pre>
+              </details>
+            )}
+            {Object.keys(vars).length > 0 && (
+              <details className="fdb-test-run__output" data-testid="test-run-step-vars">
+                <summary>Variables after</summary>
+                <pre>{JSON.stringify(vars, null, 2)}</pre>
               </details>
             )}
           </li>

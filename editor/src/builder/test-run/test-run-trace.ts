@@ -21,6 +21,8 @@ export interface TraceStep {
   /** Priced by the server (GET /runs/:id), when it has read the step back. */
   readonly costUsd?: number;
   readonly output?: unknown;
+  /** The variables this step set (`vars` of its result), from its step.completed event. */
+  readonly vars?: Readonly<Record<string, unknown>>;
   readonly error?: string;
 }
 
@@ -74,6 +76,7 @@ export function foldStepEvent(
       ...(typeof data.port === "string" ? { port: data.port } : {}),
       ...(details ? { details } : {}),
       ...(usageOf(data.usage) ? { usage: usageOf(data.usage) } : {}),
+      ...(data.vars && typeof data.vars === "object" ? { vars: data.vars as Record<string, unknown> } : {}),
       // Savings of the local router, when the server reports them (saved_usd on the step).
       ...(numberOf(data.savedUsd ?? data.saved_usd) !== undefined
         ? { savedUsd: numberOf(data.savedUsd ?? data.saved_usd) }
@@ -90,6 +93,18 @@ export function foldStepEvent(
   }
   if (previous === next) return steps;
   return index >= 0 ? steps.map((s, i) => (i === index ? next : s)) : [...steps, next];
+}
+
+/** The run's variables once `steps[index]` has run: what every step up to it set, later ones winning. */
+export function varsAfter(steps: readonly TraceStep[], index: number): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  for (const step of steps.slice(0, index + 1)) Object.assign(vars, step.vars);
+  return vars;
+}
+
+/** What a step started from: the output of the step before it (the first step starts from the message). */
+export function inputOf(steps: readonly TraceStep[], index: number): unknown {
+  return index > 0 ? steps[index - 1]!.output : undefined;
 }
 
 /** The canvas's view of the steps: the last status of each node. */
