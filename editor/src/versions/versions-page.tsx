@@ -169,6 +169,7 @@ export function VersionsPage({ workflowId }: { workflowId: string }) {
           </ol>
           {versions && versions.length > 0 ? (
             <CompareForm
+              key={versions[0]?.version}
               versions={versions}
               hasDraftChanges={draft?.draftChanged ?? false}
               onCompare={(from, to) => void compare(from, to)}
