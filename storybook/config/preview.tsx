@@ -9,7 +9,11 @@ const preview: Preview = {
     layout: "fullscreen",
     controls: { expanded: true },
     // Stories are fed by fixtures: a story that calls fetch for real is a bug (see fixtures/offline-fetch.ts).
-    options: { storySort: { order: ["Builder", "Canvas", "Panels", "Inbox", "Chat widget", "Node types"] } },
+    options: {
+      storySort: {
+        order: ["Builder", "Canvas", "Panels", "Workspace", "Inbox", "Chat widget", "Node types"],
+      },
+    },
   },
   tags: ["autodocs"],
 };

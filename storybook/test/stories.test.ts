@@ -17,6 +17,13 @@ const KEY_STORIES = [
   "panels-builder-panels--inspector-form-of-a-reply",
   "chat-widget-web-chat--streams-an-answer",
   "node-types--router",
+  "canvas-node-cards--running-in-a-test-run",
+  "canvas-node-cards--done-in-a-trace",
+  "panels-test-run--recorded-trace",
+  "panels-test-run--regression-cases-run-all",
+  "workspace-channels--embed-snippet-and-preview",
+  "workspace-settings--model-plan-and-audit",
+  "workspace-team--create-an-invitation",
 ];
 const TYPES: Record<string, string> = {
   ".html": "text/html",
@@ -110,10 +117,10 @@ describe.skipIf(!availability.available)("the built Storybook in Chromium", () =
     await page.goto(`${url}/iframe.html?id=${entry.id}&viewMode=${viewMode}`);
     const outcome = await page
       .waitForFunction(() => (window as unknown as { __outcome?: unknown }).__outcome, undefined, {
-        timeout: 30_000,
+        timeout: 60_000,
       })
       .then((handle) => handle.jsonValue())
-      .catch(() => ({ ok: false, event: "timeout", detail: "no render within 30 s" }));
+      .catch(() => ({ ok: false, event: "timeout", detail: "no render within 60 s" }));
     return { outcome, problems };
   }
 
@@ -141,5 +148,5 @@ describe.skipIf(!availability.available)("the built Storybook in Chromium", () =
       }
     }
     expect(failures).toEqual([]);
-  }, 600_000);
+  }, 1_800_000);
 });
