@@ -3,7 +3,27 @@
  * node registry (in `@flowdeck/node-library`) hands this in; the validator, the graph checks and the
  * schema composer depend only on this shape.
  */
-import type { BranchSpec } from "./branches";
+/**
+ * How a node type's outputs read as branches on the canvas. Plain JSON (no functions), because package node
+ * types reach the editor as JSON from `GET /node-types`. The YAML does not change: a branch is a reading of the
+ * edges that already exist (a port, or a condition of a known shape on a port).
+ */
+export interface BranchSpec {
+  /** Names shown for fixed ports, e.g. an ask's `{ out: "answer", error: "timeout" }`. */
+  readonly portLabels?: Readonly<Record<string, string>>;
+  /** One branch per entry of a config list (a router's intents), each an edge condition on `port`. */
+  readonly perItem?: {
+    /** Config key of the list: `intents`. */
+    readonly list: string;
+    /** Field of each entry that names it: `name`. */
+    readonly key: string;
+    readonly port: string;
+    /** CEL written on the edge, `{value}` replaced by the entry's name: `output.route == '{value}'`. */
+    readonly condition: string;
+    /** Name of the edge on `port` without a condition, taken when no entry matched: `fallback`. */
+    readonly otherwise: string;
+  };
+}
 
 export type JsonSchema = Record<string, unknown>;
 
