@@ -1,6 +1,7 @@
 // Issue 17 item 4 in a real browser: the channel page creates a web-chat channel and shows its embed snippet
 // with an absolute URL; that snippet, copied with the page's own button and pasted into a page served from
-// another origin, loads the widget, which chats with the flow. The page and its live preview pass axe.
+// another origin, loads the widget, which chats with the flow. The page and its live preview pass axe. The
+// conversation then appears in the runs history, and its run page draws the trace and lists the messages.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -113,5 +114,17 @@ describeBrowser("channels in Chromium", () => {
       .toContain("Hello from the shop flow.");
     await screenshot(customer, "channels-widget-on-shop");
     await customer.close();
-  }, 90_000);
+
+    // Staff find that conversation in the runs history, with its trace drawn on the flow's canvas.
+    await page.getByRole("link", { name: "Runs" }).click();
+    const row = page.getByTestId("run-row").filter({ hasText: "shop_chat" }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain("web");
+    await row.getByRole("link").click();
+    await expect.poll(() => page.getByTestId("node-done").getAttribute("data-trace")).toBe("completed");
+    await page.getByTestId("run-messages").getByText("Hi, is anyone there?").waitFor();
+    await page.getByTestId("run-messages").getByText("Hello from the shop flow.").waitFor();
+    await screenshot(page, "channels-widget-run-trace");
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 120_000);
 });
