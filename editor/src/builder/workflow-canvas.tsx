@@ -11,6 +11,7 @@ import {
   type NodeTypes,
   type OnDelete,
 } from "@xyflow/react";
+import { onCanvasFocus, onCanvasTab } from "./canvas-tab-order";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
@@ -189,6 +190,8 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       ref={canvasRef}
       className={overview ? "fdb-canvas fdb-canvas--overview" : "fdb-canvas"}
       data-testid="canvas"
+      onKeyDown={onCanvasTab}
+      onFocus={onCanvasFocus}
       onDragOver={onDragOver}
       onDrop={onDrop}
       {...overviewPointer}
