@@ -24,6 +24,7 @@ const KEY_STORIES = [
   "workspace-channels--embed-snippet-and-preview",
   "workspace-settings--model-plan-and-audit",
   "workspace-team--create-an-invitation",
+  "workspace-insights--two-weeks-of-charts",
 ];
 const TYPES: Record<string, string> = {
   ".html": "text/html",

@@ -61,7 +61,7 @@ export const InspectorFormOfAReply: Story = {
   args: { panel: "inspector", selected: ["answer"] },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    const form = await canvas.findByRole("form");
+    const form = await canvas.findByRole("form", { name: "answer settings" });
     await expect(form).toBeVisible();
     const text = await canvas.findByDisplayValue(/Your order/);
     await userEvent.clear(text);
