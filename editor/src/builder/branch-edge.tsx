@@ -1,5 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
+import { useSession } from "./builder-context";
 import type { FlowEdge } from "./canvas-elements";
 
 /**
@@ -11,9 +12,18 @@ import type { FlowEdge } from "./canvas-elements";
 export const BranchEdge = memo(function BranchEdge(props: EdgeProps<FlowEdge>) {
   const [path, labelX, labelY] = getBezierPath(props);
   const label = typeof props.label === "string" ? props.label : undefined;
+  // The path a test run or a run's trace took stays drawn: both ends ran (a branch's other targets did not).
+  const taken = useSession((s) => Boolean(s.trace[props.source] && s.trace[props.target]));
   return (
     <>
-      <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} interactionWidth={16} />
+      <BaseEdge
+        id={props.id}
+        path={path}
+        markerEnd={props.markerEnd}
+        interactionWidth={16}
+        className={taken ? "fdb-edge--taken" : undefined}
+        data-taken={taken ? "true" : undefined}
+      />
       {label !== undefined && (
         <EdgeLabelRenderer>
           <div

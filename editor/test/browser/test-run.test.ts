@@ -71,6 +71,11 @@ describeBrowser("test-run panel in Chromium", () => {
       })
       .toBe("completed");
     await expect.poll(() => page.locator('[data-trace="completed"]').count()).toBeGreaterThan(1);
+    // ...and so are the edges between them, but not the router's edges to flows it did not choose.
+    await expect.poll(() => page.locator('path[data-taken="true"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('path[data-taken="true"]').count()).toBeLessThan(
+      await page.locator(".react-flow__edge-path").count(),
+    );
     await expect.poll(() => panel.getByTestId("test-run-totals").innerText()).toMatch(/\d+ tokens · \$\d/);
     await screenshot(page, "builder-test-run");
     expect(await seriousViolations(page)).toEqual([]);
@@ -90,6 +95,7 @@ describeBrowser("test-run panel in Chromium", () => {
     // Restart: a new conversation, the canvas cleared of the old path.
     await panel.getByTestId("test-run-restart").click();
     await expect.poll(() => page.locator("[data-trace]").count()).toBe(0);
+    expect(await page.locator('path[data-taken="true"]').count()).toBe(0);
 
     // Change the draft so order questions go to the FAQ flow: the case fails and shows where the route parts.
     const flowId = ids.get("customer_support_workflow")!;
