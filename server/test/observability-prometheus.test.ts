@@ -49,9 +49,22 @@ edges:
   - { from: answer, to: done }
 `;
 
-// Series appear only once something happens: a retry and a customer fallback need a failure, which this test
-// does not stage (run-metrics and chat-fallback tests count them); their metadata is still checked.
-const NEEDS_A_FAILURE = new Set(["flowdeck_step_retries_total", "flowdeck_chat_fallbacks_total"]);
+// A tool call to a loopback port nobody listens on (allow-listed for this server): retried once, then the error
+// edge. Moves the retry counter.
+const retryFlow = (port: number) => `name: observed_retry
+nodes:
+  - { name: start, type: start }
+  - name: call
+    type: tool.http
+    retry: { attempts: 2, backoff_ms: 10 }
+    config: { method: GET, url: "http://127.0.0.1:${port}/status", timeout_ms: 2000 }
+  - { name: done, type: end, config: { reply: "up" } }
+  - { name: down, type: end, config: { reply: "down", outcome: unresolved } }
+edges:
+  - { from: start, to: call }
+  - { from: call, to: done }
+  - { from: call, to: down, port: error }
+`;
 
 /** Metric names a file's PromQL uses: `flowdeck_…` and the Node.js process metrics, histogram suffixes removed. */
 function metricNames(text: string): string[] {
@@ -122,6 +135,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
         FLOWDECK_SECRETS_DIR: join(folder, "inline-secrets"),
         OPENAI_BASE_URL: models.url,
         OPENAI_API_KEY: "sk-observed",
+        FLOWDECK_HTTP_ALLOW_LIST: "127.0.0.1",
         NODE_ENV: "test",
       },
       port: 0,
@@ -231,6 +245,12 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
     await new Promise((resolve) => ws.once("open", resolve));
     ws.send(JSON.stringify({ type: "message", text }));
     await reply;
+    // More messages than the free plan takes in a minute (30): the rest get the flow's fallback text, counted.
+    for (let i = 0; i < 35; i += 1) ws.send(JSON.stringify({ type: "message", text: `${text} (${i})` }));
+    // A step that fails and is retried.
+    const retried = await call("/workflows", { yaml: retryFlow(await freePort()) }, owner.accessToken);
+    await call(`/workflows/${retried.id}/publish`, {}, owner.accessToken);
+    await call("/runs", { workflow: "observed_retry", input: { message: "status?" } }, owner.accessToken);
     // The socket stays open until the end, so the open-sockets gauge has a value when Prometheus scrapes.
     sockets.push(ws);
   }
@@ -286,7 +306,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("deploy/observabilit
       ).length > 0;
     const missing = async () => {
       const without: string[] = [];
-      for (const name of used.filter((metric) => !NEEDS_A_FAILURE.has(metric))) {
+      for (const name of used) {
         if (!(await withSeries(name))) without.push(name);
       }
       return without;
