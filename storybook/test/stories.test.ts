@@ -25,6 +25,7 @@ const KEY_STORIES = [
   "workspace-settings--model-plan-and-audit",
   "workspace-team--create-an-invitation",
   "workspace-insights--two-weeks-of-charts",
+  "workspace-versions--diff-drawn-on-the-canvas",
 ];
 const TYPES: Record<string, string> = {
   ".html": "text/html",
