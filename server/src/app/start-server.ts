@@ -15,6 +15,7 @@ import { chatOptionsFromEnv } from "../chat/chat-options-env";
 import { queueReadinessChecks } from "../metrics/queue-stats";
 import { maxTenantSeriesFromEnv } from "../metrics/metrics-env";
 import { loadNodeTypes } from "../node-packages/load-node-packages";
+import type { NodeTypes } from "../node-packages/node-types";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "../kit/logger";
 import { startTelemetry } from "../telemetry/start-telemetry";
@@ -33,6 +34,8 @@ export interface StartServerOptions {
   readonly log?: Logger;
   /** Overrides PORT; 0 picks a free port. */
   readonly port?: number;
+  /** Node types already loaded by the caller (`flowdeck serve` prints them first); default loadNodeTypes(env). */
+  readonly nodeTypes?: NodeTypes;
 }
 
 export interface RunningServer {
@@ -57,7 +60,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = await loadServerConfig({ env, dataDir, log });
   const chat = chatOptionsFromEnv(env);
   // Node packages load before anything opens: a broken one refuses the start (FD395), naming it.
-  const nodeTypes = await loadNodeTypes(env);
+  const nodeTypes = options.nodeTypes ?? (await loadNodeTypes(env));
   if (nodeTypes.packages.length > 0) {
     log.info("node packages", { packages: nodeTypes.packages.map((p) => `${p.name}@${p.version}`) });
   }

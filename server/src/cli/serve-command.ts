@@ -33,7 +33,10 @@ const WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../wo
  * not built yet.
  */
 export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promise<number> {
-  const { registry } = await loadNodeTypes();
+  const env = options.env ?? process.env;
+  // Loaded once: the palette printed here and the server below use the same node types.
+  const nodeTypes = await loadNodeTypes(env);
+  const { registry } = nodeTypes;
   const validator = createWorkflowValidator(registry.catalog());
   const files = (await readdir(WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();
   io.out("Flowdeck — what exists today");
@@ -58,9 +61,8 @@ export async function serveCommand(io: CliIo, options: ServeOptions = {}): Promi
   io.out("  pnpm flowdeck validate workflows/*.yaml   ·   pnpm flowdeck route FILE NODE   ·   pnpm bench");
   if (errors > 0) return EXIT_PROBLEMS;
 
-  const env = options.env ?? process.env;
   const port = options.port === undefined ? {} : { port: options.port };
-  const server = await startServer({ env, log: silentServerLogger, ...port });
+  const server = await startServer({ env, log: silentServerLogger, nodeTypes, ...port });
   const demo =
     env.FLOWDECK_DEMO === "0" ? undefined : await ensureDemoTenant(server.db, { serverUrl: server.url });
   const where = env.DATABASE_URL
