@@ -79,6 +79,8 @@ describe.each(TEST_DATABASE_KINDS)("server schema catalog on %s", (kind) => {
       "flowdeck_create_user",
       "flowdeck_login_credentials",
       "flowdeck_member_profile",
+      // The Team page's member list: emails of the transaction's own tenant only (migration 1020).
+      "flowdeck_tenant_members",
       "flowdeck_user_tenants",
       "flowdeck_webhook_channel_tenant",
     ]);
