@@ -10,6 +10,7 @@ import { InsightsTiles } from "./insights-tiles";
 import { TimeSeriesChart, type ChartSeries } from "./time-series-chart";
 import { WorkflowOutcomesTable } from "./workflow-outcomes-table";
 import "./insights.css";
+import { usd } from "./insights-format";
 
 const PERIODS = [7, 30, 90] as const;
 const COLORS = {
@@ -20,7 +21,6 @@ const COLORS = {
   violet: "#7c3aed",
   slate: "#475569",
 };
-const usd = (value: number) => `$${value === 0 || value >= 1 ? value.toFixed(2) : value.toFixed(4)}`;
 
 export function InsightsPage() {
   const api = useApi();

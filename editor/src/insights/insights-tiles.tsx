@@ -1,9 +1,8 @@
 // The page's headline numbers for the period: runs, resolution, handoff and failure rates, model cost and what
 // local routing saved, lead conversion.
 import type { Insights } from "./insights-api";
+import { percent, usd } from "./insights-format";
 
-const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
-const usd = (value: number) => `$${value === 0 || value >= 1 ? value.toFixed(2) : value.toFixed(4)}`;
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function InsightsTiles({ insights }: { readonly insights: Insights }) {

@@ -1,7 +1,6 @@
 // Outcomes per workflow and version: which flow (and which of its versions) resolves, hands off or fails.
 import type { WorkflowOutcomes } from "./insights-api";
-
-const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
+import { percent } from "./insights-format";
 
 export function WorkflowOutcomesTable({ items }: { readonly items: readonly WorkflowOutcomes[] }) {
   return (
