@@ -26,6 +26,8 @@ const KEY_STORIES = [
   "workspace-team--create-an-invitation",
   "workspace-insights--two-weeks-of-charts",
   "workspace-versions--diff-drawn-on-the-canvas",
+  "builder-publish-dialog--changes-against-the-live-version",
+  "workspace-run--completed-with-trace",
 ];
 const TYPES: Record<string, string> = {
   ".html": "text/html",
