@@ -22,6 +22,13 @@ export interface SentenceEncoder {
   readonly dimensions: number;
   /** Unit vector, or all zeros when no word of the text has a vector. */
   encode(text: string): Float64Array;
+  /** `encode` of already tokenized text (`tokenize` of text-features.ts). */
+  encodeTokens(tokens: readonly string[]): Float64Array;
+  /**
+   * The training texts' own vectors, in order, as `encode` gives them: the fit pools every training text for
+   * the mean anyway, so training rows need not be pooled twice. Fresh arrays, the caller's to keep or scale.
+   */
+  readonly trainingVectors: readonly Float64Array[];
 }
 
 export interface SentenceOptions {
@@ -48,7 +55,7 @@ function sifWeights(vectors: WordVectors): Float64Array {
 
 function unit(vector: Float64Array): Float64Array {
   let norm = 0;
-  for (const v of vector) norm += v * v;
+  for (let d = 0; d < vector.length; d += 1) norm += vector[d]! * vector[d]!;
   if (norm > 0) {
     const scale = 1 / Math.sqrt(norm);
     for (let d = 0; d < vector.length; d += 1) vector[d]! *= scale;
@@ -62,6 +69,15 @@ export function fitSentenceEncoder(
   trainingTexts: readonly string[],
   options: SentenceOptions = DEFAULT_SENTENCE_OPTIONS,
 ): SentenceEncoder {
+  return fitSentenceEncoderOnTokens(vectors, trainingTexts.map(tokenize), options);
+}
+
+/** `fitSentenceEncoder` on already tokenized training texts. */
+export function fitSentenceEncoderOnTokens(
+  vectors: WordVectors,
+  trainingTokens: readonly (readonly string[])[],
+  options: SentenceOptions = DEFAULT_SENTENCE_OPTIONS,
+): SentenceEncoder {
   const weights = sifWeights(vectors);
   const dims = vectors.dimensions;
   const pooled = options.poolWeight > 0;
@@ -69,10 +85,10 @@ export function fitSentenceEncoder(
   const word = new Float64Array(dims);
 
   /** The uncentred poolings, and whether any word had a vector. */
-  function pool(text: string): Float64Array | undefined {
+  function pool(tokens: readonly string[]): Float64Array | undefined {
     const out = new Float64Array(dimensions);
     let count = 0;
-    for (const token of tokenize(text)) {
+    for (const token of tokens) {
       const index = vectors.indexOf(token);
       if (index < 0) continue;
       vectors.addTo(out, index, weights[index]!);
@@ -94,22 +110,26 @@ export function fitSentenceEncoder(
   }
 
   const mean = new Float64Array(dimensions);
+  const pooledTraining = trainingTokens.map(pool);
   let counted = 0;
-  for (const text of trainingTexts) {
-    const pooledText = pool(text);
+  for (const pooledText of pooledTraining) {
     if (!pooledText) continue;
     for (let d = 0; d < dimensions; d += 1) mean[d]! += pooledText[d]!;
     counted += 1;
   }
   if (counted > 0) for (let d = 0; d < dimensions; d += 1) mean[d]! /= counted;
 
+  function centred(pooledText: Float64Array | undefined): Float64Array {
+    if (!pooledText) return new Float64Array(dimensions);
+    for (let d = 0; d < dimensions; d += 1) pooledText[d]! -= mean[d]!;
+    return unit(pooledText);
+  }
+
+  const encodeTokens = (tokens: readonly string[]) => centred(pool(tokens));
   return {
     dimensions,
-    encode(text) {
-      const pooledText = pool(text);
-      if (!pooledText) return new Float64Array(dimensions);
-      for (let d = 0; d < dimensions; d += 1) pooledText[d]! -= mean[d]!;
-      return unit(pooledText);
-    },
+    encode: (text) => encodeTokens(tokenize(text)),
+    encodeTokens,
+    trainingVectors: pooledTraining.map(centred),
   };
 }

@@ -88,7 +88,14 @@ export function tokenize(text: string): string[] {
  * costs nothing; adjacent pairs beat the old wide-window unordered pairs with it (fewer, less noisy features).
  */
 export function extractFeatures(text: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): FeatureBag {
-  const tokens = tokenize(text);
+  return featuresOfTokens(tokenize(text), options);
+}
+
+/** `extractFeatures` of already tokenized text: training tokenizes each text once for every block. */
+export function featuresOfTokens(
+  tokens: readonly string[],
+  options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+): FeatureBag {
   const words = new Map<string, number>();
   const pairs = new Map<string, number>();
   const chars = new Map<string, number>();

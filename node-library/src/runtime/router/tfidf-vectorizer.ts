@@ -20,15 +20,58 @@ export interface Vectorizer {
   vectorize(bag: FeatureBag): SparseVector;
 }
 
+/** Feature ids (-1: not in the vocabulary) and raw counts of one bag, group after group. */
+interface ResolvedBag {
+  readonly ids: Int32Array;
+  readonly counts: Float64Array;
+  /** Where each group's entries end, in GROUPS order. */
+  readonly groupEnds: readonly number[];
+}
+
+/** A fitted vectorizer and the training documents' vectors (`vectorize` of each, computed during the fit). */
+export interface FittedVectorizer {
+  readonly vectorizer: Vectorizer;
+  readonly documentVectors: readonly SparseVector[];
+}
+
 /**
- * `dfUnitOf(i)` says which unit document `i` belongs to; document frequency counts distinct units (the
- * classifier passes the intent, so a word all of one intent's examples share is not "common").
+ * `dfUnitOf(i)` says which unit document `i` belongs to; document frequency counts distinct units (a caller
+ * can pass a document's intent, so a word all of one intent's examples share is not "common").
  */
 export function fitVectorizer(
   documents: readonly FeatureBag[],
   groupWeights: GroupWeights,
   dfUnitOf: (documentIndex: number) => number = (i) => i,
 ): Vectorizer {
+  // Visit documents unit by unit, so "seen in this unit already" is one comparison per feature.
+  const order = documents.map((_, d) => d).sort((a, b) => dfUnitOf(a) - dfUnitOf(b) || a - b);
+  return fit(
+    order.length,
+    (k) => documents[order[k]!]!,
+    (k) => dfUnitOf(order[k]!),
+    groupWeights,
+  ).vectorizer;
+}
+
+/**
+ * Fits on `count` documents, each its own df unit, made one at a time by `bagOf` and vectorized in the same
+ * pass. The bags can be dropped as soon as they are counted: training keeps 900 documents' ids and counts in
+ * typed arrays instead of 900 Maps of n-gram strings, which the garbage collector copied and copied again.
+ */
+export function fitAndVectorize(
+  count: number,
+  bagOf: (documentIndex: number) => FeatureBag,
+  groupWeights: GroupWeights,
+): FittedVectorizer {
+  return fit(count, bagOf, (i) => i, groupWeights);
+}
+
+function fit(
+  count: number,
+  bagOf: (k: number) => FeatureBag,
+  unitOf: (k: number) => number,
+  groupWeights: GroupWeights,
+): FittedVectorizer {
   // One vocabulary per group: no prefixed key strings to build on every lookup.
   const vocab = {
     words: new Map<string, number>(),
@@ -37,19 +80,25 @@ export function fitVectorizer(
   };
   const df: number[] = [];
   const lastUnit: number[] = [];
-  // Visit documents unit by unit, so "seen in this unit already" is one comparison per feature.
-  const order = documents.map((_, d) => d).sort((a, b) => dfUnitOf(a) - dfUnitOf(b) || a - b);
+  const resolved: ResolvedBag[] = [];
   let units = 0;
   let previousUnit: number | undefined;
-  for (const d of order) {
-    const unit = dfUnitOf(d);
+  for (let k = 0; k < count; k += 1) {
+    const unit = unitOf(k);
     if (unit !== previousUnit) {
       units += 1;
       previousUnit = unit;
     }
+    const bag = bagOf(k);
+    const size = bag.words.size + bag.pairs.size + bag.chars.size;
+    const ids = new Int32Array(size);
+    const counts = new Float64Array(size);
+    const groupEnds: number[] = [];
+    let at = 0;
     for (const group of GROUPS) {
       const map = vocab[group];
-      for (const key of documents[d]![group].keys()) {
+      const bagGroup = bag[group];
+      for (const key of bagGroup.keys()) {
         let id = map.get(key);
         if (id === undefined) {
           id = df.length;
@@ -61,44 +110,77 @@ export function fitVectorizer(
           lastUnit[id] = unit;
           df[id]! += 1;
         }
+        ids[at] = id;
+        counts[at] = bagGroup.get(key)!;
+        at += 1;
       }
+      groupEnds.push(at);
     }
+    resolved.push({ ids, counts, groupEnds });
   }
   const idf = Float64Array.from(df, (n) => Math.log((1 + units) / (1 + n)) + 1);
   // A feature no example has is the strongest sign that the message is about something else: it counts in the
   // message's length (lowering every cosine) with the rarest possible weight.
   const unseenIdf = Math.log(1 + units) + 1;
 
-  function vectorize(bag: FeatureBag): SparseVector {
-    const ids: number[] = [];
-    const values: number[] = [];
+  function weigh({ ids, counts, groupEnds }: ResolvedBag): SparseVector {
+    const outIds = new Int32Array(ids.length);
+    const values = new Float64Array(ids.length);
+    let used = 0;
     let total = 0;
-    for (const group of GROUPS) {
-      const weight = groupWeights[group];
-      if (weight === 0 || bag[group].size === 0) continue;
-      const map = vocab[group];
-      const start = ids.length;
+    for (let g = 0; g < GROUPS.length; g += 1) {
+      const weight = groupWeights[GROUPS[g]!];
+      const begin = g === 0 ? 0 : groupEnds[g - 1]!;
+      const end = groupEnds[g]!;
+      if (weight === 0 || end === begin) continue;
+      const start = used;
       let norm = 0;
-      for (const [key, count] of bag[group]) {
-        const id = map.get(key);
+      for (let e = begin; e < end; e += 1) {
+        const id = ids[e]!;
+        const count = counts[e]!;
         // Sublinear tf; a fractional count (a word matched through its vector, word-expansion.ts) counts as is.
         const tf = count >= 1 ? 1 + Math.log(count) : count;
-        const value = tf * (id === undefined ? unseenIdf : idf[id]!);
+        const value = tf * (id < 0 ? unseenIdf : idf[id]!);
         norm += value * value;
-        if (id !== undefined) {
-          ids.push(id);
-          values.push(value);
+        if (id >= 0) {
+          outIds[used] = id;
+          values[used] = value;
+          used += 1;
         }
       }
       const scale = weight / Math.sqrt(norm);
-      for (let i = start; i < values.length; i += 1) values[i]! *= scale;
+      for (let i = start; i < used; i += 1) values[i]! *= scale;
       total += weight * weight;
     }
     const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
-    const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i += 1) out[i] = values[i]! * scale;
-    return { ids: Int32Array.from(ids), values: out };
+    for (let i = 0; i < used; i += 1) values[i]! *= scale;
+    return used === ids.length
+      ? { ids: outIds, values }
+      : { ids: outIds.slice(0, used), values: values.slice(0, used) };
   }
 
-  return { featureCount: df.length, vectorize };
+  /** A message's bag against the vocabulary (Map keys, then `get`: an entry pair would allocate per feature). */
+  function resolve(bag: FeatureBag): ResolvedBag {
+    const size = bag.words.size + bag.pairs.size + bag.chars.size;
+    const ids = new Int32Array(size);
+    const counts = new Float64Array(size);
+    const groupEnds: number[] = [];
+    let at = 0;
+    for (const group of GROUPS) {
+      const map = vocab[group];
+      const bagGroup = bag[group];
+      for (const key of bagGroup.keys()) {
+        ids[at] = map.get(key) ?? -1;
+        counts[at] = bagGroup.get(key)!;
+        at += 1;
+      }
+      groupEnds.push(at);
+    }
+    return { ids, counts, groupEnds };
+  }
+
+  return {
+    vectorizer: { featureCount: df.length, vectorize: (bag) => weigh(resolve(bag)) },
+    documentVectors: resolved.map(weigh),
+  };
 }

@@ -1,4 +1,4 @@
-import { STOP_WORDS, tokenize } from "./text-features";
+import { STOP_WORDS } from "./text-features";
 import { stem } from "./light-stemmer";
 import type { WordVectors } from "./word-vectors";
 
@@ -10,23 +10,24 @@ import type { WordVectors } from "./word-vectors";
  */
 
 export interface WordExpander {
-  /** Adds matched example words to `words` (stem → count) for the unseen words of `text`. */
-  expand(text: string, words: Map<string, number>): void;
+  /** Adds matched example words to `words` (stem → count) for the unseen words among `tokens` (a message's). */
+  expand(tokens: readonly string[], words: Map<string, number>): void;
 }
 
 const CACHE_LIMIT = 5_000;
 
 export function fitWordExpander(
   vectors: WordVectors,
-  trainingTexts: readonly string[],
+  /** The training texts, tokenized (`tokenize` of text-features.ts). */
+  trainingTokens: readonly (readonly string[])[],
   minCosine: number,
 ): WordExpander {
   const dims = vectors.dimensions;
   const known = new Set<string>();
   const vocabulary: string[] = [];
   const indices: number[] = [];
-  for (const text of trainingTexts) {
-    for (const token of tokenize(text)) {
+  for (const tokens of trainingTokens) {
+    for (const token of tokens) {
       if (known.has(token)) continue;
       known.add(token);
       const index = vectors.indexOf(token);
@@ -79,8 +80,8 @@ export function fitWordExpander(
   }
 
   return {
-    expand(text, words) {
-      for (const token of tokenize(text)) {
+    expand(tokens, words) {
+      for (const token of tokens) {
         if (known.has(token) || STOP_WORDS.has(token) || knownStems.has(stem(token))) continue;
         const match = nearest(token);
         if (match) words.set(match[0], Math.max(words.get(match[0]) ?? 0, match[1]));
