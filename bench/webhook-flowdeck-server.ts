@@ -79,7 +79,30 @@ const token = account.accessToken as string;
 const workflow = await call("POST", "/workflows", { yaml: ECHO_ROUTER_FLOW }, token);
 await call("POST", `/workflows/${String(workflow.id)}/publish`, {}, token);
 const channel = await call("POST", "/channels", { kind: "webhook", workflow: workflow.id }, token);
-process.stdout.write(`${JSON.stringify({ url, channelId: channel.id, secret: channel.webhookSecret })}\n`);
+// The same flow keeping only failed runs' traces (settings.trace: errors): a successful run stores its row only.
+const untraced = await call(
+  "POST",
+  "/workflows",
+  {
+    yaml: ECHO_ROUTER_FLOW.replace(
+      "name: echo_router\n",
+      "name: echo_router_errors\nsettings: { trace: errors }\n",
+    ),
+  },
+  token,
+);
+await call("POST", `/workflows/${String(untraced.id)}/publish`, {}, token);
+const untracedChannel = await call("POST", "/channels", { kind: "webhook", workflow: untraced.id }, token);
+process.stdout.write(
+  `${JSON.stringify({
+    url,
+    channelId: channel.id,
+    secret: channel.webhookSecret,
+    untracedChannelId: untracedChannel.id,
+    untracedSecret: untracedChannel.webhookSecret,
+    database: database.name,
+  })}\n`,
+);
 
 process.once("SIGTERM", () => {
   server.closeAllConnections();

@@ -20,7 +20,7 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"entities":{"type":"object","title":"Entities","description":"Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64},"maxProperties":50,"additionalProperties":{"type":"object","title":"Entity","properties":{"type":{"type":"string","enum":["pattern","email","phone","amount"],"title":"Kind","description":"pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in."},"pattern":{"type":"string","minLength":1,"maxLength":1000,"title":"Pattern","description":"RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b."},"case":{"type":"string","enum":["upper","lower"],"title":"Case","description":"Write found values in upper or lower case (ao-10489 becomes AO-10489)."},"description":{"type":"string","maxLength":500,"title":"Description","description":"Notes for readers."}},"required":["type"],"additionalProperties":false,"if":{"properties":{"type":{"const":"pattern"}}},"then":{"properties":{"type":true,"pattern":true},"required":["type","pattern"]}}},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"entities":{"type":"object","title":"Entities","description":"Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64},"maxProperties":50,"additionalProperties":{"type":"object","title":"Entity","properties":{"type":{"type":"string","enum":["pattern","email","phone","amount"],"title":"Kind","description":"pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in."},"pattern":{"type":"string","minLength":1,"maxLength":1000,"title":"Pattern","description":"RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b."},"case":{"type":"string","enum":["upper","lower"],"title":"Case","description":"Write found values in upper or lower case (ao-10489 becomes AO-10489)."},"description":{"type":"string","maxLength":500,"title":"Description","description":"Notes for readers."}},"required":["type"],"additionalProperties":false,"if":{"properties":{"type":{"const":"pattern"}}},"then":{"properties":{"type":true,"pattern":true},"required":["type","pattern"]}}},"settings":{"type":"object","title":"Run settings","description":"How runs of this flow are kept.","properties":{"trace":{"type":"string","enum":["all","errors","none"],"default":"all","title":"Keep traces of successful runs","description":"all: every run keeps its steps and events. errors: a successful run that changed nothing outside the flow keeps only its summary (status, output, the sender's message id against replays), not its steps. none: as errors, without its input and output either, and its turns leave the conversation's history. Failed runs and runs that called a tool or a model always keep their whole trace."}},"additionalProperties":false},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
@@ -598,11 +598,12 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.nodes !== undefined){
-let data15 = data.nodes;
-if(Array.isArray(data15)){
-if(data15.length > 5000){
-const err43 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 5000},message:"must NOT have more than 5000 items",schema:5000,parentSchema:schema31.properties.nodes,data:data15};
+if(data.settings !== undefined){
+let data15 = data.settings;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key6 in data15){
+if(!(key6 === "trace")){
+const err43 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.settings,data:data15};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -611,8 +612,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data15.length < 1){
-const err44 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.nodes,data:data15};
+}
+if(data15.trace !== undefined){
+let data16 = data15.trace;
+if(typeof data16 !== "string"){
+const err44 = {instancePath:instancePath+"/settings/trace",schemaPath:"#/properties/settings/properties/trace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.settings.properties.trace.type,parentSchema:schema31.properties.settings.properties.trace,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -621,12 +625,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-const len0 = data15.length;
-for(let i0=0; i0<len0; i0++){
-let data16 = data15[i0];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err45 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data16};
+if(!(((data16 === "all") || (data16 === "errors")) || (data16 === "none"))){
+const err45 = {instancePath:instancePath+"/settings/trace",schemaPath:"#/properties/settings/properties/trace/enum",keyword:"enum",params:{allowedValues: schema31.properties.settings.properties.trace.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.settings.properties.trace.enum,parentSchema:schema31.properties.settings.properties.trace,data:data16};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -635,8 +635,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err46 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data16};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.settings.type,parentSchema:schema31.properties.settings,data:data15};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -645,11 +647,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data16.name !== undefined){
-let data17 = data16.name;
-if(typeof data17 === "string"){
-if(func2(data17) > 64){
-const err47 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
+}
+if(data.nodes !== undefined){
+let data17 = data.nodes;
+if(Array.isArray(data17)){
+if(data17.length > 5000){
+const err47 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 5000},message:"must NOT have more than 5000 items",schema:5000,parentSchema:schema31.properties.nodes,data:data17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -658,8 +661,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(!pattern6.test(data17)){
-const err48 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
+if(data17.length < 1){
+const err48 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.nodes,data:data17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -668,9 +671,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.name.type,parentSchema:schema31.properties.nodes.items.properties.name,data:data17};
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err49 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -679,11 +685,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data16.type !== undefined){
-let data18 = data16.type;
-if(typeof data18 !== "string"){
-const err50 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.type.type,parentSchema:schema31.properties.nodes.items.properties.type,data:data18};
+if(data18.type === undefined){
+const err50 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.nodes.items.required,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -692,13 +695,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-const tag0 = data16.type;
-if(typeof tag0 == "string"){
-if(tag0 === "start"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err51 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.required,parentSchema:schema32,data:data16};
+if(data18.name !== undefined){
+let data19 = data18.name;
+if(typeof data19 === "string"){
+if(func2(data19) > 64){
+const err51 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.nodes.items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -707,8 +708,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err52 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema32.required,parentSchema:schema32,data:data16};
+if(!pattern6.test(data19)){
+const err52 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.nodes.items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -717,9 +718,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-for(const key6 in data16){
-if(!(((((((key6 === "name") || (key6 === "type_version")) || (key6 === "description")) || (key6 === "retry")) || (key6 === "timeout_ms")) || (key6 === "type")) || (key6 === "config"))){
-const err53 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data:data16};
+}
+else {
+const err53 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.name.type,parentSchema:schema31.properties.nodes.items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -729,11 +730,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data16.name !== undefined){
-let data19 = data16.name;
-if(typeof data19 === "string"){
-if(func2(data19) > 64){
-const err54 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.name,data:data19};
+if(data18.type !== undefined){
+let data20 = data18.type;
+if(typeof data20 !== "string"){
+const err54 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.nodes.items.properties.type.type,parentSchema:schema31.properties.nodes.items.properties.type,data:data20};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -742,8 +742,13 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!pattern6.test(data19)){
-const err55 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.name,data:data19};
+}
+const tag0 = data18.type;
+if(typeof tag0 == "string"){
+if(tag0 === "start"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err55 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.required,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -752,9 +757,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.name.type,parentSchema:schema32.properties.name,data:data19};
+if(data18.type === undefined){
+const err56 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema32.required,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -763,11 +767,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data20 = data16.type_version;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err57 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.type_version.type,parentSchema:schema32.properties.type_version,data:data20};
+for(const key7 in data18){
+if(!(((((((key7 === "name") || (key7 === "type_version")) || (key7 === "description")) || (key7 === "retry")) || (key7 === "timeout_ms")) || (key7 === "type")) || (key7 === "config"))){
+const err57 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -776,9 +778,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 1 || isNaN(data20)){
-const err58 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.type_version,data:data20};
+}
+if(data18.name !== undefined){
+let data21 = data18.name;
+if(typeof data21 === "string"){
+if(func2(data21) > 64){
+const err58 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -787,13 +792,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data21 = data16.description;
-if(typeof data21 === "string"){
-if(func2(data21) > 2000){
-const err59 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema32.properties.description,data:data21};
+if(!pattern6.test(data21)){
+const err59 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -804,7 +804,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.description.type,parentSchema:schema32.properties.description,data:data21};
+const err60 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.start/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.name.type,parentSchema:schema32.properties.name,data:data21};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -814,11 +814,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data22 = data16.retry;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.attempts === undefined){
-const err61 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema32.properties.retry.required,parentSchema:schema32.properties.retry,data:data22};
+if(data18.type_version !== undefined){
+let data22 = data18.type_version;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err61 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.type_version.type,parentSchema:schema32.properties.type_version,data:data22};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -827,9 +826,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key7 in data22){
-if(!((((key7 === "attempts") || (key7 === "backoff_ms")) || (key7 === "max_backoff_ms")) || (key7 === "backoff"))){
-const err62 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.retry,data:data22};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 1 || isNaN(data22)){
+const err62 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.start/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.type_version,data:data22};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -839,10 +838,12 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data22.attempts !== undefined){
-let data23 = data22.attempts;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err63 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.attempts.type,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
+}
+if(data18.description !== undefined){
+let data23 = data18.description;
+if(typeof data23 === "string"){
+if(func2(data23) > 2000){
+const err63 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema32.properties.description,data:data23};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -851,9 +852,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 10 || isNaN(data23)){
-const err64 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
+}
+else {
+const err64 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.start/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.description.type,parentSchema:schema32.properties.description,data:data23};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -862,8 +863,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err65 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.retry.properties.attempts,data:data23};
+}
+if(data18.retry !== undefined){
+let data24 = data18.retry;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.attempts === undefined){
+const err65 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema32.properties.retry.required,parentSchema:schema32.properties.retry,data:data24};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -872,12 +877,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-if(data22.backoff_ms !== undefined){
-let data24 = data22.backoff_ms;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err66 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.backoff_ms.type,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
+for(const key8 in data24){
+if(!((((key8 === "attempts") || (key8 === "backoff_ms")) || (key8 === "max_backoff_ms")) || (key8 === "backoff"))){
+const err66 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.retry,data:data24};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -886,9 +888,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 600000 || isNaN(data24)){
-const err67 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
+}
+if(data24.attempts !== undefined){
+let data25 = data24.attempts;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err67 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.attempts.type,parentSchema:schema32.properties.retry.properties.attempts,data:data25};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -897,8 +901,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data24 < 0 || isNaN(data24)){
-const err68 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data24};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 10 || isNaN(data25)){
+const err68 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema32.properties.retry.properties.attempts,data:data25};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -907,12 +912,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-}
-if(data22.max_backoff_ms !== undefined){
-let data25 = data22.max_backoff_ms;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err69 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.max_backoff_ms.type,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
+if(data25 < 1 || isNaN(data25)){
+const err69 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.start/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.retry.properties.attempts,data:data25};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -921,9 +922,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 3600000 || isNaN(data25)){
-const err70 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
+}
+}
+if(data24.backoff_ms !== undefined){
+let data26 = data24.backoff_ms;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err70 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.backoff_ms.type,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data26};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -932,8 +936,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data25 < 0 || isNaN(data25)){
-const err71 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data25};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 600000 || isNaN(data26)){
+const err71 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,12 +947,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-}
-if(data22.backoff !== undefined){
-let data26 = data22.backoff;
-if(typeof data26 !== "string"){
-const err72 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.retry.properties.backoff.type,parentSchema:schema32.properties.retry.properties.backoff,data:data26};
+if(data26 < 0 || isNaN(data26)){
+const err72 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.backoff_ms,data:data26};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -956,8 +957,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!((data26 === "exponential") || (data26 === "fixed"))){
-const err73 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema32.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.retry.properties.backoff.enum,parentSchema:schema32.properties.retry.properties.backoff,data:data26};
+}
+}
+if(data24.max_backoff_ms !== undefined){
+let data27 = data24.max_backoff_ms;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err73 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.retry.properties.max_backoff_ms.type,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data27};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -966,10 +971,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.retry.type,parentSchema:schema32.properties.retry,data:data22};
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 3600000 || isNaN(data27)){
+const err74 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data27};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -978,11 +982,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data27 = data16.timeout_ms;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err75 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.timeout_ms.type,parentSchema:schema32.properties.timeout_ms,data:data27};
+if(data27 < 0 || isNaN(data27)){
+const err75 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.start/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.properties.retry.properties.max_backoff_ms,data:data27};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -991,9 +992,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 3600000 || isNaN(data27)){
-const err76 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.timeout_ms,data:data27};
+}
+}
+if(data24.backoff !== undefined){
+let data28 = data24.backoff;
+if(typeof data28 !== "string"){
+const err76 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.retry.properties.backoff.type,parentSchema:schema32.properties.retry.properties.backoff,data:data28};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1002,8 +1006,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err77 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.timeout_ms,data:data27};
+if(!((data28 === "exponential") || (data28 === "fixed"))){
+const err77 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.start/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema32.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.retry.properties.backoff.enum,parentSchema:schema32.properties.retry.properties.backoff,data:data28};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1014,10 +1018,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data28 = data16.type;
-if(typeof data28 !== "string"){
-const err78 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.type.type,parentSchema:schema32.properties.type,data:data28};
+else {
+const err78 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.start/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.retry.type,parentSchema:schema32.properties.retry,data:data24};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1026,8 +1028,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-if("start" !== data28){
-const err79 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/const",keyword:"const",params:{allowedValue: "start"},message:"must be equal to constant",schema:"start",parentSchema:schema32.properties.type,data:data28};
+}
+if(data18.timeout_ms !== undefined){
+let data29 = data18.timeout_ms;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err79 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.timeout_ms.type,parentSchema:schema32.properties.timeout_ms,data:data29};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1036,13 +1041,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data29 = data16.config;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key8 in data29){
-if(!((key8 === "inputs") || (key8 === "greeting"))){
-const err80 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config,data:data29};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 3600000 || isNaN(data29)){
+const err80 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema32.properties.timeout_ms,data:data29};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1051,12 +1052,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data29.inputs !== undefined){
-let data30 = data29.inputs;
-if(Array.isArray(data30)){
-if(data30.length > 50){
-const err81 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema32.properties.config.properties.inputs,data:data30};
+if(data29 < 1 || isNaN(data29)){
+const err81 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.start/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.timeout_ms,data:data29};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1065,12 +1062,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-const len1 = data30.length;
-for(let i1=0; i1<len1; i1++){
-let data31 = data30[i1];
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.name === undefined){
-const err82 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.properties.config.properties.inputs.items.required,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
+}
+}
+if(data18.type !== undefined){
+let data30 = data18.type;
+if(typeof data30 !== "string"){
+const err82 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.type.type,parentSchema:schema32.properties.type,data:data30};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1079,9 +1076,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key9 in data31){
-if(!((((key9 === "name") || (key9 === "type")) || (key9 === "required")) || (key9 === "description"))){
-const err83 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
+if("start" !== data30){
+const err83 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.start/properties/type/const",keyword:"const",params:{allowedValue: "start"},message:"must be equal to constant",schema:"start",parentSchema:schema32.properties.type,data:data30};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1091,11 +1087,12 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data31.name !== undefined){
-let data32 = data31.name;
-if(typeof data32 === "string"){
-if(func2(data32) > 64){
-const err84 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
+if(data18.config !== undefined){
+let data31 = data18.config;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key9 in data31){
+if(!((key9 === "inputs") || (key9 === "greeting"))){
+const err84 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config,data:data31};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1104,8 +1101,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!pattern6.test(data32)){
-const err85 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
+}
+if(data31.inputs !== undefined){
+let data32 = data31.inputs;
+if(Array.isArray(data32)){
+if(data32.length > 50){
+const err85 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema32.properties.config.properties.inputs,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1114,9 +1115,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.name.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data32};
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.name === undefined){
+const err86 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.properties.config.properties.inputs.items.required,parentSchema:schema32.properties.config.properties.inputs.items,data:data33};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1125,11 +1129,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data31.type !== undefined){
-let data33 = data31.type;
-if(typeof data33 !== "string"){
-const err87 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.type.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data33};
+for(const key10 in data33){
+if(!((((key10 === "name") || (key10 === "type")) || (key10 === "required")) || (key10 === "description"))){
+const err87 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.config.properties.inputs.items,data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1138,8 +1140,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(!((((data33 === "string") || (data33 === "number")) || (data33 === "boolean")) || (data33 === "object"))){
-const err88 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema32.properties.config.properties.inputs.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.config.properties.inputs.items.properties.type.enum,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data33};
+}
+if(data33.name !== undefined){
+let data34 = data33.name;
+if(typeof data34 === "string"){
+if(func2(data34) > 64){
+const err88 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1148,11 +1154,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data31.required !== undefined){
-let data34 = data31.required;
-if(typeof data34 !== "boolean"){
-const err89 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/required",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema32.properties.config.properties.inputs.items.properties.required.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.required,data:data34};
+if(!pattern6.test(data34)){
+const err89 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data34};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1162,11 +1165,8 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data31.description !== undefined){
-let data35 = data31.description;
-if(typeof data35 === "string"){
-if(func2(data35) > 500){
-const err90 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data35};
+else {
+const err90 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/name",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.name.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.name,data:data34};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1176,8 +1176,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.description.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data35};
+if(data33.type !== undefined){
+let data35 = data33.type;
+if(typeof data35 !== "string"){
+const err91 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.type.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data35};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1186,10 +1188,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.properties.inputs.items.type,parentSchema:schema32.properties.config.properties.inputs.items,data:data31};
+if(!((((data35 === "string") || (data35 === "number")) || (data35 === "boolean")) || (data35 === "object"))){
+const err92 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/type",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema32.properties.config.properties.inputs.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.config.properties.inputs.items.properties.type.enum,parentSchema:schema32.properties.config.properties.inputs.items.properties.type,data:data35};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1199,9 +1199,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.config.properties.inputs.type,parentSchema:schema32.properties.config.properties.inputs,data:data30};
+if(data33.required !== undefined){
+let data36 = data33.required;
+if(typeof data36 !== "boolean"){
+const err93 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/required",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema32.properties.config.properties.inputs.items.properties.required.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.required,data:data36};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1211,11 +1212,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data29.greeting !== undefined){
-let data36 = data29.greeting;
-if(typeof data36 === "string"){
-if(func2(data36) > 50000){
-const err94 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema32.properties.config.properties.greeting,data:data36};
+if(data33.description !== undefined){
+let data37 = data33.description;
+if(typeof data37 === "string"){
+if(func2(data37) > 500){
+const err94 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1226,7 +1227,7 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.greeting.type,parentSchema:schema32.properties.config.properties.greeting,data:data36};
+const err95 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1+"/description",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.inputs.items.properties.description.type,parentSchema:schema32.properties.config.properties.inputs.items.properties.description,data:data37};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1238,7 +1239,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.type,parentSchema:schema32.properties.config,data:data29};
+const err96 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs/" + i1,schemaPath:"#/$defs/node.start/properties/config/properties/inputs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.properties.inputs.items.type,parentSchema:schema32.properties.config.properties.inputs.items,data:data33};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1250,7 +1251,7 @@ errors++;
 }
 }
 else {
-const err97 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data:data16};
+const err97 = {instancePath:instancePath+"/nodes/" + i0+"/config/inputs",schemaPath:"#/$defs/node.start/properties/config/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.config.properties.inputs.type,parentSchema:schema32.properties.config.properties.inputs,data:data32};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1259,12 +1260,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-var props1 = true;
 }
-else if(tag0 === "end"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err98 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.required,parentSchema:schema33,data:data16};
+if(data31.greeting !== undefined){
+let data38 = data31.greeting;
+if(typeof data38 === "string"){
+if(func2(data38) > 50000){
+const err98 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema32.properties.config.properties.greeting,data:data38};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1273,8 +1274,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err99 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema33.required,parentSchema:schema33,data:data16};
+}
+else {
+const err99 = {instancePath:instancePath+"/nodes/" + i0+"/config/greeting",schemaPath:"#/$defs/node.start/properties/config/properties/greeting/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.config.properties.greeting.type,parentSchema:schema32.properties.config.properties.greeting,data:data38};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1283,9 +1285,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-for(const key10 in data16){
-if(!(((((((key10 === "name") || (key10 === "type_version")) || (key10 === "description")) || (key10 === "retry")) || (key10 === "timeout_ms")) || (key10 === "type")) || (key10 === "config"))){
-const err100 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data:data16};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.start/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.config.type,parentSchema:schema32.properties.config,data:data31};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1295,11 +1298,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data16.name !== undefined){
-let data37 = data16.name;
-if(typeof data37 === "string"){
-if(func2(data37) > 64){
-const err101 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.name,data:data37};
+}
+else {
+const err101 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.start/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1308,8 +1309,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern6.test(data37)){
-const err102 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema33.properties.name,data:data37};
+var props1 = true;
+}
+else if(tag0 === "end"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err102 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.required,parentSchema:schema33,data:data18};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1318,9 +1323,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.name.type,parentSchema:schema33.properties.name,data:data37};
+if(data18.type === undefined){
+const err103 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema33.required,parentSchema:schema33,data:data18};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1329,11 +1333,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data38 = data16.type_version;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err104 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.type_version.type,parentSchema:schema33.properties.type_version,data:data38};
+for(const key11 in data18){
+if(!(((((((key11 === "name") || (key11 === "type_version")) || (key11 === "description")) || (key11 === "retry")) || (key11 === "timeout_ms")) || (key11 === "type")) || (key11 === "config"))){
+const err104 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data:data18};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1342,9 +1344,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 1 || isNaN(data38)){
-const err105 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.type_version,data:data38};
+}
+if(data18.name !== undefined){
+let data39 = data18.name;
+if(typeof data39 === "string"){
+if(func2(data39) > 64){
+const err105 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1353,13 +1358,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data39 = data16.description;
-if(typeof data39 === "string"){
-if(func2(data39) > 2000){
-const err106 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema33.properties.description,data:data39};
+if(!pattern6.test(data39)){
+const err106 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema33.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1370,7 +1370,7 @@ errors++;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.description.type,parentSchema:schema33.properties.description,data:data39};
+const err107 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.end/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.name.type,parentSchema:schema33.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1380,11 +1380,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data40 = data16.retry;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.attempts === undefined){
-const err108 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema33.properties.retry.required,parentSchema:schema33.properties.retry,data:data40};
+if(data18.type_version !== undefined){
+let data40 = data18.type_version;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err108 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.type_version.type,parentSchema:schema33.properties.type_version,data:data40};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1393,9 +1392,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-for(const key11 in data40){
-if(!((((key11 === "attempts") || (key11 === "backoff_ms")) || (key11 === "max_backoff_ms")) || (key11 === "backoff"))){
-const err109 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.retry,data:data40};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 1 || isNaN(data40)){
+const err109 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.end/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.type_version,data:data40};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1405,10 +1404,12 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data40.attempts !== undefined){
-let data41 = data40.attempts;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err110 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.attempts.type,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
+}
+if(data18.description !== undefined){
+let data41 = data18.description;
+if(typeof data41 === "string"){
+if(func2(data41) > 2000){
+const err110 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema33.properties.description,data:data41};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1417,9 +1418,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 > 10 || isNaN(data41)){
-const err111 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
+}
+else {
+const err111 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.end/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.description.type,parentSchema:schema33.properties.description,data:data41};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1428,8 +1429,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data41 < 1 || isNaN(data41)){
-const err112 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.retry.properties.attempts,data:data41};
+}
+if(data18.retry !== undefined){
+let data42 = data18.retry;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.attempts === undefined){
+const err112 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema33.properties.retry.required,parentSchema:schema33.properties.retry,data:data42};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1438,12 +1443,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-}
-if(data40.backoff_ms !== undefined){
-let data42 = data40.backoff_ms;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err113 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.backoff_ms.type,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
+for(const key12 in data42){
+if(!((((key12 === "attempts") || (key12 === "backoff_ms")) || (key12 === "max_backoff_ms")) || (key12 === "backoff"))){
+const err113 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.retry,data:data42};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1452,9 +1454,11 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 600000 || isNaN(data42)){
-const err114 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
+}
+if(data42.attempts !== undefined){
+let data43 = data42.attempts;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err114 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.attempts.type,parentSchema:schema33.properties.retry.properties.attempts,data:data43};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1463,8 +1467,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data42 < 0 || isNaN(data42)){
-const err115 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data42};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 10 || isNaN(data43)){
+const err115 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema33.properties.retry.properties.attempts,data:data43};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1473,12 +1478,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-if(data40.max_backoff_ms !== undefined){
-let data43 = data40.max_backoff_ms;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err116 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.max_backoff_ms.type,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
+if(data43 < 1 || isNaN(data43)){
+const err116 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.end/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.retry.properties.attempts,data:data43};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1487,9 +1488,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 > 3600000 || isNaN(data43)){
-const err117 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
+}
+}
+if(data42.backoff_ms !== undefined){
+let data44 = data42.backoff_ms;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err117 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.backoff_ms.type,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data44};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1498,8 +1502,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data43 < 0 || isNaN(data43)){
-const err118 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data43};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 > 600000 || isNaN(data44)){
+const err118 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data44};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1508,12 +1513,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-}
-if(data40.backoff !== undefined){
-let data44 = data40.backoff;
-if(typeof data44 !== "string"){
-const err119 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.retry.properties.backoff.type,parentSchema:schema33.properties.retry.properties.backoff,data:data44};
+if(data44 < 0 || isNaN(data44)){
+const err119 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.backoff_ms,data:data44};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1522,8 +1523,12 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(!((data44 === "exponential") || (data44 === "fixed"))){
-const err120 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema33.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.retry.properties.backoff.enum,parentSchema:schema33.properties.retry.properties.backoff,data:data44};
+}
+}
+if(data42.max_backoff_ms !== undefined){
+let data45 = data42.max_backoff_ms;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err120 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.retry.properties.max_backoff_ms.type,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data45};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1532,10 +1537,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.retry.type,parentSchema:schema33.properties.retry,data:data40};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 3600000 || isNaN(data45)){
+const err121 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data45};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1544,11 +1548,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data45 = data16.timeout_ms;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err122 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.timeout_ms.type,parentSchema:schema33.properties.timeout_ms,data:data45};
+if(data45 < 0 || isNaN(data45)){
+const err122 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.end/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33.properties.retry.properties.max_backoff_ms,data:data45};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1557,9 +1558,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 3600000 || isNaN(data45)){
-const err123 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.timeout_ms,data:data45};
+}
+}
+if(data42.backoff !== undefined){
+let data46 = data42.backoff;
+if(typeof data46 !== "string"){
+const err123 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.retry.properties.backoff.type,parentSchema:schema33.properties.retry.properties.backoff,data:data46};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1568,8 +1572,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data45 < 1 || isNaN(data45)){
-const err124 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.timeout_ms,data:data45};
+if(!((data46 === "exponential") || (data46 === "fixed"))){
+const err124 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.end/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema33.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.retry.properties.backoff.enum,parentSchema:schema33.properties.retry.properties.backoff,data:data46};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1580,10 +1584,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data46 = data16.type;
-if(typeof data46 !== "string"){
-const err125 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.type.type,parentSchema:schema33.properties.type,data:data46};
+else {
+const err125 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.end/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.retry.type,parentSchema:schema33.properties.retry,data:data42};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1592,8 +1594,11 @@ vErrors.push(err125);
 }
 errors++;
 }
-if("end" !== data46){
-const err126 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/const",keyword:"const",params:{allowedValue: "end"},message:"must be equal to constant",schema:"end",parentSchema:schema33.properties.type,data:data46};
+}
+if(data18.timeout_ms !== undefined){
+let data47 = data18.timeout_ms;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err126 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.timeout_ms.type,parentSchema:schema33.properties.timeout_ms,data:data47};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1602,13 +1607,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data47 = data16.config;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key12 in data47){
-if(!(((key12 === "reply") || (key12 === "outcome")) || (key12 === "output"))){
-const err127 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config,data:data47};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 3600000 || isNaN(data47)){
+const err127 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema33.properties.timeout_ms,data:data47};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1617,12 +1618,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-if(data47.reply !== undefined){
-let data48 = data47.reply;
-if(typeof data48 === "string"){
-if(func2(data48) > 50000){
-const err128 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.reply,data:data48};
+if(data47 < 1 || isNaN(data47)){
+const err128 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.end/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.timeout_ms,data:data47};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1632,8 +1629,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-else {
-const err129 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.reply.type,parentSchema:schema33.properties.config.properties.reply,data:data48};
+}
+if(data18.type !== undefined){
+let data48 = data18.type;
+if(typeof data48 !== "string"){
+const err129 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.type.type,parentSchema:schema33.properties.type,data:data48};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1642,11 +1642,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-if(data47.outcome !== undefined){
-let data49 = data47.outcome;
-if(typeof data49 !== "string"){
-const err130 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.outcome.type,parentSchema:schema33.properties.config.properties.outcome,data:data49};
+if("end" !== data48){
+const err130 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.end/properties/type/const",keyword:"const",params:{allowedValue: "end"},message:"must be equal to constant",schema:"end",parentSchema:schema33.properties.type,data:data48};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1655,8 +1652,13 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(!(((data49 === "resolved") || (data49 === "unresolved")) || (data49 === "escalated"))){
-const err131 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema33.properties.config.properties.outcome.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.config.properties.outcome.enum,parentSchema:schema33.properties.config.properties.outcome,data:data49};
+}
+if(data18.config !== undefined){
+let data49 = data18.config;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key13 in data49){
+if(!(((key13 === "reply") || (key13 === "outcome")) || (key13 === "output"))){
+const err131 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config,data:data49};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1666,11 +1668,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data47.output !== undefined){
-let data50 = data47.output;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(Object.keys(data50).length > 200){
-const err132 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema33.properties.config.properties.output,data:data50};
+if(data49.reply !== undefined){
+let data50 = data49.reply;
+if(typeof data50 === "string"){
+if(func2(data50) > 50000){
+const err132 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.reply,data:data50};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1679,9 +1681,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-for(const key13 in data50){
-if(!(pattern6.test(key13))){
-const err133 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config.properties.output,data:data50};
+}
+else {
+const err133 = {instancePath:instancePath+"/nodes/" + i0+"/config/reply",schemaPath:"#/$defs/node.end/properties/config/properties/reply/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.reply.type,parentSchema:schema33.properties.config.properties.reply,data:data50};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1691,12 +1693,10 @@ vErrors.push(err133);
 errors++;
 }
 }
-for(const key14 in data50){
-if(pattern6.test(key14)){
-let data51 = data50[key14];
-if(typeof data51 === "string"){
-if(func2(data51) > 50000){
-const err134 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data51};
+if(data49.outcome !== undefined){
+let data51 = data49.outcome;
+if(typeof data51 !== "string"){
+const err134 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.outcome.type,parentSchema:schema33.properties.config.properties.outcome,data:data51};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1705,9 +1705,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data51};
+if(!(((data51 === "resolved") || (data51 === "unresolved")) || (data51 === "escalated"))){
+const err135 = {instancePath:instancePath+"/nodes/" + i0+"/config/outcome",schemaPath:"#/$defs/node.end/properties/config/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema33.properties.config.properties.outcome.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.config.properties.outcome.enum,parentSchema:schema33.properties.config.properties.outcome,data:data51};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1717,10 +1716,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.properties.output.type,parentSchema:schema33.properties.config.properties.output,data:data50};
+if(data49.output !== undefined){
+let data52 = data49.output;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(Object.keys(data52).length > 200){
+const err136 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema33.properties.config.properties.output,data:data52};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1729,10 +1729,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-}
-else {
-const err137 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.type,parentSchema:schema33.properties.config,data:data47};
+for(const key14 in data52){
+if(!(pattern6.test(key14))){
+const err137 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.config.properties.output,data:data52};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1742,9 +1741,12 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data:data16};
+for(const key15 in data52){
+if(pattern6.test(key15)){
+let data53 = data52[key15];
+if(typeof data53 === "string"){
+if(func2(data53) > 50000){
+const err138 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data53};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1753,14 +1755,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "reply"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err139 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
+else {
+const err139 = {instancePath:instancePath+"/nodes/" + i0+"/config/output/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.end/properties/config/properties/output/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema33.properties.config.properties.output.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data53};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1769,8 +1766,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err140 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/nodes/" + i0+"/config/output",schemaPath:"#/$defs/node.end/properties/config/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.properties.output.type,parentSchema:schema33.properties.config.properties.output,data:data52};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1779,8 +1779,10 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err141 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema34.required,parentSchema:schema34,data:data16};
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.end/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.config.type,parentSchema:schema33.properties.config,data:data49};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1789,9 +1791,10 @@ vErrors.push(err141);
 }
 errors++;
 }
-for(const key15 in data16){
-if(!(((((((key15 === "name") || (key15 === "type_version")) || (key15 === "description")) || (key15 === "retry")) || (key15 === "timeout_ms")) || (key15 === "type")) || (key15 === "config"))){
-const err142 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data16};
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.end/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data:data18};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1800,12 +1803,14 @@ vErrors.push(err142);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data52 = data16.name;
-if(typeof data52 === "string"){
-if(func2(data52) > 64){
-const err143 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.name,data:data52};
+}
+else if(tag0 === "reply"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err143 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema34.required,parentSchema:schema34,data:data18};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1814,8 +1819,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern6.test(data52)){
-const err144 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema34.properties.name,data:data52};
+if(data18.type === undefined){
+const err144 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema34.required,parentSchema:schema34,data:data18};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1824,9 +1829,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.name.type,parentSchema:schema34.properties.name,data:data52};
+if(data18.config === undefined){
+const err145 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema34.required,parentSchema:schema34,data:data18};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1835,11 +1839,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data53 = data16.type_version;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err146 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.type_version.type,parentSchema:schema34.properties.type_version,data:data53};
+for(const key16 in data18){
+if(!(((((((key16 === "name") || (key16 === "type_version")) || (key16 === "description")) || (key16 === "retry")) || (key16 === "timeout_ms")) || (key16 === "type")) || (key16 === "config"))){
+const err146 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data18};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1848,9 +1850,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 1 || isNaN(data53)){
-const err147 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.type_version,data:data53};
+}
+if(data18.name !== undefined){
+let data54 = data18.name;
+if(typeof data54 === "string"){
+if(func2(data54) > 64){
+const err147 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1859,13 +1864,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data54 = data16.description;
-if(typeof data54 === "string"){
-if(func2(data54) > 2000){
-const err148 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema34.properties.description,data:data54};
+if(!pattern6.test(data54)){
+const err148 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema34.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1876,7 +1876,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.description.type,parentSchema:schema34.properties.description,data:data54};
+const err149 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.reply/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.name.type,parentSchema:schema34.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1886,11 +1886,10 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data55 = data16.retry;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.attempts === undefined){
-const err150 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema34.properties.retry.required,parentSchema:schema34.properties.retry,data:data55};
+if(data18.type_version !== undefined){
+let data55 = data18.type_version;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err150 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.type_version.type,parentSchema:schema34.properties.type_version,data:data55};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1899,9 +1898,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key16 in data55){
-if(!((((key16 === "attempts") || (key16 === "backoff_ms")) || (key16 === "max_backoff_ms")) || (key16 === "backoff"))){
-const err151 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.retry,data:data55};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 1 || isNaN(data55)){
+const err151 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.reply/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.type_version,data:data55};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1911,10 +1910,12 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data55.attempts !== undefined){
-let data56 = data55.attempts;
-if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
-const err152 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.attempts.type,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
+}
+if(data18.description !== undefined){
+let data56 = data18.description;
+if(typeof data56 === "string"){
+if(func2(data56) > 2000){
+const err152 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema34.properties.description,data:data56};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1923,9 +1924,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 > 10 || isNaN(data56)){
-const err153 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
+}
+else {
+const err153 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.reply/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.description.type,parentSchema:schema34.properties.description,data:data56};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1934,8 +1935,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err154 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.retry.properties.attempts,data:data56};
+}
+if(data18.retry !== undefined){
+let data57 = data18.retry;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.attempts === undefined){
+const err154 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema34.properties.retry.required,parentSchema:schema34.properties.retry,data:data57};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1944,12 +1949,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-}
-if(data55.backoff_ms !== undefined){
-let data57 = data55.backoff_ms;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err155 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.backoff_ms.type,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
+for(const key17 in data57){
+if(!((((key17 === "attempts") || (key17 === "backoff_ms")) || (key17 === "max_backoff_ms")) || (key17 === "backoff"))){
+const err155 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.retry,data:data57};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1958,9 +1960,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 600000 || isNaN(data57)){
-const err156 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
+}
+if(data57.attempts !== undefined){
+let data58 = data57.attempts;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err156 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.attempts.type,parentSchema:schema34.properties.retry.properties.attempts,data:data58};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1969,8 +1973,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data57 < 0 || isNaN(data57)){
-const err157 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data57};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 10 || isNaN(data58)){
+const err157 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema34.properties.retry.properties.attempts,data:data58};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1979,12 +1984,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-if(data55.max_backoff_ms !== undefined){
-let data58 = data55.max_backoff_ms;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err158 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.max_backoff_ms.type,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
+if(data58 < 1 || isNaN(data58)){
+const err158 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.reply/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.retry.properties.attempts,data:data58};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1993,9 +1994,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 > 3600000 || isNaN(data58)){
-const err159 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
+}
+}
+if(data57.backoff_ms !== undefined){
+let data59 = data57.backoff_ms;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err159 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.backoff_ms.type,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data59};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2004,8 +2008,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data58 < 0 || isNaN(data58)){
-const err160 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data58};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 600000 || isNaN(data59)){
+const err160 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data59};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2014,12 +2019,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-}
-if(data55.backoff !== undefined){
-let data59 = data55.backoff;
-if(typeof data59 !== "string"){
-const err161 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.retry.properties.backoff.type,parentSchema:schema34.properties.retry.properties.backoff,data:data59};
+if(data59 < 0 || isNaN(data59)){
+const err161 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.backoff_ms,data:data59};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2028,8 +2029,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(!((data59 === "exponential") || (data59 === "fixed"))){
-const err162 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema34.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema34.properties.retry.properties.backoff.enum,parentSchema:schema34.properties.retry.properties.backoff,data:data59};
+}
+}
+if(data57.max_backoff_ms !== undefined){
+let data60 = data57.max_backoff_ms;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err162 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.retry.properties.max_backoff_ms.type,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data60};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2038,10 +2043,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-}
-else {
-const err163 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.retry.type,parentSchema:schema34.properties.retry,data:data55};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 3600000 || isNaN(data60)){
+const err163 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data60};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2050,11 +2054,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data60 = data16.timeout_ms;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err164 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.timeout_ms.type,parentSchema:schema34.properties.timeout_ms,data:data60};
+if(data60 < 0 || isNaN(data60)){
+const err164 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.reply/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema34.properties.retry.properties.max_backoff_ms,data:data60};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2063,9 +2064,12 @@ vErrors.push(err164);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 > 3600000 || isNaN(data60)){
-const err165 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.timeout_ms,data:data60};
+}
+}
+if(data57.backoff !== undefined){
+let data61 = data57.backoff;
+if(typeof data61 !== "string"){
+const err165 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.retry.properties.backoff.type,parentSchema:schema34.properties.retry.properties.backoff,data:data61};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2074,8 +2078,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data60 < 1 || isNaN(data60)){
-const err166 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.timeout_ms,data:data60};
+if(!((data61 === "exponential") || (data61 === "fixed"))){
+const err166 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.reply/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema34.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema34.properties.retry.properties.backoff.enum,parentSchema:schema34.properties.retry.properties.backoff,data:data61};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2086,10 +2090,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data61 = data16.type;
-if(typeof data61 !== "string"){
-const err167 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.type.type,parentSchema:schema34.properties.type,data:data61};
+else {
+const err167 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.reply/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.retry.type,parentSchema:schema34.properties.retry,data:data57};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2098,8 +2100,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-if("reply" !== data61){
-const err168 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant",schema:"reply",parentSchema:schema34.properties.type,data:data61};
+}
+if(data18.timeout_ms !== undefined){
+let data62 = data18.timeout_ms;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err168 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.properties.timeout_ms.type,parentSchema:schema34.properties.timeout_ms,data:data62};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2108,12 +2113,9 @@ vErrors.push(err168);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data62 = data16.config;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.text === undefined){
-const err169 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'",schema:schema34.properties.config.required,parentSchema:schema34.properties.config,data:data62};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 3600000 || isNaN(data62)){
+const err169 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema34.properties.timeout_ms,data:data62};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2122,9 +2124,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-for(const key17 in data62){
-if(!((key17 === "text") || (key17 === "quick_replies"))){
-const err170 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.config,data:data62};
+if(data62 < 1 || isNaN(data62)){
+const err170 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.reply/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema34.properties.timeout_ms,data:data62};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2134,11 +2135,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data62.text !== undefined){
-let data63 = data62.text;
-if(typeof data63 === "string"){
-if(func2(data63) > 50000){
-const err171 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema34.properties.config.properties.text,data:data63};
+}
+if(data18.type !== undefined){
+let data63 = data18.type;
+if(typeof data63 !== "string"){
+const err171 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.type.type,parentSchema:schema34.properties.type,data:data63};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2147,9 +2148,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-else {
-const err172 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data63};
+if("reply" !== data63){
+const err172 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.reply/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant",schema:"reply",parentSchema:schema34.properties.type,data:data63};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2159,11 +2159,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data62.quick_replies !== undefined){
-let data64 = data62.quick_replies;
-if(Array.isArray(data64)){
-if(data64.length > 10){
-const err173 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
+if(data18.config !== undefined){
+let data64 = data18.config;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.text === undefined){
+const err173 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'",schema:schema34.properties.config.required,parentSchema:schema34.properties.config,data:data64};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2172,12 +2172,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-const len2 = data64.length;
-for(let i2=0; i2<len2; i2++){
-let data65 = data64[i2];
-if(typeof data65 === "string"){
-if(func2(data65) > 80){
-const err174 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
+for(const key18 in data64){
+if(!((key18 === "text") || (key18 === "quick_replies"))){
+const err174 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.config,data:data64};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2186,8 +2183,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(func2(data65) < 1){
-const err175 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
+}
+if(data64.text !== undefined){
+let data65 = data64.text;
+if(typeof data65 === "string"){
+if(func2(data65) > 50000){
+const err175 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema34.properties.config.properties.text,data:data65};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2198,7 +2199,7 @@ errors++;
 }
 }
 else {
-const err176 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data65};
+const err176 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data65};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2208,18 +2209,11 @@ vErrors.push(err176);
 errors++;
 }
 }
-let i3 = data64.length;
-let j0;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data64[i3];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err177 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
+if(data64.quick_replies !== undefined){
+let data66 = data64.quick_replies;
+if(Array.isArray(data66)){
+if(data66.length > 10){
+const err177 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2227,14 +2221,13 @@ else {
 vErrors.push(err177);
 }
 errors++;
-break;
 }
-indices0[item0] = i3;
-}
-}
-}
-else {
-const err178 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data64};
+const len2 = data66.length;
+for(let i2=0; i2<len2; i2++){
+let data67 = data66[i2];
+if(typeof data67 === "string"){
+if(func2(data67) > 80){
+const err178 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2243,10 +2236,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-}
-else {
-const err179 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data62};
+if(func2(data67) < 1){
+const err179 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2256,9 +2247,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-}
 else {
-const err180 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data16};
+const err180 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2267,14 +2257,19 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
+let i3 = data66.length;
+let j0;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data66[i3];
+if(typeof item0 !== "string"){
+continue;
 }
-else if(tag0 === "agent"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err181 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err181 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2282,9 +2277,14 @@ else {
 vErrors.push(err181);
 }
 errors++;
+break;
 }
-if(data16.type === undefined){
-const err182 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
+indices0[item0] = i3;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2293,8 +2293,10 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err183 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data16};
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data64};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2303,9 +2305,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-for(const key18 in data16){
-if(!(((((((key18 === "name") || (key18 === "type_version")) || (key18 === "description")) || (key18 === "retry")) || (key18 === "timeout_ms")) || (key18 === "type")) || (key18 === "config"))){
-const err184 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data16};
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data18};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2314,12 +2317,14 @@ vErrors.push(err184);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data66 = data16.name;
-if(typeof data66 === "string"){
-if(func2(data66) > 64){
-const err185 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data66};
+}
+else if(tag0 === "agent"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err185 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2328,8 +2333,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(!pattern6.test(data66)){
-const err186 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data66};
+if(data18.type === undefined){
+const err186 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2338,9 +2343,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-else {
-const err187 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data66};
+if(data18.config === undefined){
+const err187 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2349,11 +2353,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data67 = data16.type_version;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err188 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data67};
+for(const key19 in data18){
+if(!(((((((key19 === "name") || (key19 === "type_version")) || (key19 === "description")) || (key19 === "retry")) || (key19 === "timeout_ms")) || (key19 === "type")) || (key19 === "config"))){
+const err188 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2362,9 +2364,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 < 1 || isNaN(data67)){
-const err189 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data67};
+}
+if(data18.name !== undefined){
+let data68 = data18.name;
+if(typeof data68 === "string"){
+if(func2(data68) > 64){
+const err189 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2373,13 +2378,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data68 = data16.description;
-if(typeof data68 === "string"){
-if(func2(data68) > 2000){
-const err190 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data68};
+if(!pattern6.test(data68)){
+const err190 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2390,7 +2390,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data68};
+const err191 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2400,11 +2400,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data69 = data16.retry;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.attempts === undefined){
-const err192 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data69};
+if(data18.type_version !== undefined){
+let data69 = data18.type_version;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err192 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data69};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2413,9 +2412,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key19 in data69){
-if(!((((key19 === "attempts") || (key19 === "backoff_ms")) || (key19 === "max_backoff_ms")) || (key19 === "backoff"))){
-const err193 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data69};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
+const err193 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data69};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2425,10 +2424,12 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data69.attempts !== undefined){
-let data70 = data69.attempts;
-if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err194 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
+}
+if(data18.description !== undefined){
+let data70 = data18.description;
+if(typeof data70 === "string"){
+if(func2(data70) > 2000){
+const err194 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data70};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2437,9 +2438,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 > 10 || isNaN(data70)){
-const err195 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
+}
+else {
+const err195 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data70};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2448,8 +2449,12 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data70 < 1 || isNaN(data70)){
-const err196 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data70};
+}
+if(data18.retry !== undefined){
+let data71 = data18.retry;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.attempts === undefined){
+const err196 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2458,12 +2463,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-}
-if(data69.backoff_ms !== undefined){
-let data71 = data69.backoff_ms;
-if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
-const err197 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
+for(const key20 in data71){
+if(!((((key20 === "attempts") || (key20 === "backoff_ms")) || (key20 === "max_backoff_ms")) || (key20 === "backoff"))){
+const err197 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2472,9 +2474,11 @@ vErrors.push(err197);
 }
 errors++;
 }
-if((typeof data71 == "number") && (isFinite(data71))){
-if(data71 > 600000 || isNaN(data71)){
-const err198 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
+}
+if(data71.attempts !== undefined){
+let data72 = data71.attempts;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err198 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2483,8 +2487,9 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data71 < 0 || isNaN(data71)){
-const err199 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data71};
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 > 10 || isNaN(data72)){
+const err199 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2493,12 +2498,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-}
-if(data69.max_backoff_ms !== undefined){
-let data72 = data69.max_backoff_ms;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err200 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
+if(data72 < 1 || isNaN(data72)){
+const err200 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2507,9 +2508,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if((typeof data72 == "number") && (isFinite(data72))){
-if(data72 > 3600000 || isNaN(data72)){
-const err201 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
+}
+}
+if(data71.backoff_ms !== undefined){
+let data73 = data71.backoff_ms;
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+const err201 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2518,8 +2522,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data72 < 0 || isNaN(data72)){
-const err202 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data72};
+if((typeof data73 == "number") && (isFinite(data73))){
+if(data73 > 600000 || isNaN(data73)){
+const err202 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2528,12 +2533,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-}
-if(data69.backoff !== undefined){
-let data73 = data69.backoff;
-if(typeof data73 !== "string"){
-const err203 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data73};
+if(data73 < 0 || isNaN(data73)){
+const err203 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2542,8 +2543,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(!((data73 === "exponential") || (data73 === "fixed"))){
-const err204 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data73};
+}
+}
+if(data71.max_backoff_ms !== undefined){
+let data74 = data71.max_backoff_ms;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err204 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2552,10 +2557,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data69};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 3600000 || isNaN(data74)){
+const err205 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2564,11 +2568,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data74 = data16.timeout_ms;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err206 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data74};
+if(data74 < 0 || isNaN(data74)){
+const err206 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2577,9 +2578,12 @@ vErrors.push(err206);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 3600000 || isNaN(data74)){
-const err207 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data74};
+}
+}
+if(data71.backoff !== undefined){
+let data75 = data71.backoff;
+if(typeof data75 !== "string"){
+const err207 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2588,8 +2592,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data74 < 1 || isNaN(data74)){
-const err208 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data74};
+if(!((data75 === "exponential") || (data75 === "fixed"))){
+const err208 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2600,10 +2604,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data75 = data16.type;
-if(typeof data75 !== "string"){
-const err209 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data75};
+else {
+const err209 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2612,8 +2614,11 @@ vErrors.push(err209);
 }
 errors++;
 }
-if("agent" !== data75){
-const err210 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data75};
+}
+if(data18.timeout_ms !== undefined){
+let data76 = data18.timeout_ms;
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err210 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2622,12 +2627,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data76 = data16.config;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.prompt_template === undefined){
-const err211 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data76};
+if((typeof data76 == "number") && (isFinite(data76))){
+if(data76 > 3600000 || isNaN(data76)){
+const err211 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2636,9 +2638,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-for(const key20 in data76){
-if(!(func1.call(schema35.properties.config.properties, key20))){
-const err212 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data76};
+if(data76 < 1 || isNaN(data76)){
+const err212 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2648,11 +2649,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data76.agent_type !== undefined){
-let data77 = data76.agent_type;
-if(typeof data77 === "string"){
-if(func2(data77) > 64){
-const err213 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data77};
+}
+if(data18.type !== undefined){
+let data77 = data18.type;
+if(typeof data77 !== "string"){
+const err213 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data77};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2661,9 +2662,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-}
-else {
-const err214 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data77};
+if("agent" !== data77){
+const err214 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data77};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2673,11 +2673,11 @@ vErrors.push(err214);
 errors++;
 }
 }
-if(data76.model !== undefined){
-let data78 = data76.model;
-if(typeof data78 === "string"){
-if(func2(data78) > 50000){
-const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data78};
+if(data18.config !== undefined){
+let data78 = data18.config;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.prompt_template === undefined){
+const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data78};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2686,9 +2686,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-else {
-const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data78};
+for(const key21 in data78){
+if(!(func1.call(schema35.properties.config.properties, key21))){
+const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data78};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2698,11 +2698,11 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data76.system_prompt !== undefined){
-let data79 = data76.system_prompt;
+if(data78.agent_type !== undefined){
+let data79 = data78.agent_type;
 if(typeof data79 === "string"){
-if(func2(data79) > 50000){
-const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data79};
+if(func2(data79) > 64){
+const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2713,7 +2713,7 @@ errors++;
 }
 }
 else {
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data79};
+const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2723,11 +2723,11 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data76.prompt_template !== undefined){
-let data80 = data76.prompt_template;
+if(data78.model !== undefined){
+let data80 = data78.model;
 if(typeof data80 === "string"){
 if(func2(data80) > 50000){
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data80};
+const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data80};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2738,7 +2738,7 @@ errors++;
 }
 }
 else {
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data80};
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data80};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2748,11 +2748,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data76.temperature !== undefined){
-let data81 = data76.temperature;
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 > 2 || isNaN(data81)){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data81};
+if(data78.system_prompt !== undefined){
+let data81 = data78.system_prompt;
+if(typeof data81 === "string"){
+if(func2(data81) > 50000){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2761,8 +2761,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data81 < 0 || isNaN(data81)){
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data81};
+}
+else {
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2772,8 +2773,11 @@ vErrors.push(err222);
 errors++;
 }
 }
-else {
-const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data81};
+if(data78.prompt_template !== undefined){
+let data82 = data78.prompt_template;
+if(typeof data82 === "string"){
+if(func2(data82) > 50000){
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2783,10 +2787,8 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data76.max_tokens !== undefined){
-let data82 = data76.max_tokens;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
+else {
+const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2795,9 +2797,12 @@ vErrors.push(err224);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 32000 || isNaN(data82)){
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
+}
+if(data78.temperature !== undefined){
+let data83 = data78.temperature;
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 > 2 || isNaN(data83)){
+const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2806,8 +2811,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data82};
+if(data83 < 0 || isNaN(data83)){
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2817,12 +2822,8 @@ vErrors.push(err226);
 errors++;
 }
 }
-}
-if(data76.tools !== undefined){
-let data83 = data76.tools;
-if(Array.isArray(data83)){
-if(data83.length > 32){
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data83};
+else {
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2831,12 +2832,11 @@ vErrors.push(err227);
 }
 errors++;
 }
-const len3 = data83.length;
-for(let i4=0; i4<len3; i4++){
-let data84 = data83[i4];
-if(typeof data84 === "string"){
-if(func2(data84) > 64){
-const err228 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data84};
+}
+if(data78.max_tokens !== undefined){
+let data84 = data78.max_tokens;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2845,8 +2845,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(!pattern6.test(data84)){
-const err229 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data84};
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 > 32000 || isNaN(data84)){
+const err229 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2855,9 +2856,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-else {
-const err230 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data84};
+if(data84 < 1 || isNaN(data84)){
+const err230 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2867,23 +2867,73 @@ vErrors.push(err230);
 errors++;
 }
 }
-let i5 = data83.length;
-let j1;
-if(i5 > 1){
-const indices1 = {};
-for(;i5--;){
-let item1 = data83[i5];
-if(typeof item1 !== "string"){
-continue;
 }
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err231 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data83};
+if(data78.tools !== undefined){
+let data85 = data78.tools;
+if(Array.isArray(data85)){
+if(data85.length > 32){
+const err231 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data85};
 if(vErrors === null){
 vErrors = [err231];
 }
 else {
 vErrors.push(err231);
+}
+errors++;
+}
+const len3 = data85.length;
+for(let i4=0; i4<len3; i4++){
+let data86 = data85[i4];
+if(typeof data86 === "string"){
+if(func2(data86) > 64){
+const err232 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(!pattern6.test(data86)){
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+let i5 = data85.length;
+let j1;
+if(i5 > 1){
+const indices1 = {};
+for(;i5--;){
+let item1 = data85[i5];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data85};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
 }
 errors++;
 break;
@@ -2893,55 +2943,7 @@ indices1[item1] = i5;
 }
 }
 else {
-const err232 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data83};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
-}
-errors++;
-}
-}
-if(data76.max_tool_calls_per_answer !== undefined){
-let data85 = data76.max_tool_calls_per_answer;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
-if(vErrors === null){
-vErrors = [err233];
-}
-else {
-vErrors.push(err233);
-}
-errors++;
-}
-if((typeof data85 == "number") && (isFinite(data85))){
-if(data85 > 32 || isNaN(data85)){
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
-if(vErrors === null){
-vErrors = [err234];
-}
-else {
-vErrors.push(err234);
-}
-errors++;
-}
-if(data85 < 1 || isNaN(data85)){
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data85};
-if(vErrors === null){
-vErrors = [err235];
-}
-else {
-vErrors.push(err235);
-}
-errors++;
-}
-}
-}
-if(data76.max_tool_calls_per_step !== undefined){
-let data86 = data76.max_tool_calls_per_step;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data85};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2950,9 +2952,11 @@ vErrors.push(err236);
 }
 errors++;
 }
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 > 128 || isNaN(data86)){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
+}
+if(data78.max_tool_calls_per_answer !== undefined){
+let data87 = data78.max_tool_calls_per_answer;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2961,8 +2965,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data86 < 1 || isNaN(data86)){
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data86};
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 > 32 || isNaN(data87)){
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2971,12 +2976,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-}
-if(data76.output_schema !== undefined){
-let data87 = data76.output_schema;
-if(!(data87 && typeof data87 == "object" && !Array.isArray(data87))){
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data87};
+if(data87 < 1 || isNaN(data87)){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2986,10 +2987,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(data76.stream !== undefined){
-let data88 = data76.stream;
-if(typeof data88 !== "boolean"){
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data88};
+}
+if(data78.max_tool_calls_per_step !== undefined){
+let data88 = data78.max_tool_calls_per_step;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2998,11 +3000,9 @@ vErrors.push(err240);
 }
 errors++;
 }
-}
-if(data76.memory_turns !== undefined){
-let data89 = data76.memory_turns;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 128 || isNaN(data88)){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3011,9 +3011,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 100 || isNaN(data89)){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
+if(data88 < 1 || isNaN(data88)){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3022,8 +3021,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data89 < 0 || isNaN(data89)){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data89};
+}
+}
+if(data78.output_schema !== undefined){
+let data89 = data78.output_schema;
+if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data89};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3033,12 +3036,10 @@ vErrors.push(err243);
 errors++;
 }
 }
-}
-if(data76.fallback_template !== undefined){
-let data90 = data76.fallback_template;
-if(typeof data90 === "string"){
-if(func2(data90) > 50000){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data90};
+if(data78.stream !== undefined){
+let data90 = data78.stream;
+if(typeof data90 !== "boolean"){
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data90};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3048,8 +3049,10 @@ vErrors.push(err244);
 errors++;
 }
 }
-else {
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data90};
+if(data78.memory_turns !== undefined){
+let data91 = data78.memory_turns;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err245 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3058,11 +3061,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-}
-if(data76.send_reply !== undefined){
-let data91 = data76.send_reply;
-if(typeof data91 !== "boolean"){
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data91};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 100 || isNaN(data91)){
+const err246 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3071,10 +3072,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-}
-else {
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data76};
+if(data91 < 0 || isNaN(data91)){
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3085,8 +3084,11 @@ errors++;
 }
 }
 }
-else {
-const err248 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data16};
+if(data78.fallback_template !== undefined){
+let data92 = data78.fallback_template;
+if(typeof data92 === "string"){
+if(func2(data92) > 50000){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3095,14 +3097,9 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "router"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err249 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
+else {
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3111,8 +3108,11 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err250 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
+}
+if(data78.send_reply !== undefined){
+let data93 = data78.send_reply;
+if(typeof data93 !== "boolean"){
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data93};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3121,8 +3121,10 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err251 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data16};
+}
+}
+else {
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data78};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3131,9 +3133,10 @@ vErrors.push(err251);
 }
 errors++;
 }
-for(const key21 in data16){
-if(!(((((((key21 === "name") || (key21 === "type_version")) || (key21 === "description")) || (key21 === "retry")) || (key21 === "timeout_ms")) || (key21 === "type")) || (key21 === "config"))){
-const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data16};
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3142,12 +3145,14 @@ vErrors.push(err252);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data92 = data16.name;
-if(typeof data92 === "string"){
-if(func2(data92) > 64){
-const err253 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data92};
+}
+else if(tag0 === "router"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err253 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3156,8 +3161,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(!pattern6.test(data92)){
-const err254 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data92};
+if(data18.type === undefined){
+const err254 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3166,9 +3171,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-else {
-const err255 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data92};
+if(data18.config === undefined){
+const err255 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3177,11 +3181,9 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data93 = data16.type_version;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err256 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data93};
+for(const key22 in data18){
+if(!(((((((key22 === "name") || (key22 === "type_version")) || (key22 === "description")) || (key22 === "retry")) || (key22 === "timeout_ms")) || (key22 === "type")) || (key22 === "config"))){
+const err256 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3190,9 +3192,12 @@ vErrors.push(err256);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 < 1 || isNaN(data93)){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data93};
+}
+if(data18.name !== undefined){
+let data94 = data18.name;
+if(typeof data94 === "string"){
+if(func2(data94) > 64){
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3201,13 +3206,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data94 = data16.description;
-if(typeof data94 === "string"){
-if(func2(data94) > 2000){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data94};
+if(!pattern6.test(data94)){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3218,7 +3218,7 @@ errors++;
 }
 }
 else {
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data94};
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3228,11 +3228,10 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data95 = data16.retry;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.attempts === undefined){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data95};
+if(data18.type_version !== undefined){
+let data95 = data18.type_version;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data95};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3241,9 +3240,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-for(const key22 in data95){
-if(!((((key22 === "attempts") || (key22 === "backoff_ms")) || (key22 === "max_backoff_ms")) || (key22 === "backoff"))){
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data95};
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 1 || isNaN(data95)){
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data95};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3253,10 +3252,12 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data95.attempts !== undefined){
-let data96 = data95.attempts;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
+}
+if(data18.description !== undefined){
+let data96 = data18.description;
+if(typeof data96 === "string"){
+if(func2(data96) > 2000){
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data96};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3265,9 +3266,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 10 || isNaN(data96)){
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
+}
+else {
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data96};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3276,8 +3277,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data96};
+}
+if(data18.retry !== undefined){
+let data97 = data18.retry;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.attempts === undefined){
+const err264 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3286,12 +3291,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-}
-if(data95.backoff_ms !== undefined){
-let data97 = data95.backoff_ms;
-if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
+for(const key23 in data97){
+if(!((((key23 === "attempts") || (key23 === "backoff_ms")) || (key23 === "max_backoff_ms")) || (key23 === "backoff"))){
+const err265 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3300,9 +3302,11 @@ vErrors.push(err265);
 }
 errors++;
 }
-if((typeof data97 == "number") && (isFinite(data97))){
-if(data97 > 600000 || isNaN(data97)){
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
+}
+if(data97.attempts !== undefined){
+let data98 = data97.attempts;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3311,8 +3315,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data97 < 0 || isNaN(data97)){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data97};
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 10 || isNaN(data98)){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3321,12 +3326,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-}
-if(data95.max_backoff_ms !== undefined){
-let data98 = data95.max_backoff_ms;
-if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
+if(data98 < 1 || isNaN(data98)){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3335,9 +3336,12 @@ vErrors.push(err268);
 }
 errors++;
 }
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 3600000 || isNaN(data98)){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
+}
+}
+if(data97.backoff_ms !== undefined){
+let data99 = data97.backoff_ms;
+if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3346,8 +3350,9 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data98 < 0 || isNaN(data98)){
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data98};
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 > 600000 || isNaN(data99)){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3356,12 +3361,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-}
-if(data95.backoff !== undefined){
-let data99 = data95.backoff;
-if(typeof data99 !== "string"){
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data99};
+if(data99 < 0 || isNaN(data99)){
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3370,8 +3371,12 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(!((data99 === "exponential") || (data99 === "fixed"))){
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data99};
+}
+}
+if(data97.max_backoff_ms !== undefined){
+let data100 = data97.max_backoff_ms;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3380,10 +3385,9 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-}
-else {
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data95};
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 3600000 || isNaN(data100)){
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3392,11 +3396,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data100 = data16.timeout_ms;
-if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data100};
+if(data100 < 0 || isNaN(data100)){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3405,9 +3406,12 @@ vErrors.push(err274);
 }
 errors++;
 }
-if((typeof data100 == "number") && (isFinite(data100))){
-if(data100 > 3600000 || isNaN(data100)){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data100};
+}
+}
+if(data97.backoff !== undefined){
+let data101 = data97.backoff;
+if(typeof data101 !== "string"){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3416,8 +3420,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data100 < 1 || isNaN(data100)){
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data100};
+if(!((data101 === "exponential") || (data101 === "fixed"))){
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3428,10 +3432,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data101 = data16.type;
-if(typeof data101 !== "string"){
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data101};
+else {
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3440,8 +3442,11 @@ vErrors.push(err277);
 }
 errors++;
 }
-if("router" !== data101){
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data101};
+}
+if(data18.timeout_ms !== undefined){
+let data102 = data18.timeout_ms;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3450,12 +3455,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data102 = data16.config;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.intents === undefined){
-const err279 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data102};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 3600000 || isNaN(data102)){
+const err279 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3464,9 +3466,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-for(const key23 in data102){
-if(!((((((((key23 === "message") || (key23 === "intents")) || (key23 === "confidence_threshold")) || (key23 === "model")) || (key23 === "embedding_model")) || (key23 === "fallback_intent")) || (key23 === "low_confidence_route")) || (key23 === "model_tiers"))){
-const err280 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data102};
+if(data102 < 1 || isNaN(data102)){
+const err280 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3476,11 +3477,11 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data102.message !== undefined){
-let data103 = data102.message;
-if(typeof data103 === "string"){
-if(func2(data103) > 50000){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data103};
+}
+if(data18.type !== undefined){
+let data103 = data18.type;
+if(typeof data103 !== "string"){
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data103};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3489,9 +3490,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-else {
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data103};
+if("router" !== data103){
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data103};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3501,11 +3501,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data102.intents !== undefined){
-let data104 = data102.intents;
-if(Array.isArray(data104)){
-if(data104.length > 200){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data104};
+if(data18.config !== undefined){
+let data104 = data18.config;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.intents === undefined){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data104};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3514,8 +3514,9 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data104.length < 1){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data104};
+for(const key24 in data104){
+if(!((((((((key24 === "message") || (key24 === "intents")) || (key24 === "confidence_threshold")) || (key24 === "model")) || (key24 === "embedding_model")) || (key24 === "fallback_intent")) || (key24 === "low_confidence_route")) || (key24 === "model_tiers"))){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data104};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3524,12 +3525,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-const len4 = data104.length;
-for(let i6=0; i6<len4; i6++){
-let data105 = data104[i6];
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.name === undefined){
-const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
+}
+if(data104.message !== undefined){
+let data105 = data104.message;
+if(typeof data105 === "string"){
+if(func2(data105) > 50000){
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data105};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3538,8 +3539,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data105.examples === undefined){
-const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
+}
+else {
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data105};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3548,9 +3550,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-for(const key24 in data105){
-if(!(((key24 === "name") || (key24 === "description")) || (key24 === "examples"))){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
+}
+if(data104.intents !== undefined){
+let data106 = data104.intents;
+if(Array.isArray(data106)){
+if(data106.length > 200){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3559,12 +3564,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-if(data105.name !== undefined){
-let data106 = data105.name;
-if(typeof data106 === "string"){
-if(func2(data106) > 64){
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
+if(data106.length < 1){
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3573,8 +3574,12 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(!pattern4.test(data106)){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
+const len4 = data106.length;
+for(let i6=0; i6<len4; i6++){
+let data107 = data106[i6];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.name === undefined){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3583,9 +3588,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-else {
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data106};
+if(data107.examples === undefined){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3594,12 +3598,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-if(data105.description !== undefined){
-let data107 = data105.description;
-if(typeof data107 === "string"){
-if(func2(data107) > 500){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data107};
+for(const key25 in data107){
+if(!(((key25 === "name") || (key25 === "description")) || (key25 === "examples"))){
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3609,8 +3610,11 @@ vErrors.push(err291);
 errors++;
 }
 }
-else {
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data107};
+if(data107.name !== undefined){
+let data108 = data107.name;
+if(typeof data108 === "string"){
+if(func2(data108) > 64){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3619,12 +3623,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-if(data105.examples !== undefined){
-let data108 = data105.examples;
-if(Array.isArray(data108)){
-if(data108.length > 200){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
+if(!pattern4.test(data108)){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3633,8 +3633,9 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data108.length < 1){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
+}
+else {
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3643,12 +3644,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-const len5 = data108.length;
-for(let i7=0; i7<len5; i7++){
-let data109 = data108[i7];
+}
+if(data107.description !== undefined){
+let data109 = data107.description;
 if(typeof data109 === "string"){
 if(func2(data109) > 500){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3657,8 +3658,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(func2(data109) < 1){
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
+}
+else {
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3668,8 +3670,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-else {
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data109};
+if(data107.examples !== undefined){
+let data110 = data107.examples;
+if(Array.isArray(data110)){
+if(data110.length > 200){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3678,10 +3683,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-}
-else {
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data108};
+if(data110.length < 1){
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3690,10 +3693,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-}
-else {
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data105};
+const len5 = data110.length;
+for(let i7=0; i7<len5; i7++){
+let data111 = data110[i7];
+if(typeof data111 === "string"){
+if(func2(data111) > 500){
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3702,10 +3707,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-}
-else {
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data104};
+if(func2(data111) < 1){
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3715,11 +3718,8 @@ vErrors.push(err300);
 errors++;
 }
 }
-if(data102.confidence_threshold !== undefined){
-let data110 = data102.confidence_threshold;
-if((typeof data110 == "number") && (isFinite(data110))){
-if(data110 > 1 || isNaN(data110)){
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
+else {
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3728,8 +3728,10 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data110 < 0 || isNaN(data110)){
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3739,8 +3741,9 @@ vErrors.push(err302);
 errors++;
 }
 }
+}
 else {
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data110};
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3750,11 +3753,9 @@ vErrors.push(err303);
 errors++;
 }
 }
-if(data102.model !== undefined){
-let data111 = data102.model;
-if(typeof data111 === "string"){
-if(func2(data111) > 200){
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data111};
+}
+else {
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3763,8 +3764,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(func2(data111) < 1){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data111};
+}
+if(data104.confidence_threshold !== undefined){
+let data112 = data104.confidence_threshold;
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 1 || isNaN(data112)){
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3773,9 +3778,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-else {
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data111};
+if(data112 < 0 || isNaN(data112)){
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3785,11 +3789,8 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data102.embedding_model !== undefined){
-let data112 = data102.embedding_model;
-if(typeof data112 === "string"){
-if(func2(data112) > 200){
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
+else {
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3798,8 +3799,12 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(func2(data112) < 1){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
+}
+if(data104.model !== undefined){
+let data113 = data104.model;
+if(typeof data113 === "string"){
+if(func2(data113) > 200){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3808,9 +3813,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-}
-else {
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data112};
+if(func2(data113) < 1){
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3820,11 +3824,8 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(data102.fallback_intent !== undefined){
-let data113 = data102.fallback_intent;
-if(typeof data113 === "string"){
-if(func2(data113) > 64){
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
+else {
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3833,8 +3834,12 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(!pattern4.test(data113)){
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
+}
+if(data104.embedding_model !== undefined){
+let data114 = data104.embedding_model;
+if(typeof data114 === "string"){
+if(func2(data114) > 200){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3843,9 +3848,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-}
-else {
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data113};
+if(func2(data114) < 1){
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3855,10 +3859,8 @@ vErrors.push(err312);
 errors++;
 }
 }
-if(data102.low_confidence_route !== undefined){
-let data114 = data102.low_confidence_route;
-if(typeof data114 !== "string"){
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data114};
+else {
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3867,8 +3869,12 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(!((data114 === "best_intent") || (data114 === "fallback_intent"))){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data114};
+}
+if(data104.fallback_intent !== undefined){
+let data115 = data104.fallback_intent;
+if(typeof data115 === "string"){
+if(func2(data115) > 64){
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3877,12 +3883,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-if(data102.model_tiers !== undefined){
-let data115 = data102.model_tiers;
-if(Array.isArray(data115)){
-if(data115.length > 10){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data115};
+if(!pattern4.test(data115)){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3891,12 +3893,9 @@ vErrors.push(err315);
 }
 errors++;
 }
-const len6 = data115.length;
-for(let i8=0; i8<len6; i8++){
-let data116 = data115[i8];
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.model === undefined){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
+}
+else {
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3905,8 +3904,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data116.tier === undefined){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
+}
+if(data104.low_confidence_route !== undefined){
+let data116 = data104.low_confidence_route;
+if(typeof data116 !== "string"){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3915,9 +3917,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-for(const key25 in data116){
-if(!((((key25 === "model") || (key25 === "tier")) || (key25 === "max_message_chars")) || (key25 === "cost_per_1k_tokens_usd"))){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
+if(!((data116 === "best_intent") || (data116 === "fallback_intent"))){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3927,11 +3928,11 @@ vErrors.push(err318);
 errors++;
 }
 }
-if(data116.model !== undefined){
-let data117 = data116.model;
-if(typeof data117 === "string"){
-if(func2(data117) > 200){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
+if(data104.model_tiers !== undefined){
+let data117 = data104.model_tiers;
+if(Array.isArray(data117)){
+if(data117.length > 10){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3940,8 +3941,12 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(func2(data117) < 1){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
+const len6 = data117.length;
+for(let i8=0; i8<len6; i8++){
+let data118 = data117[i8];
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.model === undefined){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3950,9 +3955,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-}
-else {
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data117};
+if(data118.tier === undefined){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3961,11 +3965,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-if(data116.tier !== undefined){
-let data118 = data116.tier;
-if(typeof data118 !== "string"){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data118};
+for(const key26 in data118){
+if(!((((key26 === "model") || (key26 === "tier")) || (key26 === "max_message_chars")) || (key26 === "cost_per_1k_tokens_usd"))){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3974,8 +3976,12 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(!(((data118 === "small") || (data118 === "medium")) || (data118 === "large"))){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data118};
+}
+if(data118.model !== undefined){
+let data119 = data118.model;
+if(typeof data119 === "string"){
+if(func2(data119) > 200){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3984,11 +3990,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-if(data116.max_message_chars !== undefined){
-let data119 = data116.max_message_chars;
-if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data119};
+if(func2(data119) < 1){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3997,9 +4000,9 @@ vErrors.push(err324);
 }
 errors++;
 }
-if((typeof data119 == "number") && (isFinite(data119))){
-if(data119 < 1 || isNaN(data119)){
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data119};
+}
+else {
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4009,12 +4012,10 @@ vErrors.push(err325);
 errors++;
 }
 }
-}
-if(data116.cost_per_1k_tokens_usd !== undefined){
-let data120 = data116.cost_per_1k_tokens_usd;
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 < 0 || isNaN(data120)){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data120};
+if(data118.tier !== undefined){
+let data120 = data118.tier;
+if(typeof data120 !== "string"){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4023,9 +4024,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data120};
+if(!(((data120 === "small") || (data120 === "medium")) || (data120 === "large"))){
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4035,9 +4035,10 @@ vErrors.push(err327);
 errors++;
 }
 }
-}
-else {
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data116};
+if(data118.max_message_chars !== undefined){
+let data121 = data118.max_message_chars;
+if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4046,10 +4047,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-else {
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data115};
+if((typeof data121 == "number") && (isFinite(data121))){
+if(data121 < 1 || isNaN(data121)){
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4060,8 +4060,11 @@ errors++;
 }
 }
 }
-else {
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data102};
+if(data118.cost_per_1k_tokens_usd !== undefined){
+let data122 = data118.cost_per_1k_tokens_usd;
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 < 0 || isNaN(data122)){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4071,9 +4074,8 @@ vErrors.push(err330);
 errors++;
 }
 }
-}
 else {
-const err331 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data16};
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4082,14 +4084,10 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
 }
-else if(tag0 === "condition"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err332 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
+else {
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4098,8 +4096,10 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err333 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4108,8 +4108,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err334 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data16};
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data104};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4118,9 +4120,10 @@ vErrors.push(err334);
 }
 errors++;
 }
-for(const key26 in data16){
-if(!(((((((key26 === "name") || (key26 === "type_version")) || (key26 === "description")) || (key26 === "retry")) || (key26 === "timeout_ms")) || (key26 === "type")) || (key26 === "config"))){
-const err335 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data16};
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4129,12 +4132,14 @@ vErrors.push(err335);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data121 = data16.name;
-if(typeof data121 === "string"){
-if(func2(data121) > 64){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data121};
+}
+else if(tag0 === "condition"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err336 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4143,8 +4148,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(!pattern6.test(data121)){
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data121};
+if(data18.type === undefined){
+const err337 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4153,9 +4158,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-else {
-const err338 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data121};
+if(data18.config === undefined){
+const err338 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4164,11 +4168,9 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data122 = data16.type_version;
-if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
-const err339 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data122};
+for(const key27 in data18){
+if(!(((((((key27 === "name") || (key27 === "type_version")) || (key27 === "description")) || (key27 === "retry")) || (key27 === "timeout_ms")) || (key27 === "type")) || (key27 === "config"))){
+const err339 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4177,9 +4179,12 @@ vErrors.push(err339);
 }
 errors++;
 }
-if((typeof data122 == "number") && (isFinite(data122))){
-if(data122 < 1 || isNaN(data122)){
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data122};
+}
+if(data18.name !== undefined){
+let data123 = data18.name;
+if(typeof data123 === "string"){
+if(func2(data123) > 64){
+const err340 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4188,13 +4193,8 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data123 = data16.description;
-if(typeof data123 === "string"){
-if(func2(data123) > 2000){
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data123};
+if(!pattern6.test(data123)){
+const err341 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4205,7 +4205,7 @@ errors++;
 }
 }
 else {
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data123};
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4215,11 +4215,10 @@ vErrors.push(err342);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data124 = data16.retry;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.attempts === undefined){
-const err343 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data124};
+if(data18.type_version !== undefined){
+let data124 = data18.type_version;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data124};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4228,9 +4227,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-for(const key27 in data124){
-if(!((((key27 === "attempts") || (key27 === "backoff_ms")) || (key27 === "max_backoff_ms")) || (key27 === "backoff"))){
-const err344 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data124};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 < 1 || isNaN(data124)){
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data124};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4240,10 +4239,12 @@ vErrors.push(err344);
 errors++;
 }
 }
-if(data124.attempts !== undefined){
-let data125 = data124.attempts;
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err345 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
+}
+if(data18.description !== undefined){
+let data125 = data18.description;
+if(typeof data125 === "string"){
+if(func2(data125) > 2000){
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data125};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4252,9 +4253,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 > 10 || isNaN(data125)){
-const err346 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
+}
+else {
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data125};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4263,8 +4264,12 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(data125 < 1 || isNaN(data125)){
-const err347 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data125};
+}
+if(data18.retry !== undefined){
+let data126 = data18.retry;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.attempts === undefined){
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4273,12 +4278,9 @@ vErrors.push(err347);
 }
 errors++;
 }
-}
-}
-if(data124.backoff_ms !== undefined){
-let data126 = data124.backoff_ms;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err348 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
+for(const key28 in data126){
+if(!((((key28 === "attempts") || (key28 === "backoff_ms")) || (key28 === "max_backoff_ms")) || (key28 === "backoff"))){
+const err348 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4287,9 +4289,11 @@ vErrors.push(err348);
 }
 errors++;
 }
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 600000 || isNaN(data126)){
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
+}
+if(data126.attempts !== undefined){
+let data127 = data126.attempts;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4298,8 +4302,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data126 < 0 || isNaN(data126)){
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data126};
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 10 || isNaN(data127)){
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4308,12 +4313,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-}
-if(data124.max_backoff_ms !== undefined){
-let data127 = data124.max_backoff_ms;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
+if(data127 < 1 || isNaN(data127)){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4322,9 +4323,12 @@ vErrors.push(err351);
 }
 errors++;
 }
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 > 3600000 || isNaN(data127)){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
+}
+}
+if(data126.backoff_ms !== undefined){
+let data128 = data126.backoff_ms;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4333,8 +4337,9 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(data127 < 0 || isNaN(data127)){
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data127};
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 600000 || isNaN(data128)){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4343,12 +4348,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-}
-if(data124.backoff !== undefined){
-let data128 = data124.backoff;
-if(typeof data128 !== "string"){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data128};
+if(data128 < 0 || isNaN(data128)){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4357,8 +4358,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(!((data128 === "exponential") || (data128 === "fixed"))){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data128};
+}
+}
+if(data126.max_backoff_ms !== undefined){
+let data129 = data126.max_backoff_ms;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4367,10 +4372,9 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-}
-else {
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data124};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 3600000 || isNaN(data129)){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4379,11 +4383,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data129 = data16.timeout_ms;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data129};
+if(data129 < 0 || isNaN(data129)){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4392,9 +4393,12 @@ vErrors.push(err357);
 }
 errors++;
 }
-if((typeof data129 == "number") && (isFinite(data129))){
-if(data129 > 3600000 || isNaN(data129)){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data129};
+}
+}
+if(data126.backoff !== undefined){
+let data130 = data126.backoff;
+if(typeof data130 !== "string"){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4403,8 +4407,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data129 < 1 || isNaN(data129)){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data129};
+if(!((data130 === "exponential") || (data130 === "fixed"))){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4415,10 +4419,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data130 = data16.type;
-if(typeof data130 !== "string"){
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data130};
+else {
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4427,8 +4429,11 @@ vErrors.push(err360);
 }
 errors++;
 }
-if("condition" !== data130){
-const err361 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data130};
+}
+if(data18.timeout_ms !== undefined){
+let data131 = data18.timeout_ms;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err361 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4437,12 +4442,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data131 = data16.config;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.expression === undefined){
-const err362 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data131};
+if((typeof data131 == "number") && (isFinite(data131))){
+if(data131 > 3600000 || isNaN(data131)){
+const err362 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4451,9 +4453,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-for(const key28 in data131){
-if(!(key28 === "expression")){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data131};
+if(data131 < 1 || isNaN(data131)){
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4463,11 +4464,11 @@ vErrors.push(err363);
 errors++;
 }
 }
-if(data131.expression !== undefined){
-let data132 = data131.expression;
-if(typeof data132 === "string"){
-if(func2(data132) > 4000){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data132};
+}
+if(data18.type !== undefined){
+let data132 = data18.type;
+if(typeof data132 !== "string"){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data132};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4476,9 +4477,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-else {
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data132};
+if("condition" !== data132){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data132};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4488,9 +4488,11 @@ vErrors.push(err365);
 errors++;
 }
 }
-}
-else {
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data131};
+if(data18.config !== undefined){
+let data133 = data18.config;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.expression === undefined){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data133};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4499,10 +4501,9 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-}
-else {
-const err367 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data16};
+for(const key29 in data133){
+if(!(key29 === "expression")){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data133};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4511,14 +4512,12 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "set"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err368 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
+if(data133.expression !== undefined){
+let data134 = data133.expression;
+if(typeof data134 === "string"){
+if(func2(data134) > 4000){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data134};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4527,8 +4526,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err369 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
+}
+else {
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data134};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4537,8 +4537,10 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err370 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data16};
+}
+}
+else {
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data133};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4547,9 +4549,10 @@ vErrors.push(err370);
 }
 errors++;
 }
-for(const key29 in data16){
-if(!(((((((key29 === "name") || (key29 === "type_version")) || (key29 === "description")) || (key29 === "retry")) || (key29 === "timeout_ms")) || (key29 === "type")) || (key29 === "config"))){
-const err371 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data16};
+}
+}
+else {
+const err371 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4558,12 +4561,14 @@ vErrors.push(err371);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data133 = data16.name;
-if(typeof data133 === "string"){
-if(func2(data133) > 64){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data133};
+}
+else if(tag0 === "set"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err372 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4572,8 +4577,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(!pattern6.test(data133)){
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data133};
+if(data18.type === undefined){
+const err373 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4582,9 +4587,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-else {
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data133};
+if(data18.config === undefined){
+const err374 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4593,11 +4597,9 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data134 = data16.type_version;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data134};
+for(const key30 in data18){
+if(!(((((((key30 === "name") || (key30 === "type_version")) || (key30 === "description")) || (key30 === "retry")) || (key30 === "timeout_ms")) || (key30 === "type")) || (key30 === "config"))){
+const err375 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4606,9 +4608,12 @@ vErrors.push(err375);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 < 1 || isNaN(data134)){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data134};
+}
+if(data18.name !== undefined){
+let data135 = data18.name;
+if(typeof data135 === "string"){
+if(func2(data135) > 64){
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4617,13 +4622,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data135 = data16.description;
-if(typeof data135 === "string"){
-if(func2(data135) > 2000){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data135};
+if(!pattern6.test(data135)){
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4634,7 +4634,7 @@ errors++;
 }
 }
 else {
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data135};
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4644,11 +4644,10 @@ vErrors.push(err378);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data136 = data16.retry;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.attempts === undefined){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data136};
+if(data18.type_version !== undefined){
+let data136 = data18.type_version;
+if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data136};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4657,9 +4656,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key30 in data136){
-if(!((((key30 === "attempts") || (key30 === "backoff_ms")) || (key30 === "max_backoff_ms")) || (key30 === "backoff"))){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data136};
+if((typeof data136 == "number") && (isFinite(data136))){
+if(data136 < 1 || isNaN(data136)){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data136};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4669,10 +4668,12 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data136.attempts !== undefined){
-let data137 = data136.attempts;
-if(!(((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137))) && (isFinite(data137)))){
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
+}
+if(data18.description !== undefined){
+let data137 = data18.description;
+if(typeof data137 === "string"){
+if(func2(data137) > 2000){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data137};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4681,9 +4682,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-if((typeof data137 == "number") && (isFinite(data137))){
-if(data137 > 10 || isNaN(data137)){
-const err382 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
+}
+else {
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data137};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4692,8 +4693,12 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data137 < 1 || isNaN(data137)){
-const err383 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data137};
+}
+if(data18.retry !== undefined){
+let data138 = data18.retry;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.attempts === undefined){
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4702,12 +4707,9 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-}
-if(data136.backoff_ms !== undefined){
-let data138 = data136.backoff_ms;
-if(!(((typeof data138 == "number") && (!(data138 % 1) && !isNaN(data138))) && (isFinite(data138)))){
-const err384 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
+for(const key31 in data138){
+if(!((((key31 === "attempts") || (key31 === "backoff_ms")) || (key31 === "max_backoff_ms")) || (key31 === "backoff"))){
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4716,9 +4718,11 @@ vErrors.push(err384);
 }
 errors++;
 }
-if((typeof data138 == "number") && (isFinite(data138))){
-if(data138 > 600000 || isNaN(data138)){
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
+}
+if(data138.attempts !== undefined){
+let data139 = data138.attempts;
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4727,8 +4731,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data138 < 0 || isNaN(data138)){
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data138};
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 10 || isNaN(data139)){
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4737,12 +4742,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-}
-if(data136.max_backoff_ms !== undefined){
-let data139 = data136.max_backoff_ms;
-if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
-const err387 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
+if(data139 < 1 || isNaN(data139)){
+const err387 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4751,9 +4752,12 @@ vErrors.push(err387);
 }
 errors++;
 }
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 > 3600000 || isNaN(data139)){
-const err388 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
+}
+}
+if(data138.backoff_ms !== undefined){
+let data140 = data138.backoff_ms;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err388 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4762,8 +4766,9 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data139 < 0 || isNaN(data139)){
-const err389 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data139};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 > 600000 || isNaN(data140)){
+const err389 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4772,12 +4777,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-}
-if(data136.backoff !== undefined){
-let data140 = data136.backoff;
-if(typeof data140 !== "string"){
-const err390 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data140};
+if(data140 < 0 || isNaN(data140)){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4786,8 +4787,12 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(!((data140 === "exponential") || (data140 === "fixed"))){
-const err391 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data140};
+}
+}
+if(data138.max_backoff_ms !== undefined){
+let data141 = data138.max_backoff_ms;
+if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4796,10 +4801,9 @@ vErrors.push(err391);
 }
 errors++;
 }
-}
-}
-else {
-const err392 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data136};
+if((typeof data141 == "number") && (isFinite(data141))){
+if(data141 > 3600000 || isNaN(data141)){
+const err392 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4808,11 +4812,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data141 = data16.timeout_ms;
-if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
-const err393 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data141};
+if(data141 < 0 || isNaN(data141)){
+const err393 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4821,9 +4822,12 @@ vErrors.push(err393);
 }
 errors++;
 }
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 > 3600000 || isNaN(data141)){
-const err394 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data141};
+}
+}
+if(data138.backoff !== undefined){
+let data142 = data138.backoff;
+if(typeof data142 !== "string"){
+const err394 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4832,8 +4836,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data141 < 1 || isNaN(data141)){
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data141};
+if(!((data142 === "exponential") || (data142 === "fixed"))){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4844,10 +4848,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data142 = data16.type;
-if(typeof data142 !== "string"){
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data142};
+else {
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4856,8 +4858,11 @@ vErrors.push(err396);
 }
 errors++;
 }
-if("set" !== data142){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data142};
+}
+if(data18.timeout_ms !== undefined){
+let data143 = data18.timeout_ms;
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4866,15 +4871,9 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data143 = data16.config;
-const _errs343 = errors;
-let valid64 = false;
-const _errs344 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.values === undefined){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data143};
+if((typeof data143 == "number") && (isFinite(data143))){
+if(data143 > 3600000 || isNaN(data143)){
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4883,17 +4882,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-var _valid1 = _errs344 === errors;
-valid64 = valid64 || _valid1;
-if(_valid1){
-var props2 = {};
-props2.values = true;
-}
-const _errs345 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.expressions === undefined){
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data143};
+if(data143 < 1 || isNaN(data143)){
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4903,18 +4893,11 @@ vErrors.push(err399);
 errors++;
 }
 }
-var _valid1 = _errs345 === errors;
-valid64 = valid64 || _valid1;
-if(_valid1){
-if(props2 !== true){
-props2 = props2 || {};
-props2.expressions = true;
 }
-}
-const _errs346 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.conversation === undefined){
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "conversation"},message:"must have required property '"+"conversation"+"'",schema:schema38.properties.config.anyOf[2].required,parentSchema:schema38.properties.config.anyOf[2],data:data143};
+if(data18.type !== undefined){
+let data144 = data18.type;
+if(typeof data144 !== "string"){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data144};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4923,17 +4906,8 @@ vErrors.push(err400);
 }
 errors++;
 }
-}
-var _valid1 = _errs346 === errors;
-valid64 = valid64 || _valid1;
-if(_valid1){
-if(props2 !== true){
-props2 = props2 || {};
-props2.conversation = true;
-}
-}
-if(!valid64){
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data143};
+if("set" !== data144){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data144};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4942,21 +4916,15 @@ vErrors.push(err401);
 }
 errors++;
 }
-else {
-errors = _errs343;
-if(vErrors !== null){
-if(_errs343){
-vErrors.length = _errs343;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-for(const key31 in data143){
-if(!(((key31 === "values") || (key31 === "expressions")) || (key31 === "conversation"))){
-const err402 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data143};
+if(data18.config !== undefined){
+let data145 = data18.config;
+const _errs348 = errors;
+let valid65 = false;
+const _errs349 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.values === undefined){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data145};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4966,11 +4934,16 @@ vErrors.push(err402);
 errors++;
 }
 }
-if(data143.values !== undefined){
-let data144 = data143.values;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(Object.keys(data144).length > 200){
-const err403 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data144};
+var _valid1 = _errs349 === errors;
+valid65 = valid65 || _valid1;
+if(_valid1){
+var props2 = {};
+props2.values = true;
+}
+const _errs350 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.expressions === undefined){
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data145};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4979,9 +4952,19 @@ vErrors.push(err403);
 }
 errors++;
 }
-for(const key32 in data144){
-if(!(pattern6.test(key32))){
-const err404 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data144};
+}
+var _valid1 = _errs350 === errors;
+valid65 = valid65 || _valid1;
+if(_valid1){
+if(props2 !== true){
+props2 = props2 || {};
+props2.expressions = true;
+}
+}
+const _errs351 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.conversation === undefined){
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "conversation"},message:"must have required property '"+"conversation"+"'",schema:schema38.properties.config.anyOf[2].required,parentSchema:schema38.properties.config.anyOf[2],data:data145};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4991,12 +4974,16 @@ vErrors.push(err404);
 errors++;
 }
 }
-for(const key33 in data144){
-if(pattern6.test(key33)){
-let data145 = data144[key33];
-if(typeof data145 === "string"){
-if(func2(data145) > 50000){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data145};
+var _valid1 = _errs351 === errors;
+valid65 = valid65 || _valid1;
+if(_valid1){
+if(props2 !== true){
+props2 = props2 || {};
+props2.conversation = true;
+}
+}
+if(!valid65){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data145};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5005,9 +4992,21 @@ vErrors.push(err405);
 }
 errors++;
 }
+else {
+errors = _errs348;
+if(vErrors !== null){
+if(_errs348){
+vErrors.length = _errs348;
 }
 else {
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data145};
+vErrors = null;
+}
+}
+}
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key32 in data145){
+if(!(((key32 === "values") || (key32 === "expressions")) || (key32 === "conversation"))){
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data145};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5017,10 +5016,11 @@ vErrors.push(err406);
 errors++;
 }
 }
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data144};
+if(data145.values !== undefined){
+let data146 = data145.values;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(Object.keys(data146).length > 200){
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5029,12 +5029,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-if(data143.expressions !== undefined){
-let data146 = data143.expressions;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-if(Object.keys(data146).length > 200){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data146};
+for(const key33 in data146){
+if(!(pattern6.test(key33))){
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5043,9 +5040,13 @@ vErrors.push(err408);
 }
 errors++;
 }
+}
 for(const key34 in data146){
-if(!(pattern6.test(key34))){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data146};
+if(pattern6.test(key34)){
+let data147 = data146[key34];
+if(typeof data147 === "string"){
+if(func2(data147) > 50000){
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5055,12 +5056,8 @@ vErrors.push(err409);
 errors++;
 }
 }
-for(const key35 in data146){
-if(pattern6.test(key35)){
-let data147 = data146[key35];
-if(typeof data147 === "string"){
-if(func2(data147) > 4000){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
+else {
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5070,8 +5067,10 @@ vErrors.push(err410);
 errors++;
 }
 }
+}
+}
 else {
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5081,10 +5080,11 @@ vErrors.push(err411);
 errors++;
 }
 }
-}
-}
-else {
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data146};
+if(data145.expressions !== undefined){
+let data148 = data145.expressions;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(Object.keys(data148).length > 200){
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5093,12 +5093,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-if(data143.conversation !== undefined){
-let data148 = data143.conversation;
-if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
-if(Object.keys(data148).length > 200){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.conversation,data:data148};
+for(const key35 in data148){
+if(!(pattern6.test(key35))){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5107,9 +5104,13 @@ vErrors.push(err413);
 }
 errors++;
 }
+}
 for(const key36 in data148){
-if(!(pattern26.test(key36))){
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.conversation,data:data148};
+if(pattern6.test(key36)){
+let data149 = data148[key36];
+if(typeof data149 === "string"){
+if(func2(data149) > 4000){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5119,12 +5120,8 @@ vErrors.push(err414);
 errors++;
 }
 }
-for(const key37 in data148){
-if(pattern26.test(key37)){
-let data149 = data148[key37];
-if(typeof data149 === "string"){
-if(func2(data149) > 50000){
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
+else {
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5134,8 +5131,10 @@ vErrors.push(err415);
 errors++;
 }
 }
+}
+}
 else {
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5145,10 +5144,11 @@ vErrors.push(err416);
 errors++;
 }
 }
-}
-}
-else {
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.conversation.type,parentSchema:schema38.properties.config.properties.conversation,data:data148};
+if(data145.conversation !== undefined){
+let data150 = data145.conversation;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(Object.keys(data150).length > 200){
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5157,10 +5157,9 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data143};
+for(const key37 in data150){
+if(!(pattern26.test(key37))){
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5170,9 +5169,12 @@ vErrors.push(err418);
 errors++;
 }
 }
-}
-else {
-const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data16};
+for(const key38 in data150){
+if(pattern26.test(key38)){
+let data151 = data150[key38];
+if(typeof data151 === "string"){
+if(func2(data151) > 50000){
+const err419 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5181,14 +5183,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "ask"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err420 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
+else {
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5197,8 +5194,11 @@ vErrors.push(err420);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err421 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
+}
+}
+}
+else {
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.conversation.type,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5207,8 +5207,10 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err422 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data16};
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data145};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5217,9 +5219,10 @@ vErrors.push(err422);
 }
 errors++;
 }
-for(const key38 in data16){
-if(!(((((((key38 === "name") || (key38 === "type_version")) || (key38 === "description")) || (key38 === "retry")) || (key38 === "timeout_ms")) || (key38 === "type")) || (key38 === "config"))){
-const err423 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data16};
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5228,12 +5231,14 @@ vErrors.push(err423);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data150 = data16.name;
-if(typeof data150 === "string"){
-if(func2(data150) > 64){
-const err424 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data150};
+}
+else if(tag0 === "ask"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err424 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5242,8 +5247,8 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(!pattern6.test(data150)){
-const err425 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data150};
+if(data18.type === undefined){
+const err425 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5252,9 +5257,8 @@ vErrors.push(err425);
 }
 errors++;
 }
-}
-else {
-const err426 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data150};
+if(data18.config === undefined){
+const err426 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5263,11 +5267,9 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data151 = data16.type_version;
-if(!(((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151))) && (isFinite(data151)))){
-const err427 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data151};
+for(const key39 in data18){
+if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
+const err427 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5276,9 +5278,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-if((typeof data151 == "number") && (isFinite(data151))){
-if(data151 < 1 || isNaN(data151)){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data151};
+}
+if(data18.name !== undefined){
+let data152 = data18.name;
+if(typeof data152 === "string"){
+if(func2(data152) > 64){
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5287,13 +5292,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data152 = data16.description;
-if(typeof data152 === "string"){
-if(func2(data152) > 2000){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data152};
+if(!pattern6.test(data152)){
+const err429 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5304,7 +5304,7 @@ errors++;
 }
 }
 else {
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data152};
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5314,11 +5314,10 @@ vErrors.push(err430);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data153 = data16.retry;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-if(data153.attempts === undefined){
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data153};
+if(data18.type_version !== undefined){
+let data153 = data18.type_version;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data153};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5327,9 +5326,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-for(const key39 in data153){
-if(!((((key39 === "attempts") || (key39 === "backoff_ms")) || (key39 === "max_backoff_ms")) || (key39 === "backoff"))){
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data153};
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 < 1 || isNaN(data153)){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data153};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5339,10 +5338,12 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data153.attempts !== undefined){
-let data154 = data153.attempts;
-if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
+}
+if(data18.description !== undefined){
+let data154 = data18.description;
+if(typeof data154 === "string"){
+if(func2(data154) > 2000){
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data154};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5351,9 +5352,9 @@ vErrors.push(err433);
 }
 errors++;
 }
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 10 || isNaN(data154)){
-const err434 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
+}
+else {
+const err434 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data154};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5362,8 +5363,12 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(data154 < 1 || isNaN(data154)){
-const err435 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data154};
+}
+if(data18.retry !== undefined){
+let data155 = data18.retry;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.attempts === undefined){
+const err435 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5372,12 +5377,9 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-}
-if(data153.backoff_ms !== undefined){
-let data155 = data153.backoff_ms;
-if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
-const err436 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
+for(const key40 in data155){
+if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
+const err436 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5386,9 +5388,11 @@ vErrors.push(err436);
 }
 errors++;
 }
-if((typeof data155 == "number") && (isFinite(data155))){
-if(data155 > 600000 || isNaN(data155)){
-const err437 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
+}
+if(data155.attempts !== undefined){
+let data156 = data155.attempts;
+if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5397,8 +5401,9 @@ vErrors.push(err437);
 }
 errors++;
 }
-if(data155 < 0 || isNaN(data155)){
-const err438 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data155};
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 > 10 || isNaN(data156)){
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5407,12 +5412,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-}
-}
-if(data153.max_backoff_ms !== undefined){
-let data156 = data153.max_backoff_ms;
-if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
-const err439 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
+if(data156 < 1 || isNaN(data156)){
+const err439 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5421,9 +5422,12 @@ vErrors.push(err439);
 }
 errors++;
 }
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 > 3600000 || isNaN(data156)){
-const err440 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
+}
+}
+if(data155.backoff_ms !== undefined){
+let data157 = data155.backoff_ms;
+if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
+const err440 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5432,8 +5436,9 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(data156 < 0 || isNaN(data156)){
-const err441 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data156};
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 > 600000 || isNaN(data157)){
+const err441 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5442,12 +5447,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-}
-if(data153.backoff !== undefined){
-let data157 = data153.backoff;
-if(typeof data157 !== "string"){
-const err442 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data157};
+if(data157 < 0 || isNaN(data157)){
+const err442 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5456,8 +5457,12 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(!((data157 === "exponential") || (data157 === "fixed"))){
-const err443 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data157};
+}
+}
+if(data155.max_backoff_ms !== undefined){
+let data158 = data155.max_backoff_ms;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err443 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5466,10 +5471,9 @@ vErrors.push(err443);
 }
 errors++;
 }
-}
-}
-else {
-const err444 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data153};
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 > 3600000 || isNaN(data158)){
+const err444 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5478,11 +5482,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data158 = data16.timeout_ms;
-if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
-const err445 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data158};
+if(data158 < 0 || isNaN(data158)){
+const err445 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5491,9 +5492,12 @@ vErrors.push(err445);
 }
 errors++;
 }
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 > 3600000 || isNaN(data158)){
-const err446 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data158};
+}
+}
+if(data155.backoff !== undefined){
+let data159 = data155.backoff;
+if(typeof data159 !== "string"){
+const err446 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5502,8 +5506,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(data158 < 1 || isNaN(data158)){
-const err447 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data158};
+if(!((data159 === "exponential") || (data159 === "fixed"))){
+const err447 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5514,10 +5518,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data159 = data16.type;
-if(typeof data159 !== "string"){
-const err448 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data159};
+else {
+const err448 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5526,8 +5528,11 @@ vErrors.push(err448);
 }
 errors++;
 }
-if("ask" !== data159){
-const err449 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data159};
+}
+if(data18.timeout_ms !== undefined){
+let data160 = data18.timeout_ms;
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+const err449 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5536,12 +5541,9 @@ vErrors.push(err449);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data160 = data16.config;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-if(data160.prompt === undefined){
-const err450 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data160};
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 > 3600000 || isNaN(data160)){
+const err450 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5550,8 +5552,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(data160.variable === undefined){
-const err451 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data160};
+if(data160 < 1 || isNaN(data160)){
+const err451 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5560,9 +5562,12 @@ vErrors.push(err451);
 }
 errors++;
 }
-for(const key40 in data160){
-if(!(((((((key40 === "prompt") || (key40 === "variable")) || (key40 === "choices")) || (key40 === "validation")) || (key40 === "retry_prompt")) || (key40 === "entity")) || (key40 === "timeout_minutes"))){
-const err452 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data160};
+}
+}
+if(data18.type !== undefined){
+let data161 = data18.type;
+if(typeof data161 !== "string"){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data161};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5571,12 +5576,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-}
-if(data160.prompt !== undefined){
-let data161 = data160.prompt;
-if(typeof data161 === "string"){
-if(func2(data161) > 50000){
-const err453 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data161};
+if("ask" !== data161){
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data161};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5586,8 +5587,11 @@ vErrors.push(err453);
 errors++;
 }
 }
-else {
-const err454 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data161};
+if(data18.config !== undefined){
+let data162 = data18.config;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.prompt === undefined){
+const err454 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5596,12 +5600,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-}
-if(data160.variable !== undefined){
-let data162 = data160.variable;
-if(typeof data162 === "string"){
-if(func2(data162) > 64){
-const err455 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data162};
+if(data162.variable === undefined){
+const err455 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5610,8 +5610,9 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(!pattern4.test(data162)){
-const err456 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data162};
+for(const key41 in data162){
+if(!(((((((key41 === "prompt") || (key41 === "variable")) || (key41 === "choices")) || (key41 === "validation")) || (key41 === "retry_prompt")) || (key41 === "entity")) || (key41 === "timeout_minutes"))){
+const err456 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5621,8 +5622,11 @@ vErrors.push(err456);
 errors++;
 }
 }
-else {
-const err457 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data162};
+if(data162.prompt !== undefined){
+let data163 = data162.prompt;
+if(typeof data163 === "string"){
+if(func2(data163) > 50000){
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data163};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5632,11 +5636,8 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data160.choices !== undefined){
-let data163 = data160.choices;
-if(Array.isArray(data163)){
-if(data163.length > 10){
-const err458 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data163};
+else {
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data163};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5645,12 +5646,12 @@ vErrors.push(err458);
 }
 errors++;
 }
-const len7 = data163.length;
-for(let i9=0; i9<len7; i9++){
-let data164 = data163[i9];
+}
+if(data162.variable !== undefined){
+let data164 = data162.variable;
 if(typeof data164 === "string"){
-if(func2(data164) > 80){
-const err459 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
+if(func2(data164) > 64){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5659,8 +5660,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(func2(data164) < 1){
-const err460 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
+if(!pattern4.test(data164)){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5671,7 +5672,7 @@ errors++;
 }
 }
 else {
-const err461 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data164};
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5681,18 +5682,11 @@ vErrors.push(err461);
 errors++;
 }
 }
-let i10 = data163.length;
-let j2;
-if(i10 > 1){
-const indices2 = {};
-for(;i10--;){
-let item2 = data163[i10];
-if(typeof item2 !== "string"){
-continue;
-}
-if(typeof indices2[item2] == "number"){
-j2 = indices2[item2];
-const err462 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data163};
+if(data162.choices !== undefined){
+let data165 = data162.choices;
+if(Array.isArray(data165)){
+if(data165.length > 10){
+const err462 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5700,14 +5694,13 @@ else {
 vErrors.push(err462);
 }
 errors++;
-break;
 }
-indices2[item2] = i10;
-}
-}
-}
-else {
-const err463 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data163};
+const len7 = data165.length;
+for(let i9=0; i9<len7; i9++){
+let data166 = data165[i9];
+if(typeof data166 === "string"){
+if(func2(data166) > 80){
+const err463 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5716,12 +5709,8 @@ vErrors.push(err463);
 }
 errors++;
 }
-}
-if(data160.validation !== undefined){
-let data165 = data160.validation;
-if(typeof data165 === "string"){
-if(func2(data165) > 4000){
-const err464 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data165};
+if(func2(data166) < 1){
+const err464 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5732,7 +5721,7 @@ errors++;
 }
 }
 else {
-const err465 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data165};
+const err465 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5742,11 +5731,18 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data160.retry_prompt !== undefined){
-let data166 = data160.retry_prompt;
-if(typeof data166 === "string"){
-if(func2(data166) > 50000){
-const err466 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data166};
+let i10 = data165.length;
+let j2;
+if(i10 > 1){
+const indices2 = {};
+for(;i10--;){
+let item2 = data165[i10];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err466 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5754,10 +5750,14 @@ else {
 vErrors.push(err466);
 }
 errors++;
+break;
+}
+indices2[item2] = i10;
+}
 }
 }
 else {
-const err467 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data166};
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5767,11 +5767,11 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data160.entity !== undefined){
-let data167 = data160.entity;
+if(data162.validation !== undefined){
+let data167 = data162.validation;
 if(typeof data167 === "string"){
-if(func2(data167) > 64){
-const err468 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.entity,data:data167};
+if(func2(data167) > 4000){
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data167};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5780,8 +5780,9 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(!pattern4.test(data167)){
-const err469 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.entity,data:data167};
+}
+else {
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data167};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5791,8 +5792,11 @@ vErrors.push(err469);
 errors++;
 }
 }
-else {
-const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.entity.type,parentSchema:schema39.properties.config.properties.entity,data:data167};
+if(data162.retry_prompt !== undefined){
+let data168 = data162.retry_prompt;
+if(typeof data168 === "string"){
+if(func2(data168) > 50000){
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5802,10 +5806,8 @@ vErrors.push(err470);
 errors++;
 }
 }
-if(data160.timeout_minutes !== undefined){
-let data168 = data160.timeout_minutes;
-if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
-const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
+else {
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5814,9 +5816,12 @@ vErrors.push(err471);
 }
 errors++;
 }
-if((typeof data168 == "number") && (isFinite(data168))){
-if(data168 > 525600 || isNaN(data168)){
-const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
+}
+if(data162.entity !== undefined){
+let data169 = data162.entity;
+if(typeof data169 === "string"){
+if(func2(data169) > 64){
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5825,8 +5830,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(data168 < 1 || isNaN(data168)){
-const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data168};
+if(!pattern4.test(data169)){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5836,10 +5841,8 @@ vErrors.push(err473);
 errors++;
 }
 }
-}
-}
 else {
-const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data160};
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.entity.type,parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5849,9 +5852,10 @@ vErrors.push(err474);
 errors++;
 }
 }
-}
-else {
-const err475 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data16};
+if(data162.timeout_minutes !== undefined){
+let data170 = data162.timeout_minutes;
+if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
+const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5860,14 +5864,9 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
-}
-}
-else if(tag0 === "handoff"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err476 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data16};
+if((typeof data170 == "number") && (isFinite(data170))){
+if(data170 > 525600 || isNaN(data170)){
+const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5876,8 +5875,8 @@ vErrors.push(err476);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err477 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data16};
+if(data170 < 1 || isNaN(data170)){
+const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5886,9 +5885,11 @@ vErrors.push(err477);
 }
 errors++;
 }
-for(const key41 in data16){
-if(!(((((((key41 === "name") || (key41 === "type_version")) || (key41 === "description")) || (key41 === "retry")) || (key41 === "timeout_ms")) || (key41 === "type")) || (key41 === "config"))){
-const err478 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data16};
+}
+}
+}
+else {
+const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5898,11 +5899,9 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data16.name !== undefined){
-let data169 = data16.name;
-if(typeof data169 === "string"){
-if(func2(data169) > 64){
-const err479 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data169};
+}
+else {
+const err479 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5911,8 +5910,14 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(!pattern6.test(data169)){
-const err480 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data169};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "handoff"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err480 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5921,9 +5926,8 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-else {
-const err481 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data169};
+if(data18.type === undefined){
+const err481 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5932,11 +5936,9 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data170 = data16.type_version;
-if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
-const err482 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data170};
+for(const key42 in data18){
+if(!(((((((key42 === "name") || (key42 === "type_version")) || (key42 === "description")) || (key42 === "retry")) || (key42 === "timeout_ms")) || (key42 === "type")) || (key42 === "config"))){
+const err482 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5945,9 +5947,12 @@ vErrors.push(err482);
 }
 errors++;
 }
-if((typeof data170 == "number") && (isFinite(data170))){
-if(data170 < 1 || isNaN(data170)){
-const err483 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data170};
+}
+if(data18.name !== undefined){
+let data171 = data18.name;
+if(typeof data171 === "string"){
+if(func2(data171) > 64){
+const err483 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5956,13 +5961,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data171 = data16.description;
-if(typeof data171 === "string"){
-if(func2(data171) > 2000){
-const err484 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data171};
+if(!pattern6.test(data171)){
+const err484 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5973,7 +5973,7 @@ errors++;
 }
 }
 else {
-const err485 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data171};
+const err485 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5983,11 +5983,10 @@ vErrors.push(err485);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data172 = data16.retry;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-if(data172.attempts === undefined){
-const err486 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data172};
+if(data18.type_version !== undefined){
+let data172 = data18.type_version;
+if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
+const err486 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data172};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5996,9 +5995,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-for(const key42 in data172){
-if(!((((key42 === "attempts") || (key42 === "backoff_ms")) || (key42 === "max_backoff_ms")) || (key42 === "backoff"))){
-const err487 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data172};
+if((typeof data172 == "number") && (isFinite(data172))){
+if(data172 < 1 || isNaN(data172)){
+const err487 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data172};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6008,10 +6007,12 @@ vErrors.push(err487);
 errors++;
 }
 }
-if(data172.attempts !== undefined){
-let data173 = data172.attempts;
-if(!(((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173))) && (isFinite(data173)))){
-const err488 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
+}
+if(data18.description !== undefined){
+let data173 = data18.description;
+if(typeof data173 === "string"){
+if(func2(data173) > 2000){
+const err488 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data173};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6020,9 +6021,9 @@ vErrors.push(err488);
 }
 errors++;
 }
-if((typeof data173 == "number") && (isFinite(data173))){
-if(data173 > 10 || isNaN(data173)){
-const err489 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
+}
+else {
+const err489 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data173};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6031,8 +6032,12 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(data173 < 1 || isNaN(data173)){
-const err490 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data173};
+}
+if(data18.retry !== undefined){
+let data174 = data18.retry;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+if(data174.attempts === undefined){
+const err490 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6041,12 +6046,9 @@ vErrors.push(err490);
 }
 errors++;
 }
-}
-}
-if(data172.backoff_ms !== undefined){
-let data174 = data172.backoff_ms;
-if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
-const err491 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
+for(const key43 in data174){
+if(!((((key43 === "attempts") || (key43 === "backoff_ms")) || (key43 === "max_backoff_ms")) || (key43 === "backoff"))){
+const err491 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6055,9 +6057,11 @@ vErrors.push(err491);
 }
 errors++;
 }
-if((typeof data174 == "number") && (isFinite(data174))){
-if(data174 > 600000 || isNaN(data174)){
-const err492 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
+}
+if(data174.attempts !== undefined){
+let data175 = data174.attempts;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err492 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6066,8 +6070,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-if(data174 < 0 || isNaN(data174)){
-const err493 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data174};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 > 10 || isNaN(data175)){
+const err493 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6076,12 +6081,8 @@ vErrors.push(err493);
 }
 errors++;
 }
-}
-}
-if(data172.max_backoff_ms !== undefined){
-let data175 = data172.max_backoff_ms;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err494 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
+if(data175 < 1 || isNaN(data175)){
+const err494 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6090,9 +6091,12 @@ vErrors.push(err494);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 > 3600000 || isNaN(data175)){
-const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
+}
+}
+if(data174.backoff_ms !== undefined){
+let data176 = data174.backoff_ms;
+if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
+const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6101,8 +6105,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(data175 < 0 || isNaN(data175)){
-const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data175};
+if((typeof data176 == "number") && (isFinite(data176))){
+if(data176 > 600000 || isNaN(data176)){
+const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6111,12 +6116,8 @@ vErrors.push(err496);
 }
 errors++;
 }
-}
-}
-if(data172.backoff !== undefined){
-let data176 = data172.backoff;
-if(typeof data176 !== "string"){
-const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data176};
+if(data176 < 0 || isNaN(data176)){
+const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6125,8 +6126,12 @@ vErrors.push(err497);
 }
 errors++;
 }
-if(!((data176 === "exponential") || (data176 === "fixed"))){
-const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data176};
+}
+}
+if(data174.max_backoff_ms !== undefined){
+let data177 = data174.max_backoff_ms;
+if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6135,10 +6140,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-}
-}
-else {
-const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data172};
+if((typeof data177 == "number") && (isFinite(data177))){
+if(data177 > 3600000 || isNaN(data177)){
+const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6147,11 +6151,8 @@ vErrors.push(err499);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data177 = data16.timeout_ms;
-if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
-const err500 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data177};
+if(data177 < 0 || isNaN(data177)){
+const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6160,9 +6161,12 @@ vErrors.push(err500);
 }
 errors++;
 }
-if((typeof data177 == "number") && (isFinite(data177))){
-if(data177 > 3600000 || isNaN(data177)){
-const err501 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data177};
+}
+}
+if(data174.backoff !== undefined){
+let data178 = data174.backoff;
+if(typeof data178 !== "string"){
+const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6171,8 +6175,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(data177 < 1 || isNaN(data177)){
-const err502 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data177};
+if(!((data178 === "exponential") || (data178 === "fixed"))){
+const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6183,10 +6187,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data178 = data16.type;
-if(typeof data178 !== "string"){
-const err503 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data178};
+else {
+const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6195,8 +6197,11 @@ vErrors.push(err503);
 }
 errors++;
 }
-if("handoff" !== data178){
-const err504 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data178};
+}
+if(data18.timeout_ms !== undefined){
+let data179 = data18.timeout_ms;
+if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
+const err504 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6205,13 +6210,9 @@ vErrors.push(err504);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data179 = data16.config;
-if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
-for(const key43 in data179){
-if(!(((((key43 === "reason") || (key43 === "queue")) || (key43 === "priority")) || (key43 === "message")) || (key43 === "summary"))){
-const err505 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data179};
+if((typeof data179 == "number") && (isFinite(data179))){
+if(data179 > 3600000 || isNaN(data179)){
+const err505 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6220,12 +6221,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-if(data179.reason !== undefined){
-let data180 = data179.reason;
-if(typeof data180 === "string"){
-if(func2(data180) > 50000){
-const err506 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data180};
+if(data179 < 1 || isNaN(data179)){
+const err506 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6235,8 +6232,11 @@ vErrors.push(err506);
 errors++;
 }
 }
-else {
-const err507 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data180};
+}
+if(data18.type !== undefined){
+let data180 = data18.type;
+if(typeof data180 !== "string"){
+const err507 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data180};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6245,12 +6245,8 @@ vErrors.push(err507);
 }
 errors++;
 }
-}
-if(data179.queue !== undefined){
-let data181 = data179.queue;
-if(typeof data181 === "string"){
-if(func2(data181) > 64){
-const err508 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data181};
+if("handoff" !== data180){
+const err508 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data180};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6259,8 +6255,13 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(func2(data181) < 1){
-const err509 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data181};
+}
+if(data18.config !== undefined){
+let data181 = data18.config;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+for(const key44 in data181){
+if(!(((((key44 === "reason") || (key44 === "queue")) || (key44 === "priority")) || (key44 === "message")) || (key44 === "summary"))){
+const err509 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data181};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6270,8 +6271,11 @@ vErrors.push(err509);
 errors++;
 }
 }
-else {
-const err510 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data181};
+if(data181.reason !== undefined){
+let data182 = data181.reason;
+if(typeof data182 === "string"){
+if(func2(data182) > 50000){
+const err510 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data182};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6281,10 +6285,8 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data179.priority !== undefined){
-let data182 = data179.priority;
-if(typeof data182 !== "string"){
-const err511 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data182};
+else {
+const err511 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data182};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6293,8 +6295,12 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(!((((data182 === "low") || (data182 === "medium")) || (data182 === "high")) || (data182 === "urgent"))){
-const err512 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data182};
+}
+if(data181.queue !== undefined){
+let data183 = data181.queue;
+if(typeof data183 === "string"){
+if(func2(data183) > 64){
+const err512 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6303,12 +6309,8 @@ vErrors.push(err512);
 }
 errors++;
 }
-}
-if(data179.message !== undefined){
-let data183 = data179.message;
-if(typeof data183 === "string"){
-if(func2(data183) > 50000){
-const err513 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data183};
+if(func2(data183) < 1){
+const err513 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6319,7 +6321,7 @@ errors++;
 }
 }
 else {
-const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data183};
+const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6329,11 +6331,10 @@ vErrors.push(err514);
 errors++;
 }
 }
-if(data179.summary !== undefined){
-let data184 = data179.summary;
-if(typeof data184 === "string"){
-if(func2(data184) > 50000){
-const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data184};
+if(data181.priority !== undefined){
+let data184 = data181.priority;
+if(typeof data184 !== "string"){
+const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data184};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6342,9 +6343,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-}
-else {
-const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data184};
+if(!((((data184 === "low") || (data184 === "medium")) || (data184 === "high")) || (data184 === "urgent"))){
+const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data184};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6354,9 +6354,11 @@ vErrors.push(err516);
 errors++;
 }
 }
-}
-else {
-const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data179};
+if(data181.message !== undefined){
+let data185 = data181.message;
+if(typeof data185 === "string"){
+if(func2(data185) > 50000){
+const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data185};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6366,9 +6368,8 @@ vErrors.push(err517);
 errors++;
 }
 }
-}
 else {
-const err518 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data16};
+const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data185};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6377,14 +6378,12 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "subflow"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err519 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
+if(data181.summary !== undefined){
+let data186 = data181.summary;
+if(typeof data186 === "string"){
+if(func2(data186) > 50000){
+const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data186};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6393,8 +6392,9 @@ vErrors.push(err519);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err520 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
+}
+else {
+const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data186};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6403,8 +6403,10 @@ vErrors.push(err520);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err521 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data16};
+}
+}
+else {
+const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data181};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6413,9 +6415,10 @@ vErrors.push(err521);
 }
 errors++;
 }
-for(const key44 in data16){
-if(!(((((((key44 === "name") || (key44 === "type_version")) || (key44 === "description")) || (key44 === "retry")) || (key44 === "timeout_ms")) || (key44 === "type")) || (key44 === "config"))){
-const err522 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data16};
+}
+}
+else {
+const err522 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6424,12 +6427,14 @@ vErrors.push(err522);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data185 = data16.name;
-if(typeof data185 === "string"){
-if(func2(data185) > 64){
-const err523 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data185};
+}
+else if(tag0 === "subflow"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err523 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6438,8 +6443,8 @@ vErrors.push(err523);
 }
 errors++;
 }
-if(!pattern6.test(data185)){
-const err524 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data185};
+if(data18.type === undefined){
+const err524 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6448,9 +6453,8 @@ vErrors.push(err524);
 }
 errors++;
 }
-}
-else {
-const err525 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data185};
+if(data18.config === undefined){
+const err525 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6459,11 +6463,9 @@ vErrors.push(err525);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data186 = data16.type_version;
-if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
-const err526 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data186};
+for(const key45 in data18){
+if(!(((((((key45 === "name") || (key45 === "type_version")) || (key45 === "description")) || (key45 === "retry")) || (key45 === "timeout_ms")) || (key45 === "type")) || (key45 === "config"))){
+const err526 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6472,9 +6474,12 @@ vErrors.push(err526);
 }
 errors++;
 }
-if((typeof data186 == "number") && (isFinite(data186))){
-if(data186 < 1 || isNaN(data186)){
-const err527 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data186};
+}
+if(data18.name !== undefined){
+let data187 = data18.name;
+if(typeof data187 === "string"){
+if(func2(data187) > 64){
+const err527 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6483,13 +6488,8 @@ vErrors.push(err527);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data187 = data16.description;
-if(typeof data187 === "string"){
-if(func2(data187) > 2000){
-const err528 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data187};
+if(!pattern6.test(data187)){
+const err528 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6500,7 +6500,7 @@ errors++;
 }
 }
 else {
-const err529 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data187};
+const err529 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6510,11 +6510,10 @@ vErrors.push(err529);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data188 = data16.retry;
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-if(data188.attempts === undefined){
-const err530 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data188};
+if(data18.type_version !== undefined){
+let data188 = data18.type_version;
+if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
+const err530 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data188};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6523,9 +6522,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-for(const key45 in data188){
-if(!((((key45 === "attempts") || (key45 === "backoff_ms")) || (key45 === "max_backoff_ms")) || (key45 === "backoff"))){
-const err531 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data188};
+if((typeof data188 == "number") && (isFinite(data188))){
+if(data188 < 1 || isNaN(data188)){
+const err531 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data188};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6535,10 +6534,12 @@ vErrors.push(err531);
 errors++;
 }
 }
-if(data188.attempts !== undefined){
-let data189 = data188.attempts;
-if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
-const err532 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
+}
+if(data18.description !== undefined){
+let data189 = data18.description;
+if(typeof data189 === "string"){
+if(func2(data189) > 2000){
+const err532 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data189};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6547,9 +6548,9 @@ vErrors.push(err532);
 }
 errors++;
 }
-if((typeof data189 == "number") && (isFinite(data189))){
-if(data189 > 10 || isNaN(data189)){
-const err533 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
+}
+else {
+const err533 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data189};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6558,8 +6559,12 @@ vErrors.push(err533);
 }
 errors++;
 }
-if(data189 < 1 || isNaN(data189)){
-const err534 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data189};
+}
+if(data18.retry !== undefined){
+let data190 = data18.retry;
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+if(data190.attempts === undefined){
+const err534 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6568,12 +6573,9 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-}
-if(data188.backoff_ms !== undefined){
-let data190 = data188.backoff_ms;
-if(!(((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190))) && (isFinite(data190)))){
-const err535 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
+for(const key46 in data190){
+if(!((((key46 === "attempts") || (key46 === "backoff_ms")) || (key46 === "max_backoff_ms")) || (key46 === "backoff"))){
+const err535 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6582,9 +6584,11 @@ vErrors.push(err535);
 }
 errors++;
 }
-if((typeof data190 == "number") && (isFinite(data190))){
-if(data190 > 600000 || isNaN(data190)){
-const err536 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
+}
+if(data190.attempts !== undefined){
+let data191 = data190.attempts;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+const err536 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6593,8 +6597,9 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(data190 < 0 || isNaN(data190)){
-const err537 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data190};
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 > 10 || isNaN(data191)){
+const err537 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6603,12 +6608,8 @@ vErrors.push(err537);
 }
 errors++;
 }
-}
-}
-if(data188.max_backoff_ms !== undefined){
-let data191 = data188.max_backoff_ms;
-if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
-const err538 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
+if(data191 < 1 || isNaN(data191)){
+const err538 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6617,9 +6618,12 @@ vErrors.push(err538);
 }
 errors++;
 }
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 > 3600000 || isNaN(data191)){
-const err539 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
+}
+}
+if(data190.backoff_ms !== undefined){
+let data192 = data190.backoff_ms;
+if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
+const err539 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6628,8 +6632,9 @@ vErrors.push(err539);
 }
 errors++;
 }
-if(data191 < 0 || isNaN(data191)){
-const err540 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data191};
+if((typeof data192 == "number") && (isFinite(data192))){
+if(data192 > 600000 || isNaN(data192)){
+const err540 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6638,12 +6643,8 @@ vErrors.push(err540);
 }
 errors++;
 }
-}
-}
-if(data188.backoff !== undefined){
-let data192 = data188.backoff;
-if(typeof data192 !== "string"){
-const err541 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data192};
+if(data192 < 0 || isNaN(data192)){
+const err541 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6652,8 +6653,12 @@ vErrors.push(err541);
 }
 errors++;
 }
-if(!((data192 === "exponential") || (data192 === "fixed"))){
-const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data192};
+}
+}
+if(data190.max_backoff_ms !== undefined){
+let data193 = data190.max_backoff_ms;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6662,10 +6667,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-}
-}
-else {
-const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data188};
+if((typeof data193 == "number") && (isFinite(data193))){
+if(data193 > 3600000 || isNaN(data193)){
+const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6674,11 +6678,8 @@ vErrors.push(err543);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data193 = data16.timeout_ms;
-if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
-const err544 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data193};
+if(data193 < 0 || isNaN(data193)){
+const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6687,9 +6688,12 @@ vErrors.push(err544);
 }
 errors++;
 }
-if((typeof data193 == "number") && (isFinite(data193))){
-if(data193 > 3600000 || isNaN(data193)){
-const err545 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data193};
+}
+}
+if(data190.backoff !== undefined){
+let data194 = data190.backoff;
+if(typeof data194 !== "string"){
+const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6698,8 +6702,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-if(data193 < 1 || isNaN(data193)){
-const err546 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data193};
+if(!((data194 === "exponential") || (data194 === "fixed"))){
+const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6710,10 +6714,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data194 = data16.type;
-if(typeof data194 !== "string"){
-const err547 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data194};
+else {
+const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6722,8 +6724,11 @@ vErrors.push(err547);
 }
 errors++;
 }
-if("subflow" !== data194){
-const err548 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data194};
+}
+if(data18.timeout_ms !== undefined){
+let data195 = data18.timeout_ms;
+if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
+const err548 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6732,12 +6737,9 @@ vErrors.push(err548);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data195 = data16.config;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.workflow === undefined){
-const err549 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data195};
+if((typeof data195 == "number") && (isFinite(data195))){
+if(data195 > 3600000 || isNaN(data195)){
+const err549 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6746,9 +6748,8 @@ vErrors.push(err549);
 }
 errors++;
 }
-for(const key46 in data195){
-if(!(((key46 === "workflow") || (key46 === "input")) || (key46 === "version"))){
-const err550 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data195};
+if(data195 < 1 || isNaN(data195)){
+const err550 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6758,11 +6759,11 @@ vErrors.push(err550);
 errors++;
 }
 }
-if(data195.workflow !== undefined){
-let data196 = data195.workflow;
-if(typeof data196 === "string"){
-if(func2(data196) > 64){
-const err551 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data196};
+}
+if(data18.type !== undefined){
+let data196 = data18.type;
+if(typeof data196 !== "string"){
+const err551 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data196};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6771,8 +6772,8 @@ vErrors.push(err551);
 }
 errors++;
 }
-if(!pattern4.test(data196)){
-const err552 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data196};
+if("subflow" !== data196){
+const err552 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data196};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6782,8 +6783,11 @@ vErrors.push(err552);
 errors++;
 }
 }
-else {
-const err553 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data196};
+if(data18.config !== undefined){
+let data197 = data18.config;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.workflow === undefined){
+const err553 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6792,12 +6796,9 @@ vErrors.push(err553);
 }
 errors++;
 }
-}
-if(data195.input !== undefined){
-let data197 = data195.input;
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(Object.keys(data197).length > 200){
-const err554 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data197};
+for(const key47 in data197){
+if(!(((key47 === "workflow") || (key47 === "input")) || (key47 === "version"))){
+const err554 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6806,9 +6807,12 @@ vErrors.push(err554);
 }
 errors++;
 }
-for(const key47 in data197){
-if(!(pattern6.test(key47))){
-const err555 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data197};
+}
+if(data197.workflow !== undefined){
+let data198 = data197.workflow;
+if(typeof data198 === "string"){
+if(func2(data198) > 64){
+const err555 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6817,13 +6821,8 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-for(const key48 in data197){
-if(pattern6.test(key48)){
-let data198 = data197[key48];
-if(typeof data198 === "string"){
-if(func2(data198) > 50000){
-const err556 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data198};
+if(!pattern4.test(data198)){
+const err556 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6834,7 +6833,7 @@ errors++;
 }
 }
 else {
-const err557 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data198};
+const err557 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6844,10 +6843,11 @@ vErrors.push(err557);
 errors++;
 }
 }
-}
-}
-else {
-const err558 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data197};
+if(data197.input !== undefined){
+let data199 = data197.input;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(Object.keys(data199).length > 200){
+const err558 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data199};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6856,14 +6856,9 @@ vErrors.push(err558);
 }
 errors++;
 }
-}
-if(data195.version !== undefined){
-let data199 = data195.version;
-const _errs481 = errors;
-let valid88 = false;
-const _errs482 = errors;
-if(typeof data199 !== "string"){
-const err559 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data199};
+for(const key48 in data199){
+if(!(pattern6.test(key48))){
+const err559 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data199};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6872,8 +6867,13 @@ vErrors.push(err559);
 }
 errors++;
 }
-if("latest" !== data199){
-const err560 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data199};
+}
+for(const key49 in data199){
+if(pattern6.test(key49)){
+let data200 = data199[key49];
+if(typeof data200 === "string"){
+if(func2(data200) > 50000){
+const err560 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6882,11 +6882,9 @@ vErrors.push(err560);
 }
 errors++;
 }
-var _valid2 = _errs482 === errors;
-valid88 = valid88 || _valid2;
-const _errs484 = errors;
-if(!(((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199))) && (isFinite(data199)))){
-const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data199};
+}
+else {
+const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6895,9 +6893,11 @@ vErrors.push(err561);
 }
 errors++;
 }
-if((typeof data199 == "number") && (isFinite(data199))){
-if(data199 < 1 || isNaN(data199)){
-const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data199};
+}
+}
+}
+else {
+const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data199};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6907,10 +6907,13 @@ vErrors.push(err562);
 errors++;
 }
 }
-var _valid2 = _errs484 === errors;
-valid88 = valid88 || _valid2;
-if(!valid88){
-const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data199};
+if(data197.version !== undefined){
+let data201 = data197.version;
+const _errs486 = errors;
+let valid89 = false;
+const _errs487 = errors;
+if(typeof data201 !== "string"){
+const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6919,11 +6922,58 @@ vErrors.push(err563);
 }
 errors++;
 }
+if("latest" !== data201){
+const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
+if(vErrors === null){
+vErrors = [err564];
+}
 else {
-errors = _errs481;
+vErrors.push(err564);
+}
+errors++;
+}
+var _valid2 = _errs487 === errors;
+valid89 = valid89 || _valid2;
+const _errs489 = errors;
+if(!(((typeof data201 == "number") && (!(data201 % 1) && !isNaN(data201))) && (isFinite(data201)))){
+const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
+if(vErrors === null){
+vErrors = [err565];
+}
+else {
+vErrors.push(err565);
+}
+errors++;
+}
+if((typeof data201 == "number") && (isFinite(data201))){
+if(data201 < 1 || isNaN(data201)){
+const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
+if(vErrors === null){
+vErrors = [err566];
+}
+else {
+vErrors.push(err566);
+}
+errors++;
+}
+}
+var _valid2 = _errs489 === errors;
+valid89 = valid89 || _valid2;
+if(!valid89){
+const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data201};
+if(vErrors === null){
+vErrors = [err567];
+}
+else {
+vErrors.push(err567);
+}
+errors++;
+}
+else {
+errors = _errs486;
 if(vErrors !== null){
-if(_errs481){
-vErrors.length = _errs481;
+if(_errs486){
+vErrors.length = _errs486;
 }
 else {
 vErrors = null;
@@ -6933,55 +6983,7 @@ vErrors = null;
 }
 }
 else {
-const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data195};
-if(vErrors === null){
-vErrors = [err564];
-}
-else {
-vErrors.push(err564);
-}
-errors++;
-}
-}
-}
-else {
-const err565 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data16};
-if(vErrors === null){
-vErrors = [err565];
-}
-else {
-vErrors.push(err565);
-}
-errors++;
-}
-if(props1 !== true){
-props1 = true;
-}
-}
-else if(tag0 === "tool.http"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err566 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
-if(vErrors === null){
-vErrors = [err566];
-}
-else {
-vErrors.push(err566);
-}
-errors++;
-}
-if(data16.type === undefined){
-const err567 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
-if(vErrors === null){
-vErrors = [err567];
-}
-else {
-vErrors.push(err567);
-}
-errors++;
-}
-if(data16.config === undefined){
-const err568 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data16};
+const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6990,9 +6992,10 @@ vErrors.push(err568);
 }
 errors++;
 }
-for(const key49 in data16){
-if(!(((((((key49 === "name") || (key49 === "type_version")) || (key49 === "description")) || (key49 === "retry")) || (key49 === "timeout_ms")) || (key49 === "type")) || (key49 === "config"))){
-const err569 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data16};
+}
+}
+else {
+const err569 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -7001,12 +7004,14 @@ vErrors.push(err569);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data200 = data16.name;
-if(typeof data200 === "string"){
-if(func2(data200) > 64){
-const err570 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data200};
+}
+else if(tag0 === "tool.http"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err570 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -7015,8 +7020,8 @@ vErrors.push(err570);
 }
 errors++;
 }
-if(!pattern6.test(data200)){
-const err571 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data200};
+if(data18.type === undefined){
+const err571 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -7025,9 +7030,8 @@ vErrors.push(err571);
 }
 errors++;
 }
-}
-else {
-const err572 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data200};
+if(data18.config === undefined){
+const err572 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -7036,11 +7040,9 @@ vErrors.push(err572);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data201 = data16.type_version;
-if(!(((typeof data201 == "number") && (!(data201 % 1) && !isNaN(data201))) && (isFinite(data201)))){
-const err573 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data201};
+for(const key50 in data18){
+if(!(((((((key50 === "name") || (key50 === "type_version")) || (key50 === "description")) || (key50 === "retry")) || (key50 === "timeout_ms")) || (key50 === "type")) || (key50 === "config"))){
+const err573 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -7049,9 +7051,12 @@ vErrors.push(err573);
 }
 errors++;
 }
-if((typeof data201 == "number") && (isFinite(data201))){
-if(data201 < 1 || isNaN(data201)){
-const err574 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data201};
+}
+if(data18.name !== undefined){
+let data202 = data18.name;
+if(typeof data202 === "string"){
+if(func2(data202) > 64){
+const err574 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -7060,13 +7065,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data202 = data16.description;
-if(typeof data202 === "string"){
-if(func2(data202) > 2000){
-const err575 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data202};
+if(!pattern6.test(data202)){
+const err575 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7077,7 +7077,7 @@ errors++;
 }
 }
 else {
-const err576 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data202};
+const err576 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7087,11 +7087,10 @@ vErrors.push(err576);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data203 = data16.retry;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(data203.attempts === undefined){
-const err577 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data203};
+if(data18.type_version !== undefined){
+let data203 = data18.type_version;
+if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
+const err577 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data203};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7100,9 +7099,9 @@ vErrors.push(err577);
 }
 errors++;
 }
-for(const key50 in data203){
-if(!((((key50 === "attempts") || (key50 === "backoff_ms")) || (key50 === "max_backoff_ms")) || (key50 === "backoff"))){
-const err578 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data203};
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 < 1 || isNaN(data203)){
+const err578 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data203};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7112,10 +7111,12 @@ vErrors.push(err578);
 errors++;
 }
 }
-if(data203.attempts !== undefined){
-let data204 = data203.attempts;
-if(!(((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204))) && (isFinite(data204)))){
-const err579 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
+}
+if(data18.description !== undefined){
+let data204 = data18.description;
+if(typeof data204 === "string"){
+if(func2(data204) > 2000){
+const err579 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data204};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7124,9 +7125,9 @@ vErrors.push(err579);
 }
 errors++;
 }
-if((typeof data204 == "number") && (isFinite(data204))){
-if(data204 > 10 || isNaN(data204)){
-const err580 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
+}
+else {
+const err580 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data204};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7135,8 +7136,12 @@ vErrors.push(err580);
 }
 errors++;
 }
-if(data204 < 1 || isNaN(data204)){
-const err581 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data204};
+}
+if(data18.retry !== undefined){
+let data205 = data18.retry;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.attempts === undefined){
+const err581 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7145,12 +7150,9 @@ vErrors.push(err581);
 }
 errors++;
 }
-}
-}
-if(data203.backoff_ms !== undefined){
-let data205 = data203.backoff_ms;
-if(!(((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205))) && (isFinite(data205)))){
-const err582 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
+for(const key51 in data205){
+if(!((((key51 === "attempts") || (key51 === "backoff_ms")) || (key51 === "max_backoff_ms")) || (key51 === "backoff"))){
+const err582 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7159,9 +7161,11 @@ vErrors.push(err582);
 }
 errors++;
 }
-if((typeof data205 == "number") && (isFinite(data205))){
-if(data205 > 600000 || isNaN(data205)){
-const err583 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
+}
+if(data205.attempts !== undefined){
+let data206 = data205.attempts;
+if(!(((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206))) && (isFinite(data206)))){
+const err583 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7170,8 +7174,9 @@ vErrors.push(err583);
 }
 errors++;
 }
-if(data205 < 0 || isNaN(data205)){
-const err584 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data205};
+if((typeof data206 == "number") && (isFinite(data206))){
+if(data206 > 10 || isNaN(data206)){
+const err584 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7180,12 +7185,8 @@ vErrors.push(err584);
 }
 errors++;
 }
-}
-}
-if(data203.max_backoff_ms !== undefined){
-let data206 = data203.max_backoff_ms;
-if(!(((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206))) && (isFinite(data206)))){
-const err585 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
+if(data206 < 1 || isNaN(data206)){
+const err585 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7194,9 +7195,12 @@ vErrors.push(err585);
 }
 errors++;
 }
-if((typeof data206 == "number") && (isFinite(data206))){
-if(data206 > 3600000 || isNaN(data206)){
-const err586 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
+}
+}
+if(data205.backoff_ms !== undefined){
+let data207 = data205.backoff_ms;
+if(!(((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207))) && (isFinite(data207)))){
+const err586 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7205,8 +7209,9 @@ vErrors.push(err586);
 }
 errors++;
 }
-if(data206 < 0 || isNaN(data206)){
-const err587 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data206};
+if((typeof data207 == "number") && (isFinite(data207))){
+if(data207 > 600000 || isNaN(data207)){
+const err587 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7215,12 +7220,8 @@ vErrors.push(err587);
 }
 errors++;
 }
-}
-}
-if(data203.backoff !== undefined){
-let data207 = data203.backoff;
-if(typeof data207 !== "string"){
-const err588 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data207};
+if(data207 < 0 || isNaN(data207)){
+const err588 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7229,8 +7230,12 @@ vErrors.push(err588);
 }
 errors++;
 }
-if(!((data207 === "exponential") || (data207 === "fixed"))){
-const err589 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data207};
+}
+}
+if(data205.max_backoff_ms !== undefined){
+let data208 = data205.max_backoff_ms;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+const err589 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7239,10 +7244,9 @@ vErrors.push(err589);
 }
 errors++;
 }
-}
-}
-else {
-const err590 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data203};
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 3600000 || isNaN(data208)){
+const err590 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7251,11 +7255,8 @@ vErrors.push(err590);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data208 = data16.timeout_ms;
-if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
-const err591 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data208};
+if(data208 < 0 || isNaN(data208)){
+const err591 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7264,9 +7265,12 @@ vErrors.push(err591);
 }
 errors++;
 }
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 > 3600000 || isNaN(data208)){
-const err592 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data208};
+}
+}
+if(data205.backoff !== undefined){
+let data209 = data205.backoff;
+if(typeof data209 !== "string"){
+const err592 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7275,8 +7279,8 @@ vErrors.push(err592);
 }
 errors++;
 }
-if(data208 < 1 || isNaN(data208)){
-const err593 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data208};
+if(!((data209 === "exponential") || (data209 === "fixed"))){
+const err593 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7287,10 +7291,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data209 = data16.type;
-if(typeof data209 !== "string"){
-const err594 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data209};
+else {
+const err594 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7299,8 +7301,11 @@ vErrors.push(err594);
 }
 errors++;
 }
-if("tool.http" !== data209){
-const err595 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data209};
+}
+if(data18.timeout_ms !== undefined){
+let data210 = data18.timeout_ms;
+if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
+const err595 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7309,12 +7314,9 @@ vErrors.push(err595);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data210 = data16.config;
-if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
-if(data210.url === undefined){
-const err596 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data210};
+if((typeof data210 == "number") && (isFinite(data210))){
+if(data210 > 3600000 || isNaN(data210)){
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7323,9 +7325,8 @@ vErrors.push(err596);
 }
 errors++;
 }
-for(const key51 in data210){
-if(!(func1.call(schema42.properties.config.properties, key51))){
-const err597 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data210};
+if(data210 < 1 || isNaN(data210)){
+const err597 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7335,10 +7336,11 @@ vErrors.push(err597);
 errors++;
 }
 }
-if(data210.method !== undefined){
-let data211 = data210.method;
+}
+if(data18.type !== undefined){
+let data211 = data18.type;
 if(typeof data211 !== "string"){
-const err598 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data211};
+const err598 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data211};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7347,8 +7349,8 @@ vErrors.push(err598);
 }
 errors++;
 }
-if(!(((((data211 === "GET") || (data211 === "POST")) || (data211 === "PUT")) || (data211 === "PATCH")) || (data211 === "DELETE"))){
-const err599 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data211};
+if("tool.http" !== data211){
+const err599 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data211};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7358,11 +7360,11 @@ vErrors.push(err599);
 errors++;
 }
 }
-if(data210.url !== undefined){
-let data212 = data210.url;
-if(typeof data212 === "string"){
-if(func2(data212) > 8000){
-const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data212};
+if(data18.config !== undefined){
+let data212 = data18.config;
+if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
+if(data212.url === undefined){
+const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data212};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7371,9 +7373,9 @@ vErrors.push(err600);
 }
 errors++;
 }
-}
-else {
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data212};
+for(const key52 in data212){
+if(!(func1.call(schema42.properties.config.properties, key52))){
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data212};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7383,11 +7385,10 @@ vErrors.push(err601);
 errors++;
 }
 }
-if(data210.headers !== undefined){
-let data213 = data210.headers;
-if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
-if(Object.keys(data213).length > 50){
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data213};
+if(data212.method !== undefined){
+let data213 = data212.method;
+if(typeof data213 !== "string"){
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data213};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7396,9 +7397,8 @@ vErrors.push(err602);
 }
 errors++;
 }
-for(const key52 in data213){
-if(!(pattern37.test(key52))){
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data213};
+if(!(((((data213 === "GET") || (data213 === "POST")) || (data213 === "PUT")) || (data213 === "PATCH")) || (data213 === "DELETE"))){
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data213};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7408,12 +7408,11 @@ vErrors.push(err603);
 errors++;
 }
 }
-for(const key53 in data213){
-if(pattern37.test(key53)){
-let data214 = data213[key53];
+if(data212.url !== undefined){
+let data214 = data212.url;
 if(typeof data214 === "string"){
 if(func2(data214) > 8000){
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data214};
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data214};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7424,7 +7423,7 @@ errors++;
 }
 }
 else {
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data214};
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data214};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7434,10 +7433,11 @@ vErrors.push(err605);
 errors++;
 }
 }
-}
-}
-else {
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data213};
+if(data212.headers !== undefined){
+let data215 = data212.headers;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+if(Object.keys(data215).length > 50){
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7446,12 +7446,9 @@ vErrors.push(err606);
 }
 errors++;
 }
-}
-if(data210.query !== undefined){
-let data215 = data210.query;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-if(Object.keys(data215).length > 100){
-const err607 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data215};
+for(const key53 in data215){
+if(!(pattern37.test(key53))){
+const err607 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7460,9 +7457,13 @@ vErrors.push(err607);
 }
 errors++;
 }
+}
 for(const key54 in data215){
-if(!(pattern39.test(key54))){
-const err608 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data215};
+if(pattern37.test(key54)){
+let data216 = data215[key54];
+if(typeof data216 === "string"){
+if(func2(data216) > 8000){
+const err608 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7472,12 +7473,8 @@ vErrors.push(err608);
 errors++;
 }
 }
-for(const key55 in data215){
-if(pattern39.test(key55)){
-let data216 = data215[key55];
-if(typeof data216 === "string"){
-if(func2(data216) > 8000){
-const err609 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data216};
+else {
+const err609 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7487,8 +7484,10 @@ vErrors.push(err609);
 errors++;
 }
 }
+}
+}
 else {
-const err610 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data216};
+const err610 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7498,10 +7497,11 @@ vErrors.push(err610);
 errors++;
 }
 }
-}
-}
-else {
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data215};
+if(data212.query !== undefined){
+let data217 = data212.query;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+if(Object.keys(data217).length > 100){
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7510,12 +7510,9 @@ vErrors.push(err611);
 }
 errors++;
 }
-}
-if(data210.body !== undefined){
-let data217 = data210.body;
-if(typeof data217 === "string"){
-if(func2(data217) > 50000){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data217};
+for(const key55 in data217){
+if(!(pattern39.test(key55))){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7525,8 +7522,12 @@ vErrors.push(err612);
 errors++;
 }
 }
-else {
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data217};
+for(const key56 in data217){
+if(pattern39.test(key56)){
+let data218 = data217[key56];
+if(typeof data218 === "string"){
+if(func2(data218) > 8000){
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7536,10 +7537,8 @@ vErrors.push(err613);
 errors++;
 }
 }
-if(data210.response_type !== undefined){
-let data218 = data210.response_type;
-if(typeof data218 !== "string"){
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data218};
+else {
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7548,8 +7547,11 @@ vErrors.push(err614);
 }
 errors++;
 }
-if(!((data218 === "json") || (data218 === "text"))){
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data218};
+}
+}
+}
+else {
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7559,10 +7561,11 @@ vErrors.push(err615);
 errors++;
 }
 }
-if(data210.timeout_ms !== undefined){
-let data219 = data210.timeout_ms;
-if(!(((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219))) && (isFinite(data219)))){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
+if(data212.body !== undefined){
+let data219 = data212.body;
+if(typeof data219 === "string"){
+if(func2(data219) > 50000){
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data219};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7571,9 +7574,9 @@ vErrors.push(err616);
 }
 errors++;
 }
-if((typeof data219 == "number") && (isFinite(data219))){
-if(data219 > 300000 || isNaN(data219)){
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
+}
+else {
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data219};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7582,8 +7585,11 @@ vErrors.push(err617);
 }
 errors++;
 }
-if(data219 < 1 || isNaN(data219)){
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data219};
+}
+if(data212.response_type !== undefined){
+let data220 = data212.response_type;
+if(typeof data220 !== "string"){
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data220};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7592,12 +7598,8 @@ vErrors.push(err618);
 }
 errors++;
 }
-}
-}
-if(data210.max_response_bytes !== undefined){
-let data220 = data210.max_response_bytes;
-if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
+if(!((data220 === "json") || (data220 === "text"))){
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data220};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7606,9 +7608,11 @@ vErrors.push(err619);
 }
 errors++;
 }
-if((typeof data220 == "number") && (isFinite(data220))){
-if(data220 > 10485760 || isNaN(data220)){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
+}
+if(data212.timeout_ms !== undefined){
+let data221 = data212.timeout_ms;
+if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7617,8 +7621,9 @@ vErrors.push(err620);
 }
 errors++;
 }
-if(data220 < 1 || isNaN(data220)){
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data220};
+if((typeof data221 == "number") && (isFinite(data221))){
+if(data221 > 300000 || isNaN(data221)){
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7627,12 +7632,8 @@ vErrors.push(err621);
 }
 errors++;
 }
-}
-}
-if(data210.follow_redirects !== undefined){
-let data221 = data210.follow_redirects;
-if(typeof data221 !== "boolean"){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data221};
+if(data221 < 1 || isNaN(data221)){
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7642,10 +7643,11 @@ vErrors.push(err622);
 errors++;
 }
 }
-if(data210.max_redirects !== undefined){
-let data222 = data210.max_redirects;
+}
+if(data212.max_response_bytes !== undefined){
+let data222 = data212.max_response_bytes;
 if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7655,8 +7657,8 @@ vErrors.push(err623);
 errors++;
 }
 if((typeof data222 == "number") && (isFinite(data222))){
-if(data222 > 10 || isNaN(data222)){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
+if(data222 > 10485760 || isNaN(data222)){
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7665,8 +7667,8 @@ vErrors.push(err624);
 }
 errors++;
 }
-if(data222 < 0 || isNaN(data222)){
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data222};
+if(data222 < 1 || isNaN(data222)){
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7677,11 +7679,10 @@ errors++;
 }
 }
 }
-if(data210.auth !== undefined){
-let data223 = data210.auth;
-if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
-if(data223.credential === undefined){
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data223};
+if(data212.follow_redirects !== undefined){
+let data223 = data212.follow_redirects;
+if(typeof data223 !== "boolean"){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data223};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7690,9 +7691,11 @@ vErrors.push(err626);
 }
 errors++;
 }
-for(const key56 in data223){
-if(!(((key56 === "credential") || (key56 === "header")) || (key56 === "prefix"))){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data223};
+}
+if(data212.max_redirects !== undefined){
+let data224 = data212.max_redirects;
+if(!(((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224))) && (isFinite(data224)))){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7701,12 +7704,9 @@ vErrors.push(err627);
 }
 errors++;
 }
-}
-if(data223.credential !== undefined){
-let data224 = data223.credential;
-if(typeof data224 === "string"){
-if(!pattern41.test(data224)){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data224};
+if((typeof data224 == "number") && (isFinite(data224))){
+if(data224 > 10 || isNaN(data224)){
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -7715,9 +7715,8 @@ vErrors.push(err628);
 }
 errors++;
 }
-}
-else {
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data224};
+if(data224 < 0 || isNaN(data224)){
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7727,11 +7726,12 @@ vErrors.push(err629);
 errors++;
 }
 }
-if(data223.header !== undefined){
-let data225 = data223.header;
-if(typeof data225 === "string"){
-if(func2(data225) > 128){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
+}
+if(data212.auth !== undefined){
+let data225 = data212.auth;
+if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
+if(data225.credential === undefined){
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data225};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7740,8 +7740,9 @@ vErrors.push(err630);
 }
 errors++;
 }
-if(!pattern37.test(data225)){
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
+for(const key57 in data225){
+if(!(((key57 === "credential") || (key57 === "header")) || (key57 === "prefix"))){
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data225};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7751,8 +7752,11 @@ vErrors.push(err631);
 errors++;
 }
 }
-else {
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data225};
+if(data225.credential !== undefined){
+let data226 = data225.credential;
+if(typeof data226 === "string"){
+if(!pattern41.test(data226)){
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7762,11 +7766,8 @@ vErrors.push(err632);
 errors++;
 }
 }
-if(data223.prefix !== undefined){
-let data226 = data223.prefix;
-if(typeof data226 === "string"){
-if(func2(data226) > 32){
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data226};
+else {
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7776,8 +7777,11 @@ vErrors.push(err633);
 errors++;
 }
 }
-else {
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data226};
+if(data225.header !== undefined){
+let data227 = data225.header;
+if(typeof data227 === "string"){
+if(func2(data227) > 128){
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7786,10 +7790,8 @@ vErrors.push(err634);
 }
 errors++;
 }
-}
-}
-else {
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data223};
+if(!pattern37.test(data227)){
+const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -7799,9 +7801,8 @@ vErrors.push(err635);
 errors++;
 }
 }
-}
 else {
-const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data210};
+const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -7811,9 +7812,11 @@ vErrors.push(err636);
 errors++;
 }
 }
-}
-else {
-const err637 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data16};
+if(data225.prefix !== undefined){
+let data228 = data225.prefix;
+if(typeof data228 === "string"){
+if(func2(data228) > 32){
+const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -7822,14 +7825,9 @@ vErrors.push(err637);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "tool.kb_search"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err638 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data16};
+else {
+const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -7838,8 +7836,10 @@ vErrors.push(err638);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err639 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data16};
+}
+}
+else {
+const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data225};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -7848,9 +7848,10 @@ vErrors.push(err639);
 }
 errors++;
 }
-for(const key57 in data16){
-if(!(((((((key57 === "name") || (key57 === "type_version")) || (key57 === "description")) || (key57 === "retry")) || (key57 === "timeout_ms")) || (key57 === "type")) || (key57 === "config"))){
-const err640 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data16};
+}
+}
+else {
+const err640 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data212};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -7860,11 +7861,9 @@ vErrors.push(err640);
 errors++;
 }
 }
-if(data16.name !== undefined){
-let data227 = data16.name;
-if(typeof data227 === "string"){
-if(func2(data227) > 64){
-const err641 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data227};
+}
+else {
+const err641 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -7873,8 +7872,14 @@ vErrors.push(err641);
 }
 errors++;
 }
-if(!pattern6.test(data227)){
-const err642 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data227};
+if(props1 !== true){
+props1 = true;
+}
+}
+else if(tag0 === "tool.kb_search"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err642 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -7883,9 +7888,8 @@ vErrors.push(err642);
 }
 errors++;
 }
-}
-else {
-const err643 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data227};
+if(data18.type === undefined){
+const err643 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -7894,11 +7898,9 @@ vErrors.push(err643);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data228 = data16.type_version;
-if(!(((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228))) && (isFinite(data228)))){
-const err644 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data228};
+for(const key58 in data18){
+if(!(((((((key58 === "name") || (key58 === "type_version")) || (key58 === "description")) || (key58 === "retry")) || (key58 === "timeout_ms")) || (key58 === "type")) || (key58 === "config"))){
+const err644 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -7907,9 +7909,12 @@ vErrors.push(err644);
 }
 errors++;
 }
-if((typeof data228 == "number") && (isFinite(data228))){
-if(data228 < 1 || isNaN(data228)){
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data228};
+}
+if(data18.name !== undefined){
+let data229 = data18.name;
+if(typeof data229 === "string"){
+if(func2(data229) > 64){
+const err645 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -7918,13 +7923,8 @@ vErrors.push(err645);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data229 = data16.description;
-if(typeof data229 === "string"){
-if(func2(data229) > 2000){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data229};
+if(!pattern6.test(data229)){
+const err646 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7935,7 +7935,7 @@ errors++;
 }
 }
 else {
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data229};
+const err647 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7945,11 +7945,10 @@ vErrors.push(err647);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data230 = data16.retry;
-if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
-if(data230.attempts === undefined){
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data230};
+if(data18.type_version !== undefined){
+let data230 = data18.type_version;
+if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
+const err648 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data230};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7958,9 +7957,9 @@ vErrors.push(err648);
 }
 errors++;
 }
-for(const key58 in data230){
-if(!((((key58 === "attempts") || (key58 === "backoff_ms")) || (key58 === "max_backoff_ms")) || (key58 === "backoff"))){
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data230};
+if((typeof data230 == "number") && (isFinite(data230))){
+if(data230 < 1 || isNaN(data230)){
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data230};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7970,10 +7969,12 @@ vErrors.push(err649);
 errors++;
 }
 }
-if(data230.attempts !== undefined){
-let data231 = data230.attempts;
-if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
-const err650 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
+}
+if(data18.description !== undefined){
+let data231 = data18.description;
+if(typeof data231 === "string"){
+if(func2(data231) > 2000){
+const err650 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data231};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7982,9 +7983,9 @@ vErrors.push(err650);
 }
 errors++;
 }
-if((typeof data231 == "number") && (isFinite(data231))){
-if(data231 > 10 || isNaN(data231)){
-const err651 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
+}
+else {
+const err651 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data231};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7993,8 +7994,12 @@ vErrors.push(err651);
 }
 errors++;
 }
-if(data231 < 1 || isNaN(data231)){
-const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data231};
+}
+if(data18.retry !== undefined){
+let data232 = data18.retry;
+if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
+if(data232.attempts === undefined){
+const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -8003,12 +8008,9 @@ vErrors.push(err652);
 }
 errors++;
 }
-}
-}
-if(data230.backoff_ms !== undefined){
-let data232 = data230.backoff_ms;
-if(!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))){
-const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
+for(const key59 in data232){
+if(!((((key59 === "attempts") || (key59 === "backoff_ms")) || (key59 === "max_backoff_ms")) || (key59 === "backoff"))){
+const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -8017,9 +8019,11 @@ vErrors.push(err653);
 }
 errors++;
 }
-if((typeof data232 == "number") && (isFinite(data232))){
-if(data232 > 600000 || isNaN(data232)){
-const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
+}
+if(data232.attempts !== undefined){
+let data233 = data232.attempts;
+if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
+const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -8028,8 +8032,9 @@ vErrors.push(err654);
 }
 errors++;
 }
-if(data232 < 0 || isNaN(data232)){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data232};
+if((typeof data233 == "number") && (isFinite(data233))){
+if(data233 > 10 || isNaN(data233)){
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8038,12 +8043,8 @@ vErrors.push(err655);
 }
 errors++;
 }
-}
-}
-if(data230.max_backoff_ms !== undefined){
-let data233 = data230.max_backoff_ms;
-if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
+if(data233 < 1 || isNaN(data233)){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8052,9 +8053,12 @@ vErrors.push(err656);
 }
 errors++;
 }
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 > 3600000 || isNaN(data233)){
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
+}
+}
+if(data232.backoff_ms !== undefined){
+let data234 = data232.backoff_ms;
+if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8063,8 +8067,9 @@ vErrors.push(err657);
 }
 errors++;
 }
-if(data233 < 0 || isNaN(data233)){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data233};
+if((typeof data234 == "number") && (isFinite(data234))){
+if(data234 > 600000 || isNaN(data234)){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8073,12 +8078,8 @@ vErrors.push(err658);
 }
 errors++;
 }
-}
-}
-if(data230.backoff !== undefined){
-let data234 = data230.backoff;
-if(typeof data234 !== "string"){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data234};
+if(data234 < 0 || isNaN(data234)){
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8087,8 +8088,12 @@ vErrors.push(err659);
 }
 errors++;
 }
-if(!((data234 === "exponential") || (data234 === "fixed"))){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data234};
+}
+}
+if(data232.max_backoff_ms !== undefined){
+let data235 = data232.max_backoff_ms;
+if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8097,10 +8102,9 @@ vErrors.push(err660);
 }
 errors++;
 }
-}
-}
-else {
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data230};
+if((typeof data235 == "number") && (isFinite(data235))){
+if(data235 > 3600000 || isNaN(data235)){
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8109,11 +8113,8 @@ vErrors.push(err661);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data235 = data16.timeout_ms;
-if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data235};
+if(data235 < 0 || isNaN(data235)){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8122,9 +8123,12 @@ vErrors.push(err662);
 }
 errors++;
 }
-if((typeof data235 == "number") && (isFinite(data235))){
-if(data235 > 3600000 || isNaN(data235)){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data235};
+}
+}
+if(data232.backoff !== undefined){
+let data236 = data232.backoff;
+if(typeof data236 !== "string"){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8133,8 +8137,8 @@ vErrors.push(err663);
 }
 errors++;
 }
-if(data235 < 1 || isNaN(data235)){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data235};
+if(!((data236 === "exponential") || (data236 === "fixed"))){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8145,10 +8149,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data236 = data16.type;
-if(typeof data236 !== "string"){
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data236};
+else {
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8157,8 +8159,11 @@ vErrors.push(err665);
 }
 errors++;
 }
-if("tool.kb_search" !== data236){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data236};
+}
+if(data18.timeout_ms !== undefined){
+let data237 = data18.timeout_ms;
+if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8167,13 +8172,9 @@ vErrors.push(err666);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data237 = data16.config;
-if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
-for(const key59 in data237){
-if(!((((key59 === "query") || (key59 === "limit")) || (key59 === "category")) || (key59 === "min_score"))){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data237};
+if((typeof data237 == "number") && (isFinite(data237))){
+if(data237 > 3600000 || isNaN(data237)){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8182,12 +8183,8 @@ vErrors.push(err667);
 }
 errors++;
 }
-}
-if(data237.query !== undefined){
-let data238 = data237.query;
-if(typeof data238 === "string"){
-if(func2(data238) > 50000){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data238};
+if(data237 < 1 || isNaN(data237)){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8197,8 +8194,11 @@ vErrors.push(err668);
 errors++;
 }
 }
-else {
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data238};
+}
+if(data18.type !== undefined){
+let data238 = data18.type;
+if(typeof data238 !== "string"){
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data238};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8207,11 +8207,8 @@ vErrors.push(err669);
 }
 errors++;
 }
-}
-if(data237.limit !== undefined){
-let data239 = data237.limit;
-if(!(((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239))) && (isFinite(data239)))){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data239};
+if("tool.kb_search" !== data238){
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data238};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8220,9 +8217,13 @@ vErrors.push(err670);
 }
 errors++;
 }
-if((typeof data239 == "number") && (isFinite(data239))){
-if(data239 > 20 || isNaN(data239)){
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data239};
+}
+if(data18.config !== undefined){
+let data239 = data18.config;
+if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
+for(const key60 in data239){
+if(!((((key60 === "query") || (key60 === "limit")) || (key60 === "category")) || (key60 === "min_score"))){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data239};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8231,8 +8232,12 @@ vErrors.push(err671);
 }
 errors++;
 }
-if(data239 < 1 || isNaN(data239)){
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data239};
+}
+if(data239.query !== undefined){
+let data240 = data239.query;
+if(typeof data240 === "string"){
+if(func2(data240) > 50000){
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data240};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8242,12 +8247,8 @@ vErrors.push(err672);
 errors++;
 }
 }
-}
-if(data237.category !== undefined){
-let data240 = data237.category;
-if(typeof data240 === "string"){
-if(func2(data240) > 64){
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data240};
+else {
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data240};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8256,8 +8257,11 @@ vErrors.push(err673);
 }
 errors++;
 }
-if(func2(data240) < 1){
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data240};
+}
+if(data239.limit !== undefined){
+let data241 = data239.limit;
+if(!(((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241))) && (isFinite(data241)))){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8266,9 +8270,9 @@ vErrors.push(err674);
 }
 errors++;
 }
-}
-else {
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data240};
+if((typeof data241 == "number") && (isFinite(data241))){
+if(data241 > 20 || isNaN(data241)){
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8277,12 +8281,8 @@ vErrors.push(err675);
 }
 errors++;
 }
-}
-if(data237.min_score !== undefined){
-let data241 = data237.min_score;
-if((typeof data241 == "number") && (isFinite(data241))){
-if(data241 > 1 || isNaN(data241)){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data241};
+if(data241 < 1 || isNaN(data241)){
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8291,8 +8291,13 @@ vErrors.push(err676);
 }
 errors++;
 }
-if(data241 < 0 || isNaN(data241)){
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data241};
+}
+}
+if(data239.category !== undefined){
+let data242 = data239.category;
+if(typeof data242 === "string"){
+if(func2(data242) > 64){
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8301,9 +8306,8 @@ vErrors.push(err677);
 }
 errors++;
 }
-}
-else {
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data241};
+if(func2(data242) < 1){
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8313,9 +8317,8 @@ vErrors.push(err678);
 errors++;
 }
 }
-}
 else {
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data237};
+const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8325,9 +8328,11 @@ vErrors.push(err679);
 errors++;
 }
 }
-}
-else {
-const err680 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data16};
+if(data239.min_score !== undefined){
+let data243 = data239.min_score;
+if((typeof data243 == "number") && (isFinite(data243))){
+if(data243 > 1 || isNaN(data243)){
+const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data243};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8336,14 +8341,8 @@ vErrors.push(err680);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
-}
-}
-else if(tag0 === "tool.order_lookup"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err681 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
+if(data243 < 0 || isNaN(data243)){
+const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data243};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8352,8 +8351,9 @@ vErrors.push(err681);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err682 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
+}
+else {
+const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data243};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8362,8 +8362,10 @@ vErrors.push(err682);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err683 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data16};
+}
+}
+else {
+const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data239};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8372,9 +8374,10 @@ vErrors.push(err683);
 }
 errors++;
 }
-for(const key60 in data16){
-if(!(((((((key60 === "name") || (key60 === "type_version")) || (key60 === "description")) || (key60 === "retry")) || (key60 === "timeout_ms")) || (key60 === "type")) || (key60 === "config"))){
-const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data16};
+}
+}
+else {
+const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -8383,12 +8386,14 @@ vErrors.push(err684);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data242 = data16.name;
-if(typeof data242 === "string"){
-if(func2(data242) > 64){
-const err685 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data242};
+}
+else if(tag0 === "tool.order_lookup"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err685 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8397,8 +8402,8 @@ vErrors.push(err685);
 }
 errors++;
 }
-if(!pattern6.test(data242)){
-const err686 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data242};
+if(data18.type === undefined){
+const err686 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8407,9 +8412,8 @@ vErrors.push(err686);
 }
 errors++;
 }
-}
-else {
-const err687 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data242};
+if(data18.config === undefined){
+const err687 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8418,11 +8422,9 @@ vErrors.push(err687);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data243 = data16.type_version;
-if(!(((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243))) && (isFinite(data243)))){
-const err688 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data243};
+for(const key61 in data18){
+if(!(((((((key61 === "name") || (key61 === "type_version")) || (key61 === "description")) || (key61 === "retry")) || (key61 === "timeout_ms")) || (key61 === "type")) || (key61 === "config"))){
+const err688 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -8431,9 +8433,12 @@ vErrors.push(err688);
 }
 errors++;
 }
-if((typeof data243 == "number") && (isFinite(data243))){
-if(data243 < 1 || isNaN(data243)){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data243};
+}
+if(data18.name !== undefined){
+let data244 = data18.name;
+if(typeof data244 === "string"){
+if(func2(data244) > 64){
+const err689 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8442,13 +8447,8 @@ vErrors.push(err689);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data244 = data16.description;
-if(typeof data244 === "string"){
-if(func2(data244) > 2000){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data244};
+if(!pattern6.test(data244)){
+const err690 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8459,7 +8459,7 @@ errors++;
 }
 }
 else {
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data244};
+const err691 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8469,11 +8469,10 @@ vErrors.push(err691);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data245 = data16.retry;
-if(data245 && typeof data245 == "object" && !Array.isArray(data245)){
-if(data245.attempts === undefined){
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data245};
+if(data18.type_version !== undefined){
+let data245 = data18.type_version;
+if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
+const err692 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data245};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8482,9 +8481,9 @@ vErrors.push(err692);
 }
 errors++;
 }
-for(const key61 in data245){
-if(!((((key61 === "attempts") || (key61 === "backoff_ms")) || (key61 === "max_backoff_ms")) || (key61 === "backoff"))){
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data245};
+if((typeof data245 == "number") && (isFinite(data245))){
+if(data245 < 1 || isNaN(data245)){
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data245};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8494,10 +8493,12 @@ vErrors.push(err693);
 errors++;
 }
 }
-if(data245.attempts !== undefined){
-let data246 = data245.attempts;
-if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
-const err694 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
+}
+if(data18.description !== undefined){
+let data246 = data18.description;
+if(typeof data246 === "string"){
+if(func2(data246) > 2000){
+const err694 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data246};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8506,9 +8507,9 @@ vErrors.push(err694);
 }
 errors++;
 }
-if((typeof data246 == "number") && (isFinite(data246))){
-if(data246 > 10 || isNaN(data246)){
-const err695 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
+}
+else {
+const err695 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data246};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8517,8 +8518,12 @@ vErrors.push(err695);
 }
 errors++;
 }
-if(data246 < 1 || isNaN(data246)){
-const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data246};
+}
+if(data18.retry !== undefined){
+let data247 = data18.retry;
+if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+if(data247.attempts === undefined){
+const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8527,12 +8532,9 @@ vErrors.push(err696);
 }
 errors++;
 }
-}
-}
-if(data245.backoff_ms !== undefined){
-let data247 = data245.backoff_ms;
-if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
-const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
+for(const key62 in data247){
+if(!((((key62 === "attempts") || (key62 === "backoff_ms")) || (key62 === "max_backoff_ms")) || (key62 === "backoff"))){
+const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8541,9 +8543,11 @@ vErrors.push(err697);
 }
 errors++;
 }
-if((typeof data247 == "number") && (isFinite(data247))){
-if(data247 > 600000 || isNaN(data247)){
-const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
+}
+if(data247.attempts !== undefined){
+let data248 = data247.attempts;
+if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
+const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8552,8 +8556,9 @@ vErrors.push(err698);
 }
 errors++;
 }
-if(data247 < 0 || isNaN(data247)){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data247};
+if((typeof data248 == "number") && (isFinite(data248))){
+if(data248 > 10 || isNaN(data248)){
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8562,12 +8567,8 @@ vErrors.push(err699);
 }
 errors++;
 }
-}
-}
-if(data245.max_backoff_ms !== undefined){
-let data248 = data245.max_backoff_ms;
-if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
+if(data248 < 1 || isNaN(data248)){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8576,9 +8577,12 @@ vErrors.push(err700);
 }
 errors++;
 }
-if((typeof data248 == "number") && (isFinite(data248))){
-if(data248 > 3600000 || isNaN(data248)){
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
+}
+}
+if(data247.backoff_ms !== undefined){
+let data249 = data247.backoff_ms;
+if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8587,8 +8591,9 @@ vErrors.push(err701);
 }
 errors++;
 }
-if(data248 < 0 || isNaN(data248)){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data248};
+if((typeof data249 == "number") && (isFinite(data249))){
+if(data249 > 600000 || isNaN(data249)){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8597,12 +8602,8 @@ vErrors.push(err702);
 }
 errors++;
 }
-}
-}
-if(data245.backoff !== undefined){
-let data249 = data245.backoff;
-if(typeof data249 !== "string"){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data249};
+if(data249 < 0 || isNaN(data249)){
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8611,8 +8612,12 @@ vErrors.push(err703);
 }
 errors++;
 }
-if(!((data249 === "exponential") || (data249 === "fixed"))){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data249};
+}
+}
+if(data247.max_backoff_ms !== undefined){
+let data250 = data247.max_backoff_ms;
+if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8621,10 +8626,9 @@ vErrors.push(err704);
 }
 errors++;
 }
-}
-}
-else {
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data245};
+if((typeof data250 == "number") && (isFinite(data250))){
+if(data250 > 3600000 || isNaN(data250)){
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8633,11 +8637,8 @@ vErrors.push(err705);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data250 = data16.timeout_ms;
-if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data250};
+if(data250 < 0 || isNaN(data250)){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8646,9 +8647,12 @@ vErrors.push(err706);
 }
 errors++;
 }
-if((typeof data250 == "number") && (isFinite(data250))){
-if(data250 > 3600000 || isNaN(data250)){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data250};
+}
+}
+if(data247.backoff !== undefined){
+let data251 = data247.backoff;
+if(typeof data251 !== "string"){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8657,8 +8661,8 @@ vErrors.push(err707);
 }
 errors++;
 }
-if(data250 < 1 || isNaN(data250)){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data250};
+if(!((data251 === "exponential") || (data251 === "fixed"))){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8669,10 +8673,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data251 = data16.type;
-if(typeof data251 !== "string"){
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data251};
+else {
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -8681,8 +8683,11 @@ vErrors.push(err709);
 }
 errors++;
 }
-if("tool.order_lookup" !== data251){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data251};
+}
+if(data18.timeout_ms !== undefined){
+let data252 = data18.timeout_ms;
+if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
+const err710 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -8691,12 +8696,9 @@ vErrors.push(err710);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data252 = data16.config;
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.order_id === undefined){
-const err711 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data252};
+if((typeof data252 == "number") && (isFinite(data252))){
+if(data252 > 3600000 || isNaN(data252)){
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -8705,8 +8707,8 @@ vErrors.push(err711);
 }
 errors++;
 }
-if(data252.customer_email === undefined){
-const err712 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data252};
+if(data252 < 1 || isNaN(data252)){
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -8715,9 +8717,12 @@ vErrors.push(err712);
 }
 errors++;
 }
-for(const key62 in data252){
-if(!(((key62 === "order_id") || (key62 === "customer_email")) || (key62 === "fields"))){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data252};
+}
+}
+if(data18.type !== undefined){
+let data253 = data18.type;
+if(typeof data253 !== "string"){
+const err713 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data253};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -8726,12 +8731,8 @@ vErrors.push(err713);
 }
 errors++;
 }
-}
-if(data252.order_id !== undefined){
-let data253 = data252.order_id;
-if(typeof data253 === "string"){
-if(func2(data253) > 500){
-const err714 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data253};
+if("tool.order_lookup" !== data253){
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data253};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -8741,8 +8742,11 @@ vErrors.push(err714);
 errors++;
 }
 }
-else {
-const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data253};
+if(data18.config !== undefined){
+let data254 = data18.config;
+if(data254 && typeof data254 == "object" && !Array.isArray(data254)){
+if(data254.order_id === undefined){
+const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -8751,12 +8755,8 @@ vErrors.push(err715);
 }
 errors++;
 }
-}
-if(data252.customer_email !== undefined){
-let data254 = data252.customer_email;
-if(typeof data254 === "string"){
-if(func2(data254) > 500){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data254};
+if(data254.customer_email === undefined){
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -8765,9 +8765,9 @@ vErrors.push(err716);
 }
 errors++;
 }
-}
-else {
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data254};
+for(const key63 in data254){
+if(!(((key63 === "order_id") || (key63 === "customer_email")) || (key63 === "fields"))){
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -8777,11 +8777,11 @@ vErrors.push(err717);
 errors++;
 }
 }
-if(data252.fields !== undefined){
-let data255 = data252.fields;
-if(Array.isArray(data255)){
-if(data255.length > 13){
-const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data255};
+if(data254.order_id !== undefined){
+let data255 = data254.order_id;
+if(typeof data255 === "string"){
+if(func2(data255) > 500){
+const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data255};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -8790,11 +8790,9 @@ vErrors.push(err718);
 }
 errors++;
 }
-const len8 = data255.length;
-for(let i11=0; i11<len8; i11++){
-let data256 = data255[i11];
-if(typeof data256 !== "string"){
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data256};
+}
+else {
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data255};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -8803,8 +8801,12 @@ vErrors.push(err719);
 }
 errors++;
 }
-if(!(((((((((((((data256 === "id") || (data256 === "status")) || (data256 === "items")) || (data256 === "total")) || (data256 === "currency")) || (data256 === "estimated_delivery")) || (data256 === "carrier")) || (data256 === "tracking_number")) || (data256 === "tracking_url")) || (data256 === "created_at")) || (data256 === "updated_at")) || (data256 === "customer_email")) || (data256 === "shipping_address"))){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data256};
+}
+if(data254.customer_email !== undefined){
+let data256 = data254.customer_email;
+if(typeof data256 === "string"){
+if(func2(data256) > 500){
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -8814,23 +8816,71 @@ vErrors.push(err720);
 errors++;
 }
 }
-let i12 = data255.length;
-let j3;
-if(i12 > 1){
-const indices3 = {};
-for(;i12--;){
-let item3 = data255[i12];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j3 = indices3[item3];
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data255};
+else {
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
 if(vErrors === null){
 vErrors = [err721];
 }
 else {
 vErrors.push(err721);
+}
+errors++;
+}
+}
+if(data254.fields !== undefined){
+let data257 = data254.fields;
+if(Array.isArray(data257)){
+if(data257.length > 13){
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data257};
+if(vErrors === null){
+vErrors = [err722];
+}
+else {
+vErrors.push(err722);
+}
+errors++;
+}
+const len8 = data257.length;
+for(let i11=0; i11<len8; i11++){
+let data258 = data257[i11];
+if(typeof data258 !== "string"){
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+if(vErrors === null){
+vErrors = [err723];
+}
+else {
+vErrors.push(err723);
+}
+errors++;
+}
+if(!(((((((((((((data258 === "id") || (data258 === "status")) || (data258 === "items")) || (data258 === "total")) || (data258 === "currency")) || (data258 === "estimated_delivery")) || (data258 === "carrier")) || (data258 === "tracking_number")) || (data258 === "tracking_url")) || (data258 === "created_at")) || (data258 === "updated_at")) || (data258 === "customer_email")) || (data258 === "shipping_address"))){
+const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+if(vErrors === null){
+vErrors = [err724];
+}
+else {
+vErrors.push(err724);
+}
+errors++;
+}
+}
+let i12 = data257.length;
+let j3;
+if(i12 > 1){
+const indices3 = {};
+for(;i12--;){
+let item3 = data257[i12];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data257};
+if(vErrors === null){
+vErrors = [err725];
+}
+else {
+vErrors.push(err725);
 }
 errors++;
 break;
@@ -8840,57 +8890,7 @@ indices3[item3] = i12;
 }
 }
 else {
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data255};
-if(vErrors === null){
-vErrors = [err722];
-}
-else {
-vErrors.push(err722);
-}
-errors++;
-}
-}
-}
-else {
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data252};
-if(vErrors === null){
-vErrors = [err723];
-}
-else {
-vErrors.push(err723);
-}
-errors++;
-}
-}
-}
-else {
-const err724 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data16};
-if(vErrors === null){
-vErrors = [err724];
-}
-else {
-vErrors.push(err724);
-}
-errors++;
-}
-if(props1 !== true){
-props1 = true;
-}
-}
-else if(tag0 === "tool.order_update"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err725 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
-if(vErrors === null){
-vErrors = [err725];
-}
-else {
-vErrors.push(err725);
-}
-errors++;
-}
-if(data16.type === undefined){
-const err726 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
+const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data257};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -8899,8 +8899,10 @@ vErrors.push(err726);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err727 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data16};
+}
+}
+else {
+const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -8909,9 +8911,10 @@ vErrors.push(err727);
 }
 errors++;
 }
-for(const key63 in data16){
-if(!(((((((key63 === "name") || (key63 === "type_version")) || (key63 === "description")) || (key63 === "retry")) || (key63 === "timeout_ms")) || (key63 === "type")) || (key63 === "config"))){
-const err728 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data16};
+}
+}
+else {
+const err728 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -8920,12 +8923,14 @@ vErrors.push(err728);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data257 = data16.name;
-if(typeof data257 === "string"){
-if(func2(data257) > 64){
-const err729 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data257};
+}
+else if(tag0 === "tool.order_update"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err729 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -8934,8 +8939,8 @@ vErrors.push(err729);
 }
 errors++;
 }
-if(!pattern6.test(data257)){
-const err730 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data257};
+if(data18.type === undefined){
+const err730 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -8944,9 +8949,8 @@ vErrors.push(err730);
 }
 errors++;
 }
-}
-else {
-const err731 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data257};
+if(data18.config === undefined){
+const err731 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -8955,11 +8959,9 @@ vErrors.push(err731);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data258 = data16.type_version;
-if(!(((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258))) && (isFinite(data258)))){
-const err732 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data258};
+for(const key64 in data18){
+if(!(((((((key64 === "name") || (key64 === "type_version")) || (key64 === "description")) || (key64 === "retry")) || (key64 === "timeout_ms")) || (key64 === "type")) || (key64 === "config"))){
+const err732 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -8968,9 +8970,12 @@ vErrors.push(err732);
 }
 errors++;
 }
-if((typeof data258 == "number") && (isFinite(data258))){
-if(data258 < 1 || isNaN(data258)){
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data258};
+}
+if(data18.name !== undefined){
+let data259 = data18.name;
+if(typeof data259 === "string"){
+if(func2(data259) > 64){
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -8979,13 +8984,8 @@ vErrors.push(err733);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data259 = data16.description;
-if(typeof data259 === "string"){
-if(func2(data259) > 2000){
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data259};
+if(!pattern6.test(data259)){
+const err734 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -8996,7 +8996,7 @@ errors++;
 }
 }
 else {
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data259};
+const err735 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9006,11 +9006,10 @@ vErrors.push(err735);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data260 = data16.retry;
-if(data260 && typeof data260 == "object" && !Array.isArray(data260)){
-if(data260.attempts === undefined){
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data260};
+if(data18.type_version !== undefined){
+let data260 = data18.type_version;
+if(!(((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260))) && (isFinite(data260)))){
+const err736 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data260};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9019,9 +9018,9 @@ vErrors.push(err736);
 }
 errors++;
 }
-for(const key64 in data260){
-if(!((((key64 === "attempts") || (key64 === "backoff_ms")) || (key64 === "max_backoff_ms")) || (key64 === "backoff"))){
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data260};
+if((typeof data260 == "number") && (isFinite(data260))){
+if(data260 < 1 || isNaN(data260)){
+const err737 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data260};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9031,10 +9030,12 @@ vErrors.push(err737);
 errors++;
 }
 }
-if(data260.attempts !== undefined){
-let data261 = data260.attempts;
-if(!(((typeof data261 == "number") && (!(data261 % 1) && !isNaN(data261))) && (isFinite(data261)))){
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
+}
+if(data18.description !== undefined){
+let data261 = data18.description;
+if(typeof data261 === "string"){
+if(func2(data261) > 2000){
+const err738 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data261};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9043,9 +9044,9 @@ vErrors.push(err738);
 }
 errors++;
 }
-if((typeof data261 == "number") && (isFinite(data261))){
-if(data261 > 10 || isNaN(data261)){
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
+}
+else {
+const err739 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data261};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9054,8 +9055,12 @@ vErrors.push(err739);
 }
 errors++;
 }
-if(data261 < 1 || isNaN(data261)){
-const err740 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data261};
+}
+if(data18.retry !== undefined){
+let data262 = data18.retry;
+if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
+if(data262.attempts === undefined){
+const err740 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data262};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9064,12 +9069,9 @@ vErrors.push(err740);
 }
 errors++;
 }
-}
-}
-if(data260.backoff_ms !== undefined){
-let data262 = data260.backoff_ms;
-if(!(((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262))) && (isFinite(data262)))){
-const err741 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
+for(const key65 in data262){
+if(!((((key65 === "attempts") || (key65 === "backoff_ms")) || (key65 === "max_backoff_ms")) || (key65 === "backoff"))){
+const err741 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data262};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9078,9 +9080,11 @@ vErrors.push(err741);
 }
 errors++;
 }
-if((typeof data262 == "number") && (isFinite(data262))){
-if(data262 > 600000 || isNaN(data262)){
-const err742 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
+}
+if(data262.attempts !== undefined){
+let data263 = data262.attempts;
+if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
+const err742 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9089,8 +9093,9 @@ vErrors.push(err742);
 }
 errors++;
 }
-if(data262 < 0 || isNaN(data262)){
-const err743 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data262};
+if((typeof data263 == "number") && (isFinite(data263))){
+if(data263 > 10 || isNaN(data263)){
+const err743 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9099,12 +9104,8 @@ vErrors.push(err743);
 }
 errors++;
 }
-}
-}
-if(data260.max_backoff_ms !== undefined){
-let data263 = data260.max_backoff_ms;
-if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
-const err744 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
+if(data263 < 1 || isNaN(data263)){
+const err744 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9113,9 +9114,12 @@ vErrors.push(err744);
 }
 errors++;
 }
-if((typeof data263 == "number") && (isFinite(data263))){
-if(data263 > 3600000 || isNaN(data263)){
-const err745 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
+}
+}
+if(data262.backoff_ms !== undefined){
+let data264 = data262.backoff_ms;
+if(!(((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264))) && (isFinite(data264)))){
+const err745 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9124,8 +9128,9 @@ vErrors.push(err745);
 }
 errors++;
 }
-if(data263 < 0 || isNaN(data263)){
-const err746 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data263};
+if((typeof data264 == "number") && (isFinite(data264))){
+if(data264 > 600000 || isNaN(data264)){
+const err746 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9134,12 +9139,8 @@ vErrors.push(err746);
 }
 errors++;
 }
-}
-}
-if(data260.backoff !== undefined){
-let data264 = data260.backoff;
-if(typeof data264 !== "string"){
-const err747 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data264};
+if(data264 < 0 || isNaN(data264)){
+const err747 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9148,8 +9149,12 @@ vErrors.push(err747);
 }
 errors++;
 }
-if(!((data264 === "exponential") || (data264 === "fixed"))){
-const err748 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data264};
+}
+}
+if(data262.max_backoff_ms !== undefined){
+let data265 = data262.max_backoff_ms;
+if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
+const err748 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9158,10 +9163,9 @@ vErrors.push(err748);
 }
 errors++;
 }
-}
-}
-else {
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data260};
+if((typeof data265 == "number") && (isFinite(data265))){
+if(data265 > 3600000 || isNaN(data265)){
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9170,11 +9174,8 @@ vErrors.push(err749);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data265 = data16.timeout_ms;
-if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data265};
+if(data265 < 0 || isNaN(data265)){
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9183,9 +9184,12 @@ vErrors.push(err750);
 }
 errors++;
 }
-if((typeof data265 == "number") && (isFinite(data265))){
-if(data265 > 3600000 || isNaN(data265)){
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data265};
+}
+}
+if(data262.backoff !== undefined){
+let data266 = data262.backoff;
+if(typeof data266 !== "string"){
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9194,8 +9198,8 @@ vErrors.push(err751);
 }
 errors++;
 }
-if(data265 < 1 || isNaN(data265)){
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data265};
+if(!((data266 === "exponential") || (data266 === "fixed"))){
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9206,10 +9210,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data266 = data16.type;
-if(typeof data266 !== "string"){
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data266};
+else {
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data262};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9218,8 +9220,11 @@ vErrors.push(err753);
 }
 errors++;
 }
-if("tool.order_update" !== data266){
-const err754 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data266};
+}
+if(data18.timeout_ms !== undefined){
+let data267 = data18.timeout_ms;
+if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
+const err754 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data267};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9228,16 +9233,9 @@ vErrors.push(err754);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data267 = data16.config;
-const _errs649 = errors;
-let valid115 = true;
-const _errs650 = errors;
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.action !== undefined){
-if("update_status" !== data267.action){
-const err755 = {};
+if((typeof data267 == "number") && (isFinite(data267))){
+if(data267 > 3600000 || isNaN(data267)){
+const err755 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data267};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9246,23 +9244,8 @@ vErrors.push(err755);
 }
 errors++;
 }
-}
-}
-var _valid3 = _errs650 === errors;
-errors = _errs649;
-if(vErrors !== null){
-if(_errs649){
-vErrors.length = _errs649;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs652 = errors;
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.status === undefined){
-const err756 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data267};
+if(data267 < 1 || isNaN(data267)){
+const err756 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data267};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9272,16 +9255,11 @@ vErrors.push(err756);
 errors++;
 }
 }
-var _valid3 = _errs652 === errors;
-valid115 = _valid3;
-if(valid115){
-var props3 = {};
-props3.status = true;
-props3.action = true;
 }
-}
-if(!valid115){
-const err757 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data267};
+if(data18.type !== undefined){
+let data268 = data18.type;
+if(typeof data268 !== "string"){
+const err757 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data268};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9290,13 +9268,8 @@ vErrors.push(err757);
 }
 errors++;
 }
-const _errs654 = errors;
-let valid117 = true;
-const _errs655 = errors;
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.action !== undefined){
-if("change_address" !== data267.action){
-const err758 = {};
+if("tool.order_update" !== data268){
+const err758 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data268};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9306,22 +9279,15 @@ vErrors.push(err758);
 errors++;
 }
 }
-}
-var _valid4 = _errs655 === errors;
-errors = _errs654;
-if(vErrors !== null){
-if(_errs654){
-vErrors.length = _errs654;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid4){
-const _errs657 = errors;
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.address === undefined){
-const err759 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data267};
+if(data18.config !== undefined){
+let data269 = data18.config;
+const _errs654 = errors;
+let valid116 = true;
+const _errs655 = errors;
+if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
+if(data269.action !== undefined){
+if("update_status" !== data269.action){
+const err759 = {};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9331,21 +9297,105 @@ vErrors.push(err759);
 errors++;
 }
 }
-var _valid4 = _errs657 === errors;
-valid117 = _valid4;
-if(valid117){
-var props4 = {};
-props4.address = true;
-props4.action = true;
+}
+var _valid3 = _errs655 === errors;
+errors = _errs654;
+if(vErrors !== null){
+if(_errs654){
+vErrors.length = _errs654;
+}
+else {
+vErrors = null;
 }
 }
-if(!valid117){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data267};
+if(_valid3){
+const _errs657 = errors;
+if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
+if(data269.status === undefined){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data269};
 if(vErrors === null){
 vErrors = [err760];
 }
 else {
 vErrors.push(err760);
+}
+errors++;
+}
+}
+var _valid3 = _errs657 === errors;
+valid116 = _valid3;
+if(valid116){
+var props3 = {};
+props3.status = true;
+props3.action = true;
+}
+}
+if(!valid116){
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data269};
+if(vErrors === null){
+vErrors = [err761];
+}
+else {
+vErrors.push(err761);
+}
+errors++;
+}
+const _errs659 = errors;
+let valid118 = true;
+const _errs660 = errors;
+if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
+if(data269.action !== undefined){
+if("change_address" !== data269.action){
+const err762 = {};
+if(vErrors === null){
+vErrors = [err762];
+}
+else {
+vErrors.push(err762);
+}
+errors++;
+}
+}
+}
+var _valid4 = _errs660 === errors;
+errors = _errs659;
+if(vErrors !== null){
+if(_errs659){
+vErrors.length = _errs659;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs662 = errors;
+if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
+if(data269.address === undefined){
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data269};
+if(vErrors === null){
+vErrors = [err763];
+}
+else {
+vErrors.push(err763);
+}
+errors++;
+}
+}
+var _valid4 = _errs662 === errors;
+valid118 = _valid4;
+if(valid118){
+var props4 = {};
+props4.address = true;
+props4.action = true;
+}
+}
+if(!valid118){
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data269};
+if(vErrors === null){
+vErrors = [err764];
+}
+else {
+vErrors.push(err764);
 }
 errors++;
 }
@@ -9358,54 +9408,9 @@ props3 = props3 || {};
 Object.assign(props3, props4);
 }
 }
-if(data267 && typeof data267 == "object" && !Array.isArray(data267)){
-if(data267.order_id === undefined){
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
-if(vErrors === null){
-vErrors = [err761];
-}
-else {
-vErrors.push(err761);
-}
-errors++;
-}
-if(data267.customer_email === undefined){
-const err762 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
-if(vErrors === null){
-vErrors = [err762];
-}
-else {
-vErrors.push(err762);
-}
-errors++;
-}
-if(data267.action === undefined){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data267};
-if(vErrors === null){
-vErrors = [err763];
-}
-else {
-vErrors.push(err763);
-}
-errors++;
-}
-for(const key65 in data267){
-if(!(((((((key65 === "order_id") || (key65 === "customer_email")) || (key65 === "action")) || (key65 === "status")) || (key65 === "address")) || (key65 === "reason")) || (key65 === "fields"))){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data267};
-if(vErrors === null){
-vErrors = [err764];
-}
-else {
-vErrors.push(err764);
-}
-errors++;
-}
-}
-if(data267.order_id !== undefined){
-let data270 = data267.order_id;
-if(typeof data270 === "string"){
-if(func2(data270) > 500){
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data270};
+if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
+if(data269.order_id === undefined){
+const err765 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9414,9 +9419,8 @@ vErrors.push(err765);
 }
 errors++;
 }
-}
-else {
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data270};
+if(data269.customer_email === undefined){
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9425,12 +9429,8 @@ vErrors.push(err766);
 }
 errors++;
 }
-}
-if(data267.customer_email !== undefined){
-let data271 = data267.customer_email;
-if(typeof data271 === "string"){
-if(func2(data271) > 500){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data271};
+if(data269.action === undefined){
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9439,9 +9439,9 @@ vErrors.push(err767);
 }
 errors++;
 }
-}
-else {
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data271};
+for(const key66 in data269){
+if(!(((((((key66 === "order_id") || (key66 === "customer_email")) || (key66 === "action")) || (key66 === "status")) || (key66 === "address")) || (key66 === "reason")) || (key66 === "fields"))){
+const err768 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9451,10 +9451,11 @@ vErrors.push(err768);
 errors++;
 }
 }
-if(data267.action !== undefined){
-let data272 = data267.action;
-if(typeof data272 !== "string"){
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data272};
+if(data269.order_id !== undefined){
+let data272 = data269.order_id;
+if(typeof data272 === "string"){
+if(func2(data272) > 500){
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data272};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9463,8 +9464,9 @@ vErrors.push(err769);
 }
 errors++;
 }
-if(!((((data272 === "cancel") || (data272 === "change_address")) || (data272 === "request_return")) || (data272 === "update_status"))){
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data272};
+}
+else {
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data272};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9474,11 +9476,11 @@ vErrors.push(err770);
 errors++;
 }
 }
-if(data267.status !== undefined){
-let data273 = data267.status;
+if(data269.customer_email !== undefined){
+let data273 = data269.customer_email;
 if(typeof data273 === "string"){
-if(func2(data273) > 64){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data273};
+if(func2(data273) > 500){
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9487,8 +9489,9 @@ vErrors.push(err771);
 }
 errors++;
 }
-if(func2(data273) < 1){
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data273};
+}
+else {
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9498,8 +9501,10 @@ vErrors.push(err772);
 errors++;
 }
 }
-else {
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data273};
+if(data269.action !== undefined){
+let data274 = data269.action;
+if(typeof data274 !== "string"){
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data274};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9508,12 +9513,8 @@ vErrors.push(err773);
 }
 errors++;
 }
-}
-if(data267.address !== undefined){
-let data274 = data267.address;
-if(typeof data274 === "string"){
-if(func2(data274) > 2000){
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data274};
+if(!((((data274 === "cancel") || (data274 === "change_address")) || (data274 === "request_return")) || (data274 === "update_status"))){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data274};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9523,8 +9524,11 @@ vErrors.push(err774);
 errors++;
 }
 }
-else {
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data274};
+if(data269.status !== undefined){
+let data275 = data269.status;
+if(typeof data275 === "string"){
+if(func2(data275) > 64){
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data275};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9533,12 +9537,8 @@ vErrors.push(err775);
 }
 errors++;
 }
-}
-if(data267.reason !== undefined){
-let data275 = data267.reason;
-if(typeof data275 === "string"){
-if(func2(data275) > 50000){
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data275};
+if(func2(data275) < 1){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data275};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9549,7 +9549,7 @@ errors++;
 }
 }
 else {
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data275};
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data275};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9559,11 +9559,11 @@ vErrors.push(err777);
 errors++;
 }
 }
-if(data267.fields !== undefined){
-let data276 = data267.fields;
-if(Array.isArray(data276)){
-if(data276.length > 13){
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data276};
+if(data269.address !== undefined){
+let data276 = data269.address;
+if(typeof data276 === "string"){
+if(func2(data276) > 2000){
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data276};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9572,11 +9572,9 @@ vErrors.push(err778);
 }
 errors++;
 }
-const len9 = data276.length;
-for(let i13=0; i13<len9; i13++){
-let data277 = data276[i13];
-if(typeof data277 !== "string"){
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data277};
+}
+else {
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data276};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9585,8 +9583,12 @@ vErrors.push(err779);
 }
 errors++;
 }
-if(!(((((((((((((data277 === "id") || (data277 === "status")) || (data277 === "items")) || (data277 === "total")) || (data277 === "currency")) || (data277 === "estimated_delivery")) || (data277 === "carrier")) || (data277 === "tracking_number")) || (data277 === "tracking_url")) || (data277 === "created_at")) || (data277 === "updated_at")) || (data277 === "customer_email")) || (data277 === "shipping_address"))){
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data277};
+}
+if(data269.reason !== undefined){
+let data277 = data269.reason;
+if(typeof data277 === "string"){
+if(func2(data277) > 50000){
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data277};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9596,23 +9598,71 @@ vErrors.push(err780);
 errors++;
 }
 }
-let i14 = data276.length;
-let j4;
-if(i14 > 1){
-const indices4 = {};
-for(;i14--;){
-let item4 = data276[i14];
-if(typeof item4 !== "string"){
-continue;
-}
-if(typeof indices4[item4] == "number"){
-j4 = indices4[item4];
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data276};
+else {
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data277};
 if(vErrors === null){
 vErrors = [err781];
 }
 else {
 vErrors.push(err781);
+}
+errors++;
+}
+}
+if(data269.fields !== undefined){
+let data278 = data269.fields;
+if(Array.isArray(data278)){
+if(data278.length > 13){
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data278};
+if(vErrors === null){
+vErrors = [err782];
+}
+else {
+vErrors.push(err782);
+}
+errors++;
+}
+const len9 = data278.length;
+for(let i13=0; i13<len9; i13++){
+let data279 = data278[i13];
+if(typeof data279 !== "string"){
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+if(vErrors === null){
+vErrors = [err783];
+}
+else {
+vErrors.push(err783);
+}
+errors++;
+}
+if(!(((((((((((((data279 === "id") || (data279 === "status")) || (data279 === "items")) || (data279 === "total")) || (data279 === "currency")) || (data279 === "estimated_delivery")) || (data279 === "carrier")) || (data279 === "tracking_number")) || (data279 === "tracking_url")) || (data279 === "created_at")) || (data279 === "updated_at")) || (data279 === "customer_email")) || (data279 === "shipping_address"))){
+const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+if(vErrors === null){
+vErrors = [err784];
+}
+else {
+vErrors.push(err784);
+}
+errors++;
+}
+}
+let i14 = data278.length;
+let j4;
+if(i14 > 1){
+const indices4 = {};
+for(;i14--;){
+let item4 = data278[i14];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data278};
+if(vErrors === null){
+vErrors = [err785];
+}
+else {
+vErrors.push(err785);
 }
 errors++;
 break;
@@ -9622,57 +9672,7 @@ indices4[item4] = i14;
 }
 }
 else {
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data276};
-if(vErrors === null){
-vErrors = [err782];
-}
-else {
-vErrors.push(err782);
-}
-errors++;
-}
-}
-}
-else {
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data267};
-if(vErrors === null){
-vErrors = [err783];
-}
-else {
-vErrors.push(err783);
-}
-errors++;
-}
-}
-}
-else {
-const err784 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data16};
-if(vErrors === null){
-vErrors = [err784];
-}
-else {
-vErrors.push(err784);
-}
-errors++;
-}
-if(props1 !== true){
-props1 = true;
-}
-}
-else if(tag0 === "tool.lead_capture"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err785 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
-if(vErrors === null){
-vErrors = [err785];
-}
-else {
-vErrors.push(err785);
-}
-errors++;
-}
-if(data16.type === undefined){
-const err786 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
+const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data278};
 if(vErrors === null){
 vErrors = [err786];
 }
@@ -9681,8 +9681,10 @@ vErrors.push(err786);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err787 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data16};
+}
+}
+else {
+const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err787];
 }
@@ -9691,9 +9693,10 @@ vErrors.push(err787);
 }
 errors++;
 }
-for(const key66 in data16){
-if(!(((((((key66 === "name") || (key66 === "type_version")) || (key66 === "description")) || (key66 === "retry")) || (key66 === "timeout_ms")) || (key66 === "type")) || (key66 === "config"))){
-const err788 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data16};
+}
+}
+else {
+const err788 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err788];
 }
@@ -9702,12 +9705,14 @@ vErrors.push(err788);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data278 = data16.name;
-if(typeof data278 === "string"){
-if(func2(data278) > 64){
-const err789 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data278};
+}
+else if(tag0 === "tool.lead_capture"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err789 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err789];
 }
@@ -9716,8 +9721,8 @@ vErrors.push(err789);
 }
 errors++;
 }
-if(!pattern6.test(data278)){
-const err790 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data278};
+if(data18.type === undefined){
+const err790 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err790];
 }
@@ -9726,9 +9731,8 @@ vErrors.push(err790);
 }
 errors++;
 }
-}
-else {
-const err791 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data278};
+if(data18.config === undefined){
+const err791 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err791];
 }
@@ -9737,11 +9741,9 @@ vErrors.push(err791);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data279 = data16.type_version;
-if(!(((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279))) && (isFinite(data279)))){
-const err792 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data279};
+for(const key67 in data18){
+if(!(((((((key67 === "name") || (key67 === "type_version")) || (key67 === "description")) || (key67 === "retry")) || (key67 === "timeout_ms")) || (key67 === "type")) || (key67 === "config"))){
+const err792 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err792];
 }
@@ -9750,9 +9752,12 @@ vErrors.push(err792);
 }
 errors++;
 }
-if((typeof data279 == "number") && (isFinite(data279))){
-if(data279 < 1 || isNaN(data279)){
-const err793 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data279};
+}
+if(data18.name !== undefined){
+let data280 = data18.name;
+if(typeof data280 === "string"){
+if(func2(data280) > 64){
+const err793 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err793];
 }
@@ -9761,13 +9766,8 @@ vErrors.push(err793);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data280 = data16.description;
-if(typeof data280 === "string"){
-if(func2(data280) > 2000){
-const err794 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data280};
+if(!pattern6.test(data280)){
+const err794 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err794];
 }
@@ -9778,7 +9778,7 @@ errors++;
 }
 }
 else {
-const err795 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data280};
+const err795 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
 vErrors = [err795];
 }
@@ -9788,11 +9788,10 @@ vErrors.push(err795);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data281 = data16.retry;
-if(data281 && typeof data281 == "object" && !Array.isArray(data281)){
-if(data281.attempts === undefined){
-const err796 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data281};
+if(data18.type_version !== undefined){
+let data281 = data18.type_version;
+if(!(((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281))) && (isFinite(data281)))){
+const err796 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data281};
 if(vErrors === null){
 vErrors = [err796];
 }
@@ -9801,9 +9800,9 @@ vErrors.push(err796);
 }
 errors++;
 }
-for(const key67 in data281){
-if(!((((key67 === "attempts") || (key67 === "backoff_ms")) || (key67 === "max_backoff_ms")) || (key67 === "backoff"))){
-const err797 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data281};
+if((typeof data281 == "number") && (isFinite(data281))){
+if(data281 < 1 || isNaN(data281)){
+const err797 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data281};
 if(vErrors === null){
 vErrors = [err797];
 }
@@ -9813,10 +9812,12 @@ vErrors.push(err797);
 errors++;
 }
 }
-if(data281.attempts !== undefined){
-let data282 = data281.attempts;
-if(!(((typeof data282 == "number") && (!(data282 % 1) && !isNaN(data282))) && (isFinite(data282)))){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
+}
+if(data18.description !== undefined){
+let data282 = data18.description;
+if(typeof data282 === "string"){
+if(func2(data282) > 2000){
+const err798 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data282};
 if(vErrors === null){
 vErrors = [err798];
 }
@@ -9825,9 +9826,9 @@ vErrors.push(err798);
 }
 errors++;
 }
-if((typeof data282 == "number") && (isFinite(data282))){
-if(data282 > 10 || isNaN(data282)){
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
+}
+else {
+const err799 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data282};
 if(vErrors === null){
 vErrors = [err799];
 }
@@ -9836,8 +9837,12 @@ vErrors.push(err799);
 }
 errors++;
 }
-if(data282 < 1 || isNaN(data282)){
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data282};
+}
+if(data18.retry !== undefined){
+let data283 = data18.retry;
+if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
+if(data283.attempts === undefined){
+const err800 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err800];
 }
@@ -9846,12 +9851,9 @@ vErrors.push(err800);
 }
 errors++;
 }
-}
-}
-if(data281.backoff_ms !== undefined){
-let data283 = data281.backoff_ms;
-if(!(((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283))) && (isFinite(data283)))){
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
+for(const key68 in data283){
+if(!((((key68 === "attempts") || (key68 === "backoff_ms")) || (key68 === "max_backoff_ms")) || (key68 === "backoff"))){
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err801];
 }
@@ -9860,9 +9862,11 @@ vErrors.push(err801);
 }
 errors++;
 }
-if((typeof data283 == "number") && (isFinite(data283))){
-if(data283 > 600000 || isNaN(data283)){
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
+}
+if(data283.attempts !== undefined){
+let data284 = data283.attempts;
+if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err802];
 }
@@ -9871,8 +9875,9 @@ vErrors.push(err802);
 }
 errors++;
 }
-if(data283 < 0 || isNaN(data283)){
-const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data283};
+if((typeof data284 == "number") && (isFinite(data284))){
+if(data284 > 10 || isNaN(data284)){
+const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err803];
 }
@@ -9881,12 +9886,8 @@ vErrors.push(err803);
 }
 errors++;
 }
-}
-}
-if(data281.max_backoff_ms !== undefined){
-let data284 = data281.max_backoff_ms;
-if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
-const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
+if(data284 < 1 || isNaN(data284)){
+const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err804];
 }
@@ -9895,9 +9896,12 @@ vErrors.push(err804);
 }
 errors++;
 }
-if((typeof data284 == "number") && (isFinite(data284))){
-if(data284 > 3600000 || isNaN(data284)){
-const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
+}
+}
+if(data283.backoff_ms !== undefined){
+let data285 = data283.backoff_ms;
+if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
+const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err805];
 }
@@ -9906,8 +9910,9 @@ vErrors.push(err805);
 }
 errors++;
 }
-if(data284 < 0 || isNaN(data284)){
-const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data284};
+if((typeof data285 == "number") && (isFinite(data285))){
+if(data285 > 600000 || isNaN(data285)){
+const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9916,12 +9921,8 @@ vErrors.push(err806);
 }
 errors++;
 }
-}
-}
-if(data281.backoff !== undefined){
-let data285 = data281.backoff;
-if(typeof data285 !== "string"){
-const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data285};
+if(data285 < 0 || isNaN(data285)){
+const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9930,8 +9931,12 @@ vErrors.push(err807);
 }
 errors++;
 }
-if(!((data285 === "exponential") || (data285 === "fixed"))){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data285};
+}
+}
+if(data283.max_backoff_ms !== undefined){
+let data286 = data283.max_backoff_ms;
+if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9940,10 +9945,9 @@ vErrors.push(err808);
 }
 errors++;
 }
-}
-}
-else {
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data281};
+if((typeof data286 == "number") && (isFinite(data286))){
+if(data286 > 3600000 || isNaN(data286)){
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9952,11 +9956,8 @@ vErrors.push(err809);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data286 = data16.timeout_ms;
-if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data286};
+if(data286 < 0 || isNaN(data286)){
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9965,9 +9966,12 @@ vErrors.push(err810);
 }
 errors++;
 }
-if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 > 3600000 || isNaN(data286)){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data286};
+}
+}
+if(data283.backoff !== undefined){
+let data287 = data283.backoff;
+if(typeof data287 !== "string"){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9976,8 +9980,8 @@ vErrors.push(err811);
 }
 errors++;
 }
-if(data286 < 1 || isNaN(data286)){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data286};
+if(!((data287 === "exponential") || (data287 === "fixed"))){
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9988,10 +9992,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data287 = data16.type;
-if(typeof data287 !== "string"){
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data287};
+else {
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -10000,8 +10002,11 @@ vErrors.push(err813);
 }
 errors++;
 }
-if("tool.lead_capture" !== data287){
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data287};
+}
+if(data18.timeout_ms !== undefined){
+let data288 = data18.timeout_ms;
+if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -10010,12 +10015,9 @@ vErrors.push(err814);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data288 = data16.config;
-if(data288 && typeof data288 == "object" && !Array.isArray(data288)){
-if(data288.email === undefined){
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data288};
+if((typeof data288 == "number") && (isFinite(data288))){
+if(data288 > 3600000 || isNaN(data288)){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -10024,9 +10026,8 @@ vErrors.push(err815);
 }
 errors++;
 }
-for(const key68 in data288){
-if(!(((((((key68 === "email") || (key68 === "name")) || (key68 === "company")) || (key68 === "phone")) || (key68 === "interest")) || (key68 === "source")) || (key68 === "notes"))){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data288};
+if(data288 < 1 || isNaN(data288)){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10036,11 +10037,11 @@ vErrors.push(err816);
 errors++;
 }
 }
-if(data288.email !== undefined){
-let data289 = data288.email;
-if(typeof data289 === "string"){
-if(func2(data289) > 500){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data289};
+}
+if(data18.type !== undefined){
+let data289 = data18.type;
+if(typeof data289 !== "string"){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10049,9 +10050,8 @@ vErrors.push(err817);
 }
 errors++;
 }
-}
-else {
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data289};
+if("tool.lead_capture" !== data289){
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10061,11 +10061,11 @@ vErrors.push(err818);
 errors++;
 }
 }
-if(data288.name !== undefined){
-let data290 = data288.name;
-if(typeof data290 === "string"){
-if(func2(data290) > 500){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data290};
+if(data18.config !== undefined){
+let data290 = data18.config;
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
+if(data290.email === undefined){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10074,9 +10074,9 @@ vErrors.push(err819);
 }
 errors++;
 }
-}
-else {
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data290};
+for(const key69 in data290){
+if(!(((((((key69 === "email") || (key69 === "name")) || (key69 === "company")) || (key69 === "phone")) || (key69 === "interest")) || (key69 === "source")) || (key69 === "notes"))){
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10086,11 +10086,11 @@ vErrors.push(err820);
 errors++;
 }
 }
-if(data288.company !== undefined){
-let data291 = data288.company;
+if(data290.email !== undefined){
+let data291 = data290.email;
 if(typeof data291 === "string"){
 if(func2(data291) > 500){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data291};
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data291};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10101,7 +10101,7 @@ errors++;
 }
 }
 else {
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data291};
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data291};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10111,11 +10111,11 @@ vErrors.push(err822);
 errors++;
 }
 }
-if(data288.phone !== undefined){
-let data292 = data288.phone;
+if(data290.name !== undefined){
+let data292 = data290.name;
 if(typeof data292 === "string"){
 if(func2(data292) > 500){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data292};
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data292};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10126,7 +10126,7 @@ errors++;
 }
 }
 else {
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data292};
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data292};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10136,11 +10136,11 @@ vErrors.push(err824);
 errors++;
 }
 }
-if(data288.interest !== undefined){
-let data293 = data288.interest;
+if(data290.company !== undefined){
+let data293 = data290.company;
 if(typeof data293 === "string"){
-if(func2(data293) > 50000){
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data293};
+if(func2(data293) > 500){
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data293};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10151,7 +10151,7 @@ errors++;
 }
 }
 else {
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data293};
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data293};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10161,11 +10161,11 @@ vErrors.push(err826);
 errors++;
 }
 }
-if(data288.source !== undefined){
-let data294 = data288.source;
+if(data290.phone !== undefined){
+let data294 = data290.phone;
 if(typeof data294 === "string"){
-if(func2(data294) > 64){
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data294};
+if(func2(data294) > 500){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data294};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10174,8 +10174,9 @@ vErrors.push(err827);
 }
 errors++;
 }
-if(func2(data294) < 1){
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data294};
+}
+else {
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data294};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10185,8 +10186,11 @@ vErrors.push(err828);
 errors++;
 }
 }
-else {
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data294};
+if(data290.interest !== undefined){
+let data295 = data290.interest;
+if(typeof data295 === "string"){
+if(func2(data295) > 50000){
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data295};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10196,11 +10200,8 @@ vErrors.push(err829);
 errors++;
 }
 }
-if(data288.notes !== undefined){
-let data295 = data288.notes;
-if(typeof data295 === "string"){
-if(func2(data295) > 50000){
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data295};
+else {
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data295};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10210,8 +10211,11 @@ vErrors.push(err830);
 errors++;
 }
 }
-else {
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data295};
+if(data290.source !== undefined){
+let data296 = data290.source;
+if(typeof data296 === "string"){
+if(func2(data296) > 64){
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10220,10 +10224,8 @@ vErrors.push(err831);
 }
 errors++;
 }
-}
-}
-else {
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data288};
+if(func2(data296) < 1){
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10233,9 +10235,8 @@ vErrors.push(err832);
 errors++;
 }
 }
-}
 else {
-const err833 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data16};
+const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10244,14 +10245,12 @@ vErrors.push(err833);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "tool.ticket_create"){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.name === undefined){
-const err834 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
+if(data290.notes !== undefined){
+let data297 = data290.notes;
+if(typeof data297 === "string"){
+if(func2(data297) > 50000){
+const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data297};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10260,8 +10259,9 @@ vErrors.push(err834);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err835 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
+}
+else {
+const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data297};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10270,8 +10270,10 @@ vErrors.push(err835);
 }
 errors++;
 }
-if(data16.config === undefined){
-const err836 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data16};
+}
+}
+else {
+const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10280,9 +10282,10 @@ vErrors.push(err836);
 }
 errors++;
 }
-for(const key69 in data16){
-if(!(((((((key69 === "name") || (key69 === "type_version")) || (key69 === "description")) || (key69 === "retry")) || (key69 === "timeout_ms")) || (key69 === "type")) || (key69 === "config"))){
-const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data16};
+}
+}
+else {
+const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10291,12 +10294,14 @@ vErrors.push(err837);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data16.name !== undefined){
-let data296 = data16.name;
-if(typeof data296 === "string"){
-if(func2(data296) > 64){
-const err838 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data296};
+}
+else if(tag0 === "tool.ticket_create"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err838 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10305,8 +10310,8 @@ vErrors.push(err838);
 }
 errors++;
 }
-if(!pattern6.test(data296)){
-const err839 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data296};
+if(data18.type === undefined){
+const err839 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10315,9 +10320,8 @@ vErrors.push(err839);
 }
 errors++;
 }
-}
-else {
-const err840 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data296};
+if(data18.config === undefined){
+const err840 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10326,11 +10330,9 @@ vErrors.push(err840);
 }
 errors++;
 }
-}
-if(data16.type_version !== undefined){
-let data297 = data16.type_version;
-if(!(((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297))) && (isFinite(data297)))){
-const err841 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data297};
+for(const key70 in data18){
+if(!(((((((key70 === "name") || (key70 === "type_version")) || (key70 === "description")) || (key70 === "retry")) || (key70 === "timeout_ms")) || (key70 === "type")) || (key70 === "config"))){
+const err841 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10339,9 +10341,12 @@ vErrors.push(err841);
 }
 errors++;
 }
-if((typeof data297 == "number") && (isFinite(data297))){
-if(data297 < 1 || isNaN(data297)){
-const err842 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data297};
+}
+if(data18.name !== undefined){
+let data298 = data18.name;
+if(typeof data298 === "string"){
+if(func2(data298) > 64){
+const err842 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10350,13 +10355,8 @@ vErrors.push(err842);
 }
 errors++;
 }
-}
-}
-if(data16.description !== undefined){
-let data298 = data16.description;
-if(typeof data298 === "string"){
-if(func2(data298) > 2000){
-const err843 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data298};
+if(!pattern6.test(data298)){
+const err843 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10367,7 +10367,7 @@ errors++;
 }
 }
 else {
-const err844 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data298};
+const err844 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10377,11 +10377,10 @@ vErrors.push(err844);
 errors++;
 }
 }
-if(data16.retry !== undefined){
-let data299 = data16.retry;
-if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
-if(data299.attempts === undefined){
-const err845 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data299};
+if(data18.type_version !== undefined){
+let data299 = data18.type_version;
+if(!(((typeof data299 == "number") && (!(data299 % 1) && !isNaN(data299))) && (isFinite(data299)))){
+const err845 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data299};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10390,9 +10389,9 @@ vErrors.push(err845);
 }
 errors++;
 }
-for(const key70 in data299){
-if(!((((key70 === "attempts") || (key70 === "backoff_ms")) || (key70 === "max_backoff_ms")) || (key70 === "backoff"))){
-const err846 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data299};
+if((typeof data299 == "number") && (isFinite(data299))){
+if(data299 < 1 || isNaN(data299)){
+const err846 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data299};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10402,10 +10401,12 @@ vErrors.push(err846);
 errors++;
 }
 }
-if(data299.attempts !== undefined){
-let data300 = data299.attempts;
-if(!(((typeof data300 == "number") && (!(data300 % 1) && !isNaN(data300))) && (isFinite(data300)))){
-const err847 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
+}
+if(data18.description !== undefined){
+let data300 = data18.description;
+if(typeof data300 === "string"){
+if(func2(data300) > 2000){
+const err847 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data300};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10414,9 +10415,9 @@ vErrors.push(err847);
 }
 errors++;
 }
-if((typeof data300 == "number") && (isFinite(data300))){
-if(data300 > 10 || isNaN(data300)){
-const err848 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
+}
+else {
+const err848 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data300};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10425,8 +10426,12 @@ vErrors.push(err848);
 }
 errors++;
 }
-if(data300 < 1 || isNaN(data300)){
-const err849 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data300};
+}
+if(data18.retry !== undefined){
+let data301 = data18.retry;
+if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
+if(data301.attempts === undefined){
+const err849 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10435,12 +10440,9 @@ vErrors.push(err849);
 }
 errors++;
 }
-}
-}
-if(data299.backoff_ms !== undefined){
-let data301 = data299.backoff_ms;
-if(!(((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301))) && (isFinite(data301)))){
-const err850 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
+for(const key71 in data301){
+if(!((((key71 === "attempts") || (key71 === "backoff_ms")) || (key71 === "max_backoff_ms")) || (key71 === "backoff"))){
+const err850 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10449,9 +10451,11 @@ vErrors.push(err850);
 }
 errors++;
 }
-if((typeof data301 == "number") && (isFinite(data301))){
-if(data301 > 600000 || isNaN(data301)){
-const err851 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
+}
+if(data301.attempts !== undefined){
+let data302 = data301.attempts;
+if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
+const err851 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err851];
 }
@@ -10460,8 +10464,9 @@ vErrors.push(err851);
 }
 errors++;
 }
-if(data301 < 0 || isNaN(data301)){
-const err852 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data301};
+if((typeof data302 == "number") && (isFinite(data302))){
+if(data302 > 10 || isNaN(data302)){
+const err852 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err852];
 }
@@ -10470,12 +10475,8 @@ vErrors.push(err852);
 }
 errors++;
 }
-}
-}
-if(data299.max_backoff_ms !== undefined){
-let data302 = data299.max_backoff_ms;
-if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
-const err853 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
+if(data302 < 1 || isNaN(data302)){
+const err853 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10484,9 +10485,12 @@ vErrors.push(err853);
 }
 errors++;
 }
-if((typeof data302 == "number") && (isFinite(data302))){
-if(data302 > 3600000 || isNaN(data302)){
-const err854 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
+}
+}
+if(data301.backoff_ms !== undefined){
+let data303 = data301.backoff_ms;
+if(!(((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303))) && (isFinite(data303)))){
+const err854 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10495,8 +10499,9 @@ vErrors.push(err854);
 }
 errors++;
 }
-if(data302 < 0 || isNaN(data302)){
-const err855 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data302};
+if((typeof data303 == "number") && (isFinite(data303))){
+if(data303 > 600000 || isNaN(data303)){
+const err855 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err855];
 }
@@ -10505,12 +10510,8 @@ vErrors.push(err855);
 }
 errors++;
 }
-}
-}
-if(data299.backoff !== undefined){
-let data303 = data299.backoff;
-if(typeof data303 !== "string"){
-const err856 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data303};
+if(data303 < 0 || isNaN(data303)){
+const err856 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err856];
 }
@@ -10519,8 +10520,12 @@ vErrors.push(err856);
 }
 errors++;
 }
-if(!((data303 === "exponential") || (data303 === "fixed"))){
-const err857 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data303};
+}
+}
+if(data301.max_backoff_ms !== undefined){
+let data304 = data301.max_backoff_ms;
+if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
+const err857 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10529,10 +10534,9 @@ vErrors.push(err857);
 }
 errors++;
 }
-}
-}
-else {
-const err858 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data299};
+if((typeof data304 == "number") && (isFinite(data304))){
+if(data304 > 3600000 || isNaN(data304)){
+const err858 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10541,11 +10545,8 @@ vErrors.push(err858);
 }
 errors++;
 }
-}
-if(data16.timeout_ms !== undefined){
-let data304 = data16.timeout_ms;
-if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
-const err859 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data304};
+if(data304 < 0 || isNaN(data304)){
+const err859 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err859];
 }
@@ -10554,9 +10555,12 @@ vErrors.push(err859);
 }
 errors++;
 }
-if((typeof data304 == "number") && (isFinite(data304))){
-if(data304 > 3600000 || isNaN(data304)){
-const err860 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data304};
+}
+}
+if(data301.backoff !== undefined){
+let data305 = data301.backoff;
+if(typeof data305 !== "string"){
+const err860 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
 if(vErrors === null){
 vErrors = [err860];
 }
@@ -10565,8 +10569,8 @@ vErrors.push(err860);
 }
 errors++;
 }
-if(data304 < 1 || isNaN(data304)){
-const err861 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data304};
+if(!((data305 === "exponential") || (data305 === "fixed"))){
+const err861 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10577,10 +10581,8 @@ errors++;
 }
 }
 }
-if(data16.type !== undefined){
-let data305 = data16.type;
-if(typeof data305 !== "string"){
-const err862 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data305};
+else {
+const err862 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10589,8 +10591,11 @@ vErrors.push(err862);
 }
 errors++;
 }
-if("tool.ticket_create" !== data305){
-const err863 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data305};
+}
+if(data18.timeout_ms !== undefined){
+let data306 = data18.timeout_ms;
+if(!(((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306))) && (isFinite(data306)))){
+const err863 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10599,12 +10604,9 @@ vErrors.push(err863);
 }
 errors++;
 }
-}
-if(data16.config !== undefined){
-let data306 = data16.config;
-if(data306 && typeof data306 == "object" && !Array.isArray(data306)){
-if(data306.subject === undefined){
-const err864 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data306};
+if((typeof data306 == "number") && (isFinite(data306))){
+if(data306 > 3600000 || isNaN(data306)){
+const err864 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10613,8 +10615,8 @@ vErrors.push(err864);
 }
 errors++;
 }
-if(data306.description === undefined){
-const err865 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data306};
+if(data306 < 1 || isNaN(data306)){
+const err865 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10623,9 +10625,12 @@ vErrors.push(err865);
 }
 errors++;
 }
-for(const key71 in data306){
-if(!(((((key71 === "subject") || (key71 === "description")) || (key71 === "priority")) || (key71 === "category")) || (key71 === "customer_email"))){
-const err866 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data306};
+}
+}
+if(data18.type !== undefined){
+let data307 = data18.type;
+if(typeof data307 !== "string"){
+const err866 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data307};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10634,12 +10639,8 @@ vErrors.push(err866);
 }
 errors++;
 }
-}
-if(data306.subject !== undefined){
-let data307 = data306.subject;
-if(typeof data307 === "string"){
-if(func2(data307) > 1000){
-const err867 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data307};
+if("tool.ticket_create" !== data307){
+const err867 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data307};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10649,8 +10650,11 @@ vErrors.push(err867);
 errors++;
 }
 }
-else {
-const err868 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data307};
+if(data18.config !== undefined){
+let data308 = data18.config;
+if(data308 && typeof data308 == "object" && !Array.isArray(data308)){
+if(data308.subject === undefined){
+const err868 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10659,12 +10663,8 @@ vErrors.push(err868);
 }
 errors++;
 }
-}
-if(data306.description !== undefined){
-let data308 = data306.description;
-if(typeof data308 === "string"){
-if(func2(data308) > 50000){
-const err869 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data308};
+if(data308.description === undefined){
+const err869 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err869];
 }
@@ -10673,9 +10673,9 @@ vErrors.push(err869);
 }
 errors++;
 }
-}
-else {
-const err870 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data308};
+for(const key72 in data308){
+if(!(((((key72 === "subject") || (key72 === "description")) || (key72 === "priority")) || (key72 === "category")) || (key72 === "customer_email"))){
+const err870 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err870];
 }
@@ -10685,10 +10685,11 @@ vErrors.push(err870);
 errors++;
 }
 }
-if(data306.priority !== undefined){
-let data309 = data306.priority;
-if(typeof data309 !== "string"){
-const err871 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data309};
+if(data308.subject !== undefined){
+let data309 = data308.subject;
+if(typeof data309 === "string"){
+if(func2(data309) > 1000){
+const err871 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data309};
 if(vErrors === null){
 vErrors = [err871];
 }
@@ -10697,8 +10698,9 @@ vErrors.push(err871);
 }
 errors++;
 }
-if(!((((data309 === "low") || (data309 === "medium")) || (data309 === "high")) || (data309 === "urgent"))){
-const err872 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data309};
+}
+else {
+const err872 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data309};
 if(vErrors === null){
 vErrors = [err872];
 }
@@ -10708,11 +10710,11 @@ vErrors.push(err872);
 errors++;
 }
 }
-if(data306.category !== undefined){
-let data310 = data306.category;
+if(data308.description !== undefined){
+let data310 = data308.description;
 if(typeof data310 === "string"){
-if(func2(data310) > 64){
-const err873 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data310};
+if(func2(data310) > 50000){
+const err873 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data310};
 if(vErrors === null){
 vErrors = [err873];
 }
@@ -10721,8 +10723,9 @@ vErrors.push(err873);
 }
 errors++;
 }
-if(func2(data310) < 1){
-const err874 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data310};
+}
+else {
+const err874 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data310};
 if(vErrors === null){
 vErrors = [err874];
 }
@@ -10732,8 +10735,10 @@ vErrors.push(err874);
 errors++;
 }
 }
-else {
-const err875 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data310};
+if(data308.priority !== undefined){
+let data311 = data308.priority;
+if(typeof data311 !== "string"){
+const err875 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data311};
 if(vErrors === null){
 vErrors = [err875];
 }
@@ -10742,12 +10747,8 @@ vErrors.push(err875);
 }
 errors++;
 }
-}
-if(data306.customer_email !== undefined){
-let data311 = data306.customer_email;
-if(typeof data311 === "string"){
-if(func2(data311) > 500){
-const err876 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data311};
+if(!((((data311 === "low") || (data311 === "medium")) || (data311 === "high")) || (data311 === "urgent"))){
+const err876 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data311};
 if(vErrors === null){
 vErrors = [err876];
 }
@@ -10757,8 +10758,11 @@ vErrors.push(err876);
 errors++;
 }
 }
-else {
-const err877 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data311};
+if(data308.category !== undefined){
+let data312 = data308.category;
+if(typeof data312 === "string"){
+if(func2(data312) > 64){
+const err877 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err877];
 }
@@ -10767,10 +10771,8 @@ vErrors.push(err877);
 }
 errors++;
 }
-}
-}
-else {
-const err878 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data306};
+if(func2(data312) < 1){
+const err878 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err878];
 }
@@ -10780,9 +10782,8 @@ vErrors.push(err878);
 errors++;
 }
 }
-}
 else {
-const err879 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data16};
+const err879 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err879];
 }
@@ -10791,12 +10792,12 @@ vErrors.push(err879);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else {
-const err880 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data16};
+if(data308.customer_email !== undefined){
+let data313 = data308.customer_email;
+if(typeof data313 === "string"){
+if(func2(data313) > 500){
+const err880 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
 if(vErrors === null){
 vErrors = [err880];
 }
@@ -10807,7 +10808,7 @@ errors++;
 }
 }
 else {
-const err881 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data16};
+const err881 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
 if(vErrors === null){
 vErrors = [err881];
 }
@@ -10817,8 +10818,9 @@ vErrors.push(err881);
 errors++;
 }
 }
+}
 else {
-const err882 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data16};
+const err882 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err882];
 }
@@ -10830,7 +10832,7 @@ errors++;
 }
 }
 else {
-const err883 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data15};
+const err883 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err883];
 }
@@ -10839,12 +10841,12 @@ vErrors.push(err883);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data.edges !== undefined){
-let data312 = data.edges;
-if(Array.isArray(data312)){
-if(data312.length > 20000){
-const err884 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data312};
+}
+else {
+const err884 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err884];
 }
@@ -10853,12 +10855,9 @@ vErrors.push(err884);
 }
 errors++;
 }
-const len10 = data312.length;
-for(let i15=0; i15<len10; i15++){
-let data313 = data312[i15];
-if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
-if(data313.from === undefined){
-const err885 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data313};
+}
+else {
+const err885 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err885];
 }
@@ -10867,8 +10866,9 @@ vErrors.push(err885);
 }
 errors++;
 }
-if(data313.to === undefined){
-const err886 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data313};
+}
+else {
+const err886 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err886];
 }
@@ -10877,9 +10877,10 @@ vErrors.push(err886);
 }
 errors++;
 }
-for(const key72 in data313){
-if(!(((((key72 === "from") || (key72 === "to")) || (key72 === "port")) || (key72 === "condition")) || (key72 === "label"))){
-const err887 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data313};
+}
+}
+else {
+const err887 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data17};
 if(vErrors === null){
 vErrors = [err887];
 }
@@ -10889,11 +10890,11 @@ vErrors.push(err887);
 errors++;
 }
 }
-if(data313.from !== undefined){
-let data314 = data313.from;
-if(typeof data314 === "string"){
-if(func2(data314) > 64){
-const err888 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+if(data.edges !== undefined){
+let data314 = data.edges;
+if(Array.isArray(data314)){
+if(data314.length > 20000){
+const err888 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data314};
 if(vErrors === null){
 vErrors = [err888];
 }
@@ -10902,8 +10903,12 @@ vErrors.push(err888);
 }
 errors++;
 }
-if(!pattern6.test(data314)){
-const err889 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+const len10 = data314.length;
+for(let i15=0; i15<len10; i15++){
+let data315 = data314[i15];
+if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
+if(data315.from === undefined){
+const err889 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err889];
 }
@@ -10912,9 +10917,8 @@ vErrors.push(err889);
 }
 errors++;
 }
-}
-else {
-const err890 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data314};
+if(data315.to === undefined){
+const err890 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err890];
 }
@@ -10923,12 +10927,9 @@ vErrors.push(err890);
 }
 errors++;
 }
-}
-if(data313.to !== undefined){
-let data315 = data313.to;
-if(typeof data315 === "string"){
-if(func2(data315) > 64){
-const err891 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+for(const key73 in data315){
+if(!(((((key73 === "from") || (key73 === "to")) || (key73 === "port")) || (key73 === "condition")) || (key73 === "label"))){
+const err891 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err891];
 }
@@ -10937,8 +10938,12 @@ vErrors.push(err891);
 }
 errors++;
 }
-if(!pattern6.test(data315)){
-const err892 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+}
+if(data315.from !== undefined){
+let data316 = data315.from;
+if(typeof data316 === "string"){
+if(func2(data316) > 64){
+const err892 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
 if(vErrors === null){
 vErrors = [err892];
 }
@@ -10947,9 +10952,8 @@ vErrors.push(err892);
 }
 errors++;
 }
-}
-else {
-const err893 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data315};
+if(!pattern6.test(data316)){
+const err893 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data316};
 if(vErrors === null){
 vErrors = [err893];
 }
@@ -10959,11 +10963,8 @@ vErrors.push(err893);
 errors++;
 }
 }
-if(data313.port !== undefined){
-let data316 = data313.port;
-if(typeof data316 === "string"){
-if(func2(data316) > 64){
-const err894 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+else {
+const err894 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
 if(vErrors === null){
 vErrors = [err894];
 }
@@ -10972,8 +10973,12 @@ vErrors.push(err894);
 }
 errors++;
 }
-if(!pattern6.test(data316)){
-const err895 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+}
+if(data315.to !== undefined){
+let data317 = data315.to;
+if(typeof data317 === "string"){
+if(func2(data317) > 64){
+const err895 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
 if(vErrors === null){
 vErrors = [err895];
 }
@@ -10982,9 +10987,8 @@ vErrors.push(err895);
 }
 errors++;
 }
-}
-else {
-const err896 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data316};
+if(!pattern6.test(data317)){
+const err896 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data317};
 if(vErrors === null){
 vErrors = [err896];
 }
@@ -10994,14 +10998,8 @@ vErrors.push(err896);
 errors++;
 }
 }
-if(data313.condition !== undefined){
-let data317 = data313.condition;
-const _errs767 = errors;
-let valid136 = false;
-const _errs768 = errors;
-if(typeof data317 === "string"){
-if(func2(data317) > 4000){
-const err897 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data317};
+else {
+const err897 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
 if(vErrors === null){
 vErrors = [err897];
 }
@@ -11011,8 +11009,11 @@ vErrors.push(err897);
 errors++;
 }
 }
-else {
-const err898 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data317};
+if(data315.port !== undefined){
+let data318 = data315.port;
+if(typeof data318 === "string"){
+if(func2(data318) > 64){
+const err898 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
 if(vErrors === null){
 vErrors = [err898];
 }
@@ -11021,11 +11022,8 @@ vErrors.push(err898);
 }
 errors++;
 }
-var _valid5 = _errs768 === errors;
-valid136 = valid136 || _valid5;
-const _errs770 = errors;
-if(data317 !== null){
-const err899 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data317};
+if(!pattern6.test(data318)){
+const err899 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data318};
 if(vErrors === null){
 vErrors = [err899];
 }
@@ -11034,10 +11032,9 @@ vErrors.push(err899);
 }
 errors++;
 }
-var _valid5 = _errs770 === errors;
-valid136 = valid136 || _valid5;
-if(!valid136){
-const err900 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data317};
+}
+else {
+const err900 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
 if(vErrors === null){
 vErrors = [err900];
 }
@@ -11046,23 +11043,15 @@ vErrors.push(err900);
 }
 errors++;
 }
-else {
-errors = _errs767;
-if(vErrors !== null){
-if(_errs767){
-vErrors.length = _errs767;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data313.label !== undefined){
-let data318 = data313.label;
-if(typeof data318 === "string"){
-if(func2(data318) > 200){
-const err901 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data318};
+if(data315.condition !== undefined){
+let data319 = data315.condition;
+const _errs772 = errors;
+let valid137 = false;
+const _errs773 = errors;
+if(typeof data319 === "string"){
+if(func2(data319) > 4000){
+const err901 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
 if(vErrors === null){
 vErrors = [err901];
 }
@@ -11073,7 +11062,7 @@ errors++;
 }
 }
 else {
-const err902 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data318};
+const err902 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
 if(vErrors === null){
 vErrors = [err902];
 }
@@ -11082,10 +11071,11 @@ vErrors.push(err902);
 }
 errors++;
 }
-}
-}
-else {
-const err903 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data313};
+var _valid5 = _errs773 === errors;
+valid137 = valid137 || _valid5;
+const _errs775 = errors;
+if(data319 !== null){
+const err903 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data319};
 if(vErrors === null){
 vErrors = [err903];
 }
@@ -11094,10 +11084,10 @@ vErrors.push(err903);
 }
 errors++;
 }
-}
-}
-else {
-const err904 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data312};
+var _valid5 = _errs775 === errors;
+valid137 = valid137 || _valid5;
+if(!valid137){
+const err904 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data319};
 if(vErrors === null){
 vErrors = [err904];
 }
@@ -11106,15 +11096,23 @@ vErrors.push(err904);
 }
 errors++;
 }
+else {
+errors = _errs772;
+if(vErrors !== null){
+if(_errs772){
+vErrors.length = _errs772;
 }
-if(data.layout !== undefined){
-let data319 = data.layout;
-if(data319 && typeof data319 == "object" && !Array.isArray(data319)){
-for(const key73 in data319){
-const _errs776 = errors;
-if(typeof key73 === "string"){
-if(!pattern6.test(key73)){
-const err905 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key73,propertyName:key73};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data315.label !== undefined){
+let data320 = data315.label;
+if(typeof data320 === "string"){
+if(func2(data320) > 200){
+const err905 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
 if(vErrors === null){
 vErrors = [err905];
 }
@@ -11124,9 +11122,8 @@ vErrors.push(err905);
 errors++;
 }
 }
-var valid137 = _errs776 === errors;
-if(!valid137){
-const err906 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key73},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data319};
+else {
+const err906 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
 if(vErrors === null){
 vErrors = [err906];
 }
@@ -11136,11 +11133,9 @@ vErrors.push(err906);
 errors++;
 }
 }
-for(const key74 in data319){
-let data320 = data319[key74];
-if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
-if(data320.x === undefined){
-const err907 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+}
+else {
+const err907 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err907];
 }
@@ -11149,8 +11144,10 @@ vErrors.push(err907);
 }
 errors++;
 }
-if(data320.y === undefined){
-const err908 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+}
+}
+else {
+const err908 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data314};
 if(vErrors === null){
 vErrors = [err908];
 }
@@ -11159,9 +11156,15 @@ vErrors.push(err908);
 }
 errors++;
 }
-for(const key75 in data320){
-if(!((key75 === "x") || (key75 === "y"))){
-const err909 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+}
+if(data.layout !== undefined){
+let data321 = data.layout;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+for(const key74 in data321){
+const _errs781 = errors;
+if(typeof key74 === "string"){
+if(!pattern6.test(key74)){
+const err909 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key74,propertyName:key74};
 if(vErrors === null){
 vErrors = [err909];
 }
@@ -11171,10 +11174,9 @@ vErrors.push(err909);
 errors++;
 }
 }
-if(data320.x !== undefined){
-let data321 = data320.x;
-if(!((typeof data321 == "number") && (isFinite(data321)))){
-const err910 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data321};
+var valid138 = _errs781 === errors;
+if(!valid138){
+const err910 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key74},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data321};
 if(vErrors === null){
 vErrors = [err910];
 }
@@ -11184,10 +11186,11 @@ vErrors.push(err910);
 errors++;
 }
 }
-if(data320.y !== undefined){
-let data322 = data320.y;
-if(!((typeof data322 == "number") && (isFinite(data322)))){
-const err911 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data322};
+for(const key75 in data321){
+let data322 = data321[key75];
+if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
+if(data322.x === undefined){
+const err911 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
 if(vErrors === null){
 vErrors = [err911];
 }
@@ -11196,10 +11199,8 @@ vErrors.push(err911);
 }
 errors++;
 }
-}
-}
-else {
-const err912 = {instancePath:instancePath+"/layout/" + key74.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data320};
+if(data322.y === undefined){
+const err912 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
 if(vErrors === null){
 vErrors = [err912];
 }
@@ -11208,10 +11209,9 @@ vErrors.push(err912);
 }
 errors++;
 }
-}
-}
-else {
-const err913 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data319};
+for(const key76 in data322){
+if(!((key76 === "x") || (key76 === "y"))){
+const err913 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
 if(vErrors === null){
 vErrors = [err913];
 }
@@ -11221,14 +11221,64 @@ vErrors.push(err913);
 errors++;
 }
 }
-}
-else {
-const err914 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data322.x !== undefined){
+let data323 = data322.x;
+if(!((typeof data323 == "number") && (isFinite(data323)))){
+const err914 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data323};
 if(vErrors === null){
 vErrors = [err914];
 }
 else {
 vErrors.push(err914);
+}
+errors++;
+}
+}
+if(data322.y !== undefined){
+let data324 = data322.y;
+if(!((typeof data324 == "number") && (isFinite(data324)))){
+const err915 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data324};
+if(vErrors === null){
+vErrors = [err915];
+}
+else {
+vErrors.push(err915);
+}
+errors++;
+}
+}
+}
+else {
+const err916 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+if(vErrors === null){
+vErrors = [err916];
+}
+else {
+vErrors.push(err916);
+}
+errors++;
+}
+}
+}
+else {
+const err917 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data321};
+if(vErrors === null){
+vErrors = [err917];
+}
+else {
+vErrors.push(err917);
+}
+errors++;
+}
+}
+}
+else {
+const err918 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err918];
+}
+else {
+vErrors.push(err918);
 }
 errors++;
 }

@@ -23,6 +23,7 @@ export type {
 } from "./engine/run-types";
 export type { NewRun, RunClaim, RunCommit, RunStore, StoredEvent } from "./store/run-store";
 export { createRunStore, type SqlRunStore } from "./store/sql-run-store";
+export { JOURNAL_EVENTS, journalHasEvent, journalLastEventData, journalStepsOf } from "./store/journal-sql";
 export {
   createConversationMemoryStore,
   MAX_MEMORY_KEYS,

@@ -9,6 +9,8 @@ export type {
   Priority,
   TriggerType,
   EntityDeclaration,
+  TraceRetention,
+  WorkflowSettings,
   EntityType,
 } from "./workflow-types";
 export { TEMPLATE_ROOTS, CONDITION_ROOTS, DEFAULT_PORT, ERROR_PORT } from "./workflow-types";

@@ -49,6 +49,7 @@ const SETTINGS = [
   "trigger",
   "vars",
   "entities",
+  "settings",
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

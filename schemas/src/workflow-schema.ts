@@ -207,6 +207,22 @@ export function composeWorkflowSchema(catalog: NodeCatalog): JsonSchema {
         propertyNames: { pattern: IDENTIFIER_PATTERN },
       },
       entities: entitiesSchema(),
+      settings: {
+        type: "object",
+        title: "Run settings",
+        description: "How runs of this flow are kept.",
+        properties: {
+          trace: {
+            type: "string",
+            enum: ["all", "errors", "none"],
+            default: "all",
+            title: "Keep traces of successful runs",
+            description:
+              "all: every run keeps its steps and events. errors: a successful run that changed nothing outside the flow keeps only its summary (status, output, the sender's message id against replays), not its steps. none: as errors, without its input and output either, and its turns leave the conversation's history. Failed runs and runs that called a tool or a model always keep their whole trace.",
+          },
+        },
+        additionalProperties: false,
+      },
       nodes: {
         type: "array",
         title: "Nodes",

@@ -57,6 +57,16 @@ export interface EntityDeclaration {
   description?: string;
 }
 
+/**
+ * What a successful run that changed nothing outside the flow keeps (DESIGN.md §4): `all` its whole trace,
+ * `errors` its summary only, `none` not even its input and output. Failed runs and runs with effects keep all.
+ */
+export type TraceRetention = "all" | "errors" | "none";
+
+export interface WorkflowSettings {
+  trace?: TraceRetention;
+}
+
 export interface Workflow {
   name: string;
   version?: string;
@@ -68,6 +78,7 @@ export interface Workflow {
   vars?: Record<string, unknown>;
   /** Entities extracted from each customer message, by name (`entities.<name>`). */
   entities?: Record<string, EntityDeclaration>;
+  settings?: WorkflowSettings;
   nodes: WorkflowNode[];
   edges?: WorkflowEdge[];
   layout?: Record<string, LayoutPosition>;

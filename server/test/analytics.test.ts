@@ -30,19 +30,37 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     await server.testDb.db.ownerTransaction(async (sql) => {
       const id = randomUUID();
       await sql.query(
-        `INSERT INTO runs (tenant_id, id, workflow_name, definition, status, state, input, conversation_id, channel,
-                           created_at, updated_at)
-         VALUES ($2, $3, $4, '{}', $5, '{}', '{}', 'conversation', 'test', ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
+        `INSERT INTO runs (tenant_id, id, workflow_name, definition_hash, status, state, input, conversation_id,
+                           channel, created_at, updated_at)
+         VALUES ($2, $3, $4, 'none', $5, '{}', '{}', 'conversation', 'test', ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
         [daysAgo, tenantId, id, workflow, status],
       );
-      for (const [index, usage] of steps.entries()) {
+      // The steps' records as the engine journals them: the data of their step.completed events.
+      const finished = await sql.query<{ at: string }>(
+        `SELECT to_char((${DAY_AT_NOON}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
+        [daysAgo],
+      );
+      const at = finished.rows[0]!.at;
+      const events = steps.map((usage, index) => ({
+        type: "step.completed",
+        data: {
+          stepId: `main/n#${index + 1}`,
+          node: "n",
+          type: "agent",
+          attempt: 1,
+          status: "completed",
+          port: null,
+          output: null,
+          ...(usage === null ? {} : { usage }),
+          startedAt: at,
+        },
+        at,
+      }));
+      if (events.length > 0)
         await sql.query(
-          `INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, usage,
-                                  started_at, finished_at)
-           VALUES ($2, $3, $4, 'n', 'agent', 1, 'completed', $5::jsonb, ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
-          [daysAgo, tenantId, id, `main/n#${index + 1}`, usage === null ? null : JSON.stringify(usage)],
+          `INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events) VALUES ($1, $2, 2, $3, $4::jsonb)`,
+          [tenantId, id, 1 + events.length, JSON.stringify(events)],
         );
-      }
     });
   }
 

@@ -124,7 +124,6 @@ async function refuse(deps: EngineDeps, run: RunRecord, earlier: number): Promis
     expectedVersion: run.stateVersion,
     status: "failed",
     state: run.state,
-    steps: [],
     events,
     error,
     activationEnded: true,

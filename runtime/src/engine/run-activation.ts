@@ -334,16 +334,15 @@ export class RunActivation {
     return end;
   }
 
-  /** One transaction: snapshot, finished steps, their events. Events are published only once durable. */
+  /** One transaction: the snapshot and the events since the last commit, published once durable. */
   async commit(status: RunStatus, end?: ActivationEnd): Promise<void> {
-    const { steps, events } = this.journal.take();
+    const events = this.journal.take();
     const commit: RunCommit = {
       tenantId: this.run.tenantId,
       runId: this.run.id,
       expectedVersion: this.version,
       status,
       state: this.state(),
-      steps,
       events,
       ...(end && "output" in end ? { output: end.output } : {}),
       ...(end?.error !== undefined ? { error: end.error } : {}),
@@ -358,7 +357,9 @@ export class RunActivation {
       this.version = done.version;
       this.pendingAfterCommit = done.pending;
     } else if (this.unsaved) {
-      this.version = await this.deps.store.insertRun(this.unsaved, commit);
+      // Completed while unstored, it changed nothing outside the engine: it may keep less (settings.trace).
+      const trace = status === "completed" ? this.run.definition.settings?.trace : undefined;
+      this.version = await this.deps.store.insertRun(this.unsaved, trace ? { ...commit, trace } : commit);
       this.unsaved = undefined;
     } else {
       this.version = await this.deps.store.commit(commit);

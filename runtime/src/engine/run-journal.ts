@@ -1,15 +1,15 @@
 import type { WorkflowNode } from "@flowdeck/schemas";
 import type { ChatTurn, ExecutionResult } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunState, StepRecord } from "./run-types";
+import { stepEventData, type StepEnd } from "./step-events";
 
 export const now = () => new Date().toISOString();
 
 /**
- * What an activation has done since its last commit (finished steps, their events) and the parts of the run's
+ * What an activation has done since its last commit (its events, finished steps' records among them) and the parts of the run's
  * state that every step adds to (the conversation, token usage). `take` hands the pending records to a commit.
  */
 export class RunJournal {
-  private steps: StepRecord[] = [];
   private events: RunEvent[] = [];
   /** Conversation memory set during this activation; saved for later runs once the activation has ended. */
   readonly memoryWrites: Record<string, unknown> = {};
@@ -32,7 +32,7 @@ export class RunJournal {
     status: StepRecord["status"],
     startedAt: string,
   ): void {
-    this.steps.push({
+    const record: StepEnd = {
       stepId,
       nodeName: node.name,
       nodeType: node.type,
@@ -41,22 +41,18 @@ export class RunJournal {
       ...(result.port ? { port: result.port } : {}),
       output: result.output,
       ...(result.details ? { details: { ...result.details } } : {}),
+      // Metrics count tokens and cost from events, without reading the trace back.
       ...(result.usage ? { usage: result.usage } : {}),
       startedAt,
-      finishedAt: now(),
-    });
-    this.event(status === "waiting" ? "step.started" : "step.completed", {
-      stepId,
-      node: node.name,
-      type: node.type,
-      port: result.port ?? null,
-      waiting: status === "waiting",
-      ...(result.details ? { details: result.details } : {}),
-      // Metrics count tokens and cost from events, without reading the step rows back.
-      ...(result.usage ? { usage: result.usage } : {}),
-      // What the step set (a set node, an ask's answer): the test-run panel shows the variables after each step.
-      ...(result.vars ? { vars: result.vars } : {}),
-    });
+    };
+    this.event(
+      status === "waiting" ? "step.started" : "step.completed",
+      stepEventData(record, {
+        waiting: status === "waiting",
+        // What the step set (a set node, an ask's answer): the test-run panel shows the variables after each step.
+        ...(result.vars ? { vars: result.vars } : {}),
+      }),
+    );
     if (result.usage) {
       this.usage = {
         promptTokens: this.usage.promptTokens + result.usage.promptTokens,
@@ -73,7 +69,7 @@ export class RunJournal {
     error: { code: string; message: string },
     startedAt: string,
   ): void {
-    this.steps.push({
+    const record: StepEnd = {
       stepId,
       nodeName: node.name,
       nodeType: node.type,
@@ -82,14 +78,13 @@ export class RunJournal {
       output: null,
       error,
       startedAt,
-      finishedAt: now(),
-    });
-    this.event("step.failed", { stepId, node: node.name, error, attempts });
+    };
+    this.event("step.failed", stepEventData(record, { attempts }));
   }
 
   /** A subflow node finishes when its child flow ends; it has no executor of its own. */
-  subflowReturned(node: WorkflowNode, stepId: string, output: unknown): void {
-    this.steps.push({
+  subflowReturned(node: WorkflowNode, stepId: string, output: unknown, startedAt = now()): void {
+    const record: StepEnd = {
       stepId,
       nodeName: node.name,
       nodeType: "subflow",
@@ -97,10 +92,9 @@ export class RunJournal {
       status: "completed",
       port: "out",
       output,
-      startedAt: now(),
-      finishedAt: now(),
-    });
-    this.event("step.completed", { stepId, node: node.name, type: "subflow" });
+      startedAt,
+    };
+    this.event("step.completed", stepEventData(record));
   }
 
   /**
@@ -136,9 +130,9 @@ export class RunJournal {
     return [...this.conversation.history].reverse().find((turn) => turn.role === "customer")?.text ?? "";
   }
 
-  take(): { steps: StepRecord[]; events: RunEvent[] } {
-    const taken = { steps: this.steps, events: this.events };
-    this.steps = [];
+  /** The events since the last commit; a finished step's record is the data of its event (step-events.ts). */
+  take(): RunEvent[] {
+    const taken = this.events;
     this.events = [];
     return taken;
   }

@@ -24,10 +24,11 @@ export interface RunReconcilerOptions {
 const UNAPPLIED_REQUESTS = `
 SELECT r.tenant_id::text, r.id::text FROM runs r
  WHERE r.status IN ('waiting', 'handoff')
-   AND EXISTS (SELECT 1 FROM run_events e
-                WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'resume.requested'
-                  AND e.seq > coalesce((r.state->>'resumedThrough')::int, 0)
-                  AND e.at < now() - make_interval(secs => $1::float8 / 1000))
+   AND EXISTS (SELECT 1 FROM run_journal j
+                WHERE j.tenant_id = r.tenant_id AND j.run_id = r.id
+                  AND j.last_seq > coalesce((r.state->>'resumedThrough')::int, 0)
+                  AND j.events @> '[{"type": "resume.requested"}]'
+                  AND (j.events->0->>'at')::timestamptz < now() - make_interval(secs => $1::float8 / 1000))
  LIMIT $2`;
 
 // Asks past their deadline: their delayed job was lost (Redis restarted empty) or never set (a crash between

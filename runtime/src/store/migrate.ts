@@ -37,7 +37,9 @@ export async function loadMigrations(directory: string = RUNTIME_MIGRATIONS_DIR)
  * Applies the migrations not yet recorded in `schema_migrations`, in id order, each in its own owner
  * transaction together with its record, so a failed migration leaves nothing half-applied. An advisory lock
  * makes concurrent starters (two server processes) take turns. A recorded migration whose text changed is
- * refused (FD263): the database would silently differ from what the file says.
+ * refused (FD263): the database would silently differ from what the file says, unless the new text names the
+ * old one's checksum in a `-- replaces checksum <sha256>` line: an edit whose effect a later migration makes
+ * anyway (a statement on a table that a later migration drops).
  */
 export async function runMigrations(
   db: Database,
@@ -63,7 +65,7 @@ export async function runMigrations(
       );
       const recorded = rows[0];
       if (recorded) {
-        if (recorded.checksum !== checksum) {
+        if (recorded.checksum !== checksum && !replacedChecksums(migration.sql).has(recorded.checksum)) {
           throw new StoreError("FD263", `Migration ${migration.id} changed after it was applied.`);
         }
         return false;
@@ -78,4 +80,11 @@ export async function runMigrations(
     (ran ? applied : alreadyApplied).push(migration.id);
   }
   return { applied, alreadyApplied };
+}
+
+const REPLACES = /^-- replaces checksum ([0-9a-f]{64})$/gm;
+
+/** The checksums of earlier texts of a migration that its current text stands for (see runMigrations). */
+function replacedChecksums(sql: string): Set<string> {
+  return new Set([...sql.matchAll(REPLACES)].map((match) => match[1]!));
 }

@@ -1,9 +1,5 @@
 import { prepared } from "./database";
-import { RUN_COLUMNS } from "./run-rows";
-
-const RUN_COLUMNS_OF_R = RUN_COLUMNS.split(",")
-  .map((column) => `r.${column.trim()}`)
-  .join(", ");
+import { runColumns } from "./run-rows";
 
 // Counts activations about to execute (RunStore.beginActivation), several runs of one tenant in one statement.
 // A run may appear more than once in a batch (two activations of one run at once: a second process), so the
@@ -52,7 +48,7 @@ WITH claimed AS (
    WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status IN ('queued', 'running') AND activations_unfinished = 0
   RETURNING id
 )
-SELECT ${RUN_COLUMNS_OF_R}, claimed.id IS NOT NULL AS claimed
+SELECT ${runColumns("r")}, claimed.id IS NOT NULL AS claimed
   FROM runs r LEFT JOIN claimed ON claimed.id = r.id
  WHERE r.tenant_id = $1 AND r.id = ANY($2::uuid[])`,
 );

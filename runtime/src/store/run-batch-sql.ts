@@ -1,30 +1,43 @@
 import { prepared } from "./database";
 import type { NewRun, RunCommit } from "./run-store";
-import { lastRecordPerStep } from "./run-rows";
+import { definitionSnapshot } from "./definition-snapshots";
 import { toJson } from "./sql-values";
 
 /** What createRun's outbox row asks the queue to do. */
 export const OUTBOX_KIND_START = "run.start";
 
+/**
+ * A CTE body storing the definition snapshots of the batch `$2` whose elements carry one. A run points at its
+ * snapshot by hash with no foreign key: both are written by this statement, and snapshots are never deleted.
+ */
+export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, definition)
+  SELECT DISTINCT ON (b->>'definitionHash') $1, b->>'definitionHash', b->'definition'
+    FROM jsonb_array_elements($2::jsonb) AS snapshots(b) WHERE b ? 'definition'
+  ON CONFLICT DO NOTHING`;
+
 // Several runs of one tenant in one statement (`$2` is a JSON array, one element per run): each run row, its
-// `run.created` event (seq 1) and its outbox row. A run whose claim key is taken is skipped (ON CONFLICT on the
-// partial unique index), not an error, so a replay in a batch costs the other runs nothing. Only what the
-// caller does not already hold comes back.
+// first journal row (`run.created`, seq 1), its outbox row, and the definition snapshots the batch brings (an
+// element carries `definition` only when this process has not seen its hash stored). A run whose claim key is
+// taken is skipped (ON CONFLICT on the partial unique index), not an error, so a replay in a batch costs the
+// other runs nothing. Only what the caller does not already hold comes back.
 export const CREATE_RUNS = prepared(
   "flowdeck_create_runs",
   `
-WITH run AS (
-  INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
+WITH snapshot AS (
+  ${INSERT_SNAPSHOTS}
+), run AS (
+  INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition_hash, status, state, state_version,
                     event_seq, input, conversation_id, channel, claim_key)
-  SELECT $1, (b->>'id')::uuid, b->>'workflowName', (b->>'workflowVersion')::int, b->'definition', 'queued',
+  SELECT $1, (b->>'id')::uuid, b->>'workflowName', (b->>'workflowVersion')::int, b->>'definitionHash', 'queued',
          b->'state', 0, 1, b->'input', b->>'conversationId', b->>'channel', b->>'claimKey'
     FROM jsonb_array_elements($2::jsonb) AS batch(b)
   ON CONFLICT (tenant_id, claim_key) WHERE claim_key IS NOT NULL DO NOTHING
   RETURNING tenant_id, id, workflow_name, workflow_version, channel, created_at, updated_at
 ), created AS (
-  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
-  SELECT tenant_id, id, 1, 'run.created',
-         jsonb_build_object('workflow', workflow_name, 'version', workflow_version, 'channel', channel), created_at
+  INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
+  SELECT tenant_id, id, 1, 1, jsonb_build_array(jsonb_build_object('type', 'run.created',
+           'data', jsonb_build_object('workflow', workflow_name, 'version', workflow_version, 'channel', channel),
+           'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
     FROM run
 ), outbox AS (
   INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, '${OUTBOX_KIND_START}' FROM run
@@ -34,9 +47,8 @@ SELECT id::text AS id, created_at, updated_at FROM run`,
 
 // Several commits of one tenant in one statement. Each moves its run forward only from the version its writer
 // loaded, and reserves as many event numbers as it brings (the row lock orders concurrent commits, so seq
-// ranges never overlap). Steps and events join the UPDATE's result, so a refused commit (stale version, no
-// run) writes nothing and costs the others nothing. Data-modifying CTEs share one snapshot and the foreign
-// keys are checked at the statement's end, when the rows are updated. `found_version` is each run's version
+// ranges never overlap). Its events become one journal row, joined to the UPDATE's result, so a refused commit
+// (stale version, no run) writes nothing and costs the others nothing. `found_version` is each run's version
 // before the statement: when its UPDATE is refused it says why, without a second statement. `$3` repeats the
 // run ids as a uuid[]: `id = ANY($3)` is an index lookup whatever the planner guesses about the JSON array
 // (it assumes 100 elements, and joined the batch to a sequential scan of runs once the table had a few
@@ -62,24 +74,10 @@ WITH batch AS (
    WHERE r.tenant_id = $1 AND r.id = ANY($3::uuid[]) AND r.id = batch.run_id
      AND r.state_version = (batch.b->>'expectedVersion')::int
   RETURNING r.id, r.state_version, r.event_seq, batch.b, batch.ord
-), steps AS (
-  INSERT INTO run_steps (tenant_id, run_id, step_id, node_name, node_type, attempt, status, port, output, error,
-                         details, usage, started_at, finished_at)
-  SELECT $1, run.id, s->>'stepId', s->>'nodeName', s->>'nodeType', (s->>'attempt')::int, s->>'status', s->>'port',
-         s->'output', s->'error', s->'details', s->'usage', (s->>'startedAt')::timestamptz,
-         (s->>'finishedAt')::timestamptz
-    FROM run, jsonb_array_elements(run.b->'steps') WITH ORDINALITY AS step(s, sord)
-   ORDER BY run.ord, sord
-  ON CONFLICT (tenant_id, run_id, step_id) DO UPDATE
-     SET node_name = excluded.node_name, node_type = excluded.node_type, attempt = excluded.attempt,
-         status = excluded.status, port = excluded.port, output = excluded.output, error = excluded.error,
-         details = excluded.details, usage = excluded.usage, started_at = excluded.started_at,
-         finished_at = excluded.finished_at
-), events AS (
-  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
-  SELECT $1, run.id, run.event_seq - jsonb_array_length(run.b->'events') + eord::int, e->>'type',
-         coalesce(e->'data', '{}'::jsonb), (e->>'at')::timestamptz
-    FROM run, jsonb_array_elements(run.b->'events') WITH ORDINALITY AS event(e, eord)
+), journal AS (
+  INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
+  SELECT $1, run.id, run.event_seq - jsonb_array_length(run.b->'events') + 1, run.event_seq, run.b->'events'
+    FROM run WHERE jsonb_array_length(run.b->'events') > 0
 ), outbox AS (
   UPDATE run_outbox o SET dispatched_at = now()
     FROM run
@@ -116,36 +114,26 @@ export interface CreateItem {
   readonly json: string;
 }
 
-// A published version's definition is one shared object for all its runs: serialised once, not per run.
-const definitionJson = new WeakMap<object, string>();
-
-function serialisedDefinition(definition: NewRun["definition"]): string {
-  let json = definitionJson.get(definition);
-  if (json === undefined) {
-    json = toJson(definition);
-    definitionJson.set(definition, json);
-  }
-  return json;
-}
-
 /**
  * A run's own fields as JSON object members (no braces), for CREATE_RUNS and INSERT_RUNS. Built from fragments:
- * the large, already serialised parts (the shared definition, `input`) are not walked a second time.
+ * the large, already serialised parts (`input`, a definition not yet stored) are not walked a second time.
+ * `withDefinition` adds the snapshot's text for a hash this process has not seen stored.
  */
-export function runMembers(run: NewRun, id: string, input: string): string {
+export function runMembers(run: NewRun, id: string, input: string, withDefinition: boolean): string {
+  const snapshot = definitionSnapshot(run.definition);
   return (
     `"id":${JSON.stringify(id)},"workflowName":${toJson(run.workflowName)},` +
     `"workflowVersion":${run.workflowVersion === null ? "null" : String(run.workflowVersion)},` +
-    `"definition":${serialisedDefinition(run.definition)},"input":${input},` +
-    `"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
+    `"definitionHash":"${snapshot.hash}",${withDefinition ? `"definition":${snapshot.json},` : ""}` +
+    `"input":${input},"conversationId":${toJson(run.conversationId)},"channel":${toJson(run.channel)},` +
     `"claimKey":${run.claim ? toJson(run.claim.key) : "null"}`
   );
 }
 
-export function createItem(run: NewRun, id: string): CreateItem {
+export function createItem(run: NewRun, id: string, withDefinition: boolean): CreateItem {
   const input = toJson(run.input);
   const state = toJson(run.state);
-  return { run, id, input, state, json: `{${runMembers(run, id, input)},"state":${state}}` };
+  return { run, id, input, state, json: `{${runMembers(run, id, input, withDefinition)},"state":${state}}` };
 }
 
 /** One commit as an element of COMMIT_RUNS's array; `output` and `error` absent mean "unchanged". */
@@ -155,7 +143,6 @@ export function commitItem(commit: RunCommit): string {
     expectedVersion: commit.expectedVersion,
     status: commit.status,
     state: commit.state,
-    steps: lastRecordPerStep(commit.steps),
     events: commit.events,
     ...(commit.output === undefined ? {} : { output: commit.output }),
     ...(commit.error === undefined ? {} : { error: commit.error }),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunRecord, RunStatus } from "../engine/run-types";
-import { RUN_COLUMNS, toRunRecord, type RunRow } from "./run-rows";
+import { expandJournal, runColumns, toRunRecord, type JournalRow, type RunRow } from "./run-rows";
 import { prepared, type Sql } from "./database";
 import { toJson } from "./sql-values";
 
@@ -31,19 +31,21 @@ export interface RecordedResume {
 
 // One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
 // message for a run that moved on is refused here, not found later), append `resume.requested` with the
-// input, and write the outbox row that will enqueue it. `state_version` is not touched: a request never
-// conflicts with an activation that is committing at the same moment.
+// input as a journal row of its own, and write the outbox row that will enqueue it. `state_version` is not
+// touched: a request never conflicts with an activation that is committing at the same moment.
 const REQUEST_RESUME = prepared(
   "flowdeck_request_resume",
   `
 WITH run AS (
   UPDATE runs SET event_seq = event_seq + 1
    WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
-  RETURNING ${RUN_COLUMNS}, event_seq
+  RETURNING ${runColumns("runs")}, event_seq
 ), requested AS (
-  INSERT INTO run_events (tenant_id, run_id, seq, type, data, at)
-  SELECT tenant_id, id, event_seq, 'resume.requested', $4::jsonb || jsonb_build_object('outboxId', $6::text),
-         now() FROM run
+  INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
+  SELECT tenant_id, id, event_seq, event_seq, jsonb_build_array(jsonb_build_object('type', 'resume.requested',
+           'data', $4::jsonb || jsonb_build_object('outboxId', $6::text),
+           'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+    FROM run
 ), outbox AS (
   INSERT INTO run_outbox (tenant_id, id, run_id, kind) SELECT tenant_id, $6::uuid, id, $5 FROM run
   RETURNING id::text AS id
@@ -51,27 +53,28 @@ WITH run AS (
 SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`,
 );
 
-// The requests a run has not applied yet, oldest first (the run's primary key orders them; no extra index).
+/** Journal rows holding a `resume.requested` (each is a row of its own; containment finds them). */
+const HOLDS_REQUEST = `events @> '[{"type": "resume.requested"}]'`;
+
+// The requests a run has not applied yet, oldest first (the journal's primary key orders them; no extra index).
 const PENDING_AFTER = prepared(
   "flowdeck_pending_resumes",
-  `SELECT seq, data, at FROM run_events
-    WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 AND type = 'resume.requested' ORDER BY seq`,
+  `SELECT first_seq, events FROM run_journal
+    WHERE tenant_id = $1 AND run_id = $2 AND last_seq > $3 AND ${HOLDS_REQUEST} ORDER BY first_seq`,
 );
 
 // The same, after the run's own `state.resumedThrough`: sent right behind REQUEST_RESUME in its transaction,
 // whose row lock it follows, so it sees every request recorded before this one and this one itself.
 const PENDING_OF_RUN = prepared(
   "flowdeck_pending_resumes_of_run",
-  `SELECT e.seq, e.data, e.at FROM runs r
-     JOIN run_events e ON e.tenant_id = r.tenant_id AND e.run_id = r.id
-      AND e.seq > coalesce((r.state->>'resumedThrough')::int, 0) AND e.type = 'resume.requested'
-    WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY e.seq`,
+  `SELECT j.first_seq, j.events, coalesce((r.state->>'resumedThrough')::int, 0) AS after_seq FROM runs r
+     JOIN run_journal j ON j.tenant_id = r.tenant_id AND j.run_id = r.id
+      AND j.last_seq > coalesce((r.state->>'resumedThrough')::int, 0) AND j.${HOLDS_REQUEST}
+    WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY j.first_seq`,
 );
 
-interface PendingRow {
-  seq: number;
-  data: ResumeInput & { outboxId?: string };
-  at: Date | string;
+interface PendingRow extends JournalRow {
+  after_seq?: number;
 }
 
 /**
@@ -105,7 +108,7 @@ export async function recordResume(
         seq: row.seq,
         outboxId: row.outbox_id,
         run: toRunRecord(row),
-        pending: requests.value.rows.map(toResumeRequest),
+        pending: toResumeRequests(requests.value.rows, requests.value.rows[0]?.after_seq ?? 0),
       }
     : undefined;
 }
@@ -122,15 +125,19 @@ export async function pendingResumes(
   const { rows } = options.commit
     ? await sql.commitWith<PendingRow>(PENDING_AFTER, params)
     : await sql.query<PendingRow>(PENDING_AFTER, params);
-  return rows.map(toResumeRequest);
+  return toResumeRequests(rows, afterSeq);
 }
 
-function toResumeRequest(row: PendingRow): ResumeRequest {
-  const { outboxId, ...resume } = row.data;
-  return {
-    seq: row.seq,
-    resume: resume as ResumeInput,
-    at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
-    ...(outboxId ? { outboxId } : {}),
-  };
+function toResumeRequests(rows: readonly PendingRow[], afterSeq: number): ResumeRequest[] {
+  return expandJournal(rows, afterSeq)
+    .filter((event) => event.type === "resume.requested")
+    .map((event) => {
+      const { outboxId, ...resume } = event.data as ResumeInput & { outboxId?: string };
+      return {
+        seq: event.seq,
+        resume: resume as ResumeInput,
+        at: event.at,
+        ...(typeof outboxId === "string" ? { outboxId } : {}),
+      };
+    });
 }

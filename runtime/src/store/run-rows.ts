@@ -1,5 +1,5 @@
 import type { Workflow } from "@flowdeck/schemas";
-import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
+import type { RunEvent, RunRecord, RunState, RunStatus } from "../engine/run-types";
 import { isoTimestamp } from "./sql-values";
 
 /** An event as stored: its place in the run's log. */
@@ -9,8 +9,35 @@ export interface StoredEvent extends RunEvent {
 
 /** Column lists and row mappers shared by the run store's queries. */
 
-export const RUN_COLUMNS = `tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
-  input, output, error, conversation_id, channel, created_at, updated_at, activations_unfinished`;
+/**
+ * A run's columns for a SELECT or RETURNING over `runs` named `table`. The definition comes from the snapshot
+ * the run points at (run_definitions, one primary-key lookup).
+ */
+export function runColumns(table: string): string {
+  return (
+    [
+      "tenant_id",
+      "id",
+      "workflow_name",
+      "workflow_version",
+      "status",
+      "state",
+      "state_version",
+      "input",
+      "output",
+      "error",
+      "conversation_id",
+      "channel",
+      "created_at",
+      "updated_at",
+      "activations_unfinished",
+    ]
+      .map((column) => `${table}.${column}`)
+      .join(", ") +
+    `, (SELECT d.definition FROM run_definitions d WHERE d.tenant_id = ${table}.tenant_id` +
+    ` AND d.hash = ${table}.definition_hash) AS definition`
+  );
+}
 
 export interface RunRow {
   tenant_id: string;
@@ -53,59 +80,24 @@ export function toRunRecord(row: RunRow): RunRecord {
   };
 }
 
-export const STEP_COLUMNS = `step_id, node_name, node_type, attempt, status, port, output, error, details, usage,
-  started_at, finished_at`;
-
-export interface StepRow {
-  step_id: string;
-  node_name: string;
-  node_type: string;
-  attempt: number;
-  status: StepRecord["status"];
-  port: string | null;
-  output: unknown;
-  error: StepRecord["error"] | null;
-  details: StepRecord["details"] | null;
-  usage: StepRecord["usage"] | null;
-  started_at: Date | string;
-  finished_at: Date | string;
-}
-
-export function toStepRecord(row: StepRow): StepRecord {
-  return {
-    stepId: row.step_id,
-    nodeName: row.node_name,
-    nodeType: row.node_type,
-    attempt: row.attempt,
-    status: row.status,
-    ...(row.port === null ? {} : { port: row.port }),
-    output: row.output ?? null,
-    ...(row.error ? { error: row.error } : {}),
-    ...(row.details ? { details: row.details } : {}),
-    ...(row.usage ? { usage: row.usage } : {}),
-    startedAt: isoTimestamp(row.started_at),
-    finishedAt: isoTimestamp(row.finished_at),
-  };
-}
-
-export interface EventRow {
-  seq: number;
-  type: RunEvent["type"];
-  data: Record<string, unknown>;
-  at: Date | string;
-}
-
-export function toStoredEvent(row: EventRow): StoredEvent {
-  return { seq: row.seq, type: row.type, data: row.data, at: isoTimestamp(row.at) };
+/** A journal row as read: one commit's events, the first of them numbered `first_seq`. */
+export interface JournalRow {
+  first_seq: number;
+  events: readonly RunEvent[];
 }
 
 /**
- * The last record per step id, in first-seen order. One INSERT … ON CONFLICT DO UPDATE may not touch the same
- * row twice, and when a batch holds a step twice (a failed attempt, then its retry) the later one is the truth.
+ * The events of journal rows (in `first_seq` order) numbered, from seq `afterSeq + 1` on. Timestamps read as the
+ * engine writes them (ISO 8601, UTC), whichever writer stored them.
  */
-export function lastRecordPerStep(steps: readonly StepRecord[]): StepRecord[] {
-  const byId = new Map<string, StepRecord>();
-  // Map.set on an existing key keeps the key's original position.
-  for (const step of steps) byId.set(step.stepId, step);
-  return [...byId.values()];
+export function expandJournal(rows: readonly JournalRow[], afterSeq = 0): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  for (const row of rows) {
+    row.events.forEach((event, index) => {
+      const seq = row.first_seq + index;
+      if (seq > afterSeq)
+        events.push({ seq, type: event.type, data: event.data ?? {}, at: isoTimestamp(event.at) });
+    });
+  }
+  return events;
 }

@@ -1,4 +1,4 @@
-import type { Workflow } from "@flowdeck/schemas";
+import type { TraceRetention, Workflow } from "@flowdeck/schemas";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunRecord, RunState, RunStatus, StepRecord } from "../engine/run-types";
 import type { RecordedResume, ResumeRequest } from "./run-requests";
@@ -35,7 +35,10 @@ export interface RunClaim {
   readonly duplicate: () => Error;
 }
 
-/** One commit: the new snapshot, the steps finished since the last commit and their events, atomically. */
+/**
+ * One commit: the new snapshot and the events since the last commit (finished steps' records among them,
+ * step-events.ts), atomically: one journal row.
+ */
 export interface RunCommit {
   readonly tenantId: string;
   readonly runId: string;
@@ -43,7 +46,6 @@ export interface RunCommit {
   readonly expectedVersion: number;
   readonly status: RunStatus;
   readonly state: RunState;
-  readonly steps: readonly StepRecord[];
   readonly events: readonly RunEvent[];
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string } | null;
@@ -52,6 +54,12 @@ export interface RunCommit {
    * dispatched in the same statement and the dispatcher does not enqueue an executing run a second time.
    */
   readonly startConsumed?: boolean;
+  /**
+   * Only for insertRun, when the run completed in its first and only commit (nothing outside the engine
+   * happened): the workflow's `settings.trace`. `errors` stores the run's row without a journal; `none` also
+   * leaves out its input, output and conversation turns. Absent or `all`: the whole trace.
+   */
+  readonly trace?: TraceRetention;
   /** The outbox row of the recorded request this commit applied (`ResumeRequest.outboxId`): stamped likewise. */
   readonly appliedOutboxId?: string;
   /**
@@ -71,19 +79,19 @@ export interface ActivationRead {
 export type { StoredEvent } from "./run-rows";
 
 /**
- * Runs, steps and the append-only event log, in PostgreSQL (pg) or PGlite with the same SQL. Every method runs
+ * Runs and their append-only journal (one row per commit), in PostgreSQL (pg) or PGlite with the same SQL. Every method runs
  * in a transaction scoped to the tenant (`set_config('app.tenant_id', $1, true)`), so RLS applies.
  */
 export interface RunStore {
   /**
-   * Writes the run row, its `run.created` event and its outbox row in one transaction. Runs of one tenant
+   * Writes the run row, its first journal row (`run.created`) and its outbox row in one transaction. Runs of one tenant
    * created while an earlier create is out share the next transaction (group commit); each is refused alone.
    */
   createRun(run: NewRun): Promise<RunRecord>;
   /**
    * Stores a run that executed before it was stored (`StartRunRequest.deferStore`), together with its first
-   * commit, in one statement: the run row at state version 1, its `run.created` event, the commit's steps and
-   * events. No outbox row (nothing to enqueue). Batched per tenant like createRun; a taken claim key stores
+   * commit, in one statement: the run row at state version 1 and one journal row with its `run.created` event
+   * and the commit's events. No outbox row (nothing to enqueue). Batched per tenant like createRun; a taken claim key stores
    * nothing and throws `claim.duplicate()`. Returns the new stateVersion (1).
    */
   insertRun(run: StartedRun, commit: RunCommit): Promise<number>;
@@ -116,6 +124,7 @@ export interface RunStore {
    * back on graceful shutdown) is taken off the count: it did not crash. Never below 0.
    */
   releaseActivation(tenantId: string, runId: string): Promise<void>;
+  /** The trace's steps, assembled from the journal: a later record of a step supersedes an earlier one. */
   listSteps(tenantId: string, runId: string): Promise<StepRecord[]>;
   listEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /**

@@ -14,16 +14,9 @@ import {
 import { INSERT_RUNS, insertItem } from "./run-insert-sql";
 import type { ActivationRead, NewRun, RunCommit, RunStore, StartedRun, StoredEvent } from "./run-store";
 import type { RunRecord } from "../engine/run-types";
-import {
-  RUN_COLUMNS,
-  STEP_COLUMNS,
-  toRunRecord,
-  toStepRecord,
-  toStoredEvent,
-  type EventRow,
-  type RunRow,
-  type StepRow,
-} from "./run-rows";
+import { expandJournal, runColumns, toRunRecord, type JournalRow, type RunRow } from "./run-rows";
+import { definitionSnapshot, StoredSnapshots } from "./definition-snapshots";
+import { stepsFromEvents } from "../engine/step-events";
 import { pendingResumes, recordResume, type ResumeRequest } from "./run-requests";
 import {
   BEGIN_ACTIVATIONS,
@@ -37,7 +30,14 @@ import { StoreError } from "./store-errors";
 // Reads of one tenant's runs batch like writes (a worker reads each run it picks up).
 const GET_RUNS = prepared(
   "flowdeck_get_runs",
-  `SELECT ${RUN_COLUMNS} FROM runs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+  `SELECT ${runColumns("runs")} FROM runs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+);
+
+// A run's journal from a seq on: the rows that hold any event after it, in order (the primary key's order).
+const READ_JOURNAL = prepared(
+  "flowdeck_read_journal",
+  `SELECT first_seq, events FROM run_journal WHERE tenant_id = $1 AND run_id = $2 AND last_seq > $3
+    ORDER BY first_seq`,
 );
 
 // Enough to share the round trip and the transaction, small enough that one slow batch holds few runs back.
@@ -55,6 +55,16 @@ export interface SqlRunStore extends RunStore {
  */
 export function createRunStore(db: Database): SqlRunStore {
   let commitCount = 0;
+  const snapshots = new StoredSnapshots();
+
+  /** After a batch committed: the definitions it brought are stored. */
+  function learnSnapshots(tenantId: string, runs: readonly NewRun[]): void {
+    for (const run of runs) snapshots.learn(tenantId, definitionSnapshot(run.definition).hash);
+  }
+
+  function needsSnapshot(run: NewRun): boolean {
+    return !snapshots.has(run.tenantId, definitionSnapshot(run.definition).hash);
+  }
 
   const creates = createGroupCommit<CreateItem, RunRecord>({
     maxBatchItems: MAX_BATCH_ITEMS,
@@ -62,6 +72,10 @@ export function createRunStore(db: Database): SqlRunStore {
       const { rows } = await db.transaction(
         (sql) => sql.commitWith<CreatedRow>(CREATE_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
         { tenantId },
+      );
+      learnSnapshots(
+        tenantId,
+        items.map((item) => item.run),
       );
       const created = new Map(rows.map((row) => [row.id, row]));
       return items.map((item): ItemOutcome<RunRecord> => {
@@ -79,6 +93,10 @@ export function createRunStore(db: Database): SqlRunStore {
       const { rows } = await db.transaction(
         (sql) => sql.commitWith<{ id: string }>(INSERT_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
         { tenantId },
+      );
+      learnSnapshots(
+        tenantId,
+        items.map((item) => item.run),
       );
       const stored = new Set(rows.map((row) => row.id));
       return items.map((item): ItemOutcome<number> => {
@@ -205,14 +223,18 @@ export function createRunStore(db: Database): SqlRunStore {
       const id = run.id ?? randomUUID();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
       // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
-      return creates.submit(run.tenantId, createItem(run, id.toLowerCase()));
+      return creates.submit(run.tenantId, createItem(run, id.toLowerCase(), needsSnapshot(run)));
     },
 
     async insertRun(run, commit) {
       if (!isUuid(run.id)) throw new StoreError("FD261", `Run id ${JSON.stringify(run.id)} is not a UUID.`);
       // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
       const id = run.id.toLowerCase();
-      return inserts.submit(run.tenantId, { run: { ...run, id }, json: insertItem({ ...run, id }, commit) });
+      const stored = { ...run, id };
+      return inserts.submit(run.tenantId, {
+        run: stored,
+        json: insertItem(stored, commit, needsSnapshot(run)),
+      });
     },
 
     async getRun(tenantId, runId) {
@@ -244,12 +266,7 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async listSteps(tenantId, runId) {
       if (!isUuid(runId)) return [];
-      const { rows } = await db.statement<StepRow>(
-        `SELECT ${STEP_COLUMNS} FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`,
-        [tenantId, runId],
-        { tenantId },
-      );
-      return rows.map(toStepRecord);
+      return stepsFromEvents(await readJournal(tenantId, runId, 0));
     },
 
     async requestResume(tenantId, runId, resume, statuses) {
@@ -266,14 +283,14 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async listEvents(tenantId, runId, afterSeq = 0): Promise<StoredEvent[]> {
       if (!isUuid(runId)) return [];
-      const { rows } = await db.statement<EventRow>(
-        `SELECT seq, type, data, at FROM run_events WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq`,
-        [tenantId, runId, afterSeq],
-        { tenantId },
-      );
-      return rows.map(toStoredEvent);
+      return readJournal(tenantId, runId, afterSeq);
     },
   };
+
+  async function readJournal(tenantId: string, runId: string, afterSeq: number): Promise<StoredEvent[]> {
+    const { rows } = await db.statement<JournalRow>(READ_JOURNAL, [tenantId, runId, afterSeq], { tenantId });
+    return expandJournal(rows, afterSeq);
+  }
 }
 
 /** The record of a run just created, read back from the JSON it was stored as (what a read would return). */

@@ -1,3 +1,4 @@
+import { JOURNAL_EVENTS } from "../../src/store/journal-sql";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBullmqQueue, type BullmqRunQueue } from "../../src/queue/bullmq-queue";
@@ -27,9 +28,9 @@ async function cloneRuns(
 ): Promise<string[]> {
   const { rows } = await database.db.ownerTransaction((sql) =>
     sql.query<{ id: string }>(
-      `INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition, status, state, state_version,
+      `INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition_hash, status, state, state_version,
                          event_seq, input, conversation_id, channel)
-       SELECT tenant_id, gen_random_uuid(), workflow_name, workflow_version, definition, 'queued', state, 0, 1,
+       SELECT tenant_id, gen_random_uuid(), workflow_name, workflow_version, definition_hash, 'queued', state, 0, 1,
               jsonb_build_object('message', 'flood ' || n, 'email', 'flood-' || n || '@example.com'),
               gen_random_uuid()::text, channel
          FROM runs, generate_series(1, $3::int) AS n WHERE tenant_id = $1 AND id = $2
@@ -109,7 +110,7 @@ describe("fairness between tenants", { timeout: 120_000 }, () => {
     const startedAhead = await countRows(
       database.db,
       a,
-      `SELECT count(*) AS n FROM run_events WHERE type = 'run.started'
+      `SELECT count(*) AS n FROM ${JOURNAL_EVENTS} AS e WHERE type = 'run.started'
           AND at > '${enqueuedIso}'::timestamptz AND at < '${bStarted}'::timestamptz`,
     );
 
@@ -193,7 +194,7 @@ describe("fairness between tenants", { timeout: 120_000 }, () => {
         free,
         `WITH spans AS (
            SELECT run_id, min(at) FILTER (WHERE type = 'run.started') AS s, max(at) FILTER (WHERE type = 'run.completed') AS e
-             FROM run_events GROUP BY run_id)
+             FROM ${JOURNAL_EVENTS} AS e GROUP BY run_id)
          SELECT max((SELECT count(*) FROM spans o WHERE o.s <= x.s AND o.e > x.s)) AS n FROM spans x`,
       );
       console.info(

@@ -1,3 +1,4 @@
+import { JOURNAL_EVENTS } from "../../src/store/journal-sql";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBullmqQueue, type BullmqRunQueue } from "../../src/queue/bullmq-queue";
@@ -26,7 +27,7 @@ async function poisonFailures(db: Database, tenantId: string) {
       (
         await sql.query<{ code: string; unfinished: number | null }>(
           `SELECT r.error->>'code' AS code, (e.data->>'unfinishedActivations')::int AS unfinished
-             FROM runs r LEFT JOIN run_events e
+             FROM runs r LEFT JOIN ${JOURNAL_EVENTS} AS e
                ON e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'run.failed'
             WHERE r.status = 'failed'`,
         )

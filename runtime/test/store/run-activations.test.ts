@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunStore, type SqlRunStore } from "../../src/store/sql-run-store";
 import type { RunCommit } from "../../src/store/run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
-import { events, newRun, step, tinyState } from "./run-fixtures";
+import { events, newRun, step, stepEvents, tinyState } from "./run-fixtures";
 
 // The count of unfinished activations behind poison-run protection (FD219): counted before an activation
 // executes, back to 0 with the commit that ends one, taken back when an activation stops without dying.
@@ -27,8 +27,7 @@ describe.each(TEST_DATABASE_KINDS)("run store activation counting (%s)", (kind) 
     expectedVersion,
     status: "running",
     state: tinyState(),
-    steps: [step(`main/s${expectedVersion}#1`)],
-    events: events(1),
+    events: [...stepEvents(step(`main/s${expectedVersion}#1`)), ...events(1)],
     ...overrides,
   });
   const unfinished = async (runId: string) =>

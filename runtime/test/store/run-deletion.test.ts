@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunStore, type SqlRunStore } from "../../src/store/sql-run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
-import { events, newRun, step, tinyState } from "./run-fixtures";
+import { events, newRun, step, stepEvents, tinyState } from "./run-fixtures";
 
 // Steps, events and outbox rows carry no foreign key (the store writes them only with their run; see
 // 0007_run_children_by_construction.sql), so deleting runs must still take them along, as the cascade did.
@@ -26,8 +26,7 @@ describe.each(TEST_DATABASE_KINDS)("deleting runs (%s)", (kind) => {
       expectedVersion: 0,
       status: "running",
       state: tinyState(),
-      steps: [step("main/start#1")],
-      events: events(2),
+      events: [...stepEvents(step("main/start#1")), ...events(2)],
     });
     return run.id;
   }
@@ -38,25 +37,24 @@ describe.each(TEST_DATABASE_KINDS)("deleting runs (%s)", (kind) => {
         (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId]))
           .rows[0]!.n;
       return {
-        steps: await count("run_steps"),
-        events: await count("run_events"),
+        journal: await count("run_journal"),
         outbox: await count("run_outbox"),
       };
     });
   }
 
-  it("deletes a run's steps, events and outbox rows with it, also through a tenant's cascade", async () => {
+  it("deletes a run's journal and outbox rows with it, also through a tenant's cascade", async () => {
     const gone = await testDb.createTenant("Leaving");
     const kept = await testDb.createTenant("Staying");
     const [first, second, other] = [await storedRun(gone), await storedRun(gone), await storedRun(kept)];
-    expect(await children(first)).toEqual({ steps: 1, events: 3, outbox: 1 });
+    expect(await children(first)).toEqual({ journal: 2, outbox: 1 });
 
     await testDb.db.ownerTransaction((sql) => sql.query("DELETE FROM runs WHERE id = $1", [first]));
-    expect(await children(first)).toEqual({ steps: 0, events: 0, outbox: 0 });
-    expect(await children(second)).toEqual({ steps: 1, events: 3, outbox: 1 });
+    expect(await children(first)).toEqual({ journal: 0, outbox: 0 });
+    expect(await children(second)).toEqual({ journal: 2, outbox: 1 });
 
     await testDb.db.ownerTransaction((sql) => sql.query("DELETE FROM tenants WHERE id = $1", [gone]));
-    expect(await children(second)).toEqual({ steps: 0, events: 0, outbox: 0 });
-    expect(await children(other)).toEqual({ steps: 1, events: 3, outbox: 1 });
+    expect(await children(second)).toEqual({ journal: 0, outbox: 0 });
+    expect(await children(other)).toEqual({ journal: 2, outbox: 1 });
   });
 });

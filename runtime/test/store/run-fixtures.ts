@@ -1,6 +1,7 @@
 import type { Workflow } from "@flowdeck/schemas";
 import type { RunEvent, RunState, StepRecord } from "../../src/engine/run-types";
 import type { NewRun } from "../../src/store/run-store";
+import { stepEventData } from "../../src/engine/step-events";
 
 /** Small, valid run-store inputs for the store tests. */
 
@@ -67,5 +68,19 @@ export function events(count: number, type: RunEvent["type"] = "step.completed")
     type,
     data: { index },
     at: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
+  }));
+}
+
+/** Step records as the events that carry them in the journal (what the engine's RunJournal writes). */
+export function stepEvents(...steps: StepRecord[]): RunEvent[] {
+  return steps.map(({ finishedAt, ...record }) => ({
+    type:
+      record.status === "failed"
+        ? "step.failed"
+        : record.status === "waiting"
+          ? "step.started"
+          : "step.completed",
+    data: stepEventData(record, record.status === "waiting" ? { waiting: true } : {}),
+    at: finishedAt,
   }));
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunStore, type SqlRunStore } from "../../src/store/sql-run-store";
 import { isStoreError } from "../../src/store/store-errors";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
-import { events, newRun, step, tinyState } from "./run-fixtures";
+import { events, newRun, step, stepEvents, tinyState } from "./run-fixtures";
 
 // Group commit: what a tenant's concurrent creates, commits and reads share, and that each is answered alone.
 describe.each(TEST_DATABASE_KINDS)("run store batches (%s)", (kind) => {
@@ -58,8 +58,7 @@ describe.each(TEST_DATABASE_KINDS)("run store batches (%s)", (kind) => {
           expectedVersion: index === 5 ? 7 : 0,
           status: "completed",
           state: tinyState(),
-          steps: [step(`main/done#${index}`)],
-          events: events(2),
+          events: [...stepEvents(step(`main/done#${index}`)), ...events(2)],
           output: { index },
         }),
       ),
@@ -74,7 +73,7 @@ describe.each(TEST_DATABASE_KINDS)("run store batches (%s)", (kind) => {
       expect(stored?.status).toBe(index === 5 ? "queued" : "completed");
       expect(stored?.output).toEqual(index === 5 ? null : { index });
       const log = await store.listEvents(tenantId, run.id);
-      expect(log.map((e) => e.seq)).toEqual(index === 5 ? [1] : [1, 2, 3]);
+      expect(log.map((e) => e.seq)).toEqual(index === 5 ? [1] : [1, 2, 3, 4]);
       expect(await store.listSteps(tenantId, run.id)).toHaveLength(index === 5 ? 0 : 1);
     }
   });

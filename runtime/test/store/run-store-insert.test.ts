@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunStore, type SqlRunStore } from "../../src/store/sql-run-store";
 import type { RunCommit, StartedRun } from "../../src/store/run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
-import { events, newRun, step, tinyState } from "./run-fixtures";
+import { events, newRun, step, stepEvents, tinyState } from "./run-fixtures";
 
 // insertRun: a run that executed before it was stored arrives with its first commit, in one statement.
 describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
@@ -32,8 +32,7 @@ describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
     expectedVersion: 0,
     status: "completed",
     state: tinyState(),
-    steps: [step("main/start#1"), step("main/done#1")],
-    events: events(3),
+    events: [...stepEvents(step("main/start#1"), step("main/done#1")), ...events(3)],
     output: { route: "order" },
     ...overrides,
   });
@@ -68,6 +67,8 @@ describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
       [2, "step.completed"],
       [3, "step.completed"],
       [4, "step.completed"],
+      [5, "step.completed"],
+      [6, "step.completed"],
     ]);
     expect(log[0]!.at).toBe(run.createdAt);
     expect((await store.listSteps(tenantId, run.id)).map((s) => s.stepId)).toEqual([
@@ -78,11 +79,11 @@ describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
 
     // Later commits continue from it like from any stored run.
     const next = await store.commit({
-      ...firstCommit(run, { status: "running", events: events(2), steps: [], output: undefined }),
+      ...firstCommit(run, { status: "running", events: events(2), output: undefined }),
       expectedVersion: 1,
     });
     expect(next).toBe(2);
-    expect((await store.listEvents(tenantId, run.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await store.listEvents(tenantId, run.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("batches a tenant's concurrent inserts; a taken claim key stores nothing of its run, the rest land", async () => {
@@ -116,7 +117,7 @@ describe.each(TEST_DATABASE_KINDS)("run store insertRun (%s)", (kind) => {
     expect(await store.listSteps(tenantId, refused.id)).toEqual([]);
     for (const run of [first, ...runs.filter((r) => r !== refused)]) {
       expect((await store.getRun(tenantId, run.id))?.status).toBe("completed");
-      expect(await store.listEvents(tenantId, run.id)).toHaveLength(4);
+      expect(await store.listEvents(tenantId, run.id)).toHaveLength(6);
     }
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunStore, type SqlRunStore } from "../../src/store/sql-run-store";
 import { isStoreError } from "../../src/store/store-errors";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
-import { events, newRun, step, tinyState } from "./run-fixtures";
+import { events, newRun, step, stepEvents, tinyState } from "./run-fixtures";
 
 describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
   let testDb: TestDatabase;
@@ -114,7 +114,7 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(run.id).toBe(id);
   });
 
-  it("commits state, steps and events atomically and returns the new version", async () => {
+  it("commits state and events (steps' records among them) atomically and returns the new version", async () => {
     const run = await store.createRun(newRun(tenantId));
     const state = tinyState({ waitingStep: "main/ask#1" });
     const version = await store.commit({
@@ -123,11 +123,13 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
       expectedVersion: 0,
       status: "waiting",
       state,
-      steps: [
-        step("main/start#1"),
-        step("main/ask#1", { nodeType: "ask", status: "waiting", port: undefined }),
+      events: [
+        ...stepEvents(
+          step("main/start#1"),
+          step("main/ask#1", { nodeType: "ask", status: "waiting", port: undefined }),
+        ),
+        ...events(3),
       ],
-      events: events(3),
     });
     expect(version).toBe(1);
     const stored = await store.getRun(tenantId, run.id);
@@ -145,24 +147,28 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(steps[1]!.port).toBeUndefined();
 
     const log = await store.listEvents(tenantId, run.id);
-    expect(log.map((event) => event.seq)).toEqual([1, 2, 3, 4]);
-    expect(log.slice(1).map((event) => event.data)).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
-    expect(log[1]!.at).toBe("2026-01-01T00:00:00.000Z");
-    expect((await store.listEvents(tenantId, run.id, 2)).map((event) => event.seq)).toEqual([3, 4]);
+    // run.created, the two steps' events, then the commit's other events: one journal row per commit.
+    expect(log.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(log.slice(3).map((event) => event.data)).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
+    expect(log[3]!.at).toBe("2026-01-01T00:00:00.000Z");
+    expect((await store.listEvents(tenantId, run.id, 4)).map((event) => event.seq)).toEqual([5, 6]);
   });
 
-  it("overwrites a recovered step in place, keeping its position in the trace", async () => {
+  it("lets a later record of a step supersede the earlier one, keeping its position in the trace", async () => {
     const run = await store.createRun(newRun(tenantId));
-    const base = { tenantId, runId: run.id, status: "running" as const, state: run.state, events: [] };
+    const base = { tenantId, runId: run.id, status: "running" as const, state: run.state };
     await store.commit({
       ...base,
       expectedVersion: 0,
-      steps: [step("main/a#1"), step("main/ask#1", { status: "waiting" })],
+      events: stepEvents(step("main/a#1"), step("main/ask#1", { status: "waiting" })),
     });
     await store.commit({
       ...base,
       expectedVersion: 1,
-      steps: [step("main/ask#1", { status: "completed", output: { answer: "yes" } }), step("main/b#1")],
+      events: stepEvents(
+        step("main/ask#1", { status: "completed", output: { answer: "yes" } }),
+        step("main/b#1"),
+      ),
     });
     const steps = await store.listSteps(tenantId, run.id);
     expect(steps.map((s) => s.stepId)).toEqual(["main/a#1", "main/ask#1", "main/b#1"]);
@@ -177,11 +183,10 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
       expectedVersion: 0,
       status: "running",
       state: run.state,
-      steps: [
+      events: stepEvents(
         step("main/tool#1", { attempt: 1, status: "failed", error: { code: "FD201", message: "timeout" } }),
         step("main/tool#1", { attempt: 2, status: "completed" }),
-      ],
-      events: [],
+      ),
     });
     const steps = await store.listSteps(tenantId, run.id);
     expect(steps).toHaveLength(1);
@@ -196,12 +201,11 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
       runId: run.id,
       status: "running" as const,
       state: run.state,
-      steps: [],
       events: events(1),
     };
     expect(await store.commit({ ...commit, expectedVersion: 0 })).toBe(1);
     const error = await store
-      .commit({ ...commit, expectedVersion: 0, status: "completed", steps: [step("main/x#1")] })
+      .commit({ ...commit, expectedVersion: 0, status: "completed", events: stepEvents(step("main/x#1")) })
       .catch((reason: unknown) => reason);
     expect(isStoreError(error, "FD260")).toBe(true);
     expect((error as Error).message).toMatch(/moved on/);
@@ -219,7 +223,6 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
         expectedVersion: 0,
         status: "running",
         state: tinyState({ waitingStep: marker }),
-        steps: [],
         events: events(2),
       });
     const results = await Promise.allSettled([commit("first"), commit("second")]);
@@ -237,7 +240,6 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
       expectedVersion: 0,
       status: "running" as const,
       state: run.state,
-      steps: [],
       events: [],
     };
     for (const target of [
@@ -269,23 +271,25 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
         expectedVersion: version,
         status: "running",
         state: run.state,
-        steps: [step(`main/s${version}#1`), step(`main/t${version}#1`)],
-        events: events(eventCount),
+        events: [
+          ...stepEvents(step(`main/s${version}#1`), step(`main/t${version}#1`)),
+          ...events(eventCount),
+        ],
       });
       expect(store.commitCount).toBe(commitsBefore + 1);
       return testDb.db.stats.statements - before;
     };
     const one = await statementsFor(1, 0);
     const many = await statementsFor(50, 1);
-    // Role + tenant setup (one round trip with BEGIN), then the run row, its steps and events in one statement.
+    // Role + tenant setup (one round trip with BEGIN), then the run row and its journal row in one statement.
     expect(one).toBe(3);
     expect(many).toBe(one);
-    expect(await store.listEvents(tenantId, run.id)).toHaveLength(52);
+    expect(await store.listEvents(tenantId, run.id)).toHaveLength(56);
   });
 
   it("completes a run with its output and error, and keeps them when later commits omit them", async () => {
     const run = await store.createRun(newRun(tenantId));
-    const base = { tenantId, runId: run.id, state: run.state, steps: [], events: [] };
+    const base = { tenantId, runId: run.id, state: run.state, events: [] };
     await store.commit({
       ...base,
       expectedVersion: 0,
@@ -320,14 +324,16 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
       expectedVersion: 0,
       status: "running",
       state: { ...state, frames: [frame] },
-      steps: [step("main/count#1", { output: { values: { lookup_misses: 2n } } })],
-      events: [{ type: "step.completed", data: { value: 9007199254740993n }, at: new Date().toISOString() }],
+      events: [
+        ...stepEvents(step("main/count#1", { output: { values: { lookup_misses: 2n } } })),
+        { type: "step.completed", data: { value: 9007199254740993n }, at: new Date().toISOString() },
+      ],
     });
     const stored = await store.getRun(tenantId, run.id);
     expect(stored!.input).toEqual({ count: 7, huge: "1180591620717411303424", list: [1, -3] });
     expect(stored!.state.frames[0]!.vars).toEqual({ lookup_misses: 2, big: "-18446744073709551616" });
     expect((await store.listSteps(tenantId, run.id))[0]!.output).toEqual({ values: { lookup_misses: 2 } });
-    expect((await store.listEvents(tenantId, run.id))[1]!.data).toEqual({ value: "9007199254740993" });
+    expect((await store.listEvents(tenantId, run.id))[2]!.data).toEqual({ value: "9007199254740993" });
   });
 
   it("stores chat text with NUL characters and lone surrogates instead of failing the commit", async () => {

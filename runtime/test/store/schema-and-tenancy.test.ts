@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMigrations, runMigrations } from "../../src/store/migrate";
 import { isStoreError } from "../../src/store/store-errors";
@@ -64,6 +65,20 @@ describe.each(TEST_DATABASE_KINDS)("schema and tenancy (%s)", (kind) => {
     expect(isStoreError(error, "FD263")).toBe(true);
   });
 
+  it("accepts a changed migration that names the applied text's checksum as replaced, and no other", async () => {
+    const migrations = await loadMigrations();
+    const first = migrations[0]!;
+    const applied = createHash("sha256").update(first.sql).digest("hex");
+    const replacing = `${first.sql}\n-- replaces checksum ${applied}`;
+    const accepted = await runMigrations(testDb.db, [{ id: first.id, sql: replacing }]);
+    expect(accepted.alreadyApplied).toEqual([first.id]);
+    const other = `${first.sql}\n-- replaces checksum ${"0".repeat(64)}`;
+    const error = await runMigrations(testDb.db, [{ id: first.id, sql: other }]).catch(
+      (reason: unknown) => reason,
+    );
+    expect(isStoreError(error, "FD263")).toBe(true);
+  });
+
   it("creates the cluster-wide app role idempotently", async () => {
     const [roleMigration] = await loadMigrations();
     await testDb.db.ownerTransaction((sql) => sql.exec(roleMigration!.sql));
@@ -76,7 +91,14 @@ describe.each(TEST_DATABASE_KINDS)("schema and tenancy (%s)", (kind) => {
 
   it("forces RLS with a USING and WITH CHECK tenant policy on every tenant table", async () => {
     expect(tenantTables).toEqual(
-      expect.arrayContaining(["runs", "run_steps", "run_events", "run_outbox", "orders", "kb_articles"]),
+      expect.arrayContaining([
+        "runs",
+        "run_journal",
+        "run_definitions",
+        "run_outbox",
+        "orders",
+        "kb_articles",
+      ]),
     );
     const catalog = await testDb.db.ownerTransaction((sql) =>
       sql.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
@@ -130,33 +152,41 @@ describe.each(TEST_DATABASE_KINDS)("schema and tenancy (%s)", (kind) => {
     expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false, owned: 0 }]);
   });
 
-  it("makes the event log append-only for the app role, and for the owner through a trigger", async () => {
-    const privileges = await testDb.db.ownerTransaction((sql) =>
-      sql.query<{ can_select: boolean; can_insert: boolean; can_update: boolean; can_delete: boolean }>(
-        `SELECT has_table_privilege('flowdeck_app', 'run_events', 'SELECT') AS can_select,
-                has_table_privilege('flowdeck_app', 'run_events', 'INSERT') AS can_insert,
-                has_table_privilege('flowdeck_app', 'run_events', 'UPDATE') AS can_update,
-                has_table_privilege('flowdeck_app', 'run_events', 'DELETE') AS can_delete`,
-      ),
-    );
-    expect(privileges.rows[0]).toEqual({
-      can_select: true,
-      can_insert: true,
-      can_update: false,
-      can_delete: false,
-    });
-    const asTenant = (statement: string) =>
-      testDb.db.transaction((sql) => sql.query(statement), { tenantId: tenantA });
-    const denied = /permission denied/;
-    await expectSqlState(asTenant("UPDATE run_events SET data = '{}'"), INSUFFICIENT_PRIVILEGE, denied);
-    await expectSqlState(asTenant("DELETE FROM run_events"), INSUFFICIENT_PRIVILEGE, denied);
-    await expectSqlState(asTenant("TRUNCATE run_events"), INSUFFICIENT_PRIVILEGE, denied);
-    await expectSqlState(
-      testDb.db.ownerTransaction((sql) => sql.query("UPDATE run_events SET data = '{}'")),
-      INSUFFICIENT_PRIVILEGE,
-      /append-only/,
-    );
-  });
+  it.each(["run_journal", "run_definitions"])(
+    "makes %s append-only for the app role, and for the owner through a trigger",
+    async (table) => {
+      const privileges = await testDb.db.ownerTransaction((sql) =>
+        sql.query<{ can_select: boolean; can_insert: boolean; can_update: boolean; can_delete: boolean }>(
+          `SELECT has_table_privilege('flowdeck_app', $1, 'SELECT') AS can_select,
+                  has_table_privilege('flowdeck_app', $1, 'INSERT') AS can_insert,
+                  has_table_privilege('flowdeck_app', $1, 'UPDATE') AS can_update,
+                  has_table_privilege('flowdeck_app', $1, 'DELETE') AS can_delete`,
+          [table],
+        ),
+      );
+      expect(privileges.rows[0]).toEqual({
+        can_select: true,
+        can_insert: true,
+        can_update: false,
+        can_delete: false,
+      });
+      const asTenant = (statement: string) =>
+        testDb.db.transaction((sql) => sql.query(statement), { tenantId: tenantA });
+      const denied = /permission denied/;
+      await expectSqlState(
+        asTenant(`UPDATE ${table} SET tenant_id = tenant_id`),
+        INSUFFICIENT_PRIVILEGE,
+        denied,
+      );
+      await expectSqlState(asTenant(`DELETE FROM ${table}`), INSUFFICIENT_PRIVILEGE, denied);
+      await expectSqlState(asTenant(`TRUNCATE ${table}`), INSUFFICIENT_PRIVILEGE, denied);
+      await expectSqlState(
+        testDb.db.ownerTransaction((sql) => sql.query(`UPDATE ${table} SET tenant_id = tenant_id`)),
+        INSUFFICIENT_PRIVILEGE,
+        /append-only/,
+      );
+    },
+  );
 
   it("runs tenant transactions as flowdeck_app and leaves neither role nor tenant on the connection", async () => {
     for (let round = 0; round < 3; round += 1) {

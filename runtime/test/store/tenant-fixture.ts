@@ -3,7 +3,7 @@ import { seedDemoData } from "../../src/domain/demo-data";
 import type { Database } from "../../src/store/database";
 import { createRunStore } from "../../src/store/sql-run-store";
 import { createConversationMemoryStore } from "../../src/store/conversation-memory-store";
-import { events, newRun, step } from "./run-fixtures";
+import { events, newRun, step, stepEvents } from "./run-fixtures";
 
 /**
  * Writes at least one row into every tenant table for `tenantId`, through the public APIs: the demo shop
@@ -21,8 +21,7 @@ export async function fillTenant(db: Database, tenantId: string): Promise<{ runI
     expectedVersion: run.stateVersion,
     status: "running",
     state: run.state,
-    steps: [step("main/start#1")],
-    events: events(2),
+    events: [...stepEvents(step("main/start#1")), ...events(2)],
   });
   const services = createDomainServices(db, tenantId);
   await services.createTicket(

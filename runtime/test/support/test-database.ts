@@ -14,7 +14,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Database } from "../../src/store/database";
-import { runMigrations } from "../../src/store/migrate";
+import { loadMigrations, runMigrations } from "../../src/store/migrate";
 import { createPgDatabase } from "../../src/store/pg-database";
 import { createPgliteDatabase } from "../../src/store/pglite-database";
 import { createTenant, type TenantPlan } from "../../src/store/tenant-store";
@@ -41,11 +41,20 @@ const ADMIN_URL = process.env.FLOWDECK_TEST_DATABASE_URL ?? "postgres://postgres
 
 export async function createTestDatabase(
   kind: TestDatabaseKind,
-  options: { readonly maxConnections?: number } = {},
+  options: {
+    readonly maxConnections?: number;
+    /** Apply only the migrations up to this id (a migration's test fills the schema before it). */
+    readonly migrateThrough?: string;
+  } = {},
 ): Promise<TestDatabase> {
+  const migrate = async (db: Database) => {
+    const all = await loadMigrations();
+    const through = options.migrateThrough;
+    await runMigrations(db, through === undefined ? all : all.filter((migration) => migration.id <= through));
+  };
   if (kind === "pglite") {
     const db = await createPgliteDatabase();
-    await runMigrations(db);
+    await migrate(db);
     return wrap(kind, "pglite", db, () => db.close());
   }
   const name = `flowdeck_t_${randomBytes(6).toString("hex")}`;
@@ -57,7 +66,7 @@ export async function createTestDatabase(
     maxConnections: options.maxConnections ?? 5,
   });
   try {
-    await runMigrations(db);
+    await migrate(db);
   } catch (error) {
     await db.close();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,4 +1,4 @@
-import type { Sql } from "@flowdeck/runtime";
+import { journalStepsOf, type Sql } from "@flowdeck/runtime";
 
 import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
 
@@ -67,7 +67,7 @@ export interface UsagePerDay {
 
 /**
  * Tokens and cost per day from the steps that called a model: the engine stores each step's usage
- * (`run_steps.usage`: promptTokens, completionTokens, costUsd from the price table), dated by when it finished.
+ * (the `usage` of its record in the run journal: promptTokens, completionTokens, costUsd from the price table), dated by when it finished.
  * Savings come from the router steps the local classifier decided (`details.savedUsd`, priced when they ran).
  * Live runs only: replays are not traffic.
  */
@@ -88,9 +88,9 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
               CASE WHEN jsonb_typeof(s.details->'savedUsd') = 'number' THEN (s.details->>'savedUsd')::numeric
                    ELSE 0 END AS saved,
               jsonb_typeof(s.usage) = 'object' AS model_step
-         FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
+         FROM runs r ${journalStepsOf("r")}
         WHERE (jsonb_typeof(s.usage) = 'object' OR jsonb_typeof(s.details->'savedUsd') = 'number')
-          AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
+          AND r.updated_at >= ${SINCE} AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             coalesce(sum(used.prompt), 0)::float8 AS prompt,

@@ -1,4 +1,4 @@
-import type { Sql } from "@flowdeck/runtime";
+import { journalStepsOf, type Sql } from "@flowdeck/runtime";
 import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
 
 export interface RouterTierDay {
@@ -22,9 +22,9 @@ export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
   const { rows } = await sql.query<RouterTierDay>(
     `${WINDOW}, decided AS (
        SELECT ${DAY("s.finished_at")} AS day, coalesce(s.details->>'tier', s.output->>'tier') AS tier
-         FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
-        WHERE s.node_type = 'router' AND s.status = 'completed' AND s.finished_at >= ${SINCE}
-          AND ${runFilter("r")}
+         FROM runs r ${journalStepsOf("r")}
+        WHERE s.node_type = 'router' AND s.status = 'completed' AND r.updated_at >= ${SINCE}
+          AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             count(d.day) FILTER (WHERE d.tier = 'local')::int AS local,

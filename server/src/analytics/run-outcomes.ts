@@ -1,4 +1,4 @@
-import type { Sql } from "@flowdeck/runtime";
+import { journalHasEvent, type Sql } from "@flowdeck/runtime";
 import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
 
 /**
@@ -11,8 +11,7 @@ import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } fr
  * Cancelled and still-open runs that were never handed off have no outcome (they say nothing about the flow).
  */
 const OUTCOME = `CASE
-    WHEN r.status = 'handoff' OR EXISTS (SELECT 1 FROM run_events e
-          WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'run.handoff') THEN 'handoff'
+    WHEN r.status = 'handoff' OR ${journalHasEvent("r", "run.handoff")} THEN 'handoff'
     WHEN r.status = 'failed' THEN 'failed'
     WHEN r.status = 'completed' THEN CASE r.output->>'outcome'
           WHEN 'unresolved' THEN 'unresolved' WHEN 'escalated' THEN 'escalated' ELSE 'resolved' END

@@ -1,4 +1,4 @@
-import type { Sql } from "@flowdeck/runtime";
+import { journalLastEventData, type Sql } from "@flowdeck/runtime";
 
 export interface WaitingConversation {
   readonly runId: string;
@@ -29,8 +29,7 @@ export async function listWaitingConversations(sql: Sql): Promise<WaitingConvers
     unread: number;
   }>(
     `SELECT r.id::text AS id, r.conversation_id, r.channel, r.workflow_name, r.updated_at,
-        (SELECT e.data FROM run_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.type = 'run.handoff'
-          ORDER BY e.seq DESC LIMIT 1) AS handoff,
+        ${journalLastEventData("r", "run.handoff")} AS handoff,
         (SELECT count(*)::int FROM chat_messages m WHERE m.tenant_id = r.tenant_id AND m.run_id = r.id AND m.author = 'customer') AS unread
        FROM runs r WHERE r.status = 'handoff' AND r.mode = 'live' ORDER BY r.updated_at, r.id LIMIT 500`,
   );

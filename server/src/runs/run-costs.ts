@@ -1,4 +1,4 @@
-import type { StepRecord } from "@flowdeck/runtime";
+import { journalStepsOf, type StepRecord } from "@flowdeck/runtime";
 
 /**
  * Money per step and per run (issue 16), in USD at the configured prices: `costUsd` is what the step's model
@@ -37,13 +37,13 @@ function finite(value: unknown): number {
 }
 
 /**
- * SQL for the same totals per listed run, as a LATERAL subquery over the run's steps (the steps' primary key
- * leads with tenant and run, so this reads only the listed runs' steps).
+ * SQL for the same totals per listed run, as a LATERAL subquery over the run's steps in its journal (whose
+ * primary key leads with tenant and run, so this reads only the listed runs' journals).
  */
 export const RUN_MONEY_LATERAL = `LEFT JOIN LATERAL (
          SELECT round(coalesce(sum(CASE WHEN jsonb_typeof(s.usage -> 'costUsd') = 'number'
                                         THEN (s.usage ->> 'costUsd')::numeric END), 0), 6)::float8 AS cost_usd,
                 round(coalesce(sum(CASE WHEN jsonb_typeof(s.details -> 'savedUsd') = 'number'
                                         THEN (s.details ->> 'savedUsd')::numeric END), 0), 6)::float8 AS saved_usd
-           FROM run_steps s WHERE s.tenant_id = runs.tenant_id AND s.run_id = runs.id
+           FROM (SELECT 1) AS one ${journalStepsOf("runs")}
        ) money ON true`;
