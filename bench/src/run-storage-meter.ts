@@ -14,7 +14,8 @@ export interface StorageUse {
   runs: number;
 }
 
-const RUN_TABLES = ["runs", "run_journal", "run_definitions", "run_outbox"];
+// The run tables of either shape of the log, so the same meter reads a checkout from before the journal.
+const RUN_TABLES = ["runs", "run_journal", "run_definitions", "run_outbox", "run_steps", "run_events"];
 
 /**
  * Reads WAL position and run-table row counts of one database, as its owner (RLS does not hide rows from a
@@ -27,7 +28,11 @@ export async function openStorageMeter(database: string) {
   url.pathname = `/${database}`;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
-  const counts = RUN_TABLES.map((table) => `(SELECT count(*) FROM ${table})`).join(" + ");
+  const { rows: present } = await client.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY($1::text[])",
+    [RUN_TABLES],
+  );
+  const counts = present.map((table) => `(SELECT count(*) FROM ${table.name})`).join(" + ");
   return {
     async read(): Promise<StorageReading> {
       const { rows } = await client.query<{ lsn: string; rows: string; runs: string }>(

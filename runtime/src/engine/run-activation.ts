@@ -285,7 +285,14 @@ export class RunActivation {
       journal: this.journal,
       config: (node) => this.config(node),
     };
-    return agentTools(host, { index, agent, stepId, scope, outputs: frame.outputs });
+    // Built on first use: only agents call tools, and building it for every step was a tenth of a pure step.
+    let invoker: ToolInvoker | undefined;
+    const tools = () =>
+      (invoker ??= agentTools(host, { index, agent, stepId, scope, outputs: frame.outputs }));
+    return {
+      describe: (names) => tools().describe(names),
+      invoke: (name, args) => tools().invoke(name, args),
+    };
   }
 
   private scope(frame: FlowFrame): RunScope {

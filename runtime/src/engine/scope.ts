@@ -90,9 +90,29 @@ function evaluate(expression: string, roots: readonly string[], context: Record<
   try {
     const program = celProgram(expression, roots);
     const celContext: Record<string, unknown> = {};
-    for (const root of roots) celContext[root] = toCel(context[root] ?? null);
+    // Converting the whole scope (every node's output, the conversation's history) for each expression was
+    // most of a pure step's cost; a root the text never names cannot be read, so it stays null.
+    for (const root of roots)
+      celContext[root] = namesRoot(expression, root) ? toCel(context[root] ?? null) : null;
     return fromCel(program(celContext));
   } catch (error) {
     throw engineError(error, "FD210", `Expression "${expression}"`);
   }
+}
+
+// Per expression text: the identifiers it names outside a member selection (`x.vars` names `x` only). A name
+// inside a string literal counts too (harmless: that root is converted for nothing); CEL cannot reach a root
+// without naming it.
+const namedIdentifiers = new Map<string, ReadonlySet<string>>();
+const MAX_REMEMBERED_EXPRESSIONS = 5_000;
+const IDENTIFIER = /(?<![A-Za-z0-9_.])[A-Za-z_][A-Za-z0-9_]*/g;
+
+function namesRoot(expression: string, root: string): boolean {
+  let named = namedIdentifiers.get(expression);
+  if (named === undefined) {
+    named = new Set(expression.match(IDENTIFIER));
+    if (namedIdentifiers.size >= MAX_REMEMBERED_EXPRESSIONS) namedIdentifiers.clear();
+    namedIdentifiers.set(expression, named);
+  }
+  return named.has(root);
 }

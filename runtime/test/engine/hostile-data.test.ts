@@ -169,6 +169,16 @@ edges:
   - { from: answer, to: done }
 `;
 
+describe("expressions see the roots they name", () => {
+  it("reads every root an expression names, and a field named like a root is a field", () => {
+    const full = { ...scope, input: { n: 2, vars: { n: 40 } }, vars: { n: 1, input: 5 } };
+    expect(evaluateExpression("vars.n + input.n", full)).toBe(3);
+    expect(evaluateExpression("input.vars.n + vars.input", full)).toBe(45);
+    expect(evaluateExpression("has(vars.n) && [1, 2].exists(x, x == input.n)", full)).toBe(true);
+    expect(evaluateExpression("'vars' + string(vars.n)", full)).toBe("vars1");
+  });
+});
+
 describe("data is never rendered twice", () => {
   let h: Harness;
   let server: FakeOpenAiServer;
