@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunRecord, RunStatus } from "../engine/run-types";
-import { expandJournal, runColumns, toRunRecord, type JournalRow, type RunRow } from "./run-rows";
+import { expandJournal, runColumns, type JournalRow, type RunRow } from "./run-rows";
 import { prepared, type Sql } from "./database";
 import { toJson } from "./sql-values";
 
@@ -78,7 +78,8 @@ interface PendingRow extends JournalRow {
 }
 
 /**
- * Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). With
+ * Records `resume` for the run if its status is one of `statuses`; undefined when it is not (or no run). The
+ * run comes back as its row: the store resolves its definition (definition-snapshots.ts). With
  * the request come the run's requests still to apply (this one included), read in the same transaction and
  * write, so the activation that applies them need not read them again. `sql` must be a fresh transaction:
  * the read commits it.
@@ -89,7 +90,7 @@ export async function recordResume(
   runId: string,
   resume: ResumeInput,
   statuses: readonly RunStatus[],
-): Promise<RecordedResume | undefined> {
+): Promise<(Omit<RecordedResume, "run"> & { readonly row: RunRow }) | undefined> {
   const recorded = sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
     tenantId,
     runId,
@@ -107,7 +108,7 @@ export async function recordResume(
     ? {
         seq: row.seq,
         outboxId: row.outbox_id,
-        run: toRunRecord(row),
+        row,
         pending: toResumeRequests(requests.value.rows, requests.value.rows[0]?.after_seq ?? 0),
       }
     : undefined;

@@ -10,33 +10,30 @@ export interface StoredEvent extends RunEvent {
 /** Column lists and row mappers shared by the run store's queries. */
 
 /**
- * A run's columns for a SELECT or RETURNING over `runs` named `table`. The definition comes from the snapshot
- * the run points at (run_definitions, one primary-key lookup).
+ * A run's columns for a SELECT or RETURNING over `runs` named `table`. The definition is not among them: the
+ * store resolves `definition_hash` from its snapshots (definition-snapshots.ts).
  */
 export function runColumns(table: string): string {
-  return (
-    [
-      "tenant_id",
-      "id",
-      "workflow_name",
-      "workflow_version",
-      "status",
-      "state",
-      "state_version",
-      "input",
-      "output",
-      "error",
-      "conversation_id",
-      "channel",
-      "created_at",
-      "updated_at",
-      "activations_unfinished",
-    ]
-      .map((column) => `${table}.${column}`)
-      .join(", ") +
-    `, (SELECT d.definition FROM run_definitions d WHERE d.tenant_id = ${table}.tenant_id` +
-    ` AND d.hash = ${table}.definition_hash) AS definition`
-  );
+  return [
+    "tenant_id",
+    "id",
+    "workflow_name",
+    "workflow_version",
+    "definition_hash",
+    "status",
+    "state",
+    "state_version",
+    "input",
+    "output",
+    "error",
+    "conversation_id",
+    "channel",
+    "created_at",
+    "updated_at",
+    "activations_unfinished",
+  ]
+    .map((column) => `${table}.${column}`)
+    .join(", ");
 }
 
 export interface RunRow {
@@ -44,7 +41,7 @@ export interface RunRow {
   id: string;
   workflow_name: string;
   workflow_version: number | null;
-  definition: Workflow;
+  definition_hash: string;
   status: RunStatus;
   state: RunState;
   state_version: number;
@@ -58,13 +55,14 @@ export interface RunRow {
   activations_unfinished: number;
 }
 
-export function toRunRecord(row: RunRow): RunRecord {
+/** The record of a row, with the definition its `definition_hash` names. */
+export function toRunRecord(row: RunRow, definition: Workflow): RunRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,
     workflowName: row.workflow_name,
     workflowVersion: row.workflow_version,
-    definition: row.definition,
+    definition,
     status: row.status,
     state: row.state,
     stateVersion: row.state_version,

@@ -55,11 +55,31 @@ export interface SqlRunStore extends RunStore {
  */
 export function createRunStore(db: Database): SqlRunStore {
   let commitCount = 0;
-  const snapshots = new StoredSnapshots();
+  const snapshots = new StoredSnapshots(db);
 
   /** After a batch committed: the definitions it brought are stored. */
   function learnSnapshots(tenantId: string, runs: readonly NewRun[]): void {
-    for (const run of runs) snapshots.learn(tenantId, definitionSnapshot(run.definition).hash);
+    for (const run of runs)
+      snapshots.learn(tenantId, definitionSnapshot(run.definition).hash, run.definition);
+  }
+
+  /** Run records of rows, their definitions resolved by hash (one read for those this process lacks). */
+  async function records<Row extends RunRow>(tenantId: string, rows: readonly Row[]) {
+    const definitions = await snapshots.definitions(
+      tenantId,
+      rows.map((row) => row.definition_hash),
+    );
+    return new Map(
+      rows.map((row) => {
+        const definition = definitions.get(row.definition_hash);
+        if (!definition)
+          throw new StoreError(
+            "FD267",
+            `Run ${row.id} points at definition ${row.definition_hash}, not stored.`,
+          );
+        return [row.id, { row, run: toRunRecord(row, definition) }];
+      }),
+    );
   }
 
   function needsSnapshot(run: NewRun): boolean {
@@ -111,11 +131,8 @@ export function createRunStore(db: Database): SqlRunStore {
     maxBatchItems: MAX_BATCH_ITEMS,
     async write(tenantId, ids) {
       const { rows } = await db.statement<RunRow>(GET_RUNS, [tenantId, ids], { tenantId });
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => {
-        const row = found.get(id);
-        return { ok: true, value: row ? toRunRecord(row) : undefined };
-      });
+      const found = await records(tenantId, rows);
+      return ids.map((id) => ({ ok: true, value: found.get(id)?.run }));
     },
   });
 
@@ -129,15 +146,15 @@ export function createRunStore(db: Database): SqlRunStore {
           tenantId,
         },
       );
-      const found = new Map(rows.map((row) => [row.id, row]));
+      const found = await records(tenantId, rows);
       const claimedOnce = new Set<string>();
       return ids.map((id) => {
-        const row = found.get(id);
-        if (!row) return { ok: true, value: undefined };
+        const read = found.get(id);
+        if (!read) return { ok: true, value: undefined };
         // The same run twice in a batch was counted once: only its first reader holds that claim.
-        const claimed = row.claimed && !claimedOnce.has(id);
+        const claimed = read.row.claimed && !claimedOnce.has(id);
         if (claimed) claimedOnce.add(id);
-        return { ok: true, value: { run: toRunRecord(row), claimed } };
+        return { ok: true, value: { run: read.run, claimed } };
       });
     },
   });
@@ -271,7 +288,12 @@ export function createRunStore(db: Database): SqlRunStore {
 
     async requestResume(tenantId, runId, resume, statuses) {
       if (!isUuid(runId)) return undefined;
-      return db.transaction((sql) => recordResume(sql, tenantId, runId, resume, statuses), { tenantId });
+      const recorded = await db.transaction((sql) => recordResume(sql, tenantId, runId, resume, statuses), {
+        tenantId,
+      });
+      if (!recorded) return undefined;
+      const { row, ...request } = recorded;
+      return { ...request, run: (await records(tenantId, [row])).get(row.id)!.run };
     },
 
     async pendingResumes(tenantId, runId, afterSeq) {

@@ -12,6 +12,8 @@ export const STORE_ERRORS = {
   FD265: "The database is closed; open a new one.",
   FD266:
     "A statement came after a transaction's commitWith; make commitWith the transaction's last statement.",
+  FD267:
+    "A run points at a definition snapshot that is not stored; restore run_definitions from a backup (snapshots are never deleted).",
   FD270: "A required value is empty; ask the customer for it before this step.",
   FD271: "That is not a valid email address; ask the customer to check it.",
   FD272: "A value is too long for the field; shorten it or map a shorter variable into the node.",
@@ -24,6 +26,7 @@ const PERMANENT_STORE_CODES: ReadonlySet<StoreErrorCode> = new Set([
   "FD262",
   "FD263",
   "FD264",
+  "FD267",
   "FD270",
   "FD271",
   "FD272",

@@ -108,6 +108,35 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(await pending(stale.id)).toBe(1);
   });
 
+  it("stores a definition once per distinct text, and another process reads it back by hash", async () => {
+    const workflow = { ...newRun(tenantId).definition, description: `snapshot ${crypto.randomUUID()}` };
+    const first = await store.createRun(newRun(tenantId, { definition: workflow }));
+    // An equal text in a new object (a draft saved again unchanged) points at the same snapshot.
+    const second = await store.createRun(newRun(tenantId, { definition: structuredClone(workflow) }));
+    const snapshots = await testDb.db.ownerTransaction((sql) =>
+      sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM run_definitions WHERE definition->>'description' = $1",
+        [workflow.description],
+      ),
+    );
+    expect(snapshots.rows[0]!.n).toBe(1);
+    const elsewhere = createRunStore(testDb.db);
+    expect((await elsewhere.getRun(tenantId, first.id))!.definition).toEqual(workflow);
+    expect((await elsewhere.getRun(tenantId, second.id))!.definition).toEqual(workflow);
+  });
+
+  it("refuses to read a run whose snapshot is gone with FD267, not a run without a definition", async () => {
+    const workflow = { ...newRun(tenantId).definition, description: `gone ${crypto.randomUUID()}` };
+    const run = await store.createRun(newRun(tenantId, { definition: workflow }));
+    await testDb.db.ownerTransaction((sql) =>
+      sql.query("DELETE FROM run_definitions WHERE definition->>'description' = $1", [workflow.description]),
+    );
+    const error = await createRunStore(testDb.db)
+      .getRun(tenantId, run.id)
+      .catch((reason: unknown) => reason);
+    expect(isStoreError(error, "FD267")).toBe(true);
+  });
+
   it("uses the caller's run id when given one", async () => {
     const id = crypto.randomUUID();
     const run = await store.createRun(newRun(tenantId, { id }));
