@@ -70,6 +70,18 @@ edges:
     expect(codes(text)).toEqual(["FD110@8:24"]);
   });
 
+  it("accepts settings.trace and reports a value it does not know at the value", () => {
+    const kept = validator.validate(
+      FLOW.replace("name: demo\n", "name: demo\nsettings: { trace: errors }\n"),
+    );
+    expect(kept.problems).toEqual([]);
+    expect(kept.workflow?.settings).toEqual({ trace: "errors" });
+    const bad = validator.validate(
+      FLOW.replace("name: demo\n", "name: demo\nsettings:\n  trace: sometimes\n"),
+    );
+    expect(bad.problems).toMatchObject([{ line: 3, column: 10, path: "settings.trace" }]);
+  });
+
   it("reports an unknown node type with a suggestion", () => {
     const result = validator.validate(FLOW.replace("type: end", "type: edn"));
     expect(result.problems).toMatchObject([{ code: "FD114", line: 10, column: 11, path: "nodes[2].type" }]);
