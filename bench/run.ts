@@ -4,6 +4,7 @@ import { runEditorCanvasBench } from "./src/editor-canvas-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
+import { runRunStorageBench } from "./src/run-storage-bench";
 import { runServerApiBench } from "./src/server-api-bench";
 import { runChatWsBench } from "./chat-ws-bench";
 import { runWebhookNodeRedBench } from "./webhook-node-red-bench";
@@ -16,6 +17,7 @@ const results = [
   runBanking77Bench(log),
   await runEngineBench(log),
   await runQueueBench(log),
+  await runRunStorageBench(log),
   await runEditorCanvasBench(log),
   await runServerApiBench(log),
   await runEditorBundleBench(log),
