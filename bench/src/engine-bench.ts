@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { celProgram, CONDITION_ROOTS, TEMPLATE_ROOTS } from "@flowdeck/schemas";
 import { createHarness, type Harness } from "../../runtime/test/support/harness";
 import { ms } from "./stats";
+import { runWaitingConversationsBench } from "./waiting-conversations-bench";
 
 const TARGET_STEP_MS = 0.2;
 const TARGET_COMMITS = 2;
@@ -56,7 +57,7 @@ async function median(runs: number, fn: () => Promise<void>): Promise<number> {
  * work each step does (the assignment and the edge condition, evaluated directly). And commits per run for a
  * six-node flow without effects, beside what one commit per step would cost on the same connection.
  */
-export async function runEngineBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+async function pureStepsAndCommits(log: (line: string) => void): Promise<{ ok: boolean }> {
   const h: Harness = await createHarness({ kind: "pg", workflows: [LOOP(LOOP_STEPS), LOOP(1), SIX] });
   try {
     const start = (name: string, input: Record<string, unknown> = {}) =>
@@ -117,4 +118,11 @@ export async function runEngineBench(log: (line: string) => void): Promise<{ ok:
   } finally {
     await h.close();
   }
+}
+
+/** The pure-step and commit measurements, then 10,000 conversations waiting in `ask` (issue 20). */
+export async function runEngineBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+  const pure = await pureStepsAndCommits(log);
+  const waiting = await runWaitingConversationsBench(log);
+  return { ok: pure.ok && waiting.ok };
 }

@@ -1,5 +1,5 @@
 import type { Engine } from "../engine/engine";
-import type { RunRecord } from "../engine/run-types";
+import { TERMINAL_STATUSES, type RunRecord } from "../engine/run-types";
 import type { Logger } from "@flowdeck/node-library/runtime";
 import { QueueError } from "./queue-errors";
 import type { RunJob, RunQueue } from "./run-queue";
@@ -130,6 +130,13 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   }
 
   function armTimeout(run: RunRecord): void {
+    // An ask answered here leaves its timer behind until its deadline (a day by default): a finished run's
+    // timer can only ever find nothing to expire, so it goes now instead of holding memory per conversation.
+    if (TERMINAL_STATUSES.has(run.status)) {
+      clearTimeout(timers.get(run.id));
+      timers.delete(run.id);
+      return;
+    }
     const { waitingUntil, waitingStep } = run.state;
     if (closed || run.status !== "waiting" || !waitingUntil || !waitingStep) return;
     void schedule(run.tenantId, run.id, waitingStep, waitingUntil);

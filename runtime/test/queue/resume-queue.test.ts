@@ -209,6 +209,8 @@ describe("resume and ask timeouts through the queue", { timeout: 40_000 }, () =>
       await inline.enqueueResume(tenantId, first.id, { kind: "message", text: "el@example.com" });
       await inline.drain();
       expect((await store.getRun(tenantId, first.id))?.status).toBe("completed");
+      // The answered ask's timer went with the run's end, not at its deadline a day later.
+      expect(inline.timers()).toBe(0);
 
       const second = await engine.createRun({ tenantId, workflow: askWorkflow(), input: {} });
       await inline.enqueueStart(tenantId, second.id);
