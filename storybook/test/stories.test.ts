@@ -15,6 +15,7 @@ const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 const KEY_STORIES = [
   "builder-workflow-builder--canvas",
   "panels-builder-panels--inspector-form-of-a-reply",
+  "builder-workflow-settings--keep-traces-of-errors-only",
   "chat-widget-web-chat--streams-an-answer",
   "node-types--router",
   "canvas-node-cards--running-in-a-test-run",
