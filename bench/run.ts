@@ -2,6 +2,7 @@ import { runBanking77Bench } from "./src/banking77-bench";
 import { runEditorBundleBench } from "./src/editor-bundle-bench";
 import { runEditorCanvasBench } from "./src/editor-canvas-bench";
 import { runEngineBench } from "./src/engine-bench";
+import { runJournalEncodingBench } from "./src/journal-encoding-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runQueueBench } from "./src/queue-bench";
 import { runRunStorageBench } from "./src/run-storage-bench";
@@ -18,6 +19,7 @@ const results = [
   await runEngineBench(log),
   await runQueueBench(log),
   await runRunStorageBench(log),
+  await runJournalEncodingBench(log),
   await runEditorCanvasBench(log),
   await runServerApiBench(log),
   await runEditorBundleBench(log),
