@@ -7,12 +7,14 @@ import { toJson } from "./sql-values";
 export const OUTBOX_KIND_START = "run.start";
 
 /**
- * A CTE body storing the definition snapshots of the batch `$2` whose elements carry one. A run points at its
- * snapshot by hash with no foreign key: both are written by this statement, and snapshots are never deleted.
+ * A CTE body storing the definition snapshots of the statement's `batch` CTE (a column `b`, one element per
+ * run) whose elements carry one. It reads that CTE rather than `$2` again: each mention of `$2::jsonb` parses
+ * the whole batch anew. A run points at its snapshot by hash with no foreign key: both are written by this
+ * statement, and snapshots are never deleted.
  */
 export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, definition)
   SELECT DISTINCT ON (b->>'definitionHash') $1, b->>'definitionHash', b->'definition'
-    FROM jsonb_array_elements($2::jsonb) AS snapshots(b) WHERE b ? 'definition'
+    FROM batch WHERE b ? 'definition'
   ON CONFLICT DO NOTHING`;
 
 // Several runs of one tenant in one statement (`$2` is a JSON array, one element per run): each run row, its
@@ -23,14 +25,16 @@ export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, d
 export const CREATE_RUNS = prepared(
   "flowdeck_create_runs",
   `
-WITH snapshot AS (
+WITH batch AS (
+  SELECT b FROM jsonb_array_elements($2::jsonb) AS item(b)
+), snapshot AS (
   ${INSERT_SNAPSHOTS}
 ), run AS (
   INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition_hash, status, state, state_version,
                     event_seq, input, conversation_id, channel, claim_key)
   SELECT $1, (b->>'id')::uuid, b->>'workflowName', (b->>'workflowVersion')::int, b->>'definitionHash', 'queued',
          b->'state', 0, 1, b->'input', b->>'conversationId', b->>'channel', b->>'claimKey'
-    FROM jsonb_array_elements($2::jsonb) AS batch(b)
+    FROM batch
   ON CONFLICT (tenant_id, claim_key) WHERE claim_key IS NOT NULL DO NOTHING
   RETURNING tenant_id, id, workflow_name, workflow_version, channel, created_at, updated_at
 ), created AS (
