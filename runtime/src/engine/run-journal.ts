@@ -6,8 +6,9 @@ import { stepEventData, type StepEnd } from "./step-events";
 export const now = () => new Date().toISOString();
 
 /**
- * What an activation has done since its last commit (its events, finished steps' records among them) and the parts of the run's
- * state that every step adds to (the conversation, token usage). `take` hands the pending records to a commit.
+ * What an activation has done since its last commit (its events, finished steps' records among them) and the
+ * parts of the run's state that every step adds to (the conversation, token usage). `take` hands the pending
+ * events to a commit.
  */
 export class RunJournal {
   private events: RunEvent[] = [];
@@ -83,7 +84,7 @@ export class RunJournal {
   }
 
   /** A subflow node finishes when its child flow ends; it has no executor of its own. */
-  subflowReturned(node: WorkflowNode, stepId: string, output: unknown, startedAt = now()): void {
+  subflowReturned(node: WorkflowNode, stepId: string, output: unknown): void {
     const record: StepEnd = {
       stepId,
       nodeName: node.name,
@@ -92,7 +93,7 @@ export class RunJournal {
       status: "completed",
       port: "out",
       output,
-      startedAt,
+      startedAt: now(),
     };
     this.event("step.completed", stepEventData(record));
   }
