@@ -53,7 +53,7 @@ export {
 export { createSafeHttpClient } from "./http/safe-http-client";
 export { parseAllowList } from "./http/allow-list";
 export { HttpError, HTTP_ERRORS } from "./http/http-errors";
-export type { RunQueue, RunJob, RunJobKind } from "./queue/run-queue";
+export type { RecordedRequest, RunQueue, RunJob, RunJobKind } from "./queue/run-queue";
 export { createInlineQueue, type InlineQueueOptions, type InlineRunQueue } from "./queue/inline-queue";
 export { createBullmqQueue, type BullmqQueueOptions, type BullmqRunQueue } from "./queue/bullmq-queue";
 export type { QueueStats } from "./queue/queue-stats";

@@ -142,7 +142,7 @@ describe("no template or expression holds the event loop", () => {
     const text = `${"a".repeat(length)}!`;
     const { result, worstHealthMs } = await whileProbing(async () => {
       const started = performance.now();
-      const asked = await server.runs.message({
+      const { run: asked } = await server.runs.message({
         tenantId: tenantId(),
         target: { kind: "published", workflowId: workflowIds.get("redos_ask")! },
         conversationId: waiting.run.conversationId,

@@ -128,7 +128,7 @@ describe("the server in queue mode (REDIS_URL)", () => {
     try {
       const waiting = await server.runs.settled(tenantId, started.body.id, 20_000);
       expect(waiting.status).toBe("waiting");
-      const asked = await server.runs.message({
+      const { run: asked } = await server.runs.message({
         tenantId,
         target: { kind: "published", workflowId: created.body.id },
         conversationId: waiting.conversationId,

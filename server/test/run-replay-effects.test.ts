@@ -60,7 +60,7 @@ describe("replays never perform real effects", () => {
   async function converse(issue: string): Promise<string> {
     const started = await call("POST", "/runs", { workflow: "ticket_desk", input: {} });
     const waiting = await server.runs.settled(tenantId(), started.body.id, 10_000);
-    const asked = await server.runs.message({
+    const { run: asked } = await server.runs.message({
       tenantId: tenantId(),
       target: { kind: "published", workflowId },
       conversationId: waiting.conversationId,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRunStore } from "@flowdeck/runtime";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
@@ -43,7 +44,7 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(started.body).toMatchObject({ status: "queued", workflowVersion: expect.any(Number) });
     const waiting = await server.runs.settled(tenantId(), started.body.id, 10_000);
     expect(waiting.status).toBe("waiting");
-    const asked = await server.runs.message({
+    const { run: asked, fromSeq } = await server.runs.message({
       tenantId: tenantId(),
       target: { kind: "published", workflowId },
       conversationId: waiting.conversationId,
@@ -53,6 +54,15 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect(asked.id).toBe(started.body.id);
     const answered = await server.runs.settled(tenantId(), asked.id, 10_000, asked.stateVersion);
     expect(answered.status).toBe("completed");
+    // The turn begins at the message's own record in the log; the answer to it comes after.
+    const events = await createRunStore(server.testDb.db).listEvents(tenantId(), asked.id);
+    expect(events.find((event) => event.seq === fromSeq)).toMatchObject({
+      type: "resume.requested",
+      data: { text: name },
+    });
+    expect(events.filter((event) => event.seq > fromSeq).map((event) => event.data.text)).toContain(
+      `Hello ${name}`,
+    );
     return started.body.id;
   }
 

@@ -166,6 +166,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
       // Durable first: a crash after this line loses nothing, the outbox row enqueues the request later.
       const recorded = await options.engine.requestResume(tenantId, runId, resume);
       await addAll([withTrace({ tenantId, runId, kind: "resume", requestId: recorded.outboxId })]);
+      return { seq: recorded.seq };
     },
     enqueueMany: addAll,
     async scheduleTimeout(tenantId, runId, stepId, dueAt) {

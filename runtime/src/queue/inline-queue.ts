@@ -178,8 +178,9 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
     async enqueueResume(tenantId, runId, resume) {
       if (closed) throw new QueueError("FD280", "The run queue is closed.");
       // Recorded like in queue mode (FD206/FD207 reach the caller here), then applied in this process.
-      await options.engine.requestResume(tenantId, runId, resume);
+      const { seq } = await options.engine.requestResume(tenantId, runId, resume);
       await add([{ tenantId, runId, kind: "resume" }]);
+      return { seq };
     },
     enqueueMany: add,
     runInSlot(tenantId, runId, work) {

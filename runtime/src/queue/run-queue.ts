@@ -4,6 +4,12 @@ import type { ResumeInput } from "@flowdeck/node-library/runtime";
  * What a job asks for. `start` and `resume` both end in `engine.continueRun` (which executes a queued run and
  * applies recorded messages in order); `timeout` is an ask's `timeout_minutes` running out (`expireWait`).
  */
+/** A message or hand-back as `enqueueResume` recorded it. */
+export interface RecordedRequest {
+  /** The seq of its `resume.requested` event in the run's log. */
+  readonly seq: number;
+}
+
 export type RunJobKind = "start" | "resume" | "timeout";
 
 /** What a queue job carries: ids only. The run itself (state, input, recorded messages) lives in PostgreSQL. */
@@ -37,9 +43,10 @@ export interface RunQueue {
    * A customer's message for a `waiting` run, or a human's hand-back for a `handoff` one. Recorded durably
    * first (a `resume.requested` event and an outbox row, one statement), then enqueued; nothing executes in
    * the caller's process with bullmq. Rejects with FD207 when the run is not in that status, FD206 when there
-   * is no such run. Messages recorded while a run is busy are applied in order, each once.
+   * is no such run. Messages recorded while a run is busy are applied in order, each once. Resolves with the
+   * seq of the recorded `resume.requested`: where the turn it starts begins in the run's log.
    */
-  enqueueResume(tenantId: string, runId: string, resume: ResumeInput): Promise<void>;
+  enqueueResume(tenantId: string, runId: string, resume: ResumeInput): Promise<RecordedRequest>;
   /** Many at once (the outbox dispatcher, the reconciler), one round trip where the driver allows. */
   enqueueMany(jobs: readonly RunJob[]): Promise<void>;
   /** An ask's deadline: `expireWait(stepId)` runs at `dueAt` (a delayed job, or a timer inline). */

@@ -8,6 +8,7 @@ import { DEFAULT_CHAT_OPTIONS, type ChatOptions } from "./chat-options";
 import { createConversationHistory, type ConversationHistory } from "./conversation-history";
 import { createConversationHub, type ConversationHub } from "./conversation-hub";
 import { createOutboundDelivery, type OutboundDelivery } from "../webhooks/outbound-delivery";
+import { createTurnRelays, type TurnRelays } from "../webhooks/webhook-relay";
 
 /** What the channel routes, the WebSocket endpoint, webhooks and the inbox share within one app. */
 export interface ChatServices {
@@ -21,6 +22,8 @@ export interface ChatServices {
   readonly secretBox: SecretBox;
   /** Signed deliveries of webhook channels' replies. */
   readonly outbound: OutboundDelivery;
+  /** Webhook conversations' turns, relayed from the run's log to `outbound`. */
+  readonly relays: TurnRelays;
   /** The app's metrics (customer fallbacks are counted); absent in tests that build services alone. */
   readonly metrics?: AppMetrics | undefined;
 }
@@ -42,6 +45,12 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
   const secretBox = createSecretBox(
     options.channelSecretKey ?? deriveChannelSecretKey(options.config.jwtSecret),
   );
+  const outbound = createOutboundDelivery({
+    db: options.db,
+    secretBox,
+    options: chatOptions,
+    log: options.log,
+  });
   return {
     db: options.db,
     config: options.config,
@@ -51,7 +60,15 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     hub: createConversationHub(() => runs),
     history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
-    outbound: createOutboundDelivery({ db: options.db, secretBox, options: chatOptions, log: options.log }),
+    outbound,
+    relays: createTurnRelays({
+      db: options.db,
+      runs: () => runs,
+      delivery: outbound,
+      secretBox,
+      options: chatOptions,
+      log: options.log,
+    }),
     metrics: options.metrics,
   };
 }

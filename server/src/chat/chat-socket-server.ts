@@ -138,7 +138,8 @@ export function attachChatSockets(httpServer: Server, services: ChatServices): C
       httpServer.off("upgrade", onUpgrade);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      void services.outbound.close();
+      // The relays first: a turn they were relaying hands its last reply to delivery before that closes.
+      void services.relays.close().finally(() => services.outbound.close());
     },
   };
 }

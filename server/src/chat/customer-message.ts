@@ -6,7 +6,8 @@ import { runChannelOf, targetOf, type ChatPrincipal } from "./chat-principal";
 import { conversationRuns } from "./conversation-history";
 
 export type MessageOutcome =
-  | { readonly kind: "run"; readonly run: RunRecord }
+  /** `fromSeq`: where the turn begins in the run's log (AcceptedMessage). */
+  | { readonly kind: "run"; readonly run: RunRecord; readonly fromSeq: number }
   /** The conversation is with a human: the text was stored for the inbox, no run moved. */
   | { readonly kind: "with-human"; readonly runId: string };
 
@@ -47,7 +48,7 @@ export async function sendCustomerMessage(
 ): Promise<MessageOutcome> {
   if (!runs) throw new ApiError("FD377", "Runs are not available in this server.");
   try {
-    const run = await runs.message({
+    const { run, fromSeq } = await runs.message({
       tenantId: principal.tenantId,
       target: targetOf(principal),
       conversationId,
@@ -55,7 +56,7 @@ export async function sendCustomerMessage(
       text,
       ...(newConversation ? { newConversation } : {}),
     });
-    return { kind: "run", run };
+    return { kind: "run", run, fromSeq };
   } catch (error) {
     if (!isApiError(error) || error.code !== "FD353") throw error;
     const runId = await db.transaction(

@@ -6,11 +6,10 @@ import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";
-import { watchTurn } from "../chat/await-turn";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
 import type { ChatServices } from "../chat/chat-services";
 import { handoffMessages } from "../chat/conversation-history";
-import { outboundTarget, relayTurn } from "../webhooks/webhook-relay";
+import { outboundTarget } from "../webhooks/outbound-target";
 import { listWaitingConversations } from "./inbox-store";
 
 export const AgentReplyBody = Type.Object(
@@ -26,8 +25,6 @@ export const HandbackBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const RELAY_WATCH_MS = 120_000;
 
 /**
  * The human handoff inbox: conversations waiting for a person, each with its transcript and the run's trace; an
@@ -171,19 +168,15 @@ export function inboxRoutes(services: ChatServices): RouteDefinition[] {
         // The agent's last words reach the customer like any of their replies, before the flow carries on.
         if (body.text) await agentReply(res, run, body.text);
         const target = await webhookTarget(res, run);
-        const turn = watchTurn(services.runs, caller.tenantId, run.conversationId);
-        let after;
-        try {
-          after = await services.runs.handback(caller.tenantId, run.id, {
-            resolved: body.resolved,
-            ...(body.text ? { agentReply: body.text } : {}),
-          });
-        } catch (error) {
-          turn.cancel();
-          throw error;
+        const { run: after, fromSeq } = await services.runs.handback(caller.tenantId, run.id, {
+          resolved: body.resolved,
+          ...(body.text ? { agentReply: body.text } : {}),
+        });
+        if (target) {
+          const { tenantId, conversationId } = run;
+          const turn = { tenantId, channelId: target.channelId, conversationId, runId: run.id, fromSeq };
+          await services.relays.relay(turn, target);
         }
-        if (target) void relayTurn(delivery, target, run.conversationId, turn.until(RELAY_WATCH_MS));
-        else turn.cancel();
         // Live only (not in the catch-up: the event log has no hand-back event); the widget keeps the note it showed.
         hub.publish(caller.tenantId, run.conversationId, {
           type: "handback",

@@ -67,6 +67,8 @@ const PLAN_CACHE_TTL_MS = 60_000;
 const CLOSE_LANES_TIMEOUT_MS = 5_000;
 /** With events over Redis (at most once), how often a waiting `settled` re-reads the run. */
 const EVENT_LOSS_POLL_MS = 1_000;
+// A new run's log begins with its `run.created` event.
+const FIRST_SEQ = 1;
 
 /**
  * The server's RunHost. Runs are stored first (with their outbox row), then enqueued, so a crash between the
@@ -268,9 +270,12 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           throw new ApiError("FD353", "A human agent has this conversation.");
         }
         if (latest?.status === "waiting") {
-          await queue.enqueueResume(request.tenantId, latest.id, { kind: "message", text: request.text });
+          const recorded = await queue.enqueueResume(request.tenantId, latest.id, {
+            kind: "message",
+            text: request.text,
+          });
           const answered = settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS, latest.stateVersion);
-          return { result: latest, done: answered };
+          return { result: { run: latest, fromSeq: recorded.seq }, done: answered };
         }
         // Greeted once per conversation: by an earlier run, or when the chat opened (its first run has no earlier).
         const opening =
@@ -286,7 +291,10 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           ...(latest || opening ? { greeted: true } : {}),
           ...(opening ? { opening: [opening] } : {}),
         });
-        return { result: run, done: settled(request.tenantId, run.id, LANE_SETTLE_TIMEOUT_MS) };
+        return {
+          result: { run, fromSeq: FIRST_SEQ },
+          done: settled(request.tenantId, run.id, LANE_SETTLE_TIMEOUT_MS),
+        };
       });
     },
 
@@ -298,12 +306,15 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
         throw new ApiError("FD354", `The run is ${run.status}, not waiting for a human.`);
       }
       return lanes.enqueue(`${tenantId}:${run.conversationId}`, async () => {
-        await queue.enqueueResume(tenantId, runId, {
+        const recorded = await queue.enqueueResume(tenantId, runId, {
           kind: "handback",
           resolved: reply.resolved,
           ...(reply.agentReply ? { agentReply: reply.agentReply } : {}),
         });
-        return { result: run, done: settled(tenantId, runId, LANE_SETTLE_TIMEOUT_MS, run.stateVersion) };
+        return {
+          result: { run, fromSeq: recorded.seq },
+          done: settled(tenantId, runId, LANE_SETTLE_TIMEOUT_MS, run.stateVersion),
+        };
       });
     },
 

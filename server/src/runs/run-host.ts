@@ -55,6 +55,17 @@ export interface OpeningGreeting {
   readonly at: string;
 }
 
+/** A customer's message as `RunHost.message` took it. */
+export interface AcceptedMessage {
+  /** The run that answers it, as it was when the message was taken (a waiting run still says `waiting`). */
+  readonly run: RunRecord;
+  /**
+   * Where the turn this message starts begins in the run's log: its `resume.requested` event, or 1 (the
+   * `run.created` event) for a new run. What the run says in answer is in the log from here on.
+   */
+  readonly fromSeq: number;
+}
+
 /** One batch of committed events of one run, as every subscriber sees it. */
 export interface RunEventBatch {
   readonly tenantId: string;
@@ -94,7 +105,7 @@ export interface RunHost {
    * A customer's message in a conversation: answers the run waiting in it (`ask`), or starts a new run of the
    * target with `{ message }` as input when none waits. A conversation handed off to a human refuses with FD3xx.
    */
-  message(request: CustomerMessageInput): Promise<RunRecord>;
+  message(request: CustomerMessageInput): Promise<AcceptedMessage>;
   /**
    * A chat opened (the widget's panel, before the customer writes): the target flow's greeting, kept as the
    * conversation's first message so that its first run does not greet again. Undefined when it has none.
@@ -105,12 +116,15 @@ export interface RunHost {
     readonly conversationId: string;
     readonly channel: string;
   }): Promise<OpeningGreeting | undefined>;
-  /** A human agent's reply to a handed-off run; `resolved: false` keeps the conversation with the human. */
+  /**
+   * A human agent's reply to a handed-off run; `resolved: false` keeps the conversation with the human. The
+   * turn it starts begins at its `resume.requested` event.
+   */
   handback(
     tenantId: string,
     runId: string,
     reply: { agentReply?: string; resolved: boolean },
-  ): Promise<RunRecord>;
+  ): Promise<AcceptedMessage>;
   cancel(tenantId: string, runId: string, reason?: string): Promise<RunRecord>;
   /** Every committed event batch of the tenant's runs, wherever they execute. Returns an unsubscribe. */
   subscribe(tenantId: string, listener: RunEventListener): () => void;

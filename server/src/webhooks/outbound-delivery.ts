@@ -1,9 +1,8 @@
-import { periodicTask, type Database } from "@flowdeck/runtime";
+import { periodicTask, type Database, type Sql } from "@flowdeck/runtime";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { countAttempt } from "./delivery-stats";
+import { currentOutboundTarget } from "./outbound-target";
 import type { Logger } from "../kit/logger";
-import { secretAad } from "../channels/channel-routes";
-import { getChannel } from "../channels/channel-store";
 import type { SecretBox } from "../channels/secret-box";
 import type { ChatOptions } from "../chat/chat-options";
 import {
@@ -26,6 +25,9 @@ export interface OutboundMessage {
   readonly at: string;
 }
 
+/** A statement that must commit with a message's row, or refuse it (false: store nothing). */
+export type DeliveryGuard = (sql: Sql) => Promise<boolean>;
+
 export interface OutboundTarget {
   readonly tenantId: string;
   readonly url: string;
@@ -40,6 +42,16 @@ export interface OutboundDelivery {
    * sweeper's retries or was refused for good.
    */
   deliver(target: OutboundTarget, message: OutboundMessage): Promise<boolean>;
+  /**
+   * `deliver` for a caller that must hand a message over exactly once (a turn's relay): the row is stored in
+   * one transaction with `guard`, which runs first and may refuse (`skipped`: nothing stored). Rejects when
+   * the row could not be stored; once stored, the message is `delivered` now or `owed` (the sweeper's).
+   */
+  deliverGuarded(
+    target: OutboundTarget,
+    message: OutboundMessage,
+    guard: DeliveryGuard,
+  ): Promise<"skipped" | "delivered" | "owed">;
   /** One sweeper pass now (tests): attempts the due messages; resolves with how many it attempted. */
   sweep(): Promise<number>;
   /** Resolves when every first attempt in flight has finished. */
@@ -84,7 +96,7 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
     operatorAllowList: options.outboundAllowList,
     userAgent: "Flowdeck-Webhooks/1",
   });
-  const inFlight = new Set<Promise<boolean>>();
+  const inFlight = new Set<Promise<unknown>>();
   const closing = new AbortController();
   const leaseMs = options.outboundTimeoutMs + LEASE_MARGIN_MS;
 
@@ -146,32 +158,38 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
     return result.outcome === "ok";
   }
 
-  async function firstAttempt(target: OutboundTarget, message: OutboundMessage): Promise<boolean> {
-    const body = JSON.stringify(message);
-    const { delivery, behind } = await db.transaction(
-      (sql) =>
-        insertDelivery(sql, {
+  /** The message's row, unless `guard` (in the same transaction, first) refuses it. */
+  function store(target: OutboundTarget, message: OutboundMessage, guard?: DeliveryGuard) {
+    return db.transaction(
+      async (sql) => {
+        if (guard && !(await guard(sql))) return undefined;
+        return insertDelivery(sql, {
           tenantId: target.tenantId,
           channelId: target.channelId,
           conversationId: message.conversationId,
           messageId: message.id,
-          body,
+          body: JSON.stringify(message),
           leaseMs,
-        }),
+        });
+      },
       { tenantId: target.tenantId },
     );
-    if (behind) return false;
-    return settle(delivery, await attempt(target, body, message.id));
   }
 
-  /** The channel as it is now: a rotated secret or a new URL applies to retries; a deleted channel ends them. */
-  async function targetOf(delivery: PendingDelivery): Promise<OutboundTarget | undefined> {
-    const channel = await db.transaction((sql) => getChannel(sql, delivery.channelId), {
-      tenantId: delivery.tenantId,
-    });
-    if (!channel?.secretBox || !channel.outboundUrl) return undefined;
-    const secret = deps.secretBox.open(channel.secretBox, secretAad(channel.tenantId, channel.id));
-    return { tenantId: channel.tenantId, url: channel.outboundUrl, secret, channelId: channel.id };
+  /** Its first attempt, now, unless an older message of its conversation is owed. True when it was taken. */
+  async function firstAttempt(
+    target: OutboundTarget,
+    stored: { delivery: PendingDelivery; behind: boolean },
+  ): Promise<boolean> {
+    if (stored.behind) return false;
+    const { delivery } = stored;
+    return settle(delivery, await attempt(target, delivery.body, delivery.messageId));
+  }
+
+  function tracked<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
   }
 
   let prunedAtMs = 0;
@@ -188,7 +206,12 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
       if (due.length === 0) break;
       await Promise.all(
         due.map(async (delivery) => {
-          const target = await targetOf(delivery);
+          const target = await currentOutboundTarget(
+            db,
+            deps.secretBox,
+            delivery.tenantId,
+            delivery.channelId,
+          );
           const result: Attempt = target
             ? await attempt(target, delivery.body, delivery.messageId)
             : { outcome: "fail", error: "The channel was deleted or has no outbound URL." };
@@ -206,17 +229,32 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
   return {
     deliver(target, message) {
       // Never rejects: callers fire and forget (the inbox), and a database error must not crash the process.
-      const delivery = firstAttempt(target, message).catch((error: unknown) => {
-        log.error("webhook delivery not stored", {
+      return tracked(
+        store(target, message)
+          .then((stored) => firstAttempt(target, stored!))
+          .catch((error: unknown) => {
+            log.error("webhook delivery not stored", {
+              channel: target.channelId,
+              messageId: message.id,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            return false;
+          }),
+      );
+    },
+    async deliverGuarded(target, message, guard) {
+      const stored = await tracked(store(target, message, guard));
+      if (!stored) return "skipped";
+      // Stored, so owed whatever happens to this attempt: a failure here is the sweeper's to retry.
+      const taken = await tracked(firstAttempt(target, stored)).catch((error: unknown) => {
+        log.warn("webhook delivery attempt failed", {
           channel: target.channelId,
           messageId: message.id,
           error: error instanceof Error ? error.message : String(error),
         });
         return false;
       });
-      inFlight.add(delivery);
-      void delivery.finally(() => inFlight.delete(delivery));
-      return delivery;
+      return taken ? "delivered" : "owed";
     },
     sweep: () => sweeper.runOnce(),
     async idle() {

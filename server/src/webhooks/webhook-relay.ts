@@ -1,49 +1,212 @@
-import type { Turn } from "../chat/await-turn";
-import { framesForEvents } from "../chat/chat-frames";
-import type { ChannelRecord } from "../channels/channel-types";
-import type { OutboundDelivery, OutboundTarget } from "./outbound-delivery";
+import { createRunStore, periodicTask, type Database, type RunStore } from "@flowdeck/runtime";
+import type { SecretBox } from "../channels/secret-box";
+import type { ChatOptions } from "../chat/chat-options";
+import { framesForEvents, type ServerFrame } from "../chat/chat-frames";
+import type { Logger } from "../kit/logger";
+import type { RunHost } from "../runs/run-host";
+import type { OutboundDelivery, OutboundMessage, OutboundTarget } from "./outbound-delivery";
+import { currentOutboundTarget } from "./outbound-target";
+import { advanceRelay, claimAbandoned, deleteRelay, insertRelay, type TurnRelay } from "./relay-store";
 
-/** The outbound target of a webhook channel, or undefined when it has no URL (a chat flow's replies then go nowhere; set one). */
-export function outboundTarget(channel: ChannelRecord, secret: string): OutboundTarget | undefined {
-  return channel.outboundUrl
-    ? { tenantId: channel.tenantId, url: channel.outboundUrl, secret, channelId: channel.id }
-    : undefined;
+/** One turn of a webhook conversation whose replies go to the channel's URL. */
+export interface RelayedTurn {
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly conversationId: string;
+  readonly runId: string;
+  /** Where the turn begins in the run's log (AcceptedMessage.fromSeq). */
+  readonly fromSeq: number;
 }
+
+export interface TurnRelays {
+  /**
+   * Records the turn (resolves once it is stored: a message answered 202 cannot lose its replies), then relays
+   * it in the background as its run commits, until the turn settles.
+   */
+  relay(turn: RelayedTurn, target: OutboundTarget): Promise<void>;
+  /** One sweeper pass now (tests): takes over turns whose process let its lease run out; how many it took. */
+  sweep(): Promise<number>;
+  /** Resolves when every turn this process follows has been relayed or left to the sweepers. */
+  idle(): Promise<void>;
+  /** Stops following (the turns stay stored: another process's sweeper takes them over). */
+  close(): Promise<void>;
+}
+
+export interface TurnRelayDeps {
+  readonly db: Database;
+  /** Wakes a relay when its run commits; without runs nothing is relayed. */
+  readonly runs: () => RunHost | undefined;
+  readonly delivery: OutboundDelivery;
+  readonly secretBox: SecretBox;
+  readonly options: ChatOptions;
+  readonly log: Logger;
+  readonly runStore?: RunStore;
+}
+
+const SETTLING = new Set(["run.waiting", "run.handoff", "run.completed", "run.failed", "run.cancelled"]);
+// How long the process that took a message follows its turn (an ask or a slow model included) before leaving
+// the rest to the sweepers.
+const FOLLOW_MS = 120_000;
+// The follower's lease outlasts its follow by this much, so no sweeper takes a turn that is still followed.
+const LEASE_MARGIN_MS = 5_000;
+// The follower re-reads the log this often besides its wake-ups, which are at most once (Redis pub/sub).
+const FOLLOW_POLL_MS = 1_000;
+// A sweeper holds a turn it took over this long; one whose run is still executing is looked at again then.
+const SWEEP_LEASE_MS = 5_000;
+const SWEEP_BATCH = 20;
+// A turn not settled by then is given up: its run is stuck, and the run's own limits fail it long before.
+const GIVE_UP_MS = 15 * 60_000;
 
 /**
- * Delivers what one turn of a webhook conversation said (bot replies, a handoff notice), one at a time and in
- * order, to the channel's URL.
+ * The replies of chat webhook turns, read from the run's log (`webhook_relays`, `webhook-relay.ts`'s CONTEXT):
+ * the process that took the message follows the turn, woken by the run's commits; each reply becomes a
+ * `webhook_deliveries` row in the transaction that moves the turn's `relayed_seq` past it, so it is handed
+ * over exactly once, in order. When that process dies, any process's sweeper takes the turn over once its
+ * lease has run out and reads the log on from where it stopped.
  */
-export async function relayTurn(
-  delivery: OutboundDelivery,
-  target: OutboundTarget,
-  conversationId: string,
-  turn: Promise<Turn>,
-  /** What the customer reads for a failed run (ChatOptions.customerFallbackText). */
-  fallbackText?: string,
-): Promise<void> {
-  const { batches } = await turn;
-  for (const batch of batches) {
-    const { runId, events } = batch;
-    for (const frame of framesForEvents(conversationId, runId, events, false, undefined, fallbackText)) {
-      if (frame.type === "reply") {
-        await delivery.deliver(target, {
-          type: "reply",
-          id: frame.id,
-          conversationId,
-          text: frame.text,
-          author: frame.author,
-          at: frame.at,
-        });
-      } else if (frame.type === "handoff") {
-        await delivery.deliver(target, {
-          type: "handoff",
-          id: `${frame.runId}|handoff|${frame.at}`,
-          conversationId,
-          text: frame.reason,
-          at: frame.at,
-        });
+export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
+  const { db, delivery, log } = deps;
+  const runStore = deps.runStore ?? createRunStore(db);
+  const following = new Set<Promise<void>>();
+  const closing = new AbortController();
+
+  /**
+   * Hands over what the log holds of the turn past `relayedSeq`; resolves with the new `relayedSeq` and
+   * whether the turn has settled. Stops at the first reply it could not store (the next pass retries it).
+   */
+  async function pass(
+    turn: TurnRelay,
+    target: OutboundTarget,
+  ): Promise<{ relayedSeq: number; settled: boolean }> {
+    let relayedSeq = turn.relayedSeq;
+    const events = await runStore.listEvents(turn.tenantId, turn.runId);
+    // Reply ids count a step's messages from the run's start, as the conversation's history does: every relayer
+    // of the turn derives the same ids, and an ask asking again in a later turn gets a new one.
+    const counters = new Map<string, number>();
+    for (const event of events) {
+      const frames = framesForEvents(
+        turn.conversationId,
+        turn.runId,
+        [event],
+        false,
+        counters,
+        deps.options.customerFallbackText,
+      );
+      if (event.seq < turn.fromSeq) continue;
+      if (event.seq > relayedSeq) {
+        for (const message of outboundMessages(turn.conversationId, frames)) {
+          await delivery.deliverGuarded(target, message, (sql) => advanceRelay(sql, turn.id, event.seq));
+        }
+        relayedSeq = event.seq;
       }
+      // What follows answers a later message, which has a relay of its own.
+      if (SETTLING.has(event.type)) return { relayedSeq, settled: true };
+    }
+    return { relayedSeq, settled: false };
+  }
+
+  async function finish(turn: TurnRelay): Promise<void> {
+    await db.transaction((sql) => deleteRelay(sql, turn.id), { tenantId: turn.tenantId });
+  }
+
+  /** Relays the turn as its run commits, until it settles, the follow time ends or the process closes. */
+  async function follow(stored: TurnRelay, target: OutboundTarget): Promise<void> {
+    let turn = stored;
+    let wake: (() => void) | undefined;
+    const unsubscribe =
+      deps.runs()?.subscribe(turn.tenantId, (batch) => {
+        if (batch.runId === turn.runId) wake?.();
+      }) ?? (() => undefined);
+    const onClose = () => wake?.();
+    closing.signal.addEventListener("abort", onClose);
+    const until = Date.now() + FOLLOW_MS;
+    try {
+      // Subscribed first, then read: a commit in between is in the read or wakes the next one.
+      while (!closing.signal.aborted) {
+        const progress = await pass(turn, target);
+        turn = { ...turn, relayedSeq: progress.relayedSeq };
+        if (progress.settled) return await finish(turn);
+        const left = until - Date.now();
+        if (left <= 0) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, FOLLOW_POLL_MS));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } catch (error) {
+      // The turn stays stored; once the lease runs out a sweeper carries on from its relayed_seq.
+      log.warn("webhook relay interrupted", { runId: turn.runId, error: messageOf(error) });
+    } finally {
+      unsubscribe();
+      closing.signal.removeEventListener("abort", onClose);
     }
   }
+
+  async function takeOver(turn: TurnRelay): Promise<void> {
+    const target = await currentOutboundTarget(db, deps.secretBox, turn.tenantId, turn.channelId);
+    if (!target) return finish(turn);
+    const progress = await pass(turn, target);
+    if (progress.settled) return finish(turn);
+    if (turn.expired) {
+      log.warn("webhook relay given up: the turn did not settle", { runId: turn.runId });
+      return finish(turn);
+    }
+  }
+
+  async function sweepPass(): Promise<number> {
+    const abandoned = await db.ownerTransaction((sql) => claimAbandoned(sql, SWEEP_BATCH, SWEEP_LEASE_MS));
+    await Promise.all(
+      abandoned.map((turn) =>
+        takeOver(turn).catch((error: unknown) =>
+          log.warn("webhook relay takeover failed", { runId: turn.runId, error: messageOf(error) }),
+        ),
+      ),
+    );
+    return abandoned.length;
+  }
+
+  const sweeper = periodicTask("webhook relay sweeper", deps.options.outboundSweepIntervalMs, sweepPass, log);
+  sweeper.start();
+
+  return {
+    async relay(turn, target) {
+      const stored = await db.transaction(
+        (sql) => insertRelay(sql, { ...turn, leaseMs: FOLLOW_MS + LEASE_MARGIN_MS, giveUpMs: GIVE_UP_MS }),
+        { tenantId: turn.tenantId },
+      );
+      const followed = follow(stored, target);
+      following.add(followed);
+      void followed.finally(() => following.delete(followed));
+    },
+    sweep: () => sweeper.runOnce(),
+    async idle() {
+      while (following.size > 0) await Promise.allSettled([...following]);
+    },
+    async close() {
+      closing.abort();
+      await sweeper.stop();
+      await Promise.allSettled([...following]);
+    },
+  };
 }
+
+/** What a customer's receiver is told of a turn's frames: replies and handoff notices. */
+function outboundMessages(conversationId: string, frames: readonly ServerFrame[]): OutboundMessage[] {
+  const messages: OutboundMessage[] = [];
+  for (const frame of frames) {
+    if (frame.type === "reply") {
+      const { id, text, author, at } = frame;
+      messages.push({ type: "reply", id, conversationId, text, author, at });
+    } else if (frame.type === "handoff") {
+      const id = `${frame.runId}|handoff|${frame.at}`;
+      messages.push({ type: "handoff", id, conversationId, text: frame.reason, at: frame.at });
+    }
+  }
+  return messages;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

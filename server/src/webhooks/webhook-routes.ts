@@ -6,7 +6,6 @@ import { secretAad } from "../channels/channel-routes";
 import { channelChangedSince } from "../channels/channel-changes";
 import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";
-import { watchTurn } from "../chat/await-turn";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
 import type { ChatPrincipal } from "../chat/chat-principal";
 import type { ChatServices } from "../chat/chat-services";
@@ -15,7 +14,7 @@ import { sendOrFallback } from "../chat/customer-fallback";
 import { NO_TENANT } from "../store/nil-tenant";
 import { workflowChangedSince } from "../workflows/workflow-changes";
 import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
-import { outboundTarget, relayTurn } from "./webhook-relay";
+import { outboundTarget } from "./outbound-target";
 import { createTriggerLookup } from "./workflow-trigger";
 import { EngineError } from "@flowdeck/runtime";
 import type { NodeCatalog, TriggerType } from "@flowdeck/schemas";
@@ -24,8 +23,6 @@ const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, m
   ON CONFLICT DO NOTHING RETURNING message_id`;
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
-// How long a chat turn on a webhook channel is watched for replies to deliver (an ask or a slow model included).
-const RELAY_WATCH_MS = 120_000;
 // How long a webhook call trusts the channel lookup of an earlier call (one transaction less per call under load).
 // A change made through this process (a rotated secret, a pinned or published version, a deletion) ends that
 // trust at once; other API processes see it within this time.
@@ -206,7 +203,6 @@ export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): Rou
             tenant,
           );
         const conversationId = chat.conversationId ?? newConversationId();
-        const turn = watchTurn(runs, channel.tenantId, conversationId);
         let outcome;
         try {
           outcome = await sendOrFallback(
@@ -217,7 +213,6 @@ export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): Rou
             !chat.conversationId,
           );
         } catch (error) {
-          turn.cancel();
           await release();
           throw error;
         }
@@ -225,22 +220,24 @@ export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): Rou
         if (outcome.kind === "fallback") {
           // The customer hears the fallback where they hear the flow (the channel's outbound URL); the sender's
           // answer carries it too, for a channel without one. The message id stays claimed: it was answered.
-          turn.cancel();
           const { id, text, at } = outcome;
           const reply = { id, text, at, author: "bot" as const };
           if (target) void delivery.deliver(target, { type: "reply", conversationId, ...reply });
           res.status(202).json({ conversationId, status: "unavailable", replies: [reply] });
           return;
         }
-        if (outcome.kind === "run" && target)
-          void relayTurn(
-            delivery,
-            target,
+        // Stored before the sender hears 202: from here on, the turn's replies survive this process.
+        if (outcome.kind === "run" && target) {
+          const { run, fromSeq } = outcome;
+          const turn = {
+            tenantId: channel.tenantId,
+            channelId: channel.id,
             conversationId,
-            turn.until(RELAY_WATCH_MS),
-            options.customerFallbackText,
-          );
-        else turn.cancel();
+            runId: run.id,
+            fromSeq,
+          };
+          await services.relays.relay(turn, target);
+        }
         res.status(202).json({
           conversationId,
           status: outcome.kind === "run" ? "accepted" : "handoff",

@@ -1,0 +1,110 @@
+import type { Sql } from "@flowdeck/runtime";
+
+/** A chat webhook turn still being relayed (`webhook_relays`). */
+export interface TurnRelay {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly channelId: string;
+  readonly conversationId: string;
+  readonly runId: string;
+  /** The turn's first event in the run's log. */
+  readonly fromSeq: number;
+  /** Every reply up to this seq has been handed to delivery. */
+  readonly relayedSeq: number;
+  /** The turn has not settled in time: the relay is given up. */
+  readonly expired: boolean;
+}
+
+interface RelayRow {
+  tenant_id: string;
+  id: string;
+  channel_id: string;
+  conversation_id: string;
+  run_id: string;
+  from_seq: number;
+  relayed_seq: number;
+  expired: boolean;
+}
+
+const relayColumns = (t: string) => `${t}tenant_id::text AS tenant_id, ${t}id::text AS id,
+  ${t}channel_id::text AS channel_id, ${t}conversation_id, ${t}run_id::text AS run_id, ${t}from_seq,
+  ${t}relayed_seq, ${t}give_up_at <= now() AS expired`;
+
+const toRelay = (row: RelayRow): TurnRelay => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  channelId: row.channel_id,
+  conversationId: row.conversation_id,
+  runId: row.run_id,
+  fromSeq: row.from_seq,
+  relayedSeq: row.relayed_seq,
+  expired: row.expired,
+});
+
+const secondsOf = (ms: number) => ms / 1000;
+
+/** Records a turn to relay, leased to this process for `leaseMs`. */
+export async function insertRelay(
+  sql: Sql,
+  turn: {
+    tenantId: string;
+    channelId: string;
+    conversationId: string;
+    runId: string;
+    fromSeq: number;
+    leaseMs: number;
+    giveUpMs: number;
+  },
+): Promise<TurnRelay> {
+  const { rows } = await sql.query<RelayRow>(
+    `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
+                                 lease_until, give_up_at)
+     VALUES ($1, $2, $3, $4, $5, $5 - 1, now() + make_interval(secs => $6), now() + make_interval(secs => $7))
+     RETURNING ${relayColumns("")}`,
+    [
+      turn.tenantId,
+      turn.channelId,
+      turn.conversationId,
+      turn.runId,
+      turn.fromSeq,
+      secondsOf(turn.leaseMs),
+      secondsOf(turn.giveUpMs),
+    ],
+  );
+  return toRelay(rows[0]!);
+}
+
+/**
+ * Moves the relay past `seq`, in the transaction that stores the reply of that seq. False when a reply at or
+ * past it was already handed over (another process relays the same turn): the caller then stores nothing. The
+ * row lock orders two relayers, so a reply is stored once.
+ */
+export async function advanceRelay(sql: Sql, relayId: string, seq: number): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    "UPDATE webhook_relays SET relayed_seq = $2 WHERE id = $1 AND relayed_seq < $2",
+    [relayId, seq],
+  );
+  return rowCount === 1;
+}
+
+export async function deleteRelay(sql: Sql, relayId: string): Promise<void> {
+  await sql.query("DELETE FROM webhook_relays WHERE id = $1", [relayId]);
+}
+
+// Across tenants (the owner's connection): relays whose process let their lease run out, leased to this
+// process for `$2` ms. SKIP LOCKED: two sweepers never take the same row in one pass.
+const CLAIM_ABANDONED = `
+WITH due AS (
+  SELECT tenant_id, id FROM webhook_relays WHERE lease_until <= now() ORDER BY lease_until LIMIT $1
+     FOR UPDATE SKIP LOCKED
+)
+UPDATE webhook_relays r SET lease_until = now() + make_interval(secs => $2::float8 / 1000)
+  FROM due
+ WHERE r.tenant_id = due.tenant_id AND r.id = due.id
+RETURNING ${relayColumns("r.")}`;
+
+/** `sql` must see every tenant (the owner's transaction). */
+export async function claimAbandoned(sql: Sql, limit: number, leaseMs: number): Promise<TurnRelay[]> {
+  const { rows } = await sql.query<RelayRow>(CLAIM_ABANDONED, [limit, leaseMs]);
+  return rows.map(toRelay);
+}
