@@ -123,7 +123,7 @@ export const ErrorsBlockPublishing: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await expect(await canvas.findByTestId("publish-error")).toHaveTextContent(
-      "The draft has 1 error; fix them (see Problems) before publishing.",
+      "The draft has 1 error; fix it (see Problems) before publishing.",
     );
     await expect(canvas.getByTestId("publish-confirm")).toBeDisabled();
   },

@@ -2,7 +2,6 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, waitFor, within } from "storybook/test";
 import type { FlowdeckApi } from "../../../editor/src/api";
 import { RunPage } from "../../../editor/src/runs/run-page";
-import { installFixtureFetch, type FixtureRoutes } from "../fixtures/fixture-fetch";
 import {
   ANSWER,
   ASK_PROMPT,
@@ -16,7 +15,7 @@ import {
   RUN_DETAIL_ROUTES,
   WAITING_RUN_ID,
 } from "../fixtures/fixture-run-detail";
-import { signedInApi, WorkspaceHarness } from "../fixtures/workspace-harness";
+import { answeredBy, WorkspaceHarness } from "../fixtures/workspace-harness";
 
 /** One run (`/runs/:id`): the path it took on its version's canvas, its conversation and its event log. */
 const meta = {
@@ -35,16 +34,6 @@ const meta = {
 } satisfies Meta<{ runId: string }>;
 export default meta;
 type Story = StoryObj<typeof meta>;
-
-// Routes per story, built when it loads, so a polled run starts again from its first read.
-const answeredBy = (routes: () => FixtureRoutes): Pick<Story, "loaders"> => ({
-  loaders: [
-    async () => {
-      installFixtureFetch(routes());
-      return { api: await signedInApi("owner") };
-    },
-  ],
-});
 
 /** Completed: start → route → ask → lookup → answer lit on the canvas, the whole conversation, the events. */
 export const CompletedWithTrace: Story = {

@@ -2,9 +2,8 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
 import type { FlowdeckApi } from "../../../editor/src/api";
 import { RunsPage } from "../../../editor/src/runs/runs-page";
-import { installFixtureFetch, type FixtureRoutes } from "../fixtures/fixture-fetch";
 import { NO_RUNS_ROUTES, RUNS_PAGE_SIZE, runsRoutes } from "../fixtures/fixture-runs";
-import { signedInApi, WorkspaceHarness } from "../fixtures/workspace-harness";
+import { answeredBy, WorkspaceHarness } from "../fixtures/workspace-harness";
 
 /** The run history (`/runs`): the workspace's live runs, newest first, filtered, a page at a time. */
 const meta = {
@@ -22,16 +21,6 @@ const meta = {
 } satisfies Meta;
 export default meta;
 type Story = StoryObj<typeof meta>;
-
-// Routes per story, built when it loads: the history's times count back from that moment.
-const answeredBy = (routes: () => FixtureRoutes): Pick<Story, "loaders"> => ({
-  loaders: [
-    async () => {
-      installFixtureFetch(routes());
-      return { api: await signedInApi("owner") };
-    },
-  ],
-});
 
 const statuses = (canvasElement: HTMLElement) =>
   within(canvasElement)

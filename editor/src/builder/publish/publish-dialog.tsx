@@ -37,7 +37,10 @@ async function compare(api: PublishApi, workflowId: string): Promise<Comparison>
   if (draft.errorCount > 0) {
     return {
       kind: "error",
-      message: `The draft has ${draft.errorCount} error${draft.errorCount === 1 ? "" : "s"}; fix them (see Problems) before publishing.`,
+      message:
+        draft.errorCount === 1
+          ? "The draft has 1 error; fix it (see Problems) before publishing."
+          : `The draft has ${draft.errorCount} errors; fix them (see Problems) before publishing.`,
     };
   }
   if (draft.latestVersion === null) return { kind: "first", draft: draft.yaml };
