@@ -3,7 +3,9 @@ import { runEditorBundleBench } from "./src/editor-bundle-bench";
 import { runEditorCanvasBench } from "./src/editor-canvas-bench";
 import { runEngineBench } from "./src/engine-bench";
 import { runJournalEncodingBench } from "./src/journal-encoding-bench";
+import { runJournalPlacementBench } from "./src/journal-placement-bench";
 import { runLanguageBench } from "./src/language-bench";
+import { runOutboxShapeBench } from "./src/outbox-shape-bench";
 import { runQueueBench } from "./src/queue-bench";
 import { runRunStorageBench } from "./src/run-storage-bench";
 import { runServerApiBench } from "./src/server-api-bench";
@@ -20,6 +22,8 @@ const results = [
   await runQueueBench(log),
   await runRunStorageBench(log),
   await runJournalEncodingBench(log),
+  await runJournalPlacementBench(log),
+  await runOutboxShapeBench(log),
   await runEditorCanvasBench(log),
   await runServerApiBench(log),
   await runEditorBundleBench(log),

@@ -1,0 +1,410 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import {
+  COMMIT_RUNS,
+  CREATE_RUNS,
+  commitItem,
+  createItem,
+  jsonArray,
+} from "../../runtime/src/store/run-batch-sql";
+import type { NewRun, RunCommit } from "../../runtime/src/store/run-store";
+import { recordResume } from "../../runtime/src/store/run-requests";
+import { runColumns } from "../../runtime/src/store/run-rows";
+import { toJson } from "../../runtime/src/store/sql-values";
+import { createHarness } from "../../runtime/test/support/harness";
+import {
+  closeShape,
+  costLine,
+  ECHO_ROUTER_FLOW,
+  measure,
+  openShape,
+  reserveWal,
+  rewrite,
+  tableBytes,
+  type Reading,
+  type Shape,
+} from "./journal-placement-bench";
+
+/**
+ * Whether a queued run's "still to enqueue" can be state on the run row instead of a `run_outbox` row (issue
+ * 20): the storage statements of one queued echo-router run (5 nodes) in both shapes, at SQL level.
+ *
+ * - outbox (today): CREATE_RUNS (run, `run.created` journal row, outbox row `run.start`), the dispatcher's pass
+ *   (outbox-dispatcher.ts: SELECT … FOR UPDATE SKIP LOCKED, UPDATE … SET dispatched_at, COMMIT, in one owner
+ *   transaction; the enqueue itself is Redis and not measured), COMMIT_RUNS (run UPDATE, journal row, outbox
+ *   row stamped when the commit consumed the start).
+ * - flag: `runs.enqueue_pending boolean` with a partial index `(created_at) WHERE enqueue_pending`; CREATE_RUNS
+ *   sets it instead of writing the outbox row, the dispatcher's claim is one `UPDATE runs SET enqueue_pending =
+ *   false WHERE (…) IN (SELECT … WHERE enqueue_pending … FOR UPDATE SKIP LOCKED) RETURNING` followed by the
+ *   enqueue and COMMIT, and COMMIT_RUNS clears it in the run's UPDATE when the commit consumed the start.
+ *
+ * Two paths: `direct`, production's usual one (the host enqueues right after createRun and the dispatcher,
+ * `minAgeMs` 5 s, never sees the run: the commit stamps it), and `dispatcher` (a run left behind, or a host
+ * that does not enqueue: the dispatcher claims it, the commit finds nothing to stamp). Then a resume: a chat
+ * message to a waiting run (REQUEST_RESUME and the pending read, one transaction, then the commit that applies
+ * it), whose outbox row becomes the same flag set by the request's run UPDATE. The statements are the
+ * runtime's own (imported, or copied where they are not exported: the dispatcher's), rewritten for the flag
+ * shape only where the shapes differ. Production schema (runtime + server migrations), RLS on, tenant
+ * transactions as flowdeck_app, the dispatcher as owner. Printed per run: WAL bytes (pg_walinspect), CPU of
+ * the shape's PostgreSQL backend, table + index bytes; median (min–max) over interleaved rounds. Not in
+ * `pnpm bench`'s verdict: it informs a choice (runtime/CONTEXT.md, "Journal placement and the outbox").
+ */
+
+const ROUNDS = 7;
+const RUNS_PER_ROUND = 1_024;
+const BATCHES = [64, 1] as const;
+const DISPATCH_BATCH = 500;
+const RESUMES_PER_ROUND = 512;
+
+type ShapeKind = "outbox" | "flag";
+const SHAPES: readonly ShapeKind[] = ["outbox", "flag"];
+type Path = "direct" | "dispatcher";
+const PATHS: readonly Path[] = ["direct", "dispatcher"];
+
+// outbox-dispatcher.ts, verbatim (the SQL is inline there, not exported), minAgeMs 0.
+const DISPATCH_SELECT = `SELECT tenant_id::text, id::text, run_id::text, kind FROM run_outbox
+            WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => $2::float8 / 1000)
+            ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`;
+const DISPATCH_MARK = `UPDATE run_outbox SET dispatched_at = now()
+            WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`;
+
+const FLAG_DDL = [
+  "ALTER TABLE runs ADD COLUMN enqueue_pending boolean NOT NULL DEFAULT false",
+  "CREATE INDEX runs_enqueue_pending ON runs (created_at) WHERE enqueue_pending",
+];
+
+// CREATE_RUNS with the flag set on the run instead of an outbox row.
+const CREATE_RUNS_FLAG = {
+  name: "bench_create_runs_flag",
+  text: rewrite(
+    rewrite(
+      rewrite(CREATE_RUNS.text, "channel, claim_key)", "channel, claim_key, enqueue_pending)"),
+      "b->>'claimKey'\n    FROM batch",
+      "b->>'claimKey', true\n    FROM batch",
+    ),
+    /\), outbox AS \([\s\S]*?\n\)\nSELECT/,
+    ")\nSELECT",
+  ),
+};
+
+// COMMIT_RUNS clearing the flag in the run's UPDATE instead of stamping the outbox row. For a resume the real
+// rule would need the seq of the newest request enqueued (a request recorded during the activation must stay
+// pending); the bench's "applied a request" clears it, the same write.
+const COMMIT_RUNS_FLAG = {
+  name: "bench_commit_runs_flag",
+  text: rewrite(
+    rewrite(
+      COMMIT_RUNS.text,
+      "updated_at = now()",
+      "updated_at = now(),\n         enqueue_pending = r.enqueue_pending AND NOT (coalesce((batch.b->>'startConsumed')::boolean, false)" +
+        " OR batch.b ? 'appliedOutboxId')",
+    ),
+    /\), outbox AS \([\s\S]*?\n\)\nSELECT/,
+    ")\nSELECT",
+  ),
+};
+
+// The dispatcher's claim in the flag shape: one statement, then the enqueue, then COMMIT (a crash before the
+// COMMIT leaves the flags set, as it leaves outbox rows undispatched today).
+const DISPATCH_CLAIM_FLAG = `UPDATE runs r SET enqueue_pending = false
+  FROM (SELECT tenant_id, id FROM runs
+         WHERE enqueue_pending AND created_at < now() - make_interval(secs => $2::float8 / 1000)
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS due
+ WHERE r.tenant_id = due.tenant_id AND r.id = due.id
+RETURNING r.tenant_id::text, r.id::text`;
+
+// A resume request in the flag shape: run-requests.ts's REQUEST_RESUME (copied: not exported) with the run's
+// UPDATE setting the flag instead of an outbox row being written; the request keeps its id in the event (the
+// job id). The pending read behind it (PENDING_OF_RUN, copied) is the same in both shapes.
+const REQUEST_RESUME_FLAG = {
+  name: "bench_request_resume_flag",
+  text: `
+WITH run AS (
+  UPDATE runs SET event_seq = event_seq + 1, enqueue_pending = true
+   WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
+  RETURNING ${runColumns("runs")}, event_seq
+), requested AS (
+  INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
+  SELECT tenant_id, id, event_seq, event_seq, jsonb_build_array(jsonb_build_object('type', 'resume.requested',
+           'data', $4::jsonb || jsonb_build_object('outboxId', $5::text),
+           'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+    FROM run
+)
+SELECT run.*, run.event_seq AS seq, $5::text AS outbox_id FROM run`,
+};
+const HOLDS_REQUEST = `events @> '[{"type": "resume.requested"}]'`;
+const PENDING_OF_RUN = {
+  name: "bench_pending_resumes_of_run",
+  text: `SELECT j.first_seq, j.events, coalesce((r.state->>'resumedThrough')::int, 0) AS after_seq FROM runs r
+     JOIN run_journal j ON j.tenant_id = r.tenant_id AND j.run_id = r.id
+      AND j.last_seq > coalesce((r.state->>'resumedThrough')::int, 0) AND j.${HOLDS_REQUEST}
+    WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY j.first_seq`,
+};
+
+interface Captured {
+  readonly run: NewRun;
+  readonly commits: RunCommit[];
+}
+
+/** One queued echo-router run through the real engine: its createRun and its commits, as the store got them. */
+async function captureQueuedRun(): Promise<Captured> {
+  const h = await createHarness({ kind: "pg", workflows: [ECHO_ROUTER_FLOW] });
+  try {
+    let created: NewRun | undefined;
+    const commits: RunCommit[] = [];
+    const createRun = h.store.createRun.bind(h.store);
+    const commit = h.store.commit.bind(h.store);
+    h.store.createRun = async (run) => {
+      created ??= run;
+      return createRun(run);
+    };
+    h.store.commit = async (c) => {
+      commits.push(c);
+      return commit(c);
+    };
+    const run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("echo_router"),
+      input: { message: "where is my order AO-10492" },
+      channel: "api",
+    });
+    if (run.status !== "completed" || !created || commits.length === 0)
+      throw new Error(`echo-router run ended ${run.status} (${commits.length} commits captured)`);
+    return { run: created, commits };
+  } finally {
+    await h.close();
+  }
+}
+
+async function dispatchPass(shape: Shape, kind: ShapeKind): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const moved = await shape.db.ownerTransaction(async (sql) => {
+      if (kind === "flag") {
+        const { rows } = await sql.query(DISPATCH_CLAIM_FLAG, [DISPATCH_BATCH, 0]);
+        return rows.length;
+      }
+      const { rows } = await sql.query<{ tenant_id: string; id: string }>(DISPATCH_SELECT, [
+        DISPATCH_BATCH,
+        0,
+      ]);
+      if (rows.length === 0) return 0;
+      await sql.query(DISPATCH_MARK, [rows.map((row) => row.tenant_id), rows.map((row) => row.id)]);
+      return rows.length;
+    });
+    total += moved;
+    if (moved < DISPATCH_BATCH) return total;
+  }
+}
+
+export async function runOutboxShapeBench(log: (line: string) => void): Promise<{ ok: boolean }> {
+  const sample = await captureQueuedRun();
+  const resumeEvents = sample.commits[0]!.events.slice(2, 4);
+  const shapes = new Map<ShapeKind, Shape>();
+  try {
+    shapes.set("outbox", await openShape("outbox", ["CREATE EXTENSION IF NOT EXISTS pg_walinspect"]));
+    await reserveWal(shapes.get("outbox")!.owner);
+    shapes.set("flag", await openShape("flag", FLAG_DDL));
+    const meter: pg.Client = shapes.get("outbox")!.owner;
+    const withDefinition = new Map<ShapeKind, boolean>(SHAPES.map((s) => [s, true]));
+
+    /** Creates, (dispatches,) and commits RUNS_PER_ROUND runs, `batch` per statement. */
+    const life = async (kind: ShapeKind, path: Path, batch: number) => {
+      const shape = shapes.get(kind)!;
+      const scope = { tenantId: shape.tenantId };
+      const ids: string[] = [];
+      for (let offset = 0; offset < RUNS_PER_ROUND; offset += batch) {
+        const items: string[] = [];
+        for (let i = 0; i < batch; i += 1) {
+          const id = randomUUID();
+          ids.push(id);
+          items.push(
+            createItem({ ...sample.run, tenantId: shape.tenantId }, id, withDefinition.get(kind)!).json,
+          );
+          withDefinition.set(kind, false);
+        }
+        const { rows } = await shape.db.statement(
+          kind === "outbox" ? CREATE_RUNS : CREATE_RUNS_FLAG,
+          [shape.tenantId, jsonArray(items)],
+          scope,
+        );
+        if (rows.length !== batch) throw new Error(`${kind}: ${rows.length} of ${batch} runs created`);
+      }
+      if (path === "dispatcher") {
+        const moved = await dispatchPass(shape, kind);
+        if (moved !== RUNS_PER_ROUND) throw new Error(`${kind}: the dispatcher moved ${moved} runs`);
+      }
+      for (const commit of sample.commits) {
+        for (let offset = 0; offset < ids.length; offset += batch) {
+          const slice = ids.slice(offset, offset + batch);
+          const items = slice.map((runId) => commitItem({ ...commit, tenantId: shape.tenantId, runId }));
+          const { rows } = await shape.db.statement<{ state_version: number | null }>(
+            kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+            [shape.tenantId, jsonArray(items), slice],
+            scope,
+          );
+          if (rows.some((row) => row.state_version !== commit.expectedVersion + 1))
+            throw new Error(`${kind}: a commit was refused`);
+        }
+      }
+    };
+
+    /** RESUMES_PER_ROUND waiting runs (not measured): created and committed to `waiting`, 64 per statement. */
+    const waitingRuns = async (kind: ShapeKind): Promise<string[]> => {
+      const shape = shapes.get(kind)!;
+      const scope = { tenantId: shape.tenantId };
+      const ids = Array.from({ length: RESUMES_PER_ROUND }, () => randomUUID());
+      for (let offset = 0; offset < ids.length; offset += 64) {
+        const slice = ids.slice(offset, offset + 64);
+        const created = slice.map(
+          (id) => createItem({ ...sample.run, tenantId: shape.tenantId }, id, false).json,
+        );
+        await shape.db.statement(
+          kind === "outbox" ? CREATE_RUNS : CREATE_RUNS_FLAG,
+          [shape.tenantId, jsonArray(created)],
+          scope,
+        );
+        const waiting = slice.map((runId) =>
+          commitItem({
+            ...sample.commits[0]!,
+            tenantId: shape.tenantId,
+            runId,
+            expectedVersion: 0,
+            status: "waiting",
+            startConsumed: true,
+          }),
+        );
+        await shape.db.statement(
+          kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+          [shape.tenantId, jsonArray(waiting), slice],
+          scope,
+        );
+      }
+      return ids;
+    };
+
+    /** A chat message to each waiting run: the request (its own transaction, as recordResume), then the commit that applies it. */
+    const resumeLife = async (kind: ShapeKind, ids: readonly string[]) => {
+      const shape = shapes.get(kind)!;
+      const scope = { tenantId: shape.tenantId };
+      const resume = { kind: "message" as const, text: "and when will it arrive?" };
+      for (const runId of ids) {
+        const outboxId = await shape.db.transaction(async (sql) => {
+          if (kind === "outbox") {
+            const recorded = await recordResume(sql, shape.tenantId, runId, resume, ["waiting"]);
+            return recorded?.outboxId;
+          }
+          const request = sql.query<{ outbox_id: string }>(REQUEST_RESUME_FLAG, [
+            shape.tenantId,
+            runId,
+            ["waiting"],
+            toJson(resume),
+            randomUUID(),
+          ]);
+          const read = sql.commitWith(PENDING_OF_RUN, [shape.tenantId, runId]);
+          const [row] = await Promise.all([request, read]);
+          return row.rows[0]?.outbox_id;
+        }, scope);
+        if (!outboxId) throw new Error(`${kind}: a resume was refused`);
+        const { rows } = await shape.db.statement<{ state_version: number | null }>(
+          kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+          [
+            shape.tenantId,
+            jsonArray([
+              commitItem({
+                ...sample.commits[0]!,
+                tenantId: shape.tenantId,
+                runId,
+                expectedVersion: 1,
+                status: "waiting",
+                events: resumeEvents,
+                appliedOutboxId: outboxId,
+              }),
+            ]),
+            [runId],
+          ],
+          scope,
+        );
+        if (rows[0]?.state_version !== 2) throw new Error(`${kind}: a resume's commit was refused`);
+      }
+    };
+
+    const pending = async (kind: ShapeKind) => {
+      const owner = shapes.get(kind)!.owner;
+      const sql =
+        kind === "outbox"
+          ? "SELECT count(*)::int AS n FROM run_outbox WHERE dispatched_at IS NULL"
+          : "SELECT count(*)::int AS n FROM runs WHERE enqueue_pending";
+      return (await owner.query<{ n: number }>(sql)).rows[0]!.n;
+    };
+
+    for (const kind of SHAPES) await life(kind, "direct", 64);
+
+    type Key = `${ShapeKind}/${Path}/${number}`;
+    const readings = new Map<Key, Reading[]>();
+    const resumes = new Map<ShapeKind, Reading[]>();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const order = round % 2 === 0 ? SHAPES : [...SHAPES].reverse();
+      for (const kind of order) {
+        const ids = await waitingRuns(kind);
+        const reading = await measure(meter, shapes.get(kind)!, () => resumeLife(kind, ids));
+        resumes.set(kind, [...(resumes.get(kind) ?? []), reading]);
+      }
+      for (const path of PATHS) {
+        for (const batch of BATCHES) {
+          const order = round % 2 === 0 ? SHAPES : [...SHAPES].reverse();
+          for (const kind of order) {
+            const key: Key = `${kind}/${path}/${batch}`;
+            const reading = await measure(meter, shapes.get(kind)!, () => life(kind, path, batch));
+            readings.set(key, [...(readings.get(key) ?? []), reading]);
+          }
+        }
+      }
+    }
+    for (const kind of SHAPES) {
+      const left = await pending(kind);
+      if (left !== 0) throw new Error(`${kind}: ${left} runs still to enqueue after their commits`);
+    }
+    const sizes = new Map<ShapeKind, number>();
+    for (const kind of SHAPES) {
+      const shape = shapes.get(kind)!;
+      const runs = Number(
+        (await shape.owner.query<{ n: string }>("SELECT count(*)::text AS n FROM runs")).rows[0]!.n,
+      );
+      sizes.set(kind, (await tableBytes(shape, ["runs", "run_outbox"])) / runs);
+    }
+
+    log(
+      `outbox shape: one queued echo-router run (create, ${sample.commits.length} commit${sample.commits.length === 1 ? "" : "s"}` +
+        `), ${ROUNDS} interleaved rounds of ${RUNS_PER_ROUND} runs per shape, path and batch size; production schema, ` +
+        `RLS on; per run, median (min–max) over rounds`,
+    );
+    for (const path of PATHS) {
+      for (const batch of BATCHES) {
+        const base = readings.get(`outbox/${path}/${batch}`)!;
+        for (const kind of SHAPES) {
+          const r = readings.get(`${kind}/${path}/${batch}`)!;
+          log(
+            `  ${path.padEnd(10)} ${String(batch).padStart(2)}/stmt ${kind.padEnd(6)} ${costLine(r, base, RUNS_PER_ROUND)}`,
+          );
+        }
+      }
+    }
+    const base = resumes.get("outbox")!;
+    for (const kind of SHAPES) {
+      const r = resumes.get(kind)!;
+      log(`  resume (request + applying commit) ${kind.padEnd(6)} ${costLine(r, base, RESUMES_PER_ROUND)}`);
+    }
+    log(
+      `  table + index (runs, run_outbox) after VACUUM: outbox ${sizes.get("outbox")!.toFixed(0)} B/run, ` +
+        `flag ${sizes.get("flag")!.toFixed(0)} B/run (${(sizes.get("flag")! / sizes.get("outbox")!).toFixed(2)}×)`,
+    );
+    return { ok: true };
+  } finally {
+    for (const shape of shapes.values()) await closeShape(shape);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runOutboxShapeBench((line) => process.stdout.write(`${line}\n`));
+}
