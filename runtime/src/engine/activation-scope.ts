@@ -22,6 +22,21 @@ function entitiesOf(entities: Entities, history: readonly ChatTurn[]): Found {
   return found;
 }
 
+/** A frame's scope, as built for the conversation it was built from (the journal replaces it on every change). */
+interface BuiltScope {
+  readonly conversation: RunJournal["conversation"];
+  readonly tenant: TenantView;
+  readonly entities: Entities;
+  readonly scope: RunScope;
+}
+
+/**
+ * Scopes per frame. `input`, `vars` and `nodes` are the frame's own objects, updated in place, so a scope stays
+ * current until the conversation changes: a step and its edges read one scope instead of rebuilding the
+ * conversation view (and searching the history for the last customer message) two or three times per step.
+ */
+const built = new WeakMap<FlowFrame, BuiltScope>();
+
 /**
  * What a step of `frame` reads: `{ input, vars, entities, nodes, conversation, tenant }`. `entities` are the
  * frame's flow's declared entities as found in this run's customer messages (the latest value of each);
@@ -34,8 +49,11 @@ export function activationScope(
   tenant: TenantView,
   entities: Entities,
 ): RunScope {
+  const known = built.get(frame);
+  if (known?.conversation === journal.conversation && known.tenant === tenant && known.entities === entities)
+    return known.scope;
   const { memory, remembered, ...conversation } = journal.conversation;
-  return {
+  const scope: RunScope = {
     input: frame.input,
     vars: frame.vars,
     entities: entitiesOf(entities, conversation.history),
@@ -43,6 +61,8 @@ export function activationScope(
     conversation: { ...memory, ...remembered, ...conversation, last_message: journal.lastCustomerMessage() },
     tenant,
   };
+  built.set(frame, { conversation: journal.conversation, tenant, entities, scope });
+  return scope;
 }
 
 /** A message that answers a waiting step carries the entities found in it (an ask's `entity` check). */

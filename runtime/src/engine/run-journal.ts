@@ -3,7 +3,21 @@ import type { ChatTurn, ExecutionResult } from "@flowdeck/node-library/runtime";
 import type { RunEvent, RunState, StepRecord } from "./run-types";
 import { stepEventData, type StepEnd } from "./step-events";
 
-export const now = () => new Date().toISOString();
+let stampedMs = Number.NaN;
+let stamp = "";
+
+/**
+ * The time as ISO 8601 text, made once per millisecond: a step stamps its start, its events and its record
+ * within the same millisecond, and `toISOString` was the largest single cost of a pure step.
+ */
+export function now(): string {
+  const ms = Date.now();
+  if (ms !== stampedMs) {
+    stampedMs = ms;
+    stamp = new Date(ms).toISOString();
+  }
+  return stamp;
+}
 
 /**
  * What an activation has done since its last commit (its events, finished steps' records among them) and the
@@ -12,6 +26,8 @@ export const now = () => new Date().toISOString();
  */
 export class RunJournal {
   private events: RunEvent[] = [];
+  /** `message.sent` events among `events`: every step asks, and scanning the events made a loop quadratic. */
+  private heldMessages = 0;
   /** Conversation memory set during this activation; saved for later runs once the activation has ended. */
   readonly memoryWrites: Record<string, unknown> = {};
 
@@ -22,6 +38,7 @@ export class RunJournal {
 
   event(type: RunEvent["type"], data: Record<string, unknown>): void {
     this.events.push({ type, data, at: now() });
+    if (type === "message.sent") this.heldMessages += 1;
   }
 
   /** A step that produced a result (completed, or waiting for an answer). */
@@ -39,21 +56,19 @@ export class RunJournal {
       nodeType: node.type,
       attempt: attempts,
       status,
-      ...(result.port ? { port: result.port } : {}),
+      port: result.port || undefined,
       output: result.output,
-      ...(result.details ? { details: { ...result.details } } : {}),
+      details: result.details ? { ...result.details } : undefined,
       // Metrics count tokens and cost from events, without reading the trace back.
-      ...(result.usage ? { usage: result.usage } : {}),
+      usage: result.usage,
       startedAt,
     };
-    this.event(
-      status === "waiting" ? "step.started" : "step.completed",
-      stepEventData(record, {
-        waiting: status === "waiting",
-        // What the step set (a set node, an ask's answer): the test-run panel shows the variables after each step.
-        ...(result.vars ? { vars: result.vars } : {}),
-      }),
-    );
+    const extra: { waiting: boolean; vars?: Readonly<Record<string, unknown>> } = {
+      waiting: status === "waiting",
+    };
+    // What the step set (a set node, an ask's answer): the test-run panel shows the variables after each step.
+    if (result.vars) extra.vars = result.vars;
+    this.event(status === "waiting" ? "step.started" : "step.completed", stepEventData(record, extra));
     if (result.usage) {
       this.usage = {
         promptTokens: this.usage.promptTokens + result.usage.promptTokens,
@@ -124,7 +139,7 @@ export class RunJournal {
 
   /** A message to the customer is waiting for the next commit (events are published only once durable). */
   holdsMessages(): boolean {
-    return this.events.some((event) => event.type === "message.sent");
+    return this.heldMessages > 0;
   }
 
   lastCustomerMessage(): string {
@@ -135,6 +150,7 @@ export class RunJournal {
   take(): RunEvent[] {
     const taken = this.events;
     this.events = [];
+    this.heldMessages = 0;
     return taken;
   }
 }

@@ -1,6 +1,7 @@
 import {
   celMessage,
   celProgram,
+  type CelProgram,
   CONDITION_ROOTS,
   createLiquid,
   EvaluationLimitError,
@@ -78,41 +79,83 @@ export function evaluateExpression(
   scope: RunScope,
   extra?: Record<string, unknown>,
 ): unknown {
-  return evaluate(expression, EXPRESSION_ROOTS, scopeObject(scope, extra));
+  return evaluate(expression, expressionPrograms, EXPRESSION_ROOTS, scope, extra);
 }
 
 /** Evaluates an edge condition, which also sees `output` (the source node's output). */
 export function evaluateCondition(expression: string, scope: RunScope, output: unknown): unknown {
-  return evaluate(expression, CONDITION_ROOTS, scopeObject(scope, { output }));
+  return evaluate(expression, conditionPrograms, CONDITION_ROOTS, scope, { output });
 }
 
-function evaluate(expression: string, roots: readonly string[], context: Record<string, unknown>): unknown {
-  try {
+/** An expression compiled for one set of roots, with which of those roots its text names. */
+interface Compiled {
+  readonly program: CelProgram;
+  /** Per root (in the order of the roots): whether the text names it. */
+  readonly reads: readonly boolean[];
+}
+
+// Per expression text, one cache per set of roots: a loop evaluates the same few expressions on every step,
+// and looking them up by text alone skips building the roots-and-text key of schemas' own cache each time.
+const MAX_COMPILED = 5_000;
+const expressionPrograms = new Map<string, Compiled>();
+const conditionPrograms = new Map<string, Compiled>();
+
+// The identifiers a text names outside a member selection (`x.vars` names `x` only). A name inside a string
+// literal counts too (harmless: that root is converted for nothing); CEL cannot reach a root without naming it.
+const IDENTIFIER = /(?<![A-Za-z0-9_.])[A-Za-z_][A-Za-z0-9_]*/g;
+
+function compiled(cache: Map<string, Compiled>, expression: string, roots: readonly string[]): Compiled {
+  let entry = cache.get(expression);
+  if (entry === undefined) {
+    // A text that does not compile throws here each time; nothing is kept for it.
     const program = celProgram(expression, roots);
+    const named = new Set(expression.match(IDENTIFIER));
+    entry = { program, reads: roots.map((root) => named.has(root)) };
+    if (cache.size >= MAX_COMPILED) cache.clear();
+    cache.set(expression, entry);
+  }
+  return entry;
+}
+
+function evaluate(
+  expression: string,
+  cache: Map<string, Compiled>,
+  roots: readonly string[],
+  scope: RunScope,
+  extra: Record<string, unknown> | undefined,
+): unknown {
+  try {
+    const { program, reads } = compiled(cache, expression, roots);
     const celContext: Record<string, unknown> = {};
     // Converting the whole scope (every node's output, the conversation's history) for each expression was
     // most of a pure step's cost; a root the text never names cannot be read, so it stays null.
-    for (const root of roots)
-      celContext[root] = namesRoot(expression, root) ? toCel(context[root] ?? null) : null;
+    for (let i = 0; i < roots.length; i += 1) {
+      const root = roots[i]!;
+      celContext[root] = reads[i] ? toCel(rootValue(scope, extra, root) ?? null) : null;
+    }
     return fromCel(program(celContext));
   } catch (error) {
     throw engineError(error, "FD210", `Expression "${expression}"`);
   }
 }
 
-// Per expression text: the identifiers it names outside a member selection (`x.vars` names `x` only). A name
-// inside a string literal counts too (harmless: that root is converted for nothing); CEL cannot reach a root
-// without naming it.
-const namedIdentifiers = new Map<string, ReadonlySet<string>>();
-const MAX_REMEMBERED_EXPRESSIONS = 5_000;
-const IDENTIFIER = /(?<![A-Za-z0-9_.])[A-Za-z_][A-Za-z0-9_]*/g;
-
-function namesRoot(expression: string, root: string): boolean {
-  let named = namedIdentifiers.get(expression);
-  if (named === undefined) {
-    named = new Set(expression.match(IDENTIFIER));
-    if (namedIdentifiers.size >= MAX_REMEMBERED_EXPRESSIONS) namedIdentifiers.clear();
-    namedIdentifiers.set(expression, named);
+/** A root's value as `scopeObject` would give it (`extra` over the scope), without building that object. */
+function rootValue(scope: RunScope, extra: Record<string, unknown> | undefined, root: string): unknown {
+  if (extra !== undefined && Object.hasOwn(extra, root)) return extra[root];
+  switch (root) {
+    case "input":
+      return scope.input;
+    case "vars":
+      return scope.vars;
+    case "entities":
+      return scope.entities ?? {};
+    case "nodes":
+      return scope.nodes;
+    case "conversation":
+      return scope.conversation;
+    case "tenant":
+      return scope.tenant;
+    default:
+      return undefined;
   }
-  return named.has(root);
 }

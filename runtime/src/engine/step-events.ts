@@ -13,7 +13,8 @@ export function stepEventData(
   record: StepEnd,
   extra: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
-  return {
+  // Members assigned one by one rather than spread from temporary objects: this runs for every step.
+  const data: Record<string, unknown> = {
     stepId: record.stepId,
     node: record.nodeName,
     type: record.nodeType,
@@ -21,12 +22,12 @@ export function stepEventData(
     status: record.status,
     port: record.port ?? null,
     output: record.output,
-    ...(record.error ? { error: record.error } : {}),
-    ...(record.details ? { details: record.details } : {}),
-    ...(record.usage ? { usage: record.usage } : {}),
-    startedAt: record.startedAt,
-    ...extra,
   };
+  if (record.error) data.error = record.error;
+  if (record.details) data.details = record.details;
+  if (record.usage) data.usage = record.usage;
+  data.startedAt = record.startedAt;
+  return Object.assign(data, extra);
 }
 
 const RECORDING_TYPES: ReadonlySet<string> = new Set(["step.completed", "step.failed", "step.started"]);
