@@ -1,5 +1,5 @@
 import type { Workflow, WorkflowNode } from "@flowdeck/schemas";
-import type { RunScope, TenantView, ToolInvoker } from "@flowdeck/node-library/runtime";
+import type { RunScope, TenantView } from "@flowdeck/node-library/runtime";
 import type { ActivationEnd, ActivationInput } from "./activation-types";
 import type { EngineDeps } from "./engine-deps";
 import { EngineError } from "./engine-errors";
@@ -8,9 +8,9 @@ import { defaultedConfig } from "./node-config";
 import { activationScope, resumeWithEntities } from "./activation-scope";
 import { evaluateCondition } from "./scope";
 import { now, RunJournal } from "./run-journal";
-import { runStep } from "./step-runner";
+import { runStep, type StepEvents } from "./step-runner";
 import { enterSubflow } from "./subflow-frame";
-import { agentTools, type ToolStepHost } from "./tool-step";
+import { LazyAgentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { toJson } from "../store/sql-values";
 import type { ResumeRequest } from "../store/run-requests";
@@ -40,6 +40,9 @@ export class RunActivation {
   private appliedOutboxId: string | undefined;
   /** What the last commit stored, for `record()`. */
   private committed: Pick<RunRecord, "status" | "output" | "error" | "updatedAt">;
+  // Built once: every step's request refers to these rather than to closures of its own.
+  private readonly toolHost: ToolStepHost;
+  private readonly stepEvents: StepEvents;
 
   constructor(
     private readonly run: RunRecord,
@@ -58,6 +61,25 @@ export class RunActivation {
     this.version = run.stateVersion;
     this.committed = { status: run.status, output: run.output, error: run.error, updatedAt: run.updatedAt };
     this.indexes.set(run.definition.name, indexWorkflow(run.definition));
+    this.toolHost = {
+      deps,
+      tenant,
+      runId: run.id,
+      signal,
+      journal: this.journal,
+      config: (node) => this.config(node),
+    };
+    this.stepEvents = {
+      emit: (stepId, event) =>
+        deps.onEvents?.(
+          run.tenantId,
+          run.id,
+          [{ type: event.type, data: { stepId, text: event.text }, at: now() }],
+          run.conversationId,
+        ),
+      retrying: (stepId, attempt, error, delayMs) =>
+        this.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
+    };
   }
 
   /** Continues the run; `resume` answers the waiting ask or handoff step. */
@@ -86,7 +108,8 @@ export class RunActivation {
         });
       }
       const frame = this.frames[this.frames.length - 1]!;
-      const index = await this.index(frame.workflow);
+      // Known after the first step of a frame: no await (and so no trip through the microtask queue) per step.
+      const index = this.indexes.get(frame.workflow) ?? (await this.index(frame.workflow));
       const node = index.node(frame.node);
       if (!node) throw new EngineError("FD209", `Node "${frame.node}" is missing from ${frame.workflow}.`);
       if (node.type === "subflow") {
@@ -155,18 +178,16 @@ export class RunActivation {
         config: this.config(node),
         executor,
         scope,
-        ...(resume ? { resume } : {}),
+        resume,
         signal: this.signal,
-        tools: this.tools(frame, index, node, stepId, scope),
-        emit: (event) =>
-          this.deps.onEvents?.(
-            this.run.tenantId,
-            this.run.id,
-            [{ type: event.type, data: { stepId, text: event.text }, at: now() }],
-            this.run.conversationId,
-          ),
-        onRetry: (attempt, error, delayMs) =>
-          this.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
+        tools: new LazyAgentTools(this.toolHost, {
+          index,
+          agent: node,
+          stepId,
+          scope,
+          outputs: frame.outputs,
+        }),
+        events: this.stepEvents,
       },
       this.deps,
     );
@@ -268,31 +289,6 @@ export class RunActivation {
     const hasErrorEdge = index.outgoing(node.name).some((edge) => edgePort(edge) === "error");
     if (!hasErrorEdge) return this.finish({ status: "failed", error });
     return this.advance(frame, index, node, "error", output);
-  }
-
-  private tools(
-    frame: FlowFrame,
-    index: WorkflowIndex,
-    agent: WorkflowNode,
-    stepId: string,
-    scope: RunScope,
-  ): ToolInvoker {
-    const host: ToolStepHost = {
-      deps: this.deps,
-      tenant: this.tenant,
-      runId: this.run.id,
-      signal: this.signal,
-      journal: this.journal,
-      config: (node) => this.config(node),
-    };
-    // Built on first use: only agents call tools, and building it for every step was a tenth of a pure step.
-    let invoker: ToolInvoker | undefined;
-    const tools = () =>
-      (invoker ??= agentTools(host, { index, agent, stepId, scope, outputs: frame.outputs }));
-    return {
-      describe: (names) => tools().describe(names),
-      invoke: (name, args) => tools().invoke(name, args),
-    };
   }
 
   private scope(frame: FlowFrame): RunScope {

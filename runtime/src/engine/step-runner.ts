@@ -1,6 +1,5 @@
 import type { WorkflowNode } from "@flowdeck/schemas";
 import type {
-  ExecutionContext,
   ExecutionResult,
   ExecutorEvent,
   NodeExecutor,
@@ -11,12 +10,10 @@ import type {
 } from "@flowdeck/node-library/runtime";
 import { abortableSleep } from "../resilience/abortable-sleep";
 import { isRetryable } from "../resilience/retryable";
-import { traceHttp } from "../telemetry/traced-http";
-import { traceModels } from "../telemetry/traced-models";
 import { inStepSpan } from "../telemetry/step-span";
 import type { EngineDeps } from "./engine-deps";
 import { describeError, EngineError } from "./engine-errors";
-import { evaluateExpression, renderTemplate } from "./scope";
+import { StepContext } from "./step-context";
 
 export interface StepRequest {
   readonly tenant: TenantView;
@@ -29,9 +26,17 @@ export interface StepRequest {
   readonly resume?: ResumeInput;
   readonly signal: AbortSignal;
   readonly tools: ToolInvoker;
-  readonly emit: (event: ExecutorEvent) => void;
+  readonly events: StepEvents;
+}
+
+/**
+ * Where a step's live events and retries go. One per activation, told the step id, so a step's request holds
+ * no closures of its own.
+ */
+export interface StepEvents {
+  emit(stepId: string, event: ExecutorEvent): void;
   /** Told before each retry, so the trace shows it. */
-  readonly onRetry: (attempt: number, error: { code: string; message: string }, delayMs: number) => void;
+  retrying(stepId: string, attempt: number, error: { code: string; message: string }, delayMs: number): void;
 }
 
 export type StepOutcome =
@@ -72,7 +77,7 @@ async function runTries(request: StepRequest, deps: EngineDeps): Promise<StepOut
       if (!isRetryable(error)) return { ok: false, error: lastError, attempts: attempt };
       if (attempt < attempts) {
         const delay = backoffDelayMs(request.node, attempt);
-        request.onRetry(attempt, lastError, delay);
+        request.events.retrying(request.stepId, attempt, lastError, delay);
         await sleep(delay, request.signal);
       }
     }
@@ -80,15 +85,20 @@ async function runTries(request: StepRequest, deps: EngineDeps): Promise<StepOut
   return { ok: false, error: lastError, attempts };
 }
 
-async function attemptOnce(
+function attemptOnce(request: StepRequest, attempt: number, deps: EngineDeps): Promise<ExecutionResult> {
+  const timeoutMs = request.node.timeout_ms;
+  // Without a timeout the run's own signal is the step's: no controller, listener, race or await per step.
+  if (timeoutMs === undefined)
+    return request.executor(new StepContext(request, attempt, deps, request.signal), request.config);
+  return attemptWithTimeout(request, attempt, deps, timeoutMs);
+}
+
+async function attemptWithTimeout(
   request: StepRequest,
   attempt: number,
   deps: EngineDeps,
+  timeoutMs: number,
 ): Promise<ExecutionResult> {
-  const timeoutMs = request.node.timeout_ms;
-  // Without a timeout the run's own signal is the step's: no controller, listener or race per step.
-  if (timeoutMs === undefined)
-    return request.executor(stepContext(request, attempt, deps, request.signal), request.config);
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(request.signal.reason);
   request.signal.addEventListener("abort", onRunAbort, { once: true });
@@ -102,54 +112,11 @@ async function attemptOnce(
   });
   try {
     return await Promise.race([
-      request.executor(stepContext(request, attempt, deps, controller.signal), request.config),
+      request.executor(new StepContext(request, attempt, deps, controller.signal), request.config),
       timedOut,
     ]);
   } finally {
     clearTimeout(timer);
     request.signal.removeEventListener("abort", onRunAbort);
   }
-}
-
-/**
- * The executor's context. Models, the HTTP client and the domain services are built on first use: most steps
- * (start, set, condition, end) never touch them, and building them for every step was a measurable share of a
- * short run's CPU.
- */
-function stepContext(
-  request: StepRequest,
-  attempt: number,
-  deps: EngineDeps,
-  signal: AbortSignal,
-): ExecutionContext {
-  const tenantId = request.tenant.id;
-  let models: ExecutionContext["models"] | undefined;
-  let http: ExecutionContext["http"] | undefined;
-  let services: ExecutionContext["services"] | undefined;
-  return {
-    signal,
-    log: deps.log,
-    tenant: request.tenant,
-    runId: request.runId,
-    stepId: request.stepId,
-    idempotencyKey: `${request.runId}:${request.stepId}`,
-    node: { name: request.node.name, type: request.node.type },
-    attempt,
-    scope: request.scope,
-    get models() {
-      return (models ??= traceModels(deps.models(tenantId)));
-    },
-    get http() {
-      return (http ??= traceHttp(deps.http(tenantId)));
-    },
-    get services() {
-      return (services ??= deps.services(tenantId));
-    },
-    ...(deps.credentials ? { credentials: deps.credentials(tenantId) } : {}),
-    render: (template, extra) => renderTemplate(template, request.scope, extra),
-    evaluate: (expression, extra) => evaluateExpression(expression, request.scope, extra),
-    emit: request.emit,
-    tools: request.tools,
-    ...(request.resume ? { resume: request.resume } : {}),
-  };
 }

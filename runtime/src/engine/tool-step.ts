@@ -45,9 +45,11 @@ export async function runToolStep(
       scope,
       signal: host.signal,
       tools: { describe: () => [], invoke: () => Promise.reject(new Error("tools cannot call tools")) },
-      emit: () => undefined,
-      onRetry: (attempt, error, delayMs) =>
-        host.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
+      events: {
+        emit: () => undefined,
+        retrying: (id, attempt, error, delayMs) =>
+          host.journal.event("step.retrying", { stepId: id, attempt, error, delayMs }),
+      },
     },
     host.deps,
   );
@@ -59,22 +61,47 @@ export async function runToolStep(
   return outcome.result.output;
 }
 
+/** One step's place in its frame, for the tools of an agent running there. */
+export interface AgentStep {
+  readonly index: WorkflowIndex;
+  readonly agent: WorkflowNode;
+  readonly stepId: string;
+  readonly scope: RunScope;
+  /** The frame's outputs: a tool's output is `nodes.<tool>.output` for the steps after the agent. */
+  readonly outputs: Record<string, { output: unknown }>;
+}
+
+/**
+ * The tools of a step, built on first use: only agents call tools, and building the invoker (or even the
+ * closures to build it later) for every step was a tenth of a pure step.
+ */
+export class LazyAgentTools implements ToolInvoker {
+  private invoker: ToolInvoker | undefined;
+
+  constructor(
+    private readonly host: ToolStepHost,
+    private readonly step: AgentStep,
+  ) {}
+
+  describe(names: readonly string[]): ReturnType<ToolInvoker["describe"]> {
+    return this.tools().describe(names);
+  }
+
+  invoke(name: string, args: Record<string, unknown>): ReturnType<ToolInvoker["invoke"]> {
+    return this.tools().invoke(name, args);
+  }
+
+  private tools(): ToolInvoker {
+    return (this.invoker ??= agentTools(this.host, this.step));
+  }
+}
+
 /**
  * The tools of one step. Only an agent has any, and only those on its own `tools` list, up to its
  * `max_tool_calls_per_step`: both read here from the engine's copy of its config, never from its executor.
  * Refusals go into the trace as `tool.refused` events (bounded by the same cap).
  */
-export function agentTools(
-  host: ToolStepHost,
-  step: {
-    readonly index: WorkflowIndex;
-    readonly agent: WorkflowNode;
-    readonly stepId: string;
-    readonly scope: RunScope;
-    /** The frame's outputs: a tool's output is `nodes.<tool>.output` for the steps after the agent. */
-    readonly outputs: Record<string, { output: unknown }>;
-  },
-): ToolInvoker {
+export function agentTools(host: ToolStepHost, step: AgentStep): ToolInvoker {
   const config = step.agent.type === "agent" ? host.config(step.agent) : {};
   return createToolInvoker({
     index: step.index,
