@@ -7,8 +7,9 @@ export function toCel(value: unknown): unknown {
   if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(toCel);
   if (value !== null && typeof value === "object") {
+    // Keys, not entries: every expression converts the roots it reads, and entries allocated a pair per member.
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = toCel(item);
+    for (const key of Object.keys(value)) out[key] = toCel((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -25,7 +26,7 @@ export function fromCel(value: unknown): unknown {
   if (value instanceof Uint8Array) return Array.from(value);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = fromCel(item);
+    for (const key of Object.keys(value)) out[key] = fromCel((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
