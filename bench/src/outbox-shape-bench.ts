@@ -8,6 +8,7 @@ import {
   jsonArray,
 } from "../../runtime/src/store/run-batch-sql";
 import type { NewRun, RunCommit } from "../../runtime/src/store/run-store";
+import { PENDING_STARTS, STARTS_ENQUEUED } from "../../runtime/src/queue/outbox-dispatcher";
 import { recordResume } from "../../runtime/src/store/run-requests";
 import { runColumns } from "../../runtime/src/store/run-rows";
 import { toJson } from "../../runtime/src/store/sql-values";
@@ -26,27 +27,27 @@ import {
 } from "./journal-placement-bench";
 
 /**
- * Whether a queued run's "still to enqueue" can be state on the run row instead of a `run_outbox` row (issue
- * 20): the storage statements of one queued echo-router run (5 nodes) in both shapes, at SQL level.
+ * Whether a queued run's "still to enqueue" is cheaper as state on the run row than as a `run_outbox` row
+ * (issue 20): the storage statements of one queued echo-router run (5 nodes) in both shapes, at SQL level. The
+ * measurement chose the flag, and migration 0012 made it production's shape; the outbox shape is kept here,
+ * rebuilt from production's statements, so the choice can be measured again.
  *
- * - outbox (today): CREATE_RUNS (run, `run.created` journal row, outbox row `run.start`), the dispatcher's pass
- *   (outbox-dispatcher.ts: SELECT … FOR UPDATE SKIP LOCKED, UPDATE … SET dispatched_at, COMMIT, in one owner
- *   transaction; the enqueue itself is Redis and not measured), COMMIT_RUNS (run UPDATE, journal row, outbox
- *   row stamped when the commit consumed the start).
- * - flag: `runs.enqueue_pending boolean` with a partial index `(created_at) WHERE enqueue_pending`; CREATE_RUNS
- *   sets it instead of writing the outbox row, the dispatcher's claim is one `UPDATE runs SET enqueue_pending =
- *   false WHERE (…) IN (SELECT … WHERE enqueue_pending … FOR UPDATE SKIP LOCKED) RETURNING` followed by the
- *   enqueue and COMMIT, and COMMIT_RUNS clears it in the run's UPDATE when the commit consumed the start.
+ * - outbox (before 0012): CREATE_RUNS writing an outbox row `run.start` instead of setting the flag, the
+ *   dispatcher's pass as it was (SELECT … FOR UPDATE SKIP LOCKED, UPDATE … SET dispatched_at, COMMIT, in one
+ *   owner transaction; the enqueue itself is Redis and not measured), COMMIT_RUNS stamping the outbox row when
+ *   the commit consumed the start.
+ * - flag (production): `runs.start_pending` with the partial index `(created_at) WHERE start_pending`, set by
+ *   CREATE_RUNS, cleared by the dispatcher's pass (outbox-dispatcher.ts's PENDING_STARTS and STARTS_ENQUEUED)
+ *   or by COMMIT_RUNS when the commit consumed the start.
  *
  * Two paths: `direct`, production's usual one (the host enqueues right after createRun and the dispatcher,
- * `minAgeMs` 5 s, never sees the run: the commit stamps it), and `dispatcher` (a run left behind, or a host
- * that does not enqueue: the dispatcher claims it, the commit finds nothing to stamp). Then a resume: a chat
+ * `minAgeMs` 5 s, never sees the run: the commit clears it), and `dispatcher` (a run left behind, or a host
+ * that does not enqueue: the dispatcher claims it, the commit finds nothing to clear). Then a resume: a chat
  * message to a waiting run (REQUEST_RESUME and the pending read, one transaction, then the commit that applies
- * it), whose outbox row becomes the same flag set by the request's run UPDATE. The statements are the
- * runtime's own (imported, or copied where they are not exported: the dispatcher's), rewritten for the flag
- * shape only where the shapes differ. Production schema (runtime + server migrations), RLS on, tenant
- * transactions as flowdeck_app, the dispatcher as owner. Printed per run: WAL bytes (pg_walinspect), CPU of
- * the shape's PostgreSQL backend, table + index bytes; median (min–max) over interleaved rounds. Not in
+ * it); production keeps requests as outbox rows, and the flag shape's resume is the variant that was measured
+ * and rejected (the request's run UPDATE setting the flag). Production schema (runtime + server migrations), RLS
+ * on, tenant transactions as flowdeck_app, the dispatcher as owner. Printed per run: WAL bytes (pg_walinspect),
+ * CPU of the shape's PostgreSQL backend, table + index bytes; median (min–max) over interleaved rounds. Not in
  * `pnpm bench`'s verdict: it informs a choice (runtime/CONTEXT.md, "Journal placement and the outbox").
  */
 
@@ -61,57 +62,57 @@ const SHAPES: readonly ShapeKind[] = ["outbox", "flag"];
 type Path = "direct" | "dispatcher";
 const PATHS: readonly Path[] = ["direct", "dispatcher"];
 
-// outbox-dispatcher.ts, verbatim (the SQL is inline there, not exported), minAgeMs 0.
+// The dispatcher's pass over start rows before 0012 (its SQL then), minAgeMs 0.
 const DISPATCH_SELECT = `SELECT tenant_id::text, id::text, run_id::text, kind FROM run_outbox
             WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => $2::float8 / 1000)
             ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`;
 const DISPATCH_MARK = `UPDATE run_outbox SET dispatched_at = now()
             WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`;
 
-const FLAG_DDL = [
-  "ALTER TABLE runs ADD COLUMN enqueue_pending boolean NOT NULL DEFAULT false",
-  "CREATE INDEX runs_enqueue_pending ON runs (created_at) WHERE enqueue_pending",
-];
+// Before 0012 the runs table had no flag index.
+const OUTBOX_DDL = ["DROP INDEX runs_start_pending"];
 
-// CREATE_RUNS with the flag set on the run instead of an outbox row.
-const CREATE_RUNS_FLAG = {
-  name: "bench_create_runs_flag",
+// CREATE_RUNS as before 0012: an outbox row instead of the flag.
+const CREATE_RUNS_OUTBOX = {
+  name: "bench_create_runs_outbox",
   text: rewrite(
     rewrite(
-      rewrite(CREATE_RUNS.text, "channel, claim_key)", "channel, claim_key, enqueue_pending)"),
-      "b->>'claimKey'\n    FROM batch",
+      CREATE_RUNS.text,
       "b->>'claimKey', true\n    FROM batch",
+      "b->>'claimKey', false\n    FROM batch",
     ),
-    /\), outbox AS \([\s\S]*?\n\)\nSELECT/,
-    ")\nSELECT",
+    /\n\)\nSELECT id::text AS id/,
+    "\n), outbox AS (\n  INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, 'run.start' FROM run\n)" +
+      "\nSELECT id::text AS id",
   ),
 };
 
-// COMMIT_RUNS clearing the flag in the run's UPDATE instead of stamping the outbox row. For a resume the real
-// rule would need the seq of the newest request enqueued (a request recorded during the activation must stay
-// pending); the bench's "applied a request" clears it, the same write.
+// COMMIT_RUNS as before 0012: the commit that consumed the start stamps its outbox row.
+const COMMIT_RUNS_OUTBOX = {
+  name: "bench_commit_runs_outbox",
+  text: rewrite(
+    COMMIT_RUNS.text,
+    "AND o.id = (run.b->>'appliedOutboxId')::uuid",
+    "AND ((coalesce((run.b->>'startConsumed')::boolean, false) AND o.kind = 'run.start')\n" +
+      "          OR o.id = (run.b->>'appliedOutboxId')::uuid)",
+  ),
+};
+
+// Production's COMMIT_RUNS, but for the rejected resume variant the applying commit clears the flag too (the
+// real rule would need the seq of the newest request enqueued: a request recorded during the activation must
+// stay pending), and there is no outbox row to stamp.
 const COMMIT_RUNS_FLAG = {
   name: "bench_commit_runs_flag",
   text: rewrite(
     rewrite(
       COMMIT_RUNS.text,
-      "updated_at = now()",
-      "updated_at = now(),\n         enqueue_pending = r.enqueue_pending AND NOT (coalesce((batch.b->>'startConsumed')::boolean, false)" +
-        " OR batch.b ? 'appliedOutboxId')",
+      "start_pending = r.start_pending AND NOT (batch.b ? 'startConsumed'),",
+      "start_pending = r.start_pending AND NOT (batch.b ? 'startConsumed' OR batch.b ? 'appliedOutboxId'),",
     ),
     /\), outbox AS \([\s\S]*?\n\)\nSELECT/,
     ")\nSELECT",
   ),
 };
-
-// The dispatcher's claim in the flag shape: one statement, then the enqueue, then COMMIT (a crash before the
-// COMMIT leaves the flags set, as it leaves outbox rows undispatched today).
-const DISPATCH_CLAIM_FLAG = `UPDATE runs r SET enqueue_pending = false
-  FROM (SELECT tenant_id, id FROM runs
-         WHERE enqueue_pending AND created_at < now() - make_interval(secs => $2::float8 / 1000)
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS due
- WHERE r.tenant_id = due.tenant_id AND r.id = due.id
-RETURNING r.tenant_id::text, r.id::text`;
 
 // A resume request in the flag shape: run-requests.ts's REQUEST_RESUME (copied: not exported) with the run's
 // UPDATE setting the flag instead of an outbox row being written; the request keeps its id in the event (the
@@ -120,7 +121,7 @@ const REQUEST_RESUME_FLAG = {
   name: "bench_request_resume_flag",
   text: `
 WITH run AS (
-  UPDATE runs SET event_seq = event_seq + 1, enqueue_pending = true
+  UPDATE runs SET event_seq = event_seq + 1, start_pending = true
    WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
   RETURNING ${runColumns("runs")}, event_seq
 ), requested AS (
@@ -180,16 +181,11 @@ async function dispatchPass(shape: Shape, kind: ShapeKind): Promise<number> {
   let total = 0;
   for (;;) {
     const moved = await shape.db.ownerTransaction(async (sql) => {
-      if (kind === "flag") {
-        const { rows } = await sql.query(DISPATCH_CLAIM_FLAG, [DISPATCH_BATCH, 0]);
-        return rows.length;
-      }
-      const { rows } = await sql.query<{ tenant_id: string; id: string }>(DISPATCH_SELECT, [
-        DISPATCH_BATCH,
-        0,
-      ]);
+      const [select, mark] =
+        kind === "flag" ? [PENDING_STARTS, STARTS_ENQUEUED] : [DISPATCH_SELECT, DISPATCH_MARK];
+      const { rows } = await sql.query<{ tenant_id: string; id: string }>(select, [DISPATCH_BATCH, 0]);
       if (rows.length === 0) return 0;
-      await sql.query(DISPATCH_MARK, [rows.map((row) => row.tenant_id), rows.map((row) => row.id)]);
+      await sql.query(mark, [rows.map((row) => row.tenant_id), rows.map((row) => row.id)]);
       return rows.length;
     });
     total += moved;
@@ -202,9 +198,12 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
   const resumeEvents = sample.commits[0]!.events.slice(2, 4);
   const shapes = new Map<ShapeKind, Shape>();
   try {
-    shapes.set("outbox", await openShape("outbox", ["CREATE EXTENSION IF NOT EXISTS pg_walinspect"]));
+    shapes.set(
+      "outbox",
+      await openShape("outbox", ["CREATE EXTENSION IF NOT EXISTS pg_walinspect", ...OUTBOX_DDL]),
+    );
     await reserveWal(shapes.get("outbox")!.owner);
-    shapes.set("flag", await openShape("flag", FLAG_DDL));
+    shapes.set("flag", await openShape("flag", []));
     const meter: pg.Client = shapes.get("outbox")!.owner;
     const withDefinition = new Map<ShapeKind, boolean>(SHAPES.map((s) => [s, true]));
 
@@ -224,7 +223,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
           withDefinition.set(kind, false);
         }
         const { rows } = await shape.db.statement(
-          kind === "outbox" ? CREATE_RUNS : CREATE_RUNS_FLAG,
+          kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
           [shape.tenantId, jsonArray(items)],
           scope,
         );
@@ -239,7 +238,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
           const slice = ids.slice(offset, offset + batch);
           const items = slice.map((runId) => commitItem({ ...commit, tenantId: shape.tenantId, runId }));
           const { rows } = await shape.db.statement<{ state_version: number | null }>(
-            kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+            kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
             [shape.tenantId, jsonArray(items), slice],
             scope,
           );
@@ -260,7 +259,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
           (id) => createItem({ ...sample.run, tenantId: shape.tenantId }, id, false).json,
         );
         await shape.db.statement(
-          kind === "outbox" ? CREATE_RUNS : CREATE_RUNS_FLAG,
+          kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
           [shape.tenantId, jsonArray(created)],
           scope,
         );
@@ -275,7 +274,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
           }),
         );
         await shape.db.statement(
-          kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+          kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
           [shape.tenantId, jsonArray(waiting), slice],
           scope,
         );
@@ -307,7 +306,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
         }, scope);
         if (!outboxId) throw new Error(`${kind}: a resume was refused`);
         const { rows } = await shape.db.statement<{ state_version: number | null }>(
-          kind === "outbox" ? COMMIT_RUNS : COMMIT_RUNS_FLAG,
+          kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
           [
             shape.tenantId,
             jsonArray([
@@ -334,7 +333,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
       const sql =
         kind === "outbox"
           ? "SELECT count(*)::int AS n FROM run_outbox WHERE dispatched_at IS NULL"
-          : "SELECT count(*)::int AS n FROM runs WHERE enqueue_pending";
+          : "SELECT count(*)::int AS n FROM runs WHERE start_pending";
       return (await owner.query<{ n: number }>(sql)).rows[0]!.n;
     };
 

@@ -3,9 +3,6 @@ import type { NewRun, RunCommit } from "./run-store";
 import { definitionSnapshot } from "./definition-snapshots";
 import { toJson } from "./sql-values";
 
-/** What createRun's outbox row asks the queue to do. */
-export const OUTBOX_KIND_START = "run.start";
-
 /**
  * A CTE body storing the definition snapshots of the statement's `batch` CTE (a column `b`, one element per
  * run) whose elements carry one. It reads that CTE rather than `$2` again: each mention of `$2::jsonb` parses
@@ -17,8 +14,9 @@ export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, d
     FROM batch WHERE b ? 'definition'
   ON CONFLICT DO NOTHING`;
 
-// Several runs of one tenant in one statement (`$2` is a JSON array, one element per run): each run row, its
-// first journal row (`run.created`, seq 1), its outbox row, and the definition snapshots the batch brings (an
+// Several runs of one tenant in one statement (`$2` is a JSON array, one element per run): each run row, marked
+// `start_pending` until it is enqueued (migration 0012), its first journal row (`run.created`, seq 1), and the
+// definition snapshots the batch brings (an
 // element carries `definition` only when this process has not seen its hash stored). A run whose claim key is
 // taken is skipped (ON CONFLICT on the partial unique index), not an error, so a replay in a batch costs the
 // other runs nothing. Only what the caller does not already hold comes back.
@@ -31,9 +29,9 @@ WITH batch AS (
   ${INSERT_SNAPSHOTS}
 ), run AS (
   INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition_hash, status, state, state_version,
-                    event_seq, input, conversation_id, channel, claim_key)
+                    event_seq, input, conversation_id, channel, claim_key, start_pending)
   SELECT $1, (b->>'id')::uuid, b->>'workflowName', (b->>'workflowVersion')::int, b->>'definitionHash', 'queued',
-         b->'state', 0, 1, b->'input', b->>'conversationId', b->>'channel', b->>'claimKey'
+         b->'state', 0, 1, b->'input', b->>'conversationId', b->>'channel', b->>'claimKey', true
     FROM batch
   ON CONFLICT (tenant_id, claim_key) WHERE claim_key IS NOT NULL DO NOTHING
   RETURNING tenant_id, id, workflow_name, workflow_version, channel, created_at, updated_at
@@ -43,8 +41,6 @@ WITH batch AS (
            'data', jsonb_build_object('workflow', workflow_name, 'version', workflow_version, 'channel', channel),
            'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
     FROM run
-), outbox AS (
-  INSERT INTO run_outbox (tenant_id, run_id, kind) SELECT tenant_id, id, '${OUTBOX_KIND_START}' FROM run
 )
 SELECT id::text AS id, created_at, updated_at FROM run`,
 );
@@ -73,6 +69,7 @@ WITH batch AS (
          output = coalesce(batch.b->'output', r.output),
          error = coalesce(batch.b->'error', r.error),
          activations_unfinished = CASE WHEN batch.b ? 'activationEnded' THEN 0 ELSE r.activations_unfinished END,
+         start_pending = r.start_pending AND NOT (batch.b ? 'startConsumed'),
          updated_at = now()
     FROM batch
    WHERE r.tenant_id = $1 AND r.id = ANY($3::uuid[]) AND r.id = batch.run_id
@@ -86,8 +83,7 @@ WITH batch AS (
   UPDATE run_outbox o SET dispatched_at = now()
     FROM run
    WHERE o.tenant_id = $1 AND o.run_id = run.id AND o.dispatched_at IS NULL
-     AND ((coalesce((run.b->>'startConsumed')::boolean, false) AND o.kind = '${OUTBOX_KIND_START}')
-          OR o.id = (run.b->>'appliedOutboxId')::uuid)
+     AND o.id = (run.b->>'appliedOutboxId')::uuid
 )
 SELECT batch.ord::int AS ord, run.state_version, run.event_seq, found.state_version AS found_version
   FROM batch

@@ -50,8 +50,8 @@ export interface RunCommit {
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string } | null;
   /**
-   * The first commit of a run that was `queued`: its `run.start` outbox row has done its job, so it is stamped
-   * dispatched in the same statement and the dispatcher does not enqueue an executing run a second time.
+   * The first commit of a run that was `queued`: its start has been taken, so the statement clears the run's
+   * `start_pending` and the dispatcher does not enqueue an executing run a second time.
    */
   readonly startConsumed?: boolean;
   /**

@@ -76,9 +76,9 @@ describe("activation guard", () => {
     // Published like any commit's events, so a chat or the API learns the run failed.
     expect(h.events.filter((e) => e.runId === run.id).map((e) => e.event.type)).toEqual(["run.failed"]);
     expect(await unfinished(run.id)).toBe(0);
-    // Its start job is done: the outbox does not enqueue it again.
+    // Its start was taken: the dispatcher does not enqueue it again.
     const outbox = await h.database.db.transaction(
-      (sql) => sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL", [run.id]),
+      (sql) => sql.query("SELECT 1 FROM runs WHERE id = $1 AND start_pending", [run.id]),
       { tenantId: h.tenantId },
     );
     expect(outbox.rowCount).toBe(0);

@@ -38,7 +38,7 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     // executes, poison-run protection) and the activation's one commit.
     expect(h.database.db.stats.transactions - transactions).toBe(2);
     const outbox = await h.database.db.transaction(
-      (sql) => sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL", [run.id]),
+      (sql) => sql.query("SELECT 1 FROM runs WHERE id = $1 AND start_pending", [run.id]),
       { tenantId: h.tenantId },
     );
     expect(outbox.rowCount).toBe(0);

@@ -70,18 +70,14 @@ describe("queue drivers and the worker", { timeout: 30_000 }, () => {
     expect(job?.returnvalue).toEqual({ status: "completed" });
   });
 
-  it("moves outbox rows into the queue and stamps them; every run executes exactly once", async () => {
+  it("moves pending starts into the queue and clears them; every run executes exactly once", async () => {
     const tenantId = await database.createTenant("outbox", { seed: true });
     const engine = testEngine(database.db);
     const runIds = await createQueuedRuns(engine, tenantId, 30);
-    // Every tenant's undispatched rows (the first test enqueued its runs directly and left its rows).
+    // Every tenant's runs still to enqueue (the first test enqueued its runs directly and left them marked).
     const pending = await database.db.ownerTransaction(
       async (sql) =>
-        (
-          await sql.query<{ n: number }>(
-            "SELECT count(*)::int AS n FROM run_outbox WHERE dispatched_at IS NULL",
-          )
-        ).rows[0]!.n,
+        (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE start_pending")).rows[0]!.n,
     );
     expect(pending).toBeGreaterThanOrEqual(30);
     // Two dispatchers racing over the same rows: SKIP LOCKED splits them, jobId dedupes any overlap.
@@ -98,7 +94,7 @@ describe("queue drivers and the worker", { timeout: 30_000 }, () => {
       await countRows(
         database.db,
         tenantId,
-        "SELECT count(*) AS n FROM run_outbox WHERE dispatched_at IS NULL",
+        "SELECT count(*) AS n FROM runs WHERE start_pending",
       ),
     ).toBe(0);
     expect(
@@ -122,8 +118,8 @@ describe("queue drivers and the worker", { timeout: 30_000 }, () => {
     const tenantId = await database.createTenant("reconcile", { seed: true });
     const engine = testEngine(database.db);
     const [orphan] = await createQueuedRuns(engine, tenantId, 1);
-    // The outbox row was stamped but the job never reached Redis (a lost enqueue).
-    await database.db.transaction((sql) => sql.query("UPDATE run_outbox SET dispatched_at = now()"), {
+    // The start was marked enqueued but the job never reached Redis (a lost enqueue).
+    await database.db.transaction((sql) => sql.query("UPDATE runs SET start_pending = false"), {
       tenantId,
     });
     const reconciler = createRunReconciler({ db: database.db, queue, stuckAfterMs: 0 });

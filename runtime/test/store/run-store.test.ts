@@ -52,15 +52,15 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
         at: run.createdAt,
       },
     ]);
-    const outbox = await testDb.db.transaction(
-      (sql) =>
-        sql.query<{ kind: string; dispatched_at: unknown }>(
-          "SELECT kind, dispatched_at FROM run_outbox WHERE run_id = $1",
-          [run.id],
-        ),
+    // Marked for the dispatcher on its own row, with no outbox row (migration 0012).
+    const marks = await testDb.db.transaction(
+      async (sql) => ({
+        run: (await sql.query("SELECT start_pending FROM runs WHERE id = $1", [run.id])).rows,
+        outbox: (await sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1", [run.id])).rowCount,
+      }),
       { tenantId },
     );
-    expect(outbox.rows).toEqual([{ kind: "run.start", dispatched_at: null }]);
+    expect(marks).toEqual({ run: [{ start_pending: true }], outbox: 0 });
   });
 
   it("claims a key with the run's own insert: a replay stores no run and leaves the first alone", async () => {
@@ -82,11 +82,11 @@ describe.each(TEST_DATABASE_KINDS)("run store (%s)", (kind) => {
     expect(stored.id).toBe(id);
   });
 
-  it("stamps the start outbox row dispatched with a queued run's first commit, and only when asked", async () => {
+  it("clears a queued run's start mark with its first commit, and only when asked", async () => {
     const pending = async (runId: string) =>
       (
         await testDb.db.transaction(
-          (sql) => sql.query("SELECT 1 FROM run_outbox WHERE run_id = $1 AND dispatched_at IS NULL", [runId]),
+          (sql) => sql.query("SELECT 1 FROM runs WHERE id = $1 AND start_pending", [runId]),
           { tenantId },
         )
       ).rowCount;
