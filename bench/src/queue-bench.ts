@@ -17,6 +17,7 @@ import { createPgDatabase } from "../../runtime/src/store/pg-database";
 import { startWorker } from "../../runtime/src/worker/start-worker";
 import { createTestDatabase } from "../../runtime/test/support/test-database";
 import { cpuMsBetween, cpuMsOf } from "./process-cpu";
+import { openStorageMeter, storagePerRun, type StorageUse } from "./run-storage-meter";
 
 const RUNS = Number(process.env.FLOWDECK_BENCH_RUNS ?? 2_000);
 const CONCURRENCY = Number(process.env.FLOWDECK_BENCH_CONCURRENCY ?? 16);
@@ -139,6 +140,9 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     const directCpuMs = cpuMsSince(directCpu) / RUNS;
     const directPostgresCpuMs = cpuMsBetween(directBackends, await backendCpuMs(database)) / RUNS;
 
+    // Rows and WAL the queued runs leave: the cluster's WAL position, so read right around this phase only.
+    const storage = await openStorageMeter(database.name);
+    const storageBefore = await storage.read();
     const commandsBefore = await readRedisCommandStats(redisUrl);
     const writesBefore = socketWrites();
     const commitsBefore = database.db.stats.transactions + workerDb.stats.transactions;
@@ -164,6 +168,9 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
     );
     while (worker.processed() < RUNS) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
+    const stored: StorageUse = { walBytes: 0, rows: 0, runs: 0 };
+    await storage.add(stored, storageBefore, await storage.read());
+    await storage.close();
     const queueCpuMs = cpuMsSince(queueCpu) / RUNS;
     const postgresCpuMs = cpuMsBetween(backendsBefore, await backendCpuMs(database)) / RUNS;
     const redisServerCpuMs = ((await redisCpuMs(redisUrl)) - redisCpuBefore) / RUNS;
@@ -198,6 +205,7 @@ async function benchOn(redisUrl: string, log: (line: string) => void): Promise<{
         `PostgreSQL transactions per run ${commitsPerRun.toFixed(2)} (pg_stat_database.xact_commit: ` +
         `${xactPerRun.toFixed(2)})`,
     );
+    log(`  storage: ${storagePerRun(stored)}`);
     log(
       `  Redis commands per run by kind: ${[...byKind]
         .sort((a, b) => b[1] - a[1])
