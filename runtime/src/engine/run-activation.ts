@@ -8,7 +8,8 @@ import { defaultedConfig } from "./node-config";
 import { activationScope, resumeWithEntities } from "./activation-scope";
 import { evaluateCondition } from "./scope";
 import { now, RunJournal } from "./run-journal";
-import { runStep, type StepEvents } from "./step-runner";
+import { runStep } from "./step-runner";
+import { stepEvents, type StepEvents } from "./step-request";
 import { enterSubflow } from "./subflow-frame";
 import { LazyAgentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
@@ -69,17 +70,7 @@ export class RunActivation {
       journal: this.journal,
       config: (node) => this.config(node),
     };
-    this.stepEvents = {
-      emit: (stepId, event) =>
-        deps.onEvents?.(
-          run.tenantId,
-          run.id,
-          [{ type: event.type, data: { stepId, text: event.text }, at: now() }],
-          run.conversationId,
-        ),
-      retrying: (stepId, attempt, error, delayMs) =>
-        this.journal.event("step.retrying", { stepId, attempt, error, delayMs }),
-    };
+    this.stepEvents = stepEvents(deps, run, this.journal);
   }
 
   /** Continues the run; `resume` answers the waiting ask or handoff step. */

@@ -12,7 +12,7 @@ import { traceHttp } from "../telemetry/traced-http";
 import { traceModels } from "../telemetry/traced-models";
 import type { EngineDeps } from "./engine-deps";
 import { evaluateExpression, renderTemplate } from "./scope";
-import type { StepRequest } from "./step-runner";
+import type { StepRequest } from "./step-request";
 
 /**
  * An executor's context for one try of a step. A class, not an object literal: a literal with getters and

@@ -1,43 +1,12 @@
 import type { WorkflowNode } from "@flowdeck/schemas";
-import type {
-  ExecutionResult,
-  ExecutorEvent,
-  NodeExecutor,
-  ResumeInput,
-  RunScope,
-  TenantView,
-  ToolInvoker,
-} from "@flowdeck/node-library/runtime";
+import type { ExecutionResult } from "@flowdeck/node-library/runtime";
 import { abortableSleep } from "../resilience/abortable-sleep";
 import { isRetryable } from "../resilience/retryable";
 import { inStepSpan } from "../telemetry/step-span";
 import type { EngineDeps } from "./engine-deps";
 import { describeError, EngineError } from "./engine-errors";
 import { StepContext } from "./step-context";
-
-export interface StepRequest {
-  readonly tenant: TenantView;
-  readonly runId: string;
-  readonly stepId: string;
-  readonly node: WorkflowNode;
-  readonly config: Record<string, unknown>;
-  readonly executor: NodeExecutor;
-  readonly scope: RunScope;
-  readonly resume?: ResumeInput;
-  readonly signal: AbortSignal;
-  readonly tools: ToolInvoker;
-  readonly events: StepEvents;
-}
-
-/**
- * Where a step's live events and retries go. One per activation, told the step id, so a step's request holds
- * no closures of its own.
- */
-export interface StepEvents {
-  emit(stepId: string, event: ExecutorEvent): void;
-  /** Told before each retry, so the trace shows it. */
-  retrying(stepId: string, attempt: number, error: { code: string; message: string }, delayMs: number): void;
-}
+import type { StepRequest } from "./step-request";
 
 export type StepOutcome =
   | { readonly ok: true; readonly result: ExecutionResult; readonly attempts: number }
