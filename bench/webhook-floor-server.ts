@@ -39,7 +39,7 @@ app.post("/echo", async (req, res) => {
 });
 const server = app.listen(0, "127.0.0.1", () => {
   process.stdout.write(
-    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, database: database.name })}\n`,
   );
 });
 process.once("SIGTERM", () => {

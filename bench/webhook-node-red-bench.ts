@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { cpuMsBetween, postgresCpuMs, processCpuMs } from "./src/process-cpu";
+import pg from "pg";
+import { cpuMsBetween, postgresCpuMsFor, processCpuMs } from "./src/process-cpu";
 import { openStorageMeter, storagePerRun, type StorageUse } from "./src/run-storage-meter";
 
 const NODE_RED_VERSION = "~4.1.0";
@@ -181,12 +182,26 @@ const emptySlice = (): Slice => ({
   postgresCpuMs: 0,
 });
 
-async function slice(options: autocannon.Options, serverPid: number, into: Slice): Promise<void> {
+/** Where a slice's PostgreSQL CPU is read: the database its server writes to, through a superuser's client. */
+interface PostgresScope {
+  readonly client: pg.Client;
+  readonly database: string;
+}
+
+async function slice(
+  options: autocannon.Options,
+  serverPid: number,
+  into: Slice,
+  postgresOf: PostgresScope,
+): Promise<void> {
   const server = processCpuMs(serverPid);
-  const postgres = postgresCpuMs();
+  const postgres = await postgresCpuMsFor(postgresOf.client, postgresOf.database);
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SLICE_SECONDS });
   into.serverCpuMs += processCpuMs(serverPid) - server;
-  into.postgresCpuMs += cpuMsBetween(postgres, postgresCpuMs());
+  into.postgresCpuMs += cpuMsBetween(
+    postgres,
+    await postgresCpuMsFor(postgresOf.client, postgresOf.database),
+  );
   into.requests += result.requests.total;
   into.seconds += SLICE_SECONDS;
   into.non2xx += result.non2xx;
@@ -212,10 +227,10 @@ function cpuPerRequest(s: Slice): string {
 export async function runWebhookNodeRedBench(log: (line: string) => void): Promise<{ ok: boolean }> {
   const nodeRed = await startNodeRed();
   let flowdeck: Awaited<ReturnType<typeof startFlowdeck>> | undefined;
-  let floor: { url: string; child: ChildProcess } | undefined;
+  let floor: { url: string; database: string; child: ChildProcess } | undefined;
   try {
     flowdeck = await startFlowdeck();
-    floor = await startScript<{ url: string }>("webhook-floor-server.ts");
+    floor = await startScript<{ url: string; database: string }>("webhook-floor-server.ts");
     const fd = flowdeck;
     let n = 0;
     const signedWebhook = (channelId: string, secret: string): autocannon.Options => ({
@@ -269,11 +284,20 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     const redPid = nodeRed.child.pid!;
     const oursPid = fd.child.pid!;
     const floorPid = floor.child.pid!;
-    await slice(nodeRedOptions, redPid, emptySlice());
-    await slice(flowdeckOptions, oursPid, emptySlice());
-    await slice(untracedOptions, oursPid, emptySlice());
-    await slice(floorOptions, floorPid, emptySlice());
-    await slice(stackOptions, oursPid, emptySlice());
+    // PostgreSQL's CPU is read for the database each server writes to (Node-RED and /healthz write to none:
+    // Flowdeck's, idle then), so other work on the same PostgreSQL server does not count.
+    const admin = new pg.Client({
+      connectionString:
+        process.env.FLOWDECK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    });
+    await admin.connect();
+    const ourDb: PostgresScope = { client: admin, database: fd.database };
+    const floorDb: PostgresScope = { client: admin, database: floor.database };
+    await slice(nodeRedOptions, redPid, emptySlice(), ourDb);
+    await slice(flowdeckOptions, oursPid, emptySlice(), ourDb);
+    await slice(untracedOptions, oursPid, emptySlice(), ourDb);
+    await slice(floorOptions, floorPid, emptySlice(), floorDb);
+    await slice(stackOptions, oursPid, emptySlice(), ourDb);
     const red = emptySlice();
     const ours = emptySlice();
     const untraced = emptySlice();
@@ -282,20 +306,20 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
     const meter = await openStorageMeter(fd.database);
     const stored: StorageUse = { walBytes: 0, rows: 0, runs: 0 };
     const storedUntraced: StorageUse = { walBytes: 0, rows: 0, runs: 0 };
-    // Only the measured server writes during its slice, so the cluster's WAL position measures it.
     const metered = async (options: autocannon.Options, into: Slice, use: StorageUse) => {
       const before = await meter.read();
-      await slice(options, oursPid, into);
+      await slice(options, oursPid, into, ourDb);
       await meter.add(use, before, await meter.read());
     };
     for (let round = 0; round < ROUNDS; round += 1) {
-      await slice(nodeRedOptions, redPid, red);
+      await slice(nodeRedOptions, redPid, red, ourDb);
       await metered(flowdeckOptions, ours, stored);
       await metered(untracedOptions, untraced, storedUntraced);
-      await slice(floorOptions, floorPid, bare);
-      await slice(stackOptions, oursPid, stack);
+      await slice(floorOptions, floorPid, bare, floorDb);
+      await slice(stackOptions, oursPid, stack, ourDb);
     }
     await meter.close();
+    await admin.end();
     const rate = (s: Slice) => s.requests / s.seconds;
     const ratio = rate(ours) / rate(red);
     const untracedRatio = rate(untraced) / rate(red);

@@ -8,6 +8,7 @@ import type { RunCommit, StartedRun } from "../../runtime/src/store/run-store";
 import { createHarness } from "../../runtime/test/support/harness";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 import { runServerMigrations } from "../../server/src/store/server-migrations";
+import { databaseWalBytes } from "./run-storage-meter";
 
 /**
  * Where a deferred pure webhook run's first journal batch goes (issue 20): beside the run, as INSERT_RUNS
@@ -150,24 +151,19 @@ export async function measure(meter: pg.Client, shape: Shape, work: () => Promis
     async (sql) => (await sql.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid,
   );
   if (samePid !== pid) throw new Error(`${shape.label}: the backend changed during a measurement`);
-  const { rows } = await meter.query<{ ours: string; bare: string; cluster: string }>(
-    `WITH r AS (
-       SELECT xid, resource_manager, record_length, fpi_length, block_ref
-         FROM pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn())
-     ), mine AS (SELECT DISTINCT xid FROM r WHERE block_ref LIKE $2 AND xid <> 0)
-     SELECT coalesce(sum(record_length) FILTER (WHERE block_ref LIKE $2
-              OR (resource_manager = 'Transaction' AND xid IN (SELECT xid FROM mine))), 0)::text AS ours,
-            coalesce(sum(record_length - fpi_length) FILTER (WHERE block_ref LIKE $2
-              OR (resource_manager = 'Transaction' AND xid IN (SELECT xid FROM mine))), 0)::text AS bare,
-            pg_wal_lsn_diff(pg_current_wal_flush_lsn(), $1::pg_lsn)::text AS cluster
-       FROM r`,
-    [start, `%/${shape.oid}/%`],
-  );
-  await meter.query("SELECT pg_replication_slot_advance($1, pg_current_wal_flush_lsn())", [slotName(meter)]);
+  const end = (await meter.query<{ l: string }>("SELECT pg_current_wal_flush_lsn()::text AS l")).rows[0]!.l;
+  const wal = await databaseWalBytes(meter, start, end, shape.oid);
+  const cluster = (
+    await meter.query<{ b: string }>("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS b", [
+      end,
+      start,
+    ])
+  ).rows[0]!.b;
+  await meter.query("SELECT pg_replication_slot_advance($1, $2::pg_lsn)", [slotName(meter), end]);
   return {
-    walBytes: Number(rows[0]!.ours),
-    walBytesNoFpi: Number(rows[0]!.bare),
-    clusterWalBytes: Number(rows[0]!.cluster),
+    walBytes: wal.bytes,
+    walBytesNoFpi: wal.bytesWithoutPageImages,
+    clusterWalBytes: Number(cluster),
     cpuUs: cpuAfter - cpuBefore,
   };
 }

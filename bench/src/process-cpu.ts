@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import type pg from "pg";
 
 // /proc/<pid>/stat counts in clock ticks; USER_HZ is 100 on every Linux we run on.
 const MS_PER_TICK = 10;
@@ -53,5 +54,20 @@ export function cpuMsBetween(
 ): number {
   let used = 0;
   for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
+}
+
+/**
+ * CPU time used so far by the PostgreSQL processes that work for `database`: its client backends and the
+ * cluster's own processes (WAL writer, checkpointer, autovacuum), not other databases' backends, so another
+ * bench or a test suite on the same server does not count. `client` reads pg_stat_activity (a superuser's).
+ */
+export async function postgresCpuMsFor(client: pg.Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname IS DISTINCT FROM $1`,
+    [database],
+  );
+  const used = postgresCpuMs();
+  for (const { pid } of rows) used.delete(pid);
   return used;
 }
