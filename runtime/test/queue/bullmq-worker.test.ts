@@ -77,7 +77,8 @@ describe("queue drivers and the worker", { timeout: 30_000 }, () => {
     // Every tenant's runs still to enqueue (the first test enqueued its runs directly and left them marked).
     const pending = await database.db.ownerTransaction(
       async (sql) =>
-        (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE start_pending")).rows[0]!.n,
+        (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE start_pending")).rows[0]!
+          .n,
     );
     expect(pending).toBeGreaterThanOrEqual(30);
     // Two dispatchers racing over the same rows: SKIP LOCKED splits them, jobId dedupes any overlap.
@@ -90,13 +91,9 @@ describe("queue drivers and the worker", { timeout: 30_000 }, () => {
       "30 completed runs",
       async () => (await statusCounts(database.db, tenantId)).completed === 30,
     );
-    expect(
-      await countRows(
-        database.db,
-        tenantId,
-        "SELECT count(*) AS n FROM runs WHERE start_pending",
-      ),
-    ).toBe(0);
+    expect(await countRows(database.db, tenantId, "SELECT count(*) AS n FROM runs WHERE start_pending")).toBe(
+      0,
+    );
     expect(
       await countRows(
         database.db,

@@ -1,7 +1,9 @@
 import { periodicTask, type Database, type Sql } from "@flowdeck/runtime";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { countAttempt } from "./delivery-stats";
-import { currentOutboundTarget } from "./outbound-target";
+import { currentOutboundTarget, type OutboundTarget } from "./outbound-target";
+
+export type { OutboundTarget } from "./outbound-target";
 import type { Logger } from "../kit/logger";
 import type { SecretBox } from "../channels/secret-box";
 import type { ChatOptions } from "../chat/chat-options";
@@ -27,13 +29,6 @@ export interface OutboundMessage {
 
 /** A statement that must commit with a message's row, or refuse it (false: store nothing). */
 export type DeliveryGuard = (sql: Sql) => Promise<boolean>;
-
-export interface OutboundTarget {
-  readonly tenantId: string;
-  readonly url: string;
-  readonly secret: string;
-  readonly channelId: string;
-}
 
 export interface OutboundDelivery {
   /**

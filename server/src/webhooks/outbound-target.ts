@@ -3,7 +3,14 @@ import { secretAad } from "../channels/channel-routes";
 import { getChannel } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";
 import type { SecretBox } from "../channels/secret-box";
-import type { OutboundTarget } from "./outbound-delivery";
+
+/** Where a webhook channel's replies go, and the secret they are signed with. */
+export interface OutboundTarget {
+  readonly tenantId: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly channelId: string;
+}
 
 /** The outbound target of a webhook channel, or undefined when it has no URL (a chat flow's replies then go nowhere; set one). */
 export function outboundTarget(channel: ChannelRecord, secret: string): OutboundTarget | undefined {
