@@ -58,7 +58,7 @@ const SWEEP_BATCH = 20;
 const GIVE_UP_MS = 15 * 60_000;
 
 /**
- * The replies of chat webhook turns, read from the run's log (`webhook_relays`, `webhook-relay.ts`'s CONTEXT):
+ * The replies of chat webhook turns, read from the run's log (`webhook_relays`; server CONTEXT, Channels):
  * the process that took the message follows the turn, woken by the run's commits; each reply becomes a
  * `webhook_deliveries` row in the transaction that moves the turn's `relayed_seq` past it, so it is handed
  * over exactly once, in order. When that process dies, any process's sweeper takes the turn over once its
@@ -113,9 +113,13 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   async function follow(stored: TurnRelay, target: OutboundTarget): Promise<void> {
     let turn = stored;
     let wake: (() => void) | undefined;
+    // A commit heard while a pass reads: the next pass starts at once instead of after the poll.
+    let committed = false;
     const unsubscribe =
       deps.runs()?.subscribe(turn.tenantId, (batch) => {
-        if (batch.runId === turn.runId) wake?.();
+        if (batch.runId !== turn.runId) return;
+        committed = true;
+        wake?.();
       }) ?? (() => undefined);
     const onClose = () => wake?.();
     closing.signal.addEventListener("abort", onClose);
@@ -123,11 +127,13 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
     try {
       // Subscribed first, then read: a commit in between is in the read or wakes the next one.
       while (!closing.signal.aborted) {
+        committed = false;
         const progress = await pass(turn, target);
         turn = { ...turn, relayedSeq: progress.relayedSeq };
         if (progress.settled) return await finish(turn);
         const left = until - Date.now();
         if (left <= 0) return;
+        if (committed) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, FOLLOW_POLL_MS));
           wake = () => {
