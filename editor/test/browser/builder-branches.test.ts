@@ -264,10 +264,24 @@ describeBrowser("branches on the canvas", () => {
     const lines = page.locator('[data-testid="yaml-view"] .view-lines');
     await lines.waitFor();
     const key = lines.locator(".view-line", { hasText: /^trigger:/ }).first();
-    // Monaco replaces its line elements as it renders; hover() finds the line again until it holds still.
-    await key.hover({ position: { x: 20, y: 8 } });
     const hover = page.locator(".monaco-hover-content").filter({ hasText: /starts a run/ });
-    await hover.first().waitFor({ timeout: 20_000 });
+    // Monaco replaces its line elements as it renders; hover() finds the line again until it holds still. A
+    // mouse that came to rest before the YAML worker was up (a busy machine) gets no hover until it moves
+    // again, as a person's would: so move off and back until the help shows.
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      await page.mouse.move(0, 0);
+      await key.hover({ position: { x: 20, y: 8 } });
+      const shown = await hover
+        .first()
+        .waitFor({ timeout: 4_000 })
+        .then(() => true)
+        .catch((error: unknown) => {
+          if (Date.now() > deadline) throw error;
+          return false;
+        });
+      if (shown) break;
+    }
     expect(await page.locator(".monaco-hover-content").allInnerTexts()).not.toContain(
       "Unable to load schema",
     );
