@@ -71,7 +71,7 @@ const EVENT_LOSS_POLL_MS = 1_000;
 const FIRST_SEQ = 1;
 
 /**
- * The server's RunHost. Runs are stored first (with their outbox row), then enqueued, so a crash between the
+ * The server's RunHost. Runs are stored first (marked `start_pending`), then enqueued, so a crash between the
  * two is repaired by the outbox dispatcher; the reconciler finds runs whose job was lost. Messages to a
  * waiting run are recorded by the engine before they are enqueued, so none is lost or applied twice.
  */
