@@ -1,5 +1,4 @@
 import express, { type Express, type RequestHandler } from "express";
-import helmet from "helmet";
 import type { Database } from "@flowdeck/runtime";
 import { apiKeyRoutes } from "../api-keys/api-key-routes";
 import { authRoutes } from "../auth/auth-routes";
@@ -25,6 +24,7 @@ import { allowListRoutes } from "../http-access/allow-list-routes";
 import { credentialRoutes } from "../http-access/credential-routes";
 import { deliveryRoutes } from "../webhooks/delivery-routes";
 import { webhookRoutes } from "../webhooks/webhook-routes";
+import { createWebhookCalls } from "../webhooks/webhook-call";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { createMembershipCheck } from "../auth/membership-check";
 import { createAuthMiddleware } from "../auth/passport-setup";
@@ -32,6 +32,9 @@ import { requireRole } from "../auth/require-role";
 import { requireScope } from "../api-keys/require-scope";
 import { ApiError } from "../kit/api-error";
 import { corsAllowList } from "./cors";
+import { securityHeaderList, securityHeaders } from "./security-headers";
+import { storeFastPaths } from "./http-server";
+import { webhookFastPath } from "./webhook-fast-path";
 import { errorHandler, notFound } from "./error-handler";
 import { editorNavigations, editorStatic } from "./editor-static";
 import { healthRoutes } from "./health-routes";
@@ -111,7 +114,7 @@ export function createApp({
   app.use(requestId);
   app.use(requestLog(log));
   app.use(httpMetrics(metrics));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(corsAllowList(config.corsOrigins));
   // rawBody: webhook signatures cover the bytes as sent, not a re-serialisation (webhooks/webhook-routes.ts).
   app.use(
@@ -127,6 +130,16 @@ export function createApp({
   app.use(widgetAsset());
   const chat = createChatServices({ db, config, log, runs, chat: chatOptions, channelSecretKey, metrics });
   storeChatServices(app.locals, chat);
+  const answerWebhook = createWebhookCalls(chat, catalog);
+  storeFastPaths(app.locals, [
+    webhookFastPath({
+      answer: answerWebhook,
+      log,
+      metrics,
+      bodyLimitBytes: config.bodyLimitBytes,
+      securityHeaders: securityHeaderList(),
+    }),
+  ]);
 
   const throttle = createLoginThrottle({
     maxFailures: config.loginMaxFailures,
@@ -152,7 +165,7 @@ export function createApp({
     ...runRoutes(db, runs),
     ...channelRoutes(db, chat.secretBox, { publicUrl: config.publicUrl }),
     ...chatRoutes(chat),
-    ...webhookRoutes(chat, catalog),
+    ...webhookRoutes(answerWebhook),
     ...inboxRoutes(chat),
     ...modelSettingsRoutes(db, chat.secretBox),
     ...allowListRoutes(db),

@@ -33,7 +33,8 @@ export function errorHandler(log: Logger) {
   };
 }
 
-function toApiError(error: unknown): ApiError {
+/** The answer for anything thrown while serving a request: an ApiError as it is, a body parser's as FD301/FD302, else FD399. */
+export function toApiError(error: unknown): ApiError {
   if (isApiError(error)) return error;
   const parserError = (error ?? {}) as BodyParserError;
   if (parserError.type === "entity.too.large") {

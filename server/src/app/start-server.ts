@@ -16,6 +16,7 @@ import { queueReadinessChecks } from "../metrics/queue-stats";
 import { maxTenantSeriesFromEnv } from "../metrics/metrics-env";
 import { loadNodeTypes } from "../node-packages/load-node-packages";
 import type { NodeTypes } from "../node-packages/node-types";
+import { listenApp } from "./http-server";
 import { createApp } from "./create-app";
 import { createJsonLogger, type Logger } from "../kit/logger";
 import { startTelemetry } from "../telemetry/start-telemetry";
@@ -128,11 +129,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
     const port = options.port ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
     const host = env.HOST ?? "127.0.0.1";
-    const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(port, host, (error?: Error) =>
-        error ? reject(error) : resolve(listening),
-      );
-    });
+    const server: Server = await listenApp(app, port, host);
     const sockets = attachChatSockets(server, getChatServices(app));
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;

@@ -6,11 +6,15 @@ const ACCEPTED_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Sets `res.locals.requestId` and the X-Request-Id response header. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.get("x-request-id");
-  const id = incoming && ACCEPTED_ID.test(incoming) ? incoming : randomUUID();
+  const id = acceptedRequestId(req.get("x-request-id"));
   res.locals.requestId = id;
   res.setHeader("X-Request-Id", id);
   next();
+}
+
+/** The caller's X-Request-Id when it is short and plain, else a new one. */
+export function acceptedRequestId(incoming: string | undefined): string {
+  return incoming && ACCEPTED_ID.test(incoming) ? incoming : randomUUID();
 }
 
 export function getRequestId(res: Response): string {

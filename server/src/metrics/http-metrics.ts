@@ -16,17 +16,24 @@ export function httpMetrics(metrics: AppMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = process.hrtime.bigint();
     res.on("finish", () => {
-      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const labels = {
-        method: KNOWN_METHODS.has(req.method) ? req.method : "OTHER",
-        route: routePattern(req),
-        status: String(res.statusCode),
-      };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
+      observeHttpAnswer(metrics, req.method, routePattern(req), res.statusCode, startedAt);
     });
     next();
   };
+}
+
+/** Counts and times one answer; `startedAt` is process.hrtime.bigint() when the request arrived. */
+export function observeHttpAnswer(
+  metrics: AppMetrics,
+  method: string,
+  route: string,
+  status: number,
+  startedAt: bigint,
+): void {
+  const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  const labels = { method: KNOWN_METHODS.has(method) ? method : "OTHER", route, status: String(status) };
+  metrics.httpRequests.inc(labels);
+  metrics.httpDuration.observe(labels, seconds);
 }
 
 function routePattern(req: Request): string {

@@ -1,32 +1,7 @@
 import type { Request } from "express";
-import { ApiError } from "../kit/api-error";
 import type { RouteDefinition } from "../kit/route-table";
-import { isUuidText } from "../auth/opaque-token";
-import { secretAad } from "../channels/channel-routes";
-import { channelChangedSince } from "../channels/channel-changes";
-import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
-import type { ChannelRecord } from "../channels/channel-types";
-import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
-import type { ChatPrincipal } from "../chat/chat-principal";
-import type { ChatServices } from "../chat/chat-services";
-import { checkConversation, newConversationId } from "../chat/customer-message";
-import { sendOrFallback } from "../chat/customer-fallback";
-import { NO_TENANT } from "../store/nil-tenant";
-import { workflowChangedSince } from "../workflows/workflow-changes";
-import { MESSAGE_ID_HEADER, SIGNATURE_HEADER, verifySignature } from "./webhook-signature";
-import { outboundTarget } from "./outbound-target";
-import { createTriggerLookup } from "./workflow-trigger";
-import { EngineError } from "@flowdeck/runtime";
-import type { NodeCatalog, TriggerType } from "@flowdeck/schemas";
-
-const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
-  ON CONFLICT DO NOTHING RETURNING message_id`;
-const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
-const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
-// How long a webhook call trusts the channel lookup of an earlier call (one transaction less per call under load).
-// A change made through this process (a rotated secret, a pinned or published version, a deletion) ends that
-// trust at once; other API processes see it within this time.
-const CHANNEL_LOOKUP_TTL_MS = 1_000;
+import { MESSAGE_ID_HEADER, SIGNATURE_HEADER } from "./webhook-signature";
+import type { AnswerWebhookCall } from "./webhook-call";
 
 /** The request body exactly as received: the signature covers these bytes, not a re-serialisation. */
 export function rawBodyOf(req: Request): Buffer | undefined {
@@ -34,77 +9,11 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 }
 
 /**
- * `POST /webhooks/:id`: a signed call on a webhook channel. Checked in this order: the channel exists, the
- * signature (HMAC-SHA256 over `<timestamp>.<raw body>`, Flowdeck-Signature) matches and the timestamp is within
- * the tolerance, then the message id (Flowdeck-Message-Id) is claimed once (a unique key: a replay inserts
- * nothing and runs nothing). A flow with `trigger: webhook` runs with the body as input and answers in the
- * response; a chat flow takes `{ text, conversationId? }` and its replies go, signed, to the channel's URL.
+ * `POST /webhooks/:id` in the route table: its OpenAPI entry, and the Express way in for a call the listening
+ * server's own fast path (app/webhook-fast-path.ts) leaves to Express (a browser's Origin, another body encoding) or
+ * for an app served without it. Both answer through the same `answer` (webhook-call.ts).
  */
-export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): RouteDefinition[] {
-  const { db, options, secretBox, outbound: delivery } = services;
-  const triggerOf = createTriggerLookup(catalog);
-
-  // A channel's tenant never changes, so the SECURITY DEFINER lookup is done once per channel; a deleted channel
-  // is still refused by the tenant-scoped read below.
-  const tenants = new Map<string, string>();
-  async function tenantOf(id: string): Promise<string | undefined> {
-    const known = tenants.get(id);
-    if (known) return known;
-    const found = isUuidText(id)
-      ? await db.transaction((sql) => webhookChannelTenant(sql, id), NO_TENANT)
-      : undefined;
-    if (found) {
-      if (tenants.size >= 10_000) tenants.clear();
-      tenants.set(id, found);
-    }
-    return found;
-  }
-
-  type LiveChannel = {
-    channel: ChannelRecord;
-    version: number | null;
-    trigger: TriggerType | undefined;
-    /** The signing secret, opened once per lookup rather than per call. */
-    secret: string;
-  };
-  const lookups = new Map<string, { live: LiveChannel; atMs: number }>();
-
-  /** The live webhook channel, the version it runs now and that version's trigger, in one tenant transaction. */
-  async function channelOf(id: string): Promise<LiveChannel> {
-    const now = Date.now();
-    const kept = lookups.get(id);
-    if (
-      kept &&
-      now - kept.atMs < CHANNEL_LOOKUP_TTL_MS &&
-      !channelChangedSince(kept.live.channel.id, kept.atMs) &&
-      !workflowChangedSince(kept.live.channel.workflowId, kept.atMs)
-    )
-      return kept.live;
-    const tenantId = await tenantOf(id);
-    const found = tenantId
-      ? await db.transaction(
-          async (sql) => {
-            const live = await getChannelAndVersion(sql, id);
-            if (!live) return undefined;
-            const { channel, version } = live;
-            const trigger = version === null ? undefined : await triggerOf(sql, channel.workflowId, version);
-            const secret = channel.secretBox
-              ? secretBox.open(channel.secretBox, secretAad(channel.tenantId, channel.id))
-              : "";
-            return { channel, version, trigger, secret };
-          },
-          { tenantId },
-        )
-      : undefined;
-    if (!found || found.channel.kind !== "webhook" || !found.channel.secretBox) {
-      lookups.delete(id);
-      throw new ApiError("FD372", "No such webhook channel.");
-    }
-    if (lookups.size >= 10_000) lookups.clear();
-    lookups.set(id, { live: found, atMs: now });
-    return found;
-  }
-
+export function webhookRoutes(answer: AnswerWebhookCall): RouteDefinition[] {
   return [
     {
       method: "post",
@@ -114,150 +23,15 @@ export function webhookRoutes(services: ChatServices, catalog: NodeCatalog): Rou
       auth: "public",
       status: 200,
       handler: async (req, res) => {
-        const { channel, version, trigger, secret } = await channelOf(String(req.params.id));
-        const raw = rawBodyOf(req);
-        if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
-        const check = verifySignature(secret, req.get(SIGNATURE_HEADER), raw, {
-          nowSeconds: Math.floor(Date.now() / 1000),
-          toleranceSeconds: options.webhookToleranceSeconds,
+        const { status, body } = await answer({
+          channelId: String(req.params.id),
+          signature: req.get(SIGNATURE_HEADER),
+          messageId: req.get(MESSAGE_ID_HEADER),
+          raw: rawBodyOf(req),
+          body: req.body as unknown,
         });
-        if (!check.ok) {
-          if (check.reason === "stale") throw new ApiError("FD375", "The signature's timestamp is too old.");
-          throw new ApiError("FD374", "The signature does not match.");
-        }
-        const messageId = req.get(MESSAGE_ID_HEADER);
-        if (!messageId || !MESSAGE_ID.test(messageId))
-          throw new ApiError("FD300", "Send a Flowdeck-Message-Id header (1–200 visible characters).");
-        const payload = req.body as unknown;
-        if (payload === null || typeof payload !== "object" || Array.isArray(payload))
-          throw new ApiError("FD300", "The payload must be a JSON object.");
-        if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
-        const runs = services.runs;
-        const tenant = { tenantId: channel.tenantId };
-        if (!trigger) throw new ApiError("FD351", "The channel's workflow has no published version.");
-        const principal: ChatPrincipal = { kind: "customer", tenantId: channel.tenantId, channel };
-        const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
-        if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
-
-        // Claimed where it is used: by the run's own insert for a webhook flow (the run's claim key: a replay
-        // stores nothing, a start that fails leaves the id free for the sender's retry), as a receipt row of its
-        // own before a chat message.
-        const receipt = [channel.tenantId, channel.id, messageId];
-        const replayed = () =>
-          new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
-
-        if (!chat) {
-          let done;
-          try {
-            done = await runs.call(
-              {
-                tenantId: channel.tenantId,
-                // The version channelOf found in this request: the source need not look it up again.
-                target: {
-                  kind: "published",
-                  workflowId: channel.workflowId,
-                  version: version!,
-                  verified: true,
-                },
-                input: payload as Record<string, unknown>,
-                channel: `webhook:${channel.id}`,
-                claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
-              },
-              options.webhookReplyTimeoutMs,
-            );
-          } catch (error) {
-            if (!(error instanceof EngineError)) throw error;
-            // The flow cannot run as published (a subflow that does not exist, nesting too deep): the sender
-            // hears why, as for a failed run. Failing before its first commit (the usual case), the run stored
-            // nothing, so a retry is not refused as a replay; one that fails later was stored and keeps its id.
-            services.log.warn("webhook flow could not run", { channel: channel.id, code: error.code });
-            res.status(502).json({
-              runId: null,
-              status: "failed",
-              output: null,
-              error: { code: error.code, message: error.message, hint: error.hint },
-            });
-            return;
-          }
-          const status = done.status === "completed" ? 200 : done.status === "failed" ? 502 : 202;
-          res.status(status).json({
-            runId: done.id,
-            status: done.status,
-            output: done.output ?? null,
-            ...(done.error ? { error: done.error } : {}),
-          });
-          return;
-        }
-
-        await db.transaction(async (sql) => {
-          const { rowCount } = await sql.query(CLAIM_MESSAGE_ID, receipt);
-          if (rowCount === 0) throw replayed();
-        }, tenant);
-        const release = () =>
-          db.transaction(
-            (sql) =>
-              sql.query("DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2", [
-                channel.id,
-                messageId,
-              ]),
-            tenant,
-          );
-        const conversationId = chat.conversationId ?? newConversationId();
-        let outcome;
-        try {
-          outcome = await sendOrFallback(
-            services,
-            principal,
-            conversationId,
-            chat.text,
-            !chat.conversationId,
-          );
-        } catch (error) {
-          await release();
-          throw error;
-        }
-        const target = outboundTarget(channel, secret);
-        if (outcome.kind === "fallback") {
-          // The customer hears the fallback where they hear the flow (the channel's outbound URL); the sender's
-          // answer carries it too, for a channel without one. The message id stays claimed: it was answered.
-          const { id, text, at } = outcome;
-          const reply = { id, text, at, author: "bot" as const };
-          if (target) void delivery.deliver(target, { type: "reply", conversationId, ...reply });
-          res.status(202).json({ conversationId, status: "unavailable", replies: [reply] });
-          return;
-        }
-        // Stored before the sender hears 202: from here on, the turn's replies survive this process.
-        if (outcome.kind === "run" && target) {
-          const { run, fromSeq } = outcome;
-          const turn = {
-            tenantId: channel.tenantId,
-            channelId: channel.id,
-            conversationId,
-            runId: run.id,
-            fromSeq,
-          };
-          await services.relays.relay(turn, target);
-        }
-        res.status(202).json({
-          conversationId,
-          status: outcome.kind === "run" ? "accepted" : "handoff",
-          ...(outcome.kind === "run" ? { runId: outcome.run.id } : {}),
-        });
+        res.status(status).json(body);
       },
     },
   ];
-}
-
-function chatPayload(payload: Record<string, unknown>): { text: string; conversationId?: string } {
-  const { text, conversationId } = payload;
-  if (typeof text !== "string" || text.length === 0 || text.length > MAX_MESSAGE_CHARS) {
-    throw new ApiError("FD373", `A chat webhook needs { text } (1–${MAX_MESSAGE_CHARS} characters).`);
-  }
-  if (
-    conversationId !== undefined &&
-    (typeof conversationId !== "string" || !CONVERSATION_ID.test(conversationId))
-  ) {
-    throw new ApiError("FD300", "conversationId must be 8–100 letters, digits, - or _.");
-  }
-  return { text, ...(conversationId === undefined ? {} : { conversationId }) };
 }

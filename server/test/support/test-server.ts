@@ -8,6 +8,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app/create-app";
+import { listenApp } from "../../src/app/http-server";
 import { createRunHost } from "../../src/runs/create-run-host";
 import { attachChatSockets } from "../../src/chat/chat-socket-server";
 import { getChatServices } from "../../src/chat/chat-services";
@@ -90,40 +91,10 @@ export async function startTestServer(
     runs,
     ...(appOptions.chat ? { chat: appOptions.chat } : {}),
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  // As start-server.ts serves it: signed webhooks take the fast path (app/webhook-fast-path.ts), the rest Express.
+  const server: Server = await listenApp(app, 0, "127.0.0.1");
   const { port } = server.address() as AddressInfo;
   const sockets = attachChatSockets(server, getChatServices(app));
-
-  function request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
-    const payload =
-      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const headers: Record<string, string> = { ...options.headers };
-    if (payload !== undefined) {
-      headers["content-type"] ??= "application/json";
-      headers["content-length"] = String(Buffer.byteLength(payload));
-    }
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
-        });
-      });
-      req.on("error", reject);
-      req.end(payload);
-    });
-  }
 
   return {
     app,
@@ -132,7 +103,7 @@ export async function startTestServer(
     runs,
     url: `http://127.0.0.1:${port}`,
     logLines,
-    request,
+    request: (method, path, options) => requestAt(port, method, path, options),
     async close() {
       sockets.close();
       server.closeAllConnections();
@@ -141,6 +112,40 @@ export async function startTestServer(
       await testDb.close();
     },
   };
+}
+
+/** One raw HTTP request to 127.0.0.1:port; a JSON body is parsed, anything else left in `text`. */
+export function requestAt(
+  port: number,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<TestResponse> {
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = { ...options.headers };
+  if (payload !== undefined) {
+    headers["content-type"] ??= "application/json";
+    headers["content-length"] = String(Buffer.byteLength(payload));
+  }
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 let accounts = 0;
