@@ -1,30 +1,26 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import {
-  COMMIT_RUNS,
-  CREATE_RUNS,
-  commitItem,
-  createItem,
-  jsonArray,
-} from "../../runtime/src/store/run-batch-sql";
+import { COMMIT_RUNS, CREATE_RUNS, commitItem, createItem } from "../../runtime/src/store/run-batch-sql";
 import type { NewRun, RunCommit } from "../../runtime/src/store/run-store";
 import { PENDING_STARTS, STARTS_ENQUEUED } from "../../runtime/src/queue/outbox-dispatcher";
 import { recordResume } from "../../runtime/src/store/run-requests";
 import { runColumns } from "../../runtime/src/store/run-rows";
 import { toJson } from "../../runtime/src/store/sql-values";
 import { createHarness } from "../../runtime/test/support/harness";
+import { ECHO_ROUTER_FLOW } from "./echo-router-flow";
 import {
   closeShape,
-  costLine,
-  ECHO_ROUTER_FLOW,
-  measure,
+  commitBatches,
+  costLines,
+  interleaved,
   openShape,
   reserveWal,
   rewrite,
-  tableBytes,
+  sizeLine,
+  sizesPerRun,
+  storeBatches,
   type Reading,
   type Shape,
-} from "./journal-placement-bench";
+} from "./shape-meter";
 
 /**
  * Whether a queued run's "still to enqueue" is cheaper as state on the run row than as a `run_outbox` row
@@ -56,6 +52,7 @@ const RUNS_PER_ROUND = 1_024;
 const BATCHES = [64, 1] as const;
 const DISPATCH_BATCH = 500;
 const RESUMES_PER_ROUND = 512;
+const TABLES = ["runs", "run_outbox"];
 
 type ShapeKind = "outbox" | "flag";
 const SHAPES: readonly ShapeKind[] = ["outbox", "flag"];
@@ -204,80 +201,68 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
     );
     await reserveWal(shapes.get("outbox")!.owner);
     shapes.set("flag", await openShape("flag", []));
-    const meter: pg.Client = shapes.get("outbox")!.owner;
+    const step = interleaved(shapes.get("outbox")!.owner, shapes, SHAPES);
     const withDefinition = new Map<ShapeKind, boolean>(SHAPES.map((s) => [s, true]));
 
     /** Creates, (dispatches,) and commits RUNS_PER_ROUND runs, `batch` per statement. */
     const life = async (kind: ShapeKind, path: Path, batch: number) => {
       const shape = shapes.get(kind)!;
-      const scope = { tenantId: shape.tenantId };
-      const ids: string[] = [];
-      for (let offset = 0; offset < RUNS_PER_ROUND; offset += batch) {
-        const items: string[] = [];
-        for (let i = 0; i < batch; i += 1) {
-          const id = randomUUID();
-          ids.push(id);
-          items.push(
-            createItem({ ...sample.run, tenantId: shape.tenantId }, id, withDefinition.get(kind)!).json,
-          );
+      const ids = await storeBatches(shape, {
+        statement: kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
+        count: RUNS_PER_ROUND,
+        batch,
+        item: (id) => {
+          const item = createItem({ ...sample.run, tenantId: shape.tenantId }, id, withDefinition.get(kind)!);
           withDefinition.set(kind, false);
-        }
-        const { rows } = await shape.db.statement(
-          kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
-          [shape.tenantId, jsonArray(items)],
-          scope,
-        );
-        if (rows.length !== batch) throw new Error(`${kind}: ${rows.length} of ${batch} runs created`);
-      }
+          return item.json;
+        },
+        label: kind,
+        verb: "created",
+      });
       if (path === "dispatcher") {
         const moved = await dispatchPass(shape, kind);
         if (moved !== RUNS_PER_ROUND) throw new Error(`${kind}: the dispatcher moved ${moved} runs`);
       }
       for (const commit of sample.commits) {
-        for (let offset = 0; offset < ids.length; offset += batch) {
-          const slice = ids.slice(offset, offset + batch);
-          const items = slice.map((runId) => commitItem({ ...commit, tenantId: shape.tenantId, runId }));
-          const { rows } = await shape.db.statement<{ state_version: number | null }>(
-            kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
-            [shape.tenantId, jsonArray(items), slice],
-            scope,
-          );
-          if (rows.some((row) => row.state_version !== commit.expectedVersion + 1))
-            throw new Error(`${kind}: a commit was refused`);
-        }
+        await commitBatches(shape, ids, {
+          statement: kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
+          batch,
+          item: (runId) => commitItem({ ...commit, tenantId: shape.tenantId, runId }),
+          version: commit.expectedVersion + 1,
+          refused: `${kind}: a commit was refused`,
+        });
       }
     };
 
     /** RESUMES_PER_ROUND waiting runs (not measured): created and committed to `waiting`, 64 per statement. */
     const waitingRuns = async (kind: ShapeKind): Promise<string[]> => {
       const shape = shapes.get(kind)!;
-      const scope = { tenantId: shape.tenantId };
-      const ids = Array.from({ length: RESUMES_PER_ROUND }, () => randomUUID());
-      for (let offset = 0; offset < ids.length; offset += 64) {
-        const slice = ids.slice(offset, offset + 64);
-        const created = slice.map(
-          (id) => createItem({ ...sample.run, tenantId: shape.tenantId }, id, false).json,
-        );
-        await shape.db.statement(
-          kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
-          [shape.tenantId, jsonArray(created)],
-          scope,
-        );
-        const waiting = slice.map((runId) =>
-          commitItem({
-            ...sample.commits[0]!,
-            tenantId: shape.tenantId,
-            runId,
-            expectedVersion: 0,
-            status: "waiting",
-            startConsumed: true,
-          }),
-        );
-        await shape.db.statement(
-          kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
-          [shape.tenantId, jsonArray(waiting), slice],
-          scope,
-        );
+      const ids: string[] = [];
+      for (let offset = 0; offset < RESUMES_PER_ROUND; offset += 64) {
+        const slice = await storeBatches(shape, {
+          statement: kind === "outbox" ? CREATE_RUNS_OUTBOX : CREATE_RUNS,
+          count: 64,
+          batch: 64,
+          item: (id) => createItem({ ...sample.run, tenantId: shape.tenantId }, id, false).json,
+          label: kind,
+          verb: "created",
+        });
+        await commitBatches(shape, slice, {
+          statement: kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
+          batch: 64,
+          item: (runId) =>
+            commitItem({
+              ...sample.commits[0]!,
+              tenantId: shape.tenantId,
+              runId,
+              expectedVersion: 0,
+              status: "waiting",
+              startConsumed: true,
+            }),
+          version: 1,
+          refused: `${kind}: a run was refused its wait`,
+        });
+        ids.push(...slice);
       }
       return ids;
     };
@@ -305,26 +290,23 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
           return row.rows[0]?.outbox_id;
         }, scope);
         if (!outboxId) throw new Error(`${kind}: a resume was refused`);
-        const { rows } = await shape.db.statement<{ state_version: number | null }>(
-          kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
-          [
-            shape.tenantId,
-            jsonArray([
-              commitItem({
-                ...sample.commits[0]!,
-                tenantId: shape.tenantId,
-                runId,
-                expectedVersion: 1,
-                status: "waiting",
-                events: resumeEvents,
-                appliedOutboxId: outboxId,
-              }),
-            ]),
-            [runId],
-          ],
-          scope,
-        );
-        if (rows[0]?.state_version !== 2) throw new Error(`${kind}: a resume's commit was refused`);
+        // COMMIT_RUNS answers a row per run asked for: `version` checks this one's.
+        await commitBatches(shape, [runId], {
+          statement: kind === "outbox" ? COMMIT_RUNS_OUTBOX : COMMIT_RUNS_FLAG,
+          batch: 1,
+          item: () =>
+            commitItem({
+              ...sample.commits[0]!,
+              tenantId: shape.tenantId,
+              runId,
+              expectedVersion: 1,
+              status: "waiting",
+              events: resumeEvents,
+              appliedOutboxId: outboxId,
+            }),
+          version: 2,
+          refused: `${kind}: a resume's commit was refused`,
+        });
       }
     };
 
@@ -343,20 +325,19 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
     const readings = new Map<Key, Reading[]>();
     const resumes = new Map<ShapeKind, Reading[]>();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const order = round % 2 === 0 ? SHAPES : [...SHAPES].reverse();
-      for (const kind of order) {
-        const ids = await waitingRuns(kind);
-        const reading = await measure(meter, shapes.get(kind)!, () => resumeLife(kind, ids));
-        resumes.set(kind, [...(resumes.get(kind) ?? []), reading]);
-      }
+      await step(round, {
+        readings: resumes,
+        key: (kind) => kind,
+        prepare: waitingRuns,
+        work: resumeLife,
+      });
       for (const path of PATHS) {
         for (const batch of BATCHES) {
-          const order = round % 2 === 0 ? SHAPES : [...SHAPES].reverse();
-          for (const kind of order) {
-            const key: Key = `${kind}/${path}/${batch}`;
-            const reading = await measure(meter, shapes.get(kind)!, () => life(kind, path, batch));
-            readings.set(key, [...(readings.get(key) ?? []), reading]);
-          }
+          await step(round, {
+            readings,
+            key: (kind): Key => `${kind}/${path}/${batch}`,
+            work: (kind) => life(kind, path, batch),
+          });
         }
       }
     }
@@ -364,14 +345,7 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
       const left = await pending(kind);
       if (left !== 0) throw new Error(`${kind}: ${left} runs still to enqueue after their commits`);
     }
-    const sizes = new Map<ShapeKind, number>();
-    for (const kind of SHAPES) {
-      const shape = shapes.get(kind)!;
-      const runs = Number(
-        (await shape.owner.query<{ n: string }>("SELECT count(*)::text AS n FROM runs")).rows[0]!.n,
-      );
-      sizes.set(kind, (await tableBytes(shape, ["runs", "run_outbox"])) / runs);
-    }
+    const sizes = await sizesPerRun(shapes, SHAPES, TABLES);
 
     log(
       `outbox shape: one queued echo-router run (create, ${sample.commits.length} commit${sample.commits.length === 1 ? "" : "s"}` +
@@ -380,24 +354,16 @@ export async function runOutboxShapeBench(log: (line: string) => void): Promise<
     );
     for (const path of PATHS) {
       for (const batch of BATCHES) {
-        const base = readings.get(`outbox/${path}/${batch}`)!;
-        for (const kind of SHAPES) {
-          const r = readings.get(`${kind}/${path}/${batch}`)!;
-          log(
-            `  ${path.padEnd(10)} ${String(batch).padStart(2)}/stmt ${kind.padEnd(6)} ${costLine(r, base, RUNS_PER_ROUND)}`,
-          );
-        }
+        const label = (kind: ShapeKind) =>
+          `  ${path.padEnd(10)} ${String(batch).padStart(2)}/stmt ${kind.padEnd(6)}`;
+        const of = (kind: ShapeKind) => readings.get(`${kind}/${path}/${batch}`)!;
+        for (const line of costLines(SHAPES, of, RUNS_PER_ROUND, label)) log(line);
       }
     }
-    const base = resumes.get("outbox")!;
-    for (const kind of SHAPES) {
-      const r = resumes.get(kind)!;
-      log(`  resume (request + applying commit) ${kind.padEnd(6)} ${costLine(r, base, RESUMES_PER_ROUND)}`);
-    }
-    log(
-      `  table + index (runs, run_outbox) after VACUUM: outbox ${sizes.get("outbox")!.toFixed(0)} B/run, ` +
-        `flag ${sizes.get("flag")!.toFixed(0)} B/run (${(sizes.get("flag")! / sizes.get("outbox")!).toFixed(2)}×)`,
-    );
+    const resumeLabel = (kind: ShapeKind) => `  resume (request + applying commit) ${kind.padEnd(6)}`;
+    for (const line of costLines(SHAPES, (kind) => resumes.get(kind)!, RESUMES_PER_ROUND, resumeLabel))
+      log(line);
+    log(`  ${sizeLine(TABLES, SHAPES, sizes)}`);
     return { ok: true };
   } finally {
     for (const shape of shapes.values()) await closeShape(shape);
