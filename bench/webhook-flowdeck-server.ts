@@ -4,39 +4,14 @@
 // until SIGTERM.
 import type { AddressInfo } from "node:net";
 import { createApp } from "../server/src/app/create-app";
+import { listenApp } from "../server/src/app/http-server";
 import { silentServerLogger } from "../server/src/kit/logger";
 import { serverConfig } from "../server/src/config/server-config";
 import { createRunHost } from "../server/src/runs/create-run-host";
 import { runServerMigrations } from "../server/src/store/server-migrations";
 import { createTestDatabase } from "../runtime/test/support/test-database";
 import { setTenantPlan } from "../server/src/plans/set-tenant-plan";
-
-export const ECHO_ROUTER_FLOW = `name: echo_router
-trigger: { type: webhook }
-nodes:
-  - name: start
-    type: start
-    config:
-      inputs:
-        - { name: message, type: string, required: true }
-  - name: remember
-    type: set
-    config: { values: { text: "{{ input.message }}" } }
-  - name: is_order
-    type: condition
-    config: { expression: "vars.text.contains('order')" }
-  - name: order_reply
-    type: end
-    config: { output: { route: order, echo: "{{ vars.text }}" } }
-  - name: other_reply
-    type: end
-    config: { output: { route: other, echo: "{{ vars.text }}" } }
-edges:
-  - { from: start, to: remember }
-  - { from: remember, to: is_order }
-  - { from: is_order, to: order_reply, port: then }
-  - { from: is_order, to: other_reply, port: else }
-`;
+import { ECHO_ROUTER_FLOW } from "./src/echo-router-flow";
 
 const database = await createTestDatabase("pg", { maxConnections: 20 });
 await runServerMigrations(database.db);
@@ -48,9 +23,8 @@ const runs = createRunHost({
 });
 const config = serverConfig("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz", { bcryptCost: 4 });
 const app = createApp({ db: database.db, config, log: silentServerLogger, runs, editorDistDir: false });
-const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-  const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-});
+// The server as `flowdeck start` serves it: signed webhooks take the fast path (app/webhook-fast-path.ts).
+const server = await listenApp(app, 0, "127.0.0.1");
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 async function call(
