@@ -20,6 +20,7 @@ import { createJsonLogger } from "../src/kit/logger";
 import { openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { setTenantPlan } from "../src/plans/set-tenant-plan";
+import { signPayload } from "../src/webhooks/webhook-signature";
 import { startTelemetry, tracesEndpoint } from "../src/telemetry/start-telemetry";
 import type { JsonBody, TestServer } from "./support/test-server";
 
@@ -29,6 +30,21 @@ const SERVER = join(import.meta.dirname, "..");
 const CUSTOMER_TEXT = "my parcel 4711 never arrived, call me on +44 7700 900123";
 const CHAT_TEXT = "where is parcel 9182, my email is ada@example.com";
 const MODEL_KEY = `sk-test-${randomBytes(12).toString("hex")}`;
+const WEBHOOK_FLOW = `name: traced_webhook
+trigger: { type: webhook }
+nodes:
+  - name: start
+    type: start
+    config:
+      inputs:
+        - { name: message, type: string, required: true }
+  - name: done
+    type: end
+    config: { output: { echo: "{{ input.message }}" } }
+edges:
+  - { from: start, to: done }
+`;
+
 const FLOW = `name: traced_agent
 nodes:
   - { name: start, type: start }
@@ -298,6 +314,41 @@ describe("a run started over HTTP and executed by a worker process", { timeout: 
       (line) => line.msg === "request" && line.path === "/runs" && line.status === 202,
     );
     expect(requestLine?.trace_id).toBe(traceId);
+  });
+
+  it("traces a signed webhook served without Express: POST /webhooks/:id → activation, log line with its trace", async () => {
+    const created = await api("POST", "/workflows", { yaml: WEBHOOK_FLOW });
+    expect((await api("POST", `/workflows/${created.body.id}/publish`, {})).status).toBe(201);
+    const channel = await api("POST", "/channels", { kind: "webhook", workflow: created.body.id });
+    expect(channel.status).toBe(201);
+    const raw = JSON.stringify({ message: "where is order 4711" });
+    const called = await fetch(`${server.url}/webhooks/${channel.body.id}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "flowdeck-signature": signPayload(channel.body.webhookSecret, Math.floor(Date.now() / 1000), raw),
+        "flowdeck-message-id": "traced-webhook-1",
+      },
+      body: raw,
+    });
+    expect(called.status).toBe(200);
+    const runId = ((await called.json()) as JsonBody).runId as string;
+    const request = () => receiver.spans.find((span) => span.name === "POST /webhooks/:id");
+    const activation = () =>
+      receiver.spans.find(
+        (span) => span.name === "run.activation" && attribute(span, "flowdeck.run.id") === runId,
+      );
+    await waitFor("the webhook's spans", () => Boolean(request() && activation()));
+    expect(request()!.kind).toBe(2); // SERVER
+    expect(attribute(request()!, "http.route")).toBe("/webhooks/:id");
+    expect(attribute(request()!, "http.response.status_code")).toBe(200);
+    expect(activation()!.traceId).toBe(request()!.traceId);
+    expect(activation()!.parentSpanId).toBe(request()!.spanId);
+    const logged = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = logged.find(
+      (line) => line.msg === "request" && String(line.path).startsWith("/webhooks/") && line.status === 200,
+    );
+    expect(requestLine?.trace_id).toBe(request()!.traceId);
   });
 
   it("continues a chat message's trace in the worker: chat.message → run.activation, no text", async () => {

@@ -5,6 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../../../server/src/app/create-app";
+import { listenApp } from "../../../../server/src/app/http-server";
 import { attachChatSockets } from "../../../../server/src/chat/chat-socket-server";
 import { getChatServices } from "../../../../server/src/chat/chat-services";
 import { createJsonLogger } from "../../../../server/src/kit/logger";
@@ -56,9 +57,8 @@ export async function startFlowdeckServer(
     editorDistDir,
     ...(nodeTypes ? { nodeTypes } : {}),
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  // As start-server.ts serves it (signed webhooks on the fast path, the rest through Express).
+  const server: Server = await listenApp(app, 0, "127.0.0.1");
   // The chat socket too, so a widget embedded from a channel page really chats (channels.test.ts).
   const sockets = attachChatSockets(server, getChatServices(app));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
