@@ -73,25 +73,25 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   /**
    * Hands over what the log holds of the turn past `relayedSeq`; resolves with the new `relayedSeq` and
    * whether the turn has settled. Stops at the first reply it could not store (the next pass retries it).
+   * `read` carries what earlier passes of the same follower read, so each pass reads only the log's new end.
    */
   async function pass(
     turn: TurnRelay,
     target: OutboundTarget,
+    read: LogCursor = newCursor(),
   ): Promise<{ relayedSeq: number; settled: boolean }> {
     let relayedSeq = turn.relayedSeq;
-    const events = await runStore.listEvents(turn.tenantId, turn.runId);
-    // Reply ids count a step's messages from the run's start, as the conversation's history does: every relayer
-    // of the turn derives the same ids, and an ask asking again in a later turn gets a new one.
-    const counters = new Map<string, number>();
+    const events = await runStore.listEvents(turn.tenantId, turn.runId, read.seq);
     for (const event of events) {
       const frames = framesForEvents(
         turn.conversationId,
         turn.runId,
         [event],
         false,
-        counters,
+        read.counters,
         deps.options.customerFallbackText,
       );
+      read.seq = event.seq;
       if (event.seq < turn.fromSeq) continue;
       if (event.seq > relayedSeq) {
         for (const message of outboundMessages(turn.conversationId, frames)) {
@@ -124,11 +124,14 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
     const onClose = () => wake?.();
     closing.signal.addEventListener("abort", onClose);
     const until = Date.now() + FOLLOW_MS;
+    // Kept across this follower's passes; a pass that fails ends the follow, so a cursor never outlives a
+    // half-handled event.
+    const read = newCursor();
     try {
       // Subscribed first, then read: a commit in between is in the read or wakes the next one.
       while (!closing.signal.aborted) {
         committed = false;
-        const progress = await pass(turn, target);
+        const progress = await pass(turn, target, read);
         turn = { ...turn, relayedSeq: progress.relayedSeq };
         if (progress.settled) return await finish(turn);
         const left = until - Date.now();
@@ -199,6 +202,19 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
     },
   };
 }
+
+/**
+ * How far a follower has read its run's log. Reply ids count a step's messages from the run's start, as the
+ * conversation's history does, so every relayer of a turn derives the same ids (and an ask asking again in a
+ * later turn gets a new one): the first read starts at the run's first event, later ones where it stopped.
+ */
+interface LogCursor {
+  /** The last seq read; the next read asks for what comes after it. */
+  seq: number;
+  readonly counters: Map<string, number>;
+}
+
+const newCursor = (): LogCursor => ({ seq: 0, counters: new Map() });
 
 /** What a customer's receiver is told of a turn's frames: replies and handoff notices. */
 function outboundMessages(conversationId: string, frames: readonly ServerFrame[]): OutboundMessage[] {
