@@ -41,6 +41,8 @@ export class RunActivation {
   private appliedOutboxId: string | undefined;
   /** What the last commit stored, for `record()`. */
   private committed: Pick<RunRecord, "status" | "output" | "error" | "updatedAt">;
+  /** `record()` as of the last commit: subscribers and the caller read it after the same commit. */
+  private recorded: RunRecord | undefined;
   // Built once: every step's request refers to these rather than to closures of its own.
   private readonly toolHost: ToolStepHost;
   private readonly stepEvents: StepEvents;
@@ -365,6 +367,7 @@ export class RunActivation {
       error: end?.error !== undefined ? end.error : this.committed.error,
       updatedAt: now(),
     };
+    this.recorded = undefined;
     if (this.deps.onEvents)
       this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, () =>
         this.record(),
@@ -376,7 +379,7 @@ export class RunActivation {
    * and output go through the store's JSON mapping, so BigInts and the like come back as a read would give them.
    */
   record(): RunRecord {
-    return {
+    return (this.recorded ??= {
       ...this.run,
       status: this.committed.status,
       state: JSON.parse(toJson(this.state())) as RunState,
@@ -385,7 +388,7 @@ export class RunActivation {
         this.committed.output === undefined ? null : (JSON.parse(toJson(this.committed.output)) as unknown),
       error: this.committed.error ?? null,
       updatedAt: this.committed.updatedAt,
-    };
+    });
   }
 
   /** Records a cancellation with whatever finished before it. */
