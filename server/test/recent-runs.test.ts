@@ -39,6 +39,24 @@ describe("recent runs (the inline host's own commits)", () => {
   });
 });
 
+describe("recent runs past the limit", () => {
+  it("forgets the least recently touched runs first and keeps the rest", () => {
+    const recent = createRecentRuns();
+    const remember = (n: number) => recent.remember(record({ id: `r${n}`, conversationId: `c${n}` }));
+    for (let n = 0; n < 5_000; n += 1) remember(n);
+    remember(0); // touched again: now the newest of the first 5,000
+    for (let n = 5_000; n <= 5_600; n += 1) remember(n);
+    expect(recent.get(TENANT, "r0")).toBeDefined();
+    expect(recent.get(TENANT, "r1")).toBeUndefined();
+    expect(recent.latestIn(TENANT, "c1")).toBeUndefined();
+    expect(recent.get(TENANT, "r4999")).toBeDefined();
+    expect(recent.get(TENANT, "r5600")).toBeDefined();
+    const kept = Array.from({ length: 5_601 }, (_, n) => recent.get(TENANT, `r${n}`)).filter(Boolean);
+    expect(kept.length).toBeGreaterThanOrEqual(5_000);
+    expect(kept.length).toBeLessThanOrEqual(5_500);
+  });
+});
+
 describe("settled waiter", () => {
   it("answers from a known settled record and from a batch's own record without reading", async () => {
     const events = new EventEmitter();

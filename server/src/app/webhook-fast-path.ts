@@ -39,6 +39,14 @@ const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
  * (webhook-fast-path.test.ts compares the two answer by answer).
  */
 export function webhookFastPath(options: WebhookFastPathOptions): FastPath {
+  // What every answer carries, as Express's middleware sets it (cors.ts always varies on Origin).
+  const fixedHead = [
+    ...options.securityHeaders.flat(),
+    "Vary",
+    "Origin",
+    "Content-Type",
+    "application/json; charset=utf-8",
+  ];
   return (req, res) => {
     if (req.method !== "POST") return false;
     const match = WEBHOOK_PATH.exec(req.url ?? "");
@@ -49,13 +57,14 @@ export function webhookFastPath(options: WebhookFastPathOptions): FastPath {
     const encoding = headers["content-encoding"];
     if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false;
     if (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined) return false;
-    serve(options, req, res, match[1]!);
+    serve(options, fixedHead, req, res, match[1]!);
     return true;
   };
 }
 
 function serve(
   options: WebhookFastPathOptions,
+  fixedHead: readonly string[],
   req: IncomingMessage,
   res: ServerResponse,
   channelId: string,
@@ -75,13 +84,10 @@ function serve(
   const answer = (status: number, body: unknown, extra?: Readonly<Record<string, string>>) => {
     if (res.headersSent || res.destroyed) return;
     const text = JSON.stringify(body);
-    for (const [name, value] of options.securityHeaders) res.setHeader(name, value);
-    res.setHeader("X-Request-Id", requestId);
-    res.setHeader("Vary", "Origin");
-    if (extra) for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.setHeader("Content-Length", Buffer.byteLength(text));
-    res.statusCode = status;
+    // One writeHead with a flat list: setHeader per header (a map entry and checks each) cost more than the flow.
+    const head = [...fixedHead, "X-Request-Id", requestId, "Content-Length", String(Buffer.byteLength(text))];
+    if (extra) for (const [name, value] of Object.entries(extra)) head.push(name, value);
+    res.writeHead(status, head);
     res.end(text);
     observeHttpAnswer(options.metrics, "POST", ROUTE, status, startedAt);
     logRequest(options.log, { requestId, method: "POST", url, status, startedAt, tenantId: undefined });
