@@ -13,7 +13,7 @@ import { stepEvents, type StepEvents } from "./step-request";
 import { enterSubflow } from "./subflow-frame";
 import { LazyAgentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
-import { toJson } from "../store/sql-values";
+import { activationRecord } from "./activation-record";
 import type { ResumeRequest } from "../store/run-requests";
 import type { RunCommit, StartedRun } from "../store/run-store";
 
@@ -43,6 +43,8 @@ export class RunActivation {
   private committed: Pick<RunRecord, "status" | "output" | "error" | "updatedAt">;
   /** `record()` as of the last commit: subscribers and the caller read it after the same commit. */
   private recorded: RunRecord | undefined;
+  /** The last commit ended the activation: nothing changes its state after it. */
+  private ended = false;
   // Built once: every step's request refers to these rather than to closures of its own.
   private readonly toolHost: ToolStepHost;
   private readonly stepEvents: StepEvents;
@@ -368,27 +370,21 @@ export class RunActivation {
       updatedAt: now(),
     };
     this.recorded = undefined;
+    this.ended = end !== undefined;
     if (this.deps.onEvents)
       this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, () =>
         this.record(),
       );
   }
 
-  /**
-   * The run as its last commit stored it, without reading it back (one transaction less per activation). State
-   * and output go through the store's JSON mapping, so BigInts and the like come back as a read would give them.
-   */
+  /** The run as its last commit stored it (activation-record.ts), built once per commit. */
   record(): RunRecord {
-    return (this.recorded ??= {
-      ...this.run,
-      status: this.committed.status,
-      state: JSON.parse(toJson(this.state())) as RunState,
-      stateVersion: this.version,
-      output:
-        this.committed.output === undefined ? null : (JSON.parse(toJson(this.committed.output)) as unknown),
-      error: this.committed.error ?? null,
-      updatedAt: this.committed.updatedAt,
-    });
+    return (this.recorded ??= activationRecord(
+      this.run,
+      { ...this.committed, stateVersion: this.version },
+      this.state(),
+      this.ended,
+    ));
   }
 
   /** Records a cancellation with whatever finished before it. */
