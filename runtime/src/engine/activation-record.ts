@@ -13,8 +13,11 @@ export function activationRecord(
   /** The commit ended the activation: nothing changes `state` after it. */
   ended: boolean,
 ): RunRecord {
+  // An ended activation's commit set the run's count of unfinished activations back to 0.
+  const { activationsUnfinished, ...stored } = run;
   const base = {
-    ...run,
+    ...stored,
+    ...(ended || activationsUnfinished === undefined ? {} : { activationsUnfinished }),
     status: committed.status,
     stateVersion: committed.stateVersion,
     output: committed.output === undefined ? null : (JSON.parse(toJson(committed.output)) as unknown),

@@ -215,9 +215,9 @@ export function createEngine(deps: EngineDeps): Engine {
     if (ticket?.refused) return { run: ticket.refused };
     await saveMemoryWrites(deps, run, activation!.memoryWrites());
     const pending = activation!.pendingAfterCommit;
-    // Its end was committed, which set the count of unfinished activations back to 0.
-    const { activationsUnfinished: _count, ...record } = activation!.record();
-    return { run: record, ...(pending ? { pending } : {}) };
+    // Its end was committed, so the record carries no unfinished activation (activation-record.ts) and is
+    // returned as it is: a copy would read the state it copies only when asked for.
+    return { run: activation!.record(), ...(pending ? { pending } : {}) };
   }
 
   const engine: Engine = {

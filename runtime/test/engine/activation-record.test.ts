@@ -11,7 +11,13 @@ const state = (): RunState =>
     usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
   }) as unknown as RunState;
 
-const run = { id: "r1", tenantId: "t1", status: "running", stateVersion: 1 } as unknown as RunRecord;
+const run = {
+  id: "r1",
+  tenantId: "t1",
+  status: "running",
+  stateVersion: 1,
+  activationsUnfinished: 1,
+} as unknown as RunRecord;
 const committed = {
   status: "completed" as const,
   output: { n: 1n },
@@ -30,6 +36,8 @@ describe("an activation's record", () => {
       expect(record.state).toBe(record.state);
       expect(record.output).toEqual({ n: 1 });
       expect(record.stateVersion).toBe(2);
+      // The commit that ended the activation set its count back to 0; one in the middle left it.
+      expect(record.activationsUnfinished).toBe(ended ? undefined : 1);
       // A spread and JSON carry the state too (queue payloads, subscribers' copies).
       expect({ ...record }.state).toEqual(record.state);
       expect(JSON.parse(JSON.stringify(record)).state.frames[0].vars.big).toBe(7);
