@@ -221,7 +221,8 @@ function cpuPerRequest(s: Slice): string {
  * process; autocannon -c 32 from this one, interleaved rounds; the ratio is Flowdeck's req/s over Node-RED's.
  * A third server, the floor (`webhook-floor-server.ts`), stores one row per request and nothing else: it shows
  * what durability itself costs here, so a gap is not blamed on storing runs. A fourth line is Flowdeck's own
- * HTTP stack answering GET /healthz in the same rounds: the most any Flowdeck route could reach on this machine.
+ * Express stack answering GET /healthz in the same rounds: the most a route served by Express could reach on this
+ * machine (signed webhooks take the fast path, server/src/app/webhook-fast-path.ts).
  * Each prints its CPU per request.
  */
 export async function runWebhookNodeRedBench(log: (line: string) => void): Promise<{ ok: boolean }> {
@@ -339,7 +340,7 @@ export async function runWebhookNodeRedBench(log: (line: string) => void): Promi
       `  floor: Express + one durable row per request, group-committed    ${rate(bare).toFixed(0)} req/s  (${(rate(bare) / rate(red)).toFixed(2)}× Node-RED: what storing costs, not a target)`,
     );
     log(
-      `  Flowdeck's HTTP stack alone (GET /healthz)                        ${rate(stack).toFixed(0)} req/s  (${(rate(stack) / rate(red)).toFixed(2)}× Node-RED: the ceiling of any Flowdeck route here)`,
+      `  Flowdeck's Express stack alone (GET /healthz)                     ${rate(stack).toFixed(0)} req/s  (${(rate(stack) / rate(red)).toFixed(2)}× Node-RED: the ceiling of a route served by Express; signed webhooks skip it)`,
     );
     log(`  Node-RED        ${cpuPerRequest(red)}`);
     log(`  Flowdeck all    ${cpuPerRequest(ours)}`);
