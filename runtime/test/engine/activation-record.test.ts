@@ -21,7 +21,7 @@ const run = {
 const committed = {
   status: "completed" as const,
   output: { n: 1n },
-  error: undefined,
+  error: null,
   updatedAt: "x",
   stateVersion: 2,
 };
