@@ -8,6 +8,49 @@ import type { JsonBody, TestServer } from "./support/test-server";
 
 export const SHOP_ORIGIN = "http://shop.test";
 
+/** A chat flow that asks a name and greets it: one question per turn (webhook and relay tests). */
+export const GREETER = `name: hook_greeter
+nodes:
+  - { name: start, type: start }
+  - name: ask_name
+    type: ask
+    config: { prompt: "What's your name?", variable: who }
+  - name: done
+    type: end
+    config: { reply: "Nice to meet you, {{ vars.who }}." }
+edges:
+  - { from: start, to: ask_name }
+  - { from: ask_name, to: done }
+`;
+
+/** The echo-router flow, webhook-triggered: a condition on the message, answered in the response. */
+export const ECHO_ROUTER = `name: echo_router
+trigger: { type: webhook }
+nodes:
+  - name: start
+    type: start
+    config:
+      inputs:
+        - { name: message, type: string, required: true }
+  - name: remember
+    type: set
+    config: { values: { text: "{{ input.message }}" } }
+  - name: is_order
+    type: condition
+    config: { expression: "vars.text.contains('order')" }
+  - name: order_reply
+    type: end
+    config: { outcome: resolved, output: { route: order, echo: "{{ vars.text }}" } }
+  - name: other_reply
+    type: end
+    config: { outcome: resolved, output: { route: other, echo: "{{ vars.text }}" } }
+edges:
+  - { from: start, to: remember }
+  - { from: remember, to: is_order }
+  - { from: is_order, to: order_reply, port: then }
+  - { from: is_order, to: other_reply, port: else }
+`;
+
 /** Creates and publishes a workflow; answers its id. */
 export async function publishFlow(server: TestServer, token: string, yaml: string): Promise<string> {
   const created = await server.request("POST", "/workflows", { token, body: { yaml } });

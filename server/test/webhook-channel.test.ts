@@ -3,49 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
-import { createChannel, eventually, publishFlow } from "./chat-support";
+import { createChannel, ECHO_ROUTER, eventually, GREETER, publishFlow } from "./chat-support";
 import { signPayload, verifySignature } from "../src/webhooks/webhook-signature";
-
-const GREETER = `name: hook_greeter
-nodes:
-  - { name: start, type: start }
-  - name: ask_name
-    type: ask
-    config: { prompt: "What's your name?", variable: who }
-  - name: done
-    type: end
-    config: { reply: "Nice to meet you, {{ vars.who }}." }
-edges:
-  - { from: start, to: ask_name }
-  - { from: ask_name, to: done }
-`;
-
-const ECHO_ROUTER = `name: echo_router
-trigger: { type: webhook }
-nodes:
-  - name: start
-    type: start
-    config:
-      inputs:
-        - { name: message, type: string, required: true }
-  - name: remember
-    type: set
-    config: { values: { text: "{{ input.message }}" } }
-  - name: is_order
-    type: condition
-    config: { expression: "vars.text.contains('order')" }
-  - name: order_reply
-    type: end
-    config: { outcome: resolved, output: { route: order, echo: "{{ vars.text }}" } }
-  - name: other_reply
-    type: end
-    config: { outcome: resolved, output: { route: other, echo: "{{ vars.text }}" } }
-edges:
-  - { from: start, to: remember }
-  - { from: remember, to: is_order }
-  - { from: is_order, to: order_reply, port: then }
-  - { from: is_order, to: other_reply, port: else }
-`;
 
 interface Received {
   readonly headers: IncomingMessage["headers"];

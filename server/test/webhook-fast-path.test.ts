@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fastPathsOf } from "../src/app/http-server";
 import { signPayload } from "../src/webhooks/webhook-signature";
-import { createChannel, publishFlow } from "./chat-support";
+import { createChannel, ECHO_ROUTER, GREETER, publishFlow } from "./chat-support";
 import {
   registerAccount,
   requestAt,
@@ -13,43 +13,6 @@ import {
   type TestResponse,
   type TestServer,
 } from "./support/test-server";
-
-const ECHO_ROUTER = `name: echo_router
-trigger: { type: webhook }
-nodes:
-  - name: start
-    type: start
-    config:
-      inputs:
-        - { name: message, type: string, required: true }
-  - name: is_order
-    type: condition
-    config: { expression: "input.message.contains('order')" }
-  - name: order_reply
-    type: end
-    config: { output: { route: order, echo: "{{ input.message }}" } }
-  - name: other_reply
-    type: end
-    config: { output: { route: other, echo: "{{ input.message }}" } }
-edges:
-  - { from: start, to: is_order }
-  - { from: is_order, to: order_reply, port: then }
-  - { from: is_order, to: other_reply, port: else }
-`;
-
-const GREETER = `name: hook_greeter
-nodes:
-  - { name: start, type: start }
-  - name: ask_name
-    type: ask
-    config: { prompt: "What's your name?", variable: who }
-  - name: done
-    type: end
-    config: { reply: "Nice to meet you, {{ vars.who }}." }
-edges:
-  - { from: start, to: ask_name }
-  - { from: ask_name, to: done }
-`;
 
 const BODY_LIMIT_BYTES = 4096;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
