@@ -12,6 +12,7 @@ export { createWorkflowLibrary, InvalidWorkflowError, type WorkflowLibrary } fro
 export { TERMINAL_STATUSES } from "./engine/run-types";
 export { REPLAY_CONVERSATION_PREFIX, replayChannel, runModeOf, type RunMode } from "./engine/run-mode";
 export { renderOpeningGreeting } from "./engine/opening-greeting";
+export { runInputProblems, type RunInputProblem } from "./engine/run-input";
 export type {
   FlowFrame,
   RunEvent,

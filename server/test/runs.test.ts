@@ -171,4 +171,34 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect((await call("POST", "/runs", { workflow: "unpublished", draft: true })).status).toBe(202);
     expect((await call("POST", "/runs", { workflow: "greeter", tenantId: "x" })).status).toBe(400);
   });
+
+  it("refuses an input that misses what the start node declares, for a published run and a draft's test run", async () => {
+    const declared = greeter("Hi")
+      .replace("name: greeter", "name: declared_inputs")
+      .replace(
+        "  - { name: start, type: start }",
+        "  - name: start\n    type: start\n    config:\n      inputs:\n        - { name: order_id, required: true }\n        - { name: amount, type: number }",
+      );
+    const created = await call("POST", "/workflows", { yaml: declared });
+    expect(created.status).toBe(201);
+    expect((await call("POST", `/workflows/${created.body.id}/publish`, {})).status).toBe(201);
+    for (const draft of [false, true]) {
+      const refused = await call("POST", "/runs", {
+        workflow: "declared_inputs",
+        draft,
+        input: { amount: "3" },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.code).toBe("FD344");
+      expect(refused.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual([
+        "input.order_id",
+        "input.amount",
+      ]);
+    }
+    const started = await call("POST", "/runs", {
+      workflow: "declared_inputs",
+      input: { order_id: "A-1", amount: 3 },
+    });
+    expect(started.status).toBe(202);
+  });
 });

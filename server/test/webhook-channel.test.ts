@@ -186,6 +186,23 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
     expect(await runCount(echoChannel.id)).toBe(2);
   }, 20_000);
 
+  it("refuses a payload without what the start node declares (422 FD344 naming it), running nothing", async () => {
+    const before = await runCount(echoChannel.id);
+    const missing = await post(echoChannel, { text: "where is my order?" }, { messageId: "e-missing" });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error).toMatchObject({
+      code: "FD344",
+      message: "input.message is required (string).",
+      details: { problems: [{ path: "input.message" }] },
+    });
+    const mistyped = await post(echoChannel, { message: 42 }, { messageId: "e-mistyped" });
+    expect(mistyped.body.error.message).toBe("input.message must be a string.");
+    expect(await runCount(echoChannel.id)).toBe(before);
+    // Nothing was claimed: the sender's corrected retry with the same message id runs.
+    const fixed = await post(echoChannel, { message: "where is my order?" }, { messageId: "e-missing" });
+    expect(fixed.status).toBe(200);
+  }, 20_000);
+
   it("answers 502 with the engine's code when the published flow cannot run, storing nothing", async () => {
     const broken = await publishFlow(
       server,

@@ -138,6 +138,10 @@ export const API_ERRORS = {
     hint: "Use another value, or change the existing record instead (GET it, then PATCH).",
   },
   FD343: { status: 409, hint: "Reload the record: its current status does not allow this change." },
+  FD344: {
+    status: 422,
+    hint: "Send the values the workflow's start node declares under inputs (details.problems names each one).",
+  },
   FD390: { status: 503, hint: "Check that the database is reachable, then retry." },
   FD399: { status: 500, hint: "Retry; if it persists, report it with the X-Request-Id of this answer." },
 } as const satisfies Record<string, { status: number; hint: string }>;

@@ -6,6 +6,7 @@ import {
   createDatabaseEngine,
   createOutboxDispatcher,
   createRunReconciler,
+  runInputProblems,
   type Database,
   type DatabaseEngineOptions,
   type QueueStats,
@@ -161,6 +162,13 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   /** The engine's request for a start: the target's workflow loaded and the tenant's monthly runs admitted. */
   async function admitted(request: StartRunInput): Promise<StartRunRequest> {
     const { workflow, version } = await source.load(request.tenantId, request.target);
+    if (request.checkInput) {
+      const problems = runInputProblems(workflow, request.input);
+      if (problems.length > 0)
+        throw new ApiError("FD344", problems.map((problem) => problem.message).join(" "), {
+          details: { problems },
+        });
+    }
     await meter.admit(request.tenantId);
     if (recent) await caps.prime(request.tenantId);
     return {

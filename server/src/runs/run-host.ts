@@ -36,6 +36,11 @@ export interface StartRunInput {
    * absent. A replay passes the memory its original started with.
    */
   readonly memory?: Readonly<Record<string, unknown>>;
+  /**
+   * The caller supplied `input` (an API or test run, a webhook flow's payload): refused with 422 FD344 unless it
+   * has what the start node declares (runtime's run-input.ts). Chat messages bring only `message` and skip it.
+   */
+  readonly checkInput?: boolean;
 }
 
 export interface CustomerMessageInput {

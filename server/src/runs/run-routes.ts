@@ -213,6 +213,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           target: await targetOf(res, body),
           input: body.input ?? {},
           channel: body.draft ? "test" : "api",
+          checkInput: true,
           ...(body.conversationId ? { conversationId: body.conversationId } : {}),
         });
         res.status(202).json(publicRun(run));

@@ -164,6 +164,7 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
             input: payload as Record<string, unknown>,
             channel: `webhook:${channel.id}`,
             claim: { key: `webhook:${channel.id}:${messageId}`, duplicate: replayed },
+            checkInput: true,
           },
           options.webhookReplyTimeoutMs,
         );
