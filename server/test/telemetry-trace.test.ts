@@ -17,7 +17,7 @@ import { activeTraceCarrier } from "../../runtime/src/telemetry/trace-carrier";
 import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../runtime/test/support/fake-openai-server";
 import { createTestDatabase, type TestDatabase } from "../../runtime/test/support/test-database";
 import { createJsonLogger } from "../src/kit/logger";
-import { openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
+import { ECHO_ROUTER, openClient, SHOP_ORIGIN, socketUrl } from "./chat-support";
 import { startServer, type RunningServer } from "../src/app/start-server";
 import { setTenantPlan } from "../src/plans/set-tenant-plan";
 import { signPayload } from "../src/webhooks/webhook-signature";
@@ -30,20 +30,6 @@ const SERVER = join(import.meta.dirname, "..");
 const CUSTOMER_TEXT = "my parcel 4711 never arrived, call me on +44 7700 900123";
 const CHAT_TEXT = "where is parcel 9182, my email is ada@example.com";
 const MODEL_KEY = `sk-test-${randomBytes(12).toString("hex")}`;
-const WEBHOOK_FLOW = `name: traced_webhook
-trigger: { type: webhook }
-nodes:
-  - name: start
-    type: start
-    config:
-      inputs:
-        - { name: message, type: string, required: true }
-  - name: done
-    type: end
-    config: { output: { echo: "{{ input.message }}" } }
-edges:
-  - { from: start, to: done }
-`;
 
 const FLOW = `name: traced_agent
 nodes:
@@ -317,7 +303,7 @@ describe("a run started over HTTP and executed by a worker process", { timeout: 
   });
 
   it("traces a signed webhook served without Express: POST /webhooks/:id → activation, log line with its trace", async () => {
-    const created = await api("POST", "/workflows", { yaml: WEBHOOK_FLOW });
+    const created = await api("POST", "/workflows", { yaml: ECHO_ROUTER });
     expect((await api("POST", `/workflows/${created.body.id}/publish`, {})).status).toBe(201);
     const channel = await api("POST", "/channels", { kind: "webhook", workflow: created.body.id });
     expect(channel.status).toBe(201);

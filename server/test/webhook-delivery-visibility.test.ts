@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentServerLogger } from "../src/kit/logger";
 import { DEFAULT_CHAT_OPTIONS } from "../src/chat/chat-options";
 import { getChatServices } from "../src/chat/chat-services";
-import { createOutboundDelivery, type OutboundTarget } from "../src/webhooks/outbound-delivery";
+import { createOutboundDelivery } from "../src/webhooks/outbound-delivery";
+import type { OutboundTarget } from "../src/webhooks/outbound-target";
 import { createChannel, publishFlow } from "./chat-support";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 

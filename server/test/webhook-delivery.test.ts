@@ -9,8 +9,8 @@ import {
   createOutboundDelivery,
   type OutboundDelivery,
   type OutboundMessage,
-  type OutboundTarget,
 } from "../src/webhooks/outbound-delivery";
+import type { OutboundTarget } from "../src/webhooks/outbound-target";
 import { createChannel, publishFlow } from "./chat-support";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 

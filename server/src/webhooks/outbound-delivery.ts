@@ -2,8 +2,6 @@ import { periodicTask, type Database, type Sql } from "@flowdeck/runtime";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { countAttempt } from "./delivery-stats";
 import { currentOutboundTarget, type OutboundTarget } from "./outbound-target";
-
-export type { OutboundTarget } from "./outbound-target";
 import type { Logger } from "../kit/logger";
 import type { SecretBox } from "../channels/secret-box";
 import type { ChatOptions } from "../chat/chat-options";

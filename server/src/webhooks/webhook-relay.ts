@@ -4,8 +4,8 @@ import type { ChatOptions } from "../chat/chat-options";
 import { framesForEvents, type ServerFrame } from "../chat/chat-frames";
 import type { Logger } from "../kit/logger";
 import type { RunHost } from "../runs/run-host";
-import type { OutboundDelivery, OutboundMessage, OutboundTarget } from "./outbound-delivery";
-import { currentOutboundTarget } from "./outbound-target";
+import type { OutboundDelivery, OutboundMessage } from "./outbound-delivery";
+import { currentOutboundTarget, type OutboundTarget } from "./outbound-target";
 import { advanceRelay, claimAbandoned, deleteRelay, insertRelay, type TurnRelay } from "./relay-store";
 
 /** One turn of a webhook conversation whose replies go to the channel's URL. */
