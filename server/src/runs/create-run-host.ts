@@ -298,6 +298,8 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           conversationId: request.conversationId,
           ...(latest || opening ? { greeted: true } : {}),
           ...(opening ? { opening: [opening] } : {}),
+          // A conversation id made up for this message has no memory yet: one read less per new chat.
+          ...(request.newConversation ? { memory: {} } : {}),
         });
         return {
           result: { run, fromSeq: FIRST_SEQ },

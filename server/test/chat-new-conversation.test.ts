@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
+import {
+  createChannel,
+  openClient,
+  publishFlow,
+  SHOP_ORIGIN,
+  socketUrl,
+  type ChatClient,
+} from "./chat-support";
+
+// A chat whose conversation id the server made up for its first message cannot have memory yet, so that run
+// starts without reading conversation_memory (one transaction less per new chat). A later run of the same
+// conversation still starts with what the earlier one remembered.
+const REMEMBER = `name: remember_topic
+nodes:
+  - { name: start, type: start }
+  - name: recall
+    type: reply
+    config: { text: "Last time: {{ conversation.topic | default: 'nothing' }}." }
+  - name: keep
+    type: set
+    config: { conversation: { topic: "{{ input.message }}" } }
+  - { name: done, type: end, config: { outcome: resolved } }
+edges:
+  - { from: start, to: recall }
+  - { from: recall, to: keep }
+  - { from: keep, to: done }
+`;
+
+describe("a new conversation's first run", () => {
+  let server: TestServer;
+  let key: string;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer("pg");
+    const token = (await registerAccount(server, { tenantName: "Memo" })).body.accessToken;
+    const flow = await publishFlow(server, token, REMEMBER);
+    key = (await createChannel(server, token, { kind: "web", workflow: flow, allowedOrigins: [SHOP_ORIGIN] }))
+      .publishableKey;
+    // Every statement of every tenant transaction, by its text (prepared ones by name).
+    const db = server.testDb.db;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn, scope) =>
+      transaction((sql) => {
+        const record = (text: unknown) =>
+          statements.push(typeof text === "string" ? text : JSON.stringify(text));
+        return fn({
+          query: (text, params) => {
+            record(text);
+            return sql.query(text, params);
+          },
+          commitWith: (text, params) => {
+            record(text);
+            return sql.commitWith(text, params);
+          },
+        });
+      }, scope)) as typeof db.transaction;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const replies = (client: ChatClient) =>
+    client.frames.filter((frame) => frame.type === "reply").map((frame) => frame.text as string);
+
+  async function repliesReach(client: ChatClient, count: number): Promise<void> {
+    await client.next(() => replies(client).length >= count, 15_000);
+    expect(client.frames.some((frame) => frame.type === "error")).toBe(false);
+  }
+
+  it("reads no memory for a conversation made up for its message, and the next run sees what it kept", async () => {
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    statements.length = 0;
+    client.send({ type: "message", text: "my parcel" });
+    await repliesReach(client, 1);
+    expect(replies(client)).toEqual(["Last time: nothing."]);
+    const memoryReads = () =>
+      statements.filter((text) => /SELECT memory FROM conversation_memory/.test(text));
+    expect(memoryReads()).toEqual([]);
+
+    // The conversation now has runs (and memory): its next run reads it.
+    client.send({ type: "message", text: "a refund" });
+    await repliesReach(client, 2);
+    expect(replies(client)).toEqual(["Last time: nothing.", "Last time: my parcel."]);
+    expect(memoryReads()).toHaveLength(1);
+    client.ws.close();
+  });
+});
