@@ -59,7 +59,7 @@ export class RunActivation {
   ) {
     // A private copy: the activation mutates frames as it goes, the loaded record stays what was stored.
     this.frames = structuredClone(run.state.frames) as FlowFrame[];
-    this.journal = new RunJournal(run.state.conversation, run.state.usage);
+    this.journal = RunJournal.continuing(run.state);
     this.waitingStep = run.state.waitingStep;
     this.waitingUntil = run.state.waitingUntil;
     this.resumedThrough = run.state.resumedThrough;
@@ -319,7 +319,9 @@ export class RunActivation {
       frames: this.frames,
       conversation: this.journal.conversation,
       usage: this.journal.usage,
-      ...(this.waitingStep ? { waitingStep: this.waitingStep } : {}),
+      ...(this.waitingStep
+        ? { waitingStep: this.waitingStep, waitingStepSent: this.journal.sentBy(this.waitingStep) }
+        : {}),
       ...(this.waitingUntil ? { waitingUntil: this.waitingUntil } : {}),
       ...(this.resumedThrough !== undefined ? { resumedThrough: this.resumedThrough } : {}),
     };

@@ -30,11 +30,25 @@ export class RunJournal {
   private heldMessages = 0;
   /** Conversation memory set during this activation; saved for later runs once the activation has ended. */
   readonly memoryWrites: Record<string, unknown> = {};
+  /** How many messages each step has sent in the run: `message.sent`'s `index`, which reply ids are made of. */
+  private readonly sentByStep = new Map<string, number>();
 
   constructor(
     public conversation: RunState["conversation"],
     public usage: RunState["usage"],
-  ) {}
+    /** The step the run waited at, and what it had sent: an ask asking again continues its count. */
+    waiting?: { readonly stepId: string; readonly sent: number },
+  ) {
+    if (waiting) this.sentByStep.set(waiting.stepId, waiting.sent);
+  }
+
+  /** The journal of an activation that continues from `state`, where the last one left the run. */
+  static continuing(state: RunState): RunJournal {
+    const waiting = state.waitingStep;
+    // A run stored waiting before the count was kept: its step had sent its prompt.
+    const sent = state.waitingStepSent ?? 1;
+    return new RunJournal(state.conversation, state.usage, waiting ? { stepId: waiting, sent } : undefined);
+  }
 
   event(type: RunEvent["type"], data: Record<string, unknown>): void {
     this.events.push({ type, data, at: now() });
@@ -128,7 +142,14 @@ export class RunJournal {
     const turn: ChatTurn = { role: "assistant", text, at: now() };
     const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
     this.conversation = { ...this.conversation, history, ...(opening ? { greeted: true } : {}) };
-    this.event("message.sent", { stepId, text });
+    const index = this.sentByStep.get(stepId) ?? 0;
+    this.sentByStep.set(stepId, index + 1);
+    this.event("message.sent", { stepId, text, index });
+  }
+
+  /** Messages `stepId` has sent in the run so far (kept in the state while the run waits at it). */
+  sentBy(stepId: string): number {
+    return this.sentByStep.get(stepId) ?? 0;
   }
 
   /** A `set` node's `conversation` values: into the run's snapshot now, into the conversation's row later. */

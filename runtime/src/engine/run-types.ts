@@ -49,6 +49,11 @@ export interface RunState {
   };
   /** Set while the run waits: which step will receive the next message or hand-back. */
   readonly waitingStep?: string;
+  /**
+   * Set while the run waits: how many messages the waiting step has sent in this run (its prompt, each retry
+   * prompt). The step sends again after the resume, and a message's `index` counts on from here.
+   */
+  readonly waitingStepSent?: number;
   /** Set while an `ask` waits: when its `timeout_minutes` run out (ISO 8601); the queue's delayed job fires then. */
   readonly waitingUntil?: string;
   /**

@@ -99,6 +99,24 @@ describe("ask with an entity, and conversation memory", () => {
     expect(await h.messages(run.id)).toEqual(["Your order number?", "Order AO-10492 after 2"]);
   });
 
+  it("numbers an ask's prompt and each retry prompt across activations (reply ids are made of it)", async () => {
+    let run = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("ask_again"),
+      input: { message: "hello" },
+    });
+    expect(run.state.waitingStepSent).toBe(1);
+    run = await h.engine.resumeRun(h.tenantId, run.id, { kind: "message", text: "no idea" });
+    run = await h.engine.resumeRun(h.tenantId, run.id, { kind: "message", text: "still none" });
+    expect(run.state).toMatchObject({ waitingStep: "main/ask_order#1", waitingStepSent: 3 });
+    const sent = (await h.store.listEvents(h.tenantId, run.id)).filter((e) => e.type === "message.sent");
+    expect(sent.map((e) => [e.data.stepId, e.data.index, e.data.text])).toEqual([
+      ["main/ask_order#1", 0, "Your order number?"],
+      ["main/ask_order#1", 1, "An order number, please."],
+      ["main/ask_order#1", 2, "An order number, please."],
+    ]);
+  });
+
   it("keeps conversation memory for the next run of the conversation, not for others", async () => {
     const conversationId = randomUUID();
     const first = await start("status of AO-10489 please", conversationId);

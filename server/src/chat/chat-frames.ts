@@ -95,9 +95,10 @@ const SETTLED = new Set(["run.waiting", "run.handoff", "run.completed", "run.fai
 
 /**
  * Turns one run's events (one committed batch, or a page of the log) into frames. `staff` adds the step trace.
- * `counters` numbers the messages of each step so ids match between the live batch and the log. A failed run
- * is an `error` frame with its code for staff, and for a customer a bot reply with `fallbackText` (id
- * `<run>|run.failed|0`, the same live and in the catch-up): a code is for staff (issue 16).
+ * `counters` numbers the messages of a step whose events carry no `index` (logged before the engine kept one;
+ * read from the run's start, as the log is). A failed run is an `error` frame with its code for staff, and for a
+ * customer a bot reply with `fallbackText` (id `<run>|run.failed|0`, the same live and in the catch-up): a code
+ * is for staff (issue 16).
  */
 export function framesForEvents(
   conversationId: string,
@@ -114,7 +115,9 @@ export function framesForEvents(
     if (event.type === "token") {
       frames.push({ type: "token", conversationId, runId, stepId, text: String(data.text ?? "") });
     } else if (event.type === "message.sent") {
-      const index = counters.get(stepId) ?? 0;
+      // The engine numbers a step's messages across the run's activations (an ask asking again), so a live batch,
+      // the log and every relayer derive the same id. Events logged before it did are counted here.
+      const index = typeof data.index === "number" ? data.index : (counters.get(stepId) ?? 0);
       counters.set(stepId, index + 1);
       frames.push({
         type: "reply",
