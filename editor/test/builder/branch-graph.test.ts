@@ -22,6 +22,8 @@ describe("the canvas reads the seed's router edges as branches", () => {
       "complaint",
       "technical",
       "human_request",
+      "greeting",
+      "thanks",
       "fallback",
       "error",
     ]);
@@ -36,6 +38,8 @@ describe("the canvas reads the seed's router edges as branches", () => {
       ["case:complaint", "complaint"],
       ["case:technical", "technical"],
       ["case:human_request", "human_request"],
+      ["case:greeting", "greeting"],
+      ["case:thanks", "thanks"],
       // The seed gives its catch-all a `label:` of its own, which wins over the branch name.
       ["out", "unsure"],
       ["error", "error"],
