@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
-import {
-  createChannel,
-  openClient,
-  publishFlow,
-  SHOP_ORIGIN,
-  socketUrl,
-  type ChatClient,
-} from "./chat-support";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { openClient, replyFrames, SHOP_ORIGIN, socketUrl, webChatFor, type ChatClient } from "./chat-support";
 
 // A chat whose conversation id the server made up for its first message cannot have memory yet, so that run
 // starts without reading conversation_memory (one transaction less per new chat). A later run of the same
@@ -35,10 +28,7 @@ describe("a new conversation's first run", () => {
 
   beforeAll(async () => {
     server = await startTestServer("pg");
-    const token = (await registerAccount(server, { tenantName: "Memo" })).body.accessToken;
-    const flow = await publishFlow(server, token, REMEMBER);
-    key = (await createChannel(server, token, { kind: "web", workflow: flow, allowedOrigins: [SHOP_ORIGIN] }))
-      .publishableKey;
+    key = await webChatFor(server, "Memo", REMEMBER);
     // Every statement of every tenant transaction, by its text (prepared ones by name).
     const db = server.testDb.db;
     const transaction = db.transaction.bind(db);
@@ -62,11 +52,10 @@ describe("a new conversation's first run", () => {
     await server?.close();
   });
 
-  const replies = (client: ChatClient) =>
-    client.frames.filter((frame) => frame.type === "reply").map((frame) => frame.text as string);
+  const replyTexts = (client: ChatClient) => replyFrames(client).map((frame) => frame.text as string);
 
   async function repliesReach(client: ChatClient, count: number): Promise<void> {
-    await client.next(() => replies(client).length >= count, 15_000);
+    await client.next(() => replyTexts(client).length >= count, 15_000);
     expect(client.frames.some((frame) => frame.type === "error")).toBe(false);
   }
 
@@ -75,7 +64,7 @@ describe("a new conversation's first run", () => {
     statements.length = 0;
     client.send({ type: "message", text: "my parcel" });
     await repliesReach(client, 1);
-    expect(replies(client)).toEqual(["Last time: nothing."]);
+    expect(replyTexts(client)).toEqual(["Last time: nothing."]);
     const memoryReads = () =>
       statements.filter((text) => /SELECT memory FROM conversation_memory/.test(text));
     expect(memoryReads()).toEqual([]);
@@ -83,7 +72,7 @@ describe("a new conversation's first run", () => {
     // The conversation now has runs (and memory): its next run reads it.
     client.send({ type: "message", text: "a refund" });
     await repliesReach(client, 2);
-    expect(replies(client)).toEqual(["Last time: nothing.", "Last time: my parcel."]);
+    expect(replyTexts(client)).toEqual(["Last time: nothing.", "Last time: my parcel."]);
     expect(memoryReads()).toHaveLength(1);
     client.ws.close();
   });

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
-import {
-  createChannel,
-  openClient,
-  publishFlow,
-  SHOP_ORIGIN,
-  socketUrl,
-  type ChatClient,
-} from "./chat-support";
+import { startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+import { openClient, replyFrames, SHOP_ORIGIN, socketUrl, webChatFor, type ChatClient } from "./chat-support";
 
 // An ask that asks again (its retry prompt) sends from the same step in a later activation. Its reply must have
 // an id of its own: the widget shows a reply once per id, so a repeated id hid the retry prompt and the customer
@@ -38,23 +31,19 @@ describe("reply ids", () => {
 
   beforeAll(async () => {
     server = await startTestServer("pg");
-    const token = (await registerAccount(server, { tenantName: "Ids" })).body.accessToken;
-    const flow = await publishFlow(server, token, ASK_EMAIL);
-    key = (await createChannel(server, token, { kind: "web", workflow: flow, allowedOrigins: [SHOP_ORIGIN] }))
-      .publishableKey;
+    key = await webChatFor(server, "Ids", ASK_EMAIL);
   }, 60_000);
   afterAll(async () => {
     await server?.close();
   });
 
   const connect = () => openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
-  const replies = (client: ChatClient) => client.frames.filter((frame) => frame.type === "reply");
 
   async function say(client: ChatClient, text: string): Promise<JsonBody> {
-    const before = replies(client).length;
+    const before = replyFrames(client).length;
     client.send({ type: "message", text });
-    await client.next(() => replies(client).length > before, 15_000);
-    return replies(client)[before]!;
+    await client.next(() => replyFrames(client).length > before, 15_000);
+    return replyFrames(client)[before]!;
   }
 
   it("gives an ask's retry prompts ids of their own, the same live and after a reconnect", async () => {
@@ -76,8 +65,8 @@ describe("reply ids", () => {
     // A reconnecting widget catches up from the log: the same ids, so nothing shows twice or goes missing.
     const back = await connect();
     back.send({ type: "resume", conversationId });
-    await back.next(() => replies(back).length >= 4, 15_000);
-    expect(replies(back).map((frame) => [frame.id, frame.text])).toEqual([
+    await back.next(() => replyFrames(back).length >= 4, 15_000);
+    expect(replyFrames(back).map((frame) => [frame.id, frame.text])).toEqual([
       [prompt.id, prompt.text],
       [retry.id, retry.text],
       [again.id, again.text],

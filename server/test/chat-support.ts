@@ -4,7 +4,7 @@
  */
 import WebSocket from "ws";
 import { expect } from "vitest";
-import type { JsonBody, TestServer } from "./support/test-server";
+import { registerAccount, type JsonBody, type TestServer } from "./support/test-server";
 
 export const SHOP_ORIGIN = "http://shop.test";
 
@@ -71,6 +71,23 @@ export async function createChannel(
   const res = await server.request("POST", "/channels", { token, body });
   expect(res.status).toBe(201);
   return res.body;
+}
+
+/** A new tenant with `yaml` published behind a web chat channel for SHOP_ORIGIN: the channel's publishable key. */
+export async function webChatFor(server: TestServer, tenantName: string, yaml: string): Promise<string> {
+  const token = (await registerAccount(server, { tenantName })).body.accessToken as string;
+  const workflow = await publishFlow(server, token, yaml);
+  const channel = await createChannel(server, token, {
+    kind: "web",
+    workflow,
+    allowedOrigins: [SHOP_ORIGIN],
+  });
+  return channel.publishableKey as string;
+}
+
+/** The `reply` frames a client has received so far, in order. */
+export function replyFrames(client: ChatClient): JsonBody[] {
+  return client.frames.filter((frame) => frame.type === "reply");
 }
 
 export function socketUrl(server: TestServer, query: Record<string, string>): string {
