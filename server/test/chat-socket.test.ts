@@ -4,26 +4,13 @@ import { registerAccount, startTestServer, type JsonBody, type TestServer } from
 import {
   createChannel,
   eventually,
+  GREETER,
   openClient,
   publishFlow,
   SHOP_ORIGIN,
   socketUrl,
   upgradeStatus,
 } from "./chat-support";
-
-const GREETER = `name: greeter
-nodes:
-  - { name: start, type: start }
-  - name: ask_name
-    type: ask
-    config: { prompt: "What's your name?", variable: who }
-  - name: done
-    type: end
-    config: { reply: "Nice to meet you, {{ vars.who }}." }
-edges:
-  - { from: start, to: ask_name }
-  - { from: ask_name, to: done }
-`;
 
 // 400 × the customer's message: a reply big enough to fill socket buffers quickly.
 const SHOUTER = `name: shouter

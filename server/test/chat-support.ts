@@ -8,7 +8,7 @@ import { registerAccount, type JsonBody, type TestServer } from "./support/test-
 
 export const SHOP_ORIGIN = "http://shop.test";
 
-/** A chat flow that asks a name and greets it: one question per turn (webhook and relay tests). */
+/** A chat flow that asks a name and greets it: one question per turn (chat socket, webhook and relay tests). */
 export const GREETER = `name: hook_greeter
 nodes:
   - { name: start, type: start }
