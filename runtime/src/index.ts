@@ -1,5 +1,6 @@
 // The runtime's public entry (DESIGN.md §1): the engine and what it runs on. Named re-exports only.
 export { createEngine, type Engine, type StartRunRequest } from "./engine/engine";
+export { timeOrderedId } from "./store/time-ordered-id";
 export {
   createDatabaseEngine,
   resolveFrom,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "../store/time-ordered-id";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { StartedRun } from "../store/run-store";
 import type { StartRunRequest } from "./start-run-request";
@@ -237,7 +237,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const memory = await memoryForNewRun(deps, request);
       const unsaved: StartedRun = {
         ...newRun(request, memory),
-        id: request.runId ?? randomUUID(),
+        id: request.runId ?? timeOrderedId(),
         createdAt,
       };
       const run: RunRecord = {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "../store/time-ordered-id";
 import type { NewRun } from "../store/run-store";
 import type { StartRunRequest } from "./start-run-request";
 import type { RunState } from "./run-types";
@@ -11,7 +11,7 @@ import { indexWorkflow } from "./workflow-index";
 export function newRun(request: StartRunRequest, memory?: Readonly<Record<string, unknown>>): NewRun {
   const start = indexWorkflow(request.workflow).start;
   const message = typeof request.input.message === "string" ? request.input.message : undefined;
-  const conversationId = request.conversationId ?? randomUUID();
+  const conversationId = request.conversationId ?? timeOrderedId();
   const state: RunState = {
     frames: [
       {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "./time-ordered-id";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
 import type { RunRecord, RunStatus } from "../engine/run-types";
 import { expandJournal, runColumns, type JournalRow, type RunRow } from "./run-rows";
@@ -97,7 +97,7 @@ export async function recordResume(
     [...statuses],
     toJson(resume),
     OUTBOX_KIND_RESUME,
-    randomUUID(),
+    timeOrderedId(),
   ]);
   const pending = sql.commitWith<PendingRow>(PENDING_OF_RUN, [tenantId, runId]);
   const [request, requests] = await Promise.allSettled([recorded, pending]);

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "./time-ordered-id";
 import { prepared, type Database } from "./database";
 import { createGroupCommit, type ItemOutcome } from "./group-commit";
 import {
@@ -237,7 +237,7 @@ export function createRunStore(db: Database): SqlRunStore {
     },
 
     async createRun(run: NewRun): Promise<RunRecord> {
-      const id = run.id ?? randomUUID();
+      const id = run.id ?? timeOrderedId();
       if (!isUuid(id)) throw new StoreError("FD261", `Run id ${JSON.stringify(id)} is not a UUID.`);
       // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
       return creates.submit(run.tenantId, createItem(run, id.toLowerCase(), needsSnapshot(run)));

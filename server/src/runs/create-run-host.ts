@@ -1,5 +1,4 @@
 import { EventEmitter } from "node:events";
-import { randomUUID } from "node:crypto";
 import { createBuiltinRegistry } from "@flowdeck/node-library";
 import type { CredentialVault, Logger } from "@flowdeck/node-library/runtime";
 import {
@@ -8,6 +7,7 @@ import {
   createRunReconciler,
   runInputProblems,
   type Database,
+  timeOrderedId,
   type DatabaseEngineOptions,
   type QueueStats,
   type RunRecord,
@@ -176,7 +176,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       workflow,
       workflowVersion: version,
       input: request.input,
-      conversationId: request.conversationId ?? randomUUID(),
+      conversationId: request.conversationId ?? timeOrderedId(),
       channel: request.channel,
       // A conversation that starts here has no memory yet: the engine need not read it (one statement per run).
       ...(request.memory
@@ -201,7 +201,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     const { runInSlot } = host;
     if (!recent || !runInSlot) return settled(request.tenantId, (await start(request)).id, timeoutMs);
     const startRequest = await admitted(request);
-    const runId = randomUUID();
+    const runId = timeOrderedId();
     // In a slot of the inline queue: its concurrency bounds these runs too, and the reconciler sees them live.
     const execution = runInSlot(request.tenantId, runId, () =>
       engine.startRun({ ...startRequest, runId, deferStore: true }),
