@@ -20,8 +20,17 @@ export interface RunReconcilerOptions {
   readonly log?: Logger;
 }
 
+// The reconciler's three questions, across tenants ($1 ms idle or overdue, $2 runs at most). Each names
+// unfinished statuses only, so runs_unfinished (migration 0013) answers it without reading finished runs.
+
+// Queued or running runs that nobody has touched for a while: their job was lost or their process died.
+export const STUCK_RUNS = `
+SELECT tenant_id::text, id::text FROM runs
+ WHERE status IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1::float8 / 1000)
+ ORDER BY updated_at LIMIT $2`;
+
 // Waiting or handed-off runs with a recorded request newer than what they took, recorded a while ago.
-const UNAPPLIED_REQUESTS = `
+export const UNAPPLIED_REQUESTS = `
 SELECT r.tenant_id::text, r.id::text FROM runs r
  WHERE r.status IN ('waiting', 'handoff')
    AND EXISTS (SELECT 1 FROM run_journal j
@@ -33,7 +42,7 @@ SELECT r.tenant_id::text, r.id::text FROM runs r
 
 // Asks past their deadline: their delayed job was lost (Redis restarted empty) or never set (a crash between
 // the commit and scheduling it). expireWait is a no-op for any that a live timer already handled.
-const OVERDUE_ASKS = `
+export const OVERDUE_ASKS = `
 SELECT tenant_id::text, id::text, state->>'waitingStep' AS step_id, state->>'waitingUntil' AS due_at FROM runs
  WHERE status = 'waiting' AND state ? 'waitingUntil'
    AND (state->>'waitingUntil')::timestamptz < now() - make_interval(secs => $1::float8 / 1000)
@@ -53,12 +62,7 @@ export function createRunReconciler(options: RunReconcilerOptions): PeriodicTask
   async function pass(): Promise<number> {
     // Owner rights: every tenant's runs. See outbox-dispatcher.ts for what that needs in production.
     const { stuck, unapplied, overdue } = await options.db.ownerTransaction(async (sql) => ({
-      stuck: await sql.query<{ tenant_id: string; id: string }>(
-        `SELECT tenant_id::text, id::text FROM runs
-          WHERE status IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1::float8 / 1000)
-          ORDER BY updated_at LIMIT $2`,
-        [stuckAfterMs, batchSize],
-      ),
+      stuck: await sql.query<{ tenant_id: string; id: string }>(STUCK_RUNS, [stuckAfterMs, batchSize]),
       unapplied: await sql.query<{ tenant_id: string; id: string }>(UNAPPLIED_REQUESTS, [
         stuckAfterMs,
         batchSize,
