@@ -7,6 +7,7 @@ import { runJournalPlacementBench } from "./src/journal-placement-bench";
 import { runLanguageBench } from "./src/language-bench";
 import { runOutboxShapeBench } from "./src/outbox-shape-bench";
 import { runQueueBench } from "./src/queue-bench";
+import { runRunInsertPartsBench } from "./src/run-insert-parts-bench";
 import { runRunStorageBench } from "./src/run-storage-bench";
 import { runServerApiBench } from "./src/server-api-bench";
 import { runChatWsBench } from "./chat-ws-bench";
@@ -23,6 +24,7 @@ const results = [
   await runRunStorageBench(log),
   await runJournalEncodingBench(log),
   await runJournalPlacementBench(log),
+  await runRunInsertPartsBench(log),
   await runOutboxShapeBench(log),
   await runEditorCanvasBench(log),
   await runServerApiBench(log),

@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { COMMIT_RUNS, commitItem } from "../../runtime/src/store/run-batch-sql";
 import { INSERT_RUNS, insertItem } from "../../runtime/src/store/run-insert-sql";
-import type { RunCommit, StartedRun } from "../../runtime/src/store/run-store";
-import { createHarness } from "../../runtime/test/support/harness";
-import { ECHO_ROUTER_FLOW } from "./echo-router-flow";
+import type { StartedRun } from "../../runtime/src/store/run-store";
+import { captureWebhookRun } from "./capture-webhook-run";
 import {
   closeShape,
   commitBatches,
@@ -74,36 +72,6 @@ const COMMIT_RUNS_INLINE = {
     "), outbox AS",
   ),
 };
-
-interface Captured {
-  readonly run: StartedRun;
-  readonly commit: RunCommit;
-}
-
-/** One echo-router webhook run through the real engine, deferred as the webhook channel starts it. */
-async function captureWebhookRun(): Promise<Captured> {
-  const h = await createHarness({ kind: "pg", workflows: [ECHO_ROUTER_FLOW] });
-  try {
-    let captured: Captured | undefined;
-    const insertRun = h.store.insertRun.bind(h.store);
-    h.store.insertRun = async (run, commit) => {
-      captured ??= { run, commit };
-      return insertRun(run, commit);
-    };
-    const run = await h.engine.startRun({
-      tenantId: h.tenantId,
-      workflow: h.workflow("echo_router"),
-      input: { message: "where is my order AO-10492" },
-      channel: "webhook",
-      claim: { key: `msg-${randomUUID()}`, duplicate: () => new Error("duplicate") },
-      deferStore: true,
-    });
-    if (run.status !== "completed" || !captured) throw new Error(`echo-router run ended ${run.status}`);
-    return captured;
-  } finally {
-    await h.close();
-  }
-}
 
 type Placement = "beside" | "inline";
 const PLACEMENTS: readonly Placement[] = ["beside", "inline"];

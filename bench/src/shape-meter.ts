@@ -159,6 +159,8 @@ export interface StoreBatches {
   /** For the error: "`label`: n of batch runs `verb`". */
   readonly label: string;
   readonly verb: string;
+  /** A new run id; random UUIDv4 unless given. */
+  readonly id?: () => string;
 }
 
 /** Stores `count` new runs, `batch` per statement, each with a fresh id; returns the ids. */
@@ -167,7 +169,7 @@ export async function storeBatches(shape: Shape, o: StoreBatches): Promise<strin
   for (let offset = 0; offset < o.count; offset += o.batch) {
     const items: string[] = [];
     for (let i = 0; i < o.batch; i += 1) {
-      const id = randomUUID();
+      const id = o.id ? o.id() : randomUUID();
       ids.push(id);
       items.push(o.item(id));
     }
