@@ -36,3 +36,14 @@ export async function captureWebhookRun(): Promise<CapturedRun> {
     await h.close();
   }
 }
+
+/** The captured run again as a new one: `id`, stored for `tenantId` now, with a claim key of its own. */
+export function freshRun(captured: CapturedRun, tenantId: string, id: string): StartedRun {
+  return {
+    ...captured.run,
+    tenantId,
+    id,
+    createdAt: new Date().toISOString(),
+    claim: { key: `msg-${id}`, duplicate: () => new Error("duplicate") },
+  };
+}

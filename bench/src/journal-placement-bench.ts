@@ -1,7 +1,6 @@
 import { COMMIT_RUNS, commitItem } from "../../runtime/src/store/run-batch-sql";
 import { INSERT_RUNS, insertItem } from "../../runtime/src/store/run-insert-sql";
-import type { StartedRun } from "../../runtime/src/store/run-store";
-import { captureWebhookRun } from "./capture-webhook-run";
+import { captureWebhookRun, freshRun } from "./capture-webhook-run";
 import {
   closeShape,
   commitBatches,
@@ -98,13 +97,7 @@ export async function runJournalPlacementBench(log: (line: string) => void): Pro
         count: RUNS_PER_ROUND,
         batch,
         item: (id) => {
-          const run: StartedRun = {
-            ...sample.run,
-            tenantId: shape.tenantId,
-            id,
-            createdAt: new Date().toISOString(),
-            claim: { key: `msg-${id}`, duplicate: () => new Error("duplicate") },
-          };
+          const run = freshRun(sample, shape.tenantId, id);
           // The store sends a definition's text once per process, with the first run that uses it.
           const item = insertItem(
             run,

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { INSERT_RUNS, insertItem } from "../../runtime/src/store/run-insert-sql";
-import type { RunCommit, StartedRun } from "../../runtime/src/store/run-store";
+import type { RunCommit } from "../../runtime/src/store/run-store";
 import { timeOrderedId } from "../../runtime/src/store/time-ordered-id";
-import { captureWebhookRun } from "./capture-webhook-run";
+import { captureWebhookRun, freshRun } from "./capture-webhook-run";
 import {
   closeShape,
   costLines,
@@ -69,13 +69,7 @@ export async function runRunInsertPartsBench(log: (line: string) => void): Promi
         batch: BATCH,
         id: part === "v4 ids" ? randomUUID : timeOrderedId,
         item: (id) => {
-          const run: StartedRun = {
-            ...sample.run,
-            tenantId: shape.tenantId,
-            id,
-            createdAt: new Date().toISOString(),
-            claim: { key: `msg-${randomUUID()}`, duplicate: () => new Error("duplicate") },
-          };
+          const run = freshRun(sample, shape.tenantId, id);
           const commit: RunCommit = {
             ...sample.commit,
             runId: id,
