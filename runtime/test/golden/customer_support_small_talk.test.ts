@@ -1,24 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  converse,
-  createGoldenSuite,
-  PROVIDERS,
-  step,
-  trace,
-  type Conversation,
-  type Golden,
-  type GoldenSuite,
-} from "./golden-kit";
+import { converse, createGoldenSuite, PROVIDERS, trace, type Golden, type GoldenSuite } from "./golden-kit";
+import { GREETING, routed } from "./customer-support-golden";
 
 // customer_support_workflow's small talk: a hello or a thank-you on its own has intents of its own (greeting,
 // thanks), decided by the local tier with or without a model. The rest of the flow: customer_support_workflow.test.ts.
-
-const GREETING = "Hi there! Welcome to Acme Outfitters. How can I help you today?";
-
-function routed(c: Conversation) {
-  const router = step(c, "classify_intent#1");
-  return { ...(router.output as { route: string; tier: string }), details: router.details };
-}
 
 describe("customer_support_workflow's small talk", () => {
   let suite: GoldenSuite;

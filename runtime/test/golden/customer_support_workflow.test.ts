@@ -13,23 +13,16 @@ import {
   step,
   streamed,
   trace,
-  type Conversation,
   type Golden,
   type GoldenSuite,
 } from "./golden-kit";
+import { GREETING, routed } from "./customer-support-golden";
 
 // The orchestrator: greeting → classify_intent (local tier, the LLM only when unsure) → one subflow per route,
 // which talks to the customer and returns its outcome → done / unresolved / escalated. The one golden file
 // that runs on real PostgreSQL as well as PGlite.
 
-const GREETING = "Hi there! Welcome to Acme Outfitters. How can I help you today?";
 const UNCLEAR = "I want to make sure you get the right help, so I'm passing you to a member of our team.";
-
-/** The router's decision as recorded on its step. */
-function routed(c: Conversation) {
-  const router = step(c, "classify_intent#1");
-  return { ...(router.output as { route: string; tier: string }), details: router.details };
-}
 
 const KINDS: readonly TestDatabaseKind[] = ["pglite", "pg"];
 
