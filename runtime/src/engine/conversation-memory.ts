@@ -7,8 +7,9 @@ import type { RunRecord } from "./run-types";
  * Conversation memory around a run (`conversation.<name>`, runtime migration 0010). Loaded once when a run of a
  * known conversation is created, into its snapshot (`state.conversation.memory`), so every activation, on any
  * process, sees the same values without reading again; what a `set` node stores under `conversation` goes into
- * the snapshot with the step's commit and, once the activation's last commit is durable, is merged into the
- * conversation's row for the runs that come after. Replays neither read nor write live memory.
+ * the snapshot with the step's commit and, once the activation's last commit is durable and before its events
+ * are published, is merged into the conversation's row: the run a customer starts by answering that reply
+ * reads it. Replays neither read nor write live memory.
  */
 export async function memoryForNewRun(
   deps: EngineDeps,

@@ -11,7 +11,7 @@ import { RunActivation } from "./run-activation";
 import { depsForRun } from "./run-deps";
 import { TERMINAL_STATUSES, type RunRecord } from "./run-types";
 import { newRun } from "./new-run";
-import { memoryForNewRun, saveMemoryWrites } from "./conversation-memory";
+import { memoryForNewRun } from "./conversation-memory";
 import { inActivationSpan } from "../telemetry/activation-span";
 
 export type { StartRunRequest };
@@ -213,7 +213,6 @@ export function createEngine(deps: EngineDeps): Engine {
       signal?.removeEventListener("abort", onAbort);
     }
     if (ticket?.refused) return { run: ticket.refused };
-    await saveMemoryWrites(deps, run, activation!.memoryWrites());
     const pending = activation!.pendingAfterCommit;
     // Its end was committed, so the record carries no unfinished activation (activation-record.ts) and is
     // returned as it is: a copy would read the state it copies only when asked for.

@@ -14,6 +14,7 @@ import { enterSubflow } from "./subflow-frame";
 import { LazyAgentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { activationRecord } from "./activation-record";
+import { saveMemoryWrites } from "./conversation-memory";
 import type { ResumeRequest } from "../store/run-requests";
 import type { RunCommit, StartedRun } from "../store/run-store";
 
@@ -291,11 +292,6 @@ export class RunActivation {
     return activationScope(frame, this.journal, this.tenant, entities);
   }
 
-  /** Conversation memory this activation set (saved once its end is committed). */
-  memoryWrites(): Readonly<Record<string, unknown>> {
-    return this.journal.memoryWrites;
-  }
-
   private config(node: WorkflowNode): Record<string, unknown> {
     return defaultedConfig(this.deps.registry, node);
   }
@@ -373,6 +369,8 @@ export class RunActivation {
     };
     this.recorded = undefined;
     this.ended = end !== undefined;
+    // Saved before the end is published: a customer who answers the reply at once starts a run that reads it.
+    if (end) await saveMemoryWrites(this.deps, this.run, this.journal.memoryWrites);
     if (this.deps.onEvents)
       this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, () =>
         this.record(),

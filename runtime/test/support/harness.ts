@@ -22,6 +22,8 @@ export interface HarnessOptions {
   readonly afterStep?: EngineDeps["afterStep"];
   /** Seed the tenant with the demo shop (orders, KB articles). */
   readonly seed?: boolean;
+  /** Called as each batch is published, after `events` holds it (a channel's view of the run). */
+  readonly onEvents?: EngineDeps["onEvents"];
 }
 
 export interface Harness {
@@ -58,7 +60,10 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       resolveWorkflow: resolveFrom((name) => library.get(name)),
       models: () => models,
       ...(options.http ? { http: () => options.http as SafeHttpClient } : {}),
-      onEvents: (_tenant, runId, list) => events.push(...list.map((event) => ({ runId, event }))),
+      onEvents: (tenant, runId, list, conversationId, committed) => {
+        events.push(...list.map((event) => ({ runId, event })));
+        options.onEvents?.(tenant, runId, list, conversationId, committed);
+      },
       sleep: () => Promise.resolve(),
       ...(afterStep ? { afterStep } : {}),
     });
