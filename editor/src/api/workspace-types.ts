@@ -46,6 +46,8 @@ export interface PlanLimits {
   readonly seats: number | null;
   readonly workflows: number | null;
   readonly concurrentRuns: number;
+  /** Days a run's history is kept after its last change. */
+  readonly runHistoryDays: number;
 }
 
 export interface CurrentTenant {

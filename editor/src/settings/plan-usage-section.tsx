@@ -42,7 +42,8 @@ export function PlanUsageSection({ workspace }: { readonly workspace: WorkspaceA
             {tenant.limits.messagesPerMinute === null
               ? "unlimited customer messages"
               : `${number.format(tenant.limits.messagesPerMinute)} customer messages per minute`}{" "}
-            · {tenant.limits.concurrentRuns} runs at once
+            · {tenant.limits.concurrentRuns} runs at once · run history kept{" "}
+            {number.format(tenant.limits.runHistoryDays)} days
           </p>
           <div className="fd-settings__grid">
             <Meter

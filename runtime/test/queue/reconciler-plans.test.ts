@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OVERDUE_ASKS, STUCK_RUNS, UNAPPLIED_REQUESTS } from "../../src/queue/run-reconciler";
+import { DELETE_OLD_RUNS } from "../../src/store/run-retention";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
 
 const FINISHED_RUNS = 20_000;
@@ -18,7 +19,8 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 /**
  * The reconciler's questions name no tenant and ask only about unfinished runs. On a table of mostly finished
  * runs (the normal state of a busy tenant), each must be answered from runs_unfinished (migration 0013), not by
- * reading every run: before, each pass scanned the whole table.
+ * reading every run: before, each pass scanned the whole table. Retention's per-tenant delete is checked on the
+ * same table: runs_by_created (runtime migration 0014), not a walk of the tenant's whole index.
  */
 describe.each(TEST_DATABASE_KINDS)("the reconciler's queries (%s)", (kind) => {
   let t: TestDatabase;
@@ -76,6 +78,15 @@ describe.each(TEST_DATABASE_KINDS)("the reconciler's queries (%s)", (kind) => {
     expect(onRuns.length).toBeGreaterThan(0);
     expect(onRuns.map((node) => node["Node Type"])).not.toContain("Seq Scan");
     expect(onRuns.map((node) => node["Index Name"])).toContain("runs_unfinished");
+  });
+
+  // Retention asks one tenant for runs older than its plan keeps: runs_by_created's range, not every run.
+  it("finds a tenant's runs past its history without reading every run", async () => {
+    const before = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const nodes = await plan(DELETE_OLD_RUNS, [tenantId, before, 1_000]);
+    const onRuns = nodes.filter((node) => node["Relation Name"] === "runs");
+    expect(onRuns.map((node) => node["Node Type"])).not.toContain("Seq Scan");
+    expect(onRuns.map((node) => node["Index Name"])).toContain("runs_by_created");
   });
 
   it("still answers them: the idle running run and the overdue ask", async () => {

@@ -12,17 +12,37 @@ export interface PlanLimits {
   readonly workflows: number | null;
   /** Runs executing at once (the queue's per-tenant concurrency). */
   readonly concurrentRuns: number;
+  /**
+   * Days a run's history is kept after its last change (runs/run-retention.ts): its trace, conversation memory,
+   * webhook message ids and handoff transcripts. At least the analytics' default window of 30 days.
+   */
+  readonly runHistoryDays: number;
 }
 
 export const PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
-  free: { runsPerMonth: 1_000, messagesPerMinute: 30, seats: 3, workflows: 5, concurrentRuns: 2 },
-  pro: { runsPerMonth: 50_000, messagesPerMinute: 600, seats: 25, workflows: 100, concurrentRuns: 10 },
+  free: {
+    runsPerMonth: 1_000,
+    messagesPerMinute: 30,
+    seats: 3,
+    workflows: 5,
+    concurrentRuns: 2,
+    runHistoryDays: 30,
+  },
+  pro: {
+    runsPerMonth: 50_000,
+    messagesPerMinute: 600,
+    seats: 25,
+    workflows: 100,
+    concurrentRuns: 10,
+    runHistoryDays: 90,
+  },
   enterprise: {
     runsPerMonth: null,
     messagesPerMinute: 6_000,
     seats: null,
     workflows: null,
     concurrentRuns: 50,
+    runHistoryDays: 365,
   },
 };
 

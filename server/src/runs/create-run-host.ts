@@ -24,6 +24,7 @@ import { createConversationLanes } from "./conversation-lanes";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
+import { createRunRetention } from "./run-retention";
 import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
 import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
@@ -52,6 +53,8 @@ export interface RunHostOptions {
    * write, so the dispatcher only needs the leftovers of a crash. Default 5,000 ms.
    */
   readonly outboxMinAgeMs?: number;
+  /** How often run history older than each tenant's plan keeps it is deleted (run-retention.ts). Default 1 h. */
+  readonly retentionIntervalMs?: number;
 }
 
 /** The RunHost plus what its owner (startServer) needs. */
@@ -132,8 +135,14 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     log,
   });
   const reconciler = createRunReconciler({ db, queue, log });
+  const retention = createRunRetention({
+    db,
+    log,
+    ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
+  });
   outbox.start();
   reconciler.start();
+  retention.start();
   const lanes = createConversationLanes();
   const greetings = createConversationGreetings(db, source);
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
@@ -353,7 +362,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     },
 
     async close() {
-      await Promise.all([outbox.stop(), reconciler.stop()]);
+      await Promise.all([outbox.stop(), reconciler.stop(), retention.stop()]);
       // Messages already accepted get their activation started; a lane waiting on an absent worker does not hold shutdown.
       await Promise.race([
         lanes.idle(),

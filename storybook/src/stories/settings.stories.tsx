@@ -35,6 +35,7 @@ export const ModelPlanAndAudit: Story = {
     const canvas = within(canvasElement);
     await expect(await canvas.findByText(/ending x9Qe/)).toBeVisible();
     await expect(await canvas.findByTestId("plan-name")).toHaveTextContent(/Pro plan/);
+    await expect(canvas.getByTestId("plan-name")).toHaveTextContent(/run history kept 90 days/);
     await waitFor(() =>
       expect(canvas.getByTestId("audit-table").querySelectorAll("tbody tr")).toHaveLength(5),
     );

@@ -1,0 +1,93 @@
+import type { Logger } from "@flowdeck/node-library/runtime";
+import {
+  deleteBatch,
+  deleteOldMemory,
+  deleteOldRuns,
+  periodicTask,
+  type Database,
+  type PeriodicTask,
+  type RetentionBatch,
+} from "@flowdeck/runtime";
+import { limitsOf } from "../plans/plan-limits";
+
+export interface RunRetentionOptions {
+  readonly db: Database;
+  readonly log: Logger;
+  /** Pause between passes. Default one hour: history is kept for days, an hour late costs nothing. */
+  readonly intervalMs?: number;
+  /** Rows per table per batch (one short owner transaction). Default 1,000. */
+  readonly batchRows?: number;
+  /** Batches per tenant per pass; a larger backlog is spread over the next passes. Default 20. */
+  readonly maxBatchesPerTenant?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+// Webhook message ids: replay protection needs them for the sender's retries (minutes to hours), not for weeks.
+// `webhook_receipts_by_age` (migration 1023) is a BRIN index, nearly free for the insert on the webhook path.
+const DELETE_OLD_RECEIPTS = `DELETE FROM webhook_receipts
+  WHERE (tenant_id, channel_id, message_id) IN (
+    SELECT tenant_id, channel_id, message_id FROM webhook_receipts
+     WHERE tenant_id = $1 AND received_at < $2::timestamptz LIMIT $3)`;
+
+// Handoff transcripts, except those of a conversation a person still holds.
+const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
+  WHERE tenant_id = $1 AND id IN (
+    SELECT m.id FROM chat_messages m
+     WHERE m.tenant_id = $1 AND m.created_at < $2::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.tenant_id = m.tenant_id
+                          AND r.conversation_id = m.conversation_id AND r.status = 'handoff')
+     LIMIT $3)`;
+
+/**
+ * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, webhook message ids and handoff
+ * transcripts. Like n8n's execution pruning, it is on by default, so storage stays bounded.
+ *
+ * Owner rights, as for the reconciler: the app role may not delete run history (DESIGN.md §5). Each batch is
+ * its own owner transaction with the tenant set, so the tenant's RLS policies apply even to an owner without
+ * BYPASSRLS. Every API process runs it; two passes at once delete disjoint or already-deleted rows.
+ */
+export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
+  const { db, log } = options;
+  const batchRows = options.batchRows ?? 1_000;
+  const maxBatches = options.maxBatchesPerTenant ?? 20;
+
+  async function pruneTenant(tenantId: string, days: number): Promise<number> {
+    const batch: RetentionBatch = {
+      tenantId,
+      before: new Date(Date.now() - days * DAY_MS),
+      limit: batchRows,
+    };
+    let deleted = 0;
+    for (let round = 0; round < maxBatches; round += 1) {
+      const counts = await db.ownerTransaction(async (sql) => {
+        await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+        return [
+          await deleteOldRuns(sql, batch),
+          await deleteOldMemory(sql, batch),
+          await deleteBatch(sql, DELETE_OLD_RECEIPTS, batch),
+          await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
+        ];
+      });
+      deleted += counts.reduce((sum, count) => sum + count, 0);
+      if (counts.every((count) => count < batchRows)) break;
+    }
+    return deleted;
+  }
+
+  async function pass(): Promise<number> {
+    const { rows } = await db.ownerTransaction((sql) =>
+      sql.query<{ id: string; plan: string }>("SELECT id::text, plan FROM tenants ORDER BY id"),
+    );
+    let deleted = 0;
+    for (const tenant of rows) {
+      const removed = await pruneTenant(tenant.id, limitsOf(tenant.plan).runHistoryDays);
+      if (removed > 0) log.info("run history pruned", { tenantId: tenant.id, rows: removed });
+      deleted += removed;
+    }
+    return deleted;
+  }
+
+  return periodicTask("run history retention", options.intervalMs ?? 3_600_000, pass, log);
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { silentLogger } from "@flowdeck/runtime";
+import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
+import { ASK_NAME_FLOW } from "../../runtime/test/support/ask-name-flow";
+import { PLAN_LIMITS } from "../src/plans/plan-limits";
+import { createRunRetention } from "../src/runs/run-retention";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+
+const FREE_DAYS = PLAN_LIMITS.free.runHistoryDays;
+const PRO_DAYS = PLAN_LIMITS.pro.runHistoryDays;
+
+describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
+  let server: TestServer;
+  const tenants: Record<"free" | "pro", JsonBody> = { free: undefined, pro: undefined };
+  const workflowIds: Record<"free" | "pro", string> = { free: "", pro: "" };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    for (const plan of ["free", "pro"] as const) {
+      tenants[plan] = (await registerAccount(server, { plan })).body;
+      const created = await call(plan, "POST", "/workflows", { yaml: ASK_NAME_FLOW });
+      workflowIds[plan] = created.body.id;
+      const published = await call(plan, "POST", `/workflows/${created.body.id}/publish`, {});
+      if (published.status !== 201) throw new Error(`publish failed: ${published.text}`);
+    }
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  function call(plan: "free" | "pro", method: string, path: string, body?: unknown) {
+    const token = tenants[plan].accessToken as string;
+    return server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+  }
+  const tenantId = (plan: "free" | "pro") => tenants[plan].tenant.id as string;
+  const owner = <T>(text: string, params: unknown[] = []) =>
+    server.testDb.db.ownerTransaction((sql) => sql.query<T & object>(text, params));
+
+  /** A run of greeter left waiting at its question; with `answer`, answered and completed. */
+  async function run(plan: "free" | "pro", answer?: string): Promise<{ id: string; conversationId: string }> {
+    const started = await call(plan, "POST", "/runs", { workflow: "greeter", input: {} });
+    expect(started.status).toBe(202);
+    const waiting = await server.runs.settled(tenantId(plan), started.body.id, 10_000);
+    expect(waiting.status).toBe("waiting");
+    if (answer !== undefined) {
+      const { run: asked } = await server.runs.message({
+        tenantId: tenantId(plan),
+        target: { kind: "published", workflowId: workflowIds[plan] },
+        conversationId: waiting.conversationId,
+        channel: "api",
+        text: answer,
+      });
+      const done = await server.runs.settled(tenantId(plan), asked.id, 10_000, asked.stateVersion);
+      expect(done.status).toBe("completed");
+    }
+    return { id: waiting.id, conversationId: waiting.conversationId };
+  }
+
+  /** Moves a run's creation and last change `days` into the past (its last change `touchedDays`, when given). */
+  async function age(runId: string, days: number, touchedDays = days): Promise<void> {
+    await owner(
+      `UPDATE runs SET created_at = now() - make_interval(days => $2), updated_at = now() - make_interval(days => $3)
+        WHERE id = $1`,
+      [runId, days, touchedDays],
+    );
+  }
+
+  const journalRows = async (runId: string) =>
+    Number(
+      (await owner<{ n: string }>("SELECT count(*) AS n FROM run_journal WHERE run_id = $1", [runId]))
+        .rows[0]!.n,
+    );
+  const exists = async (plan: "free" | "pro", runId: string) => {
+    const res = await call(plan, "GET", `/runs/${runId}`);
+    expect([200, 404]).toContain(res.status);
+    return res.status === 200;
+  };
+
+  it("deletes what each plan no longer keeps, with its journal, and keeps open work and recent history", async () => {
+    const past = FREE_DAYS + 5;
+    // Free plan: three old finished or idle runs (more than a batch of two), and what must stay.
+    const oldDone = await run("free", "Ada");
+    const oldDone2 = await run("free", "Grace");
+    const oldWaiting = await run("free");
+    const recentDone = await run("free", "Linus");
+    const touchedLately = await run("free", "Barbara");
+    const answerPending = await run("free");
+    const withPerson = await run("free");
+    for (const r of [oldDone, oldDone2, oldWaiting, answerPending, withPerson]) await age(r.id, past);
+    await age(touchedLately.id, past, 2);
+    // An answer recorded and not applied yet (its outbox row not dispatched), and a run a person holds.
+    await owner("INSERT INTO run_outbox (tenant_id, run_id, kind) VALUES ($1, $2, 'run.resume')", [
+      tenantId("free"),
+      answerPending.id,
+    ]);
+    await owner("UPDATE runs SET status = 'handoff' WHERE id = $1", [withPerson.id]);
+    // Pro plan (90 days): the same age stays, an older one goes.
+    const proKept = await run("pro", "Ken");
+    const proOld = await run("pro", "Dennis");
+    await age(proKept.id, past);
+    await age(proOld.id, PRO_DAYS + 1);
+    expect(await journalRows(oldDone.id)).toBeGreaterThan(0);
+
+    // Memory, webhook message ids and handoff transcripts of the free tenant, old and new.
+    const free = tenantId("free");
+    const oldConversation = randomUUID();
+    const freshConversation = randomUUID();
+    await owner(
+      `INSERT INTO conversation_memory (tenant_id, conversation_id, memory, updated_at)
+       VALUES ($1, $2, '{"topic": "old"}', now() - make_interval(days => $4)), ($1, $3, '{"topic": "new"}', now())`,
+      [free, oldConversation, freshConversation, past],
+    );
+    const channel = randomUUID();
+    await owner(
+      `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id, received_at)
+       VALUES ($1, $2, 'old-message', now() - make_interval(days => $3)), ($1, $2, 'new-message', now())`,
+      [free, channel, past],
+    );
+    await owner(
+      `INSERT INTO chat_messages (tenant_id, conversation_id, run_id, author, text, created_at)
+       VALUES ($1, $2, $3, 'customer', 'old, bot gone', now() - make_interval(days => $6)),
+              ($1, $4, $5, 'customer', 'old, with a person', now() - make_interval(days => $6))`,
+      [free, oldWaiting.conversationId, oldWaiting.id, withPerson.conversationId, withPerson.id, past],
+    );
+
+    const retention = createRunRetention({ db: server.testDb.db, log: silentLogger, batchRows: 2 });
+    const deleted = await retention.runOnce();
+
+    for (const gone of [oldDone, oldDone2, oldWaiting]) {
+      expect(await exists("free", gone.id)).toBe(false);
+      expect(await journalRows(gone.id)).toBe(0);
+    }
+    for (const kept of [recentDone, touchedLately, answerPending, withPerson])
+      expect(await exists("free", kept.id)).toBe(true);
+    expect(await exists("pro", proKept.id)).toBe(true);
+    expect(await exists("pro", proOld.id)).toBe(false);
+    expect(await journalRows(proOld.id)).toBe(0);
+    expect(await journalRows(recentDone.id)).toBeGreaterThan(0);
+
+    const memory = await owner<{ conversation_id: string }>(
+      "SELECT conversation_id FROM conversation_memory WHERE tenant_id = $1",
+      [free],
+    );
+    expect(memory.rows.map((row) => row.conversation_id)).toEqual([freshConversation]);
+    const receipts = await owner<{ message_id: string }>(
+      "SELECT message_id FROM webhook_receipts WHERE channel_id = $1",
+      [channel],
+    );
+    expect(receipts.rows.map((row) => row.message_id)).toEqual(["new-message"]);
+    const messages = await owner<{ text: string }>("SELECT text FROM chat_messages WHERE tenant_id = $1", [
+      free,
+    ]);
+    expect(messages.rows.map((row) => row.text)).toEqual(["old, with a person"]);
+    const outbox = await owner<{ run_id: string }>(
+      "SELECT run_id::text FROM run_outbox WHERE tenant_id = $1",
+      [free],
+    );
+    expect(outbox.rows.map((row) => row.run_id)).not.toContain(oldWaiting.id);
+    // 4 runs, 1 memory row, 1 receipt, 1 transcript message; a second pass finds nothing more.
+    expect(deleted).toBe(7);
+    expect(await retention.runOnce()).toBe(0);
+  });
+
+  it("shows how long the plan keeps run history at /tenants/current", async () => {
+    const res = await call("free", "GET", "/tenants/current");
+    expect(res.body.limits).toMatchObject({ runHistoryDays: FREE_DAYS });
+  });
+});
