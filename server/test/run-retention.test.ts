@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomUUID } from "node:crypto";
 import { silentLogger } from "@flowdeck/runtime";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
@@ -158,6 +158,18 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     // 4 runs, 1 memory row, 1 receipt, 1 transcript message; a second pass finds nothing more.
     expect(deleted).toBe(7);
     expect(await retention.runOnce()).toBe(0);
+  });
+
+  it("makes its first pass soon after it starts, not an interval later", async () => {
+    const old = await run("free", "Alan");
+    await age(old.id, FREE_DAYS + 1);
+    const retention = createRunRetention({ db: server.testDb.db, log: silentLogger, firstPassDelayMs: 20 });
+    retention.start();
+    try {
+      await vi.waitFor(async () => expect(await exists("free", old.id)).toBe(false), { timeout: 5_000 });
+    } finally {
+      await retention.stop();
+    }
   });
 
   it("shows how long the plan keeps run history at /tenants/current", async () => {

@@ -24,7 +24,7 @@ import { createConversationLanes } from "./conversation-lanes";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
-import { createRunRetention } from "./run-retention";
+import { createRunRetention, type RunRetentionOptions } from "./run-retention";
 import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
 import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
@@ -53,8 +53,11 @@ export interface RunHostOptions {
    * write, so the dispatcher only needs the leftovers of a crash. Default 5,000 ms.
    */
   readonly outboxMinAgeMs?: number;
-  /** How often run history older than each tenant's plan keeps it is deleted (run-retention.ts). Default 1 h. */
-  readonly retentionIntervalMs?: number;
+  /**
+   * Run history retention (run-retention.ts): on by default (hourly, first pass a minute after start); `false`
+   * leaves it to another process or a test that runs it itself.
+   */
+  readonly retention?: false | Omit<RunRetentionOptions, "db" | "log">;
 }
 
 /** The RunHost plus what its owner (startServer) needs. */
@@ -135,14 +138,11 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     log,
   });
   const reconciler = createRunReconciler({ db, queue, log });
-  const retention = createRunRetention({
-    db,
-    log,
-    ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
-  });
+  const retention =
+    options.retention === false ? undefined : createRunRetention({ db, log, ...options.retention });
   outbox.start();
   reconciler.start();
-  retention.start();
+  retention?.start();
   const lanes = createConversationLanes();
   const greetings = createConversationGreetings(db, source);
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
@@ -362,7 +362,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     },
 
     async close() {
-      await Promise.all([outbox.stop(), reconciler.stop(), retention.stop()]);
+      await Promise.all([outbox.stop(), reconciler.stop(), retention?.stop()]);
       // Messages already accepted get their activation started; a lane waiting on an absent worker does not hold shutdown.
       await Promise.race([
         lanes.idle(),

@@ -19,6 +19,11 @@ export interface RunRetentionOptions {
   readonly batchRows?: number;
   /** Batches per tenant per pass; a larger backlog is spread over the next passes. Default 20. */
   readonly maxBatchesPerTenant?: number;
+  /**
+   * The first pass, this long after `start`. Default 60,000 ms: soon enough that processes restarted more often
+   * than `intervalMs` still prune, late enough to stay out of a starting process's way.
+   */
+  readonly firstPassDelayMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -52,6 +57,8 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
   const { db, log } = options;
   const batchRows = options.batchRows ?? 1_000;
   const maxBatches = options.maxBatchesPerTenant ?? 20;
+  // Set by stop(): a pass ends after its current batch, so a shutdown does not wait for every tenant.
+  let stopping = false;
 
   async function pruneTenant(tenantId: string, days: number): Promise<number> {
     const batch: RetentionBatch = {
@@ -60,7 +67,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
       limit: batchRows,
     };
     let deleted = 0;
-    for (let round = 0; round < maxBatches; round += 1) {
+    for (let round = 0; round < maxBatches && !stopping; round += 1) {
       const counts = await db.ownerTransaction(async (sql) => {
         await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
         return [
@@ -82,6 +89,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     );
     let deleted = 0;
     for (const tenant of rows) {
+      if (stopping) break;
       const removed = await pruneTenant(tenant.id, limitsOf(tenant.plan).runHistoryDays);
       if (removed > 0) log.info("run history pruned", { tenantId: tenant.id, rows: removed });
       deleted += removed;
@@ -89,5 +97,27 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     return deleted;
   }
 
-  return periodicTask("run history retention", options.intervalMs ?? 3_600_000, pass, log);
+  const task = periodicTask("run history retention", options.intervalMs ?? 3_600_000, pass, log);
+  let firstPass: NodeJS.Timeout | undefined;
+  return {
+    runOnce: task.runOnce,
+    start() {
+      stopping = false;
+      task.start();
+      firstPass ??= setTimeout(() => {
+        task.runOnce().catch((error: unknown) =>
+          log.warn("run history retention pass failed", {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      }, options.firstPassDelayMs ?? 60_000);
+      firstPass.unref();
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(firstPass);
+      firstPass = undefined;
+      await task.stop();
+    },
+  };
 }

@@ -79,6 +79,9 @@ export async function startTestServer(
     db: testDb.db,
     log,
     outboxIntervalMs: 100,
+    // A pass a minute in would delete the old rows a long test file dates on purpose (run-retention.test.ts
+    // runs its own).
+    retention: false,
     // Tests change counters under the meter's feet; it re-reads them on every start.
     runMeter: { refreshMs: 0, flushIntervalMs: 50 },
     // Sealed with the key createApp derives from the same JWT secret, as in a server without a channel key.
