@@ -75,7 +75,7 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     return res.status === 200;
   };
 
-  it("deletes what each plan no longer keeps, with its journal, and keeps open work and recent history", async () => {
+  it("deletes what each plan no longer keeps, with its journal, and keeps open work, cases and recent history", async () => {
     const past = FREE_DAYS + 5;
     // Free plan: three old finished or idle runs (more than a batch of two), and what must stay.
     const oldDone = await run("free", "Ada");
@@ -85,7 +85,15 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     const touchedLately = await run("free", "Barbara");
     const answerPending = await run("free");
     const withPerson = await run("free");
-    for (const r of [oldDone, oldDone2, oldWaiting, answerPending, withPerson]) await age(r.id, past);
+    const savedAsCase = await run("free", "Margaret");
+    for (const r of [oldDone, oldDone2, oldWaiting, answerPending, withPerson, savedAsCase])
+      await age(r.id, past);
+    // A regression case is replayed from the run it was saved from, however old.
+    const saved = await call("free", "POST", `/workflows/${workflowIds.free}/regression-cases`, {
+      name: "Greets by name",
+      runId: savedAsCase.id,
+    });
+    expect(saved.status).toBe(201);
     await age(touchedLately.id, past, 2);
     // An answer recorded and not applied yet (its outbox row not dispatched), and a run a person holds.
     await owner("INSERT INTO run_outbox (tenant_id, run_id, kind) VALUES ($1, $2, 'run.resume')", [
@@ -129,7 +137,7 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       expect(await exists("free", gone.id)).toBe(false);
       expect(await journalRows(gone.id)).toBe(0);
     }
-    for (const kept of [recentDone, touchedLately, answerPending, withPerson])
+    for (const kept of [recentDone, touchedLately, answerPending, withPerson, savedAsCase])
       expect(await exists("free", kept.id)).toBe(true);
     expect(await exists("pro", proKept.id)).toBe(true);
     expect(await exists("pro", proOld.id)).toBe(false);

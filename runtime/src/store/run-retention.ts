@@ -14,6 +14,9 @@ import type { Sql } from "./database";
  * trigger, migrations 0007 and 0011). `created_at < cutoff` walks `runs_by_created` for the tenant;
  * `updated_at` is never earlier, so that range holds every candidate.
  *
+ * `$4` names runs to keep whatever their age: runs the server's own rows point at (a regression case is
+ * replayed from the run it was saved from).
+ *
  * An answer recorded while the batch runs bumps the run's `event_seq` (a commit bumps `state_version` too).
  * The DELETE waits for that row's lock and then re-checks its WHERE against the row as it is now, joined to the
  * values the batch read, so a run that moved meanwhile is not deleted under its activation.
@@ -24,6 +27,7 @@ export const DELETE_OLD_RUNS = `DELETE FROM runs r
            AND status IN ('completed', 'failed', 'cancelled', 'waiting')
            AND NOT EXISTS (SELECT 1 FROM run_outbox o
                             WHERE o.tenant_id = c.tenant_id AND o.run_id = c.id AND o.dispatched_at IS NULL)
+           AND id <> ALL($4::uuid[])
          ORDER BY created_at
          LIMIT $3) old
  WHERE r.tenant_id = $1 AND r.id = old.id
@@ -53,8 +57,16 @@ export async function deleteBatch(sql: Sql, statement: string, batch: RetentionB
   return rowCount;
 }
 
-/** Deletes one batch of a tenant's old runs (with their journal and outbox rows). */
-export const deleteOldRuns = (sql: Sql, batch: RetentionBatch) => deleteBatch(sql, DELETE_OLD_RUNS, batch);
+/** Deletes one batch of a tenant's old runs (with their journal and outbox rows), except `keep`. */
+export async function deleteOldRuns(
+  sql: Sql,
+  batch: RetentionBatch,
+  keep: readonly string[] = [],
+): Promise<number> {
+  const { before, limit, tenantId } = batch;
+  const { rowCount } = await sql.query(DELETE_OLD_RUNS, [tenantId, before.toISOString(), limit, keep]);
+  return rowCount;
+}
 
 /** Deletes one batch of a tenant's conversation memory untouched since `before`. */
 export const deleteOldMemory = (sql: Sql, batch: RetentionBatch) =>

@@ -83,7 +83,7 @@ describe.each(TEST_DATABASE_KINDS)("the reconciler's queries (%s)", (kind) => {
   // Retention asks one tenant for runs older than its plan keeps: runs_by_created's range, not every run.
   it("finds a tenant's runs past its history without reading every run", async () => {
     const before = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    const nodes = await plan(DELETE_OLD_RUNS, [tenantId, before, 1_000]);
+    const nodes = await plan(DELETE_OLD_RUNS, [tenantId, before, 1_000, []]);
     const onRuns = nodes.filter((node) => node["Relation Name"] === "runs");
     expect(onRuns.map((node) => node["Node Type"])).not.toContain("Seq Scan");
     expect(onRuns.map((node) => node["Index Name"])).toContain("runs_by_created");

@@ -28,6 +28,9 @@ export interface RunRetentionOptions {
 
 const DAY_MS = 86_400_000;
 
+// Runs a regression case is replayed from (its customer messages are read from them): kept as long as the case.
+const KEPT_RUNS = "SELECT DISTINCT run_id::text FROM regression_cases";
+
 // Webhook message ids: replay protection needs them for the sender's retries (minutes to hours), not for weeks.
 // `webhook_receipts_by_age` (migration 1023) is a BRIN index, nearly free for the insert on the webhook path.
 const DELETE_OLD_RECEIPTS = `DELETE FROM webhook_receipts
@@ -35,7 +38,7 @@ const DELETE_OLD_RECEIPTS = `DELETE FROM webhook_receipts
     SELECT tenant_id, channel_id, message_id FROM webhook_receipts
      WHERE tenant_id = $1 AND received_at < $2::timestamptz LIMIT $3)`;
 
-// Handoff transcripts, except those of a conversation a person still holds.
+// Messages no run sent (a chat's opening greeting, handoff transcripts), except in a conversation a person holds.
 const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
   WHERE tenant_id = $1 AND id IN (
     SELECT m.id FROM chat_messages m
@@ -70,8 +73,13 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     for (let round = 0; round < maxBatches && !stopping; round += 1) {
       const counts = await db.ownerTransaction(async (sql) => {
         await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+        const cases = await sql.query<{ run_id: string }>(KEPT_RUNS);
         return [
-          await deleteOldRuns(sql, batch),
+          await deleteOldRuns(
+            sql,
+            batch,
+            cases.rows.map((row) => row.run_id),
+          ),
           await deleteOldMemory(sql, batch),
           await deleteBatch(sql, DELETE_OLD_RECEIPTS, batch),
           await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
