@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { RunRecord } from "@flowdeck/runtime";
 import { describe, expect, it } from "vitest";
 import { createRecentRuns } from "../src/runs/recent-runs";
-import { createSettledWaiter } from "../src/runs/run-settling";
+import { createSettledWaiter, runEventKey } from "../src/runs/run-settling";
 
 const TENANT = "00000000-0000-4000-8000-000000000001";
 
@@ -73,7 +73,7 @@ describe("settled waiter", () => {
 
     // Past version 2: the known record does not do, the batch that settles the run does.
     const answer = settled(TENANT, "run-1", 5_000, 2);
-    events.emit(TENANT, {
+    events.emit(runEventKey(TENANT, "run-1"), {
       tenantId: TENANT,
       runId: "run-1",
       conversationId: "conv-1",
@@ -86,5 +86,36 @@ describe("settled waiter", () => {
     // A run this process does not know is read.
     await expect(settled(TENANT, "run-2", 5_000)).resolves.toMatchObject({ stateVersion: 9 });
     expect(reads).toBe(1);
+  });
+
+  // A thousand chats waiting at once each heard every batch of the tenant (tokens included) when waiters listened
+  // under the tenant's key: the chat burst spent its time in their filters.
+  it("hears only its own run's batches", async () => {
+    const events = new EventEmitter().setMaxListeners(0);
+    const settled = createSettledWaiter(events, async () => record({ status: "running", stateVersion: 1 }));
+    const waiting = Array.from({ length: 100 }, (_, i) => settled(TENANT, `run-${i}`, 5_000, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.listenerCount(TENANT)).toBe(0);
+    expect(events.listenerCount(runEventKey(TENANT, "run-7"))).toBe(1);
+    events.emit(runEventKey(TENANT, "run-7"), {
+      tenantId: TENANT,
+      runId: "run-7",
+      conversationId: "conv-7",
+      events: [{ type: "run.completed", data: {}, at: "" }],
+      run: record({ id: "run-7", status: "completed", stateVersion: 2 }),
+    });
+    await expect(waiting[7]).resolves.toMatchObject({ status: "completed" });
+    expect(events.listenerCount(runEventKey(TENANT, "run-7"))).toBe(0);
+    expect(events.listenerCount(runEventKey(TENANT, "run-8"))).toBe(1);
+    for (let i = 0; i < 100; i += 1)
+      if (i !== 7)
+        events.emit(runEventKey(TENANT, `run-${i}`), {
+          tenantId: TENANT,
+          runId: `run-${i}`,
+          conversationId: `conv-${i}`,
+          events: [{ type: "run.completed", data: {}, at: "" }],
+          run: record({ id: `run-${i}`, status: "completed", stateVersion: 2 }),
+        });
+    await Promise.all(waiting);
   });
 });

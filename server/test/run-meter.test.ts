@@ -43,6 +43,18 @@ describe("the run meter", () => {
     expect(await stored(tenantId)).toBe(allowance);
   });
 
+  // A burst of new chats found the view stale together and queued a read each, one after another: the
+  // chat bench's first messages waited up to 7 s behind them.
+  it("reads the stored count once for a burst of starts that finds it stale", async () => {
+    const tenantId = await testDb.createTenant("Bursty", { plan: "pro" });
+    const meter = createRunMeter(testDb.db, { refreshMs: 60_000, flushIntervalMs: 60_000 });
+    const before = testDb.db.stats.transactions;
+    await Promise.all(Array.from({ length: 200 }, () => meter.admit(tenantId)));
+    expect(testDb.db.stats.transactions - before).toBe(1);
+    await meter.close();
+    expect(await stored(tenantId)).toBe(200);
+  });
+
   it("sees starts another process stored once its view is older than refreshMs", async () => {
     const tenantId = await testDb.createTenant("Shared", { plan: "free" });
     const meter = createRunMeter(testDb.db, { refreshMs: 0, flushIntervalMs: 60_000 });

@@ -36,6 +36,8 @@ interface TenantMeter {
 export function createRunMeter(db: Database, options: RunMeterOptions = {}): RunMeter {
   const refreshMs = options.refreshMs ?? 1_000;
   const tenants = new Map<string, TenantMeter>();
+  // The read in flight per tenant: a burst of starts that finds the view stale waits for one read, not one each.
+  const reads = new Map<string, Promise<TenantMeter>>();
   let flushing: Promise<void> = Promise.resolve();
 
   async function read(tenantId: string): Promise<TenantMeter> {
@@ -94,12 +96,22 @@ export function createRunMeter(db: Database, options: RunMeterOptions = {}): Run
       let meter = tenants.get(tenantId);
       if (!meter || Date.now() - meter.readAt >= refreshMs || meter.month !== runCounterName()) {
         // In line with the flushes: a read during a flush would see neither the stored count (not committed
-        // yet) nor the pending one (already handed to the flush) and let a start past the allowance.
-        const reading = flushing.then(() => read(tenantId));
-        flushing = reading.then(
-          () => undefined,
-          () => undefined,
-        );
+        // yet) nor the pending one (already handed to the flush) and let a start past the allowance. One read
+        // per tenant at a time: each queued behind the flushes and the reads before it, a thousand new chats
+        // at once waited seconds for their thousand reads (bench/CONTEXT.md, the chat burst's first messages).
+        let reading = reads.get(tenantId);
+        if (!reading) {
+          const started = flushing.then(() => read(tenantId));
+          reading = started;
+          reads.set(tenantId, started);
+          flushing = started.then(
+            () => undefined,
+            () => undefined,
+          );
+          void flushing.then(() => {
+            if (reads.get(tenantId) === started) reads.delete(tenantId);
+          });
+        }
         meter = await reading;
       }
       if (meter.limit !== null && meter.stored + meter.pending >= meter.limit) {

@@ -27,7 +27,7 @@ import { createRecentRuns } from "./recent-runs";
 import { createRunRetention, type RunRetentionOptions } from "./run-retention";
 import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
-import { createSettledWaiter, SETTLED_STATUSES } from "./run-settling";
+import { createSettledWaiter, runEventKey, SETTLED_STATUSES } from "./run-settling";
 import { createWorkflowSource } from "./workflow-source";
 
 export interface RunHostOptions {
@@ -95,6 +95,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   const publish = (batch: RunEventBatch) => {
     if (batch.run) recent?.remember(batch.run);
     events.emit(batch.tenantId, batch);
+    events.emit(runEventKey(batch.tenantId, batch.runId), batch);
     events.emit(ALL, batch);
   };
   // tool.http reaches what the tenant's admins allow-listed (server/src/http-access), unless a test brings its own.
@@ -147,13 +148,19 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
   const greetings = createConversationGreetings(db, source);
   const rateLimiter = options.rateLimiter ?? createMessageRateLimiter();
   const meter = createRunMeter(db, options.runMeter);
-  const plans = new Map<string, { plan: string; at: number }>();
+  // The read itself is cached: the messages of a burst that find no plan share one read.
+  const plans = new Map<string, { plan: Promise<string>; at: number }>();
 
-  async function planOf(tenantId: string): Promise<string> {
+  function planOf(tenantId: string): Promise<string> {
     const cached = plans.get(tenantId);
     if (cached && Date.now() - cached.at < PLAN_CACHE_TTL_MS) return cached.plan;
-    const { plan } = await db.transaction((sql) => tenantPlan(sql), { tenantId });
-    plans.set(tenantId, { plan, at: Date.now() });
+    const plan = db.transaction((sql) => tenantPlan(sql), { tenantId }).then((read) => read.plan);
+    const entry = { plan, at: Date.now() };
+    plans.set(tenantId, entry);
+    // A failed read is not kept: the next message reads again.
+    plan.catch(() => {
+      if (plans.get(tenantId) === entry) plans.delete(tenantId);
+    });
     return plan;
   }
 
@@ -229,19 +236,20 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
         error: error instanceof Error ? error.message : String(error),
       }),
     );
+    const key = runEventKey(request.tenantId, runId);
     return new Promise<RunRecord>((resolve, reject) => {
       const onBatch = (batch: RunEventBatch) => {
-        if (batch.runId !== runId || !batch.run) return;
-        events.off(request.tenantId, onBatch);
+        if (!batch.run) return;
+        events.off(key, onBatch);
         resolve(batch.run);
       };
-      events.on(request.tenantId, onBatch);
+      events.on(key, onBatch);
       const stored = recent.get(request.tenantId, runId);
       if (stored) onBatch({ tenantId: request.tenantId, runId, conversationId: "", events: [], run: stored });
       execution.then(
         (run) => onBatch({ tenantId: request.tenantId, runId, conversationId: "", events: [], run }),
         (error: unknown) => {
-          events.off(request.tenantId, onBatch);
+          events.off(key, onBatch);
           reject(error);
         },
       );

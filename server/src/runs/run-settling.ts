@@ -23,7 +23,14 @@ export interface SettledWaiterOptions {
 }
 
 /**
- * RunHost.settled over an event emitter keyed by tenant id: looks at the run whenever one of its batches
+ * The emitter key of one run's batches (the host emits every batch under its tenant and under this). A waiter
+ * listens to its run only: under the tenant key, each of a thousand waiting chats heard every batch of the other
+ * 999 (token events included), and a burst spent its time filtering them.
+ */
+export const runEventKey = (tenantId: string, runId: string) => `${tenantId}/${runId}`;
+
+/**
+ * RunHost.settled over an event emitter (`runEventKey`): looks at the run whenever one of its batches
  * carries a settling event (the batch's own record when it has one, a read otherwise), until it is settled past
  * `afterStateVersion` or the timeout passes; at the timeout it answers a fresh read, whatever it says.
  */
@@ -38,6 +45,7 @@ export function createSettledWaiter(
     timeoutMs: number,
     afterStateVersion = -1,
   ): Promise<RunRecord> {
+    const key = runEventKey(tenantId, runId);
     return new Promise((resolve, reject) => {
       let finished = false;
       const finish = (run: RunRecord) => {
@@ -45,7 +53,7 @@ export function createSettledWaiter(
         finished = true;
         clearTimeout(timer);
         clearInterval(poll);
-        events.off(tenantId, onBatch);
+        events.off(key, onBatch);
         resolve(run);
       };
       const consider = (run: RunRecord) => {
@@ -54,13 +62,13 @@ export function createSettledWaiter(
       const check = (force: boolean) =>
         getRun(tenantId, runId).then((run) => (force ? finish(run) : consider(run)), reject);
       const onBatch = (batch: RunEventBatch) => {
-        if (batch.runId !== runId || !batch.events.some((e) => SETTLING_EVENTS.has(e.type))) return;
+        if (!batch.events.some((e) => SETTLING_EVENTS.has(e.type))) return;
         if (batch.run) consider(batch.run);
         else void check(false);
       };
       const timer = setTimeout(() => void check(true), timeoutMs);
       const poll = options.pollMs ? setInterval(() => void check(false), options.pollMs) : undefined;
-      events.on(tenantId, onBatch);
+      events.on(key, onBatch);
       // Subscribed first, then looked at: a run that settles in between is caught by one or the other.
       const known = options.recent?.(tenantId, runId);
       if (known) consider(known);
