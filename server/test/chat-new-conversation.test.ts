@@ -1,25 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REMEMBER_TOPIC_FLOW } from "../../runtime/test/support/remember-topic-flow";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { openClient, replyFrames, SHOP_ORIGIN, socketUrl, webChatFor, type ChatClient } from "./chat-support";
 
 // A chat whose conversation id the server made up for its first message cannot have memory yet, so that run
 // starts without reading conversation_memory (one transaction less per new chat). A later run of the same
 // conversation still starts with what the earlier one remembered.
-const REMEMBER = `name: remember_topic
-nodes:
-  - { name: start, type: start }
-  - name: recall
-    type: reply
-    config: { text: "Last time: {{ conversation.topic | default: 'nothing' }}." }
-  - name: keep
-    type: set
-    config: { conversation: { topic: "{{ input.message }}" } }
-  - { name: done, type: end, config: { outcome: resolved } }
-edges:
-  - { from: start, to: recall }
-  - { from: recall, to: keep }
-  - { from: keep, to: done }
-`;
 
 describe("a new conversation's first run", () => {
   let server: TestServer;
@@ -28,7 +14,7 @@ describe("a new conversation's first run", () => {
 
   beforeAll(async () => {
     server = await startTestServer("pg");
-    key = await webChatFor(server, "Memo", REMEMBER);
+    key = await webChatFor(server, "Memo", REMEMBER_TOPIC_FLOW);
     // Every statement of every tenant transaction, by its text (prepared ones by name).
     const db = server.testDb.db;
     const transaction = db.transaction.bind(db);

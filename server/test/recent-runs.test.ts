@@ -94,28 +94,22 @@ describe("settled waiter", () => {
     const events = new EventEmitter().setMaxListeners(0);
     const settled = createSettledWaiter(events, async () => record({ status: "running", stateVersion: 1 }));
     const waiting = Array.from({ length: 100 }, (_, i) => settled(TENANT, `run-${i}`, 5_000, 1));
+    const complete = (i: number) =>
+      events.emit(runEventKey(TENANT, `run-${i}`), {
+        tenantId: TENANT,
+        runId: `run-${i}`,
+        conversationId: `conv-${i}`,
+        events: [{ type: "run.completed", data: {}, at: "" }],
+        run: record({ id: `run-${i}`, status: "completed", stateVersion: 2 }),
+      });
     await new Promise((resolve) => setImmediate(resolve));
     expect(events.listenerCount(TENANT)).toBe(0);
     expect(events.listenerCount(runEventKey(TENANT, "run-7"))).toBe(1);
-    events.emit(runEventKey(TENANT, "run-7"), {
-      tenantId: TENANT,
-      runId: "run-7",
-      conversationId: "conv-7",
-      events: [{ type: "run.completed", data: {}, at: "" }],
-      run: record({ id: "run-7", status: "completed", stateVersion: 2 }),
-    });
+    complete(7);
     await expect(waiting[7]).resolves.toMatchObject({ status: "completed" });
     expect(events.listenerCount(runEventKey(TENANT, "run-7"))).toBe(0);
     expect(events.listenerCount(runEventKey(TENANT, "run-8"))).toBe(1);
-    for (let i = 0; i < 100; i += 1)
-      if (i !== 7)
-        events.emit(runEventKey(TENANT, `run-${i}`), {
-          tenantId: TENANT,
-          runId: `run-${i}`,
-          conversationId: `conv-${i}`,
-          events: [{ type: "run.completed", data: {}, at: "" }],
-          run: record({ id: `run-${i}`, status: "completed", stateVersion: 2 }),
-        });
+    for (let i = 0; i < 100; i += 1) if (i !== 7) complete(i);
     await Promise.all(waiting);
   });
 });

@@ -74,16 +74,14 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
       limit: batchRows,
     };
     let deleted = 0;
+    // Read by the first batch, once per tenant and pass (a case saved meanwhile names a run of the last days).
+    let keep: string[] | undefined;
     for (let round = 0; round < maxBatches && !stopping; round += 1) {
       const counts = await db.ownerTransaction(async (sql) => {
         await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-        const cases = await sql.query<{ run_id: string }>(KEPT_RUNS);
+        keep ??= (await sql.query<{ run_id: string }>(KEPT_RUNS)).rows.map((row) => row.run_id);
         return [
-          await deleteOldRuns(
-            sql,
-            batch,
-            cases.rows.map((row) => row.run_id),
-          ),
+          await deleteOldRuns(sql, batch, keep),
           await deleteOldMemory(sql, batch),
           await deleteBatch(sql, DELETE_OLD_RECEIPTS, batch),
           await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
