@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { timeOrderedId } from "../../src/store/time-ordered-id";
 import { createHarness, type Harness } from "../support/harness";
 
@@ -25,6 +25,22 @@ describe("time-ordered ids", () => {
     expect([...ids].sort()).toEqual(ids);
     expect(millisOf(ids[0]!)).toBeGreaterThanOrEqual(before);
     expect(millisOf(ids.at(-1)!)).toBeLessThanOrEqual(after);
+  });
+
+  it("move on a millisecond when one millisecond has made 4,096, and stay in order", () => {
+    // A few milliseconds ahead: later than any id made before, and past soon after the clock is back.
+    const frozen = Date.now() + 5;
+    const clock = vi.spyOn(Date, "now").mockReturnValue(frozen);
+    try {
+      const ids = Array.from({ length: 5_000 }, () => timeOrderedId());
+      for (const id of ids) expect(id).toMatch(UUID_V7);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(ids);
+      expect(millisOf(ids[4_095]!)).toBe(frozen);
+      expect(millisOf(ids[4_096]!)).toBe(frozen + 1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 
