@@ -69,7 +69,13 @@ export {
 export { DEFAULT_PLAN_QUEUE_LIMITS, type PlanQueueLimits } from "./queue/tenant-limits";
 export { createOutboxDispatcher, type OutboxDispatcherOptions } from "./queue/outbox-dispatcher";
 export { createRunReconciler } from "./queue/run-reconciler";
-export { deleteBatch, deleteOldMemory, deleteOldRuns, type RetentionBatch } from "./store/run-retention";
+export {
+  deleteBatch,
+  deleteOldMemory,
+  deleteOldRuns,
+  deleteUnusedDefinitions,
+  type RetentionBatch,
+} from "./store/run-retention";
 export { periodicTask, type PeriodicTask } from "./queue/periodic-task";
 export { QueueError, QUEUE_ERRORS } from "./queue/queue-errors";
 export { startWorker, type RunWorker, type WorkerOptions } from "./worker/start-worker";

@@ -130,6 +130,13 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       [free, oldWaiting.conversationId, oldWaiting.id, withPerson.conversationId, withPerson.id, past],
     );
 
+    // A snapshot of a draft whose runs are gone, unused for two days; the runs' own snapshot stays.
+    await owner(
+      `INSERT INTO run_definitions (tenant_id, hash, definition, used_at)
+       VALUES ($1, 'orphan-draft', '{"name": "orphan"}', now() - interval '2 days')`,
+      [free],
+    );
+
     const retention = createRunRetention({ db: server.testDb.db, log: silentLogger, batchRows: 2 });
     const deleted = await retention.runOnce();
 
@@ -163,8 +170,13 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       [free],
     );
     expect(outbox.rows.map((row) => row.run_id)).not.toContain(oldWaiting.id);
-    // 4 runs, 1 memory row, 1 receipt, 1 transcript message; a second pass finds nothing more.
-    expect(deleted).toBe(7);
+    const snapshots = await owner<{ hash: string }>("SELECT hash FROM run_definitions WHERE tenant_id = $1", [
+      free,
+    ]);
+    expect(snapshots.rows.map((row) => row.hash)).not.toContain("orphan-draft");
+    expect(snapshots.rows.length).toBeGreaterThan(0);
+    // 4 runs, 1 memory row, 1 receipt, 1 transcript message, 1 snapshot; a second pass finds nothing more.
+    expect(deleted).toBe(8);
     expect(await retention.runOnce()).toBe(0);
   });
 

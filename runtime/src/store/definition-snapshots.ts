@@ -24,8 +24,16 @@ export function definitionSnapshot(definition: Workflow): DefinitionSnapshot {
 }
 
 // Enough for every published version and recent draft of a few hundred tenants; forgetting one costs a
-// redundant insert (ON CONFLICT DO NOTHING) or one read of it.
+// redundant insert or one read of it.
 const MAX_KNOWN_SNAPSHOTS = 2_000;
+
+/**
+ * How long this process writes runs with a snapshot's hash only, after a statement of its own stored the
+ * snapshot or marked it used. Then the next run carries the text again, which marks it used (run-batch-sql.ts)
+ * or stores it anew if retention deleted it. Retention deletes only snapshots unused for a day
+ * (run-retention.ts, DELETE_UNUSED_DEFINITIONS), far longer than this plus the hour the mark may lag.
+ */
+export const SNAPSHOT_TRUST_MS = 3_600_000;
 
 // One read of the snapshots a batch of runs points at and this process has not seen.
 const READ_SNAPSHOTS = prepared(
@@ -34,22 +42,40 @@ const READ_SNAPSHOTS = prepared(
 );
 
 /**
- * The definition snapshots this process knows are stored, with their content. A run of a known definition is
- * written with its hash only, and a run read back gets its definition from here instead of PostgreSQL sending
- * and the driver parsing the whole text on every read (a worker reads every run it picks up). A hash is learnt
- * only after the transaction that wrote it committed, or from a read; snapshots are immutable and never deleted
- * while their tenant lives (runs of any age may point at them), so what is learnt stays true.
+ * The definition snapshots this process knows, with their content, and the ones it may point runs at without
+ * storing them again. A run of a trusted definition is written with its hash only, and a run read back gets
+ * its definition from here instead of PostgreSQL sending and the driver parsing the whole text on every read
+ * (a worker reads every run it picks up).
+ *
+ * Content is immutable, so whatever was read stays true. Trust is different: a snapshot no run points at may be
+ * deleted by retention, so a hash is trusted only after a statement of this process stored it or marked it
+ * used (`learnStored`, after that transaction committed), and only for SNAPSHOT_TRUST_MS. A read proves the
+ * snapshot exists, not that it will: it teaches the content only.
  */
 export class StoredSnapshots {
   private readonly known = new Map<string, Workflow>();
+  /** When a statement of this process last stored each snapshot or marked it used (ms, `now()`). */
+  private readonly trusted = new Map<string, number>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
 
+  /** Whether a run of this definition may be written with its hash only. */
   has(tenantId: string, hash: string): boolean {
-    return this.known.has(`${tenantId}:${hash}`);
+    const since = this.trusted.get(`${tenantId}:${hash}`);
+    return since !== undefined && this.now() - since < SNAPSHOT_TRUST_MS;
   }
 
-  learn(tenantId: string, hash: string, definition: Workflow): void {
+  /** A committed statement of this process stored the snapshot or marked it used. */
+  learnStored(tenantId: string, hash: string, definition: Workflow): void {
+    if (this.trusted.size >= MAX_KNOWN_SNAPSHOTS) this.trusted.clear();
+    this.trusted.set(`${tenantId}:${hash}`, this.now());
+    this.learn(tenantId, hash, definition);
+  }
+
+  private learn(tenantId: string, hash: string, definition: Workflow): void {
     if (this.known.size >= MAX_KNOWN_SNAPSHOTS) this.known.clear();
     this.known.set(`${tenantId}:${hash}`, definition);
   }

@@ -7,12 +7,15 @@ import { toJson } from "./sql-values";
  * A CTE body storing the definition snapshots of the statement's `batch` CTE (a column `b`, one element per
  * run) whose elements carry one. It reads that CTE rather than `$2` again: each mention of `$2::jsonb` parses
  * the whole batch anew. A run points at its snapshot by hash with no foreign key: both are written by this
- * statement, and snapshots are never deleted.
+ * statement. A snapshot already stored is marked used when its mark is over an hour old, so retention leaves
+ * it alone while this process trusts it (definition-snapshots.ts, migration 0015); within the hour the
+ * conflict writes nothing.
  */
 export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, definition)
   SELECT DISTINCT ON (b->>'definitionHash') $1, b->>'definitionHash', b->'definition'
     FROM batch WHERE b ? 'definition'
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT (tenant_id, hash) DO UPDATE SET used_at = now()
+    WHERE run_definitions.used_at < now() - interval '1 hour'`;
 
 // Several runs of one tenant in one statement (`$2` is a JSON array, one element per run): each run row, marked
 // `start_pending` until it is enqueued (migration 0012), its first journal row (`run.created`, seq 1), and the
@@ -112,6 +115,8 @@ export interface CreateItem {
   readonly input: string;
   readonly state: string;
   readonly json: string;
+  /** The element carries the definition's text: the statement stores the snapshot or marks it used. */
+  readonly storesDefinition: boolean;
 }
 
 /**
@@ -133,7 +138,8 @@ export function runMembers(run: NewRun, id: string, input: string, withDefinitio
 export function createItem(run: NewRun, id: string, withDefinition: boolean): CreateItem {
   const input = toJson(run.input);
   const state = toJson(run.state);
-  return { run, id, input, state, json: `{${runMembers(run, id, input, withDefinition)},"state":${state}}` };
+  const json = `{${runMembers(run, id, input, withDefinition)},"state":${state}}`;
+  return { run, id, input, state, json, storesDefinition: withDefinition };
 }
 
 /** One commit as an element of COMMIT_RUNS's array; `output` and `error` absent mean "unchanged". */

@@ -40,6 +40,20 @@ const DELETE_OLD_MEMORY = `DELETE FROM conversation_memory
      WHERE tenant_id = $1 AND updated_at < $2::timestamptz
      LIMIT $3)`;
 
+/**
+ * Snapshots no run points at, unused for a day (`used_at`, migration 0015; definition-snapshots.ts says why a day): a draft's snapshots after
+ * retention deleted its runs, a version nobody has run since. `$1` the tenant, `$2` the row limit. Runs have no
+ * index on `definition_hash` (every run insert would pay for one), so this is one anti-join over the tenant's
+ * runs. A writer that marks a snapshot used while this waits for its row lock changes `used_at`, which the
+ * join re-checks against the value read, so the snapshot stays.
+ */
+const DELETE_UNUSED_DEFINITIONS = `DELETE FROM run_definitions d
+ USING (SELECT hash, used_at FROM run_definitions c
+         WHERE tenant_id = $1 AND used_at < now() - interval '1 day'
+           AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.tenant_id = c.tenant_id AND r.definition_hash = c.hash)
+         LIMIT $2) unused
+ WHERE d.tenant_id = $1 AND d.hash = unused.hash AND d.used_at = unused.used_at`;
+
 export interface RetentionBatch {
   readonly tenantId: string;
   /** Rows last changed before this instant go. */
@@ -71,3 +85,12 @@ export async function deleteOldRuns(
 /** Deletes one batch of a tenant's conversation memory untouched since `before`. */
 export const deleteOldMemory = (sql: Sql, batch: RetentionBatch) =>
   deleteBatch(sql, DELETE_OLD_MEMORY, batch);
+
+/**
+ * Deletes up to `limit` of a tenant's definition snapshots that no run points at and nobody used for a day.
+ * Run it after the runs of the same pass: their snapshots are then unused.
+ */
+export async function deleteUnusedDefinitions(sql: Sql, tenantId: string, limit: number): Promise<number> {
+  const { rowCount } = await sql.query(DELETE_UNUSED_DEFINITIONS, [tenantId, limit]);
+  return rowCount;
+}

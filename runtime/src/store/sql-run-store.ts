@@ -48,19 +48,28 @@ export interface SqlRunStore extends RunStore {
   readonly db: Database;
 }
 
+export interface RunStoreOptions {
+  /** The clock snapshot trust is timed by (definition-snapshots.ts); tests move it. Default Date.now. */
+  readonly clockMs?: () => number;
+}
+
 /**
  * The RunStore over a Database (pg or PGlite, the same SQL). Every method is one tenant-scoped transaction.
  * Creates and commits are group-committed per tenant: those that arrive while an earlier one is out go
  * together, as one statement (run rows, steps, events, outbox) in one transaction, whatever the batch size.
  */
-export function createRunStore(db: Database): SqlRunStore {
+export function createRunStore(db: Database, options: RunStoreOptions = {}): SqlRunStore {
   let commitCount = 0;
-  const snapshots = new StoredSnapshots(db);
+  const snapshots = new StoredSnapshots(db, options.clockMs);
 
-  /** After a batch committed: the definitions it brought are stored. */
-  function learnSnapshots(tenantId: string, runs: readonly NewRun[]): void {
-    for (const run of runs)
-      snapshots.learn(tenantId, definitionSnapshot(run.definition).hash, run.definition);
+  /** After a batch committed: the definitions its elements carried are stored and marked used. */
+  function learnSnapshots(
+    tenantId: string,
+    items: readonly { run: NewRun; storesDefinition: boolean }[],
+  ): void {
+    for (const { run, storesDefinition } of items)
+      if (storesDefinition)
+        snapshots.learnStored(tenantId, definitionSnapshot(run.definition).hash, run.definition);
   }
 
   /** Run records of rows, their definitions resolved by hash (one read for those this process lacks). */
@@ -93,10 +102,7 @@ export function createRunStore(db: Database): SqlRunStore {
         (sql) => sql.commitWith<CreatedRow>(CREATE_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
         { tenantId },
       );
-      learnSnapshots(
-        tenantId,
-        items.map((item) => item.run),
-      );
+      learnSnapshots(tenantId, items);
       const created = new Map(rows.map((row) => [row.id, row]));
       return items.map((item): ItemOutcome<RunRecord> => {
         const row = created.get(item.id);
@@ -107,17 +113,14 @@ export function createRunStore(db: Database): SqlRunStore {
     },
   });
 
-  const inserts = createGroupCommit<{ run: StartedRun; json: string }, number>({
+  const inserts = createGroupCommit<{ run: StartedRun; json: string; storesDefinition: boolean }, number>({
     maxBatchItems: MAX_BATCH_ITEMS,
     async write(tenantId, items) {
       const { rows } = await db.transaction(
         (sql) => sql.commitWith<{ id: string }>(INSERT_RUNS, [tenantId, jsonArray(items.map((i) => i.json))]),
         { tenantId },
       );
-      learnSnapshots(
-        tenantId,
-        items.map((item) => item.run),
-      );
+      learnSnapshots(tenantId, items);
       const stored = new Set(rows.map((row) => row.id));
       return items.map((item): ItemOutcome<number> => {
         if (!stored.has(item.run.id)) return { ok: false, error: item.run.claim!.duplicate() };
@@ -248,9 +251,11 @@ export function createRunStore(db: Database): SqlRunStore {
       // Lower case, as PostgreSQL prints a uuid: the batch matches stored rows to items by that text.
       const id = run.id.toLowerCase();
       const stored = { ...run, id };
+      const storesDefinition = needsSnapshot(run);
       return inserts.submit(run.tenantId, {
         run: stored,
-        json: insertItem(stored, commit, needsSnapshot(run)),
+        json: insertItem(stored, commit, storesDefinition),
+        storesDefinition,
       });
     },
 

@@ -13,7 +13,7 @@ export const STORE_ERRORS = {
   FD266:
     "A statement came after a transaction's commitWith; make commitWith the transaction's last statement.",
   FD267:
-    "A run points at a definition snapshot that is not stored; restore run_definitions from a backup (snapshots are never deleted).",
+    "A run points at a definition snapshot that is not stored; restore run_definitions from a backup (retention deletes only snapshots no run points at).",
   FD270: "A required value is empty; ask the customer for it before this step.",
   FD271: "That is not a valid email address; ask the customer to check it.",
   FD272: "A value is too long for the field; shorten it or map a shorter variable into the node.",

@@ -3,6 +3,7 @@ import { createHarness, type Harness } from "../support/harness";
 import { deleteOldRuns } from "../../src/store/run-retention";
 import { TEST_DATABASE_KINDS } from "../support/test-database";
 import { ASK_NAME_FLOW } from "../support/ask-name-flow";
+import { holdRowLocks, untilWaiting } from "../support/held-row-locks";
 
 const DAY_MS = 86_400_000;
 
@@ -58,21 +59,15 @@ describe.each(TEST_DATABASE_KINDS)("deleting old runs (%s)", (kind) => {
     async () => {
       const runId = await waitingRun();
       await ageDays(runId, 40);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
       // What recording an answer does to the row (request-resume's UPDATE), held open until the batch waits.
-      const answer = h.database.db.ownerTransaction(async (sql) => {
-        await sql.query("UPDATE runs SET event_seq = event_seq + 1 WHERE id = $1", [runId]);
-        locked();
-        await held;
-      });
-      await lockTaken;
+      const answer = await holdRowLocks(
+        h.database.db,
+        "UPDATE runs SET event_seq = event_seq + 1 WHERE id = $1",
+        [runId],
+      );
       const pruned = prune();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      release();
-      await answer;
+      await untilWaiting();
+      await answer.release();
       expect(await pruned).toBe(0);
       expect(await stored(runId)).toBe(true);
     },

@@ -152,9 +152,13 @@ describe.each(TEST_DATABASE_KINDS)("schema and tenancy (%s)", (kind) => {
     expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false, owned: 0 }]);
   });
 
-  it.each(["run_journal", "run_definitions"])(
-    "makes %s append-only for the app role, and for the owner through a trigger",
-    async (table) => {
+  it.each([
+    ["run_journal", "tenant_id = tenant_id", /append-only/],
+    // The app may mark a snapshot used (migration 0015), and change nothing else of it.
+    ["run_definitions", "definition = '{}'::jsonb", /immutable except used_at/],
+  ] as const)(
+    "keeps %s from the app role's updates and deletes, and from the owner's updates through a trigger",
+    async (table, ownerChange, refusal) => {
       const privileges = await testDb.db.ownerTransaction((sql) =>
         sql.query<{ can_select: boolean; can_insert: boolean; can_update: boolean; can_delete: boolean }>(
           `SELECT has_table_privilege('flowdeck_app', $1, 'SELECT') AS can_select,
@@ -181,12 +185,25 @@ describe.each(TEST_DATABASE_KINDS)("schema and tenancy (%s)", (kind) => {
       await expectSqlState(asTenant(`DELETE FROM ${table}`), INSUFFICIENT_PRIVILEGE, denied);
       await expectSqlState(asTenant(`TRUNCATE ${table}`), INSUFFICIENT_PRIVILEGE, denied);
       await expectSqlState(
-        testDb.db.ownerTransaction((sql) => sql.query(`UPDATE ${table} SET tenant_id = tenant_id`)),
+        testDb.db.ownerTransaction((sql) => sql.query(`UPDATE ${table} SET ${ownerChange}`)),
         INSUFFICIENT_PRIVILEGE,
-        /append-only/,
+        refusal,
       );
     },
   );
+
+  it("lets the app role mark its own tenant's definition snapshots used, and nothing more", async () => {
+    const columns = await testDb.db.ownerTransaction((sql) =>
+      sql.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.column_privileges
+          WHERE grantee = 'flowdeck_app' AND table_name = 'run_definitions' AND privilege_type = 'UPDATE'`,
+      ),
+    );
+    expect(columns.rows.map((row) => row.column_name)).toEqual(["used_at"]);
+    await testDb.db.transaction((sql) => sql.query("UPDATE run_definitions SET used_at = now()"), {
+      tenantId: tenantA,
+    });
+  });
 
   it("runs tenant transactions as flowdeck_app and leaves neither role nor tenant on the connection", async () => {
     for (let round = 0; round < 3; round += 1) {

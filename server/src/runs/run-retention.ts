@@ -3,6 +3,7 @@ import {
   deleteBatch,
   deleteOldMemory,
   deleteOldRuns,
+  deleteUnusedDefinitions,
   periodicTask,
   type Database,
   type PeriodicTask,
@@ -53,8 +54,8 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
 
 /**
  * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
- * with their journals (runtime/src/store/run-retention.ts), conversation memory, webhook message ids and handoff
- * transcripts. Like n8n's execution pruning, it is on by default, so storage stays bounded.
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, webhook message ids, handoff
+ * transcripts, and the definition snapshots no run points at any more. Like n8n's execution pruning, it is on by default, so storage stays bounded.
  *
  * Owner rights, as for the reconciler: the app role may not delete run history (DESIGN.md §5). Each batch is
  * its own owner transaction with the tenant set, so the tenant's RLS policies apply even to an owner without
@@ -89,6 +90,16 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
       });
       deleted += counts.reduce((sum, count) => sum + count, 0);
       if (counts.every((count) => count < batchRows)) break;
+    }
+    // After the runs: the snapshots only they pointed at are unused now. Once per pass, not per batch above:
+    // each statement reads all the tenant's runs' hashes.
+    for (let round = 0; round < maxBatches && !stopping; round += 1) {
+      const count = await db.ownerTransaction(async (sql) => {
+        await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+        return deleteUnusedDefinitions(sql, tenantId, batchRows);
+      });
+      deleted += count;
+      if (count < batchRows) break;
     }
     return deleted;
   }
