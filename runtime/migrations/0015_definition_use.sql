@@ -1,7 +1,7 @@
 -- Definition snapshots a run no longer points at are deleted (src/store/definition-snapshots.ts): a draft gets
 -- a snapshot per edit it runs, and run retention deletes the runs, not what they pointed at.
 --
--- A process that wrote or found a snapshot writes its runs with the hash only, for an hour
+-- A process that stored a snapshot, or marked it used, writes its runs with the hash only for an hour
 -- (SNAPSHOT_TRUST_MS), so deleting a snapshot no run points at *yet* could break a run a process is about to
 -- store. `used_at` says when a writer last relied on it: the snapshot insert sets it again when it is older
 -- than an hour, and retention deletes only snapshots unused for a day. A snapshot a process trusts has been

@@ -41,10 +41,10 @@ const DELETE_OLD_MEMORY = `DELETE FROM conversation_memory
      LIMIT $3)`;
 
 /**
- * Snapshots no run points at, unused for a day (`used_at`, migration 0015; definition-snapshots.ts says why a day): a draft's snapshots after
- * retention deleted its runs, a version nobody has run since. `$1` the tenant, `$2` the row limit. Runs have no
- * index on `definition_hash` (every run insert would pay for one), so this is one anti-join over the tenant's
- * runs. A writer that marks a snapshot used while this waits for its row lock changes `used_at`, which the
+ * Snapshots no run points at, unused for a day (`used_at`, migration 0015; definition-snapshots.ts says why a
+ * day): a draft's snapshots after retention deleted its runs, a version nobody has run since. `$1` the tenant,
+ * `$2` the row limit. Runs have no index on `definition_hash` (every run insert would pay for one), so this is
+ * one anti-join over the tenant's runs. A writer that marks a snapshot used while this waits for its row lock changes `used_at`, which the
  * join re-checks against the value read, so the snapshot stays.
  */
 const DELETE_UNUSED_DEFINITIONS = `DELETE FROM run_definitions d
