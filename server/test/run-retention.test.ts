@@ -178,6 +178,44 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     // 4 runs, 1 memory row, 1 receipt, 1 transcript message, 1 snapshot; a second pass finds nothing more.
     expect(deleted).toBe(8);
     expect(await retention.runOnce()).toBe(0);
+    await retention.stop();
+  });
+
+  it("prunes in one process at a time: another skips while the lease is held, and takes it once free", async () => {
+    const first = createRunRetention({ db: server.testDb.db, log: silentLogger });
+    const second = createRunRetention({ db: server.testDb.db, log: silentLogger });
+    const oldRun = async () => {
+      const done = await run("free", "Grace");
+      await age(done.id, FREE_DAYS + 1);
+      return done.id;
+    };
+    try {
+      const a = await oldRun();
+      expect(await first.runOnce()).toBeGreaterThan(0);
+      expect(await exists("free", a)).toBe(false);
+
+      const b = await oldRun();
+      expect(await second.runOnce()).toBe(0);
+      expect(await exists("free", b)).toBe(true);
+      // Its holder renews it: the next pass of the first process prunes.
+      expect(await first.runOnce()).toBeGreaterThan(0);
+      expect(await exists("free", b)).toBe(false);
+
+      // A holder that died keeps it only until it expires.
+      await owner("UPDATE maintenance_leases SET expires_at = now() - interval '1 second'");
+      const c = await oldRun();
+      expect(await second.runOnce()).toBeGreaterThan(0);
+      expect(await exists("free", c)).toBe(false);
+
+      // One that stops gives it back at once.
+      await second.stop();
+      const d = await oldRun();
+      expect(await first.runOnce()).toBeGreaterThan(0);
+      expect(await exists("free", d)).toBe(false);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
   });
 
   it("makes its first pass soon after it starts, not an interval later", async () => {

@@ -9,7 +9,9 @@ import {
   type PeriodicTask,
   type RetentionBatch,
 } from "@flowdeck/runtime";
+import { randomUUID } from "node:crypto";
 import { limitsOf } from "../plans/plan-limits";
+import { releaseMaintenanceLease, takeMaintenanceLease } from "./maintenance-lease";
 
 export interface RunRetentionOptions {
   readonly db: Database;
@@ -32,6 +34,8 @@ export interface RunRetentionOptions {
 }
 
 const DAY_MS = 86_400_000;
+const LEASE = "run-retention";
+const LEASE_SHARE_OF_INTERVAL = 0.9;
 
 // Runs a regression case is replayed from (its customer messages are read from them): kept as long as the case.
 const KEPT_RUNS = "SELECT DISTINCT run_id::text FROM regression_cases";
@@ -60,7 +64,9 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
  *
  * Owner rights, as for the reconciler: the app role may not delete run history (DESIGN.md §5). Each batch is
  * its own owner transaction with the tenant set, so the tenant's RLS policies apply even to an owner without
- * BYPASSRLS. Every API process runs it; two passes at once delete disjoint or already-deleted rows.
+ * BYPASSRLS. Every API process schedules it, and a pass first takes the `run-retention` lease (migration
+ * 1024) for most of an interval: with several processes, one of them prunes each hour and the others skip.
+ * Were two passes to overlap anyway (a lease expired mid-pass), they delete disjoint or already-deleted rows.
  */
 export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
   const { db, log } = options;
@@ -68,6 +74,10 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
   const maxBatches = options.maxBatchesPerTenant ?? 100;
   // Set by stop(): a pass ends after its current batch, so a shutdown does not wait for every tenant.
   let stopping = false;
+  const intervalMs = options.intervalMs ?? 3_600_000;
+  // Shorter than the interval, so the next hour's pass finds it free whichever process comes first.
+  const leaseMs = intervalMs * LEASE_SHARE_OF_INTERVAL;
+  const holder = randomUUID();
 
   async function pruneTenant(tenantId: string, days: number): Promise<number> {
     const batch: RetentionBatch = {
@@ -106,6 +116,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
   }
 
   async function pass(): Promise<number> {
+    if (!(await takeMaintenanceLease(db, LEASE, holder, leaseMs))) return 0;
     const { rows } = await db.ownerTransaction((sql) =>
       sql.query<{ id: string; plan: string }>("SELECT id::text, plan FROM tenants ORDER BY id"),
     );
@@ -119,7 +130,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     return deleted;
   }
 
-  const task = periodicTask("run history retention", options.intervalMs ?? 3_600_000, pass, log);
+  const task = periodicTask("run history retention", intervalMs, pass, log);
   let firstPass: NodeJS.Timeout | undefined;
   return {
     runOnce: task.runOnce,
@@ -140,6 +151,12 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
       clearTimeout(firstPass);
       firstPass = undefined;
       await task.stop();
+      // A process shutting down hands the next pass to the others at once.
+      await releaseMaintenanceLease(db, LEASE, holder).catch((error: unknown) =>
+        log.warn("run history retention could not release its lease", {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     },
   };
 }
