@@ -8,6 +8,7 @@ import {
   type Database,
   type PeriodicTask,
   type RetentionBatch,
+  type Sql,
 } from "@flowdeck/runtime";
 import { randomUUID } from "node:crypto";
 import { limitsOf } from "../plans/plan-limits";
@@ -79,6 +80,14 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
   const leaseMs = intervalMs * LEASE_SHARE_OF_INTERVAL;
   const holder = randomUUID();
 
+  /** An owner transaction with the tenant set, so the tenant's RLS policies hold even without BYPASSRLS. */
+  async function asTenantOwner<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return db.ownerTransaction(async (sql) => {
+      await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+      return work(sql);
+    });
+  }
+
   async function pruneTenant(tenantId: string, days: number): Promise<number> {
     const batch: RetentionBatch = {
       tenantId,
@@ -89,8 +98,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     // Read by the first batch, once per tenant and pass (a case saved meanwhile names a run of the last days).
     let keep: string[] | undefined;
     for (let round = 0; round < maxBatches && !stopping; round += 1) {
-      const counts = await db.ownerTransaction(async (sql) => {
-        await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+      const counts = await asTenantOwner(tenantId, async (sql) => {
         keep ??= (await sql.query<{ run_id: string }>(KEPT_RUNS)).rows.map((row) => row.run_id);
         return [
           await deleteOldRuns(sql, batch, keep),
@@ -105,10 +113,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
     // After the runs: the snapshots only they pointed at are unused now. Once per pass, not per batch above:
     // each statement reads all the tenant's runs' hashes.
     for (let round = 0; round < maxBatches && !stopping; round += 1) {
-      const count = await db.ownerTransaction(async (sql) => {
-        await sql.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-        return deleteUnusedDefinitions(sql, tenantId, batchRows);
-      });
+      const count = await asTenantOwner(tenantId, (sql) => deleteUnusedDefinitions(sql, tenantId, batchRows));
       deleted += count;
       if (count < batchRows) break;
     }
