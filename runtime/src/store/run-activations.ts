@@ -40,12 +40,15 @@ export interface ActivationRow {
 // activations all ended. So the usual pickup claims in the read it made anyway, with no statement of its own.
 // A run another process died with is read as is: the engine counts it only once it may execute it alone. The
 // SELECT sees the rows as before the UPDATE (one snapshot), so a claimed run reads 0 unfinished activations.
+// The status test is a function call so that no index can serve it and the runs are found by their key (see
+// REQUEST_RESUME).
 export const READ_FOR_ACTIVATION = prepared(
   "flowdeck_read_for_activation",
   `
 WITH claimed AS (
   UPDATE runs SET activations_unfinished = 1
-   WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status IN ('queued', 'running') AND activations_unfinished = 0
+   WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND array_position(ARRAY['queued', 'running'], status) IS NOT NULL
+     AND activations_unfinished = 0
   RETURNING id
 )
 SELECT ${runColumns("r")}, claimed.id IS NOT NULL AS claimed

@@ -32,13 +32,15 @@ export interface RecordedResume {
 // One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
 // message for a run that moved on is refused here, not found later), append `resume.requested` with the
 // input as a journal row of its own, and write the outbox row that will enqueue it. `state_version` is not
-// touched: a request never conflicts with an activation that is committing at the same moment.
-const REQUEST_RESUME = prepared(
+// touched: a request never conflicts with an activation that is committing at the same moment. The status
+// test is `array_position`, not `status = ANY`, so that no index can serve it: PostgreSQL then has only the
+// primary key to find the run by (run-lookup-plans.test.ts says why that matters).
+export const REQUEST_RESUME = prepared(
   "flowdeck_request_resume",
   `
 WITH run AS (
   UPDATE runs SET event_seq = event_seq + 1
-   WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])
+   WHERE tenant_id = $1 AND id = $2 AND array_position($3::text[], status) IS NOT NULL
   RETURNING ${runColumns("runs")}, event_seq
 ), requested AS (
   INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
@@ -65,7 +67,7 @@ const PENDING_AFTER = prepared(
 
 // The same, after the run's own `state.resumedThrough`: sent right behind REQUEST_RESUME in its transaction,
 // whose row lock it follows, so it sees every request recorded before this one and this one itself.
-const PENDING_OF_RUN = prepared(
+export const PENDING_OF_RUN = prepared(
   "flowdeck_pending_resumes_of_run",
   `SELECT j.first_seq, j.events, coalesce((r.state->>'resumedThrough')::int, 0) AS after_seq FROM runs r
      JOIN run_journal j ON j.tenant_id = r.tenant_id AND j.run_id = r.id
