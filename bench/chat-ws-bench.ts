@@ -200,7 +200,10 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     const transactionsBefore = database.db.stats.transactions;
     const paced = await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, SESSIONS, PACE_MS);
     const transactionsPerMessage = (database.db.stats.transactions - transactionsBefore) / paced.messages;
-    const readsAfter = await settledRunIndexReads(database.db);
+    // An idle backend that reported less than a second ago holds its counters back for 10 s (PostgreSQL 15,
+    // PGSTAT_IDLE_INTERVAL): the last messages' reads arrive only after that.
+    await sleep(10_500);
+    const readsAfter = await runIndexReads(database.db);
     sockets.close();
 
     const throughput = (load: Load) => load.messages / load.seconds;
@@ -248,8 +251,9 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
 
 /**
  * Index entries PostgreSQL has read from `runs` so far. Unlike the latency, it does not move with the machine's
- * load: a statement that finds a run by walking the tenant's other runs shows here first (about 6 per message
- * when every lookup goes through the key; 67 when request_resume scanned the waiting runs).
+ * load, only with the plans: a statement that finds a run by walking the tenant's other runs shows here first
+ * (455 per message when request_resume walked the waiting runs; 6–45 now, the spread from generic plans a
+ * connection made while the bench's fresh tables were small, bench CONTEXT).
  */
 async function runIndexReads(db: Database): Promise<number> {
   const { rows } = await db.ownerTransaction((sql) =>
@@ -258,15 +262,6 @@ async function runIndexReads(db: Database): Promise<number> {
     ),
   );
   return Number(rows[0]!.entries);
-}
-
-/**
- * An idle backend that reported less than a second ago holds its counters back for 10 s (PostgreSQL 15,
- * PGSTAT_IDLE_INTERVAL): after the last message, wait that long before reading them.
- */
-async function settledRunIndexReads(db: Database): Promise<number> {
-  await sleep(10_500);
-  return runIndexReads(db);
 }
 
 async function setUpChannel(base: string, db: Database): Promise<string> {
