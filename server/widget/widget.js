@@ -147,6 +147,10 @@
   // while a retry waits. A browser never sees why a handshake failed (a 429 FD386/FD387 connection cap looks like
   // a network error), so every failure backs off, and the count resets only after a connection stayed up: a
   // server that accepts and closes at once is not hammered either.
+  // `socket` holds a socket from its creation to its close event, CLOSING included: a message typed while the
+  // server's close is under way waits in the outbox for the retry. It used to open a second socket beside the
+  // closing one; the first's close event then cleared `socket`, and the second's open re-queued the outbox forever,
+  // freezing the page (widget-closing-socket.test.ts).
   var socket = null,
     retries = 0,
     retryTimer = null,
@@ -155,17 +159,25 @@
     streaming = {},
     opening = false;
   function connect() {
-    if ((socket && socket.readyState <= 1) || retryTimer) return;
-    socket = new WebSocket(socketUrl, ["flowdeck.v1"]);
+    if (socket || retryTimer) return;
+    var ws = (socket = new WebSocket(socketUrl, ["flowdeck.v1"]));
     openedAt = 0;
-    socket.onopen = function () {
+    ws.onopen = function () {
       openedAt = Date.now();
       status.textContent = "";
+      var queued = outbox;
+      outbox = [];
       if (state.conversationId)
-        send({ type: "resume", conversationId: state.conversationId, after: state.after || undefined });
-      while (outbox.length) send(outbox.shift());
+        queued.unshift({
+          type: "resume",
+          conversationId: state.conversationId,
+          after: state.after || undefined,
+        });
+      queued.forEach(function (frame) {
+        ws.send(JSON.stringify(frame));
+      });
     };
-    socket.onmessage = function (event) {
+    ws.onmessage = function (event) {
       var frame;
       try {
         frame = JSON.parse(event.data);
@@ -174,7 +186,7 @@
       }
       receive(frame);
     };
-    socket.onclose = function (event) {
+    ws.onclose = function (event) {
       socket = null;
       if (event.code === 1008 && /FD37[01]/.test(event.reason)) {
         status.textContent = "Chat is not available on this page.";

@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { within } from "./within";
 
 const CHROMIUM = process.env.FLOWDECK_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = [
@@ -61,7 +62,7 @@ async function startCappedServer(
 /** Two minutes on the page's clock, a second at a time, with real time for each connection attempt to fail. */
 async function twoMinutes(page: Page, each?: () => Promise<void>): Promise<void> {
   for (let second = 0; second < 120; second += 1) {
-    await page.clock.runFor(1000);
+    await within(page.clock.runFor(1000), `the page's clock at ${second} s`);
     await each?.();
     await page.waitForTimeout(20);
   }
