@@ -1,20 +1,9 @@
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, withoutChromium } from "./chromium";
 import { DEMO_LOGIN, ensureDemoTenant } from "../../src/demo/demo-tenant";
 import { startTestServer, type TestServer } from "../support/test-server";
 import { startPageServer, type PageServer } from "./page-server";
-
-const CHROMIUM = process.env.FLOWDECK_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 // Counts the token frames the widget receives, so the test sees that the answer was streamed, not just shown.
 const COUNT_TOKENS = `(() => {
@@ -31,7 +20,7 @@ const COUNT_TOKENS = `(() => {
 })();`;
 
 // Outside CI a machine without Chromium skips; in CI (.ci/run installs it) a missing browser fails the test.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the inbox in Chromium", () => {
+describe.skipIf(withoutChromium)("the widget and the inbox in Chromium", () => {
   let server: TestServer;
   let pages: PageServer;
   let browser: Browser;
@@ -64,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget and the in
       `<!doctype html><html lang="en"><head><title>Inbox</title></head><body><div id="root"></div>` +
         `<script>window.__INBOX__ = ${JSON.stringify({ baseUrl: server.url, token })};</script><script src="/inbox.js"></script></body></html>`,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,22 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, withoutChromium } from "./chromium";
 import { within } from "./within";
 
-const CHROMIUM = process.env.FLOWDECK_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const WIDGET = readFileSync(new URL("../../widget/widget.js", import.meta.url), "utf8");
 
 type Answer = "refuse" | "accept-and-close";
@@ -72,10 +63,10 @@ async function twoMinutes(page: Page, each?: () => Promise<void>): Promise<void>
 // minutes. Retrying every 500 ms would be 240; connecting on every typed message, a few more than 12.
 const MAX_ATTEMPTS_IN_TWO_MINUTES = 12;
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget against connection caps", () => {
+describe.skipIf(withoutChromium)("the widget against connection caps", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(() => browser?.close());
 

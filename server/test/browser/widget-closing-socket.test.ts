@@ -1,18 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, withoutChromium } from "./chromium";
 import { within } from "./within";
 
-const CHROMIUM = process.env.FLOWDECK_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--no-first-run",
-];
 const WIDGET = readFileSync(new URL("../../widget/widget.js", import.meta.url), "utf8");
 
 /**
@@ -93,10 +86,10 @@ const step = (page: Page, index: number, state: "open" | "closing" | "closed") =
     `socket ${index} going ${state}`,
   );
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the widget while its socket closes", () => {
+describe.skipIf(withoutChromium)("the widget while its socket closes", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(() => browser?.close());
 
