@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -6,9 +5,8 @@ import type { Browser, Page } from "playwright-core";
 import { WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, withoutChromium } from "./chromium";
+import { serveWidgetShop } from "./widget-shop";
 import { within } from "./within";
-
-const WIDGET = readFileSync(new URL("../../widget/widget.js", import.meta.url), "utf8");
 
 type Answer = "refuse" | "accept-and-close";
 
@@ -22,13 +20,7 @@ async function startCappedServer(
 ): Promise<{ url: string; attempts: () => number; close(): Promise<void> }> {
   let attempts = 0;
   const wss = new WebSocketServer({ noServer: true, handleProtocols: () => "flowdeck.v1" });
-  const server: Server = createServer((req, res) => {
-    if (req.url === "/widget.js")
-      return void res.writeHead(200, { "content-type": "text/javascript" }).end(WIDGET);
-    res.writeHead(200, { "content-type": "text/html" })
-      .end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body>
-<script src="/widget.js" data-channel="fdp.x.y.z" data-open></script></body></html>`);
-  });
+  const server: Server = createServer(serveWidgetShop);
   server.on("upgrade", (req, socket: Duplex, head) => {
     attempts += 1;
     if (answer === "refuse") {

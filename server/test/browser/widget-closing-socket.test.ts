@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, withoutChromium } from "./chromium";
+import { serveWidgetShop } from "./widget-shop";
 import { within } from "./within";
-
-const WIDGET = readFileSync(new URL("../../widget/widget.js", import.meta.url), "utf8");
 
 /**
  * The page's WebSocket, replaced by one the test steps by hand. A real socket's CLOSING state lasts from the
@@ -37,13 +35,7 @@ const SCRIPTED_SOCKETS = `
 `;
 
 async function startShop(): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    if (req.url === "/widget.js")
-      return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(WIDGET);
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" })
-      .end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body>
-<script src="/widget.js" data-channel="fdp.x.y.z" data-open></script></body></html>`);
-  });
+  const server: Server = createServer(serveWidgetShop);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
@@ -51,14 +43,12 @@ async function startShop(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
-type SocketView = { readyState: number; sent: Array<{ type: string; text?: string }> };
+type Frame = { type: string; text?: string };
+/** What the page sent on each socket it made, in order of creation. */
 const sockets = (page: Page) =>
   within(
     page.evaluate(() =>
-      (window as unknown as { __sockets: SocketView[] }).__sockets.map(({ readyState, sent }) => ({
-        readyState,
-        sent,
-      })),
+      (window as unknown as { __sockets: Array<{ sent: Frame[] }> }).__sockets.map(({ sent }) => ({ sent })),
     ),
     "the page",
   );
