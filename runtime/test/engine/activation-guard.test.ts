@@ -136,6 +136,9 @@ describe("activation guard", () => {
     const engine = h.restart();
     const busy = engine.continueRun(h.tenantId, slow.id);
     await until(async () => (await unfinished(slow.id)) === 1);
+    // The claim can be counted by the read that found the run, before the engine holds the activation: wait
+    // until its step executes, so there is one to hand back.
+    await until(() => h.testkit.slowStarted.some((key) => key.startsWith(slow.id)));
     expect(await engine.handBack()).toBe(1);
     expect(await unfinished(slow.id)).toBe(0);
     await engine.cancelRun(h.tenantId, slow.id);

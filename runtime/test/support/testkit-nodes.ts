@@ -73,6 +73,8 @@ export const testkitPlugin = { nodes: [flakyNode, slowNode, effectNode] };
 export function testkitExecutors() {
   const tries = new Map<string, number>();
   const effects: Array<{ key: string; label: string }> = [];
+  /** Idempotency keys of the slow steps executing: a test waits on one to know its activation is in the engine. */
+  const slowStarted: string[] = [];
   const executors: Record<string, NodeExecutor> = {
     "testkit.flaky": (async (ctx, config: { failures: number }) => {
       const n = (tries.get(ctx.idempotencyKey) ?? 0) + 1;
@@ -82,6 +84,7 @@ export function testkitExecutors() {
     }) as NodeExecutor,
     "testkit.slow": ((ctx) =>
       new Promise((_, reject) => {
+        slowStarted.push(ctx.idempotencyKey);
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
       })) as NodeExecutor,
     "testkit.effect": (async (ctx, config: { label: string }) => {
@@ -90,5 +93,5 @@ export function testkitExecutors() {
       return { output: { done: true }, port: "out", effect: true };
     }) as NodeExecutor,
   };
-  return { executors, tries, effects };
+  return { executors, tries, effects, slowStarted };
 }
