@@ -2,7 +2,8 @@
  * Flowdeck web chat widget: <script src="https://<flowdeck>/widget.js" data-channel="<publishable key>" async></script>
  * Dependency-free, no build step, nothing fetched from elsewhere. Talks to /ws/chat on the server that served it,
  * streams replies (token frames), reconnects with backoff and resumes the conversation (sessionStorage) so a reload
- * or a dropped connection loses nothing. Markup: a labelled dialog region, the transcript as role="log" (announced
+ * or a dropped connection loses nothing: each message has an id and is sent again on every new connection until the
+ * server says it was `received` (the server takes a copy it has seen once). Markup: a labelled dialog region, the transcript as role="log" (announced
  * politely), a labelled input; focus moves into the panel when it opens and back to the button when it closes.
  */
 /* global document, location */
@@ -32,6 +33,8 @@
     conversationId: saved.conversationId || null,
     after: saved.after || null,
     items: saved.items || [],
+    // Messages the server has not said it received: sent again when a connection opens.
+    pending: saved.pending || [],
     seen: {},
   };
   state.items.forEach(function (item) {
@@ -45,6 +48,7 @@
           conversationId: state.conversationId,
           after: state.after,
           items: state.items.slice(-200),
+          pending: state.pending,
         }),
       );
     } catch {
@@ -148,7 +152,7 @@
   // a network error), so every failure backs off, and the count resets only after a connection stayed up: a
   // server that accepts and closes at once is not hammered either.
   // `socket` holds a socket from its creation to its close event, CLOSING included: a message typed while the
-  // server's close is under way waits in the outbox for the retry. It used to open a second socket beside the
+  // server's close is under way waits (in `state.pending`) for the retry. It used to open a second socket beside the
   // closing one; the first's close event then cleared `socket`, and the second's open re-queued the outbox forever,
   // freezing the page (widget-closing-socket.test.ts).
   var socket = null,
@@ -173,6 +177,9 @@
           conversationId: state.conversationId,
           after: state.after || undefined,
         });
+      state.pending.forEach(function (message) {
+        queued.push(messageFrame(message));
+      });
       queued.forEach(function (frame) {
         ws.send(JSON.stringify(frame));
       });
@@ -202,12 +209,36 @@
       }, delay);
     };
   }
+  // A message frame is not kept in the outbox: `state.pending` has it until the server says it was received.
   function send(frame) {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame));
     else {
-      outbox.push(frame);
+      if (frame.type !== "message") outbox.push(frame);
       connect();
     }
+  }
+  function messageFrame(message) {
+    return {
+      type: "message",
+      id: message.id,
+      text: message.text,
+      conversationId: state.conversationId || undefined,
+    };
+  }
+  // 128 random bits as hex; getRandomValues works on pages that are not a secure context, randomUUID does not.
+  function newMessageId() {
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    var hex = "";
+    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return hex;
+  }
+  function settle(messageId) {
+    var left = state.pending.filter(function (message) {
+      return message.id !== messageId;
+    });
+    if (left.length === state.pending.length) return;
+    state.pending = left;
+    save();
   }
 
   function receive(frame) {
@@ -249,7 +280,11 @@
       state.seen[back] = true;
       note(BACK_TO_BOT);
       remember("note", BACK_TO_BOT, back, frame.at);
+    } else if (frame.type === "received") {
+      settle(frame.id);
     } else if (frame.type === "error") {
+      // A refusal of one message (it names it) would be refused again: it is not sent any more.
+      if (frame.id) settle(frame.id);
       status.textContent = frame.message || "Something went wrong.";
     }
   }
@@ -266,13 +301,17 @@
     input.value = "";
     bubble("customer", text);
     remember("customer", text, null, null);
-    send({ type: "message", text: text, conversationId: state.conversationId || undefined });
+    var message = { id: newMessageId(), text: text };
+    state.pending.push(message);
+    save();
+    send(messageFrame(message));
     input.focus();
   });
 
   function mount() {
     document.body.appendChild(host);
-    if (script.hasAttribute("data-open") || state.conversationId) setOpen(true, false);
+    if (script.hasAttribute("data-open") || state.conversationId || state.pending.length)
+      setOpen(true, false);
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -5,11 +5,14 @@ import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-option
 
 /**
  * The chat protocol (JSON text frames). Client → server: `message` (a customer's text, optionally naming the
- * conversation), `open` (the chat opened: a new conversation, greeted) and `resume` (join a conversation and receive
- * what was missed since `after`). Server → client:
- * `ready`, `typing`, `token` (streamed model output), `step` (staff test runs only), `reply`, `handoff`, `error`.
+ * conversation and carrying the client's id for it), `open` (the chat opened: a new conversation, greeted) and
+ * `resume` (join a conversation and receive what was missed since `after`). Server → client:
+ * `ready`, `typing`, `token` (streamed model output), `step` (staff test runs only), `reply`, `handoff`, `error`,
+ * and `received` (a message with an id is stored: the client may stop sending it again).
  */
 const ConversationId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
+/** The client's id of a message: a copy sent again after a dropped socket is taken once (message-receipts.ts). */
+const MessageId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
 
 export const ClientFrame = Type.Union([
   // The chat opened (the widget's panel): starts a conversation and answers with its greeting, if the flow has
@@ -20,6 +23,7 @@ export const ClientFrame = Type.Union([
       type: Type.Literal("message"),
       text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
       conversationId: Type.Optional(ConversationId),
+      id: Type.Optional(MessageId),
     },
     { additionalProperties: false },
   ),
@@ -75,7 +79,10 @@ export type ServerFrame =
   | { type: "handoff"; conversationId: string; runId: string; reason: string; at: string }
   /** A person handed the conversation back to the flow (inbox); the widget tells the customer. */
   | { type: "handback"; conversationId: string; runId: string; resolved: boolean; at: string }
-  | { type: "error"; code: string; message: string; conversationId?: string };
+  /** The message with this client id is stored (or was before: a copy sent again); it goes to `conversationId`. */
+  | { type: "received"; id: string; conversationId: string }
+  /** `id`: the message it refuses, when the client gave it one (sending it again would be refused again). */
+  | { type: "error"; code: string; message: string; conversationId?: string; id?: string };
 
 /** Id of a bot reply: stable between the live stream and the catch-up from the event log, so clients dedupe. */
 export function replyId(runId: string, stepId: string, index: number): string {

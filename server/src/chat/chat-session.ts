@@ -5,6 +5,7 @@ import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-princ
 import type { ChatServices } from "./chat-services";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId } from "./customer-message";
+import { claimMessageId, releaseMessageId } from "../channels/message-receipts";
 import { sendOrFallback } from "./customer-fallback";
 import { greetingFrame } from "./open-conversation";
 import { corkUntilNextTick } from "./tick-cork";
@@ -108,6 +109,18 @@ export function startChatSession(
     }
   }
 
+  // A copy of a message taken before (the widget sends again what a dropped socket may have lost): nothing runs
+  // again. When its first copy started a conversation that this client never heard of (the socket dropped
+  // before `ready`), the session joins it and catches up, so the answer is not lost with the socket.
+  async function receivedBefore(messageId: string, firstConversationId: string): Promise<void> {
+    if (firstConversationId !== conversationId) {
+      join(firstConversationId);
+      for (const missed of await history.replay(current.tenantId, firstConversationId, undefined, staff))
+        send(missed);
+    }
+    send({ type: "received", id: messageId, conversationId: firstConversationId });
+  }
+
   async function handle(frame: ClientFrame): Promise<void> {
     if (!(await refresh())) return;
     if (frame.type === "open") {
@@ -127,12 +140,34 @@ export function startChatSession(
     }
     const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
-    if (id !== conversationId) {
-      if (frame.conversationId) await checkConversation(db, current, id);
-      join(id);
+    if (frame.conversationId && id !== conversationId) await checkConversation(db, current, id);
+    const receipt =
+      frame.id && current.kind === "customer"
+        ? {
+            tenantId: current.tenantId,
+            channelId: current.channel.id,
+            messageId: frame.id,
+            conversationId: id,
+          }
+        : undefined;
+    if (receipt) {
+      const claim = await claimMessageId(db, receipt);
+      if (!claim.claimed) {
+        await receivedBefore(frame.id!, claim.conversationId ?? id);
+        return;
+      }
     }
+    if (id !== conversationId) join(id);
     send({ type: "typing", conversationId: id, on: true });
-    const outcome = await sendOrFallback(services, current, id, frame.text, isNew);
+    let outcome;
+    try {
+      outcome = await sendOrFallback(services, current, id, frame.text, isNew);
+    } catch (error) {
+      // Refused before anything was stored: the id is free again for a later copy.
+      if (receipt) await releaseMessageId(db, receipt);
+      throw error;
+    }
+    if (frame.id) send({ type: "received", id: frame.id, conversationId: id });
     // The flow's turn ends typing itself (a settling event in the batch, see framesForEvents); the record that
     // message() answers for a resumed run still says `waiting`, so it says nothing about this turn. A message
     // kept for a human, or answered with the fallback text, starts no turn at all.
@@ -157,11 +192,13 @@ export function startChatSession(
       )
       .catch((error: unknown) => {
         if (isApiError(error)) {
+          // A refusal of this message answers it: the client stops sending it. An internal error does not.
           send({
             type: "error",
             code: error.code,
             message: error.message,
             ...(conversationId ? { conversationId } : {}),
+            ...(frame.type === "message" && frame.id ? { id: frame.id } : {}),
           });
           if (conversationId) send({ type: "typing", conversationId, on: false });
           return;

@@ -3,6 +3,7 @@ import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
 import { channelChangedSince } from "../channels/channel-changes";
 import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
+import { claimMessageId, releaseMessageId } from "../channels/message-receipts";
 import type { ChannelRecord } from "../channels/channel-types";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
 import type { ChatPrincipal } from "../chat/chat-principal";
@@ -17,8 +18,6 @@ import { createTriggerLookup } from "./workflow-trigger";
 import { EngineError } from "@flowdeck/runtime";
 import type { NodeCatalog, TriggerType } from "@flowdeck/schemas";
 
-const CLAIM_MESSAGE_ID = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id) VALUES ($1, $2, $3)
-  ON CONFLICT DO NOTHING RETURNING message_id`;
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,100}$/;
 // How long a webhook call trusts the channel lookup of an earlier call (one transaction less per call under load).
@@ -140,7 +139,6 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
       throw new ApiError("FD300", "The payload must be a JSON object.");
     if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
     const runs = services.runs;
-    const tenant = { tenantId: channel.tenantId };
     if (!trigger) throw new ApiError("FD351", "The channel's workflow has no published version.");
     const principal: ChatPrincipal = { kind: "customer", tenantId: channel.tenantId, channel };
     const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
@@ -149,7 +147,6 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
     // Claimed where it is used: by the run's own insert for a webhook flow (the run's claim key: a replay
     // stores nothing, a start that fails leaves the id free for the sender's retry), as a receipt row of its
     // own before a chat message.
-    const receipt = [channel.tenantId, channel.id, messageId];
     const replayed = () =>
       new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
 
@@ -189,20 +186,10 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
       };
     }
 
-    await db.transaction(async (sql) => {
-      const { rowCount } = await sql.query(CLAIM_MESSAGE_ID, receipt);
-      if (rowCount === 0) throw replayed();
-    }, tenant);
-    const release = () =>
-      db.transaction(
-        (sql) =>
-          sql.query("DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2", [
-            channel.id,
-            messageId,
-          ]),
-        tenant,
-      );
     const conversationId = chat.conversationId ?? newConversationId();
+    const receipt = { tenantId: channel.tenantId, channelId: channel.id, messageId, conversationId };
+    if (!(await claimMessageId(db, receipt)).claimed) throw replayed();
+    const release = () => releaseMessageId(db, receipt);
     let outcome;
     try {
       outcome = await sendOrFallback(services, principal, conversationId, chat.text, !chat.conversationId);

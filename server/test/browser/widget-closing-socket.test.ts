@@ -43,7 +43,7 @@ async function startShop(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
-type Frame = { type: string; text?: string };
+type Frame = { type: string; text?: string; id?: string; conversationId?: string };
 /** What the page sent on each socket it made, in order of creation. */
 const sockets = (page: Page) =>
   within(
@@ -74,6 +74,21 @@ const step = (page: Page, index: number, state: "open" | "closing" | "closed") =
       [index, state] as const,
     ),
     `socket ${index} going ${state}`,
+  );
+
+/** Socket `index` receives `frame` from the server. */
+const deliver = (page: Page, index: number, frame: Frame) =>
+  within(
+    page.evaluate(
+      ([index, data]) => {
+        type Scripted = { onmessage?: (event: { data: string }) => void };
+        const socket = (window as unknown as { __sockets: Scripted[] }).__sockets[index as number];
+        if (!socket) throw new Error(`the widget opened no socket ${index}`);
+        socket.onmessage?.({ data: data as string });
+      },
+      [index, JSON.stringify(frame)] as const,
+    ),
+    `socket ${index} receiving ${frame.type}`,
   );
 
 describe.skipIf(withoutChromium)("the widget while its socket closes", () => {
@@ -115,6 +130,59 @@ describe.skipIf(withoutChromium)("the widget while its socket closes", () => {
       expect(second?.sent.filter((frame) => frame.text === "where is my order?")).toHaveLength(1);
       await within(page.clock.runFor(60_000), "the page's clock");
       expect(await sockets(page)).toHaveLength(2);
+    } finally {
+      await page.close();
+      await shop.close();
+    }
+  }, 60_000);
+
+  it("sends a message again on each new socket, and after a reload, until the server says it was received", async () => {
+    const shop = await startShop();
+    const page = await browser.newPage();
+    const conversationId = "conv-0000-1111";
+    const openAndRetry = async (index: number) => {
+      await within(page.clock.runFor(1_000), "the page's clock");
+      expect(await sockets(page)).toHaveLength(index + 1);
+      await step(page, index, "open");
+      return (await sockets(page))[index]!.sent;
+    };
+    try {
+      await page.addInitScript(SCRIPTED_SOCKETS);
+      await page.clock.install();
+      await page.goto(shop.url);
+      await page.clock.pauseAt(Date.now() + 1_000);
+      await step(page, 0, "open");
+      await deliver(page, 0, { type: "ready", conversationId });
+      const input = page.getByLabel("Your message");
+      await input.fill("where is my order?");
+      await input.press("Enter");
+      const [sent] = (await sockets(page))[0]!.sent.filter((frame) => frame.type === "message");
+      expect(sent).toMatchObject({
+        text: "where is my order?",
+        conversationId,
+        id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
+
+      // The socket drops before the server read the message: the next one resumes and sends it again, same id.
+      await step(page, 0, "closed");
+      expect(await openAndRetry(1)).toEqual([
+        { type: "resume", conversationId },
+        { type: "message", id: sent!.id, text: "where is my order?", conversationId },
+      ]);
+
+      // Not received on that one either; a reload keeps it (sessionStorage) and its next socket sends it.
+      await page.reload();
+      await step(page, 0, "open");
+      expect((await sockets(page))[0]!.sent).toEqual([
+        { type: "resume", conversationId },
+        { type: "message", id: sent!.id, text: "where is my order?", conversationId },
+      ]);
+      expect(await within(page.getByText("where is my order?").count(), "the page")).toBe(1);
+
+      // Received: the next socket only resumes.
+      await deliver(page, 0, { type: "received", id: sent!.id, conversationId });
+      await step(page, 0, "closed");
+      expect(await openAndRetry(1)).toEqual([{ type: "resume", conversationId }]);
     } finally {
       await page.close();
       await shop.close();

@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
+import {
+  createChannel,
+  GREETER,
+  openClient,
+  publishFlow,
+  replyFrames,
+  SHOP_ORIGIN,
+  socketUrl,
+  type ChatClient,
+} from "./chat-support";
+
+// The widget gives each message an id and sends it again on every new socket until the server says `received`:
+// a socket can drop between the send and the server's read (a restart, a proxy), and the frame is gone with it.
+// The server takes each id once per channel, whichever socket or process a copy reaches.
+
+describe("chat messages with the client's id", () => {
+  let server: TestServer;
+  let key: string;
+  /** A second web channel of the same tenant and flow: its conversations are not this channel's. */
+  let otherKey: string;
+
+  beforeAll(async () => {
+    server = await startTestServer("pg");
+    const token = (await registerAccount(server, { tenantName: "Acme" })).body.accessToken as string;
+    const workflow = await publishFlow(server, token, GREETER);
+    const channel = () =>
+      createChannel(server, token, { kind: "web", workflow, allowedOrigins: [SHOP_ORIGIN] });
+    key = (await channel()).publishableKey as string;
+    otherKey = (await channel()).publishableKey as string;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const connect = () => openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+  const messageId = () => `m-${randomUUID()}`;
+  const received = (client: ChatClient, id: string) =>
+    client.next((frame) => frame.type === "received" && frame.id === id);
+  const reply = (client: ChatClient, text: string) =>
+    client.next((frame) => frame.type === "reply" && frame.text === text, 15_000);
+  const conversationOf = (client: ChatClient) =>
+    client.frames.find((frame) => frame.type === "ready" && frame.conversationId)?.conversationId as string;
+
+  /** The conversation's runs, and the messages recorded for them (each follow-up is a `resume.requested`). */
+  async function stored(conversationId: string): Promise<{ runs: number; followUps: number }> {
+    return server.testDb.db.ownerTransaction(async (sql) => {
+      const runs = await sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM runs WHERE conversation_id = $1",
+        [conversationId],
+      );
+      const followUps = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM run_journal j JOIN runs r ON r.tenant_id = j.tenant_id AND r.id = j.run_id
+          WHERE r.conversation_id = $1 AND j.events @> '[{"type": "resume.requested"}]'`,
+        [conversationId],
+      );
+      return { runs: runs.rows[0]!.n, followUps: followUps.rows[0]!.n };
+    });
+  }
+
+  it("acknowledges each message once it is stored, and runs a copy sent again on a new socket not at all", async () => {
+    const first = await connect();
+    const hello = messageId();
+    const name = messageId();
+    first.send({ type: "message", text: "hello", id: hello });
+    const helloReceived = await received(first, hello);
+    const conversationId = conversationOf(first);
+    expect(helloReceived.conversationId).toBe(conversationId);
+    await reply(first, "What's your name?");
+    first.send({ type: "message", text: "Ada", id: name, conversationId });
+    await received(first, name);
+    await reply(first, "Nice to meet you, Ada.");
+    first.ws.close();
+
+    // As the widget does on a new socket: resume, then every message it has no `received` for.
+    const second = await connect();
+    second.send({ type: "resume", conversationId });
+    second.send({ type: "message", text: "hello", id: hello, conversationId });
+    second.send({ type: "message", text: "Ada", id: name, conversationId });
+    expect((await received(second, hello)).conversationId).toBe(conversationId);
+    expect((await received(second, name)).conversationId).toBe(conversationId);
+    expect(await stored(conversationId)).toEqual({ runs: 1, followUps: 1 });
+    // The catch-up replays each answer once; nothing answered the copies.
+    expect(replyFrames(second).map((frame) => frame.text)).toEqual([
+      "What's your name?",
+      "Nice to meet you, Ada.",
+    ]);
+    expect(second.frames.filter((frame) => frame.type === "typing" && frame.on)).toEqual([]);
+    second.ws.close();
+  }, 30_000);
+
+  it("brings a copy to the conversation its first started when the socket dropped before the client heard it", async () => {
+    const first = await connect();
+    const hello = messageId();
+    first.send({ type: "message", text: "hello", id: hello });
+    await reply(first, "What's your name?");
+    const conversationId = conversationOf(first);
+    first.ws.close();
+
+    // The client never kept the conversation id: it sends the message again as it first did.
+    const second = await connect();
+    second.send({ type: "message", text: "hello", id: hello });
+    expect((await received(second, hello)).conversationId).toBe(conversationId);
+    expect(conversationOf(second)).toBe(conversationId);
+    expect(replyFrames(second).map((frame) => frame.text)).toEqual(["What's your name?"]);
+    expect(await stored(conversationId)).toEqual({ runs: 1, followUps: 0 });
+
+    // The conversation goes on from the new socket.
+    second.send({ type: "message", text: "Grace", id: messageId(), conversationId });
+    await reply(second, "Nice to meet you, Grace.");
+    second.ws.close();
+  }, 30_000);
+
+  it("names the message it refuses, and keeps nothing of it: its id is taken by a later copy", async () => {
+    // A conversation of the tenant's other channel: refused (FD378) before anything is stored.
+    const elsewhere = await openClient(socketUrl(server, { key: otherKey }), { origin: SHOP_ORIGIN });
+    elsewhere.send({ type: "message", text: "hello", id: messageId() });
+    await reply(elsewhere, "What's your name?");
+    const client = await connect();
+    const id = messageId();
+    client.send({ type: "message", text: "hello", id, conversationId: conversationOf(elsewhere) });
+    const refused = await client.next((frame) => frame.type === "error");
+    expect(refused).toMatchObject({ code: "FD378", id });
+    expect(client.frames.some((frame) => frame.type === "received")).toBe(false);
+
+    client.send({ type: "message", text: "hello", id });
+    await received(client, id);
+    await reply(client, "What's your name?");
+    for (const socket of [client, elsewhere]) socket.ws.close();
+  }, 30_000);
+});
