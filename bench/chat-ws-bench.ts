@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -178,7 +179,10 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     const echoUrl = `ws://127.0.0.1:${(echoHttp.address() as AddressInfo).port}`;
 
     const chatUrl = `${base.replace("http:", "ws:")}/ws/chat?key=${encodeURIComponent(key)}`;
-    const ask = (i: number) => JSON.stringify({ type: "message", text: `Where is my order ${i}?` });
+    // Each message carries an id, as the widget's do: the server claims it before the message goes to its run
+    // (message-receipts.ts), one more statement per message, group-committed under load.
+    const ask = (i: number) =>
+      JSON.stringify({ type: "message", id: randomUUID(), text: `Where is my order ${i}?` });
     const answered = (text: string) => text.includes('"type":"reply"') && text.includes("Anything else?");
     // Warm-up (not measured): JIT, the pool's connections, the workflow cache.
     await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, 20);
@@ -210,7 +214,9 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     const ratio = throughput(flowdeck) / throughput(baseline);
     const p99 = percentile(paced.latenciesMs, 0.99);
     const ms = (load: Load, p: number) => percentile(load.latenciesMs, p).toFixed(1);
-    log(`chat-ws: ${SESSIONS} sessions × ${MESSAGES_PER_SESSION} messages (answer streamed, then an ask)`);
+    log(
+      `chat-ws: ${SESSIONS} sessions × ${MESSAGES_PER_SESSION} messages (each with an id, as the widget sends; answer streamed, then an ask)`,
+    );
     log(
       `  latency at a pace of one message per session every ${PACE_MS / 1000} s (${((SESSIONS * 1000) / PACE_MS).toFixed(0)} msg/s offered):`,
     );

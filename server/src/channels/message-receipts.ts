@@ -1,14 +1,20 @@
-import type { Database } from "@flowdeck/runtime";
+import { createGroupCommit, type Database, type ItemOutcome } from "@flowdeck/runtime";
 
 // A channel's received message ids, in `webhook_receipts` (migration 1005; it took its name from the first
 // channel kind to use it): a webhook sender's Flowdeck-Message-Id, and the id the web chat widget gives each
 // message so that it can send again what a dropped socket may have lost. A unique key, so of two copies of a
 // message only one is taken, whichever process each reaches; retention deletes ids older than the tenant's
 // history (run-retention.ts).
-const CLAIM = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id, conversation_id) VALUES ($1, $2, $3, $4)
-  ON CONFLICT DO NOTHING RETURNING message_id`;
-const CLAIMED_CONVERSATION = `SELECT conversation_id FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2`;
+const CLAIM_BATCH = `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id, conversation_id)
+  SELECT $1, item.channel_id::uuid, item.message_id, item.conversation_id
+    FROM unnest($2::text[], $3::text[], $4::text[]) AS item(channel_id, message_id, conversation_id)
+  ON CONFLICT DO NOTHING RETURNING channel_id::text, message_id`;
+const CLAIMED_CONVERSATIONS = `SELECT r.channel_id::text, r.message_id, r.conversation_id FROM webhook_receipts r
+  JOIN unnest($1::uuid[], $2::text[]) AS item(channel_id, message_id)
+    ON r.channel_id = item.channel_id AND r.message_id = item.message_id`;
 const RELEASE = `DELETE FROM webhook_receipts WHERE channel_id = $1 AND message_id = $2`;
+// Claims made while an earlier batch of the tenant is out wait for it and go together (one transaction).
+const MAX_CLAIMS_PER_BATCH = 200;
 
 export interface MessageReceipt {
   readonly tenantId: string;
@@ -23,30 +29,71 @@ export type ClaimOutcome =
   /** Received before: `conversationId` is where the first copy went, when that was kept. */
   | { readonly claimed: false; readonly conversationId: string | undefined };
 
-/** Claims the message id for this message; a copy received before is refused, with the conversation it went to. */
-export async function claimMessageId(db: Database, receipt: MessageReceipt): Promise<ClaimOutcome> {
-  return db.transaction(
-    async (sql) => {
-      const { rowCount } = await sql.query(CLAIM, [
-        receipt.tenantId,
-        receipt.channelId,
-        receipt.messageId,
-        receipt.conversationId ?? null,
-      ]);
-      if (rowCount === 1) return { claimed: true };
-      const { rows } = await sql.query<{ conversation_id: string | null }>(CLAIMED_CONVERSATION, [
-        receipt.channelId,
-        receipt.messageId,
-      ]);
-      return { claimed: false, conversationId: rows[0]?.conversation_id ?? undefined };
-    },
-    { tenantId: receipt.tenantId },
-  );
+export interface MessageReceipts {
+  /** Claims the message id for this message; a copy received before is refused, with where the first went. */
+  claim(receipt: MessageReceipt): Promise<ClaimOutcome>;
+  /** Gives a claimed id back: its message was refused before anything was stored, so a retry may run it. */
+  release(receipt: MessageReceipt): Promise<void>;
 }
 
-/** Gives a claimed id back: its message was refused before anything was stored, so a retry may run it. */
-export async function releaseMessageId(db: Database, receipt: MessageReceipt): Promise<void> {
-  await db.transaction((sql) => sql.query(RELEASE, [receipt.channelId, receipt.messageId]), {
-    tenantId: receipt.tenantId,
+const keyOf = (channelId: string, messageId: string) => `${channelId}\n${messageId}`;
+
+/**
+ * Group-committed per tenant: every web chat message with an id claims it before it goes to its run, so under
+ * load the claims of many conversations share one transaction instead of adding one each.
+ */
+export function createMessageReceipts(db: Database): MessageReceipts {
+  const claims = createGroupCommit<MessageReceipt, ClaimOutcome>({
+    maxBatchItems: MAX_CLAIMS_PER_BATCH,
+    write: (tenantId, receipts) =>
+      db.transaction(
+        async (sql): Promise<ItemOutcome<ClaimOutcome>[]> => {
+          const { rows } = await sql.query<{ channel_id: string; message_id: string }>(CLAIM_BATCH, [
+            tenantId,
+            receipts.map((receipt) => receipt.channelId),
+            receipts.map((receipt) => receipt.messageId),
+            receipts.map((receipt) => receipt.conversationId ?? null),
+          ]);
+          // Of two copies in one batch the first is taken: the insert skips the second as a conflict.
+          const inserted = new Set(rows.map((row) => keyOf(row.channel_id, row.message_id)));
+          const taken = receipts.map((receipt) => {
+            const key = keyOf(receipt.channelId, receipt.messageId);
+            return inserted.delete(key);
+          });
+          const copies = receipts.filter((_, index) => !taken[index]);
+          const firstWent = new Map<string, string | undefined>();
+          if (copies.length > 0) {
+            const claimed = await sql.query<{
+              channel_id: string;
+              message_id: string;
+              conversation_id: string | null;
+            }>(CLAIMED_CONVERSATIONS, [
+              copies.map((receipt) => receipt.channelId),
+              copies.map((receipt) => receipt.messageId),
+            ]);
+            for (const row of claimed.rows)
+              firstWent.set(keyOf(row.channel_id, row.message_id), row.conversation_id ?? undefined);
+          }
+          return receipts.map((receipt, index) => ({
+            ok: true,
+            value: taken[index]
+              ? { claimed: true }
+              : {
+                  claimed: false,
+                  conversationId: firstWent.get(keyOf(receipt.channelId, receipt.messageId)),
+                },
+          }));
+        },
+        { tenantId },
+      ),
   });
+
+  return {
+    claim: (receipt) => claims.submit(receipt.tenantId, receipt),
+    async release(receipt) {
+      await db.transaction((sql) => sql.query(RELEASE, [receipt.channelId, receipt.messageId]), {
+        tenantId: receipt.tenantId,
+      });
+    },
+  };
 }

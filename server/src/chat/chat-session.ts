@@ -5,7 +5,6 @@ import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-princ
 import type { ChatServices } from "./chat-services";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId } from "./customer-message";
-import { claimMessageId, releaseMessageId } from "../channels/message-receipts";
 import { sendOrFallback } from "./customer-fallback";
 import { greetingFrame } from "./open-conversation";
 import { corkUntilNextTick } from "./tick-cork";
@@ -151,7 +150,7 @@ export function startChatSession(
           }
         : undefined;
     if (receipt) {
-      const claim = await claimMessageId(db, receipt);
+      const claim = await services.receipts.claim(receipt);
       if (!claim.claimed) {
         await receivedBefore(frame.id!, claim.conversationId ?? id);
         return;
@@ -164,7 +163,7 @@ export function startChatSession(
       outcome = await sendOrFallback(services, current, id, frame.text, isNew);
     } catch (error) {
       // Refused before anything was stored: the id is free again for a later copy.
-      if (receipt) await releaseMessageId(db, receipt);
+      if (receipt) await services.receipts.release(receipt);
       throw error;
     }
     if (frame.id) send({ type: "received", id: frame.id, conversationId: id });

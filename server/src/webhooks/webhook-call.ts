@@ -3,7 +3,6 @@ import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
 import { channelChangedSince } from "../channels/channel-changes";
 import { getChannelAndVersion, webhookChannelTenant } from "../channels/channel-store";
-import { claimMessageId, releaseMessageId } from "../channels/message-receipts";
 import type { ChannelRecord } from "../channels/channel-types";
 import { MAX_MESSAGE_CHARS } from "../chat/chat-options";
 import type { ChatPrincipal } from "../chat/chat-principal";
@@ -188,8 +187,8 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
 
     const conversationId = chat.conversationId ?? newConversationId();
     const receipt = { tenantId: channel.tenantId, channelId: channel.id, messageId, conversationId };
-    if (!(await claimMessageId(db, receipt)).claimed) throw replayed();
-    const release = () => releaseMessageId(db, receipt);
+    if (!(await services.receipts.claim(receipt)).claimed) throw replayed();
+    const release = () => services.receipts.release(receipt);
     let outcome;
     try {
       outcome = await sendOrFallback(services, principal, conversationId, chat.text, !chat.conversationId);
