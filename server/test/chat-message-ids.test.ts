@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getChatServices } from "../src/chat/chat-services";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 import {
   createChannel,
@@ -129,5 +130,24 @@ describe("chat messages with the client's id", () => {
     await received(client, id);
     await reply(client, "What's your name?");
     for (const socket of [client, elsewhere]) socket.ws.close();
+  }, 30_000);
+
+  it("answers a message whose id could not be claimed, as one without an id", async () => {
+    const receipts = getChatServices(server.app).receipts as {
+      claim: (...args: unknown[]) => Promise<unknown>;
+    };
+    const claim = receipts.claim;
+    receipts.claim = () => Promise.reject(new Error("connection terminated"));
+    try {
+      const client = await connect();
+      const id = messageId();
+      client.send({ type: "message", text: "hello", id });
+      await reply(client, "What's your name?");
+      await received(client, id);
+      expect(client.frames.some((frame) => frame.type === "error")).toBe(false);
+      client.ws.close();
+    } finally {
+      receipts.claim = claim;
+    }
   }, 30_000);
 });
