@@ -150,4 +150,23 @@ describe("chat messages with the client's id", () => {
       receipts.claim = claim;
     }
   }, 30_000);
+
+  it("over POST /chat/messages: a retry of a message with an id is refused, 409 FD376, and names its conversation", async () => {
+    const id = messageId();
+    const send = () =>
+      server.request("POST", "/chat/messages", {
+        body: { text: "hello", id },
+        headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+      });
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(first.body.replies.map((r: { text: string }) => r.text)).toEqual(["What's your name?"]);
+    const retry = await send();
+    expect(retry.status).toBe(409);
+    expect(retry.body.error).toMatchObject({
+      code: "FD376",
+      details: { conversationId: first.body.conversationId },
+    });
+    expect(await stored(first.body.conversationId as string)).toEqual({ runs: 1, followUps: 0 });
+  }, 30_000);
 });

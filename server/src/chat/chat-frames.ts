@@ -43,6 +43,8 @@ export const ChatMessageBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
     conversationId: Type.Optional(ConversationId),
+    /** The client's id of this message: a retry of a request whose answer was lost is refused (409 FD376). */
+    id: Type.Optional(MessageId),
   },
   { additionalProperties: false },
 );

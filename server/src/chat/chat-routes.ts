@@ -54,6 +54,22 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const conversationId = body.conversationId ?? newConversationId();
         if (body.conversationId) await checkConversation(db, principal, conversationId);
         if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
+        const receipt =
+          body.id && principal.kind === "customer"
+            ? {
+                tenantId: principal.tenantId,
+                channelId: principal.channel.id,
+                messageId: body.id,
+                conversationId,
+              }
+            : undefined;
+        if (receipt) {
+          const claim = await services.receipts.claim(receipt);
+          if (!claim.claimed)
+            throw new ApiError("FD376", `Message ${body.id} was already received; nothing ran again.`, {
+              details: { conversationId: claim.conversationId ?? null },
+            });
+        }
         const since = new Date().toISOString();
         const turn = watchTurn(services.runs, principal.tenantId, conversationId);
         let outcome;
@@ -67,6 +83,8 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
           );
         } catch (error) {
           turn.cancel();
+          // Refused before anything was stored: the id is free again for a retry.
+          if (receipt) await services.receipts.release(receipt);
           throw error;
         }
         const eventsUrl = `/chat/conversations/${conversationId}/events?after=${encodeURIComponent(since)}`;
