@@ -3,8 +3,9 @@
  * Dependency-free, no build step, nothing fetched from elsewhere. Talks to /ws/chat on the server that served it,
  * streams replies (token frames), reconnects with backoff and resumes the conversation (sessionStorage) so a reload
  * or a dropped connection loses nothing: each message has an id and is sent again on every new connection until the
- * server says it was `received` (the server takes a copy it has seen once). Markup: a labelled dialog region, the transcript as role="log" (announced
- * politely), a labelled input; focus moves into the panel when it opens and back to the button when it closes.
+ * server says it was `received` (the server takes a copy it has seen once). Markup: a labelled dialog region, the
+ * transcript as role="log" (announced politely), a labelled input; focus moves into the panel when it opens and
+ * back to the button when it closes.
  */
 /* global document, location */
 (function () {
@@ -152,9 +153,9 @@
   // a network error), so every failure backs off, and the count resets only after a connection stayed up: a
   // server that accepts and closes at once is not hammered either.
   // `socket` holds a socket from its creation to its close event, CLOSING included: a message typed while the
-  // server's close is under way waits (in `state.pending`) for the retry. It used to open a second socket beside the
-  // closing one; the first's close event then cleared `socket`, and the second's open re-queued the outbox forever,
-  // freezing the page (widget-closing-socket.test.ts).
+  // server's close is under way waits (in `state.pending`) for the retry. It used to open a second socket beside
+  // the closing one; the first's close event then cleared `socket`, and the second's open re-queued the outbox
+  // forever, freezing the page (widget-closing-socket.test.ts).
   var socket = null,
     retries = 0,
     retryTimer = null,
