@@ -1,4 +1,5 @@
 import { createGroupCommit, type Database, type ItemOutcome } from "@flowdeck/runtime";
+import type { ChatPrincipal } from "../chat/chat-principal";
 
 // A channel's received message ids, in `webhook_receipts` (migration 1005; it took its name from the first
 // channel kind to use it): a webhook sender's Flowdeck-Message-Id, and the id the web chat widget gives each
@@ -22,6 +23,16 @@ export interface MessageReceipt {
   readonly messageId: string;
   /** The conversation the message goes to, kept so that a copy sent again can be told where it went. */
   readonly conversationId?: string;
+}
+
+/** The receipt of a chat message a customer gave an id; none for staff (no channel) or a message without one. */
+export function customerReceipt(
+  principal: ChatPrincipal,
+  messageId: string | undefined,
+  conversationId: string,
+): MessageReceipt | undefined {
+  if (!messageId || principal.kind !== "customer") return undefined;
+  return { tenantId: principal.tenantId, channelId: principal.channel.id, messageId, conversationId };
 }
 
 export type ClaimOutcome =

@@ -3,6 +3,7 @@ import { ApiError } from "../kit/api-error";
 import type { RouteDefinition } from "../kit/route-table";
 import { framesForEvents, ChatMessageBody, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
+import { customerReceipt } from "../channels/message-receipts";
 import type { ChatServices } from "./chat-services";
 import { watchTurn } from "./await-turn";
 import { checkConversation, newConversationId } from "./customer-message";
@@ -54,15 +55,7 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const conversationId = body.conversationId ?? newConversationId();
         if (body.conversationId) await checkConversation(db, principal, conversationId);
         if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
-        const receipt =
-          body.id && principal.kind === "customer"
-            ? {
-                tenantId: principal.tenantId,
-                channelId: principal.channel.id,
-                messageId: body.id,
-                conversationId,
-              }
-            : undefined;
+        const receipt = customerReceipt(principal, body.id, conversationId);
         if (receipt) {
           const claim = await services.receipts.claim(receipt);
           if (!claim.claimed)

@@ -3,6 +3,7 @@ import { isApiError } from "../kit/api-error";
 import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
+import { customerReceipt } from "../channels/message-receipts";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId } from "./customer-message";
 import { sendOrFallback } from "./customer-fallback";
@@ -140,15 +141,7 @@ export function startChatSession(
     const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
     if (frame.conversationId && id !== conversationId) await checkConversation(db, current, id);
-    let receipt =
-      frame.id && current.kind === "customer"
-        ? {
-            tenantId: current.tenantId,
-            channelId: current.channel.id,
-            messageId: frame.id,
-            conversationId: id,
-          }
-        : undefined;
+    let receipt = customerReceipt(current, frame.id, id);
     if (receipt) {
       const claim = await services.receipts.claim(receipt).catch((error: unknown) => {
         // The customer is answered (by the flow, or with the fallback if the database is down) rather than
