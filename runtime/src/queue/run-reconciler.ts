@@ -17,6 +17,11 @@ export interface RunReconcilerOptions {
   readonly intervalMs?: number;
   /** Runs looked at per pass and kind. Default 1,000. */
   readonly batchSize?: number;
+  /**
+   * Asked before each pass; false skips it. Every API process schedules the reconciler, and the server lets
+   * one of them at a time do the passes (a lease). Default: every pass runs.
+   */
+  readonly mayRun?: () => Promise<boolean>;
   readonly log?: Logger;
 }
 
@@ -60,6 +65,7 @@ export function createRunReconciler(options: RunReconcilerOptions): PeriodicTask
   const batchSize = options.batchSize ?? 1_000;
 
   async function pass(): Promise<number> {
+    if (options.mayRun && !(await options.mayRun())) return 0;
     // Owner rights: every tenant's runs. See outbox-dispatcher.ts for what that needs in production.
     const { stuck, unapplied, overdue } = await options.db.ownerTransaction(async (sql) => ({
       stuck: await sql.query<{ tenant_id: string; id: string }>(STUCK_RUNS, [stuckAfterMs, batchSize]),

@@ -4,7 +4,6 @@ import type { CredentialVault, Logger } from "@flowdeck/node-library/runtime";
 import {
   createDatabaseEngine,
   createOutboxDispatcher,
-  createRunReconciler,
   runInputProblems,
   timeOrderedId,
   type Database,
@@ -24,6 +23,7 @@ import { createConversationLanes } from "./conversation-lanes";
 import { createTenantHttpClients } from "../http-access/tenant-http-clients";
 import { createPublishedWorkflows } from "./published-workflows";
 import { createRecentRuns } from "./recent-runs";
+import { createLeasedReconciler } from "./leased-reconciler";
 import { createRunRetention, type RunRetentionOptions } from "./run-retention";
 import type { RunEventBatch, RunHost, StartRunInput } from "./run-host";
 import { createHostQueue, type RunHostDriver } from "./run-host-queue";
@@ -138,7 +138,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     minAgeMs: options.outboxMinAgeMs ?? 5_000,
     log,
   });
-  const reconciler = createRunReconciler({ db, queue, log });
+  const reconciler = createLeasedReconciler({ db, queue, log });
   const retention =
     options.retention === false ? undefined : createRunRetention({ db, log, ...options.retention });
   outbox.start();
