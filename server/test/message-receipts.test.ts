@@ -6,6 +6,7 @@ import {
   type TestDatabase,
 } from "../../runtime/test/support/test-database";
 import { createMessageReceipts } from "../src/channels/message-receipts";
+import { silentServerLogger } from "../src/kit/logger";
 import { runServerMigrations } from "../src/store/server-migrations";
 
 // Claims are group-committed per tenant, so two copies of one message can meet in one batch as well as in two.
@@ -24,7 +25,7 @@ describe.each(TEST_DATABASE_KINDS)("message receipts (%s)", (kind) => {
   });
 
   it("takes each id once among copies claimed together, and tells a copy where its first went", async () => {
-    const receipts = createMessageReceipts(testDb.db);
+    const receipts = createMessageReceipts(testDb.db, silentServerLogger);
     const ids = Array.from({ length: 10 }, (_, index) => `m-${index}-${randomUUID()}`);
     // Each id twice, all at once: the first claim goes alone, the other nineteen wait and go as one batch.
     const outcomes = await Promise.all(
@@ -44,7 +45,7 @@ describe.each(TEST_DATABASE_KINDS)("message receipts (%s)", (kind) => {
   });
 
   it("gives an id back, so a later copy is taken", async () => {
-    const receipts = createMessageReceipts(testDb.db);
+    const receipts = createMessageReceipts(testDb.db, silentServerLogger);
     const receipt = { tenantId, channelId, messageId: `m-${randomUUID()}`, conversationId: "conversation-x" };
     expect(await receipts.claim(receipt)).toEqual({ claimed: true });
     await receipts.release(receipt);

@@ -1,5 +1,6 @@
 import { createGroupCommit, type Database, type ItemOutcome } from "@flowdeck/runtime";
 import type { ChatPrincipal } from "../chat/chat-principal";
+import type { Logger } from "../kit/logger";
 
 // A channel's received message ids, in `webhook_receipts` (migration 1005; it took its name from the first
 // channel kind to use it): a webhook sender's Flowdeck-Message-Id, and the id the web chat widget gives each
@@ -43,7 +44,10 @@ export type ClaimOutcome =
 export interface MessageReceipts {
   /** Claims the message id for this message; a copy received before is refused, with where the first went. */
   claim(receipt: MessageReceipt): Promise<ClaimOutcome>;
-  /** Gives a claimed id back: its message was refused before anything was stored, so a retry may run it. */
+  /**
+   * Gives a claimed id back: its message was refused before anything was stored, so a retry may run it. Never
+   * throws: a failure is logged and the id stays taken, so the refusal that caused it still reaches the sender.
+   */
   release(receipt: MessageReceipt): Promise<void>;
 }
 
@@ -53,7 +57,7 @@ const keyOf = (channelId: string, messageId: string) => `${channelId}\n${message
  * Group-committed per tenant: every web chat message with an id claims it before it goes to its run, so under
  * load the claims of many conversations share one transaction instead of adding one each.
  */
-export function createMessageReceipts(db: Database): MessageReceipts {
+export function createMessageReceipts(db: Database, log: Logger): MessageReceipts {
   const claims = createGroupCommit<MessageReceipt, ClaimOutcome>({
     maxBatchItems: MAX_CLAIMS_PER_BATCH,
     write: (tenantId, receipts) =>
@@ -102,9 +106,17 @@ export function createMessageReceipts(db: Database): MessageReceipts {
   return {
     claim: (receipt) => claims.submit(receipt.tenantId, receipt),
     async release(receipt) {
-      await db.transaction((sql) => sql.query(RELEASE, [receipt.channelId, receipt.messageId]), {
-        tenantId: receipt.tenantId,
-      });
+      await db
+        .transaction((sql) => sql.query(RELEASE, [receipt.channelId, receipt.messageId]), {
+          tenantId: receipt.tenantId,
+        })
+        .catch((error: unknown) =>
+          log.warn("message id not given back", {
+            error,
+            tenant: receipt.tenantId,
+            channel: receipt.channelId,
+          }),
+        );
     },
   };
 }

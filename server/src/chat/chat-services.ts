@@ -63,7 +63,7 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     hub: createConversationHub(() => runs),
     history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
-    receipts: createMessageReceipts(options.db),
+    receipts: createMessageReceipts(options.db, options.log),
     outbound,
     relays: createTurnRelays({
       db: options.db,

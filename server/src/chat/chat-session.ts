@@ -141,19 +141,18 @@ export function startChatSession(
     const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
     if (frame.conversationId && id !== conversationId) await checkConversation(db, current, id);
-    let receipt = customerReceipt(current, frame.id, id);
-    if (receipt) {
-      const claim = await services.receipts.claim(receipt).catch((error: unknown) => {
-        // The customer is answered (by the flow, or with the fallback if the database is down) rather than
-        // told "internal error"; only a copy of this message sent again could now run twice.
-        log.warn("chat message id not claimed; taken without it", { error, tenant: current.tenantId });
-        return undefined;
-      });
-      if (!claim) receipt = undefined;
-      else if (!claim.claimed) {
-        await receivedBefore(frame.id!, claim.conversationId ?? id);
-        return;
-      }
+    const receipt = customerReceipt(current, frame.id, id);
+    const claim = receipt
+      ? await services.receipts.claim(receipt).catch((error: unknown) => {
+          // The customer is answered (by the flow, or with the fallback if the database is down) rather than
+          // told "internal error"; only a copy of this message sent again could now run twice.
+          log.warn("chat message id not claimed; taken without it", { error, tenant: current.tenantId });
+          return undefined;
+        })
+      : undefined;
+    if (claim && !claim.claimed) {
+      await receivedBefore(frame.id!, claim.conversationId ?? id);
+      return;
     }
     if (id !== conversationId) join(id);
     send({ type: "typing", conversationId: id, on: true });
@@ -162,12 +161,7 @@ export function startChatSession(
       outcome = await sendOrFallback(services, current, id, frame.text, isNew);
     } catch (error) {
       // Refused before anything was stored: the id is free again for a later copy.
-      if (receipt)
-        await services.receipts
-          .release(receipt)
-          .catch((releaseError: unknown) =>
-            log.warn("chat message id not given back", { error: releaseError, tenant: current.tenantId }),
-          );
+      if (receipt && claim) await services.receipts.release(receipt);
       throw error;
     }
     if (frame.id) send({ type: "received", id: frame.id, conversationId: id });
