@@ -179,8 +179,8 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     const echoUrl = `ws://127.0.0.1:${(echoHttp.address() as AddressInfo).port}`;
 
     const chatUrl = `${base.replace("http:", "ws:")}/ws/chat?key=${encodeURIComponent(key)}`;
-    // Each message carries an id, as the widget's do: the server claims it before the message goes to its run
-    // (message-receipts.ts), one more statement per message, group-committed under load.
+    // Each message carries an id, as the widget's do: the server claims it in the statement that stores the
+    // message (message-claims.ts), one more row and no more statements.
     const ask = (i: number) =>
       JSON.stringify({ type: "message", id: randomUUID(), text: `Where is my order ${i}?` });
     const answered = (text: string) => text.includes('"type":"reply"') && text.includes("Anything else?");

@@ -1,7 +1,6 @@
 // The runtime's public entry (DESIGN.md §1): the engine and what it runs on. Named re-exports only.
 export { createEngine, type Engine, type StartRunRequest } from "./engine/engine";
 export { timeOrderedId } from "./store/time-ordered-id";
-export { createGroupCommit, type GroupCommit, type ItemOutcome } from "./store/group-commit";
 export {
   createDatabaseEngine,
   resolveFrom,
@@ -73,6 +72,7 @@ export { createRunReconciler } from "./queue/run-reconciler";
 export {
   deleteBatch,
   deleteOldMemory,
+  deleteOldMessageClaims,
   deleteOldRuns,
   deleteUnusedDefinitions,
   type RetentionBatch,

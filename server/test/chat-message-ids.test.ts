@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getChatServices } from "../src/chat/chat-services";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 import {
   createChannel,
@@ -15,7 +14,8 @@ import {
 
 // The widget gives each message an id and sends it again on every new socket until the server says `received`:
 // a socket can drop between the send and the server's read (a restart, a proxy), and the frame is gone with it.
-// The server takes each id once per channel, whichever socket or process a copy reaches.
+// The server takes each id once per channel, whichever socket or process a copy reaches, and claims it with the
+// statement that stores the message (the run it starts, or the request it records for a waiting run).
 
 describe("chat messages with the client's id", () => {
   let server: TestServer;
@@ -43,7 +43,44 @@ describe("chat messages with the client's id", () => {
   const reply = (client: ChatClient, text: string) =>
     client.next((frame) => frame.type === "reply" && frame.text === text, 15_000);
   const conversationOf = (client: ChatClient) =>
-    client.frames.find((frame) => frame.type === "ready" && frame.conversationId)?.conversationId as string;
+    client.frames.findLast((frame) => frame.type === "ready" && frame.conversationId)
+      ?.conversationId as string;
+
+  /** A new chat's first message, answered; its socket closed. Resolves with the message's id and conversation. */
+  async function firstMessageAnswered(): Promise<{ hello: string; conversationId: string }> {
+    const first = await connect();
+    const hello = messageId();
+    first.send({ type: "message", text: "hello", id: hello });
+    await reply(first, "What's your name?");
+    const conversationId = conversationOf(first);
+    first.ws.close();
+    return { hello, conversationId };
+  }
+
+  /** Runs `work` while another transaction holds the conversation's run rows (FOR UPDATE), then lets go. */
+  async function holdingRunsOf(conversationId: string, work: () => Promise<void>): Promise<void> {
+    await server.testDb.db.ownerTransaction(async (sql) => {
+      await sql.query("SELECT id FROM runs WHERE conversation_id = $1 FOR UPDATE", [conversationId]);
+      await work();
+    });
+  }
+
+  /** Waits for a statement of this database blocked on a lock whose text holds `marker`, and terminates it. */
+  async function terminateWaitingStatement(marker: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await server.testDb.db.ownerTransaction((sql) =>
+        sql.query<{ ended: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND position($1 in query) > 0`,
+          [marker],
+        ),
+      );
+      if (rows.some((row) => row.ended)) return;
+      if (Date.now() > deadline) throw new Error(`no statement with ${marker} waited for the lock`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 
   /** The conversation's runs, and the messages recorded for them (each follow-up is a `resume.requested`). */
   async function stored(conversationId: string): Promise<{ runs: number; followUps: number }> {
@@ -88,17 +125,13 @@ describe("chat messages with the client's id", () => {
       "What's your name?",
       "Nice to meet you, Ada.",
     ]);
-    expect(second.frames.filter((frame) => frame.type === "typing" && frame.on)).toEqual([]);
+    // Typing, shown while a copy is looked at, is not left on.
+    expect(second.frames.findLast((frame) => frame.type === "typing")?.on ?? false).toBe(false);
     second.ws.close();
   }, 30_000);
 
   it("brings a copy to the conversation its first started when the socket dropped before the client heard it", async () => {
-    const first = await connect();
-    const hello = messageId();
-    first.send({ type: "message", text: "hello", id: hello });
-    await reply(first, "What's your name?");
-    const conversationId = conversationOf(first);
-    first.ws.close();
+    const { hello, conversationId } = await firstMessageAnswered();
 
     // The client never kept the conversation id: it sends the message again as it first did.
     const second = await connect();
@@ -111,6 +144,24 @@ describe("chat messages with the client's id", () => {
     // The conversation goes on from the new socket.
     second.send({ type: "message", text: "Grace", id: messageId(), conversationId });
     await reply(second, "Nice to meet you, Grace.");
+    second.ws.close();
+  }, 30_000);
+
+  it("refuses a copy of the first message that arrives as the answer to the question it started", async () => {
+    const { hello, conversationId } = await firstMessageAnswered();
+
+    // The run now waits for a name: a copy of "hello" must not become it.
+    const second = await connect();
+    second.send({ type: "resume", conversationId });
+    second.send({ type: "message", text: "hello", id: hello, conversationId });
+    expect((await received(second, hello)).conversationId).toBe(conversationId);
+    expect(await stored(conversationId)).toEqual({ runs: 1, followUps: 0 });
+    second.send({ type: "message", text: "Grace", id: messageId(), conversationId });
+    await reply(second, "Nice to meet you, Grace.");
+    expect(replyFrames(second).map((frame) => frame.text)).toEqual([
+      "What's your name?",
+      "Nice to meet you, Grace.",
+    ]);
     second.ws.close();
   }, 30_000);
 
@@ -132,23 +183,30 @@ describe("chat messages with the client's id", () => {
     for (const socket of [client, elsewhere]) socket.ws.close();
   }, 30_000);
 
-  it("answers a message whose id could not be claimed, as one without an id", async () => {
-    const receipts = getChatServices(server.app).receipts as {
-      claim: (...args: unknown[]) => Promise<unknown>;
-    };
-    const claim = receipts.claim;
-    receipts.claim = () => Promise.reject(new Error("connection terminated"));
-    try {
-      const client = await connect();
-      const id = messageId();
-      client.send({ type: "message", text: "hello", id });
-      await reply(client, "What's your name?");
-      await received(client, id);
-      expect(client.frames.some((frame) => frame.type === "error")).toBe(false);
-      client.ws.close();
-    } finally {
-      receipts.claim = claim;
-    }
+  it("takes a copy of a message whose storing statement died: the id is claimed only with the message", async () => {
+    const client = await connect();
+    client.send({ type: "message", text: "hello", id: messageId() });
+    await reply(client, "What's your name?");
+    const conversationId = conversationOf(client);
+
+    // The run's row is held, so the statement recording the answer waits; then its connection dies, as when
+    // the process is killed. What it claimed goes with it.
+    const name = messageId();
+    await holdingRunsOf(conversationId, async () => {
+      client.send({ type: "message", text: "Ada", id: name, conversationId });
+      await terminateWaitingStatement("resume.requested");
+    });
+    expect(await stored(conversationId)).toEqual({ runs: 1, followUps: 0 });
+    client.ws.close();
+
+    // The widget sends the message again on its next socket: it runs.
+    const again = await connect();
+    again.send({ type: "resume", conversationId });
+    again.send({ type: "message", text: "Ada", id: name, conversationId });
+    await received(again, name);
+    await reply(again, "Nice to meet you, Ada.");
+    expect(await stored(conversationId)).toEqual({ runs: 1, followUps: 1 });
+    again.ws.close();
   }, 30_000);
 
   it("over POST /chat/messages: a retry of a message with an id is refused, 409 FD376, and names its conversation", async () => {

@@ -119,8 +119,9 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     );
     const channel = randomUUID();
     await owner(
-      `INSERT INTO webhook_receipts (tenant_id, channel_id, message_id, received_at)
-       VALUES ($1, $2, 'old-message', now() - make_interval(days => $3)), ($1, $2, 'new-message', now())`,
+      `INSERT INTO message_claims (tenant_id, claim_key, conversation_id, claimed_at)
+       VALUES ($1, 'chat:' || $2 || ':old-message', 'c-old', now() - make_interval(days => $3)),
+              ($1, 'chat:' || $2 || ':new-message', 'c-new', now())`,
       [free, channel, past],
     );
     await owner(
@@ -156,11 +157,11 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       [free],
     );
     expect(memory.rows.map((row) => row.conversation_id)).toEqual([freshConversation]);
-    const receipts = await owner<{ message_id: string }>(
-      "SELECT message_id FROM webhook_receipts WHERE channel_id = $1",
+    const claims = await owner<{ claim_key: string }>(
+      "SELECT claim_key FROM message_claims WHERE claim_key LIKE 'chat:' || $1 || ':%'",
       [channel],
     );
-    expect(receipts.rows.map((row) => row.message_id)).toEqual(["new-message"]);
+    expect(claims.rows.map((row) => row.claim_key)).toEqual([`chat:${channel}:new-message`]);
     const messages = await owner<{ text: string }>("SELECT text FROM chat_messages WHERE tenant_id = $1", [
       free,
     ]);

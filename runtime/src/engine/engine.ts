@@ -1,6 +1,6 @@
 import { timeOrderedId } from "../store/time-ordered-id";
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
-import type { StartedRun } from "../store/run-store";
+import type { RunClaim, StartedRun } from "../store/run-store";
 import type { StartRunRequest } from "./start-run-request";
 import type { RecordedResume, ResumeRequest } from "../store/run-requests";
 import type { EngineDeps } from "./engine-deps";
@@ -26,8 +26,14 @@ export interface Engine {
   /**
    * Records a message (for a `waiting` run) or a hand-back (for a `handoff` one) without executing anything:
    * what the API does in queue mode before enqueueing; `continueRun` applies it. FD206 no run, FD207 wrong status.
+   * With `claim` (a customer message's id) a copy recorded before records nothing: `claim.duplicate()` is thrown.
    */
-  requestResume(tenantId: string, runId: string, resume: ResumeInput): Promise<RecordedResume>;
+  requestResume(
+    tenantId: string,
+    runId: string,
+    resume: ResumeInput,
+    claim?: RunClaim,
+  ): Promise<RecordedResume>;
   /**
    * Does whatever the run needs next: executes a queued run, continues a running one after a crash from its last
    * committed step, and applies recorded requests (`requestResume`) in order while the run waits for one. A run
@@ -271,9 +277,9 @@ export function createEngine(deps: EngineDeps): Engine {
       return (await activate(run, resume, signal)).run;
     },
 
-    async requestResume(tenantId, runId, resume) {
+    async requestResume(tenantId, runId, resume, claim) {
       const expected = resume.kind === "message" ? "waiting" : "handoff";
-      const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected]);
+      const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected], claim);
       if (recorded) {
         keepFresh(recorded.run, recorded.pending);
         return recorded;

@@ -47,5 +47,6 @@ export function newRun(request: StartRunRequest, memory?: Readonly<Record<string
     channel: request.channel ?? "api",
     ...(request.runId ? { id: request.runId } : {}),
     ...(request.claim ? { claim: request.claim } : {}),
+    ...(request.messageClaim ? { messageClaim: request.messageClaim } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface StartRunRequest {
   readonly signal?: AbortSignal;
   /** Claimed in the run's own transaction: a duplicate stores nothing (see RunClaim). */
   readonly claim?: RunClaim;
+  /** createRun only: the customer message's id the run is started for (`NewRun.messageClaim`). */
+  readonly messageClaim?: RunClaim;
   /**
    * startRun only: store the run with its first commit instead of before it executes (one statement instead of
    * a create and a commit). That commit comes before the first step of a node type that is not `pure`, so

@@ -158,13 +158,13 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqRunQueue {
     prefix,
     // The caller's trace context rides along (nothing without an SDK), read now: the add happens a tick later.
     enqueueStart: (tenantId, runId) => addAll([withTrace({ tenantId, runId })]),
-    async enqueueResume(tenantId, runId, resume) {
+    async enqueueResume(tenantId, runId, resume, claim) {
       if (closed) throw new QueueError("FD280", "The run queue is closed.");
       if (!options.engine) {
         throw new QueueError("FD284", "enqueueResume needs the queue's `engine` option (requestResume).");
       }
       // Durable first: a crash after this line loses nothing, the outbox row enqueues the request later.
-      const recorded = await options.engine.requestResume(tenantId, runId, resume);
+      const recorded = await options.engine.requestResume(tenantId, runId, resume, claim);
       await addAll([withTrace({ tenantId, runId, kind: "resume", requestId: recorded.outboxId })]);
       return { seq: recorded.seq };
     },

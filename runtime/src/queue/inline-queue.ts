@@ -175,10 +175,10 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
   return {
     driver: "inline",
     enqueueStart: (tenantId, runId) => add([{ tenantId, runId }]),
-    async enqueueResume(tenantId, runId, resume) {
+    async enqueueResume(tenantId, runId, resume, claim) {
       if (closed) throw new QueueError("FD280", "The run queue is closed.");
       // Recorded like in queue mode (FD206/FD207 reach the caller here), then applied in this process.
-      const { seq } = await options.engine.requestResume(tenantId, runId, resume);
+      const { seq } = await options.engine.requestResume(tenantId, runId, resume, claim);
       await add([{ tenantId, runId, kind: "resume" }]);
       return { seq };
     },

@@ -1,4 +1,5 @@
 import type { ResumeInput } from "@flowdeck/node-library/runtime";
+import type { RunClaim } from "../store/run-store";
 
 /**
  * What a job asks for. `start` and `resume` both end in `engine.continueRun` (which executes a queued run and
@@ -44,9 +45,15 @@ export interface RunQueue {
    * first (a `resume.requested` event and an outbox row, one statement), then enqueued; nothing executes in
    * the caller's process with bullmq. Rejects with FD207 when the run is not in that status, FD206 when there
    * is no such run. Messages recorded while a run is busy are applied in order, each once. Resolves with the
-   * seq of the recorded `resume.requested`: where the turn it starts begins in the run's log.
+   * seq of the recorded `resume.requested`: where the turn it starts begins in the run's log. With `claim` (a
+   * customer message's id), a copy recorded before is refused with `claim.duplicate()` and nothing is enqueued.
    */
-  enqueueResume(tenantId: string, runId: string, resume: ResumeInput): Promise<RecordedRequest>;
+  enqueueResume(
+    tenantId: string,
+    runId: string,
+    resume: ResumeInput,
+    claim?: RunClaim,
+  ): Promise<RecordedRequest>;
   /** Many at once (the outbox dispatcher, the reconciler), one round trip where the driver allows. */
   enqueueMany(jobs: readonly RunJob[]): Promise<void>;
   /** An ask's deadline: `expireWait(stepId)` runs at `dueAt` (a delayed job, or a timer inline). */

@@ -23,11 +23,21 @@ export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, d
 // element carries `definition` only when this process has not seen its hash stored). A run whose claim key is
 // taken is skipped (ON CONFLICT on the partial unique index), not an error, so a replay in a batch costs the
 // other runs nothing. Only what the caller does not already hold comes back.
+//
+// A run started by a customer's message with an id claims it in `message_claims` (migration 0016) first, and is
+// stored only if that claim was new: two copies in one batch are told apart by run id (the first in the batch
+// is kept; DISTINCT ON), a copy claimed by an earlier statement inserts nothing.
 export const CREATE_RUNS = prepared(
   "flowdeck_create_runs",
   `
 WITH batch AS (
-  SELECT b FROM jsonb_array_elements($2::jsonb) AS item(b)
+  SELECT b, ord FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS item(b, ord)
+), message_claim AS (
+  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id)
+  SELECT DISTINCT ON (b->>'messageClaim') $1, b->>'messageClaim', b->>'conversationId', (b->>'id')::uuid
+    FROM batch WHERE b ? 'messageClaim' ORDER BY b->>'messageClaim', ord
+  ON CONFLICT DO NOTHING
+  RETURNING run_id
 ), snapshot AS (
   ${INSERT_SNAPSHOTS}
 ), run AS (
@@ -36,6 +46,7 @@ WITH batch AS (
   SELECT $1, (b->>'id')::uuid, b->>'workflowName', (b->>'workflowVersion')::int, b->>'definitionHash', 'queued',
          b->'state', 0, 1, b->'input', b->>'conversationId', b->>'channel', b->>'claimKey', true
     FROM batch
+   WHERE NOT (b ? 'messageClaim') OR (b->>'id')::uuid IN (SELECT run_id FROM message_claim)
   ON CONFLICT (tenant_id, claim_key) WHERE claim_key IS NOT NULL DO NOTHING
   RETURNING tenant_id, id, workflow_name, workflow_version, channel, created_at, updated_at
 ), created AS (
@@ -138,7 +149,8 @@ export function runMembers(run: NewRun, id: string, input: string, withDefinitio
 export function createItem(run: NewRun, id: string, withDefinition: boolean): CreateItem {
   const input = toJson(run.input);
   const state = toJson(run.state);
-  const json = `{${runMembers(run, id, input, withDefinition)},"state":${state}}`;
+  const claim = run.messageClaim ? `,"messageClaim":${toJson(run.messageClaim.key)}` : "";
+  const json = `{${runMembers(run, id, input, withDefinition)},"state":${state}${claim}}`;
   return { run, id, input, state, json, storesDefinition: withDefinition };
 }
 

@@ -35,13 +35,22 @@ export interface RecordedResume {
 // touched: a request never conflicts with an activation that is committing at the same moment. The status
 // test is `array_position`, not `status = ANY`, so that no index can serve it: PostgreSQL then has only the
 // primary key to find the run by (run-lookup-plans.test.ts says why that matters).
+//
+// `$7`, when not null, is the message's claim key (migration 0016), claimed by this statement: a key claimed
+// before moves nothing. Two copies at once both find it free; the second waits for the first's row lock, and
+// its claim insert then fails on the key (23505), which rolls its whole statement back.
 export const REQUEST_RESUME = prepared(
   "flowdeck_request_resume",
   `
 WITH run AS (
   UPDATE runs SET event_seq = event_seq + 1
    WHERE tenant_id = $1 AND id = $2 AND array_position($3::text[], status) IS NOT NULL
+     AND ($7::text IS NULL
+          OR NOT EXISTS (SELECT 1 FROM message_claims c WHERE c.tenant_id = $1 AND c.claim_key = $7::text))
   RETURNING ${runColumns("runs")}, event_seq
+), message_claim AS (
+  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id)
+  SELECT tenant_id, $7::text, conversation_id, id FROM run WHERE $7::text IS NOT NULL
 ), requested AS (
   INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
   SELECT tenant_id, id, event_seq, event_seq, jsonb_build_array(jsonb_build_object('type', 'resume.requested',
@@ -92,6 +101,7 @@ export async function recordResume(
   runId: string,
   resume: ResumeInput,
   statuses: readonly RunStatus[],
+  claimKey: string | null = null,
 ): Promise<(Omit<RecordedResume, "run"> & { readonly row: RunRow }) | undefined> {
   const recorded = sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
     tenantId,
@@ -100,6 +110,7 @@ export async function recordResume(
     toJson(resume),
     OUTBOX_KIND_RESUME,
     timeOrderedId(),
+    claimKey,
   ]);
   const pending = sql.commitWith<PendingRow>(PENDING_OF_RUN, [tenantId, runId]);
   const [request, requests] = await Promise.allSettled([recorded, pending]);

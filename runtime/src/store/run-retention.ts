@@ -40,6 +40,12 @@ const DELETE_OLD_MEMORY = `DELETE FROM conversation_memory
      WHERE tenant_id = $1 AND updated_at < $2::timestamptz
      LIMIT $3)`;
 
+// Customer message ids (migration 0016): a copy comes within seconds (the widget) to hours (a webhook sender's
+// retries), not weeks. `message_claims_by_age` is a BRIN index: nearly free for the claim on the chat path.
+const DELETE_OLD_MESSAGE_CLAIMS = `DELETE FROM message_claims
+  WHERE tenant_id = $1 AND claim_key IN (
+    SELECT claim_key FROM message_claims WHERE tenant_id = $1 AND claimed_at < $2::timestamptz LIMIT $3)`;
+
 /**
  * Snapshots no run points at, unused for a day (`used_at`, migration 0015; definition-snapshots.ts says why a
  * day): a draft's snapshots after retention deleted its runs, a version nobody has run since. `$1` the tenant,
@@ -85,6 +91,10 @@ export async function deleteOldRuns(
 /** Deletes one batch of a tenant's conversation memory untouched since `before`. */
 export const deleteOldMemory = (sql: Sql, batch: RetentionBatch) =>
   deleteBatch(sql, DELETE_OLD_MEMORY, batch);
+
+/** Deletes one batch of a tenant's customer message ids claimed before `before`. */
+export const deleteOldMessageClaims = (sql: Sql, batch: RetentionBatch) =>
+  deleteBatch(sql, DELETE_OLD_MESSAGE_CLAIMS, batch);
 
 /**
  * Deletes up to `limit` of a tenant's definition snapshots that no run points at and nobody used for a day.

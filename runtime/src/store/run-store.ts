@@ -17,6 +17,12 @@ export interface NewRun {
   readonly id?: string;
   /** A key the run is started under at most once (a webhook's message id): see RunClaim. */
   readonly claim?: RunClaim;
+  /**
+   * A customer message's id, claimed in `message_claims` by the statement that stores the run (createRun only):
+   * unlike `claim`, one namespace with the messages recorded for waiting runs (`requestResume`), so a copy is
+   * refused whichever way its first copy went.
+   */
+  readonly messageClaim?: RunClaim;
 }
 
 /** A run that has been executing before it was stored: its id and start time are already given. */
@@ -130,12 +136,15 @@ export interface RunStore {
   /**
    * Records a message or hand-back for the run (a `resume.requested` event and an outbox row, one statement)
    * if the run's status is one of `statuses`; undefined otherwise. Nothing executes here (queue mode's API).
+   * With `claim`, the same statement claims the message's id (`NewRun.messageClaim`); an id claimed before
+   * records nothing and throws `claim.duplicate()`.
    */
   requestResume(
     tenantId: string,
     runId: string,
     resume: ResumeInput,
     statuses: readonly RunStatus[],
+    claim?: RunClaim,
   ): Promise<RecordedResume | undefined>;
   /** Recorded requests after `afterSeq` (the run's `state.resumedThrough`), oldest first. */
   pendingResumes(tenantId: string, runId: string, afterSeq: number): Promise<ResumeRequest[]>;

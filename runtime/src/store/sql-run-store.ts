@@ -25,7 +25,7 @@ import {
   type ActivationRow,
 } from "./run-activations";
 import { isUuid, isoTimestamp } from "./sql-values";
-import { StoreError } from "./store-errors";
+import { isUniqueViolation, StoreError } from "./store-errors";
 
 // Reads of one tenant's runs batch like writes (a worker reads each run it picks up).
 const GET_RUNS = prepared(
@@ -39,6 +39,9 @@ const READ_JOURNAL = prepared(
   `SELECT first_seq, events FROM run_journal WHERE tenant_id = $1 AND run_id = $2 AND last_seq > $3
     ORDER BY first_seq`,
 );
+
+// Whether a customer message's id is claimed (migration 0016); read only when a request recorded nothing.
+const MESSAGE_CLAIMED = "SELECT 1 FROM message_claims WHERE claim_key = $1";
 
 // Enough to share the round trip and the transaction, small enough that one slow batch holds few runs back.
 const MAX_BATCH_ITEMS = 64;
@@ -106,7 +109,7 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       const created = new Map(rows.map((row) => [row.id, row]));
       return items.map((item): ItemOutcome<RunRecord> => {
         const row = created.get(item.id);
-        if (!row) return { ok: false, error: item.run.claim!.duplicate() };
+        if (!row) return { ok: false, error: (item.run.messageClaim ?? item.run.claim)!.duplicate() };
         commitCount += 1;
         return { ok: true, value: newRunRecord(item, row) };
       });
@@ -291,11 +294,21 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       return stepsFromEvents(await readJournal(tenantId, runId, 0));
     },
 
-    async requestResume(tenantId, runId, resume, statuses) {
+    async requestResume(tenantId, runId, resume, statuses, claim) {
       if (!isUuid(runId)) return undefined;
-      const recorded = await db.transaction((sql) => recordResume(sql, tenantId, runId, resume, statuses), {
-        tenantId,
-      });
+      let recorded;
+      try {
+        recorded = await db.transaction(
+          (sql) => recordResume(sql, tenantId, runId, resume, statuses, claim?.key ?? null),
+          { tenantId },
+        );
+      } catch (error) {
+        // A copy recorded by another statement at the same moment (REQUEST_RESUME says how the key refuses it).
+        if (claim && isUniqueViolation(error, "message_claims_pkey")) throw claim.duplicate();
+        throw error;
+      }
+      // Not recorded: either the run is not in `statuses`, or the id was claimed before (by any statement).
+      if (!recorded && claim && (await messageClaimed(tenantId, claim.key))) throw claim.duplicate();
       if (!recorded) return undefined;
       const { row, ...request } = recorded;
       return { ...request, run: (await records(tenantId, [row])).get(row.id)!.run };
@@ -313,6 +326,11 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       return readJournal(tenantId, runId, afterSeq);
     },
   };
+
+  async function messageClaimed(tenantId: string, key: string): Promise<boolean> {
+    const { rows } = await db.statement(MESSAGE_CLAIMED, [key], { tenantId });
+    return rows.length > 0;
+  }
 
   async function readJournal(tenantId: string, runId: string, afterSeq: number): Promise<StoredEvent[]> {
     const { rows } = await db.statement<JournalRow>(READ_JOURNAL, [tenantId, runId, afterSeq], { tenantId });

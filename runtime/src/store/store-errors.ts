@@ -53,3 +53,9 @@ export class StoreError extends Error {
 export function isStoreError(error: unknown, code?: StoreErrorCode): error is StoreError {
   return error instanceof StoreError && (code === undefined || error.code === code);
 }
+
+/** A unique violation (SQLSTATE 23505, from either driver), of `constraint` when one is named. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const fields = error as { code?: unknown; constraint?: unknown } | null;
+  return fields?.code === "23505" && (constraint === undefined || fields.constraint === constraint);
+}

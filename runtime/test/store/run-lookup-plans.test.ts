@@ -88,7 +88,15 @@ describe.each(TEST_DATABASE_KINDS)("run lookups by id under stale statistics (%s
       "recording a message (request_resume)",
       () => [
         REQUEST_RESUME,
-        [tenantId, runId, ["waiting", "handoff"], '{"message":"hi"}', "run.resume", randomUUID()],
+        [
+          tenantId,
+          runId,
+          ["waiting", "handoff"],
+          '{"message":"hi"}',
+          "run.resume",
+          randomUUID(),
+          `chat:${randomUUID()}:m-1`,
+        ],
       ],
     ],
     ["reading its pending requests", () => [PENDING_OF_RUN, [tenantId, runId]]],

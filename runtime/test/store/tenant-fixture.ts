@@ -7,7 +7,7 @@ import { events, newRun, step, stepEvents } from "./run-fixtures";
 
 /**
  * Writes at least one row into every tenant table for `tenantId`, through the public APIs: the demo shop
- * (customers, orders, articles), a run with a commit and a recorded message (runs, journal, outbox), a ticket (tickets,
+ * (customers, orders, articles), a run with a commit and a recorded message (runs, journal, outbox, message claims), a ticket (tickets,
  * counters, idempotency keys), a lead and the run's conversation memory. The isolation tests check that every tenant table got a row, so a
  * table added later without a fixture fails loudly instead of passing on emptiness.
  */
@@ -23,8 +23,10 @@ export async function fillTenant(db: Database, tenantId: string): Promise<{ runI
     state: run.state,
     events: [...stepEvents(step("main/start#1")), ...events(2)],
   });
-  // A recorded message: the outbox row that enqueues it (a start is a mark on the run row, migration 0012).
-  await store.requestResume(tenantId, run.id, { kind: "message", text: "hello" }, ["running"]);
+  // A recorded message: the outbox row that enqueues it (a start is a mark on the run row, migration 0012), and
+  // the claim of the customer's message id.
+  const claim = { key: `chat:${run.id}:m-1`, duplicate: () => new Error("claimed before") };
+  await store.requestResume(tenantId, run.id, { kind: "message", text: "hello" }, ["running"], claim);
   const services = createDomainServices(db, tenantId);
   await services.createTicket(
     { subject: "Broken zip", description: "The zip of my jacket broke.", priority: "high" },

@@ -11,7 +11,7 @@ import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-option
  * and `received` (a message with an id is stored: the client may stop sending it again).
  */
 const ConversationId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
-/** The client's id of a message: a copy sent again after a dropped socket is taken once (message-receipts.ts). */
+/** The client's id of a message: a copy sent again after a dropped socket is taken once (message-claims.ts). */
 const MessageId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
 
 export const ClientFrame = Type.Union([

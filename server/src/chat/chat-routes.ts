@@ -3,7 +3,7 @@ import { ApiError } from "../kit/api-error";
 import type { RouteDefinition } from "../kit/route-table";
 import { framesForEvents, ChatMessageBody, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
-import { customerReceipt } from "../channels/message-receipts";
+import { customerClaim, firstConversationOf, MessageReceivedBefore } from "../channels/message-claims";
 import type { ChatServices } from "./chat-services";
 import { watchTurn } from "./await-turn";
 import { checkConversation, newConversationId } from "./customer-message";
@@ -55,30 +55,20 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
         const conversationId = body.conversationId ?? newConversationId();
         if (body.conversationId) await checkConversation(db, principal, conversationId);
         if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
-        const receipt = customerReceipt(principal, body.id, conversationId);
-        if (receipt) {
-          const claim = await services.receipts.claim(receipt);
-          if (!claim.claimed)
-            throw new ApiError("FD376", `Message ${body.id} was already received; nothing ran again.`, {
-              details: { conversationId: claim.conversationId ?? null },
-            });
-        }
+        const claim = customerClaim(principal, body.id);
         const since = new Date().toISOString();
         const turn = watchTurn(services.runs, principal.tenantId, conversationId);
         let outcome;
         try {
-          outcome = await sendOrFallback(
-            services,
-            principal,
-            conversationId,
-            body.text,
-            !body.conversationId,
-          );
+          outcome = await sendOrFallback(services, principal, conversationId, body.text, {
+            newConversation: !body.conversationId,
+            ...(claim ? { claim } : {}),
+          });
         } catch (error) {
           turn.cancel();
-          // Refused before anything was stored: the id is free again for a retry.
-          if (receipt) await services.receipts.release(receipt);
-          throw error;
+          if (!(error instanceof MessageReceivedBefore)) throw error;
+          const first = await firstConversationOf(db, principal.tenantId, error);
+          throw new ApiError("FD376", error.message, { details: { conversationId: first ?? null } });
         }
         const eventsUrl = `/chat/conversations/${conversationId}/events?after=${encodeURIComponent(since)}`;
         if (outcome.kind === "fallback") {

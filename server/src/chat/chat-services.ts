@@ -2,7 +2,6 @@ import type { Database } from "@flowdeck/runtime";
 import type { Logger } from "../kit/logger";
 import type { ServerConfig } from "../config/server-config";
 import type { AppMetrics } from "../metrics/app-metrics";
-import { createMessageReceipts, type MessageReceipts } from "../channels/message-receipts";
 import { createSecretBox, deriveChannelSecretKey, type SecretBox } from "../channels/secret-box";
 import type { RunHost } from "../runs/run-host";
 import { DEFAULT_CHAT_OPTIONS, type ChatOptions } from "./chat-options";
@@ -21,8 +20,6 @@ export interface ChatServices {
   readonly hub: ConversationHub;
   readonly history: ConversationHistory;
   readonly secretBox: SecretBox;
-  /** Message ids channels have received (a webhook sender's, the widget's), claimed once. */
-  readonly receipts: MessageReceipts;
   /** Signed deliveries of webhook channels' replies. */
   readonly outbound: OutboundDelivery;
   /** Webhook conversations' turns, relayed from the run's log to `outbound`. */
@@ -63,7 +60,6 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     hub: createConversationHub(() => runs),
     history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
-    receipts: createMessageReceipts(options.db, options.log),
     outbound,
     relays: createTurnRelays({
       db: options.db,

@@ -3,7 +3,7 @@ import { isApiError } from "../kit/api-error";
 import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
-import { customerReceipt } from "../channels/message-receipts";
+import { customerClaim, firstConversationOf, MessageReceivedBefore } from "../channels/message-claims";
 import type { ConversationWatcher } from "./conversation-hub";
 import { checkConversation, newConversationId } from "./customer-message";
 import { sendOrFallback } from "./customer-fallback";
@@ -141,28 +141,20 @@ export function startChatSession(
     const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
     if (frame.conversationId && id !== conversationId) await checkConversation(db, current, id);
-    const receipt = customerReceipt(current, frame.id, id);
-    const claim = receipt
-      ? await services.receipts.claim(receipt).catch((error: unknown) => {
-          // The customer is answered (by the flow, or with the fallback if the database is down) rather than
-          // told "internal error"; only a copy of this message sent again could now run twice.
-          log.warn("chat message id not claimed; taken without it", { error, tenant: current.tenantId });
-          return undefined;
-        })
-      : undefined;
-    if (claim && !claim.claimed) {
-      await receivedBefore(frame.id!, claim.conversationId ?? id);
-      return;
-    }
     if (id !== conversationId) join(id);
     send({ type: "typing", conversationId: id, on: true });
+    const claim = customerClaim(current, frame.id);
     let outcome;
     try {
-      outcome = await sendOrFallback(services, current, id, frame.text, isNew);
+      outcome = await sendOrFallback(services, current, id, frame.text, {
+        newConversation: isNew,
+        ...(claim ? { claim } : {}),
+      });
     } catch (error) {
-      // Refused before anything was stored: the id is free again for a later copy.
-      if (receipt && claim) await services.receipts.release(receipt);
-      throw error;
+      if (!(error instanceof MessageReceivedBefore)) throw error;
+      send({ type: "typing", conversationId: id, on: false });
+      await receivedBefore(frame.id!, (await firstConversationOf(db, current.tenantId, error)) ?? id);
+      return;
     }
     if (frame.id) send({ type: "received", id: frame.id, conversationId: id });
     // The flow's turn ends typing itself (a settling event in the batch, see framesForEvents); the record that

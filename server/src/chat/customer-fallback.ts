@@ -3,7 +3,8 @@ import { isApiError } from "../kit/api-error";
 import { recordAudit } from "../audit/audit-store";
 import type { ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
-import { sendCustomerMessage, type MessageOutcome } from "./customer-message";
+import { MessageReceivedBefore } from "../channels/message-claims";
+import { sendCustomerMessage, type CustomerMessageOptions, type MessageOutcome } from "./customer-message";
 
 /**
  * Refusals about the customer's own message, which they can act on; everything else a message can meet on
@@ -33,19 +34,14 @@ export async function sendOrFallback(
   principal: ChatPrincipal,
   conversationId: string,
   text: string,
-  newConversation: boolean,
+  options: CustomerMessageOptions = {},
 ): Promise<MessageOutcome | FallbackOutcome> {
   try {
-    return await sendCustomerMessage(
-      services.db,
-      services.runs,
-      principal,
-      conversationId,
-      text,
-      newConversation,
-    );
+    return await sendCustomerMessage(services.db, services.runs, principal, conversationId, text, options);
   } catch (error) {
     if (principal.kind !== "customer") throw error;
+    // A copy of a message stored before: the caller tells the client so, nothing to fall back from.
+    if (error instanceof MessageReceivedBefore) throw error;
     if (isApiError(error) && CUSTOMER_FACING_CODES.has(error.code)) throw error;
     return fallBack(services, principal, conversationId, error);
   }

@@ -203,6 +203,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
       ...(request.greeted ? { greeted: true } : {}),
       ...(request.opening ? { opening: request.opening } : {}),
       ...(request.claim ? { claim: request.claim } : {}),
+      ...(request.messageClaim ? { messageClaim: request.messageClaim } : {}),
     };
   }
 
@@ -295,10 +296,12 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           throw new ApiError("FD353", "A human agent has this conversation.");
         }
         if (latest?.status === "waiting") {
-          const recorded = await queue.enqueueResume(request.tenantId, latest.id, {
-            kind: "message",
-            text: request.text,
-          });
+          const recorded = await queue.enqueueResume(
+            request.tenantId,
+            latest.id,
+            { kind: "message", text: request.text },
+            request.claim,
+          );
           const answered = settled(request.tenantId, latest.id, LANE_SETTLE_TIMEOUT_MS, latest.stateVersion);
           return { result: { run: latest, fromSeq: recorded.seq }, done: answered };
         }
@@ -317,6 +320,7 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
           ...(opening ? { opening: [opening] } : {}),
           // A conversation id made up for this message has no memory yet: one read less per new chat.
           ...(request.newConversation ? { memory: {} } : {}),
+          ...(request.claim ? { messageClaim: request.claim } : {}),
         });
         return {
           result: { run, fromSeq: FIRST_SEQ },

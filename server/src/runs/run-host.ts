@@ -28,6 +28,8 @@ export interface StartRunInput {
    * failed start leaves no trace to undo (see RunClaim).
    */
   readonly claim?: RunClaim;
+  /** A customer message's id, claimed by the statement that stores the run (runtime's `NewRun.messageClaim`). */
+  readonly messageClaim?: RunClaim;
   /** The customer has seen the conversation's greeting; `opening` is what they saw before this run. */
   readonly greeted?: boolean;
   readonly opening?: readonly ChatTurn[];
@@ -51,6 +53,12 @@ export interface CustomerMessageInput {
   readonly text: string;
   /** The server made the conversation id up for this message: there is no earlier run to look for. */
   readonly newConversation?: boolean;
+  /**
+   * The message's id, claimed by the statement that stores the message (the run it starts or the request it
+   * records), so it is taken exactly when the message is. A copy taken before stores nothing and rejects with
+   * `claim.duplicate()`; so does one kept for a human (the caller stores that, with the same claim).
+   */
+  readonly claim?: RunClaim;
 }
 
 /** The greeting shown when a chat opened: a bot message of the conversation that no run sent. */

@@ -2,6 +2,7 @@ import type { Logger } from "@flowdeck/node-library/runtime";
 import {
   deleteBatch,
   deleteOldMemory,
+  deleteOldMessageClaims,
   deleteOldRuns,
   deleteUnusedDefinitions,
   periodicTask,
@@ -41,13 +42,6 @@ const LEASE_SHARE_OF_INTERVAL = 0.9;
 // Runs a regression case is replayed from (its customer messages are read from them): kept as long as the case.
 const KEPT_RUNS = "SELECT DISTINCT run_id::text FROM regression_cases";
 
-// Webhook message ids: replay protection needs them for the sender's retries (minutes to hours), not for weeks.
-// `webhook_receipts_by_age` (migration 1023) is a BRIN index, nearly free for the insert on the webhook path.
-const DELETE_OLD_RECEIPTS = `DELETE FROM webhook_receipts
-  WHERE (tenant_id, channel_id, message_id) IN (
-    SELECT tenant_id, channel_id, message_id FROM webhook_receipts
-     WHERE tenant_id = $1 AND received_at < $2::timestamptz LIMIT $3)`;
-
 // Messages no run sent (a chat's opening greeting, handoff transcripts), except in a conversation a person holds.
 const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
   WHERE tenant_id = $1 AND id IN (
@@ -59,7 +53,7 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
 
 /**
  * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
- * with their journals (runtime/src/store/run-retention.ts), conversation memory, webhook message ids, handoff
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids, handoff
  * transcripts, and the definition snapshots no run points at any more. Like n8n's execution pruning, it is on
  * by default, so storage stays bounded.
  *
@@ -103,7 +97,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
         return [
           await deleteOldRuns(sql, batch, keep),
           await deleteOldMemory(sql, batch),
-          await deleteBatch(sql, DELETE_OLD_RECEIPTS, batch),
+          await deleteOldMessageClaims(sql, batch),
           await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
         ];
       });

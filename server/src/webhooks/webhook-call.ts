@@ -9,6 +9,7 @@ import type { ChatPrincipal } from "../chat/chat-principal";
 import type { ChatServices } from "../chat/chat-services";
 import { checkConversation, newConversationId } from "../chat/customer-message";
 import { sendOrFallback } from "../chat/customer-fallback";
+import { customerClaim, MessageReceivedBefore } from "../channels/message-claims";
 import { NO_TENANT } from "../store/nil-tenant";
 import { workflowChangedSince } from "../workflows/workflow-changes";
 import { verifySignature } from "./webhook-signature";
@@ -143,9 +144,9 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
     const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
     if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
 
-    // Claimed where it is used: by the run's own insert for a webhook flow (the run's claim key: a replay
-    // stores nothing, a start that fails leaves the id free for the sender's retry), as a receipt row of its
-    // own before a chat message.
+    // Claimed by the statement that stores the message, so a replay stores nothing and a start that fails
+    // leaves the id free for the sender's retry: the run's own insert for a webhook flow (the run's claim key),
+    // `message_claims` for a chat message (message-claims.ts).
     const replayed = () =>
       new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
 
@@ -186,20 +187,21 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
     }
 
     const conversationId = chat.conversationId ?? newConversationId();
-    const receipt = { tenantId: channel.tenantId, channelId: channel.id, messageId, conversationId };
-    if (!(await services.receipts.claim(receipt)).claimed) throw replayed();
-    const release = () => services.receipts.release(receipt);
     let outcome;
     try {
-      outcome = await sendOrFallback(services, principal, conversationId, chat.text, !chat.conversationId);
+      outcome = await sendOrFallback(services, principal, conversationId, chat.text, {
+        newConversation: !chat.conversationId,
+        claim: customerClaim(principal, messageId)!,
+      });
     } catch (error) {
-      await release();
+      if (error instanceof MessageReceivedBefore) throw replayed();
       throw error;
     }
     const target = outboundTarget(channel, secret);
     if (outcome.kind === "fallback") {
       // The customer hears the fallback where they hear the flow (the channel's outbound URL); the sender's
-      // answer carries it too, for a channel without one. The message id stays claimed: it was answered.
+      // answer carries it too, for a channel without one. Nothing was stored, so the id was not claimed: a retry
+      // of it is taken like a new message.
       const { id, text, at } = outcome;
       const reply = { id, text, at, author: "bot" as const };
       if (target) void delivery.deliver(target, { type: "reply", conversationId, ...reply });
