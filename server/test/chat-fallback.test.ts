@@ -13,6 +13,8 @@ import { registerAccount, startTestServer, type JsonBody, type TestServer } from
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const withoutIds = (text: string) => text.replace(UUID, "<id>");
 
+const NOTES_PER_MINUTE = 8;
+
 const HELLO = `name: hello
 nodes:
   - { name: start, type: start }
@@ -41,7 +43,11 @@ describe("customers never see our plumbing", () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    server = await startTestServer("pg", {}, { chat: { outboundAllowList: ["127.0.0.1"] } });
+    server = await startTestServer(
+      "pg",
+      {},
+      { chat: { outboundAllowList: ["127.0.0.1"], fallbackNotesPerTenantPerMinute: NOTES_PER_MINUTE } },
+    );
     owner = (await registerAccount(server)).body;
     const token = owner.accessToken as string;
     workflowId = await publishFlow(server, token, HELLO);
@@ -138,6 +144,35 @@ describe("customers never see our plumbing", () => {
     expect(withoutIds(delivered.join(""))).not.toMatch(/FD35\d|plan|runs per month|used up/i);
     expect(await fallbacks()).toBe(before + 1);
     expect((await auditRows()).map((row) => row.detail.channelKind)).toContain("webhook");
+  });
+
+  it("writes down a flood of fallbacks once per conversation and a few per tenant, and counts every one", async () => {
+    const before = await fallbacks();
+    const rowsBefore = (await auditRows()).length;
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    for (let i = 0; i < 12; i += 1) client.send({ type: "message", text: `Hello? ${i}` });
+    await eventually(
+      () => client.frames.filter((frame) => frame.type === "reply").length === 12,
+      10_000,
+      "twelve fallback replies",
+    );
+    const conversationId = client.frames.find((frame) => frame.type === "ready" && frame.conversationId)
+      ?.conversationId as string;
+    client.ws.close();
+    expect((await auditRows()).filter((row) => row.targetId === conversationId)).toHaveLength(1);
+
+    // Each a new conversation, as a client that never keeps one would send them.
+    for (let i = 0; i < 20; i += 1) {
+      const res = await server.request("POST", "/chat/messages", {
+        body: { text: `Anyone? ${i}` },
+        headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+      });
+      expect(res.body.status).toBe("unavailable");
+    }
+    expect(await fallbacks()).toBe(before + 32);
+    const added = (await auditRows()).length - rowsBefore;
+    expect(added).toBeGreaterThanOrEqual(1);
+    expect(added).toBeLessThanOrEqual(NOTES_PER_MINUTE);
   });
 });
 

@@ -130,6 +130,14 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
               ($1, $4, $5, 'customer', 'old, with a person', now() - make_interval(days => $6))`,
       [free, oldWaiting.conversationId, oldWaiting.id, withPerson.conversationId, withPerson.id, past],
     );
+    // Why two customers got the fallback text, long ago and now, and a staff action as old: only the old note goes.
+    await owner(
+      `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id, detail, at)
+       VALUES ($1, NULL, 'chat.fallback', 'conversation', 'c-old', '{"code": "FD350"}', now() - make_interval(days => $2)),
+              ($1, NULL, 'chat.fallback', 'conversation', 'c-new', '{"code": "FD350"}', now()),
+              ($1, NULL, 'workflow.publish', 'workflow', 'w-1', '{}', now() - make_interval(days => $2))`,
+      [free, past],
+    );
 
     // A snapshot of a draft whose runs are gone, unused for two days; the runs' own snapshot stays.
     await owner(
@@ -166,6 +174,11 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       free,
     ]);
     expect(messages.rows.map((row) => row.text)).toEqual(["old, with a person"]);
+    const audit = await owner<{ target_id: string }>(
+      "SELECT target_id FROM audit_log WHERE tenant_id = $1 AND target_id IN ('c-old', 'c-new', 'w-1') ORDER BY target_id",
+      [free],
+    );
+    expect(audit.rows.map((row) => row.target_id)).toEqual(["c-new", "w-1"]);
     const outbox = await owner<{ run_id: string }>(
       "SELECT run_id::text FROM run_outbox WHERE tenant_id = $1",
       [free],
@@ -176,8 +189,9 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     ]);
     expect(snapshots.rows.map((row) => row.hash)).not.toContain("orphan-draft");
     expect(snapshots.rows.length).toBeGreaterThan(0);
-    // 4 runs, 1 memory row, 1 receipt, 1 transcript message, 1 snapshot; a second pass finds nothing more.
-    expect(deleted).toBe(8);
+    // 4 runs, 1 memory row, 1 message id, 1 transcript message, 1 fallback note, 1 snapshot; a second pass
+    // finds nothing more.
+    expect(deleted).toBe(9);
     expect(await retention.runOnce()).toBe(0);
     await retention.stop();
   });

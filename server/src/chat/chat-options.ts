@@ -55,6 +55,11 @@ export interface ChatOptions {
    * plan's runs or messages are used up, an internal error): `chat/customer-fallback.ts`.
    */
   readonly customerFallbackText: string;
+  /**
+   * Fallbacks of one tenant written down per minute (an audit row and a log line each; fallback-notes.ts), besides
+   * one per conversation and reason. Every fallback is counted in the metrics. Default 30.
+   */
+  readonly fallbackNotesPerTenantPerMinute: number;
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -74,6 +79,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   maxNewSocketsPerAddress: 120,
   newSocketWindowMs: 10_000,
   customerFallbackText: DEFAULT_CUSTOMER_FALLBACK_TEXT,
+  fallbackNotesPerTenantPerMinute: 30,
 };
 
 /** Longest chat message text, in characters. */

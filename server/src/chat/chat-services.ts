@@ -1,4 +1,5 @@
 import type { Database } from "@flowdeck/runtime";
+import { createFallbackNotes, type FallbackNotes } from "./fallback-notes";
 import type { Logger } from "../kit/logger";
 import type { ServerConfig } from "../config/server-config";
 import type { AppMetrics } from "../metrics/app-metrics";
@@ -22,6 +23,8 @@ export interface ChatServices {
   readonly secretBox: SecretBox;
   /** Signed deliveries of webhook channels' replies. */
   readonly outbound: OutboundDelivery;
+  /** Which customer fallbacks get an audit row and a log line (every one is counted). */
+  readonly fallbackNotes: FallbackNotes;
   /** Webhook conversations' turns, relayed from the run's log to `outbound`. */
   readonly relays: TurnRelays;
   /** The app's metrics (customer fallbacks are counted); absent in tests that build services alone. */
@@ -61,6 +64,7 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
     outbound,
+    fallbackNotes: createFallbackNotes({ perTenantPerWindow: chatOptions.fallbackNotesPerTenantPerMinute }),
     relays: createTurnRelays({
       db: options.db,
       runs: () => runs,

@@ -26,8 +26,8 @@ export interface FallbackOutcome {
 
 /**
  * `sendCustomerMessage` for customers: a refusal that is ours becomes the fallback text, and the reason goes
- * to staff (an audit row `chat.fallback` on the conversation, `flowdeck_chat_fallbacks_total{code}`, a log
- * line). Staff test sessions get the real error: they can act on it. Refusals the customer caused rethrow.
+ * to staff (`flowdeck_chat_fallbacks_total{code}`; an audit row `chat.fallback` on the conversation and a log
+ * line, as often as fallback-notes.ts allows). Staff test sessions get the real error: they can act on it. Refusals the customer caused rethrow.
  */
 export async function sendOrFallback(
   services: ChatServices,
@@ -56,10 +56,20 @@ async function fallBack(
   const reasonCode = isApiError(error) ? error.code : "FD399";
   const reason = isApiError(error) ? error.message : "Internal error.";
   const { channel, tenantId } = principal;
+  const outcome: FallbackOutcome = {
+    kind: "fallback",
+    id: `fallback|${randomUUID()}`,
+    text: services.options.customerFallbackText,
+    at: new Date().toISOString(),
+    reasonCode,
+  };
   services.metrics?.chatFallbacks.inc({ code: reasonCode });
+  // An internal error is ours to fix: always logged. A refusal is written down once per conversation and window.
+  if (!isApiError(error))
+    services.log.error("customer message failed; fallback sent", { error, tenant: tenantId });
+  if (!(await services.fallbackNotes.take(tenantId, conversationId, reasonCode))) return outcome;
   if (isApiError(error))
     services.log.warn("customer message refused; fallback sent", { code: reasonCode, tenant: tenantId });
-  else services.log.error("customer message failed; fallback sent", { error, tenant: tenantId });
   try {
     await services.db.transaction(
       (sql) =>
@@ -76,11 +86,5 @@ async function fallBack(
     // The customer still gets an answer; the log line above and this one keep the reason.
     services.log.error("chat fallback not audited", { error: auditError, tenant: tenantId });
   }
-  return {
-    kind: "fallback",
-    id: `fallback|${randomUUID()}`,
-    text: services.options.customerFallbackText,
-    at: new Date().toISOString(),
-    reasonCode,
-  };
+  return outcome;
 }

@@ -42,6 +42,15 @@ const LEASE_SHARE_OF_INTERVAL = 0.9;
 // Runs a regression case is replayed from (its customer messages are read from them): kept as long as the case.
 const KEPT_RUNS = "SELECT DISTINCT run_id::text FROM regression_cases";
 
+// Why a customer got the fallback text (chat/customer-fallback.ts): a note on a conversation, kept as long as the
+// conversation's history. Staff's own actions stay in the audit log. `audit_log_by_target` leads to the tenant's
+// conversation rows.
+const DELETE_OLD_FALLBACK_NOTES = `DELETE FROM audit_log
+  WHERE tenant_id = $1 AND id IN (
+    SELECT id FROM audit_log
+     WHERE tenant_id = $1 AND target_type = 'conversation' AND action = 'chat.fallback' AND at < $2::timestamptz
+     LIMIT $3)`;
+
 // Messages no run sent (a chat's opening greeting, handoff transcripts), except in a conversation a person holds.
 const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
   WHERE tenant_id = $1 AND id IN (
@@ -53,7 +62,7 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
 
 /**
  * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
- * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids, handoff
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids, fallback notes, handoff
  * transcripts, and the definition snapshots no run points at any more. Like n8n's execution pruning, it is on
  * by default, so storage stays bounded.
  *
@@ -99,6 +108,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
           await deleteOldMemory(sql, batch),
           await deleteOldMessageClaims(sql, batch),
           await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
+          await deleteBatch(sql, DELETE_OLD_FALLBACK_NOTES, batch),
         ];
       });
       deleted += counts.reduce((sum, count) => sum + count, 0);

@@ -1,0 +1,41 @@
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+
+/**
+ * Which customer fallbacks are written down for staff (an audit row `chat.fallback` and a log line). Every
+ * fallback is counted in `flowdeck_chat_fallbacks_total{code}`, but the messages that cause one are the
+ * customer's to send, as many as they like: past the tenant's messages per minute (FD352), a flood would
+ * otherwise write an audit row and a log line per message, the load that limit is there to hold off, and grow
+ * the audit log without bound. A conversation's reason is written once per code and window (one row tells staff
+ * why that customer got the text), and a tenant's notes are capped per window.
+ */
+export interface FallbackNotes {
+  /** Whether this fallback is the one to write down; counts it either way. Never rejects. */
+  take(tenantId: string, conversationId: string, code: string): Promise<boolean>;
+}
+
+export interface FallbackNotesOptions {
+  /** Default 60 s; whole seconds (the limiter counts seconds). */
+  readonly windowMs?: number;
+  /** Notes one tenant gets per window, across its conversations. Default 30. */
+  readonly perTenantPerWindow?: number;
+}
+
+export function createFallbackNotes(options: FallbackNotesOptions = {}): FallbackNotes {
+  const duration = Math.max(1, Math.round((options.windowMs ?? 60_000) / 1000));
+  const perConversation = new RateLimiterMemory({ points: 1, duration });
+  const perTenant = new RateLimiterMemory({ points: options.perTenantPerWindow ?? 30, duration });
+  const consumed = (limiter: RateLimiterMemory, key: string) =>
+    limiter.consume(key).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof RateLimiterRes) return false;
+        throw error;
+      },
+    );
+  return {
+    async take(tenantId, conversationId, code) {
+      if (!(await consumed(perConversation, `${tenantId}:${conversationId}:${code}`))) return false;
+      return consumed(perTenant, tenantId);
+    },
+  };
+}
