@@ -100,6 +100,13 @@ describe("worker processes killed with SIGKILL", { timeout: 180_000 }, () => {
           { tenantId },
         ),
       );
+    const untilNewCut = async (before: ReadonlySet<string>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if ([...(await cutRuns())].some((id) => !before.has(id))) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
     let cutBefore = new Set<string>();
     // Two workers per round, each killed at its own random moment after its first job: 10 rounds, 20 kills.
     for (let round = 0; round < KILLS / 2; round += 1) {
@@ -115,7 +122,11 @@ describe("worker processes killed with SIGKILL", { timeout: 180_000 }, () => {
         children.map(async (child) => {
           const started = await child.firstJob(15_000);
           expect({ started, output: child.output() }).toMatchObject({ started: true });
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 80));
+          // Aimed at the middle of runs: once the round has a run with an effect written and not completed (or
+          // after a second: on a loaded machine a worker's first effect can come later than a blind delay),
+          // then at a random moment soon after.
+          await untilNewCut(cutBefore, 1_000);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
           await child.kill();
         }),
       );

@@ -27,7 +27,8 @@ export interface FallbackOutcome {
 /**
  * `sendCustomerMessage` for customers: a refusal that is ours becomes the fallback text, and the reason goes
  * to staff (`flowdeck_chat_fallbacks_total{code}`; an audit row `chat.fallback` on the conversation and a log
- * line, as often as fallback-notes.ts allows). Staff test sessions get the real error: they can act on it. Refusals the customer caused rethrow.
+ * line, as often as fallback-notes.ts allows). Staff test sessions get the real error: they can act on it.
+ * Refusals the customer caused rethrow.
  */
 export async function sendOrFallback(
   services: ChatServices,

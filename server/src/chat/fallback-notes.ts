@@ -24,13 +24,12 @@ export function createFallbackNotes(options: FallbackNotesOptions = {}): Fallbac
   const duration = Math.max(1, Math.round((options.windowMs ?? 60_000) / 1000));
   const perConversation = new RateLimiterMemory({ points: 1, duration });
   const perTenant = new RateLimiterMemory({ points: options.perTenantPerWindow ?? 30, duration });
+  // Over the limit rejects with a RateLimiterRes; anything else would be the limiter's own fault, and then the
+  // note is written rather than the customer's answer lost.
   const consumed = (limiter: RateLimiterMemory, key: string) =>
     limiter.consume(key).then(
       () => true,
-      (error: unknown) => {
-        if (error instanceof RateLimiterRes) return false;
-        throw error;
-      },
+      (error: unknown) => !(error instanceof RateLimiterRes),
     );
   return {
     async take(tenantId, conversationId, code) {
