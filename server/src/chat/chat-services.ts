@@ -64,7 +64,7 @@ export function createChatServices(options: CreateChatServicesOptions): ChatServ
     history: createConversationHistory(options.db, undefined, chatOptions.customerFallbackText),
     secretBox,
     outbound,
-    fallbackNotes: createFallbackNotes({ perTenantPerWindow: chatOptions.fallbackNotesPerTenantPerMinute }),
+    fallbackNotes: createFallbackNotes(chatOptions.fallbackNotesPerTenantPerMinute),
     relays: createTurnRelays({
       db: options.db,
       runs: () => runs,

@@ -5,25 +5,21 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
  * fallback is counted in `flowdeck_chat_fallbacks_total{code}`, but the messages that cause one are the
  * customer's to send, as many as they like: past the tenant's messages per minute (FD352), a flood would
  * otherwise write an audit row and a log line per message, the load that limit is there to hold off, and grow
- * the audit log without bound. A conversation's reason is written once per code and window (one row tells staff
- * why that customer got the text), and a tenant's notes are capped per window.
+ * the audit log without bound. A conversation's reason is written once per code and minute (one row tells staff
+ * why that customer got the text), and a tenant's notes are capped per minute.
  */
 export interface FallbackNotes {
   /** Whether this fallback is the one to write down; counts it either way. Never rejects. */
   take(tenantId: string, conversationId: string, code: string): Promise<boolean>;
 }
 
-export interface FallbackNotesOptions {
-  /** Default 60 s; whole seconds (the limiter counts seconds). */
-  readonly windowMs?: number;
-  /** Notes one tenant gets per window, across its conversations. Default 30. */
-  readonly perTenantPerWindow?: number;
-}
+// The limiter counts whole seconds.
+const WINDOW_SECONDS = 60;
 
-export function createFallbackNotes(options: FallbackNotesOptions = {}): FallbackNotes {
-  const duration = Math.max(1, Math.round((options.windowMs ?? 60_000) / 1000));
-  const perConversation = new RateLimiterMemory({ points: 1, duration });
-  const perTenant = new RateLimiterMemory({ points: options.perTenantPerWindow ?? 30, duration });
+/** `perTenantPerMinute`: notes one tenant gets per minute, across its conversations. */
+export function createFallbackNotes(perTenantPerMinute: number): FallbackNotes {
+  const perConversation = new RateLimiterMemory({ points: 1, duration: WINDOW_SECONDS });
+  const perTenant = new RateLimiterMemory({ points: perTenantPerMinute, duration: WINDOW_SECONDS });
   // Over the limit rejects with a RateLimiterRes; anything else would be the limiter's own fault, and then the
   // note is written rather than the customer's answer lost.
   const consumed = (limiter: RateLimiterMemory, key: string) =>
