@@ -124,6 +124,14 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
               ($1, 'chat:' || $2 || ':new-message', 'c-new', now())`,
       [free, channel, past],
     );
+    // The relays of two chat webhook turns, settled long ago and now (migration 1027): kept as long as the claims.
+    await owner(
+      `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
+                                   lease_until, give_up_at, settled_at, created_at)
+       VALUES ($1, $2, 'c-old', $3, 1, 4, 'infinity', now(), now(), now() - make_interval(days => $5)),
+              ($1, $2, 'c-new', $4, 1, 4, 'infinity', now(), now(), now())`,
+      [free, channel, oldDone.id, recentDone.id, past],
+    );
     await owner(
       `INSERT INTO chat_messages (tenant_id, conversation_id, run_id, author, text, created_at)
        VALUES ($1, $2, $3, 'customer', 'old, bot gone', now() - make_interval(days => $6)),
@@ -170,6 +178,11 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
       [channel],
     );
     expect(claims.rows.map((row) => row.claim_key)).toEqual([`chat:${channel}:new-message`]);
+    const relays = await owner<{ conversation_id: string }>(
+      "SELECT conversation_id FROM webhook_relays WHERE tenant_id = $1",
+      [free],
+    );
+    expect(relays.rows.map((row) => row.conversation_id)).toEqual(["c-new"]);
     const messages = await owner<{ text: string }>("SELECT text FROM chat_messages WHERE tenant_id = $1", [
       free,
     ]);
@@ -189,9 +202,9 @@ describe.each(TEST_DATABASE_KINDS)("run history retention on %s", (kind) => {
     ]);
     expect(snapshots.rows.map((row) => row.hash)).not.toContain("orphan-draft");
     expect(snapshots.rows.length).toBeGreaterThan(0);
-    // 4 runs, 1 memory row, 1 message id, 1 transcript message, 1 fallback note, 1 snapshot; a second pass
-    // finds nothing more.
-    expect(deleted).toBe(9);
+    // 4 runs, 1 memory row, 1 message id, 1 relay, 1 transcript message, 1 fallback note, 1 snapshot; a second
+    // pass finds nothing more.
+    expect(deleted).toBe(10);
     expect(await retention.runOnce()).toBe(0);
     await retention.stop();
   });

@@ -144,9 +144,12 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
     };
   }
 
-  const relaysLeft = () =>
+  /** Turns still being relayed; with `settled`, also those relayed (kept until retention, migration 1027). */
+  const relaysLeft = (settled = false) =>
     server.testDb.db.ownerTransaction(async (sql) => {
-      const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_relays");
+      const { rows } = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_relays ${settled ? "" : "WHERE settled_at IS NULL"}`,
+      );
       return rows[0]!.n;
     });
 
@@ -168,6 +171,48 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
     // Both questions come from the same ask step: counted per step over the run, not per turn.
     expect(new Set(conversation.map((message) => message.id)).size).toBe(3);
     await eventually(async () => (await relaysLeft()) === 0, 10_000, "the relays to finish");
+  });
+
+  it("relays a turn whose process died after storing the message and before recording its relay, once", async () => {
+    const channel = await webhookChannel(ORDER_ASK.replace("name: order_ask", "name: order_ask_again"));
+    const before = received.length;
+    const relayed = await relaysLeft(true);
+    // The process that takes the message stores it (its run starts) and dies before the turn's relay is recorded:
+    // the sender hears no 202.
+    const relays = getChatServices(server.app).relays;
+    const record = relays.relay;
+    relays.relay = () => Promise.reject(new Error("the process died here"));
+    const raw = JSON.stringify({ text: "Hi" });
+    const signed = () => ({
+      rawBody: raw,
+      headers: {
+        "flowdeck-signature": signPayload(channel.webhookSecret, Math.floor(Date.now() / 1000), raw),
+        "flowdeck-message-id": "crash-1",
+      },
+    });
+    try {
+      const first = await server.request("POST", `/webhooks/${channel.id}`, signed());
+      expect(first.status).toBe(500);
+    } finally {
+      relays.relay = record;
+    }
+    expect(await relaysLeft(true)).toBe(relayed);
+
+    // The sender retries: the copy is refused (the message was stored and ran), and its turn's replies go out.
+    const retry = await server.request("POST", `/webhooks/${channel.id}`, signed());
+    expect(retry.status).toBe(409);
+    expect((retry.body as { error: { code: string } }).error.code).toBe("FD376");
+    await eventually(() => received.length === before + 1, 10_000, "the question");
+    expect(received[before]!.text).toBe("Your order number?");
+    await eventually(async () => (await relaysLeft()) === 0, 10_000, "the relay to settle");
+
+    // Another retry finds the turn relayed: nothing is recorded or sent again.
+    const again = await server.request("POST", `/webhooks/${channel.id}`, signed());
+    expect(again.status).toBe(409);
+    expect(await relaysLeft(true)).toBe(relayed + 1);
+    await relays.idle();
+    await getChatServices(server.app).outbound.idle();
+    expect(received).toHaveLength(before + 1);
   });
 
   it("delivers a turn whose process died mid-run: the successor reads the rest from the log, none twice", async () => {

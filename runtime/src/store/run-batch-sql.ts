@@ -24,8 +24,8 @@ export const INSERT_SNAPSHOTS = `INSERT INTO run_definitions (tenant_id, hash, d
 // taken is skipped (ON CONFLICT on the partial unique index), not an error, so a replay in a batch costs the
 // other runs nothing. Only what the caller does not already hold comes back.
 //
-// A run started by a customer's message with an id claims it in `message_claims` (migration 0016) first, and is
-// stored only if that claim was new: two copies in one batch are told apart by run id (the first in the batch
+// A run started by a customer's message with an id claims it in `message_claims` (migration 0016; its turn
+// begins at seq 1, 0017) first, and is stored only if that claim was new: two copies in one batch are told apart by run id (the first in the batch
 // is kept; DISTINCT ON), a copy claimed by an earlier statement inserts nothing.
 export const CREATE_RUNS = prepared(
   "flowdeck_create_runs",
@@ -33,8 +33,8 @@ export const CREATE_RUNS = prepared(
 WITH batch AS (
   SELECT b, ord FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS item(b, ord)
 ), message_claim AS (
-  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id)
-  SELECT DISTINCT ON (b->>'messageClaim') $1, b->>'messageClaim', b->>'conversationId', (b->>'id')::uuid
+  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id, from_seq)
+  SELECT DISTINCT ON (b->>'messageClaim') $1, b->>'messageClaim', b->>'conversationId', (b->>'id')::uuid, 1
     FROM batch WHERE b ? 'messageClaim' ORDER BY b->>'messageClaim', ord
   ON CONFLICT DO NOTHING
   RETURNING run_id

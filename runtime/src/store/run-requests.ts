@@ -36,9 +36,10 @@ export interface RecordedResume {
 // test is `array_position`, not `status = ANY`, so that no index can serve it: PostgreSQL then has only the
 // primary key to find the run by (run-lookup-plans.test.ts says why that matters).
 //
-// `$7`, when not null, is the message's claim key (migration 0016), claimed by this statement: a key claimed
-// before moves nothing. Two copies at once both find it free; the second waits for the first's row lock, and
-// its claim insert then fails on the key (23505), which rolls its whole statement back.
+// `$7`, when not null, is the message's claim key (migration 0016), claimed by this statement with the seq its
+// turn begins at (0017): a key claimed before moves nothing. Two copies at once both find it free; the second
+// waits for the first's row lock, and its claim insert then fails on the key (23505), which rolls its whole
+// statement back.
 export const REQUEST_RESUME = prepared(
   "flowdeck_request_resume",
   `
@@ -49,8 +50,8 @@ WITH run AS (
           OR NOT EXISTS (SELECT 1 FROM message_claims c WHERE c.tenant_id = $1 AND c.claim_key = $7::text))
   RETURNING ${runColumns("runs")}, event_seq
 ), message_claim AS (
-  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id)
-  SELECT tenant_id, $7::text, conversation_id, id FROM run WHERE $7::text IS NOT NULL
+  INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id, from_seq)
+  SELECT tenant_id, $7::text, conversation_id, id, event_seq FROM run WHERE $7::text IS NOT NULL
 ), requested AS (
   INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
   SELECT tenant_id, id, event_seq, event_seq, jsonb_build_array(jsonb_build_object('type', 'resume.requested',

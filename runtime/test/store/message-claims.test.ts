@@ -40,12 +40,18 @@ describe.each(TEST_DATABASE_KINDS)("message claims (%s)", (kind) => {
     return run.id;
   }
 
-  async function claims(key: string): Promise<Array<{ run_id: string; conversation_id: string }>> {
+  interface ClaimRow {
+    run_id: string;
+    conversation_id: string;
+    from_seq: number;
+  }
+
+  async function claims(key: string): Promise<ClaimRow[]> {
     return testDb.db.ownerTransaction(
       async (sql) =>
         (
-          await sql.query<{ run_id: string; conversation_id: string }>(
-            "SELECT run_id::text, conversation_id FROM message_claims WHERE claim_key = $1",
+          await sql.query<ClaimRow>(
+            "SELECT run_id::text, conversation_id, from_seq FROM message_claims WHERE claim_key = $1",
             [key],
           )
         ).rows,
@@ -56,7 +62,7 @@ describe.each(TEST_DATABASE_KINDS)("message claims (%s)", (kind) => {
     return (await store.listEvents(tenantId, runId)).filter((e) => e.type === "resume.requested").length;
   }
 
-  it("starts one run per id, among copies in one batch and across batches, and keeps where it went", async () => {
+  it("starts one run per id, among copies in one batch and across batches, and keeps where its turn went", async () => {
     const claim = claimOf();
     const copies = await Promise.allSettled(
       Array.from({ length: 5 }, (_, index) =>
@@ -68,7 +74,10 @@ describe.each(TEST_DATABASE_KINDS)("message claims (%s)", (kind) => {
     for (const refused of copies.filter((o) => o.status === "rejected"))
       expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(Copy);
     const stored = await claims(claim.key);
-    expect(stored).toEqual([{ run_id: started[0]!.id, conversation_id: started[0]!.conversationId }]);
+    // The turn begins with the run (migration 0017): what a chat webhook's relay needs to be recorded again.
+    expect(stored).toEqual([
+      { run_id: started[0]!.id, conversation_id: started[0]!.conversationId, from_seq: 1 },
+    ]);
     await expect(store.createRun(newRun(tenantId, { messageClaim: claim }))).rejects.toBeInstanceOf(Copy);
     // Copies of an id nobody claimed yet, all in one batch (the plain run goes first, alone): the first is kept.
     const fresh = claimOf();
@@ -98,7 +107,9 @@ describe.each(TEST_DATABASE_KINDS)("message claims (%s)", (kind) => {
       store.requestResume(tenantId, runId, message("AO-1"), ["waiting"], claim),
     ).rejects.toBeInstanceOf(Copy);
     expect(await requests(runId)).toBe(1);
-    expect(await claims(claim.key)).toEqual([{ run_id: runId, conversation_id: "conv-1" }]);
+    expect(await claims(claim.key)).toEqual([
+      { run_id: runId, conversation_id: "conv-1", from_seq: recorded!.seq },
+    ]);
 
     // The first message of a chat started a run; its copy arrives as an answer to that run's question.
     const first = claimOf();

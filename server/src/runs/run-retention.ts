@@ -51,6 +51,13 @@ const DELETE_OLD_FALLBACK_NOTES = `DELETE FROM audit_log
      WHERE tenant_id = $1 AND target_type = 'conversation' AND action = 'chat.fallback' AND at < $2::timestamptz
      LIMIT $3)`;
 
+// Chat webhook turns' relays (migration 1027): kept once settled so that a late copy of the turn's message records
+// no second relay, as long as the message's claim, which tells a copy apart. Settled long before (a turn is given
+// up after 15 minutes); `webhook_relays_by_age` is a BRIN index.
+const DELETE_OLD_RELAYS = `DELETE FROM webhook_relays
+  WHERE tenant_id = $1 AND id IN (
+    SELECT id FROM webhook_relays WHERE tenant_id = $1 AND created_at < $2::timestamptz LIMIT $3)`;
+
 // Messages no run sent (a chat's opening greeting, handoff transcripts), except in a conversation a person holds.
 const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
   WHERE tenant_id = $1 AND id IN (
@@ -62,8 +69,8 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
 
 /**
  * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
- * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids, fallback
- * notes, handoff transcripts, and the definition snapshots no run points at any more. Like n8n's execution
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids and the chat
+ * webhook relays of their turns, fallback notes, handoff transcripts, and the definition snapshots no run points at any more. Like n8n's execution
  * pruning, it is on by default, so storage stays bounded.
  *
  * Owner rights, as for the reconciler: the app role may not delete run history (DESIGN.md §5). Each batch is
@@ -107,6 +114,7 @@ export function createRunRetention(options: RunRetentionOptions): PeriodicTask {
           await deleteOldRuns(sql, batch, keep),
           await deleteOldMemory(sql, batch),
           await deleteOldMessageClaims(sql, batch),
+          await deleteBatch(sql, DELETE_OLD_RELAYS, batch),
           await deleteBatch(sql, DELETE_OLD_CHAT_MESSAGES, batch),
           await deleteBatch(sql, DELETE_OLD_FALLBACK_NOTES, batch),
         ];

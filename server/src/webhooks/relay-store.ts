@@ -43,35 +43,66 @@ const toRelay = (row: RelayRow): TurnRelay => ({
 
 const secondsOf = (ms: number) => ms / 1000;
 
-/** Records a turn to relay, leased to this process for `leaseMs`. */
+interface RelayLease {
+  readonly leaseMs: number;
+  readonly giveUpMs: number;
+}
+
+// One relay per turn (migration 1027's key): a turn another process is relaying, or has relayed, inserts nothing.
+const ONCE_PER_TURN = `ON CONFLICT (tenant_id, run_id, from_seq) DO NOTHING RETURNING ${relayColumns("")}`;
+// The lease and give-up instants, from the parameters holding their seconds.
+const leaseAndGiveUp = (lease: string, giveUp: string) =>
+  `now() + make_interval(secs => ${lease}), now() + make_interval(secs => ${giveUp})`;
+
+/**
+ * Records a turn to relay, leased to this process for `leaseMs`; undefined when the turn already has its relay
+ * (a copy of its message recorded it from the claim first, `insertRelayOfClaim`).
+ */
 export async function insertRelay(
   sql: Sql,
-  turn: {
-    tenantId: string;
-    channelId: string;
-    conversationId: string;
-    runId: string;
-    fromSeq: number;
-    leaseMs: number;
-    giveUpMs: number;
-  },
-): Promise<TurnRelay> {
+  turn: { tenantId: string; channelId: string; conversationId: string; runId: string; fromSeq: number },
+  lease: RelayLease,
+): Promise<TurnRelay | undefined> {
   const { rows } = await sql.query<RelayRow>(
     `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
                                  lease_until, give_up_at)
-     VALUES ($1, $2, $3, $4, $5, $5 - 1, now() + make_interval(secs => $6), now() + make_interval(secs => $7))
-     RETURNING ${relayColumns("")}`,
+     VALUES ($1, $2, $3, $4, $5, $5 - 1, ${leaseAndGiveUp("$6", "$7")})
+     ${ONCE_PER_TURN}`,
     [
       turn.tenantId,
       turn.channelId,
       turn.conversationId,
       turn.runId,
       turn.fromSeq,
-      secondsOf(turn.leaseMs),
-      secondsOf(turn.giveUpMs),
+      secondsOf(lease.leaseMs),
+      secondsOf(lease.giveUpMs),
     ],
   );
-  return toRelay(rows[0]!);
+  return rows[0] ? toRelay(rows[0]) : undefined;
+}
+
+/**
+ * Records the relay of the turn a message's claim (`message_claims`, runtime migration 0017) says its first copy
+ * started, for a copy of it; undefined when that turn has its relay already (the usual case: the process that
+ * stored the message recorded it) or the claim does not say (a message kept for a person, or claimed before the
+ * turn was kept). What makes a process that died between storing a message and recording its relay lose nothing.
+ */
+export async function insertRelayOfClaim(
+  sql: Sql,
+  copy: { tenantId: string; channelId: string; claimKey: string },
+  lease: RelayLease,
+): Promise<TurnRelay | undefined> {
+  const { rows } = await sql.query<RelayRow>(
+    `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
+                                 lease_until, give_up_at)
+     SELECT $1::uuid, $2::uuid, c.conversation_id, c.run_id, c.from_seq, c.from_seq - 1, ${leaseAndGiveUp("$4", "$5")}
+       FROM message_claims c
+      WHERE c.tenant_id = $1 AND c.claim_key = $3 AND c.run_id IS NOT NULL AND c.from_seq IS NOT NULL
+        AND c.conversation_id IS NOT NULL
+     ${ONCE_PER_TURN}`,
+    [copy.tenantId, copy.channelId, copy.claimKey, secondsOf(lease.leaseMs), secondsOf(lease.giveUpMs)],
+  );
+  return rows[0] ? toRelay(rows[0]) : undefined;
 }
 
 /**
@@ -87,15 +118,24 @@ export async function advanceRelay(sql: Sql, relayId: string, seq: number): Prom
   return rowCount === 1;
 }
 
-export async function deleteRelay(sql: Sql, relayId: string): Promise<void> {
-  await sql.query("DELETE FROM webhook_relays WHERE id = $1", [relayId]);
+/**
+ * The turn is relayed: its row stays (so a late copy of its message records no second relay) with no lease a
+ * sweeper would take, `'infinity'` also for processes older than migration 1027, whose sweepers read the lease
+ * alone. Retention deletes it with the message's claim.
+ */
+export async function settleRelay(sql: Sql, relayId: string): Promise<void> {
+  await sql.query(
+    "UPDATE webhook_relays SET settled_at = now(), lease_until = 'infinity' WHERE id = $1 AND settled_at IS NULL",
+    [relayId],
+  );
 }
 
 // Across tenants (the owner's connection): relays whose process let their lease run out, leased to this
 // process for `$2` ms. SKIP LOCKED: two sweepers never take the same row in one pass.
 const CLAIM_ABANDONED = `
 WITH due AS (
-  SELECT tenant_id, id FROM webhook_relays WHERE lease_until <= now() ORDER BY lease_until LIMIT $1
+  SELECT tenant_id, id FROM webhook_relays WHERE lease_until <= now() AND settled_at IS NULL
+   ORDER BY lease_until LIMIT $1
      FOR UPDATE SKIP LOCKED
 )
 UPDATE webhook_relays r SET lease_until = now() + make_interval(secs => $2::float8 / 1000)

@@ -187,6 +187,7 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
     }
 
     const conversationId = chat.conversationId ?? newConversationId();
+    const target = outboundTarget(channel, secret);
     let outcome;
     try {
       outcome = await sendOrFallback(services, principal, conversationId, chat.text, {
@@ -194,10 +195,16 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
         claim: customerClaim(principal, messageId)!,
       });
     } catch (error) {
-      if (error instanceof MessageReceivedBefore) throw replayed();
-      throw error;
+      if (!(error instanceof MessageReceivedBefore)) throw error;
+      // The sender retries a message it heard no 202 for. Should the process that stored the first copy have
+      // died before recording its turn's relay, the turn is recorded now, so its replies still go out; a turn
+      // relayed or being relayed is left alone.
+      if (target) {
+        const copy = { tenantId: channel.tenantId, channelId: channel.id, claimKey: error.key };
+        await services.relays.relayCopy(copy, target);
+      }
+      throw replayed();
     }
-    const target = outboundTarget(channel, secret);
     if (outcome.kind === "fallback") {
       // The customer hears the fallback where they hear the flow (the channel's outbound URL); the sender's
       // answer carries it too, for a channel without one. Nothing was stored, so the id was not claimed: a retry

@@ -6,7 +6,14 @@ import type { Logger } from "../kit/logger";
 import type { RunHost } from "../runs/run-host";
 import type { OutboundDelivery, OutboundMessage } from "./outbound-delivery";
 import { currentOutboundTarget, type OutboundTarget } from "./outbound-target";
-import { advanceRelay, claimAbandoned, deleteRelay, insertRelay, type TurnRelay } from "./relay-store";
+import {
+  advanceRelay,
+  claimAbandoned,
+  insertRelay,
+  insertRelayOfClaim,
+  settleRelay,
+  type TurnRelay,
+} from "./relay-store";
 
 /** One turn of a webhook conversation whose replies go to the channel's URL. */
 export interface RelayedTurn {
@@ -21,15 +28,29 @@ export interface RelayedTurn {
 export interface TurnRelays {
   /**
    * Records the turn (resolves once it is stored: a message answered 202 cannot lose its replies), then relays
-   * it in the background as its run commits, until the turn settles.
+   * it in the background as its run commits, until the turn settles. A turn recorded already (by a copy of its
+   * message, `relayCopy`) is left to whoever recorded it.
    */
   relay(turn: RelayedTurn, target: OutboundTarget): Promise<void>;
+  /**
+   * For a copy of a chat webhook message whose first copy was stored: records and relays the turn that first
+   * copy started, if it has no relay yet (its process died before recording it); otherwise nothing. True when
+   * it did.
+   */
+  relayCopy(copy: CopyOfMessage, target: OutboundTarget): Promise<boolean>;
   /** One sweeper pass now (tests): takes over turns whose process let its lease run out; how many it took. */
   sweep(): Promise<number>;
   /** Resolves when every turn this process follows has been relayed or left to the sweepers. */
   idle(): Promise<void>;
   /** Stops following (the turns stay stored: another process's sweeper takes them over). */
   close(): Promise<void>;
+}
+
+/** A refused copy of a message, by the key its first copy was claimed under (channels/message-claims.ts). */
+export interface CopyOfMessage {
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly claimKey: string;
 }
 
 export interface TurnRelayDeps {
@@ -56,6 +77,7 @@ const SWEEP_LEASE_MS = 5_000;
 const SWEEP_BATCH = 20;
 // A turn not settled by then is given up: its run is stuck, and the run's own limits fail it long before.
 const GIVE_UP_MS = 15 * 60_000;
+const FOLLOWED_LEASE = { leaseMs: FOLLOW_MS + LEASE_MARGIN_MS, giveUpMs: GIVE_UP_MS };
 
 /**
  * The replies of chat webhook turns, read from the run's log (`webhook_relays`; server CONTEXT, Channels):
@@ -106,7 +128,7 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   }
 
   async function finish(turn: TurnRelay): Promise<void> {
-    await db.transaction((sql) => deleteRelay(sql, turn.id), { tenantId: turn.tenantId });
+    await db.transaction((sql) => settleRelay(sql, turn.id), { tenantId: turn.tenantId });
   }
 
   /** Relays the turn as its run commits, until it settles, the follow time ends or the process closes. */
@@ -181,15 +203,29 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   const sweeper = periodicTask("webhook relay sweeper", deps.options.outboundSweepIntervalMs, sweepPass, log);
   sweeper.start();
 
+  function followInBackground(stored: TurnRelay, target: OutboundTarget): void {
+    const followed = follow(stored, target);
+    following.add(followed);
+    void followed.finally(() => following.delete(followed));
+  }
+
   return {
     async relay(turn, target) {
-      const stored = await db.transaction(
-        (sql) => insertRelay(sql, { ...turn, leaseMs: FOLLOW_MS + LEASE_MARGIN_MS, giveUpMs: GIVE_UP_MS }),
-        { tenantId: turn.tenantId },
-      );
-      const followed = follow(stored, target);
-      following.add(followed);
-      void followed.finally(() => following.delete(followed));
+      const stored = await db.transaction((sql) => insertRelay(sql, turn, FOLLOWED_LEASE), {
+        tenantId: turn.tenantId,
+      });
+      if (stored) followInBackground(stored, target);
+    },
+    async relayCopy(copy, target) {
+      const stored = await db.transaction((sql) => insertRelayOfClaim(sql, copy, FOLLOWED_LEASE), {
+        tenantId: copy.tenantId,
+      });
+      if (!stored) return false;
+      log.warn("webhook relay recorded for a copy: the first copy's process stopped before recording it", {
+        runId: stored.runId,
+      });
+      followInBackground(stored, target);
+      return true;
     },
     sweep: () => sweeper.runOnce(),
     async idle() {
