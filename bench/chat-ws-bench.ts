@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import WebSocket, { WebSocketServer } from "ws";
 import { createApp } from "../server/src/app/create-app";
@@ -13,6 +14,8 @@ import { runServerMigrations } from "../server/src/store/server-migrations";
 import { createTestDatabase } from "../runtime/test/support/test-database";
 import type { Database } from "@flowdeck/runtime";
 import { setTenantPlan } from "../server/src/plans/set-tenant-plan";
+import pg from "pg";
+import { cpuMsBetween, postgresCpuMsFor } from "./src/process-cpu";
 
 const SESSIONS = Number(process.env.FLOWDECK_BENCH_WS_SESSIONS ?? 1_000);
 const MESSAGES_PER_SESSION = 3;
@@ -45,6 +48,10 @@ edges:
 
 interface Load {
   readonly latenciesMs: number[];
+  /** CPU this process (server and clients alike) used during the run, in ms. */
+  readonly processCpuMs: number;
+  /** CPU the bench database's PostgreSQL backends and the cluster's shared processes used, in ms. */
+  readonly postgresCpuMs: number;
   /** Later messages of a session only (they resume the waiting run instead of starting one). */
   readonly followUpMs: number[];
   readonly seconds: number;
@@ -63,6 +70,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
  * `paceMs`, each from a random moment within one pace and then one message per pace (jittered ±20 %).
  */
 async function drive(
+  postgres: CpuMeter,
   url: string,
   headers: Record<string, string>,
   protocols: string[],
@@ -86,6 +94,8 @@ async function drive(
   const followUpMs: number[] = [];
   let failures = 0;
   let firstError: string | undefined;
+  const postgresBefore = await postgres.read();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     clients.map(async (ws) => {
@@ -123,11 +133,49 @@ async function drive(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const postgresCpuMs = cpuMsBetween(postgresBefore, await postgres.read());
   for (const ws of clients) ws.terminate();
   latenciesMs.sort((a, b) => a - b);
   followUpMs.sort((a, b) => a - b);
   if (firstError) process.stderr.write(`chat-ws: first error frame ${firstError.slice(0, 300)}\n`);
-  return { latenciesMs, followUpMs, seconds, messages: latenciesMs.length, failures };
+  return {
+    latenciesMs,
+    followUpMs,
+    seconds,
+    messages: latenciesMs.length,
+    failures,
+    processCpuMs: (cpu.user + cpu.system) / 1000,
+    postgresCpuMs,
+  };
+}
+
+/** PostgreSQL's CPU so far by pid, other databases' backends left out (process-cpu.ts). */
+interface CpuMeter {
+  read(): Promise<Map<number, number>>;
+  close(): Promise<void>;
+}
+
+async function postgresMeter(database: string): Promise<CpuMeter> {
+  const client = new pg.Client({
+    connectionString: process.env.FLOWDECK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  });
+  await client.connect();
+  return { read: () => postgresCpuMsFor(client, database), close: () => client.end() };
+}
+
+/**
+ * CPU per answered message, this process's and PostgreSQL's: on a machine of `cores` cores their sum bounds the
+ * rate (cores × 1000 / sum messages a second), whatever the code does with its time.
+ */
+function cpuLine(load: Load): string {
+  const per = (ms: number) => (ms / Math.max(1, load.messages)).toFixed(2);
+  const sum = (load.processCpuMs + load.postgresCpuMs) / Math.max(1, load.messages);
+  const cores = availableParallelism();
+  return (
+    `CPU per message: this process (server and clients) ${per(load.processCpuMs)} ms, PostgreSQL ` +
+    `${per(load.postgresCpuMs)} ms; on ${cores} cores at most ${((cores * 1000) / sum).toFixed(0)} msg/s`
+  );
 }
 
 /**
@@ -137,6 +185,7 @@ async function drive(
  */
 export async function runChatWsBench(log: (line: string) => void): Promise<{ ok: boolean }> {
   const database = await createTestDatabase("pg", { maxConnections: 20 });
+  const meter = await postgresMeter(database.name);
   const runs = createRunHost({
     db: database.db,
     log: silentServerLogger,
@@ -185,8 +234,9 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
       JSON.stringify({ type: "message", id: randomUUID(), text: `Where is my order ${i}?` });
     const answered = (text: string) => text.includes('"type":"reply"') && text.includes("Anything else?");
     // Warm-up (not measured): JIT, the pool's connections, the workflow cache.
-    await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, 20);
+    await drive(meter, chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, 20);
     await drive(
+      meter,
       echoUrl,
       {},
       [],
@@ -196,13 +246,22 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
     );
 
     const echoMessage = (i: number) => JSON.stringify({ type: "message", text: `hello ${i}` });
-    const baseline = await drive(echoUrl, {}, [], echoMessage, () => true);
-    const flowdeck = await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered);
-    const pacedEcho = await drive(echoUrl, {}, [], echoMessage, () => true, SESSIONS, PACE_MS);
+    const baseline = await drive(meter, echoUrl, {}, [], echoMessage, () => true);
+    const flowdeck = await drive(meter, chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered);
+    const pacedEcho = await drive(meter, echoUrl, {}, [], echoMessage, () => true, SESSIONS, PACE_MS);
     // No database traffic for the paced echo run's 15 s: every backend has reported its counters by now.
     const readsBefore = await runIndexReads(database.db);
     const transactionsBefore = database.db.stats.transactions;
-    const paced = await drive(chatUrl, { origin: ORIGIN }, ["flowdeck.v1"], ask, answered, SESSIONS, PACE_MS);
+    const paced = await drive(
+      meter,
+      chatUrl,
+      { origin: ORIGIN },
+      ["flowdeck.v1"],
+      ask,
+      answered,
+      SESSIONS,
+      PACE_MS,
+    );
     const transactionsPerMessage = (database.db.stats.transactions - transactionsBefore) / paced.messages;
     // An idle backend that reported less than a second ago holds its counters back for 10 s (PostgreSQL 15,
     // PGSTAT_IDLE_INTERVAL): the last messages' reads arrive only after that.
@@ -224,6 +283,7 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
       `    flowdeck /ws/chat  p50 ${ms(paced, 0.5)} ms  p99 ${p99.toFixed(1)} ms  failures ${paced.failures}` +
         `   (bare ws echo p50 ${ms(pacedEcho, 0.5)} ms  p99 ${ms(pacedEcho, 0.99)} ms)`,
     );
+    log(`    ${cpuLine(paced)}`);
     log(
       `    PostgreSQL transactions per message ${transactionsPerMessage.toFixed(2)}, ` +
         `runs index entries read per message ${((readsAfter - readsBefore) / paced.messages).toFixed(1)}`,
@@ -233,6 +293,7 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
       `  flowdeck /ws/chat  p50 ${ms(flowdeck, 0.5)} ms  p99 ${ms(flowdeck, 0.99)} ms  ` +
         `${throughput(flowdeck).toFixed(0)} msg/s  failures ${flowdeck.failures}`,
     );
+    log(`  ${cpuLine(flowdeck)}`);
     log(
       `  …of which follow-ups (resume a waiting run)  p50 ${percentile(flowdeck.followUpMs, 0.5).toFixed(1)} ms  ` +
         `p99 ${percentile(flowdeck.followUpMs, 0.99).toFixed(1)} ms`,
@@ -251,6 +312,7 @@ export async function runChatWsBench(log: (line: string) => void): Promise<{ ok:
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await runs.close();
+    await meter.close();
     await database.close();
   }
 }
