@@ -221,9 +221,8 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
         tenantId: copy.tenantId,
       });
       if (!stored) return false;
-      log.warn("webhook relay recorded for a copy: the first copy's process stopped before recording it", {
-        runId: stored.runId,
-      });
+      // Usually the first copy's process died before recording the relay; or it is about to, and will find this.
+      log.warn("webhook relay recorded from a copy of its message", { runId: stored.runId });
       followInBackground(stored, target);
       return true;
     },
