@@ -27,12 +27,16 @@ export interface Engine {
    * Records a message (for a `waiting` run) or a hand-back (for a `handoff` one) without executing anything:
    * what the API does in queue mode before enqueueing; `continueRun` applies it. FD206 no run, FD207 wrong status.
    * With `claim` (a customer message's id) a copy recorded before records nothing: `claim.duplicate()` is thrown.
+   * `appliesHere`: this process applies it next (continueRun or applyResumes on this engine, as the inline queue
+   * does), so the record also counts the activation that will (RunStore.requestResume's `countActivation`): one
+   * transaction less per message. Without it a worker elsewhere counts its own.
    */
   requestResume(
     tenantId: string,
     runId: string,
     resume: ResumeInput,
     claim?: RunClaim,
+    appliesHere?: boolean,
   ): Promise<RecordedResume>;
   /**
    * Does whatever the run needs next: executes a queued run, continues a running one after a crash from its last
@@ -66,7 +70,10 @@ export interface Engine {
 interface Known {
   readonly run: RunRecord;
   readonly pending?: readonly ResumeRequest[];
-  /** The read counted the activation that executes the run next (`RunStore.readForActivation`). */
+  /**
+   * The activation that executes the run next, or applies its next request, is counted already: by the read
+   * that found it (`RunStore.readForActivation`) or by the request (`requestResume` with `appliesHere`).
+   */
   readonly claimed?: boolean;
 }
 
@@ -94,11 +101,33 @@ export function createEngine(deps: EngineDeps): Engine {
    */
   const fresh = new Map<string, Known>();
 
-  function keepFresh(run: RunRecord, pending?: readonly ResumeRequest[]): void {
-    fresh.delete(run.id);
+  function keepFresh(run: RunRecord, pending?: readonly ResumeRequest[], claimed = false): void {
+    // A count an earlier record of the run took and nobody used yet stays with it: the run's next activation.
+    const carried = takeFresh(run.tenantId, run.id)?.claimed === true;
     // Bounded: a process that only records runs (an API in front of BullMQ workers) never takes them.
-    if (fresh.size >= MAX_FRESH_RUNS) fresh.delete(fresh.keys().next().value!);
-    fresh.set(run.id, { run, ...(pending ? { pending } : {}) });
+    if (fresh.size >= MAX_FRESH_RUNS) void forget(fresh.keys().next().value!);
+    fresh.set(run.id, {
+      run,
+      ...(pending ? { pending } : {}),
+      ...(claimed || carried ? { claimed: true } : {}),
+    });
+  }
+
+  /** Drops what this process knew of the run, and takes back an activation count nobody will use now. */
+  function forget(runId: string): Promise<void> {
+    const known = fresh.get(runId);
+    fresh.delete(runId);
+    return known?.claimed ? releaseUnused(known.run) : Promise.resolve();
+  }
+
+  /** Best effort: if the database is down too, the run's next activation sees one death more than there was. */
+  function releaseUnused(run: RunRecord): Promise<void> {
+    return deps.store.releaseActivation(run.tenantId, run.id).catch((error: unknown) =>
+      deps.log.warn("could not take back an activation's count", {
+        runId: run.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   }
 
   function takeFresh(tenantId: string, runId: string): Known | undefined {
@@ -139,8 +168,9 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       return await passes();
     } finally {
-      // Counted by the read, never activated (cancelled first): no activation began.
-      if (claimed) await deps.store.releaseActivation(run.tenantId, run.id).catch(() => undefined);
+      // Counted by the read or the request, never activated (cancelled first, or the request was applied by
+      // another activation): no activation began.
+      if (claimed) await releaseUnused(run);
     }
 
     async function passes(): Promise<RunRecord> {
@@ -159,7 +189,9 @@ export function createEngine(deps: EngineDeps): Engine {
         // What requestResume or the last activation's commit read, when it did; else a read of its own.
         const request = await nextRequest(run, pending);
         if (!request) return run;
-        ({ run, pending } = await activate(run, request, signal));
+        const counted = claimed;
+        claimed = false;
+        ({ run, pending } = await activate(run, request, signal, undefined, counted));
       }
       return run;
     }
@@ -277,11 +309,18 @@ export function createEngine(deps: EngineDeps): Engine {
       return (await activate(run, resume, signal)).run;
     },
 
-    async requestResume(tenantId, runId, resume, claim) {
+    async requestResume(tenantId, runId, resume, claim, appliesHere = false) {
       const expected = resume.kind === "message" ? "waiting" : "handoff";
-      const recorded = await deps.store.requestResume(tenantId, runId, resume, [expected], claim);
+      const recorded = await deps.store.requestResume(
+        tenantId,
+        runId,
+        resume,
+        [expected],
+        claim,
+        appliesHere,
+      );
       if (recorded) {
-        keepFresh(recorded.run, recorded.pending);
+        keepFresh(recorded.run, recorded.pending, recorded.activationCounted);
         return recorded;
       }
       const run = await load(tenantId, runId);
@@ -302,7 +341,10 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async applyResumes(tenantId, runId, signal) {
       const known = takeFresh(tenantId, runId) ?? { run: await load(tenantId, runId) };
-      if (known.run.status === "queued" || known.run.status === "running") return known.run;
+      if (known.run.status === "queued" || known.run.status === "running") {
+        if (known.claimed) await releaseUnused(known.run);
+        return known.run;
+      }
       return drive(known, signal);
     },
 
@@ -319,7 +361,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async cancelRun(tenantId, runId, reason = "cancelled by a person") {
-      fresh.delete(runId);
+      await forget(runId);
       const running = active.get(runId);
       if (running) {
         running.controller.abort(new EngineError("FD208", reason));
@@ -341,7 +383,9 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async handBack() {
       const running = [...active.values()];
-      await Promise.all(running.map((entry) => entry.handBack()));
+      // Requests this process counted and will not apply now: another process applies them, and counts its own.
+      const counted = [...fresh.keys()].filter((runId) => fresh.get(runId)?.claimed);
+      await Promise.all([...running.map((entry) => entry.handBack()), ...counted.map(forget)]);
       return running.length;
     },
   };

@@ -178,7 +178,8 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
     async enqueueResume(tenantId, runId, resume, claim) {
       if (closed) throw new QueueError("FD280", "The run queue is closed.");
       // Recorded like in queue mode (FD206/FD207 reach the caller here), then applied in this process.
-      const { seq } = await options.engine.requestResume(tenantId, runId, resume, claim);
+      // Applied here next, so the record also counts the activation that applies it (one transaction less).
+      const { seq } = await options.engine.requestResume(tenantId, runId, resume, claim, true);
       await add([{ tenantId, runId, kind: "resume" }]);
       return { seq };
     },
@@ -219,6 +220,9 @@ export function createInlineQueue(options: InlineQueueOptions): InlineRunQueue {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       await drain();
+      // Nothing executes here any more: requests recorded for this queue and dropped above give back the
+      // activation their record counted, so the process that takes them over does not see a death.
+      await options.engine.handBack();
     },
   };
 }

@@ -27,6 +27,12 @@ export interface RecordedResume {
   readonly run: RunRecord;
   /** The run's requests not applied yet, oldest first, this one included (as of the same transaction). */
   readonly pending: readonly ResumeRequest[];
+  /**
+   * The statement counted the activation that applies the request (asked with `countActivation`, and no other
+   * was counted): the applier enters without counting it again, or takes the count back if it never activates.
+   * The run record then reads 0 unfinished activations, the count before this one.
+   */
+  readonly activationCounted: boolean;
 }
 
 // One statement: reserve an event seq on the run (only while it is in one of the statuses `$3` lists, so a
@@ -40,15 +46,26 @@ export interface RecordedResume {
 // turn begins at (0017): a key claimed before moves nothing. Two copies at once both find it free; the second
 // waits for the first's row lock, and its claim insert then fails on the key (23505), which rolls its whole
 // statement back.
+//
+// `$8`: the caller applies the request itself next (the inline queue), so the statement also counts the
+// activation that will apply it, as BEGIN_ACTIVATIONS would, and that activation needs no statement of its own.
+// Only when no activation is counted (`activations_unfinished` 0): a run with one under way or one whose process
+// died is counted by its applier as before. `locked` reads the count under the row lock (the latest version, not
+// the statement's snapshot), so `activation_counted` says exactly whether this statement moved it from 0 to 1.
 export const REQUEST_RESUME = prepared(
   "flowdeck_request_resume",
   `
-WITH run AS (
-  UPDATE runs SET event_seq = event_seq + 1
+WITH locked AS (
+  SELECT activations_unfinished AS before FROM runs WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+), run AS (
+  UPDATE runs SET event_seq = event_seq + 1,
+         activations_unfinished = CASE WHEN $8::boolean AND (SELECT before FROM locked) = 0 THEN 1
+                                       ELSE activations_unfinished END
    WHERE tenant_id = $1 AND id = $2 AND array_position($3::text[], status) IS NOT NULL
      AND ($7::text IS NULL
           OR NOT EXISTS (SELECT 1 FROM message_claims c WHERE c.tenant_id = $1 AND c.claim_key = $7::text))
-  RETURNING ${runColumns("runs")}, event_seq
+  RETURNING ${runColumns("runs")}, event_seq,
+            $8::boolean AND (SELECT before FROM locked) = 0 AS activation_counted
 ), message_claim AS (
   INSERT INTO message_claims (tenant_id, claim_key, conversation_id, run_id, from_seq)
   SELECT tenant_id, $7::text, conversation_id, id, event_seq FROM run WHERE $7::text IS NOT NULL
@@ -94,7 +111,7 @@ interface PendingRow extends JournalRow {
  * run comes back as its row: the store resolves its definition (definition-snapshots.ts). With
  * the request come the run's requests still to apply (this one included), read in the same transaction and
  * write, so the activation that applies them need not read them again. `sql` must be a fresh transaction:
- * the read commits it.
+ * the read commits it. `countActivation`: see REQUEST_RESUME's `$8`.
  */
 export async function recordResume(
   sql: Sql,
@@ -103,16 +120,21 @@ export async function recordResume(
   resume: ResumeInput,
   statuses: readonly RunStatus[],
   claimKey: string | null = null,
+  countActivation = false,
 ): Promise<(Omit<RecordedResume, "run"> & { readonly row: RunRow }) | undefined> {
-  const recorded = sql.query<RunRow & { seq: number; outbox_id: string }>(REQUEST_RESUME, [
-    tenantId,
-    runId,
-    [...statuses],
-    toJson(resume),
-    OUTBOX_KIND_RESUME,
-    timeOrderedId(),
-    claimKey,
-  ]);
+  const recorded = sql.query<RunRow & { seq: number; outbox_id: string; activation_counted: boolean }>(
+    REQUEST_RESUME,
+    [
+      tenantId,
+      runId,
+      [...statuses],
+      toJson(resume),
+      OUTBOX_KIND_RESUME,
+      timeOrderedId(),
+      claimKey,
+      countActivation,
+    ],
+  );
   const pending = sql.commitWith<PendingRow>(PENDING_OF_RUN, [tenantId, runId]);
   const [request, requests] = await Promise.allSettled([recorded, pending]);
   if (request.status === "rejected") throw request.reason;
@@ -122,6 +144,7 @@ export async function recordResume(
     ? {
         seq: row.seq,
         outboxId: row.outbox_id,
+        activationCounted: row.activation_counted,
         row,
         pending: toResumeRequests(requests.value.rows, requests.value.rows[0]?.after_seq ?? 0),
       }

@@ -137,7 +137,8 @@ export interface RunStore {
    * Records a message or hand-back for the run (a `resume.requested` event and an outbox row, one statement)
    * if the run's status is one of `statuses`; undefined otherwise. Nothing executes here (queue mode's API).
    * With `claim`, the same statement claims the message's id (`NewRun.messageClaim`); an id claimed before
-   * records nothing and throws `claim.duplicate()`.
+   * records nothing and throws `claim.duplicate()`. With `countActivation` (the caller applies the request
+   * next) it also counts the activation that will, when none is counted (`RecordedResume.activationCounted`).
    */
   requestResume(
     tenantId: string,
@@ -145,6 +146,7 @@ export interface RunStore {
     resume: ResumeInput,
     statuses: readonly RunStatus[],
     claim?: RunClaim,
+    countActivation?: boolean,
   ): Promise<RecordedResume | undefined>;
   /** Recorded requests after `afterSeq` (the run's `state.resumedThrough`), oldest first. */
   pendingResumes(tenantId: string, runId: string, afterSeq: number): Promise<ResumeRequest[]>;

@@ -294,12 +294,12 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       return stepsFromEvents(await readJournal(tenantId, runId, 0));
     },
 
-    async requestResume(tenantId, runId, resume, statuses, claim) {
+    async requestResume(tenantId, runId, resume, statuses, claim, countActivation = false) {
       if (!isUuid(runId)) return undefined;
       let recorded;
       try {
         recorded = await db.transaction(
-          (sql) => recordResume(sql, tenantId, runId, resume, statuses, claim?.key ?? null),
+          (sql) => recordResume(sql, tenantId, runId, resume, statuses, claim?.key ?? null, countActivation),
           { tenantId },
         );
       } catch (error) {
@@ -311,7 +311,9 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       if (!recorded && claim && (await messageClaimed(tenantId, claim.key))) throw claim.duplicate();
       if (!recorded) return undefined;
       const { row, ...request } = recorded;
-      return { ...request, run: (await records(tenantId, [row])).get(row.id)!.run };
+      // Read as before the count this statement added, as a claiming read is (READ_FOR_ACTIVATION).
+      const counted = request.activationCounted ? { ...row, activations_unfinished: 0 } : row;
+      return { ...request, run: (await records(tenantId, [counted])).get(row.id)!.run };
     },
 
     async pendingResumes(tenantId, runId, afterSeq) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createActivationGate } from "../../src/engine/activation-gate";
 import { createHarness, type Harness } from "../support/harness";
 
@@ -56,6 +56,7 @@ describe("activation guard", () => {
     (await h.store.getRun(h.tenantId, runId))?.activationsUnfinished ?? 0;
   /** What a process that died mid-activation leaves: a counted activation that never ended. */
   const died = (runId: string) => h.store.beginActivation(h.tenantId, runId);
+  const message = (text: string) => ({ kind: "message" as const, text });
   const until = async (check: () => boolean | Promise<boolean>) => {
     for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 10));
   };
@@ -103,6 +104,61 @@ describe("activation guard", () => {
       expect(await unfinished(run.id)).toBe(0);
     }
     expect(await h.store.getRun(h.tenantId, run.id)).toMatchObject({ status: "completed" });
+  });
+
+  it("counts a message's activation in the record, when this process applies it next, and never twice", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    const begin = vi.spyOn(h.store, "beginActivation");
+    try {
+      const recorded = await h.engine.requestResume(h.tenantId, run.id, message("no"), undefined, true);
+      expect(recorded.activationCounted).toBe(true);
+      // Read as before its own count, so the activation enters as one whose process never died.
+      expect(recorded.run.activationsUnfinished).toBeUndefined();
+      expect(await unfinished(run.id)).toBe(1);
+      expect(await h.engine.continueRun(h.tenantId, run.id)).toMatchObject({ status: "waiting" });
+      expect(await unfinished(run.id)).toBe(0);
+      expect(begin).not.toHaveBeenCalled();
+
+      // Two messages before either is applied: the first record counts, the second finds it counted.
+      const first = await h.engine.requestResume(h.tenantId, run.id, message("nope"), undefined, true);
+      const second = await h.engine.requestResume(h.tenantId, run.id, message("x@y.z"), undefined, true);
+      expect([first.activationCounted, second.activationCounted]).toEqual([true, false]);
+      expect(await unfinished(run.id)).toBe(1);
+      // One drive applies both: the first activation takes the count, the second counts its own.
+      expect(await h.engine.continueRun(h.tenantId, run.id)).toMatchObject({ status: "completed" });
+      expect(await unfinished(run.id)).toBe(0);
+      expect(begin).toHaveBeenCalledTimes(1);
+    } finally {
+      begin.mockRestore();
+    }
+  });
+
+  it("takes back a message's count when nobody here applies it: cancelled, or handed back on shutdown", async () => {
+    const start = () => h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    const cancelled = await start();
+    await h.engine.requestResume(h.tenantId, cancelled.id, message("hi"), undefined, true);
+    expect(await unfinished(cancelled.id)).toBe(1);
+    expect(await h.engine.cancelRun(h.tenantId, cancelled.id)).toMatchObject({ status: "cancelled" });
+    expect(await unfinished(cancelled.id)).toBe(0);
+
+    const handedBack = await start();
+    await h.engine.requestResume(h.tenantId, handedBack.id, message("hi"), undefined, true);
+    await h.engine.handBack();
+    expect(await unfinished(handedBack.id)).toBe(0);
+    // Whoever applies it later counts its own activation, and only that one.
+    expect(await h.restart().applyResumes(h.tenantId, handedBack.id)).toMatchObject({ status: "waiting" });
+    expect(await unfinished(handedBack.id)).toBe(0);
+  });
+
+  it("leaves the count to the applier when an activation is counted already (a process died)", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    await died(run.id);
+    const recorded = await h.engine.requestResume(h.tenantId, run.id, message("x@y.z"), undefined, true);
+    expect(recorded.activationCounted).toBe(false);
+    expect(recorded.run.activationsUnfinished).toBe(1);
+    // One death on record: the applier counts its own activation, executes alone, and ends the count.
+    expect(await h.engine.continueRun(h.tenantId, run.id)).toMatchObject({ status: "completed" });
+    expect(await unfinished(run.id)).toBe(0);
   });
 
   it("does not count an activation that stopped on an error while its process lived", async () => {

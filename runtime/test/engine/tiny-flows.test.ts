@@ -96,6 +96,20 @@ describe.each(["pglite", "pg"] as const)("tiny flows on %s", (kind) => {
     expect(await h.messages(run.id)).toEqual(["Your email?", "That is not an email.", "Thanks a@b.c"]);
   });
 
+  it("counts the activation of a message it applies itself in the statement that records it", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("asker"), input: {} });
+    let before = h.database.db.stats.transactions;
+    await h.engine.requestResume(h.tenantId, run.id, { kind: "message", text: "nope" }, undefined, true);
+    await h.engine.continueRun(h.tenantId, run.id);
+    // The recording (which counted the activation) and the activation's commit: one transaction less than a
+    // message recorded for a worker elsewhere, whose activation counts itself.
+    expect(h.database.db.stats.transactions - before).toBe(2);
+    before = h.database.db.stats.transactions;
+    await h.engine.requestResume(h.tenantId, run.id, { kind: "message", text: "a@b.c" });
+    expect((await h.engine.continueRun(h.tenantId, run.id)).status).toBe("completed");
+    expect(h.database.db.stats.transactions - before).toBe(3);
+  });
+
   it("loops on a counter with CEL integer arithmetic", async () => {
     const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("counter"), input: {} });
     expect(run.status).toBe("completed");

@@ -19,12 +19,13 @@ describe("inline queue slots", () => {
   function setup() {
     const continued: string[] = [];
     const errors: string[] = [];
-    // Only what jobs call: the slot logic is under test, not the engine's.
+    // Only what jobs and close call: the slot logic is under test, not the engine's.
     const engine = {
       continueRun: async (_tenantId: string, runId: string) => {
         continued.push(runId);
         return recordOf(runId);
       },
+      handBack: async () => 0,
     } as unknown as Engine;
     const log = {
       debug: () => undefined,

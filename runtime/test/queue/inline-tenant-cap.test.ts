@@ -21,6 +21,7 @@ describe("inline queue per-tenant cap", () => {
         running.set(tenantId, running.get(tenantId)! - 1);
         return { id: runId, tenantId, status: "completed", state: { frames: [] } } as unknown as RunRecord;
       },
+      handBack: async () => 0,
     } as unknown as Engine;
     const caps: Record<string, number> = { free: 2, pro: 10, broken: 0 };
     const queue = createInlineQueue({ engine, concurrency: 8, tenantConcurrency: (tenant) => caps[tenant]! });

@@ -116,6 +116,30 @@ describe.each(TEST_DATABASE_KINDS)("run store activation counting (%s)", (kind) 
     expect(await store.readForActivation(tenantId, crypto.randomUUID())).toBeUndefined();
   });
 
+  it("a request its recorder applies counts that activation, only from 0, and reads as before it", async () => {
+    const run = await store.createRun(newRun(tenantId));
+    await store.commit(commit(run.id, 0, { status: "waiting", activationEnded: true }));
+    const message = { kind: "message" as const, text: "hi" };
+    const plain = await store.requestResume(tenantId, run.id, message, ["waiting"]);
+    expect(plain?.activationCounted).toBe(false);
+    expect(await unfinished(run.id)).toBe(0);
+    const counted = await store.requestResume(tenantId, run.id, message, ["waiting"], undefined, true);
+    expect(counted?.activationCounted).toBe(true);
+    expect(counted?.run.activationsUnfinished).toBeUndefined();
+    expect(await unfinished(run.id)).toBe(1);
+    // Counted already (this one's applier, or a process that died): the next request leaves it to its applier.
+    const again = await store.requestResume(tenantId, run.id, message, ["waiting"], undefined, true);
+    expect(again?.activationCounted).toBe(false);
+    expect(again?.run.activationsUnfinished).toBe(1);
+    expect(await unfinished(run.id)).toBe(1);
+    // A request the run's status refuses counts nothing.
+    const other = await store.createRun(newRun(tenantId));
+    expect(
+      await store.requestResume(tenantId, other.id, message, ["waiting"], undefined, true),
+    ).toBeUndefined();
+    expect(await unfinished(other.id)).toBe(0);
+  });
+
   it("stores a deferred run with its still-running activation counted, and not one that ended", async () => {
     const started = (id: string) => ({
       ...newRun(tenantId),

@@ -96,6 +96,7 @@ describe.each(TEST_DATABASE_KINDS)("run lookups by id under stale statistics (%s
           "run.resume",
           randomUUID(),
           `chat:${randomUUID()}:m-1`,
+          true,
         ],
       ],
     ],
