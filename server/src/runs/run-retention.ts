@@ -69,9 +69,9 @@ const DELETE_OLD_CHAT_MESSAGES = `DELETE FROM chat_messages
 
 /**
  * Deletes run history each tenant's plan no longer keeps (`runHistoryDays`): finished and long-idle waiting runs
- * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids and the chat
- * webhook relays of their turns, fallback notes, handoff transcripts, and the definition snapshots no run points at any more. Like n8n's execution
- * pruning, it is on by default, so storage stays bounded.
+ * with their journals (runtime/src/store/run-retention.ts), conversation memory, customer message ids and the
+ * chat webhook relays of their turns, fallback notes, handoff transcripts, and the definition snapshots no run
+ * points at any more. Like n8n's execution pruning, it is on by default, so storage stays bounded.
  *
  * Owner rights, as for the reconciler: the app role may not delete run history (DESIGN.md §5). Each batch is
  * its own owner transaction with the tenant set, so the tenant's RLS policies apply even to an owner without
