@@ -48,6 +48,8 @@ interface RelayLease {
   readonly giveUpMs: number;
 }
 
+const INSERT_RELAY = `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq,
+                                                 relayed_seq, lease_until, give_up_at)`;
 // One relay per turn (migration 1027's key): a turn another process is relaying, or has relayed, inserts nothing.
 const ONCE_PER_TURN = `ON CONFLICT (tenant_id, run_id, from_seq) DO NOTHING RETURNING ${relayColumns("")}`;
 // The lease and give-up instants, from the parameters holding their seconds.
@@ -64,8 +66,7 @@ export async function insertRelay(
   lease: RelayLease,
 ): Promise<TurnRelay | undefined> {
   const { rows } = await sql.query<RelayRow>(
-    `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
-                                 lease_until, give_up_at)
+    `${INSERT_RELAY}
      VALUES ($1, $2, $3, $4, $5, $5 - 1, ${leaseAndGiveUp("$6", "$7")})
      ${ONCE_PER_TURN}`,
     [
@@ -93,8 +94,7 @@ export async function insertRelayOfClaim(
   lease: RelayLease,
 ): Promise<TurnRelay | undefined> {
   const { rows } = await sql.query<RelayRow>(
-    `INSERT INTO webhook_relays (tenant_id, channel_id, conversation_id, run_id, from_seq, relayed_seq,
-                                 lease_until, give_up_at)
+    `${INSERT_RELAY}
      SELECT $1::uuid, $2::uuid, c.conversation_id, c.run_id, c.from_seq, c.from_seq - 1, ${leaseAndGiveUp("$4", "$5")}
        FROM message_claims c
       WHERE c.tenant_id = $1 AND c.claim_key = $3 AND c.run_id IS NOT NULL AND c.from_seq IS NOT NULL
