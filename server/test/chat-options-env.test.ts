@@ -20,7 +20,17 @@ describe("chat socket caps from the environment", () => {
     });
   });
 
+  it("gives outbound webhook deliveries the operator's FLOWDECK_HTTP_ALLOW_LIST", () => {
+    expect(
+      chatOptionsFromEnv({ FLOWDECK_HTTP_ALLOW_LIST: " 127.0.0.1, 10.0.0.0/8 ,hooks.internal" }),
+    ).toEqual({
+      outboundAllowList: ["127.0.0.1", "10.0.0.0/8", "hooks.internal"],
+    });
+    expect(chatOptionsFromEnv({ FLOWDECK_HTTP_ALLOW_LIST: " , " })).toEqual({});
+  });
+
   it.each([
+    ["FLOWDECK_HTTP_ALLOW_LIST", "not a host!"],
     ["FLOWDECK_CHAT_MAX_OPEN_SOCKETS_PER_ADDRESS", "0"],
     ["FLOWDECK_CHAT_MAX_OPEN_SOCKETS_PER_ADDRESS", "lots"],
     ["FLOWDECK_CHAT_MAX_NEW_SOCKETS_PER_ADDRESS", "1.5"],

@@ -26,7 +26,8 @@ export interface ChatOptions {
   readonly outboundSweepIntervalMs: number;
   /**
    * Addresses outbound webhook deliveries may reach besides the public internet (safe HTTP client allow-list:
-   * IPs, CIDRs, names). Empty by default; tests allow 127.0.0.1 for their receiver.
+   * IPs, CIDRs, names), beside each tenant's own list. Empty by default; `flowdeck serve` takes
+   * FLOWDECK_HTTP_ALLOW_LIST.
    */
   readonly outboundAllowList: readonly string[];
   /**
