@@ -117,7 +117,7 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
   }
 
   /** Another API process: its own delivery and relays, whose sweeper runs only when the test says. */
-  function anotherProcess() {
+  function anotherProcess(orphanGraceMs?: number) {
     const options = {
       ...DEFAULT_CHAT_OPTIONS,
       outboundAllowList: ["127.0.0.1"],
@@ -133,6 +133,7 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
       secretBox,
       options,
       log: silentServerLogger,
+      ...(orphanGraceMs === undefined ? {} : { orphanGraceMs }),
     });
     return {
       relays,
@@ -152,6 +153,30 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
       );
       return rows[0]!.n;
     });
+
+  /** A chat webhook call of `messageId`, signed anew each time it is sent. */
+  const signedCall = (channel: JsonBody, messageId: string) => () => {
+    const raw = JSON.stringify({ text: "Hi" });
+    return {
+      rawBody: raw,
+      headers: {
+        "flowdeck-signature": signPayload(channel.webhookSecret, Math.floor(Date.now() / 1000), raw),
+        "flowdeck-message-id": messageId,
+      },
+    };
+  };
+
+  /** Sends the call through a process that dies after storing the message, before recording its relay. */
+  async function sendWhileRelayFails(channel: JsonBody, signed: ReturnType<typeof signedCall>) {
+    const relays = getChatServices(server.app).relays;
+    const record = relays.relay;
+    relays.relay = () => Promise.reject(new Error("the process died here"));
+    try {
+      return (await server.request("POST", `/webhooks/${channel.id}`, signed())).status;
+    } finally {
+      relays.relay = record;
+    }
+  }
 
   it("gives an ask's second question its own message id, so a receiver that dedupes still shows it", async () => {
     const channel = await webhookChannel(ORDER_ASK);
@@ -179,23 +204,8 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
     const relayed = await relaysLeft(true);
     // The process that takes the message stores it (its run starts) and dies before the turn's relay is recorded:
     // the sender hears no 202.
-    const relays = getChatServices(server.app).relays;
-    const record = relays.relay;
-    relays.relay = () => Promise.reject(new Error("the process died here"));
-    const raw = JSON.stringify({ text: "Hi" });
-    const signed = () => ({
-      rawBody: raw,
-      headers: {
-        "flowdeck-signature": signPayload(channel.webhookSecret, Math.floor(Date.now() / 1000), raw),
-        "flowdeck-message-id": "crash-1",
-      },
-    });
-    try {
-      const first = await server.request("POST", `/webhooks/${channel.id}`, signed());
-      expect(first.status).toBe(500);
-    } finally {
-      relays.relay = record;
-    }
+    const signed = signedCall(channel, "crash-1");
+    expect(await sendWhileRelayFails(channel, signed)).toBe(500);
     expect(await relaysLeft(true)).toBe(relayed);
 
     // The sender retries: the copy is refused (the message was stored and ran), and its turn's replies go out.
@@ -210,10 +220,43 @@ describe.each(TEST_DATABASE_KINDS)("webhook turn relay on %s", (kind) => {
     const again = await server.request("POST", `/webhooks/${channel.id}`, signed());
     expect(again.status).toBe(409);
     expect(await relaysLeft(true)).toBe(relayed + 1);
-    await relays.idle();
+    await getChatServices(server.app).relays.idle();
     await getChatServices(server.app).outbound.idle();
     expect(received).toHaveLength(before + 1);
   });
+
+  it("relays such a turn when the sender never retries: any process finds the message with no relay", async () => {
+    const channel = await webhookChannel(ORDER_ASK.replace("name: order_ask", "name: order_ask_orphan"));
+    const before = received.length;
+    const relayed = await relaysLeft(true);
+    expect(await sendWhileRelayFails(channel, signedCall(channel, "orphan-1"))).toBe(500);
+    expect(await relaysLeft(true)).toBe(relayed);
+
+    const successor = anotherProcess(0);
+    try {
+      // Every earlier turn of this file has its relay, so this message is the only orphan.
+      expect(await successor.relays.recordOrphans()).toBe(1);
+      expect(await successor.relays.sweep()).toBe(1);
+      await successor.delivery.idle();
+      expect(received.slice(before).map((message) => message.text)).toEqual(["Your order number?"]);
+      expect(await relaysLeft()).toBe(0);
+      // Looked for again (a process starting later, from the give-up time): the turn is relayed already.
+      expect(await anotherProcessOrphans()).toBe(0);
+      expect(await successor.relays.sweep()).toBe(0);
+      expect(received).toHaveLength(before + 1);
+    } finally {
+      await successor.close();
+    }
+  });
+
+  async function anotherProcessOrphans(): Promise<number> {
+    const other = anotherProcess(0);
+    try {
+      return await other.relays.recordOrphans();
+    } finally {
+      await other.close();
+    }
+  }
 
   it("delivers a turn whose process died mid-run: the successor reads the rest from the log, none twice", async () => {
     const channel = await webhookChannel(SLOW_TURN(`http://127.0.0.1:${portOf(lookup)}/orders/1`));

@@ -148,3 +148,41 @@ export async function claimAbandoned(sql: Sql, limit: number, leaseMs: number): 
   const { rows } = await sql.query<RelayRow>(CLAIM_ABANDONED, [limit, leaseMs]);
   return rows.map(toRelay);
 }
+
+// Across tenants (the owner's connection): turns of chat webhook messages stored between `$1` (exclusive; null:
+// `$3` seconds ago) and `$2` with no relay recorded, i.e. the process that stored the message died before
+// recording it and no copy came to record it from the claim (`insertRelayOfClaim`). Recorded with a lease that
+// has already run out, so the next sweeper pass takes them over. A claim names its channel in its key
+// (channels/message-claims.ts); claims of web chat and of messages kept for a person join nothing.
+const RECORD_ORPHAN_TURNS = `
+${INSERT_RELAY}
+SELECT c.tenant_id, ch.id, c.conversation_id, c.run_id, c.from_seq, c.from_seq - 1, now(),
+       c.claimed_at + make_interval(secs => $3)
+  FROM message_claims c
+  JOIN channels ch ON ch.tenant_id = c.tenant_id AND ch.id::text = split_part(c.claim_key, ':', 2)
+ WHERE c.claimed_at > coalesce($1::timestamptz, now() - make_interval(secs => $3)) AND c.claimed_at <= $2::timestamptz
+   AND c.claim_key LIKE 'chat:%' AND c.run_id IS NOT NULL AND c.from_seq IS NOT NULL
+   AND c.conversation_id IS NOT NULL AND ch.kind = 'webhook' AND ch.outbound_url IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM webhook_relays r
+                    WHERE r.tenant_id = c.tenant_id AND r.run_id = c.run_id AND r.from_seq = c.from_seq)
+${ONCE_PER_TURN}`;
+
+/**
+ * Records the relays nobody recorded for messages stored after `since` (undefined: within the give-up time)
+ * and at least `graceMs` ago; resolves with how many and the instant it looked up to, the next call's `since`.
+ * `sql` must see every tenant (the owner's transaction).
+ */
+export async function recordOrphanTurns(
+  sql: Sql,
+  since: string | undefined,
+  graceMs: number,
+  giveUpMs: number,
+): Promise<{ recorded: number; upTo: string }> {
+  const { rows } = await sql.query<{ up_to: string }>(
+    "SELECT (now() - make_interval(secs => $1::float8))::text AS up_to",
+    [secondsOf(graceMs)],
+  );
+  const upTo = rows[0]!.up_to;
+  const inserted = await sql.query<RelayRow>(RECORD_ORPHAN_TURNS, [since ?? null, upTo, secondsOf(giveUpMs)]);
+  return { recorded: inserted.rows.length, upTo };
+}

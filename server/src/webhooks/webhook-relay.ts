@@ -11,6 +11,7 @@ import {
   claimAbandoned,
   insertRelay,
   insertRelayOfClaim,
+  recordOrphanTurns,
   settleRelay,
   type TurnRelay,
 } from "./relay-store";
@@ -40,6 +41,11 @@ export interface TurnRelays {
   relayCopy(copy: CopyOfMessage, target: OutboundTarget): Promise<boolean>;
   /** One sweeper pass now (tests): takes over turns whose process let its lease run out; how many it took. */
   sweep(): Promise<number>;
+  /**
+   * One look for orphan turns now (tests): messages stored with no relay recorded (their process died in between
+   * and the sender never retried), recorded for the sweepers; how many.
+   */
+  recordOrphans(): Promise<number>;
   /** Resolves when every turn this process follows has been relayed or left to the sweepers. */
   idle(): Promise<void>;
   /** Stops following (the turns stay stored: another process's sweeper takes them over). */
@@ -62,6 +68,8 @@ export interface TurnRelayDeps {
   readonly options: ChatOptions;
   readonly log: Logger;
   readonly runStore?: RunStore;
+  /** How old a stored message with no relay must be before it counts as orphaned. Default 30 s; tests shorten it. */
+  readonly orphanGraceMs?: number;
 }
 
 const SETTLING = new Set(["run.waiting", "run.handoff", "run.completed", "run.failed", "run.cancelled"]);
@@ -78,13 +86,20 @@ const SWEEP_BATCH = 20;
 // A turn not settled by then is given up: its run is stuck, and the run's own limits fail it long before.
 const GIVE_UP_MS = 15 * 60_000;
 const FOLLOWED_LEASE = { leaseMs: FOLLOW_MS + LEASE_MARGIN_MS, giveUpMs: GIVE_UP_MS };
+// The process that stores a message records its relay milliseconds later; one missing after this long never
+// will be.
+const ORPHAN_GRACE_MS = 30_000;
+// Orphan turns are rare (a process dying in a window of milliseconds): looked for a tenth as often as leases.
+const ORPHAN_SCANS_PER_SWEEP = 10;
 
 /**
  * The replies of chat webhook turns, read from the run's log (`webhook_relays`; server CONTEXT, Channels):
  * the process that took the message follows the turn, woken by the run's commits; each reply becomes a
  * `webhook_deliveries` row in the transaction that moves the turn's `relayed_seq` past it, so it is handed
  * over exactly once, in order. When that process dies, any process's sweeper takes the turn over once its
- * lease has run out and reads the log on from where it stopped.
+ * lease has run out and reads the log on from where it stopped. Should it die after storing the message and
+ * before recording the turn, a copy of the message records it (`relayCopy`), and so does the orphan scan for a
+ * sender that never sends one.
  */
 export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   const { db, delivery, log } = deps;
@@ -203,6 +218,25 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
   const sweeper = periodicTask("webhook relay sweeper", deps.options.outboundSweepIntervalMs, sweepPass, log);
   sweeper.start();
 
+  // Each process looks at the messages stored since its last look (at start, within the give-up time); the
+  // relay's key makes two processes finding the same turn record it once.
+  let scannedUpTo: string | undefined;
+  async function orphanPass(): Promise<number> {
+    const found = await db.ownerTransaction((sql) =>
+      recordOrphanTurns(sql, scannedUpTo, deps.orphanGraceMs ?? ORPHAN_GRACE_MS, GIVE_UP_MS),
+    );
+    scannedUpTo = found.upTo;
+    if (found.recorded > 0) log.warn("webhook relays recorded for orphan turns", { turns: found.recorded });
+    return found.recorded;
+  }
+  const orphans = periodicTask(
+    "webhook orphan turns",
+    deps.options.outboundSweepIntervalMs * ORPHAN_SCANS_PER_SWEEP,
+    orphanPass,
+    log,
+  );
+  orphans.start();
+
   function followInBackground(stored: TurnRelay, target: OutboundTarget): void {
     const followed = follow(stored, target);
     following.add(followed);
@@ -227,12 +261,13 @@ export function createTurnRelays(deps: TurnRelayDeps): TurnRelays {
       return true;
     },
     sweep: () => sweeper.runOnce(),
+    recordOrphans: () => orphans.runOnce(),
     async idle() {
       while (following.size > 0) await Promise.allSettled([...following]);
     },
     async close() {
       closing.abort();
-      await sweeper.stop();
+      await Promise.all([sweeper.stop(), orphans.stop()]);
       await Promise.allSettled([...following]);
     },
   };
