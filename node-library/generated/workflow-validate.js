@@ -20,32 +20,33 @@ const ucs2length_default = function ucs2length(str) {
 };
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"entities":{"type":"object","title":"Entities","description":"Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64},"maxProperties":50,"additionalProperties":{"type":"object","title":"Entity","properties":{"type":{"type":"string","enum":["pattern","email","phone","amount"],"title":"Kind","description":"pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in."},"pattern":{"type":"string","minLength":1,"maxLength":1000,"title":"Pattern","description":"RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b."},"case":{"type":"string","enum":["upper","lower"],"title":"Case","description":"Write found values in upper or lower case (ao-10489 becomes AO-10489)."},"description":{"type":"string","maxLength":500,"title":"Description","description":"Notes for readers."}},"required":["type"],"additionalProperties":false,"if":{"properties":{"type":{"const":"pattern"}}},"then":{"properties":{"type":true,"pattern":true},"required":["type","pattern"]}}},"settings":{"type":"object","title":"Run settings","description":"How runs of this flow are kept.","properties":{"trace":{"type":"string","enum":["all","errors","none"],"default":"all","title":"Keep traces of successful runs","description":"all: every run keeps its steps and events. errors: a successful run that changed nothing outside the flow keeps only its summary (status, output, the sender's message id against replays), not its steps. none: as errors, without its input and output either, and its turns leave the conversation's history. Failed runs and runs that called a tool or a model always keep their whole trace."}},"additionalProperties":false},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flowdeck.dev/schemas/workflow.schema.json","title":"Flowdeck workflow","description":"A customer-support flow: nodes, the edges between them and their canvas layout.","type":"object","properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique per tenant, in snake_case."},"version":{"type":"string","pattern":"^\\d+\\.\\d+\\.\\d+$","title":"Version","description":"The author's version label, like 1.0.0."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"What the flow does."},"category":{"type":"string","maxLength":64,"title":"Category","description":"Groups flows in the list."},"priority":{"type":"string","enum":["high","medium","low"],"default":"medium","title":"Priority","description":"Which flows the runtime serves first when busy."},"trigger":{"type":"object","title":"Trigger","description":"What starts a run.","properties":{"type":{"type":"string","enum":["chat","webhook","manual"],"default":"chat","title":"Trigger type","description":"A chat message, a signed webhook call, or a person pressing Run."}},"required":["type"],"additionalProperties":false},"vars":{"type":"object","title":"Variables","description":"Initial values of vars.* for every run.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"entities":{"type":"object","title":"Entities","description":"Values found in every customer message, read as entities.<name>: order numbers (type pattern), emails, phone numbers and amounts.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64},"maxProperties":50,"additionalProperties":{"type":"object","title":"Entity","properties":{"type":{"type":"string","enum":["pattern","email","phone","amount"],"title":"Kind","description":"pattern: text matching your pattern (e.g. an order number); email, phone, amount: built in."},"pattern":{"type":"string","minLength":1,"maxLength":1000,"title":"Pattern","description":"RE2 regular expression for a pattern entity, e.g. (?i)\\bAO-?\\d{5}\\b."},"case":{"type":"string","enum":["upper","lower"],"title":"Case","description":"Write found values in upper or lower case (ao-10489 becomes AO-10489)."},"description":{"type":"string","maxLength":500,"title":"Description","description":"Notes for readers."}},"required":["type"],"additionalProperties":false,"if":{"properties":{"type":{"const":"pattern"}}},"then":{"properties":{"type":true,"pattern":true},"required":["type","pattern"]}}},"settings":{"type":"object","title":"Run settings","description":"How runs of this flow are kept.","properties":{"trace":{"type":"string","enum":["all","errors","none"],"default":"all","title":"Keep traces of successful runs","description":"all: every run keeps its steps and events. errors: a successful run that changed nothing outside the flow keeps only its summary (status, output, the sender's message id against replays), not its steps. none: as errors, without its input and output either, and its turns leave the conversation's history. Failed runs and runs that called a tool or a model always keep their whole trace."}},"additionalProperties":false},"nodes":{"type":"array","title":"Nodes","description":"The steps of the flow.","minItems":1,"maxItems":5000,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node."},"type":{"type":"string","title":"Type","description":"What the node does."}},"required":["name","type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/node.start"},{"$ref":"#/$defs/node.end"},{"$ref":"#/$defs/node.reply"},{"$ref":"#/$defs/node.agent"},{"$ref":"#/$defs/node.router"},{"$ref":"#/$defs/node.condition"},{"$ref":"#/$defs/node.set"},{"$ref":"#/$defs/node.ask"},{"$ref":"#/$defs/node.handoff"},{"$ref":"#/$defs/node.subflow"},{"$ref":"#/$defs/node.tool.http"},{"$ref":"#/$defs/node.tool.kb_search"},{"$ref":"#/$defs/node.tool.order_lookup"},{"$ref":"#/$defs/node.tool.order_update"},{"$ref":"#/$defs/node.tool.lead_capture"},{"$ref":"#/$defs/node.tool.ticket_create"}]}},"edges":{"type":"array","title":"Edges","description":"Connections between nodes, tried in this order.","maxItems":20000,"items":{"type":"object","properties":{"from":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"From","description":"The node the edge leaves."},"to":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"To","description":"The node the edge enters."},"port":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Port","description":"Output port of the source node: out (default), error, then, else …"},"condition":{"anyOf":[{"type":"string","contentMediaType":"text/x-cel","maxLength":4000},{"type":"null"}],"title":"Condition","description":"A CEL expression; the edge is taken when it is true. Sees output, input, vars, nodes."},"label":{"type":"string","maxLength":200,"title":"Label","description":"Shown on the canvas."}},"required":["from","to"],"additionalProperties":false}},"layout":{"type":"object","title":"Layout","description":"Canvas positions by node name; kept apart from the logic.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"object","properties":{"x":{"type":"number","title":"X","description":"Horizontal position."},"y":{"type":"number","title":"Y","description":"Vertical position."}},"required":["x","y"],"additionalProperties":false}}},"required":["name","nodes"],"additionalProperties":false,"$defs":{"node.start":{"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.end":{"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.reply":{"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.agent":{"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.router":{"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","pattern":"\\S","maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.condition":{"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.set":{"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false},"node.ask":{"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.handoff":{"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.subflow":{"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.http":{"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"pattern":"\\S","title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.kb_search":{"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false},"node.tool.order_lookup":{"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.order_update":{"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false},"node.tool.lead_capture":{"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false},"node.tool.ticket_create":{"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"pattern":"\\S","title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false}}};
 const schema32 = {"type":"object","title":"Start","description":"Where every run begins; declares the values the run starts with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"start","title":"Type","description":"Where every run begins; declares the values the run starts with."},"config":{"type":"object","properties":{"inputs":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"How templates and conditions read the value: input.<name>."},"type":{"enum":["string","number","boolean","object"],"type":"string","default":"string","title":"Type","description":"Kind of value the run expects; a test run's form and webhook payloads are checked against it."},"required":{"type":"boolean","default":false,"title":"Required","description":"Refuse to start the run when this value is missing."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What the value means; shown in the test-run form and the API docs."}},"additionalProperties":false,"title":"Run input","description":"One named value the run starts with."},"default":[],"maxItems":50,"title":"Inputs","description":"Values the run starts with, besides the customer's message."},"greeting":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Greeting","description":"Sent to the customer when a conversation opens, before their first message."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema33 = {"type":"object","title":"End","description":"Finishes the run, optionally with a last message and an outcome for analytics.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"end","title":"Type","description":"Finishes the run, optionally with a last message and an outcome for analytics."},"config":{"type":"object","properties":{"reply":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reply","description":"Last message sent to the customer before the run finishes."},"outcome":{"enum":["resolved","unresolved","escalated"],"type":"string","default":"resolved","title":"Outcome","description":"How the conversation ended, for resolution-rate analytics."},"output":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this output value."}},"additionalProperties":false,"maxProperties":200,"title":"Output","description":"Named values the run returns, each rendered from a template."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
-const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","minLength":1,"maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema34 = {"type":"object","title":"Reply","description":"Sends a message to the customer without calling a model.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"reply","title":"Type","description":"Sends a message to the customer without calling a model."},"config":{"type":"object","required":["text"],"properties":{"text":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Text","description":"The message sent to the customer."},"quick_replies":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Quick reply","description":"Button label; clicking it sends the label as the customer's message."},"maxItems":10,"uniqueItems":true,"title":"Quick replies","description":"Suggested answers shown as buttons on channels that support them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema35 = {"type":"object","title":"Agent","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"agent","title":"Type","description":"Asks a language model to answer, classify or extract, optionally calling tool nodes."},"config":{"type":"object","required":["prompt_template"],"properties":{"agent_type":{"type":"string","maxLength":64,"examples":["assistant","processor","classifier","extractor"],"title":"Agent type","description":"A free label for the agent's role, shown on the canvas and in analytics."},"model":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"gpt-4o-mini","examples":["gpt-4o-mini","auto","{{ nodes.route.output.model }}"],"title":"Model","description":"Model name as the configured OpenAI-compatible provider knows it; `auto` uses the model the latest router chose, and a template (e.g. over a router's output.model) is rendered per run."},"system_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"System prompt","description":"Instructions that set the agent's role, tone and limits."},"prompt_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Prompt","description":"The request sent to the model, usually including the customer's message."},"temperature":{"type":"number","minimum":0,"maximum":2,"default":0.3,"title":"Temperature","description":"Randomness of the answer: 0 is most predictable, 2 most varied."},"max_tokens":{"type":"integer","minimum":1,"maximum":32000,"default":512,"title":"Max tokens","description":"Longest answer the model may write, in tokens (about ¾ of a word each)."},"tools":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Tool node","description":"Name of a tool.* node in this workflow."},"default":[],"uniqueItems":true,"maxItems":32,"title":"Tools","description":"Tool nodes the model may call while answering, by node name. Only these are offered to the model and only these run; without any, no tool runs whatever the model answers."},"max_tool_calls_per_answer":{"type":"integer","minimum":1,"maximum":32,"default":8,"title":"Tool calls per answer","description":"Most tool calls run from one model answer; the rest are not run and the model is told so."},"max_tool_calls_per_step":{"type":"integer","minimum":1,"maximum":128,"default":32,"title":"Tool calls per step","description":"Most tool calls run in one agent step, over all its answers; later calls are not run."},"output_schema":{"type":"object","title":"Output schema","description":"JSON Schema of a structured answer; the parsed answer is in output.data."},"stream":{"type":"boolean","default":true,"title":"Stream","description":"Send the answer to the customer word by word as the model writes it."},"memory_turns":{"type":"integer","minimum":0,"maximum":100,"default":10,"title":"Memory turns","description":"How many earlier messages of the conversation the model sees."},"fallback_template":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Offline answer","description":"What the built-in offline provider answers when no model key is configured."},"send_reply":{"type":"boolean","default":true,"title":"Send reply","description":"Send the answer to the customer; turn off for agents that only classify or extract."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema36 = {"type":"object","title":"Router","description":"Recognises what the customer wants and routes the conversation by intent.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"router","title":"Type","description":"Recognises what the customer wants and routes the conversation by intent."},"config":{"type":"object","required":["intents"],"properties":{"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Message","description":"The text to classify; the message that started the run unless you change it."},"intents":{"type":"array","items":{"type":"object","required":["name","examples"],"properties":{"name":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Name","description":"Intent name in snake_case; edges test it as output.route == \"<name>\"."},"description":{"type":"string","maxLength":500,"title":"Description","description":"What customers want when they have this intent; helps the model decide."},"examples":{"type":"array","items":{"type":"string","pattern":"\\S","maxLength":500,"title":"Example","description":"A message a customer with this intent might write."},"minItems":1,"maxItems":200,"title":"Examples","description":"Typical customer messages; the local classifier learns from them."}},"additionalProperties":false,"title":"Intent","description":"One thing a customer may want."},"minItems":1,"maxItems":200,"title":"Intents","description":"The things customers may want, each with example messages."},"confidence_threshold":{"type":"number","minimum":0,"maximum":1,"default":0.7,"title":"Confidence threshold","description":"Below this confidence (a probability of being right) the local answer is not trusted and the model is asked."},"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model asked when the local classifier is unsure; without it the router stays local."},"embedding_model":{"type":"string","minLength":1,"maxLength":200,"title":"Embedding model","description":"Embedding model (e.g. text-embedding-3-small) asked before the model when the local classifier is unsure: the intents' examples are embedded once, and each unsure message costs one small call."},"fallback_intent":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Fallback intent","description":"Route used when the model answers that no intent fits."},"low_confidence_route":{"enum":["best_intent","fallback_intent"],"type":"string","default":"best_intent","title":"When nobody is sure","description":"Route when the local answer is below the threshold and no model decided: the best-scoring intent (marked unsure) or the fallback intent."},"model_tiers":{"type":"array","items":{"type":"object","required":["model","tier"],"properties":{"model":{"type":"string","minLength":1,"maxLength":200,"title":"Model","description":"Model name as the configured provider knows it."},"tier":{"enum":["small","medium","large"],"type":"string","title":"Tier","description":"Size class; cheaper tiers are tried first."},"max_message_chars":{"type":"integer","minimum":1,"title":"Max message length","description":"Longest customer message, in characters, this tier is used for."},"cost_per_1k_tokens_usd":{"type":"number","minimum":0,"title":"Cost per 1k tokens (USD)","description":"Price used to pick the cheapest suitable tier and to report spend."}},"additionalProperties":false,"title":"Model tier","description":"A model the router may escalate to."},"maxItems":10,"title":"Model tiers","description":"Models of different size and price to choose from, cheapest suitable first."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema37 = {"type":"object","title":"Condition","description":"Takes the then or else path depending on a yes/no expression.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"condition","title":"Type","description":"Takes the then or else path depending on a yes/no expression."},"config":{"type":"object","required":["expression"],"properties":{"expression":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"A CEL expression that is true or false, e.g. nodes.find_order.output.found."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema38 = {"type":"object","title":"Set variables","description":"Stores values in vars for later nodes, from templates or expressions.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"set","title":"Type","description":"Stores values in vars for later nodes, from templates or expressions."},"config":{"type":"object","properties":{"values":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Values","description":"Variables set from text templates; the result is always a string."},"expressions":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Expression","description":"CEL expression computing this variable."}},"additionalProperties":false,"maxProperties":200,"title":"Expressions","description":"Variables computed by CEL; numbers, booleans and lists keep their type."},"conversation":{"type":"object","patternProperties":{"^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this conversation variable."}},"additionalProperties":false,"maxProperties":200,"title":"Conversation memory","description":"Conversation variables (conversation.<name>) that later runs of this conversation see, e.g. the order being discussed."}},"additionalProperties":false,"anyOf":[{"properties":{"values":true},"required":["values"]},{"properties":{"expressions":true},"required":["expressions"]},{"properties":{"conversation":true},"required":["conversation"]}]}},"required":["name","type","config"],"additionalProperties":false};
-const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema39 = {"type":"object","title":"Ask","description":"Asks the customer a question and waits for the answer.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"ask","title":"Type","description":"Asks the customer a question and waits for the answer."},"config":{"type":"object","required":["prompt","variable"],"properties":{"prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Question","description":"The question sent to the customer."},"variable":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Save answer as","description":"Variable (snake_case) that receives the answer; later nodes read it as vars.<name>."},"choices":{"type":"array","items":{"type":"string","minLength":1,"maxLength":80,"title":"Choice","description":"An answer offered as a button."},"maxItems":10,"uniqueItems":true,"title":"Choices","description":"Answers offered as buttons; the customer may still type something else."},"validation":{"type":"string","contentMediaType":"text/x-cel","maxLength":4000,"title":"Validation","description":"CEL expression over answer that must be true to accept it, e.g. answer.contains('@')."},"retry_prompt":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Retry message","description":"Sent when the answer fails validation; the node asks again."},"entity":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Expected entity","description":"An entity declared under the flow's entities: the answer must contain it, and the question is skipped when it is already known."},"timeout_minutes":{"type":"integer","minimum":1,"maximum":525600,"default":1440,"title":"Timeout (minutes)","description":"How long to wait for an answer before taking the error port."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema40 = {"type":"object","title":"Hand off to a human","description":"Passes the conversation to a human agent's inbox and waits until they finish.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"handoff","title":"Type","description":"Passes the conversation to a human agent's inbox and waits until they finish."},"config":{"type":"object","properties":{"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the conversation needs a human, for the agent."},"queue":{"type":"string","minLength":1,"maxLength":64,"default":"support","title":"Queue","description":"Inbox queue the conversation goes to, e.g. support or billing."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"Where the conversation sits in the queue."},"message":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"Let me connect you with a member of our team.","title":"Message to customer","description":"Told to the customer while they wait for a person."},"summary":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Summary","description":"Short recap of the conversation so far, shown to the agent."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
 const schema41 = {"type":"object","title":"Subflow","description":"Runs another workflow of this tenant and continues with its result.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"subflow","title":"Type","description":"Runs another workflow of this tenant and continues with its result."},"config":{"type":"object","required":["workflow"],"properties":{"workflow":{"type":"string","pattern":"^[a-z][a-z0-9_]*$","maxLength":64,"title":"Workflow","description":"Name of the workflow to run, in snake_case."},"input":{"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Value","description":"Template rendered into this input value."}},"additionalProperties":false,"maxProperties":200,"title":"Input","description":"Run input of the subflow; it reads each value as input.<name>."},"version":{"anyOf":[{"type":"string","const":"latest"},{"type":"integer","minimum":1}],"default":"latest","title":"Version","description":"Published version to run, or latest for the newest one."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema42 = {"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema42 = {"type":"object","title":"HTTP request","description":"Calls an external HTTP API and returns its status, headers and body.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.http","title":"Type","description":"Calls an external HTTP API and returns its status, headers and body."},"config":{"type":"object","required":["url"],"properties":{"method":{"enum":["GET","POST","PUT","PATCH","DELETE"],"type":"string","default":"GET","title":"Method","description":"HTTP method of the request."},"url":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"pattern":"\\S","title":"URL","description":"Address to call, http or https; may include template values."},"headers":{"type":"object","patternProperties":{"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Header value","description":"Template rendered into this header."}},"additionalProperties":false,"maxProperties":50,"title":"Headers","description":"Request headers by name, e.g. Authorization."},"query":{"type":"object","patternProperties":{"^.*$":{"type":"string","contentMediaType":"text/x-liquid","maxLength":8000,"title":"Query value","description":"Template rendered into this parameter."}},"additionalProperties":false,"maxProperties":100,"title":"Query parameters","description":"Added to the URL's query string, each value URL-encoded."},"body":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Body","description":"Request body, usually JSON; ignored for GET and DELETE."},"response_type":{"enum":["json","text"],"type":"string","default":"json","title":"Response type","description":"Parse the response body as JSON, or keep it as text."},"timeout_ms":{"type":"integer","minimum":1,"maximum":300000,"default":10000,"title":"Timeout (ms)","description":"Give up when the server has not answered within this many milliseconds."},"max_response_bytes":{"type":"integer","minimum":1,"maximum":10485760,"default":1000000,"title":"Max response size (bytes)","description":"Fail instead of reading a response body larger than this."},"follow_redirects":{"type":"boolean","default":true,"title":"Follow redirects","description":"Follow 3xx redirects; each target address is checked again."},"max_redirects":{"type":"integer","minimum":0,"maximum":10,"default":5,"title":"Max redirects","description":"Most redirects to follow before failing."},"auth":{"type":"object","required":["credential"],"properties":{"credential":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","title":"Credential","description":"Name of a credential stored in the workspace's settings (never its value: that stays out of the YAML)."},"header":{"type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":128,"default":"Authorization","title":"Header","description":"The request header that carries the credential."},"prefix":{"type":"string","maxLength":32,"default":"Bearer ","title":"Prefix","description":"Written before the value, e.g. \"Bearer \" or \"Token \"; empty for the bare value."}},"additionalProperties":false,"title":"Authentication","description":"Sends a stored credential in a header, so no secret is written into the flow."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const schema43 = {"type":"object","title":"Search knowledge base","description":"Finds the knowledge-base articles that best match a question.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.kb_search","title":"Type","description":"Finds the knowledge-base articles that best match a question."},"config":{"type":"object","properties":{"query":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"default":"{{ input.message }}","title":"Query","description":"What to search for; the message that started the run unless you change it."},"limit":{"type":"integer","minimum":1,"maximum":20,"default":3,"title":"Limit","description":"Most articles to return."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Only search articles of this knowledge-base category."},"min_score":{"type":"number","minimum":0,"maximum":1,"default":0,"title":"Minimum score","description":"Drop matches scoring below this relevance, from 0 to 1."}},"additionalProperties":false}},"required":["name","type"],"additionalProperties":false};
-const schema44 = {"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema45 = {"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false};
-const schema46 = {"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
-const schema47 = {"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema44 = {"type":"object","title":"Look up order","description":"Finds an order by its number and the email address it was placed with.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_lookup","title":"Type","description":"Finds an order by its number and the email address it was placed with."},"config":{"type":"object","required":["order_id","customer_email"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Order number","description":"Number of the order to find."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Customer email","description":"The email the order was placed with; the order is found only when both match."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema45 = {"type":"object","title":"Update order","description":"Cancels an order, changes its address, starts a return or sets its status.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.order_update","title":"Type","description":"Cancels an order, changes its address, starts a return or sets its status."},"config":{"type":"object","required":["order_id","customer_email","action"],"properties":{"order_id":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Order number","description":"Number of the order to change."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Customer email","description":"The email the order was placed with; the order is changed only when both match."},"action":{"enum":["cancel","change_address","request_return","update_status"],"type":"string","title":"Action","description":"What to do with the order."},"status":{"type":"string","minLength":1,"maxLength":64,"title":"Status","description":"New status for update_status, e.g. on_hold."},"address":{"type":"string","contentMediaType":"text/x-liquid","maxLength":2000,"title":"Address","description":"New shipping address for change_address."},"reason":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Reason","description":"Why the change is made; kept in the order history."},"fields":{"type":"array","items":{"enum":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at","customer_email","shipping_address"],"type":"string"},"default":["id","status","items","total","currency","estimated_delivery","carrier","tracking_number","tracking_url","created_at","updated_at"],"uniqueItems":true,"maxItems":13,"title":"Order fields","description":"Fields of the order in this node's output. By default everything but the customer's email and shipping address; list those here only if a later step needs them."}},"additionalProperties":false,"allOf":[{"if":{"properties":{"action":{"const":"update_status"}}},"then":{"properties":{"status":true},"required":["status"]}},{"if":{"properties":{"action":{"const":"change_address"}}},"then":{"properties":{"address":true},"required":["address"]}}]}},"required":["name","type","config"],"additionalProperties":false};
+const schema46 = {"type":"object","title":"Capture lead","description":"Saves a sales lead with the contact details gathered in the conversation.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.lead_capture","title":"Type","description":"Saves a sales lead with the contact details gathered in the conversation."},"config":{"type":"object","required":["email"],"properties":{"email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"pattern":"\\S","title":"Email","description":"The lead's email address; identifies the lead."},"name":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Name","description":"The lead's full name."},"company":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Company","description":"Company the lead works for."},"phone":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Phone","description":"Phone number, ideally with country code."},"interest":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Interest","description":"Product or plan the lead asked about."},"source":{"type":"string","minLength":1,"maxLength":64,"default":"chat","title":"Source","description":"Where the lead came from, for sales reports."},"notes":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"title":"Notes","description":"Anything else sales should know."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
+const schema47 = {"type":"object","title":"Create ticket","description":"Opens a support ticket for follow-up by your team.","properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":64,"title":"Name","description":"Unique name of the node; other nodes refer to it as nodes.<name>."},"type_version":{"type":"integer","minimum":1,"title":"Type version","description":"Version of the node type this config was written for. Absent means 1."},"description":{"type":"string","maxLength":2000,"title":"Description","description":"Notes for readers."},"retry":{"type":"object","title":"Retry","description":"How often to try the node again when it fails, before taking its error edge.","properties":{"attempts":{"type":"integer","minimum":1,"maximum":10,"default":1,"title":"Attempts","description":"Total tries, including the first."},"backoff_ms":{"type":"integer","minimum":0,"maximum":600000,"default":500,"title":"Backoff (ms)","description":"Wait before the second try, in milliseconds."},"max_backoff_ms":{"type":"integer","minimum":0,"maximum":3600000,"title":"Longest backoff (ms)","description":"Upper bound of the wait between tries, in milliseconds."},"backoff":{"type":"string","enum":["exponential","fixed"],"default":"exponential","title":"Backoff","description":"Double the wait after each try, or keep it fixed."}},"required":["attempts"],"additionalProperties":false},"timeout_ms":{"type":"integer","minimum":1,"maximum":3600000,"title":"Timeout (ms)","description":"Fail the node when one try takes longer than this, in milliseconds."},"type":{"type":"string","const":"tool.ticket_create","title":"Type","description":"Opens a support ticket for follow-up by your team."},"config":{"type":"object","required":["subject","description"],"properties":{"subject":{"type":"string","contentMediaType":"text/x-liquid","maxLength":1000,"pattern":"\\S","title":"Subject","description":"One-line summary of the issue."},"description":{"type":"string","contentMediaType":"text/x-liquid","maxLength":50000,"pattern":"\\S","title":"Description","description":"Details of the issue for the team."},"priority":{"enum":["low","medium","high","urgent"],"type":"string","default":"medium","title":"Priority","description":"How soon the team should look at it."},"category":{"type":"string","minLength":1,"maxLength":64,"title":"Category","description":"Helpdesk category, e.g. shipping or technical."},"customer_email":{"type":"string","contentMediaType":"text/x-liquid","maxLength":500,"title":"Customer email","description":"Where the team sends updates."}},"additionalProperties":false}},"required":["name","type","config"],"additionalProperties":false};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length_default;
 const pattern4 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 const pattern5 = new RegExp("^\\d+\\.\\d+\\.\\d+$", "u");
 const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern26 = new RegExp("^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern37 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
-const pattern39 = new RegExp("^.*$", "u");
-const pattern41 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
+const pattern15 = new RegExp("\\S", "u");
+const pattern29 = new RegExp("^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern42 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
+const pattern44 = new RegExp("^.*$", "u");
+const pattern46 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://flowdeck.dev/schemas/workflow.schema.json" */;
@@ -2197,9 +2198,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data65};
+if(!pattern15.test(data65)){
+const err176 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema34.properties.config.properties.text,data:data65};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2209,11 +2209,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data64.quick_replies !== undefined){
-let data66 = data64.quick_replies;
-if(Array.isArray(data66)){
-if(data66.length > 10){
-const err177 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
+else {
+const err177 = {instancePath:instancePath+"/nodes/" + i0+"/config/text",schemaPath:"#/$defs/node.reply/properties/config/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.text.type,parentSchema:schema34.properties.config.properties.text,data:data65};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2222,12 +2219,12 @@ vErrors.push(err177);
 }
 errors++;
 }
-const len2 = data66.length;
-for(let i2=0; i2<len2; i2++){
-let data67 = data66[i2];
-if(typeof data67 === "string"){
-if(func2(data67) > 80){
-const err178 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
+}
+if(data64.quick_replies !== undefined){
+let data66 = data64.quick_replies;
+if(Array.isArray(data66)){
+if(data66.length > 10){
+const err178 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2236,8 +2233,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(func2(data67) < 1){
-const err179 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
+const len2 = data66.length;
+for(let i2=0; i2<len2; i2++){
+let data67 = data66[i2];
+if(typeof data67 === "string"){
+if(func2(data67) > 80){
+const err179 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2246,14 +2247,24 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
+if(func2(data67) < 1){
+const err180 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
 if(vErrors === null){
 vErrors = [err180];
 }
 else {
 vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies/" + i2,schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.config.properties.quick_replies.items.type,parentSchema:schema34.properties.config.properties.quick_replies.items,data:data67};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
 }
 errors++;
 }
@@ -2269,12 +2280,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err181 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
+const err182 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
-vErrors = [err181];
+vErrors = [err182];
 }
 else {
-vErrors.push(err181);
+vErrors.push(err182);
 }
 errors++;
 break;
@@ -2284,19 +2295,7 @@ indices0[item0] = i3;
 }
 }
 else {
-const err182 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data64};
+const err183 = {instancePath:instancePath+"/nodes/" + i0+"/config/quick_replies",schemaPath:"#/$defs/node.reply/properties/config/properties/quick_replies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.config.properties.quick_replies.type,parentSchema:schema34.properties.config.properties.quick_replies,data:data66};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2308,12 +2307,24 @@ errors++;
 }
 }
 else {
-const err184 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data18};
+const err184 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.reply/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.config.type,parentSchema:schema34.properties.config,data:data64};
 if(vErrors === null){
 vErrors = [err184];
 }
 else {
 vErrors.push(err184);
+}
+errors++;
+}
+}
+}
+else {
+const err185 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.reply/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data18};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
 }
 errors++;
 }
@@ -2324,17 +2335,7 @@ props1 = true;
 else if(tag0 === "agent"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err185 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err186 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
+const err186 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2343,8 +2344,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data18.config === undefined){
-const err187 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
+if(data18.type === undefined){
+const err187 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2353,9 +2354,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-for(const key19 in data18){
-if(!(((((((key19 === "name") || (key19 === "type_version")) || (key19 === "description")) || (key19 === "retry")) || (key19 === "timeout_ms")) || (key19 === "type")) || (key19 === "config"))){
-const err188 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data18};
+if(data18.config === undefined){
+const err188 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema35.required,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2364,12 +2364,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data68 = data18.name;
-if(typeof data68 === "string"){
-if(func2(data68) > 64){
-const err189 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data68};
+for(const key19 in data18){
+if(!(((((((key19 === "name") || (key19 === "type_version")) || (key19 === "description")) || (key19 === "retry")) || (key19 === "timeout_ms")) || (key19 === "type")) || (key19 === "config"))){
+const err189 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data18};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2378,8 +2375,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(!pattern6.test(data68)){
-const err190 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data68};
+}
+if(data18.name !== undefined){
+let data68 = data18.name;
+if(typeof data68 === "string"){
+if(func2(data68) > 64){
+const err190 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2388,9 +2389,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data68};
+if(!pattern6.test(data68)){
+const err191 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2400,10 +2400,8 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data18.type_version !== undefined){
-let data69 = data18.type_version;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err192 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data69};
+else {
+const err192 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.agent/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.name.type,parentSchema:schema35.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2412,9 +2410,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 < 1 || isNaN(data69)){
-const err193 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data69};
+}
+if(data18.type_version !== undefined){
+let data69 = data18.type_version;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err193 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.type_version.type,parentSchema:schema35.properties.type_version,data:data69};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2423,13 +2423,9 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-}
-if(data18.description !== undefined){
-let data70 = data18.description;
-if(typeof data70 === "string"){
-if(func2(data70) > 2000){
-const err194 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data70};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
+const err194 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.agent/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.type_version,data:data69};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2439,8 +2435,12 @@ vErrors.push(err194);
 errors++;
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data70};
+}
+if(data18.description !== undefined){
+let data70 = data18.description;
+if(typeof data70 === "string"){
+if(func2(data70) > 2000){
+const err195 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema35.properties.description,data:data70};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2450,11 +2450,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data71 = data18.retry;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-if(data71.attempts === undefined){
-const err196 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data71};
+else {
+const err196 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.agent/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data70};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2463,9 +2460,12 @@ vErrors.push(err196);
 }
 errors++;
 }
-for(const key20 in data71){
-if(!((((key20 === "attempts") || (key20 === "backoff_ms")) || (key20 === "max_backoff_ms")) || (key20 === "backoff"))){
-const err197 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data71};
+}
+if(data18.retry !== undefined){
+let data71 = data18.retry;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.attempts === undefined){
+const err197 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema35.properties.retry.required,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2474,11 +2474,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data71.attempts !== undefined){
-let data72 = data71.attempts;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err198 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
+for(const key20 in data71){
+if(!((((key20 === "attempts") || (key20 === "backoff_ms")) || (key20 === "max_backoff_ms")) || (key20 === "backoff"))){
+const err198 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2487,9 +2485,11 @@ vErrors.push(err198);
 }
 errors++;
 }
-if((typeof data72 == "number") && (isFinite(data72))){
-if(data72 > 10 || isNaN(data72)){
-const err199 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
+}
+if(data71.attempts !== undefined){
+let data72 = data71.attempts;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err199 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.attempts.type,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2498,8 +2498,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data72 < 1 || isNaN(data72)){
-const err200 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 > 10 || isNaN(data72)){
+const err200 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2508,12 +2509,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-if(data71.backoff_ms !== undefined){
-let data73 = data71.backoff_ms;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err201 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
+if(data72 < 1 || isNaN(data72)){
+const err201 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.agent/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.retry.properties.attempts,data:data72};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2522,9 +2519,12 @@ vErrors.push(err201);
 }
 errors++;
 }
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 > 600000 || isNaN(data73)){
-const err202 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
+}
+}
+if(data71.backoff_ms !== undefined){
+let data73 = data71.backoff_ms;
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+const err202 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.backoff_ms.type,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2533,8 +2533,9 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data73 < 0 || isNaN(data73)){
-const err203 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
+if((typeof data73 == "number") && (isFinite(data73))){
+if(data73 > 600000 || isNaN(data73)){
+const err203 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2543,12 +2544,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-}
-if(data71.max_backoff_ms !== undefined){
-let data74 = data71.max_backoff_ms;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err204 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
+if(data73 < 0 || isNaN(data73)){
+const err204 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.backoff_ms,data:data73};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2557,9 +2554,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 3600000 || isNaN(data74)){
-const err205 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
+}
+}
+if(data71.max_backoff_ms !== undefined){
+let data74 = data71.max_backoff_ms;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err205 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.retry.properties.max_backoff_ms.type,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2568,8 +2568,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err206 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 3600000 || isNaN(data74)){
+const err206 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2578,12 +2579,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-}
-if(data71.backoff !== undefined){
-let data75 = data71.backoff;
-if(typeof data75 !== "string"){
-const err207 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
+if(data74 < 0 || isNaN(data74)){
+const err207 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.agent/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.retry.properties.max_backoff_ms,data:data74};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2592,8 +2589,12 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(!((data75 === "exponential") || (data75 === "fixed"))){
-const err208 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
+}
+}
+if(data71.backoff !== undefined){
+let data75 = data71.backoff;
+if(typeof data75 !== "string"){
+const err208 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.retry.properties.backoff.type,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2602,10 +2603,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-}
-else {
-const err209 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data71};
+if(!((data75 === "exponential") || (data75 === "fixed"))){
+const err209 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.agent/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema35.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.retry.properties.backoff.enum,parentSchema:schema35.properties.retry.properties.backoff,data:data75};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2615,10 +2614,9 @@ vErrors.push(err209);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data76 = data18.timeout_ms;
-if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
-const err210 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data76};
+}
+else {
+const err210 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.agent/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.retry.type,parentSchema:schema35.properties.retry,data:data71};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2627,9 +2625,11 @@ vErrors.push(err210);
 }
 errors++;
 }
-if((typeof data76 == "number") && (isFinite(data76))){
-if(data76 > 3600000 || isNaN(data76)){
-const err211 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data76};
+}
+if(data18.timeout_ms !== undefined){
+let data76 = data18.timeout_ms;
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err211 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.timeout_ms.type,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2638,8 +2638,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data76 < 1 || isNaN(data76)){
-const err212 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data76};
+if((typeof data76 == "number") && (isFinite(data76))){
+if(data76 > 3600000 || isNaN(data76)){
+const err212 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2648,12 +2649,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data77 = data18.type;
-if(typeof data77 !== "string"){
-const err213 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data77};
+if(data76 < 1 || isNaN(data76)){
+const err213 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.agent/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.timeout_ms,data:data76};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2662,8 +2659,12 @@ vErrors.push(err213);
 }
 errors++;
 }
-if("agent" !== data77){
-const err214 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data77};
+}
+}
+if(data18.type !== undefined){
+let data77 = data18.type;
+if(typeof data77 !== "string"){
+const err214 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.type.type,parentSchema:schema35.properties.type,data:data77};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2672,12 +2673,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data78 = data18.config;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.prompt_template === undefined){
-const err215 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data78};
+if("agent" !== data77){
+const err215 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.agent/properties/type/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema35.properties.type,data:data77};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2686,9 +2683,12 @@ vErrors.push(err215);
 }
 errors++;
 }
-for(const key21 in data78){
-if(!(func1.call(schema35.properties.config.properties, key21))){
-const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data78};
+}
+if(data18.config !== undefined){
+let data78 = data18.config;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.prompt_template === undefined){
+const err216 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/required",keyword:"required",params:{missingProperty: "prompt_template"},message:"must have required property '"+"prompt_template"+"'",schema:schema35.properties.config.required,parentSchema:schema35.properties.config,data:data78};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2697,12 +2697,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data78.agent_type !== undefined){
-let data79 = data78.agent_type;
-if(typeof data79 === "string"){
-if(func2(data79) > 64){
-const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
+for(const key21 in data78){
+if(!(func1.call(schema35.properties.config.properties, key21))){
+const err217 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.config,data:data78};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2712,8 +2709,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-else {
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
+if(data78.agent_type !== undefined){
+let data79 = data78.agent_type;
+if(typeof data79 === "string"){
+if(func2(data79) > 64){
+const err218 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2723,11 +2723,8 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data78.model !== undefined){
-let data80 = data78.model;
-if(typeof data80 === "string"){
-if(func2(data80) > 50000){
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data80};
+else {
+const err219 = {instancePath:instancePath+"/nodes/" + i0+"/config/agent_type",schemaPath:"#/$defs/node.agent/properties/config/properties/agent_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.agent_type.type,parentSchema:schema35.properties.config.properties.agent_type,data:data79};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2737,8 +2734,11 @@ vErrors.push(err219);
 errors++;
 }
 }
-else {
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data80};
+if(data78.model !== undefined){
+let data80 = data78.model;
+if(typeof data80 === "string"){
+if(func2(data80) > 50000){
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.model,data:data80};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2748,11 +2748,8 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data78.system_prompt !== undefined){
-let data81 = data78.system_prompt;
-if(typeof data81 === "string"){
-if(func2(data81) > 50000){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
+else {
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.agent/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.model.type,parentSchema:schema35.properties.config.properties.model,data:data80};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2762,8 +2759,11 @@ vErrors.push(err221);
 errors++;
 }
 }
-else {
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
+if(data78.system_prompt !== undefined){
+let data81 = data78.system_prompt;
+if(typeof data81 === "string"){
+if(func2(data81) > 50000){
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2773,11 +2773,8 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data78.prompt_template !== undefined){
-let data82 = data78.prompt_template;
-if(typeof data82 === "string"){
-if(func2(data82) > 50000){
-const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
+else {
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/config/system_prompt",schemaPath:"#/$defs/node.agent/properties/config/properties/system_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.system_prompt.type,parentSchema:schema35.properties.config.properties.system_prompt,data:data81};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2787,8 +2784,11 @@ vErrors.push(err223);
 errors++;
 }
 }
-else {
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
+if(data78.prompt_template !== undefined){
+let data82 = data78.prompt_template;
+if(typeof data82 === "string"){
+if(func2(data82) > 50000){
+const err224 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2797,12 +2797,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-if(data78.temperature !== undefined){
-let data83 = data78.temperature;
-if((typeof data83 == "number") && (isFinite(data83))){
-if(data83 > 2 || isNaN(data83)){
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data83};
+if(!pattern15.test(data82)){
+const err225 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2811,8 +2807,9 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data83 < 0 || isNaN(data83)){
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data83};
+}
+else {
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt_template",schemaPath:"#/$defs/node.agent/properties/config/properties/prompt_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.prompt_template.type,parentSchema:schema35.properties.config.properties.prompt_template,data:data82};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2822,8 +2819,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data83};
+if(data78.temperature !== undefined){
+let data83 = data78.temperature;
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 > 2 || isNaN(data83)){
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2832,11 +2832,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-if(data78.max_tokens !== undefined){
-let data84 = data78.max_tokens;
-if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
-const err228 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
+if(data83 < 0 || isNaN(data83)){
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2845,9 +2842,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-if((typeof data84 == "number") && (isFinite(data84))){
-if(data84 > 32000 || isNaN(data84)){
-const err229 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
+}
+else {
+const err229 = {instancePath:instancePath+"/nodes/" + i0+"/config/temperature",schemaPath:"#/$defs/node.agent/properties/config/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema35.properties.config.properties.temperature.type,parentSchema:schema35.properties.config.properties.temperature,data:data83};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2856,13 +2853,37 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data84 < 1 || isNaN(data84)){
-const err230 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
+}
+if(data78.max_tokens !== undefined){
+let data84 = data78.max_tokens;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err230 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tokens.type,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
 if(vErrors === null){
 vErrors = [err230];
 }
 else {
 vErrors.push(err230);
+}
+errors++;
+}
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 > 32000 || isNaN(data84)){
+const err231 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32000},message:"must be <= 32000",schema:32000,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if(data84 < 1 || isNaN(data84)){
+const err232 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tokens",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tokens,data:data84};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
 }
 errors++;
 }
@@ -2872,31 +2893,7 @@ if(data78.tools !== undefined){
 let data85 = data78.tools;
 if(Array.isArray(data85)){
 if(data85.length > 32){
-const err231 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data85};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-const len3 = data85.length;
-for(let i4=0; i4<len3; i4++){
-let data86 = data85[i4];
-if(typeof data86 === "string"){
-if(func2(data86) > 64){
-const err232 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
-}
-errors++;
-}
-if(!pattern6.test(data86)){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema35.properties.config.properties.tools,data:data85};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2905,14 +2902,38 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+const len3 = data85.length;
+for(let i4=0; i4<len3; i4++){
+let data86 = data85[i4];
+if(typeof data86 === "string"){
+if(func2(data86) > 64){
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
 if(vErrors === null){
 vErrors = [err234];
 }
 else {
 vErrors.push(err234);
+}
+errors++;
+}
+if(!pattern6.test(data86)){
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools/" + i4,schemaPath:"#/$defs/node.agent/properties/config/properties/tools/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.tools.items.type,parentSchema:schema35.properties.config.properties.tools.items,data:data86};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
 }
 errors++;
 }
@@ -2928,12 +2949,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data85};
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema35.properties.config.properties.tools,data:data85};
 if(vErrors === null){
-vErrors = [err235];
+vErrors = [err237];
 }
 else {
-vErrors.push(err235);
+vErrors.push(err237);
 }
 errors++;
 break;
@@ -2943,31 +2964,7 @@ indices1[item1] = i5;
 }
 }
 else {
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data85};
-if(vErrors === null){
-vErrors = [err236];
-}
-else {
-vErrors.push(err236);
-}
-errors++;
-}
-}
-if(data78.max_tool_calls_per_answer !== undefined){
-let data87 = data78.max_tool_calls_per_answer;
-if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-if((typeof data87 == "number") && (isFinite(data87))){
-if(data87 > 32 || isNaN(data87)){
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/config/tools",schemaPath:"#/$defs/node.agent/properties/config/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.config.properties.tools.type,parentSchema:schema35.properties.config.properties.tools,data:data85};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2976,8 +2973,11 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data87 < 1 || isNaN(data87)){
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
+}
+if(data78.max_tool_calls_per_answer !== undefined){
+let data87 = data78.max_tool_calls_per_answer;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_answer.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2986,12 +2986,9 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-}
-if(data78.max_tool_calls_per_step !== undefined){
-let data88 = data78.max_tool_calls_per_step;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 > 32 || isNaN(data87)){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3000,9 +2997,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 128 || isNaN(data88)){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
+if(data87 < 1 || isNaN(data87)){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_answer",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_answer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_answer,data:data87};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3011,8 +3007,12 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data88 < 1 || isNaN(data88)){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
+}
+}
+if(data78.max_tool_calls_per_step !== undefined){
+let data88 = data78.max_tool_calls_per_step;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.max_tool_calls_per_step.type,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3021,12 +3021,9 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-}
-if(data78.output_schema !== undefined){
-let data89 = data78.output_schema;
-if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data89};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 128 || isNaN(data88)){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3035,11 +3032,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-if(data78.stream !== undefined){
-let data90 = data78.stream;
-if(typeof data90 !== "boolean"){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data90};
+if(data88 < 1 || isNaN(data88)){
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_tool_calls_per_step",schemaPath:"#/$defs/node.agent/properties/config/properties/max_tool_calls_per_step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.config.properties.max_tool_calls_per_step,data:data88};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3049,10 +3043,11 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data78.memory_turns !== undefined){
-let data91 = data78.memory_turns;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
+}
+if(data78.output_schema !== undefined){
+let data89 = data78.output_schema;
+if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
+const err245 = {instancePath:instancePath+"/nodes/" + i0+"/config/output_schema",schemaPath:"#/$defs/node.agent/properties/config/properties/output_schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.properties.output_schema.type,parentSchema:schema35.properties.config.properties.output_schema,data:data89};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3061,9 +3056,11 @@ vErrors.push(err245);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 100 || isNaN(data91)){
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
+}
+if(data78.stream !== undefined){
+let data90 = data78.stream;
+if(typeof data90 !== "boolean"){
+const err246 = {instancePath:instancePath+"/nodes/" + i0+"/config/stream",schemaPath:"#/$defs/node.agent/properties/config/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.stream.type,parentSchema:schema35.properties.config.properties.stream,data:data90};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3072,8 +3069,11 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data91 < 0 || isNaN(data91)){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
+}
+if(data78.memory_turns !== undefined){
+let data91 = data78.memory_turns;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.config.properties.memory_turns.type,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3082,13 +3082,9 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-}
-if(data78.fallback_template !== undefined){
-let data92 = data78.fallback_template;
-if(typeof data92 === "string"){
-if(func2(data92) > 50000){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 100 || isNaN(data91)){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3097,9 +3093,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-else {
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
+if(data91 < 0 || isNaN(data91)){
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/config/memory_turns",schemaPath:"#/$defs/node.agent/properties/config/properties/memory_turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema35.properties.config.properties.memory_turns,data:data91};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3109,10 +3104,12 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(data78.send_reply !== undefined){
-let data93 = data78.send_reply;
-if(typeof data93 !== "boolean"){
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data93};
+}
+if(data78.fallback_template !== undefined){
+let data92 = data78.fallback_template;
+if(typeof data92 === "string"){
+if(func2(data92) > 50000){
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3122,9 +3119,8 @@ vErrors.push(err250);
 errors++;
 }
 }
-}
 else {
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data78};
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_template",schemaPath:"#/$defs/node.agent/properties/config/properties/fallback_template/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.config.properties.fallback_template.type,parentSchema:schema35.properties.config.properties.fallback_template,data:data92};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3134,14 +3130,39 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-else {
-const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data18};
+if(data78.send_reply !== undefined){
+let data93 = data78.send_reply;
+if(typeof data93 !== "boolean"){
+const err252 = {instancePath:instancePath+"/nodes/" + i0+"/config/send_reply",schemaPath:"#/$defs/node.agent/properties/config/properties/send_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.config.properties.send_reply.type,parentSchema:schema35.properties.config.properties.send_reply,data:data93};
 if(vErrors === null){
 vErrors = [err252];
 }
 else {
 vErrors.push(err252);
+}
+errors++;
+}
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.agent/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.config.type,parentSchema:schema35.properties.config,data:data78};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+}
+else {
+const err254 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data18};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
 }
 errors++;
 }
@@ -3152,27 +3173,7 @@ props1 = true;
 else if(tag0 === "router"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err253 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
-if(vErrors === null){
-vErrors = [err253];
-}
-else {
-vErrors.push(err253);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err254 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
-if(vErrors === null){
-vErrors = [err254];
-}
-else {
-vErrors.push(err254);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err255 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
+const err255 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3181,9 +3182,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-for(const key22 in data18){
-if(!(((((((key22 === "name") || (key22 === "type_version")) || (key22 === "description")) || (key22 === "retry")) || (key22 === "timeout_ms")) || (key22 === "type")) || (key22 === "config"))){
-const err256 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data18};
+if(data18.type === undefined){
+const err256 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3192,12 +3192,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data94 = data18.name;
-if(typeof data94 === "string"){
-if(func2(data94) > 64){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data94};
+if(data18.config === undefined){
+const err257 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema36.required,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3206,8 +3202,9 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(!pattern6.test(data94)){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data94};
+for(const key22 in data18){
+if(!(((((((key22 === "name") || (key22 === "type_version")) || (key22 === "description")) || (key22 === "retry")) || (key22 === "timeout_ms")) || (key22 === "type")) || (key22 === "config"))){
+const err258 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data18};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3217,8 +3214,11 @@ vErrors.push(err258);
 errors++;
 }
 }
-else {
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data94};
+if(data18.name !== undefined){
+let data94 = data18.name;
+if(typeof data94 === "string"){
+if(func2(data94) > 64){
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3227,11 +3227,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data95 = data18.type_version;
-if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data95};
+if(!pattern6.test(data94)){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3240,9 +3237,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-if((typeof data95 == "number") && (isFinite(data95))){
-if(data95 < 1 || isNaN(data95)){
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data95};
+}
+else {
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.router/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3252,12 +3249,10 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data96 = data18.description;
-if(typeof data96 === "string"){
-if(func2(data96) > 2000){
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data96};
+if(data18.type_version !== undefined){
+let data95 = data18.type_version;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.type_version.type,parentSchema:schema36.properties.type_version,data:data95};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3266,9 +3261,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-}
-else {
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data96};
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 1 || isNaN(data95)){
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.router/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.type_version,data:data95};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3278,11 +3273,12 @@ vErrors.push(err263);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data97 = data18.retry;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.attempts === undefined){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data97};
+}
+if(data18.description !== undefined){
+let data96 = data18.description;
+if(typeof data96 === "string"){
+if(func2(data96) > 2000){
+const err264 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema36.properties.description,data:data96};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3291,9 +3287,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-for(const key23 in data97){
-if(!((((key23 === "attempts") || (key23 === "backoff_ms")) || (key23 === "max_backoff_ms")) || (key23 === "backoff"))){
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data97};
+}
+else {
+const err265 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.router/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data96};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3303,10 +3299,11 @@ vErrors.push(err265);
 errors++;
 }
 }
-if(data97.attempts !== undefined){
-let data98 = data97.attempts;
-if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
+if(data18.retry !== undefined){
+let data97 = data18.retry;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.attempts === undefined){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema36.properties.retry.required,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3315,9 +3312,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 10 || isNaN(data98)){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
+for(const key23 in data97){
+if(!((((key23 === "attempts") || (key23 === "backoff_ms")) || (key23 === "max_backoff_ms")) || (key23 === "backoff"))){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3326,8 +3323,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data98 < 1 || isNaN(data98)){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
+}
+if(data97.attempts !== undefined){
+let data98 = data97.attempts;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.attempts.type,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3336,12 +3336,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-}
-if(data97.backoff_ms !== undefined){
-let data99 = data97.backoff_ms;
-if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 10 || isNaN(data98)){
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3350,9 +3347,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if((typeof data99 == "number") && (isFinite(data99))){
-if(data99 > 600000 || isNaN(data99)){
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
+if(data98 < 1 || isNaN(data98)){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.router/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.retry.properties.attempts,data:data98};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3361,8 +3357,12 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data99 < 0 || isNaN(data99)){
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
+}
+}
+if(data97.backoff_ms !== undefined){
+let data99 = data97.backoff_ms;
+if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.backoff_ms.type,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3371,12 +3371,9 @@ vErrors.push(err271);
 }
 errors++;
 }
-}
-}
-if(data97.max_backoff_ms !== undefined){
-let data100 = data97.max_backoff_ms;
-if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 > 600000 || isNaN(data99)){
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3385,9 +3382,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if((typeof data100 == "number") && (isFinite(data100))){
-if(data100 > 3600000 || isNaN(data100)){
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
+if(data99 < 0 || isNaN(data99)){
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.backoff_ms,data:data99};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3396,8 +3392,12 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data100 < 0 || isNaN(data100)){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
+}
+}
+if(data97.max_backoff_ms !== undefined){
+let data100 = data97.max_backoff_ms;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.retry.properties.max_backoff_ms.type,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3406,12 +3406,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-}
-if(data97.backoff !== undefined){
-let data101 = data97.backoff;
-if(typeof data101 !== "string"){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 3600000 || isNaN(data100)){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3420,8 +3417,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(!((data101 === "exponential") || (data101 === "fixed"))){
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
+if(data100 < 0 || isNaN(data100)){
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.router/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.retry.properties.max_backoff_ms,data:data100};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3432,8 +3429,10 @@ errors++;
 }
 }
 }
-else {
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data97};
+if(data97.backoff !== undefined){
+let data101 = data97.backoff;
+if(typeof data101 !== "string"){
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.retry.properties.backoff.type,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3442,11 +3441,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data102 = data18.timeout_ms;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data102};
+if(!((data101 === "exponential") || (data101 === "fixed"))){
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.router/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema36.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.retry.properties.backoff.enum,parentSchema:schema36.properties.retry.properties.backoff,data:data101};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3455,9 +3451,10 @@ vErrors.push(err278);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 3600000 || isNaN(data102)){
-const err279 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data102};
+}
+}
+else {
+const err279 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.router/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.retry.type,parentSchema:schema36.properties.retry,data:data97};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3466,8 +3463,11 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data102 < 1 || isNaN(data102)){
-const err280 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data102};
+}
+if(data18.timeout_ms !== undefined){
+let data102 = data18.timeout_ms;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err280 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.timeout_ms.type,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3476,12 +3476,9 @@ vErrors.push(err280);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data103 = data18.type;
-if(typeof data103 !== "string"){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data103};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 3600000 || isNaN(data102)){
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3490,8 +3487,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if("router" !== data103){
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data103};
+if(data102 < 1 || isNaN(data102)){
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.router/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.timeout_ms,data:data102};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3501,11 +3498,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data18.config !== undefined){
-let data104 = data18.config;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.intents === undefined){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data104};
+}
+if(data18.type !== undefined){
+let data103 = data18.type;
+if(typeof data103 !== "string"){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.type.type,parentSchema:schema36.properties.type,data:data103};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3514,9 +3511,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-for(const key24 in data104){
-if(!((((((((key24 === "message") || (key24 === "intents")) || (key24 === "confidence_threshold")) || (key24 === "model")) || (key24 === "embedding_model")) || (key24 === "fallback_intent")) || (key24 === "low_confidence_route")) || (key24 === "model_tiers"))){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data104};
+if("router" !== data103){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.router/properties/type/const",keyword:"const",params:{allowedValue: "router"},message:"must be equal to constant",schema:"router",parentSchema:schema36.properties.type,data:data103};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3526,11 +3522,11 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data104.message !== undefined){
-let data105 = data104.message;
-if(typeof data105 === "string"){
-if(func2(data105) > 50000){
-const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data105};
+if(data18.config !== undefined){
+let data104 = data18.config;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.intents === undefined){
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/required",keyword:"required",params:{missingProperty: "intents"},message:"must have required property '"+"intents"+"'",schema:schema36.properties.config.required,parentSchema:schema36.properties.config,data:data104};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3539,9 +3535,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-}
-else {
-const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data105};
+for(const key24 in data104){
+if(!((((((((key24 === "message") || (key24 === "intents")) || (key24 === "confidence_threshold")) || (key24 === "model")) || (key24 === "embedding_model")) || (key24 === "fallback_intent")) || (key24 === "low_confidence_route")) || (key24 === "model_tiers"))){
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config,data:data104};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3551,11 +3547,11 @@ vErrors.push(err286);
 errors++;
 }
 }
-if(data104.intents !== undefined){
-let data106 = data104.intents;
-if(Array.isArray(data106)){
-if(data106.length > 200){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data106};
+if(data104.message !== undefined){
+let data105 = data104.message;
+if(typeof data105 === "string"){
+if(func2(data105) > 50000){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema36.properties.config.properties.message,data:data105};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3564,8 +3560,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data106.length < 1){
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data106};
+}
+else {
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.router/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.message.type,parentSchema:schema36.properties.config.properties.message,data:data105};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3574,12 +3571,12 @@ vErrors.push(err288);
 }
 errors++;
 }
-const len4 = data106.length;
-for(let i6=0; i6<len4; i6++){
-let data107 = data106[i6];
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.name === undefined){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
+}
+if(data104.intents !== undefined){
+let data106 = data104.intents;
+if(Array.isArray(data106)){
+if(data106.length > 200){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3588,8 +3585,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data107.examples === undefined){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
+if(data106.length < 1){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3598,9 +3595,12 @@ vErrors.push(err290);
 }
 errors++;
 }
-for(const key25 in data107){
-if(!(((key25 === "name") || (key25 === "description")) || (key25 === "examples"))){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
+const len4 = data106.length;
+for(let i6=0; i6<len4; i6++){
+let data107 = data106[i6];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.name === undefined){
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3609,12 +3609,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-if(data107.name !== undefined){
-let data108 = data107.name;
-if(typeof data108 === "string"){
-if(func2(data108) > 64){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
+if(data107.examples === undefined){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema36.properties.config.properties.intents.items.required,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3623,8 +3619,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(!pattern4.test(data108)){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
+for(const key25 in data107){
+if(!(((key25 === "name") || (key25 === "description")) || (key25 === "examples"))){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3634,8 +3631,11 @@ vErrors.push(err293);
 errors++;
 }
 }
-else {
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
+if(data107.name !== undefined){
+let data108 = data107.name;
+if(typeof data108 === "string"){
+if(func2(data108) > 64){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3644,12 +3644,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-if(data107.description !== undefined){
-let data109 = data107.description;
-if(typeof data109 === "string"){
-if(func2(data109) > 500){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
+if(!pattern4.test(data108)){
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3660,7 +3656,7 @@ errors++;
 }
 }
 else {
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/name",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.name.type,parentSchema:schema36.properties.config.properties.intents.items.properties.name,data:data108};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3670,11 +3666,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data107.examples !== undefined){
-let data110 = data107.examples;
-if(Array.isArray(data110)){
-if(data110.length > 200){
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
+if(data107.description !== undefined){
+let data109 = data107.description;
+if(typeof data109 === "string"){
+if(func2(data109) > 500){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3683,8 +3679,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data110.length < 1){
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
+}
+else {
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/description",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.description.type,parentSchema:schema36.properties.config.properties.intents.items.properties.description,data:data109};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3693,12 +3690,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-const len5 = data110.length;
-for(let i7=0; i7<len5; i7++){
-let data111 = data110[i7];
-if(typeof data111 === "string"){
-if(func2(data111) > 500){
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
+}
+if(data107.examples !== undefined){
+let data110 = data107.examples;
+if(Array.isArray(data110)){
+if(data110.length > 200){
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3707,8 +3704,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(func2(data111) < 1){
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
+if(data110.length < 1){
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3717,9 +3714,12 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-else {
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
+const len5 = data110.length;
+for(let i7=0; i7<len5; i7++){
+let data111 = data110[i7];
+if(typeof data111 === "string"){
+if(func2(data111) > 500){
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3728,10 +3728,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-}
-else {
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
+if(!pattern15.test(data111)){
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3741,9 +3739,8 @@ vErrors.push(err302);
 errors++;
 }
 }
-}
 else {
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples/" + i7,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.intents.items.properties.examples.items.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples.items,data:data111};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3755,7 +3752,7 @@ errors++;
 }
 }
 else {
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data106};
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6+"/examples",schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.items.properties.examples.type,parentSchema:schema36.properties.config.properties.intents.items.properties.examples,data:data110};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3765,11 +3762,9 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data104.confidence_threshold !== undefined){
-let data112 = data104.confidence_threshold;
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 > 1 || isNaN(data112)){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
+}
+else {
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents/" + i6,schemaPath:"#/$defs/node.router/properties/config/properties/intents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.intents.items.type,parentSchema:schema36.properties.config.properties.intents.items,data:data107};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3778,8 +3773,10 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data112 < 0 || isNaN(data112)){
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
+}
+}
+else {
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/config/intents",schemaPath:"#/$defs/node.router/properties/config/properties/intents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.intents.type,parentSchema:schema36.properties.config.properties.intents,data:data106};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3789,8 +3786,11 @@ vErrors.push(err306);
 errors++;
 }
 }
-else {
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
+if(data104.confidence_threshold !== undefined){
+let data112 = data104.confidence_threshold;
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 1 || isNaN(data112)){
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3799,12 +3799,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-if(data104.model !== undefined){
-let data113 = data104.model;
-if(typeof data113 === "string"){
-if(func2(data113) > 200){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data113};
+if(data112 < 0 || isNaN(data112)){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3813,8 +3809,9 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(func2(data113) < 1){
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data113};
+}
+else {
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/config/confidence_threshold",schemaPath:"#/$defs/node.router/properties/config/properties/confidence_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.confidence_threshold.type,parentSchema:schema36.properties.config.properties.confidence_threshold,data:data112};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3824,8 +3821,11 @@ vErrors.push(err309);
 errors++;
 }
 }
-else {
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data113};
+if(data104.model !== undefined){
+let data113 = data104.model;
+if(typeof data113 === "string"){
+if(func2(data113) > 200){
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3834,12 +3834,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data104.embedding_model !== undefined){
-let data114 = data104.embedding_model;
-if(typeof data114 === "string"){
-if(func2(data114) > 200){
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
+if(func2(data113) < 1){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3848,8 +3844,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(func2(data114) < 1){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
+}
+else {
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/config/model",schemaPath:"#/$defs/node.router/properties/config/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model.type,parentSchema:schema36.properties.config.properties.model,data:data113};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3859,8 +3856,11 @@ vErrors.push(err312);
 errors++;
 }
 }
-else {
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
+if(data104.embedding_model !== undefined){
+let data114 = data104.embedding_model;
+if(typeof data114 === "string"){
+if(func2(data114) > 200){
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3869,12 +3869,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data104.fallback_intent !== undefined){
-let data115 = data104.fallback_intent;
-if(typeof data115 === "string"){
-if(func2(data115) > 64){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
+if(func2(data114) < 1){
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3883,8 +3879,9 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(!pattern4.test(data115)){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
+}
+else {
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/config/embedding_model",schemaPath:"#/$defs/node.router/properties/config/properties/embedding_model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.embedding_model.type,parentSchema:schema36.properties.config.properties.embedding_model,data:data114};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3894,8 +3891,11 @@ vErrors.push(err315);
 errors++;
 }
 }
-else {
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
+if(data104.fallback_intent !== undefined){
+let data115 = data104.fallback_intent;
+if(typeof data115 === "string"){
+if(func2(data115) > 64){
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3904,11 +3904,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-if(data104.low_confidence_route !== undefined){
-let data116 = data104.low_confidence_route;
-if(typeof data116 !== "string"){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
+if(!pattern4.test(data115)){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3917,8 +3914,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(!((data116 === "best_intent") || (data116 === "fallback_intent"))){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
+}
+else {
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/config/fallback_intent",schemaPath:"#/$defs/node.router/properties/config/properties/fallback_intent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.fallback_intent.type,parentSchema:schema36.properties.config.properties.fallback_intent,data:data115};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3928,11 +3926,10 @@ vErrors.push(err318);
 errors++;
 }
 }
-if(data104.model_tiers !== undefined){
-let data117 = data104.model_tiers;
-if(Array.isArray(data117)){
-if(data117.length > 10){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
+if(data104.low_confidence_route !== undefined){
+let data116 = data104.low_confidence_route;
+if(typeof data116 !== "string"){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.low_confidence_route.type,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3941,12 +3938,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-const len6 = data117.length;
-for(let i8=0; i8<len6; i8++){
-let data118 = data117[i8];
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.model === undefined){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
+if(!((data116 === "best_intent") || (data116 === "fallback_intent"))){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/config/low_confidence_route",schemaPath:"#/$defs/node.router/properties/config/properties/low_confidence_route/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.low_confidence_route.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.low_confidence_route.enum,parentSchema:schema36.properties.config.properties.low_confidence_route,data:data116};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3955,8 +3948,12 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data118.tier === undefined){
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
+}
+if(data104.model_tiers !== undefined){
+let data117 = data104.model_tiers;
+if(Array.isArray(data117)){
+if(data117.length > 10){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3965,9 +3962,12 @@ vErrors.push(err321);
 }
 errors++;
 }
-for(const key26 in data118){
-if(!((((key26 === "model") || (key26 === "tier")) || (key26 === "max_message_chars")) || (key26 === "cost_per_1k_tokens_usd"))){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
+const len6 = data117.length;
+for(let i8=0; i8<len6; i8++){
+let data118 = data117[i8];
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.model === undefined){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3976,12 +3976,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-if(data118.model !== undefined){
-let data119 = data118.model;
-if(typeof data119 === "string"){
-if(func2(data119) > 200){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
+if(data118.tier === undefined){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema36.properties.config.properties.model_tiers.items.required,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3990,8 +3986,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(func2(data119) < 1){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
+for(const key26 in data118){
+if(!((((key26 === "model") || (key26 === "tier")) || (key26 === "max_message_chars")) || (key26 === "cost_per_1k_tokens_usd"))){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4001,8 +3998,11 @@ vErrors.push(err324);
 errors++;
 }
 }
-else {
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
+if(data118.model !== undefined){
+let data119 = data118.model;
+if(typeof data119 === "string"){
+if(func2(data119) > 200){
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4011,11 +4011,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-if(data118.tier !== undefined){
-let data120 = data118.tier;
-if(typeof data120 !== "string"){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
+if(func2(data119) < 1){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4024,8 +4021,9 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(!(((data120 === "small") || (data120 === "medium")) || (data120 === "large"))){
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
+}
+else {
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/model",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.model.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.model,data:data119};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4035,10 +4033,10 @@ vErrors.push(err327);
 errors++;
 }
 }
-if(data118.max_message_chars !== undefined){
-let data121 = data118.max_message_chars;
-if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
+if(data118.tier !== undefined){
+let data120 = data118.tier;
+if(typeof data120 !== "string"){
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4047,9 +4045,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-if((typeof data121 == "number") && (isFinite(data121))){
-if(data121 < 1 || isNaN(data121)){
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
+if(!(((data120 === "small") || (data120 === "medium")) || (data120 === "large"))){
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/tier",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema36.properties.config.properties.model_tiers.items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema36.properties.config.properties.model_tiers.items.properties.tier.enum,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.tier,data:data120};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4059,12 +4056,10 @@ vErrors.push(err329);
 errors++;
 }
 }
-}
-if(data118.cost_per_1k_tokens_usd !== undefined){
-let data122 = data118.cost_per_1k_tokens_usd;
-if((typeof data122 == "number") && (isFinite(data122))){
-if(data122 < 0 || isNaN(data122)){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
+if(data118.max_message_chars !== undefined){
+let data121 = data118.max_message_chars;
+if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4073,9 +4068,9 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-else {
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
+if((typeof data121 == "number") && (isFinite(data121))){
+if(data121 < 1 || isNaN(data121)){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/max_message_chars",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/max_message_chars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.max_message_chars,data:data121};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4086,8 +4081,11 @@ errors++;
 }
 }
 }
-else {
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
+if(data118.cost_per_1k_tokens_usd !== undefined){
+let data122 = data118.cost_per_1k_tokens_usd;
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 < 0 || isNaN(data122)){
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4097,9 +4095,8 @@ vErrors.push(err332);
 errors++;
 }
 }
-}
 else {
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8+"/cost_per_1k_tokens_usd",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/properties/cost_per_1k_tokens_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd.type,parentSchema:schema36.properties.config.properties.model_tiers.items.properties.cost_per_1k_tokens_usd,data:data122};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4111,7 +4108,7 @@ errors++;
 }
 }
 else {
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data104};
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers/" + i8,schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.properties.model_tiers.items.type,parentSchema:schema36.properties.config.properties.model_tiers.items,data:data118};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4123,12 +4120,36 @@ errors++;
 }
 }
 else {
-const err335 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data18};
+const err335 = {instancePath:instancePath+"/nodes/" + i0+"/config/model_tiers",schemaPath:"#/$defs/node.router/properties/config/properties/model_tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.config.properties.model_tiers.type,parentSchema:schema36.properties.config.properties.model_tiers,data:data117};
 if(vErrors === null){
 vErrors = [err335];
 }
 else {
 vErrors.push(err335);
+}
+errors++;
+}
+}
+}
+else {
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.router/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.config.type,parentSchema:schema36.properties.config,data:data104};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+}
+else {
+const err337 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.router/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data18};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
 }
 errors++;
 }
@@ -4139,27 +4160,7 @@ props1 = true;
 else if(tag0 === "condition"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err336 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err337 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err338 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
+const err338 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4168,9 +4169,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-for(const key27 in data18){
-if(!(((((((key27 === "name") || (key27 === "type_version")) || (key27 === "description")) || (key27 === "retry")) || (key27 === "timeout_ms")) || (key27 === "type")) || (key27 === "config"))){
-const err339 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data18};
+if(data18.type === undefined){
+const err339 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4179,12 +4179,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data123 = data18.name;
-if(typeof data123 === "string"){
-if(func2(data123) > 64){
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data123};
+if(data18.config === undefined){
+const err340 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema37.required,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4193,8 +4189,9 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(!pattern6.test(data123)){
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data123};
+for(const key27 in data18){
+if(!(((((((key27 === "name") || (key27 === "type_version")) || (key27 === "description")) || (key27 === "retry")) || (key27 === "timeout_ms")) || (key27 === "type")) || (key27 === "config"))){
+const err341 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4204,8 +4201,11 @@ vErrors.push(err341);
 errors++;
 }
 }
-else {
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data123};
+if(data18.name !== undefined){
+let data123 = data18.name;
+if(typeof data123 === "string"){
+if(func2(data123) > 64){
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4214,11 +4214,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data124 = data18.type_version;
-if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
-const err343 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data124};
+if(!pattern6.test(data123)){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4227,9 +4224,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-if((typeof data124 == "number") && (isFinite(data124))){
-if(data124 < 1 || isNaN(data124)){
-const err344 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data124};
+}
+else {
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.condition/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data123};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4239,12 +4236,10 @@ vErrors.push(err344);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data125 = data18.description;
-if(typeof data125 === "string"){
-if(func2(data125) > 2000){
-const err345 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data125};
+if(data18.type_version !== undefined){
+let data124 = data18.type_version;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.type_version.type,parentSchema:schema37.properties.type_version,data:data124};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4253,9 +4248,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-else {
-const err346 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data125};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 < 1 || isNaN(data124)){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.condition/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.type_version,data:data124};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4265,11 +4260,12 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data126 = data18.retry;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-if(data126.attempts === undefined){
-const err347 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data126};
+}
+if(data18.description !== undefined){
+let data125 = data18.description;
+if(typeof data125 === "string"){
+if(func2(data125) > 2000){
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema37.properties.description,data:data125};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4278,9 +4274,9 @@ vErrors.push(err347);
 }
 errors++;
 }
-for(const key28 in data126){
-if(!((((key28 === "attempts") || (key28 === "backoff_ms")) || (key28 === "max_backoff_ms")) || (key28 === "backoff"))){
-const err348 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data126};
+}
+else {
+const err348 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.condition/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data125};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4290,10 +4286,11 @@ vErrors.push(err348);
 errors++;
 }
 }
-if(data126.attempts !== undefined){
-let data127 = data126.attempts;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
+if(data18.retry !== undefined){
+let data126 = data18.retry;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.attempts === undefined){
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema37.properties.retry.required,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4302,9 +4299,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 > 10 || isNaN(data127)){
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
+for(const key28 in data126){
+if(!((((key28 === "attempts") || (key28 === "backoff_ms")) || (key28 === "max_backoff_ms")) || (key28 === "backoff"))){
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4313,8 +4310,11 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data127 < 1 || isNaN(data127)){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
+}
+if(data126.attempts !== undefined){
+let data127 = data126.attempts;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.attempts.type,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4323,12 +4323,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-}
-if(data126.backoff_ms !== undefined){
-let data128 = data126.backoff_ms;
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 10 || isNaN(data127)){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4337,9 +4334,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-if((typeof data128 == "number") && (isFinite(data128))){
-if(data128 > 600000 || isNaN(data128)){
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
+if(data127 < 1 || isNaN(data127)){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.condition/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.retry.properties.attempts,data:data127};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4348,8 +4344,12 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data128 < 0 || isNaN(data128)){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
+}
+}
+if(data126.backoff_ms !== undefined){
+let data128 = data126.backoff_ms;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.backoff_ms.type,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4358,12 +4358,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-}
-if(data126.max_backoff_ms !== undefined){
-let data129 = data126.max_backoff_ms;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 600000 || isNaN(data128)){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4372,9 +4369,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if((typeof data129 == "number") && (isFinite(data129))){
-if(data129 > 3600000 || isNaN(data129)){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
+if(data128 < 0 || isNaN(data128)){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.backoff_ms,data:data128};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4383,8 +4379,12 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data129 < 0 || isNaN(data129)){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
+}
+}
+if(data126.max_backoff_ms !== undefined){
+let data129 = data126.max_backoff_ms;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.retry.properties.max_backoff_ms.type,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4393,12 +4393,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-}
-}
-if(data126.backoff !== undefined){
-let data130 = data126.backoff;
-if(typeof data130 !== "string"){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 3600000 || isNaN(data129)){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4407,8 +4404,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(!((data130 === "exponential") || (data130 === "fixed"))){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
+if(data129 < 0 || isNaN(data129)){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.condition/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.properties.retry.properties.max_backoff_ms,data:data129};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4419,8 +4416,10 @@ errors++;
 }
 }
 }
-else {
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data126};
+if(data126.backoff !== undefined){
+let data130 = data126.backoff;
+if(typeof data130 !== "string"){
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.retry.properties.backoff.type,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4429,11 +4428,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data131 = data18.timeout_ms;
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err361 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data131};
+if(!((data130 === "exponential") || (data130 === "fixed"))){
+const err361 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.condition/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema37.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.retry.properties.backoff.enum,parentSchema:schema37.properties.retry.properties.backoff,data:data130};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4442,9 +4438,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 > 3600000 || isNaN(data131)){
-const err362 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data131};
+}
+}
+else {
+const err362 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.condition/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.retry.type,parentSchema:schema37.properties.retry,data:data126};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4453,8 +4450,11 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data131 < 1 || isNaN(data131)){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data131};
+}
+if(data18.timeout_ms !== undefined){
+let data131 = data18.timeout_ms;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.timeout_ms.type,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4463,12 +4463,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data132 = data18.type;
-if(typeof data132 !== "string"){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data132};
+if((typeof data131 == "number") && (isFinite(data131))){
+if(data131 > 3600000 || isNaN(data131)){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4477,8 +4474,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-if("condition" !== data132){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data132};
+if(data131 < 1 || isNaN(data131)){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.condition/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema37.properties.timeout_ms,data:data131};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4488,11 +4485,11 @@ vErrors.push(err365);
 errors++;
 }
 }
-if(data18.config !== undefined){
-let data133 = data18.config;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.expression === undefined){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data133};
+}
+if(data18.type !== undefined){
+let data132 = data18.type;
+if(typeof data132 !== "string"){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.type.type,parentSchema:schema37.properties.type,data:data132};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4501,9 +4498,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-for(const key29 in data133){
-if(!(key29 === "expression")){
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data133};
+if("condition" !== data132){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.condition/properties/type/const",keyword:"const",params:{allowedValue: "condition"},message:"must be equal to constant",schema:"condition",parentSchema:schema37.properties.type,data:data132};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4513,11 +4509,11 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data133.expression !== undefined){
-let data134 = data133.expression;
-if(typeof data134 === "string"){
-if(func2(data134) > 4000){
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data134};
+if(data18.config !== undefined){
+let data133 = data18.config;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.expression === undefined){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/required",keyword:"required",params:{missingProperty: "expression"},message:"must have required property '"+"expression"+"'",schema:schema37.properties.config.required,parentSchema:schema37.properties.config,data:data133};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4526,9 +4522,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-else {
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data134};
+for(const key29 in data133){
+if(!(key29 === "expression")){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.config,data:data133};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4538,9 +4534,11 @@ vErrors.push(err369);
 errors++;
 }
 }
-}
-else {
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data133};
+if(data133.expression !== undefined){
+let data134 = data133.expression;
+if(typeof data134 === "string"){
+if(func2(data134) > 4000){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema37.properties.config.properties.expression,data:data134};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4550,14 +4548,37 @@ vErrors.push(err370);
 errors++;
 }
 }
-}
 else {
-const err371 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data18};
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/config/expression",schemaPath:"#/$defs/node.condition/properties/config/properties/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.config.properties.expression.type,parentSchema:schema37.properties.config.properties.expression,data:data134};
 if(vErrors === null){
 vErrors = [err371];
 }
 else {
 vErrors.push(err371);
+}
+errors++;
+}
+}
+}
+else {
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.condition/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.config.type,parentSchema:schema37.properties.config,data:data133};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+}
+else {
+const err373 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data18};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
 }
 errors++;
 }
@@ -4568,27 +4589,7 @@ props1 = true;
 else if(tag0 === "set"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err372 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
-if(vErrors === null){
-vErrors = [err372];
-}
-else {
-vErrors.push(err372);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err373 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
-if(vErrors === null){
-vErrors = [err373];
-}
-else {
-vErrors.push(err373);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err374 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
+const err374 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4597,9 +4598,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-for(const key30 in data18){
-if(!(((((((key30 === "name") || (key30 === "type_version")) || (key30 === "description")) || (key30 === "retry")) || (key30 === "timeout_ms")) || (key30 === "type")) || (key30 === "config"))){
-const err375 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data18};
+if(data18.type === undefined){
+const err375 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4608,12 +4608,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data135 = data18.name;
-if(typeof data135 === "string"){
-if(func2(data135) > 64){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data135};
+if(data18.config === undefined){
+const err376 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema38.required,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4622,8 +4618,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(!pattern6.test(data135)){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data135};
+for(const key30 in data18){
+if(!(((((((key30 === "name") || (key30 === "type_version")) || (key30 === "description")) || (key30 === "retry")) || (key30 === "timeout_ms")) || (key30 === "type")) || (key30 === "config"))){
+const err377 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data18};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4633,8 +4630,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-else {
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data135};
+if(data18.name !== undefined){
+let data135 = data18.name;
+if(typeof data135 === "string"){
+if(func2(data135) > 64){
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4643,11 +4643,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data136 = data18.type_version;
-if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data136};
+if(!pattern6.test(data135)){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4656,9 +4653,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-if((typeof data136 == "number") && (isFinite(data136))){
-if(data136 < 1 || isNaN(data136)){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data136};
+}
+else {
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.set/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.name.type,parentSchema:schema38.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4668,12 +4665,10 @@ vErrors.push(err380);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data137 = data18.description;
-if(typeof data137 === "string"){
-if(func2(data137) > 2000){
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data137};
+if(data18.type_version !== undefined){
+let data136 = data18.type_version;
+if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.type_version.type,parentSchema:schema38.properties.type_version,data:data136};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4682,9 +4677,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-else {
-const err382 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data137};
+if((typeof data136 == "number") && (isFinite(data136))){
+if(data136 < 1 || isNaN(data136)){
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.set/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.type_version,data:data136};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4694,11 +4689,12 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data138 = data18.retry;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-if(data138.attempts === undefined){
-const err383 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data138};
+}
+if(data18.description !== undefined){
+let data137 = data18.description;
+if(typeof data137 === "string"){
+if(func2(data137) > 2000){
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema38.properties.description,data:data137};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4707,9 +4703,9 @@ vErrors.push(err383);
 }
 errors++;
 }
-for(const key31 in data138){
-if(!((((key31 === "attempts") || (key31 === "backoff_ms")) || (key31 === "max_backoff_ms")) || (key31 === "backoff"))){
-const err384 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data138};
+}
+else {
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.set/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.description.type,parentSchema:schema38.properties.description,data:data137};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4719,10 +4715,11 @@ vErrors.push(err384);
 errors++;
 }
 }
-if(data138.attempts !== undefined){
-let data139 = data138.attempts;
-if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
+if(data18.retry !== undefined){
+let data138 = data18.retry;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.attempts === undefined){
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema38.properties.retry.required,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4731,9 +4728,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 > 10 || isNaN(data139)){
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
+for(const key31 in data138){
+if(!((((key31 === "attempts") || (key31 === "backoff_ms")) || (key31 === "max_backoff_ms")) || (key31 === "backoff"))){
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4742,8 +4739,11 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(data139 < 1 || isNaN(data139)){
-const err387 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
+}
+if(data138.attempts !== undefined){
+let data139 = data138.attempts;
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err387 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.attempts.type,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4752,12 +4752,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-}
-if(data138.backoff_ms !== undefined){
-let data140 = data138.backoff_ms;
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err388 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 10 || isNaN(data139)){
+const err388 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4766,9 +4763,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 > 600000 || isNaN(data140)){
-const err389 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
+if(data139 < 1 || isNaN(data139)){
+const err389 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.set/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.retry.properties.attempts,data:data139};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4777,8 +4773,12 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data140 < 0 || isNaN(data140)){
-const err390 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
+}
+}
+if(data138.backoff_ms !== undefined){
+let data140 = data138.backoff_ms;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.backoff_ms.type,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4787,12 +4787,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-}
-if(data138.max_backoff_ms !== undefined){
-let data141 = data138.max_backoff_ms;
-if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
-const err391 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 > 600000 || isNaN(data140)){
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4801,9 +4798,8 @@ vErrors.push(err391);
 }
 errors++;
 }
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 > 3600000 || isNaN(data141)){
-const err392 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
+if(data140 < 0 || isNaN(data140)){
+const err392 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.backoff_ms,data:data140};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4812,8 +4808,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data141 < 0 || isNaN(data141)){
-const err393 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
+}
+}
+if(data138.max_backoff_ms !== undefined){
+let data141 = data138.max_backoff_ms;
+if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
+const err393 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.retry.properties.max_backoff_ms.type,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4822,12 +4822,9 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-}
-if(data138.backoff !== undefined){
-let data142 = data138.backoff;
-if(typeof data142 !== "string"){
-const err394 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
+if((typeof data141 == "number") && (isFinite(data141))){
+if(data141 > 3600000 || isNaN(data141)){
+const err394 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4836,8 +4833,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(!((data142 === "exponential") || (data142 === "fixed"))){
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
+if(data141 < 0 || isNaN(data141)){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.set/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.properties.retry.properties.max_backoff_ms,data:data141};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4848,8 +4845,10 @@ errors++;
 }
 }
 }
-else {
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data138};
+if(data138.backoff !== undefined){
+let data142 = data138.backoff;
+if(typeof data142 !== "string"){
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.retry.properties.backoff.type,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4858,11 +4857,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data143 = data18.timeout_ms;
-if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data143};
+if(!((data142 === "exponential") || (data142 === "fixed"))){
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.set/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema38.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.retry.properties.backoff.enum,parentSchema:schema38.properties.retry.properties.backoff,data:data142};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4871,9 +4867,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-if((typeof data143 == "number") && (isFinite(data143))){
-if(data143 > 3600000 || isNaN(data143)){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data143};
+}
+}
+else {
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.set/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.retry.type,parentSchema:schema38.properties.retry,data:data138};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4882,8 +4879,11 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data143 < 1 || isNaN(data143)){
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data143};
+}
+if(data18.timeout_ms !== undefined){
+let data143 = data18.timeout_ms;
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.timeout_ms.type,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4892,12 +4892,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data144 = data18.type;
-if(typeof data144 !== "string"){
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data144};
+if((typeof data143 == "number") && (isFinite(data143))){
+if(data143 > 3600000 || isNaN(data143)){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4906,13 +4903,37 @@ vErrors.push(err400);
 }
 errors++;
 }
-if("set" !== data144){
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data144};
+if(data143 < 1 || isNaN(data143)){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.set/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.timeout_ms,data:data143};
 if(vErrors === null){
 vErrors = [err401];
 }
 else {
 vErrors.push(err401);
+}
+errors++;
+}
+}
+}
+if(data18.type !== undefined){
+let data144 = data18.type;
+if(typeof data144 !== "string"){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.type.type,parentSchema:schema38.properties.type,data:data144};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+if("set" !== data144){
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.set/properties/type/const",keyword:"const",params:{allowedValue: "set"},message:"must be equal to constant",schema:"set",parentSchema:schema38.properties.type,data:data144};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
 }
 errors++;
 }
@@ -4924,12 +4945,12 @@ let valid65 = false;
 const _errs349 = errors;
 if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
 if(data145.values === undefined){
-const err402 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data145};
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema38.properties.config.anyOf[0].required,parentSchema:schema38.properties.config.anyOf[0],data:data145};
 if(vErrors === null){
-vErrors = [err402];
+vErrors = [err404];
 }
 else {
-vErrors.push(err402);
+vErrors.push(err404);
 }
 errors++;
 }
@@ -4943,12 +4964,12 @@ props2.values = true;
 const _errs350 = errors;
 if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
 if(data145.expressions === undefined){
-const err403 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data145};
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "expressions"},message:"must have required property '"+"expressions"+"'",schema:schema38.properties.config.anyOf[1].required,parentSchema:schema38.properties.config.anyOf[1],data:data145};
 if(vErrors === null){
-vErrors = [err403];
+vErrors = [err405];
 }
 else {
-vErrors.push(err403);
+vErrors.push(err405);
 }
 errors++;
 }
@@ -4964,12 +4985,12 @@ props2.expressions = true;
 const _errs351 = errors;
 if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
 if(data145.conversation === undefined){
-const err404 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "conversation"},message:"must have required property '"+"conversation"+"'",schema:schema38.properties.config.anyOf[2].required,parentSchema:schema38.properties.config.anyOf[2],data:data145};
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "conversation"},message:"must have required property '"+"conversation"+"'",schema:schema38.properties.config.anyOf[2].required,parentSchema:schema38.properties.config.anyOf[2],data:data145};
 if(vErrors === null){
-vErrors = [err404];
+vErrors = [err406];
 }
 else {
-vErrors.push(err404);
+vErrors.push(err406);
 }
 errors++;
 }
@@ -4983,12 +5004,12 @@ props2.conversation = true;
 }
 }
 if(!valid65){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data145};
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.properties.config.anyOf,parentSchema:schema38.properties.config,data:data145};
 if(vErrors === null){
-vErrors = [err405];
+vErrors = [err407];
 }
 else {
-vErrors.push(err405);
+vErrors.push(err407);
 }
 errors++;
 }
@@ -5006,32 +5027,7 @@ vErrors = null;
 if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
 for(const key32 in data145){
 if(!(((key32 === "values") || (key32 === "expressions")) || (key32 === "conversation"))){
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data145};
-if(vErrors === null){
-vErrors = [err406];
-}
-else {
-vErrors.push(err406);
-}
-errors++;
-}
-}
-if(data145.values !== undefined){
-let data146 = data145.values;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-if(Object.keys(data146).length > 200){
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data146};
-if(vErrors === null){
-vErrors = [err407];
-}
-else {
-vErrors.push(err407);
-}
-errors++;
-}
-for(const key33 in data146){
-if(!(pattern6.test(key33))){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data146};
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config,data:data145};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5041,12 +5037,11 @@ vErrors.push(err408);
 errors++;
 }
 }
-for(const key34 in data146){
-if(pattern6.test(key34)){
-let data147 = data146[key34];
-if(typeof data147 === "string"){
-if(func2(data147) > 50000){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
+if(data145.values !== undefined){
+let data146 = data145.values;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(Object.keys(data146).length > 200){
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5055,9 +5050,9 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-else {
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
+for(const key33 in data146){
+if(!(pattern6.test(key33))){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5067,10 +5062,12 @@ vErrors.push(err410);
 errors++;
 }
 }
-}
-}
-else {
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data146};
+for(const key34 in data146){
+if(pattern6.test(key34)){
+let data147 = data146[key34];
+if(typeof data147 === "string"){
+if(func2(data147) > 50000){
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5080,11 +5077,8 @@ vErrors.push(err411);
 errors++;
 }
 }
-if(data145.expressions !== undefined){
-let data148 = data145.expressions;
-if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
-if(Object.keys(data148).length > 200){
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data148};
+else {
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/config/values/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/values/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.values.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data147};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5093,9 +5087,11 @@ vErrors.push(err412);
 }
 errors++;
 }
-for(const key35 in data148){
-if(!(pattern6.test(key35))){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data148};
+}
+}
+}
+else {
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/config/values",schemaPath:"#/$defs/node.set/properties/config/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.values.type,parentSchema:schema38.properties.config.properties.values,data:data146};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5105,12 +5101,11 @@ vErrors.push(err413);
 errors++;
 }
 }
-for(const key36 in data148){
-if(pattern6.test(key36)){
-let data149 = data148[key36];
-if(typeof data149 === "string"){
-if(func2(data149) > 4000){
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
+if(data145.expressions !== undefined){
+let data148 = data145.expressions;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(Object.keys(data148).length > 200){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5119,9 +5114,9 @@ vErrors.push(err414);
 }
 errors++;
 }
-}
-else {
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
+for(const key35 in data148){
+if(!(pattern6.test(key35))){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5131,10 +5126,12 @@ vErrors.push(err415);
 errors++;
 }
 }
-}
-}
-else {
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data148};
+for(const key36 in data148){
+if(pattern6.test(key36)){
+let data149 = data148[key36];
+if(typeof data149 === "string"){
+if(func2(data149) > 4000){
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5144,11 +5141,8 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(data145.conversation !== undefined){
-let data150 = data145.conversation;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(Object.keys(data150).length > 200){
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.conversation,data:data150};
+else {
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/expressions/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.expressions.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data149};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5157,9 +5151,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-for(const key37 in data150){
-if(!(pattern26.test(key37))){
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.conversation,data:data150};
+}
+}
+}
+else {
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/config/expressions",schemaPath:"#/$defs/node.set/properties/config/properties/expressions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.expressions.type,parentSchema:schema38.properties.config.properties.expressions,data:data148};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5169,12 +5165,11 @@ vErrors.push(err418);
 errors++;
 }
 }
-for(const key38 in data150){
-if(pattern26.test(key38)){
-let data151 = data150[key38];
-if(typeof data151 === "string"){
-if(func2(data151) > 50000){
-const err419 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
+if(data145.conversation !== undefined){
+let data150 = data145.conversation;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(Object.keys(data150).length > 200){
+const err419 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5183,9 +5178,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-}
-else {
-const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
+for(const key37 in data150){
+if(!(pattern29.test(key37))){
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5195,10 +5190,12 @@ vErrors.push(err420);
 errors++;
 }
 }
-}
-}
-else {
-const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.conversation.type,parentSchema:schema38.properties.config.properties.conversation,data:data150};
+for(const key38 in data150){
+if(pattern29.test(key38)){
+let data151 = data150[key38];
+if(typeof data151 === "string"){
+if(func2(data151) > 50000){
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5208,9 +5205,8 @@ vErrors.push(err421);
 errors++;
 }
 }
-}
 else {
-const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data145};
+const err422 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.set/properties/config/properties/conversation/patternProperties/%5E(%3F!(%3F%3Aid%7Cchannel%7Chistory%7Clast_message%7Cgreeted)%24)%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema38.properties.config.properties.conversation.patternProperties["^(?!(?:id|channel|history|last_message|greeted)$)[A-Za-z_][A-Za-z0-9_]*$"],data:data151};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5221,13 +5217,38 @@ errors++;
 }
 }
 }
+}
 else {
-const err423 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data18};
+const err423 = {instancePath:instancePath+"/nodes/" + i0+"/config/conversation",schemaPath:"#/$defs/node.set/properties/config/properties/conversation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.properties.conversation.type,parentSchema:schema38.properties.config.properties.conversation,data:data150};
 if(vErrors === null){
 vErrors = [err423];
 }
 else {
 vErrors.push(err423);
+}
+errors++;
+}
+}
+}
+else {
+const err424 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.set/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.config.type,parentSchema:schema38.properties.config,data:data145};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data18};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
 }
 errors++;
 }
@@ -5238,27 +5259,7 @@ props1 = true;
 else if(tag0 === "ask"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err424 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
-if(vErrors === null){
-vErrors = [err424];
-}
-else {
-vErrors.push(err424);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err425 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
-if(vErrors === null){
-vErrors = [err425];
-}
-else {
-vErrors.push(err425);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err426 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
+const err426 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5267,9 +5268,8 @@ vErrors.push(err426);
 }
 errors++;
 }
-for(const key39 in data18){
-if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
-const err427 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data18};
+if(data18.type === undefined){
+const err427 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5278,12 +5278,8 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data152 = data18.name;
-if(typeof data152 === "string"){
-if(func2(data152) > 64){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data152};
+if(data18.config === undefined){
+const err428 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema39.required,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5292,8 +5288,9 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(!pattern6.test(data152)){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data152};
+for(const key39 in data18){
+if(!(((((((key39 === "name") || (key39 === "type_version")) || (key39 === "description")) || (key39 === "retry")) || (key39 === "timeout_ms")) || (key39 === "type")) || (key39 === "config"))){
+const err429 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data18};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5303,8 +5300,11 @@ vErrors.push(err429);
 errors++;
 }
 }
-else {
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data152};
+if(data18.name !== undefined){
+let data152 = data18.name;
+if(typeof data152 === "string"){
+if(func2(data152) > 64){
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5313,11 +5313,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data153 = data18.type_version;
-if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data153};
+if(!pattern6.test(data152)){
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5326,9 +5323,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-if((typeof data153 == "number") && (isFinite(data153))){
-if(data153 < 1 || isNaN(data153)){
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data153};
+}
+else {
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.ask/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data152};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5338,12 +5335,10 @@ vErrors.push(err432);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data154 = data18.description;
-if(typeof data154 === "string"){
-if(func2(data154) > 2000){
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data154};
+if(data18.type_version !== undefined){
+let data153 = data18.type_version;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.type_version.type,parentSchema:schema39.properties.type_version,data:data153};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5352,9 +5347,9 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-else {
-const err434 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data154};
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 < 1 || isNaN(data153)){
+const err434 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.ask/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.type_version,data:data153};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5364,11 +5359,12 @@ vErrors.push(err434);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data155 = data18.retry;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.attempts === undefined){
-const err435 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data155};
+}
+if(data18.description !== undefined){
+let data154 = data18.description;
+if(typeof data154 === "string"){
+if(func2(data154) > 2000){
+const err435 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema39.properties.description,data:data154};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5377,9 +5373,9 @@ vErrors.push(err435);
 }
 errors++;
 }
-for(const key40 in data155){
-if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
-const err436 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data155};
+}
+else {
+const err436 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.ask/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.description.type,parentSchema:schema39.properties.description,data:data154};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5389,10 +5385,11 @@ vErrors.push(err436);
 errors++;
 }
 }
-if(data155.attempts !== undefined){
-let data156 = data155.attempts;
-if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
-const err437 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
+if(data18.retry !== undefined){
+let data155 = data18.retry;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.attempts === undefined){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema39.properties.retry.required,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5401,9 +5398,9 @@ vErrors.push(err437);
 }
 errors++;
 }
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 > 10 || isNaN(data156)){
-const err438 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
+for(const key40 in data155){
+if(!((((key40 === "attempts") || (key40 === "backoff_ms")) || (key40 === "max_backoff_ms")) || (key40 === "backoff"))){
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5412,8 +5409,11 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data156 < 1 || isNaN(data156)){
-const err439 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
+}
+if(data155.attempts !== undefined){
+let data156 = data155.attempts;
+if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
+const err439 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.attempts.type,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5422,12 +5422,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-}
-if(data155.backoff_ms !== undefined){
-let data157 = data155.backoff_ms;
-if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
-const err440 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 > 10 || isNaN(data156)){
+const err440 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5436,9 +5433,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 > 600000 || isNaN(data157)){
-const err441 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
+if(data156 < 1 || isNaN(data156)){
+const err441 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.ask/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.retry.properties.attempts,data:data156};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5447,8 +5443,12 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(data157 < 0 || isNaN(data157)){
-const err442 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
+}
+}
+if(data155.backoff_ms !== undefined){
+let data157 = data155.backoff_ms;
+if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
+const err442 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.backoff_ms.type,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5457,12 +5457,9 @@ vErrors.push(err442);
 }
 errors++;
 }
-}
-}
-if(data155.max_backoff_ms !== undefined){
-let data158 = data155.max_backoff_ms;
-if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
-const err443 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 > 600000 || isNaN(data157)){
+const err443 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5471,9 +5468,8 @@ vErrors.push(err443);
 }
 errors++;
 }
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 > 3600000 || isNaN(data158)){
-const err444 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
+if(data157 < 0 || isNaN(data157)){
+const err444 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.backoff_ms,data:data157};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5482,8 +5478,12 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(data158 < 0 || isNaN(data158)){
-const err445 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
+}
+}
+if(data155.max_backoff_ms !== undefined){
+let data158 = data155.max_backoff_ms;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err445 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.retry.properties.max_backoff_ms.type,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5492,12 +5492,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-}
-if(data155.backoff !== undefined){
-let data159 = data155.backoff;
-if(typeof data159 !== "string"){
-const err446 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 > 3600000 || isNaN(data158)){
+const err446 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5506,8 +5503,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(!((data159 === "exponential") || (data159 === "fixed"))){
-const err447 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
+if(data158 < 0 || isNaN(data158)){
+const err447 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.ask/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.retry.properties.max_backoff_ms,data:data158};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5518,8 +5515,10 @@ errors++;
 }
 }
 }
-else {
-const err448 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data155};
+if(data155.backoff !== undefined){
+let data159 = data155.backoff;
+if(typeof data159 !== "string"){
+const err448 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.retry.properties.backoff.type,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5528,11 +5527,8 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data160 = data18.timeout_ms;
-if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
-const err449 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data160};
+if(!((data159 === "exponential") || (data159 === "fixed"))){
+const err449 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.ask/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema39.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.retry.properties.backoff.enum,parentSchema:schema39.properties.retry.properties.backoff,data:data159};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5541,9 +5537,10 @@ vErrors.push(err449);
 }
 errors++;
 }
-if((typeof data160 == "number") && (isFinite(data160))){
-if(data160 > 3600000 || isNaN(data160)){
-const err450 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data160};
+}
+}
+else {
+const err450 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.ask/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.retry.type,parentSchema:schema39.properties.retry,data:data155};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5552,8 +5549,11 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(data160 < 1 || isNaN(data160)){
-const err451 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data160};
+}
+if(data18.timeout_ms !== undefined){
+let data160 = data18.timeout_ms;
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+const err451 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.timeout_ms.type,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5562,12 +5562,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data161 = data18.type;
-if(typeof data161 !== "string"){
-const err452 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data161};
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 > 3600000 || isNaN(data160)){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5576,8 +5573,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-if("ask" !== data161){
-const err453 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data161};
+if(data160 < 1 || isNaN(data160)){
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.ask/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.timeout_ms,data:data160};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5587,11 +5584,11 @@ vErrors.push(err453);
 errors++;
 }
 }
-if(data18.config !== undefined){
-let data162 = data18.config;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-if(data162.prompt === undefined){
-const err454 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
+}
+if(data18.type !== undefined){
+let data161 = data18.type;
+if(typeof data161 !== "string"){
+const err454 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.type.type,parentSchema:schema39.properties.type,data:data161};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5600,8 +5597,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data162.variable === undefined){
-const err455 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
+if("ask" !== data161){
+const err455 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.ask/properties/type/const",keyword:"const",params:{allowedValue: "ask"},message:"must be equal to constant",schema:"ask",parentSchema:schema39.properties.type,data:data161};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5610,9 +5607,12 @@ vErrors.push(err455);
 }
 errors++;
 }
-for(const key41 in data162){
-if(!(((((((key41 === "prompt") || (key41 === "variable")) || (key41 === "choices")) || (key41 === "validation")) || (key41 === "retry_prompt")) || (key41 === "entity")) || (key41 === "timeout_minutes"))){
-const err456 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data162};
+}
+if(data18.config !== undefined){
+let data162 = data18.config;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.prompt === undefined){
+const err456 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5621,12 +5621,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-if(data162.prompt !== undefined){
-let data163 = data162.prompt;
-if(typeof data163 === "string"){
-if(func2(data163) > 50000){
-const err457 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data163};
+if(data162.variable === undefined){
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'",schema:schema39.properties.config.required,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5635,9 +5631,9 @@ vErrors.push(err457);
 }
 errors++;
 }
-}
-else {
-const err458 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data163};
+for(const key41 in data162){
+if(!(((((((key41 === "prompt") || (key41 === "variable")) || (key41 === "choices")) || (key41 === "validation")) || (key41 === "retry_prompt")) || (key41 === "entity")) || (key41 === "timeout_minutes"))){
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.config,data:data162};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5647,11 +5643,11 @@ vErrors.push(err458);
 errors++;
 }
 }
-if(data162.variable !== undefined){
-let data164 = data162.variable;
-if(typeof data164 === "string"){
-if(func2(data164) > 64){
-const err459 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data164};
+if(data162.prompt !== undefined){
+let data163 = data162.prompt;
+if(typeof data163 === "string"){
+if(func2(data163) > 50000){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.prompt,data:data163};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5660,8 +5656,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(!pattern4.test(data164)){
-const err460 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data164};
+if(!pattern15.test(data163)){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema39.properties.config.properties.prompt,data:data163};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5672,7 +5668,7 @@ errors++;
 }
 }
 else {
-const err461 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data164};
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/config/prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.prompt.type,parentSchema:schema39.properties.config.properties.prompt,data:data163};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5682,11 +5678,11 @@ vErrors.push(err461);
 errors++;
 }
 }
-if(data162.choices !== undefined){
-let data165 = data162.choices;
-if(Array.isArray(data165)){
-if(data165.length > 10){
-const err462 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data165};
+if(data162.variable !== undefined){
+let data164 = data162.variable;
+if(typeof data164 === "string"){
+if(func2(data164) > 64){
+const err462 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5695,12 +5691,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-const len7 = data165.length;
-for(let i9=0; i9<len7; i9++){
-let data166 = data165[i9];
-if(typeof data166 === "string"){
-if(func2(data166) > 80){
-const err463 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+if(!pattern4.test(data164)){
+const err463 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5709,8 +5701,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(func2(data166) < 1){
-const err464 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+}
+else {
+const err464 = {instancePath:instancePath+"/nodes/" + i0+"/config/variable",schemaPath:"#/$defs/node.ask/properties/config/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.variable.type,parentSchema:schema39.properties.config.properties.variable,data:data164};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5720,13 +5713,51 @@ vErrors.push(err464);
 errors++;
 }
 }
-else {
-const err465 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+if(data162.choices !== undefined){
+let data165 = data162.choices;
+if(Array.isArray(data165)){
+if(data165.length > 10){
+const err465 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items",schema:10,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
 vErrors = [err465];
 }
 else {
 vErrors.push(err465);
+}
+errors++;
+}
+const len7 = data165.length;
+for(let i9=0; i9<len7; i9++){
+let data166 = data165[i9];
+if(typeof data166 === "string"){
+if(func2(data166) > 80){
+const err466 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+if(func2(data166) < 1){
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+}
+else {
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices/" + i9,schemaPath:"#/$defs/node.ask/properties/config/properties/choices/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.choices.items.type,parentSchema:schema39.properties.config.properties.choices.items,data:data166};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
 }
 errors++;
 }
@@ -5742,12 +5773,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err466 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data165};
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i10+" are identical)",schema:true,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
-vErrors = [err466];
+vErrors = [err469];
 }
 else {
-vErrors.push(err466);
+vErrors.push(err469);
 }
 errors++;
 break;
@@ -5757,46 +5788,7 @@ indices2[item2] = i10;
 }
 }
 else {
-const err467 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data165};
-if(vErrors === null){
-vErrors = [err467];
-}
-else {
-vErrors.push(err467);
-}
-errors++;
-}
-}
-if(data162.validation !== undefined){
-let data167 = data162.validation;
-if(typeof data167 === "string"){
-if(func2(data167) > 4000){
-const err468 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data167};
-if(vErrors === null){
-vErrors = [err468];
-}
-else {
-vErrors.push(err468);
-}
-errors++;
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data167};
-if(vErrors === null){
-vErrors = [err469];
-}
-else {
-vErrors.push(err469);
-}
-errors++;
-}
-}
-if(data162.retry_prompt !== undefined){
-let data168 = data162.retry_prompt;
-if(typeof data168 === "string"){
-if(func2(data168) > 50000){
-const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/config/choices",schemaPath:"#/$defs/node.ask/properties/config/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.config.properties.choices.type,parentSchema:schema39.properties.config.properties.choices,data:data165};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5806,8 +5798,11 @@ vErrors.push(err470);
 errors++;
 }
 }
-else {
-const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
+if(data162.validation !== undefined){
+let data167 = data162.validation;
+if(typeof data167 === "string"){
+if(func2(data167) > 4000){
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema39.properties.config.properties.validation,data:data167};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5817,11 +5812,8 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data162.entity !== undefined){
-let data169 = data162.entity;
-if(typeof data169 === "string"){
-if(func2(data169) > 64){
-const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.entity,data:data169};
+else {
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/config/validation",schemaPath:"#/$defs/node.ask/properties/config/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.validation.type,parentSchema:schema39.properties.config.properties.validation,data:data167};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5830,8 +5822,12 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(!pattern4.test(data169)){
-const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.entity,data:data169};
+}
+if(data162.retry_prompt !== undefined){
+let data168 = data162.retry_prompt;
+if(typeof data168 === "string"){
+if(func2(data168) > 50000){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5842,7 +5838,7 @@ errors++;
 }
 }
 else {
-const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.entity.type,parentSchema:schema39.properties.config.properties.entity,data:data169};
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/config/retry_prompt",schemaPath:"#/$defs/node.ask/properties/config/properties/retry_prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.retry_prompt.type,parentSchema:schema39.properties.config.properties.retry_prompt,data:data168};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5852,10 +5848,11 @@ vErrors.push(err474);
 errors++;
 }
 }
-if(data162.timeout_minutes !== undefined){
-let data170 = data162.timeout_minutes;
-if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
-const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
+if(data162.entity !== undefined){
+let data169 = data162.entity;
+if(typeof data169 === "string"){
+if(func2(data169) > 64){
+const err475 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5864,9 +5861,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-if((typeof data170 == "number") && (isFinite(data170))){
-if(data170 > 525600 || isNaN(data170)){
-const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
+if(!pattern4.test(data169)){
+const err476 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5875,8 +5871,9 @@ vErrors.push(err476);
 }
 errors++;
 }
-if(data170 < 1 || isNaN(data170)){
-const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
+}
+else {
+const err477 = {instancePath:instancePath+"/nodes/" + i0+"/config/entity",schemaPath:"#/$defs/node.ask/properties/config/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.config.properties.entity.type,parentSchema:schema39.properties.config.properties.entity,data:data169};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5886,10 +5883,10 @@ vErrors.push(err477);
 errors++;
 }
 }
-}
-}
-else {
-const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data162};
+if(data162.timeout_minutes !== undefined){
+let data170 = data162.timeout_minutes;
+if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
+const err478 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.config.properties.timeout_minutes.type,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5898,15 +5895,49 @@ vErrors.push(err478);
 }
 errors++;
 }
-}
-}
-else {
-const err479 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data18};
+if((typeof data170 == "number") && (isFinite(data170))){
+if(data170 > 525600 || isNaN(data170)){
+const err479 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 525600},message:"must be <= 525600",schema:525600,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
 if(vErrors === null){
 vErrors = [err479];
 }
 else {
 vErrors.push(err479);
+}
+errors++;
+}
+if(data170 < 1 || isNaN(data170)){
+const err480 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_minutes",schemaPath:"#/$defs/node.ask/properties/config/properties/timeout_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.config.properties.timeout_minutes,data:data170};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err481 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.ask/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.config.type,parentSchema:schema39.properties.config,data:data162};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+}
+}
+else {
+const err482 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.ask/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data18};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
 }
 errors++;
 }
@@ -5917,42 +5948,7 @@ props1 = true;
 else if(tag0 === "handoff"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err480 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
-if(vErrors === null){
-vErrors = [err480];
-}
-else {
-vErrors.push(err480);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err481 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
-if(vErrors === null){
-vErrors = [err481];
-}
-else {
-vErrors.push(err481);
-}
-errors++;
-}
-for(const key42 in data18){
-if(!(((((((key42 === "name") || (key42 === "type_version")) || (key42 === "description")) || (key42 === "retry")) || (key42 === "timeout_ms")) || (key42 === "type")) || (key42 === "config"))){
-const err482 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data18};
-if(vErrors === null){
-vErrors = [err482];
-}
-else {
-vErrors.push(err482);
-}
-errors++;
-}
-}
-if(data18.name !== undefined){
-let data171 = data18.name;
-if(typeof data171 === "string"){
-if(func2(data171) > 64){
-const err483 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data171};
+const err483 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5961,8 +5957,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-if(!pattern6.test(data171)){
-const err484 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data171};
+if(data18.type === undefined){
+const err484 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema40.required,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5971,9 +5967,9 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-else {
-const err485 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data171};
+for(const key42 in data18){
+if(!(((((((key42 === "name") || (key42 === "type_version")) || (key42 === "description")) || (key42 === "retry")) || (key42 === "timeout_ms")) || (key42 === "type")) || (key42 === "config"))){
+const err485 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data18};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5983,10 +5979,11 @@ vErrors.push(err485);
 errors++;
 }
 }
-if(data18.type_version !== undefined){
-let data172 = data18.type_version;
-if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
-const err486 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data172};
+if(data18.name !== undefined){
+let data171 = data18.name;
+if(typeof data171 === "string"){
+if(func2(data171) > 64){
+const err486 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5995,9 +5992,8 @@ vErrors.push(err486);
 }
 errors++;
 }
-if((typeof data172 == "number") && (isFinite(data172))){
-if(data172 < 1 || isNaN(data172)){
-const err487 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data172};
+if(!pattern6.test(data171)){
+const err487 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6007,12 +6003,8 @@ vErrors.push(err487);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data173 = data18.description;
-if(typeof data173 === "string"){
-if(func2(data173) > 2000){
-const err488 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data173};
+else {
+const err488 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.handoff/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data171};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6022,8 +6014,10 @@ vErrors.push(err488);
 errors++;
 }
 }
-else {
-const err489 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data173};
+if(data18.type_version !== undefined){
+let data172 = data18.type_version;
+if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
+const err489 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.type_version.type,parentSchema:schema40.properties.type_version,data:data172};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6032,12 +6026,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-if(data18.retry !== undefined){
-let data174 = data18.retry;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-if(data174.attempts === undefined){
-const err490 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data174};
+if((typeof data172 == "number") && (isFinite(data172))){
+if(data172 < 1 || isNaN(data172)){
+const err490 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.handoff/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.type_version,data:data172};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6046,9 +6037,13 @@ vErrors.push(err490);
 }
 errors++;
 }
-for(const key43 in data174){
-if(!((((key43 === "attempts") || (key43 === "backoff_ms")) || (key43 === "max_backoff_ms")) || (key43 === "backoff"))){
-const err491 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data174};
+}
+}
+if(data18.description !== undefined){
+let data173 = data18.description;
+if(typeof data173 === "string"){
+if(func2(data173) > 2000){
+const err491 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema40.properties.description,data:data173};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6058,10 +6053,8 @@ vErrors.push(err491);
 errors++;
 }
 }
-if(data174.attempts !== undefined){
-let data175 = data174.attempts;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err492 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
+else {
+const err492 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.handoff/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.description.type,parentSchema:schema40.properties.description,data:data173};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6070,9 +6063,12 @@ vErrors.push(err492);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 > 10 || isNaN(data175)){
-const err493 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
+}
+if(data18.retry !== undefined){
+let data174 = data18.retry;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+if(data174.attempts === undefined){
+const err493 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema40.properties.retry.required,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6081,8 +6077,9 @@ vErrors.push(err493);
 }
 errors++;
 }
-if(data175 < 1 || isNaN(data175)){
-const err494 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
+for(const key43 in data174){
+if(!((((key43 === "attempts") || (key43 === "backoff_ms")) || (key43 === "max_backoff_ms")) || (key43 === "backoff"))){
+const err494 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6092,11 +6089,10 @@ vErrors.push(err494);
 errors++;
 }
 }
-}
-if(data174.backoff_ms !== undefined){
-let data176 = data174.backoff_ms;
-if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
-const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
+if(data174.attempts !== undefined){
+let data175 = data174.attempts;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err495 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.attempts.type,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6105,9 +6101,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-if((typeof data176 == "number") && (isFinite(data176))){
-if(data176 > 600000 || isNaN(data176)){
-const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 > 10 || isNaN(data175)){
+const err496 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6116,8 +6112,8 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(data176 < 0 || isNaN(data176)){
-const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
+if(data175 < 1 || isNaN(data175)){
+const err497 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.handoff/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.retry.properties.attempts,data:data175};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6128,10 +6124,10 @@ errors++;
 }
 }
 }
-if(data174.max_backoff_ms !== undefined){
-let data177 = data174.max_backoff_ms;
-if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
-const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
+if(data174.backoff_ms !== undefined){
+let data176 = data174.backoff_ms;
+if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
+const err498 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.backoff_ms.type,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6140,9 +6136,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-if((typeof data177 == "number") && (isFinite(data177))){
-if(data177 > 3600000 || isNaN(data177)){
-const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
+if((typeof data176 == "number") && (isFinite(data176))){
+if(data176 > 600000 || isNaN(data176)){
+const err499 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6151,8 +6147,8 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(data177 < 0 || isNaN(data177)){
-const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
+if(data176 < 0 || isNaN(data176)){
+const err500 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.backoff_ms,data:data176};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6163,10 +6159,10 @@ errors++;
 }
 }
 }
-if(data174.backoff !== undefined){
-let data178 = data174.backoff;
-if(typeof data178 !== "string"){
-const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
+if(data174.max_backoff_ms !== undefined){
+let data177 = data174.max_backoff_ms;
+if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+const err501 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retry.properties.max_backoff_ms.type,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6175,8 +6171,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(!((data178 === "exponential") || (data178 === "fixed"))){
-const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
+if((typeof data177 == "number") && (isFinite(data177))){
+if(data177 > 3600000 || isNaN(data177)){
+const err502 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6185,10 +6182,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-}
-}
-else {
-const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data174};
+if(data177 < 0 || isNaN(data177)){
+const err503 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.handoff/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retry.properties.max_backoff_ms,data:data177};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6198,10 +6193,11 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data179 = data18.timeout_ms;
-if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
-const err504 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data179};
+}
+if(data174.backoff !== undefined){
+let data178 = data174.backoff;
+if(typeof data178 !== "string"){
+const err504 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.retry.properties.backoff.type,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6210,9 +6206,8 @@ vErrors.push(err504);
 }
 errors++;
 }
-if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 > 3600000 || isNaN(data179)){
-const err505 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data179};
+if(!((data178 === "exponential") || (data178 === "fixed"))){
+const err505 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.handoff/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema40.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.retry.properties.backoff.enum,parentSchema:schema40.properties.retry.properties.backoff,data:data178};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6221,8 +6216,10 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(data179 < 1 || isNaN(data179)){
-const err506 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data179};
+}
+}
+else {
+const err506 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.handoff/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.retry.type,parentSchema:schema40.properties.retry,data:data174};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6232,11 +6229,10 @@ vErrors.push(err506);
 errors++;
 }
 }
-}
-if(data18.type !== undefined){
-let data180 = data18.type;
-if(typeof data180 !== "string"){
-const err507 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data180};
+if(data18.timeout_ms !== undefined){
+let data179 = data18.timeout_ms;
+if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
+const err507 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.timeout_ms.type,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6245,8 +6241,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-if("handoff" !== data180){
-const err508 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data180};
+if((typeof data179 == "number") && (isFinite(data179))){
+if(data179 > 3600000 || isNaN(data179)){
+const err508 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6255,13 +6252,8 @@ vErrors.push(err508);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data181 = data18.config;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-for(const key44 in data181){
-if(!(((((key44 === "reason") || (key44 === "queue")) || (key44 === "priority")) || (key44 === "message")) || (key44 === "summary"))){
-const err509 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data181};
+if(data179 < 1 || isNaN(data179)){
+const err509 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.handoff/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.timeout_ms,data:data179};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6271,11 +6263,11 @@ vErrors.push(err509);
 errors++;
 }
 }
-if(data181.reason !== undefined){
-let data182 = data181.reason;
-if(typeof data182 === "string"){
-if(func2(data182) > 50000){
-const err510 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data182};
+}
+if(data18.type !== undefined){
+let data180 = data18.type;
+if(typeof data180 !== "string"){
+const err510 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.type.type,parentSchema:schema40.properties.type,data:data180};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6284,9 +6276,8 @@ vErrors.push(err510);
 }
 errors++;
 }
-}
-else {
-const err511 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data182};
+if("handoff" !== data180){
+const err511 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.handoff/properties/type/const",keyword:"const",params:{allowedValue: "handoff"},message:"must be equal to constant",schema:"handoff",parentSchema:schema40.properties.type,data:data180};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6296,11 +6287,12 @@ vErrors.push(err511);
 errors++;
 }
 }
-if(data181.queue !== undefined){
-let data183 = data181.queue;
-if(typeof data183 === "string"){
-if(func2(data183) > 64){
-const err512 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data183};
+if(data18.config !== undefined){
+let data181 = data18.config;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+for(const key44 in data181){
+if(!(((((key44 === "reason") || (key44 === "queue")) || (key44 === "priority")) || (key44 === "message")) || (key44 === "summary"))){
+const err512 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.config,data:data181};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6309,8 +6301,12 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(func2(data183) < 1){
-const err513 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data183};
+}
+if(data181.reason !== undefined){
+let data182 = data181.reason;
+if(typeof data182 === "string"){
+if(func2(data182) > 50000){
+const err513 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.reason,data:data182};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6321,7 +6317,7 @@ errors++;
 }
 }
 else {
-const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data183};
+const err514 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.handoff/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.reason.type,parentSchema:schema40.properties.config.properties.reason,data:data182};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6331,10 +6327,11 @@ vErrors.push(err514);
 errors++;
 }
 }
-if(data181.priority !== undefined){
-let data184 = data181.priority;
-if(typeof data184 !== "string"){
-const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data184};
+if(data181.queue !== undefined){
+let data183 = data181.queue;
+if(typeof data183 === "string"){
+if(func2(data183) > 64){
+const err515 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6343,8 +6340,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-if(!((((data184 === "low") || (data184 === "medium")) || (data184 === "high")) || (data184 === "urgent"))){
-const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data184};
+if(func2(data183) < 1){
+const err516 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6354,11 +6351,8 @@ vErrors.push(err516);
 errors++;
 }
 }
-if(data181.message !== undefined){
-let data185 = data181.message;
-if(typeof data185 === "string"){
-if(func2(data185) > 50000){
-const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data185};
+else {
+const err517 = {instancePath:instancePath+"/nodes/" + i0+"/config/queue",schemaPath:"#/$defs/node.handoff/properties/config/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.queue.type,parentSchema:schema40.properties.config.properties.queue,data:data183};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6368,8 +6362,10 @@ vErrors.push(err517);
 errors++;
 }
 }
-else {
-const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data185};
+if(data181.priority !== undefined){
+let data184 = data181.priority;
+if(typeof data184 !== "string"){
+const err518 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.priority.type,parentSchema:schema40.properties.config.properties.priority,data:data184};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6378,12 +6374,8 @@ vErrors.push(err518);
 }
 errors++;
 }
-}
-if(data181.summary !== undefined){
-let data186 = data181.summary;
-if(typeof data186 === "string"){
-if(func2(data186) > 50000){
-const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data186};
+if(!((((data184 === "low") || (data184 === "medium")) || (data184 === "high")) || (data184 === "urgent"))){
+const err519 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.handoff/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema40.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.config.properties.priority.enum,parentSchema:schema40.properties.config.properties.priority,data:data184};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6393,8 +6385,11 @@ vErrors.push(err519);
 errors++;
 }
 }
-else {
-const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data186};
+if(data181.message !== undefined){
+let data185 = data181.message;
+if(typeof data185 === "string"){
+if(func2(data185) > 50000){
+const err520 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.message,data:data185};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6404,9 +6399,8 @@ vErrors.push(err520);
 errors++;
 }
 }
-}
 else {
-const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data181};
+const err521 = {instancePath:instancePath+"/nodes/" + i0+"/config/message",schemaPath:"#/$defs/node.handoff/properties/config/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.message.type,parentSchema:schema40.properties.config.properties.message,data:data185};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6416,14 +6410,51 @@ vErrors.push(err521);
 errors++;
 }
 }
-}
-else {
-const err522 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data18};
+if(data181.summary !== undefined){
+let data186 = data181.summary;
+if(typeof data186 === "string"){
+if(func2(data186) > 50000){
+const err522 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema40.properties.config.properties.summary,data:data186};
 if(vErrors === null){
 vErrors = [err522];
 }
 else {
 vErrors.push(err522);
+}
+errors++;
+}
+}
+else {
+const err523 = {instancePath:instancePath+"/nodes/" + i0+"/config/summary",schemaPath:"#/$defs/node.handoff/properties/config/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.config.properties.summary.type,parentSchema:schema40.properties.config.properties.summary,data:data186};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+}
+else {
+const err524 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.handoff/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.config.type,parentSchema:schema40.properties.config,data:data181};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.handoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data18};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
 }
 errors++;
 }
@@ -6434,38 +6465,7 @@ props1 = true;
 else if(tag0 === "subflow"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err523 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
-if(vErrors === null){
-vErrors = [err523];
-}
-else {
-vErrors.push(err523);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err524 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
-if(vErrors === null){
-vErrors = [err524];
-}
-else {
-vErrors.push(err524);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err525 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
-if(vErrors === null){
-vErrors = [err525];
-}
-else {
-vErrors.push(err525);
-}
-errors++;
-}
-for(const key45 in data18){
-if(!(((((((key45 === "name") || (key45 === "type_version")) || (key45 === "description")) || (key45 === "retry")) || (key45 === "timeout_ms")) || (key45 === "type")) || (key45 === "config"))){
-const err526 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data18};
+const err526 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6474,12 +6474,8 @@ vErrors.push(err526);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data187 = data18.name;
-if(typeof data187 === "string"){
-if(func2(data187) > 64){
-const err527 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data187};
+if(data18.type === undefined){
+const err527 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6488,8 +6484,8 @@ vErrors.push(err527);
 }
 errors++;
 }
-if(!pattern6.test(data187)){
-const err528 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data187};
+if(data18.config === undefined){
+const err528 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema41.required,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6498,9 +6494,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-}
-else {
-const err529 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data187};
+for(const key45 in data18){
+if(!(((((((key45 === "name") || (key45 === "type_version")) || (key45 === "description")) || (key45 === "retry")) || (key45 === "timeout_ms")) || (key45 === "type")) || (key45 === "config"))){
+const err529 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data:data18};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6510,10 +6506,11 @@ vErrors.push(err529);
 errors++;
 }
 }
-if(data18.type_version !== undefined){
-let data188 = data18.type_version;
-if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
-const err530 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data188};
+if(data18.name !== undefined){
+let data187 = data18.name;
+if(typeof data187 === "string"){
+if(func2(data187) > 64){
+const err530 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6522,9 +6519,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-if((typeof data188 == "number") && (isFinite(data188))){
-if(data188 < 1 || isNaN(data188)){
-const err531 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data188};
+if(!pattern6.test(data187)){
+const err531 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6534,12 +6530,8 @@ vErrors.push(err531);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data189 = data18.description;
-if(typeof data189 === "string"){
-if(func2(data189) > 2000){
-const err532 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data189};
+else {
+const err532 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.subflow/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.name.type,parentSchema:schema41.properties.name,data:data187};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6549,8 +6541,10 @@ vErrors.push(err532);
 errors++;
 }
 }
-else {
-const err533 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data189};
+if(data18.type_version !== undefined){
+let data188 = data18.type_version;
+if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
+const err533 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.type_version.type,parentSchema:schema41.properties.type_version,data:data188};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6559,12 +6553,9 @@ vErrors.push(err533);
 }
 errors++;
 }
-}
-if(data18.retry !== undefined){
-let data190 = data18.retry;
-if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
-if(data190.attempts === undefined){
-const err534 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data190};
+if((typeof data188 == "number") && (isFinite(data188))){
+if(data188 < 1 || isNaN(data188)){
+const err534 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.subflow/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.type_version,data:data188};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6573,9 +6564,13 @@ vErrors.push(err534);
 }
 errors++;
 }
-for(const key46 in data190){
-if(!((((key46 === "attempts") || (key46 === "backoff_ms")) || (key46 === "max_backoff_ms")) || (key46 === "backoff"))){
-const err535 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data190};
+}
+}
+if(data18.description !== undefined){
+let data189 = data18.description;
+if(typeof data189 === "string"){
+if(func2(data189) > 2000){
+const err535 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema41.properties.description,data:data189};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6585,10 +6580,8 @@ vErrors.push(err535);
 errors++;
 }
 }
-if(data190.attempts !== undefined){
-let data191 = data190.attempts;
-if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
-const err536 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
+else {
+const err536 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.subflow/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.description.type,parentSchema:schema41.properties.description,data:data189};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6597,9 +6590,12 @@ vErrors.push(err536);
 }
 errors++;
 }
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 > 10 || isNaN(data191)){
-const err537 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
+}
+if(data18.retry !== undefined){
+let data190 = data18.retry;
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+if(data190.attempts === undefined){
+const err537 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema41.properties.retry.required,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6608,8 +6604,9 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(data191 < 1 || isNaN(data191)){
-const err538 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
+for(const key46 in data190){
+if(!((((key46 === "attempts") || (key46 === "backoff_ms")) || (key46 === "max_backoff_ms")) || (key46 === "backoff"))){
+const err538 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6619,11 +6616,10 @@ vErrors.push(err538);
 errors++;
 }
 }
-}
-if(data190.backoff_ms !== undefined){
-let data192 = data190.backoff_ms;
-if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
-const err539 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
+if(data190.attempts !== undefined){
+let data191 = data190.attempts;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+const err539 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.attempts.type,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6632,9 +6628,9 @@ vErrors.push(err539);
 }
 errors++;
 }
-if((typeof data192 == "number") && (isFinite(data192))){
-if(data192 > 600000 || isNaN(data192)){
-const err540 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 > 10 || isNaN(data191)){
+const err540 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6643,8 +6639,8 @@ vErrors.push(err540);
 }
 errors++;
 }
-if(data192 < 0 || isNaN(data192)){
-const err541 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
+if(data191 < 1 || isNaN(data191)){
+const err541 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.subflow/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.retry.properties.attempts,data:data191};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6655,10 +6651,10 @@ errors++;
 }
 }
 }
-if(data190.max_backoff_ms !== undefined){
-let data193 = data190.max_backoff_ms;
-if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
-const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
+if(data190.backoff_ms !== undefined){
+let data192 = data190.backoff_ms;
+if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
+const err542 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.backoff_ms.type,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6667,9 +6663,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-if((typeof data193 == "number") && (isFinite(data193))){
-if(data193 > 3600000 || isNaN(data193)){
-const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
+if((typeof data192 == "number") && (isFinite(data192))){
+if(data192 > 600000 || isNaN(data192)){
+const err543 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6678,8 +6674,8 @@ vErrors.push(err543);
 }
 errors++;
 }
-if(data193 < 0 || isNaN(data193)){
-const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
+if(data192 < 0 || isNaN(data192)){
+const err544 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.backoff_ms,data:data192};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6690,10 +6686,10 @@ errors++;
 }
 }
 }
-if(data190.backoff !== undefined){
-let data194 = data190.backoff;
-if(typeof data194 !== "string"){
-const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
+if(data190.max_backoff_ms !== undefined){
+let data193 = data190.max_backoff_ms;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err545 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.retry.properties.max_backoff_ms.type,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6702,8 +6698,9 @@ vErrors.push(err545);
 }
 errors++;
 }
-if(!((data194 === "exponential") || (data194 === "fixed"))){
-const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
+if((typeof data193 == "number") && (isFinite(data193))){
+if(data193 > 3600000 || isNaN(data193)){
+const err546 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6712,10 +6709,8 @@ vErrors.push(err546);
 }
 errors++;
 }
-}
-}
-else {
-const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data190};
+if(data193 < 0 || isNaN(data193)){
+const err547 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.subflow/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema41.properties.retry.properties.max_backoff_ms,data:data193};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6725,10 +6720,11 @@ vErrors.push(err547);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data195 = data18.timeout_ms;
-if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
-const err548 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data195};
+}
+if(data190.backoff !== undefined){
+let data194 = data190.backoff;
+if(typeof data194 !== "string"){
+const err548 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.retry.properties.backoff.type,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6737,9 +6733,8 @@ vErrors.push(err548);
 }
 errors++;
 }
-if((typeof data195 == "number") && (isFinite(data195))){
-if(data195 > 3600000 || isNaN(data195)){
-const err549 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data195};
+if(!((data194 === "exponential") || (data194 === "fixed"))){
+const err549 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.subflow/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema41.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.retry.properties.backoff.enum,parentSchema:schema41.properties.retry.properties.backoff,data:data194};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6748,8 +6743,10 @@ vErrors.push(err549);
 }
 errors++;
 }
-if(data195 < 1 || isNaN(data195)){
-const err550 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data195};
+}
+}
+else {
+const err550 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.subflow/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.retry.type,parentSchema:schema41.properties.retry,data:data190};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6759,11 +6756,10 @@ vErrors.push(err550);
 errors++;
 }
 }
-}
-if(data18.type !== undefined){
-let data196 = data18.type;
-if(typeof data196 !== "string"){
-const err551 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data196};
+if(data18.timeout_ms !== undefined){
+let data195 = data18.timeout_ms;
+if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
+const err551 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.timeout_ms.type,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6772,8 +6768,9 @@ vErrors.push(err551);
 }
 errors++;
 }
-if("subflow" !== data196){
-const err552 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data196};
+if((typeof data195 == "number") && (isFinite(data195))){
+if(data195 > 3600000 || isNaN(data195)){
+const err552 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6782,12 +6779,8 @@ vErrors.push(err552);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data197 = data18.config;
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(data197.workflow === undefined){
-const err553 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data197};
+if(data195 < 1 || isNaN(data195)){
+const err553 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.subflow/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.timeout_ms,data:data195};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6796,9 +6789,12 @@ vErrors.push(err553);
 }
 errors++;
 }
-for(const key47 in data197){
-if(!(((key47 === "workflow") || (key47 === "input")) || (key47 === "version"))){
-const err554 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data197};
+}
+}
+if(data18.type !== undefined){
+let data196 = data18.type;
+if(typeof data196 !== "string"){
+const err554 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.type.type,parentSchema:schema41.properties.type,data:data196};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6807,12 +6803,8 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-if(data197.workflow !== undefined){
-let data198 = data197.workflow;
-if(typeof data198 === "string"){
-if(func2(data198) > 64){
-const err555 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data198};
+if("subflow" !== data196){
+const err555 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.subflow/properties/type/const",keyword:"const",params:{allowedValue: "subflow"},message:"must be equal to constant",schema:"subflow",parentSchema:schema41.properties.type,data:data196};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6821,8 +6813,12 @@ vErrors.push(err555);
 }
 errors++;
 }
-if(!pattern4.test(data198)){
-const err556 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data198};
+}
+if(data18.config !== undefined){
+let data197 = data18.config;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.workflow === undefined){
+const err556 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema41.properties.config.required,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6831,9 +6827,9 @@ vErrors.push(err556);
 }
 errors++;
 }
-}
-else {
-const err557 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data198};
+for(const key47 in data197){
+if(!(((key47 === "workflow") || (key47 === "input")) || (key47 === "version"))){
+const err557 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6843,11 +6839,11 @@ vErrors.push(err557);
 errors++;
 }
 }
-if(data197.input !== undefined){
-let data199 = data197.input;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(Object.keys(data199).length > 200){
-const err558 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data199};
+if(data197.workflow !== undefined){
+let data198 = data197.workflow;
+if(typeof data198 === "string"){
+if(func2(data198) > 64){
+const err558 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6856,9 +6852,8 @@ vErrors.push(err558);
 }
 errors++;
 }
-for(const key48 in data199){
-if(!(pattern6.test(key48))){
-const err559 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data199};
+if(!pattern4.test(data198)){
+const err559 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6868,12 +6863,8 @@ vErrors.push(err559);
 errors++;
 }
 }
-for(const key49 in data199){
-if(pattern6.test(key49)){
-let data200 = data199[key49];
-if(typeof data200 === "string"){
-if(func2(data200) > 50000){
-const err560 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
+else {
+const err560 = {instancePath:instancePath+"/nodes/" + i0+"/config/workflow",schemaPath:"#/$defs/node.subflow/properties/config/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.workflow.type,parentSchema:schema41.properties.config.properties.workflow,data:data198};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6883,8 +6874,11 @@ vErrors.push(err560);
 errors++;
 }
 }
-else {
-const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
+if(data197.input !== undefined){
+let data199 = data197.input;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(Object.keys(data199).length > 200){
+const err561 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/maxProperties",keyword:"maxProperties",params:{limit: 200},message:"must NOT have more than 200 properties",schema:200,parentSchema:schema41.properties.config.properties.input,data:data199};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6893,16 +6887,53 @@ vErrors.push(err561);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data199};
+for(const key48 in data199){
+if(!(pattern6.test(key48))){
+const err562 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.config.properties.input,data:data199};
 if(vErrors === null){
 vErrors = [err562];
 }
 else {
 vErrors.push(err562);
+}
+errors++;
+}
+}
+for(const key49 in data199){
+if(pattern6.test(key49)){
+let data200 = data199[key49];
+if(typeof data200 === "string"){
+if(func2(data200) > 50000){
+const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
+if(vErrors === null){
+vErrors = [err563];
+}
+else {
+vErrors.push(err563);
+}
+errors++;
+}
+}
+else {
+const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config/input/" + key49.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.subflow/properties/config/properties/input/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema41.properties.config.properties.input.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data200};
+if(vErrors === null){
+vErrors = [err564];
+}
+else {
+vErrors.push(err564);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/input",schemaPath:"#/$defs/node.subflow/properties/config/properties/input/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.properties.input.type,parentSchema:schema41.properties.config.properties.input,data:data199};
+if(vErrors === null){
+vErrors = [err565];
+}
+else {
+vErrors.push(err565);
 }
 errors++;
 }
@@ -6913,41 +6944,7 @@ const _errs486 = errors;
 let valid89 = false;
 const _errs487 = errors;
 if(typeof data201 !== "string"){
-const err563 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
-if(vErrors === null){
-vErrors = [err563];
-}
-else {
-vErrors.push(err563);
-}
-errors++;
-}
-if("latest" !== data201){
-const err564 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
-if(vErrors === null){
-vErrors = [err564];
-}
-else {
-vErrors.push(err564);
-}
-errors++;
-}
-var _valid2 = _errs487 === errors;
-valid89 = valid89 || _valid2;
-const _errs489 = errors;
-if(!(((typeof data201 == "number") && (!(data201 % 1) && !isNaN(data201))) && (isFinite(data201)))){
-const err565 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
-if(vErrors === null){
-vErrors = [err565];
-}
-else {
-vErrors.push(err565);
-}
-errors++;
-}
-if((typeof data201 == "number") && (isFinite(data201))){
-if(data201 < 1 || isNaN(data201)){
-const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
+const err566 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.config.properties.version.anyOf[0].type,parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6956,16 +6953,50 @@ vErrors.push(err566);
 }
 errors++;
 }
-}
-var _valid2 = _errs489 === errors;
-valid89 = valid89 || _valid2;
-if(!valid89){
-const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data201};
+if("latest" !== data201){
+const err567 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/0/const",keyword:"const",params:{allowedValue: "latest"},message:"must be equal to constant",schema:"latest",parentSchema:schema41.properties.config.properties.version.anyOf[0],data:data201};
 if(vErrors === null){
 vErrors = [err567];
 }
 else {
 vErrors.push(err567);
+}
+errors++;
+}
+var _valid2 = _errs487 === errors;
+valid89 = valid89 || _valid2;
+const _errs489 = errors;
+if(!(((typeof data201 == "number") && (!(data201 % 1) && !isNaN(data201))) && (isFinite(data201)))){
+const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.config.properties.version.anyOf[1].type,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
+if(vErrors === null){
+vErrors = [err568];
+}
+else {
+vErrors.push(err568);
+}
+errors++;
+}
+if((typeof data201 == "number") && (isFinite(data201))){
+if(data201 < 1 || isNaN(data201)){
+const err569 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema41.properties.config.properties.version.anyOf[1],data:data201};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+}
+var _valid2 = _errs489 === errors;
+valid89 = valid89 || _valid2;
+if(!valid89){
+const err570 = {instancePath:instancePath+"/nodes/" + i0+"/config/version",schemaPath:"#/$defs/node.subflow/properties/config/properties/version/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema41.properties.config.properties.version.anyOf,parentSchema:schema41.properties.config.properties.version,data:data201};
+if(vErrors === null){
+vErrors = [err570];
+}
+else {
+vErrors.push(err570);
 }
 errors++;
 }
@@ -6983,24 +7014,24 @@ vErrors = null;
 }
 }
 else {
-const err568 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data197};
+const err571 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.subflow/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.config.type,parentSchema:schema41.properties.config,data:data197};
 if(vErrors === null){
-vErrors = [err568];
+vErrors = [err571];
 }
 else {
-vErrors.push(err568);
+vErrors.push(err571);
 }
 errors++;
 }
 }
 }
 else {
-const err569 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data18};
+const err572 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.subflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data:data18};
 if(vErrors === null){
-vErrors = [err569];
+vErrors = [err572];
 }
 else {
-vErrors.push(err569);
+vErrors.push(err572);
 }
 errors++;
 }
@@ -7011,38 +7042,7 @@ props1 = true;
 else if(tag0 === "tool.http"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err570 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
-if(vErrors === null){
-vErrors = [err570];
-}
-else {
-vErrors.push(err570);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err571 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
-if(vErrors === null){
-vErrors = [err571];
-}
-else {
-vErrors.push(err571);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err572 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
-if(vErrors === null){
-vErrors = [err572];
-}
-else {
-vErrors.push(err572);
-}
-errors++;
-}
-for(const key50 in data18){
-if(!(((((((key50 === "name") || (key50 === "type_version")) || (key50 === "description")) || (key50 === "retry")) || (key50 === "timeout_ms")) || (key50 === "type")) || (key50 === "config"))){
-const err573 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data18};
+const err573 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -7051,12 +7051,8 @@ vErrors.push(err573);
 }
 errors++;
 }
-}
-if(data18.name !== undefined){
-let data202 = data18.name;
-if(typeof data202 === "string"){
-if(func2(data202) > 64){
-const err574 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data202};
+if(data18.type === undefined){
+const err574 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -7065,8 +7061,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-if(!pattern6.test(data202)){
-const err575 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data202};
+if(data18.config === undefined){
+const err575 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema42.required,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7075,9 +7071,9 @@ vErrors.push(err575);
 }
 errors++;
 }
-}
-else {
-const err576 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data202};
+for(const key50 in data18){
+if(!(((((((key50 === "name") || (key50 === "type_version")) || (key50 === "description")) || (key50 === "retry")) || (key50 === "timeout_ms")) || (key50 === "type")) || (key50 === "config"))){
+const err576 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data18};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7087,10 +7083,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-if(data18.type_version !== undefined){
-let data203 = data18.type_version;
-if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
-const err577 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data203};
+if(data18.name !== undefined){
+let data202 = data18.name;
+if(typeof data202 === "string"){
+if(func2(data202) > 64){
+const err577 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7099,9 +7096,8 @@ vErrors.push(err577);
 }
 errors++;
 }
-if((typeof data203 == "number") && (isFinite(data203))){
-if(data203 < 1 || isNaN(data203)){
-const err578 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data203};
+if(!pattern6.test(data202)){
+const err578 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7111,12 +7107,8 @@ vErrors.push(err578);
 errors++;
 }
 }
-}
-if(data18.description !== undefined){
-let data204 = data18.description;
-if(typeof data204 === "string"){
-if(func2(data204) > 2000){
-const err579 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data204};
+else {
+const err579 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.http/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data202};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7126,8 +7118,10 @@ vErrors.push(err579);
 errors++;
 }
 }
-else {
-const err580 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data204};
+if(data18.type_version !== undefined){
+let data203 = data18.type_version;
+if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
+const err580 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.type_version.type,parentSchema:schema42.properties.type_version,data:data203};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7136,12 +7130,9 @@ vErrors.push(err580);
 }
 errors++;
 }
-}
-if(data18.retry !== undefined){
-let data205 = data18.retry;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(data205.attempts === undefined){
-const err581 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data205};
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 < 1 || isNaN(data203)){
+const err581 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.http/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.type_version,data:data203};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7150,9 +7141,13 @@ vErrors.push(err581);
 }
 errors++;
 }
-for(const key51 in data205){
-if(!((((key51 === "attempts") || (key51 === "backoff_ms")) || (key51 === "max_backoff_ms")) || (key51 === "backoff"))){
-const err582 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data205};
+}
+}
+if(data18.description !== undefined){
+let data204 = data18.description;
+if(typeof data204 === "string"){
+if(func2(data204) > 2000){
+const err582 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema42.properties.description,data:data204};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7162,10 +7157,8 @@ vErrors.push(err582);
 errors++;
 }
 }
-if(data205.attempts !== undefined){
-let data206 = data205.attempts;
-if(!(((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206))) && (isFinite(data206)))){
-const err583 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
+else {
+const err583 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.http/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.description.type,parentSchema:schema42.properties.description,data:data204};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7174,9 +7167,12 @@ vErrors.push(err583);
 }
 errors++;
 }
-if((typeof data206 == "number") && (isFinite(data206))){
-if(data206 > 10 || isNaN(data206)){
-const err584 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
+}
+if(data18.retry !== undefined){
+let data205 = data18.retry;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.attempts === undefined){
+const err584 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema42.properties.retry.required,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7185,8 +7181,9 @@ vErrors.push(err584);
 }
 errors++;
 }
-if(data206 < 1 || isNaN(data206)){
-const err585 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
+for(const key51 in data205){
+if(!((((key51 === "attempts") || (key51 === "backoff_ms")) || (key51 === "max_backoff_ms")) || (key51 === "backoff"))){
+const err585 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7196,11 +7193,10 @@ vErrors.push(err585);
 errors++;
 }
 }
-}
-if(data205.backoff_ms !== undefined){
-let data207 = data205.backoff_ms;
-if(!(((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207))) && (isFinite(data207)))){
-const err586 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
+if(data205.attempts !== undefined){
+let data206 = data205.attempts;
+if(!(((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206))) && (isFinite(data206)))){
+const err586 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.attempts.type,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7209,9 +7205,9 @@ vErrors.push(err586);
 }
 errors++;
 }
-if((typeof data207 == "number") && (isFinite(data207))){
-if(data207 > 600000 || isNaN(data207)){
-const err587 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
+if((typeof data206 == "number") && (isFinite(data206))){
+if(data206 > 10 || isNaN(data206)){
+const err587 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7220,8 +7216,8 @@ vErrors.push(err587);
 }
 errors++;
 }
-if(data207 < 0 || isNaN(data207)){
-const err588 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
+if(data206 < 1 || isNaN(data206)){
+const err588 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.retry.properties.attempts,data:data206};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7232,10 +7228,10 @@ errors++;
 }
 }
 }
-if(data205.max_backoff_ms !== undefined){
-let data208 = data205.max_backoff_ms;
-if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
-const err589 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
+if(data205.backoff_ms !== undefined){
+let data207 = data205.backoff_ms;
+if(!(((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207))) && (isFinite(data207)))){
+const err589 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.backoff_ms.type,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7244,9 +7240,9 @@ vErrors.push(err589);
 }
 errors++;
 }
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 > 3600000 || isNaN(data208)){
-const err590 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
+if((typeof data207 == "number") && (isFinite(data207))){
+if(data207 > 600000 || isNaN(data207)){
+const err590 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7255,8 +7251,8 @@ vErrors.push(err590);
 }
 errors++;
 }
-if(data208 < 0 || isNaN(data208)){
-const err591 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
+if(data207 < 0 || isNaN(data207)){
+const err591 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.backoff_ms,data:data207};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7267,10 +7263,10 @@ errors++;
 }
 }
 }
-if(data205.backoff !== undefined){
-let data209 = data205.backoff;
-if(typeof data209 !== "string"){
-const err592 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
+if(data205.max_backoff_ms !== undefined){
+let data208 = data205.max_backoff_ms;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+const err592 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.retry.properties.max_backoff_ms.type,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7279,8 +7275,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-if(!((data209 === "exponential") || (data209 === "fixed"))){
-const err593 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 3600000 || isNaN(data208)){
+const err593 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7289,10 +7286,8 @@ vErrors.push(err593);
 }
 errors++;
 }
-}
-}
-else {
-const err594 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data205};
+if(data208 < 0 || isNaN(data208)){
+const err594 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.retry.properties.max_backoff_ms,data:data208};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7302,10 +7297,11 @@ vErrors.push(err594);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data210 = data18.timeout_ms;
-if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
-const err595 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data210};
+}
+if(data205.backoff !== undefined){
+let data209 = data205.backoff;
+if(typeof data209 !== "string"){
+const err595 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.retry.properties.backoff.type,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7314,9 +7310,8 @@ vErrors.push(err595);
 }
 errors++;
 }
-if((typeof data210 == "number") && (isFinite(data210))){
-if(data210 > 3600000 || isNaN(data210)){
-const err596 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data210};
+if(!((data209 === "exponential") || (data209 === "fixed"))){
+const err596 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.http/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema42.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.retry.properties.backoff.enum,parentSchema:schema42.properties.retry.properties.backoff,data:data209};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7325,8 +7320,10 @@ vErrors.push(err596);
 }
 errors++;
 }
-if(data210 < 1 || isNaN(data210)){
-const err597 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data210};
+}
+}
+else {
+const err597 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.http/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.retry.type,parentSchema:schema42.properties.retry,data:data205};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7336,11 +7333,10 @@ vErrors.push(err597);
 errors++;
 }
 }
-}
-if(data18.type !== undefined){
-let data211 = data18.type;
-if(typeof data211 !== "string"){
-const err598 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data211};
+if(data18.timeout_ms !== undefined){
+let data210 = data18.timeout_ms;
+if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
+const err598 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.timeout_ms.type,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7349,8 +7345,9 @@ vErrors.push(err598);
 }
 errors++;
 }
-if("tool.http" !== data211){
-const err599 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data211};
+if((typeof data210 == "number") && (isFinite(data210))){
+if(data210 > 3600000 || isNaN(data210)){
+const err599 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7359,12 +7356,8 @@ vErrors.push(err599);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data212 = data18.config;
-if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
-if(data212.url === undefined){
-const err600 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data212};
+if(data210 < 1 || isNaN(data210)){
+const err600 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.timeout_ms,data:data210};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7373,9 +7366,12 @@ vErrors.push(err600);
 }
 errors++;
 }
-for(const key52 in data212){
-if(!(func1.call(schema42.properties.config.properties, key52))){
-const err601 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data212};
+}
+}
+if(data18.type !== undefined){
+let data211 = data18.type;
+if(typeof data211 !== "string"){
+const err601 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.type.type,parentSchema:schema42.properties.type,data:data211};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7384,11 +7380,8 @@ vErrors.push(err601);
 }
 errors++;
 }
-}
-if(data212.method !== undefined){
-let data213 = data212.method;
-if(typeof data213 !== "string"){
-const err602 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data213};
+if("tool.http" !== data211){
+const err602 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.http/properties/type/const",keyword:"const",params:{allowedValue: "tool.http"},message:"must be equal to constant",schema:"tool.http",parentSchema:schema42.properties.type,data:data211};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7397,8 +7390,12 @@ vErrors.push(err602);
 }
 errors++;
 }
-if(!(((((data213 === "GET") || (data213 === "POST")) || (data213 === "PUT")) || (data213 === "PATCH")) || (data213 === "DELETE"))){
-const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data213};
+}
+if(data18.config !== undefined){
+let data212 = data18.config;
+if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
+if(data212.url === undefined){
+const err603 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema42.properties.config.required,parentSchema:schema42.properties.config,data:data212};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7407,12 +7404,9 @@ vErrors.push(err603);
 }
 errors++;
 }
-}
-if(data212.url !== undefined){
-let data214 = data212.url;
-if(typeof data214 === "string"){
-if(func2(data214) > 8000){
-const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data214};
+for(const key52 in data212){
+if(!(func1.call(schema42.properties.config.properties, key52))){
+const err604 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config,data:data212};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7422,8 +7416,10 @@ vErrors.push(err604);
 errors++;
 }
 }
-else {
-const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data214};
+if(data212.method !== undefined){
+let data213 = data212.method;
+if(typeof data213 !== "string"){
+const err605 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.method.type,parentSchema:schema42.properties.config.properties.method,data:data213};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7432,12 +7428,8 @@ vErrors.push(err605);
 }
 errors++;
 }
-}
-if(data212.headers !== undefined){
-let data215 = data212.headers;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-if(Object.keys(data215).length > 50){
-const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data215};
+if(!(((((data213 === "GET") || (data213 === "POST")) || (data213 === "PUT")) || (data213 === "PATCH")) || (data213 === "DELETE"))){
+const err606 = {instancePath:instancePath+"/nodes/" + i0+"/config/method",schemaPath:"#/$defs/node.tool.http/properties/config/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.method.enum,parentSchema:schema42.properties.config.properties.method,data:data213};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7446,9 +7438,12 @@ vErrors.push(err606);
 }
 errors++;
 }
-for(const key53 in data215){
-if(!(pattern37.test(key53))){
-const err607 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data215};
+}
+if(data212.url !== undefined){
+let data214 = data212.url;
+if(typeof data214 === "string"){
+if(func2(data214) > 8000){
+const err607 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.url,data:data214};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7457,13 +7452,8 @@ vErrors.push(err607);
 }
 errors++;
 }
-}
-for(const key54 in data215){
-if(pattern37.test(key54)){
-let data216 = data215[key54];
-if(typeof data216 === "string"){
-if(func2(data216) > 8000){
-const err608 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
+if(!pattern15.test(data214)){
+const err608 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema42.properties.config.properties.url,data:data214};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7474,7 +7464,7 @@ errors++;
 }
 }
 else {
-const err609 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
+const err609 = {instancePath:instancePath+"/nodes/" + i0+"/config/url",schemaPath:"#/$defs/node.tool.http/properties/config/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.url.type,parentSchema:schema42.properties.config.properties.url,data:data214};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7484,10 +7474,11 @@ vErrors.push(err609);
 errors++;
 }
 }
-}
-}
-else {
-const err610 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data215};
+if(data212.headers !== undefined){
+let data215 = data212.headers;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+if(Object.keys(data215).length > 50){
+const err610 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7496,12 +7487,9 @@ vErrors.push(err610);
 }
 errors++;
 }
-}
-if(data212.query !== undefined){
-let data217 = data212.query;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-if(Object.keys(data217).length > 100){
-const err611 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data217};
+for(const key53 in data215){
+if(!(pattern42.test(key53))){
+const err611 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7510,9 +7498,13 @@ vErrors.push(err611);
 }
 errors++;
 }
-for(const key55 in data217){
-if(!(pattern39.test(key55))){
-const err612 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data217};
+}
+for(const key54 in data215){
+if(pattern42.test(key54)){
+let data216 = data215[key54];
+if(typeof data216 === "string"){
+if(func2(data216) > 8000){
+const err612 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7522,12 +7514,8 @@ vErrors.push(err612);
 errors++;
 }
 }
-for(const key56 in data217){
-if(pattern39.test(key56)){
-let data218 = data217[key56];
-if(typeof data218 === "string"){
-if(func2(data218) > 8000){
-const err613 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
+else {
+const err613 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers/" + key54.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/patternProperties/%5E%5BA-Za-z0-9!%23%24%25%26'*%2B.%5E_%60%7C~0-%5D%2B%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"].type,parentSchema:schema42.properties.config.properties.headers.patternProperties["^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"],data:data216};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7537,8 +7525,10 @@ vErrors.push(err613);
 errors++;
 }
 }
+}
+}
 else {
-const err614 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
+const err614 = {instancePath:instancePath+"/nodes/" + i0+"/config/headers",schemaPath:"#/$defs/node.tool.http/properties/config/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.headers.type,parentSchema:schema42.properties.config.properties.headers,data:data215};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7548,10 +7538,11 @@ vErrors.push(err614);
 errors++;
 }
 }
-}
-}
-else {
-const err615 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data217};
+if(data212.query !== undefined){
+let data217 = data212.query;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+if(Object.keys(data217).length > 100){
+const err615 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties",schema:100,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7560,12 +7551,9 @@ vErrors.push(err615);
 }
 errors++;
 }
-}
-if(data212.body !== undefined){
-let data219 = data212.body;
-if(typeof data219 === "string"){
-if(func2(data219) > 50000){
-const err616 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data219};
+for(const key55 in data217){
+if(!(pattern44.test(key55))){
+const err616 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7575,8 +7563,12 @@ vErrors.push(err616);
 errors++;
 }
 }
-else {
-const err617 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data219};
+for(const key56 in data217){
+if(pattern44.test(key56)){
+let data218 = data217[key56];
+if(typeof data218 === "string"){
+if(func2(data218) > 8000){
+const err617 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/maxLength",keyword:"maxLength",params:{limit: 8000},message:"must NOT have more than 8000 characters",schema:8000,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7586,10 +7578,8 @@ vErrors.push(err617);
 errors++;
 }
 }
-if(data212.response_type !== undefined){
-let data220 = data212.response_type;
-if(typeof data220 !== "string"){
-const err618 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data220};
+else {
+const err618 = {instancePath:instancePath+"/nodes/" + i0+"/config/query/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.query.patternProperties["^.*$"].type,parentSchema:schema42.properties.config.properties.query.patternProperties["^.*$"],data:data218};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7598,8 +7588,11 @@ vErrors.push(err618);
 }
 errors++;
 }
-if(!((data220 === "json") || (data220 === "text"))){
-const err619 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data220};
+}
+}
+}
+else {
+const err619 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.http/properties/config/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.query.type,parentSchema:schema42.properties.config.properties.query,data:data217};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7609,10 +7602,11 @@ vErrors.push(err619);
 errors++;
 }
 }
-if(data212.timeout_ms !== undefined){
-let data221 = data212.timeout_ms;
-if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
-const err620 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
+if(data212.body !== undefined){
+let data219 = data212.body;
+if(typeof data219 === "string"){
+if(func2(data219) > 50000){
+const err620 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema42.properties.config.properties.body,data:data219};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7621,9 +7615,9 @@ vErrors.push(err620);
 }
 errors++;
 }
-if((typeof data221 == "number") && (isFinite(data221))){
-if(data221 > 300000 || isNaN(data221)){
-const err621 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
+}
+else {
+const err621 = {instancePath:instancePath+"/nodes/" + i0+"/config/body",schemaPath:"#/$defs/node.tool.http/properties/config/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.body.type,parentSchema:schema42.properties.config.properties.body,data:data219};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7632,8 +7626,11 @@ vErrors.push(err621);
 }
 errors++;
 }
-if(data221 < 1 || isNaN(data221)){
-const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
+}
+if(data212.response_type !== undefined){
+let data220 = data212.response_type;
+if(typeof data220 !== "string"){
+const err622 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.response_type.type,parentSchema:schema42.properties.config.properties.response_type,data:data220};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7642,12 +7639,8 @@ vErrors.push(err622);
 }
 errors++;
 }
-}
-}
-if(data212.max_response_bytes !== undefined){
-let data222 = data212.max_response_bytes;
-if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
-const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
+if(!((data220 === "json") || (data220 === "text"))){
+const err623 = {instancePath:instancePath+"/nodes/" + i0+"/config/response_type",schemaPath:"#/$defs/node.tool.http/properties/config/properties/response_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.config.properties.response_type.enum},message:"must be equal to one of the allowed values",schema:schema42.properties.config.properties.response_type.enum,parentSchema:schema42.properties.config.properties.response_type,data:data220};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7656,9 +7649,11 @@ vErrors.push(err623);
 }
 errors++;
 }
-if((typeof data222 == "number") && (isFinite(data222))){
-if(data222 > 10485760 || isNaN(data222)){
-const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
+}
+if(data212.timeout_ms !== undefined){
+let data221 = data212.timeout_ms;
+if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
+const err624 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.timeout_ms.type,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7667,8 +7662,9 @@ vErrors.push(err624);
 }
 errors++;
 }
-if(data222 < 1 || isNaN(data222)){
-const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
+if((typeof data221 == "number") && (isFinite(data221))){
+if(data221 > 300000 || isNaN(data221)){
+const err625 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7677,12 +7673,8 @@ vErrors.push(err625);
 }
 errors++;
 }
-}
-}
-if(data212.follow_redirects !== undefined){
-let data223 = data212.follow_redirects;
-if(typeof data223 !== "boolean"){
-const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data223};
+if(data221 < 1 || isNaN(data221)){
+const err626 = {instancePath:instancePath+"/nodes/" + i0+"/config/timeout_ms",schemaPath:"#/$defs/node.tool.http/properties/config/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.timeout_ms,data:data221};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7692,10 +7684,11 @@ vErrors.push(err626);
 errors++;
 }
 }
-if(data212.max_redirects !== undefined){
-let data224 = data212.max_redirects;
-if(!(((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224))) && (isFinite(data224)))){
-const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
+}
+if(data212.max_response_bytes !== undefined){
+let data222 = data212.max_response_bytes;
+if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
+const err627 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_response_bytes.type,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7704,9 +7697,9 @@ vErrors.push(err627);
 }
 errors++;
 }
-if((typeof data224 == "number") && (isFinite(data224))){
-if(data224 > 10 || isNaN(data224)){
-const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
+if((typeof data222 == "number") && (isFinite(data222))){
+if(data222 > 10485760 || isNaN(data222)){
+const err628 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10485760},message:"must be <= 10485760",schema:10485760,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -7715,8 +7708,8 @@ vErrors.push(err628);
 }
 errors++;
 }
-if(data224 < 0 || isNaN(data224)){
-const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
+if(data222 < 1 || isNaN(data222)){
+const err629 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_response_bytes",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema42.properties.config.properties.max_response_bytes,data:data222};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -7727,11 +7720,10 @@ errors++;
 }
 }
 }
-if(data212.auth !== undefined){
-let data225 = data212.auth;
-if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
-if(data225.credential === undefined){
-const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data225};
+if(data212.follow_redirects !== undefined){
+let data223 = data212.follow_redirects;
+if(typeof data223 !== "boolean"){
+const err630 = {instancePath:instancePath+"/nodes/" + i0+"/config/follow_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/follow_redirects/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.config.properties.follow_redirects.type,parentSchema:schema42.properties.config.properties.follow_redirects,data:data223};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -7740,9 +7732,11 @@ vErrors.push(err630);
 }
 errors++;
 }
-for(const key57 in data225){
-if(!(((key57 === "credential") || (key57 === "header")) || (key57 === "prefix"))){
-const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data225};
+}
+if(data212.max_redirects !== undefined){
+let data224 = data212.max_redirects;
+if(!(((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224))) && (isFinite(data224)))){
+const err631 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema42.properties.config.properties.max_redirects.type,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -7751,12 +7745,9 @@ vErrors.push(err631);
 }
 errors++;
 }
-}
-if(data225.credential !== undefined){
-let data226 = data225.credential;
-if(typeof data226 === "string"){
-if(!pattern41.test(data226)){
-const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
+if((typeof data224 == "number") && (isFinite(data224))){
+if(data224 > 10 || isNaN(data224)){
+const err632 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -7765,9 +7756,8 @@ vErrors.push(err632);
 }
 errors++;
 }
-}
-else {
-const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
+if(data224 < 0 || isNaN(data224)){
+const err633 = {instancePath:instancePath+"/nodes/" + i0+"/config/max_redirects",schemaPath:"#/$defs/node.tool.http/properties/config/properties/max_redirects/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema42.properties.config.properties.max_redirects,data:data224};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -7777,11 +7767,12 @@ vErrors.push(err633);
 errors++;
 }
 }
-if(data225.header !== undefined){
-let data227 = data225.header;
-if(typeof data227 === "string"){
-if(func2(data227) > 128){
-const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
+}
+if(data212.auth !== undefined){
+let data225 = data212.auth;
+if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
+if(data225.credential === undefined){
+const err634 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema42.properties.config.properties.auth.required,parentSchema:schema42.properties.config.properties.auth,data:data225};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -7790,8 +7781,9 @@ vErrors.push(err634);
 }
 errors++;
 }
-if(!pattern37.test(data227)){
-const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
+for(const key57 in data225){
+if(!(((key57 === "credential") || (key57 === "header")) || (key57 === "prefix"))){
+const err635 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema42.properties.config.properties.auth,data:data225};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -7801,8 +7793,11 @@ vErrors.push(err635);
 errors++;
 }
 }
-else {
-const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
+if(data225.credential !== undefined){
+let data226 = data225.credential;
+if(typeof data226 === "string"){
+if(!pattern46.test(data226)){
+const err636 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -7812,11 +7807,8 @@ vErrors.push(err636);
 errors++;
 }
 }
-if(data225.prefix !== undefined){
-let data228 = data225.prefix;
-if(typeof data228 === "string"){
-if(func2(data228) > 32){
-const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
+else {
+const err637 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/credential",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.credential.type,parentSchema:schema42.properties.config.properties.auth.properties.credential,data:data226};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -7826,8 +7818,11 @@ vErrors.push(err637);
 errors++;
 }
 }
-else {
-const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
+if(data225.header !== undefined){
+let data227 = data225.header;
+if(typeof data227 === "string"){
+if(func2(data227) > 128){
+const err638 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -7836,10 +7831,8 @@ vErrors.push(err638);
 }
 errors++;
 }
-}
-}
-else {
-const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data225};
+if(!pattern42.test(data227)){
+const err639 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -7849,9 +7842,8 @@ vErrors.push(err639);
 errors++;
 }
 }
-}
 else {
-const err640 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data212};
+const err640 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/header",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.header.type,parentSchema:schema42.properties.config.properties.auth.properties.header,data:data227};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -7861,14 +7853,63 @@ vErrors.push(err640);
 errors++;
 }
 }
-}
-else {
-const err641 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data18};
+if(data225.prefix !== undefined){
+let data228 = data225.prefix;
+if(typeof data228 === "string"){
+if(func2(data228) > 32){
+const err641 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
 if(vErrors === null){
 vErrors = [err641];
 }
 else {
 vErrors.push(err641);
+}
+errors++;
+}
+}
+else {
+const err642 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth/prefix",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.config.properties.auth.properties.prefix.type,parentSchema:schema42.properties.config.properties.auth.properties.prefix,data:data228};
+if(vErrors === null){
+vErrors = [err642];
+}
+else {
+vErrors.push(err642);
+}
+errors++;
+}
+}
+}
+else {
+const err643 = {instancePath:instancePath+"/nodes/" + i0+"/config/auth",schemaPath:"#/$defs/node.tool.http/properties/config/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.properties.auth.type,parentSchema:schema42.properties.config.properties.auth,data:data225};
+if(vErrors === null){
+vErrors = [err643];
+}
+else {
+vErrors.push(err643);
+}
+errors++;
+}
+}
+}
+else {
+const err644 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.http/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.config.type,parentSchema:schema42.properties.config,data:data212};
+if(vErrors === null){
+vErrors = [err644];
+}
+else {
+vErrors.push(err644);
+}
+errors++;
+}
+}
+}
+else {
+const err645 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data18};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
 }
 errors++;
 }
@@ -7879,52 +7920,7 @@ props1 = true;
 else if(tag0 === "tool.kb_search"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err642 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
-if(vErrors === null){
-vErrors = [err642];
-}
-else {
-vErrors.push(err642);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err643 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
-if(vErrors === null){
-vErrors = [err643];
-}
-else {
-vErrors.push(err643);
-}
-errors++;
-}
-for(const key58 in data18){
-if(!(((((((key58 === "name") || (key58 === "type_version")) || (key58 === "description")) || (key58 === "retry")) || (key58 === "timeout_ms")) || (key58 === "type")) || (key58 === "config"))){
-const err644 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data18};
-if(vErrors === null){
-vErrors = [err644];
-}
-else {
-vErrors.push(err644);
-}
-errors++;
-}
-}
-if(data18.name !== undefined){
-let data229 = data18.name;
-if(typeof data229 === "string"){
-if(func2(data229) > 64){
-const err645 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data229};
-if(vErrors === null){
-vErrors = [err645];
-}
-else {
-vErrors.push(err645);
-}
-errors++;
-}
-if(!pattern6.test(data229)){
-const err646 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data229};
+const err646 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -7933,9 +7929,8 @@ vErrors.push(err646);
 }
 errors++;
 }
-}
-else {
-const err647 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data229};
+if(data18.type === undefined){
+const err647 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema43.required,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -7944,11 +7939,9 @@ vErrors.push(err647);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data230 = data18.type_version;
-if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
-const err648 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data230};
+for(const key58 in data18){
+if(!(((((((key58 === "name") || (key58 === "type_version")) || (key58 === "description")) || (key58 === "retry")) || (key58 === "timeout_ms")) || (key58 === "type")) || (key58 === "config"))){
+const err648 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data18};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -7957,9 +7950,12 @@ vErrors.push(err648);
 }
 errors++;
 }
-if((typeof data230 == "number") && (isFinite(data230))){
-if(data230 < 1 || isNaN(data230)){
-const err649 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data230};
+}
+if(data18.name !== undefined){
+let data229 = data18.name;
+if(typeof data229 === "string"){
+if(func2(data229) > 64){
+const err649 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -7968,13 +7964,8 @@ vErrors.push(err649);
 }
 errors++;
 }
-}
-}
-if(data18.description !== undefined){
-let data231 = data18.description;
-if(typeof data231 === "string"){
-if(func2(data231) > 2000){
-const err650 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data231};
+if(!pattern6.test(data229)){
+const err650 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -7985,7 +7976,7 @@ errors++;
 }
 }
 else {
-const err651 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data231};
+const err651 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.kb_search/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data229};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -7995,11 +7986,10 @@ vErrors.push(err651);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data232 = data18.retry;
-if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
-if(data232.attempts === undefined){
-const err652 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data232};
+if(data18.type_version !== undefined){
+let data230 = data18.type_version;
+if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
+const err652 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.type_version.type,parentSchema:schema43.properties.type_version,data:data230};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -8008,9 +7998,9 @@ vErrors.push(err652);
 }
 errors++;
 }
-for(const key59 in data232){
-if(!((((key59 === "attempts") || (key59 === "backoff_ms")) || (key59 === "max_backoff_ms")) || (key59 === "backoff"))){
-const err653 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data232};
+if((typeof data230 == "number") && (isFinite(data230))){
+if(data230 < 1 || isNaN(data230)){
+const err653 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.kb_search/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.type_version,data:data230};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -8020,10 +8010,12 @@ vErrors.push(err653);
 errors++;
 }
 }
-if(data232.attempts !== undefined){
-let data233 = data232.attempts;
-if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
-const err654 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
+}
+if(data18.description !== undefined){
+let data231 = data18.description;
+if(typeof data231 === "string"){
+if(func2(data231) > 2000){
+const err654 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema43.properties.description,data:data231};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -8032,9 +8024,9 @@ vErrors.push(err654);
 }
 errors++;
 }
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 > 10 || isNaN(data233)){
-const err655 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
+}
+else {
+const err655 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.kb_search/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.description.type,parentSchema:schema43.properties.description,data:data231};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8043,8 +8035,12 @@ vErrors.push(err655);
 }
 errors++;
 }
-if(data233 < 1 || isNaN(data233)){
-const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
+}
+if(data18.retry !== undefined){
+let data232 = data18.retry;
+if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
+if(data232.attempts === undefined){
+const err656 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema43.properties.retry.required,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8053,12 +8049,9 @@ vErrors.push(err656);
 }
 errors++;
 }
-}
-}
-if(data232.backoff_ms !== undefined){
-let data234 = data232.backoff_ms;
-if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
-const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
+for(const key59 in data232){
+if(!((((key59 === "attempts") || (key59 === "backoff_ms")) || (key59 === "max_backoff_ms")) || (key59 === "backoff"))){
+const err657 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8067,9 +8060,11 @@ vErrors.push(err657);
 }
 errors++;
 }
-if((typeof data234 == "number") && (isFinite(data234))){
-if(data234 > 600000 || isNaN(data234)){
-const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
+}
+if(data232.attempts !== undefined){
+let data233 = data232.attempts;
+if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
+const err658 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.attempts.type,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8078,8 +8073,9 @@ vErrors.push(err658);
 }
 errors++;
 }
-if(data234 < 0 || isNaN(data234)){
-const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
+if((typeof data233 == "number") && (isFinite(data233))){
+if(data233 > 10 || isNaN(data233)){
+const err659 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8088,12 +8084,8 @@ vErrors.push(err659);
 }
 errors++;
 }
-}
-}
-if(data232.max_backoff_ms !== undefined){
-let data235 = data232.max_backoff_ms;
-if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
-const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
+if(data233 < 1 || isNaN(data233)){
+const err660 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.retry.properties.attempts,data:data233};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8102,9 +8094,12 @@ vErrors.push(err660);
 }
 errors++;
 }
-if((typeof data235 == "number") && (isFinite(data235))){
-if(data235 > 3600000 || isNaN(data235)){
-const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
+}
+}
+if(data232.backoff_ms !== undefined){
+let data234 = data232.backoff_ms;
+if(!(((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234))) && (isFinite(data234)))){
+const err661 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.backoff_ms.type,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8113,8 +8108,9 @@ vErrors.push(err661);
 }
 errors++;
 }
-if(data235 < 0 || isNaN(data235)){
-const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
+if((typeof data234 == "number") && (isFinite(data234))){
+if(data234 > 600000 || isNaN(data234)){
+const err662 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8123,12 +8119,8 @@ vErrors.push(err662);
 }
 errors++;
 }
-}
-}
-if(data232.backoff !== undefined){
-let data236 = data232.backoff;
-if(typeof data236 !== "string"){
-const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
+if(data234 < 0 || isNaN(data234)){
+const err663 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.backoff_ms,data:data234};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8137,8 +8129,12 @@ vErrors.push(err663);
 }
 errors++;
 }
-if(!((data236 === "exponential") || (data236 === "fixed"))){
-const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
+}
+}
+if(data232.max_backoff_ms !== undefined){
+let data235 = data232.max_backoff_ms;
+if(!(((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235))) && (isFinite(data235)))){
+const err664 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.retry.properties.max_backoff_ms.type,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8147,10 +8143,9 @@ vErrors.push(err664);
 }
 errors++;
 }
-}
-}
-else {
-const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data232};
+if((typeof data235 == "number") && (isFinite(data235))){
+if(data235 > 3600000 || isNaN(data235)){
+const err665 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8159,11 +8154,8 @@ vErrors.push(err665);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data237 = data18.timeout_ms;
-if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
-const err666 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data237};
+if(data235 < 0 || isNaN(data235)){
+const err666 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.retry.properties.max_backoff_ms,data:data235};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8172,9 +8164,12 @@ vErrors.push(err666);
 }
 errors++;
 }
-if((typeof data237 == "number") && (isFinite(data237))){
-if(data237 > 3600000 || isNaN(data237)){
-const err667 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data237};
+}
+}
+if(data232.backoff !== undefined){
+let data236 = data232.backoff;
+if(typeof data236 !== "string"){
+const err667 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.retry.properties.backoff.type,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8183,8 +8178,8 @@ vErrors.push(err667);
 }
 errors++;
 }
-if(data237 < 1 || isNaN(data237)){
-const err668 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data237};
+if(!((data236 === "exponential") || (data236 === "fixed"))){
+const err668 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema43.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.retry.properties.backoff.enum,parentSchema:schema43.properties.retry.properties.backoff,data:data236};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8195,10 +8190,8 @@ errors++;
 }
 }
 }
-if(data18.type !== undefined){
-let data238 = data18.type;
-if(typeof data238 !== "string"){
-const err669 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data238};
+else {
+const err669 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.kb_search/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.retry.type,parentSchema:schema43.properties.retry,data:data232};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8207,8 +8200,11 @@ vErrors.push(err669);
 }
 errors++;
 }
-if("tool.kb_search" !== data238){
-const err670 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data238};
+}
+if(data18.timeout_ms !== undefined){
+let data237 = data18.timeout_ms;
+if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
+const err670 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.timeout_ms.type,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8217,13 +8213,9 @@ vErrors.push(err670);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data239 = data18.config;
-if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
-for(const key60 in data239){
-if(!((((key60 === "query") || (key60 === "limit")) || (key60 === "category")) || (key60 === "min_score"))){
-const err671 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data239};
+if((typeof data237 == "number") && (isFinite(data237))){
+if(data237 > 3600000 || isNaN(data237)){
+const err671 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8232,12 +8224,8 @@ vErrors.push(err671);
 }
 errors++;
 }
-}
-if(data239.query !== undefined){
-let data240 = data239.query;
-if(typeof data240 === "string"){
-if(func2(data240) > 50000){
-const err672 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data240};
+if(data237 < 1 || isNaN(data237)){
+const err672 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.kb_search/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.timeout_ms,data:data237};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8247,8 +8235,11 @@ vErrors.push(err672);
 errors++;
 }
 }
-else {
-const err673 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data240};
+}
+if(data18.type !== undefined){
+let data238 = data18.type;
+if(typeof data238 !== "string"){
+const err673 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.type.type,parentSchema:schema43.properties.type,data:data238};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8257,11 +8248,8 @@ vErrors.push(err673);
 }
 errors++;
 }
-}
-if(data239.limit !== undefined){
-let data241 = data239.limit;
-if(!(((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241))) && (isFinite(data241)))){
-const err674 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data241};
+if("tool.kb_search" !== data238){
+const err674 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.kb_search/properties/type/const",keyword:"const",params:{allowedValue: "tool.kb_search"},message:"must be equal to constant",schema:"tool.kb_search",parentSchema:schema43.properties.type,data:data238};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8270,9 +8258,13 @@ vErrors.push(err674);
 }
 errors++;
 }
-if((typeof data241 == "number") && (isFinite(data241))){
-if(data241 > 20 || isNaN(data241)){
-const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data241};
+}
+if(data18.config !== undefined){
+let data239 = data18.config;
+if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
+for(const key60 in data239){
+if(!((((key60 === "query") || (key60 === "limit")) || (key60 === "category")) || (key60 === "min_score"))){
+const err675 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema43.properties.config,data:data239};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8281,8 +8273,12 @@ vErrors.push(err675);
 }
 errors++;
 }
-if(data241 < 1 || isNaN(data241)){
-const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data241};
+}
+if(data239.query !== undefined){
+let data240 = data239.query;
+if(typeof data240 === "string"){
+if(func2(data240) > 50000){
+const err676 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema43.properties.config.properties.query,data:data240};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8292,12 +8288,8 @@ vErrors.push(err676);
 errors++;
 }
 }
-}
-if(data239.category !== undefined){
-let data242 = data239.category;
-if(typeof data242 === "string"){
-if(func2(data242) > 64){
-const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data242};
+else {
+const err677 = {instancePath:instancePath+"/nodes/" + i0+"/config/query",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.query.type,parentSchema:schema43.properties.config.properties.query,data:data240};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8306,8 +8298,11 @@ vErrors.push(err677);
 }
 errors++;
 }
-if(func2(data242) < 1){
-const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data242};
+}
+if(data239.limit !== undefined){
+let data241 = data239.limit;
+if(!(((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241))) && (isFinite(data241)))){
+const err678 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema43.properties.config.properties.limit.type,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8316,9 +8311,9 @@ vErrors.push(err678);
 }
 errors++;
 }
-}
-else {
-const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data242};
+if((typeof data241 == "number") && (isFinite(data241))){
+if(data241 > 20 || isNaN(data241)){
+const err679 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8327,12 +8322,8 @@ vErrors.push(err679);
 }
 errors++;
 }
-}
-if(data239.min_score !== undefined){
-let data243 = data239.min_score;
-if((typeof data243 == "number") && (isFinite(data243))){
-if(data243 > 1 || isNaN(data243)){
-const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data243};
+if(data241 < 1 || isNaN(data241)){
+const err680 = {instancePath:instancePath+"/nodes/" + i0+"/config/limit",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema43.properties.config.properties.limit,data:data241};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8341,8 +8332,13 @@ vErrors.push(err680);
 }
 errors++;
 }
-if(data243 < 0 || isNaN(data243)){
-const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data243};
+}
+}
+if(data239.category !== undefined){
+let data242 = data239.category;
+if(typeof data242 === "string"){
+if(func2(data242) > 64){
+const err681 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8351,9 +8347,8 @@ vErrors.push(err681);
 }
 errors++;
 }
-}
-else {
-const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data243};
+if(func2(data242) < 1){
+const err682 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8363,9 +8358,8 @@ vErrors.push(err682);
 errors++;
 }
 }
-}
 else {
-const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data239};
+const err683 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.config.properties.category.type,parentSchema:schema43.properties.config.properties.category,data:data242};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8375,14 +8369,61 @@ vErrors.push(err683);
 errors++;
 }
 }
-}
-else {
-const err684 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data18};
+if(data239.min_score !== undefined){
+let data243 = data239.min_score;
+if((typeof data243 == "number") && (isFinite(data243))){
+if(data243 > 1 || isNaN(data243)){
+const err684 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema43.properties.config.properties.min_score,data:data243};
 if(vErrors === null){
 vErrors = [err684];
 }
 else {
 vErrors.push(err684);
+}
+errors++;
+}
+if(data243 < 0 || isNaN(data243)){
+const err685 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema43.properties.config.properties.min_score,data:data243};
+if(vErrors === null){
+vErrors = [err685];
+}
+else {
+vErrors.push(err685);
+}
+errors++;
+}
+}
+else {
+const err686 = {instancePath:instancePath+"/nodes/" + i0+"/config/min_score",schemaPath:"#/$defs/node.tool.kb_search/properties/config/properties/min_score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema43.properties.config.properties.min_score.type,parentSchema:schema43.properties.config.properties.min_score,data:data243};
+if(vErrors === null){
+vErrors = [err686];
+}
+else {
+vErrors.push(err686);
+}
+errors++;
+}
+}
+}
+else {
+const err687 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.kb_search/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.config.type,parentSchema:schema43.properties.config,data:data239};
+if(vErrors === null){
+vErrors = [err687];
+}
+else {
+vErrors.push(err687);
+}
+errors++;
+}
+}
+}
+else {
+const err688 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.kb_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data18};
+if(vErrors === null){
+vErrors = [err688];
+}
+else {
+vErrors.push(err688);
 }
 errors++;
 }
@@ -8393,52 +8434,7 @@ props1 = true;
 else if(tag0 === "tool.order_lookup"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err685 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
-if(vErrors === null){
-vErrors = [err685];
-}
-else {
-vErrors.push(err685);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err686 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
-if(vErrors === null){
-vErrors = [err686];
-}
-else {
-vErrors.push(err686);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err687 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
-if(vErrors === null){
-vErrors = [err687];
-}
-else {
-vErrors.push(err687);
-}
-errors++;
-}
-for(const key61 in data18){
-if(!(((((((key61 === "name") || (key61 === "type_version")) || (key61 === "description")) || (key61 === "retry")) || (key61 === "timeout_ms")) || (key61 === "type")) || (key61 === "config"))){
-const err688 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data18};
-if(vErrors === null){
-vErrors = [err688];
-}
-else {
-vErrors.push(err688);
-}
-errors++;
-}
-}
-if(data18.name !== undefined){
-let data244 = data18.name;
-if(typeof data244 === "string"){
-if(func2(data244) > 64){
-const err689 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data244};
+const err689 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8447,8 +8443,8 @@ vErrors.push(err689);
 }
 errors++;
 }
-if(!pattern6.test(data244)){
-const err690 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data244};
+if(data18.type === undefined){
+const err690 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8457,9 +8453,8 @@ vErrors.push(err690);
 }
 errors++;
 }
-}
-else {
-const err691 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data244};
+if(data18.config === undefined){
+const err691 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema44.required,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8468,11 +8463,9 @@ vErrors.push(err691);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data245 = data18.type_version;
-if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
-const err692 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data245};
+for(const key61 in data18){
+if(!(((((((key61 === "name") || (key61 === "type_version")) || (key61 === "description")) || (key61 === "retry")) || (key61 === "timeout_ms")) || (key61 === "type")) || (key61 === "config"))){
+const err692 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data18};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8481,9 +8474,12 @@ vErrors.push(err692);
 }
 errors++;
 }
-if((typeof data245 == "number") && (isFinite(data245))){
-if(data245 < 1 || isNaN(data245)){
-const err693 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data245};
+}
+if(data18.name !== undefined){
+let data244 = data18.name;
+if(typeof data244 === "string"){
+if(func2(data244) > 64){
+const err693 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8492,13 +8488,8 @@ vErrors.push(err693);
 }
 errors++;
 }
-}
-}
-if(data18.description !== undefined){
-let data246 = data18.description;
-if(typeof data246 === "string"){
-if(func2(data246) > 2000){
-const err694 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data246};
+if(!pattern6.test(data244)){
+const err694 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8509,7 +8500,7 @@ errors++;
 }
 }
 else {
-const err695 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data246};
+const err695 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_lookup/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data244};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8519,11 +8510,10 @@ vErrors.push(err695);
 errors++;
 }
 }
-if(data18.retry !== undefined){
-let data247 = data18.retry;
-if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
-if(data247.attempts === undefined){
-const err696 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data247};
+if(data18.type_version !== undefined){
+let data245 = data18.type_version;
+if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
+const err696 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.type_version.type,parentSchema:schema44.properties.type_version,data:data245};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8532,9 +8522,9 @@ vErrors.push(err696);
 }
 errors++;
 }
-for(const key62 in data247){
-if(!((((key62 === "attempts") || (key62 === "backoff_ms")) || (key62 === "max_backoff_ms")) || (key62 === "backoff"))){
-const err697 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data247};
+if((typeof data245 == "number") && (isFinite(data245))){
+if(data245 < 1 || isNaN(data245)){
+const err697 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_lookup/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.type_version,data:data245};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8544,10 +8534,12 @@ vErrors.push(err697);
 errors++;
 }
 }
-if(data247.attempts !== undefined){
-let data248 = data247.attempts;
-if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
-const err698 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
+}
+if(data18.description !== undefined){
+let data246 = data18.description;
+if(typeof data246 === "string"){
+if(func2(data246) > 2000){
+const err698 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema44.properties.description,data:data246};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8556,9 +8548,9 @@ vErrors.push(err698);
 }
 errors++;
 }
-if((typeof data248 == "number") && (isFinite(data248))){
-if(data248 > 10 || isNaN(data248)){
-const err699 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
+}
+else {
+const err699 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_lookup/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.description.type,parentSchema:schema44.properties.description,data:data246};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8567,8 +8559,12 @@ vErrors.push(err699);
 }
 errors++;
 }
-if(data248 < 1 || isNaN(data248)){
-const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
+}
+if(data18.retry !== undefined){
+let data247 = data18.retry;
+if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+if(data247.attempts === undefined){
+const err700 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema44.properties.retry.required,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8577,12 +8573,9 @@ vErrors.push(err700);
 }
 errors++;
 }
-}
-}
-if(data247.backoff_ms !== undefined){
-let data249 = data247.backoff_ms;
-if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
-const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
+for(const key62 in data247){
+if(!((((key62 === "attempts") || (key62 === "backoff_ms")) || (key62 === "max_backoff_ms")) || (key62 === "backoff"))){
+const err701 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8591,9 +8584,11 @@ vErrors.push(err701);
 }
 errors++;
 }
-if((typeof data249 == "number") && (isFinite(data249))){
-if(data249 > 600000 || isNaN(data249)){
-const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
+}
+if(data247.attempts !== undefined){
+let data248 = data247.attempts;
+if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
+const err702 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.attempts.type,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8602,8 +8597,9 @@ vErrors.push(err702);
 }
 errors++;
 }
-if(data249 < 0 || isNaN(data249)){
-const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
+if((typeof data248 == "number") && (isFinite(data248))){
+if(data248 > 10 || isNaN(data248)){
+const err703 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8612,12 +8608,8 @@ vErrors.push(err703);
 }
 errors++;
 }
-}
-}
-if(data247.max_backoff_ms !== undefined){
-let data250 = data247.max_backoff_ms;
-if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
-const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
+if(data248 < 1 || isNaN(data248)){
+const err704 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.retry.properties.attempts,data:data248};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8626,9 +8618,12 @@ vErrors.push(err704);
 }
 errors++;
 }
-if((typeof data250 == "number") && (isFinite(data250))){
-if(data250 > 3600000 || isNaN(data250)){
-const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
+}
+}
+if(data247.backoff_ms !== undefined){
+let data249 = data247.backoff_ms;
+if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
+const err705 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.backoff_ms.type,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8637,8 +8632,9 @@ vErrors.push(err705);
 }
 errors++;
 }
-if(data250 < 0 || isNaN(data250)){
-const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
+if((typeof data249 == "number") && (isFinite(data249))){
+if(data249 > 600000 || isNaN(data249)){
+const err706 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -8647,12 +8643,8 @@ vErrors.push(err706);
 }
 errors++;
 }
-}
-}
-if(data247.backoff !== undefined){
-let data251 = data247.backoff;
-if(typeof data251 !== "string"){
-const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
+if(data249 < 0 || isNaN(data249)){
+const err707 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.backoff_ms,data:data249};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -8661,8 +8653,12 @@ vErrors.push(err707);
 }
 errors++;
 }
-if(!((data251 === "exponential") || (data251 === "fixed"))){
-const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
+}
+}
+if(data247.max_backoff_ms !== undefined){
+let data250 = data247.max_backoff_ms;
+if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
+const err708 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.retry.properties.max_backoff_ms.type,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -8671,10 +8667,9 @@ vErrors.push(err708);
 }
 errors++;
 }
-}
-}
-else {
-const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data247};
+if((typeof data250 == "number") && (isFinite(data250))){
+if(data250 > 3600000 || isNaN(data250)){
+const err709 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -8683,11 +8678,8 @@ vErrors.push(err709);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data252 = data18.timeout_ms;
-if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
-const err710 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data252};
+if(data250 < 0 || isNaN(data250)){
+const err710 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema44.properties.retry.properties.max_backoff_ms,data:data250};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -8696,9 +8688,12 @@ vErrors.push(err710);
 }
 errors++;
 }
-if((typeof data252 == "number") && (isFinite(data252))){
-if(data252 > 3600000 || isNaN(data252)){
-const err711 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data252};
+}
+}
+if(data247.backoff !== undefined){
+let data251 = data247.backoff;
+if(typeof data251 !== "string"){
+const err711 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.retry.properties.backoff.type,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -8707,8 +8702,8 @@ vErrors.push(err711);
 }
 errors++;
 }
-if(data252 < 1 || isNaN(data252)){
-const err712 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data252};
+if(!((data251 === "exponential") || (data251 === "fixed"))){
+const err712 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema44.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.retry.properties.backoff.enum,parentSchema:schema44.properties.retry.properties.backoff,data:data251};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -8719,10 +8714,8 @@ errors++;
 }
 }
 }
-if(data18.type !== undefined){
-let data253 = data18.type;
-if(typeof data253 !== "string"){
-const err713 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data253};
+else {
+const err713 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_lookup/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.retry.type,parentSchema:schema44.properties.retry,data:data247};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -8731,8 +8724,11 @@ vErrors.push(err713);
 }
 errors++;
 }
-if("tool.order_lookup" !== data253){
-const err714 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data253};
+}
+if(data18.timeout_ms !== undefined){
+let data252 = data18.timeout_ms;
+if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
+const err714 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.timeout_ms.type,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -8741,12 +8737,9 @@ vErrors.push(err714);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data254 = data18.config;
-if(data254 && typeof data254 == "object" && !Array.isArray(data254)){
-if(data254.order_id === undefined){
-const err715 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
+if((typeof data252 == "number") && (isFinite(data252))){
+if(data252 > 3600000 || isNaN(data252)){
+const err715 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -8755,8 +8748,8 @@ vErrors.push(err715);
 }
 errors++;
 }
-if(data254.customer_email === undefined){
-const err716 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
+if(data252 < 1 || isNaN(data252)){
+const err716 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_lookup/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.timeout_ms,data:data252};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -8765,9 +8758,12 @@ vErrors.push(err716);
 }
 errors++;
 }
-for(const key63 in data254){
-if(!(((key63 === "order_id") || (key63 === "customer_email")) || (key63 === "fields"))){
-const err717 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data254};
+}
+}
+if(data18.type !== undefined){
+let data253 = data18.type;
+if(typeof data253 !== "string"){
+const err717 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.type.type,parentSchema:schema44.properties.type,data:data253};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -8776,12 +8772,8 @@ vErrors.push(err717);
 }
 errors++;
 }
-}
-if(data254.order_id !== undefined){
-let data255 = data254.order_id;
-if(typeof data255 === "string"){
-if(func2(data255) > 500){
-const err718 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data255};
+if("tool.order_lookup" !== data253){
+const err718 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_lookup/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_lookup"},message:"must be equal to constant",schema:"tool.order_lookup",parentSchema:schema44.properties.type,data:data253};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -8791,8 +8783,11 @@ vErrors.push(err718);
 errors++;
 }
 }
-else {
-const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data255};
+if(data18.config !== undefined){
+let data254 = data18.config;
+if(data254 && typeof data254 == "object" && !Array.isArray(data254)){
+if(data254.order_id === undefined){
+const err719 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -8801,12 +8796,8 @@ vErrors.push(err719);
 }
 errors++;
 }
-}
-if(data254.customer_email !== undefined){
-let data256 = data254.customer_email;
-if(typeof data256 === "string"){
-if(func2(data256) > 500){
-const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
+if(data254.customer_email === undefined){
+const err720 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema44.properties.config.required,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -8815,9 +8806,9 @@ vErrors.push(err720);
 }
 errors++;
 }
-}
-else {
-const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
+for(const key63 in data254){
+if(!(((key63 === "order_id") || (key63 === "customer_email")) || (key63 === "fields"))){
+const err721 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -8827,11 +8818,11 @@ vErrors.push(err721);
 errors++;
 }
 }
-if(data254.fields !== undefined){
-let data257 = data254.fields;
-if(Array.isArray(data257)){
-if(data257.length > 13){
-const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data257};
+if(data254.order_id !== undefined){
+let data255 = data254.order_id;
+if(typeof data255 === "string"){
+if(func2(data255) > 500){
+const err722 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.order_id,data:data255};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -8840,11 +8831,8 @@ vErrors.push(err722);
 }
 errors++;
 }
-const len8 = data257.length;
-for(let i11=0; i11<len8; i11++){
-let data258 = data257[i11];
-if(typeof data258 !== "string"){
-const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+if(!pattern15.test(data255)){
+const err723 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema44.properties.config.properties.order_id,data:data255};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -8853,13 +8841,86 @@ vErrors.push(err723);
 }
 errors++;
 }
-if(!(((((((((((((data258 === "id") || (data258 === "status")) || (data258 === "items")) || (data258 === "total")) || (data258 === "currency")) || (data258 === "estimated_delivery")) || (data258 === "carrier")) || (data258 === "tracking_number")) || (data258 === "tracking_url")) || (data258 === "created_at")) || (data258 === "updated_at")) || (data258 === "customer_email")) || (data258 === "shipping_address"))){
-const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+}
+else {
+const err724 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.order_id.type,parentSchema:schema44.properties.config.properties.order_id,data:data255};
 if(vErrors === null){
 vErrors = [err724];
 }
 else {
 vErrors.push(err724);
+}
+errors++;
+}
+}
+if(data254.customer_email !== undefined){
+let data256 = data254.customer_email;
+if(typeof data256 === "string"){
+if(func2(data256) > 500){
+const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
+if(vErrors === null){
+vErrors = [err725];
+}
+else {
+vErrors.push(err725);
+}
+errors++;
+}
+if(!pattern15.test(data256)){
+const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema44.properties.config.properties.customer_email,data:data256};
+if(vErrors === null){
+vErrors = [err726];
+}
+else {
+vErrors.push(err726);
+}
+errors++;
+}
+}
+else {
+const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.customer_email.type,parentSchema:schema44.properties.config.properties.customer_email,data:data256};
+if(vErrors === null){
+vErrors = [err727];
+}
+else {
+vErrors.push(err727);
+}
+errors++;
+}
+}
+if(data254.fields !== undefined){
+let data257 = data254.fields;
+if(Array.isArray(data257)){
+if(data257.length > 13){
+const err728 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema44.properties.config.properties.fields,data:data257};
+if(vErrors === null){
+vErrors = [err728];
+}
+else {
+vErrors.push(err728);
+}
+errors++;
+}
+const len8 = data257.length;
+for(let i11=0; i11<len8; i11++){
+let data258 = data257[i11];
+if(typeof data258 !== "string"){
+const err729 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.config.properties.fields.items.type,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+if(vErrors === null){
+vErrors = [err729];
+}
+else {
+vErrors.push(err729);
+}
+errors++;
+}
+if(!(((((((((((((data258 === "id") || (data258 === "status")) || (data258 === "items")) || (data258 === "total")) || (data258 === "currency")) || (data258 === "estimated_delivery")) || (data258 === "carrier")) || (data258 === "tracking_number")) || (data258 === "tracking_url")) || (data258 === "created_at")) || (data258 === "updated_at")) || (data258 === "customer_email")) || (data258 === "shipping_address"))){
+const err730 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i11,schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.config.properties.fields.items.enum,parentSchema:schema44.properties.config.properties.fields.items,data:data258};
+if(vErrors === null){
+vErrors = [err730];
+}
+else {
+vErrors.push(err730);
 }
 errors++;
 }
@@ -8875,12 +8936,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err725 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data257};
+const err731 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i12+" are identical)",schema:true,parentSchema:schema44.properties.config.properties.fields,data:data257};
 if(vErrors === null){
-vErrors = [err725];
+vErrors = [err731];
 }
 else {
-vErrors.push(err725);
+vErrors.push(err731);
 }
 errors++;
 break;
@@ -8890,36 +8951,36 @@ indices3[item3] = i12;
 }
 }
 else {
-const err726 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data257};
+const err732 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.config.properties.fields.type,parentSchema:schema44.properties.config.properties.fields,data:data257};
 if(vErrors === null){
-vErrors = [err726];
+vErrors = [err732];
 }
 else {
-vErrors.push(err726);
+vErrors.push(err732);
 }
 errors++;
 }
 }
 }
 else {
-const err727 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data254};
+const err733 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_lookup/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.config.type,parentSchema:schema44.properties.config,data:data254};
 if(vErrors === null){
-vErrors = [err727];
+vErrors = [err733];
 }
 else {
-vErrors.push(err727);
+vErrors.push(err733);
 }
 errors++;
 }
 }
 }
 else {
-const err728 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data18};
+const err734 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_lookup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data18};
 if(vErrors === null){
-vErrors = [err728];
+vErrors = [err734];
 }
 else {
-vErrors.push(err728);
+vErrors.push(err734);
 }
 errors++;
 }
@@ -8930,73 +8991,7 @@ props1 = true;
 else if(tag0 === "tool.order_update"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err729 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
-if(vErrors === null){
-vErrors = [err729];
-}
-else {
-vErrors.push(err729);
-}
-errors++;
-}
-if(data18.type === undefined){
-const err730 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
-if(vErrors === null){
-vErrors = [err730];
-}
-else {
-vErrors.push(err730);
-}
-errors++;
-}
-if(data18.config === undefined){
-const err731 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
-if(vErrors === null){
-vErrors = [err731];
-}
-else {
-vErrors.push(err731);
-}
-errors++;
-}
-for(const key64 in data18){
-if(!(((((((key64 === "name") || (key64 === "type_version")) || (key64 === "description")) || (key64 === "retry")) || (key64 === "timeout_ms")) || (key64 === "type")) || (key64 === "config"))){
-const err732 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data18};
-if(vErrors === null){
-vErrors = [err732];
-}
-else {
-vErrors.push(err732);
-}
-errors++;
-}
-}
-if(data18.name !== undefined){
-let data259 = data18.name;
-if(typeof data259 === "string"){
-if(func2(data259) > 64){
-const err733 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data259};
-if(vErrors === null){
-vErrors = [err733];
-}
-else {
-vErrors.push(err733);
-}
-errors++;
-}
-if(!pattern6.test(data259)){
-const err734 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data259};
-if(vErrors === null){
-vErrors = [err734];
-}
-else {
-vErrors.push(err734);
-}
-errors++;
-}
-}
-else {
-const err735 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data259};
+const err735 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9005,11 +9000,8 @@ vErrors.push(err735);
 }
 errors++;
 }
-}
-if(data18.type_version !== undefined){
-let data260 = data18.type_version;
-if(!(((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260))) && (isFinite(data260)))){
-const err736 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data260};
+if(data18.type === undefined){
+const err736 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9018,9 +9010,8 @@ vErrors.push(err736);
 }
 errors++;
 }
-if((typeof data260 == "number") && (isFinite(data260))){
-if(data260 < 1 || isNaN(data260)){
-const err737 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data260};
+if(data18.config === undefined){
+const err737 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema45.required,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9029,13 +9020,9 @@ vErrors.push(err737);
 }
 errors++;
 }
-}
-}
-if(data18.description !== undefined){
-let data261 = data18.description;
-if(typeof data261 === "string"){
-if(func2(data261) > 2000){
-const err738 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data261};
+for(const key64 in data18){
+if(!(((((((key64 === "name") || (key64 === "type_version")) || (key64 === "description")) || (key64 === "retry")) || (key64 === "timeout_ms")) || (key64 === "type")) || (key64 === "config"))){
+const err738 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data18};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9045,8 +9032,11 @@ vErrors.push(err738);
 errors++;
 }
 }
-else {
-const err739 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data261};
+if(data18.name !== undefined){
+let data259 = data18.name;
+if(typeof data259 === "string"){
+if(func2(data259) > 64){
+const err739 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9055,12 +9045,8 @@ vErrors.push(err739);
 }
 errors++;
 }
-}
-if(data18.retry !== undefined){
-let data262 = data18.retry;
-if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
-if(data262.attempts === undefined){
-const err740 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data262};
+if(!pattern6.test(data259)){
+const err740 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9069,9 +9055,9 @@ vErrors.push(err740);
 }
 errors++;
 }
-for(const key65 in data262){
-if(!((((key65 === "attempts") || (key65 === "backoff_ms")) || (key65 === "max_backoff_ms")) || (key65 === "backoff"))){
-const err741 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data262};
+}
+else {
+const err741 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.order_update/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data259};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9081,10 +9067,10 @@ vErrors.push(err741);
 errors++;
 }
 }
-if(data262.attempts !== undefined){
-let data263 = data262.attempts;
-if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
-const err742 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
+if(data18.type_version !== undefined){
+let data260 = data18.type_version;
+if(!(((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260))) && (isFinite(data260)))){
+const err742 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.type_version.type,parentSchema:schema45.properties.type_version,data:data260};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9093,9 +9079,9 @@ vErrors.push(err742);
 }
 errors++;
 }
-if((typeof data263 == "number") && (isFinite(data263))){
-if(data263 > 10 || isNaN(data263)){
-const err743 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
+if((typeof data260 == "number") && (isFinite(data260))){
+if(data260 < 1 || isNaN(data260)){
+const err743 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.order_update/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.type_version,data:data260};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9104,8 +9090,13 @@ vErrors.push(err743);
 }
 errors++;
 }
-if(data263 < 1 || isNaN(data263)){
-const err744 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
+}
+}
+if(data18.description !== undefined){
+let data261 = data18.description;
+if(typeof data261 === "string"){
+if(func2(data261) > 2000){
+const err744 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.description,data:data261};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9115,11 +9106,8 @@ vErrors.push(err744);
 errors++;
 }
 }
-}
-if(data262.backoff_ms !== undefined){
-let data264 = data262.backoff_ms;
-if(!(((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264))) && (isFinite(data264)))){
-const err745 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
+else {
+const err745 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.order_update/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.description.type,parentSchema:schema45.properties.description,data:data261};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9128,9 +9116,12 @@ vErrors.push(err745);
 }
 errors++;
 }
-if((typeof data264 == "number") && (isFinite(data264))){
-if(data264 > 600000 || isNaN(data264)){
-const err746 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
+}
+if(data18.retry !== undefined){
+let data262 = data18.retry;
+if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
+if(data262.attempts === undefined){
+const err746 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema45.properties.retry.required,parentSchema:schema45.properties.retry,data:data262};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9139,8 +9130,9 @@ vErrors.push(err746);
 }
 errors++;
 }
-if(data264 < 0 || isNaN(data264)){
-const err747 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
+for(const key65 in data262){
+if(!((((key65 === "attempts") || (key65 === "backoff_ms")) || (key65 === "max_backoff_ms")) || (key65 === "backoff"))){
+const err747 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.retry,data:data262};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9150,11 +9142,10 @@ vErrors.push(err747);
 errors++;
 }
 }
-}
-if(data262.max_backoff_ms !== undefined){
-let data265 = data262.max_backoff_ms;
-if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
-const err748 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
+if(data262.attempts !== undefined){
+let data263 = data262.attempts;
+if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
+const err748 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.attempts.type,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9163,9 +9154,9 @@ vErrors.push(err748);
 }
 errors++;
 }
-if((typeof data265 == "number") && (isFinite(data265))){
-if(data265 > 3600000 || isNaN(data265)){
-const err749 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
+if((typeof data263 == "number") && (isFinite(data263))){
+if(data263 > 10 || isNaN(data263)){
+const err749 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9174,8 +9165,8 @@ vErrors.push(err749);
 }
 errors++;
 }
-if(data265 < 0 || isNaN(data265)){
-const err750 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
+if(data263 < 1 || isNaN(data263)){
+const err750 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.retry.properties.attempts,data:data263};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9186,10 +9177,10 @@ errors++;
 }
 }
 }
-if(data262.backoff !== undefined){
-let data266 = data262.backoff;
-if(typeof data266 !== "string"){
-const err751 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
+if(data262.backoff_ms !== undefined){
+let data264 = data262.backoff_ms;
+if(!(((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264))) && (isFinite(data264)))){
+const err751 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.backoff_ms.type,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9198,8 +9189,9 @@ vErrors.push(err751);
 }
 errors++;
 }
-if(!((data266 === "exponential") || (data266 === "fixed"))){
-const err752 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
+if((typeof data264 == "number") && (isFinite(data264))){
+if(data264 > 600000 || isNaN(data264)){
+const err752 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9208,10 +9200,8 @@ vErrors.push(err752);
 }
 errors++;
 }
-}
-}
-else {
-const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data262};
+if(data264 < 0 || isNaN(data264)){
+const err753 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.backoff_ms,data:data264};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9221,10 +9211,11 @@ vErrors.push(err753);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data267 = data18.timeout_ms;
-if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
-const err754 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data267};
+}
+if(data262.max_backoff_ms !== undefined){
+let data265 = data262.max_backoff_ms;
+if(!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))){
+const err754 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.retry.properties.max_backoff_ms.type,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9233,9 +9224,9 @@ vErrors.push(err754);
 }
 errors++;
 }
-if((typeof data267 == "number") && (isFinite(data267))){
-if(data267 > 3600000 || isNaN(data267)){
-const err755 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data267};
+if((typeof data265 == "number") && (isFinite(data265))){
+if(data265 > 3600000 || isNaN(data265)){
+const err755 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9244,8 +9235,8 @@ vErrors.push(err755);
 }
 errors++;
 }
-if(data267 < 1 || isNaN(data267)){
-const err756 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data267};
+if(data265 < 0 || isNaN(data265)){
+const err756 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema45.properties.retry.properties.max_backoff_ms,data:data265};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9256,10 +9247,10 @@ errors++;
 }
 }
 }
-if(data18.type !== undefined){
-let data268 = data18.type;
-if(typeof data268 !== "string"){
-const err757 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data268};
+if(data262.backoff !== undefined){
+let data266 = data262.backoff;
+if(typeof data266 !== "string"){
+const err757 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.retry.properties.backoff.type,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9268,13 +9259,83 @@ vErrors.push(err757);
 }
 errors++;
 }
-if("tool.order_update" !== data268){
-const err758 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data268};
+if(!((data266 === "exponential") || (data266 === "fixed"))){
+const err758 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.order_update/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema45.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.retry.properties.backoff.enum,parentSchema:schema45.properties.retry.properties.backoff,data:data266};
 if(vErrors === null){
 vErrors = [err758];
 }
 else {
 vErrors.push(err758);
+}
+errors++;
+}
+}
+}
+else {
+const err759 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.order_update/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.retry.type,parentSchema:schema45.properties.retry,data:data262};
+if(vErrors === null){
+vErrors = [err759];
+}
+else {
+vErrors.push(err759);
+}
+errors++;
+}
+}
+if(data18.timeout_ms !== undefined){
+let data267 = data18.timeout_ms;
+if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
+const err760 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.timeout_ms.type,parentSchema:schema45.properties.timeout_ms,data:data267};
+if(vErrors === null){
+vErrors = [err760];
+}
+else {
+vErrors.push(err760);
+}
+errors++;
+}
+if((typeof data267 == "number") && (isFinite(data267))){
+if(data267 > 3600000 || isNaN(data267)){
+const err761 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema45.properties.timeout_ms,data:data267};
+if(vErrors === null){
+vErrors = [err761];
+}
+else {
+vErrors.push(err761);
+}
+errors++;
+}
+if(data267 < 1 || isNaN(data267)){
+const err762 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.order_update/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema45.properties.timeout_ms,data:data267};
+if(vErrors === null){
+vErrors = [err762];
+}
+else {
+vErrors.push(err762);
+}
+errors++;
+}
+}
+}
+if(data18.type !== undefined){
+let data268 = data18.type;
+if(typeof data268 !== "string"){
+const err763 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.type.type,parentSchema:schema45.properties.type,data:data268};
+if(vErrors === null){
+vErrors = [err763];
+}
+else {
+vErrors.push(err763);
+}
+errors++;
+}
+if("tool.order_update" !== data268){
+const err764 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.order_update/properties/type/const",keyword:"const",params:{allowedValue: "tool.order_update"},message:"must be equal to constant",schema:"tool.order_update",parentSchema:schema45.properties.type,data:data268};
+if(vErrors === null){
+vErrors = [err764];
+}
+else {
+vErrors.push(err764);
 }
 errors++;
 }
@@ -9287,12 +9348,12 @@ const _errs655 = errors;
 if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
 if(data269.action !== undefined){
 if("update_status" !== data269.action){
-const err759 = {};
+const err765 = {};
 if(vErrors === null){
-vErrors = [err759];
+vErrors = [err765];
 }
 else {
-vErrors.push(err759);
+vErrors.push(err765);
 }
 errors++;
 }
@@ -9312,12 +9373,12 @@ if(_valid3){
 const _errs657 = errors;
 if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
 if(data269.status === undefined){
-const err760 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data269};
+const err766 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/then/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema45.properties.config.allOf[0].then.required,parentSchema:schema45.properties.config.allOf[0].then,data:data269};
 if(vErrors === null){
-vErrors = [err760];
+vErrors = [err766];
 }
 else {
-vErrors.push(err760);
+vErrors.push(err766);
 }
 errors++;
 }
@@ -9331,12 +9392,12 @@ props3.action = true;
 }
 }
 if(!valid116){
-const err761 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data269};
+const err767 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[0].if,parentSchema:schema45.properties.config.allOf[0],data:data269};
 if(vErrors === null){
-vErrors = [err761];
+vErrors = [err767];
 }
 else {
-vErrors.push(err761);
+vErrors.push(err767);
 }
 errors++;
 }
@@ -9346,12 +9407,12 @@ const _errs660 = errors;
 if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
 if(data269.action !== undefined){
 if("change_address" !== data269.action){
-const err762 = {};
+const err768 = {};
 if(vErrors === null){
-vErrors = [err762];
+vErrors = [err768];
 }
 else {
-vErrors.push(err762);
+vErrors.push(err768);
 }
 errors++;
 }
@@ -9371,12 +9432,12 @@ if(_valid4){
 const _errs662 = errors;
 if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
 if(data269.address === undefined){
-const err763 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data269};
+const err769 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema45.properties.config.allOf[1].then.required,parentSchema:schema45.properties.config.allOf[1].then,data:data269};
 if(vErrors === null){
-vErrors = [err763];
+vErrors = [err769];
 }
 else {
-vErrors.push(err763);
+vErrors.push(err769);
 }
 errors++;
 }
@@ -9390,12 +9451,12 @@ props4.action = true;
 }
 }
 if(!valid118){
-const err764 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data269};
+const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.properties.config.allOf[1].if,parentSchema:schema45.properties.config.allOf[1],data:data269};
 if(vErrors === null){
-vErrors = [err764];
+vErrors = [err770];
 }
 else {
-vErrors.push(err764);
+vErrors.push(err770);
 }
 errors++;
 }
@@ -9410,77 +9471,7 @@ Object.assign(props3, props4);
 }
 if(data269 && typeof data269 == "object" && !Array.isArray(data269)){
 if(data269.order_id === undefined){
-const err765 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
-if(vErrors === null){
-vErrors = [err765];
-}
-else {
-vErrors.push(err765);
-}
-errors++;
-}
-if(data269.customer_email === undefined){
-const err766 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
-if(vErrors === null){
-vErrors = [err766];
-}
-else {
-vErrors.push(err766);
-}
-errors++;
-}
-if(data269.action === undefined){
-const err767 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
-if(vErrors === null){
-vErrors = [err767];
-}
-else {
-vErrors.push(err767);
-}
-errors++;
-}
-for(const key66 in data269){
-if(!(((((((key66 === "order_id") || (key66 === "customer_email")) || (key66 === "action")) || (key66 === "status")) || (key66 === "address")) || (key66 === "reason")) || (key66 === "fields"))){
-const err768 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data269};
-if(vErrors === null){
-vErrors = [err768];
-}
-else {
-vErrors.push(err768);
-}
-errors++;
-}
-}
-if(data269.order_id !== undefined){
-let data272 = data269.order_id;
-if(typeof data272 === "string"){
-if(func2(data272) > 500){
-const err769 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data272};
-if(vErrors === null){
-vErrors = [err769];
-}
-else {
-vErrors.push(err769);
-}
-errors++;
-}
-}
-else {
-const err770 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data272};
-if(vErrors === null){
-vErrors = [err770];
-}
-else {
-vErrors.push(err770);
-}
-errors++;
-}
-}
-if(data269.customer_email !== undefined){
-let data273 = data269.customer_email;
-if(typeof data273 === "string"){
-if(func2(data273) > 500){
-const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
+const err771 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9489,9 +9480,8 @@ vErrors.push(err771);
 }
 errors++;
 }
-}
-else {
-const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
+if(data269.customer_email === undefined){
+const err772 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "customer_email"},message:"must have required property '"+"customer_email"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9500,11 +9490,8 @@ vErrors.push(err772);
 }
 errors++;
 }
-}
-if(data269.action !== undefined){
-let data274 = data269.action;
-if(typeof data274 !== "string"){
-const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data274};
+if(data269.action === undefined){
+const err773 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema45.properties.config.required,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9513,8 +9500,9 @@ vErrors.push(err773);
 }
 errors++;
 }
-if(!((((data274 === "cancel") || (data274 === "change_address")) || (data274 === "request_return")) || (data274 === "update_status"))){
-const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data274};
+for(const key66 in data269){
+if(!(((((((key66 === "order_id") || (key66 === "customer_email")) || (key66 === "action")) || (key66 === "status")) || (key66 === "address")) || (key66 === "reason")) || (key66 === "fields"))){
+const err774 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9524,11 +9512,11 @@ vErrors.push(err774);
 errors++;
 }
 }
-if(data269.status !== undefined){
-let data275 = data269.status;
-if(typeof data275 === "string"){
-if(func2(data275) > 64){
-const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data275};
+if(data269.order_id !== undefined){
+let data272 = data269.order_id;
+if(typeof data272 === "string"){
+if(func2(data272) > 500){
+const err775 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.order_id,data:data272};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9537,8 +9525,8 @@ vErrors.push(err775);
 }
 errors++;
 }
-if(func2(data275) < 1){
-const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data275};
+if(!pattern15.test(data272)){
+const err776 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema45.properties.config.properties.order_id,data:data272};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9549,7 +9537,7 @@ errors++;
 }
 }
 else {
-const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data275};
+const err777 = {instancePath:instancePath+"/nodes/" + i0+"/config/order_id",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.order_id.type,parentSchema:schema45.properties.config.properties.order_id,data:data272};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9559,11 +9547,11 @@ vErrors.push(err777);
 errors++;
 }
 }
-if(data269.address !== undefined){
-let data276 = data269.address;
-if(typeof data276 === "string"){
-if(func2(data276) > 2000){
-const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data276};
+if(data269.customer_email !== undefined){
+let data273 = data269.customer_email;
+if(typeof data273 === "string"){
+if(func2(data273) > 500){
+const err778 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9572,9 +9560,8 @@ vErrors.push(err778);
 }
 errors++;
 }
-}
-else {
-const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data276};
+if(!pattern15.test(data273)){
+const err779 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema45.properties.config.properties.customer_email,data:data273};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9584,11 +9571,8 @@ vErrors.push(err779);
 errors++;
 }
 }
-if(data269.reason !== undefined){
-let data277 = data269.reason;
-if(typeof data277 === "string"){
-if(func2(data277) > 50000){
-const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data277};
+else {
+const err780 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.customer_email.type,parentSchema:schema45.properties.config.properties.customer_email,data:data273};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9598,8 +9582,10 @@ vErrors.push(err780);
 errors++;
 }
 }
-else {
-const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data277};
+if(data269.action !== undefined){
+let data274 = data269.action;
+if(typeof data274 !== "string"){
+const err781 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.action.type,parentSchema:schema45.properties.config.properties.action,data:data274};
 if(vErrors === null){
 vErrors = [err781];
 }
@@ -9608,12 +9594,8 @@ vErrors.push(err781);
 }
 errors++;
 }
-}
-if(data269.fields !== undefined){
-let data278 = data269.fields;
-if(Array.isArray(data278)){
-if(data278.length > 13){
-const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data278};
+if(!((((data274 === "cancel") || (data274 === "change_address")) || (data274 === "request_return")) || (data274 === "update_status"))){
+const err782 = {instancePath:instancePath+"/nodes/" + i0+"/config/action",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/action/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.action.enum,parentSchema:schema45.properties.config.properties.action,data:data274};
 if(vErrors === null){
 vErrors = [err782];
 }
@@ -9622,11 +9604,12 @@ vErrors.push(err782);
 }
 errors++;
 }
-const len9 = data278.length;
-for(let i13=0; i13<len9; i13++){
-let data279 = data278[i13];
-if(typeof data279 !== "string"){
-const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+}
+if(data269.status !== undefined){
+let data275 = data269.status;
+if(typeof data275 === "string"){
+if(func2(data275) > 64){
+const err783 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.properties.config.properties.status,data:data275};
 if(vErrors === null){
 vErrors = [err783];
 }
@@ -9635,13 +9618,111 @@ vErrors.push(err783);
 }
 errors++;
 }
-if(!(((((((((((((data279 === "id") || (data279 === "status")) || (data279 === "items")) || (data279 === "total")) || (data279 === "currency")) || (data279 === "estimated_delivery")) || (data279 === "carrier")) || (data279 === "tracking_number")) || (data279 === "tracking_url")) || (data279 === "created_at")) || (data279 === "updated_at")) || (data279 === "customer_email")) || (data279 === "shipping_address"))){
-const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+if(func2(data275) < 1){
+const err784 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.config.properties.status,data:data275};
 if(vErrors === null){
 vErrors = [err784];
 }
 else {
 vErrors.push(err784);
+}
+errors++;
+}
+}
+else {
+const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/status",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.status.type,parentSchema:schema45.properties.config.properties.status,data:data275};
+if(vErrors === null){
+vErrors = [err785];
+}
+else {
+vErrors.push(err785);
+}
+errors++;
+}
+}
+if(data269.address !== undefined){
+let data276 = data269.address;
+if(typeof data276 === "string"){
+if(func2(data276) > 2000){
+const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema45.properties.config.properties.address,data:data276};
+if(vErrors === null){
+vErrors = [err786];
+}
+else {
+vErrors.push(err786);
+}
+errors++;
+}
+}
+else {
+const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config/address",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.address.type,parentSchema:schema45.properties.config.properties.address,data:data276};
+if(vErrors === null){
+vErrors = [err787];
+}
+else {
+vErrors.push(err787);
+}
+errors++;
+}
+}
+if(data269.reason !== undefined){
+let data277 = data269.reason;
+if(typeof data277 === "string"){
+if(func2(data277) > 50000){
+const err788 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema45.properties.config.properties.reason,data:data277};
+if(vErrors === null){
+vErrors = [err788];
+}
+else {
+vErrors.push(err788);
+}
+errors++;
+}
+}
+else {
+const err789 = {instancePath:instancePath+"/nodes/" + i0+"/config/reason",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.reason.type,parentSchema:schema45.properties.config.properties.reason,data:data277};
+if(vErrors === null){
+vErrors = [err789];
+}
+else {
+vErrors.push(err789);
+}
+errors++;
+}
+}
+if(data269.fields !== undefined){
+let data278 = data269.fields;
+if(Array.isArray(data278)){
+if(data278.length > 13){
+const err790 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/maxItems",keyword:"maxItems",params:{limit: 13},message:"must NOT have more than 13 items",schema:13,parentSchema:schema45.properties.config.properties.fields,data:data278};
+if(vErrors === null){
+vErrors = [err790];
+}
+else {
+vErrors.push(err790);
+}
+errors++;
+}
+const len9 = data278.length;
+for(let i13=0; i13<len9; i13++){
+let data279 = data278[i13];
+if(typeof data279 !== "string"){
+const err791 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.config.properties.fields.items.type,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+if(vErrors === null){
+vErrors = [err791];
+}
+else {
+vErrors.push(err791);
+}
+errors++;
+}
+if(!(((((((((((((data279 === "id") || (data279 === "status")) || (data279 === "items")) || (data279 === "total")) || (data279 === "currency")) || (data279 === "estimated_delivery")) || (data279 === "carrier")) || (data279 === "tracking_number")) || (data279 === "tracking_url")) || (data279 === "created_at")) || (data279 === "updated_at")) || (data279 === "customer_email")) || (data279 === "shipping_address"))){
+const err792 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields/" + i13,schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/items/enum",keyword:"enum",params:{allowedValues: schema45.properties.config.properties.fields.items.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.config.properties.fields.items.enum,parentSchema:schema45.properties.config.properties.fields.items,data:data279};
+if(vErrors === null){
+vErrors = [err792];
+}
+else {
+vErrors.push(err792);
 }
 errors++;
 }
@@ -9657,12 +9738,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err785 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data278};
+const err793 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i14+" are identical)",schema:true,parentSchema:schema45.properties.config.properties.fields,data:data278};
 if(vErrors === null){
-vErrors = [err785];
+vErrors = [err793];
 }
 else {
-vErrors.push(err785);
+vErrors.push(err793);
 }
 errors++;
 break;
@@ -9672,36 +9753,36 @@ indices4[item4] = i14;
 }
 }
 else {
-const err786 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data278};
+const err794 = {instancePath:instancePath+"/nodes/" + i0+"/config/fields",schemaPath:"#/$defs/node.tool.order_update/properties/config/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.config.properties.fields.type,parentSchema:schema45.properties.config.properties.fields,data:data278};
 if(vErrors === null){
-vErrors = [err786];
+vErrors = [err794];
 }
 else {
-vErrors.push(err786);
+vErrors.push(err794);
 }
 errors++;
 }
 }
 }
 else {
-const err787 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data269};
+const err795 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.order_update/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.config.type,parentSchema:schema45.properties.config,data:data269};
 if(vErrors === null){
-vErrors = [err787];
+vErrors = [err795];
 }
 else {
-vErrors.push(err787);
+vErrors.push(err795);
 }
 errors++;
 }
 }
 }
 else {
-const err788 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data18};
+const err796 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.order_update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data18};
 if(vErrors === null){
-vErrors = [err788];
+vErrors = [err796];
 }
 else {
-vErrors.push(err788);
+vErrors.push(err796);
 }
 errors++;
 }
@@ -9712,43 +9793,43 @@ props1 = true;
 else if(tag0 === "tool.lead_capture"){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err789 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
+const err797 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
-vErrors = [err789];
+vErrors = [err797];
 }
 else {
-vErrors.push(err789);
+vErrors.push(err797);
 }
 errors++;
 }
 if(data18.type === undefined){
-const err790 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
+const err798 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
-vErrors = [err790];
+vErrors = [err798];
 }
 else {
-vErrors.push(err790);
+vErrors.push(err798);
 }
 errors++;
 }
 if(data18.config === undefined){
-const err791 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
+const err799 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema46.required,parentSchema:schema46,data:data18};
 if(vErrors === null){
-vErrors = [err791];
+vErrors = [err799];
 }
 else {
-vErrors.push(err791);
+vErrors.push(err799);
 }
 errors++;
 }
 for(const key67 in data18){
 if(!(((((((key67 === "name") || (key67 === "type_version")) || (key67 === "description")) || (key67 === "retry")) || (key67 === "timeout_ms")) || (key67 === "type")) || (key67 === "config"))){
-const err792 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data18};
+const err800 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data18};
 if(vErrors === null){
-vErrors = [err792];
+vErrors = [err800];
 }
 else {
-vErrors.push(err792);
+vErrors.push(err800);
 }
 errors++;
 }
@@ -9757,33 +9838,33 @@ if(data18.name !== undefined){
 let data280 = data18.name;
 if(typeof data280 === "string"){
 if(func2(data280) > 64){
-const err793 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data280};
+const err801 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
-vErrors = [err793];
+vErrors = [err801];
 }
 else {
-vErrors.push(err793);
+vErrors.push(err801);
 }
 errors++;
 }
 if(!pattern6.test(data280)){
-const err794 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data280};
+const err802 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
-vErrors = [err794];
+vErrors = [err802];
 }
 else {
-vErrors.push(err794);
+vErrors.push(err802);
 }
 errors++;
 }
 }
 else {
-const err795 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data280};
+const err803 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data280};
 if(vErrors === null){
-vErrors = [err795];
+vErrors = [err803];
 }
 else {
-vErrors.push(err795);
+vErrors.push(err803);
 }
 errors++;
 }
@@ -9791,23 +9872,23 @@ errors++;
 if(data18.type_version !== undefined){
 let data281 = data18.type_version;
 if(!(((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281))) && (isFinite(data281)))){
-const err796 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data281};
+const err804 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.type_version.type,parentSchema:schema46.properties.type_version,data:data281};
 if(vErrors === null){
-vErrors = [err796];
+vErrors = [err804];
 }
 else {
-vErrors.push(err796);
+vErrors.push(err804);
 }
 errors++;
 }
 if((typeof data281 == "number") && (isFinite(data281))){
 if(data281 < 1 || isNaN(data281)){
-const err797 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data281};
+const err805 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.lead_capture/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.type_version,data:data281};
 if(vErrors === null){
-vErrors = [err797];
+vErrors = [err805];
 }
 else {
-vErrors.push(err797);
+vErrors.push(err805);
 }
 errors++;
 }
@@ -9817,102 +9898,7 @@ if(data18.description !== undefined){
 let data282 = data18.description;
 if(typeof data282 === "string"){
 if(func2(data282) > 2000){
-const err798 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data282};
-if(vErrors === null){
-vErrors = [err798];
-}
-else {
-vErrors.push(err798);
-}
-errors++;
-}
-}
-else {
-const err799 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data282};
-if(vErrors === null){
-vErrors = [err799];
-}
-else {
-vErrors.push(err799);
-}
-errors++;
-}
-}
-if(data18.retry !== undefined){
-let data283 = data18.retry;
-if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
-if(data283.attempts === undefined){
-const err800 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data283};
-if(vErrors === null){
-vErrors = [err800];
-}
-else {
-vErrors.push(err800);
-}
-errors++;
-}
-for(const key68 in data283){
-if(!((((key68 === "attempts") || (key68 === "backoff_ms")) || (key68 === "max_backoff_ms")) || (key68 === "backoff"))){
-const err801 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data283};
-if(vErrors === null){
-vErrors = [err801];
-}
-else {
-vErrors.push(err801);
-}
-errors++;
-}
-}
-if(data283.attempts !== undefined){
-let data284 = data283.attempts;
-if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
-const err802 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
-if(vErrors === null){
-vErrors = [err802];
-}
-else {
-vErrors.push(err802);
-}
-errors++;
-}
-if((typeof data284 == "number") && (isFinite(data284))){
-if(data284 > 10 || isNaN(data284)){
-const err803 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
-if(vErrors === null){
-vErrors = [err803];
-}
-else {
-vErrors.push(err803);
-}
-errors++;
-}
-if(data284 < 1 || isNaN(data284)){
-const err804 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
-if(vErrors === null){
-vErrors = [err804];
-}
-else {
-vErrors.push(err804);
-}
-errors++;
-}
-}
-}
-if(data283.backoff_ms !== undefined){
-let data285 = data283.backoff_ms;
-if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
-const err805 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
-if(vErrors === null){
-vErrors = [err805];
-}
-else {
-vErrors.push(err805);
-}
-errors++;
-}
-if((typeof data285 == "number") && (isFinite(data285))){
-if(data285 > 600000 || isNaN(data285)){
-const err806 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
+const err806 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema46.properties.description,data:data282};
 if(vErrors === null){
 vErrors = [err806];
 }
@@ -9921,8 +9907,9 @@ vErrors.push(err806);
 }
 errors++;
 }
-if(data285 < 0 || isNaN(data285)){
-const err807 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
+}
+else {
+const err807 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.lead_capture/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.description.type,parentSchema:schema46.properties.description,data:data282};
 if(vErrors === null){
 vErrors = [err807];
 }
@@ -9932,11 +9919,11 @@ vErrors.push(err807);
 errors++;
 }
 }
-}
-if(data283.max_backoff_ms !== undefined){
-let data286 = data283.max_backoff_ms;
-if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
-const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
+if(data18.retry !== undefined){
+let data283 = data18.retry;
+if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
+if(data283.attempts === undefined){
+const err808 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema46.properties.retry.required,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err808];
 }
@@ -9945,9 +9932,9 @@ vErrors.push(err808);
 }
 errors++;
 }
-if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 > 3600000 || isNaN(data286)){
-const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
+for(const key68 in data283){
+if(!((((key68 === "attempts") || (key68 === "backoff_ms")) || (key68 === "max_backoff_ms")) || (key68 === "backoff"))){
+const err809 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err809];
 }
@@ -9956,8 +9943,11 @@ vErrors.push(err809);
 }
 errors++;
 }
-if(data286 < 0 || isNaN(data286)){
-const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
+}
+if(data283.attempts !== undefined){
+let data284 = data283.attempts;
+if(!(((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284))) && (isFinite(data284)))){
+const err810 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.attempts.type,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err810];
 }
@@ -9966,12 +9956,9 @@ vErrors.push(err810);
 }
 errors++;
 }
-}
-}
-if(data283.backoff !== undefined){
-let data287 = data283.backoff;
-if(typeof data287 !== "string"){
-const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
+if((typeof data284 == "number") && (isFinite(data284))){
+if(data284 > 10 || isNaN(data284)){
+const err811 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err811];
 }
@@ -9980,8 +9967,8 @@ vErrors.push(err811);
 }
 errors++;
 }
-if(!((data287 === "exponential") || (data287 === "fixed"))){
-const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
+if(data284 < 1 || isNaN(data284)){
+const err812 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.retry.properties.attempts,data:data284};
 if(vErrors === null){
 vErrors = [err812];
 }
@@ -9992,8 +9979,10 @@ errors++;
 }
 }
 }
-else {
-const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data283};
+if(data283.backoff_ms !== undefined){
+let data285 = data283.backoff_ms;
+if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
+const err813 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.backoff_ms.type,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err813];
 }
@@ -10002,11 +9991,9 @@ vErrors.push(err813);
 }
 errors++;
 }
-}
-if(data18.timeout_ms !== undefined){
-let data288 = data18.timeout_ms;
-if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
-const err814 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data288};
+if((typeof data285 == "number") && (isFinite(data285))){
+if(data285 > 600000 || isNaN(data285)){
+const err814 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err814];
 }
@@ -10015,9 +10002,8 @@ vErrors.push(err814);
 }
 errors++;
 }
-if((typeof data288 == "number") && (isFinite(data288))){
-if(data288 > 3600000 || isNaN(data288)){
-const err815 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data288};
+if(data285 < 0 || isNaN(data285)){
+const err815 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.backoff_ms,data:data285};
 if(vErrors === null){
 vErrors = [err815];
 }
@@ -10026,8 +10012,12 @@ vErrors.push(err815);
 }
 errors++;
 }
-if(data288 < 1 || isNaN(data288)){
-const err816 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data288};
+}
+}
+if(data283.max_backoff_ms !== undefined){
+let data286 = data283.max_backoff_ms;
+if(!(((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286))) && (isFinite(data286)))){
+const err816 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retry.properties.max_backoff_ms.type,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err816];
 }
@@ -10036,12 +10026,9 @@ vErrors.push(err816);
 }
 errors++;
 }
-}
-}
-if(data18.type !== undefined){
-let data289 = data18.type;
-if(typeof data289 !== "string"){
-const err817 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data289};
+if((typeof data286 == "number") && (isFinite(data286))){
+if(data286 > 3600000 || isNaN(data286)){
+const err817 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err817];
 }
@@ -10050,8 +10037,8 @@ vErrors.push(err817);
 }
 errors++;
 }
-if("tool.lead_capture" !== data289){
-const err818 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data289};
+if(data286 < 0 || isNaN(data286)){
+const err818 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retry.properties.max_backoff_ms,data:data286};
 if(vErrors === null){
 vErrors = [err818];
 }
@@ -10061,11 +10048,11 @@ vErrors.push(err818);
 errors++;
 }
 }
-if(data18.config !== undefined){
-let data290 = data18.config;
-if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
-if(data290.email === undefined){
-const err819 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data290};
+}
+if(data283.backoff !== undefined){
+let data287 = data283.backoff;
+if(typeof data287 !== "string"){
+const err819 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.retry.properties.backoff.type,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err819];
 }
@@ -10074,9 +10061,8 @@ vErrors.push(err819);
 }
 errors++;
 }
-for(const key69 in data290){
-if(!(((((((key69 === "email") || (key69 === "name")) || (key69 === "company")) || (key69 === "phone")) || (key69 === "interest")) || (key69 === "source")) || (key69 === "notes"))){
-const err820 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data290};
+if(!((data287 === "exponential") || (data287 === "fixed"))){
+const err820 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema46.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.retry.properties.backoff.enum,parentSchema:schema46.properties.retry.properties.backoff,data:data287};
 if(vErrors === null){
 vErrors = [err820];
 }
@@ -10086,11 +10072,9 @@ vErrors.push(err820);
 errors++;
 }
 }
-if(data290.email !== undefined){
-let data291 = data290.email;
-if(typeof data291 === "string"){
-if(func2(data291) > 500){
-const err821 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data291};
+}
+else {
+const err821 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.lead_capture/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.retry.type,parentSchema:schema46.properties.retry,data:data283};
 if(vErrors === null){
 vErrors = [err821];
 }
@@ -10100,8 +10084,10 @@ vErrors.push(err821);
 errors++;
 }
 }
-else {
-const err822 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data291};
+if(data18.timeout_ms !== undefined){
+let data288 = data18.timeout_ms;
+if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
+const err822 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.timeout_ms.type,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err822];
 }
@@ -10110,12 +10096,9 @@ vErrors.push(err822);
 }
 errors++;
 }
-}
-if(data290.name !== undefined){
-let data292 = data290.name;
-if(typeof data292 === "string"){
-if(func2(data292) > 500){
-const err823 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data292};
+if((typeof data288 == "number") && (isFinite(data288))){
+if(data288 > 3600000 || isNaN(data288)){
+const err823 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err823];
 }
@@ -10124,9 +10107,8 @@ vErrors.push(err823);
 }
 errors++;
 }
-}
-else {
-const err824 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data292};
+if(data288 < 1 || isNaN(data288)){
+const err824 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.lead_capture/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.timeout_ms,data:data288};
 if(vErrors === null){
 vErrors = [err824];
 }
@@ -10136,11 +10118,11 @@ vErrors.push(err824);
 errors++;
 }
 }
-if(data290.company !== undefined){
-let data293 = data290.company;
-if(typeof data293 === "string"){
-if(func2(data293) > 500){
-const err825 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data293};
+}
+if(data18.type !== undefined){
+let data289 = data18.type;
+if(typeof data289 !== "string"){
+const err825 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.type.type,parentSchema:schema46.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err825];
 }
@@ -10149,9 +10131,8 @@ vErrors.push(err825);
 }
 errors++;
 }
-}
-else {
-const err826 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data293};
+if("tool.lead_capture" !== data289){
+const err826 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.lead_capture/properties/type/const",keyword:"const",params:{allowedValue: "tool.lead_capture"},message:"must be equal to constant",schema:"tool.lead_capture",parentSchema:schema46.properties.type,data:data289};
 if(vErrors === null){
 vErrors = [err826];
 }
@@ -10161,11 +10142,11 @@ vErrors.push(err826);
 errors++;
 }
 }
-if(data290.phone !== undefined){
-let data294 = data290.phone;
-if(typeof data294 === "string"){
-if(func2(data294) > 500){
-const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data294};
+if(data18.config !== undefined){
+let data290 = data18.config;
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
+if(data290.email === undefined){
+const err827 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'",schema:schema46.properties.config.required,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err827];
 }
@@ -10174,9 +10155,9 @@ vErrors.push(err827);
 }
 errors++;
 }
-}
-else {
-const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data294};
+for(const key69 in data290){
+if(!(((((((key69 === "email") || (key69 === "name")) || (key69 === "company")) || (key69 === "phone")) || (key69 === "interest")) || (key69 === "source")) || (key69 === "notes"))){
+const err828 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err828];
 }
@@ -10186,11 +10167,11 @@ vErrors.push(err828);
 errors++;
 }
 }
-if(data290.interest !== undefined){
-let data295 = data290.interest;
-if(typeof data295 === "string"){
-if(func2(data295) > 50000){
-const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data295};
+if(data290.email !== undefined){
+let data291 = data290.email;
+if(typeof data291 === "string"){
+if(func2(data291) > 500){
+const err829 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.email,data:data291};
 if(vErrors === null){
 vErrors = [err829];
 }
@@ -10199,9 +10180,8 @@ vErrors.push(err829);
 }
 errors++;
 }
-}
-else {
-const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data295};
+if(!pattern15.test(data291)){
+const err830 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema46.properties.config.properties.email,data:data291};
 if(vErrors === null){
 vErrors = [err830];
 }
@@ -10211,11 +10191,8 @@ vErrors.push(err830);
 errors++;
 }
 }
-if(data290.source !== undefined){
-let data296 = data290.source;
-if(typeof data296 === "string"){
-if(func2(data296) > 64){
-const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data296};
+else {
+const err831 = {instancePath:instancePath+"/nodes/" + i0+"/config/email",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.email.type,parentSchema:schema46.properties.config.properties.email,data:data291};
 if(vErrors === null){
 vErrors = [err831];
 }
@@ -10224,8 +10201,12 @@ vErrors.push(err831);
 }
 errors++;
 }
-if(func2(data296) < 1){
-const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data296};
+}
+if(data290.name !== undefined){
+let data292 = data290.name;
+if(typeof data292 === "string"){
+if(func2(data292) > 500){
+const err832 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.name,data:data292};
 if(vErrors === null){
 vErrors = [err832];
 }
@@ -10236,7 +10217,7 @@ errors++;
 }
 }
 else {
-const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data296};
+const err833 = {instancePath:instancePath+"/nodes/" + i0+"/config/name",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.name.type,parentSchema:schema46.properties.config.properties.name,data:data292};
 if(vErrors === null){
 vErrors = [err833];
 }
@@ -10246,11 +10227,11 @@ vErrors.push(err833);
 errors++;
 }
 }
-if(data290.notes !== undefined){
-let data297 = data290.notes;
-if(typeof data297 === "string"){
-if(func2(data297) > 50000){
-const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data297};
+if(data290.company !== undefined){
+let data293 = data290.company;
+if(typeof data293 === "string"){
+if(func2(data293) > 500){
+const err834 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.company,data:data293};
 if(vErrors === null){
 vErrors = [err834];
 }
@@ -10261,7 +10242,7 @@ errors++;
 }
 }
 else {
-const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data297};
+const err835 = {instancePath:instancePath+"/nodes/" + i0+"/config/company",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.company.type,parentSchema:schema46.properties.config.properties.company,data:data293};
 if(vErrors === null){
 vErrors = [err835];
 }
@@ -10271,9 +10252,11 @@ vErrors.push(err835);
 errors++;
 }
 }
-}
-else {
-const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data290};
+if(data290.phone !== undefined){
+let data294 = data290.phone;
+if(typeof data294 === "string"){
+if(func2(data294) > 500){
+const err836 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema46.properties.config.properties.phone,data:data294};
 if(vErrors === null){
 vErrors = [err836];
 }
@@ -10283,9 +10266,8 @@ vErrors.push(err836);
 errors++;
 }
 }
-}
 else {
-const err837 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data18};
+const err837 = {instancePath:instancePath+"/nodes/" + i0+"/config/phone",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.phone.type,parentSchema:schema46.properties.config.properties.phone,data:data294};
 if(vErrors === null){
 vErrors = [err837];
 }
@@ -10294,14 +10276,12 @@ vErrors.push(err837);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
 }
-}
-else if(tag0 === "tool.ticket_create"){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.name === undefined){
-const err838 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
+if(data290.interest !== undefined){
+let data295 = data290.interest;
+if(typeof data295 === "string"){
+if(func2(data295) > 50000){
+const err838 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.interest,data:data295};
 if(vErrors === null){
 vErrors = [err838];
 }
@@ -10310,8 +10290,9 @@ vErrors.push(err838);
 }
 errors++;
 }
-if(data18.type === undefined){
-const err839 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
+}
+else {
+const err839 = {instancePath:instancePath+"/nodes/" + i0+"/config/interest",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/interest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.interest.type,parentSchema:schema46.properties.config.properties.interest,data:data295};
 if(vErrors === null){
 vErrors = [err839];
 }
@@ -10320,8 +10301,12 @@ vErrors.push(err839);
 }
 errors++;
 }
-if(data18.config === undefined){
-const err840 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
+}
+if(data290.source !== undefined){
+let data296 = data290.source;
+if(typeof data296 === "string"){
+if(func2(data296) > 64){
+const err840 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err840];
 }
@@ -10330,9 +10315,8 @@ vErrors.push(err840);
 }
 errors++;
 }
-for(const key70 in data18){
-if(!(((((((key70 === "name") || (key70 === "type_version")) || (key70 === "description")) || (key70 === "retry")) || (key70 === "timeout_ms")) || (key70 === "type")) || (key70 === "config"))){
-const err841 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data18};
+if(func2(data296) < 1){
+const err841 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err841];
 }
@@ -10342,11 +10326,8 @@ vErrors.push(err841);
 errors++;
 }
 }
-if(data18.name !== undefined){
-let data298 = data18.name;
-if(typeof data298 === "string"){
-if(func2(data298) > 64){
-const err842 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data298};
+else {
+const err842 = {instancePath:instancePath+"/nodes/" + i0+"/config/source",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.source.type,parentSchema:schema46.properties.config.properties.source,data:data296};
 if(vErrors === null){
 vErrors = [err842];
 }
@@ -10355,8 +10336,12 @@ vErrors.push(err842);
 }
 errors++;
 }
-if(!pattern6.test(data298)){
-const err843 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data298};
+}
+if(data290.notes !== undefined){
+let data297 = data290.notes;
+if(typeof data297 === "string"){
+if(func2(data297) > 50000){
+const err843 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema46.properties.config.properties.notes,data:data297};
 if(vErrors === null){
 vErrors = [err843];
 }
@@ -10367,7 +10352,7 @@ errors++;
 }
 }
 else {
-const err844 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data298};
+const err844 = {instancePath:instancePath+"/nodes/" + i0+"/config/notes",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.config.properties.notes.type,parentSchema:schema46.properties.config.properties.notes,data:data297};
 if(vErrors === null){
 vErrors = [err844];
 }
@@ -10377,10 +10362,9 @@ vErrors.push(err844);
 errors++;
 }
 }
-if(data18.type_version !== undefined){
-let data299 = data18.type_version;
-if(!(((typeof data299 == "number") && (!(data299 % 1) && !isNaN(data299))) && (isFinite(data299)))){
-const err845 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data299};
+}
+else {
+const err845 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.lead_capture/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.config.type,parentSchema:schema46.properties.config,data:data290};
 if(vErrors === null){
 vErrors = [err845];
 }
@@ -10389,9 +10373,10 @@ vErrors.push(err845);
 }
 errors++;
 }
-if((typeof data299 == "number") && (isFinite(data299))){
-if(data299 < 1 || isNaN(data299)){
-const err846 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data299};
+}
+}
+else {
+const err846 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.lead_capture/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data18};
 if(vErrors === null){
 vErrors = [err846];
 }
@@ -10400,13 +10385,14 @@ vErrors.push(err846);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
 }
-if(data18.description !== undefined){
-let data300 = data18.description;
-if(typeof data300 === "string"){
-if(func2(data300) > 2000){
-const err847 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data300};
+else if(tag0 === "tool.ticket_create"){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err847 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err847];
 }
@@ -10415,9 +10401,8 @@ vErrors.push(err847);
 }
 errors++;
 }
-}
-else {
-const err848 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data300};
+if(data18.type === undefined){
+const err848 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err848];
 }
@@ -10426,12 +10411,8 @@ vErrors.push(err848);
 }
 errors++;
 }
-}
-if(data18.retry !== undefined){
-let data301 = data18.retry;
-if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
-if(data301.attempts === undefined){
-const err849 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data301};
+if(data18.config === undefined){
+const err849 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema47.required,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err849];
 }
@@ -10440,9 +10421,9 @@ vErrors.push(err849);
 }
 errors++;
 }
-for(const key71 in data301){
-if(!((((key71 === "attempts") || (key71 === "backoff_ms")) || (key71 === "max_backoff_ms")) || (key71 === "backoff"))){
-const err850 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data301};
+for(const key70 in data18){
+if(!(((((((key70 === "name") || (key70 === "type_version")) || (key70 === "description")) || (key70 === "retry")) || (key70 === "timeout_ms")) || (key70 === "type")) || (key70 === "config"))){
+const err850 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err850];
 }
@@ -10452,10 +10433,11 @@ vErrors.push(err850);
 errors++;
 }
 }
-if(data301.attempts !== undefined){
-let data302 = data301.attempts;
-if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
-const err851 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
+if(data18.name !== undefined){
+let data298 = data18.name;
+if(typeof data298 === "string"){
+if(func2(data298) > 64){
+const err851 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err851];
 }
@@ -10464,9 +10446,8 @@ vErrors.push(err851);
 }
 errors++;
 }
-if((typeof data302 == "number") && (isFinite(data302))){
-if(data302 > 10 || isNaN(data302)){
-const err852 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
+if(!pattern6.test(data298)){
+const err852 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err852];
 }
@@ -10475,8 +10456,9 @@ vErrors.push(err852);
 }
 errors++;
 }
-if(data302 < 1 || isNaN(data302)){
-const err853 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
+}
+else {
+const err853 = {instancePath:instancePath+"/nodes/" + i0+"/name",schemaPath:"#/$defs/node.tool.ticket_create/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data298};
 if(vErrors === null){
 vErrors = [err853];
 }
@@ -10486,11 +10468,10 @@ vErrors.push(err853);
 errors++;
 }
 }
-}
-if(data301.backoff_ms !== undefined){
-let data303 = data301.backoff_ms;
-if(!(((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303))) && (isFinite(data303)))){
-const err854 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
+if(data18.type_version !== undefined){
+let data299 = data18.type_version;
+if(!(((typeof data299 == "number") && (!(data299 % 1) && !isNaN(data299))) && (isFinite(data299)))){
+const err854 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.type_version.type,parentSchema:schema47.properties.type_version,data:data299};
 if(vErrors === null){
 vErrors = [err854];
 }
@@ -10499,9 +10480,9 @@ vErrors.push(err854);
 }
 errors++;
 }
-if((typeof data303 == "number") && (isFinite(data303))){
-if(data303 > 600000 || isNaN(data303)){
-const err855 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
+if((typeof data299 == "number") && (isFinite(data299))){
+if(data299 < 1 || isNaN(data299)){
+const err855 = {instancePath:instancePath+"/nodes/" + i0+"/type_version",schemaPath:"#/$defs/node.tool.ticket_create/properties/type_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.type_version,data:data299};
 if(vErrors === null){
 vErrors = [err855];
 }
@@ -10510,8 +10491,13 @@ vErrors.push(err855);
 }
 errors++;
 }
-if(data303 < 0 || isNaN(data303)){
-const err856 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
+}
+}
+if(data18.description !== undefined){
+let data300 = data18.description;
+if(typeof data300 === "string"){
+if(func2(data300) > 2000){
+const err856 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema47.properties.description,data:data300};
 if(vErrors === null){
 vErrors = [err856];
 }
@@ -10521,11 +10507,8 @@ vErrors.push(err856);
 errors++;
 }
 }
-}
-if(data301.max_backoff_ms !== undefined){
-let data304 = data301.max_backoff_ms;
-if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
-const err857 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
+else {
+const err857 = {instancePath:instancePath+"/nodes/" + i0+"/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.description.type,parentSchema:schema47.properties.description,data:data300};
 if(vErrors === null){
 vErrors = [err857];
 }
@@ -10534,9 +10517,12 @@ vErrors.push(err857);
 }
 errors++;
 }
-if((typeof data304 == "number") && (isFinite(data304))){
-if(data304 > 3600000 || isNaN(data304)){
-const err858 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
+}
+if(data18.retry !== undefined){
+let data301 = data18.retry;
+if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
+if(data301.attempts === undefined){
+const err858 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema47.properties.retry.required,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err858];
 }
@@ -10545,8 +10531,9 @@ vErrors.push(err858);
 }
 errors++;
 }
-if(data304 < 0 || isNaN(data304)){
-const err859 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
+for(const key71 in data301){
+if(!((((key71 === "attempts") || (key71 === "backoff_ms")) || (key71 === "max_backoff_ms")) || (key71 === "backoff"))){
+const err859 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err859];
 }
@@ -10556,11 +10543,10 @@ vErrors.push(err859);
 errors++;
 }
 }
-}
-if(data301.backoff !== undefined){
-let data305 = data301.backoff;
-if(typeof data305 !== "string"){
-const err860 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
+if(data301.attempts !== undefined){
+let data302 = data301.attempts;
+if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
+const err860 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.attempts.type,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err860];
 }
@@ -10569,8 +10555,9 @@ vErrors.push(err860);
 }
 errors++;
 }
-if(!((data305 === "exponential") || (data305 === "fixed"))){
-const err861 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
+if((typeof data302 == "number") && (isFinite(data302))){
+if(data302 > 10 || isNaN(data302)){
+const err861 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err861];
 }
@@ -10579,10 +10566,8 @@ vErrors.push(err861);
 }
 errors++;
 }
-}
-}
-else {
-const err862 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data301};
+if(data302 < 1 || isNaN(data302)){
+const err862 = {instancePath:instancePath+"/nodes/" + i0+"/retry/attempts",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.retry.properties.attempts,data:data302};
 if(vErrors === null){
 vErrors = [err862];
 }
@@ -10592,10 +10577,11 @@ vErrors.push(err862);
 errors++;
 }
 }
-if(data18.timeout_ms !== undefined){
-let data306 = data18.timeout_ms;
-if(!(((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306))) && (isFinite(data306)))){
-const err863 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data306};
+}
+if(data301.backoff_ms !== undefined){
+let data303 = data301.backoff_ms;
+if(!(((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303))) && (isFinite(data303)))){
+const err863 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.backoff_ms.type,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err863];
 }
@@ -10604,9 +10590,9 @@ vErrors.push(err863);
 }
 errors++;
 }
-if((typeof data306 == "number") && (isFinite(data306))){
-if(data306 > 3600000 || isNaN(data306)){
-const err864 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data306};
+if((typeof data303 == "number") && (isFinite(data303))){
+if(data303 > 600000 || isNaN(data303)){
+const err864 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err864];
 }
@@ -10615,8 +10601,8 @@ vErrors.push(err864);
 }
 errors++;
 }
-if(data306 < 1 || isNaN(data306)){
-const err865 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data306};
+if(data303 < 0 || isNaN(data303)){
+const err865 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.backoff_ms,data:data303};
 if(vErrors === null){
 vErrors = [err865];
 }
@@ -10627,10 +10613,10 @@ errors++;
 }
 }
 }
-if(data18.type !== undefined){
-let data307 = data18.type;
-if(typeof data307 !== "string"){
-const err866 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data307};
+if(data301.max_backoff_ms !== undefined){
+let data304 = data301.max_backoff_ms;
+if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
+const err866 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.retry.properties.max_backoff_ms.type,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err866];
 }
@@ -10639,8 +10625,9 @@ vErrors.push(err866);
 }
 errors++;
 }
-if("tool.ticket_create" !== data307){
-const err867 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data307};
+if((typeof data304 == "number") && (isFinite(data304))){
+if(data304 > 3600000 || isNaN(data304)){
+const err867 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err867];
 }
@@ -10649,12 +10636,8 @@ vErrors.push(err867);
 }
 errors++;
 }
-}
-if(data18.config !== undefined){
-let data308 = data18.config;
-if(data308 && typeof data308 == "object" && !Array.isArray(data308)){
-if(data308.subject === undefined){
-const err868 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
+if(data304 < 0 || isNaN(data304)){
+const err868 = {instancePath:instancePath+"/nodes/" + i0+"/retry/max_backoff_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/max_backoff_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema47.properties.retry.properties.max_backoff_ms,data:data304};
 if(vErrors === null){
 vErrors = [err868];
 }
@@ -10663,8 +10646,12 @@ vErrors.push(err868);
 }
 errors++;
 }
-if(data308.description === undefined){
-const err869 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
+}
+}
+if(data301.backoff !== undefined){
+let data305 = data301.backoff;
+if(typeof data305 !== "string"){
+const err869 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.retry.properties.backoff.type,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
 if(vErrors === null){
 vErrors = [err869];
 }
@@ -10673,9 +10660,8 @@ vErrors.push(err869);
 }
 errors++;
 }
-for(const key72 in data308){
-if(!(((((key72 === "subject") || (key72 === "description")) || (key72 === "priority")) || (key72 === "category")) || (key72 === "customer_email"))){
-const err870 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data308};
+if(!((data305 === "exponential") || (data305 === "fixed"))){
+const err870 = {instancePath:instancePath+"/nodes/" + i0+"/retry/backoff",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/properties/backoff/enum",keyword:"enum",params:{allowedValues: schema47.properties.retry.properties.backoff.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.retry.properties.backoff.enum,parentSchema:schema47.properties.retry.properties.backoff,data:data305};
 if(vErrors === null){
 vErrors = [err870];
 }
@@ -10685,11 +10671,9 @@ vErrors.push(err870);
 errors++;
 }
 }
-if(data308.subject !== undefined){
-let data309 = data308.subject;
-if(typeof data309 === "string"){
-if(func2(data309) > 1000){
-const err871 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data309};
+}
+else {
+const err871 = {instancePath:instancePath+"/nodes/" + i0+"/retry",schemaPath:"#/$defs/node.tool.ticket_create/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.retry.type,parentSchema:schema47.properties.retry,data:data301};
 if(vErrors === null){
 vErrors = [err871];
 }
@@ -10699,8 +10683,10 @@ vErrors.push(err871);
 errors++;
 }
 }
-else {
-const err872 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data309};
+if(data18.timeout_ms !== undefined){
+let data306 = data18.timeout_ms;
+if(!(((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306))) && (isFinite(data306)))){
+const err872 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.timeout_ms.type,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err872];
 }
@@ -10709,12 +10695,9 @@ vErrors.push(err872);
 }
 errors++;
 }
-}
-if(data308.description !== undefined){
-let data310 = data308.description;
-if(typeof data310 === "string"){
-if(func2(data310) > 50000){
-const err873 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data310};
+if((typeof data306 == "number") && (isFinite(data306))){
+if(data306 > 3600000 || isNaN(data306)){
+const err873 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000",schema:3600000,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err873];
 }
@@ -10723,9 +10706,8 @@ vErrors.push(err873);
 }
 errors++;
 }
-}
-else {
-const err874 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data310};
+if(data306 < 1 || isNaN(data306)){
+const err874 = {instancePath:instancePath+"/nodes/" + i0+"/timeout_ms",schemaPath:"#/$defs/node.tool.ticket_create/properties/timeout_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.timeout_ms,data:data306};
 if(vErrors === null){
 vErrors = [err874];
 }
@@ -10735,10 +10717,11 @@ vErrors.push(err874);
 errors++;
 }
 }
-if(data308.priority !== undefined){
-let data311 = data308.priority;
-if(typeof data311 !== "string"){
-const err875 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data311};
+}
+if(data18.type !== undefined){
+let data307 = data18.type;
+if(typeof data307 !== "string"){
+const err875 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.type.type,parentSchema:schema47.properties.type,data:data307};
 if(vErrors === null){
 vErrors = [err875];
 }
@@ -10747,8 +10730,8 @@ vErrors.push(err875);
 }
 errors++;
 }
-if(!((((data311 === "low") || (data311 === "medium")) || (data311 === "high")) || (data311 === "urgent"))){
-const err876 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data311};
+if("tool.ticket_create" !== data307){
+const err876 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/$defs/node.tool.ticket_create/properties/type/const",keyword:"const",params:{allowedValue: "tool.ticket_create"},message:"must be equal to constant",schema:"tool.ticket_create",parentSchema:schema47.properties.type,data:data307};
 if(vErrors === null){
 vErrors = [err876];
 }
@@ -10758,11 +10741,11 @@ vErrors.push(err876);
 errors++;
 }
 }
-if(data308.category !== undefined){
-let data312 = data308.category;
-if(typeof data312 === "string"){
-if(func2(data312) > 64){
-const err877 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data312};
+if(data18.config !== undefined){
+let data308 = data18.config;
+if(data308 && typeof data308 == "object" && !Array.isArray(data308)){
+if(data308.subject === undefined){
+const err877 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err877];
 }
@@ -10771,8 +10754,8 @@ vErrors.push(err877);
 }
 errors++;
 }
-if(func2(data312) < 1){
-const err878 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data312};
+if(data308.description === undefined){
+const err878 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema47.properties.config.required,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err878];
 }
@@ -10781,9 +10764,9 @@ vErrors.push(err878);
 }
 errors++;
 }
-}
-else {
-const err879 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data312};
+for(const key72 in data308){
+if(!(((((key72 === "subject") || (key72 === "description")) || (key72 === "priority")) || (key72 === "category")) || (key72 === "customer_email"))){
+const err879 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err879];
 }
@@ -10793,11 +10776,11 @@ vErrors.push(err879);
 errors++;
 }
 }
-if(data308.customer_email !== undefined){
-let data313 = data308.customer_email;
-if(typeof data313 === "string"){
-if(func2(data313) > 500){
-const err880 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
+if(data308.subject !== undefined){
+let data309 = data308.subject;
+if(typeof data309 === "string"){
+if(func2(data309) > 1000){
+const err880 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema47.properties.config.properties.subject,data:data309};
 if(vErrors === null){
 vErrors = [err880];
 }
@@ -10806,9 +10789,8 @@ vErrors.push(err880);
 }
 errors++;
 }
-}
-else {
-const err881 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
+if(!pattern15.test(data309)){
+const err881 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema47.properties.config.properties.subject,data:data309};
 if(vErrors === null){
 vErrors = [err881];
 }
@@ -10818,9 +10800,8 @@ vErrors.push(err881);
 errors++;
 }
 }
-}
 else {
-const err882 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data308};
+const err882 = {instancePath:instancePath+"/nodes/" + i0+"/config/subject",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.subject.type,parentSchema:schema47.properties.config.properties.subject,data:data309};
 if(vErrors === null){
 vErrors = [err882];
 }
@@ -10830,9 +10811,11 @@ vErrors.push(err882);
 errors++;
 }
 }
-}
-else {
-const err883 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data18};
+if(data308.description !== undefined){
+let data310 = data308.description;
+if(typeof data310 === "string"){
+if(func2(data310) > 50000){
+const err883 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/maxLength",keyword:"maxLength",params:{limit: 50000},message:"must NOT have more than 50000 characters",schema:50000,parentSchema:schema47.properties.config.properties.description,data:data310};
 if(vErrors === null){
 vErrors = [err883];
 }
@@ -10841,12 +10824,8 @@ vErrors.push(err883);
 }
 errors++;
 }
-if(props1 !== true){
-props1 = true;
-}
-}
-else {
-const err884 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
+if(!pattern15.test(data310)){
+const err884 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema47.properties.config.properties.description,data:data310};
 if(vErrors === null){
 vErrors = [err884];
 }
@@ -10857,7 +10836,7 @@ errors++;
 }
 }
 else {
-const err885 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
+const err885 = {instancePath:instancePath+"/nodes/" + i0+"/config/description",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.description.type,parentSchema:schema47.properties.config.properties.description,data:data310};
 if(vErrors === null){
 vErrors = [err885];
 }
@@ -10867,8 +10846,10 @@ vErrors.push(err885);
 errors++;
 }
 }
-else {
-const err886 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data18};
+if(data308.priority !== undefined){
+let data311 = data308.priority;
+if(typeof data311 !== "string"){
+const err886 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.priority.type,parentSchema:schema47.properties.config.properties.priority,data:data311};
 if(vErrors === null){
 vErrors = [err886];
 }
@@ -10877,10 +10858,8 @@ vErrors.push(err886);
 }
 errors++;
 }
-}
-}
-else {
-const err887 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data17};
+if(!((((data311 === "low") || (data311 === "medium")) || (data311 === "high")) || (data311 === "urgent"))){
+const err887 = {instancePath:instancePath+"/nodes/" + i0+"/config/priority",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/priority/enum",keyword:"enum",params:{allowedValues: schema47.properties.config.properties.priority.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.config.properties.priority.enum,parentSchema:schema47.properties.config.properties.priority,data:data311};
 if(vErrors === null){
 vErrors = [err887];
 }
@@ -10890,11 +10869,11 @@ vErrors.push(err887);
 errors++;
 }
 }
-if(data.edges !== undefined){
-let data314 = data.edges;
-if(Array.isArray(data314)){
-if(data314.length > 20000){
-const err888 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data314};
+if(data308.category !== undefined){
+let data312 = data308.category;
+if(typeof data312 === "string"){
+if(func2(data312) > 64){
+const err888 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err888];
 }
@@ -10903,12 +10882,8 @@ vErrors.push(err888);
 }
 errors++;
 }
-const len10 = data314.length;
-for(let i15=0; i15<len10; i15++){
-let data315 = data314[i15];
-if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
-if(data315.from === undefined){
-const err889 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
+if(func2(data312) < 1){
+const err889 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err889];
 }
@@ -10917,8 +10892,9 @@ vErrors.push(err889);
 }
 errors++;
 }
-if(data315.to === undefined){
-const err890 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
+}
+else {
+const err890 = {instancePath:instancePath+"/nodes/" + i0+"/config/category",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.category.type,parentSchema:schema47.properties.config.properties.category,data:data312};
 if(vErrors === null){
 vErrors = [err890];
 }
@@ -10927,9 +10903,12 @@ vErrors.push(err890);
 }
 errors++;
 }
-for(const key73 in data315){
-if(!(((((key73 === "from") || (key73 === "to")) || (key73 === "port")) || (key73 === "condition")) || (key73 === "label"))){
-const err891 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data315};
+}
+if(data308.customer_email !== undefined){
+let data313 = data308.customer_email;
+if(typeof data313 === "string"){
+if(func2(data313) > 500){
+const err891 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
 if(vErrors === null){
 vErrors = [err891];
 }
@@ -10939,11 +10918,8 @@ vErrors.push(err891);
 errors++;
 }
 }
-if(data315.from !== undefined){
-let data316 = data315.from;
-if(typeof data316 === "string"){
-if(func2(data316) > 64){
-const err892 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+else {
+const err892 = {instancePath:instancePath+"/nodes/" + i0+"/config/customer_email",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/properties/customer_email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.config.properties.customer_email.type,parentSchema:schema47.properties.config.properties.customer_email,data:data313};
 if(vErrors === null){
 vErrors = [err892];
 }
@@ -10952,8 +10928,10 @@ vErrors.push(err892);
 }
 errors++;
 }
-if(!pattern6.test(data316)){
-const err893 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+}
+}
+else {
+const err893 = {instancePath:instancePath+"/nodes/" + i0+"/config",schemaPath:"#/$defs/node.tool.ticket_create/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.config.type,parentSchema:schema47.properties.config,data:data308};
 if(vErrors === null){
 vErrors = [err893];
 }
@@ -10963,8 +10941,9 @@ vErrors.push(err893);
 errors++;
 }
 }
+}
 else {
-const err894 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+const err894 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/$defs/node.tool.ticket_create/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data18};
 if(vErrors === null){
 vErrors = [err894];
 }
@@ -10973,12 +10952,12 @@ vErrors.push(err894);
 }
 errors++;
 }
+if(props1 !== true){
+props1 = true;
 }
-if(data315.to !== undefined){
-let data317 = data315.to;
-if(typeof data317 === "string"){
-if(func2(data317) > 64){
-const err895 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+}
+else {
+const err895 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err895];
 }
@@ -10987,8 +10966,9 @@ vErrors.push(err895);
 }
 errors++;
 }
-if(!pattern6.test(data317)){
-const err896 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+}
+else {
+const err896 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string",schema:schema31.properties.nodes.items.discriminator,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err896];
 }
@@ -10999,7 +10979,7 @@ errors++;
 }
 }
 else {
-const err897 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+const err897 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.nodes.items.type,parentSchema:schema31.properties.nodes.items,data:data18};
 if(vErrors === null){
 vErrors = [err897];
 }
@@ -11009,11 +10989,9 @@ vErrors.push(err897);
 errors++;
 }
 }
-if(data315.port !== undefined){
-let data318 = data315.port;
-if(typeof data318 === "string"){
-if(func2(data318) > 64){
-const err898 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+}
+else {
+const err898 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.nodes.type,parentSchema:schema31.properties.nodes,data:data17};
 if(vErrors === null){
 vErrors = [err898];
 }
@@ -11022,8 +11000,12 @@ vErrors.push(err898);
 }
 errors++;
 }
-if(!pattern6.test(data318)){
-const err899 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+}
+if(data.edges !== undefined){
+let data314 = data.edges;
+if(Array.isArray(data314)){
+if(data314.length > 20000){
+const err899 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/maxItems",keyword:"maxItems",params:{limit: 20000},message:"must NOT have more than 20000 items",schema:20000,parentSchema:schema31.properties.edges,data:data314};
 if(vErrors === null){
 vErrors = [err899];
 }
@@ -11032,14 +11014,143 @@ vErrors.push(err899);
 }
 errors++;
 }
-}
-else {
-const err900 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+const len10 = data314.length;
+for(let i15=0; i15<len10; i15++){
+let data315 = data314[i15];
+if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
+if(data315.from === undefined){
+const err900 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err900];
 }
 else {
 vErrors.push(err900);
+}
+errors++;
+}
+if(data315.to === undefined){
+const err901 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema31.properties.edges.items.required,parentSchema:schema31.properties.edges.items,data:data315};
+if(vErrors === null){
+vErrors = [err901];
+}
+else {
+vErrors.push(err901);
+}
+errors++;
+}
+for(const key73 in data315){
+if(!(((((key73 === "from") || (key73 === "to")) || (key73 === "port")) || (key73 === "condition")) || (key73 === "label"))){
+const err902 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.edges.items,data:data315};
+if(vErrors === null){
+vErrors = [err902];
+}
+else {
+vErrors.push(err902);
+}
+errors++;
+}
+}
+if(data315.from !== undefined){
+let data316 = data315.from;
+if(typeof data316 === "string"){
+if(func2(data316) > 64){
+const err903 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+if(vErrors === null){
+vErrors = [err903];
+}
+else {
+vErrors.push(err903);
+}
+errors++;
+}
+if(!pattern6.test(data316)){
+const err904 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+if(vErrors === null){
+vErrors = [err904];
+}
+else {
+vErrors.push(err904);
+}
+errors++;
+}
+}
+else {
+const err905 = {instancePath:instancePath+"/edges/" + i15+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.from.type,parentSchema:schema31.properties.edges.items.properties.from,data:data316};
+if(vErrors === null){
+vErrors = [err905];
+}
+else {
+vErrors.push(err905);
+}
+errors++;
+}
+}
+if(data315.to !== undefined){
+let data317 = data315.to;
+if(typeof data317 === "string"){
+if(func2(data317) > 64){
+const err906 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+if(vErrors === null){
+vErrors = [err906];
+}
+else {
+vErrors.push(err906);
+}
+errors++;
+}
+if(!pattern6.test(data317)){
+const err907 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+if(vErrors === null){
+vErrors = [err907];
+}
+else {
+vErrors.push(err907);
+}
+errors++;
+}
+}
+else {
+const err908 = {instancePath:instancePath+"/edges/" + i15+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.to.type,parentSchema:schema31.properties.edges.items.properties.to,data:data317};
+if(vErrors === null){
+vErrors = [err908];
+}
+else {
+vErrors.push(err908);
+}
+errors++;
+}
+}
+if(data315.port !== undefined){
+let data318 = data315.port;
+if(typeof data318 === "string"){
+if(func2(data318) > 64){
+const err909 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+if(vErrors === null){
+vErrors = [err909];
+}
+else {
+vErrors.push(err909);
+}
+errors++;
+}
+if(!pattern6.test(data318)){
+const err910 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+if(vErrors === null){
+vErrors = [err910];
+}
+else {
+vErrors.push(err910);
+}
+errors++;
+}
+}
+else {
+const err911 = {instancePath:instancePath+"/edges/" + i15+"/port",schemaPath:"#/properties/edges/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.port.type,parentSchema:schema31.properties.edges.items.properties.port,data:data318};
+if(vErrors === null){
+vErrors = [err911];
+}
+else {
+vErrors.push(err911);
 }
 errors++;
 }
@@ -11051,23 +11162,23 @@ let valid137 = false;
 const _errs773 = errors;
 if(typeof data319 === "string"){
 if(func2(data319) > 4000){
-const err901 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
+const err912 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
 if(vErrors === null){
-vErrors = [err901];
+vErrors = [err912];
 }
 else {
-vErrors.push(err901);
+vErrors.push(err912);
 }
 errors++;
 }
 }
 else {
-const err902 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
+const err913 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.condition.anyOf[0].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[0],data:data319};
 if(vErrors === null){
-vErrors = [err902];
+vErrors = [err913];
 }
 else {
-vErrors.push(err902);
+vErrors.push(err913);
 }
 errors++;
 }
@@ -11075,24 +11186,24 @@ var _valid5 = _errs773 === errors;
 valid137 = valid137 || _valid5;
 const _errs775 = errors;
 if(data319 !== null){
-const err903 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data319};
+const err914 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema31.properties.edges.items.properties.condition.anyOf[1].type,parentSchema:schema31.properties.edges.items.properties.condition.anyOf[1],data:data319};
 if(vErrors === null){
-vErrors = [err903];
+vErrors = [err914];
 }
 else {
-vErrors.push(err903);
+vErrors.push(err914);
 }
 errors++;
 }
 var _valid5 = _errs775 === errors;
 valid137 = valid137 || _valid5;
 if(!valid137){
-const err904 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data319};
+const err915 = {instancePath:instancePath+"/edges/" + i15+"/condition",schemaPath:"#/properties/edges/items/properties/condition/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.edges.items.properties.condition.anyOf,parentSchema:schema31.properties.edges.items.properties.condition,data:data319};
 if(vErrors === null){
-vErrors = [err904];
+vErrors = [err915];
 }
 else {
-vErrors.push(err904);
+vErrors.push(err915);
 }
 errors++;
 }
@@ -11112,144 +11223,7 @@ if(data315.label !== undefined){
 let data320 = data315.label;
 if(typeof data320 === "string"){
 if(func2(data320) > 200){
-const err905 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
-if(vErrors === null){
-vErrors = [err905];
-}
-else {
-vErrors.push(err905);
-}
-errors++;
-}
-}
-else {
-const err906 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
-if(vErrors === null){
-vErrors = [err906];
-}
-else {
-vErrors.push(err906);
-}
-errors++;
-}
-}
-}
-else {
-const err907 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data315};
-if(vErrors === null){
-vErrors = [err907];
-}
-else {
-vErrors.push(err907);
-}
-errors++;
-}
-}
-}
-else {
-const err908 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data314};
-if(vErrors === null){
-vErrors = [err908];
-}
-else {
-vErrors.push(err908);
-}
-errors++;
-}
-}
-if(data.layout !== undefined){
-let data321 = data.layout;
-if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
-for(const key74 in data321){
-const _errs781 = errors;
-if(typeof key74 === "string"){
-if(!pattern6.test(key74)){
-const err909 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key74,propertyName:key74};
-if(vErrors === null){
-vErrors = [err909];
-}
-else {
-vErrors.push(err909);
-}
-errors++;
-}
-}
-var valid138 = _errs781 === errors;
-if(!valid138){
-const err910 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key74},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data321};
-if(vErrors === null){
-vErrors = [err910];
-}
-else {
-vErrors.push(err910);
-}
-errors++;
-}
-}
-for(const key75 in data321){
-let data322 = data321[key75];
-if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
-if(data322.x === undefined){
-const err911 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
-if(vErrors === null){
-vErrors = [err911];
-}
-else {
-vErrors.push(err911);
-}
-errors++;
-}
-if(data322.y === undefined){
-const err912 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
-if(vErrors === null){
-vErrors = [err912];
-}
-else {
-vErrors.push(err912);
-}
-errors++;
-}
-for(const key76 in data322){
-if(!((key76 === "x") || (key76 === "y"))){
-const err913 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
-if(vErrors === null){
-vErrors = [err913];
-}
-else {
-vErrors.push(err913);
-}
-errors++;
-}
-}
-if(data322.x !== undefined){
-let data323 = data322.x;
-if(!((typeof data323 == "number") && (isFinite(data323)))){
-const err914 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data323};
-if(vErrors === null){
-vErrors = [err914];
-}
-else {
-vErrors.push(err914);
-}
-errors++;
-}
-}
-if(data322.y !== undefined){
-let data324 = data322.y;
-if(!((typeof data324 == "number") && (isFinite(data324)))){
-const err915 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data324};
-if(vErrors === null){
-vErrors = [err915];
-}
-else {
-vErrors.push(err915);
-}
-errors++;
-}
-}
-}
-else {
-const err916 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+const err916 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
 if(vErrors === null){
 vErrors = [err916];
 }
@@ -11259,9 +11233,8 @@ vErrors.push(err916);
 errors++;
 }
 }
-}
 else {
-const err917 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data321};
+const err917 = {instancePath:instancePath+"/edges/" + i15+"/label",schemaPath:"#/properties/edges/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.edges.items.properties.label.type,parentSchema:schema31.properties.edges.items.properties.label,data:data320};
 if(vErrors === null){
 vErrors = [err917];
 }
@@ -11273,12 +11246,150 @@ errors++;
 }
 }
 else {
-const err918 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err918 = {instancePath:instancePath+"/edges/" + i15,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.edges.items.type,parentSchema:schema31.properties.edges.items,data:data315};
 if(vErrors === null){
 vErrors = [err918];
 }
 else {
 vErrors.push(err918);
+}
+errors++;
+}
+}
+}
+else {
+const err919 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.edges.type,parentSchema:schema31.properties.edges,data:data314};
+if(vErrors === null){
+vErrors = [err919];
+}
+else {
+vErrors.push(err919);
+}
+errors++;
+}
+}
+if(data.layout !== undefined){
+let data321 = data.layout;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+for(const key74 in data321){
+const _errs781 = errors;
+if(typeof key74 === "string"){
+if(!pattern6.test(key74)){
+const err920 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.layout.propertyNames,data:key74,propertyName:key74};
+if(vErrors === null){
+vErrors = [err920];
+}
+else {
+vErrors.push(err920);
+}
+errors++;
+}
+}
+var valid138 = _errs781 === errors;
+if(!valid138){
+const err921 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/propertyNames",keyword:"propertyNames",params:{propertyName: key74},message:"property name must be valid",schema:schema31.properties.layout.propertyNames,parentSchema:schema31.properties.layout,data:data321};
+if(vErrors === null){
+vErrors = [err921];
+}
+else {
+vErrors.push(err921);
+}
+errors++;
+}
+}
+for(const key75 in data321){
+let data322 = data321[key75];
+if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
+if(data322.x === undefined){
+const err922 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+if(vErrors === null){
+vErrors = [err922];
+}
+else {
+vErrors.push(err922);
+}
+errors++;
+}
+if(data322.y === undefined){
+const err923 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'",schema:schema31.properties.layout.additionalProperties.required,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+if(vErrors === null){
+vErrors = [err923];
+}
+else {
+vErrors.push(err923);
+}
+errors++;
+}
+for(const key76 in data322){
+if(!((key76 === "x") || (key76 === "y"))){
+const err924 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+if(vErrors === null){
+vErrors = [err924];
+}
+else {
+vErrors.push(err924);
+}
+errors++;
+}
+}
+if(data322.x !== undefined){
+let data323 = data322.x;
+if(!((typeof data323 == "number") && (isFinite(data323)))){
+const err925 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/x",schemaPath:"#/properties/layout/additionalProperties/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.x.type,parentSchema:schema31.properties.layout.additionalProperties.properties.x,data:data323};
+if(vErrors === null){
+vErrors = [err925];
+}
+else {
+vErrors.push(err925);
+}
+errors++;
+}
+}
+if(data322.y !== undefined){
+let data324 = data322.y;
+if(!((typeof data324 == "number") && (isFinite(data324)))){
+const err926 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1")+"/y",schemaPath:"#/properties/layout/additionalProperties/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.layout.additionalProperties.properties.y.type,parentSchema:schema31.properties.layout.additionalProperties.properties.y,data:data324};
+if(vErrors === null){
+vErrors = [err926];
+}
+else {
+vErrors.push(err926);
+}
+errors++;
+}
+}
+}
+else {
+const err927 = {instancePath:instancePath+"/layout/" + key75.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/layout/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.additionalProperties.type,parentSchema:schema31.properties.layout.additionalProperties,data:data322};
+if(vErrors === null){
+vErrors = [err927];
+}
+else {
+vErrors.push(err927);
+}
+errors++;
+}
+}
+}
+else {
+const err928 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.layout.type,parentSchema:schema31.properties.layout,data:data321};
+if(vErrors === null){
+vErrors = [err928];
+}
+else {
+vErrors.push(err928);
+}
+errors++;
+}
+}
+}
+else {
+const err929 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err929];
+}
+else {
+vErrors.push(err929);
 }
 errors++;
 }

@@ -1,5 +1,5 @@
 import Type, { type TSchema } from "typebox";
-import { EXPRESSION_MEDIA_TYPE, TEMPLATE_MEDIA_TYPE } from "@flowdeck/schemas";
+import { EXPRESSION_MEDIA_TYPE, NON_BLANK_PATTERN, TEMPLATE_MEDIA_TYPE } from "@flowdeck/schemas";
 
 /**
  * Builders for the field kinds every node shares. Definitions go through these instead of spelling the schema
@@ -17,6 +17,22 @@ export interface TextFieldOptions extends FieldDoc {
   readonly default?: string;
   readonly examples?: readonly string[];
   readonly maxLength?: number;
+  /**
+   * Refuse "" and whitespace only (FD111, as if the field were absent). For required text without which the
+   * node means nothing: a reply with no text, a question with no prompt. Not for text where empty is an
+   * answer (a greeting left out, an optional note).
+   */
+  readonly nonBlank?: boolean;
+}
+
+function textSchema(mediaType: string, maxLength: number, options: TextFieldOptions) {
+  const { nonBlank, ...rest } = options;
+  return {
+    contentMediaType: mediaType,
+    maxLength,
+    ...(nonBlank === true ? { pattern: NON_BLANK_PATTERN } : {}),
+    ...rest,
+  };
 }
 
 // Generous caps: a prompt can be long, but a megabyte of config is a mistake or an attack on the validator.
@@ -26,16 +42,12 @@ const EXPRESSION_MAX_LENGTH = 4_000;
 
 /** A Liquid template (NODE-SPEC "T"): rendered against input, vars, nodes, conversation and tenant. */
 export function template(options: TextFieldOptions) {
-  return Type.String({ contentMediaType: TEMPLATE_MEDIA_TYPE, maxLength: TEMPLATE_MAX_LENGTH, ...options });
+  return Type.String(textSchema(TEMPLATE_MEDIA_TYPE, TEMPLATE_MAX_LENGTH, options));
 }
 
 /** A CEL expression (NODE-SPEC "E"): evaluated to a typed value, never rendered as text. */
 export function expression(options: TextFieldOptions) {
-  return Type.String({
-    contentMediaType: EXPRESSION_MEDIA_TYPE,
-    maxLength: EXPRESSION_MAX_LENGTH,
-    ...options,
-  });
+  return Type.String(textSchema(EXPRESSION_MEDIA_TYPE, EXPRESSION_MAX_LENGTH, options));
 }
 
 export interface EnumFieldOptions<Value extends string> extends FieldDoc {

@@ -42,6 +42,7 @@ const BROKEN: Record<string, string> = {
   "bad edges": `${FLOW_HEAD}  - name: done\n    type: end\nedges:\n  - { from: start }\n  - { from: start, to: done, port: "no way", when: 1, extra: x }\n  - just a string\n`,
   "bad vars and layout": `${FLOW_HEAD}vars: { "bad-key": 1, ok: 2 }\nlayout: { start: { x: left, y: 2 }, ghost: 3 }\n`,
   "set and router configs": `${FLOW_HEAD}  - name: s\n    type: set\n    config: { values: { "no good": 1 }, expressions: 5 }\n  - name: r\n    type: router\n    config: { intents: [{ name: "" }], confidence_threshold: 7 }\n`,
+  "blank required text": `${FLOW_HEAD}  - name: r\n    type: reply\n    config: { text: "" }\n  - name: a\n    type: ask\n    config: { prompt: "  ", variable: x }\n`,
   "legacy next_node and a newer type_version": `${FLOW_HEAD}  - name: r\n    type: reply\n    type_version: 9\n    config: { text: hi, next_node: start }\n`,
 };
 

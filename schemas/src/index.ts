@@ -18,6 +18,7 @@ export {
   composeWorkflowSchema,
   WORKFLOW_SCHEMA_ID,
   IDENTIFIER_PATTERN,
+  NON_BLANK_PATTERN,
   WORKFLOW_NAME_PATTERN,
 } from "./workflow-schema";
 export { PROBLEM_CODES } from "./problem-codes";

@@ -2,7 +2,7 @@ import type { ErrorObject } from "ajv";
 import type { Finding } from "./finding";
 import { suggestName } from "./graph-checks";
 import type { PathSegment } from "./problem";
-import { IDENTIFIER_PATTERN, WORKFLOW_NAME_PATTERN } from "./workflow-schema";
+import { IDENTIFIER_PATTERN, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from "./workflow-schema";
 
 const PATTERN_WORDS: Record<string, string> = {
   [IDENTIFIER_PATTERN]: "may use only letters, digits and _ and must not start with a digit",
@@ -186,6 +186,12 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
     case "const":
       return { code: "FD113", message: `${the} must be ${JSON.stringify(params.allowedValue)}.`, path };
     case "pattern": {
+      if (params.pattern === NON_BLANK_PATTERN)
+        return {
+          code: "FD111",
+          message: `${the} is empty, but it is required.`,
+          path,
+        };
       const words = PATTERN_WORDS[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
       return { code: "FD113", message: `${the} ${words} (it is ${describe(value)}).`, path };
     }

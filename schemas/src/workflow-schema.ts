@@ -3,6 +3,11 @@ import { EXPRESSION_MEDIA_TYPE, type JsonSchema, type NodeCatalog } from "./cata
 export const WORKFLOW_SCHEMA_ID = "https://flowdeck.dev/schemas/workflow.schema.json";
 export const IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 export const WORKFLOW_NAME_PATTERN = "^[a-z][a-z0-9_]*$";
+/**
+ * Text a node needs in order to do anything (a reply's text, a question, a URL): `minLength` alone let `text: ""`
+ * through and sent an empty bubble, and "   " is no better. Reported as FD111, like the field being absent.
+ */
+export const NON_BLANK_PATTERN = "\\S";
 
 const identifier = (title: string, description: string): JsonSchema => ({
   type: "string",

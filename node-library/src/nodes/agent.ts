@@ -61,6 +61,7 @@ export const agentNode = markBuiltin(
         prompt_template: template({
           title: "Prompt",
           description: "The request sent to the model, usually including the customer's message.",
+          nonBlank: true,
         }),
         temperature: Type.Optional(
           Type.Number({

@@ -29,7 +29,11 @@ export const askNode = markBuiltin(
     },
     config: Type.Object(
       {
-        prompt: template({ title: "Question", description: "The question sent to the customer." }),
+        prompt: template({
+          title: "Question",
+          description: "The question sent to the customer.",
+          nonBlank: true,
+        }),
         variable: Type.String({
           pattern: SNAKE_CASE_PATTERN,
           maxLength: 64,

@@ -23,7 +23,7 @@ export const replyNode = markBuiltin(
     },
     config: Type.Object(
       {
-        text: template({ title: "Text", description: "The message sent to the customer." }),
+        text: template({ title: "Text", description: "The message sent to the customer.", nonBlank: true }),
         quick_replies: Type.Optional(
           Type.Array(
             Type.String({

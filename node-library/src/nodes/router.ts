@@ -1,4 +1,5 @@
 import Type from "typebox";
+import { NON_BLANK_PATTERN } from "@flowdeck/schemas";
 import { markBuiltin } from "../builtin-marker";
 import { defineNode } from "../define-node";
 import { SNAKE_CASE_PATTERN, stringEnum, template } from "../fields";
@@ -20,7 +21,8 @@ const intent = Type.Object(
     ),
     examples: Type.Array(
       Type.String({
-        minLength: 1,
+        // A blank example teaches the classifier nothing; refused like a missing one.
+        pattern: NON_BLANK_PATTERN,
         maxLength: 500,
         title: "Example",
         description: "A message a customer with this intent might write.",

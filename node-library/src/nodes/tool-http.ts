@@ -41,6 +41,7 @@ export const toolHttpNode = markBuiltin(
           maxLength: 8000,
           title: "URL",
           description: "Address to call, http or https; may include template values.",
+          nonBlank: true,
         }),
         headers: Type.Optional(
           map(

@@ -26,6 +26,7 @@ export const toolLeadCaptureNode = markBuiltin(
           maxLength: 500,
           title: "Email",
           description: "The lead's email address; identifies the lead.",
+          nonBlank: true,
         }),
         name: Type.Optional(
           template({ maxLength: 500, title: "Name", description: "The lead's full name." }),

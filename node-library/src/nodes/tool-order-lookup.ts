@@ -32,11 +32,13 @@ export const toolOrderLookupNode = markBuiltin(
           maxLength: 500,
           title: "Order number",
           description: "Number of the order to find.",
+          nonBlank: true,
         }),
         customer_email: template({
           maxLength: 500,
           title: "Customer email",
           description: "The email the order was placed with; the order is found only when both match.",
+          nonBlank: true,
         }),
         fields: orderFieldsSetting(),
       },

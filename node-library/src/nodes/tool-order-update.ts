@@ -31,11 +31,13 @@ export const toolOrderUpdateNode = markBuiltin(
           maxLength: 500,
           title: "Order number",
           description: "Number of the order to change.",
+          nonBlank: true,
         }),
         customer_email: template({
           maxLength: 500,
           title: "Customer email",
           description: "The email the order was placed with; the order is changed only when both match.",
+          nonBlank: true,
         }),
         action: stringEnum(["cancel", "change_address", "request_return", "update_status"], {
           title: "Action",

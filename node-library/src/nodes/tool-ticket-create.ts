@@ -27,8 +27,13 @@ export const toolTicketCreateNode = markBuiltin(
           maxLength: 1000,
           title: "Subject",
           description: "One-line summary of the issue.",
+          nonBlank: true,
         }),
-        description: template({ title: "Description", description: "Details of the issue for the team." }),
+        description: template({
+          title: "Description",
+          description: "Details of the issue for the team.",
+          nonBlank: true,
+        }),
         priority: Type.Optional(
           stringEnum(["low", "medium", "high", "urgent"], {
             default: "medium",
