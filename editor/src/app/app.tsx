@@ -1,7 +1,7 @@
 // The app: providers, then routes. Paths avoid the API's own (`/workflows/…`, `/auth/…`): in production the
 // server serves both from one origin and its routes win (server/src/app/editor-static.ts).
 import { lazy, Suspense, useState } from "react";
-import { Redirect, Route, Switch, useSearch } from "wouter";
+import { Redirect, Route, Router, Switch, useSearch } from "wouter";
 import { createFlowdeckApi, type FlowdeckApi } from "../api";
 import { safeNextPath } from "../auth/safe-next-path";
 import { SignInPage } from "../auth/sign-in-page";
@@ -16,6 +16,7 @@ import { ToastProvider } from "../ui/toasts";
 import { WorkflowListPage } from "../workflows/workflow-list-page";
 import { ApiProvider, useSession } from "./api-context";
 import { AppShell } from "./app-shell";
+import { useGuardedBrowserLocation } from "./guarded-location";
 import { SessionGate } from "./session-gate";
 
 // The builder (canvas, stores, the workflow language) is most of the code: it loads when a workflow opens, so
@@ -44,7 +45,10 @@ export function App({ api: given }: { api?: FlowdeckApi }) {
   return (
     <ApiProvider api={api}>
       <ToastProvider>
-        <Routes />
+        {/* Navigation asks the current screen first: the builder may hold YAML that could not be saved. */}
+        <Router hook={useGuardedBrowserLocation}>
+          <Routes />
+        </Router>
       </ToastProvider>
     </ApiProvider>
   );

@@ -3,6 +3,7 @@ import { DraftConflictError, describeError, isApiError } from "../api";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { DocumentStore } from "./document-store";
 import { sendKeepaliveSave } from "./keepalive-save";
+import { unsavedKind } from "./unsaved-text";
 
 /** What the builder needs from the API client; a fake in tests. */
 export type DraftApi = Pick<FlowdeckApi, "getWorkflow" | "saveDraft"> &
@@ -189,10 +190,10 @@ export function createAutosave(options: AutosaveOptions): Autosave {
   const onVisibility = () => {
     if (window.document.visibilityState === "hidden") saveOnLeave();
   };
-  // While a save is pending the browser asks before leaving; the keepalive save is already on its way.
+  // While the text on screen is not saved the browser asks before leaving: a pending save is sent at once
+  // (keepalive) but may not make it, and YAML that does not parse or a refused save would be lost outright.
   const onBeforeUnload = (event: BeforeUnloadEvent) => {
-    const status = store.getState().status;
-    if (status !== "pending" && status !== "saving") return;
+    if (!unsavedKind(store.getState(), document.getState())) return;
     saveOnLeave();
     event.preventDefault();
   };

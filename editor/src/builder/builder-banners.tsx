@@ -1,13 +1,16 @@
 import { useStore } from "zustand";
 import type { Autosave } from "./autosave";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
+import { UnsavedChanges } from "./unsaved-changes";
 
 /** Messages above the canvas: YAML that does not parse, a refused edit, a save conflict, view-only mode. */
 export function BuilderBanners({
+  workflowId,
   autosave,
   notice,
   onDismissNotice,
 }: {
+  workflowId: string;
   autosave: Autosave | undefined;
   notice: string | undefined;
   onDismissNotice(): void;
@@ -54,6 +57,7 @@ export function BuilderBanners({
         </div>
       )}
       {autosave && <ConflictBanner autosave={autosave} />}
+      {autosave && <UnsavedChanges workflowId={workflowId} autosave={autosave} />}
     </div>
   );
 }

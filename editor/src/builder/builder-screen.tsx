@@ -84,7 +84,12 @@ export function BuilderScreen({
           }}
         />
       )}
-      <BuilderBanners autosave={autosave} notice={notice} onDismissNotice={() => setNotice(undefined)} />
+      <BuilderBanners
+        workflowId={workflowId}
+        autosave={autosave}
+        notice={notice}
+        onDismissNotice={() => setNotice(undefined)}
+      />
       <div className="fdb-builder__main">
         {!readOnly && <Palette actions={actions} />}
         <main className="fdb-builder__center" aria-label="Workflow editor">

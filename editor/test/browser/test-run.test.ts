@@ -79,6 +79,31 @@ describeBrowser("test-run panel in Chromium", () => {
     await expect.poll(() => panel.getByTestId("test-run-totals").innerText()).toMatch(/\d+ tokens · \$\d/);
     await screenshot(page, "builder-test-run");
     expect(await seriousViolations(page)).toEqual([]);
+    // The builder fills the window with the panel open: the panel scrolls inside, never the page, and the input
+    // stays on screen; a long URL in a bubble wraps instead of widening the chat.
+    await page
+      .getByTestId("test-run-input")
+      .fill(`Tracking: https://shop.example.com/${"a1b2c3d4".repeat(20)}`);
+    const layout = await page.evaluate(() => {
+      const chat = document.querySelector<HTMLElement>('[data-testid="test-run-chat"]')!;
+      const line = document.createElement("li");
+      line.className = "fdb-test-run__line fdb-test-run__line--bot";
+      line.textContent = `https://shop.example.com/orders/${"x9y8z7".repeat(30)}`;
+      chat.append(line);
+      const input = document.querySelector('[data-testid="test-run-input"]')!.getBoundingClientRect();
+      const result = {
+        pageHeight: document.scrollingElement!.scrollHeight,
+        windowHeight: window.innerHeight,
+        chatOverflowX: chat.scrollWidth - chat.clientWidth,
+        inputBottom: input.bottom,
+      };
+      line.remove();
+      return result;
+    });
+    expect(layout.pageHeight).toBeLessThanOrEqual(layout.windowHeight);
+    expect(layout.chatOverflowX).toBeLessThanOrEqual(0);
+    expect(layout.inputBottom).toBeLessThanOrEqual(layout.windowHeight);
+    await page.getByTestId("test-run-input").fill("");
 
     // Save the conversation as a regression case; against the unchanged draft it passes.
     const cases = panel.getByTestId("regression-cases");

@@ -245,12 +245,14 @@ export function TestRunPanel({
           Send
         </button>
       </form>
-      <p className="fdb-test-run__totals" data-testid="test-run-totals">
-        {totals.tokens} tokens · ${totals.costUsd.toFixed(4)}
-        {totals.savedUsd > 0 ? ` · local router saved $${totals.savedUsd.toFixed(4)}` : ""}
-      </p>
-      <TestRunSteps steps={steps} />
-      <RegressionCases api={api} workflowId={workflowId} runId={runId} beforeRun={beforeSend} />
+      <div className="fdb-test-run__details" data-testid="test-run-details">
+        <p className="fdb-test-run__totals" data-testid="test-run-totals">
+          {totals.tokens} tokens · ${totals.costUsd.toFixed(4)}
+          {totals.savedUsd > 0 ? ` · local router saved $${totals.savedUsd.toFixed(4)}` : ""}
+        </p>
+        <TestRunSteps steps={steps} />
+        <RegressionCases api={api} workflowId={workflowId} runId={runId} beforeRun={beforeSend} />
+      </div>
     </aside>
   );
 }
