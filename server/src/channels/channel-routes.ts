@@ -14,10 +14,12 @@ import {
   getChannel,
   insertChannel,
   listChannels,
+  lockChannel,
   resolveWorkflowRef,
   toView,
   updateChannel,
 } from "./channel-store";
+import { auditChannel, createdDetail, deletedDetail, rotatedDetail, updatedDetail } from "./channel-audit";
 import type { ChannelRecord } from "./channel-types";
 import type { SecretBox } from "./secret-box";
 import { embedSnippet, publicBaseUrl } from "./embed-snippet";
@@ -132,7 +134,7 @@ export function channelRoutes(
           const workflowId = await resolveWorkflowRef(sql, body.workflow);
           if (!workflowId) throw new ApiError("FD322", `No workflow "${body.workflow}" in this tenant.`);
           await checkPin(sql, workflowId, body.pinnedVersion);
-          return insertChannel(sql, {
+          const channel = await insertChannel(sql, {
             tenantId: caller.tenantId,
             id,
             kind: body.kind,
@@ -145,6 +147,8 @@ export function channelRoutes(
             outboundUrl,
             createdBy: caller.userId,
           });
+          await auditChannel(sql, res, "create", channel.id, createdDetail(channel));
+          return channel;
         });
         res.setHeader("Cache-Control", "no-store");
         res.status(201).json({ ...toView(created), ...credentials(created, baseUrl(req), key?.key, secret) });
@@ -167,7 +171,7 @@ export function channelRoutes(
       path: "/channels/:id",
       resource: "channels",
       summary:
-        "Change a channel: pin a version (null = latest published), its Origins (web) or outbound URL (webhook).",
+        "Change a channel: pin a version (null = latest published), its Origins (web) or outbound URL (webhook) (audited).",
       auth: "user",
       role: "admin",
       body: UpdateChannelBody,
@@ -181,8 +185,10 @@ export function channelRoutes(
         if (current.kind === "webhook" && body.allowedOrigins !== undefined)
           throw new ApiError("FD379", "A webhook channel has no allowedOrigins.");
         const updated = await inTenant(res, async (sql) => {
-          await checkPin(sql, current.workflowId, body.pinnedVersion);
-          return updateChannel(sql, current.id, {
+          const before = await lockChannel(sql, current.id);
+          if (!before) return undefined;
+          await checkPin(sql, before.workflowId, body.pinnedVersion);
+          const after = await updateChannel(sql, current.id, {
             ...(body.name === undefined ? {} : { name: body.name }),
             ...(body.pinnedVersion === undefined ? {} : { pinnedVersion: body.pinnedVersion }),
             ...(body.allowedOrigins === undefined
@@ -192,6 +198,8 @@ export function channelRoutes(
               ? {}
               : { outboundUrl: normaliseOutboundUrl(body.outboundUrl) }),
           });
+          if (after) await auditChannel(sql, res, "update", after.id, updatedDetail(before, after));
+          return after;
         });
         if (!updated) throw new ApiError("FD322", "No such channel.");
         noteChannelChange(updated.id);
@@ -211,12 +219,14 @@ export function channelRoutes(
         const current = await channelOr404(res, String(req.params.id));
         const key = current.kind === "web" ? mintChannelKey(current.tenantId, current.id) : undefined;
         const secret = current.kind === "webhook" ? mintWebhookSecret() : undefined;
-        const updated = await inTenant(res, (sql) =>
-          updateChannel(sql, current.id, {
+        const updated = await inTenant(res, async (sql) => {
+          const channel = await updateChannel(sql, current.id, {
             ...(key ? { keyHash: key.hash } : {}),
             ...(secret ? { secretBox: secretBox.seal(secret, secretAad(current.tenantId, current.id)) } : {}),
-          }),
-        );
+          });
+          if (channel) await auditChannel(sql, res, "rotate", channel.id, rotatedDetail(channel));
+          return channel;
+        });
         if (!updated) throw new ApiError("FD322", "No such channel.");
         noteChannelChange(updated.id);
         res.setHeader("Cache-Control", "no-store");
@@ -232,7 +242,11 @@ export function channelRoutes(
       role: "admin",
       status: 204,
       handler: async (req, res) => {
-        const deleted = await inTenant(res, (sql) => disableChannel(sql, String(req.params.id)));
+        const deleted = await inTenant(res, async (sql) => {
+          const channel = await disableChannel(sql, String(req.params.id));
+          if (channel) await auditChannel(sql, res, "delete", channel.id, deletedDetail(channel));
+          return channel;
+        });
         if (!deleted) throw new ApiError("FD322", "No such channel.");
         noteChannelChange(String(req.params.id));
         res.status(204).end();

@@ -97,6 +97,18 @@ export async function getChannel(sql: Sql, id: string): Promise<ChannelRecord | 
 }
 
 /**
+ * getChannel, holding the row until the transaction ends: a change reads its "before" here, so its audit row's
+ * from/to cannot be overtaken by a concurrent change of the same channel.
+ */
+export async function lockChannel(sql: Sql, id: string): Promise<ChannelRecord | undefined> {
+  const { rows } = await sql.query<ChannelRow>(
+    `SELECT ${COLUMNS} FROM channels WHERE id::text = $1 AND disabled_at IS NULL FOR UPDATE`,
+    [id],
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/**
  * The live channel and the version of its workflow a message would run now: the pinned one, or the latest
  * published, of a workflow that is not deleted (null when there is none). One statement, for the hot path of
  * signed webhook calls.
@@ -161,12 +173,17 @@ export async function updateChannel(
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-export async function disableChannel(sql: Sql, id: string): Promise<boolean> {
-  const { rowCount } = await sql.query(
-    "UPDATE channels SET disabled_at = now(), updated_at = now() WHERE id::text = $1 AND disabled_at IS NULL",
+/** Answers what the audit row names (the channel's own id spelling, kind, name), or undefined when it is gone. */
+export async function disableChannel(
+  sql: Sql,
+  id: string,
+): Promise<Pick<ChannelRecord, "id" | "kind" | "name"> | undefined> {
+  const { rows } = await sql.query<Pick<ChannelRow, "id" | "kind" | "name">>(
+    `UPDATE channels SET disabled_at = now(), updated_at = now() WHERE id::text = $1 AND disabled_at IS NULL
+     RETURNING id::text AS id, kind, name`,
     [id],
   );
-  return rowCount > 0;
+  return rows[0];
 }
 
 /** The tenant of a live webhook channel, through the one SECURITY DEFINER door (no tenant is known yet). */
