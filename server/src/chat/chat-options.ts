@@ -16,10 +16,19 @@ export interface ChatOptions {
   readonly webhookReplyTimeoutMs: number;
   /** Signed webhook timestamps older (or further ahead) than this are refused. Default 300 s. */
   readonly webhookToleranceSeconds: number;
-  /** Attempts to deliver one outbound webhook reply (first try included). Default 5. */
+  /**
+   * Attempts to deliver one outbound webhook reply (first try included) before it is given up. Default 37: with
+   * the default backoff and cap, about a day of retries (~25 h nominal, ~24 h on average after jitter), since
+   * receivers are down for a deploy or an outage, not for seconds (Stripe and Svix also retry for about a day).
+   */
   readonly outboundAttempts: number;
-  /** First retry delay of outbound deliveries; doubles each attempt. Default 1 s. */
+  /** First retry delay of outbound deliveries; doubles each attempt up to `outboundMaxBackoffMs`. Default 1 s. */
   readonly outboundBackoffMs: number;
+  /**
+   * Longest wait between two attempts of one outbound reply, so a long outage is probed hourly rather than at
+   * ever longer gaps (and the doubling cannot overflow). Default 1 h.
+   */
+  readonly outboundMaxBackoffMs: number;
   /** Outbound delivery timeout per attempt. Default 10 s. */
   readonly outboundTimeoutMs: number;
   /** How often each API process looks for outbound messages due for a retry (or left by a crash). Default 1 s. */
@@ -70,8 +79,9 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   syncReplyTimeoutMs: 10_000,
   webhookReplyTimeoutMs: 25_000,
   webhookToleranceSeconds: 300,
-  outboundAttempts: 5,
+  outboundAttempts: 37,
   outboundBackoffMs: 1_000,
+  outboundMaxBackoffMs: 3_600_000,
   outboundTimeoutMs: 10_000,
   outboundSweepIntervalMs: 1_000,
   outboundAllowList: [],

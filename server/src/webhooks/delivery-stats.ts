@@ -31,7 +31,11 @@ export async function countAttempt(
 }
 
 export interface ChannelDeliveries {
-  /** `failing`: the last attempt failed or a message was given up in the last day; `retrying`: some are owed. */
+  /**
+   * `failing`: the last attempt failed, or a message was given up in the last day and nothing was delivered
+   * since; `retrying`: some are owed. The latest outcome wins, so a receiver that recovered reads healthy while
+   * its older given-up messages stay listed (and can be retried).
+   */
   readonly health: "ok" | "retrying" | "failing";
   readonly deliveredTotal: number;
   readonly failedAttemptsTotal: number;
@@ -48,6 +52,7 @@ export interface ChannelDeliveries {
     readonly status: "pending" | "retrying" | "given-up";
     readonly lastError: string | null;
     readonly nextAttemptAt: string | null;
+    readonly givenUpAt: string | null;
     readonly createdAt: string;
   }>;
 }
@@ -92,14 +97,21 @@ export async function channelDeliveries(
       "pending" | "retrying" | "given-up",
     lastError: row.last_error,
     nextAttemptAt: row.gave_up_at != null ? null : iso(row.next_attempt_at),
+    givenUpAt: iso(row.gave_up_at),
     createdAt: iso(row.created_at)!,
   }));
   const lastErrorAt = iso(stats?.last_error_at);
   const lastDeliveredAt = iso(stats?.last_delivered_at);
+  // By when it was given up, not created: with a day of retries, every given-up message was created a day ago.
   const recentGiveUp = items.some(
-    (item) => item.status === "given-up" && Date.now() - Date.parse(item.createdAt) < DAY_MS,
+    (item) =>
+      item.givenUpAt !== null &&
+      Date.now() - Date.parse(item.givenUpAt) < DAY_MS &&
+      (lastDeliveredAt === null || Date.parse(item.givenUpAt) > Date.parse(lastDeliveredAt)),
   );
-  const lastFailed = lastErrorAt !== null && (lastDeliveredAt === null || lastErrorAt > lastDeliveredAt);
+  const lastFailed =
+    lastErrorAt !== null &&
+    (lastDeliveredAt === null || Date.parse(lastErrorAt) > Date.parse(lastDeliveredAt));
   const health =
     recentGiveUp || lastFailed
       ? "failing"

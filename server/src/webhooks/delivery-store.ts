@@ -93,17 +93,23 @@ export async function recordFailure(
   );
 }
 
-// Across tenants (the owner's connection): each pending conversation's oldest message, if it is due, leased
-// for `$2` ms so that another process's sweeper passes it by. The lease is taken in the UPDATE, which re-checks
-// the deadline under the row lock: two sweepers never attempt the same row at once.
+// Across tenants (the owner's connection): the due rows that are their conversation's oldest pending message,
+// soonest due first, leased for `$2` ms so that another process's sweeper passes them by. Due rows first
+// (webhook_deliveries_due, migration 1028): retries wait up to an hour for about a day, so most owed rows are
+// not due and a pass must not read them all. The lease is taken in the UPDATE, which re-checks the deadline
+// under the row lock: two sweepers never attempt the same row at once.
 const CLAIM_DUE = `
-WITH heads AS (
-  SELECT DISTINCT ON (tenant_id, channel_id, conversation_id) tenant_id, id, next_attempt_at
-    FROM webhook_deliveries
-   WHERE gave_up_at IS NULL
-   ORDER BY tenant_id, channel_id, conversation_id, created_at, id
-), due AS (
-  SELECT tenant_id, id FROM heads WHERE next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1
+WITH due AS (
+  SELECT d.tenant_id, d.id
+    FROM webhook_deliveries d
+   WHERE d.gave_up_at IS NULL AND d.next_attempt_at <= now()
+     AND NOT EXISTS (
+       SELECT 1 FROM webhook_deliveries older
+        WHERE older.tenant_id = d.tenant_id AND older.channel_id = d.channel_id
+          AND older.conversation_id = d.conversation_id AND older.gave_up_at IS NULL
+          AND (older.created_at, older.id) < (d.created_at, d.id))
+   ORDER BY d.next_attempt_at
+   LIMIT $1
 )
 UPDATE webhook_deliveries d
    SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
@@ -124,4 +130,33 @@ export async function pruneGivenUp(sql: Sql, keepMs: number): Promise<number> {
     [keepMs],
   );
   return rowCount ?? 0;
+}
+
+/**
+ * Given-up messages of a channel (all, or those of `ids`) owed again, with a fresh round of attempts and due now,
+ * in the caller's tenant transaction. A retried message is older than what its conversation sent since, so it
+ * holds the conversation's later owed messages back until it is settled: order is kept. Returns their ids.
+ */
+export async function retryGivenUp(sql: Sql, channelId: string, ids?: readonly string[]): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(
+    `UPDATE webhook_deliveries
+        SET gave_up_at = NULL, attempts = 0, next_attempt_at = now()
+      WHERE channel_id = $1 AND gave_up_at IS NOT NULL AND ($2::text[] IS NULL OR id::text = ANY ($2::text[]))
+      RETURNING id::text AS id`,
+    [channelId, ids ?? null],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Which of `ids` the channel has (owed or given up). */
+export async function existingDeliveries(
+  sql: Sql,
+  channelId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const { rows } = await sql.query<{ id: string }>(
+    "SELECT id::text AS id FROM webhook_deliveries WHERE channel_id = $1 AND id::text = ANY ($2::text[])",
+    [channelId, ids],
+  );
+  return new Set(rows.map((row) => row.id));
 }

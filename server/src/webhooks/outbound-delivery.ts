@@ -70,6 +70,28 @@ const MAX_ROUNDS_PER_PASS = 20;
 // Given-up messages stay readable for the operator this long, and are pruned at most once per interval.
 const KEEP_GIVEN_UP_MS = 30 * 24 * 3_600_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
+/**
+ * Each wait is drawn between (1 - this) and 1 times its nominal length: receivers that went down together
+ * (one deploy, one outage) would otherwise be retried in lockstep bursts. Downward only, so
+ * `outboundMaxBackoffMs` stays a hard ceiling.
+ */
+export const OUTBOUND_RETRY_JITTER = 0.1;
+
+/**
+ * How long to wait before the next attempt of a message that failed `attempts` times (1 or more): doubling from
+ * `outboundBackoffMs`, at most `outboundMaxBackoffMs`, trimmed by up to `OUTBOUND_RETRY_JITTER` of itself.
+ * `random` in [0, 1) (tests pass a constant).
+ */
+export function outboundRetryWaitMs(
+  attempts: number,
+  options: Pick<ChatOptions, "outboundBackoffMs" | "outboundMaxBackoffMs">,
+  random: () => number = Math.random,
+): number {
+  // Clamped before exponentiation: 2 ** 1100 is Infinity, and Infinity * 0 (a zero backoff) is NaN.
+  const doublings = Math.min(Math.max(attempts - 1, 0), 60);
+  const nominal = Math.min(options.outboundBackoffMs * 2 ** doublings, options.outboundMaxBackoffMs);
+  return nominal * (1 - OUTBOUND_RETRY_JITTER * random());
+}
 
 /**
  * Replies POSTed to the channel's URL, signed like inbound calls (`Flowdeck-Signature`), with the message id in
@@ -78,8 +100,9 @@ const PRUNE_INTERVAL_MS = 3_600_000;
  * admins allow-list it.
  * Every message is a `webhook_deliveries` row from before its first attempt until its receiver took it, so a
  * restart loses none: any API process's sweeper (every `outboundSweepIntervalMs`) retries due rows, each
- * conversation's oldest first, `outboundAttempts` in all with exponential backoff from `outboundBackoffMs`,
- * on network errors, 408, 429 and 5xx.
+ * conversation's oldest first, `outboundAttempts` in all with jittered exponential backoff from
+ * `outboundBackoffMs` capped at `outboundMaxBackoffMs` (about a day by default), on network errors, 408, 429
+ * and 5xx.
  */
 export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDelivery {
   const { db, options, log } = deps;
@@ -136,7 +159,7 @@ export function createOutboundDelivery(deps: OutboundDeliveryDeps): OutboundDeli
           error: result.error,
         });
         if (result.outcome === "ok") return deleteDelivery(sql, delivery.id);
-        const retryInMs = givenUp ? null : options.outboundBackoffMs * 2 ** (attempts - 1);
+        const retryInMs = givenUp ? null : outboundRetryWaitMs(attempts, options);
         return recordFailure(sql, delivery.id, attempts, result.error, retryInMs);
       },
       { tenantId: delivery.tenantId },
