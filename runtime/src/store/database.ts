@@ -51,6 +51,13 @@ export interface OwnerSql extends Sql {
 export interface TenantScope {
   /** Becomes `app.tenant_id` for this transaction only; RLS policies compare every row against it. */
   readonly tenantId: string;
+  /**
+   * Every statement of the transaction finds its rows by key: sequential scans are priced out
+   * (`enable_seqscan` off for this transaction). For statements that run on the generic plan each connection
+   * keeps, which PostgreSQL makes once: made while a table was a page or two, that plan would scan the table,
+   * and go on scanning it as it grows until the next ANALYZE.
+   */
+  readonly byKeyOnly?: boolean;
 }
 
 export interface DatabaseStats {
@@ -136,13 +143,16 @@ export function createDatabase(adapter: DriverAdapter): Database {
     async transaction(fn, scope) {
       ensureOpen();
       const tenantId = requireTenantId(scope.tenantId);
-      const result = await adapter.transaction(async (connection) => {
-        // The prelude's two statements: SET LOCAL ROLE, and the tenant (transaction-local: the `true`).
-        statements += 2;
-        const sql = counted(connection);
-        // No `exec`: a tenant transaction has no business running multi-statement scripts.
-        return fn({ query: sql.query, commitWith: sql.commitWith });
-      }, tenantPrelude(tenantId));
+      const result = await adapter.transaction(
+        async (connection) => {
+          // The prelude's two statements: SET LOCAL ROLE, and the tenant (transaction-local: the `true`).
+          statements += 2;
+          const sql = counted(connection);
+          // No `exec`: a tenant transaction has no business running multi-statement scripts.
+          return fn({ query: sql.query, commitWith: sql.commitWith });
+        },
+        tenantPrelude(tenantId, scope.byKeyOnly === true),
+      );
       transactions += 1;
       return result;
     },
@@ -168,8 +178,9 @@ export function createDatabase(adapter: DriverAdapter): Database {
  * SET LOCAL ROLE and the tenant, sent with BEGIN (one round trip on pg). The id is inlined, not a parameter (the
  * prelude has none): requireTenantId has checked it is a canonical UUID, nothing else.
  */
-function tenantPrelude(tenantId: string): string {
-  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+function tenantPrelude(tenantId: string, byKeyOnly: boolean): string {
+  const seqScans = byKeyOnly ? `, set_config('enable_seqscan', 'off', true)` : "";
+  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)${seqScans}`;
 }
 
 /** Tenant ids are UUIDs; checking here turns a typo into FD262 instead of a cast error inside a policy. */

@@ -2,6 +2,7 @@ import { timeOrderedId } from "./time-ordered-id";
 import { prepared, type Database } from "./database";
 import { createGroupCommit, type ItemOutcome } from "./group-commit";
 import {
+  COMMIT_RUN,
   COMMIT_RUNS,
   CREATE_RUNS,
   commitItem,
@@ -186,15 +187,22 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
   const commits = createGroupCommit<RunCommit & { readonly json: string }, number>({
     maxBatchItems: MAX_BATCH_ITEMS,
     async write(tenantId, items) {
-      const { rows } = await db.transaction(
-        (sql) =>
-          sql.commitWith<CommittedRow>(COMMIT_RUNS, [
-            tenantId,
-            jsonArray(items.map((i) => i.json)),
-            items.map((i) => i.runId),
-          ]),
-        { tenantId },
-      );
+      // One commit, the usual batch, takes COMMIT_RUN and its kept generic plan (run-batch-sql.ts).
+      const { rows } =
+        items.length === 1
+          ? await db.transaction(
+              (sql) => sql.commitWith<CommittedRow>(COMMIT_RUN, [tenantId, items[0]!.json, items[0]!.runId]),
+              { tenantId, byKeyOnly: true },
+            )
+          : await db.transaction(
+              (sql) =>
+                sql.commitWith<CommittedRow>(COMMIT_RUNS, [
+                  tenantId,
+                  jsonArray(items.map((i) => i.json)),
+                  items.map((i) => i.runId),
+                ]),
+              { tenantId },
+            );
       return items.map((item, index) => {
         const row = rows[index];
         if (row?.state_version == null)
@@ -218,18 +226,14 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
     const { tenantId, runId } = commit;
     const { row, pending } = await db.transaction(
       async (sql) => {
-        const updated = sql.query<CommittedRow>(COMMIT_RUNS, [
-          tenantId,
-          jsonArray([commitItem(commit)]),
-          [runId],
-        ]);
+        const updated = sql.query<CommittedRow>(COMMIT_RUN, [tenantId, commitItem(commit), runId]);
         const requests = pendingResumes(sql, tenantId, runId, afterSeq, { commit: true });
         const [update, read] = await Promise.allSettled([updated, requests]);
         if (update.status === "rejected") throw update.reason;
         if (read.status === "rejected") throw read.reason;
         return { row: update.value.rows[0], pending: read.value };
       },
-      { tenantId },
+      { tenantId, byKeyOnly: true },
     );
     if (row?.state_version == null) throw refusal(commit, row?.found_version ?? null);
     commitCount += 1;

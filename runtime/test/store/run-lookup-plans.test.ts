@@ -2,22 +2,32 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedSql } from "../../src/store/database";
 import { BEGIN_ACTIVATIONS, READ_FOR_ACTIVATION, RELEASE_ACTIVATIONS } from "../../src/store/run-activations";
-import { COMMIT_RUNS } from "../../src/store/run-batch-sql";
+import { COMMIT_RUN, COMMIT_RUNS } from "../../src/store/run-batch-sql";
 import { PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/run-requests";
 import { createRunStore } from "../../src/store/sql-run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
 import { newRun } from "./run-fixtures";
 
-/** Every plan node that reads `runs`, with the index it goes through (undefined for a sequential scan). */
+/**
+ * Every plan node that reads `runs`, with the index it goes through (undefined for a sequential scan) and whether
+ * the run's id is in the index condition (not only the tenant, the rest filtered).
+ */
 interface RunsScan {
   readonly nodeType: string;
   readonly index?: string;
+  readonly byId: boolean;
 }
 
 function runsScans(plan: Record<string, unknown>): RunsScan[] {
   const own =
     plan["Relation Name"] === "runs" && String(plan["Node Type"]).includes("Scan")
-      ? [{ nodeType: String(plan["Node Type"]), index: plan["Index Name"] as string | undefined }]
+      ? [
+          {
+            nodeType: String(plan["Node Type"]),
+            index: plan["Index Name"] as string | undefined,
+            byId: /[(\s.]id = /.test(String(plan["Index Cond"] ?? "")),
+          },
+        ]
       : [];
   const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
   return [...own, ...children.flatMap(runsScans)];
@@ -105,15 +115,20 @@ describe.each(TEST_DATABASE_KINDS)("run lookups by id under stale statistics (%s
     ["releasing an activation", () => [RELEASE_ACTIVATIONS, [tenantId, [runId]]]],
     ["a worker's read for activation", () => [READ_FOR_ACTIVATION, [tenantId, [runId]]]],
     [
-      "committing a step",
+      "committing steps",
       () => [COMMIT_RUNS, [tenantId, JSON.stringify([{ runId, expectedVersion: 0, events: [] }]), [runId]]],
     ],
+    [
+      "committing one step",
+      () => [COMMIT_RUN, [tenantId, JSON.stringify({ runId, expectedVersion: 0, events: [] }), runId]],
+    ],
   ];
+
+  const byKey = { nodeType: expect.stringMatching(/Index/), index: "runs_pkey", byId: true };
 
   it.each(lookups)("%s reaches the run by its primary key", async (_name, statement) => {
     const scans = await planOf(...statement());
     expect(scans.length).toBeGreaterThan(0);
-    for (const scan of scans)
-      expect(scan).toEqual({ nodeType: expect.stringMatching(/Index/), index: "runs_pkey" });
+    for (const scan of scans) expect(scan).toEqual(byKey);
   });
 });
