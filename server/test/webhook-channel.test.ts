@@ -112,6 +112,7 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
       headers: { "flowdeck-message-id": "m-x" },
     });
     expect(unsigned.status).toBe(401);
+    expect(unsigned.body.error.message).toMatch(/Flowdeck-Signature header is missing/);
     // A body changed after signing fails too: the signature covers the bytes.
     const timestamp = Math.floor(Date.now() / 1000);
     const tampered = await post(

@@ -81,6 +81,8 @@ describe("signed webhooks without Express (webhook-fast-path.ts)", () => {
     raw: string,
     options: {
       messageId?: string | null;
+      /** The Flowdeck-Signature header as sent; null leaves it out. Default: signed with the channel's secret. */
+      signature?: string | null;
       secret?: string;
       timestamp?: number;
       headers?: Record<string, string>;
@@ -89,14 +91,14 @@ describe("signed webhooks without Express (webhook-fast-path.ts)", () => {
     calls += 1;
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const messageId = options.messageId === undefined ? `call-${calls}-${Date.now()}` : options.messageId;
+    const signature =
+      options.signature === undefined
+        ? signPayload(options.secret ?? (channel.webhookSecret as string), timestamp, raw)
+        : options.signature;
     return {
       rawBody: raw,
       headers: {
-        "flowdeck-signature": signPayload(
-          options.secret ?? (channel.webhookSecret as string),
-          timestamp,
-          raw,
-        ),
+        ...(signature === null ? {} : { "flowdeck-signature": signature }),
         ...(messageId === null ? {} : { "flowdeck-message-id": messageId }),
         ...options.headers,
       },
@@ -140,6 +142,63 @@ describe("signed webhooks without Express (webhook-fast-path.ts)", () => {
     }
   });
 
+  it("says what is wrong and where (header or body field) in each refusal, on both paths", async () => {
+    const body = JSON.stringify({ message: "hi" });
+    const now = Math.floor(Date.now() / 1000);
+    const cases = [
+      [
+        () => both(echo, body, { signature: null }),
+        "FD374",
+        /Flowdeck-Signature header is missing/,
+        /t=<unix seconds>,v1=/,
+      ],
+      [
+        () => both(echo, body, { signature: "sha256=abc" }),
+        "FD374",
+        /Flowdeck-Signature header is not t=/,
+        /HMAC-SHA256/,
+      ],
+      [() => both(echo, body, { secret: "whsec_wrong" }), "FD374", /does not match/, /whsec_/],
+      [() => both(echo, body, { timestamp: now - 3600 }), "FD375", /more than 300 s old/, /±300 s/],
+      [() => both(echo, body, { timestamp: now + 3600 }), "FD375", /more than 300 s in the future/, /clock/],
+      [
+        () => both(echo, body, { messageId: null }),
+        "FD300",
+        /Flowdeck-Message-Id header is missing/,
+        /Flowdeck-Message-Id/,
+      ],
+      [
+        () => both(echo, body, { messageId: "has a space" }),
+        "FD300",
+        /Flowdeck-Message-Id header must be/,
+        /Flowdeck-Message-Id/,
+      ],
+      [() => both(echo, "[1, 2]"), "FD300", /body must be a JSON object/, /webhook-triggered flow/],
+      [() => both(greeter, "[1, 2]"), "FD300", /body must be a JSON object/, /"text"/],
+      [() => both(greeter, JSON.stringify({ text: "" })), "FD373", /body field text/, /"text"/],
+      [
+        () => both(greeter, JSON.stringify({ text: "hi", conversationId: "no!" })),
+        "FD300",
+        /body field conversationId/,
+        /conversationId/,
+      ],
+      [
+        () => both({ ...echo, id: "00000000-0000-4000-8000-000000000000" }, body),
+        "FD372",
+        /No such webhook channel/,
+        /\/webhooks\/<channel id>/,
+      ],
+    ] as const;
+    for (const [answer, code, message, hint] of cases) {
+      const { error } = (await answer()).body as { error: { code: string; message: string; hint: string } };
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+      expect(error.hint).toMatch(hint);
+      // FD300's general hint sent people to fix the body when a header was wrong.
+      expect(error.hint).not.toMatch(/Fix the request body/);
+    }
+  });
+
   it("refuses a replayed message id on the fast path as on Express", async () => {
     const raw = JSON.stringify({ message: "hello" });
     const path = `/webhooks/${String(echo.id)}`;
@@ -149,6 +208,7 @@ describe("signed webhooks without Express (webhook-fast-path.ts)", () => {
     const viaExpress = await requestAt(expressPort, "POST", path, once);
     expect(again.status).toBe(409);
     expect(comparable(again)).toEqual(comparable(viaExpress));
+    expect((again.body as JsonBody).error?.hint).toMatch(/Flowdeck-Message-Id/);
   });
 
   it("reads an empty body, a byte-order mark and a charset as Express's JSON parser does", async () => {

@@ -3,6 +3,7 @@
 import { useId } from "react";
 import type { Channel, ChannelCredentials } from "../api/workspace-types";
 import { useToast } from "../ui/toasts";
+import { WebhookHowTo } from "./webhook-how-to";
 import { WidgetPreview } from "./widget-preview";
 
 export function ChannelCredentialsPanel({
@@ -99,6 +100,7 @@ export function ChannelCredentialsPanel({
               Done
             </button>
           </div>
+          <WebhookHowTo url={credentials.webhookUrl ?? credentials.webhookPath ?? ""} open headingLevel={3} />
         </>
       ) : null}
     </section>

@@ -1,5 +1,5 @@
-// One channel: its settings (Origins or outbound URL, pinned version), a webhook channel's deliveries, and its
-// actions (rotate, delete).
+// One channel: its settings (Origins or outbound URL, pinned version), a webhook channel's deliveries and how to
+// call it, and its actions (rotate, delete).
 import { useEffect, useId, useState } from "react";
 import type { VersionRecord, WorkflowSummary } from "../api";
 import { useApi } from "../app/api-context";
@@ -7,6 +7,8 @@ import type { WorkspaceApi } from "../api/workspace-api";
 import type { Channel, ChannelChange } from "../api/workspace-types";
 import { ChannelDeliveries } from "./channel-deliveries";
 import { parseOrigins } from "./channel-origins-text";
+import { webhookUrlOf } from "./webhook-examples";
+import { WebhookHowTo } from "./webhook-how-to";
 
 export function ChannelRow({
   channel,
@@ -116,6 +118,9 @@ export function ChannelRow({
           Delete
         </button>
       </div>
+      {channel.kind === "webhook" ? (
+        <WebhookHowTo url={webhookUrlOf(api.baseUrl, channel.id, window.location.href)} />
+      ) : null}
     </li>
   );
 }

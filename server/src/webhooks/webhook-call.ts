@@ -1,4 +1,4 @@
-import { ApiError } from "../kit/api-error";
+import { ApiError, isApiError } from "../kit/api-error";
 import { isUuidText } from "../auth/opaque-token";
 import { secretAad } from "../channels/channel-routes";
 import { channelChangedSince } from "../channels/channel-changes";
@@ -13,6 +13,18 @@ import { customerClaim, MessageReceivedBefore } from "../channels/message-claims
 import { NO_TENANT } from "../store/nil-tenant";
 import { workflowChangedSince } from "../workflows/workflow-changes";
 import { verifySignature } from "./webhook-signature";
+import {
+  badChatText,
+  badConversationId,
+  badMessageId,
+  badSignature,
+  noSuchChannel,
+  notAnObject,
+  notJson,
+  notPublished,
+  replayed as replayedError,
+  unknownConversation,
+} from "./webhook-refusals";
 import { outboundTarget } from "./outbound-target";
 import { createTriggerLookup } from "./workflow-trigger";
 import { EngineError } from "@flowdeck/runtime";
@@ -112,7 +124,7 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
       : undefined;
     if (!found || found.channel.kind !== "webhook" || !found.channel.secretBox) {
       lookups.delete(id);
-      throw new ApiError("FD372", "No such webhook channel.");
+      throw noSuchChannel();
     }
     if (lookups.size >= 10_000) lookups.clear();
     lookups.set(id, { live: found, atMs: now });
@@ -122,33 +134,36 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
   return async (call) => {
     const { channel, version, trigger, secret } = await channelOf(call.channelId);
     const raw = call.raw;
-    if (!raw) throw new ApiError("FD301", "Send the payload as JSON (Content-Type: application/json).");
+    if (!raw) throw notJson();
     const check = verifySignature(secret, call.signature, raw, {
       nowSeconds: Math.floor(Date.now() / 1000),
       toleranceSeconds: options.webhookToleranceSeconds,
     });
-    if (!check.ok) {
-      if (check.reason === "stale") throw new ApiError("FD375", "The signature's timestamp is too old.");
-      throw new ApiError("FD374", "The signature does not match.");
-    }
+    if (!check.ok) throw badSignature(check, options.webhookToleranceSeconds);
     const messageId = call.messageId;
-    if (!messageId || !MESSAGE_ID.test(messageId))
-      throw new ApiError("FD300", "Send a Flowdeck-Message-Id header (1–200 visible characters).");
+    if (!messageId || !MESSAGE_ID.test(messageId)) throw badMessageId(messageId);
     const payload = call.body;
     if (payload === null || typeof payload !== "object" || Array.isArray(payload))
-      throw new ApiError("FD300", "The payload must be a JSON object.");
+      throw notAnObject(trigger === undefined ? undefined : trigger !== "webhook");
     if (!services.runs) throw new ApiError("FD377", "Runs are not available in this server.");
     const runs = services.runs;
-    if (!trigger) throw new ApiError("FD351", "The channel's workflow has no published version.");
+    if (!trigger) throw notPublished();
     const principal: ChatPrincipal = { kind: "customer", tenantId: channel.tenantId, channel };
     const chat = trigger !== "webhook" ? chatPayload(payload as Record<string, unknown>) : undefined;
-    if (chat?.conversationId) await checkConversation(db, principal, chat.conversationId);
+    if (chat?.conversationId) {
+      try {
+        await checkConversation(db, principal, chat.conversationId);
+      } catch (error) {
+        // The shared check speaks of conversations in general; the sender needs to hear it is its body field.
+        if (isApiError(error) && error.code === "FD378") throw unknownConversation();
+        throw error;
+      }
+    }
 
     // Claimed by the statement that stores the message, so a replay stores nothing and a start that fails
     // leaves the id free for the sender's retry: the run's own insert for a webhook flow (the run's claim key),
     // `message_claims` for a chat message (message-claims.ts).
-    const replayed = () =>
-      new ApiError("FD376", `Message ${messageId} was already received; nothing ran again.`);
+    const replayed = () => replayedError(messageId);
 
     if (!chat) {
       let done;
@@ -239,14 +254,11 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
 
 function chatPayload(payload: Record<string, unknown>): { text: string; conversationId?: string } {
   const { text, conversationId } = payload;
-  if (typeof text !== "string" || text.length === 0 || text.length > MAX_MESSAGE_CHARS) {
-    throw new ApiError("FD373", `A chat webhook needs { text } (1–${MAX_MESSAGE_CHARS} characters).`);
-  }
+  if (typeof text !== "string" || text.length === 0 || text.length > MAX_MESSAGE_CHARS) throw badChatText();
   if (
     conversationId !== undefined &&
     (typeof conversationId !== "string" || !CONVERSATION_ID.test(conversationId))
-  ) {
-    throw new ApiError("FD300", "conversationId must be 8–100 letters, digits, - or _.");
-  }
+  )
+    throw badConversationId();
   return { text, ...(conversationId === undefined ? {} : { conversationId }) };
 }

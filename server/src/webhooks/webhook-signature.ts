@@ -15,7 +15,9 @@ export function signPayload(secret: string, timestampSeconds: number, body: stri
 
 export type SignatureCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: "missing" | "malformed" | "stale" | "mismatch" };
+  | { readonly ok: false; readonly reason: "missing" | "malformed" | "mismatch" }
+  // Which side of the window the timestamp fell: a sender's fix differs (re-sign a retry vs. set its clock).
+  | { readonly ok: false; readonly reason: "stale"; readonly future: boolean };
 
 export function verifySignature(
   secret: string,
@@ -34,7 +36,7 @@ export function verifySignature(
   if (timestamp === undefined || candidates.length === 0) return { ok: false, reason: "malformed" };
   // Checked before the MAC is computed, and both directions: a timestamp from the future is as suspect.
   if (Math.abs(options.nowSeconds - timestamp) > options.toleranceSeconds)
-    return { ok: false, reason: "stale" };
+    return { ok: false, reason: "stale", future: timestamp > options.nowSeconds };
   const expected = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest();
   const match = candidates.some((candidate) => timingSafeEqual(Buffer.from(candidate, "hex"), expected));
   return match ? { ok: true } : { ok: false, reason: "mismatch" };
