@@ -1,20 +1,25 @@
-// Calls for the runs screens (history, one run), on the session's base URL and access token. Its own module, like
-// workspace-api.ts, so flowdeck-api.ts stays auth, workflows and team.
+// Calls for the runs screens (history, one run, cancel, replay), on the session's base URL and access token. Its
+// own module, like workspace-api.ts, so flowdeck-api.ts stays auth, workflows and team.
 import { ApiError, CLIENT_ERRORS } from "./api-error";
 import type { FlowdeckApi } from "./flowdeck-api";
-import type { RunCursor, RunDetail, RunFilter, RunPage, RunSummary } from "./runs-types";
+import type { ReplayResult, RunCursor, RunDetail, RunFilter, RunPage, RunSummary } from "./runs-types";
 
 type Source = Pick<FlowdeckApi, "baseUrl" | "accessToken">;
 
 export type RunsApi = ReturnType<typeof createRunsApi>;
 
 export function createRunsApi(source: Source) {
-  async function get<T>(path: string): Promise<T> {
+  async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
     const token = await source.accessToken();
     let response: Response;
     try {
       response = await fetch(`${source.baseUrl}${path}`, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
       throw new ApiError(0, { code: "FD600", ...CLIENT_ERRORS.FD600 });
@@ -31,6 +36,8 @@ export function createRunsApi(source: Source) {
     return json as T;
   }
 
+  const runPath = (id: string) => `/runs/${encodeURIComponent(id)}`;
+
   return {
     /** One page of the history, newest first; `after` continues from the previous page's `next`. */
     async listRuns(filter: RunFilter, after?: RunCursor, limit = 25): Promise<RunPage> {
@@ -42,7 +49,8 @@ export function createRunsApi(source: Source) {
         query.set("before", after.before);
         query.set("beforeId", after.beforeId);
       }
-      const page = await get<{ items: RunSummary[]; next: string | null; nextId: string | null }>(
+      const page = await call<{ items: RunSummary[]; next: string | null; nextId: string | null }>(
+        "GET",
         `/runs?${query.toString()}`,
       );
       return {
@@ -50,6 +58,11 @@ export function createRunsApi(source: Source) {
         next: page.next && page.nextId ? { before: page.next, beforeId: page.nextId } : undefined,
       };
     },
-    getRun: (id: string) => get<RunDetail>(`/runs/${encodeURIComponent(id)}`),
+    getRun: (id: string) => call<RunDetail>("GET", runPath(id)),
+    /** Editors and above; an ended run is answered as it is. */
+    cancelRun: (id: string) => call<RunSummary>("POST", `${runPath(id)}/cancel`),
+    /** The run's inputs again against the latest published version, or the draft; waits for the replay. */
+    replayRun: (id: string, target: { draft?: boolean }) =>
+      call<ReplayResult>("POST", `${runPath(id)}/replay`, target.draft ? { draft: true } : {}),
   };
 }

@@ -24,7 +24,10 @@ export interface RunSummary {
   readonly workflowVersion: number | null;
   readonly status: RunStatus;
   readonly conversationId: string;
+  /** `web:<id>`, `webhook:<id>`, `api`, `cli`, `test` (an editor test run) or `replay:<run id>`. */
   readonly channel: string;
+  /** The name of the web or webhook channel `channel` names; null for every other value (absent from older servers). */
+  readonly channelName?: string | null;
   readonly mode: "live" | "replay";
   readonly costUsd: number;
   readonly savedUsd: number;
@@ -38,6 +41,8 @@ export interface RunFilter {
   readonly workflow?: string;
   readonly version?: number;
   readonly channel?: string;
+  /** Editor test runs (channel `test`) left out or alone; both when absent. */
+  readonly testRuns?: "exclude" | "only";
   /** ISO time: runs created at or after it. */
   readonly since?: string;
 }
@@ -63,8 +68,14 @@ export interface RunStep {
   readonly output: unknown;
   readonly error?: { readonly code: string; readonly message: string };
   readonly details?: Record<string, unknown>;
-  readonly usage?: { readonly inputTokens?: number; readonly outputTokens?: number };
+  readonly usage?: {
+    readonly promptTokens: number;
+    readonly completionTokens: number;
+    readonly costUsd: number;
+  };
+  /** Priced by the server (run-costs.ts): the model calls' cost and what local routing saved. */
   readonly costUsd?: number;
+  readonly savedUsd?: number;
   readonly startedAt: string;
   readonly finishedAt: string;
 }
@@ -86,4 +97,27 @@ export interface RunDetail extends Omit<RunSummary, "status"> {
   readonly waitingStep: string | null;
   readonly steps: readonly RunStep[];
   readonly events: readonly RunEventRecord[];
+}
+
+/** One side of POST /runs/:id/replay's comparison (server/src/runs/run-replay.ts). */
+export interface RunOutline {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly workflowVersion: number | null;
+  readonly route: readonly string[];
+  readonly replies: readonly string[];
+  readonly costUsd: number;
+}
+
+/** POST /runs/:id/replay: the new run (mode replay) and how it compares with the original. */
+export interface ReplayResult {
+  readonly run: Omit<RunSummary, "costUsd" | "savedUsd" | "channelName">;
+  readonly comparison: {
+    readonly original: RunOutline;
+    readonly replay: RunOutline;
+    readonly sameRoute: boolean;
+    readonly sameReplies: boolean;
+    readonly routeDivergesAt: number | null;
+    readonly settled: boolean;
+  };
 }

@@ -1,4 +1,4 @@
-// The run's event log as a table, with each step's result beside its step event.
+// The run's event log as a table, with each step's result beside its step event; a step's events open its detail.
 import type { RunDetail, RunEventRecord } from "../api/runs-types";
 
 const SHOWN = new Set([
@@ -29,9 +29,26 @@ function summary(event: RunEventRecord): string {
   return parts.join(" ");
 }
 
-export function RunEvents({ run }: { run: RunDetail }) {
-  // Token events are the streamed reply, already whole in message.sent; started steps repeat their completion.
-  const events = run.events.filter((e) => SHOWN.has(e.type));
+/** The stored step an event belongs to, when there is one to show (a step still running has none yet). */
+function stepIdOf(run: RunDetail, event: RunEventRecord): string | undefined {
+  const id = event.data.stepId;
+  return typeof id === "string" && run.steps.some((s) => s.stepId === id) ? id : undefined;
+}
+
+export function RunEvents({
+  run,
+  selectedStepId,
+  onSelectStep,
+}: {
+  run: RunDetail;
+  selectedStepId?: string | undefined;
+  onSelectStep?: (stepId: string) => void;
+}) {
+  // Token events are the streamed reply, already whole in message.sent; started steps repeat their completion,
+  // except a waiting one (an ask), whose record travels in its step.started.
+  const events = run.events.filter(
+    (e) => SHOWN.has(e.type) || (e.type === "step.started" && e.data.status === "waiting"),
+  );
   return (
     <section className="fd-card fd-table-card fd-run__events" aria-labelledby="run-events-title">
       <h2 id="run-events-title" className="fd-section-title fd-run__events-title">
@@ -47,16 +64,39 @@ export function RunEvents({ run }: { run: RunDetail }) {
           </tr>
         </thead>
         <tbody>
-          {events.map((event) => (
-            <tr key={event.seq}>
-              <td>{event.seq}</td>
-              <td>{new Date(event.at).toLocaleTimeString()}</td>
-              <td>
-                <code>{event.type}</code>
-              </td>
-              <td className="fd-run__detail">{summary(event)}</td>
-            </tr>
-          ))}
+          {events.map((event) => {
+            const stepId = stepIdOf(run, event);
+            const selected = stepId !== undefined && stepId === selectedStepId;
+            return (
+              <tr
+                key={event.seq}
+                className={selected ? "fd-run__event--selected" : undefined}
+                aria-current={selected ? "true" : undefined}
+                data-testid={stepId ? "run-step-event" : undefined}
+              >
+                <td>{event.seq}</td>
+                <td>{new Date(event.at).toLocaleTimeString()}</td>
+                <td>
+                  <code>{event.type}</code>
+                </td>
+                <td className="fd-run__detail">
+                  {stepId && onSelectStep ? (
+                    <button
+                      type="button"
+                      className="fd-run__step-link"
+                      onClick={() => onSelectStep(stepId)}
+                      aria-pressed={selected}
+                    >
+                      {summary(event) || "Show step"}
+                      <span className="fd-visually-hidden"> — show this step</span>
+                    </button>
+                  ) : (
+                    summary(event)
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>

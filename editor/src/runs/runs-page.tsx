@@ -1,13 +1,19 @@
 // Run history: the workspace's live runs, newest first, filtered, one page at a time (keyset paging on the
-// server's (created_at, id), so new runs arriving meanwhile never shift or repeat a page).
+// server's (created_at, id), so new runs arriving meanwhile never shift or repeat a page). Editor test runs
+// are left out until the filter asks for them; channels are shown by name.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "wouter";
 import { describeError, type WorkflowSummary } from "../api";
 import { createRunsApi } from "../api/runs-api";
 import type { RunCursor, RunFilter, RunSummary } from "../api/runs-types";
-import { useApi } from "../app/api-context";
+import { createWorkspaceApi } from "../api/workspace-api";
+import type { Channel } from "../api/workspace-types";
+import { useApi, useSession } from "../app/api-context";
+import { canInvite } from "../app/roles";
 import { relativeTime } from "../workflows/relative-time";
-import { RunFilters } from "./run-filters";
+import { channelLabel } from "./channel-label";
+import { channelOptions } from "./channel-options";
+import { DEFAULT_RUN_FILTER, RunFilters } from "./run-filters";
 import { RunStatusBadge } from "./run-status-badge";
 import "./runs.css";
 
@@ -15,7 +21,10 @@ export function RunsPage() {
   const api = useApi();
   const runsApi = useMemo(() => createRunsApi(api), [api]);
   const [workflows, setWorkflows] = useState<readonly WorkflowSummary[]>([]);
-  const [filter, setFilter] = useState<RunFilter>({});
+  const session = useSession();
+  const mayListChannels = canInvite(session?.tenant.role);
+  const [channels, setChannels] = useState<readonly Channel[]>([]);
+  const [filter, setFilter] = useState<RunFilter>(DEFAULT_RUN_FILTER);
   const [items, setItems] = useState<readonly RunSummary[] | undefined>();
   const [next, setNext] = useState<RunCursor | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -24,6 +33,15 @@ export function RunsPage() {
   useEffect(() => {
     api.listWorkflows().then(setWorkflows, () => undefined);
   }, [api]);
+
+  useEffect(() => {
+    // GET /channels is for admins and owners; the others filter by the channels their runs name.
+    if (mayListChannels)
+      createWorkspaceApi(api)
+        .listChannels()
+        .then(setChannels, () => undefined);
+  }, [api, mayListChannels]);
+  const channelChoices = useMemo(() => channelOptions(channels, items ?? []), [channels, items]);
 
   const load = useCallback(
     (wanted: RunFilter) =>
@@ -61,15 +79,19 @@ export function RunsPage() {
       <header className="fd-page-header">
         <div>
           <h1 className="fd-page-header__title">Runs</h1>
-          <p className="fd-page-header__subtitle">
-            Every conversation and call your published flows handled, newest first.
+          <p className="fd-page-header__subtitle" data-testid="runs-subtitle">
+            {filter.channel === "test"
+              ? "Test runs started from the editor, newest first."
+              : filter.testRuns === "exclude"
+                ? "Every conversation and call your published flows handled, newest first. Editor test runs are not listed."
+                : "Every conversation and call your flows handled, editor test runs included, newest first."}
           </p>
         </div>
         <button type="button" className="fd-button" onClick={() => void load(filter)}>
           Refresh
         </button>
       </header>
-      <RunFilters workflows={workflows} initial={filter} onApply={setFilter} />
+      <RunFilters workflows={workflows} channels={channelChoices} initial={filter} onApply={setFilter} />
       {error ? (
         <p className="fd-alert fd-alert--error" role="alert">
           {error}
@@ -114,7 +136,9 @@ export function RunsPage() {
                   <td>
                     <RunStatusBadge status={run.status} />
                   </td>
-                  <td className="fd-runs__channel">{run.channel}</td>
+                  <td title={run.channel}>
+                    <ChannelCell channel={run.channel} name={run.channelName} />
+                  </td>
                   <td>${run.costUsd.toFixed(4)}</td>
                 </tr>
               ))}
@@ -134,5 +158,15 @@ export function RunsPage() {
         </button>
       ) : null}
     </div>
+  );
+}
+
+function ChannelCell({ channel, name }: { channel: string; name: string | null | undefined }) {
+  const label = channelLabel(channel, name);
+  return (
+    <span data-testid="run-channel">
+      {label.text}
+      {label.kind ? <span className="fd-muted fd-runs__channel-kind"> {label.kind}</span> : null}
+    </span>
   );
 }

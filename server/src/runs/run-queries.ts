@@ -9,6 +9,12 @@ export interface RunFilters {
   readonly conversationId?: string;
   readonly channel?: string;
   readonly mode?: string;
+  /**
+   * Test runs (channel `test`: the builder's test panel, a staff chat, `POST /runs` with `draft`) left out
+   * (`exclude`) or alone (`only`); both when absent. A filter of its own because `mode` already means
+   * live-or-replay, and a test run is live.
+   */
+  readonly testRuns?: "exclude" | "only";
   /** ISO time: runs created at or after it. */
   readonly since?: string;
   /** ISO time of the last item of the previous page: runs created strictly before it. */
@@ -28,6 +34,8 @@ export interface RunSummary {
   readonly status: string;
   readonly conversationId: string;
   readonly channel: string;
+  /** The channel's name when `channel` is `web:<id>` or `webhook:<id>` (also once the channel is deleted). */
+  readonly channelName: string | null;
   /** `live` or `replay` (runtime's run-mode.ts). */
   readonly mode: string;
   /** What the run's model calls cost and what local routing saved, USD at the configured prices (run-costs.ts). */
@@ -40,6 +48,16 @@ export interface RunSummary {
 
 const LISTED_COLUMNS =
   "tenant_id, id, workflow_name, workflow_version, status, conversation_id, channel, mode, error, created_at, updated_at";
+
+/** The channel a run names, for its name: only `<kind>:<uuid>` values can be one, so the cast never fails. */
+export const RUN_CHANNEL_JOIN = `LEFT JOIN channels ch
+         ON ch.tenant_id = runs.tenant_id
+        AND ch.kind = split_part(runs.channel, ':', 1)
+        AND ch.id = CASE WHEN runs.channel ~* '^(web|webhook):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                         THEN split_part(runs.channel, ':', 2)::uuid END`;
+
+/** The value of `runs.channel` for test runs (server/src/chat/chat-principal.ts, run-routes.ts). */
+export const TEST_RUN_CHANNEL = "test";
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -57,6 +75,8 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
   if (filters.conversationId) add("runs.conversation_id = ?", filters.conversationId);
   if (filters.channel) add("runs.channel = ?", filters.channel);
   if (filters.mode) add("runs.mode = ?", filters.mode);
+  if (filters.testRuns === "exclude") add("runs.channel <> ?", TEST_RUN_CHANNEL);
+  if (filters.testRuns === "only") add("runs.channel = ?", TEST_RUN_CHANNEL);
   if (filters.since) add("runs.created_at >= ?::timestamptz", filters.since);
   if (filters.before && filters.beforeId) {
     params.push(filters.before, filters.beforeId);
@@ -66,9 +86,11 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
   // The page is chosen first, then priced: the money subquery runs for the listed runs only.
   const { rows } = await sql.query<Record<string, unknown>>(
     `SELECT runs.id::text AS id, runs.workflow_name, runs.workflow_version, runs.status, runs.conversation_id,
-            runs.channel, runs.mode, runs.error, runs.created_at, runs.updated_at, money.cost_usd, money.saved_usd
+            runs.channel, ch.name AS channel_name, runs.mode, runs.error, runs.created_at, runs.updated_at,
+            money.cost_usd, money.saved_usd
        FROM (SELECT ${LISTED_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
               ORDER BY runs.created_at DESC, runs.id DESC LIMIT $${params.length}) runs
+       ${RUN_CHANNEL_JOIN}
        ${RUN_MONEY_LATERAL}
       ORDER BY runs.created_at DESC, runs.id DESC`,
     params,
@@ -80,6 +102,7 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     status: String(row.status),
     conversationId: String(row.conversation_id),
     channel: String(row.channel),
+    channelName: typeof row.channel_name === "string" ? row.channel_name : null,
     mode: String(row.mode),
     costUsd: Number(row.cost_usd ?? 0),
     savedUsd: Number(row.saved_usd ?? 0),
@@ -87,4 +110,17 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   }));
+}
+
+const CHANNEL_VALUE = /^(web|webhook):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The name of the channel a run's `channel` value names, or null (`api`, `test`, `cli`, a replay). */
+export async function runChannelName(sql: Sql, tenantId: string, channel: string): Promise<string | null> {
+  const match = CHANNEL_VALUE.exec(channel);
+  if (!match) return null;
+  const { rows } = await sql.query<{ name: string }>(
+    "SELECT name FROM channels WHERE tenant_id = $1::uuid AND kind = $2 AND id = $3::uuid",
+    [tenantId, match[1]!.toLowerCase(), match[2]],
+  );
+  return rows[0]?.name ?? null;
 }

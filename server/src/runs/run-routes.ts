@@ -8,7 +8,7 @@ import { auditActor, recordAudit } from "../audit/audit-store";
 import { requireAuth } from "../auth/auth-context";
 import type { RunHost, RunTarget } from "./run-host";
 import { runMoney, stepMoney } from "./run-costs";
-import { listRuns } from "./run-queries";
+import { listRuns, runChannelName } from "./run-queries";
 import { replayRun } from "./run-replay";
 
 const TargetFields = {
@@ -71,6 +71,14 @@ function modeQuery(req: Request): string | undefined {
   return value;
 }
 
+function testRunsQuery(req: Request): "exclude" | "only" | undefined {
+  const value = query(req, "testRuns");
+  if (value !== undefined && value !== "exclude" && value !== "only") {
+    throw new ApiError("FD355", `Query parameter "testRuns" must be exclude or only, got "${value}".`);
+  }
+  return value;
+}
+
 function isoQuery(req: Request, name: string): string | undefined {
   const value = query(req, name);
   if (value !== undefined && Number.isNaN(Date.parse(value))) {
@@ -104,6 +112,7 @@ const KNOWN_LIST_PARAMS = new Set([
   "conversation",
   "channel",
   "mode",
+  "testRuns",
   "since",
   "before",
   "beforeId",
@@ -163,7 +172,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs",
       summary:
-        "The tenant's runs, newest first, each with costUsd and savedUsd. Filters: status, workflow, version, conversation, channel, mode (live | replay), since, before + beforeId (keyset paging: next, nextId), limit.",
+        "The tenant's runs, newest first, each with costUsd, savedUsd and channelName. Filters: status, workflow, version, conversation, channel, mode (live | replay), testRuns (exclude | only: runs on channel `test`), since, before + beforeId (keyset paging: next, nextId), limit.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
@@ -181,6 +190,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           ...optional("conversationId", query(req, "conversation")),
           ...optional("channel", query(req, "channel")),
           ...optional("mode", modeQuery(req)),
+          ...testRunsFilter(testRunsQuery(req)),
           ...optional("since", isoQuery(req, "since")),
           ...optional("before", isoQuery(req, "before")),
           ...optional("beforeId", uuidQuery(req, "beforeId")),
@@ -224,20 +234,22 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       path: "/runs/:id",
       resource: "runs",
       summary:
-        "One run with its steps (the trace, each with costUsd and savedUsd), its event log, and the run's costUsd and savedUsd.",
+        "One run with its steps (the trace, each with costUsd and savedUsd), its event log, the run's costUsd and savedUsd, and channelName.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
         const run = await runOr404(res, String(req.params.id));
-        const [steps, events] = await Promise.all([
+        const [steps, events, channelName] = await Promise.all([
           store.listSteps(run.tenantId, run.id),
           store.listEvents(run.tenantId, run.id),
+          db.transaction((sql) => runChannelName(sql, run.tenantId, run.channel), { tenantId: run.tenantId }),
         ]);
         // Money per step and for the run (USD at the configured prices), next to the usage they come from.
         const priced = steps.map((step) => ({ ...step, ...stepMoney(step) }));
         res.json({
           ...publicRun(run),
           ...runMoney(steps),
+          channelName,
           definition: run.definition,
           steps: priced,
           events,
@@ -306,6 +318,10 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       },
     },
   ];
+}
+
+function testRunsFilter(value: "exclude" | "only" | undefined) {
+  return value === undefined ? {} : { testRuns: value };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
