@@ -3,13 +3,14 @@ import { DraftConflictError, describeError, isApiError } from "../api";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { DocumentStore } from "./document-store";
 import { sendKeepaliveSave } from "./keepalive-save";
+import type { SaveStatus } from "./save-status";
 import { unsavedKind } from "./unsaved-text";
 
 /** What the builder needs from the API client; a fake in tests. */
 export type DraftApi = Pick<FlowdeckApi, "getWorkflow" | "saveDraft"> &
   Partial<Pick<FlowdeckApi, "baseUrl" | "accessToken">>;
 
-export type SaveStatus = "saved" | "pending" | "saving" | "waiting-for-yaml" | "conflict" | "error";
+export type { SaveStatus };
 
 export interface SaveConflict {
   /** The draft someone else saved; nothing typed here was thrown away for it. */

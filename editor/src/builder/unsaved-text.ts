@@ -1,6 +1,6 @@
 // Whether the text on screen is not on the server, and whether leaving now would lose it. Autosave's
 // beforeunload and the in-app leave guard (unsaved-changes.tsx) answer from the same rule.
-import type { SaveState } from "./autosave";
+import type { SaveStatus } from "./save-status";
 
 /**
  * - `saving`: a save is waiting or on its way; leaving the screen in-app still sends it (WorkflowBuilder flushes
@@ -11,7 +11,7 @@ import type { SaveState } from "./autosave";
 export type UnsavedKind = "saving" | "yaml-errors" | "not-saved";
 
 export function unsavedKind(
-  save: Pick<SaveState, "status" | "savedText">,
+  save: { readonly status: SaveStatus; readonly savedText: string },
   doc: { readonly text: string; readonly parses: boolean },
 ): UnsavedKind | undefined {
   if (doc.text === save.savedText) return undefined;
