@@ -142,4 +142,24 @@ describe("analytics from real runs", () => {
     expect(res.body.items).toEqual([{ day: res.body.to, local: 2, embeddings: 0, llm: 0, other: 0 }]);
     expect((await call("GET", "/analytics/router?workflow=helped")).body.totals.decisions).toBe(0);
   });
+
+  it("keeps a test run of the draft, as the builder starts one, out of the default numbers", async () => {
+    const started = await call("POST", "/runs", { workflow: "stuck", draft: true, input: { message: "hi" } });
+    expect(started.body).toMatchObject({ channel: "test", workflowVersion: null });
+    expect((await server.runs.settled(owner.tenant.id, started.body.id, 10_000)).status).toBe("completed");
+    const stuck = async (query: string) =>
+      (await call("GET", `/analytics/workflows?workflow=stuck${query}`)).body.items.map((item: JsonBody) => [
+        item.version,
+        item.runs,
+        item.unresolved,
+      ]);
+    expect(await stuck("")).toEqual([[1, 1, 1]]);
+    expect(await stuck("&testRuns=only")).toEqual([[null, 1, 1]]);
+    expect(await stuck("&testRuns=include")).toEqual([
+      [1, 1, 1],
+      [null, 1, 1],
+    ]);
+    expect((await call("GET", "/analytics/resolution?days=1")).body.concluded).toBe(5);
+    expect((await call("GET", "/analytics/resolution?days=1&testRuns=include")).body.concluded).toBe(6);
+  });
 });

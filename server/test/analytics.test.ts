@@ -26,14 +26,16 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     status: string,
     workflow: string,
     steps: Array<Usage | null> = [],
+    // A customer's run of v1 through the API unless given; `test` is the editor's test run.
+    { channel = "api", version = 1 }: { channel?: string; version?: number | null } = {},
   ) {
     await server.testDb.db.ownerTransaction(async (sql) => {
       const id = randomUUID();
       await sql.query(
-        `INSERT INTO runs (tenant_id, id, workflow_name, definition_hash, status, state, input, conversation_id,
-                           channel, created_at, updated_at)
-         VALUES ($2, $3, $4, 'none', $5, '{}', '{}', 'conversation', 'test', ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
-        [daysAgo, tenantId, id, workflow, status],
+        `INSERT INTO runs (tenant_id, id, workflow_name, workflow_version, definition_hash, status, state, input,
+                           conversation_id, channel, created_at, updated_at)
+         VALUES ($2, $3, $4, $6, 'none', $5, '{}', '{}', 'conversation', $7, ${DAY_AT_NOON}, ${DAY_AT_NOON})`,
+        [daysAgo, tenantId, id, workflow, status, version, channel],
       );
       // The steps' records as the engine journals them: the data of their step.completed events.
       const finished = await sql.query<{ at: string }>(
@@ -104,6 +106,13 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     await run(a, 1, "completed", "orders", [{ promptTokens: 1000, completionTokens: 200, costUsd: 0.01 }]);
     await run(a, 1, "cancelled", "orders");
     await run(a, 6, "handoff", "faq");
+    // The editor's test runs today: a draft that resolves, with a model step, and a test of published v1 that
+    // fails. Staff trying a flow, not customers: counted only when asked for.
+    const draft = { channel: "test", version: null };
+    await run(a, 0, "completed", "faq", [{ promptTokens: 70, completionTokens: 30, costUsd: 0.5 }], draft);
+    await run(a, 0, "failed", "orders", [], { channel: "test", version: 1 });
+    // A replay is never traffic, test runs or not.
+    await run(a, 0, "completed", "faq", [], { channel: "replay" });
     // Outside 30 days, inside 60.
     for (let i = 0; i < 3; i += 1)
       await run(a, 40, "completed", "orders", [{ promptTokens: 7, completionTokens: 3, costUsd: 1 }]);
@@ -265,6 +274,50 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     const unknown = await get("/analytics/leads?workflow=faq");
     expect([unknown.status, unknown.body.error.code]).toEqual([400, "FD340"]);
     expect((await server.request("GET", "/analytics/usage")).status).toBe(401);
+  });
+
+  it("leaves the editor's test runs out unless testRuns=include or testRuns=only asks for them", async () => {
+    const today = async (query: string) => (await get(`/analytics/runs?days=1${query}`)).body.items[0];
+    expect(await today("")).toMatchObject({ total: 5, completed: 2, failed: 1 });
+    expect(await today("&testRuns=exclude")).toMatchObject({ total: 5, completed: 2, failed: 1 });
+    expect(await today("&testRuns=only")).toMatchObject({ total: 2, completed: 1, failed: 1, handoff: 0 });
+    expect(await today("&testRuns=include")).toMatchObject({ total: 7, completed: 3, failed: 2 });
+    expect(await today("&testRuns=only&workflow=orders&version=1")).toMatchObject({ total: 1, failed: 1 });
+
+    expect((await get("/analytics/resolution?days=1&testRuns=include")).body).toMatchObject({
+      concluded: 6,
+      completed: 3,
+      failed: 2,
+      resolutionRate: 0.5,
+    });
+    // No draft row in customers' numbers: only a test run runs a draft.
+    const versions = async (query: string) =>
+      (await get(`/analytics/workflows?days=1${query}`)).body.items.map(
+        (item: JsonBody) => `${item.workflow}:${item.version ?? "draft"}:${item.runs}`,
+      );
+    expect(await versions("")).toEqual(["faq:1:5"]);
+    expect(await versions("&testRuns=only")).toEqual(["faq:draft:1", "orders:1:1"]);
+    expect(await versions("&testRuns=include")).toEqual(["faq:1:5", "faq:draft:1", "orders:1:1"]);
+
+    const usage = async (query: string) => (await get(`/analytics/usage?days=1${query}`)).body.totals;
+    expect(await usage("")).toMatchObject({ totalTokens: 175, costUsd: 0.0015 });
+    expect(await usage("&testRuns=only")).toMatchObject({ totalTokens: 100, costUsd: 0.5 });
+    expect(await usage("&testRuns=include")).toMatchObject({ totalTokens: 275, costUsd: 0.5015 });
+  });
+
+  it("refuses a testRuns value it does not know, naming the parameter", async () => {
+    for (const path of [
+      "/analytics/runs?testRuns=draft",
+      "/analytics/workflows?testRuns=Include",
+      "/analytics/usage?testRuns=",
+      "/analytics/router?testRuns=exclude&testRuns=only",
+    ]) {
+      const res = await get(path);
+      expect([path, res.status, res.body.error.code]).toEqual([path, 400, "FD341"]);
+      expect(res.body.error.message).toContain('"testRuns"');
+    }
+    const leads = await get("/analytics/leads?testRuns=include");
+    expect([leads.status, leads.body.error.code]).toEqual([400, "FD340"]);
   });
 
   it("shows another tenant only its own numbers", async () => {

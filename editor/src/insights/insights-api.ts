@@ -1,5 +1,6 @@
 // The analytics routes the Insights page reads (server/src/analytics/), typed. Every route takes `days`; the
-// run metrics also `workflow` (a name) and `version`.
+// run metrics also `workflow` (a name), `version` and `testRuns` (the server counts customers' runs only unless
+// `testRuns=include` adds the editor's test runs).
 import { ApiError, CLIENT_ERRORS } from "../api/api-error";
 import type { FlowdeckApi } from "../api/flowdeck-api";
 
@@ -7,6 +8,8 @@ export interface InsightsFilter {
   readonly days: number;
   readonly workflow?: string;
   readonly version?: number;
+  /** Count the editor's test runs too (`testRuns=include`); customers' runs only when absent. */
+  readonly includeTests?: boolean;
 }
 
 interface Window {
@@ -48,6 +51,7 @@ export interface OutcomeDay {
 
 export interface WorkflowOutcomes extends OutcomeRates {
   readonly workflow: string;
+  /** null: a draft, which only a test run runs. */
   readonly version: number | null;
   readonly runs: number;
 }
@@ -97,12 +101,21 @@ export interface Insights {
 
 type Source = Pick<FlowdeckApi, "baseUrl" | "accessToken">;
 
+/** The query strings of one filter: `leads` for routes about leads, `runs` and `workflows` for the run metrics. */
+export function insightsQueries(filter: InsightsFilter) {
+  const leads = new URLSearchParams({ days: String(filter.days) });
+  // Leads have no run behind them, so `testRuns` cannot apply to them (the route refuses it).
+  const workflows = new URLSearchParams(leads);
+  if (filter.includeTests) workflows.set("testRuns", "include");
+  const runs = new URLSearchParams(workflows);
+  if (filter.workflow) runs.set("workflow", filter.workflow);
+  if (filter.version) runs.set("version", String(filter.version));
+  return { leads, runs, workflows };
+}
+
 /** All of the page's numbers for one filter, read in parallel. */
 export async function loadInsights(source: Source, filter: InsightsFilter): Promise<Insights> {
-  const query = new URLSearchParams({ days: String(filter.days) });
-  const runQuery = new URLSearchParams(query);
-  if (filter.workflow) runQuery.set("workflow", filter.workflow);
-  if (filter.version) runQuery.set("version", String(filter.version));
+  const queries = insightsQueries(filter);
   const token = await source.accessToken();
   const get = async <T>(path: string, params: URLSearchParams): Promise<T> => {
     let response: Response;
@@ -122,12 +135,12 @@ export async function loadInsights(source: Source, filter: InsightsFilter): Prom
   };
   // The workflow list for the filter ignores the filter itself, so every workflow stays selectable.
   const [runs, resolution, workflows, router, leads, usage] = await Promise.all([
-    get<Insights["runs"]>("/analytics/runs", runQuery),
-    get<Insights["resolution"]>("/analytics/resolution", runQuery),
-    get<Insights["workflows"]>("/analytics/workflows", query),
-    get<Insights["router"]>("/analytics/router", runQuery),
-    get<Insights["leads"]>("/analytics/leads", query),
-    get<Insights["usage"]>("/analytics/usage", runQuery),
+    get<Insights["runs"]>("/analytics/runs", queries.runs),
+    get<Insights["resolution"]>("/analytics/resolution", queries.runs),
+    get<Insights["workflows"]>("/analytics/workflows", queries.workflows),
+    get<Insights["router"]>("/analytics/router", queries.runs),
+    get<Insights["leads"]>("/analytics/leads", queries.leads),
+    get<Insights["usage"]>("/analytics/usage", queries.runs),
   ]);
   return { runs, resolution, workflows, router, leads, usage };
 }

@@ -1,6 +1,7 @@
-// Insights (`/insights`; `/analytics/…` belongs to the API): how the bot is doing, from real runs — runs per day,
+// Insights (`/insights`; `/analytics/…` belongs to the API): how the bot is doing with customers — runs per day,
 // how conversations ended (the End node's outcome; a handed-off run counts as a handoff), what the router decided
 // locally and what that saved, model tokens and cost, lead conversion; filtered by period, workflow and version.
+// The editor's test runs are staff trying a flow: left out unless the toggle asks for them.
 // Loaded lazily, with its chart library, so the first page of the app stays small.
 import { useEffect, useId, useMemo, useState } from "react";
 import { describeError } from "../api";
@@ -63,7 +64,12 @@ export function InsightsPage() {
       <header className="fd-page-header">
         <div>
           <h1 className="fd-page-header__title">Insights</h1>
-          <p className="fd-page-header__subtitle">How your flows are doing with customers, from live runs.</p>
+          <p className="fd-page-header__subtitle" data-testid="insights-source">
+            {filter.includeTests
+              ? "How your flows are doing, from customers' runs and the editor's test runs."
+              : "How your flows are doing with customers, from live runs only: editor test runs are left out."}{" "}
+            Days are UTC calendar days.
+          </p>
         </div>
       </header>
       <form
@@ -99,6 +105,7 @@ export function InsightsPage() {
             onChange={(event) =>
               setFilter({
                 days: filter.days,
+                ...(filter.includeTests ? { includeTests: true } : {}),
                 ...(event.target.value ? { workflow: event.target.value } : {}),
               })
             }
@@ -133,6 +140,17 @@ export function InsightsPage() {
             ))}
           </select>
         </div>
+        <label className="fd-insights__toggle">
+          <input
+            type="checkbox"
+            checked={filter.includeTests === true}
+            onChange={(event) => {
+              const { includeTests: _dropped, ...rest } = filter;
+              setFilter(event.target.checked ? { ...rest, includeTests: true } : rest);
+            }}
+          />
+          Include editor test runs
+        </label>
       </form>
       {error ? (
         <p className="fd-alert fd-alert--error" role="alert">
@@ -181,7 +199,10 @@ export function InsightsPage() {
               unit="tokens"
             />
           </div>
-          <WorkflowOutcomesTable items={insights.workflows.items} />
+          <WorkflowOutcomesTable
+            items={insights.workflows.items}
+            includesTests={filter.includeTests === true}
+          />
         </>
       ) : null}
     </div>

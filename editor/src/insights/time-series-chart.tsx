@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { dayLabel, dayRange, labelledDays } from "./day-axis";
 
 export interface ChartSeries {
   readonly label: string;
@@ -26,7 +27,8 @@ export interface TimeSeriesChartProps {
 
 const HEIGHT_PX = 220;
 const WHOLE_NUMBER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7];
-const dayToSeconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
+// About one "Dec 12" per this many CSS pixels, with room between labels.
+const PX_PER_DAY_LABEL = 64;
 
 export function TimeSeriesChart({ title, description, days, series, testId, unit }: TimeSeriesChartProps) {
   const id = useId();
@@ -39,13 +41,20 @@ export function TimeSeriesChart({ title, description, days, series, testId, unit
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 200),
       height: HEIGHT_PX,
-      // Days are UTC calendar days: label them as such, whatever the browser's zone.
-      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      // x is the day's index in `days`: its label comes from the server's day text (day-axis.ts), so no clock
+      // or zone of the browser can shift it.
+      scales: {
+        x: { time: false, range: () => [0, Math.max(1, days.length - 1)] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
       axes: [
-        {},
+        {
+          splits: (u) => labelledDays(days.length, u.bbox.width / uPlot.pxRatio / PX_PER_DAY_LABEL),
+          values: (_u, splits) => splits.map((index) => dayLabel(days[index] ?? "")),
+          grid: { show: false },
+        },
         {
           label: unit,
           // The left axis counts things (runs, decisions, tokens): whole-number ticks only.
@@ -65,7 +74,10 @@ export function TimeSeriesChart({ title, description, days, series, testId, unit
           : []),
       ],
       series: [
-        {},
+        {
+          label: "Day",
+          value: (_u: uPlot, index: number | null) => (index == null ? "—" : dayLabel(days[index] ?? "")),
+        },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -78,7 +90,7 @@ export function TimeSeriesChart({ title, description, days, series, testId, unit
       ],
     };
     if (right) options.scales!.right = { range: (_u, _min, max) => [0, Math.max(0.01, max)] };
-    const data: uPlot.AlignedData = [days.map(dayToSeconds), ...series.map((s) => [...s.values])];
+    const data: uPlot.AlignedData = [days.map((_day, index) => index), ...series.map((s) => [...s.values])];
     const chart = new uPlot(options, data, element);
     const resize = new ResizeObserver(() =>
       chart.setSize({ width: Math.max(element.clientWidth, 200), height: HEIGHT_PX }),
@@ -98,7 +110,12 @@ export function TimeSeriesChart({ title, description, days, series, testId, unit
         </h2>
         <p className="fd-muted">{description}</p>
       </figcaption>
-      <div ref={host} className="fd-chart__plot" role="img" aria-label={`${title}: chart, numbers below`} />
+      <div
+        ref={host}
+        className="fd-chart__plot"
+        role="img"
+        aria-label={`${title}: chart of ${dayRange(days)} (UTC days), numbers below`}
+      />
       <details className="fd-chart__numbers">
         <summary>Show the numbers</summary>
         <table className="fd-table">

@@ -1,7 +1,9 @@
 // Issue 17 item 5 in a real browser: the Insights page draws its charts from real runs of this workspace — two
 // resolved conversations and one handed to a person, which counts as a handoff, not as resolved — and its
-// version filter narrows them. Passes axe; saved as a screenshot.
+// version filter narrows them. An editor test run of a draft stays out until "Include editor test runs" is
+// ticked. Passes axe; saved as screenshots.
 import { expect, it } from "vitest";
+import { dayLabel } from "../../src/insights/day-axis";
 import { seriousViolations } from "./support/accessibility";
 import { describeBrowser, useBrowserSuite } from "./support/browser-suite";
 import { screenshot } from "./support/screenshots";
@@ -60,6 +62,18 @@ describeBrowser("insights in Chromium", () => {
         return states.sort().join(",");
       })
       .toBe("completed,completed,handoff");
+    // A test run of the draft, as the builder starts one: staff trying the flow, not a customer.
+    const test = await suite.server.api<{ id: string }>("POST", "/runs", {
+      token,
+      body: { workflow: "answers", draft: true, input: { message: "Testing" } },
+    });
+    expect(test.status).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (await suite.server.api<{ status: string }>("GET", `/runs/${test.body.id}`, { token })).body.status,
+      )
+      .toBe("completed");
 
     const page = await suite.newPage();
     await signInThroughUi(page, account.email, account.password);
@@ -88,5 +102,32 @@ describeBrowser("insights in Chromium", () => {
       .waitFor();
     expect(await tile("Handed to a person").textContent()).toContain("100%");
     expect(await page.getByTestId("workflow-outcomes").locator("tbody tr").count()).toBe(2);
+
+    // Workflow names read as they are written, not as small capitals.
+    const name = page.getByTestId("workflow-outcomes").getByRole("rowheader", { name: "answers" });
+    expect(await name.evaluate((cell) => getComputedStyle(cell).textTransform)).toBe("none");
+    expect(await page.getByTestId("workflow-outcomes").textContent()).not.toContain("draft");
+    // The day axis ends on the server's last (UTC) day.
+    const { to } = (await suite.server.api<{ to: string }>("GET", "/analytics/runs?days=30", { token })).body;
+    const last = dayLabel(to);
+    expect(await page.getByTestId("chart-runs").getByRole("img").getAttribute("aria-label")).toContain(
+      `to ${last} (UTC days)`,
+    );
+
+    // The toggle adds the test run: one more run, and a draft row that says what it holds.
+    await page.getByLabel("Workflow", { exact: true }).selectOption("");
+    await page.getByLabel("Include editor test runs").check();
+    await tile("Runs")
+      .filter({ hasText: /^Runs4/ })
+      .waitFor();
+    expect(await tile("Resolved by the bot").textContent()).toContain("75%");
+    expect(await page.getByTestId("insights-source").textContent()).toContain("editor's test runs");
+    await page.getByRole("cell", { name: "Draft (editor test runs)" }).waitFor();
+    await screenshot(page, "insights-with-test-runs");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel("Include editor test runs").uncheck();
+    await tile("Runs")
+      .filter({ hasText: /^Runs3/ })
+      .waitFor();
   }, 90_000);
 });

@@ -2,9 +2,9 @@ import type { Database, Sql } from "@flowdeck/runtime";
 import type { Request, Response } from "express";
 import type { RouteDefinition } from "../kit/route-table";
 import { inTenant } from "../domain-api/route-kit";
-import { intParam, parseQuery, textParam } from "../domain-api/query-params";
+import { enumParam, intParam, parseQuery, textParam } from "../domain-api/query-params";
 import { leadConversion, runsPerDay, usagePerDay } from "./analytics-store";
-import type { AnalyticsWindow } from "./analytics-window";
+import { TEST_RUNS, type AnalyticsWindow, type TestRuns } from "./analytics-window";
 import { routerTiers } from "./router-tiers";
 import { outcomesByWorkflow, resolution } from "./run-outcomes";
 
@@ -13,22 +13,25 @@ export const ANALYTICS_MAX_DAYS = 365;
 
 const days = intParam(1, ANALYTICS_MAX_DAYS);
 const version = intParam(1, 1_000_000);
+const testRuns = enumParam(TEST_RUNS);
 
 /**
  * One read-only route per metric, any member of the tenant (viewer and up). Each takes `days` (1–365,
- * default 30: the last N UTC calendar days, today included); the run metrics also take `workflow` (a name)
- * and `version` (a published version number).
+ * default 30: the last N UTC calendar days, today included); the run metrics also take `workflow` (a name),
+ * `version` (a published version number) and `testRuns`: `exclude` (default) counts customers' runs only,
+ * since the editor's test runs are staff trying a flow; `include` counts both, `only` the test runs alone.
  */
 export function analyticsRoutes(db: Database): RouteDefinition[] {
   const metric =
     (withWorkflow: boolean, query: (sql: Sql, window: AnalyticsWindow) => Promise<unknown>) =>
     async (req: Request, res: Response) => {
-      const parsed: { days?: number; workflow?: string; version?: number } = parseQuery(
+      const parsed: { days?: number; workflow?: string; version?: number; testRuns?: TestRuns } = parseQuery(
         req,
-        withWorkflow ? { days, workflow: textParam(64), version } : { days },
+        withWorkflow ? { days, workflow: textParam(64), version, testRuns } : { days },
       );
       const window: AnalyticsWindow = {
         days: parsed.days ?? ANALYTICS_DEFAULT_DAYS,
+        testRuns: parsed.testRuns ?? "exclude",
         ...(parsed.workflow ? { workflow: parsed.workflow } : {}),
         ...(parsed.version ? { version: parsed.version } : {}),
       };
@@ -39,7 +42,8 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     {
       method: "get",
       path: "/analytics/runs",
-      summary: "Runs started per day, by status now (?days=30, ?workflow=, ?version=).",
+      summary:
+        "Runs started per day, by status now (?days=30, ?workflow=, ?version=, ?testRuns=exclude|include|only).",
       auth: "user",
       status: 200,
       handler: metric(true, runsPerDay),
@@ -48,7 +52,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/analytics/resolution",
       summary:
-        "Run outcomes (End node outcome; a run ever handed off is a handoff), rates and per day (?days=30, ?workflow=, ?version=).",
+        "Run outcomes (End node outcome; a run ever handed off is a handoff), rates and per day (?days=30, ?workflow=, ?version=, ?testRuns=exclude|include|only).",
       auth: "user",
       status: 200,
       handler: metric(true, resolution),
@@ -56,7 +60,8 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     {
       method: "get",
       path: "/analytics/workflows",
-      summary: "Run outcomes and rates per workflow and version (?days=30, ?workflow=, ?version=).",
+      summary:
+        "Run outcomes and rates per workflow and version (?days=30, ?workflow=, ?version=, ?testRuns=exclude|include|only).",
       auth: "user",
       status: 200,
       handler: metric(true, outcomesByWorkflow),
@@ -65,7 +70,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/analytics/router",
       summary:
-        "Router decisions per day by the tier that decided: local, embeddings or llm (?days=30, ?workflow=, ?version=).",
+        "Router decisions per day by the tier that decided: local, embeddings or llm (?days=30, ?workflow=, ?version=, ?testRuns=exclude|include|only).",
       auth: "user",
       status: 200,
       handler: metric(true, routerTiers),
@@ -82,7 +87,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/analytics/usage",
       summary:
-        "Model tokens and cost per day from the steps that called a model, and savedUsd by local routing (?days=30, ?workflow=).",
+        "Model tokens and cost per day from the steps that called a model, and savedUsd by local routing (?days=30, ?workflow=, ?version=, ?testRuns=exclude|include|only).",
       auth: "user",
       status: 200,
       handler: metric(true, usagePerDay),

@@ -28,7 +28,7 @@ export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
             count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled,
             count(*) FILTER (WHERE r.status IN ('queued', 'running', 'waiting'))::int AS open
        FROM days
-       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND ${runFilter("r")}
+       LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND ${runFilter("r", window.testRuns)}
       GROUP BY days.day ORDER BY days.day`,
     [window.days, window.workflow ?? null, window.version ?? null],
   );
@@ -90,7 +90,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
               jsonb_typeof(s.usage) = 'object' AS model_step
          FROM runs r ${journalStepsOf("r")}
         WHERE (jsonb_typeof(s.usage) = 'object' OR jsonb_typeof(s.details->'savedUsd') = 'number')
-          AND r.updated_at >= ${SINCE} AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
+          AND r.updated_at >= ${SINCE} AND s.finished_at >= ${SINCE} AND ${runFilter("r", window.testRuns)}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             coalesce(sum(used.prompt), 0)::float8 AS prompt,

@@ -24,7 +24,7 @@ export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
        SELECT ${DAY("s.finished_at")} AS day, coalesce(s.details->>'tier', s.output->>'tier') AS tier
          FROM runs r ${journalStepsOf("r")}
         WHERE s.node_type = 'router' AND s.status = 'completed' AND r.updated_at >= ${SINCE}
-          AND s.finished_at >= ${SINCE} AND ${runFilter("r")}
+          AND s.finished_at >= ${SINCE} AND ${runFilter("r", window.testRuns)}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
             count(d.day) FILTER (WHERE d.tier = 'local')::int AS local,

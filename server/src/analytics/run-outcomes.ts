@@ -1,5 +1,14 @@
 import { journalHasEvent, type Sql } from "@flowdeck/runtime";
-import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
+import {
+  bounds,
+  DAY,
+  ratio,
+  runFilter,
+  SINCE,
+  WINDOW,
+  type AnalyticsWindow,
+  type TestRuns,
+} from "./analytics-window";
 
 /**
  * How each run ended, for resolution analytics (issue 17). One outcome per run, first match wins:
@@ -17,10 +26,10 @@ const OUTCOME = `CASE
           WHEN 'unresolved' THEN 'unresolved' WHEN 'escalated' THEN 'escalated' ELSE 'resolved' END
   END`;
 
-// $1 = days, $2 = workflow, $3 = version: the live runs started in the window, each with its outcome.
-const OUTCOMES = `${WINDOW}, outcomes AS (
+// $1 = days, $2 = workflow, $3 = version: the window's runs, each with its outcome.
+const outcomes = (testRuns: TestRuns) => `${WINDOW}, outcomes AS (
   SELECT ${DAY("r.created_at")} AS day, r.workflow_name, r.workflow_version, ${OUTCOME} AS outcome
-    FROM runs r WHERE r.created_at >= ${SINCE} AND ${runFilter("r")}
+    FROM runs r WHERE r.created_at >= ${SINCE} AND ${runFilter("r", testRuns)}
 )`;
 
 interface OutcomeCounts {
@@ -62,7 +71,7 @@ export type OutcomeDay = { readonly day: string } & OutcomeCounts;
 /** Totals and rates over the window, and the same counts per day (every day, oldest first). */
 export async function resolution(sql: Sql, window: AnalyticsWindow) {
   const { rows } = await sql.query<OutcomeDay>(
-    `${OUTCOMES}
+    `${outcomes(window.testRuns)}
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day, ${COUNTS}
        FROM days LEFT JOIN outcomes o ON o.day = days.day
       GROUP BY days.day ORDER BY days.day`,
@@ -83,14 +92,14 @@ export async function resolution(sql: Sql, window: AnalyticsWindow) {
 }
 
 /**
- * The same outcomes per workflow and version (a test run of a draft has no version: null), the workflows
- * with the most runs first. Also what the editor's workflow and version filters offer.
+ * The same outcomes per workflow and version (only test runs run a draft, so a null version appears only
+ * when they are included), the workflows with the most runs first. Also what the editor's workflow and version filters offer.
  */
 export async function outcomesByWorkflow(sql: Sql, window: AnalyticsWindow) {
   const { rows } = await sql.query<
     { workflow: string; version: number | null; runs: number } & OutcomeCounts
   >(
-    `${OUTCOMES}
+    `${outcomes(window.testRuns)}
      SELECT o.workflow_name AS workflow, o.workflow_version AS version, count(*)::int AS runs, ${COUNTS}
        FROM outcomes o
       GROUP BY o.workflow_name, o.workflow_version

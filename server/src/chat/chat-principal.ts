@@ -10,6 +10,7 @@ import { parseChannelKey } from "../channels/channel-keys";
 import { getChannel } from "../channels/channel-store";
 import type { ChannelRecord } from "../channels/channel-types";
 import type { RunTarget } from "../runs/run-host";
+import { TEST_RUN_CHANNEL } from "../runs/test-run-channel";
 
 /** Who is chatting: a customer through a web channel, or a staff member test-running a workflow. */
 export type ChatPrincipal =
@@ -35,7 +36,9 @@ export function targetOf(principal: ChatPrincipal): RunTarget {
 
 /** The `channel` stored on runs: `web:<channel id>` for customers, `test` for staff. */
 export function runChannelOf(principal: ChatPrincipal): string {
-  return principal.kind === "customer" ? `${principal.channel.kind}:${principal.channel.id}` : "test";
+  return principal.kind === "customer"
+    ? `${principal.channel.kind}:${principal.channel.id}`
+    : TEST_RUN_CHANNEL;
 }
 
 export class ChatAuthError extends Error {

@@ -1,5 +1,6 @@
 import type { Sql } from "@flowdeck/runtime";
 import { RUN_MONEY_LATERAL } from "./run-costs";
+import { TEST_RUN_CHANNEL } from "./test-run-channel";
 
 export interface RunFilters {
   readonly status?: string;
@@ -55,9 +56,6 @@ export const RUN_CHANNEL_JOIN = `LEFT JOIN channels ch
         AND ch.kind = split_part(runs.channel, ':', 1)
         AND ch.id = CASE WHEN runs.channel ~* '^(web|webhook):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                          THEN split_part(runs.channel, ':', 2)::uuid END`;
-
-/** The value of `runs.channel` for test runs (server/src/chat/chat-principal.ts, run-routes.ts). */
-export const TEST_RUN_CHANNEL = "test";
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 

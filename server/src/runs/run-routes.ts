@@ -10,6 +10,7 @@ import type { RunHost, RunTarget } from "./run-host";
 import { runMoney, stepMoney } from "./run-costs";
 import { listRuns, runChannelName } from "./run-queries";
 import { replayRun } from "./run-replay";
+import { TEST_RUN_CHANNEL } from "./test-run-channel";
 
 const TargetFields = {
   workflow: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Workflow name." })),
@@ -222,7 +223,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
           tenantId: requireAuth(res).tenantId,
           target: await targetOf(res, body),
           input: body.input ?? {},
-          channel: body.draft ? "test" : "api",
+          channel: body.draft ? TEST_RUN_CHANNEL : "api",
           checkInput: true,
           ...(body.conversationId ? { conversationId: body.conversationId } : {}),
         });
