@@ -52,6 +52,12 @@ describe("the embed snippet and the demo channel", () => {
   it("uses a configured public URL, and refuses one that is not a base URL", async () => {
     const created = await createChannel(configured, configuredToken, { kind: "web", workflow: "embed" });
     expect(created.embed).toContain('src="https://chat.example.com/flowdeck/widget.js"');
+    // Viewed later, a webhook channel's URL is the configured one too, not the request's host.
+    const hook = await createChannel(configured, configuredToken, { kind: "webhook", workflow: "embed" });
+    const listed = await configured.request("GET", "/channels", { token: configuredToken });
+    expect(listed.body.items.find((c: { id: string }) => c.id === hook.id).webhookUrl).toBe(
+      `https://chat.example.com/flowdeck/webhooks/${hook.id}`,
+    );
     expect(parsePublicUrl("https://a.test/")).toBe("https://a.test");
     expect(() => parsePublicUrl("ftp://a.test")).toThrow(/FD398|FLOWDECK_PUBLIC_URL/);
     expect(() => parsePublicUrl("https://a.test/?x=1")).toThrow(/FLOWDECK_PUBLIC_URL/);

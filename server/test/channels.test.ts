@@ -142,4 +142,22 @@ describe.each(TEST_DATABASE_KINDS)("the channel API on %s", (kind) => {
     expect(res.status).toBe(500);
     expect(res.text).not.toContain(a.webhookSecret);
   });
+
+  it("lists and gets a webhook channel with the server's own webhookUrl, and a web channel without one", async () => {
+    const hook = await createChannel(server, token, { kind: "webhook", workflow: workflowId });
+    const web = await createChannel(server, token, { kind: "web", workflow: workflowId });
+    expect(hook.webhookUrl).toBe(`${server.url}/webhooks/${hook.id}`);
+    const listed = (await server.request("GET", "/channels", { token })).body.items as {
+      id: string;
+      webhookUrl?: string;
+    }[];
+    expect(listed.find((c) => c.id === hook.id)?.webhookUrl).toBe(hook.webhookUrl);
+    expect(listed.find((c) => c.id === web.id)).not.toHaveProperty("webhookUrl");
+    const got = await server.request("GET", `/channels/${hook.id}`, { token });
+    expect(got.body.webhookUrl).toBe(hook.webhookUrl);
+    expect(got.text).not.toContain(hook.webhookSecret);
+    expect((await server.request("GET", `/channels/${web.id}`, { token })).body).not.toHaveProperty(
+      "webhookUrl",
+    );
+  });
 });

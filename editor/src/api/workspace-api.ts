@@ -15,6 +15,7 @@ import type {
   ModelSettings,
   ModelSettingsChange,
   NewChannel,
+  RetriedDeliveries,
   StoredCredential,
 } from "./workspace-types";
 
@@ -85,8 +86,10 @@ export function createWorkspaceApi(source: Source) {
         value,
       }),
     deleteCredential: (id: string) => call<void>("DELETE", `/settings/credentials/${encodeURIComponent(id)}`),
-    channelDeliveries: (id: string) =>
-      call<ChannelDeliveries>("GET", `/channels/${encodeURIComponent(id)}/deliveries`),
+    channelDeliveries: (id: string) => call<ChannelDeliveries>("GET", `${channel(id)}/deliveries`),
+    /** Owes given-up messages again: those in `ids`, or every given-up message of the channel. */
+    retryDeliveries: (id: string, ids?: readonly string[]) =>
+      call<RetriedDeliveries>("POST", `${channel(id)}/deliveries/retry`, ids ? { ids } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Channel {
   readonly outboundUrl: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** A webhook channel's absolute URL as the server is reached publicly (FLOWDECK_PUBLIC_URL or the request). */
+  readonly webhookUrl?: string;
 }
 
 /** Shown once, on create and rotate. */
@@ -138,6 +140,16 @@ export interface ChannelDeliveries {
     readonly status: "pending" | "retrying" | "given-up";
     readonly lastError: string | null;
     readonly nextAttemptAt: string | null;
+    /** When its day of retries ended; set exactly when `status` is "given-up". */
+    readonly givenUpAt: string | null;
     readonly createdAt: string;
   }>;
+}
+
+export type ChannelDelivery = ChannelDeliveries["items"][number];
+
+/** POST /channels/:id/deliveries/retry: the given-up messages owed again. */
+export interface RetriedDeliveries {
+  readonly retried: number;
+  readonly ids: readonly string[];
 }

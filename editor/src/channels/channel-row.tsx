@@ -119,7 +119,11 @@ export function ChannelRow({
         </button>
       </div>
       {channel.kind === "webhook" ? (
-        <WebhookHowTo url={webhookUrlOf(api.baseUrl, channel.id, window.location.href)} />
+        <WebhookHowTo
+          // The server's own URL (FLOWDECK_PUBLIC_URL or how it was reached); the editor's origin only when an
+          // older server left it out, since behind a proxy the two differ.
+          url={channel.webhookUrl ?? webhookUrlOf(api.baseUrl, channel.id, window.location.href)}
+        />
       ) : null}
     </li>
   );

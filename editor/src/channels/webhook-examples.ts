@@ -10,8 +10,8 @@ export const SECRET_VARIABLE = "FLOWDECK_WEBHOOK_SECRET";
 const EXAMPLE_BODY = '{"text":"Hello, where is my order?"}';
 
 /**
- * The channel's absolute URL from where this editor reaches the API. The create and rotate answers carry the
- * server's own `webhookUrl`; the channel list does not, so a channel viewed later gets it from here.
+ * The channel's absolute URL from where this editor reaches the API. The server's own `webhookUrl` (on
+ * every channel answer) comes first; this is for an answer without one, from a server older than the field.
  */
 export function webhookUrlOf(apiBaseUrl: string, channelId: string, pageUrl: string): string {
   return new URL(`${apiBaseUrl}/webhooks/${channelId}`, pageUrl).href;

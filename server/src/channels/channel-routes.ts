@@ -98,8 +98,9 @@ export function channelRoutes(
       auth: "user",
       role: "admin",
       status: 200,
-      handler: async (_req, res) => {
-        res.json({ items: (await inTenant(res, listChannels)).map(toView) });
+      handler: async (req, res) => {
+        const base = baseUrl(req);
+        res.json({ items: (await inTenant(res, listChannels)).map((channel) => toView(channel, base)) });
       },
     },
     {
@@ -163,7 +164,7 @@ export function channelRoutes(
       role: "admin",
       status: 200,
       handler: async (req, res) => {
-        res.json(toView(await channelOr404(res, String(req.params.id))));
+        res.json(toView(await channelOr404(res, String(req.params.id)), baseUrl(req)));
       },
     },
     {

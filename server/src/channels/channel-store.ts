@@ -40,10 +40,29 @@ function toRecord(row: ChannelRow): ChannelRecord {
   };
 }
 
-export function toView(record: ChannelRecord): ChannelView {
+/**
+ * What staff see of a channel. With `baseUrl` (the server's public base, which needs the request), a webhook
+ * channel also carries its absolute `webhookUrl`: the editor cannot build it from its own origin behind
+ * FLOWDECK_PUBLIC_URL or a proxy.
+ */
+export function toView(
+  record: ChannelRecord,
+  baseUrl?: string,
+): ChannelView & { readonly webhookUrl?: string } {
   const { id, kind, name, workflowId, pinnedVersion, allowedOrigins, outboundUrl, createdAt, updatedAt } =
     record;
-  return { id, kind, name, workflowId, pinnedVersion, allowedOrigins, outboundUrl, createdAt, updatedAt };
+  return {
+    id,
+    kind,
+    name,
+    workflowId,
+    pinnedVersion,
+    allowedOrigins,
+    outboundUrl,
+    createdAt,
+    updatedAt,
+    ...(kind === "webhook" && baseUrl !== undefined ? { webhookUrl: `${baseUrl}/webhooks/${id}` } : {}),
+  };
 }
 
 export interface NewChannel {
