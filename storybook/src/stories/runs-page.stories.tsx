@@ -76,7 +76,7 @@ export const FilteredWithoutAMatch: Story = {
     const canvas = within(canvasElement);
     await canvas.findAllByTestId("run-row");
     await userEvent.selectOptions(canvas.getByTestId("filter-status"), "handoff");
-    await userEvent.type(canvas.getByTestId("filter-channel"), "api");
+    await userEvent.selectOptions(canvas.getByTestId("filter-channel"), "api");
     await userEvent.click(canvas.getByTestId("filter-apply"));
     await expect(await canvas.findByTestId("runs-empty")).toHaveTextContent("No run matches these filters.");
   },
