@@ -55,6 +55,9 @@ describe.each(TEST_DATABASE_KINDS)("runs list: test runs and channel names on %s
     expect(ids(live.body)).toEqual(expect.arrayContaining([api.body.id, web.id]));
     expect(ids(live.body)).not.toContain(test.body.id);
     expect(ids((await call("GET", "/runs?testRuns=only")).body)).toEqual([test.body.id]);
+    expect(ids((await call("GET", "/runs?testRuns=include")).body)).toEqual(
+      ids((await call("GET", "/runs")).body),
+    );
     expect((await call("GET", "/runs?testRuns=yes")).body.error).toMatchObject({ code: "FD355" });
 
     const names = Object.fromEntries(

@@ -72,12 +72,17 @@ function modeQuery(req: Request): string | undefined {
   return value;
 }
 
+// The same words as the analytics routes' `testRuns` (analytics-window.ts); here `include`, listing both, is the
+// default, since a run's history is where staff look for their test runs too.
 function testRunsQuery(req: Request): "exclude" | "only" | undefined {
   const value = query(req, "testRuns");
-  if (value !== undefined && value !== "exclude" && value !== "only") {
-    throw new ApiError("FD355", `Query parameter "testRuns" must be exclude or only, got "${value}".`);
+  if (value !== undefined && value !== "exclude" && value !== "include" && value !== "only") {
+    throw new ApiError(
+      "FD355",
+      `Query parameter "testRuns" must be exclude, include or only, got "${value}".`,
+    );
   }
-  return value;
+  return value === "include" ? undefined : value;
 }
 
 function isoQuery(req: Request, name: string): string | undefined {
@@ -173,7 +178,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs",
       summary:
-        "The tenant's runs, newest first, each with costUsd, savedUsd and channelName. Filters: status, workflow, version, conversation, channel, mode (live | replay), testRuns (exclude | only: runs on channel `test`), since, before + beforeId (keyset paging: next, nextId), limit.",
+        "The tenant's runs, newest first, each with costUsd, savedUsd and channelName. Filters: status, workflow, version, conversation, channel, mode (live | replay), testRuns (exclude | include | only: runs on channel `test`; include by default), since, before + beforeId (keyset paging: next, nextId), limit.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
