@@ -2,7 +2,7 @@
 // button and a live preview, or a webhook's signing secret and URL.
 import { useId } from "react";
 import type { Channel, ChannelCredentials } from "../api/workspace-types";
-import { useToast } from "../ui/toasts";
+import { useCopy } from "../ui/use-copy";
 import { WebhookHowTo } from "./webhook-how-to";
 import { WidgetPreview } from "./widget-preview";
 
@@ -15,19 +15,10 @@ export function ChannelCredentialsPanel({
   readonly credentials: ChannelCredentials;
   readonly onDismiss: () => void;
 }) {
-  const notify = useToast();
+  const copy = useCopy();
   const snippetId = useId();
   const secretId = useId();
   const urlId = useId();
-
-  async function copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      notify(`${what} copied.`);
-    } catch {
-      notify("Copy it from the box: the browser refused clipboard access.", "error");
-    }
-  }
 
   return (
     <section className="fd-card fd-channel-credentials" aria-labelledby="channel-credentials-title">

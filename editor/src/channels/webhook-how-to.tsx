@@ -2,7 +2,7 @@
 // on the channel's page after creation and whenever the channel is viewed. The words mirror what the server
 // checks (server/src/webhooks/webhook-call.ts) and answers, so a refusal's message reads like this page.
 import { useId } from "react";
-import { useToast } from "../ui/toasts";
+import { useCopy } from "../ui/use-copy";
 import "./webhook-how-to.css";
 import {
   curlExample,
@@ -23,19 +23,10 @@ export function WebhookHowTo({
   readonly headingLevel?: 3 | 4;
 }) {
   const Heading = headingLevel === 3 ? "h3" : "h4";
-  const notify = useToast();
+  const copy = useCopy();
   const id = useId();
   const curl = curlExample(url);
   const node = nodeExample(url);
-
-  async function copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      notify(`${what} copied.`);
-    } catch {
-      notify("Copy it from the box: the browser refused clipboard access.", "error");
-    }
-  }
 
   return (
     <details className="fd-webhook-how-to" open={open} data-testid="webhook-how-to">
@@ -107,34 +98,18 @@ export function WebhookHowTo({
           retries network errors, 408, 429 and 5xx for about a day.
         </p>
         <Heading>Examples</Heading>
-        <div className="fd-field">
-          <label className="fd-field__label" htmlFor={`${id}-curl`}>
-            Try it with curl (the secret comes from {SECRET_VARIABLE})
-          </label>
-          <textarea
-            id={`${id}-curl`}
-            className="fd-input fd-code fd-webhook-how-to__example"
-            readOnly
-            rows={curl.split("\n").length}
-            value={curl}
-            data-testid="webhook-curl-example"
-            onFocus={(event) => event.currentTarget.select()}
-          />
-        </div>
-        <div className="fd-field">
-          <label className="fd-field__label" htmlFor={`${id}-node`}>
-            Or from Node.js (node:crypto)
-          </label>
-          <textarea
-            id={`${id}-node`}
-            className="fd-input fd-code fd-webhook-how-to__example"
-            readOnly
-            rows={node.split("\n").length}
-            value={node}
-            data-testid="webhook-node-example"
-            onFocus={(event) => event.currentTarget.select()}
-          />
-        </div>
+        <ExampleBox
+          id={`${id}-curl`}
+          label={`Try it with curl (the secret comes from ${SECRET_VARIABLE})`}
+          text={curl}
+          testId="webhook-curl-example"
+        />
+        <ExampleBox
+          id={`${id}-node`}
+          label="Or from Node.js (node:crypto)"
+          text={node}
+          testId="webhook-node-example"
+        />
         <div className="fd-row">
           <button type="button" className="fd-button" onClick={() => void copy(curl, "curl example")}>
             Copy curl example
@@ -145,5 +120,35 @@ export function WebhookHowTo({
         </div>
       </div>
     </details>
+  );
+}
+
+/** A read-only example, selected whole when focused so a keyboard user can copy it too. */
+function ExampleBox({
+  id,
+  label,
+  text,
+  testId,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly text: string;
+  readonly testId: string;
+}) {
+  return (
+    <div className="fd-field">
+      <label className="fd-field__label" htmlFor={id}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        className="fd-input fd-code fd-webhook-how-to__example"
+        readOnly
+        rows={text.split("\n").length}
+        value={text}
+        data-testid={testId}
+        onFocus={(event) => event.currentTarget.select()}
+      />
+    </div>
   );
 }

@@ -6,31 +6,14 @@ import { COMMIT_RUN, COMMIT_RUNS } from "../../src/store/run-batch-sql";
 import { PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/run-requests";
 import { createRunStore } from "../../src/store/sql-run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
+import { findsById, planScans } from "../support/plan-scans";
 import { newRun } from "./run-fixtures";
 
-/**
- * Every plan node that reads `runs`, with the index it goes through (undefined for a sequential scan) and whether
- * the run's id is in the index condition (not only the tenant, the rest filtered).
- */
-interface RunsScan {
-  readonly nodeType: string;
-  readonly index?: string;
-  readonly byId: boolean;
-}
-
-function runsScans(plan: Record<string, unknown>): RunsScan[] {
-  const own =
-    plan["Relation Name"] === "runs" && String(plan["Node Type"]).includes("Scan")
-      ? [
-          {
-            nodeType: String(plan["Node Type"]),
-            index: plan["Index Name"] as string | undefined,
-            byId: /[(\s.]id = /.test(String(plan["Index Cond"] ?? "")),
-          },
-        ]
-      : [];
-  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
-  return [...own, ...children.flatMap(runsScans)];
+/** Every plan node that reads `runs`: its kind, its index, and whether it finds the run by its id. */
+function runsScans(plan: Record<string, unknown>) {
+  return planScans(plan)
+    .filter((scan) => scan.relation === "runs")
+    .map((scan) => ({ nodeType: scan.nodeType, index: scan.index, byId: findsById(scan) }));
 }
 
 // A chat message finds its run by primary key and checks its status in the same statement. With statistics
