@@ -32,7 +32,7 @@ export {
   type ConversationMemoryStore,
 } from "./store/conversation-memory-store";
 export { extractEntities, type AmountEntity, type EntityValue } from "./engine/entity-extraction";
-export { APP_ROLE, type Database, type DriverKind, type Sql } from "./store/database";
+export { APP_ROLE, prepared, type Database, type DriverKind, type Sql } from "./store/database";
 export { openDatabase, type OpenDatabaseOptions } from "./store/open-database";
 export { corkForTick } from "./streams/cork-for-tick";
 export { createPgDatabase } from "./store/pg-database";

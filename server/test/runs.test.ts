@@ -170,6 +170,23 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect((await call("POST", "/runs", { workflow: "nope" })).status).toBe(404);
     expect((await call("POST", "/runs", { workflow: "unpublished", draft: true })).status).toBe(202);
     expect((await call("POST", "/runs", { workflow: "greeter", tenantId: "x" })).status).toBe(400);
+
+    // A channel still names a workflow deleted after it was published: its versions no longer run.
+    const doomed = await call("POST", "/workflows", {
+      yaml: greeter("Hi").replace("name: greeter", "name: doomed"),
+    });
+    expect((await call("POST", `/workflows/${doomed.body.id}/publish`, { note: "v1" })).status).toBe(201);
+    const start = (version?: number) =>
+      server.runs.start({
+        tenantId: tenantId(),
+        target: { kind: "published", workflowId: doomed.body.id, ...(version ? { version } : {}) },
+        input: {},
+        channel: "api",
+      });
+    await expect(start()).resolves.toMatchObject({ workflowVersion: 1 });
+    expect((await call("DELETE", `/workflows/${doomed.body.id}`)).status).toBe(204);
+    await expect(start()).rejects.toMatchObject({ code: "FD322" });
+    await expect(start(1)).rejects.toMatchObject({ code: "FD322" });
   });
 
   it("refuses an input that misses what the start node declares, for a published run and a draft's test run", async () => {

@@ -52,10 +52,15 @@ export interface TenantScope {
   /** Becomes `app.tenant_id` for this transaction only; RLS policies compare every row against it. */
   readonly tenantId: string;
   /**
-   * Every statement of the transaction finds its rows by key: sequential scans are priced out
-   * (`enable_seqscan` off for this transaction). For statements that run on the generic plan each connection
-   * keeps, which PostgreSQL makes once: made while a table was a page or two, that plan would scan the table,
-   * and go on scanning it as it grows until the next ANALYZE.
+   * Every statement of the transaction finds its rows by key, on the generic plan its connection keeps: plans are
+   * never made afresh per execution (`plan_cache_mode` force_generic_plan), and sequential scans are priced out
+   * (`enable_seqscan` off), both for this transaction only. PostgreSQL otherwise replans a statement at every
+   * execution whenever its generic plan is priced above a custom one, which for the hot keyed reads and writes
+   * of a run costs more than executing them (bench CONTEXT, Planning by statement); and it makes the generic
+   * plan once, from the table as it is then: made while a table was a page or two, that plan would scan it, and
+   * go on scanning it as it grows until the next ANALYZE. Only for statements that name every row they reach by
+   * its whole key in scalar parameters: a generic plan of `id = ANY($2)`, priced for an array of unknown length,
+   * reads the tenant's whole index on a young table (keyed-generic-plans.test.ts).
    */
   readonly byKeyOnly?: boolean;
 }
@@ -179,8 +184,10 @@ export function createDatabase(adapter: DriverAdapter): Database {
  * prelude has none): requireTenantId has checked it is a canonical UUID, nothing else.
  */
 function tenantPrelude(tenantId: string, byKeyOnly: boolean): string {
-  const seqScans = byKeyOnly ? `, set_config('enable_seqscan', 'off', true)` : "";
-  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)${seqScans}`;
+  const keyed = byKeyOnly
+    ? `, set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`
+    : "";
+  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)${keyed}`;
 }
 
 /** Tenant ids are UUIDs; checking here turns a typo into FD262 instead of a cast error inside a policy. */

@@ -73,11 +73,13 @@ const COMMIT_SET = `
 
 // The commits' events as journal rows, and the outbox rows of the requests they applied stamped dispatched; both
 // joined to the UPDATE's result (`run`), so a refused commit writes neither.
-const COMMIT_JOURNAL_AND_OUTBOX = `
+const COMMIT_JOURNAL = `
 ), journal AS (
   INSERT INTO run_journal (tenant_id, run_id, first_seq, last_seq, events)
   SELECT $1, run.id, run.event_seq - jsonb_array_length(run.b->'events') + 1, run.event_seq, run.b->'events'
-    FROM run WHERE jsonb_array_length(run.b->'events') > 0
+    FROM run WHERE jsonb_array_length(run.b->'events') > 0`;
+
+const COMMIT_JOURNAL_AND_OUTBOX = `${COMMIT_JOURNAL}
 ), outbox AS (
   UPDATE run_outbox o SET dispatched_at = now()
     FROM run
@@ -120,7 +122,10 @@ SELECT batch.ord::int AS ord, run.state_version, run.event_seq, found.state_vers
 // the whole primary key, so the plan does not depend on what the statistics say about the tenant and
 // PostgreSQL keeps one generic plan per connection: planning COMMIT_RUNS afresh cost more than executing it
 // (pg_stat_statements in the chat bench: 345 µs planning and 505 µs executing per call; this, ~0 and ~100 µs
-// in bench/CONTEXT.md's harness). The version a refused commit found is read only when it is refused.
+// in bench/CONTEXT.md's harness). The version a refused commit found is read only when it is refused. The
+// outbox row it stamps is named by its key and its run from the parameters, not only through the UPDATE's
+// result: a generic plan made on a young database joined that result to every outbox row of the tenant (outbox
+// rows stay until their run goes), read on every commit as the table grew. Either of its indexes now finds it.
 export const COMMIT_RUN = prepared(
   "flowdeck_commit_run",
   `
@@ -131,7 +136,13 @@ WITH batch AS (
     FROM batch
    WHERE r.tenant_id = $1 AND r.id = $3::uuid AND r.state_version = (batch.b->>'expectedVersion')::int
   RETURNING r.id, r.state_version, r.event_seq, batch.b
-${COMMIT_JOURNAL_AND_OUTBOX}
+${COMMIT_JOURNAL}
+), outbox AS (
+  UPDATE run_outbox o SET dispatched_at = now()
+    FROM run
+   WHERE o.tenant_id = $1 AND o.id = ($2::jsonb->>'appliedOutboxId')::uuid AND o.run_id = $3::uuid
+     AND o.run_id = run.id AND o.dispatched_at IS NULL
+)
 SELECT 1 AS ord, run.state_version, run.event_seq,
        CASE WHEN run.id IS NULL
             THEN (SELECT f.state_version FROM runs f WHERE f.tenant_id = $1 AND f.id = $3::uuid) END AS found_version

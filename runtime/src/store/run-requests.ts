@@ -86,7 +86,7 @@ SELECT run.*, run.event_seq AS seq, outbox.id AS outbox_id FROM run, outbox`,
 const HOLDS_REQUEST = `events @> '[{"type": "resume.requested"}]'`;
 
 // The requests a run has not applied yet, oldest first (the journal's primary key orders them; no extra index).
-const PENDING_AFTER = prepared(
+export const PENDING_AFTER = prepared(
   "flowdeck_pending_resumes",
   `SELECT first_seq, events FROM run_journal
     WHERE tenant_id = $1 AND run_id = $2 AND last_seq > $3 AND ${HOLDS_REQUEST} ORDER BY first_seq`,

@@ -35,7 +35,7 @@ const GET_RUNS = prepared(
 );
 
 // A run's journal from a seq on: the rows that hold any event after it, in order (the primary key's order).
-const READ_JOURNAL = prepared(
+export const READ_JOURNAL = prepared(
   "flowdeck_read_journal",
   `SELECT first_seq, events FROM run_journal WHERE tenant_id = $1 AND run_id = $2 AND last_seq > $3
     ORDER BY first_seq`,
@@ -149,9 +149,7 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       const { rows } = await db.statement<RunRow & { claimed: boolean }>(
         READ_FOR_ACTIVATION,
         [tenantId, ids],
-        {
-          tenantId,
-        },
+        { tenantId },
       );
       const found = await records(tenantId, rows);
       const claimedOnce = new Set<string>();
@@ -304,7 +302,7 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       try {
         recorded = await db.transaction(
           (sql) => recordResume(sql, tenantId, runId, resume, statuses, claim?.key ?? null, countActivation),
-          { tenantId },
+          { tenantId, byKeyOnly: true },
         );
       } catch (error) {
         // A copy recorded by another statement at the same moment (REQUEST_RESUME says how the key refuses it).
@@ -324,6 +322,7 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
       if (!isUuid(runId)) return [];
       return db.transaction((sql) => pendingResumes(sql, tenantId, runId, afterSeq, { commit: true }), {
         tenantId,
+        byKeyOnly: true,
       });
     },
 
@@ -339,7 +338,10 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
   }
 
   async function readJournal(tenantId: string, runId: string, afterSeq: number): Promise<StoredEvent[]> {
-    const { rows } = await db.statement<JournalRow>(READ_JOURNAL, [tenantId, runId, afterSeq], { tenantId });
+    const { rows } = await db.statement<JournalRow>(READ_JOURNAL, [tenantId, runId, afterSeq], {
+      tenantId,
+      byKeyOnly: true,
+    });
     return expandJournal(rows, afterSeq);
   }
 }

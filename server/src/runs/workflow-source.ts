@@ -1,4 +1,5 @@
-import type { Database } from "@flowdeck/runtime";
+import { prepared, type Database } from "@flowdeck/runtime";
+import { isUuidText } from "../auth/opaque-token";
 import type { Workflow, WorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../kit/api-error";
 import { workflowChangedSince } from "../workflows/workflow-changes";
@@ -28,6 +29,19 @@ export interface WorkflowSource {
 // time). A publish, rollback or deletion through this process ends that trust at once; others within this time.
 const VERSION_LOOKUP_TTL_MS = 1_000;
 const MAX_KEPT_LOOKUPS = 10_000;
+
+// The version a start runs: `$3`, or the latest when null. Prepared and keyed (`byKeyOnly`), so each connection
+// keeps one plan: planned afresh, with the tenant's policies, it cost 390 µs against 56 µs executing (bench
+// CONTEXT, Planning by statement). A deleted workflow is told apart here, not in the WHERE: there, the partial
+// index of live names would serve the plan, which would then walk every live workflow of the tenant.
+export const VERSION_TO_RUN = prepared(
+  "flowdeck_version_to_run",
+  `SELECT w.name, v.version, w.deleted_at IS NOT NULL AS deleted FROM workflows w
+     LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
+      AND ($3::int IS NULL OR v.version = $3::int)
+    WHERE w.tenant_id = $1::uuid AND w.id = $2::uuid
+    ORDER BY v.version DESC NULLS LAST LIMIT 1`,
+);
 export function createWorkflowSource(
   db: Database,
   validator: WorkflowValidator,
@@ -52,17 +66,16 @@ export function createWorkflowSource(
       !workflowChangedSince(workflowId.toLowerCase(), kept.atMs)
     )
       return parsedVersion(tenantId, workflowId, kept.version);
-    const { rows } = await db.statement<{ name: string; version: number | null }>(
-      `SELECT w.name, v.version FROM workflows w
-         LEFT JOIN workflow_versions v ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id
-          AND ($2::int IS NULL OR v.version = $2)
-        WHERE w.id::text = $1 AND w.deleted_at IS NULL
-        ORDER BY v.version DESC NULLS LAST LIMIT 1`,
-      [workflowId, version ?? null],
-      { tenantId },
-    );
-    const row = rows[0];
-    if (!row) throw new ApiError("FD322", "No such workflow.");
+    const row = isUuidText(workflowId)
+      ? (
+          await db.statement<{ name: string; version: number | null; deleted: boolean }>(
+            VERSION_TO_RUN,
+            [tenantId, workflowId, version ?? null],
+            { tenantId, byKeyOnly: true },
+          )
+        ).rows[0]
+      : undefined;
+    if (!row || row.deleted) throw new ApiError("FD322", "No such workflow.");
     if (row.version === null) {
       if (version !== undefined) throw new ApiError("FD334", `Version ${version} does not exist.`);
       throw new ApiError("FD351", "This workflow has no published version yet.");
