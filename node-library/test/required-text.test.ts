@@ -78,4 +78,27 @@ describe.each(Object.entries(validators))("blank required text (%s)", (_name, va
     const handoff = '  - name: n\n    type: handoff\n    config: { reason: "", summary: "" }';
     expect(validator.validate(flow(handoff)).errorCount).toBe(0);
   });
+  // The rule came after versions were published: one with a blank text ran then and must run now, while its
+  // draft cannot be published again until the text is written.
+  it("lets a published version with a blank text run, with a warning, where a draft is an error", () => {
+    const text = flow('  - name: n\n    type: reply\n    config:\n      text: ""');
+    const published = validator.validate(text, { published: true });
+    expect(published.errorCount).toBe(0);
+    expect(published.workflow).toBeDefined();
+    expect(published.problems).toEqual([
+      expect.objectContaining({
+        code: "FD111",
+        severity: "warning",
+        path: "nodes[1].config.text",
+        line: 8,
+        message: expect.stringContaining("published before Flowdeck required it"),
+      }),
+    ]);
+    expect(validator.validate(text).workflow).toBeUndefined();
+    // Only the newer rule is tolerated: a missing text is an error in any version.
+    const missing = validator.validate(flow("  - name: n\n    type: reply\n    config: {}"), {
+      published: true,
+    });
+    expect(missing.problems.map((p) => [p.code, p.severity])).toEqual([["FD111", "error"]]);
+  });
 });

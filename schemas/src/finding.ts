@@ -12,6 +12,11 @@ export interface Finding {
   /** A row:col inside the string at `path` (templates, expressions). */
   readonly inner?: { readonly row: number; readonly col: number };
   readonly severity?: Severity;
+  /**
+   * A rule added after versions that break it could be published (a blank required text, FD111): an error in a
+   * draft, a warning in a published version, which must go on running as it ran when it was published.
+   */
+  readonly draftsOnly?: boolean;
 }
 
 export function locateFinding(finding: Finding, sourceMap: SourceMap): Problem {

@@ -32,7 +32,13 @@ export type { LoadedWorkflow } from "./load";
 export { SourceMap } from "./source-map";
 export type { SourcePosition } from "./source-map";
 export { createWorkflowValidator } from "./validate";
-export type { CompiledSchemaCheck, ValidationResult, WorkflowValidator, ValidatorOptions } from "./validate";
+export type {
+  CompiledSchemaCheck,
+  ValidateOptions,
+  ValidationResult,
+  WorkflowValidator,
+  ValidatorOptions,
+} from "./validate";
 export {
   celMessage,
   celProgram,

@@ -191,6 +191,7 @@ function toFinding(error: ErrorObject, data: unknown, nodeTypes: readonly string
           code: "FD111",
           message: `${the} is empty, but it is required.`,
           path,
+          draftsOnly: true,
         };
       const words = PATTERN_WORDS[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
       return { code: "FD113", message: `${the} ${words} (it is ${describe(value)}).`, path };

@@ -25,9 +25,14 @@ export interface ValidationResult {
   readonly loaded: LoadedWorkflow;
 }
 
+/** What the text is: a draft (the default, every rule an error) or a published version (see `Finding.draftsOnly`). */
+export interface ValidateOptions {
+  readonly published?: boolean;
+}
+
 export interface WorkflowValidator {
-  validate(text: string): ValidationResult;
-  validateLoaded(loaded: LoadedWorkflow): ValidationResult;
+  validate(text: string, options?: ValidateOptions): ValidationResult;
+  validateLoaded(loaded: LoadedWorkflow, options?: ValidateOptions): ValidationResult;
   /** The JSON Schema this validator enforces (the published `workflow.schema.json`). */
   readonly schema: Record<string, unknown>;
 }
@@ -67,10 +72,10 @@ export function createWorkflowValidator(
   const nodeTypes = catalog.list().map((info) => info.type);
   const limits = options.limits ?? DEFAULT_LIMITS;
 
-  function validateLoaded(loaded: LoadedWorkflow): ValidationResult {
+  function validateLoaded(loaded: LoadedWorkflow, options: ValidateOptions = {}): ValidationResult {
     const problems: Problem[] = [...loaded.problems];
     if (loaded.value !== undefined) {
-      const { data, findings } = checkData(loaded.value as Record<string, unknown>);
+      const { data, findings } = checkData(loaded.value as Record<string, unknown>, options);
       for (const finding of findings) problems.push(locateFinding(finding, loaded.sourceMap));
       problems.sort(compareProblems);
       const errorCount = problems.filter((p) => p.severity === "error").length;
@@ -87,10 +92,16 @@ export function createWorkflowValidator(
     return { problems, errorCount, warningCount: problems.length - errorCount, workflow: undefined, loaded };
   }
 
-  function checkData(value: Record<string, unknown>): { data: Record<string, unknown>; findings: Finding[] } {
+  function checkData(
+    value: Record<string, unknown>,
+    options: ValidateOptions,
+  ): { data: Record<string, unknown>; findings: Finding[] } {
     const findings: Finding[] = [];
     const data = normalize(value, catalog, findings);
-    if (!check(data)) findings.push(...schemaFindings(check.errors ?? [], data, nodeTypes));
+    if (!check(data)) {
+      const found = schemaFindings(check.errors ?? [], data, nodeTypes);
+      findings.push(...(options.published ? found.map(toleratedWhenPublished) : found));
+    }
     const graph = graphView(data);
     const layout = data.layout;
     const layoutNames =
@@ -104,12 +115,12 @@ export function createWorkflowValidator(
     return { data, findings };
   }
 
-  function validate(text: string): ValidationResult {
+  function validate(text: string, options: ValidateOptions = {}): ValidationResult {
     // A clean file never needs positions, so it is read with the fast parser and the `yaml` document is only
     // built if someone asks for it; a file with any problem is read again by the full loader to place them.
     const quick = utf8ByteLength(text) <= limits.maxBytes ? fastParse(text, limits) : undefined;
     if (quick !== undefined) {
-      const { data, findings } = checkData(quick);
+      const { data, findings } = checkData(quick, options);
       if (findings.length === 0) {
         let loaded: LoadedWorkflow | undefined;
         return {
@@ -123,10 +134,20 @@ export function createWorkflowValidator(
         };
       }
     }
-    return validateLoaded(loadWorkflowText(text, limits));
+    return validateLoaded(loadWorkflowText(text, limits), options);
   }
 
   return { schema, validate, validateLoaded };
+}
+
+/** A published version's break of a rule newer than it: said, as a warning, and the version still runs. */
+function toleratedWhenPublished(finding: Finding): Finding {
+  if (!finding.draftsOnly) return finding;
+  return {
+    ...finding,
+    severity: "warning",
+    message: `${finding.message} This version was published before Flowdeck required it and still runs as it did; fix it in the draft.`,
+  };
 }
 
 /**

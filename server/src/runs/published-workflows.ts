@@ -31,7 +31,7 @@ export function createPublishedWorkflows(db: Database, validator: WorkflowValida
 
   function keep(key: string, yaml: string): void {
     if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, validator.validate(yaml).workflow ?? null);
+    parsed.set(key, validator.validate(yaml, { published: true }).workflow ?? null);
   }
 
   return {

@@ -18,7 +18,7 @@ export function createTriggerLookup(
       "SELECT yaml FROM workflow_versions WHERE workflow_id::text = $1 AND version = $2",
       [workflowId, version],
     );
-    const workflow = validator.validate(rows[0]?.yaml ?? "").workflow;
+    const workflow = validator.validate(rows[0]?.yaml ?? "", { published: true }).workflow;
     const trigger: TriggerType = workflow?.trigger?.type ?? "chat";
     if (cache.size > 10_000) cache.clear();
     cache.set(key, trigger);
