@@ -1,15 +1,12 @@
 // What the run page says about one stored step. The router's facts come from the builder's test-run panel
 // (routingFacts), so a draft's test run and a past run explain a decision with the same words.
 import type { RunDetail, RunStep } from "../api/runs-types";
-import { routingFacts } from "../builder/test-run/test-run-trace";
+import { factText, routingFacts } from "../builder/test-run/test-run-trace";
 
 export interface StepFact {
   readonly name: string;
   readonly value: string;
 }
-
-const shown = (value: unknown): string =>
-  typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : String(value);
 
 const usd = (value: number) => `$${value.toFixed(4)}`;
 
@@ -32,13 +29,7 @@ export function stepFacts(step: RunStep): StepFact[] {
     output: step.output,
     ...(step.details ? { details: step.details } : {}),
   });
-  for (const [name, value] of Object.entries(routing)) facts.push({ name, value: shown(value) });
-  // The router's own word for "nobody was confident": the panel leaves it out, a support lead asks for it first.
-  const unsure = outputField(step, "unsure") ?? step.details?.unsure;
-  if (typeof unsure === "boolean") {
-    const after = facts.findIndex((f) => f.name === "confidence") + 1 || facts.length;
-    facts.splice(after, 0, { name: "unsure", value: unsure ? "yes" : "no" });
-  }
+  for (const [name, value] of Object.entries(routing)) facts.push({ name, value: factText(value) });
   if (step.usage) {
     const { promptTokens, completionTokens } = step.usage;
     facts.push({ name: "tokens", value: `${promptTokens} in / ${completionTokens} out` });
@@ -47,12 +38,6 @@ export function stepFacts(step: RunStep): StepFact[] {
   if (step.usage || cost) facts.push({ name: "cost", value: usd(cost ?? 0) });
   if (step.savedUsd) facts.push({ name: "saved", value: usd(step.savedUsd) });
   return facts;
-}
-
-function outputField(step: RunStep, key: string): unknown {
-  return step.output && typeof step.output === "object"
-    ? (step.output as Record<string, unknown>)[key]
-    : undefined;
 }
 
 /** Attempts of one step: a retried step is stored once, with the attempt that settled it. */

@@ -3,6 +3,7 @@ import {
   foldStepEvent,
   inputOf,
   mergeStoredSteps,
+  factText,
   routingFacts,
   totalsOf,
   traceOf,
@@ -41,6 +42,15 @@ describe("test-run trace", () => {
       { stepId: "s1", output: { route: "order", confidence: 0.9 }, costUsd: 0.02, savedUsd: 0.5 },
     ]);
     expect(routingFacts(merged[0]!)).toEqual({ route: "order", confidence: 0.9, tier: "llm" });
+    const unsure = mergeStoredSteps(steps, [
+      { stepId: "s1", output: { route: "fallback", confidence: 0.31, unsure: true } },
+    ]);
+    expect(Object.entries(routingFacts(unsure[0]!)).map(([name, value]) => [name, factText(value)])).toEqual([
+      ["route", "fallback"],
+      ["confidence", "0.31"],
+      ["unsure", "yes"],
+      ["tier", "llm"],
+    ]);
     expect(totalsOf(merged)).toEqual({ tokens: 12, costUsd: 0.02, savedUsd: 0.5 });
   });
 

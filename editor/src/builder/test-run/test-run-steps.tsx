@@ -1,10 +1,7 @@
 // The steps of a test run, newest last: node, status, time, and what the step reported (route, confidence,
 // tier and model of a router; tokens and cost of a model call; the error of a failed step), with its input (the
 // previous step's output), its output and the variables after it.
-import { durationMs, inputOf, routingFacts, varsAfter, type TraceStep } from "./test-run-trace";
-
-const shown = (value: unknown): string =>
-  typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : String(value);
+import { durationMs, factText, inputOf, routingFacts, varsAfter, type TraceStep } from "./test-run-trace";
 
 export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
   if (steps.length === 0)
@@ -30,7 +27,7 @@ export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
             <dl className="fdb-test-run__facts">
               {step.port && step.port !== "out" && <Fact name="port" value={step.port} />}
               {Object.entries(routingFacts(step)).map(([key, value]) => (
-                <Fact key={key} name={key} value={shown(value)} />
+                <Fact key={key} name={key} value={factText(value)} />
               ))}
               {step.usage && (
                 <Fact

@@ -154,9 +154,17 @@ export function routingFacts(step: TraceStep): Record<string, unknown> {
   const output =
     step.output && typeof step.output === "object" ? (step.output as Record<string, unknown>) : {};
   const facts: Record<string, unknown> = {};
-  for (const key of ["route", "confidence", "tier", "model"]) {
+  // `unsure`: the router's own word for "nobody was confident", the first thing a support lead asks about.
+  for (const key of ["route", "confidence", "unsure", "tier", "model"]) {
     const value = output[key] ?? step.details?.[key];
     if (value !== undefined && value !== null && typeof value !== "object") facts[key] = value;
   }
   return facts;
+}
+
+/** A fact as shown beside a step: a number to two decimals, a flag as yes or no. */
+export function factText(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return String(value);
 }
