@@ -41,6 +41,7 @@ export { runMigrations, loadMigrations, RUNTIME_MIGRATIONS_DIR } from "./store/m
 export { createTenant, getTenant, type TenantPlan, type TenantRecord } from "./store/tenant-store";
 export { StoreError, STORE_ERRORS, isStoreError, type StoreErrorCode } from "./store/store-errors";
 export { createDomainServices } from "./domain/domain-services";
+export type { RunOrigin } from "./domain/run-origin";
 export { seedDemoData } from "./domain/demo-data";
 // The staff APIs (server/src/domain-api) share these with the tools, so both keep one set of rules.
 export { BEFORE_SHIPPING, ORDER_STATUSES, type OrderStatus } from "./domain/order-rules";

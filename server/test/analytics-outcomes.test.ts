@@ -27,6 +27,16 @@ edges:
   - { from: to_human, to: after }
 `;
 
+const SIGNUP = `name: signup
+nodes:
+  - { name: start, type: start }
+  - { name: capture, type: tool.lead_capture, config: { email: "{{ input.email }}", interest: jackets } }
+  - { name: done, type: end, config: { reply: "Thanks, we will be in touch." } }
+edges:
+  - { from: start, to: capture }
+  - { from: capture, to: done }
+`;
+
 /** Setup checks: beforeAll may not assert, so a wrong setup throws with what went wrong. */
 function must(ok: boolean, what: string): void {
   if (!ok) throw new Error(`analytics setup failed: expected ${what}`);
@@ -161,5 +171,34 @@ describe("analytics from real runs", () => {
     ]);
     expect((await call("GET", "/analytics/resolution?days=1")).body.concluded).toBe(5);
     expect((await call("GET", "/analytics/resolution?days=1&testRuns=include")).body.concluded).toBe(6);
+  });
+
+  it("keeps the run that captured a lead, and leaves a test run's lead out of lead conversion", async () => {
+    await publish(SIGNUP);
+    const customer = await call("POST", "/runs", { workflow: "signup", input: { email: "ana@example.com" } });
+    const staff = await call("POST", "/runs", {
+      workflow: "signup",
+      draft: true,
+      input: { email: "me@our-shop.example" },
+    });
+    for (const run of [customer, staff])
+      expect((await server.runs.settled(owner.tenant.id, run.body.id, 10_000)).status).toBe("completed");
+    const leads = (await call("GET", "/crm/leads")).body.items.map((lead: JsonBody) => [
+      lead.email,
+      lead.runId,
+      lead.channel,
+    ]);
+    expect(leads).toEqual(
+      expect.arrayContaining([
+        ["ana@example.com", customer.body.id, "api"],
+        ["me@our-shop.example", staff.body.id, "test"],
+      ]),
+    );
+    expect(leads).toHaveLength(2);
+    const conversion = async (query: string) =>
+      (await call("GET", `/analytics/leads?days=1${query}`)).body.total as number;
+    expect(await conversion("")).toBe(1);
+    expect(await conversion("&testRuns=only")).toBe(1);
+    expect(await conversion("&testRuns=include")).toBe(2);
   });
 });

@@ -66,11 +66,13 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     });
   }
 
-  async function lead(tenantId: string, daysAgo: number, status: string) {
+  // A lead a run captured keeps the run's channel (`test`: an editor test run); staff-entered ones have none.
+  async function lead(tenantId: string, daysAgo: number, status: string, channel: string | null = null) {
     await server.testDb.db.ownerTransaction((sql) =>
       sql.query(
-        `INSERT INTO leads (tenant_id, email, source, status, created_at) VALUES ($2, $3, 'chat', $4, ${DAY_AT_NOON})`,
-        [daysAgo, tenantId, `${randomUUID()}@example.com`, status],
+        `INSERT INTO leads (tenant_id, email, source, status, created_at, run_id, channel)
+         VALUES ($2, $3, 'chat', $4, ${DAY_AT_NOON}, CASE WHEN $5::text IS NULL THEN NULL ELSE gen_random_uuid() END, $5)`,
+        [daysAgo, tenantId, `${randomUUID()}@example.com`, status, channel],
       ),
     );
   }
@@ -120,8 +122,19 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
     for (let i = 0; i < 5; i += 1)
       await run(b, 0, "completed", "faq", [{ promptTokens: 999, completionTokens: 999, costUsd: 9 }]);
 
-    for (const status of ["new", "new", "contacted", "qualified", "won", "won", "lost"])
-      await lead(a, 3, status);
+    for (const [status, channel] of [
+      ["new", null],
+      ["new", "web:3f1c"],
+      ["contacted", "webhook:77aa"],
+      ["qualified", null],
+      ["won", "api"],
+      ["won", null],
+      ["lost", "web:3f1c"],
+    ] as const)
+      await lead(a, 3, status, channel);
+    // Staff trying the lead flow in the editor: their own emails, won in one test, left new in another.
+    await lead(a, 3, "won", "test");
+    await lead(a, 2, "new", "test");
     await lead(a, 100, "won");
     for (let i = 0; i < 3; i += 1) await lead(b, 0, "won");
 
@@ -271,6 +284,7 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
       expect(res.body.error.message).toContain('"days"');
     }
     expect((await get("/analytics/runs?days=365")).body.items).toHaveLength(365);
+    // A lead has no workflow of its own to filter by.
     const unknown = await get("/analytics/leads?workflow=faq");
     expect([unknown.status, unknown.body.error.code]).toEqual([400, "FD340"]);
     expect((await server.request("GET", "/analytics/usage")).status).toBe(401);
@@ -316,8 +330,28 @@ describe.each(TEST_DATABASE_KINDS)("analytics on %s", (kind) => {
       expect([path, res.status, res.body.error.code]).toEqual([path, 400, "FD341"]);
       expect(res.body.error.message).toContain('"testRuns"');
     }
-    const leads = await get("/analytics/leads?testRuns=include");
-    expect([leads.status, leads.body.error.code]).toEqual([400, "FD340"]);
+    const leads = await get("/analytics/leads?testRuns=all");
+    expect([leads.status, leads.body.error.code]).toEqual([400, "FD341"]);
+  });
+
+  it("leaves leads that the editor's test runs captured out of lead conversion unless asked", async () => {
+    const leads = async (query: string) => (await get(`/analytics/leads${query}`)).body;
+    // The customers' seven of "measures lead conversion by status": the two test leads change nothing.
+    expect(await leads("")).toMatchObject({ total: 7, byStatus: { new: 2, won: 2 }, conversionRate: 0.2857 });
+    expect(await leads("?testRuns=exclude")).toMatchObject({ total: 7, conversionRate: 0.2857 });
+    expect(await leads("?testRuns=only")).toMatchObject({
+      total: 2,
+      byStatus: { new: 1, contacted: 0, qualified: 0, won: 1, lost: 0 },
+      conversionRate: 0.5,
+      winRate: 1,
+    });
+    expect(await leads("?testRuns=include")).toMatchObject({
+      total: 9,
+      byStatus: { new: 3, won: 3, lost: 1 },
+      conversionRate: 0.3333,
+      winRate: 0.75,
+    });
+    expect(await leads("?days=3&testRuns=include")).toMatchObject({ total: 1, byStatus: { new: 1 } });
   });
 
   it("shows another tenant only its own numbers", async () => {

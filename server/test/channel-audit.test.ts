@@ -279,6 +279,46 @@ describe.each(TEST_DATABASE_KINDS)("channel changes in the audit log on %s", (ki
     expect(moved!.detail.outboundUrl.to).toMatch(/^https:\/\/b\.test\/p+…$/);
   }, 30_000);
 
+  it("records outbound URLs without the tokens in their query strings, keeping host and path", async () => {
+    const url = (token: string) => `https://hooks.example.com/in?token=${token}&team=ops`;
+    const hook = await as("POST", "/channels", {
+      kind: "webhook",
+      workflow: workflowId,
+      outboundUrl: url("s3cr3t-create"),
+    });
+    expect(hook.status).toBe(201);
+    const id = hook.body.id as string;
+    secrets.push(hook.body.webhookSecret, "s3cr3t-create", "s3cr3t-rotated", "k3y-elsewhere", "0ld-t0ken");
+    // The channel itself keeps the whole URL: it is where the replies go.
+    expect((await as("GET", `/channels/${id}`)).body.outboundUrl).toBe(url("s3cr3t-create"));
+    expect((await as("PATCH", `/channels/${id}`, { outboundUrl: url("s3cr3t-rotated") })).status).toBe(200);
+    const elsewhere = "https://elsewhere.example.net/catch?key=k3y-elsewhere";
+    expect((await as("PATCH", `/channels/${id}`, { outboundUrl: elsewhere })).status).toBe(200);
+    const redacted = "https://hooks.example.com/in?token=REDACTED&team=REDACTED";
+    expect((await rowsOf(id)).map((r) => r.detail.outboundUrl)).toEqual([
+      { from: redacted, to: "https://elsewhere.example.net/catch?key=REDACTED" },
+      { from: redacted, to: redacted, redactedPartsChanged: true },
+      redacted,
+    ]);
+
+    // A row written before URLs were redacted reads redacted too.
+    await server.testDb.db.ownerTransaction((sql) =>
+      sql.query(
+        `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id, detail, actor_type)
+         VALUES ($1, NULL, 'channel.update', 'channel', $2, $3::jsonb, 'system')`,
+        [
+          owner.tenant.id,
+          id,
+          JSON.stringify({ outboundUrl: { from: "https://x.test/?t=0ld-t0ken", to: null } }),
+        ],
+      ),
+    );
+    expect((await rowsOf(id))[0]!.detail.outboundUrl).toEqual({
+      from: "https://x.test/?t=REDACTED",
+      to: null,
+    });
+  }, 30_000);
+
   it("never copies a key, secret, key hash or sealed secret into any audit row", async () => {
     expect(secrets.length).toBeGreaterThan(10);
     const log = await everyAuditRow(server, owner.accessToken);

@@ -118,9 +118,11 @@ describe("GET /metrics", () => {
     expect(run.status).toBe("completed");
 
     const text = (await server.request("GET", "/metrics")).text;
-    expect(sample(text, "flowdeck_runs_started_total")).toBe(1);
-    expect(sample(text, "flowdeck_runs_finished_total", { status: "completed" })).toBe(1);
-    expect(sample(text, "flowdeck_steps_total", { node_type: "reply", outcome: "completed" })).toBe(1);
+    expect(sample(text, "flowdeck_runs_started_total", { test: "false" })).toBe(1);
+    expect(sample(text, "flowdeck_runs_finished_total", { status: "completed", test: "false" })).toBe(1);
+    expect(
+      sample(text, "flowdeck_steps_total", { node_type: "reply", outcome: "completed", test: "false" }),
+    ).toBe(1);
     expect(
       sample(text, "flowdeck_http_requests_total", { route: "/workflows/:id/publish", status: "201" }),
     ).toBe(1);
@@ -295,21 +297,28 @@ describe("observeRunEvents", () => {
       expect(batches.length).toBeGreaterThan(3);
 
       const text = await scrape(metrics);
-      expect(sample(text, "flowdeck_runs_started_total")).toBe(3);
-      expect(sample(text, "flowdeck_runs_resumed_total")).toBe(1);
-      expect(sample(text, "flowdeck_runs_finished_total", { status: "completed" })).toBe(2);
-      expect(sample(text, "flowdeck_runs_finished_total", { status: "failed" })).toBe(1);
-      expect(sample(text, "flowdeck_runs_suspended_total", { status: "waiting" })).toBe(1);
-      const steps = (labels: Record<string, string>) => sample(text, "flowdeck_steps_total", labels);
+      expect(sample(text, "flowdeck_runs_started_total", { test: "false" })).toBe(3);
+      expect(sample(text, "flowdeck_runs_resumed_total", { test: "false" })).toBe(1);
+      expect(sample(text, "flowdeck_runs_finished_total", { status: "completed", test: "false" })).toBe(2);
+      expect(sample(text, "flowdeck_runs_finished_total", { status: "failed", test: "false" })).toBe(1);
+      expect(sample(text, "flowdeck_runs_suspended_total", { status: "waiting", test: "false" })).toBe(1);
+      const steps = (labels: Record<string, string>) =>
+        sample(text, "flowdeck_steps_total", { ...labels, test: "false" });
       expect(steps({ node_type: "testkit.flaky", outcome: "completed" })).toBe(1);
       expect(steps({ node_type: "testkit.flaky", outcome: "failed" })).toBe(1);
       expect(steps({ node_type: "ask", outcome: "waiting" })).toBe(1);
       expect(steps({ node_type: "ask", outcome: "completed" })).toBe(1);
       expect(steps({ node_type: "reply", outcome: "completed" })).toBe(2);
       expect(steps({ node_type: "start", outcome: "completed" })).toBe(3);
-      expect(sample(text, "flowdeck_step_retries_total", { node_type: "testkit.flaky" })).toBe(1);
+      expect(sample(text, "flowdeck_step_retries_total", { node_type: "testkit.flaky", test: "false" })).toBe(
+        1,
+      );
       expect(
-        sample(text, "flowdeck_step_duration_seconds_count", { node_type: "reply", outcome: "completed" }),
+        sample(text, "flowdeck_step_duration_seconds_count", {
+          node_type: "reply",
+          outcome: "completed",
+          test: "false",
+        }),
       ).toBe(2);
       // No label names a run; a tenant only in the per-tenant usage series.
       expect(
@@ -347,13 +356,26 @@ describe("observeRunEvents", () => {
       ],
     });
     const text = await scrape(metrics);
-    expect(sample(text, "flowdeck_model_tokens_total", { node_type: "agent", kind: "prompt" })).toBe(120);
-    expect(sample(text, "flowdeck_model_tokens_total", { node_type: "agent", kind: "completion" })).toBe(30);
-    expect(sample(text, "flowdeck_model_cost_usd_total", { node_type: "agent" })).toBeCloseTo(0.0004, 10);
-    expect(sample(text, "flowdeck_step_duration_seconds_sum", { node_type: "agent" })).toBeCloseTo(0.25, 6);
-    expect(sample(text, "flowdeck_steps_total", { node_type: "other", outcome: "completed" })).toBe(1);
-    expect(sample(text, "flowdeck_steps_total", { node_type: "unknown", outcome: "failed" })).toBe(1);
-    expect(sample(text, "flowdeck_runs_finished_total", { status: "completed" })).toBe(1);
+    expect(
+      sample(text, "flowdeck_model_tokens_total", { node_type: "agent", kind: "prompt", test: "false" }),
+    ).toBe(120);
+    expect(
+      sample(text, "flowdeck_model_tokens_total", { node_type: "agent", kind: "completion", test: "false" }),
+    ).toBe(30);
+    expect(sample(text, "flowdeck_model_cost_usd_total", { node_type: "agent", test: "false" })).toBeCloseTo(
+      0.0004,
+      10,
+    );
+    expect(
+      sample(text, "flowdeck_step_duration_seconds_sum", { node_type: "agent", test: "false" }),
+    ).toBeCloseTo(0.25, 6);
+    expect(
+      sample(text, "flowdeck_steps_total", { node_type: "other", outcome: "completed", test: "false" }),
+    ).toBe(1);
+    expect(
+      sample(text, "flowdeck_steps_total", { node_type: "unknown", outcome: "failed", test: "false" }),
+    ).toBe(1);
+    expect(sample(text, "flowdeck_runs_finished_total", { status: "completed", test: "false" })).toBe(1);
     expect(text).not.toContain("DROP");
   });
 });

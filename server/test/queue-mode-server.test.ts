@@ -145,4 +145,25 @@ describe("the server in queue mode (REDIS_URL)", () => {
     const metrics = await fetch(`${server.url}/metrics`);
     expect(await metrics.text()).toMatch(/flowdeck_queue_workers\S* 1/);
   });
+
+  it("labels the editor's test runs apart in /metrics, from the channel the worker's events carry", async () => {
+    const draft = await api("POST", "/runs", { workflow: "greeter", draft: true });
+    expect(draft.body.channel).toBe("test");
+    expect((await server.runs.settled(tenantId, draft.body.id, 20_000)).status).toBe("waiting");
+    // The API sees the run only through the worker's bus messages; a scrape may come before the last one.
+    const started = async () =>
+      (await (await fetch(`${server.url}/metrics`)).text())
+        .split("\n")
+        .filter((line) => line.startsWith("flowdeck_runs_started_total{"));
+    for (
+      let tries = 0;
+      tries < 50 && !(await started()).includes('flowdeck_runs_started_total{test="true"} 1');
+      tries += 1
+    )
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await started()).toEqual([
+      'flowdeck_runs_started_total{test="false"} 1',
+      'flowdeck_runs_started_total{test="true"} 1',
+    ]);
+  });
 });

@@ -145,7 +145,7 @@ describe("replays never perform real effects", () => {
   it("replays are not live traffic in /metrics", async () => {
     const started = async () => {
       const text = (await server.request("GET", "/metrics")).text;
-      return Number(/^flowdeck_runs_started_total (\d+)/m.exec(text)?.[1] ?? "0");
+      return Number(/^flowdeck_runs_started_total\{test="false"\} (\d+)/m.exec(text)?.[1] ?? "0");
     };
     const before = await started();
     expect(before).toBeGreaterThan(0);

@@ -46,22 +46,22 @@ describe("per-tenant and router metrics", () => {
     for (const n of [1, 2, 3, 4]) observeRunEvents(metrics, batch(tenantId(n)));
     const cost = await sample(metrics, "flowdeck_tenant_model_cost_usd_total");
     expect(cost).toEqual([
-      `flowdeck_tenant_model_cost_usd_total{tenant="${tenantId(1)}"} 0.002`,
-      `flowdeck_tenant_model_cost_usd_total{tenant="${tenantId(2)}"} 0.002`,
-      'flowdeck_tenant_model_cost_usd_total{tenant="other"} 0.004',
+      `flowdeck_tenant_model_cost_usd_total{tenant="${tenantId(1)}",test="false"} 0.002`,
+      `flowdeck_tenant_model_cost_usd_total{tenant="${tenantId(2)}",test="false"} 0.002`,
+      'flowdeck_tenant_model_cost_usd_total{tenant="other",test="false"} 0.004',
     ]);
     expect(await sample(metrics, "flowdeck_tenant_model_tokens_total")).toContain(
-      `flowdeck_tenant_model_tokens_total{tenant="${tenantId(1)}",kind="prompt"} 30`,
+      `flowdeck_tenant_model_tokens_total{tenant="${tenantId(1)}",kind="prompt",test="false"} 30`,
     );
     expect(await sample(metrics, "flowdeck_tenant_runs_finished_total")).toContain(
-      'flowdeck_tenant_runs_finished_total{tenant="other",status="completed"} 2',
+      'flowdeck_tenant_runs_finished_total{tenant="other",status="completed",test="false"} 2',
     );
     expect(await sample(metrics, "flowdeck_router_decisions_total")).toContain(
-      'flowdeck_router_decisions_total{tier="local",unsure="false"} 4',
+      'flowdeck_router_decisions_total{tier="local",unsure="false",test="false"} 4',
     );
     expect(
       (await metrics.registry.getSingleMetricAsString("flowdeck_router_saved_usd_total")).trim(),
-    ).toMatch(/flowdeck_router_saved_usd_total 0\.0004/);
+    ).toMatch(/flowdeck_router_saved_usd_total\{test="false"\} 0\.0004/);
   });
 
   it("keeps tenant ids out of the metrics when the cap is 0, and refuses a cap that is not a number", async () => {
@@ -70,8 +70,10 @@ describe("per-tenant and router metrics", () => {
     expect(await metrics.registry.metrics()).not.toContain(tenantId(1));
     // Fixed label sets exist at zero before anything happens, so rate() and alerts see the first event.
     expect(await sample(metrics, "flowdeck_runs_suspended_total")).toEqual([
-      'flowdeck_runs_suspended_total{status="waiting"} 0',
-      'flowdeck_runs_suspended_total{status="handoff"} 0',
+      'flowdeck_runs_suspended_total{status="waiting",test="false"} 0',
+      'flowdeck_runs_suspended_total{status="handoff",test="false"} 0',
+      'flowdeck_runs_suspended_total{status="waiting",test="true"} 0',
+      'flowdeck_runs_suspended_total{status="handoff",test="true"} 0',
     ]);
     expect(maxTenantSeriesFromEnv({ FLOWDECK_METRICS_MAX_TENANTS: "0" })).toBe(0);
     expect(maxTenantSeriesFromEnv({})).toBeUndefined();

@@ -34,6 +34,9 @@ describe("given-up webhook deliveries, retried and cleared", () => {
   let viewerToken: string;
   let otherToken: string;
   let delivery: OutboundDelivery;
+  let userId: string;
+  /** What each answered retry owed again, oldest first: the audit log must hold the same. */
+  const retried: Array<{ scope: "all" | "named"; ids: string[] }> = [];
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -50,6 +53,7 @@ describe("given-up webhook deliveries, retried and cleared", () => {
     server = await startTestServer("pg", {}, { chat: { outboundSweepIntervalMs: 3_600_000 } });
     const account = await registerAccount(server);
     token = account.body.accessToken as string;
+    userId = account.body.user.id as string;
     otherToken = (await registerAccount(server)).body.accessToken as string;
     const email = `viewer-${randomUUID()}@example.com`;
     const invited = await server.request("POST", "/invitations", { token, body: { email, role: "viewer" } });
@@ -130,6 +134,7 @@ describe("given-up webhook deliveries, retried and cleared", () => {
     const answered = await retry([greeting.id]);
     expect(answered.status).toBe(200);
     expect(answered.body).toEqual({ retried: 1, ids: [greeting.id] });
+    retried.push({ scope: "named", ids: answered.body.ids });
     expect(await itemOf("greeting")).toMatchObject({ status: "pending", attempts: 0, givenUpAt: null });
     // A retried message is owed again, not given up: retrying it twice is refused while it is owed.
     const again = await retry([greeting.id]);
@@ -151,6 +156,7 @@ describe("given-up webhook deliveries, retried and cleared", () => {
     const answered = await retry();
     expect(answered.status).toBe(200);
     expect(answered.body.retried).toBe(2);
+    retried.push({ scope: "all", ids: answered.body.ids });
     await delivery.sweep();
     expect(accepted).toEqual(expect.arrayContaining(["lost", "second"]));
     expect(await deliveries()).toMatchObject({ health: "ok", items: [] });
@@ -179,5 +185,33 @@ describe("given-up webhook deliveries, retried and cleared", () => {
     expect((await retry(undefined, target.channelId, otherToken)).status).toBe(404);
     expect(await itemOf("third")).toMatchObject({ status: "given-up" });
     expect((await retry([])).body.error.code).toBe("FD300");
+  });
+
+  it("audits each retry that owed something again, in its transaction: who, which channel, how many", async () => {
+    const audit = await server.request(
+      "GET",
+      `/audit?action=channel.retry_deliveries&target=channel:${target.channelId}`,
+      { token },
+    );
+    expect(audit.status).toBe(200);
+    // Newest first. The refused retries (409, 404, a viewer's 403) and the one that found nothing wrote none.
+    expect(
+      audit.body.items.map((row: Record<string, unknown>) => ({
+        actorId: row.actorId,
+        actorType: row.actorType,
+        targetId: row.targetId,
+        detail: row.detail,
+        hasRequestId: typeof row.requestId === "string",
+      })),
+    ).toEqual(
+      [...retried].reverse().map(({ scope, ids }) => ({
+        actorId: userId,
+        actorType: "user",
+        targetId: target.channelId,
+        detail: { kind: "webhook", scope, retried: ids.length, ids },
+        hasRequestId: true,
+      })),
+    );
+    expect(retried.map((entry) => entry.ids.length)).toEqual([1, 2]);
   });
 });

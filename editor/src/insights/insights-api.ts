@@ -104,9 +104,9 @@ type Source = Pick<FlowdeckApi, "baseUrl" | "accessToken">;
 /** The query strings of one filter: `leads` for routes about leads, `runs` and `workflows` for the run metrics. */
 export function insightsQueries(filter: InsightsFilter) {
   const leads = new URLSearchParams({ days: String(filter.days) });
-  // Leads have no run behind them, so `testRuns` cannot apply to them (the route refuses it).
+  // A lead keeps the run that captured it, so the toggle applies to leads too; a lead has no workflow to filter by.
+  if (filter.includeTests) leads.set("testRuns", "include");
   const workflows = new URLSearchParams(leads);
-  if (filter.includeTests) workflows.set("testRuns", "include");
   const runs = new URLSearchParams(workflows);
   if (filter.workflow) runs.set("workflow", filter.workflow);
   if (filter.version) runs.set("version", String(filter.version));

@@ -59,14 +59,15 @@ describe("the day axis", () => {
 });
 
 describe("the test-run toggle", () => {
-  it("asks for test runs only when it is on, and never on the leads route", () => {
+  it("asks for test runs only when it is on, on the leads route too", () => {
     const off = insightsQueries({ days: 30, workflow: "faq", version: 2 });
     expect(off.runs.toString()).toBe("days=30&workflow=faq&version=2");
     expect(off.workflows.toString()).toBe("days=30");
     const on = insightsQueries({ days: 7, workflow: "faq", includeTests: true });
     expect(on.runs.toString()).toBe("days=7&testRuns=include&workflow=faq");
     expect(on.workflows.toString()).toBe("days=7&testRuns=include");
-    expect(on.leads.toString()).toBe("days=7");
+    expect(on.leads.toString()).toBe("days=7&testRuns=include");
+    expect(off.leads.toString()).toBe("days=30");
   });
 });
 

@@ -2,6 +2,7 @@ import type { LeadInput } from "@flowdeck/node-library/runtime";
 import type { Sql } from "../store/database";
 import { optionalText } from "../store/sql-values";
 import { requireEmail, truncate } from "./domain-input";
+import type { RunOrigin } from "./run-origin";
 
 const FIELD_MAX_CHARS = 500;
 const NOTES_MAX_CHARS = 10_000;
@@ -9,11 +10,15 @@ const NOTES_MAX_CHARS = 10_000;
 /**
  * Creates the lead, or updates the one with the same email: given fields replace stored ones, blank fields
  * keep them, notes are appended, and the first `source` is kept (first-touch attribution for sales reports).
+ * The run that created the lead and its channel are kept the same way (first touch): lead analytics leave out
+ * leads an editor test run created, so a customer's later capture of the same email does not turn a lead
+ * staff made while testing into a customer's, nor the other way round.
  */
 export async function upsertLead(
   sql: Sql,
   tenantId: string,
   lead: LeadInput,
+  origin?: RunOrigin,
 ): Promise<{ readonly leadId: string; readonly created: boolean }> {
   const field = (value: string | undefined) => {
     const text = optionalText(value);
@@ -21,8 +26,8 @@ export async function upsertLead(
   };
   const notes = optionalText(lead.notes);
   const { rows } = await sql.query<{ id: string; created: boolean }>(
-    `INSERT INTO leads (tenant_id, email, name, company, phone, interest, source, notes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO leads (tenant_id, email, name, company, phone, interest, source, notes, run_id, channel)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (tenant_id, email) DO UPDATE
         SET name = coalesce(excluded.name, leads.name),
             company = coalesce(excluded.company, leads.company),
@@ -43,6 +48,8 @@ export async function upsertLead(
       field(lead.interest),
       field(lead.source) ?? "chat",
       notes === null ? null : truncate(notes, NOTES_MAX_CHARS),
+      origin?.runId ?? null,
+      origin?.channel ?? null,
     ],
   );
   const row = rows[0]!;

@@ -144,6 +144,6 @@ async function refuse(deps: EngineDeps, run: RunRecord, earlier: number): Promis
     stateVersion: version,
     updatedAt: now(),
   };
-  deps.onEvents?.(run.tenantId, run.id, events, run.conversationId, () => record);
+  deps.onEvents?.(run.tenantId, run.id, events, run.conversationId, () => record, run.channel);
   return record;
 }

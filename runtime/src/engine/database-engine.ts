@@ -45,7 +45,9 @@ export interface DatabaseEngineOptions {
      * The run as this commit stored it, built on demand (it copies the run's state, which only some listeners
      * need); call it during the callback. Absent for live-only events (`token`).
      */
-    committed?: () => RunRecord,
+    committed: (() => RunRecord) | undefined,
+    /** `runs.channel` (`test` marks the editor's test runs, which /metrics labels apart from customers'). */
+    channel: string,
   ) => void;
   readonly afterStep?: EngineDeps["afterStep"];
   readonly sleep?: EngineDeps["sleep"];
@@ -74,7 +76,7 @@ export function createDatabaseEngine(options: DatabaseEngineOptions): DatabaseEn
     resolveWorkflow: options.resolveWorkflow,
     models,
     http,
-    services: (tenantId) => createDomainServices(options.db, tenantId),
+    services: (tenantId, origin) => createDomainServices(options.db, tenantId, origin),
     conversationMemory: createConversationMemoryStore(options.db),
     tenant: (tenantId) => tenants.get(tenantId),
     ...(options.credentials ? { credentials: options.credentials } : {}),

@@ -9,6 +9,7 @@ import type {
   SafeHttpClient,
   TenantView,
 } from "@flowdeck/node-library/runtime";
+import type { RunOrigin } from "../domain/run-origin";
 import type { ModelPrice } from "../models/price-table";
 import type { RunStore } from "../store/run-store";
 import type { ConversationMemoryStore } from "../store/conversation-memory-store";
@@ -38,7 +39,8 @@ export interface EngineDeps {
   readonly http: (tenantId: string) => SafeHttpClient;
   /** The tenant's stored credentials for tools (tool.http `auth`); none when absent. */
   readonly credentials?: (tenantId: string) => CredentialVault;
-  readonly services: (tenantId: string) => DomainServices;
+  /** The tenant's domain tools, for a step of the run `origin` (a captured lead keeps which run made it). */
+  readonly services: (tenantId: string, origin?: RunOrigin) => DomainServices;
   /**
    * Conversation memory (`conversation.<name>`) kept between runs of a conversation; without it, memory lives
    * only as long as one run (conversation-memory.ts).
@@ -57,7 +59,9 @@ export interface EngineDeps {
      * The run as this commit stored it, built on demand (it copies the run's state, which only some listeners
      * need); call it during the callback. Absent for live-only events (`token`).
      */
-    committed?: () => RunRecord,
+    committed: (() => RunRecord) | undefined,
+    /** `runs.channel` (`test` marks the editor's test runs, which /metrics labels apart from customers'). */
+    channel: string,
   ) => void;
   /** Waits between retries; injectable so tests need not sleep. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

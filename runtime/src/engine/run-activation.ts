@@ -372,8 +372,13 @@ export class RunActivation {
     // Saved before the end is published: a customer who answers the reply at once starts a run that reads it.
     if (end) await saveMemoryWrites(this.deps, this.run, this.journal.memoryWrites);
     if (this.deps.onEvents)
-      this.deps.onEvents(this.run.tenantId, this.run.id, events, this.run.conversationId, () =>
-        this.record(),
+      this.deps.onEvents(
+        this.run.tenantId,
+        this.run.id,
+        events,
+        this.run.conversationId,
+        () => this.record(),
+        this.run.channel,
       );
   }
 

@@ -72,6 +72,10 @@ export class StepContext implements ExecutionContext {
   }
 
   get services(): ExecutionContext["services"] {
-    return (this.builtServices ??= this.deps.services(this.tenant.id));
+    return (this.builtServices ??= this.deps.services(this.tenant.id, {
+      runId: this.runId,
+      // The run's channel: a run's conversation view is made with it (new-run.ts) and memory cannot shadow it.
+      channel: this.scope.conversation.channel,
+    }));
   }
 }

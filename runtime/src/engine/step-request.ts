@@ -39,7 +39,7 @@ export interface StepEvents {
 /** An activation's sink: live events to `onEvents` (published at once, not journaled), retries into the journal. */
 export function stepEvents(
   deps: EngineDeps,
-  run: Pick<RunRecord, "tenantId" | "id" | "conversationId">,
+  run: Pick<RunRecord, "tenantId" | "id" | "conversationId" | "channel">,
   journal: RunJournal,
 ): StepEvents {
   return {
@@ -49,6 +49,8 @@ export function stepEvents(
         run.id,
         [{ type: event.type, data: { stepId, text: event.text }, at: now() }],
         run.conversationId,
+        undefined,
+        run.channel,
       ),
     retrying: (stepId, attempt, error, delayMs) =>
       journal.event("step.retrying", { stepId, attempt, error, delayMs }),

@@ -10,6 +10,11 @@ export interface RunEventMessage {
   readonly tenantId: string;
   readonly runId: string;
   readonly conversationId: string;
+  /**
+   * `runs.channel`, so an API process can tell the editor's test runs and replays apart without reading the run.
+   * Absent from a worker that predates it (a rolling deploy).
+   */
+  readonly channel?: string;
   readonly events: readonly RunEvent[];
 }
 
@@ -123,8 +128,8 @@ export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
   return {
     publish(message) {
       if (closed) return Promise.reject(new QueueError("FD280", "The run event bus is closed."));
-      const { tenantId, runId, conversationId, events } = message;
-      const text = JSON.stringify({ tenantId, runId, conversationId, events });
+      const { tenantId, runId, conversationId, channel, events } = message;
+      const text = JSON.stringify({ tenantId, runId, conversationId, channel, events });
       return new Promise<void>((resolve, reject) => {
         if (pending.length === 0) setImmediate(flush);
         pending.push({ text, done: (error) => (error ? reject(error) : resolve()) });

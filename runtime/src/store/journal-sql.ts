@@ -23,10 +23,15 @@ export function journalStepsOf(run: string, alias = "s"): string {
   ) ${alias} ON true`;
 }
 
-/** A boolean: the run aliased `run` has an event of `type` (a quoted SQL literal is built here; `type` is ours). */
+/**
+ * A boolean: the run aliased `run` has an event of `type` (a quoted SQL literal is built here; `type` is ours).
+ * Reads only that run's journal rows. `OFFSET 0` keeps it so: without it PostgreSQL may plan the EXISTS as a
+ * hash over every journal row holding such an event, which for analytics was the tenant's whole kept journal
+ * (seen for a 120-day window on PostgreSQL 15 and PGlite; server/test/analytics-window-plans.test.ts).
+ */
 export function journalHasEvent(run: string, type: string): string {
   return `EXISTS (SELECT 1 FROM run_journal j WHERE j.tenant_id = ${run}.tenant_id AND j.run_id = ${run}.id
-    AND j.events @> '[{"type": ${JSON.stringify(type)}}]')`;
+    AND j.events @> '[{"type": ${JSON.stringify(type)}}]' OFFSET 0)`;
 }
 
 /** The data of the run's last event of `type` (jsonb, NULL when there is none). */

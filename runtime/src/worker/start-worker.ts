@@ -95,11 +95,11 @@ export function startWorker(options: WorkerOptions): RunWorker {
   const { engine } = createDatabaseEngine({
     ...options.engineOptions,
     db: options.db,
-    onEvents: (tenantId, runId, batch, conversationId, committed) => {
-      userOnEvents?.(tenantId, runId, batch, conversationId, committed);
+    onEvents: (tenantId, runId, batch, conversationId, committed, channel) => {
+      userOnEvents?.(tenantId, runId, batch, conversationId, committed, channel);
       // Not awaited: the run goes on; pub/sub is at most once and clients catch up from the event log.
       if (events && batch.length > 0) {
-        events.publish({ tenantId, runId, conversationId, events: batch }).catch(() => undefined);
+        events.publish({ tenantId, runId, conversationId, channel, events: batch }).catch(() => undefined);
       }
     },
   });

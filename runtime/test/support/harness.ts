@@ -60,9 +60,9 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       resolveWorkflow: resolveFrom((name) => library.get(name)),
       models: () => models,
       ...(options.http ? { http: () => options.http as SafeHttpClient } : {}),
-      onEvents: (tenant, runId, list, conversationId, committed) => {
+      onEvents: (tenant, runId, list, conversationId, committed, channel) => {
         events.push(...list.map((event) => ({ runId, event })));
-        options.onEvents?.(tenant, runId, list, conversationId, committed);
+        options.onEvents?.(tenant, runId, list, conversationId, committed, channel);
       },
       sleep: () => Promise.resolve(),
       ...(afterStep ? { afterStep } : {}),

@@ -20,6 +20,7 @@ const testRuns = enumParam(TEST_RUNS);
  * default 30: the last N UTC calendar days, today included); the run metrics also take `workflow` (a name),
  * `version` (a published version number) and `testRuns`: `exclude` (default) counts customers' runs only,
  * since the editor's test runs are staff trying a flow; `include` counts both, `only` the test runs alone.
+ * Lead conversion takes `days` and `testRuns` (of the run that captured each lead), no workflow or version.
  */
 export function analyticsRoutes(db: Database): RouteDefinition[] {
   const metric =
@@ -27,7 +28,7 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     async (req: Request, res: Response) => {
       const parsed: { days?: number; workflow?: string; version?: number; testRuns?: TestRuns } = parseQuery(
         req,
-        withWorkflow ? { days, workflow: textParam(64), version, testRuns } : { days },
+        withWorkflow ? { days, workflow: textParam(64), version, testRuns } : { days, testRuns },
       );
       const window: AnalyticsWindow = {
         days: parsed.days ?? ANALYTICS_DEFAULT_DAYS,
@@ -78,7 +79,8 @@ export function analyticsRoutes(db: Database): RouteDefinition[] {
     {
       method: "get",
       path: "/analytics/leads",
-      summary: "Lead conversion: leads created in the window by status, conversion and win rate (?days=30).",
+      summary:
+        "Lead conversion: leads created in the window by status, conversion and win rate (?days=30, ?testRuns=exclude|include|only: of the run that captured each lead).",
       auth: "user",
       status: 200,
       handler: metric(false, leadConversion),

@@ -1,6 +1,17 @@
 import { journalStepsOf, type Sql } from "@flowdeck/runtime";
 
-import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
+import {
+  bounds,
+  DAY,
+  ratio,
+  runFilter,
+  runParams,
+  since,
+  SINCE,
+  testRunFilter,
+  WINDOW,
+  type AnalyticsWindow,
+} from "./analytics-window";
 
 // Runs per day, lead conversion and model usage. Run outcomes live in run-outcomes.ts, router tiers in
 // router-tiers.ts, the shared window in analytics-window.ts.
@@ -18,6 +29,7 @@ export interface RunsPerDay {
 
 /** Runs started per day (by created_at), split by their status now. */
 export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<RunsPerDay>(
     `${WINDOW}
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
@@ -30,22 +42,30 @@ export async function runsPerDay(sql: Sql, window: AnalyticsWindow) {
        FROM days
        LEFT JOIN runs r ON ${DAY("r.created_at")} = days.day AND r.created_at >= ${SINCE} AND ${runFilter("r", window.testRuns)}
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null, window.version ?? null],
+    runParams(window, range),
   );
-  return { ...(await bounds(sql, window.days)), items: rows };
+  return { ...range, items: rows };
 }
 
-/** Leads created in the window by their status now; conversion = won / all, win rate = won / (won + lost). */
+/**
+ * Leads created in the window by their status now; conversion = won / all, win rate = won / (won + lost).
+ * `testRuns` applies to the run that captured each lead (runtime migration 0018): a lead an editor test run
+ * captured is staff's, left out by default like the test runs; leads entered by staff or the API have no run
+ * and always count.
+ */
 export async function leadConversion(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<{ status: string; count: number }>(
-    `${WINDOW} SELECT status, count(*)::int AS count FROM leads WHERE created_at >= ${SINCE} GROUP BY status`,
-    [window.days],
+    `SELECT status, count(*)::int AS count FROM leads
+      WHERE created_at >= ${since(1)} AND ${testRunFilter("channel", window.testRuns)}
+      GROUP BY status`,
+    [range.from],
   );
   const byStatus: Record<string, number> = { new: 0, contacted: 0, qualified: 0, won: 0, lost: 0 };
   for (const row of rows) byStatus[row.status] = row.count;
   const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
   return {
-    ...(await bounds(sql, window.days)),
+    ...range,
     total,
     byStatus,
     conversionRate: ratio(byStatus.won!, total),
@@ -72,6 +92,7 @@ export interface UsagePerDay {
  * Live runs only: replays are not traffic.
  */
 export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<{
     day: string;
     prompt: number;
@@ -100,7 +121,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
             count(used.day) FILTER (WHERE used.model_step)::int AS steps
        FROM days LEFT JOIN used ON used.day = days.day
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null, window.version ?? null],
+    runParams(window, range),
   );
   const items: UsagePerDay[] = rows.map((row) => ({
     day: row.day,
@@ -113,7 +134,7 @@ export async function usagePerDay(sql: Sql, window: AnalyticsWindow) {
   }));
   const sum = (pick: (item: UsagePerDay) => number) => items.reduce((total, item) => total + pick(item), 0);
   return {
-    ...(await bounds(sql, window.days)),
+    ...range,
     totals: {
       promptTokens: sum((i) => i.promptTokens),
       completionTokens: sum((i) => i.completionTokens),

@@ -1,5 +1,14 @@
 import { journalStepsOf, type Sql } from "@flowdeck/runtime";
-import { bounds, DAY, ratio, runFilter, SINCE, WINDOW, type AnalyticsWindow } from "./analytics-window";
+import {
+  bounds,
+  DAY,
+  ratio,
+  runFilter,
+  runParams,
+  SINCE,
+  WINDOW,
+  type AnalyticsWindow,
+} from "./analytics-window";
 
 export interface RouterTierDay {
   readonly day: string;
@@ -19,6 +28,7 @@ export interface RouterTierDay {
  * router saves (issue 16's savedUsd is its price).
  */
 export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<RouterTierDay>(
     `${WINDOW}, decided AS (
        SELECT ${DAY("s.finished_at")} AS day, coalesce(s.details->>'tier', s.output->>'tier') AS tier
@@ -33,7 +43,7 @@ export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
             count(d.day) FILTER (WHERE d.tier IS NULL OR d.tier NOT IN ('local', 'embeddings', 'llm'))::int AS other
        FROM days LEFT JOIN decided d ON d.day = days.day
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null, window.version ?? null],
+    runParams(window, range),
   );
   const total = (key: "local" | "embeddings" | "llm" | "other") =>
     rows.reduce((sum, row) => sum + row[key], 0);
@@ -43,7 +53,7 @@ export async function routerTiers(sql: Sql, window: AnalyticsWindow) {
   const other = total("other");
   const decisions = local + embeddings + llm + other;
   return {
-    ...(await bounds(sql, window.days)),
+    ...range,
     totals: {
       decisions,
       local,

@@ -4,6 +4,7 @@ import {
   DAY,
   ratio,
   runFilter,
+  runParams,
   SINCE,
   WINDOW,
   type AnalyticsWindow,
@@ -26,7 +27,7 @@ const OUTCOME = `CASE
           WHEN 'unresolved' THEN 'unresolved' WHEN 'escalated' THEN 'escalated' ELSE 'resolved' END
   END`;
 
-// $1 = days, $2 = workflow, $3 = version: the window's runs, each with its outcome.
+// $1 = days, $2 = workflow, $3 = version, $4 = the first day: the window's runs, each with its outcome.
 const outcomes = (testRuns: TestRuns) => `${WINDOW}, outcomes AS (
   SELECT ${DAY("r.created_at")} AS day, r.workflow_name, r.workflow_version, ${OUTCOME} AS outcome
     FROM runs r WHERE r.created_at >= ${SINCE} AND ${runFilter("r", testRuns)}
@@ -70,16 +71,17 @@ export type OutcomeDay = { readonly day: string } & OutcomeCounts;
 
 /** Totals and rates over the window, and the same counts per day (every day, oldest first). */
 export async function resolution(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<OutcomeDay>(
     `${outcomes(window.testRuns)}
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day, ${COUNTS}
        FROM days LEFT JOIN outcomes o ON o.day = days.day
       GROUP BY days.day ORDER BY days.day`,
-    [window.days, window.workflow ?? null, window.version ?? null],
+    runParams(window, range),
   );
   const total = (key: keyof OutcomeCounts) => rows.reduce((sum, row) => sum + row[key], 0);
   return {
-    ...(await bounds(sql, window.days)),
+    ...range,
     ...withRates({
       resolved: total("resolved"),
       unresolved: total("unresolved"),
@@ -96,6 +98,7 @@ export async function resolution(sql: Sql, window: AnalyticsWindow) {
  * when they are included), the workflows with the most runs first. Also what the editor's workflow and version filters offer.
  */
 export async function outcomesByWorkflow(sql: Sql, window: AnalyticsWindow) {
+  const range = await bounds(sql, window.days);
   const { rows } = await sql.query<
     { workflow: string; version: number | null; runs: number } & OutcomeCounts
   >(
@@ -104,10 +107,10 @@ export async function outcomesByWorkflow(sql: Sql, window: AnalyticsWindow) {
        FROM outcomes o
       GROUP BY o.workflow_name, o.workflow_version
       ORDER BY runs DESC, o.workflow_name, o.workflow_version DESC NULLS LAST`,
-    [window.days, window.workflow ?? null, window.version ?? null],
+    runParams(window, range),
   );
   return {
-    ...(await bounds(sql, window.days)),
+    ...range,
     items: rows.map(({ workflow, version, runs, ...counts }) => ({
       workflow,
       version,

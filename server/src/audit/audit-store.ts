@@ -2,6 +2,7 @@ import type { Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import { getRequestId } from "../kit/request-id";
 import { requireAuth } from "../auth/auth-context";
+import { redactUrlsIn } from "./url-redaction";
 
 /** One change: who (actor), what (action on a target), a little detail; the time is the transaction's. */
 export interface AuditEntry {
@@ -13,7 +14,10 @@ export interface AuditEntry {
   readonly action: string;
   readonly targetType: string;
   readonly targetId: string;
-  /** Small (≤ 4000 characters as JSON) and free of personal data: field names, statuses, version numbers. */
+  /**
+   * Small (≤ 4000 characters as JSON) and free of personal data: field names, statuses, version numbers. URLs
+   * in it are stored without query values, userinfo or fragment (url-redaction.ts).
+   */
   readonly detail?: Record<string, unknown>;
   readonly requestId?: string;
 }
@@ -43,7 +47,7 @@ export async function recordAudit(sql: Sql, entry: AuditEntry): Promise<void> {
       entry.action,
       entry.targetType,
       entry.targetId,
-      JSON.stringify(entry.detail ?? {}),
+      JSON.stringify(redactUrlsIn(entry.detail ?? {})),
       entry.requestId || null,
       entry.actorType ?? (entry.actorId === null ? "system" : "user"),
     ],
@@ -120,7 +124,8 @@ export async function listAudit(
       action: row.action,
       targetType: row.target_type,
       targetId: row.target_id,
-      detail: row.detail,
+      // Rows written before URLs were redacted on the way in are redacted on the way out.
+      detail: redactUrlsIn(row.detail),
       requestId: row.request_id,
     })),
     lastSeq: page.length > 0 ? String(page[page.length - 1]!.seq) : undefined,

@@ -1,15 +1,17 @@
 import type { Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import { auditActor, recordAudit } from "../audit/audit-store";
+import { redactUrl } from "../audit/url-redaction";
 import type { ChannelRecord } from "./channel-types";
 
 /**
- * Audit rows for channel changes (`channel.create|update|rotate|delete` on `channel:<id>`). A channel decides
+ * Audit rows for channel changes (`channel.create|update|rotate|delete` on `channel:<id>`) and for an admin
+ * owing a webhook channel's given-up deliveries again (`channel.retry_deliveries`). A channel decides
  * which workflow answers customers and where a webhook channel's replies are POSTed, so redirecting them must
  * leave a trace. Details are built from named fields only, never from the record as a whole: the record carries
  * the key hash and the sealed secret, and neither may reach the log.
  */
-export type ChannelAuditAction = "create" | "update" | "rotate" | "delete";
+export type ChannelAuditAction = "create" | "update" | "rotate" | "delete" | "retry_deliveries";
 
 type Detail = Record<string, unknown>;
 
@@ -23,8 +25,14 @@ const URL_CLIP = 1000;
 
 const size = (value: unknown) => JSON.stringify(value).length;
 
+/**
+ * The outbound URL as recorded: without query values, userinfo or fragment (a receiver's token often sits in the
+ * query string), then cut to fit the row.
+ */
 function clip(url: string | null): string | null {
-  return url !== null && url.length > URL_CLIP ? `${url.slice(0, URL_CLIP)}…` : url;
+  if (url === null) return null;
+  const shown = redactUrl(url);
+  return shown.length > URL_CLIP ? `${shown.slice(0, URL_CLIP)}…` : shown;
 }
 
 /** The credential a channel of this kind holds, by name (its value is never recorded). */
@@ -74,8 +82,12 @@ export function updatedDetail(before: ChannelRecord, after: ChannelRecord): Deta
     changes.push(["workflowId", { from: before.workflowId, to: after.workflowId }]);
   if (before.pinnedVersion !== after.pinnedVersion)
     changes.push(["pinnedVersion", { from: before.pinnedVersion, to: after.pinnedVersion }]);
-  if (before.outboundUrl !== after.outboundUrl)
-    changes.push(["outboundUrl", { from: clip(before.outboundUrl), to: clip(after.outboundUrl) }]);
+  if (before.outboundUrl !== after.outboundUrl) {
+    const from = clip(before.outboundUrl);
+    const to = clip(after.outboundUrl);
+    // Only a query value (a token) changed: both read the same once redacted, so say what the reader cannot see.
+    changes.push(["outboundUrl", from === to ? { from, to, redactedPartsChanged: true } : { from, to }]);
+  }
   const originsChanged = !sameSet(before.allowedOrigins, after.allowedOrigins);
   const fields = changes.map(([field]) => field);
   if (originsChanged) fields.push("allowedOrigins");
@@ -101,6 +113,17 @@ export function updatedDetail(before: ChannelRecord, after: ChannelRecord): Deta
 
 export function rotatedDetail(channel: ChannelRecord): Detail {
   return { kind: channel.kind, rotated: credentialOf(channel.kind) };
+}
+
+/** Given-up deliveries owed again: how many, all or named, and their ids (as many as fit the row). */
+export function retriedDetail(
+  channel: Pick<ChannelRecord, "kind">,
+  ids: readonly string[],
+  scope: "all" | "named",
+): Detail {
+  const head = { kind: channel.kind, scope, retried: ids.length };
+  const shown = fitList(ids, DETAIL_BUDGET - size(head) - 60);
+  return { ...head, ids: shown.shown, ...(shown.omitted > 0 ? { idsOmitted: shown.omitted } : {}) };
 }
 
 export function deletedDetail(channel: Pick<ChannelRecord, "kind" | "name">): Detail {

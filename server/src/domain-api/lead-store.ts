@@ -6,7 +6,10 @@ import { SqlParams, selectPage, setClause } from "./sql-parts";
 /** Every status a lead can have (the `leads.status` CHECK lists the same), in funnel order. */
 export const LEAD_STATUSES = ["new", "contacted", "qualified", "won", "lost"] as const;
 
-const COLUMNS = "id, email, name, company, phone, interest, source, notes, status, created_at, updated_at";
+// run_id and channel: the run that captured the lead (tool.lead_capture) and its channel (`test` for an editor
+// test run); null for leads entered here. Read-only: neither is in the create or patch bodies.
+const COLUMNS =
+  "id, email, name, company, phone, interest, source, notes, status, run_id, channel, created_at, updated_at";
 
 const PATCHABLE = {
   email: "email",

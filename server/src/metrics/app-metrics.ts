@@ -14,15 +14,17 @@ export interface AppMetrics {
   readonly registry: Registry;
   readonly httpRequests: Counter<"method" | "route" | "status">;
   readonly httpDuration: Histogram<"method" | "route" | "status">;
-  readonly runsStarted: Counter<never>;
-  readonly runsResumed: Counter<never>;
-  readonly runsFinished: Counter<"status">;
-  readonly runsSuspended: Counter<"status">;
-  readonly steps: Counter<"node_type" | "outcome">;
-  readonly stepRetries: Counter<"node_type">;
-  readonly stepDuration: Histogram<"node_type" | "outcome">;
-  readonly modelTokens: Counter<"node_type" | "kind">;
-  readonly modelCost: Counter<"node_type">;
+  // Every metric fed by run events has `test`: "true" for the editor's test runs (channel `test`), "false" for
+  // everything else (customers' chats, webhooks, the API). See run-metrics.ts.
+  readonly runsStarted: Counter<"test">;
+  readonly runsResumed: Counter<"test">;
+  readonly runsFinished: Counter<"status" | "test">;
+  readonly runsSuspended: Counter<"status" | "test">;
+  readonly steps: Counter<"node_type" | "outcome" | "test">;
+  readonly stepRetries: Counter<"node_type" | "test">;
+  readonly stepDuration: Histogram<"node_type" | "outcome" | "test">;
+  readonly modelTokens: Counter<"node_type" | "kind" | "test">;
+  readonly modelCost: Counter<"node_type" | "test">;
   readonly queueJobs: Gauge<"state">;
   readonly queueOldestWaiting: Gauge<never>;
   readonly queueWorkers: Gauge<never>;
@@ -30,12 +32,12 @@ export interface AppMetrics {
   /** Customer messages answered with the fallback text instead of our refusal, by the refusal's code. */
   readonly chatFallbacks: Counter<"code">;
   /** Router decisions by the tier that decided (local, embeddings, llm) and whether it was unsure. */
-  readonly routerDecisions: Counter<"tier" | "unsure">;
+  readonly routerDecisions: Counter<"tier" | "unsure" | "test">;
   /** Model spend the local router avoided, at the configured prices. */
-  readonly routerSavedCost: Counter<never>;
-  readonly tenantRunsFinished: Counter<"tenant" | "status">;
-  readonly tenantModelTokens: Counter<"tenant" | "kind">;
-  readonly tenantModelCost: Counter<"tenant">;
+  readonly routerSavedCost: Counter<"test">;
+  readonly tenantRunsFinished: Counter<"tenant" | "status" | "test">;
+  readonly tenantModelTokens: Counter<"tenant" | "kind" | "test">;
+  readonly tenantModelCost: Counter<"tenant" | "test">;
   readonly chatSockets: Gauge<never>;
   /** Chat frames over the WebSocket channel: "in" from clients, "out" to them. */
   readonly chatFrames: Counter<"direction">;
@@ -52,6 +54,9 @@ export interface AppMetricsOptions {
 
 const DEFAULT_MAX_TENANT_SERIES = 1000;
 
+/** The values of the `test` label: an editor test run, or not. */
+export const TEST_LABELS = ["false", "true"] as const;
+
 // Seconds. HTTP answers are mostly a few ms; publish/replay may take a second or more.
 const HTTP_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 // Steps range from pure (µs) to model calls (tens of seconds).
@@ -63,12 +68,16 @@ export function createAppMetrics(options: AppMetricsOptions = {}): AppMetrics {
   const metrics = buildMetrics(registry, options);
   // Labels from a fixed set start at zero: a series that appears only at its first event makes `rate()` miss
   // that event and leaves an alert on it without data until then.
-  for (const status of ["completed", "failed", "cancelled"]) metrics.runsFinished.inc({ status }, 0);
-  for (const status of ["waiting", "handoff"]) metrics.runsSuspended.inc({ status }, 0);
-  for (const direction of ["in", "out"]) metrics.chatFrames.inc({ direction }, 0);
-  for (const tier of ["local", "embeddings", "llm"]) {
-    for (const unsure of ["true", "false"]) metrics.routerDecisions.inc({ tier, unsure }, 0);
+  for (const test of TEST_LABELS) {
+    metrics.runsStarted.inc({ test }, 0);
+    metrics.runsResumed.inc({ test }, 0);
+    for (const status of ["completed", "failed", "cancelled"]) metrics.runsFinished.inc({ status, test }, 0);
+    for (const status of ["waiting", "handoff"]) metrics.runsSuspended.inc({ status, test }, 0);
+    for (const tier of ["local", "embeddings", "llm"]) {
+      for (const unsure of ["true", "false"]) metrics.routerDecisions.inc({ tier, unsure, test }, 0);
+    }
   }
+  for (const direction of ["in", "out"]) metrics.chatFrames.inc({ direction }, 0);
   return metrics;
 }
 
@@ -91,55 +100,57 @@ function buildMetrics(registry: Registry, options: AppMetricsOptions): AppMetric
     }),
     runsStarted: new Counter({
       name: "flowdeck_runs_started_total",
-      help: "Runs that began executing (run.started).",
+      help: 'Runs that began executing (run.started); test="true" for the editor\'s test runs.',
+      labelNames: ["test"],
       registers,
     }),
     runsResumed: new Counter({
       name: "flowdeck_runs_resumed_total",
       help: "Activations that continued a waiting run (run.resumed: a customer's answer, a hand-back).",
+      labelNames: ["test"],
       registers,
     }),
     runsFinished: new Counter({
       name: "flowdeck_runs_finished_total",
       help: "Runs that reached a terminal status: completed, failed or cancelled.",
-      labelNames: ["status"],
+      labelNames: ["status", "test"],
       registers,
     }),
     runsSuspended: new Counter({
       name: "flowdeck_runs_suspended_total",
       help: "Activations that ended waiting for the customer (waiting) or a human (handoff).",
-      labelNames: ["status"],
+      labelNames: ["status", "test"],
       registers,
     }),
     steps: new Counter({
       name: "flowdeck_steps_total",
       help: "Steps by node type and outcome: completed, failed, waiting.",
-      labelNames: ["node_type", "outcome"],
+      labelNames: ["node_type", "outcome", "test"],
       registers,
     }),
     stepRetries: new Counter({
       name: "flowdeck_step_retries_total",
       help: "Retried step attempts by node type.",
-      labelNames: ["node_type"],
+      labelNames: ["node_type", "test"],
       registers,
     }),
     stepDuration: new Histogram({
       name: "flowdeck_step_duration_seconds",
       help: "Step time from step.started to its outcome, by node type and outcome.",
-      labelNames: ["node_type", "outcome"],
+      labelNames: ["node_type", "outcome", "test"],
       buckets: STEP_BUCKETS_SECONDS,
       registers,
     }),
     modelTokens: new Counter({
       name: "flowdeck_model_tokens_total",
       help: "Model tokens used by steps, by node type and kind (prompt, completion).",
-      labelNames: ["node_type", "kind"],
+      labelNames: ["node_type", "kind", "test"],
       registers,
     }),
     modelCost: new Counter({
       name: "flowdeck_model_cost_usd_total",
       help: "Model cost in US dollars from the price table, by node type (0 for the offline provider).",
-      labelNames: ["node_type"],
+      labelNames: ["node_type", "test"],
       registers,
     }),
     queueJobs: new Gauge({
@@ -172,30 +183,31 @@ function buildMetrics(registry: Registry, options: AppMetricsOptions): AppMetric
     routerDecisions: new Counter({
       name: "flowdeck_router_decisions_total",
       help: "Router decisions by the tier that decided (local, embeddings, llm) and unsure (true, false).",
-      labelNames: ["tier", "unsure"],
+      labelNames: ["tier", "unsure", "test"],
       registers,
     }),
     routerSavedCost: new Counter({
       name: "flowdeck_router_saved_usd_total",
       help: "Model cost in US dollars the local router avoided, at the configured prices.",
+      labelNames: ["test"],
       registers,
     }),
     tenantRunsFinished: new Counter({
       name: "flowdeck_tenant_runs_finished_total",
       help: "Runs that ended, by tenant id and status (completed, failed, cancelled).",
-      labelNames: ["tenant", "status"],
+      labelNames: ["tenant", "status", "test"],
       registers,
     }),
     tenantModelTokens: new Counter({
       name: "flowdeck_tenant_model_tokens_total",
       help: "Model tokens used, by tenant id and kind (prompt, completion).",
-      labelNames: ["tenant", "kind"],
+      labelNames: ["tenant", "kind", "test"],
       registers,
     }),
     tenantModelCost: new Counter({
       name: "flowdeck_tenant_model_cost_usd_total",
       help: "Model cost in US dollars from the price table, by tenant id.",
-      labelNames: ["tenant"],
+      labelNames: ["tenant", "test"],
       registers,
     }),
     chatSockets: new Gauge({

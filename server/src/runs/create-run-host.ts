@@ -111,8 +111,15 @@ export function createRunHost(options: RunHostOptions): ServerRunHost {
     log,
     resolveWorkflow: subflows.resolve,
     // Inline, this process executes runs; with BullMQ the workers do and their events come from the bus.
-    onEvents: (tenantId, runId, batch, conversationId, committed) =>
-      publish({ tenantId, runId, conversationId, events: batch, ...(committed ? { run: committed() } : {}) }),
+    onEvents: (tenantId, runId, batch, conversationId, committed, channel) =>
+      publish({
+        tenantId,
+        runId,
+        conversationId,
+        channel,
+        events: batch,
+        ...(committed ? { run: committed() } : {}),
+      }),
   });
   const notices = new EventEmitter().setMaxListeners(0);
   // Inline, the plan's concurrency cap per tenant is this process's to keep (queue mode: the workers' leases).

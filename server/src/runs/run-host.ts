@@ -84,6 +84,8 @@ export interface RunEventBatch {
   readonly tenantId: string;
   readonly runId: string;
   readonly conversationId: string;
+  /** `runs.channel` (`test`: the editor's test runs); absent only from a worker older than this field. */
+  readonly channel?: string;
   readonly events: readonly RunEvent[];
   /** The run as the commit of these events stored it, when the engine that committed them runs here. */
   readonly run?: RunRecord;

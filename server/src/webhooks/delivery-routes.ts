@@ -4,7 +4,9 @@ import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
 import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
+import { auditChannel, retriedDetail } from "../channels/channel-audit";
 import { getChannel } from "../channels/channel-store";
+import type { ChannelRecord } from "../channels/channel-types";
 import { channelDeliveries } from "./delivery-stats";
 import { existingDeliveries, retryGivenUp } from "./delivery-store";
 
@@ -32,9 +34,16 @@ export const RetryDeliveriesBody = Type.Object(
  */
 export function deliveryRoutes(db: Database): RouteDefinition[] {
   /** `fn` in the caller's tenant, on a channel of it (404 FD322 otherwise); an ApiError of `fn` rolls back. */
-  async function onChannel<T>(res: Response, channelId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  async function onChannel<T>(
+    res: Response,
+    channelId: string,
+    fn: (sql: Sql, channel: ChannelRecord) => Promise<T>,
+  ): Promise<T> {
     const found = await db.transaction(
-      async (sql) => ((await getChannel(sql, channelId)) ? { value: await fn(sql) } : undefined),
+      async (sql) => {
+        const channel = await getChannel(sql, channelId);
+        return channel ? { value: await fn(sql, channel) } : undefined;
+      },
       { tenantId: requireAuth(res).tenantId },
     );
     if (!found) throw new ApiError("FD322", "No such channel.");
@@ -78,7 +87,7 @@ export function deliveryRoutes(db: Database): RouteDefinition[] {
       path: "/channels/:id/deliveries/retry",
       resource: "channels",
       summary:
-        "Owe a webhook channel's given-up messages (all, or those named) again: a fresh round of attempts, due now.",
+        "Owe a webhook channel's given-up messages (all, or those named) again: a fresh round of attempts, due now (audited).",
       auth: "user",
       role: "admin",
       body: RetryDeliveriesBody,
@@ -88,9 +97,20 @@ export function deliveryRoutes(db: Database): RouteDefinition[] {
         const id = String(req.params.id);
         const body = req.body as Static<typeof RetryDeliveriesBody>;
         const ids = body.ids ? [...new Set(body.ids)] : undefined;
-        const retried = await onChannel(res, id, (sql) =>
-          ids ? retryNamed(sql, id, ids) : retryGivenUp(sql, id),
-        );
+        const retried = await onChannel(res, id, async (sql, channel) => {
+          const owed = ids ? await retryNamed(sql, id, ids) : await retryGivenUp(sql, id);
+          // In the retry's transaction: who sent a customer's replies out again is on record, or nothing was.
+          // Nothing given up, nothing owed again: no row.
+          if (owed.length > 0)
+            await auditChannel(
+              sql,
+              res,
+              "retry_deliveries",
+              channel.id,
+              retriedDetail(channel, owed, ids ? "named" : "all"),
+            );
+          return owed;
+        });
         res.json({ retried: retried.length, ids: retried });
       },
     },
