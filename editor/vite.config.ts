@@ -4,7 +4,7 @@
 // pages, so the prefix keeps the two apart. The API client uses the same prefix in dev (src/api/api-base-url.ts).
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
-import { precompress } from "./precompress-plugin";
+import { precompress } from "./precompress-plugin.ts";
 
 /** Where `pnpm --filter @flowdeck/editor dev` sends API calls; override with FLOWDECK_API_URL. */
 const API_TARGET = process.env.FLOWDECK_API_URL ?? "http://127.0.0.1:8080";

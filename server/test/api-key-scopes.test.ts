@@ -136,7 +136,7 @@ describe("API keys on the API", () => {
       body: { name: "already over", scopes: ["runs:read"], expiresAt: "2020-01-01T00:00:00Z" },
     });
     expect([past.status, past.body.error.code]).toEqual([400, "FD300"]);
-    expect(past.body.error.message).toContain("/expiresAt");
+    expect(past.body.error.details.field).toBe("/expiresAt");
   });
 
   it("answers 401 FD310 to a key with a wrong secret or for another tenant's id, without a stack", async () => {

@@ -115,7 +115,11 @@ describe("the workspace's HTTP allow-list", () => {
       entries: ["10.0.0.1", "not a host!"],
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: "FD300", message: expect.stringContaining("/entries/1") });
+    expect(bad.body.error).toMatchObject({
+      code: "FD300",
+      message: expect.stringContaining("Entry 2"),
+      details: { field: "/entries/1" },
+    });
     // Nothing saved by the refused request.
     expect((await call("GET", "/settings/http-allow-list", token)).body.entries).not.toContain("10.0.0.1");
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAjv } from "@flowdeck/schemas";
 import { getRouteTable } from "../src/kit/route-table";
+import { createBodyAjv } from "../src/kit/validate-body";
 import { registerAccount, startTestServer, type TestServer } from "./support/test-server";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
 
@@ -80,7 +80,10 @@ describe.each(TEST_DATABASE_KINDS)("the route table walk (%s)", (kind) => {
       const body = route.body as { additionalProperties?: unknown } | undefined;
       if (body && body.additionalProperties !== false) found.push(`${key}: body allows unknown fields`);
       if (route.role && route.auth !== "user") found.push(`${key}: a role on a public route`);
-      if (route.body && !(route.example !== undefined && createAjv().validate(route.body, route.example))) {
+      if (
+        route.body &&
+        !(route.example !== undefined && createBodyAjv().validate(route.body, route.example))
+      ) {
         found.push(`${key}: no valid example body`);
       }
       if (route.path.includes("/:") && route.auth === "user" && !route.resource) {

@@ -67,7 +67,7 @@ export function createInboxApi({ baseUrl, accessToken }: InboxApiOptions) {
       throw new InboxApiError(
         response.status,
         json.error?.code ?? "FD600",
-        json.error?.message ?? `HTTP ${response.status}`,
+        json.error?.message ?? `The server answered ${response.status}.`,
       );
     return json as T;
   }

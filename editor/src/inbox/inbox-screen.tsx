@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import {
   createInboxApi,
+  InboxApiError,
   type InboxApiOptions,
   type InboxConversation,
   type WaitingConversation,
@@ -29,6 +30,9 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
   // Read by `refresh` at call time: a refresh started before a hand-back must not reopen the closed panel.
   const openIdRef = useRef<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  // The status a failed refresh wrote, so the next refresh that works takes it away again (and only it: an
+  // answer's "Answer sent." or a refusal written since stays).
+  const refreshFailure = useRef<string | undefined>(undefined);
 
   const refresh = useCallback(async () => {
     try {
@@ -38,8 +42,15 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
         const conversation = await api.get(current);
         if (openIdRef.current === current) setOpen(conversation);
       }
+      const stale = refreshFailure.current;
+      refreshFailure.current = undefined;
+      if (stale !== undefined) setStatus((shown) => (shown === stale ? "" : shown));
     } catch (error) {
-      setStatus(error instanceof Error ? error.message : String(error));
+      // A fetch that never reached the server throws a TypeError ("Failed to fetch"): say it in words.
+      const why = error instanceof InboxApiError ? error.message : "the server could not be reached.";
+      const text = `Could not refresh the conversations: ${why}`;
+      refreshFailure.current = text;
+      setStatus(text);
     }
   }, [api]);
 
@@ -108,7 +119,7 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
       <header className="fd-page-header">
         <div>
           <h1 id="inbox-title" className="fd-page-header__title">
-            Inbox
+            Handoffs
           </h1>
           <p className="fd-page-header__subtitle">Conversations a flow handed to a person, oldest first.</p>
         </div>

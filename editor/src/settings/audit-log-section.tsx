@@ -3,9 +3,40 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { describeError } from "../api";
 import type { WorkspaceApi } from "../api/workspace-api";
 import type { AuditFilter, AuditRecord } from "../api/workspace-types";
+import { useApi } from "../app/api-context";
 import { TextField } from "../ui/text-field";
+import { actorName, NO_NAMES, targetName, type AuditNames } from "./audit-names";
+
+/** A name where one is known (the id on hover), else the whole id: cut short on screen only, copied whole. */
+function Identified({ id, name }: { readonly id: string; readonly name: string | undefined }) {
+  return name ? (
+    <span title={id}>{name}</span>
+  ) : (
+    <code className="fd-audit-id" title={id}>
+      {id}
+    </code>
+  );
+}
+
+export function AuditRow({ item, names }: { readonly item: AuditRecord; readonly names: AuditNames }) {
+  return (
+    <tr>
+      <td>{new Date(item.at).toLocaleString()}</td>
+      <td>
+        <code>{item.action}</code>
+      </td>
+      <td>
+        {item.targetType} <Identified id={item.targetId} name={targetName(item, names)} />
+      </td>
+      <td>{item.actorId ? <Identified id={item.actorId} name={actorName(item, names)} /> : "system"}</td>
+      <td className="fd-code">{JSON.stringify(item.detail).slice(0, 120)}</td>
+    </tr>
+  );
+}
 
 export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceApi }) {
+  const api = useApi();
+  const [names, setNames] = useState<AuditNames>(NO_NAMES);
   const [items, setItems] = useState<readonly AuditRecord[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [filter, setFilter] = useState<AuditFilter>({});
@@ -27,6 +58,23 @@ export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceAp
   useEffect(() => {
     void load(filter);
   }, [load, filter]);
+  // Best effort: without the lists the table shows whole ids, which still identify every entry.
+  useEffect(() => {
+    let live = true;
+    void Promise.all([api.listMembers(), api.listWorkflows()]).then(
+      ([members, workflows]) => {
+        if (!live) return;
+        setNames({
+          people: new Map(members.map((member) => [member.userId, member.email])),
+          workflows: new Map(workflows.map((workflow) => [workflow.id, workflow.name])),
+        });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   function apply(event: FormEvent) {
     event.preventDefault();
@@ -94,17 +142,7 @@ export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceAp
           </thead>
           <tbody>
             {items.map((item) => (
-              <tr key={item.id}>
-                <td>{new Date(item.at).toLocaleString()}</td>
-                <td>
-                  <code>{item.action}</code>
-                </td>
-                <td>
-                  {item.targetType}:{item.targetId.slice(0, 8)}
-                </td>
-                <td>{item.actorId ? item.actorId.slice(0, 8) : "system"}</td>
-                <td className="fd-code">{JSON.stringify(item.detail).slice(0, 120)}</td>
-              </tr>
+              <AuditRow key={item.id} item={item} names={names} />
             ))}
           </tbody>
         </table>

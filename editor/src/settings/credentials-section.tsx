@@ -8,6 +8,7 @@ import type { StoredCredential } from "../api/workspace-types";
 import { relativeTime } from "../workflows/relative-time";
 import { TextField } from "../ui/text-field";
 import { useToast } from "../ui/toasts";
+import { useFailures } from "../ui/use-failures";
 
 export function CredentialsSection({ workspace }: { readonly workspace: WorkspaceApi }) {
   const id = useId();
@@ -15,39 +16,48 @@ export function CredentialsSection({ workspace }: { readonly workspace: Workspac
   const [items, setItems] = useState<readonly StoredCredential[]>();
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
-  const [error, setError] = useState<string>();
+  const { banner, fail, succeed } = useFailures();
 
   const reload = useCallback(
-    () => workspace.credentials().then(setItems, (caught: unknown) => setError(describeError(caught))),
-    [workspace],
+    () =>
+      workspace.credentials().then(
+        (loaded) => {
+          setItems(loaded);
+          succeed("load");
+        },
+        (caught: unknown) => fail("load", describeError(caught)),
+      ),
+    [workspace, fail, succeed],
   );
   useEffect(() => void reload(), [reload]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setError(undefined);
+    succeed("change");
     try {
       const saved = await workspace.saveCredential(name.trim(), value);
       setName("");
       setValue("");
       notify(saved.replaced ? `Credential ${saved.name} replaced.` : `Credential ${saved.name} stored.`);
-      await reload();
     } catch (caught) {
-      setError(describeError(caught));
+      fail("change", describeError(caught));
+      return;
     }
+    await reload();
   }
 
   async function remove(credential: StoredCredential) {
     if (!window.confirm(`Delete ${credential.name}? Steps that use it will fail until it is stored again.`))
       return;
-    setError(undefined);
+    succeed("change");
     try {
       await workspace.deleteCredential(credential.id);
       notify(`Credential ${credential.name} deleted.`);
-      await reload();
     } catch (caught) {
-      setError(describeError(caught));
+      fail("change", describeError(caught));
+      return;
     }
+    await reload();
   }
 
   return (
@@ -59,9 +69,9 @@ export function CredentialsSection({ workspace }: { readonly workspace: Workspac
         Tokens your flows send to your own systems. A <code>tool.http</code> node names one in its{" "}
         <code>auth</code> settings; the value never appears in a workflow, a trace or this page again.
       </p>
-      {error ? (
+      {banner ? (
         <p className="fd-alert fd-alert--error" role="alert">
-          {error}
+          {banner}
         </p>
       ) : null}
       {items && items.length > 0 ? (
@@ -107,7 +117,7 @@ export function CredentialsSection({ workspace }: { readonly workspace: Workspac
             label="Credential name"
             name="credentialName"
             placeholder="order_api"
-            hint="Lowercase letters, digits and _. Storing a name again replaces its value."
+            hint="Lowercase letters, digits and _, starting with a letter. Storing a name again replaces its value."
             value={name}
             onChange={(event) => setName(event.target.value)}
             required

@@ -7,6 +7,7 @@ import type { WorkspaceApi } from "../api/workspace-api";
 import type { HttpAllowList } from "../api/workspace-types";
 import { relativeTime } from "../workflows/relative-time";
 import { useToast } from "../ui/toasts";
+import { useFailures } from "../ui/use-failures";
 
 const entriesOf = (text: string) =>
   text
@@ -19,29 +20,32 @@ export function HttpAllowListSection({ workspace }: { readonly workspace: Worksp
   const notify = useToast();
   const [list, setList] = useState<HttpAllowList>();
   const [text, setText] = useState("");
-  const [error, setError] = useState<string>();
+  const { banner, fail, succeed } = useFailures();
 
   useEffect(() => {
     workspace.httpAllowList().then(
       (loaded) => {
         setList(loaded);
         setText(loaded.entries.join("\n"));
+        succeed("load");
       },
-      (caught: unknown) => setError(describeError(caught)),
+      (caught: unknown) => fail("load", describeError(caught)),
     );
-  }, [workspace]);
+  }, [workspace, fail, succeed]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setError(undefined);
+    succeed("save");
     try {
       const saved = await workspace.saveHttpAllowList(entriesOf(text));
       setList(saved);
       setText(saved.entries.join("\n"));
+      // A saved list is also a loaded one: a failed first load no longer applies.
+      succeed("load");
       notify("HTTP allow-list saved.");
     } catch (caught) {
-      // The server names the entry it cannot read (e.g. `line 2: "10.0.0.0/33" is not a host, address or range`).
-      setError(describeError(caught));
+      // The server names the entry it cannot read, counted from 1 (`Entry 2, "10.0.0.0/33", is neither …`).
+      fail("save", describeError(caught));
     }
   }
 
@@ -56,9 +60,9 @@ export function HttpAllowListSection({ workspace }: { readonly workspace: Worksp
         metadata addresses stay refused.
         {list?.updatedAt ? ` Last changed ${relativeTime(list.updatedAt)}.` : ""}
       </p>
-      {error ? (
+      {banner ? (
         <p className="fd-alert fd-alert--error" role="alert">
-          {error}
+          {banner}
         </p>
       ) : null}
       <form onSubmit={(event) => void save(event)}>

@@ -6,6 +6,7 @@ import type { WorkspaceApi } from "../api/workspace-api";
 import type { ModelConnectionTest, ModelSettings } from "../api/workspace-types";
 import { TextField } from "../ui/text-field";
 import { useToast } from "../ui/toasts";
+import { useFailures } from "../ui/use-failures";
 
 export function ModelSettingsSection({ workspace }: { readonly workspace: WorkspaceApi }) {
   const notify = useToast();
@@ -14,7 +15,7 @@ export function ModelSettingsSection({ workspace }: { readonly workspace: Worksp
   const [baseUrl, setBaseUrl] = useState("");
   const [model, setModel] = useState("");
   const [test, setTest] = useState<ModelConnectionTest & { baseUrl?: string }>();
-  const [error, setError] = useState<string>();
+  const { banner, fail, succeed } = useFailures();
   const [testing, setTesting] = useState(false);
 
   useEffect(() => {
@@ -23,10 +24,11 @@ export function ModelSettingsSection({ workspace }: { readonly workspace: Worksp
         setSettings(loaded);
         setBaseUrl(loaded.baseUrl ?? "");
         setModel(loaded.defaultModel ?? "");
+        succeed("load");
       },
-      (caught: unknown) => setError(describeError(caught)),
+      (caught: unknown) => fail("load", describeError(caught)),
     );
-  }, [workspace]);
+  }, [workspace, fail, succeed]);
 
   const change = () => ({
     ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}),
@@ -36,23 +38,27 @@ export function ModelSettingsSection({ workspace }: { readonly workspace: Worksp
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setError(undefined);
+    succeed("save");
     try {
       setSettings(await workspace.saveModelSettings(change()));
       setApiKey("");
+      succeed("load");
+      // A connection test's verdict was about the settings before this save; a failure shown from it is stale.
+      setTest((before) => (before?.ok ? before : undefined));
       notify("Model settings saved.");
     } catch (caught) {
-      setError(describeError(caught));
+      fail("save", describeError(caught));
     }
   }
 
   async function runTest() {
-    setError(undefined);
+    succeed("test");
     setTesting(true);
     try {
       setTest(await workspace.testModelSettings(change()));
     } catch (caught) {
-      setError(describeError(caught));
+      setTest(undefined);
+      fail("test", describeError(caught));
     } finally {
       setTesting(false);
     }
@@ -70,9 +76,9 @@ export function ModelSettingsSection({ workspace }: { readonly workspace: Worksp
         Any OpenAI-compatible service works. A base URL on a private address (a self-hosted model) must be on
         the workspace's HTTP allow-list.
       </p>
-      {error ? (
+      {banner ? (
         <p className="fd-alert fd-alert--error" role="alert">
-          {error}
+          {banner}
         </p>
       ) : null}
       <form onSubmit={(event) => void save(event)}>

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { createWorkspaceApi } from "../api/workspace-api";
 import { useApi, useSession } from "../app/api-context";
 import { canInvite } from "../app/roles";
+import { usePageTitle } from "../ui/use-page-title";
 import { AuditLogSection } from "./audit-log-section";
 import { CredentialsSection } from "./credentials-section";
 import { HttpAllowListSection } from "./http-allow-list-section";
@@ -15,6 +16,7 @@ export function SettingsPage() {
   const api = useApi();
   const session = useSession();
   const workspace = useMemo(() => createWorkspaceApi(api), [api]);
+  usePageTitle("Settings");
   if (!canInvite(session?.tenant.role)) {
     return (
       <div className="fd-page">

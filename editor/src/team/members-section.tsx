@@ -6,6 +6,7 @@ import { describeError, type Member, type Role } from "../api";
 import { useApi, useSession } from "../app/api-context";
 import { ROLE_LABELS } from "../app/roles";
 import { Dialog } from "../ui/dialog";
+import { useFailures } from "../ui/use-failures";
 import { useToast } from "../ui/toasts";
 import { relativeTime } from "../workflows/relative-time";
 
@@ -26,24 +27,31 @@ export function MembersSection() {
   const notify = useToast();
   const caller = session?.tenant.role;
   const [members, setMembers] = useState<Member[]>();
-  const [error, setError] = useState<string>();
+  const { banner, fail, succeed } = useFailures();
   const [removing, setRemoving] = useState<Member>();
 
   const load = useCallback(
-    () => api.listMembers().then(setMembers, (caught: unknown) => setError(describeError(caught))),
-    [api],
+    () =>
+      api.listMembers().then(
+        (loaded) => {
+          setMembers(loaded);
+          succeed("load");
+        },
+        (caught: unknown) => fail("load", describeError(caught)),
+      ),
+    [api, fail, succeed],
   );
   useEffect(() => {
     void load();
   }, [load]);
 
   async function changeRole(member: Member, role: Role) {
-    setError(undefined);
+    succeed("change");
     try {
       await api.changeMemberRole(member.userId, role);
       notify(`${member.email} is now ${ROLE_LABELS[role].toLowerCase()}.`);
     } catch (caught) {
-      setError(describeError(caught));
+      fail("change", describeError(caught));
     }
     await load();
   }
@@ -52,12 +60,12 @@ export function MembersSection() {
     const member = removing;
     setRemoving(undefined);
     if (!member) return;
-    setError(undefined);
+    succeed("change");
     try {
       await api.removeMember(member.userId);
       notify(`${member.email} was removed from the workspace.`);
     } catch (caught) {
-      setError(describeError(caught));
+      fail("change", describeError(caught));
     }
     await load();
   }
@@ -67,9 +75,9 @@ export function MembersSection() {
       <h2 id="members-title" className="fd-section-title">
         Members
       </h2>
-      {error ? (
+      {banner ? (
         <div className="fd-alert fd-alert--error" role="alert">
-          {error}
+          {banner}
         </div>
       ) : null}
       {members ? (

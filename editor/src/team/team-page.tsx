@@ -8,6 +8,8 @@ import { canInvite, ROLE_LABELS } from "../app/roles";
 import { Icon } from "../ui/icon";
 import { TextField } from "../ui/text-field";
 import { useToast } from "../ui/toasts";
+import { useFailures } from "../ui/use-failures";
+import { usePageTitle } from "../ui/use-page-title";
 import { relativeTime } from "../workflows/relative-time";
 import { MembersSection } from "./members-section";
 
@@ -32,14 +34,19 @@ export function TeamPage() {
   const [email, setEmail] = useState("");
   const [inviteRole, setInviteRole] = useState<InvitableRole>("editor");
   const [created, setCreated] = useState<Invitation>();
-  const [error, setError] = useState<string>();
+  const { banner, fail, succeed } = useFailures();
+  usePageTitle("Team");
 
   const load = useCallback(
     () =>
-      api.listInvitations().then(setPending, (caught: unknown) => {
-        setError(describeError(caught));
-      }),
-    [api],
+      api.listInvitations().then(
+        (loaded) => {
+          setPending(loaded);
+          succeed("load");
+        },
+        (caught: unknown) => fail("load", describeError(caught)),
+      ),
+    [api, fail, succeed],
   );
   useEffect(() => {
     if (canInvite(role)) void load();
@@ -59,15 +66,16 @@ export function TeamPage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(undefined);
+    succeed("invite");
     try {
       const invitation = await api.invite(email.trim(), inviteRole);
       setCreated(invitation);
       setEmail("");
-      await load();
     } catch (caught) {
-      setError(describeError(caught));
+      fail("invite", describeError(caught));
+      return;
     }
+    await load();
   }
 
   async function copy(link: string) {
@@ -125,9 +133,9 @@ export function TeamPage() {
             Create invitation
           </button>
         </form>
-        {error ? (
+        {banner ? (
           <div className="fd-alert fd-alert--error" role="alert">
-            {error}
+            {banner}
           </div>
         ) : null}
         {created ? (

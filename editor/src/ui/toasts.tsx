@@ -5,13 +5,15 @@ import { Icon } from "./icon";
 
 export type ToastKind = "info" | "error";
 
-interface Toast {
+export interface Toast {
   readonly id: number;
   readonly kind: ToastKind;
   readonly message: string;
+  /** Listed under the message, e.g. the first problems of a refused workflow file. */
+  readonly lines?: readonly string[];
 }
 
-type Notify = (message: string, kind?: ToastKind) => void;
+type Notify = (message: string, kind?: ToastKind, lines?: readonly string[]) => void;
 
 const ToastContext = createContext<Notify | null>(null);
 
@@ -24,9 +26,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
   const notify = useCallback<Notify>(
-    (message, kind = "info") => {
+    (message, kind = "info", lines) => {
       const id = nextId++;
-      setToasts((all) => [...all.slice(-3), { id, kind, message }]);
+      setToasts((all) => [...all.slice(-3), { id, kind, message, ...(lines?.length ? { lines } : {}) }]);
       if (kind === "info") setTimeout(() => dismiss(id), INFO_TOAST_MS);
     },
     [dismiss],
@@ -37,20 +39,30 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="fd-toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (
-          <div key={toast.id} className={`fd-toast fd-toast--${toast.kind}`}>
-            <span style={{ flex: 1 }}>{toast.message}</span>
-            <button
-              type="button"
-              className="fd-icon-button"
-              aria-label="Dismiss"
-              onClick={() => dismiss(toast.id)}
-            >
-              <Icon name="x" />
-            </button>
-          </div>
+          <ToastView key={toast.id} toast={toast} onDismiss={() => dismiss(toast.id)} />
         ))}
       </div>
     </ToastContext.Provider>
+  );
+}
+
+export function ToastView({ toast, onDismiss }: { readonly toast: Toast; readonly onDismiss: () => void }) {
+  return (
+    <div className={`fd-toast fd-toast--${toast.kind}`}>
+      <div className="fd-toast__body">
+        {toast.message}
+        {toast.lines ? (
+          <ul className="fd-toast__lines">
+            {toast.lines.map((line, index) => (
+              <li key={`l${index}`}>{line}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <button type="button" className="fd-icon-button" aria-label="Dismiss" onClick={onDismiss}>
+        <Icon name="x" />
+      </button>
+    </div>
   );
 }
 

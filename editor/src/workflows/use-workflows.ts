@@ -1,5 +1,6 @@
 // The workflow list as state, with the actions the list page offers. Each action reloads the list afterwards,
-// so what the page shows is always what the server has.
+// so what the page shows is always what the server has. Actions throw the API's errors as they are (details
+// included: an import's problems are listed, not summed up in one line); screens word them.
 import { useCallback, useEffect, useState } from "react";
 import { describeError, type FlowdeckApi, type WorkflowDraft, type WorkflowSummary } from "../api";
 import { downloadYaml } from "./workflow-files";
@@ -50,36 +51,31 @@ export function useWorkflows(api: FlowdeckApi, tenantId: string | undefined): Wo
 
   const items = loaded && loaded.tenantId === tenantId ? loaded.items : undefined;
 
-  const friendly = <T>(promise: Promise<T>) =>
-    promise.catch((caught: unknown) => {
-      throw new Error(describeError(caught));
-    });
-
   return {
     items,
     error,
     reload,
     async create(name, description) {
-      const draft = await friendly(api.createWorkflow(starterYaml(name, description)));
+      const draft = await api.createWorkflow(starterYaml(name, description));
       await reload();
       return draft;
     },
     async importYaml(yaml) {
-      const draft = await friendly(api.createWorkflow(yaml));
+      const draft = await api.createWorkflow(yaml);
       await reload();
       return draft;
     },
     async rename(id, name) {
-      const draft = await friendly(api.getWorkflow(id));
-      await friendly(api.saveDraft(id, renameYaml(draft.yaml, name), draft.etag));
+      const draft = await api.getWorkflow(id);
+      await api.saveDraft(id, renameYaml(draft.yaml, name), draft.etag);
       await reload();
     },
     async exportYaml(id) {
-      const draft = await friendly(api.getWorkflow(id));
+      const draft = await api.getWorkflow(id);
       downloadYaml(draft.name, draft.yaml);
     },
     async remove(id) {
-      await friendly(api.deleteWorkflow(id));
+      await api.deleteWorkflow(id);
       await reload();
     },
   };

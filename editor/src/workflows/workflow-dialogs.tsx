@@ -1,8 +1,9 @@
 // The list's dialogs: new workflow, rename, delete.
 import { useState } from "react";
+import { describeError } from "../api";
 import { Dialog } from "../ui/dialog";
 import { TextField } from "../ui/text-field";
-import { toWorkflowName, workflowNameProblem } from "./workflow-yaml";
+import { NAME_RULE, TITLE_RULE, titleProblem, toWorkflowName, workflowNameProblem } from "./workflow-yaml";
 
 export function NewWorkflowDialog({
   open,
@@ -27,14 +28,14 @@ export function NewWorkflowDialog({
   }
 
   async function submit() {
-    const problem = workflowNameProblem(name);
+    const problem = titleProblem(title);
     if (problem) return setError(problem);
     setBusy(true);
     try {
       await onCreate(name, description.trim());
       close();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(describeError(caught));
     } finally {
       setBusy(false);
     }
@@ -63,9 +64,12 @@ export function NewWorkflowDialog({
         name="workflowName"
         autoFocus
         value={title}
-        onChange={(e) => setTitle(e.target.value)}
+        onChange={(e) => {
+          setTitle(e.target.value);
+          setError(undefined);
+        }}
         placeholder="Order status"
-        hint={name ? <>Saved as <code>{name}</code></> : "Letters, digits and spaces."}
+        hint={name ? <>Saved as <code>{name}</code></> : TITLE_RULE}
         error={error}
       />
       <TextField
@@ -107,7 +111,7 @@ export function RenameWorkflowDialog({
       await onRename(name);
       close();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(describeError(caught));
     } finally {
       setBusy(false);
     }
@@ -136,8 +140,11 @@ export function RenameWorkflowDialog({
         name="workflowName"
         autoFocus
         value={name}
-        onChange={(e) => setValue(e.target.value)}
-        hint="snake_case: lower-case letters, digits and underscores."
+        onChange={(e) => {
+          setValue(e.target.value);
+          setError(undefined);
+        }}
+        hint={NAME_RULE}
         error={error}
       />
     </Dialog>

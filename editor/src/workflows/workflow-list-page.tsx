@@ -2,11 +2,12 @@
 // export, nothing else (the server refuses the rest anyway).
 import { useRef, useState, type ChangeEvent } from "react";
 import { Link, useLocation } from "wouter";
-import type { WorkflowSummary } from "../api";
+import { describeError, errorNotice, type WorkflowSummary } from "../api";
 import { useApi, useSession } from "../app/api-context";
 import { canEdit } from "../app/roles";
 import { Icon } from "../ui/icon";
 import { useToast } from "../ui/toasts";
+import { usePageTitle } from "../ui/use-page-title";
 import { useWorkflows } from "./use-workflows";
 import { DeleteWorkflowDialog, NewWorkflowDialog, RenameWorkflowDialog } from "./workflow-dialogs";
 import { readYamlFile } from "./workflow-files";
@@ -24,6 +25,7 @@ export function WorkflowListPage() {
   const [renaming, setRenaming] = useState<WorkflowSummary>();
   const [deleting, setDeleting] = useState<WorkflowSummary>();
   const fileInput = useRef<HTMLInputElement>(null);
+  usePageTitle("Workflows");
 
   const visible = (list.items ?? []).filter((w) => w.name.includes(query.trim().toLowerCase()));
 
@@ -35,7 +37,8 @@ export function WorkflowListPage() {
       const draft = await list.importYaml(await readYamlFile(file));
       notify(`Imported ${draft.name}.`);
     } catch (caught) {
-      notify(`Could not import ${file.name}: ${caught instanceof Error ? caught.message : String(caught)}`, "error");
+      const notice = errorNotice(`Could not import ${file.name}`, caught);
+      notify(notice.text, "error", notice.lines);
     }
   }
 
@@ -44,7 +47,7 @@ export function WorkflowListPage() {
       await action();
       notify(done);
     } catch (caught) {
-      notify(caught instanceof Error ? caught.message : String(caught), "error");
+      notify(describeError(caught), "error");
     }
   }
 

@@ -18,10 +18,27 @@ export function toWorkflowName(title: string): string {
   return name;
 }
 
+/** What a workflow name may be, in the words the rename dialog and the server's refusals use. */
+export const NAME_RULE = "Lowercase letters, digits and underscores, starting with a letter.";
+
+/**
+ * The new-workflow dialog's Name hint before a name can be shown: the title is turned into a name, so the rule
+ * is about the title (what the walk found missing: "Letters, digits and spaces." said nothing of the start).
+ */
+export const TITLE_RULE = "Start with a letter; then letters, digits and spaces. Saved as a name like order_status.";
+
 export function workflowNameProblem(name: string): string | undefined {
   if (!name) return "Give the workflow a name.";
-  if (!WORKFLOW_NAME_RE.test(name)) return "Use lower-case letters, digits and underscores, starting with a letter.";
+  if (!WORKFLOW_NAME_RE.test(name)) return `Use ${NAME_RULE.charAt(0).toLowerCase()}${NAME_RULE.slice(1)}`;
   return undefined;
+}
+
+/** Why a typed title makes no valid name ("123 !!!" has no letter to start one), or undefined. */
+export function titleProblem(title: string): string | undefined {
+  if (!title.trim()) return "Give the workflow a name.";
+  const name = toWorkflowName(title);
+  if (!name) return `“${title.trim()}” has no letter to start a name with: start it with a letter (a–z).`;
+  return workflowNameProblem(name);
 }
 
 /** A valid two-node flow to start from: the canvas has something to show, and it publishes as is. */

@@ -26,7 +26,7 @@ describe("workflow YAML chores", () => {
     expect(toWorkflowName("Order status (EU) — Café")).toBe("order_status_eu_cafe");
     expect(toWorkflowName("2nd try")).toBe("nd_try");
     expect(workflowNameProblem("")).toMatch(/name/);
-    expect(workflowNameProblem("Bad-Name")).toMatch(/lower-case/);
+    expect(workflowNameProblem("Bad-Name")).toMatch(/lowercase/);
     expect(workflowNameProblem("good_name")).toBeUndefined();
   });
 

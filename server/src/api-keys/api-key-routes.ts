@@ -62,10 +62,9 @@ export function apiKeyRoutes(db: Database): RouteDefinition[] {
         if (body.expiresAt !== undefined) {
           const at = Date.parse(body.expiresAt);
           if (!(at > Date.now()) || at - Date.now() > MAX_LIFETIME_MS) {
-            throw new ApiError(
-              "FD300",
-              "Field /expiresAt must be a time in the future, at most 10 years ahead.",
-            );
+            throw new ApiError("FD300", "Expires at must be a time in the future, at most 10 years ahead.", {
+              details: { field: "/expiresAt", keyword: "futureTime", params: { maxYears: 10 } },
+            });
           }
           expiresAt = new Date(at).toISOString();
         }

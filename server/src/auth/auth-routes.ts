@@ -38,7 +38,14 @@ export function authRoutes({ db, config, auth }: AuthRouteDeps): RouteDefinition
       handler: async (req, res) => {
         const body = req.body as Static<typeof RegisterBody>;
         if (Buffer.byteLength(body.password) > MAX_PASSWORD_BYTES) {
-          throw new ApiError("FD300", `Field /password is longer than ${MAX_PASSWORD_BYTES} bytes.`);
+          // Bytes, not characters (bcrypt's limit): an accented or emoji password reaches it sooner.
+          throw new ApiError(
+            "FD300",
+            `Password is too long: use at most ${MAX_PASSWORD_BYTES} bytes (plain letters count one each).`,
+            {
+              details: { field: "/password", keyword: "maxBytes", params: { limit: MAX_PASSWORD_BYTES } },
+            },
+          );
         }
         const email = body.email.trim().toLowerCase();
         const passwordHash = await hashPassword(body.password, config.bcryptCost);

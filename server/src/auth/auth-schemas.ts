@@ -11,7 +11,7 @@ const RefreshToken = Type.String({ minLength: 1, maxLength: 200 });
 
 export const RegisterBody = Type.Object(
   {
-    tenantName: Type.String({ minLength: 1, maxLength: 200 }),
+    tenantName: Type.String({ minLength: 1, maxLength: 200, title: "Company or team name" }),
     email: Email,
     password: NewPassword,
   },

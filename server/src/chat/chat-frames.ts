@@ -1,6 +1,7 @@
-import { createAjv } from "@flowdeck/schemas";
 import type { RunEvent } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
+import { ALLOWED_KEYWORD } from "../kit/body-problem";
+import { createBodyAjv } from "../kit/validate-body";
 import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-options";
 
 /**
@@ -10,9 +11,20 @@ import { DEFAULT_CUSTOMER_FALLBACK_TEXT, MAX_MESSAGE_CHARS } from "./chat-option
  * `ready`, `typing`, `token` (streamed model output), `step` (staff test runs only), `reply`, `handoff`, `error`,
  * and `received` (a message with an id is stored: the client may stop sending it again).
  */
-const ConversationId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
+const ID_WORDS = "use letters, digits, - and _ only";
+const ConversationId = Type.String({
+  minLength: 8,
+  maxLength: 100,
+  pattern: "^[A-Za-z0-9_-]+$",
+  [ALLOWED_KEYWORD]: ID_WORDS,
+});
 /** The client's id of a message: a copy sent again after a dropped socket is taken once (message-claims.ts). */
-const MessageId = Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
+const MessageId = Type.String({
+  minLength: 8,
+  maxLength: 100,
+  pattern: "^[A-Za-z0-9_-]+$",
+  [ALLOWED_KEYWORD]: ID_WORDS,
+});
 
 export const ClientFrame = Type.Union([
   // The chat opened (the widget's panel): starts a conversation and answers with its greeting, if the flow has
@@ -50,7 +62,7 @@ export const ChatMessageBody = Type.Object(
 );
 export type ChatMessageBody = Static<typeof ChatMessageBody>;
 
-const checkClientFrame = createAjv().compile(ClientFrame);
+const checkClientFrame = createBodyAjv().compile(ClientFrame);
 
 /** The frame, or undefined when the text is not JSON or not one of the client frames. */
 export function parseClientFrame(text: string): ClientFrame | undefined {

@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
+import { ALLOWED_KEYWORD } from "../kit/body-problem";
 import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import {
@@ -14,7 +15,11 @@ import {
 import { booleanParam, PAGE_DEFAULT_LIMIT, pageParams, parseQuery, textParam } from "./query-params";
 import { audit, inTenant, notFound, uniqueAs } from "./route-kit";
 
-const Slug = Type.String({ pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 100 });
+const Slug = Type.String({
+  pattern: "^[a-z0-9][a-z0-9-]*$",
+  maxLength: 100,
+  [ALLOWED_KEYWORD]: "use lowercase letters, digits and hyphens, starting with a letter or digit",
+});
 const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "\\S" });
 const ArticleText = Type.String({ minLength: 1, maxLength: 100_000, pattern: "\\S" });
 const Category = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
@@ -85,7 +90,11 @@ export function kbArticleRoutes(db: Database): RouteDefinition[] {
         const { tenantId } = requireAuth(res);
         const slug = body.slug ?? slugOf(body.title);
         if (slug === "")
-          throw new ApiError("FD300", "Field /slug is needed: the title gives no slug of a-z, 0-9 and -.");
+          throw new ApiError(
+            "FD300",
+            "Slug is required: the title has no letters or digits to make one from (a-z, 0-9 and -).",
+            { details: { field: "/slug", keyword: "required", params: { missingProperty: "slug" } } },
+          );
         const input = {
           slug,
           title: body.title.trim(),

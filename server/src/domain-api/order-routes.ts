@@ -1,6 +1,7 @@
 import { BEFORE_SHIPPING, ORDER_STATUSES, type Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
+import { ALLOWED_KEYWORD } from "../kit/body-problem";
 import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { createOrder, getOrder, listOrders, orderKey, updateOrder } from "./order-store";
@@ -29,6 +30,9 @@ export const CreateOrderBody = Type.Object(
   {
     id: Type.String({
       pattern: "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$",
+      title: "Order number",
+      [ALLOWED_KEYWORD]:
+        "use letters, digits and hyphens, starting with a letter or digit (e.g. AO-10492); at most 64 characters",
       description: "The order number, e.g. AO-10492.",
     }),
     customerEmail: Type.String({ format: "email", minLength: 3, maxLength: 320 }),
@@ -36,7 +40,12 @@ export const CreateOrderBody = Type.Object(
     total: Type.Optional(
       Type.Number({ minimum: 0, maximum: 9_999_999_999, description: "Default: sum of items." }),
     ),
-    currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
+    currency: Type.Optional(
+      Type.String({
+        pattern: "^[A-Z]{3}$",
+        [ALLOWED_KEYWORD]: "use a three-letter code in capitals, such as EUR or USD",
+      }),
+    ),
     shippingAddress: Text(1000),
     status: Type.Optional(Status),
     estimatedDelivery: Type.Optional(Type.String({ format: "date" })),

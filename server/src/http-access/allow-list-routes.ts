@@ -1,6 +1,7 @@
 import { parseAllowList, type Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
+import { fieldLabel } from "../kit/field-label";
 import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { auditActor, recordAudit } from "../audit/audit-store";
@@ -11,14 +12,19 @@ const MAX_ENTRIES = 100;
 export const AllowListBody = Type.Object(
   {
     /** IP addresses, CIDR ranges (`10.20.0.0/16`), host names (`orders.internal.example`, `*.corp.example`). */
-    entries: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: MAX_ENTRIES }),
+    // Titled as the settings page shows them: a refusal says "Entry 2", not `/entries/1` (kit/field-label.ts).
+    entries: Type.Array(Type.String({ minLength: 1, maxLength: 255, title: "Entry" }), {
+      maxItems: MAX_ENTRIES,
+      title: "Allowed hosts and ranges",
+    }),
   },
   { additionalProperties: false },
 );
 
 /**
- * An entry the runtime's allow-list cannot read is refused with its place in the body (`/entries/2`), not
- * dropped: an admin who allowed a typo would wonder why the call still fails.
+ * An entry the runtime's allow-list cannot read is refused with its place in the list ("Entry 2", counted from 1
+ * as the settings page shows them; `details.field` keeps the pointer `/entries/1`), not dropped: an admin who
+ * allowed a typo would wonder why the call still fails.
  */
 function checkEntries(entries: readonly string[]): string[] {
   const cleaned = entries.map((entry) => entry.trim());
@@ -26,9 +32,19 @@ function checkEntries(entries: readonly string[]): string[] {
     try {
       parseAllowList([entry]);
     } catch (error) {
-      throw new ApiError("FD300", `Field /entries/${index}: ${(error as Error).message}`, {
-        hint: "Write an IP address (10.0.0.5), a CIDR range (10.20.0.0/16) or a host name (orders.internal.example, *.corp.example).",
-      });
+      const field = `/entries/${index}`;
+      throw new ApiError(
+        "FD300",
+        `${fieldLabel(AllowListBody, field)}, ${JSON.stringify(entry.slice(0, 80))}, is neither an IP address, a CIDR range nor a host name.`,
+        {
+          hint: "Write an IP address (10.0.0.5), a CIDR range (10.20.0.0/16) or a host name (orders.internal.example, *.corp.example).",
+          details: {
+            field,
+            keyword: "allowListEntry",
+            params: { cause: (error as { code?: unknown }).code ?? null },
+          },
+        },
+      );
     }
   });
   return [...new Set(cleaned)];

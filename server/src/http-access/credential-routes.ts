@@ -1,6 +1,7 @@
 import type { Database } from "@flowdeck/runtime";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
+import { ALLOWED_KEYWORD } from "../kit/body-problem";
 import type { RouteDefinition } from "../kit/route-table";
 import { requireAuth } from "../auth/auth-context";
 import { auditActor, recordAudit } from "../audit/audit-store";
@@ -13,9 +14,12 @@ export const CredentialBody = Type.Object(
   {
     name: Type.String({
       pattern: NAME_PATTERN,
+      title: "Credential name",
+      [ALLOWED_KEYWORD]:
+        "use lowercase letters, digits and underscores, starting with a letter; at most 64 characters",
       description: "snake_case, as tool.http auth.credential names it",
     }),
-    value: Type.String({ minLength: 1, maxLength: 4096 }),
+    value: Type.String({ minLength: 1, maxLength: 4096, title: "Value" }),
   },
   { additionalProperties: false },
 );

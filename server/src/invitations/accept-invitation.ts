@@ -51,7 +51,9 @@ export async function acceptInvitation(
     }
   } else {
     if (input.password.length < MIN_NEW_PASSWORD_LENGTH) {
-      throw new ApiError("FD300", `Field /password must be at least ${MIN_NEW_PASSWORD_LENGTH} characters.`);
+      throw new ApiError("FD300", `Password must be at least ${MIN_NEW_PASSWORD_LENGTH} characters.`, {
+        details: { field: "/password", keyword: "minLength", params: { limit: MIN_NEW_PASSWORD_LENGTH } },
+      });
     }
     newPasswordHash = await hashPassword(input.password, deps.config.bcryptCost);
   }

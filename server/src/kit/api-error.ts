@@ -3,7 +3,8 @@
  * has the same shape, `{ error: { code, message, hint } }`, and never carries a stack trace.
  */
 export const API_ERRORS = {
-  FD300: { status: 400, hint: "Fix the request body: remove unknown fields and supply the required ones." },
+  // Hints are read by people too (the editor shows message and hint): no pointers or `details.*` in them.
+  FD300: { status: 400, hint: "Correct the field the message names, then try again." },
   FD301: { status: 400, hint: "Send valid JSON with Content-Type: application/json." },
   FD302: { status: 413, hint: "Send a smaller request body." },
   FD310: { status: 401, hint: "Send a valid access token: Authorization: Bearer <token from /auth/login>." },
@@ -40,8 +41,8 @@ export const API_ERRORS = {
     status: 428,
     hint: "Send If-Match with the ETag from GET /workflows/:id so no one's edit is lost.",
   },
-  FD332: { status: 422, hint: "Fix the problems listed in details (validate the draft) and publish again." },
-  FD333: { status: 409, hint: "Choose another workflow name: names are unique per tenant." },
+  FD332: { status: 422, hint: "Fix these problems (line and column given), then publish again." },
+  FD333: { status: 409, hint: "Choose another name: each workflow in a workspace has a name of its own." },
   FD334: { status: 404, hint: "List the versions with GET /workflows/:id/versions." },
   FD337: {
     status: 409,
@@ -53,7 +54,7 @@ export const API_ERRORS = {
   },
   FD335: {
     status: 400,
-    hint: "Fix the problems in details.problems (code, line, column): the YAML must load and name the workflow (name: snake_case).",
+    hint: "Fix these problems (line and column given); a workflow file needs valid YAML and a name of lowercase letters, digits and underscores.",
   },
   FD350: {
     status: 402,
@@ -140,7 +141,7 @@ export const API_ERRORS = {
   FD343: { status: 409, hint: "Reload the record: its current status does not allow this change." },
   FD344: {
     status: 422,
-    hint: "Send the values the workflow's start node declares under inputs (details.problems names each one).",
+    hint: "Send the values the workflow's start node declares under inputs: the message names each one.",
   },
   FD390: { status: 503, hint: "Check that the database is reachable, then retry." },
   FD399: { status: 500, hint: "Retry; if it persists, report it with the X-Request-Id of this answer." },

@@ -47,7 +47,9 @@ function normaliseBaseUrl(text: string | null | undefined): string | null {
   try {
     url = new URL(text.trim());
   } catch {
-    throw new ApiError("FD300", "Field /baseUrl: not a URL (https://host/v1).");
+    throw new ApiError("FD300", "Base URL must be a full web address, such as https://api.openai.com/v1.", {
+      details: { field: "/baseUrl", keyword: "format", params: { format: "url" } },
+    });
   }
   if (
     !(url.protocol === "https:" || url.protocol === "http:") ||
@@ -58,7 +60,8 @@ function normaliseBaseUrl(text: string | null | undefined): string | null {
   )
     throw new ApiError(
       "FD300",
-      "Field /baseUrl: use http(s)://host[:port][/path] without credentials or query.",
+      "Base URL: use an http:// or https:// address with no user name, password, ? or # part, such as https://api.openai.com/v1.",
+      { details: { field: "/baseUrl", keyword: "format", params: { format: "url" } } },
     );
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
