@@ -1,17 +1,17 @@
 import type { GraphEdit, LayoutPosition, WorkflowEdge } from "@flowdeck/schemas";
 import { alwaysMatches, DEFAULT_PORT, edgeFromHandle } from "@flowdeck/schemas";
-import { useReactFlow, type Connection } from "@xyflow/react";
+import { useReactFlow, useStoreApi, type Connection } from "@xyflow/react";
 import { useCallback, useMemo } from "react";
 import { useBuilderStores } from "./builder-context";
 import { builtinBuilderRegistry, starterConfig } from "./builder-registry";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
+import { FIT_VIEW_OPTIONS } from "./canvas-fit";
 import { copyFragment, parseFragment, pasteEdits } from "./clipboard-fragment";
+import { freeSpot } from "./free-spot";
 import { baseNameOf, uniqueName } from "./node-naming";
 
 /** Width and height of a node card, used to center a node on a point before it has been measured. */
 const CARD_SIZE_PX = { width: 180, height: 64 };
-/** Space kept between a node added from the keyboard and the cards around it. */
-const FREE_MARGIN_PX = 20;
 
 /**
  * The canvas's commands as one object, shared by the canvas, the palette, the toolbar and the keyboard
@@ -31,48 +31,35 @@ export function useBuilderActions() {
     [document],
   );
 
-  const viewportCenter = useCallback((): LayoutPosition => {
-    const pane = window.document.querySelector(".fdb-canvas .react-flow");
-    const rect = pane?.getBoundingClientRect();
-    if (!rect) return { x: 0, y: 0 };
-    const at = flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
-    // A node added from the keyboard lands in free space: below whatever card the middle of the view holds,
-    // never on top of it (offsetting by 30 px still covered most of the card underneath).
-    const boxes = session.getState().nodes.map((n) => ({
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  /** A free place inside the part of the flow on screen, nearest its middle (`free-spot.ts`). */
+  const placeInView = useCallback((): LayoutPosition => {
+    const { width, height, transform } = flowStore.getState();
+    const [panX, panY, zoom] = transform;
+    const view = { x: -panX / zoom, y: -panY / zoom, width: width / zoom, height: height / zoom };
+    const cards = session.getState().nodes.map((n) => ({
       x: n.position.x,
       y: n.position.y,
       width: n.measured?.width ?? CARD_SIZE_PX.width,
       height: n.measured?.height ?? CARD_SIZE_PX.height,
     }));
-    let position = {
-      x: Math.round(at.x - CARD_SIZE_PX.width / 2),
-      y: Math.round(at.y - CARD_SIZE_PX.height / 2),
-    };
-    const overlapping = () =>
-      boxes.find(
-        (b) =>
-          position.x < b.x + b.width + FREE_MARGIN_PX &&
-          position.x + CARD_SIZE_PX.width + FREE_MARGIN_PX > b.x &&
-          position.y < b.y + b.height + FREE_MARGIN_PX &&
-          position.y + CARD_SIZE_PX.height + FREE_MARGIN_PX > b.y,
-      );
-    for (let hit = overlapping(), guard = 0; hit && guard < 1000; hit = overlapping(), guard++) {
-      position = { x: position.x, y: Math.round(hit.y + hit.height + FREE_MARGIN_PX) };
-    }
-    return position;
-  }, [flow, session]);
+    return freeSpot(view, cards, CARD_SIZE_PX);
+  }, [flowStore, session]);
 
   return useMemo(() => {
     const apply = (edits: GraphEdit[]) => (canEdit() ? document.getState().applyEdits(edits) : false);
 
     const actions = {
-      /** Adds a node of `type` at `position` (flow coordinates), or in the middle of the view. */
+      /**
+       * Adds a node of `type` at `position` (flow coordinates), or (a palette click, Enter) in free space inside
+       * the view, and selects it.
+       */
       addNode(type: string, position?: LayoutPosition): string | undefined {
         const definition = registry.get(type);
         if (!definition) return undefined;
         const name = uniqueName(baseNameOf(type), takenNames());
         const config = starterConfig(definition);
-        const at = position ?? viewportCenter();
+        const at = position ?? placeInView();
         const ok = apply([
           {
             kind: "add-node",
@@ -111,13 +98,19 @@ export function useBuilderActions() {
         return apply(edits);
       },
 
-      moveNodes(moved: ReadonlyArray<{ id: string; position: LayoutPosition }>): boolean {
+      /** `pin` writes unplaced nodes' positions even where they already are (auto-layout places every node). */
+      moveNodes(
+        moved: ReadonlyArray<{ id: string; position: LayoutPosition }>,
+        { pin = false }: { pin?: boolean } = {},
+      ): boolean {
         const byId = new Map(document.getState().graph.nodes.map((n) => [n.id, n]));
         const edits: GraphEdit[] = [];
         for (const node of moved) {
           const known = byId.get(node.id);
           // Unchanged positions write nothing (a click on a node reports its position too).
-          if (known && (known.position.x !== node.position.x || known.position.y !== node.position.y)) {
+          const changed =
+            known && (known.position.x !== node.position.x || known.position.y !== node.position.y);
+          if (known && (changed || (pin && !known.placed))) {
             edits.push({ kind: "move-node", name: known.name, position: node.position });
           }
         }
@@ -176,7 +169,7 @@ export function useBuilderActions() {
       },
 
       fitView() {
-        void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
+        void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 });
       },
 
       /** Places every node with elkjs (loaded on first use) as one undo step. */
@@ -184,9 +177,8 @@ export function useBuilderActions() {
         if (!canEdit()) return false;
         const { layoutGraph } = await import("./auto-layout");
         const positions = await layoutGraph(session.getState().nodes, session.getState().edges);
-        const ok = actions.moveNodes(positions);
-        if (ok)
-          window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+        const ok = actions.moveNodes(positions, { pin: true });
+        if (ok) window.requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 }));
         return ok;
       },
 
@@ -194,7 +186,7 @@ export function useBuilderActions() {
       redo: () => document.getState().redo(),
     };
     return actions;
-  }, [document, session, registry, canEdit, takenNames, viewportCenter, flow]);
+  }, [document, session, registry, canEdit, takenNames, placeInView, flow]);
 }
 
 export type BuilderActions = ReturnType<typeof useBuilderActions>;

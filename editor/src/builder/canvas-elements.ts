@@ -1,10 +1,13 @@
 import type { Edge, Node } from "@xyflow/react";
 import { ERROR_PORT } from "@flowdeck/schemas";
+import { conditionSummary } from "./condition-summary";
 import type { BuilderGraph, GraphEdge, GraphNode } from "./graph-model";
+import { labelEnds, type LabelEnd } from "./label-placement";
 
 export type FlowNodeData = { readonly node: GraphNode };
 export type FlowNode = Node<FlowNodeData, "flowdeck">;
-export type FlowEdgeData = { readonly edge: GraphEdge };
+/** `labelEnd`: the end of the edge its label is drawn nearer (`label-placement.ts`). */
+export type FlowEdgeData = { readonly edge: GraphEdge; readonly labelEnd?: LabelEnd };
 export type FlowEdge = Edge<FlowEdgeData>;
 
 /**
@@ -80,23 +83,41 @@ export function reconcileNodes(previous: readonly FlowNode[], graph: BuilderGrap
   });
 }
 
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+
 /**
- * The branch's name (`refund`, `fallback`, `then`, `timeout`), or the edge's own `label:`. Never the raw CEL:
- * `output.route == 'faq'` overlapped its neighbours and was cut off; the condition is edited in the inspector.
+ * The edge's own `label:`, else the branch's name (`refund`, `fallback`, `then`, `timeout`), else for any other
+ * condition a short form of it (`outcome = escalated`, `condition-summary.ts`). Never the whole raw CEL, which
+ * overlapped its neighbours and was cut off; nor just "condition", which said nothing. `edgeTitle` is the rest.
  */
 export function edgeLabel(edge: GraphEdge): string | undefined {
   if (edge.label !== undefined) {
-    const oneLine = edge.label.replace(/\s+/g, " ").trim();
-    return oneLine.length > EDGE_LABEL_MAX_CHARS ? `${oneLine.slice(0, EDGE_LABEL_MAX_CHARS - 1)}…` : oneLine;
+    const text = oneLine(edge.label);
+    return text.length > EDGE_LABEL_MAX_CHARS ? `${text.slice(0, EDGE_LABEL_MAX_CHARS - 1)}…` : text;
   }
+  if (edge.branch === CONDITION_BRANCH && edge.condition !== undefined)
+    return conditionSummary(edge.condition);
   return edge.branch;
+}
+
+/** What `edgeLabel` named branches after, for a condition that is not one (`@flowdeck/schemas` `edgeBranch`). */
+const CONDITION_BRANCH = "condition";
+
+/** The label's tooltip: the whole label and the whole condition (`faq: output.route == 'faq'`). */
+export function edgeTitle(edge: GraphEdge): string | undefined {
+  const name = edge.label !== undefined ? oneLine(edge.label) : edge.branch;
+  const condition = edge.condition === undefined ? undefined : oneLine(edge.condition);
+  if (condition === undefined) return name;
+  return name === undefined || name === CONDITION_BRANCH ? condition : `${name}: ${condition}`;
 }
 
 export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGraph): FlowEdge[] {
   const byId = new Map(previous.map((e) => [e.id, e]));
+  const ends = labelEnds(graph.edges, (edge) => edgeLabel(edge) !== undefined);
   return graph.edges.map((edge) => {
     const prev = byId.get(edge.id);
-    if (prev?.data && sameEdge(prev.data.edge, edge)) return prev;
+    const labelEnd = ends.get(edge.id) ?? "middle";
+    if (prev?.data && sameEdge(prev.data.edge, edge) && prev.data.labelEnd === labelEnd) return prev;
     const label = edgeLabel(edge);
     return {
       id: edge.id,
@@ -112,9 +133,9 @@ export function reconcileEdges(previous: readonly FlowEdge[], graph: BuilderGrap
       ]
         .filter(Boolean)
         .join(" "),
-      data: { edge },
+      data: { edge, labelEnd },
       selected: prev?.selected ?? false,
-      ariaLabel: `Edge from ${edge.source} to ${edge.target}${label ? ` (${label})` : ""}`,
+      ariaLabel: `Edge from ${edge.source} to ${edge.target}${label ? ` (${edgeTitle(edge)})` : ""}`,
     };
   });
 }

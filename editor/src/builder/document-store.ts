@@ -97,8 +97,9 @@ export function createDocumentStore(options: DocumentStoreOptions): DocumentStor
         };
     const parses = loaded.value !== undefined;
     const value = parses ? (loaded.value as Record<string, unknown>) : previous?.value;
+    // Unpositioned nodes keep the place they were shown at: drawing an edge must not move them.
     const graph = parses
-      ? deriveGraph(loaded.value, result.problems, options.catalog, options.iconOf)
+      ? deriveGraph(loaded.value, result.problems, options.catalog, options.iconOf, previous?.graph)
       : (previous?.graph ?? EMPTY_GRAPH);
     return {
       text,
@@ -185,7 +186,7 @@ export function createDocumentStore(options: DocumentStoreOptions): DocumentStor
           problems: all,
           errorCount: countErrors(all),
           warningCount: all.length - countErrors(all),
-          graph: deriveGraph(state.loaded.value, all, options.catalog, options.iconOf),
+          graph: deriveGraph(state.loaded.value, all, options.catalog, options.iconOf, state.graph),
         });
       },
     };

@@ -60,6 +60,13 @@ export const EMPTY_GRAPH: BuilderGraph = { nodes: [], edges: [] };
 export const COLUMN_SPACING_PX = 260;
 export const ROW_SPACING_PX = 120;
 
+/**
+ * Where nodes without a `layout:` entry were shown: the previous graph. Such a node keeps that place when the
+ * text changes (an edge drawn, another node added), instead of jumping to wherever the computed layout would now
+ * put it; only nodes new to the canvas get a computed place.
+ */
+export type ShownGraph = Pick<BuilderGraph, "nodes">;
+
 /** What a node type looks like on the canvas beyond the catalog: the registry's lucide icon name. */
 export type IconLookup = (type: string) => string | undefined;
 
@@ -111,6 +118,7 @@ export function deriveGraph(
   problems: readonly Problem[],
   catalog: NodeCatalog,
   iconOf: IconLookup = () => undefined,
+  shown: ShownGraph = EMPTY_GRAPH,
 ): BuilderGraph {
   if (!isRecord(value)) return EMPTY_GRAPH;
   const rawNodes = Array.isArray(value.nodes) ? value.nodes : [];
@@ -175,17 +183,42 @@ export function deriveGraph(
     });
   });
 
+  const kept = keptPositions(drafts, shown);
   const computed = computePositions(
-    drafts.filter((d) => d.at === undefined).map((d) => d.id),
-    drafts,
+    drafts.filter((d) => d.at === undefined && !kept.has(d.id)).map((d) => d.id),
+    drafts.map((d) => ({ id: d.id, at: d.at ?? kept.get(d.id) })),
     edges,
   );
   const nodes = drafts.map(({ at, ...rest }) => ({
     ...rest,
-    position: at ?? computed.get(rest.id) ?? { x: 0, y: 0 },
+    position: at ?? kept.get(rest.id) ?? computed.get(rest.id) ?? { x: 0, y: 0 },
     placed: at !== undefined,
   }));
   return { nodes, edges };
+}
+
+/**
+ * The places unpositioned nodes were shown at, by id. A node renamed in place (same index, its old name gone)
+ * keeps its place too, so typing a name in the YAML or the inspector does not move the card.
+ */
+function keptPositions(
+  drafts: ReadonlyArray<{ id: string; index: number; at: LayoutPosition | undefined }>,
+  shown: ShownGraph,
+): Map<string, LayoutPosition> {
+  const kept = new Map<string, LayoutPosition>();
+  if (shown.nodes.length === 0) return kept;
+  const byId = new Map(shown.nodes.map((n) => [n.id, n]));
+  const byIndex = new Map(shown.nodes.map((n) => [n.index, n]));
+  const ids = new Set(drafts.map((d) => d.id));
+  for (const draft of drafts) {
+    if (draft.at !== undefined) continue;
+    const same = byId.get(draft.id);
+    const renamed = byIndex.get(draft.index);
+    const previous = same ?? (renamed && !ids.has(renamed.id) ? renamed : undefined);
+    // A node that had a `layout:` entry and lost it (Undo of its first move) goes back to a computed place.
+    if (previous && !previous.placed) kept.set(draft.id, previous.position);
+  }
+  return kept;
 }
 
 function positionOf(value: unknown): LayoutPosition | undefined {

@@ -15,7 +15,7 @@ import type { FlowNode } from "./canvas-elements";
  * out to fit then pans smoothly because each node is one element instead of a dozen.
  */
 export const DETAIL_MIN_ZOOM = 0.4;
-const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
+export const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 
 /** Vertical distance between output handles when a node has several (condition: then/else/error; router intents). */
 export const PORT_SPACING_PX = 20;
@@ -47,7 +47,16 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
         className={`fdb-node fdb-node--simple fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${traceClass}`}
         data-testid={`node-${node.name}`}
         data-node-name={node.name}
+        data-mark={mark}
+        title={mark ? `${mark}: ${node.name}` : undefined}
       >
+        {/* A diff's mark stays readable on a plain box: a zoomed-out publish diff showed its changes as blank
+            coloured boxes. Counter-scaled like the edge labels, so it keeps its size on screen. */}
+        {mark && (
+          <span className="fdb-node__mark-tag" data-testid={`node-mark-${node.name}`}>
+            <strong>{mark}</strong> {node.name}
+          </span>
+        )}
         {/* Edges still need their ends; the handles are invisible at this size. */}
         <Handle type="target" position={Position.Left} id="in" className="fdb-handle fdb-handle--hidden" />
         {handles.map((handle) => (

@@ -1,5 +1,6 @@
 import { useStore, type ReactFlowState } from "@xyflow/react";
 import { useEffect, type RefObject } from "react";
+import { placeLabels, type Offset } from "./label-placement";
 
 /** Above this many labels on screen the pass is skipped: a flow that size is read zoomed in, in pieces. */
 export const LABEL_SPACING_MAX = 300;
@@ -11,11 +12,22 @@ const layoutKey = (s: ReactFlowState) => s.transform.join(",");
 const nodesKey = (s: ReactFlowState) => s.nodes;
 const edgesKey = (s: ReactFlowState) => s.edges;
 
+/** The places along its edge a label may take (`branch-edge.tsx` writes them, flow pixels: `dx,dy;dx,dy`). */
+function offsetsOf(element: HTMLElement, zoom: number): Offset[] {
+  const text = element.dataset.labelOffsets;
+  if (!text) return [{ dx: 0, dy: 0 }];
+  return text.split(";").map((pair) => {
+    const [dx = 0, dy = 0] = pair.split(",").map(Number);
+    return { dx: dx * zoom, dy: dy * zoom };
+  });
+}
+
 /**
- * Edge labels sit at their edge's middle, and two edges between nearby nodes have nearby middles: in the support
- * flow "answer" was hidden exactly behind "then". After every change this moves a label that overlaps one above
- * it down until it is free (greedy, top to bottom; screen pixels turned into a `margin-top` in flow units), so
- * every branch name stays readable. DOM measurements, once per frame, only while labels are shown.
+ * Edge labels are drawn at their edge's middle; after every change this pass moves each one along its edge to
+ * its preferred end, or the nearest place that meets no card and no other label (`label-placement.ts`), so
+ * every branch name stays readable: in the support flow "answer" was hidden exactly behind "then", and the
+ * router's ten labels crowded one column. DOM measurements, once per frame, only while labels are shown; the
+ * moves are margins in flow units, so they follow pan and zoom until the next pass.
  */
 export function useLabelSpacing(canvas: RefObject<HTMLElement | null>, enabled: boolean): void {
   const viewport = useStore(layoutKey);
@@ -28,31 +40,32 @@ export function useLabelSpacing(canvas: RefObject<HTMLElement | null>, enabled: 
     const frame = requestAnimationFrame(() => {
       const labels = [...root.querySelectorAll<HTMLElement>(".fdb-edge-label")];
       if (labels.length > LABEL_SPACING_MAX) return;
-      for (const label of labels) label.style.marginTop = "";
-      const measured = labels
-        .map((element) => ({ element, rect: element.getBoundingClientRect() }))
-        .sort((a, b) => a.rect.top - b.rect.top || a.rect.left - b.rect.left);
-      // Cards are obstacles too: a label at a middle that falls behind a card moves below it.
-      const placed: Array<{ left: number; right: number; top: number; bottom: number }> = [
-        ...root.querySelectorAll<HTMLElement>(".react-flow__node"),
-      ].map((node) => node.getBoundingClientRect());
-      for (const { element, rect } of measured) {
-        let top = rect.top;
-        const height = rect.height;
-        for (let moved = true, guard = 0; moved && guard < 50; guard++) {
-          moved = false;
-          for (const other of placed) {
-            const across = rect.left < other.right + GAP_PX && rect.right > other.left - GAP_PX;
-            const down = top < other.bottom + GAP_PX && top + height > other.top - GAP_PX;
-            if (across && down) {
-              top = other.bottom + GAP_PX;
-              moved = true;
-            }
-          }
-        }
-        if (top !== rect.top) element.style.marginTop = `${(top - rect.top) / zoom}px`;
-        placed.push({ left: rect.left, right: rect.right, top, bottom: top + height });
+      for (const label of labels) {
+        label.style.marginTop = "";
+        label.style.marginLeft = "";
+        label.style.visibility = "";
       }
+      const measured = labels.map((element) => ({
+        element,
+        rect: element.getBoundingClientRect(),
+        offsets: offsetsOf(element, zoom),
+      }));
+      // Cards are obstacles too (and a diff's mark tags above plain boxes): a label at a place that falls
+      // behind one takes another.
+      const cards = [...root.querySelectorAll<HTMLElement>(".react-flow__node, .fdb-node__mark-tag")].map(
+        (node) => node.getBoundingClientRect(),
+      );
+      // A card's head row (icon and name) is the part a label must cover least.
+      const names = [...root.querySelectorAll<HTMLElement>(".fdb-node__head")].map((head) =>
+        head.getBoundingClientRect(),
+      );
+      const placed = placeLabels(measured, cards, GAP_PX, names);
+      measured.forEach(({ element }, i) => {
+        const { dx, dy, hidden } = placed[i]!;
+        if (dx !== 0) element.style.marginLeft = `${dx / zoom}px`;
+        if (dy !== 0) element.style.marginTop = `${dy / zoom}px`;
+        if (hidden) element.style.visibility = "hidden";
+      });
     });
     return () => cancelAnimationFrame(frame);
   }, [canvas, enabled, viewport, nodes, edges, zoom]);

@@ -6,14 +6,17 @@ import {
   useNodesInitialized,
   useReactFlow,
   useStore,
+  useStoreApi,
   type EdgeTypes,
   type NodeChange,
   type NodeTypes,
   type OnDelete,
+  type ReactFlowState,
 } from "@xyflow/react";
 import { onCanvasFocus, onCanvasTab } from "./canvas-tab-order";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
+import { FIT_VIEW_OPTIONS, readableViewport } from "./canvas-fit";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
 import { BranchEdge } from "./branch-edge";
@@ -31,14 +34,19 @@ const NODE_TYPES: NodeTypes = { flowdeck: NodeCard };
 const EDGE_TYPES: EdgeTypes = { branch: BranchEdge };
 /** Small enough to leave the canvas readable in the split view. */
 const MINIMAP_SIZE = { width: 160, height: 110 };
+/**
+ * Below this pane size the minimap is left out: in the split view it covered a third of the canvas, and the
+ * cards under it, after a fit.
+ */
+const MINIMAP_MIN_PANE_PX = { width: 560, height: 380 };
+const roomyForMinimap = (s: ReactFlowState) =>
+  s.width >= MINIMAP_MIN_PANE_PX.width && s.height >= MINIMAP_MIN_PANE_PX.height;
 const DELETE_KEYS = ["Delete", "Backspace"];
 /**
  * Below this zoom node names are too small to read (the 20-node order flow fitted to the split view opened at
  * 35 %, as nameless boxes). A flow that does not fit at this zoom opens at it, on its start node instead.
  */
 export const READABLE_MIN_ZOOM = 0.7;
-// A small flow is shown at its natural size, not blown up to fill the canvas.
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1, minZoom: READABLE_MIN_ZOOM };
 
 const minimapColor = (node: FlowNode) =>
   node.data.node.errorCount > 0 ? "#d93025" : (CATEGORY_COLORS[node.data.node.category] ?? "#8a8f98");
@@ -76,6 +84,8 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const viewMode = useSession((s) => s.viewMode);
   const parses = useDocument((s) => s.parses);
   const flow = useReactFlow<FlowNode, FlowEdge>();
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  const roomy = useStore(roomyForMinimap);
   const editable = !readOnly && parses;
   const overview = useStore(inOverview);
   const overviewPointer = useOverviewPointer(overview);
@@ -102,13 +112,26 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
     });
   }, [focusNode, flow]);
 
-  /** Fits the flow, but never below a readable zoom: then it opens at that zoom on the start node. */
+  /**
+   * Fits the flow, but never below a readable zoom: then it shows that zoom around the start node, with the
+   * flow's first row and column inside the padding.
+   */
   const fitReadable = useCallback(async () => {
-    const fitted = await flow.fitView({ padding: 0.15, maxZoom: 1 });
+    const fitted = await flow.fitView(FIT_VIEW_OPTIONS);
     if (fitted && flow.getZoom() < READABLE_MIN_ZOOM) {
-      await flow.setViewport(initialViewport(flow.getNodes(), READABLE_MIN_ZOOM));
+      const all = flow.getNodes();
+      const start = all.find((n) => n.data.node.type === "start") ?? all[0];
+      const { width, height } = flowStore.getState();
+      await flow.setViewport(
+        readableViewport(
+          flow.getNodesBounds(all),
+          start ? flow.getNodesBounds([start]) : undefined,
+          { width, height },
+          READABLE_MIN_ZOOM,
+        ),
+      );
     }
-  }, [flow]);
+  }, [flow, flowStore]);
 
   // Fitted once the cards are measured (their sizes decide the fit), then never again by itself.
   const measured = useNodesInitialized();
@@ -221,8 +244,8 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       >
         <Background gap={20} />
         {overview && <CanvasOverview />}
-        <Controls showInteractive={false} aria-label="Zoom controls" />
-        {minimap && (
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} aria-label="Zoom controls" />
+        {minimap && roomy && (
           <MiniMap<FlowNode>
             pannable
             zoomable

@@ -8,6 +8,7 @@ import { useBuilderActions } from "./builder-actions";
 import { BuilderProvider } from "./builder-context";
 import { builtinBuilderRegistry } from "./builder-registry";
 import { createBuilderStores } from "./builder-stores";
+import { FIT_VIEW_OPTIONS } from "./canvas-fit";
 import type { NodeMark, TraceStatus } from "./session-store";
 import { WorkflowCanvas } from "./workflow-canvas";
 import "./builder.css";
@@ -59,7 +60,7 @@ function PictureCanvas() {
     const observer = new ResizeObserver(([entry]) => {
       if (fitted || !entry || entry.contentRect.width === 0 || entry.contentRect.height === 0) return;
       fitted = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+      requestAnimationFrame(() => void flow.fitView(FIT_VIEW_OPTIONS));
     });
     observer.observe(element);
     return () => observer.disconnect();
