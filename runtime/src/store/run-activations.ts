@@ -17,6 +17,17 @@ UPDATE runs r
 RETURNING r.id::text AS id, r.activations_unfinished AS unfinished, claim.n`,
 );
 
+// BEGIN_ACTIVATIONS for one activation, the usual batch: by the whole key in scalar parameters, so it runs on the
+// generic plan its connection keeps (a `byKeyOnly` transaction, database.ts) instead of being planned afresh each
+// time as BEGIN_ACTIVATIONS is (225 µs planning to 275 µs executing per call in the chat bench).
+export const BEGIN_ACTIVATION = prepared(
+  "flowdeck_begin_activation",
+  `
+UPDATE runs SET activations_unfinished = activations_unfinished + 1
+ WHERE tenant_id = $1 AND id = $2::uuid
+RETURNING id::text AS id, activations_unfinished AS unfinished, 1 AS n`,
+);
+
 // An activation that ended without its end being committed while its process lived (an error it threw, or
 // handed back on graceful shutdown): it did not crash, so it no longer counts. Never below 0, since its own
 // end may have been committed after all.

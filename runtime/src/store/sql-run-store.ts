@@ -20,6 +20,7 @@ import { definitionSnapshot, StoredSnapshots } from "./definition-snapshots";
 import { stepsFromEvents } from "../engine/step-events";
 import { pendingResumes, recordResume, type ResumeRequest } from "./run-requests";
 import {
+  BEGIN_ACTIVATION,
   BEGIN_ACTIVATIONS,
   READ_FOR_ACTIVATION,
   RELEASE_ACTIVATIONS,
@@ -168,7 +169,13 @@ export function createRunStore(db: Database, options: RunStoreOptions = {}): Sql
   const activations = createGroupCommit<string, number>({
     maxBatchItems: MAX_BATCH_ITEMS,
     async write(tenantId, ids) {
-      const { rows } = await db.statement<ActivationRow>(BEGIN_ACTIVATIONS, [tenantId, ids], { tenantId });
+      const { rows } =
+        ids.length === 1
+          ? await db.statement<ActivationRow>(BEGIN_ACTIVATION, [tenantId, ids[0]], {
+              tenantId,
+              byKeyOnly: true,
+            })
+          : await db.statement<ActivationRow>(BEGIN_ACTIVATIONS, [tenantId, ids], { tenantId });
       const found = new Map(rows.map((row) => [row.id, { ...row, taken: 0 }]));
       return ids.map((id): ItemOutcome<number> => {
         const row = found.get(id);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedSql } from "../../src/store/database";
+import { BEGIN_ACTIVATION } from "../../src/store/run-activations";
 import { COMMIT_RUN } from "../../src/store/run-batch-sql";
 import { PENDING_AFTER, PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/run-requests";
 import { createRunStore, READ_JOURNAL } from "../../src/store/sql-run-store";
@@ -77,6 +78,7 @@ describe.each(TEST_DATABASE_KINDS)("the kept plans of a run's keyed statements (
       ["its pending requests (PENDING_OF_RUN)", () => [PENDING_OF_RUN, [tenantId, runId]], 1],
       ["pending requests after a seq (PENDING_AFTER)", () => [PENDING_AFTER, [tenantId, runId, 3]], 0],
       ["reading a journal (READ_JOURNAL)", () => [READ_JOURNAL, [tenantId, runId, 0]], 0],
+      ["counting one activation (BEGIN_ACTIVATION)", () => [BEGIN_ACTIVATION, [tenantId, runId]], 1],
     ];
 
   it.each(statements)(

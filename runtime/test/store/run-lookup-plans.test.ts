@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedSql } from "../../src/store/database";
-import { BEGIN_ACTIVATIONS, READ_FOR_ACTIVATION, RELEASE_ACTIVATIONS } from "../../src/store/run-activations";
+import {
+  BEGIN_ACTIVATION,
+  BEGIN_ACTIVATIONS,
+  READ_FOR_ACTIVATION,
+  RELEASE_ACTIVATIONS,
+} from "../../src/store/run-activations";
 import { COMMIT_RUN, COMMIT_RUNS } from "../../src/store/run-batch-sql";
 import { PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/run-requests";
 import { createRunStore } from "../../src/store/sql-run-store";
@@ -95,6 +100,7 @@ describe.each(TEST_DATABASE_KINDS)("run lookups by id under stale statistics (%s
     ],
     ["reading its pending requests", () => [PENDING_OF_RUN, [tenantId, runId]]],
     ["counting an activation", () => [BEGIN_ACTIVATIONS, [tenantId, [runId]]]],
+    ["counting one activation", () => [BEGIN_ACTIVATION, [tenantId, runId]]],
     ["releasing an activation", () => [RELEASE_ACTIVATIONS, [tenantId, [runId]]]],
     ["a worker's read for activation", () => [READ_FOR_ACTIVATION, [tenantId, [runId]]]],
     [
