@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedSql } from "../../src/store/database";
 import { BEGIN_ACTIVATION } from "../../src/store/run-activations";
@@ -7,7 +6,7 @@ import { PENDING_AFTER, PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/r
 import { createRunStore, READ_JOURNAL } from "../../src/store/sql-run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
 import { findsBy, findsById, isGeneric, keptPlanScans } from "../support/plan-scans";
-import { newRun } from "./run-fixtures";
+import { chatMessageResumeParams, newRun } from "./run-fixtures";
 
 // The store sends a run's keyed statements in `byKeyOnly` transactions (database.ts), where each runs on the one
 // generic plan its connection keeps instead of being planned afresh at every execution. PostgreSQL makes that
@@ -60,19 +59,7 @@ describe.each(TEST_DATABASE_KINDS)("the kept plans of a run's keyed statements (
       ["a commit (COMMIT_RUN)", () => [COMMIT_RUN, [tenantId, commitOne(), runId]], 2],
       [
         "recording a message (REQUEST_RESUME)",
-        () => [
-          REQUEST_RESUME,
-          [
-            tenantId,
-            runId,
-            ["waiting", "handoff"],
-            '{"message":"hi"}',
-            "run.resume",
-            randomUUID(),
-            `chat:${randomUUID()}:m-1`,
-            true,
-          ],
-        ],
+        () => [REQUEST_RESUME, chatMessageResumeParams(tenantId, runId)],
         2,
       ],
       ["its pending requests (PENDING_OF_RUN)", () => [PENDING_OF_RUN, [tenantId, runId]], 1],

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Workflow } from "@flowdeck/schemas";
 import type { RunEvent, RunState, StepRecord } from "../../src/engine/run-types";
 import type { NewRun } from "../../src/store/run-store";
@@ -83,4 +84,18 @@ export function stepEvents(...steps: StepRecord[]): RunEvent[] {
     data: stepEventData(record, record.status === "waiting" ? { waiting: true } : {}),
     at: finishedAt,
   }));
+}
+
+/** REQUEST_RESUME's parameters for a chat message with an id to a waiting run (the plan tests explain it). */
+export function chatMessageResumeParams(tenantId: string, runId: string): (string | boolean | string[])[] {
+  return [
+    tenantId,
+    runId,
+    ["waiting", "handoff"],
+    '{"message":"hi"}',
+    "run.resume",
+    randomUUID(),
+    `chat:${randomUUID()}:m-1`,
+    true,
+  ];
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedSql } from "../../src/store/database";
 import {
@@ -12,7 +11,7 @@ import { PENDING_OF_RUN, REQUEST_RESUME } from "../../src/store/run-requests";
 import { createRunStore } from "../../src/store/sql-run-store";
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from "../support/test-database";
 import { findsById, planScans } from "../support/plan-scans";
-import { newRun } from "./run-fixtures";
+import { chatMessageResumeParams, newRun } from "./run-fixtures";
 
 /** Every plan node that reads `runs`: its kind, its index, and whether it finds the run by its id. */
 function runsScans(plan: Record<string, unknown>) {
@@ -84,19 +83,7 @@ describe.each(TEST_DATABASE_KINDS)("run lookups by id under stale statistics (%s
   const lookups: [string, () => [PreparedSql, unknown[]]][] = [
     [
       "recording a message (request_resume)",
-      () => [
-        REQUEST_RESUME,
-        [
-          tenantId,
-          runId,
-          ["waiting", "handoff"],
-          '{"message":"hi"}',
-          "run.resume",
-          randomUUID(),
-          `chat:${randomUUID()}:m-1`,
-          true,
-        ],
-      ],
+      () => [REQUEST_RESUME, chatMessageResumeParams(tenantId, runId)],
     ],
     ["reading its pending requests", () => [PENDING_OF_RUN, [tenantId, runId]]],
     ["counting an activation", () => [BEGIN_ACTIVATIONS, [tenantId, [runId]]]],
