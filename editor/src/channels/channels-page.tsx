@@ -10,8 +10,10 @@ import { useToast } from "../ui/toasts";
 import { ChannelCredentialsPanel } from "./channel-credentials";
 import { ChannelForm } from "./channel-form";
 import { ChannelRow } from "./channel-row";
+import { usePageTitle } from "../ui/use-page-title";
 
 export function ChannelsPage() {
+  usePageTitle("Channels");
   const api = useApi();
   const session = useSession();
   const notify = useToast();

@@ -12,6 +12,7 @@ import { TimeSeriesChart, type ChartSeries } from "./time-series-chart";
 import { WorkflowOutcomesTable } from "./workflow-outcomes-table";
 import "./insights.css";
 import { usd } from "./insights-format";
+import { usePageTitle } from "../ui/use-page-title";
 
 const PERIODS = [7, 30, 90] as const;
 const COLORS = {
@@ -24,6 +25,7 @@ const COLORS = {
 };
 
 export function InsightsPage() {
+  usePageTitle("Insights");
   const api = useApi();
   const id = useId();
   const [filter, setFilter] = useState<InsightsFilter>({ days: 30 });

@@ -16,8 +16,10 @@ import { channelOptions } from "./channel-options";
 import { DEFAULT_RUN_FILTER, RunFilters } from "./run-filters";
 import { RunStatusBadge } from "./run-status-badge";
 import "./runs.css";
+import { usePageTitle } from "../ui/use-page-title";
 
 export function RunsPage() {
+  usePageTitle("Runs");
   const api = useApi();
   const runsApi = useMemo(() => createRunsApi(api), [api]);
   const [workflows, setWorkflows] = useState<readonly WorkflowSummary[]>([]);

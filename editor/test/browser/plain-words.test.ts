@@ -107,5 +107,10 @@ describeBrowser("plain words in Chromium", () => {
     failing = false;
     // The screen polls every 3 s; the first refresh that works empties the status line.
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe("");
+    // Every page of the sidebar names its tab the way the sidebar names it.
+    for (const name of ["Workflows", "Runs", "Insights", "Team", "Channels", "Settings"]) {
+      await page.getByRole("link", { name, exact: true }).click();
+      await expect.poll(() => page.title()).toBe(`${name} · Flowdeck`);
+    }
   }, 90_000);
 });
