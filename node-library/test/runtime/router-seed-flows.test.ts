@@ -40,6 +40,15 @@ describe("customer_support_workflow's classify_intent, offline", () => {
     expect(await route(config, message)).toMatchObject({ route: "order", tier: "local", unsure: false });
   });
 
+  // Found in a walk of the demo: a first message naming only what was bought went to the order flow's returns.
+  it.each([
+    "Hi, I ordered a jacket last week",
+    "I ordered a jacket last week and it hasn't come",
+    "send the jacket to my office instead",
+  ])("sends %j, which names a product, to the order flow", async (message) => {
+    expect(await route(config, message)).toMatchObject({ route: "order", unsure: false });
+  });
+
   it("still sends a sign-in problem that names an email address to technical", async () => {
     const result = await route(config, "my email is tom@example.com and I can't sign in");
     expect(result).toMatchObject({ route: "technical", unsure: false });
@@ -58,6 +67,24 @@ describe("order_management's which_request, offline", () => {
 
   it("reads a bare order number as a status question, not a cancellation", async () => {
     expect(await route(config, "AO-10483")).toMatchObject({ route: "status", unsure: false });
+  });
+
+  // A product named in the message is what was bought, not what the customer wants: "boots" and "jacket" sat
+  // only in the return examples, and "Hi, I ordered a jacket last week" asked for a return reason.
+  it.each([
+    ["Hi, I ordered a jacket last week", "status"],
+    ["I bought boots", "status"],
+    ["I ordered boots, where are they?", "status"],
+    ["I ordered a jacket last week and it hasn't come", "status"],
+    ["what's happening with my jacket order?", "status"],
+    ["send the jacket to my office instead", "status"],
+    ["wrong address on my boots order", "change_address"],
+    ["cancel the jacket order", "cancel"],
+    ["I want to send the boots back", "return"],
+    ["these boots are too small, can I exchange them?", "return"],
+    ["Can I return the tent?", "return"],
+  ])("routes %j, which names a product, to %s", async (message, intent) => {
+    expect(await route(config, message)).toMatchObject({ route: intent });
   });
 
   it("shows the status (its fallback) when unsure, never a best-guess change", async () => {
