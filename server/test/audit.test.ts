@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_KINDS } from "../../runtime/test/support/test-database";
+import { recordAudit } from "../src/audit/audit-store";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 
 const HELLO =
@@ -13,21 +14,24 @@ async function member(server: TestServer, ownerToken: string, role: "admin" | "e
     body: { token: invited.body.token, password: "a fine new password" },
   });
   if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${accepted.text}`);
-  return { token: accepted.body.accessToken as string, userId: accepted.body.user.id as string };
+  return { token: accepted.body.accessToken as string, userId: accepted.body.user.id as string, email };
 }
 
 describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
   let server: TestServer;
   let owner: JsonBody;
   let other: JsonBody;
+  let otherEmail: string;
   let admin: { token: string; userId: string };
-  let editor: { token: string; userId: string };
+  let editor: { token: string; userId: string; email: string };
   let viewer: { token: string; userId: string };
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     owner = (await registerAccount(server, { tenantName: "Audited" })).body;
-    other = (await registerAccount(server, { tenantName: "Elsewhere" })).body;
+    const elsewhere = await registerAccount(server, { tenantName: "Elsewhere" });
+    other = elsewhere.body;
+    otherEmail = elsewhere.email;
     admin = await member(server, owner.accessToken, "admin");
     editor = await member(server, owner.accessToken, "editor");
     viewer = await member(server, owner.accessToken, "viewer");
@@ -152,11 +156,82 @@ describe.each(TEST_DATABASE_KINDS)("the audit log on %s", (kind) => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
+  it("filters by a member's email in any case, as by their id, or by the system", async () => {
+    const byId = (await audit(`?actor=${editor.userId}&limit=200`)).body.items as JsonBody[];
+    expect(byId.length).toBeGreaterThan(1);
+    for (const email of [editor.email, editor.email.toUpperCase(), ` ${editor.email} `]) {
+      const res = await audit(`?actor=${encodeURIComponent(email)}&limit=200`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((row: JsonBody) => row.id)).toEqual(byId.map((row) => row.id));
+    }
+    const system = (await audit("?actor=system&limit=200")).body.items as JsonBody[];
+    expect(system.map((row) => row.action)).toContain("tenant.set_plan");
+    expect(new Set(system.map((row) => row.actorId))).toEqual(new Set([null]));
+  });
+
+  it("refuses an email no member of this workspace has, another workspace's members included", async () => {
+    for (const email of ["nobody@example.com", otherEmail]) {
+      const res = await audit(`?actor=${encodeURIComponent(email)}`);
+      expect([res.status, res.body.error.code]).toEqual([400, "FD341"]);
+      expect(res.body.error.message).toBe(`No member has the email "${email}" (query parameter "actor").`);
+    }
+    // The same email is a member's in its own workspace: only the tenancy told them apart.
+    const theirs = await audit(`?actor=${encodeURIComponent(otherEmail)}`, other.accessToken);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.items.map((row: JsonBody) => row.action)).toContain("user.register");
+    const ours = await audit(`?actor=${encodeURIComponent(editor.email)}`, other.accessToken);
+    expect([ours.status, ours.body.error.code]).toEqual([400, "FD341"]);
+  });
+
+  it("keeps a webhook's path secret out of the log, on write and for rows written before", async () => {
+    const db = server.testDb.db;
+    const tenantId = owner.tenant.id as string;
+    const slack = "https://hooks.slack.com/services/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";
+    const discord = "https://discord.com/api/webhooks/1188887777666655554/Abc-DEF_ghi123-jklMNO456_pqrSTU";
+    await db.transaction(
+      (sql) =>
+        recordAudit(sql, {
+          actorId: null,
+          action: "channel.update",
+          targetType: "channel",
+          targetId: "path-secrets",
+          detail: { outboundUrl: { from: null, to: slack } },
+        }),
+      { tenantId },
+    );
+    const [written] = await db
+      .transaction(
+        (sql) =>
+          sql.query<{ detail: JsonBody }>(
+            "SELECT detail FROM audit_log WHERE target_id = 'path-secrets' ORDER BY seq DESC LIMIT 1",
+          ),
+        { tenantId },
+      )
+      .then((result) => result.rows);
+    expect(JSON.stringify(written!.detail)).not.toContain("XyZ3kP9qLm2Rt8sVw1nBc7dF");
+    await db.ownerTransaction((sql) =>
+      sql.query(
+        `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id, detail, actor_type)
+         VALUES ($1, NULL, 'channel.update', 'channel', 'path-secrets', $2::jsonb, 'system')`,
+        [tenantId, JSON.stringify({ outboundUrl: { from: slack, to: discord } })],
+      ),
+    );
+    const shown = (await audit("?target=channel:path-secrets")).body.items as JsonBody[];
+    expect(shown.map((row) => row.detail.outboundUrl)).toEqual([
+      {
+        from: "https://hooks.slack.com/services/REDACTED/REDACTED/REDACTED",
+        to: "https://discord.com/api/webhooks/REDACTED/REDACTED",
+      },
+      { from: null, to: "https://hooks.slack.com/services/REDACTED/REDACTED/REDACTED" },
+    ]);
+  });
+
   it("refuses unknown parameters and bad values, naming them", async () => {
     const unknown = await audit("?who=me");
     expect([unknown.status, unknown.body.error.code]).toEqual([400, "FD340"]);
     for (const [query, name] of [
       ["?actor=me", "actor"],
+      ["?actor=not%20an%20email@", "actor"],
       ["?action=Workflow.Publish", "action"],
       ["?target=Workflow", "target"],
       ["?since=yesterday", "since"],

@@ -1,11 +1,11 @@
 // Who changed what, when: the audit log, newest first, filtered by action, target, actor and time.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { describeError } from "../api";
 import type { WorkspaceApi } from "../api/workspace-api";
 import type { AuditFilter, AuditRecord } from "../api/workspace-types";
 import { useApi } from "../app/api-context";
 import { TextField } from "../ui/text-field";
-import { actorName, NO_NAMES, targetName, type AuditNames } from "./audit-names";
+import { actorChoices, actorName, NO_NAMES, targetName, type AuditNames } from "./audit-names";
 
 /** A name where one is known (the id on hover), else the whole id: cut short on screen only, copied whole. */
 function Identified({ id, name }: { readonly id: string; readonly name: string | undefined }) {
@@ -34,6 +34,42 @@ export function AuditRow({ item, names }: { readonly item: AuditRecord; readonly
   );
 }
 
+/**
+ * Who acted: a member picked from the workspace's list by email, any user id (people who left, API keys), or
+ * `system`; empty for anyone. A free field with suggestions rather than a select, so ids still fit. The label
+ * says what it takes rather than a hint line: the filters sit in one row, aligned at their inputs.
+ */
+export function ActorField({
+  value,
+  names,
+  onChange,
+}: {
+  readonly value: string;
+  readonly names: AuditNames;
+  readonly onChange: (value: string) => void;
+}) {
+  const listId = useId();
+  return (
+    <>
+      <TextField
+        label="Actor (email or user id)"
+        name="auditActor"
+        placeholder="anyone"
+        list={listId}
+        autoComplete="off"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <datalist id={listId}>
+        {actorChoices(names).map((email) => (
+          <option key={email} value={email} />
+        ))}
+        <option value="system">Changes nobody made in person</option>
+      </datalist>
+    </>
+  );
+}
+
 export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceApi }) {
   const api = useApi();
   const [names, setNames] = useState<AuditNames>(NO_NAMES);
@@ -51,7 +87,14 @@ export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceAp
           setNext(page.nextCursor);
           setError(undefined);
         },
-        (caught: unknown) => setError(describeError(caught)),
+        (caught: unknown) => {
+          setError(describeError(caught));
+          // A refused filter (an email no member has) must not leave the previous filter's rows under it.
+          if (!cursor) {
+            setItems([]);
+            setNext(null);
+          }
+        },
       ),
     [workspace],
   );
@@ -106,12 +149,7 @@ export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceAp
           value={draft.target}
           onChange={(event) => setDraft({ ...draft, target: event.target.value })}
         />
-        <TextField
-          label="Actor (user id)"
-          name="auditActor"
-          value={draft.actor}
-          onChange={(event) => setDraft({ ...draft, actor: event.target.value })}
-        />
+        <ActorField value={draft.actor} names={names} onChange={(actor) => setDraft({ ...draft, actor })} />
         <TextField
           label="Since"
           name="auditSince"
@@ -146,7 +184,7 @@ export function AuditLogSection({ workspace }: { readonly workspace: WorkspaceAp
             ))}
           </tbody>
         </table>
-        {items.length === 0 ? <p className="fd-muted">No entries match.</p> : null}
+        {items.length === 0 && !error ? <p className="fd-muted">No entries match.</p> : null}
       </div>
       {next ? (
         <div className="fd-row">

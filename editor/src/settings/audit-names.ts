@@ -26,3 +26,8 @@ export function targetName(record: AuditRecord, names: AuditNames): string | und
 export function actorName(record: AuditRecord, names: AuditNames): string | undefined {
   return record.actorId ? names.people.get(record.actorId) : undefined;
 }
+
+/** The Actor filter's suggestions: the workspace's members by email, alphabetically (the server takes emails). */
+export function actorChoices(names: AuditNames): string[] {
+  return [...new Set(names.people.values())].sort((a, b) => a.localeCompare(b));
+}

@@ -72,5 +72,18 @@ describeBrowser("workspace settings in Chromium", () => {
     await table.getByText("settings.models").waitFor();
     await screenshot(page, "settings-configured");
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The Actor filter takes a member's email in any case; one no member has is refused in plain words.
+    const actor = page.getByLabel("Actor (email or user id)");
+    await actor.fill(account.email.toUpperCase());
+    await page.getByRole("button", { name: "Filter" }).click();
+    await table.getByText("settings.models").waitFor();
+    await actor.fill("nobody@example.com");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: 'No member has the email "nobody@example.com"' })
+      .waitFor();
+    expect(await table.getByText("settings.models").count()).toBe(0);
   }, 90_000);
 });

@@ -8,9 +8,9 @@ import {
   PAGE_MAX_LIMIT,
   parseQuery,
   timestampParam,
-  uuidParam,
   type QueryParser,
 } from "../domain-api/query-params";
+import { actorParam, resolveActor } from "./audit-actor-filter";
 import { listAudit } from "./audit-store";
 
 /** `workflow.publish` (exact) or `workflow.` / `workflow.*` (every action on workflows). */
@@ -42,13 +42,13 @@ export function auditRoutes(db: Database): RouteDefinition[] {
       method: "get",
       path: "/audit",
       summary:
-        "Who changed what, when; newest first (?actor=<user id>, ?action=workflow.publish or workflow.*, ?target=type or type:id, ?since=<ISO time>, ?limit=, ?cursor=).",
+        "Who changed what, when; newest first (?actor=<member's email, user id or system>, ?action=workflow.publish or workflow.*, ?target=type or type:id, ?since=<ISO time>, ?limit=, ?cursor=).",
       auth: "user",
       role: "admin",
       status: 200,
       handler: async (req, res) => {
         const query = parseQuery(req, {
-          actor: uuidParam,
+          actor: actorParam,
           action: actionParam,
           target: targetParam,
           since: timestampParam,
@@ -57,9 +57,10 @@ export function auditRoutes(db: Database): RouteDefinition[] {
         });
         const { tenantId } = requireAuth(res);
         const page = await db.transaction(
-          (sql) =>
+          async (sql) =>
             listAudit(sql, {
-              ...(query.actor ? { actor: query.actor } : {}),
+              // In the same tenant transaction as the list: an email finds only this tenant's members.
+              ...(query.actor ? { actor: await resolveActor(sql, query.actor, "actor") } : {}),
               ...(query.action ? { action: query.action } : {}),
               ...(query.target ? { targetType: query.target.type, targetId: query.target.id } : {}),
               ...(query.since ? { since: query.since } : {}),

@@ -2,6 +2,7 @@ import type { Sql } from "@flowdeck/runtime";
 import type { Response } from "express";
 import { getRequestId } from "../kit/request-id";
 import { requireAuth } from "../auth/auth-context";
+import type { ResolvedActor } from "./audit-actor-filter";
 import { redactUrlsIn } from "./url-redaction";
 
 /** One change: who (actor), what (action on a target), a little detail; the time is the transaction's. */
@@ -16,7 +17,7 @@ export interface AuditEntry {
   readonly targetId: string;
   /**
    * Small (≤ 4000 characters as JSON) and free of personal data: field names, statuses, version numbers. URLs
-   * in it are stored without query values, userinfo or fragment (url-redaction.ts).
+   * in it are stored without query values, userinfo, fragment or secret path segments (url-redaction.ts).
    */
   readonly detail?: Record<string, unknown>;
   readonly requestId?: string;
@@ -65,7 +66,8 @@ export function auditActor(res: Response): {
 }
 
 export interface AuditQuery {
-  readonly actor?: string;
+  /** One actor (a person or an API key), or the rows nobody acted for in person (`system`). */
+  readonly actor?: ResolvedActor;
   /** Exact action, or a prefix ending in `.` (`workflow.` = every workflow action). */
   readonly action?: string;
   readonly targetType?: string;
@@ -101,7 +103,8 @@ export async function listAudit(
     params.push(value);
     return `$${params.length}`;
   };
-  if (query.actor) clauses.push(`actor_id = ${param(query.actor)}::uuid`);
+  if (query.actor && "system" in query.actor) clauses.push("actor_id IS NULL");
+  else if (query.actor) clauses.push(`actor_id = ${param(query.actor.actorId)}::uuid`);
   if (query.action?.endsWith(".")) clauses.push(`starts_with(action, ${param(query.action)})`);
   else if (query.action) clauses.push(`action = ${param(query.action)}`);
   if (query.targetType) clauses.push(`target_type = ${param(query.targetType)}`);

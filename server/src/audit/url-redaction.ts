@@ -1,9 +1,12 @@
+import { redactPathSecrets } from "./url-path-secrets";
+
 /**
  * URLs as the audit log keeps them. A webhook receiver often authenticates the calls it gets by a token in the
- * URL (`?token=…`, `?code=…`, `https://user:pass@host`), and every admin can read the log: so a URL there keeps
- * its scheme, host, port and path, which say where the data goes, and loses every query value, the userinfo and
- * the fragment, which are where such tokens sit. Parameter names stay, so a reader can still tell two URLs apart
- * by their shape. Not covered: a secret in the path itself (a Slack or Discord webhook's last segments).
+ * URL (`?token=…`, `?code=…`, `https://user:pass@host`, `/services/T…/B…/<secret>`), and every admin can read
+ * the log: so a URL there keeps its scheme, host, port and readable path, which say where the data goes, and
+ * loses every query value, the userinfo, the fragment and the path segments that are secrets
+ * (url-path-secrets.ts), which are where such tokens sit. Parameter names stay, so a reader can still tell two
+ * URLs apart by their shape.
  */
 
 /** What stands in the log for each value taken out. */
@@ -14,7 +17,10 @@ export const REDACTED = "REDACTED";
 const PARTS = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/is;
 const LOOKS_LIKE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** `text` with its userinfo, query values and fragment replaced by REDACTED; text that is not a URL as it is. */
+/**
+ * `text` with its userinfo, secret path segments, query values and fragment replaced by REDACTED; text that is
+ * not a URL as it is.
+ */
 export function redactUrl(text: string): string {
   const parts = PARTS.exec(text);
   if (!parts) return text;
@@ -25,7 +31,7 @@ export function redactUrl(text: string): string {
     at === -1 ? "" : `${authority.slice(0, at).includes(":") ? `${REDACTED}:${REDACTED}` : REDACTED}@`;
   const search = query === undefined ? "" : `?${query.split("&").map(redactParameter).join("&")}`;
   const hash = fragment === undefined ? "" : fragment === "" ? "#" : `#${REDACTED}`;
-  return `${scheme}${userinfo}${host}${path}${search}${hash}`;
+  return `${scheme}${userinfo}${host}${redactPathSecrets(host, path, REDACTED)}${search}${hash}`;
 }
 
 /** `name=value` keeps its name; a lone `word` may be the token itself (`?s3cr3t`), so it goes whole. */

@@ -85,7 +85,7 @@ export function updatedDetail(before: ChannelRecord, after: ChannelRecord): Deta
   if (before.outboundUrl !== after.outboundUrl) {
     const from = clip(before.outboundUrl);
     const to = clip(after.outboundUrl);
-    // Only a query value (a token) changed: both read the same once redacted, so say what the reader cannot see.
+    // Only a redacted part (a token) changed: both read the same once redacted, so say what the reader cannot see.
     changes.push(["outboundUrl", from === to ? { from, to, redactedPartsChanged: true } : { from, to }]);
   }
   const originsChanged = !sameSet(before.allowedOrigins, after.allowedOrigins);
