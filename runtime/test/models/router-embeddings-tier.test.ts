@@ -74,7 +74,7 @@ describe("router embeddings tier", () => {
     const { provider } = testProvider(server.url);
     const options = { models: provider, signal: noSignal(), tenantId: "tenant-b" };
     const first = await routeMessage(config, UNSURE, options);
-    const second = await routeMessage(config, "Klarna possible?", options);
+    const second = await routeMessage(config, "Klarna, is that an option?", options);
     expect(second).toMatchObject({ route: "payment", tier: "embeddings" });
     expect(server.embeddingRequests.map((r) => r.input.length)).toEqual([9, 1, 1]);
     // The step that embedded the examples paid for them; later ones pay for their message only.
