@@ -45,9 +45,17 @@ describe.each(TEST_DATABASE_KINDS)("a version published before a newer rule (%s)
     const run = await server.runs.settled(owner.tenant.id, started.body.id, 10_000);
     expect(run.status).toBe("completed");
     const events = await createRunStore(server.testDb.db).listEvents(owner.tenant.id, run.id);
-    expect(events.filter((event) => event.type === "message.sent").map((event) => event.data.text)).toEqual([
-      "",
-    ]);
+    // It runs, but its blank text is not sent as an empty bubble; the step says why.
+    expect(events.filter((event) => event.type === "message.sent")).toEqual([]);
+    const detail = await call("GET", `/runs/${run.id}`);
+    expect(detail.body.steps.find((step: JsonBody) => step.nodeName === "hello").details).toEqual({
+      notes: [
+        expect.objectContaining({
+          code: "FD215",
+          message: "The reply's text was blank, so nothing was sent.",
+        }),
+      ],
+    });
 
     const draft = await call("GET", `/workflows/${created.body.id}`);
     const saved = await server.request("PUT", `/workflows/${created.body.id}/draft`, {

@@ -44,8 +44,9 @@ export function StepDetail({ run, step, onClose }: { run: RunDetail; step: RunSt
         <Fact name="started">{time(step.startedAt)}</Fact>
         <Fact name="ended">{step.status === "waiting" ? "waiting for a reply" : time(step.finishedAt)}</Fact>
         {ms !== undefined && step.status !== "waiting" ? <Fact name="duration">{ms} ms</Fact> : null}
-        {stepFacts(step).map((fact) => (
-          <Fact key={fact.name} name={fact.name}>
+        {stepFacts(step).map((fact, i) => (
+          // Notes repeat a name, so the place keeps keys apart.
+          <Fact key={`${fact.name}-${i}`} name={fact.name}>
             {fact.value}
           </Fact>
         ))}

@@ -1,7 +1,7 @@
 // What the run page says about one stored step. The router's facts come from the builder's test-run panel
 // (routingFacts), so a draft's test run and a past run explain a decision with the same words.
 import type { RunDetail, RunStep } from "../api/runs-types";
-import { factText, routingFacts } from "../builder/test-run/test-run-trace";
+import { factText, routingFacts, stepNotes } from "../builder/test-run/test-run-trace";
 
 export interface StepFact {
   readonly name: string;
@@ -16,7 +16,10 @@ export function stepDurationMs(step: RunStep): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Port, the router's route, confidence, unsure and tier, tokens and cost, savings: in that order, when present. */
+/**
+ * Port, the router's route, confidence, unsure and tier, tokens and cost, savings, notes (a blank reply left
+ * unsent): in that order, when present.
+ */
 export function stepFacts(step: RunStep): StepFact[] {
   const facts: StepFact[] = [];
   if (step.port && step.port !== "out") facts.push({ name: "port", value: step.port });
@@ -37,6 +40,7 @@ export function stepFacts(step: RunStep): StepFact[] {
   const cost = step.costUsd ?? step.usage?.costUsd;
   if (step.usage || cost) facts.push({ name: "cost", value: usd(cost ?? 0) });
   if (step.savedUsd) facts.push({ name: "saved", value: usd(step.savedUsd) });
+  for (const note of stepNotes(step.details)) facts.push({ name: "note", value: note });
   return facts;
 }
 

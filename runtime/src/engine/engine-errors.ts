@@ -18,6 +18,9 @@ export const ENGINE_ERRORS = {
     "A template asked for a file (include, render, layout); templates cannot read files. Write the text in.",
   FD214:
     "A template or expression reached a work limit (loop size, run time, output, text for matches); make it do less.",
+  // A note on a step, not a failure: the run goes on.
+  FD215:
+    "A message to the customer was blank, so nothing was sent; check what its template reads, or the model's answer, in the step trace.",
   FD216:
     "The model called a tool this agent does not list; nothing ran. List the tool node under the agent's tools.",
   FD217:

@@ -14,6 +14,7 @@ import { enterSubflow } from "./subflow-frame";
 import { LazyAgentTools, type ToolStepHost } from "./tool-step";
 import { edgePort, indexWorkflow, type WorkflowIndex } from "./workflow-index";
 import { activationRecord } from "./activation-record";
+import { withoutBlankMessages } from "./blank-messages";
 import { saveMemoryWrites } from "./conversation-memory";
 import type { ResumeRequest } from "../store/run-requests";
 import type { RunCommit, StartedRun } from "../store/run-store";
@@ -190,7 +191,7 @@ export class RunActivation {
     frame.visits[node.name] = Math.max(visit, 1);
     if (!outcome.ok) return this.fail(frame, index, node, stepId, outcome.error, outcome.attempts, startedAt);
 
-    const result = outcome.result;
+    const result = withoutBlankMessages(node, outcome.result);
     const waiting = result.suspend !== undefined;
     this.journal.record(node, stepId, outcome.attempts, result, waiting ? "waiting" : "completed", startedAt);
     frame.outputs[node.name] = { output: result.output };

@@ -80,7 +80,9 @@ export function streamChunks(answer: Answer, includeUsage: boolean): unknown[] {
     choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
   });
   const chunks: unknown[] = [chunk({ role: "assistant", content: "" })];
-  for (const piece of answer.content?.match(/\s*\S+\s*/g) ?? []) chunks.push(chunk({ content: piece }));
+  // Text of whitespace only is streamed too (one chunk), as real services do.
+  const pieces = answer.content?.match(/\s*\S+\s*/g) ?? (answer.content ? [answer.content] : []);
+  for (const piece of pieces) chunks.push(chunk({ content: piece }));
   if (answer.refusal) chunks.push(chunk({ refusal: answer.refusal }));
   answer.toolCalls.forEach((call, index) => {
     const start = { index, id: call.id, type: "function", function: { name: call.name, arguments: "" } };

@@ -140,12 +140,15 @@ export function framesForEvents(
       // the log and every relayer derive the same id. Events logged before it did are counted here.
       const index = typeof data.index === "number" ? data.index : (counters.get(stepId) ?? 0);
       counters.set(stepId, index + 1);
+      const text = String(data.text ?? "");
+      // The engine sends no blank message (its step notes FD215), but runs logged before it did: no empty bubble.
+      if (text.trim() === "") continue;
       frames.push({
         type: "reply",
         conversationId,
         id: replyId(runId, stepId, index),
         author: "bot",
-        text: String(data.text ?? ""),
+        text,
         at: event.at,
       });
     } else if (event.type === "run.handoff") {

@@ -1,7 +1,15 @@
 // The steps of a test run, newest last: node, status, time, and what the step reported (route, confidence,
-// tier and model of a router; tokens and cost of a model call; the error of a failed step), with its input (the
-// previous step's output), its output and the variables after it.
-import { durationMs, factText, inputOf, routingFacts, varsAfter, type TraceStep } from "./test-run-trace";
+// tier and model of a router; tokens and cost of a model call; the error of a failed step; its notes, such as a
+// blank reply left unsent), with its input (the previous step's output), its output and the variables after it.
+import {
+  durationMs,
+  factText,
+  inputOf,
+  routingFacts,
+  stepNotes,
+  varsAfter,
+  type TraceStep,
+} from "./test-run-trace";
 
 export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
   if (steps.length === 0)
@@ -37,6 +45,9 @@ export function TestRunSteps({ steps }: { steps: readonly TraceStep[] }) {
               )}
               {step.savedUsd ? <Fact name="saved" value={`$${step.savedUsd.toFixed(4)}`} /> : null}
               {step.error && <Fact name="error" value={step.error} />}
+              {stepNotes(step.details).map((note, i) => (
+                <Fact key={`note-${i}`} name="note" value={note} />
+              ))}
             </dl>
             {input !== undefined && (
               <details className="fdb-test-run__output" data-testid="test-run-step-input">

@@ -162,6 +162,19 @@ export function routingFacts(step: TraceStep): Record<string, unknown> {
   return facts;
 }
 
+/**
+ * What a step's notes say (`details.notes`: something worth knowing that did not fail it, such as a reply
+ * whose text was blank and so was not sent), in order.
+ */
+export function stepNotes(details: Readonly<Record<string, unknown>> | undefined): string[] {
+  const notes = details?.notes;
+  if (!Array.isArray(notes)) return [];
+  return notes.flatMap((note: unknown) => {
+    const message = note && typeof note === "object" ? (note as { message?: unknown }).message : undefined;
+    return typeof message === "string" && message ? [message] : [];
+  });
+}
+
 /** A fact as shown beside a step: a number to two decimals, a flag as yes or no. */
 export function factText(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(2);

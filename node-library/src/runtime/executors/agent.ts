@@ -44,6 +44,7 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
   ];
   const tools = ctx.tools.describe(config.tools ?? []);
   const stream = config.stream ?? true;
+  const onToken = stream ? visibleTokens((text) => ctx.emit({ type: "token", text })) : undefined;
   const perAnswer = config.max_tool_calls_per_answer ?? DEFAULT_TOOL_CALLS_PER_ANSWER;
   const perStep = config.max_tool_calls_per_step ?? DEFAULT_TOOL_CALLS_PER_STEP;
   let usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
@@ -65,7 +66,7 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
       },
       {
         signal: ctx.signal,
-        ...(stream ? { onToken: (text: string) => ctx.emit({ type: "token", text }) } : {}),
+        ...(onToken ? { onToken } : {}),
       },
     );
     usage = addUsage(usage, response.usage);
@@ -122,7 +123,8 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
       tool_calls: toolCalls,
     },
     port: "out",
-    ...(send && final.text ? { messages: [final.text] } : {}),
+    // A blank answer goes too: the engine leaves it unsent and notes why on the step.
+    ...(send ? { messages: [final.text] } : {}),
     usage,
     effect: !final.offline,
     details: {
@@ -135,6 +137,24 @@ export const agentExecutor: NodeExecutor<typeof agentNode> = async (ctx, config)
     },
   };
 };
+
+/**
+ * Streamed text, passed on from its first visible character: whitespace before it is held back and sent with
+ * it, so an answer of whitespace only streams nothing (a widget opens a bubble at the first token, and the
+ * engine sends no blank message to fill it).
+ */
+function visibleTokens(emit: (text: string) => void): (text: string) => void {
+  let held = "";
+  let visible = false;
+  return (text) => {
+    if (visible) return emit(text);
+    held += text;
+    if (held.trim() === "") return;
+    visible = true;
+    emit(held);
+    held = "";
+  };
+}
 
 function answer(call: ToolCall, result: unknown): ChatMessage {
   return { role: "tool", toolCallId: call.id, content: JSON.stringify(result) };

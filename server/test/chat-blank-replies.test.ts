@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunEvent } from "@flowdeck/runtime";
+import { framesForEvents } from "../src/chat/chat-frames";
+import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
+import {
+  createChannel,
+  openClient,
+  publishFlow,
+  replyFrames,
+  SHOP_ORIGIN,
+  socketUrl,
+  type ChatClient,
+} from "./chat-support";
+
+// A reply whose template rendered blank reached the customer as an empty chat bubble. The engine now sends
+// nothing for it (runtime blank-messages.test.ts); here, what a customer's client receives over each channel
+// (HTTP chat, the widget's socket and its catch-up) and what staff see in a test run: the step's note.
+const FLOW = `name: blank_reply
+nodes:
+  - { name: start, type: start }
+  - name: empty
+    type: reply
+    config: { text: "{{ vars.missing }}", quick_replies: [Yes, No] }
+  - name: hello
+    type: reply
+    config: { text: "Hello there." }
+  - { name: done, type: end }
+edges:
+  - { from: start, to: empty }
+  - { from: empty, to: hello }
+  - { from: hello, to: done }
+`;
+
+describe("a blank reply over the chat channels", () => {
+  let server: TestServer;
+  let token: string;
+  let workflowId: string;
+  let key: string;
+  beforeAll(async () => {
+    server = await startTestServer("pg");
+    token = (await registerAccount(server, { tenantName: "Blank" })).body.accessToken as string;
+    workflowId = await publishFlow(server, token, FLOW);
+    const channel = await createChannel(server, token, {
+      kind: "web",
+      workflow: workflowId,
+      allowedOrigins: [SHOP_ORIGIN],
+    });
+    key = channel.publishableKey as string;
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  /** Sends `text` and waits until the flow's turn is over (typing off). */
+  async function say(client: ChatClient, text: string): Promise<void> {
+    const before = client.frames.length;
+    client.send({ type: "message", text });
+    await client.next((frame) => frame.type === "typing" && frame.on === false, 15_000);
+    expect(client.frames.length).toBeGreaterThan(before);
+  }
+
+  it("answers POST /chat/messages with the non-blank replies only", async () => {
+    const answer = await server.request("POST", "/chat/messages", {
+      body: { text: "hi" },
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("completed");
+    expect(answer.body.replies.map((reply: JsonBody) => reply.text)).toEqual(["Hello there."]);
+  });
+
+  it("sends the widget no empty reply, live or in the catch-up", async () => {
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    await say(client, "hi");
+    expect(replyFrames(client).map((frame) => frame.text)).toEqual(["Hello there."]);
+    const conversationId = String(replyFrames(client)[0]!.conversationId);
+    client.ws.close();
+
+    const back = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    back.send({ type: "resume", conversationId });
+    // The log is replayed in order, so a reply for the blank step would come before this one.
+    await back.next(() => replyFrames(back).length >= 1, 15_000);
+    expect(replyFrames(back).map((frame) => frame.text)).toEqual(["Hello there."]);
+    back.ws.close();
+  });
+
+  it("shows staff in a test run why the reply sent nothing", async () => {
+    const staff = await openClient(socketUrl(server, { token, workflow: workflowId, draft: "1" }));
+    await say(staff, "hi");
+    expect(replyFrames(staff).map((frame) => frame.text)).toEqual(["Hello there."]);
+    const step = staff.frames.find(
+      (frame) => frame.type === "step" && frame.event === "step.completed" && frame.data.node === "empty",
+    );
+    expect(step?.data.details).toEqual({
+      notes: [
+        {
+          code: "FD215",
+          message:
+            "The reply's text was blank, so nothing was sent; its quick replies were left out too, as buttons need a message to go with.",
+          hint: expect.any(String),
+        },
+      ],
+    });
+    staff.ws.close();
+  });
+});
+
+// Runs logged before the engine dropped blank messages still hold them; a catch-up or a relay of such a log
+// shows no empty bubble either, and the ids of the messages around it do not move.
+describe("a blank message in an older event log", () => {
+  const at = "2026-12-01T10:00:00.000Z";
+  const sent = (text: string, index?: number): RunEvent => ({
+    type: "message.sent",
+    data: { stepId: "main/ask#1", text, ...(index === undefined ? {} : { index }) },
+    at,
+  });
+
+  it("becomes no reply frame, with or without the engine's index", () => {
+    for (const events of [
+      [sent("", 0), sent(" \n", 1), sent("Which order?", 2)],
+      [sent(""), sent(" \n"), sent("Which order?")],
+    ]) {
+      const frames = framesForEvents("conv-1", "run-1", events, false);
+      expect(frames).toEqual([
+        {
+          type: "reply",
+          conversationId: "conv-1",
+          id: "run-1|main/ask#1|2",
+          author: "bot",
+          text: "Which order?",
+          at,
+        },
+      ]);
+    }
+  });
+});
