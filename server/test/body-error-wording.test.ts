@@ -131,6 +131,12 @@ describe("request-validation wording (FD300)", () => {
     expect(answer.body.error.code).toBe("FD335");
     expect(answer.body.error.hint).not.toMatch(/details/);
     expect(answer.body.error.details.problems.length).toBeGreaterThan(0);
+    // Where and what in words ("Line 1, column 12: …"), not the command line's "1:12 FD100 …".
+    const [first] = answer.body.error.details.problems;
+    expect(answer.body.error.message).toBe(
+      `The YAML cannot be loaded. Line ${first.line}, column ${first.column}: ${first.message}`,
+    );
+    expect(answer.body.error.message).not.toContain("FD100");
   });
 });
 

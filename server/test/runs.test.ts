@@ -169,6 +169,20 @@ describe.each(TEST_DATABASE_KINDS)("runs API on %s", (kind) => {
     expect((await call("POST", "/runs", { workflow: "unpublished" })).body.error.code).toBe("FD351");
     expect((await call("POST", "/runs", { workflow: "nope" })).status).toBe(404);
     expect((await call("POST", "/runs", { workflow: "unpublished", draft: true })).status).toBe(202);
+    // A draft with errors: the first one named by line and column in words, the codes in the problems.
+    const broken = greeter("Hi")
+      .replace("name: greeter", "name: broken_draft")
+      .replace("to: done", "to: gone");
+    await call("POST", "/workflows", { yaml: broken });
+    const refused = await call("POST", "/runs", { workflow: "broken_draft", draft: true });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(
+      /^The draft cannot run: it has 1 error\. Line 13, column \d+: This edge leads to "gone"/,
+    );
+    expect(refused.body.error.details.problems.find((p: JsonBody) => p.severity === "error")).toMatchObject({
+      code: "FD123",
+      line: 13,
+    });
     expect((await call("POST", "/runs", { workflow: "greeter", tenantId: "x" })).status).toBe(400);
 
     // A channel still names a workflow deleted after it was published: its versions no longer run.

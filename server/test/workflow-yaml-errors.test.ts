@@ -61,7 +61,16 @@ describe("the API's YAML errors", () => {
       expect(answer.body.error.code).toBe("FD335");
       expectSameProblems(answer.body.error.details, expected);
       const cause = answer.body.error.details.problems.find((p: JsonBody) => p.code === sample.code);
-      expect(answer.body.error.message).toContain(`${cause.line}:${cause.column} ${sample.code} `);
+      expect(cause).toMatchObject({
+        line: expect.any(Number),
+        column: expect.any(Number),
+        path: expect.any(String),
+      });
+      // The banner reads the message: a place in words, the problem's own sentence, no code (that is in `code`).
+      expect(answer.body.error.message).toContain(
+        `Line ${cause.line}, column ${cause.column}: ${cause.message}`,
+      );
+      expect(answer.body.error.message).not.toMatch(/FD\d{3}|\d+:\d+ /);
       expect(answer.text).not.toMatch(/\bat .*\.ts:\d+/); // no stack
     },
   );
@@ -102,9 +111,11 @@ describe("the API's YAML errors", () => {
       expect(published.body.error.code).toBe("FD332");
       expect(asCli(published.body.error.details.problems)).toEqual(expected);
       const first = published.body.error.details.problems.find((p: JsonBody) => p.severity === "error");
+      expect(first.code).toMatch(/^FD\d{3}$/);
       expect(published.body.error.message).toContain(
-        `${first.line}:${first.column} ${first.code} ${first.message}`,
+        `ine ${first.line}, column ${first.column}: ${first.message}`,
       );
+      expect(published.body.error.message).not.toMatch(/FD\d{3}/);
       expect(
         (await server.request("GET", `/workflows/${created.body.id}/versions`, { token })).body.items,
       ).toEqual([]);

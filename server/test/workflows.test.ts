@@ -39,7 +39,12 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
     const list = await call("GET", "/workflows");
     expect(list.body.items.map((w: { name: string }) => w.name)).toContain("hello");
     expect((await call("POST", "/workflows", { yaml: HELLO })).body.error.code).toBe("FD333");
-    expect((await call("POST", "/workflows", { yaml: "name: [oops" })).body.error.code).toBe("FD335");
+    const unreadable = (await call("POST", "/workflows", { yaml: "name: [oops" })).body.error;
+    expect(unreadable.code).toBe("FD335");
+    expect(unreadable.message).toMatch(
+      /^The YAML cannot be loaded\. Line 1, column \d+: The YAML could not be read: /,
+    );
+    expect(unreadable.details.problems[0]).toMatchObject({ code: "FD100", line: 1, path: "" });
   });
 
   it("saves with If-Match; a stale save gets 409 and loses nothing", async () => {
@@ -128,6 +133,12 @@ describe.each(TEST_DATABASE_KINDS)("workflows and versions on %s", (kind) => {
       severity: string;
     }>;
     expect(problems.find((p) => p.severity === "error")).toMatchObject({ code: "FD123", line: 7 });
+    // The builder's banner shows the message: the place in words, the code only in `code` and the problems.
+    expect(refused.body.error).toMatchObject({
+      code: "FD332",
+      message:
+        'The workflow has 1 error. Line 7, column 24: This edge leads to "nowhere", but there is no node with that name.',
+    });
   });
 
   it("deletes softly: the name is free again, the id answers 404", async () => {

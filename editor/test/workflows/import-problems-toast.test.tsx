@@ -18,7 +18,7 @@ const problem = (line: number, message: string, severity = "error") => ({
 const refusal = (problems: object[], problemCount = problems.length) =>
   new ApiError(400, {
     code: "FD335",
-    message: `The YAML cannot be loaded: 4:3 FD100 ${String((problems[0] as { message: string }).message)}`,
+    message: `The YAML cannot be loaded. Line 4, column 3: ${String((problems[0] as { message: string }).message)}`,
     hint: "Fix these problems (line and column given); a workflow file needs valid YAML and a name.",
     details: { problems, problemCount },
   });

@@ -3,6 +3,7 @@ import { isUuidText } from "../auth/opaque-token";
 import type { Workflow, WorkflowValidator } from "@flowdeck/schemas";
 import { ApiError } from "../kit/api-error";
 import { workflowChangedSince } from "../workflows/workflow-changes";
+import { errorsInWords } from "../workflows/yaml-refusal";
 import type { PublishedWorkflows } from "./published-workflows";
 import type { RunTarget } from "./run-host";
 
@@ -110,9 +111,9 @@ export function createWorkflowSource(
       if (yaml === undefined) throw new ApiError("FD322", "No such workflow.");
       const result = validator.validate(yaml);
       if (!result.workflow) {
-        throw new ApiError("FD332", `The draft has ${result.errorCount} error(s) and cannot run.`, {
-          details: { problems: result.problems },
-        });
+        const first = result.problems.find((p) => p.severity === "error");
+        const message = `The draft cannot run: it has ${errorsInWords(result.errorCount, first)}`;
+        throw new ApiError("FD332", message, { details: { problems: result.problems } });
       }
       return { workflowId: target.workflowId, workflow: result.workflow, version: null };
     },

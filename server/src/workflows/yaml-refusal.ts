@@ -7,9 +7,21 @@ import { ApiError } from "../kit/api-error";
  */
 export const MAX_PROBLEMS_IN_ERROR = 100;
 
-/** `L:C FDxxx message`, as `flowdeck validate` prints a problem (without the file name). */
-export function describeProblem(problem: Problem): string {
-  return `${problem.line}:${problem.column} ${problem.code} ${problem.message}`;
+/**
+ * "Line 4, column 3: <message>": a problem as the builder's banner shows it, in the words the editor lists the
+ * others in (editor `api/error-problems.ts`). The code stays in `details.problems` with the line, column and
+ * path, for programs; `flowdeck validate` prints its own compiler-style `file:4:3 error FD100 …`.
+ */
+export function problemInWords(problem: Problem): string {
+  return `Line ${problem.line}, column ${problem.column}: ${problem.message}`;
+}
+
+/** "1 error. Line 4, column 3: …", or "3 errors. The first one is on line 4, column 3: …". */
+export function errorsInWords(errorCount: number, first: Problem | undefined): string {
+  const count = errorCount === 1 ? "1 error" : `${errorCount} errors`;
+  if (!first) return `${count}.`;
+  if (errorCount === 1) return `${count}. ${problemInWords(first)}`;
+  return `${count}. The first one is on line ${first.line}, column ${first.column}: ${first.message}`;
 }
 
 function problemDetails(problems: readonly Problem[]): { problems: Problem[]; problemCount: number } {
@@ -29,9 +41,9 @@ export function unsavableYaml(result: ValidationResult): ApiError {
     ? errors[0]
     : (errors.find((p) => p.path === "name") ?? errors.find((p) => p.code === "FD111" && p.path === ""));
   const what = unreadable
-    ? "The YAML cannot be loaded"
-    : "The workflow needs a snake_case `name:` to be saved";
-  return new ApiError("FD335", cause ? `${what}: ${describeProblem(cause)}` : `${what}.`, {
+    ? "The YAML cannot be loaded."
+    : "The workflow needs a name of lowercase letters, digits and underscores to be saved.";
+  return new ApiError("FD335", cause ? `${what} ${problemInWords(cause)}` : what, {
     details: problemDetails(result.problems),
   });
 }
@@ -42,8 +54,7 @@ export function unsavableYaml(result: ValidationResult): ApiError {
  */
 export function unpublishableWorkflow(result: ValidationResult): ApiError {
   const first = result.problems.find((p) => p.severity === "error");
-  const count = `The workflow has ${result.errorCount} error(s)`;
-  return new ApiError("FD332", first ? `${count}; the first: ${describeProblem(first)}` : `${count}.`, {
+  return new ApiError("FD332", `The workflow has ${errorsInWords(result.errorCount, first)}`, {
     details: { problems: result.problems },
   });
 }
