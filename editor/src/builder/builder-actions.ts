@@ -5,7 +5,7 @@ import { useCallback, useMemo } from "react";
 import { useBuilderStores } from "./builder-context";
 import { builtinBuilderRegistry, starterConfig } from "./builder-registry";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
-import { FIT_VIEW_OPTIONS } from "./canvas-fit";
+import { FIT_DURATION_MS, FIT_VIEW_OPTIONS, fitFlow, fitMinZoomFor } from "./canvas-fit";
 import { copyFragment, parseFragment, pasteEdits } from "./clipboard-fragment";
 import { freeSpot } from "./free-spot";
 import { baseNameOf, uniqueName } from "./node-naming";
@@ -168,8 +168,12 @@ export function useBuilderActions() {
         return apply([{ kind: "rename-node", from, to }]);
       },
 
+      /**
+       * The whole flow, or its start's part at FIT_MIN_ZOOM when all of it would take a zoom where plain boxes
+       * cannot carry their names (`canvas-fit.ts`).
+       */
       fitView() {
-        void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 });
+        void fitFlow(flow, flowStore.getState(), fitMinZoomFor(flow.getNodes().length), FIT_DURATION_MS);
       },
 
       /** Places every node with elkjs (loaded on first use) as one undo step. */
@@ -178,7 +182,17 @@ export function useBuilderActions() {
         const { layoutGraph } = await import("./auto-layout");
         const positions = await layoutGraph(session.getState().nodes, session.getState().edges);
         const ok = actions.moveNodes(positions, { pin: true });
-        if (ok) window.requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 }));
+        // React Flow's fitView, as it waits for the moved nodes to reach its store; its minZoom is the same
+        // floor as Fit's (at the floor it centres the flow rather than its start).
+        if (ok)
+          window.requestAnimationFrame(
+            () =>
+              void flow.fitView({
+                ...FIT_VIEW_OPTIONS,
+                minZoom: Math.max(flowStore.getState().minZoom, fitMinZoomFor(positions.length)),
+                duration: FIT_DURATION_MS,
+              }),
+          );
         return ok;
       },
 
@@ -186,7 +200,7 @@ export function useBuilderActions() {
       redo: () => document.getState().redo(),
     };
     return actions;
-  }, [document, session, registry, canEdit, takenNames, placeInView, flow]);
+  }, [document, session, registry, canEdit, takenNames, placeInView, flow, flowStore]);
 }
 
 export type BuilderActions = ReturnType<typeof useBuilderActions>;

@@ -9,10 +9,12 @@ import {
 import { memo, useEffect } from "react";
 import { useSession } from "./builder-context";
 import type { FlowNode } from "./canvas-elements";
+import { plainBoxTitle } from "./zoomed-out-names";
 
 /**
- * Below this zoom a card is too small to read, so it is drawn as a plain coloured box: a 1,000-node flow zoomed
- * out to fit then pans smoothly because each node is one element instead of a dozen.
+ * Below this zoom a card's own text is too small to read, so it is drawn as a plain coloured box that carries
+ * only its name, counter-scaled to stay readable (`zoomed-out-names.ts`): a 1,000-node flow zoomed out to fit
+ * then pans smoothly because each node is two elements instead of a dozen.
  */
 export const DETAIL_MIN_ZOOM = 0.4;
 export const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
@@ -48,8 +50,13 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
         data-testid={`node-${node.name}`}
         data-node-name={node.name}
         data-mark={mark}
-        title={mark ? `${mark}: ${node.name}` : undefined}
+        title={plainBoxTitle(node, mark)}
       >
+        {/* The name at a size read on screen (`--fdb-plain-name-size`), cut to the box's width: a fitted flow in
+            a laptop window was a page of blank boxes. */}
+        <span className="fdb-node__plain-name" data-testid={`node-plain-name-${node.name}`}>
+          {node.name}
+        </span>
         {/* A diff's mark stays readable on a plain box: a zoomed-out publish diff showed its changes as blank
             coloured boxes. Counter-scaled like the edge labels, so it keeps its size on screen. */}
         {mark && (

@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -16,7 +17,7 @@ import {
 import { onCanvasFocus, onCanvasTab } from "./canvas-tab-order";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import type { BuilderActions } from "./builder-actions";
-import { FIT_VIEW_OPTIONS, readableViewport } from "./canvas-fit";
+import { FIT_DURATION_MS, FIT_VIEW_OPTIONS, fitFlow } from "./canvas-fit";
 import { useBuilderStores, useDocument, useSession } from "./builder-context";
 import type { FlowEdge, FlowNode } from "./canvas-elements";
 import { BranchEdge } from "./branch-edge";
@@ -75,7 +76,25 @@ function initialViewport(nodes: readonly FlowNode[], zoom = 1) {
   };
 }
 
-export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
+/** A frame's four corners: the zoom controls' Fit (React Flow's own button would not stop at FIT_MIN_ZOOM). */
+function FitIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" className="fdb-fit-icon">
+      <path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5" />
+    </svg>
+  );
+}
+
+export interface WorkflowCanvasProps {
+  readonly actions: BuilderActions;
+  /**
+   * How far out the zoom controls' Fit may go. Default: the toolbar's Fit (`fitMinZoomFor`); 0 in a read-only
+   * picture, which shows a whole version (a publish diff's changes may be anywhere in it).
+   */
+  readonly fitMinZoom?: number;
+}
+
+export function WorkflowCanvas({ actions, fitMinZoom }: WorkflowCanvasProps) {
   const { session } = useBuilderStores();
   const nodes = useSession((s) => s.nodes) as FlowNode[];
   const edges = useSession((s) => s.edges) as FlowEdge[];
@@ -119,17 +138,7 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
   const fitReadable = useCallback(async () => {
     const fitted = await flow.fitView(FIT_VIEW_OPTIONS);
     if (fitted && flow.getZoom() < READABLE_MIN_ZOOM) {
-      const all = flow.getNodes();
-      const start = all.find((n) => n.data.node.type === "start") ?? all[0];
-      const { width, height } = flowStore.getState();
-      await flow.setViewport(
-        readableViewport(
-          flow.getNodesBounds(all),
-          start ? flow.getNodesBounds([start]) : undefined,
-          { width, height },
-          READABLE_MIN_ZOOM,
-        ),
-      );
+      await fitFlow(flow, flowStore.getState(), READABLE_MIN_ZOOM);
     }
   }, [flow, flowStore]);
 
@@ -244,7 +253,20 @@ export function WorkflowCanvas({ actions }: { actions: BuilderActions }) {
       >
         <Background gap={20} />
         {overview && <CanvasOverview />}
-        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} aria-label="Zoom controls" />
+        <Controls showInteractive={false} showFitView={false} aria-label="Zoom controls">
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={() =>
+              fitMinZoom === undefined
+                ? actions.fitView()
+                : void fitFlow(flow, flowStore.getState(), fitMinZoom, FIT_DURATION_MS)
+            }
+            title="Fit the flow in view"
+            aria-label="Fit the flow in view"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
         {minimap && roomy && (
           <MiniMap<FlowNode>
             pannable

@@ -67,7 +67,8 @@ function PictureCanvas() {
   }, [flow]);
   return (
     <div ref={box} className="fdb-picture__box">
-      <WorkflowCanvas actions={actions} />
+      {/* The zoom controls' Fit shows the whole version, as the picture opens. */}
+      <WorkflowCanvas actions={actions} fitMinZoom={0} />
     </div>
   );
 }

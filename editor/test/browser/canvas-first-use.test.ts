@@ -1,8 +1,10 @@
 // The canvas as a first-time user meets it, in Chromium against a real server: the seed support flow fitted
 // with every card inside the pane and every visible edge label on its own edge and saying what its condition
 // tests; a palette click adds a selected node inside the view (it used to land below the last card of a column,
-// off screen); nodes without a stored position stay put when two of them are connected; and a publish diff
-// zoomed out so far that cards are plain boxes still names each changed node.
+// off screen); nodes without a stored position stay put when two of them are connected; in a small window Fit
+// stops where the plain boxes of a zoomed-out flow still carry their names, read at 11 px on screen and cut to
+// their box (they were blank); and a publish diff zoomed out so far that cards are plain boxes still names each
+// changed node.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -140,6 +142,46 @@ const labelReport = (page: Page) =>
     return { shown: shown.length, far, overlapping };
   }, FAR_PX);
 
+/** The canvas's zoom, from React Flow's viewport transform. */
+const zoomOf = (root: Locator) =>
+  root
+    .locator(".react-flow__viewport")
+    .evaluate((viewport) => new DOMMatrix(getComputedStyle(viewport).transform).a);
+
+/**
+ * Every plain box wholly inside the canvas: the name it shows, its size on screen, whether it stays inside its
+ * box, whether it is cut, and the box's tooltip.
+ */
+const plainNames = (root: Locator) =>
+  root.evaluate((canvas) => {
+    const pane = canvas.getBoundingClientRect();
+    const zoom = new DOMMatrix(getComputedStyle(canvas.querySelector(".react-flow__viewport")!).transform).a;
+    return [...canvas.querySelectorAll<HTMLElement>(".fdb-node--simple")].flatMap((card) => {
+      const box = card.getBoundingClientRect();
+      if (box.left < pane.left || box.right > pane.right || box.top < pane.top || box.bottom > pane.bottom)
+        return [];
+      const name = card.querySelector<HTMLElement>(".fdb-node__plain-name");
+      const text = name?.getBoundingClientRect();
+      return [
+        {
+          node: card.dataset.nodeName!,
+          shown: name?.textContent ?? "",
+          visible: Boolean(name && getComputedStyle(name).display !== "none" && text!.width > 0),
+          screenPx: name ? parseFloat(getComputedStyle(name).fontSize) * zoom : 0,
+          inside: Boolean(
+            text &&
+            text.left >= box.left - 0.5 &&
+            text.right <= box.right + 0.5 &&
+            text.top >= box.top - 0.5 &&
+            text.bottom <= box.bottom + 0.5,
+          ),
+          cut: Boolean(name && name.scrollWidth > name.clientWidth),
+          title: card.title,
+        },
+      ];
+    });
+  });
+
 describeBrowser("the canvas a first-time user meets", () => {
   const suite = useBrowserSuite();
 
@@ -184,6 +226,60 @@ describeBrowser("the canvas a first-time user meets", () => {
     expect(card.x + card.width).toBeLessThanOrEqual(pane.x + pane.width);
     expect(card.y + card.height).toBeLessThanOrEqual(pane.y + pane.height);
     await screenshot(page, "canvas-palette-click");
+  }, 120_000);
+
+  it("in a 900 × 600 window, Fit stops where zoomed-out cards still name their nodes, legibly and inside their boxes", async () => {
+    const { page } = await openFlow(suite, SEED);
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.getByTestId("node-classify_intent").waitFor();
+    await settled(page, page.getByTestId("node-start"));
+    const canvas = page.getByTestId("canvas");
+
+    await page.getByRole("button", { name: "Fit", exact: true }).click();
+    // Fitting all of the flow here took 23 %, where the boxes were blank; Fit now stops at 30 %.
+    await expect.poll(() => zoomOf(canvas)).toBeCloseTo(0.3, 3);
+    await settled(page, page.getByTestId("node-start"));
+    // Every card on screen is a plain box (the last row is below the view and not rendered).
+    const onScreen = await canvas.locator(".react-flow__node").count();
+    expect(onScreen).toBeGreaterThanOrEqual(12);
+    expect(await canvas.locator(".fdb-node--simple").count()).toBe(onScreen);
+    // The start of the flow is on screen: the start node, the router and the first row.
+    expect(await cardsOutside(page, 0)).not.toContain("start");
+    expect(await cardsOutside(page, 0)).not.toContain("classify_intent");
+    expect(await cardsOutside(page, 0)).not.toContain("faq_flow");
+
+    const names = await plainNames(canvas);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) {
+      expect(name.shown).toBe(name.node);
+      expect(name.visible).toBe(true);
+      // Read at 11 px on screen at 30 %, where the card's own 14 px text would be 4 px.
+      expect(name.screenPx).toBeGreaterThanOrEqual(10);
+      // Cut at its box's edge rather than run over the next card; the whole name is the box's tooltip.
+      expect(name.inside).toBe(true);
+      expect(name.title).toContain(name.node);
+    }
+    const router = names.find((name) => name.node === "classify_intent");
+    expect(router?.cut).toBe(true);
+    expect(router?.title).toBe("classify_intent (Router)");
+    // Edges have no labels out here; a router's branches keep their colour in a stroke one screen pixel wide.
+    expect(
+      await canvas
+        .locator(".react-flow__edge.fdb-edge--conditional path.react-flow__edge-path")
+        .first()
+        .evaluate((path) => getComputedStyle(path).vectorEffect),
+    ).toBe("non-scaling-stroke");
+    await screenshot(page, "canvas-small-window-fit");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The zoom controls' Fit does the same; zooming out further by hand still works, and the names go once
+    // their line no longer fits a box at 10 px.
+    await page.getByRole("button", { name: "Zoom Out" }).click();
+    await page.getByRole("button", { name: "Zoom Out" }).click();
+    await expect.poll(() => zoomOf(canvas)).toBeLessThan(0.22);
+    await expect.poll(async () => (await plainNames(canvas)).some((name) => name.visible)).toBe(false);
+    await page.getByRole("button", { name: "Fit the flow in view" }).click();
+    await expect.poll(() => zoomOf(canvas)).toBeCloseTo(0.3, 3);
   }, 120_000);
 
   it("keeps nodes without a stored position where they are when two of them are connected", async () => {
@@ -244,6 +340,13 @@ describeBrowser("the canvas a first-time user meets", () => {
       expect(size.height).toBeGreaterThanOrEqual(14);
     }
     expect(await dialog.getByTestId("node-mark-faq_flow").count()).toBe(0);
+    // The picture fits the whole version (no Fit floor there), and its boxes that have room still name their
+    // nodes: the router's name sits in its box under the tag.
+    const pictured = await plainNames(dialog.getByTestId("canvas"));
+    const router = pictured.find((name) => name.node === "classify_intent");
+    expect(router?.visible).toBe(true);
+    expect(router?.screenPx).toBeGreaterThanOrEqual(10);
+    expect(router?.title).toBe("changed: classify_intent (Router)");
     await screenshot(page, "publish-diff-zoomed-out");
     expect(await seriousViolations(page)).toEqual([]);
   }, 120_000);

@@ -3,7 +3,15 @@
 // card inside a padding and the readable fallback does not cut the flow's first row.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FIT_PADDING_PX, FIT_VIEW_OPTIONS, readableViewport } from "../../src/builder/canvas-fit";
+import {
+  FIT_MIN_ZOOM,
+  FIT_PADDING_PX,
+  FIT_VIEW_OPTIONS,
+  fitMinZoomFor,
+  fitViewport,
+  readableViewport,
+} from "../../src/builder/canvas-fit";
+import { OVERVIEW_MIN_NODES } from "../../src/builder/overview-mode";
 import { createDocumentStore } from "../../src/builder/document-store";
 import { FREE_MARGIN_PX, freeSpot, type FlowBox } from "../../src/builder/free-spot";
 import { deriveGraph } from "../../src/builder/graph-model";
@@ -133,6 +141,23 @@ const SEED = readFileSync(
   "utf8",
 );
 
+/** The seed support flow's cards as the canvas measures them (the router is tall with its ten branches). */
+function supportFlow() {
+  const graph = createDocumentStore({ initialText: SEED, catalog, validator }).getState().graph;
+  const boxes = graph.nodes.map((n) => ({
+    ...n.position,
+    width: 180,
+    height: n.name === "classify_intent" ? 250 : 58,
+  }));
+  const bounds = {
+    x: Math.min(...boxes.map((b) => b.x)),
+    y: Math.min(...boxes.map((b) => b.y)),
+    width: Math.max(...boxes.map((b) => b.x + b.width)) - Math.min(...boxes.map((b) => b.x)),
+    height: Math.max(...boxes.map((b) => b.y + b.height)) - Math.min(...boxes.map((b) => b.y)),
+  };
+  return { bounds, start: boxes[graph.nodes.findIndex((n) => n.name === "start")]! };
+}
+
 describe("fitting the flow to the canvas", () => {
   it("fits with a padding in screen pixels, and counts cards that were never on screen", () => {
     expect(FIT_VIEW_OPTIONS.padding).toEqual({ top: "40px", right: "40px", bottom: "40px", left: "64px" });
@@ -140,19 +165,7 @@ describe("fitting the flow to the canvas", () => {
   });
 
   it("at the readable zoom, shows the support flow's first row and column whole instead of cutting them", () => {
-    const graph = createDocumentStore({ initialText: SEED, catalog, validator }).getState().graph;
-    const boxes = graph.nodes.map((n) => ({
-      ...n.position,
-      width: 180,
-      height: n.name === "classify_intent" ? 250 : 58,
-    }));
-    const bounds = {
-      x: Math.min(...boxes.map((b) => b.x)),
-      y: Math.min(...boxes.map((b) => b.y)),
-      width: Math.max(...boxes.map((b) => b.x + b.width)) - Math.min(...boxes.map((b) => b.x)),
-      height: Math.max(...boxes.map((b) => b.y + b.height)) - Math.min(...boxes.map((b) => b.y)),
-    };
-    const start = boxes[graph.nodes.findIndex((n) => n.name === "start")]!;
+    const { bounds, start } = supportFlow();
     const pane = { width: 890, height: 632 };
     const view = readableViewport(bounds, start, pane, 0.7);
     expect(view.zoom).toBe(0.7);
@@ -170,5 +183,69 @@ describe("fitting the flow to the canvas", () => {
       0.7,
     );
     expect(view).toEqual({ x: (1000 - 280) / 2, y: (600 - 140) / 2, zoom: 0.7 });
+  });
+});
+
+describe("Fit, which stops at a zoom where plain boxes still carry their names", () => {
+  const { bounds, start } = supportFlow();
+  const CANVAS_ZOOM_RANGE = { min: 0.05, max: 2 };
+  /** Screen pixels between each side of the flow and the pane's edge at `view`. */
+  const margins = (
+    view: { x: number; y: number; zoom: number },
+    pane: { width: number; height: number },
+  ) => ({
+    left: bounds.x * view.zoom + view.x,
+    top: bounds.y * view.zoom + view.y,
+    right: pane.width - ((bounds.x + bounds.width) * view.zoom + view.x),
+    bottom: pane.height - ((bounds.y + bounds.height) * view.zoom + view.y),
+  });
+
+  it("shows the whole support flow inside the padding when that zoom is readable (a 1,440 × 900 window)", () => {
+    const pane = { width: 890, height: 632 };
+    const view = fitViewport(bounds, start, pane, FIT_MIN_ZOOM, CANVAS_ZOOM_RANGE);
+    expect(view.zoom).toBeGreaterThanOrEqual(FIT_MIN_ZOOM);
+    const m = margins(view, pane);
+    expect(m.left).toBeGreaterThanOrEqual(FIT_PADDING_PX.left - 1e-6);
+    expect(m.top).toBeGreaterThanOrEqual(FIT_PADDING_PX.top - 1e-6);
+    expect(m.right).toBeGreaterThanOrEqual(FIT_PADDING_PX.right - 1e-6);
+    expect(m.bottom).toBeGreaterThanOrEqual(FIT_PADDING_PX.bottom - 1e-6);
+  });
+
+  it("in a 900 × 600 window stops at 30 % around the start node, the flow's first row on screen", () => {
+    // The canvas of a 900 × 600 window; fitting all of the flow there took 23 %, where boxes were blank.
+    const pane = { width: 515, height: 313 };
+    const view = fitViewport(bounds, start, pane, FIT_MIN_ZOOM, CANVAS_ZOOM_RANGE);
+    expect(view.zoom).toBe(FIT_MIN_ZOOM);
+    expect(view).toEqual(readableViewport(bounds, start, pane, FIT_MIN_ZOOM));
+    const m = margins(view, pane);
+    // Centred on the start node, which puts the first row a hair above the padding, not past the pane's edge.
+    expect(m.top).toBeGreaterThan(0);
+    expect(m.top).toBeLessThanOrEqual(FIT_PADDING_PX.top);
+    // Its width fits at 30 %, so it is centred across; only the last row is left below the view.
+    expect(m.left).toBeCloseTo(m.right, 6);
+    expect(m.bottom).toBeLessThan(0);
+  });
+
+  it("fits the whole flow however far out when the floor is 0, as a read-only picture does", () => {
+    const pane = { width: 515, height: 313 };
+    const view = fitViewport(bounds, start, pane, 0, CANVAS_ZOOM_RANGE);
+    expect(view.zoom).toBeLessThan(FIT_MIN_ZOOM);
+    const m = margins(view, pane);
+    expect(Math.min(m.top, m.bottom)).toBeCloseTo(FIT_PADDING_PX.top, 6);
+    expect(m.left).toBeGreaterThanOrEqual(FIT_PADDING_PX.left - 1e-6);
+    expect(m.right).toBeGreaterThanOrEqual(FIT_PADDING_PX.right - 1e-6);
+  });
+
+  it("stops at 30 % for a flow drawn as named boxes, but shows all of a flow the overview draws, which has no names", () => {
+    expect(fitMinZoomFor(15)).toBe(FIT_MIN_ZOOM);
+    expect(fitMinZoomFor(OVERVIEW_MIN_NODES - 1)).toBe(FIT_MIN_ZOOM);
+    expect(fitMinZoomFor(OVERVIEW_MIN_NODES)).toBe(0);
+    expect(fitMinZoomFor(1000)).toBe(0);
+  });
+
+  it("never zooms a small flow in past 100 %", () => {
+    const small = { x: 0, y: 0, width: 180, height: 58 };
+    const view = fitViewport(small, small, { width: 1000, height: 600 }, FIT_MIN_ZOOM, CANVAS_ZOOM_RANGE);
+    expect(view.zoom).toBe(1);
   });
 });
