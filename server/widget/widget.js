@@ -79,6 +79,8 @@
     "label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
     "input{flex:1;padding:8px;border:1px solid #bbc;border-radius:6px;font:inherit}" +
     "form button{background:#1f4ed8;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}" +
+    ".choices{display:flex;flex-wrap:wrap;gap:6px;margin:2px 0 8px}" +
+    ".choices button{background:#fff;color:#1f4ed8;border:1px solid #1f4ed8;border-radius:16px;padding:5px 11px;cursor:pointer;font:inherit}" +
     "</style>" +
     '<div class="panel" role="dialog" aria-labelledby="fd-title" hidden>' +
     '<h2 id="fd-title"><span></span><button type="button" class="close" aria-label="Close chat">×</button></h2>' +
@@ -143,9 +145,36 @@
     var div = bubble("note", text);
     div.className = "msg note";
   }
+  // The answers a bot message offers as buttons: only the latest message's, and only until the customer
+  // answers; a click sends the label as their message.
+  function offer(choices) {
+    withdrawChoices();
+    if (!choices || !choices.length) return;
+    var row = document.createElement("div");
+    row.className = "choices";
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", "Suggested answers");
+    choices.forEach(function (label) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", function () {
+        sendText(label);
+      });
+      row.appendChild(button);
+    });
+    log.appendChild(row);
+    log.scrollTop = log.scrollHeight;
+  }
+  function withdrawChoices() {
+    var row = log.querySelector(".choices");
+    if (row) row.remove();
+  }
   state.items.forEach(function (item) {
     bubble(item.author, item.text, item.id);
   });
+  var lastItem = state.items[state.items.length - 1];
+  if (lastItem && lastItem.choices) offer(lastItem.choices);
 
   // ── connection ──────────────────────────────────────────────────────────────────────────────────────────
   // Reconnects back off exponentially with jitter (half of 1, 2, 4 … 30 s, plus up to as much again), and nothing — not even sending — connects
@@ -266,12 +295,14 @@
       } else {
         bubble(frame.author, frame.text, frame.id);
       }
-      remember(frame.author, frame.text, frame.id, frame.at);
+      offer(frame.choices);
+      remember(frame.author, frame.text, frame.id, frame.at, frame.choices);
       status.textContent = "";
     } else if (frame.type === "handoff") {
       var id = "handoff|" + frame.runId;
       if (state.seen[id]) return;
       state.seen[id] = true;
+      withdrawChoices();
       note("A member of our team will answer here.");
       remember("note", "A member of our team will answer here.", id, frame.at);
     } else if (frame.type === "handback") {
@@ -289,8 +320,10 @@
       status.textContent = frame.message || "Something went wrong.";
     }
   }
-  function remember(author, text, id, at) {
-    state.items.push({ author: author, text: text, id: id });
+  function remember(author, text, id, at, choices) {
+    var item = { author: author, text: text, id: id };
+    if (choices && choices.length) item.choices = choices;
+    state.items.push(item);
     if (at && (!state.after || at > state.after)) state.after = at;
     save();
   }
@@ -300,6 +333,11 @@
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
+    sendText(text);
+  });
+
+  function sendText(text) {
+    withdrawChoices();
     bubble("customer", text);
     remember("customer", text, null, null);
     var message = { id: newMessageId(), text: text };
@@ -307,7 +345,7 @@
     save();
     send(messageFrame(message));
     input.focus();
-  });
+  }
 
   function mount() {
     document.body.appendChild(host);

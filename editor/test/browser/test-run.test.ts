@@ -188,4 +188,42 @@ describeBrowser("test-run panel in Chromium", () => {
     await expect.poll(() => chat.getByText("You said: second").count()).toBe(0);
     await screenshot(page, "builder-test-run-restart-from-here");
   }, 90_000);
+
+  it("offers an ask's choices as buttons; a click answers as the customer", async () => {
+    const { server } = suite;
+    const account = newAccount("choices");
+    const { body } = await server.api<{ accessToken: string }>("POST", "/auth/register", {
+      body: { tenantName: account.tenantName, email: account.email, password: account.password },
+    });
+    const flow = [
+      "name: confirm",
+      "nodes:",
+      "  - { name: start, type: start }",
+      '  - { name: sure, type: ask, config: { prompt: "Cancel it?", variable: answer, choices: ["Yes", "No"] } }',
+      '  - { name: done, type: end, config: { reply: "You chose {{ vars.answer }}" } }',
+      "edges:",
+      "  - { from: start, to: sure }",
+      "  - { from: sure, to: done }",
+      "",
+    ].join("\n");
+    const created = await server.api<{ id: string }>("POST", "/workflows", {
+      token: body.accessToken,
+      body: { yaml: flow },
+    });
+    const page = await suite.newPage();
+    await signInThroughUi(page, account.email, account.password);
+    await page.goto(`/flows/${created.body.id}`);
+    await page.getByTestId("node-sure").waitFor();
+    await page.getByTestId("test-run-toggle").click();
+    const chat = page.getByTestId("test-run-chat");
+    await page.getByTestId("test-run-input").fill("hi");
+    await page.getByRole("button", { name: "Send" }).click();
+    const offered = chat.getByRole("group", { name: "Suggested answers" });
+    await expect
+      .poll(() => offered.getByRole("button").allTextContents(), { timeout: RUN_TIMEOUT_MS })
+      .toEqual(["Yes", "No"]);
+    await offered.getByRole("button", { name: "No" }).click();
+    await chat.getByText("You chose No").waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await offered.count()).toBe(0);
+  }, 90_000);
 });

@@ -23,6 +23,12 @@ export interface ExecutionResult<Port extends string = string> {
   readonly conversation?: Readonly<Record<string, unknown>>;
   /** Sent to the customer once the step is committed. */
   readonly messages?: readonly string[];
+  /**
+   * Answers offered as buttons under the step's last message (an ask's `choices`, a reply's `quick_replies`);
+   * a click arrives as the customer's next message, the label as its text. Channels without buttons show the
+   * message alone.
+   */
+  readonly choices?: readonly string[];
   readonly suspend?: Suspension;
   /**
    * The step changed something outside the run (a tool wrote a row, a paid model answered): the engine

@@ -18,7 +18,7 @@ function blankMessageNote(node: WorkflowNode): StepNote {
   let message = "This step's message was blank, so nothing was sent.";
   if (node.type === "reply") {
     const quickReplies = node.config?.quick_replies;
-    // No channel carries buttons without a message (a reply frame is its text), so they go unsent too.
+    // Buttons are offered under a message (a reply frame's `choices`); without one they go unsent too.
     message =
       Array.isArray(quickReplies) && quickReplies.length > 0
         ? "The reply's text was blank, so nothing was sent; its quick replies were left out too, as buttons need a message to go with."
@@ -41,9 +41,13 @@ export function withoutBlankMessages(node: WorkflowNode, result: ExecutionResult
   if (messages === undefined || !messages.some(isBlank)) return result;
   const earlier = result.details?.notes;
   const notes = [...(Array.isArray(earlier) ? earlier : []), blankMessageNote(node)];
+  const sent = messages.filter((text) => !isBlank(text));
+  // Buttons ride on the last message sent; with none left they have nothing to go with.
+  const { choices, ...rest } = result;
   return {
-    ...result,
-    messages: messages.filter((text) => !isBlank(text)),
+    ...rest,
+    ...(sent.length > 0 && choices !== undefined ? { choices } : {}),
+    messages: sent,
     details: { ...result.details, notes },
   };
 }

@@ -198,7 +198,7 @@ export class RunActivation {
     if (result.vars) Object.assign(frame.vars, result.vars);
     if (result.conversation) this.journal.remember(result.conversation);
     // A start's greeting is what the customer saw when the chat opened, before their first message.
-    for (const text of result.messages ?? []) this.journal.send(stepId, text, node.type === "start");
+    this.journal.sendAll(stepId, result.messages ?? [], result.choices, node.type === "start");
     this.deps.afterStep?.({ runId: this.run.id, stepId, effect: result.effect === true });
 
     if (result.suspend) {

@@ -137,14 +137,29 @@ export class RunJournal {
     this.event("message.received", { text });
   }
 
-  /** A message to the customer; an opening one (a start's greeting) was on screen before their first message. */
-  send(stepId: string, text: string, opening = false): void {
+  /**
+   * A step's messages to the customer, the buttons it offers (`choices`) under the last of them. An opening
+   * message (a start's greeting) was on screen before the customer's first message.
+   */
+  sendAll(
+    stepId: string,
+    texts: readonly string[],
+    choices: readonly string[] | undefined,
+    opening = false,
+  ): void {
+    texts.forEach((text, i) =>
+      this.send(stepId, text, opening, i === texts.length - 1 ? choices : undefined),
+    );
+  }
+
+  send(stepId: string, text: string, opening = false, choices?: readonly string[]): void {
     const turn: ChatTurn = { role: "assistant", text, at: now() };
     const history = opening ? [turn, ...this.conversation.history] : [...this.conversation.history, turn];
     this.conversation = { ...this.conversation, history, ...(opening ? { greeted: true } : {}) };
     const index = this.sentByStep.get(stepId) ?? 0;
     this.sentByStep.set(stepId, index + 1);
-    this.event("message.sent", { stepId, text, index });
+    const offered = choices !== undefined && choices.length > 0 ? { choices: [...choices] } : {};
+    this.event("message.sent", { stepId, text, index, ...offered });
   }
 
   /** Messages `stepId` has sent in the run so far (kept in the state while the run waits at it). */

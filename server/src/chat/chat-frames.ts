@@ -89,7 +89,16 @@ export type ServerFrame =
       data: Record<string, unknown>;
       at: string;
     }
-  | { type: "reply"; conversationId: string; id: string; author: ReplyAuthor; text: string; at: string }
+  | {
+      type: "reply";
+      conversationId: string;
+      id: string;
+      author: ReplyAuthor;
+      text: string;
+      at: string;
+      /** Answers offered as buttons (an ask's choices, a reply's quick replies); a click sends the label. */
+      choices?: string[];
+    }
   | { type: "handoff"; conversationId: string; runId: string; reason: string; at: string }
   /** A person handed the conversation back to the flow (inbox); the widget tells the customer. */
   | { type: "handback"; conversationId: string; runId: string; resolved: boolean; at: string }
@@ -143,6 +152,7 @@ export function framesForEvents(
       const text = String(data.text ?? "");
       // The engine sends no blank message (its step notes FD215), but runs logged before it did: no empty bubble.
       if (text.trim() === "") continue;
+      const choices = choicesOf(data.choices);
       frames.push({
         type: "reply",
         conversationId,
@@ -150,6 +160,7 @@ export function framesForEvents(
         author: "bot",
         text,
         at: event.at,
+        ...(choices ? { choices } : {}),
       });
     } else if (event.type === "run.handoff") {
       frames.push({
@@ -176,4 +187,11 @@ export function framesForEvents(
     if (SETTLED.has(event.type)) frames.push({ type: "typing", conversationId, on: false });
   }
   return frames;
+}
+
+/** A logged message's buttons: labels only, none when the event has no list of text (events before buttons). */
+function choicesOf(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const labels = value.filter((label): label is string => typeof label === "string" && label.trim() !== "");
+  return labels.length > 0 ? labels : undefined;
 }

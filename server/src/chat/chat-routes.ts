@@ -108,7 +108,13 @@ export function chatRoutes(services: ChatServices): RouteDefinition[] {
           conversationId,
           runId: outcome.run.id,
           status,
-          replies: replies.map(({ id, text, at, author }) => ({ id, text, at, author })),
+          replies: replies.map(({ id, text, at, author, choices }) => ({
+            id,
+            text,
+            at,
+            author,
+            ...(choices ? { choices } : {}),
+          })),
           eventsUrl,
         });
       },

@@ -35,6 +35,9 @@ export async function chatCommand(file: string, io: CliIo, lines: AsyncIterable<
       seen = event.seq;
       if (event.type === "message.sent" && !streamed.has(String(event.data.stepId)))
         io.out(`bot: ${String(event.data.text)}`);
+      // The buttons a widget would show: typing one answers as a click would.
+      if (event.type === "message.sent" && Array.isArray(event.data.choices))
+        io.out(`     [${event.data.choices.map(String).join("] [")}]`);
       if (event.type === "run.handoff")
         io.out(
           `(handed off to a human on the ${String(event.data.queue)} queue — /handback to answer as them)`,

@@ -23,6 +23,8 @@ export interface OutboundMessage {
   readonly text: string;
   readonly author?: "bot" | "agent";
   readonly at: string;
+  /** Answers offered as buttons under a reply; the receiver sends a click back as the customer's message. */
+  readonly choices?: readonly string[];
 }
 
 /** A statement that must commit with a message's row, or refuse it (false: store nothing). */

@@ -291,8 +291,8 @@ function outboundMessages(conversationId: string, frames: readonly ServerFrame[]
   const messages: OutboundMessage[] = [];
   for (const frame of frames) {
     if (frame.type === "reply") {
-      const { id, text, author, at } = frame;
-      messages.push({ type: "reply", id, conversationId, text, author, at });
+      const { id, text, author, at, choices } = frame;
+      messages.push({ type: "reply", id, conversationId, text, author, at, ...(choices ? { choices } : {}) });
     } else if (frame.type === "handoff") {
       const id = `${frame.runId}|handoff|${frame.at}`;
       messages.push({ type: "handoff", id, conversationId, text: frame.reason, at: frame.at });

@@ -112,6 +112,42 @@ describe.skipIf(withoutChromium)("the widget and the inbox in Chromium", () => {
     await page.close();
   }, 90_000);
 
+  it("offers an ask's choices as buttons, and a click answers with the label", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${pages.origin}/order_management.html`);
+    await expect.poll(() => page.getByRole("log").count(), { timeout: 10_000 }).toBe(1);
+    await say(page, "I want to cancel my order");
+    await expect
+      .poll(() => botBubbles(page).last().textContent(), { timeout: 20_000 })
+      .toContain("order number");
+    // A question without choices offers no buttons.
+    const answers = page.getByRole("group", { name: "Suggested answers" });
+    expect(await answers.count()).toBe(0);
+    await say(page, "AO-10492");
+    await expect
+      .poll(() => botBubbles(page).last().textContent(), { timeout: 20_000 })
+      .toContain("email address");
+    await say(page, "daniel.okafor@example.com");
+    await expect
+      .poll(() => botBubbles(page).last().textContent(), { timeout: 30_000 })
+      .toContain("should I cancel order AO-10492?");
+    await expect
+      .poll(() => answers.getByRole("button").allTextContents(), { timeout: 10_000 })
+      .toEqual(["Yes, cancel it", "No, keep it"]);
+    await answers.getByRole("button", { name: "No, keep it" }).click();
+    // The click is the customer's answer: their bubble, the buttons gone, and the flow's branch for it.
+    await expect
+      .poll(() => page.locator("[data-flowdeck-chat] .msg.customer").last().textContent(), {
+        timeout: 10_000,
+      })
+      .toBe("No, keep it");
+    expect(await answers.count()).toBe(0);
+    await expect
+      .poll(() => botBubbles(page).last().textContent(), { timeout: 30_000 })
+      .toContain("stays exactly as it is");
+    await page.close();
+  }, 90_000);
+
   it("shows in the widget what a staff member answers from the inbox", async () => {
     const customer = await browser.newPage();
     await customer.goto(`${pages.origin}/customer_support_workflow.html`);

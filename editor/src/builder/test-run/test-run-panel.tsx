@@ -17,6 +17,8 @@ interface ChatLine {
   readonly id: string;
   readonly author: "you" | "bot" | "system";
   readonly text: string;
+  /** The buttons a bot message offers; shown under the latest message only, as the widget does. */
+  readonly choices?: readonly string[];
 }
 
 export function TestRunPanel({
@@ -94,7 +96,15 @@ export function TestRunPanel({
         setLines((all) =>
           all.some((l) => l.id === frame.id)
             ? all
-            : [...all, { id: frame.id, author: "bot", text: frame.text }],
+            : [
+                ...all,
+                {
+                  id: frame.id,
+                  author: "bot",
+                  text: frame.text,
+                  ...(frame.choices?.length ? { choices: frame.choices } : {}),
+                },
+              ],
         );
       } else if (frame.type === "step")
         setSteps((all) => foldStepEvent(all, frame.event, frame.data, frame.at));
@@ -225,6 +235,15 @@ export function TestRunPanel({
             ) : null}
           </li>
         ))}
+        {!typing && lines.at(-1)?.choices ? (
+          <li className="fdb-test-run__choices" role="group" aria-label="Suggested answers">
+            {lines.at(-1)!.choices!.map((label) => (
+              <button key={label} type="button" className="fdb-button" onClick={() => sendCustomer(label)}>
+                {label}
+              </button>
+            ))}
+          </li>
+        ) : null}
         {streaming && <li className="fdb-test-run__line fdb-test-run__line--bot">{streaming}</li>}
         {typing && !streaming && <li className="fdb-test-run__typing">The flow is running…</li>}
       </ol>

@@ -13,7 +13,16 @@ export type ChatFrame =
       data: Record<string, unknown>;
       at: string;
     }
-  | { type: "reply"; conversationId: string; id: string; author: string; text: string; at: string }
+  | {
+      type: "reply";
+      conversationId: string;
+      id: string;
+      author: string;
+      text: string;
+      at: string;
+      /** Answers offered as buttons (an ask's choices, a reply's quick replies). */
+      choices?: readonly string[];
+    }
   | { type: "handoff"; conversationId: string; runId: string; reason: string; at: string }
   | { type: "error"; code: string; message: string; conversationId?: string };
 

@@ -9,6 +9,8 @@ import type { NodeExecutor } from "../executor";
  */
 export const askExecutor: NodeExecutor<typeof askNode> = async (ctx, config) => {
   const choices = config.choices ?? [];
+  // The buttons go with every asking of the question, the first and each retry.
+  const offered = choices.length > 0 ? { choices } : {};
   if (ctx.resume?.kind !== "message") {
     const known =
       config.entity === undefined ? undefined : knownEntity(ctx.scope, config.entity, visitOf(ctx.stepId));
@@ -21,7 +23,7 @@ export const askExecutor: NodeExecutor<typeof askNode> = async (ctx, config) => 
       };
     }
     const prompt = await ctx.render(config.prompt);
-    return { output: { prompt }, messages: [prompt], suspend: { kind: "ask", choices } };
+    return { output: { prompt }, messages: [prompt], ...offered, suspend: { kind: "ask", choices } };
   }
   let answer = ctx.resume.text.trim();
   if (config.entity !== undefined) {
@@ -33,6 +35,7 @@ export const askExecutor: NodeExecutor<typeof askNode> = async (ctx, config) => 
       return {
         output: { prompt: retry, rejected: answer, missing: config.entity },
         messages: [retry],
+        ...offered,
         suspend: { kind: "ask", choices },
       };
     }
@@ -43,6 +46,7 @@ export const askExecutor: NodeExecutor<typeof askNode> = async (ctx, config) => 
     return {
       output: { prompt: retry, rejected: answer },
       messages: [retry],
+      ...offered,
       suspend: { kind: "ask", choices },
     };
   }
