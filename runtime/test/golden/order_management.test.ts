@@ -320,6 +320,28 @@ describe.each(PROVIDERS)("order_management on %s", (provider) => {
     ]);
   });
 
+  it("says why a return cannot be registered for an order still on its way", async () => {
+    g.script([agentReply("Order AO-10483 is still on its way, so it cannot be returned yet.")]);
+    const c = await converse(g, "order_management", "Can I return my order?", [
+      "AO-10483",
+      "tom.becker@example.com",
+      "Wrong size",
+    ]);
+    const reason =
+      "Order AO-10483 is still on its way; a return can be requested once it has been delivered.";
+    const last = c.turns.at(-1)!;
+    expect(last.status).toBe("completed");
+    // The offline answer gives the order system's reason, not "couldn't register … automatically".
+    expect(last.replies).toEqual([
+      g.pick({
+        offline: `I'm sorry, I couldn't register the return: ${reason}`,
+        openai: "Order AO-10483 is still on its way, so it cannot be returned yet.",
+      }),
+    ]);
+    expect(step(c, "request_return#1").output).toMatchObject({ updated: false, reason });
+    expect((await order(g, "AO-10483")).status).toBe("shipped");
+  });
+
   it("re-asks for an unknown order number and hands over after the third miss", async () => {
     const c = await converse(g, "order_management", "Where's my stuff?? It's been ages", [
       "AO-99999",
