@@ -7,9 +7,9 @@ import {
   openClient,
   publishFlow,
   replyFrames,
+  sayAndWait,
   SHOP_ORIGIN,
   socketUrl,
-  type ChatClient,
 } from "./chat-support";
 
 // A reply whose template rendered blank reached the customer as an empty chat bubble. The engine now sends
@@ -49,14 +49,6 @@ describe("a blank reply over the chat channels", () => {
   }, 60_000);
   afterAll(() => server?.close());
 
-  /** Sends `text` and waits until the flow's turn is over (typing off). */
-  async function say(client: ChatClient, text: string): Promise<void> {
-    const before = client.frames.length;
-    client.send({ type: "message", text });
-    await client.next((frame) => frame.type === "typing" && frame.on === false, 15_000);
-    expect(client.frames.length).toBeGreaterThan(before);
-  }
-
   it("answers POST /chat/messages with the non-blank replies only", async () => {
     const answer = await server.request("POST", "/chat/messages", {
       body: { text: "hi" },
@@ -69,7 +61,7 @@ describe("a blank reply over the chat channels", () => {
 
   it("sends the widget no empty reply, live or in the catch-up", async () => {
     const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
-    await say(client, "hi");
+    await sayAndWait(client, "hi");
     expect(replyFrames(client).map((frame) => frame.text)).toEqual(["Hello there."]);
     const conversationId = String(replyFrames(client)[0]!.conversationId);
     client.ws.close();
@@ -84,7 +76,7 @@ describe("a blank reply over the chat channels", () => {
 
   it("shows staff in a test run why the reply sent nothing", async () => {
     const staff = await openClient(socketUrl(server, { token, workflow: workflowId, draft: "1" }));
-    await say(staff, "hi");
+    await sayAndWait(staff, "hi");
     expect(replyFrames(staff).map((frame) => frame.text)).toEqual(["Hello there."]);
     const step = staff.frames.find(
       (frame) => frame.type === "step" && frame.event === "step.completed" && frame.data.node === "empty",

@@ -9,9 +9,9 @@ import {
   openClient,
   publishFlow,
   replyFrames,
+  sayAndWait,
   SHOP_ORIGIN,
   socketUrl,
-  type ChatClient,
 } from "./chat-support";
 
 // An ask's `choices` and a reply's `quick_replies` were documented as buttons but reached no channel: the
@@ -99,16 +99,10 @@ describe("answers offered as buttons", () => {
     ]);
   });
 
-  /** Sends `text` and waits until the flow's turn is over (typing off). */
-  async function say(client: ChatClient, text: string): Promise<void> {
-    client.send({ type: "message", text });
-    await client.next((frame) => frame.type === "typing" && frame.on === false, 15_000);
-  }
-
   it("sends the widget the buttons live and again in the catch-up", async () => {
     const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
-    await say(client, "hi");
-    await say(client, "Yes, cancel it");
+    await sayAndWait(client, "hi");
+    await sayAndWait(client, "Yes, cancel it");
     const live = replyFrames(client).map(({ text, choices }) => ({ text, choices }));
     expect(live).toEqual([
       { text: "Shall I cancel it?", choices: CONFIRM },

@@ -90,6 +90,12 @@ export function replyFrames(client: ChatClient): JsonBody[] {
   return client.frames.filter((frame) => frame.type === "reply");
 }
 
+/** Sends a customer message and waits until the flow's turn is over (typing off). */
+export async function sayAndWait(client: ChatClient, text: string, timeoutMs = 15_000): Promise<void> {
+  client.send({ type: "message", text });
+  await client.next((frame) => frame.type === "typing" && frame.on === false, timeoutMs);
+}
+
 export function socketUrl(server: TestServer, query: Record<string, string>): string {
   return `${server.url.replace("http:", "ws:")}/ws/chat?${new URLSearchParams(query).toString()}`;
 }
