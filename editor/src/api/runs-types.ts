@@ -31,6 +31,11 @@ export interface RunSummary {
   readonly mode: "live" | "replay";
   readonly costUsd: number;
   readonly savedUsd: number;
+  /**
+   * The message that started the run (else its input as JSON text) on one line, at most 120 characters, ending in
+   * "…" when cut; null when the run kept no input. Only on GET /runs rows (absent from older servers).
+   */
+  readonly preview?: string | null;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -6,6 +6,7 @@ import {
   type InboxConversation,
   type WaitingConversation,
 } from "./inbox-api";
+import { sendableText } from "./reply-text";
 
 export interface InboxScreenProps extends InboxApiOptions {
   /** How often the list and the open conversation are refreshed. Default 3,000 ms. */
@@ -75,10 +76,11 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    if (!openId || !draft.trim() || busy) return;
+    const text = sendableText(draft);
+    if (!openId || text === undefined || busy) return;
     setBusy(true);
     try {
-      await api.reply(openId, draft.trim());
+      await api.reply(openId, text);
       setDraft("");
       setStatus("Answer sent.");
     } catch (error) {
@@ -203,7 +205,7 @@ export function InboxScreen({ baseUrl, accessToken, pollIntervalMs = 3_000 }: In
               <button
                 type="submit"
                 className="fd-button fd-button--primary"
-                disabled={!answerable || !draft.trim()}
+                disabled={!answerable || sendableText(draft) === undefined}
               >
                 Send answer
               </button>

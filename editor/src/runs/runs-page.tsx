@@ -1,8 +1,8 @@
 // Run history: the workspace's live runs, newest first, filtered, one page at a time (keyset paging on the
 // server's (created_at, id), so new runs arriving meanwhile never shift or repeat a page). Editor test runs
-// are left out until the filter asks for them; channels are shown by name.
+// are left out until the filter asks for them; channels are shown by name. Each row shows the message that
+// started the run and opens it on a click anywhere (run-row.tsx).
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { Link } from "wouter";
 import { describeError, type WorkflowSummary } from "../api";
 import { createRunsApi } from "../api/runs-api";
 import type { RunCursor, RunFilter, RunSummary } from "../api/runs-types";
@@ -10,11 +10,9 @@ import { createWorkspaceApi } from "../api/workspace-api";
 import type { Channel } from "../api/workspace-types";
 import { useApi, useSession } from "../app/api-context";
 import { canInvite } from "../app/roles";
-import { relativeTime } from "../workflows/relative-time";
-import { channelLabel } from "./channel-label";
 import { channelOptions } from "./channel-options";
 import { DEFAULT_RUN_FILTER, RunFilters } from "./run-filters";
-import { RunStatusBadge } from "./run-status-badge";
+import { RunRow } from "./run-row";
 import "./runs.css";
 import { usePageTitle } from "../ui/use-page-title";
 
@@ -113,6 +111,7 @@ export function RunsPage() {
             <thead>
               <tr>
                 <th scope="col">Started</th>
+                <th scope="col">Message</th>
                 <th scope="col">Workflow</th>
                 <th scope="col">Status</th>
                 <th scope="col">Channel</th>
@@ -121,28 +120,7 @@ export function RunsPage() {
             </thead>
             <tbody>
               {items.map((run) => (
-                <tr key={run.id} data-testid="run-row">
-                  <td title={new Date(run.createdAt).toLocaleString()}>
-                    <Link href={`/runs/${run.id}`} className="fd-runs__link">
-                      {relativeTime(run.createdAt)}
-                      <span className="fd-visually-hidden"> — open run {run.id}</span>
-                    </Link>
-                  </td>
-                  <td>
-                    {run.workflowName}
-                    <span className="fd-muted">
-                      {" "}
-                      {run.workflowVersion === null ? "draft" : `v${run.workflowVersion}`}
-                    </span>
-                  </td>
-                  <td>
-                    <RunStatusBadge status={run.status} />
-                  </td>
-                  <td title={run.channel}>
-                    <ChannelCell channel={run.channel} name={run.channelName} />
-                  </td>
-                  <td>${run.costUsd.toFixed(4)}</td>
-                </tr>
+                <RunRow key={run.id} run={run} />
               ))}
             </tbody>
           </table>
@@ -160,15 +138,5 @@ export function RunsPage() {
         </button>
       ) : null}
     </div>
-  );
-}
-
-function ChannelCell({ channel, name }: { channel: string; name: string | null | undefined }) {
-  const label = channelLabel(channel, name);
-  return (
-    <span data-testid="run-channel">
-      {label.text}
-      {label.kind ? <span className="fd-muted fd-runs__channel-kind"> {label.kind}</span> : null}
-    </span>
   );
 }

@@ -187,11 +187,39 @@ describeBrowser("publish, versions and runs in Chromium", () => {
     await page.getByTestId("filter-version").fill("");
     await page.getByTestId("filter-apply").click();
     await expect.poll(() => page.getByTestId("run-row").count()).toBe(3);
+    // Each row says what the customer wrote, newest first, the whole text in its tooltip.
+    expect(await page.getByTestId("run-preview").allTextContents()).toEqual([
+      "Where is order 1003?",
+      "Where is order 1002?",
+      "Where is order 1001?",
+    ]);
+    expect(await page.getByTestId("run-preview").first().getAttribute("title")).toBe("Where is order 1003?");
     await screenshot(page, "runs-history");
     expect(await seriousViolations(page)).toEqual([]);
 
-    // Open the oldest run: its path on v1's canvas, its messages and events.
-    await page.getByTestId("run-row").last().getByRole("link").click();
+    // Ctrl-click on a row opens the run in a new tab and leaves the list where it is.
+    const [tab] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page
+        .getByTestId("run-row")
+        .nth(1)
+        .getByTestId("run-status")
+        .click({ modifiers: ["Control"] }),
+    ]);
+    await tab.waitForURL(`**/runs/${runIds[1]}`);
+    await tab.close();
+    expect(new URL(page.url()).pathname).toBe("/runs");
+
+    // The keyboard's way in is the row's link: focused, Enter opens the run.
+    await page.getByTestId("run-row").first().getByRole("link").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**/runs/${runIds[2]}`);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId("run-row").count()).toBe(3);
+
+    // Open the oldest run by clicking its row anywhere (here its message): its path on v1's canvas, its messages
+    // and events.
+    await page.getByTestId("run-row").last().getByTestId("run-preview").click();
     await page.getByRole("heading", { name: "order_help v1" }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/runs/${runIds[0]}`);
     for (const node of ["start", "remember", "old_note", "done"]) {

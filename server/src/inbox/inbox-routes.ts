@@ -1,4 +1,5 @@
 import { createRunStore, runModeOf, type RunRecord, type Sql } from "@flowdeck/runtime";
+import { NON_BLANK_PATTERN } from "@flowdeck/schemas";
 import type { Response } from "express";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../kit/api-error";
@@ -12,8 +13,17 @@ import { handoffMessages } from "../chat/conversation-history";
 import { outboundTarget } from "../webhooks/outbound-target";
 import { listWaitingConversations } from "./inbox-store";
 
+// Text of only spaces or line breaks would reach the customer as an empty bubble: refused with the field's label
+// (the editor's, kit/field-label.ts), "Your answer to the customer cannot be blank." (kit/body-problem.ts).
 export const AgentReplyBody = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }) },
+  {
+    text: Type.String({
+      title: "Your answer to the customer",
+      minLength: 1,
+      maxLength: MAX_MESSAGE_CHARS,
+      pattern: NON_BLANK_PATTERN,
+    }),
+  },
   { additionalProperties: false },
 );
 export const HandbackBody = Type.Object(
@@ -21,7 +31,14 @@ export const HandbackBody = Type.Object(
     /** true: the human solved it (the flow closes); false: the flow carries on with the conversation. */
     resolved: Type.Boolean(),
     /** A last answer the flow receives as `agent_reply` (and the customer sees). */
-    text: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS })),
+    text: Type.Optional(
+      Type.String({
+        title: "Your last answer to the customer",
+        minLength: 1,
+        maxLength: MAX_MESSAGE_CHARS,
+        pattern: NON_BLANK_PATTERN,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 import type { Sql } from "@flowdeck/runtime";
 import { RUN_MONEY_LATERAL } from "./run-costs";
+import { clipPreview, RUN_PREVIEW_SQL } from "./run-preview";
 import { TEST_RUN_CHANNEL } from "./test-run-channel";
 
 export interface RunFilters {
@@ -42,13 +43,18 @@ export interface RunSummary {
   /** What the run's model calls cost and what local routing saved, USD at the configured prices (run-costs.ts). */
   readonly costUsd: number;
   readonly savedUsd: number;
+  /**
+   * The message that started the run (else its input as JSON text) on one line, at most 120 characters, ending
+   * in "…" when cut; null when the run kept no input (run-preview.ts). Shown to whoever may open the run.
+   */
+  readonly preview: string | null;
   readonly error: unknown;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 const LISTED_COLUMNS =
-  "tenant_id, id, workflow_name, workflow_version, status, conversation_id, channel, mode, error, created_at, updated_at";
+  "tenant_id, id, workflow_name, workflow_version, status, conversation_id, channel, mode, input, error, created_at, updated_at";
 
 /** The channel a run names, for its name: only `<kind>:<uuid>` values can be one, so the cast never fails. */
 export const RUN_CHANNEL_JOIN = `LEFT JOIN channels ch
@@ -81,11 +87,12 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     where.push(`(runs.created_at, runs.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   } else if (filters.before) add("runs.created_at < ?::timestamptz", filters.before);
   params.push(filters.limit);
-  // The page is chosen first, then priced: the money subquery runs for the listed runs only.
+  // The page is chosen first, then priced and previewed: the money subquery and the preview's reading of `input`
+  // run for the listed runs only.
   const { rows } = await sql.query<Record<string, unknown>>(
     `SELECT runs.id::text AS id, runs.workflow_name, runs.workflow_version, runs.status, runs.conversation_id,
             runs.channel, ch.name AS channel_name, runs.mode, runs.error, runs.created_at, runs.updated_at,
-            money.cost_usd, money.saved_usd
+            money.cost_usd, money.saved_usd, ${RUN_PREVIEW_SQL} AS preview
        FROM (SELECT ${LISTED_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
               ORDER BY runs.created_at DESC, runs.id DESC LIMIT $${params.length}) runs
        ${RUN_CHANNEL_JOIN}
@@ -104,6 +111,7 @@ export async function listRuns(sql: Sql, filters: RunFilters): Promise<RunSummar
     mode: String(row.mode),
     costUsd: Number(row.cost_usd ?? 0),
     savedUsd: Number(row.saved_usd ?? 0),
+    preview: clipPreview(row.preview),
     error: row.error ?? null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

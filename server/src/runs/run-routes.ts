@@ -178,7 +178,7 @@ export function runRoutes(db: Database, host: RunHost): RouteDefinition[] {
       method: "get",
       path: "/runs",
       summary:
-        "The tenant's runs, newest first, each with costUsd, savedUsd and channelName. Filters: status, workflow, version, conversation, channel, mode (live | replay), testRuns (exclude | include | only: runs on channel `test`; include by default), since, before + beforeId (keyset paging: next, nextId), limit.",
+        "The tenant's runs, newest first, each with costUsd, savedUsd, channelName and preview (the message that started it on one line, at most 120 characters). Filters: status, workflow, version, conversation, channel, mode (live | replay), testRuns (exclude | include | only: runs on channel `test`; include by default), since, before + beforeId (keyset paging: next, nextId), limit.",
       auth: "user",
       status: 200,
       handler: async (req, res) => {
