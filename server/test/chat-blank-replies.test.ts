@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "@flowdeck/runtime";
 import { framesForEvents } from "../src/chat/chat-frames";
+import { signPayload } from "../src/webhooks/webhook-signature";
 import { registerAccount, startTestServer, type JsonBody, type TestServer } from "./support/test-server";
 import {
   createChannel,
@@ -72,6 +73,45 @@ describe("a blank reply over the chat channels", () => {
     await back.next(() => replyFrames(back).length >= 1, 15_000);
     expect(replyFrames(back).map((frame) => frame.text)).toEqual(["Hello there."]);
     back.ws.close();
+  });
+
+  // The customer's side: a message of spaces alone started a run on nothing. Each channel refuses it in words.
+  it("refuses a customer message of spaces alone on HTTP chat, the socket and a chat webhook", async () => {
+    const http = await server.request("POST", "/chat/messages", {
+      body: { text: " \n\t " },
+      headers: { "x-channel-key": key, origin: SHOP_ORIGIN },
+    });
+    expect([http.status, http.body.error.code, http.body.error.message]).toEqual([
+      400,
+      "FD300",
+      expect.stringContaining("cannot be blank"),
+    ]);
+
+    const client = await openClient(socketUrl(server, { key }), { origin: SHOP_ORIGIN });
+    client.send({ type: "message", text: "   ", id: "blank-message-0001" });
+    const refused = await client.next((frame) => frame.type === "error", 10_000);
+    expect(refused).toMatchObject({
+      code: "FD373",
+      id: "blank-message-0001",
+      message: expect.stringContaining("blank"),
+    });
+    client.ws.close();
+
+    const hook = await createChannel(server, token, { kind: "webhook", workflow: workflowId });
+    const raw = JSON.stringify({ text: "  " });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const webhook = await server.request("POST", `/webhooks/${String(hook.id)}`, {
+      rawBody: raw,
+      headers: {
+        "flowdeck-signature": signPayload(String(hook.webhookSecret), timestamp, raw),
+        "flowdeck-message-id": "blank-hook-1",
+      },
+    });
+    expect([webhook.status, webhook.body.error.code]).toEqual([400, "FD373"]);
+    expect(webhook.body.error.message).toContain("blank");
+    // Nothing ran for any of them.
+    const runs = await server.request("GET", `/runs?workflow=${workflowId}`, { token });
+    expect(runs.body.items.filter((run: JsonBody) => run.channel !== "test")).toEqual([]);
   });
 
   it("shows staff in a test run why the reply sent nothing", async () => {

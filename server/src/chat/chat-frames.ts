@@ -1,4 +1,5 @@
 import type { RunEvent } from "@flowdeck/runtime";
+import { NON_BLANK_PATTERN } from "@flowdeck/schemas";
 import Type, { type Static } from "typebox";
 import { ALLOWED_KEYWORD } from "../kit/body-problem";
 import { createBodyAjv } from "../kit/validate-body";
@@ -53,7 +54,8 @@ export type ClientFrame = Static<typeof ClientFrame>;
 
 export const ChatMessageBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
+    // Spaces alone would start a run on nothing; refused as blank, in words (body-problem.ts).
+    text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS, pattern: NON_BLANK_PATTERN }),
     conversationId: Type.Optional(ConversationId),
     /** The client's id of this message: a retry of a request whose answer was lost is refused (409 FD376). */
     id: Type.Optional(MessageId),

@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import { isApiError } from "../kit/api-error";
+import { ApiError, isApiError } from "../kit/api-error";
 import { framesForEvents, parseClientFrame, type ClientFrame, type ServerFrame } from "./chat-frames";
 import { ChatAuthError, customerFromKey, type ChatPrincipal } from "./chat-principal";
 import type { ChatServices } from "./chat-services";
@@ -138,6 +138,10 @@ export function startChatSession(
         send(missed);
       return;
     }
+    // The frame's schema takes any text, so that a blank one is refused in words (with its id) rather than as
+    // "not a chat frame".
+    if (frame.text.trim() === "")
+      throw new ApiError("FD373", "The message is blank: write some text to send.");
     const isNew = !frame.conversationId && !conversationId;
     const id = frame.conversationId ?? conversationId ?? newConversationId();
     if (frame.conversationId && id !== conversationId) await checkConversation(db, current, id);

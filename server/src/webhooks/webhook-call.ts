@@ -254,7 +254,7 @@ export function createWebhookCalls(services: ChatServices, catalog: NodeCatalog)
 
 function chatPayload(payload: Record<string, unknown>): { text: string; conversationId?: string } {
   const { text, conversationId } = payload;
-  if (typeof text !== "string" || text.length === 0 || text.length > MAX_MESSAGE_CHARS) throw badChatText();
+  if (typeof text !== "string" || text.trim() === "" || text.length > MAX_MESSAGE_CHARS) throw badChatText();
   if (
     conversationId !== undefined &&
     (typeof conversationId !== "string" || !CONVERSATION_ID.test(conversationId))

@@ -93,7 +93,7 @@ export function notPublished(): ApiError {
 export function badChatText(): ApiError {
   return new ApiError(
     "FD373",
-    `The body field text is missing or not 1–${MAX_MESSAGE_CHARS} characters: a chat webhook needs { "text": "…" }.`,
+    `The body field text is missing, blank or over ${MAX_MESSAGE_CHARS} characters: a chat webhook needs { "text": "…" }.`,
     { hint: `Send ${CHAT_BODY}.` },
   );
 }
