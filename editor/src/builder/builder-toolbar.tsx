@@ -1,6 +1,7 @@
 import { Link } from "wouter";
 import { useStore } from "zustand";
 import type { StoreApi } from "zustand/vanilla";
+import { Icon } from "../ui/icon";
 import type { SaveState } from "./autosave";
 import type { BuilderActions } from "./builder-actions";
 import { useDocument, useSession, useBuilderStores } from "./builder-context";
@@ -13,7 +14,8 @@ const VIEW_MODES: ReadonlyArray<{ mode: ViewMode; label: string }> = [
 ];
 
 const SAVE_TEXT: Record<SaveState["status"], string> = {
-  saved: "All changes saved",
+  // One word: "All changes saved" was cut to "All changes …" in a 900 px window.
+  saved: "Saved",
   pending: "Unsaved changes…",
   saving: "Saving…",
   "waiting-for-yaml": "Not saved: the YAML does not parse",
@@ -45,29 +47,32 @@ export function BuilderToolbar({
   const editable = !readOnly && parses;
   return (
     <header className="fdb-toolbar" role="toolbar" aria-label="Builder tools">
-      <h1 className="fdb-toolbar__title" data-testid="workflow-name">
+      <h1 className="fdb-toolbar__title" data-testid="workflow-name" title={name}>
         {name}
       </h1>
       <div className="fdb-toolbar__group">
+        {/* Icons, as in most editors: their words cost the room that kept the row on one line at 900 px. */}
         <button
           type="button"
-          className="fdb-button"
+          className="fdb-button fdb-button--icon"
           onClick={actions.undo}
           disabled={readOnly || !canUndo}
+          aria-label="Undo"
           title="Undo (Ctrl+Z)"
           data-testid="undo"
         >
-          Undo
+          <Icon name="undo" />
         </button>
         <button
           type="button"
-          className="fdb-button"
+          className="fdb-button fdb-button--icon"
           onClick={actions.redo}
           disabled={readOnly || !canRedo}
+          aria-label="Redo"
           title="Redo (Ctrl+Shift+Z)"
           data-testid="redo"
         >
-          Redo
+          <Icon name="redo" />
         </button>
         <button
           type="button"
@@ -77,7 +82,8 @@ export function BuilderToolbar({
           title="Auto-layout (Shift+L)"
           data-testid="auto-layout"
         >
-          Auto-layout
+          <Icon name="layout" />
+          <span className="fdb-toolbar__label">Auto-layout</span>
         </button>
         <button
           type="button"
@@ -114,10 +120,18 @@ export function BuilderToolbar({
           Test run
         </button>
       )}
+      {save ? <SaveIndicator save={save} /> : <span className="fdb-save fdb-muted">View only</span>}
+      {/* Publish stays last and whole at any width; Versions keeps its icon when the row is short of room. */}
       {publish && (
         <>
-          <Link className="fdb-button" href={publish.versionsHref} data-testid="versions-link">
-            Versions
+          <Link
+            className="fdb-button"
+            href={publish.versionsHref}
+            title="Versions: published versions, compare, roll back"
+            data-testid="versions-link"
+          >
+            <Icon name="history" />
+            <span className="fdb-toolbar__label">Versions</span>
           </Link>
           <button
             type="button"
@@ -130,7 +144,6 @@ export function BuilderToolbar({
           </button>
         </>
       )}
-      {save ? <SaveIndicator save={save} /> : <span className="fdb-save fdb-muted">View only</span>}
     </header>
   );
 }
@@ -141,6 +154,7 @@ function SaveIndicator({ save }: { save: StoreApi<SaveState> }) {
     <span
       className={`fdb-save fdb-save--${status}`}
       role="status"
+      title={SAVE_TEXT[status]}
       data-testid="save-status"
       data-status={status}
     >

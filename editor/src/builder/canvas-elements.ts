@@ -35,6 +35,7 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
     a.errorCount === b.errorCount &&
     a.warningCount === b.warningCount &&
     a.firstProblem === b.firstProblem &&
+    a.summary === b.summary &&
     a.outputs.join("\u0000") === b.outputs.join("\u0000") &&
     handleKey(a) === handleKey(b)
   );

@@ -8,6 +8,7 @@ import {
   type Problem,
   type Severity,
 } from "@flowdeck/schemas";
+import { nodeSummary } from "./node-summary";
 
 /** What the canvas shows of one node; plain data, rebuilt from the YAML whenever it parses. */
 export interface GraphNode {
@@ -31,6 +32,8 @@ export interface GraphNode {
   readonly warningCount: number;
   /** The first problem's message, for the card's tooltip. */
   readonly firstProblem: string | undefined;
+  /** What the node says, one line from its config (`node-summary.ts`): a Reply's text, an Ask's question. */
+  readonly summary?: string;
 }
 
 export interface GraphEdge {
@@ -152,6 +155,7 @@ export function deriveGraph(
       errorCount: tally?.errors ?? 0,
       warningCount: tally?.warnings ?? 0,
       firstProblem: tally?.first,
+      summary: nodeSummary(type, raw.config),
       at: positionOf(layout[name]),
     });
   });

@@ -9,7 +9,7 @@ import {
 import { memo, useEffect } from "react";
 import { useSession } from "./builder-context";
 import type { FlowNode } from "./canvas-elements";
-import { plainBoxTitle } from "./zoomed-out-names";
+import { cardName, cardTitle, plainBoxTitle } from "./zoomed-out-names";
 
 /**
  * Below this zoom a card's own text is too small to read, so it is drawn as a plain coloured box that carries
@@ -18,6 +18,16 @@ import { plainBoxTitle } from "./zoomed-out-names";
  */
 export const DETAIL_MIN_ZOOM = 0.4;
 export const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
+/**
+ * How a card is drawn at the canvas's zoom: a plain box below the detail zoom; "compact" (its name alone, at a
+ * size read on screen) while its name no longer fits the head row; else the whole card.
+ */
+type CardLook = "plain" | "compact" | "full";
+const cardLook = (state: ReactFlowState): CardLook => {
+  const zoom = state.transform[2];
+  if (zoom < DETAIL_MIN_ZOOM) return "plain";
+  return cardName(zoom).compact ? "compact" : "full";
+};
 
 /** Vertical distance between output handles when a node has several (condition: then/else/error; router intents). */
 export const PORT_SPACING_PX = 20;
@@ -35,7 +45,8 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const updateNodeInternals = useUpdateNodeInternals();
   const handleIds = node.handles.map((h) => h.id).join("\u0000");
   useEffect(() => updateNodeInternals(id), [id, handleIds, updateNodeInternals]);
-  const simple = useStore(zoomedOut);
+  // One store subscription per card for both switches; a card renders again only when its look changes.
+  const look = useStore(cardLook);
   const traced = useSession((s) => s.trace[node.name]);
   const mark = useSession((s) => s.marks[node.name]);
   const traceClass = `${traced ? ` fdb-node--trace-${traced}` : ""}${mark ? ` fdb-node--mark-${mark}` : ""}`;
@@ -43,7 +54,7 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const handles = node.handles;
   const top = firstPortTop(handles.length);
   const minHeight = handles.length > 2 ? top + handles.length * PORT_SPACING_PX - 6 : undefined;
-  if (simple) {
+  if (look === "plain") {
     return (
       <div
         className={`fdb-node fdb-node--simple fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${traceClass}`}
@@ -80,12 +91,12 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   }
   return (
     <div
-      className={`fdb-node fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${traceClass}`}
+      className={`fdb-node fdb-node--${safeClass(node.category)} fdb-node--${status}${selected ? " fdb-node--selected" : ""}${look === "compact" ? " fdb-node--compact" : ""}${traceClass}`}
       data-testid={`node-${node.name}`}
       data-node-name={node.name}
       data-trace={traced}
       data-mark={mark}
-      title={node.firstProblem ?? node.description ?? undefined}
+      title={cardTitle(node, mark)}
       style={minHeight ? { minHeight } : undefined}
     >
       <Handle type="target" position={Position.Left} id="in" className="fdb-handle fdb-handle--in" />
@@ -93,11 +104,24 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
         <span className="fdb-node__icon" aria-hidden="true">
           {(node.title || node.type || "?").charAt(0).toUpperCase()}
         </span>
+        {/* Read at 11 px on screen down to the detail zoom (`--fdb-card-name-size`, zoomed-out-names.ts); when
+            compact it is the only text on the card, cut to its width, the whole of it in the tooltip. */}
         <span className="fdb-node__name">{node.name}</span>
         {/* In words too, so the difference does not rest on colour alone. */}
         {mark && <span className="fdb-node__mark">{mark}</span>}
       </div>
       <div className="fdb-node__type">{node.knownType ? node.title : `Unknown type "${node.type}"`}</div>
+      {node.summary && (
+        <div className="fdb-node__summary" data-testid={`node-summary-${node.name}`}>
+          {node.summary}
+        </div>
+      )}
+      {/* Compact, the mark's word would be too small to read: it goes above the card, as on a plain box. */}
+      {mark && look === "compact" && (
+        <span className="fdb-node__mark-tag" data-testid={`node-mark-${node.name}`}>
+          <strong>{mark}</strong> {node.name}
+        </span>
+      )}
       {status !== "ok" && (
         <span
           className={`fdb-badge fdb-badge--${status}`}

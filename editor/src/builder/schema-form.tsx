@@ -10,6 +10,7 @@ import { memo, useState } from "react";
 import { CodeField } from "./code-field";
 import { FieldProblems, JsonFallback, NumberInput } from "./schema-form-inputs";
 import type { CompletionTree } from "./completions";
+import { isSingleLineText } from "./text-field-lines";
 
 export interface FieldContext {
   readonly readOnly: boolean;
@@ -194,18 +195,17 @@ export function SchemaField({
       />
     );
   } else if (s.type === "string") {
-    const long = typeof s.maxLength !== "number" || s.maxLength > 200;
-    control = long ? (
-      <textarea
+    control = isSingleLineText(s) ? (
+      <input
         {...common}
-        rows={2}
+        type="text"
         value={typeof value === "string" ? value : ""}
         onChange={(e) => setText(e.target.value)}
       />
     ) : (
-      <input
+      <textarea
         {...common}
-        type="text"
+        rows={2}
         value={typeof value === "string" ? value : ""}
         onChange={(e) => setText(e.target.value)}
       />

@@ -55,10 +55,11 @@ export function useLabelSpacing(canvas: RefObject<HTMLElement | null>, enabled: 
       const cards = [...root.querySelectorAll<HTMLElement>(".react-flow__node, .fdb-node__mark-tag")].map(
         (node) => node.getBoundingClientRect(),
       );
-      // A card's head row (icon and name) is the part a label must cover least.
-      const names = [...root.querySelectorAll<HTMLElement>(".fdb-node__head")].map((head) =>
-        head.getBoundingClientRect(),
-      );
+      // A card's head row (icon and name) is the part a label must cover least; a compact card's name is
+      // taller than its row.
+      const names = [
+        ...root.querySelectorAll<HTMLElement>(".fdb-node__head, .fdb-node--compact .fdb-node__name"),
+      ].map((head) => head.getBoundingClientRect());
       const placed = placeLabels(measured, cards, GAP_PX, names);
       measured.forEach(({ element }, i) => {
         const { dx, dy, hidden } = placed[i]!;
