@@ -86,8 +86,13 @@ describe.each(TEST_DATABASE_KINDS)("the route table walk (%s)", (kind) => {
       ) {
         found.push(`${key}: no valid example body`);
       }
-      if (route.path.includes("/:") && route.auth === "user" && !route.resource) {
+      if (route.path.includes("/:id") && route.auth === "user" && !route.resource) {
         found.push(`${key}: names a row by id but declares no resource table`);
+      }
+      // Any other parameter (a version, a template's name) needs a value the walks and the OpenAPI example use.
+      for (const [, param] of route.path.matchAll(/\/:([A-Za-z_]+)/g)) {
+        if (param !== "id" && route.exampleParams?.[param!] === undefined)
+          found.push(`${key}: no example value for :${param}`);
       }
       return found;
     });

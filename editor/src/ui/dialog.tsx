@@ -12,9 +12,20 @@ export interface DialogProps {
   readonly children?: ReactNode;
   /** The buttons row. */
   readonly actions: ReactNode;
+  /** Room for a grid of cards (the template gallery) instead of a form's width. */
+  readonly wide?: boolean;
 }
 
-export function Dialog({ open, title, description, onClose, onSubmit, children, actions }: DialogProps) {
+export function Dialog({
+  open,
+  title,
+  description,
+  onClose,
+  onSubmit,
+  children,
+  actions,
+  wide,
+}: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -34,7 +45,7 @@ export function Dialog({ open, title, description, onClose, onSubmit, children, 
   return (
     <dialog
       ref={ref}
-      className="fd-dialog"
+      className={wide ? "fd-dialog fd-dialog--wide" : "fd-dialog"}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={onClose}

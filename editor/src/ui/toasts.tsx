@@ -17,7 +17,7 @@ type Notify = (message: string, kind?: ToastKind, lines?: readonly string[]) => 
 
 const ToastContext = createContext<Notify | null>(null);
 
-/** How long a notice stays up; errors stay until closed. */
+/** How long a notice stays up; errors and notices with lines stay until closed. */
 const INFO_TOAST_MS = 4000;
 
 let nextId = 1;
@@ -29,7 +29,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (message, kind = "info", lines) => {
       const id = nextId++;
       setToasts((all) => [...all.slice(-3), { id, kind, message, ...(lines?.length ? { lines } : {}) }]);
-      if (kind === "info") setTimeout(() => dismiss(id), INFO_TOAST_MS);
+      // A notice with lines under it (what a template created, what to publish first) is more than anyone reads
+      // in 4 s: it stays until closed, as errors do.
+      if (kind === "info" && !lines?.length) setTimeout(() => dismiss(id), INFO_TOAST_MS);
     },
     [dismiss],
   );

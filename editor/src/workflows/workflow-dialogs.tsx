@@ -1,9 +1,12 @@
-// The list's dialogs: new workflow, rename, delete.
+// The list's dialogs: new workflow, start from a template, rename, delete.
 import { useState } from "react";
 import { describeError } from "../api";
+import type { TemplateList, WorkflowTemplate } from "../api/templates-api";
 import { Dialog } from "../ui/dialog";
 import { TextField } from "../ui/text-field";
 import { NAME_RULE, TITLE_RULE, titleProblem, toWorkflowName, workflowNameProblem } from "./workflow-yaml";
+import { TemplateGallery } from "./template-gallery";
+import { TEMPLATES_ARE_DRAFTS } from "./template-words";
 
 export function NewWorkflowDialog({
   open,
@@ -79,6 +82,40 @@ export function NewWorkflowDialog({
         onChange={(e) => setDescription(e.target.value)}
         placeholder="Answers where-is-my-order questions"
       />
+    </Dialog>
+  );
+}
+
+export function TemplateDialog({
+  open,
+  list,
+  error,
+  onClose,
+  onUse,
+}: {
+  open: boolean;
+  list: TemplateList | undefined;
+  error: string | undefined;
+  onClose: () => void;
+  onUse: (template: WorkflowTemplate) => Promise<void>;
+}) {
+  return (
+    <Dialog
+      open={open}
+      wide
+      title="Start from a template"
+      description={TEMPLATES_ARE_DRAFTS}
+      onClose={onClose}
+      actions={
+        <button type="button" className="fd-button" onClick={onClose}>
+          Close
+        </button>
+      }
+    >
+      {/* Focusable so the keyboard can scroll it; named so a screen reader says where focus landed. */}
+      <div className="fd-dialog__scroll" role="region" aria-label="Templates" tabIndex={0}>
+        <TemplateGallery list={list} error={error} onUse={onUse} titleLevel={3} />
+      </div>
     </Dialog>
   );
 }

@@ -1,15 +1,19 @@
-// The tenant's workflows: create, import, open, rename, export, delete. Viewers see the list and can open and
-// export, nothing else (the server refuses the rest anyway).
-import { useRef, useState, type ChangeEvent } from "react";
+// The tenant's workflows: create (blank or from a template), import, open, rename, export, delete. Viewers see the
+// list and can open and export, nothing else (the server refuses the rest anyway).
+import { useMemo, useRef, useState, type ChangeEvent } from "react";
 import { Link, useLocation } from "wouter";
 import { describeError, errorNotice, type WorkflowSummary } from "../api";
+import { createTemplatesApi, type WorkflowTemplate } from "../api/templates-api";
 import { useApi, useSession } from "../app/api-context";
 import { canEdit } from "../app/roles";
 import { Icon } from "../ui/icon";
 import { useToast } from "../ui/toasts";
 import { usePageTitle } from "../ui/use-page-title";
 import { useWorkflows } from "./use-workflows";
-import { DeleteWorkflowDialog, NewWorkflowDialog, RenameWorkflowDialog } from "./workflow-dialogs";
+import { useWorkflowTemplates } from "./use-workflow-templates";
+import { TemplateGallery } from "./template-gallery";
+import { TEMPLATES_ARE_DRAFTS, templateUsedNotice } from "./template-words";
+import { DeleteWorkflowDialog, NewWorkflowDialog, RenameWorkflowDialog, TemplateDialog } from "./workflow-dialogs";
 import { readYamlFile } from "./workflow-files";
 import { relativeTime } from "./relative-time";
 
@@ -22,10 +26,30 @@ export function WorkflowListPage() {
   const editable = canEdit(session?.tenant.role);
   const [query, setQuery] = useState("");
   const [creating, setCreating] = useState(false);
+  const [choosing, setChoosing] = useState(false);
   const [renaming, setRenaming] = useState<WorkflowSummary>();
   const [deleting, setDeleting] = useState<WorkflowSummary>();
   const fileInput = useRef<HTMLInputElement>(null);
   usePageTitle("Workflows");
+  const templatesApi = useMemo(() => createTemplatesApi(api), [api]);
+  const empty = list.items?.length === 0;
+  const templates = useWorkflowTemplates(templatesApi, session?.tenant.id, editable && (choosing || empty));
+
+  /** Creates the template's drafts, then opens the main one in the builder, as "New workflow" does. */
+  async function applyTemplate(template: WorkflowTemplate) {
+    let used;
+    try {
+      used = await templatesApi.applyTemplate(template.name);
+    } catch (caught) {
+      // What changed meanwhile (a workflow of that name, the room left) shows on the cards too.
+      void templates.reload();
+      throw caught;
+    }
+    const notice = templateUsedNotice(template, used);
+    notify(notice.text, "info", notice.lines);
+    setChoosing(false);
+    navigate(`/flows/${used.items[0]!.id}`);
+  }
 
   const visible = (list.items ?? []).filter((w) => w.name.includes(query.trim().toLowerCase()));
 
@@ -56,6 +80,10 @@ export function WorkflowListPage() {
       <button type="button" className="fd-button" onClick={() => fileInput.current?.click()}>
         <Icon name="upload" />
         Import YAML
+      </button>
+      <button type="button" className="fd-button" onClick={() => setChoosing(true)}>
+        <Icon name="sparkles" />
+        Start from a template
       </button>
       <button type="button" className="fd-button fd-button--primary" onClick={() => setCreating(true)}>
         <Icon name="plus" />
@@ -109,10 +137,19 @@ export function WorkflowListPage() {
           </h2>
           <p className="fd-empty__text">
             {editable
-              ? "Create your first workflow and draw it on the canvas, or import one you already have as YAML."
+              ? "Start from one of the templates below, draw your own on the canvas, or import one you already have as YAML."
               : "Nothing to see yet. Workflows appear here once an editor creates them."}
           </p>
           {editable ? <div className="fd-empty__actions">{actions}</div> : null}
+        </section>
+      ) : null}
+      {empty && editable ? (
+        <section className="fd-template-section" aria-labelledby="templates-title">
+          <h2 id="templates-title" className="fd-section-title">
+            Start from a template
+          </h2>
+          <p className="fd-muted fd-template-section__text">{TEMPLATES_ARE_DRAFTS}</p>
+          <TemplateGallery list={templates.list} error={templates.error} onUse={applyTemplate} titleLevel={3} />
         </section>
       ) : null}
       {list.items && list.items.length > 0 ? (
@@ -241,6 +278,13 @@ export function WorkflowListPage() {
           const draft = await list.create(name, description);
           navigate(`/flows/${draft.id}`);
         }}
+      />
+      <TemplateDialog
+        open={choosing}
+        list={templates.list}
+        error={templates.error}
+        onClose={() => setChoosing(false)}
+        onUse={applyTemplate}
       />
       <RenameWorkflowDialog
         current={renaming?.name}

@@ -7,8 +7,8 @@ import type { Role } from "../kit/roles";
  *
  * | scope            | routes                                                                    |
  * |------------------|---------------------------------------------------------------------------|
- * | workflows:read   | GET /workflows…, GET /node-types                                          |
- * | workflows:write  | create, save, validate, publish, roll back, delete workflows; regression cases |
+ * | workflows:read   | GET /workflows…, GET /node-types, GET /workflow-templates                  |
+ * | workflows:write  | create (also from a template), save, validate, publish, roll back, delete workflows; regression cases |
  * | runs:read        | GET /runs…, GET /analytics/…                                              |
  * | runs:write       | start, cancel and replay runs                                             |
  * | chat             | the human inbox: list, read, reply, hand back (/inbox/…)                  |
@@ -41,6 +41,7 @@ export type RouteScope = ApiKeyScope | "session";
 const AREAS: Readonly<Record<string, "workflows" | "runs" | "chat" | "data" | "admin" | "session">> = {
   workflows: "workflows",
   "node-types": "workflows",
+  "workflow-templates": "workflows",
   runs: "runs",
   analytics: "runs",
   inbox: "chat",

@@ -7,6 +7,7 @@ import { invitationRoutes } from "../invitations/invitation-routes";
 import { memberRoutes } from "../members/member-routes";
 import { workflowRoutes } from "../workflows/workflow-routes";
 import { regressionCaseRoutes } from "../workflows/regression-case-routes";
+import { workflowTemplateRoutes } from "../workflows/workflow-template-routes";
 import { analyticsRoutes } from "../analytics/analytics-routes";
 import { auditRoutes } from "../audit/audit-routes";
 import { domainRoutes } from "../domain-api/domain-routes";
@@ -156,6 +157,7 @@ export function createApp({
     ...invitationRoutes({ db, config, throttle }),
     ...memberRoutes(db),
     ...workflowRoutes(db, catalog),
+    ...workflowTemplateRoutes(db),
     ...nodeTypeRoutes(nodeTypes),
     ...regressionCaseRoutes(db),
     ...domainRoutes(db),

@@ -52,6 +52,10 @@ export const API_ERRORS = {
     status: 409,
     hint: "Save a regression case from a run of this workspace (a staff test run's runId).",
   },
+  FD338: {
+    status: 404,
+    hint: "Pick one of the templates GET /workflow-templates lists, by its name (lowercase, with underscores).",
+  },
   FD335: {
     status: 400,
     hint: "Fix these problems (line and column given); a workflow file needs valid YAML and a name of lowercase letters, digits and underscores.",
