@@ -204,7 +204,9 @@ describe.each(TEST_DATABASE_KINDS)("webhook channels on %s", (kind) => {
     expect(fixed.status).toBe(200);
   }, 20_000);
 
-  it("answers 502 with the engine's code when the published flow cannot run, storing nothing", async () => {
+  // The subflow's step fails like any step (it used to escape the engine, storing nothing): a failed run keeps its
+  // trace, so staff can open it, and its message id is taken.
+  it("answers 502 with the engine's code when the published flow cannot run, and keeps the failed run", async () => {
     const broken = await publishFlow(
       server,
       token,
@@ -222,10 +224,18 @@ edges:
     const channel = await createChannel(server, token, { kind: "webhook", workflow: broken });
     const answer = await post(channel, { message: "hi" }, { messageId: "b-1" });
     expect(answer.status).toBe(502);
-    expect(answer.body).toMatchObject({ runId: null, status: "failed", error: { code: "FD203" } });
-    expect(await runCount(channel.id as string)).toBe(0);
-    // Not a replay: nothing was stored under its message id.
-    expect((await post(channel, { message: "hi" }, { messageId: "b-1" })).status).toBe(502);
+    expect(answer.body).toMatchObject({
+      runId: expect.any(String),
+      status: "failed",
+      error: { code: "FD203" },
+    });
+    expect(await runCount(channel.id as string)).toBe(1);
+    const again = await post(channel, { message: "hi" }, { messageId: "b-1" });
+    expect([again.status, again.body.error?.code, await runCount(channel.id as string)]).toEqual([
+      409,
+      "FD376",
+      1,
+    ]);
   }, 20_000);
 
   it("takes a newly published version, a pin and a rotated secret from the very next call", async () => {

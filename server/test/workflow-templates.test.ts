@@ -138,11 +138,10 @@ describe.each(TEST_DATABASE_KINDS)("workflow templates on %s", (kind) => {
   });
 
   // What the editor tells people after using the router (editor/src/workflows/template-words.ts): it can be
-  // published while its subflows are drafts, but a conversation it sends to one of them stops there without an
-  // answer. Today the engine's FD203 escapes the step ("inline run failed outside the engine"): the run stays
-  // `running` and the router's error edge is never taken. If the runtime comes to fail the step instead, this
-  // test fails and the editor's words change with it.
-  it("publishes the router before its subflows; a conversation sent to an unpublished one gets no answer", async () => {
+  // published while its subflows are drafts. A conversation it sends to one of them used to stop there, the run
+  // `running` and no answer (the engine's FD203 escaped the step); the subflow's step now fails like any step,
+  // so the router's error edge hands the customer to a person.
+  it("publishes the router before its subflows; a conversation sent to an unpublished one reaches a person", async () => {
     const fresh = (await registerAccount(server, { tenantName: "Trail Shop" })).body;
     const call = as(fresh.accessToken);
     const used = await call("POST", "/workflow-templates/customer_support_workflow/use");
@@ -159,23 +158,19 @@ describe.each(TEST_DATABASE_KINDS)("workflow templates on %s", (kind) => {
       return started.body.id as string;
     };
 
-    const stuck = await start();
-    await expect
-      .poll(
-        () =>
-          server.logLines.some(
-            (line) => line.includes(stuck) && line.includes('calls \\"faq_handling\\", which does not exist'),
-          ),
-        {
-          timeout: 15_000,
-        },
-      )
-      .toBe(true);
-    const detail = (await call("GET", `/runs/${stuck}`)).body;
-    expect(detail.status).toBe("running");
-    expect(
-      detail.events.filter((e: JsonBody) => e.type === "message.sent").map((e: JsonBody) => e.data.text),
-    ).toEqual(["Hi there! Welcome to Trail Shop. How can I help you today?"]);
+    const unpublished = await start();
+    await server.runs.settled(fresh.tenant.id, unpublished, 15_000);
+    const detail = (await call("GET", `/runs/${unpublished}`)).body;
+    expect(detail.status).toBe("handoff");
+    const failed = detail.steps.find((step: JsonBody) => step.nodeName === "faq_flow");
+    expect(failed).toMatchObject({ status: "failed", error: { code: "FD203" } });
+    expect(failed.error.message).toContain(
+      'calls "faq_handling", which does not exist or has no published version',
+    );
+    const sent = detail.events
+      .filter((e: JsonBody) => e.type === "message.sent")
+      .map((e: JsonBody) => e.data.text);
+    expect(sent.length).toBeGreaterThan(1);
 
     expect((await call("POST", `/workflows/${ids.get("faq_handling")}/publish`, {})).status).toBe(201);
     const answered = await start();

@@ -26,11 +26,11 @@ export function templateRoomProblem(
 
 /**
  * Before publishing a flow that calls subflows, those must be published: the runtime runs a subflow's latest
- * published version, and a conversation sent to a subflow that has none stops there without an answer
- * (server/test/workflow-templates.test.ts shows it).
+ * published version, and a conversation sent to a subflow that has none fails that step, so the support router
+ * hands it to a person (server/test/workflow-templates.test.ts shows it).
  */
 export const SUBFLOWS_FIRST =
-  "Publish the subflows before the flow that calls them: a conversation sent to a subflow that is not published stops there without an answer.";
+  "Publish the subflows before the flow that calls them: until a subflow is published, conversations sent to it go to a person instead.";
 
 /** Said where templates are offered: nothing goes live by using one. */
 export const TEMPLATES_ARE_DRAFTS =

@@ -103,7 +103,7 @@ describeBrowser("start from a template in Chromium", () => {
     await toast.waitFor();
     expect(await toast.locator(".fd-toast__lines li").allInnerTexts()).toEqual([
       "Its subflows, also drafts: faq_handling, order_management, lead_capture, complaint_handling, technical_support.",
-      "Publish the subflows before the flow that calls them: a conversation sent to a subflow that is not published stops there without an answer.",
+      "Publish the subflows before the flow that calls them: until a subflow is published, conversations sent to it go to a person instead.",
     ]);
     await screenshot(page, "templates-router-builder");
 

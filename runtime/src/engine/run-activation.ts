@@ -110,7 +110,7 @@ export class RunActivation {
       const node = index.node(frame.node);
       if (!node) throw new EngineError("FD209", `Node "${frame.node}" is missing from ${frame.workflow}.`);
       if (node.type === "subflow") {
-        const { child, index: childIndex } = await enterSubflow(
+        const entry = await enterSubflow(
           {
             deps: this.deps,
             tenantId: this.run.tenantId,
@@ -122,8 +122,14 @@ export class RunActivation {
           frame,
           node,
         );
-        this.indexes.set(child.workflow, childIndex);
-        this.frames.push(child);
+        if ("failed" in entry) {
+          const { stepId, failed, startedAt } = entry;
+          const end = await this.fail(frame, index, node, stepId, failed, 1, startedAt);
+          if (end) return end;
+          continue;
+        }
+        this.indexes.set(entry.child.workflow, entry.index);
+        this.frames.push(entry.child);
         continue;
       }
       const outcome = await this.step(frame, index, node, pendingResume);

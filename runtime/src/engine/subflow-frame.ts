@@ -20,12 +20,46 @@ export interface SubflowHost {
   scope(frame: FlowFrame): RunScope;
 }
 
+/** The child frame to push, or why the subflow step failed (its error edge, else the run's failure). */
+export type SubflowEntry =
+  | { readonly child: FlowFrame; readonly index: WorkflowIndex }
+  | {
+      readonly failed: { readonly code: string; readonly message: string };
+      readonly stepId: string;
+      readonly startedAt: string;
+    };
+
 /**
  * A subflow node has no executor: entering it resolves the called workflow, renders its inputs in the caller's
  * scope, counts the visit and returns the child's frame (at its start node) for the activation to push, with the
  * child's index. The subflow's step completes when the child flow ends (`RunJournal.subflowReturned`).
+ *
+ * A called workflow that does not exist or has no published version, nesting too deep or an input template that
+ * fails is the flow's problem, not the engine's: the step fails like any other, so the flow's error edge (a
+ * handoff in the seed flows) answers the customer. Thrown, it escaped the activation and left the run `running`
+ * with no answer (a router published before its subflows).
  */
 export async function enterSubflow(
+  host: SubflowHost,
+  frame: FlowFrame,
+  node: WorkflowNode,
+): Promise<SubflowEntry> {
+  const startedAt = new Date().toISOString();
+  try {
+    return await enter(host, frame, node);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    const visit = (frame.visits[node.name] ?? 0) + 1;
+    frame.visits[node.name] = visit;
+    return {
+      failed: { code: error.code, message: error.message },
+      stepId: `${frame.path}/${node.name}#${visit}`,
+      startedAt,
+    };
+  }
+}
+
+async function enter(
   host: SubflowHost,
   frame: FlowFrame,
   node: WorkflowNode,
@@ -47,7 +81,7 @@ export async function enterSubflow(
   if (!workflow)
     throw new EngineError(
       "FD203",
-      `Subflow "${node.name}" calls "${config.workflow}", which does not exist.`,
+      `Subflow "${node.name}" calls "${config.workflow}", which does not exist or has no published version.`,
     );
   const index = indexWorkflow(workflow);
   const visit = (frame.visits[node.name] ?? 0) + 1;

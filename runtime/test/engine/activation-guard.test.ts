@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createActivationGate } from "../../src/engine/activation-gate";
 import { createHarness, type Harness } from "../support/harness";
+import type { NodeExecutor } from "@flowdeck/node-library/runtime";
 
 // Poison-run protection in one process (the real process deaths are in test/queue/poison-runs.test.ts): how
 // the engine counts activations, what it does with a run whose process died, and what is not a death.
@@ -33,20 +34,26 @@ edges:
   - { from: start, to: stuck }
   - { from: stuck, to: done }
 `;
+// Its node type has no executor in this engine (a package removed after the flow was published): FD202 stops
+// the activation itself, not a step.
 const BROKEN = `name: broken
 nodes:
   - { name: start, type: start }
-  - { name: call, type: subflow, config: { workflow: nowhere } }
+  - { name: orphan, type: testkit.flaky, config: { failures: 0 } }
   - { name: done, type: end }
 edges:
-  - { from: start, to: call }
-  - { from: call, to: done }
+  - { from: start, to: orphan }
+  - { from: orphan, to: done }
 `;
 
 describe("activation guard", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness({ kind: "pg", workflows: [EFFECT, ASKER, SLOW, BROKEN] });
+    h = await createHarness({
+      kind: "pg",
+      workflows: [EFFECT, ASKER, SLOW, BROKEN],
+      executors: { "testkit.flaky": undefined as unknown as NodeExecutor },
+    });
   });
   afterAll(() => h.close());
 
@@ -164,7 +171,7 @@ describe("activation guard", () => {
   it("does not count an activation that stopped on an error while its process lived", async () => {
     const run = await create("broken");
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      await expect(h.restart().continueRun(h.tenantId, run.id)).rejects.toMatchObject({ code: "FD203" });
+      await expect(h.restart().continueRun(h.tenantId, run.id)).rejects.toMatchObject({ code: "FD202" });
     }
     expect(await unfinished(run.id)).toBe(0);
   });

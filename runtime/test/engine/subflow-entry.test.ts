@@ -28,6 +28,17 @@ edges:
   - { from: start, to: call }
   - { from: call, to: done }
 `;
+const HANDLED = `name: handled
+nodes:
+  - { name: start, type: start }
+  - { name: call, type: subflow, config: { workflow: nowhere } }
+  - { name: done, type: end }
+  - { name: sorry, type: end, config: { reply: "Sorry, that part of our help is not ready yet.", outcome: escalated } }
+edges:
+  - { from: start, to: call }
+  - { from: call, to: done }
+  - { from: call, to: sorry, port: error }
+`;
 const DEEP = `name: deep
 nodes:
   - { name: start, type: start }
@@ -42,7 +53,7 @@ describe("subflow entry", () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await createHarness({ kind: "pglite", workflows: [CALLER, CHILD, BROKEN, DEEP] });
+    h = await createHarness({ kind: "pglite", workflows: [CALLER, CHILD, BROKEN, HANDLED, DEEP] });
   });
 
   afterAll(async () => {
@@ -61,12 +72,29 @@ describe("subflow entry", () => {
     expect(started?.data).toMatchObject({ stepId: "main/lookup#1", workflow: "child" });
   });
 
-  it("refuses a call to a workflow that does not exist (FD203) and one nested too deep (FD204)", async () => {
-    await expect(
-      h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("broken"), input: {} }),
-    ).rejects.toMatchObject({ code: "FD203" });
-    await expect(
-      h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("deep"), input: {} }),
-    ).rejects.toMatchObject({ code: "FD204" });
+  // Thrown, these escaped the activation: the run stayed `running` and the customer got no answer (a router
+  // published before its subflows). They fail the subflow's step now, like any step.
+  it("fails the step of a call to a workflow that does not exist (FD203) or nests too deep (FD204)", async () => {
+    for (const [name, code] of [
+      ["broken", "FD203"],
+      ["deep", "FD204"],
+    ] as const) {
+      const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow(name), input: {} });
+      expect(run).toMatchObject({ status: "failed", error: { code } });
+    }
+    const broken = await h.engine.startRun({
+      tenantId: h.tenantId,
+      workflow: h.workflow("broken"),
+      input: {},
+    });
+    const failed = (await h.store.listSteps(h.tenantId, broken.id)).find((step) => step.nodeName === "call");
+    expect(failed).toMatchObject({ status: "failed", error: { code: "FD203" } });
+    expect((failed?.error as { message: string }).message).toContain("has no published version");
+  });
+
+  it("takes the subflow's error edge when the called workflow cannot be entered", async () => {
+    const run = await h.engine.startRun({ tenantId: h.tenantId, workflow: h.workflow("handled"), input: {} });
+    expect(run).toMatchObject({ status: "completed", output: { outcome: "escalated" } });
+    expect(await h.messages(run.id)).toEqual(["Sorry, that part of our help is not ready yet."]);
   });
 });
