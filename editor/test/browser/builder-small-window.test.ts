@@ -10,6 +10,7 @@ import type { Locator, Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { seriousViolations } from "./support/accessibility";
 import { describeBrowser, useBrowserSuite, type BrowserSuite } from "./support/browser-suite";
+import { box, settled } from "./support/canvas-probes";
 import { screenshot } from "./support/screenshots";
 import { createWorkflowThroughUi, newAccount, signInThroughUi } from "./support/ui-flows";
 
@@ -44,28 +45,6 @@ async function openSeed(suite: BrowserSuite, viewport: { width: number; height: 
   await page.getByTestId("node-classify_intent").waitFor();
   await settled(page.getByTestId("node-start"));
   return page;
-}
-
-async function box(locator: Locator) {
-  const found = await locator.boundingBox();
-  if (!found) throw new Error(`not on screen: ${locator.toString()}`);
-  return found;
-}
-
-/** Waits until a card stops moving (the opening fit runs once the cards are measured). */
-async function settled(probe: Locator): Promise<void> {
-  let last = "";
-  await expect
-    .poll(
-      async () => {
-        const now = JSON.stringify(await box(probe));
-        const same = now === last;
-        last = now;
-        return same;
-      },
-      { interval: 300, timeout: 10_000 },
-    )
-    .toBe(true);
 }
 
 /** Every control of the toolbar: its words, height, and whether it is cut by its own box or the window's. */

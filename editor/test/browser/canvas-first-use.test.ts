@@ -12,6 +12,7 @@ import type { Locator, Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { seriousViolations } from "./support/accessibility";
 import { describeBrowser, useBrowserSuite, type BrowserSuite } from "./support/browser-suite";
+import { box, settled } from "./support/canvas-probes";
 import { screenshot } from "./support/screenshots";
 import { newAccount, signInThroughUi } from "./support/ui-flows";
 
@@ -58,28 +59,6 @@ async function openFlow(suite: BrowserSuite, yaml: string, publish = false): Pro
   const savedYaml = async () =>
     (await suite.server.api<{ yaml: string }>("GET", `/workflows/${id}`, { token })).body.yaml;
   return { page, id, token, savedYaml };
-}
-
-async function box(locator: Locator) {
-  const found = await locator.boundingBox();
-  if (!found) throw new Error(`not on screen: ${locator.toString()}`);
-  return found;
-}
-
-/** Waits until the cards stop moving (the opening fit runs once they are measured). */
-async function settled(page: Page, probe: Locator): Promise<void> {
-  let last = "";
-  await expect
-    .poll(
-      async () => {
-        const now = JSON.stringify(await box(probe));
-        const same = now === last;
-        last = now;
-        return same;
-      },
-      { interval: 300, timeout: 10_000 },
-    )
-    .toBe(true);
 }
 
 /** Cards not wholly inside the canvas, less `margin` screen pixels on every side. */
@@ -188,7 +167,7 @@ describeBrowser("the canvas a first-time user meets", () => {
   it("fits the support flow inside a padding, labels edges on their edges with what they test, and adds a clicked palette node in view", async () => {
     const { page } = await openFlow(suite, SEED);
     await page.getByTestId("node-classify_intent").waitFor();
-    await settled(page, page.getByTestId("node-start"));
+    await settled(page.getByTestId("node-start"));
 
     await page.getByRole("button", { name: "Fit", exact: true }).click();
     await expect.poll(() => cardsOutside(page, 30)).toEqual([]);
@@ -232,13 +211,13 @@ describeBrowser("the canvas a first-time user meets", () => {
     const { page } = await openFlow(suite, SEED);
     await page.setViewportSize({ width: 900, height: 600 });
     await page.getByTestId("node-classify_intent").waitFor();
-    await settled(page, page.getByTestId("node-start"));
+    await settled(page.getByTestId("node-start"));
     const canvas = page.getByTestId("canvas");
 
     await page.getByRole("button", { name: "Fit", exact: true }).click();
     // Fitting all of the flow here took 23 %, where the boxes were blank; Fit now stops at 30 %.
     await expect.poll(() => zoomOf(canvas)).toBeCloseTo(0.3, 3);
-    await settled(page, page.getByTestId("node-start"));
+    await settled(page.getByTestId("node-start"));
     // Every card on screen is a plain box (the last row is below the view and not rendered).
     const onScreen = await canvas.locator(".react-flow__node").count();
     expect(onScreen).toBeGreaterThanOrEqual(12);
@@ -286,7 +265,7 @@ describeBrowser("the canvas a first-time user meets", () => {
     const opened = await openFlow(suite, UNPLACED);
     const { page } = opened;
     await page.getByTestId("node-bye").waitFor();
-    await settled(page, page.getByTestId("node-bye"));
+    await settled(page.getByTestId("node-bye"));
     const where = async () =>
       Object.fromEntries(
         await Promise.all(
