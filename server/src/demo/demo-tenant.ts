@@ -1,17 +1,18 @@
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { seedDemoData, type Database } from "@flowdeck/runtime";
 import { findCredentials, registerAccount, userMemberships } from "../auth/account-store";
 import { hashPassword } from "../auth/password";
 import { createWorkflow, publishVersion } from "../workflows/workflow-store";
+import { TEMPLATES_DIR } from "../workflows/workflow-templates";
 import { ensureDemoChannel } from "./demo-channel";
 
 /** The demo login `npm start` prints. Only for a local start: FLOWDECK_DEMO=0 turns it off. */
 export const DEMO_LOGIN = { email: "demo@flowdeck.local", password: "flowdeck-demo" } as const;
 const DEMO_TENANT = "Acme Outfitters (demo)";
 const DEMO_BCRYPT_COST = 10;
-export const SEED_WORKFLOWS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../workflows");
+/** The seed workflows, which are also the templates a workspace can start from. */
+export const SEED_WORKFLOWS_DIR = TEMPLATES_DIR;
 
 /**
  * Creates the demo tenant with its owner and the demo shop's data (customers, orders, knowledge base) the first
