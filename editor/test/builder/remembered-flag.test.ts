@@ -2,20 +2,7 @@
 // and a browser whose storage is missing or refuses only forgets the choice.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readRememberedFlag, writeRememberedFlag } from "../../src/builder/use-remembered-flag";
-
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, value),
-  };
-}
+import { memoryStorage } from "../support/memory-storage";
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -5,6 +5,7 @@ import { keepUnsavedDrafts, readKeptDraft } from "../../src/builder/kept-draft";
 import { leavingLosesText, unsavedKind } from "../../src/builder/unsaved-text";
 import { installLeaveGuard, requestLeave } from "../../src/ui/leave-guard";
 import { catalog, COMMENTED_FLOW, validator } from "./builder-fixtures";
+import { memoryStorage } from "../support/memory-storage";
 
 /** A server that takes every save. */
 function acceptingApi(): DraftApi & { saves: string[] } {
@@ -20,21 +21,6 @@ function acceptingApi(): DraftApi & { saves: string[] } {
       saves.push(yaml);
       return { etag: `"w1.${revision}"`, problems: [] } as never;
     },
-  };
-}
-
-/** sessionStorage's shape over a Map, for Node. */
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, value),
   };
 }
 
