@@ -1,18 +1,14 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { seedDemoData, type Database } from "@flowdeck/runtime";
 import { findCredentials, registerAccount, userMemberships } from "../auth/account-store";
 import { hashPassword } from "../auth/password";
 import { createWorkflow, publishVersion } from "../workflows/workflow-store";
-import { TEMPLATES_DIR } from "../workflows/workflow-templates";
+import { workflowTemplates } from "../workflows/workflow-templates";
 import { ensureDemoChannel } from "./demo-channel";
 
 /** The demo login `npm start` prints. Only for a local start: FLOWDECK_DEMO=0 turns it off. */
 export const DEMO_LOGIN = { email: "demo@flowdeck.local", password: "flowdeck-demo" } as const;
 const DEMO_TENANT = "Acme Outfitters (demo)";
 const DEMO_BCRYPT_COST = 10;
-/** The seed workflows, which are also the templates a workspace can start from. */
-export const SEED_WORKFLOWS_DIR = TEMPLATES_DIR;
 
 /**
  * Creates the demo tenant with its owner and the demo shop's data (customers, orders, knowledge base) the first
@@ -46,13 +42,14 @@ export async function ensureDemoTenant(
   return { created: !existing, published };
 }
 
-/** Each `workflows/*.yaml` the tenant has no live workflow of that name for: created and published as v1. */
+/**
+ * Each seed workflow (`workflows/*.yaml`, read once for the templates too) the tenant has no live workflow of
+ * that name for: created and published as v1, by name.
+ */
 async function publishSeedWorkflows(db: Database, tenantId: string, userId: string): Promise<string[]> {
-  const files = (await readdir(SEED_WORKFLOWS_DIR)).filter((f) => f.endsWith(".yaml")).sort();
+  const seeds = [...(await workflowTemplates())].sort((a, b) => a.name.localeCompare(b.name));
   const published: string[] = [];
-  for (const file of files) {
-    const yaml = await readFile(join(SEED_WORKFLOWS_DIR, file), "utf8");
-    const name = file.replace(/\.yaml$/, "");
+  for (const { name, yaml } of seeds) {
     await db.transaction(
       async (sql) => {
         const workflowId = await createWorkflow(sql, { tenantId, name, yaml, userId });

@@ -5,7 +5,7 @@ import { loadWorkflowText, WORKFLOW_NAME_PATTERN } from "@flowdeck/schemas";
 
 /**
  * The flows a workspace can start from: the seed's `workflows/*.yaml`, the same files the demo tenant is given
- * (demo/demo-tenant.ts reads this folder too). A template's draft is the file's text byte for byte, comments
+ * (demo/demo-tenant.ts publishes these for the demo tenant). A template's draft is the file's text byte for byte, comments
  * included, as an import of that file would store it.
  */
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../workflows");
